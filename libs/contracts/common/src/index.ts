@@ -1,0 +1,2 @@
+// Generated code (buf + ts-proto, see tools/codegen); run `npm run generate` after changing protos.
+export * from './gen';
