@@ -28,7 +28,9 @@ const SHARED_IMPORTS = [
 const TS_PROTO_OPTIONS = [
   'esModuleInterop=true',
   'env=node',
-  'outputServices=grpc-js',
+  // nice-grpc on top of grpc-js: promise/async-iterable handlers and clients, AbortSignal deadlines.
+  'outputServices=nice-grpc',
+  'outputServices=generic-definitions',
   'forceLong=bigint',
   'useDate=true',
   'useOptionals=messages',
