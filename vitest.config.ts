@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
-import { findProjects } from './tools/workspace/projects';
+import { findProjects } from './tools/workspace/src/projects.ts';
 
 /**
  * One vitest project per Nx project (same name), so `npm test` runs everything in one

@@ -5,7 +5,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { findProjects } from '../workspace/projects';
+import { findProjects } from '../workspace/src/projects';
 
 const root = join(import.meta.dirname, '..', '..');
 const base = JSON.parse(readFileSync(join(root, 'tsconfig.base.json'), 'utf8'));

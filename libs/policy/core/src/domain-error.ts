@@ -11,6 +11,7 @@ export type ErrorKind =
   | 'PERMISSION_DENIED'
   | 'RESOURCE_EXHAUSTED'
   | 'ABORTED'
+  | 'DEADLINE_EXCEEDED'
   | 'UNAVAILABLE';
 
 export interface FieldViolation {

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { ConfigError, parseConfig, settings } from './config';
+
+const schema = z.object({
+  PORT: settings.port(50051),
+  DATABASE_URL: settings.postgresUrl(),
+  LOG_LEVEL: settings.logLevel(),
+});
+
+describe('parseConfig', () => {
+  it('applies defaults and coerces numbers', () => {
+    const config = parseConfig(schema, { DATABASE_URL: 'postgresql://localhost/db' });
+    expect(config).toEqual({ PORT: 50051, DATABASE_URL: 'postgresql://localhost/db', LOG_LEVEL: 'info' });
+  });
+
+  it('names every bad or missing setting', () => {
+    let error: unknown;
+    try {
+      parseConfig(schema, { PORT: 'abc', LOG_LEVEL: 'loud' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems.join('\n');
+    expect(problems).toMatch(/^PORT: .*"abc"/m);
+    expect(problems).toMatch(/^DATABASE_URL: /m);
+    expect(problems).toMatch(/^LOG_LEVEL: .*"loud"/m);
+  });
+
+  it('rejects a database URL of the wrong kind', () => {
+    expect(() => parseConfig(schema, { DATABASE_URL: 'mysql://localhost/db' })).toThrow(/DATABASE_URL: must be a postgresql/);
+  });
+});

@@ -1,0 +1,146 @@
+import type { Clock } from '@govern/policy-core';
+import type { Logger } from 'pino';
+import { runInTransaction, type SqlTx, type TransactionalClient } from './transaction';
+
+/**
+ * Durable timers: "dispatch deadline at paid_at + 48 h", "sanction ends in 7 days".
+ * They live in `scheduled_jobs`, written in the same transaction as the state that
+ * needs them, so a restart forgets nothing; due rows are claimed with
+ * FOR UPDATE SKIP LOCKED and run in the transaction that completes them, so each runs
+ * once across replicas. Due-ness is judged by the injected clock, so tests move time.
+ */
+export interface JobToSchedule {
+  kind: string;
+  /** Unique per kind (e.g. an order id): scheduling twice keeps the first. */
+  key: string;
+  dueAt: Date;
+  payload?: Record<string, unknown>;
+}
+
+export interface DueJob {
+  id: bigint;
+  kind: string;
+  key: string;
+  dueAt: Date;
+  payload: Record<string, unknown>;
+  attempts: number;
+}
+
+export const scheduleJobs = async (tx: SqlTx, jobs: readonly JobToSchedule[]): Promise<void> => {
+  if (jobs.length === 0) return;
+  const values: unknown[] = [];
+  const rows = jobs.map((job, i) => {
+    values.push(job.kind, job.key, job.dueAt, JSON.stringify(job.payload ?? {}));
+    return `($${i * 4 + 1}, $${i * 4 + 2}, $${i * 4 + 3}, $${i * 4 + 4}::jsonb)`;
+  });
+  await tx.$executeRawUnsafe(
+    `INSERT INTO scheduled_jobs (kind, key, due_at, payload) VALUES ${rows.join(', ')} ON CONFLICT (kind, key) DO NOTHING`,
+    ...values,
+  );
+};
+
+/** Cancels pending jobs (e.g. the dispatch timer once the order ships). */
+export const cancelJobs = async (tx: SqlTx, kind: string, keys: readonly string[]): Promise<void> => {
+  if (keys.length === 0) return;
+  await tx.$executeRawUnsafe(`DELETE FROM scheduled_jobs WHERE kind = $1 AND key = ANY($2::text[]) AND completed_at IS NULL`, kind, keys);
+};
+
+export type JobHandler<Tx extends SqlTx> = (job: DueJob, tx: Tx) => Promise<void>;
+
+export interface JobRunner {
+  /** Runs every job due now (by the clock); returns how many ran. Tests call this after moving the clock. */
+  runDue(): Promise<number>;
+  start(): void;
+  stop(): Promise<void>;
+}
+
+export const createJobRunner = <Tx extends SqlTx>(options: {
+  db: TransactionalClient<Tx>;
+  clock: Clock;
+  log: Logger;
+  handlers: Record<string, JobHandler<Tx>>;
+  batchSize?: number;
+  pollMs?: number;
+  maxAttempts?: number;
+}): JobRunner => {
+  const batchSize = options.batchSize ?? 100;
+  const maxAttempts = options.maxAttempts ?? 10;
+  const kinds = Object.keys(options.handlers);
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<number> | undefined;
+  let stopped = false;
+
+  const runOne = async (job: DueJob): Promise<void> => {
+    const handler = options.handlers[job.kind];
+    if (!handler) return;
+    try {
+      await runInTransaction(options.db, async (tx) => {
+        // Re-claim inside the effect's transaction: another replica may have run it meanwhile.
+        const claimed = await tx.$queryRawUnsafe<{ id: bigint }[]>(
+          `SELECT id FROM scheduled_jobs WHERE id = $1 AND completed_at IS NULL FOR UPDATE SKIP LOCKED`,
+          job.id,
+        );
+        if (claimed.length === 0) return;
+        await handler(job, tx);
+        await tx.$executeRawUnsafe(`UPDATE scheduled_jobs SET completed_at = $2, attempts = attempts + 1 WHERE id = $1`, job.id, options.clock.now());
+      });
+    } catch (error) {
+      options.log.error({ err: error, job: { id: String(job.id), kind: job.kind, key: job.key } }, 'scheduled job failed');
+      await runInTransaction(options.db, (tx) =>
+        tx.$executeRawUnsafe(
+          `UPDATE scheduled_jobs SET attempts = attempts + 1, last_error = $2,
+             due_at = CASE WHEN attempts + 1 >= $3 THEN due_at ELSE due_at + make_interval(secs => power(2, attempts + 1)) END,
+             completed_at = CASE WHEN attempts + 1 >= $3 THEN now() ELSE NULL END
+           WHERE id = $1`,
+          job.id,
+          String((error as Error).message ?? error),
+          maxAttempts,
+        ),
+      );
+    }
+  };
+
+  const runDue = async (): Promise<number> => {
+    let total = 0;
+    for (;;) {
+      const due = await runInTransaction(options.db, (tx) =>
+        tx.$queryRawUnsafe<{ id: bigint; kind: string; key: string; due_at: Date; payload: Record<string, unknown>; attempts: number }[]>(
+          `SELECT id, kind, key, due_at, payload, attempts FROM scheduled_jobs
+            WHERE completed_at IS NULL AND due_at <= $1 AND kind = ANY($2::text[])
+            ORDER BY due_at, id LIMIT $3`,
+          options.clock.now(),
+          kinds,
+          batchSize,
+        ),
+      );
+      for (const row of due) {
+        await runOne({ id: BigInt(row.id), kind: row.kind, key: row.key, dueAt: row.due_at, payload: row.payload, attempts: row.attempts });
+      }
+      total += due.length;
+      if (due.length < batchSize) return total;
+    }
+  };
+
+  const tick = async (): Promise<void> => {
+    if (stopped) return;
+    running = runDue().catch((error) => {
+      options.log.error({ err: error }, 'job runner tick failed');
+      return 0;
+    });
+    await running;
+    if (!stopped) timer = setTimeout(() => void tick(), options.pollMs ?? 1_000);
+  };
+
+  return {
+    runDue,
+    start() {
+      stopped = false;
+      void tick();
+    },
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await running;
+    },
+  };
+};

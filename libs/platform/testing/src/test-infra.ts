@@ -1,0 +1,92 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import pg from 'pg';
+import { applyMigrations } from '@govern/platform-db';
+
+/**
+ * Servers for integration tests, found in this order:
+ *  1. DATABASE_URL / NATS_URL (machines that run PostgreSQL and NATS, like CI here);
+ *  2. testcontainers, where a Docker engine is reachable;
+ *  3. otherwise a clear error saying how to get one.
+ * Each suite then gets its own fresh database and its own stream/subject namespace.
+ */
+export interface TestInfra {
+  /** A database the tests may use to CREATE/DROP their own databases. */
+  adminDatabaseUrl: string;
+  natsUrl: string;
+}
+
+const NO_SERVERS = `integration tests need PostgreSQL and NATS JetStream.
+Set DATABASE_URL (e.g. postgresql://postgres@127.0.0.1:5432/postgres) and NATS_URL (e.g. nats://127.0.0.1:4222),
+or run a Docker engine so testcontainers can start them.`;
+
+let infra: Promise<TestInfra> | undefined;
+
+const dockerAvailable = (): boolean =>
+  Boolean(process.env['DOCKER_HOST']) || existsSync('/var/run/docker.sock') || existsSync(`${process.env['HOME']}/.docker/run/docker.sock`);
+
+const startContainers = async (): Promise<TestInfra> => {
+  const [{ PostgreSqlContainer }, { NatsContainer }] = await Promise.all([import('@testcontainers/postgresql'), import('@testcontainers/nats')]);
+  const [postgres, nats] = await Promise.all([
+    new PostgreSqlContainer('postgres:15-alpine').start(),
+    new NatsContainer('nats:2.10-alpine').withJetStream().start(),
+  ]);
+  const opts = nats.getConnectionOptions();
+  const server = Array.isArray(opts.servers) ? opts.servers[0] : opts.servers;
+  // Containers are reaped by testcontainers' Ryuk when the test process exits.
+  return { adminDatabaseUrl: postgres.getConnectionUri(), natsUrl: `nats://${String(server)}` };
+};
+
+export const testInfra = (): Promise<TestInfra> => {
+  infra ??= (async () => {
+    const databaseUrl = process.env['DATABASE_URL'];
+    const natsUrl = process.env['NATS_URL'];
+    if (databaseUrl && natsUrl) return { adminDatabaseUrl: databaseUrl, natsUrl };
+    if (dockerAvailable()) return startContainers();
+    throw new Error(NO_SERVERS);
+  })();
+  return infra;
+};
+
+/** A short random suffix for database, stream and consumer names of one suite. */
+export const uniqueSuffix = (): string => randomBytes(4).toString('hex');
+
+export interface TestDatabase {
+  name: string;
+  url: string;
+  drop(): Promise<void>;
+}
+
+const withDatabase = (url: string, database: string): string => {
+  const parsed = new URL(url);
+  parsed.pathname = `/${database}`;
+  return parsed.toString();
+};
+
+/** A fresh database (migrated when a migrations folder is given), dropped by `drop()`. */
+export const createTestDatabase = async (options: { migrationsDir?: string; prefix?: string } = {}): Promise<TestDatabase> => {
+  const { adminDatabaseUrl } = await testInfra();
+  const name = `${options.prefix ?? 'govern_test'}_${uniqueSuffix()}`;
+  const admin = new pg.Client({ connectionString: adminDatabaseUrl });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE "${name}"`);
+  } finally {
+    await admin.end();
+  }
+  const url = withDatabase(adminDatabaseUrl, name);
+  if (options.migrationsDir) await applyMigrations({ connectionString: url, migrationsDir: options.migrationsDir });
+  return {
+    name,
+    url,
+    async drop() {
+      const client = new pg.Client({ connectionString: adminDatabaseUrl });
+      await client.connect();
+      try {
+        await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      } finally {
+        await client.end();
+      }
+    },
+  };
+};
