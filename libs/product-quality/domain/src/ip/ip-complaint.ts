@@ -1,0 +1,204 @@
+import { DomainError, type PolicyRef, type Reason, Violations, failedPrecondition, reason } from '@govern/policy-core';
+import { mayMerchantSellBrand } from '../listing/brand-authorisation';
+import type { BrandAuthorisationRecord, BrandRecord } from '../listing/listing';
+import { anyCategoryCovers } from '../shared/category';
+import { IP_COMPLAINT_POLICY, type IpComplaintPolicy } from './ip-complaint.policy';
+
+export type IpComplaintKind = 'TRADEMARK' | 'COUNTERFEIT' | 'COPYRIGHT' | 'PATENT';
+
+/**
+ * REJECTED and TAKEN_DOWN are where a complaint starts; TAKEN_DOWN -> COUNTER_NOTICED on the
+ * merchant's counter-notice; a reviewer ends it UPHELD or RESTORED, and a counter-noticed
+ * complaint is RESTORED when the owner lets the response window pass without escalating.
+ */
+export type IpComplaintStatus = 'REJECTED' | 'TAKEN_DOWN' | 'COUNTER_NOTICED' | 'UPHELD' | 'RESTORED';
+
+export interface IpComplaint {
+  complaintId: string;
+  brandId: string;
+  complainantId: string;
+  productId: string;
+  merchantId: string;
+  kind: IpComplaintKind;
+  statement: string;
+  evidenceRefs: readonly string[];
+  status: IpComplaintStatus;
+  counterStatement?: string | undefined;
+  counterEvidenceRefs: readonly string[];
+  /** The takedown ban, set by the use case once it has banned the product. */
+  banId?: string | undefined;
+  /** Reasons of the latest transition. */
+  reasons: readonly Reason[];
+  policy: PolicyRef;
+  filedAt: Date;
+  counterNoticedAt?: Date | undefined;
+  restoreDueAt?: Date | undefined;
+  decidedAt?: Date | undefined;
+  reviewerId?: string | undefined;
+}
+
+export interface ComplainedProduct {
+  productId: string;
+  merchantId: string;
+  categoryCode: string;
+}
+
+const policyRef = (policy: IpComplaintPolicy): PolicyRef => ({ name: policy.name, version: policy.version });
+
+const requireStatement = (v: Violations, field: string, statement: string, refsField: string, refs: readonly string[], policy: IpComplaintPolicy): void => {
+  v.require(field, statement);
+  v.maxLength(field, statement, policy.limits.statementMaxChars);
+  v.check(refs.length >= policy.minEvidenceRefs, refsField, `must list at least ${policy.minEvidenceRefs} evidence reference(s)`, 'REQUIRED');
+  v.maxItems(refsField, refs, policy.limits.maxEvidenceRefs);
+};
+
+/**
+ * A complaint from the brand's registered owner takes the product down at once (notice and
+ * takedown); anyone else's is rejected, as is one the merchant's authorisation answers.
+ * `takenDown` tells the use case to ban the product with cause IP_TAKEDOWN.
+ */
+export const fileIpComplaint = (
+  input: {
+    complaintId: string;
+    brand: BrandRecord;
+    complainantId: string;
+    product: ComplainedProduct;
+    kind: IpComplaintKind;
+    statement: string;
+    evidenceRefs: readonly string[];
+  },
+  merchantAuthorisations: readonly BrandAuthorisationRecord[],
+  now: Date,
+  policy: IpComplaintPolicy = IP_COMPLAINT_POLICY,
+): { complaint: IpComplaint; takenDown: boolean } => {
+  const v = new Violations();
+  requireStatement(v, 'statement', input.statement, 'evidence_refs', input.evidenceRefs, policy);
+  v.throwIfAny();
+
+  const { brand, product } = input;
+  const evidence = { brand_id: brand.brandId, complainant_id: input.complainantId, product_id: product.productId, kind: input.kind };
+  const rejections: Reason[] = [];
+  if (input.complainantId !== brand.ownerId) {
+    rejections.push(reason('IP.NOT_BRAND_OWNER', 'Only the registered owner of the brand may file an IP complaint', evidence));
+  }
+  if (brand.expiresAt !== undefined && brand.expiresAt.getTime() <= now.getTime()) {
+    rejections.push(reason('IP.TRADEMARK_EXPIRED', 'The trademark registration has expired', { ...evidence, expires_at: brand.expiresAt.toISOString() }));
+  }
+  if ((input.kind === 'TRADEMARK' || input.kind === 'COUNTERFEIT') && !anyCategoryCovers(brand.categoryCodes, product.categoryCode)) {
+    rejections.push(reason('IP.OUTSIDE_TRADEMARK_SCOPE', 'The product is outside the categories the trademark covers', { ...evidence, category_code: product.categoryCode }));
+  }
+  if (policy.defeatedByAuthorisation.includes(input.kind) && mayMerchantSellBrand(brand, product.merchantId, product.categoryCode, merchantAuthorisations, now)) {
+    rejections.push(reason('IP.MERCHANT_AUTHORISED', 'The merchant owns the brand or holds a valid authorisation for it', { ...evidence, merchant_id: product.merchantId }));
+  }
+  const takenDown = rejections.length === 0;
+  return {
+    takenDown,
+    complaint: {
+      complaintId: input.complaintId,
+      brandId: brand.brandId,
+      complainantId: input.complainantId,
+      productId: product.productId,
+      merchantId: product.merchantId,
+      kind: input.kind,
+      statement: input.statement,
+      evidenceRefs: input.evidenceRefs,
+      status: takenDown ? 'TAKEN_DOWN' : 'REJECTED',
+      counterEvidenceRefs: [],
+      reasons: takenDown ? [reason('IP.TAKEDOWN', 'The product is taken down on the brand owner\'s complaint', evidence)] : rejections,
+      policy: policyRef(policy),
+      filedAt: now,
+    },
+  };
+};
+
+/** The merchant answers a takedown; the owner then has the response window to escalate. */
+export const fileCounterNotice = (
+  complaint: IpComplaint,
+  input: { merchantId: string; statement: string; evidenceRefs: readonly string[] },
+  now: Date,
+  policy: IpComplaintPolicy = IP_COMPLAINT_POLICY,
+): IpComplaint => {
+  const v = new Violations();
+  requireStatement(v, 'statement', input.statement, 'evidence_refs', input.evidenceRefs, policy);
+  v.throwIfAny();
+  const meta = { complaint_id: complaint.complaintId };
+  if (input.merchantId !== complaint.merchantId) {
+    throw new DomainError('PERMISSION_DENIED', 'IP.COUNTER_NOTICE_NOT_OWNER', 'Only the merchant of the product may counter-notify', meta);
+  }
+  if (complaint.status !== 'TAKEN_DOWN') {
+    throw failedPrecondition('IP.NOT_TAKEN_DOWN', `A complaint in status ${complaint.status} cannot be counter-notified`, { ...meta, status: complaint.status });
+  }
+  if (now.getTime() - complaint.filedAt.getTime() > policy.counterNoticeWindowMs) {
+    throw failedPrecondition('IP.COUNTER_NOTICE_WINDOW_CLOSED', 'The counter-notice window has closed', meta);
+  }
+  const restoreDueAt = new Date(now.getTime() + policy.ownerResponseWindowMs);
+  return {
+    ...complaint,
+    status: 'COUNTER_NOTICED',
+    counterStatement: input.statement,
+    counterEvidenceRefs: input.evidenceRefs,
+    counterNoticedAt: now,
+    restoreDueAt,
+    reasons: [reason('IP.COUNTER_NOTICED', 'The merchant filed a counter-notice; the brand owner may escalate', { ...meta, restore_due_at: restoreDueAt.toISOString() })],
+    policy: policyRef(policy),
+  };
+};
+
+/** A reviewer upholds the takedown or restores the product (the use case then lifts the ban). */
+export const decideIpComplaint = (
+  complaint: IpComplaint,
+  decision: { outcome: 'UPHOLD' | 'RESTORE'; reviewerId: string; note: string },
+  now: Date,
+  policy: IpComplaintPolicy = IP_COMPLAINT_POLICY,
+): IpComplaint => {
+  const v = new Violations();
+  v.require('reviewer_id', decision.reviewerId);
+  v.throwIfAny();
+  if (complaint.status !== 'TAKEN_DOWN' && complaint.status !== 'COUNTER_NOTICED') {
+    throw failedPrecondition('IP.NOT_OPEN', `A complaint in status ${complaint.status} cannot be decided`, {
+      complaint_id: complaint.complaintId,
+      status: complaint.status,
+    });
+  }
+  const restore = decision.outcome === 'RESTORE';
+  return {
+    ...complaint,
+    status: restore ? 'RESTORED' : 'UPHELD',
+    reviewerId: decision.reviewerId,
+    decidedAt: now,
+    reasons: [
+      reason(restore ? 'IP.RESTORED' : 'IP.UPHELD', restore ? 'The product is restored' : 'The takedown stands', {
+        complaint_id: complaint.complaintId,
+        reviewer_id: decision.reviewerId,
+        ...(decision.note ? { note: decision.note } : {}),
+      }),
+    ],
+    policy: policyRef(policy),
+  };
+};
+
+/**
+ * Restores a counter-noticed product once the owner's response window has passed without
+ * escalation; returns undefined when nothing is due (still waiting, or the owner escalated).
+ */
+export const restoreIfOwnerSilent = (
+  complaint: IpComplaint,
+  ownerEscalated: boolean,
+  now: Date,
+  policy: IpComplaintPolicy = IP_COMPLAINT_POLICY,
+): IpComplaint | undefined => {
+  if (complaint.status !== 'COUNTER_NOTICED' || ownerEscalated) return undefined;
+  if (complaint.restoreDueAt === undefined || now.getTime() < complaint.restoreDueAt.getTime()) return undefined;
+  return {
+    ...complaint,
+    status: 'RESTORED',
+    decidedAt: now,
+    reasons: [
+      reason('IP.OWNER_DID_NOT_ESCALATE', 'The brand owner did not escalate within the response window', {
+        complaint_id: complaint.complaintId,
+        restore_due_at: complaint.restoreDueAt.toISOString(),
+      }),
+    ],
+    policy: policyRef(policy),
+  };
+};

@@ -1,0 +1,75 @@
+import { compileClaimScanner } from '@govern/policy-claims';
+import { describe, expect, it } from 'vitest';
+import type { ClaimScanner } from './claim-scanner.port';
+import { type ListingGateContext, evaluateListing } from './evaluate-listing';
+import type { ListingInput } from './listing';
+
+// The shared lexicon plugs into the gate's port as it is: this file fails to compile if it stops fitting.
+const lexicon: ClaimScanner = compileClaimScanner();
+
+const listing = (over: Partial<ListingInput> = {}): ListingInput => ({
+  listingId: 'L-1',
+  productId: 'P-1',
+  skuId: 'SKU-1',
+  merchantId: 'M-1',
+  categoryCode: 'home.kitchen',
+  title: '316不锈钢保温杯 500ml',
+  description: '双层真空，保温12小时。',
+  brand: '',
+  manufacturer: '浙江某某杯业有限公司',
+  productionDate: new Date('2026-09-01T00:00:00Z'),
+  batchNumber: '',
+  certificateCode: 'GB/T 29606-2013',
+  imageHashes: [],
+  declaredQualifications: [],
+  priceFen: 5900n,
+  ...over,
+});
+
+const context = (over: Partial<ListingGateContext> = {}): ListingGateContext => ({
+  action: 'PUBLISH',
+  merchant: { merchantId: 'M-1', standing: 'ACTIVE', qualifications: [] },
+  brands: [],
+  authorisations: [],
+  bannedPrints: [],
+  claimScanner: lexicon,
+  now: new Date('2026-11-10T08:00:00Z'),
+  ...over,
+});
+
+describe('listing gate with the shared claims lexicon', () => {
+  it('rejects evasion spellings of absolute claims and records the lexicon version', () => {
+    const d = evaluateListing(listing({ title: '全网 最 好 的保温杯 Ｎｏ．１' }), context());
+    expect(d.decision).toBe('REJECTED');
+    expect(d.reasons.every((r) => r.code === 'LISTING.PROHIBITED_CLAIM')).toBe(true);
+    expect(d.reasons[0]?.evidence['lexicon']).toMatch(/@/);
+  });
+
+  it('approves innocent text', () => {
+    expect(evaluateListing(listing(), context()).decision).toBe('APPROVED');
+  });
+
+  it('reports one reason per claim, not one per nested term ("最好" contains "最")', () => {
+    const d = evaluateListing(listing({ title: '最好的保温杯' }), context());
+    expect(d.reasons.map((r) => r.evidence['term'])).toEqual(['最好']);
+  });
+
+  it('waives a treatment claim for a licensed medical-device seller, but not for an ordinary seller', () => {
+    const device = listing({ categoryCode: 'medical_devices.thermometers', title: '电子体温计', description: '用于治疗发热的辅助监测' });
+    const licensed = evaluateListing(
+      device,
+      context({ merchant: { merchantId: 'M-1', standing: 'ACTIVE', qualifications: ['MEDICAL_DEVICE_LICENCE'] } }),
+    );
+    expect(licensed.decision).toBe('APPROVED');
+    expect(licensed.reasons.find((r) => r.code === 'LISTING.CLAIM_WAIVED')?.evidence).toMatchObject({ term: '治疗', waived_by: 'MEDICAL_DEVICE' });
+
+    const unlicensed = evaluateListing(device, context());
+    expect(unlicensed.reasons.map((r) => r.code)).toEqual(['LISTING.PROHIBITED_CLAIM', 'LISTING.QUALIFICATION_MISSING']);
+
+    const ordinary = evaluateListing(
+      { ...device, categoryCode: 'home.kitchen' },
+      context({ merchant: { merchantId: 'M-1', standing: 'ACTIVE', qualifications: ['MEDICAL_DEVICE_LICENCE'] } }),
+    );
+    expect(ordinary.reasons.map((r) => r.code)).toEqual(['LISTING.PROHIBITED_CLAIM']);
+  });
+});
