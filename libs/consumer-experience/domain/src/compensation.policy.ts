@@ -1,0 +1,39 @@
+import type { CompensationCause } from './model';
+
+/**
+ * Consumer protection fund: what the fund pays in advance, per cause, and the per-order caps.
+ *
+ * Caps, per order (all in fen):
+ * - Refund kind (merchant refunds, fast refunds, and fund payments for DISPUTE_UNPAID,
+ *   FAILED_INSPECTION and MERCHANT_REMOVED): their sum never exceeds the amount paid; one
+ *   after-sale is refunded at most once.
+ * - Punitive kind (FRAUD, FOOD_SAFETY): statutory damages on top of the refund. Their sum never
+ *   exceeds the largest statutory amount of the causes established for the order (the buyer gets
+ *   one statutory award; a later, larger cause pays only the difference).
+ * - LATE_DISPATCH: at most the late-dispatch compensation of the promise policy, once.
+ * - Return-shipping insurance is paid by the insurer and capped by its own policy, outside these caps.
+ */
+export interface StatutoryRule {
+  readonly multiple: bigint;
+  readonly minFen: bigint;
+  readonly law: string;
+}
+
+export interface CompensationPolicy {
+  readonly name: string;
+  readonly version: string;
+  readonly refundKindCauses: readonly CompensationCause[];
+  readonly statutory: { readonly FRAUD: StatutoryRule; readonly FOOD_SAFETY: StatutoryRule };
+}
+
+export const COMPENSATION_POLICY: CompensationPolicy = {
+  name: 'consumer-protection-fund',
+  version: '2026-11-01.1',
+  refundKindCauses: ['DISPUTE_UNPAID', 'FAILED_INSPECTION', 'MERCHANT_REMOVED'],
+  /** Consumer Rights Protection Law art. 55 (fraud) and Food Safety Law art. 148. */
+  statutory: {
+    FRAUD: { multiple: 3n, minFen: 50_000n, law: 'Consumer Rights Protection Law art. 55' },
+    FOOD_SAFETY: { multiple: 10n, minFen: 100_000n, law: 'Food Safety Law art. 148' },
+  },
+};
+

@@ -1,0 +1,63 @@
+import { Violations } from '@govern/policy-core';
+import { INPUT_POLICY, type InputPolicy } from './input.policy';
+
+/**
+ * Field checks shared by every consumer-experience request. They add to a Violations collector so
+ * one response lists every bad field; the caller throws with `violations.throwIfAny()`.
+ */
+
+/** A positive amount in fen, at most the policy maximum. `allowZero` for fields where 0 means "none". */
+export const checkAmount = (
+  v: Violations,
+  field: string,
+  amountFen: bigint | undefined,
+  opts: { allowZero?: boolean; policy?: InputPolicy } = {},
+): boolean => {
+  const policy = opts.policy ?? INPUT_POLICY;
+  if (amountFen === undefined) return v.check(false, field, 'is required', 'REQUIRED');
+  if (amountFen < 0n) return v.check(false, field, 'must not be negative', 'NEGATIVE_AMOUNT');
+  if (amountFen === 0n && !opts.allowZero) return v.check(false, field, 'must be greater than zero', 'ZERO_AMOUNT');
+  return v.check(
+    amountFen <= policy.maxAmountFen,
+    field,
+    `must be at most ${policy.maxAmountFen} fen`,
+    'AMOUNT_TOO_LARGE',
+  );
+};
+
+/** A timestamp that is set and not in the future beyond the allowed clock skew. */
+export const checkPastTimestamp = (
+  v: Violations,
+  field: string,
+  at: Date | undefined,
+  now: Date,
+  policy: InputPolicy = INPUT_POLICY,
+): boolean => {
+  if (at === undefined || Number.isNaN(at.getTime())) return v.check(false, field, 'is required', 'REQUIRED');
+  return v.check(
+    at.getTime() <= now.getTime() + policy.clockSkewMs,
+    field,
+    `must not be in the future (now ${now.toISOString()})`,
+    'TIMESTAMP_IN_FUTURE',
+  );
+};
+
+/** `later` must not be before `earlier` (e.g. shipped_at before paid_at). */
+export const checkNotBefore = (v: Violations, field: string, later: Date | undefined, earlier: Date, earlierName: string): boolean =>
+  later === undefined ||
+  v.check(later.getTime() >= earlier.getTime(), field, `must not be before ${earlierName}`, `BEFORE_${earlierName.toUpperCase()}`);
+
+/** A refund request can never ask for more than the buyer paid. */
+export const checkRefundWithinPaid = (v: Violations, field: string, amountFen: bigint, paidFen: bigint): boolean =>
+  v.check(amountFen <= paidFen, field, `must not exceed the ${paidFen} fen paid`, 'REFUND_EXCEEDS_PAID');
+
+/** Free text within the policy length, and evidence lists within their size. */
+export const checkText = (v: Violations, field: string, text: string | undefined, policy: InputPolicy = INPUT_POLICY): boolean =>
+  v.maxLength(field, text, policy.maxTextLength);
+
+export const checkEvidence = (v: Violations, field: string, refs: readonly string[] | undefined, policy: InputPolicy = INPUT_POLICY): boolean =>
+  v.maxItems(field, refs, policy.maxEvidenceRefs);
+
+/** Required enum-like field: present and one of the allowed values. */
+export const checkOneOf = <T extends string>(v: Violations, field: string, value: string | undefined, allowed: readonly T[]): value is T =>
+  v.check(value !== undefined && (allowed as readonly string[]).includes(value), field, `must be one of ${allowed.join(', ')}`, 'REQUIRED');

@@ -1,0 +1,66 @@
+import { Violations } from '@govern/policy-core';
+import { checkAmount, checkNotBefore, checkPastTimestamp } from './input-validation';
+import { INPUT_POLICY, type InputPolicy } from './input.policy';
+import type { Fulfilment } from './model';
+
+/**
+ * Request checks of the order-side mutations. Each throws one ValidationError listing every bad
+ * field, before anything is written. (Pre-sale length is a promise rule: see planDispatchPromise.)
+ */
+
+export interface RecordOrderInput {
+  orderId: string;
+  buyerId: string;
+  merchantId: string;
+  productId: string;
+  skuId: string;
+  categoryCode: string;
+  amountFen: bigint;
+  paidAt?: Date | undefined;
+  fulfilment?: Fulfilment | undefined;
+  promisedDispatchAt?: Date | undefined;
+}
+
+export const validateRecordOrder = (input: RecordOrderInput, now: Date, policy: InputPolicy = INPUT_POLICY): void => {
+  const v = new Violations();
+  v.require('order_id', input.orderId);
+  v.require('buyer_id', input.buyerId);
+  v.require('merchant_id', input.merchantId);
+  v.require('product_id', input.productId);
+  v.require('sku_id', input.skuId);
+  v.require('category_code', input.categoryCode);
+  checkAmount(v, 'amount_fen', input.amountFen, { policy });
+  checkPastTimestamp(v, 'paid_at', input.paidAt, now, policy);
+  v.check(input.fulfilment !== undefined, 'fulfilment', 'must be IN_STOCK or PRE_SALE', 'REQUIRED');
+  if (input.fulfilment === 'IN_STOCK') {
+    v.check(input.promisedDispatchAt === undefined, 'promised_dispatch_at', 'is only for pre-sale orders', 'NOT_PRE_SALE');
+  }
+  v.throwIfAny('ORDER.INVALID');
+};
+
+export const validateShipment = (
+  input: { orderId: string; trackingNumber: string; carrierCode: string; shippedAt?: Date | undefined },
+  paidAt: Date,
+  now: Date,
+  policy: InputPolicy = INPUT_POLICY,
+): void => {
+  const v = new Violations();
+  v.require('order_id', input.orderId);
+  v.require('tracking_number', input.trackingNumber);
+  v.maxLength('tracking_number', input.trackingNumber, 64);
+  v.require('carrier_code', input.carrierCode);
+  if (checkPastTimestamp(v, 'shipped_at', input.shippedAt, now, policy)) checkNotBefore(v, 'shipped_at', input.shippedAt, paidAt, 'paid_at');
+  v.throwIfAny('SHIPMENT.INVALID');
+};
+
+export const validateTrackingScan = (
+  input: { trackingNumber: string; scanType?: string | undefined; scannedAt?: Date | undefined },
+  now: Date,
+  policy: InputPolicy = INPUT_POLICY,
+): void => {
+  const v = new Violations();
+  v.require('tracking_number', input.trackingNumber);
+  v.check(input.scanType !== undefined, 'scan_type', 'is required', 'REQUIRED');
+  checkPastTimestamp(v, 'scanned_at', input.scannedAt, now, policy);
+  v.throwIfAny('SCAN.INVALID');
+};
