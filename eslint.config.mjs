@@ -29,6 +29,8 @@ export default [
             { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
             { sourceTag: 'scope:tools', onlyDependOnLibsWithTags: ['scope:shared', 'scope:tools'] },
             { sourceTag: 'scope:e2e', onlyDependOnLibsWithTags: ['scope:shared', 'scope:e2e'] },
+            // The local platform runs every service in one process (embedded mode): it alone may compose them.
+            { sourceTag: 'scope:dev', onlyDependOnLibsWithTags: ['*'] },
             // Layers: domain code is pure; it may use other pure libs only, and no I/O packages.
             {
               sourceTag: 'type:domain',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ConfigError, parseConfig, settings } from './config';
+import { ConfigError, parseConfig, serviceSettings, settings } from './config';
 
 const schema = z.object({
   PORT: settings.port(50051),
@@ -30,5 +30,13 @@ describe('parseConfig', () => {
 
   it('rejects a database URL of the wrong kind', () => {
     expect(() => parseConfig(schema, { DATABASE_URL: 'mysql://localhost/db' })).toThrow(/DATABASE_URL: must be a postgresql/);
+  });
+});
+
+describe('serviceSettings', () => {
+  it('requires the database and bus and defaults the rest', () => {
+    const parsed = parseConfig(serviceSettings(50053), { DATABASE_URL: 'postgresql://db/ma', NATS_URL: 'nats://127.0.0.1:4222', MIGRATE_ON_START: 'false' });
+    expect(parsed).toMatchObject({ HOST: '127.0.0.1', PORT: 50053, MIGRATE_ON_START: false, SHUTDOWN_GRACE_MS: 10_000 });
+    expect(() => parseConfig(serviceSettings(50053), {})).toThrow(/DATABASE_URL[\s\S]*NATS_URL/);
   });
 });

@@ -34,3 +34,27 @@ export const settings = {
   /** A secret given in the environment, e.g. the key for hashing identity numbers. */
   secret: (minLength = 16) => z.string().min(minLength, `must be at least ${minLength} characters`),
 };
+
+const flag = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0'])
+    .default(fallback ? 'true' : 'false')
+    .transform((v) => v === 'true' || v === '1');
+
+/** The settings every service app has; an app extends this object with its own. */
+export const serviceSettings = (defaultPort: number) =>
+  z.object({
+    HOST: settings.host(),
+    PORT: settings.port(defaultPort),
+    /** The service's own database. */
+    DATABASE_URL: settings.postgresUrl(),
+    DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+    /** Apply pending migrations at start (off where a deploy step migrates). */
+    MIGRATE_ON_START: flag(true),
+    NATS_URL: settings.natsUrl(),
+    LOG_LEVEL: settings.logLevel(),
+    /** How long SIGTERM waits for in-flight calls before it forces the server down. */
+    SHUTDOWN_GRACE_MS: settings.milliseconds(10_000),
+  });
+
+export type ServiceSettings = z.infer<ReturnType<typeof serviceSettings>>;

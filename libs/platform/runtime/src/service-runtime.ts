@@ -1,0 +1,117 @@
+import type { StreamSpec } from '@govern/contracts-common';
+import { commonDescriptorSet } from '@govern/contracts-common';
+import { applyMigrations, type DatabaseConnection, type SqlTx, type TransactionalClient } from '@govern/platform-db';
+import { createOutboxRelay, type EventBus, type OutboxRelay } from '@govern/platform-events';
+import { createGrpcServer, type GrpcServer } from '@govern/platform-grpc';
+import type { Clock } from '@govern/policy-core';
+import type { Logger } from 'pino';
+
+/**
+ * What every service process does around its own logic, in one place: migrate, connect,
+ * make sure the event streams exist, relay the outbox, serve gRPC with health and
+ * reflection, and on shutdown drain calls first, then stop consumers and timers, flush the
+ * relay and close the database — in that order, so no accepted call or event is lost.
+ *
+ * A service lib supplies `register`, which adds its gRPC handlers, consumers and job
+ * runners; the app's main.ts (own servers) and the dev platform (embedded, all four in
+ * one process) both start services through here.
+ */
+export interface ServiceDependencies {
+  log: Logger;
+  clock: Clock;
+  bus: EventBus;
+  databaseUrl: string;
+  poolSize: number;
+  migrate: boolean;
+  host: string;
+  port: number;
+  shutdownGraceMs: number;
+  /** LISTEN/NOTIFY wakes the relay (a PostgreSQL server); false on embedded PGlite. */
+  relayListens: boolean;
+  /** Background loops (job runners) start by themselves; tests turn them off and drive them. */
+  backgroundJobs?: boolean;
+}
+
+export interface ServiceContext<Client> {
+  db: Client;
+  database: DatabaseConnection<Client>;
+  server: GrpcServer;
+  bus: EventBus;
+  log: Logger;
+  clock: Clock;
+  /** Call after committing a transaction that wrote outbox rows: publishes promptly. */
+  eventsWritten(): void;
+  /** Registers something to stop on shutdown, after the gRPC drain and before the database closes. */
+  onStop(name: string, stop: () => Promise<unknown> | unknown): void;
+}
+
+export interface ServiceDefinition<Client> {
+  /** Short name: `merchant-access`; ErrorInfo.domain becomes `merchant-access.govern`. */
+  name: string;
+  migrationsDir: string;
+  connect(options: { connectionString: string; poolSize: number }): DatabaseConnection<Client>;
+  /** The stream this service publishes into, and the streams it consumes from. */
+  streams: readonly StreamSpec[];
+  descriptorSets: readonly Uint8Array[];
+  register(context: ServiceContext<Client>): Promise<void>;
+}
+
+export interface RunningService<Client> {
+  name: string;
+  port: number;
+  address: string;
+  db: Client;
+  server: GrpcServer;
+  shutdown(): Promise<void>;
+}
+
+export const startService = async <Client extends TransactionalClient<SqlTx> & { $disconnect(): Promise<void> }>(
+  definition: ServiceDefinition<Client>,
+  deps: ServiceDependencies,
+): Promise<RunningService<Client>> => {
+  const log = deps.log.child({ service: definition.name });
+  if (deps.migrate) {
+    const result = await applyMigrations({ connectionString: deps.databaseUrl, migrationsDir: definition.migrationsDir, log: (m) => log.info(m) });
+    log.info({ applied: result.applied.length }, 'database migrated');
+  }
+  const database = definition.connect({ connectionString: deps.databaseUrl, poolSize: deps.poolSize });
+  await deps.bus.ensureStreams(definition.streams);
+
+  const relay: OutboxRelay = createOutboxRelay({ pool: database.pool, connectionString: deps.databaseUrl, bus: deps.bus, log, listen: deps.relayListens });
+  const stoppers: { name: string; stop: () => Promise<unknown> | unknown }[] = [];
+  const server = createGrpcServer({
+    serviceName: definition.name,
+    logger: log,
+    descriptorSets: [commonDescriptorSet, ...definition.descriptorSets],
+    shutdownGraceMs: deps.shutdownGraceMs,
+  });
+
+  // Closers run in reverse order of registration: database last, relay before it, then
+  // consumers and timers (registered by the service), all after the gRPC drain.
+  server.onShutdown(() => database.close(), 'database');
+  server.onShutdown(async () => {
+    await relay.drain().catch((error: unknown) => log.warn({ err: error }, 'outbox not fully relayed at shutdown; it will be on next start'));
+    await relay.stop();
+  }, 'outbox relay');
+  server.onShutdown(async () => {
+    for (const stopper of [...stoppers].reverse()) {
+      await Promise.resolve(stopper.stop()).catch((error: unknown) => log.error({ err: error, what: stopper.name }, 'stop failed'));
+    }
+  }, 'consumers and jobs');
+
+  await definition.register({
+    db: database.client,
+    database,
+    server,
+    bus: deps.bus,
+    log,
+    clock: deps.clock,
+    eventsWritten: () => relay.kick(),
+    onStop: (name, stop) => stoppers.push({ name, stop }),
+  });
+  await relay.start();
+  const port = await server.listen(`${deps.host}:${deps.port}`);
+  const address = `${deps.host}:${port}`;
+  log.info({ address }, 'serving');
+  return { name: definition.name, port, address, db: database.client, server, shutdown: () => server.shutdown() };
+};
