@@ -1,4 +1,4 @@
-export * from './migrate';
+export * from '@govern/platform-migrate';
 export * from './transaction';
 export * from './idempotency';
 export * from './pg-errors';

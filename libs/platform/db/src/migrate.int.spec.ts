@@ -2,10 +2,11 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '@govern/platform-testing';
-import { applyMigrations, MigrationError } from './migrate';
+import { applyMigrations, MigrationError } from '@govern/platform-migrate';
 import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 
+// The platform tables' own migration serves as the fixture.
 const PLATFORM_MIGRATIONS = join(import.meta.dirname, '..', 'prisma', 'migrations');
 
 describe('applyMigrations (offline, Prisma-compatible)', () => {

@@ -30,6 +30,8 @@ export interface ServiceDependencies {
   relayListens: boolean;
   /** Background loops (job runners) start by themselves; tests turn them off and drive them. */
   backgroundJobs?: boolean;
+  /** Close the bus on shutdown (a standalone service owns its connection; the dev platform shares one). */
+  ownsBus?: boolean;
 }
 
 export interface ServiceContext<Client> {
@@ -43,6 +45,8 @@ export interface ServiceContext<Client> {
   eventsWritten(): void;
   /** Registers something to stop on shutdown, after the gRPC drain and before the database closes. */
   onStop(name: string, stop: () => Promise<unknown> | unknown): void;
+  /** Whether to start background loops (job runners); tests drive them by hand instead. */
+  backgroundJobs: boolean;
 }
 
 export interface ServiceDefinition<Client> {
@@ -86,9 +90,11 @@ export const startService = async <Client extends TransactionalClient<SqlTx> & {
     shutdownGraceMs: deps.shutdownGraceMs,
   });
 
-  // Closers run in reverse order of registration: database last, relay before it, then
-  // consumers and timers (registered by the service), all after the gRPC drain.
+  // Closers run in reverse order of registration, all after the gRPC drain: consumers and
+  // timers (registered by the service) first, then the relay flushes, then the bus and
+  // the database close.
   server.onShutdown(() => database.close(), 'database');
+  if (deps.ownsBus) server.onShutdown(() => deps.bus.close(), 'event bus');
   server.onShutdown(async () => {
     await relay.drain().catch((error: unknown) => log.warn({ err: error }, 'outbox not fully relayed at shutdown; it will be on next start'));
     await relay.stop();
@@ -108,6 +114,7 @@ export const startService = async <Client extends TransactionalClient<SqlTx> & {
     clock: deps.clock,
     eventsWritten: () => relay.kick(),
     onStop: (name, stop) => stoppers.push({ name, stop }),
+    backgroundJobs: deps.backgroundJobs ?? true,
   });
   await relay.start();
   const port = await server.listen(`${deps.host}:${deps.port}`);

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import pg from 'pg';
-import { applyMigrations } from '@govern/platform-db';
+import { applyMigrations } from '@govern/platform-migrate';
 
 /**
  * Servers for integration tests, found in this order:

@@ -1,0 +1,60 @@
+/**
+ * `npm start`: the whole platform on this machine. Embedded defaults when DATABASE_URL /
+ * NATS_URL are not set; the real servers when they are.
+ */
+import { z } from 'zod';
+import { ConfigError, createLogger, parseConfig, settings } from '@govern/platform-core';
+import { startPlatform } from './platform';
+
+const configSchema = z.object({
+  HOST: settings.host(),
+  BASE_PORT: settings.port(50051),
+  DATABASE_URL: settings.postgresUrl().optional(),
+  NATS_URL: settings.natsUrl().optional(),
+  DATA_DIR: z.string().default('tmp/embedded'),
+  LOG_LEVEL: settings.logLevel().default('warn'),
+});
+
+const main = async (): Promise<void> => {
+  const config = parseConfig(configSchema, process.env);
+  const log = createLogger({ service: 'dev-platform', level: config.LOG_LEVEL });
+  const platform = await startPlatform({
+    log,
+    host: config.HOST,
+    basePort: config.BASE_PORT,
+    databaseUrl: config.DATABASE_URL,
+    natsUrl: config.NATS_URL,
+    dataDir: config.DATA_DIR,
+  });
+  console.log(
+    `Govern is running (database: ${platform.mode.database === 'server' ? 'PostgreSQL server' : `embedded PGlite in ${config.DATA_DIR}`}, ` +
+      `events: ${platform.mode.bus === 'jetstream' ? 'NATS JetStream' : 'in-process bus'})`,
+  );
+  for (const service of platform.services) console.log(`  ${service.name.padEnd(20)} ${service.address}`);
+  console.log('Press Ctrl+C to stop.');
+
+  let stopping = false;
+  const shutdown = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'stopping the platform');
+    platform.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error('shutdown failed:', error);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+};
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    console.error(`dev-platform: ${error.message}`);
+    process.exit(2);
+  }
+  console.error('the platform failed to start:', error);
+  process.exit(1);
+});

@@ -1,0 +1,110 @@
+import { join } from 'node:path';
+import pg from 'pg';
+import type { Logger } from 'pino';
+import { consumerExperienceService } from '@govern/consumer-experience-service';
+import { contentService } from '@govern/content-service';
+import { merchantAccessService } from '@govern/merchant-access-service';
+import { productQualityService } from '@govern/product-quality-service';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from '@govern/platform-db';
+import { createInMemoryBus, createJetStreamBus, type EventBus } from '@govern/platform-events';
+import { startService, type RunningService, type ServiceDependencies } from '@govern/platform-runtime';
+import { systemClock, type Clock } from '@govern/policy-core';
+
+/**
+ * All four services in one process, for a newcomer's machine and for tests. With a
+ * PostgreSQL server (databaseUrl) each service gets its own database on it; without one,
+ * each gets an embedded PGlite. With a NATS server the services talk over JetStream;
+ * without one, over the in-process bus that keeps JetStream's contract.
+ */
+export interface PlatformOptions {
+  log: Logger;
+  host: string;
+  /** First port; services take basePort, +1, +2, +3 in SERVICES order. 0 picks free ports. */
+  basePort: number;
+  databaseUrl?: string | undefined;
+  natsUrl?: string | undefined;
+  /** Where embedded databases keep their files; omitted = in memory. */
+  dataDir?: string | undefined;
+  clock?: Clock;
+  /** Prefix for stream names and subjects (tests); none in normal runs. */
+  namespace?: string;
+}
+
+export const SERVICES = [contentService, productQualityService, merchantAccessService, consumerExperienceService] as const;
+
+export interface RunningPlatform {
+  mode: { database: 'server' | 'embedded'; bus: 'jetstream' | 'in-process' };
+  services: RunningService<unknown>[];
+  bus: EventBus;
+  stop(): Promise<void>;
+}
+
+const databaseFor = (serverUrl: string, service: string): string => {
+  const url = new URL(serverUrl);
+  url.pathname = `/govern_${service.replaceAll('-', '_')}`;
+  return url.toString();
+};
+
+const ensureDatabase = async (serverUrl: string, databaseUrl: string): Promise<void> => {
+  const name = new URL(databaseUrl).pathname.slice(1);
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  try {
+    const { rowCount } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (!rowCount) await admin.query(`CREATE DATABASE "${name}"`).catch((error: { code?: string }) => {
+      if (error.code !== '42P04') throw error; // created concurrently: fine
+    });
+  } finally {
+    await admin.end();
+  }
+};
+
+export const startPlatform = async (options: PlatformOptions): Promise<RunningPlatform> => {
+  const { log } = options;
+  const bus = options.natsUrl
+    ? await createJetStreamBus({ natsUrl: options.natsUrl, log, ...(options.namespace ? { namespace: options.namespace } : {}) })
+    : createInMemoryBus({ log, ...(options.namespace ? { namespace: options.namespace } : {}) });
+  const embedded: EmbeddedPostgres[] = [];
+  const services: RunningService<unknown>[] = [];
+  const stop = async (): Promise<void> => {
+    for (const service of [...services].reverse()) await service.shutdown();
+    await bus.close();
+    for (const db of embedded) await db.stop();
+  };
+  try {
+    for (const [index, service] of SERVICES.entries()) {
+      let databaseUrl: string;
+      if (options.databaseUrl) {
+        databaseUrl = databaseFor(options.databaseUrl, service.name);
+        await ensureDatabase(options.databaseUrl, databaseUrl);
+      } else {
+        const db = await startEmbeddedPostgres(options.dataDir ? { dataDir: join(options.dataDir, service.name) } : {});
+        embedded.push(db);
+        databaseUrl = db.connectionString;
+      }
+      const deps: ServiceDependencies = {
+        log,
+        clock: options.clock ?? systemClock,
+        bus,
+        databaseUrl,
+        // PGlite is one session: a pool of one keeps transactions from interleaving.
+        poolSize: options.databaseUrl ? 10 : 1,
+        migrate: true,
+        host: options.host,
+        port: options.basePort === 0 ? 0 : options.basePort + index,
+        shutdownGraceMs: 5_000,
+        relayListens: Boolean(options.databaseUrl),
+      };
+      services.push((await startService(service as never, deps)) as RunningService<unknown>);
+    }
+  } catch (error) {
+    await stop().catch(() => undefined);
+    throw error;
+  }
+  return {
+    mode: { database: options.databaseUrl ? 'server' : 'embedded', bus: options.natsUrl ? 'jetstream' : 'in-process' },
+    services,
+    bus,
+    stop,
+  };
+};

@@ -1,0 +1,93 @@
+import { DAY } from '@govern/policy-core';
+import type { Widen } from './widen';
+
+export type ScoreDimension = 'product' | 'logistics' | 'service';
+
+/**
+ * How one metric maps to a 1.0-5.0 score: linear between `best` (5.0) and `worst` (1.0),
+ * clamped outside. `best` may be above or below `worst` (higher-is-better or lower-is-better).
+ */
+export interface MetricScale {
+  dimension: ScoreDimension;
+  /** Weight of the metric inside its dimension; weights of one dimension sum to 1. */
+  weight: number;
+  best: number;
+  worst: number;
+}
+
+export const STORE_METRICS = [
+  'quality_return_rate',
+  'negative_review_rate',
+  'dispatch_48h_rate',
+  'late_dispatch_rate',
+  'fake_shipment_rate',
+  'avg_response_minutes',
+  'dispute_rate',
+  'dispute_loss_rate',
+  'complaint_rate',
+] as const;
+export type StoreMetric = (typeof STORE_METRICS)[number];
+
+export interface StoreExperiencePolicy {
+  readonly name: string;
+  readonly version: string;
+  readonly windowMs: number;
+  readonly weights: Readonly<Record<ScoreDimension, number>>;
+  readonly minScore: number;
+  readonly maxScore: number;
+  readonly decimals: number;
+  readonly minOrders: number;
+  readonly neutralScore: number;
+  readonly minReviews: number;
+  readonly metrics: Readonly<Record<StoreMetric, MetricScale>>;
+}
+
+/**
+ * Store experience score (1.0-5.0) over a rolling 90 days: product 50%, logistics 20%,
+ * service 30%, each dimension a weighted mean of metric scores.
+ *
+ * Neutral score 4.0 under 30 orders: a new store has passed onboarding's risk checks and has
+ * too few orders for its rates to mean anything (one complaint in 10 orders is 10%). 4.0 puts
+ * it exactly at the affiliate-programme threshold, so new stores are neither locked out of
+ * the programme nor ranked above proven ones (who score 4.0-5.0 when they serve well); its
+ * own orders take over as soon as there are enough.
+ */
+export const STORE_EXPERIENCE_POLICY: StoreExperiencePolicy = {
+  name: 'store-experience-score',
+  version: '2026-11-01.1',
+  windowMs: 90 * DAY,
+  weights: { product: 0.5, logistics: 0.2, service: 0.3 },
+  minScore: 1,
+  maxScore: 5,
+  /** Published scores are rounded to this many decimals; decisions use the published score. */
+  decimals: 2,
+  minOrders: 30,
+  neutralScore: 4.0,
+  /** Fewer reviews than this and the review metric is left out (its weight spread over the others). */
+  minReviews: 10,
+  metrics: {
+    // product: are the goods as described?
+    quality_return_rate: { dimension: 'product', weight: 0.5, best: 0.002, worst: 0.03 },
+    negative_review_rate: { dimension: 'product', weight: 0.5, best: 0.02, worst: 0.2 },
+    // logistics: promise clocks kept, no fake tracking numbers
+    dispatch_48h_rate: { dimension: 'logistics', weight: 0.5, best: 0.98, worst: 0.8 },
+    late_dispatch_rate: { dimension: 'logistics', weight: 0.3, best: 0.005, worst: 0.05 },
+    fake_shipment_rate: { dimension: 'logistics', weight: 0.2, best: 0, worst: 0.005 },
+    // service: answers fast, few disputes lost, few complaints
+    avg_response_minutes: { dimension: 'service', weight: 0.3, best: 3, worst: 60 },
+    dispute_rate: { dimension: 'service', weight: 0.2, best: 0.002, worst: 0.03 },
+    dispute_loss_rate: { dimension: 'service', weight: 0.25, best: 0.0005, worst: 0.01 },
+    complaint_rate: { dimension: 'service', weight: 0.25, best: 0.001, worst: 0.02 },
+  },
+};
+
+/** Affiliate programme ("selected alliance") eligibility. */
+export const AFFILIATE_POLICY = {
+  name: 'affiliate-programme',
+  version: '2026-11-01.1',
+  minStoreExperienceScore: 4.0,
+  /** Any active sanction (restricted, suspended, removed) excludes the merchant. */
+  excludeWhenSanctioned: true,
+} as const;
+
+export type AffiliatePolicy = Widen<typeof AFFILIATE_POLICY>;

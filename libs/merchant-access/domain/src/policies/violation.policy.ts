@@ -1,0 +1,68 @@
+import { DAY } from '@govern/policy-core';
+
+export const VIOLATION_TYPES = [
+  'COUNTERFEIT',
+  'FRAUD',
+  'BANNED_GOODS',
+  'THREE_NO_LISTING',
+  'CRITICAL_INSPECTION_FAILURE',
+  'MAJOR_INSPECTION_FAILURE',
+  'PROHIBITED_CLAIM',
+  'MISSING_QUALIFICATION',
+  'IP_INFRINGEMENT',
+  'FAKE_SHIPMENT',
+  'LATE_DISPATCH',
+  'AFTER_SALE_REFUSAL',
+  'OTHER',
+] as const;
+export type ViolationType = (typeof VIOLATION_TYPES)[number];
+
+export type LadderSanction = 'LISTING_RESTRICTED' | 'SUSPENDED' | 'REMOVED';
+
+export interface ViolationPolicy {
+  readonly name: string;
+  readonly version: string;
+  readonly windowMs: number;
+  readonly zeroTolerance: readonly ViolationType[];
+  readonly points: Readonly<Record<ViolationType, number>>;
+  readonly ladder: readonly { atLeast: number; outcome: { sanction: LadderSanction; durationMs: number | undefined } }[];
+  readonly forfeitDepositOnLadderRemoval: boolean;
+}
+
+/**
+ * Violation points: what each violation type costs, the rolling window points count in,
+ * and the ladder of sanctions. Zero-tolerance types remove the merchant at once and
+ * forfeit the deposit, whatever the points.
+ */
+export const VIOLATION_POLICY: ViolationPolicy = {
+  name: 'merchant-violation-points',
+  version: '2026-11-01.1',
+  /** Points count for this long after the violation happened, then expire by themselves. */
+  windowMs: 365 * DAY,
+  zeroTolerance: ['COUNTERFEIT', 'FRAUD', 'BANNED_GOODS'],
+  points: {
+    COUNTERFEIT: 0,
+    FRAUD: 0,
+    BANNED_GOODS: 0,
+    // A critical lab failure restricts listing at once on a clean record.
+    CRITICAL_INSPECTION_FAILURE: 12,
+    THREE_NO_LISTING: 6,
+    MAJOR_INSPECTION_FAILURE: 6,
+    MISSING_QUALIFICATION: 6,
+    IP_INFRINGEMENT: 6,
+    FAKE_SHIPMENT: 4,
+    PROHIBITED_CLAIM: 3,
+    AFTER_SALE_REFUSAL: 2,
+    LATE_DISPATCH: 1,
+    OTHER: 2,
+  },
+  /** Crossing a rung (upwards) imposes its sanction; the highest rung crossed applies. */
+  ladder: [
+    { atLeast: 12, outcome: { sanction: 'LISTING_RESTRICTED', durationMs: 7 * DAY } },
+    { atLeast: 24, outcome: { sanction: 'SUSPENDED', durationMs: 14 * DAY } },
+    { atLeast: 36, outcome: { sanction: 'SUSPENDED', durationMs: 30 * DAY } },
+    { atLeast: 48, outcome: { sanction: 'REMOVED', durationMs: undefined } },
+  ],
+  /** Removal by the points ladder keeps the deposit for buyer claims but does not forfeit it. */
+  forfeitDepositOnLadderRemoval: false,
+};

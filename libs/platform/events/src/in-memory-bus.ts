@@ -1,0 +1,275 @@
+import type { StreamSpec } from '@govern/contracts-common';
+import type { Logger } from 'pino';
+import { DEFAULT_ACK_WAIT_MS, checkConsumeOptions, processDelivery, type Delivery } from './delivery';
+import {
+  DLQ_STREAM,
+  EVENT_TYPE_HEADER,
+  settlePublish,
+  type ConsumeOptions,
+  type ConsumerHandle,
+  type EventBus,
+  type IncomingMessage,
+  type OutgoingMessage,
+  type PublishAck,
+} from './event-bus';
+import { namespacing, subjectMatches, subjectsOverlap } from './subjects';
+
+/**
+ * The event bus of embedded mode: streams, durable consumers and dead letters in this
+ * process, with JetStream's delivery rules (at-least-once, explicit ack, ack wait,
+ * redelivery with backoff, dedupe by event id within a window). State lives as long as
+ * the process: events published but not yet consumed are lost on exit, which the
+ * outbox does not cover (rows are marked sent once the bus accepted them).
+ */
+export interface InMemoryBusOptions {
+  log: Logger;
+  namespace?: string;
+  /** How long event ids are remembered to drop repeats; default 2 min as JetStream. */
+  duplicateWindowMs?: number;
+  /** Oldest messages are discarded beyond this, per stream; default 100 000. */
+  maxMessagesPerStream?: number;
+}
+
+interface StoredMessage {
+  seq: number;
+  subject: string;
+  eventId: string;
+  headers: Record<string, string>;
+  payload: Uint8Array;
+}
+
+interface StreamState {
+  name: string;
+  subjects: string[];
+  messages: StoredMessage[];
+  /** Sequence of messages[0]. */
+  firstSeq: number;
+  lastSeq: number;
+  /** event id -> seq and when it was stored (insertion order = time order). */
+  seen: Map<string, { seq: number; at: number }>;
+  consumers: Map<string, ConsumerState>;
+}
+
+interface PendingEntry {
+  deliveries: number;
+  /** When it may be delivered (again): after a nak's delay or when the ack wait runs out. */
+  availableAt: number;
+}
+
+interface ConsumerState {
+  stream: StreamState;
+  durable: string;
+  filters: string[];
+  ackWaitMs: number;
+  /** Next stream sequence not yet delivered. */
+  cursor: number;
+  pending: Map<number, PendingEntry>;
+  waiters: Set<() => void>;
+}
+
+const wake = (consumer: ConsumerState): void => {
+  for (const waiter of [...consumer.waiters]) waiter();
+};
+
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+export const createInMemoryBus = (options: InMemoryBusOptions): EventBus => {
+  const log = options.log.child({ component: 'event-bus', bus: 'in-memory' });
+  const ns = namespacing(options.namespace);
+  const duplicateWindowMs = options.duplicateWindowMs ?? 120_000;
+  const maxMessages = options.maxMessagesPerStream ?? 100_000;
+  const streams = new Map<string, StreamState>();
+  const handles = new Set<ConsumerHandle>();
+  let closed = false;
+
+  const ensureStream = (spec: StreamSpec): void => {
+    const name = ns.stream(spec.name);
+    const subjects = spec.subjects.map(ns.subject);
+    for (const other of streams.values()) {
+      if (other.name === name) continue;
+      const clash = subjects.find((subject) => other.subjects.some((taken) => subjectsOverlap(subject, taken)));
+      if (clash) throw new Error(`could not create stream ${name}: subject ${clash} overlaps stream ${other.name}`);
+    }
+    const existing = streams.get(name);
+    if (existing) {
+      existing.subjects = subjects;
+      return;
+    }
+    streams.set(name, { name, subjects, messages: [], firstSeq: 1, lastSeq: 0, seen: new Map(), consumers: new Map() });
+  };
+
+  const store = (message: OutgoingMessage): PublishAck => {
+    if (closed) throw new Error('event bus is closed');
+    const subject = ns.subject(message.subject);
+    const stream = [...streams.values()].find((candidate) => candidate.subjects.some((pattern) => subjectMatches(pattern, subject)));
+    if (!stream) throw new Error(`no stream takes subject ${subject}`);
+    const now = Date.now();
+    for (const [eventId, entry] of stream.seen) {
+      if (entry.at > now - duplicateWindowMs) break;
+      stream.seen.delete(eventId);
+    }
+    const previous = stream.seen.get(message.eventId);
+    if (previous) return { eventId: message.eventId, stream: ns.unstream(stream.name), seq: previous.seq, duplicate: true };
+    const seq = ++stream.lastSeq;
+    const headers = { ...message.headers, ...(message.eventType ? { [EVENT_TYPE_HEADER]: message.eventType } : {}) };
+    stream.messages.push({ seq, subject, eventId: message.eventId, headers, payload: Uint8Array.from(message.payload) });
+    stream.seen.set(message.eventId, { seq, at: now });
+    while (stream.messages.length > maxMessages) {
+      stream.messages.shift();
+      stream.firstSeq++;
+    }
+    for (const consumer of stream.consumers.values()) wake(consumer);
+    return { eventId: message.eventId, stream: ns.unstream(stream.name), seq, duplicate: false };
+  };
+
+  const publish = async (messages: readonly OutgoingMessage[]): Promise<PublishAck[]> => {
+    const results = messages.map((message): PromiseSettledResult<PublishAck> => {
+      try {
+        return { status: 'fulfilled', value: store(message) };
+      } catch (error) {
+        return { status: 'rejected', reason: error };
+      }
+    });
+    return settlePublish(messages, results);
+  };
+
+  const messageAt = (stream: StreamState, seq: number): StoredMessage | undefined => stream.messages[seq - stream.firstSeq];
+
+  /** The next message this consumer may deliver now, or how long until one may be. */
+  const take = (consumer: ConsumerState): { message: StoredMessage; entry: PendingEntry } | { waitMs: number } => {
+    const now = Date.now();
+    let waitMs = Number.POSITIVE_INFINITY;
+    // Redeliveries first, in stream order, as JetStream does.
+    for (const [seq, entry] of [...consumer.pending].sort(([a], [b]) => a - b)) {
+      const message = messageAt(consumer.stream, seq);
+      if (!message) {
+        consumer.pending.delete(seq);
+        continue;
+      }
+      if (entry.availableAt <= now) {
+        entry.deliveries++;
+        entry.availableAt = now + consumer.ackWaitMs;
+        return { message, entry };
+      }
+      waitMs = Math.min(waitMs, entry.availableAt - now);
+    }
+    consumer.cursor = Math.max(consumer.cursor, consumer.stream.firstSeq);
+    while (consumer.cursor <= consumer.stream.lastSeq) {
+      const message = messageAt(consumer.stream, consumer.cursor++);
+      if (message && consumer.filters.some((pattern) => subjectMatches(pattern, message.subject))) {
+        const entry = { deliveries: 1, availableAt: now + consumer.ackWaitMs };
+        consumer.pending.set(message.seq, entry);
+        return { message, entry };
+      }
+    }
+    return { waitMs };
+  };
+
+  const consume = async (consumeOptions: ConsumeOptions): Promise<ConsumerHandle> => {
+    checkConsumeOptions(consumeOptions);
+    if (closed) throw new Error('event bus is closed');
+    ensureStream(DLQ_STREAM);
+    const stream = streams.get(ns.stream(consumeOptions.stream));
+    if (!stream) throw new Error(`could not create consumer ${consumeOptions.durable}: stream ${ns.stream(consumeOptions.stream)} not found`);
+    const filters = consumeOptions.subjects.map(ns.subject);
+    const ackWaitMs = consumeOptions.ackWaitMs ?? DEFAULT_ACK_WAIT_MS;
+    let consumer = stream.consumers.get(consumeOptions.durable);
+    if (consumer) {
+      consumer.filters = filters;
+      consumer.ackWaitMs = ackWaitMs;
+    } else {
+      consumer = { stream, durable: consumeOptions.durable, filters, ackWaitMs, cursor: 1, pending: new Map(), waiters: new Set() };
+      stream.consumers.set(consumeOptions.durable, consumer);
+    }
+    const state = consumer;
+    const consumerLog = log.child({ consumer: consumeOptions.durable, stream: stream.name });
+    let stopping = false;
+    let aborted = false;
+    let interrupt: (() => void) | undefined;
+
+    const toDelivery = (message: StoredMessage, entry: PendingEntry): Delivery => {
+      const settle = (): boolean => !aborted && state.pending.get(message.seq) === entry;
+      const incoming: IncomingMessage = {
+        subject: ns.unprefix(message.subject),
+        eventId: message.eventId,
+        eventType: message.headers[EVENT_TYPE_HEADER] ?? '',
+        payload: message.payload,
+        headers: { ...message.headers },
+        deliveryCount: entry.deliveries,
+        stream: consumeOptions.stream,
+        streamSequence: message.seq,
+      };
+      return {
+        message: incoming,
+        ack: async () => {
+          if (settle()) state.pending.delete(message.seq);
+        },
+        nak: (delayMs) => {
+          if (!settle()) return;
+          entry.availableAt = Date.now() + delayMs;
+          wake(state);
+        },
+        term: () => {
+          if (settle()) state.pending.delete(message.seq);
+        },
+        working: () => {
+          if (settle()) entry.availableAt = Date.now() + state.ackWaitMs;
+        },
+        live: () => !aborted,
+      };
+    };
+
+    const waitFor = (ms: number): Promise<void> =>
+      new Promise((resolve) => {
+        const done = (): void => {
+          clearTimeout(timer);
+          state.waiters.delete(done);
+          interrupt = undefined;
+          resolve();
+        };
+        const timer = Number.isFinite(ms) ? setTimeout(done, Math.max(1, ms)) : undefined;
+        state.waiters.add(done);
+        interrupt = done;
+      });
+
+    const loop = (async () => {
+      while (!stopping && !aborted) {
+        const next = take(state);
+        if ('waitMs' in next) {
+          await waitFor(next.waitMs);
+          continue;
+        }
+        await processDelivery(toDelivery(next.message, next.entry), consumeOptions, (letter) => publish([letter]), consumerLog);
+        await yieldToEventLoop();
+      }
+    })().catch((error: unknown) => consumerLog.error({ err: error }, 'consumer stopped with an error'));
+
+    const handle: ConsumerHandle = {
+      async stop() {
+        handles.delete(handle);
+        stopping = true;
+        interrupt?.();
+        await loop;
+      },
+      abort() {
+        handles.delete(handle);
+        aborted = true;
+        interrupt?.();
+      },
+    };
+    handles.add(handle);
+    return handle;
+  };
+
+  return {
+    async ensureStreams(specs) {
+      for (const spec of [...specs, DLQ_STREAM]) ensureStream(spec);
+    },
+    publish,
+    consume,
+    async close() {
+      await Promise.all([...handles].map((handle) => handle.stop()));
+      closed = true;
+    },
+  };
+};

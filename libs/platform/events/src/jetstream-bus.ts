@@ -1,0 +1,239 @@
+import {
+  AckPolicy,
+  DeliverPolicy,
+  DiscardPolicy,
+  JetStreamApiError,
+  RetentionPolicy,
+  StorageType,
+  jetstream,
+  jetstreamManager,
+  type ConsumerConfig,
+  type JsMsg,
+  type StreamConfig,
+} from '@nats-io/jetstream';
+import { connect, headers as natsHeaders, nanos } from '@nats-io/transport-node';
+import type { StreamSpec } from '@govern/contracts-common';
+import type { Logger } from 'pino';
+import { DEFAULT_ACK_WAIT_MS, checkConsumeOptions, processDelivery, type Delivery } from './delivery';
+import {
+  DLQ_STREAM,
+  EVENT_TYPE_HEADER,
+  settlePublish,
+  type ConsumeOptions,
+  type ConsumerHandle,
+  type EventBus,
+  type IncomingMessage,
+  type OutgoingMessage,
+} from './event-bus';
+import { namespacing } from './subjects';
+
+export interface JetStreamBusOptions {
+  /** One or more servers, comma-separated. */
+  natsUrl: string;
+  log: Logger;
+  /** Prefix for stream names and subjects (tests: one per suite). */
+  namespace?: string;
+  /** Connection name shown by the server (e.g. the service). */
+  name?: string;
+  /** How long the server remembers event ids to drop repeats; default 2 min (JetStream's default). */
+  duplicateWindowMs?: number;
+  publishTimeoutMs?: number;
+  /** Stream replicas (cluster); default 1. */
+  replicas?: number;
+}
+
+/** JetStream error codes this bus reacts to. */
+const STREAM_NAME_IN_USE = 10058;
+/** Messages a pull asks for at once; handled one at a time. */
+const PULL_BATCH = 16;
+
+const serverAtLeast = (version: string | undefined, major: number, minor: number): boolean => {
+  const [a = 0, b = 0] = (version ?? '0.0').split('.').map(Number);
+  return a > major || (a === major && b >= minor);
+};
+
+export const createJetStreamBus = async (options: JetStreamBusOptions): Promise<EventBus> => {
+  const log = options.log.child({ component: 'event-bus', bus: 'jetstream' });
+  const ns = namespacing(options.namespace);
+  const duplicateWindowMs = options.duplicateWindowMs ?? 120_000;
+  const nc = await connect({
+    servers: options.natsUrl.split(',').map((server) => server.trim()),
+    name: options.name ?? 'govern',
+    // Keep trying through a server restart; publishes fail (and the outbox retries) meanwhile.
+    maxReconnectAttempts: -1,
+    reconnectTimeWait: 250,
+  });
+  void (async () => {
+    for await (const status of nc.status()) {
+      if (status.type === 'disconnect' || status.type === 'reconnect') log.warn({ status: status.type }, 'nats connection');
+    }
+  })().catch(() => undefined);
+  const jsm = await jetstreamManager(nc);
+  const js = jetstream(nc, { timeout: options.publishTimeoutMs ?? 5_000 });
+  const handles = new Set<ConsumerHandle>();
+
+  const ensureStream = async (spec: StreamSpec): Promise<void> => {
+    const config: Partial<StreamConfig> & { name: string } = {
+      name: ns.stream(spec.name),
+      subjects: spec.subjects.map(ns.subject),
+      storage: StorageType.File,
+      retention: RetentionPolicy.Limits,
+      discard: DiscardPolicy.Old,
+      duplicate_window: nanos(duplicateWindowMs),
+      num_replicas: options.replicas ?? 1,
+    };
+    try {
+      // Creating with the same config as the existing stream succeeds, so replicas starting together agree.
+      await jsm.streams.add(config);
+    } catch (error) {
+      if (!(error instanceof JetStreamApiError && error.code === STREAM_NAME_IN_USE)) {
+        throw new Error(`could not create stream ${config.name} (${config.subjects?.join(', ')}): ${(error as Error).message}`, { cause: error });
+      }
+      await jsm.streams.update(config.name, { subjects: config.subjects ?? [], duplicate_window: config.duplicate_window ?? 0 });
+      log.info({ stream: config.name }, 'stream updated');
+    }
+  };
+
+  let dlqReady: Promise<void> | undefined;
+  const ensureDlq = (): Promise<void> => {
+    dlqReady ??= ensureStream(DLQ_STREAM).catch((error: unknown) => {
+      dlqReady = undefined;
+      throw error;
+    });
+    return dlqReady;
+  };
+
+  const publish = async (messages: readonly OutgoingMessage[]) => {
+    // All publishes go out on one connection in order, so the stream keeps their order.
+    const results = await Promise.allSettled(
+      messages.map(async (message) => {
+        const headers = natsHeaders();
+        if (message.eventType) headers.set(EVENT_TYPE_HEADER, message.eventType);
+        for (const [key, value] of Object.entries(message.headers ?? {})) headers.set(key, value);
+        const ack = await js.publish(ns.subject(message.subject), message.payload, { msgID: message.eventId, headers });
+        return { eventId: message.eventId, stream: ns.unstream(ack.stream), seq: ack.seq, duplicate: ack.duplicate };
+      }),
+    );
+    return settlePublish(messages, results);
+  };
+
+  const toIncoming = (msg: JsMsg, stream: string): IncomingMessage => {
+    const headers: Record<string, string> = {};
+    for (const key of msg.headers?.keys() ?? []) {
+      if (!key.startsWith('Nats-')) headers[key] = msg.headers?.get(key) ?? '';
+    }
+    return {
+      subject: ns.unprefix(msg.subject),
+      eventId: msg.headers?.get('Nats-Msg-Id') ?? '',
+      eventType: headers[EVENT_TYPE_HEADER] ?? '',
+      payload: msg.data,
+      headers,
+      deliveryCount: msg.info.deliveryCount,
+      stream,
+      streamSequence: msg.seq,
+    };
+  };
+
+  const consume = async (consumeOptions: ConsumeOptions): Promise<ConsumerHandle> => {
+    checkConsumeOptions(consumeOptions);
+    await ensureDlq();
+    const stream = ns.stream(consumeOptions.stream);
+    const filters = consumeOptions.subjects.map(ns.subject);
+    // Servers before 2.10 take one filter subject; with several, the shared delivery code filters.
+    const filter: Partial<ConsumerConfig> =
+      filters.length === 1
+        ? { filter_subject: filters[0] }
+        : serverAtLeast(nc.info?.version, 2, 10)
+          ? { filter_subjects: filters }
+          : {};
+    const config: Partial<ConsumerConfig> = {
+      durable_name: consumeOptions.durable,
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.All,
+      ack_wait: nanos(consumeOptions.ackWaitMs ?? DEFAULT_ACK_WAIT_MS),
+      // The bound is enforced by the shared delivery code, which dead-letters instead of
+      // letting the server silently stop delivering.
+      max_deliver: -1,
+      max_ack_pending: 1_000,
+      ...filter,
+    };
+    try {
+      await jsm.consumers.add(stream, config);
+    } catch (error) {
+      try {
+        await jsm.consumers.update(stream, consumeOptions.durable, {
+          ack_wait: config.ack_wait ?? 0,
+          max_deliver: -1,
+          max_ack_pending: config.max_ack_pending ?? 1_000,
+          ...filter,
+        });
+      } catch {
+        throw new Error(`could not create consumer ${consumeOptions.durable} on ${stream}: ${(error as Error).message}`, { cause: error });
+      }
+    }
+    const consumer = await js.consumers.get(stream, consumeOptions.durable);
+    const messages = await consumer.consume({ max_messages: PULL_BATCH });
+    let stopping = false;
+    let aborted = false;
+    const consumerLog = log.child({ consumer: consumeOptions.durable, stream });
+
+    const toDelivery = (msg: JsMsg): Delivery => ({
+      message: toIncoming(msg, consumeOptions.stream),
+      ack: async () => {
+        if (!aborted) await msg.ackAck();
+      },
+      nak: (delayMs) => {
+        if (!aborted) msg.nak(delayMs);
+      },
+      term: () => {
+        if (!aborted) msg.term();
+      },
+      working: () => {
+        if (!aborted) msg.working();
+      },
+      live: () => !aborted,
+    });
+
+    const loop = (async () => {
+      for await (const msg of messages) {
+        if (aborted) continue;
+        // Buffered after stop(): hand back at once rather than after the ack wait.
+        if (stopping) {
+          msg.nak();
+          continue;
+        }
+        await processDelivery(toDelivery(msg), consumeOptions, (letter) => publish([letter]), consumerLog);
+      }
+    })().catch((error: unknown) => consumerLog.error({ err: error }, 'consumer stopped with an error'));
+
+    const handle: ConsumerHandle = {
+      async stop() {
+        handles.delete(handle);
+        if (stopping || aborted) return;
+        stopping = true;
+        // Unsubscribes now; messages already buffered are still yielded (and handed back).
+        void messages.close();
+        await loop;
+      },
+      abort() {
+        handles.delete(handle);
+        aborted = true;
+        void messages.close();
+      },
+    };
+    handles.add(handle);
+    return handle;
+  };
+
+  return {
+    async ensureStreams(specs) {
+      for (const spec of [...specs, DLQ_STREAM]) await ensureStream(spec);
+    },
+    publish,
+    consume,
+    async close() {
+      await Promise.all([...handles].map((handle) => handle.stop()));
+      await nc.close();
+    },
+  };
+};

@@ -1,0 +1,184 @@
+import { HealthDefinition } from '@govern/contracts-common';
+import { createServer, ServerError, Status, type CompatServiceDefinition, type ServiceImplementation } from 'nice-grpc';
+import { errorDetailsServerMiddleware } from 'nice-grpc-error-details';
+import { ServerReflectionService } from 'nice-grpc-server-reflection';
+import type { Logger } from 'pino';
+import type { GrpcCallContextExt } from './call-context';
+import { deadlineInterceptor } from './deadline';
+import { mergeDescriptorSets } from './descriptor-set';
+import { createHealthRegistry, type GrpcHealth } from './health';
+import { createReflectionImplementation, ServerReflectionV1AlphaService } from './reflection';
+import { callLogMiddleware, callSignalMiddleware, createTerminator, errorMappingMiddleware } from './server-middleware';
+
+export interface GrpcServerOptions {
+  /** Short service name, e.g. `content`: ErrorInfo.domain becomes `content.govern`. */
+  serviceName: string;
+  logger: Logger;
+  /** FileDescriptorSets for reflection (codegen's `descriptor-set.binpb` of each contracts lib used, common included). */
+  descriptorSets: readonly Uint8Array[];
+  /** Larger requests are refused with RESOURCE_EXHAUSTED by grpc-js. Default 4 MiB. */
+  maxReceiveMessageBytes?: number;
+  /** How long shutdown waits for in-flight calls before cancelling them. Default 10 s. */
+  shutdownGraceMs?: number;
+}
+
+/** A service's handlers; methods left out answer UNIMPLEMENTED until they land. */
+export type GrpcServiceImplementation<Service extends CompatServiceDefinition> = Partial<ServiceImplementation<Service, GrpcCallContextExt>>;
+
+export type Closer = () => unknown;
+
+export interface GrpcServer {
+  add<Service extends CompatServiceDefinition>(definition: Service, implementation: GrpcServiceImplementation<Service>): void;
+  /** Binds `host:port` (`127.0.0.1:0` picks a free port), marks the services SERVING, resolves to the port. */
+  listen(address: string): Promise<number>;
+  readonly health: GrpcHealth;
+  /** Runs `closer` after the drain on shutdown; closers run in reverse order of registration. */
+  onShutdown(closer: Closer, name?: string): void;
+  /** NOT_SERVING, stop accepting, drain in-flight calls (cancel after the grace), run closers. Idempotent. */
+  shutdown(): Promise<void>;
+}
+
+export const DEFAULT_MAX_RECEIVE_MESSAGE_BYTES = 4 * 1024 * 1024;
+export const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
+
+interface MethodShape {
+  key: string;
+  path: string;
+}
+
+/** Full service name and methods of any definition nice-grpc accepts (ts-proto, nice-grpc, grpc-js). */
+const describeService = (definition: CompatServiceDefinition): { fullName: string; methods: MethodShape[] } => {
+  const def = definition as Record<string, unknown>;
+  if (typeof def['fullName'] === 'string' && typeof def['methods'] === 'object' && def['methods'] !== null) {
+    const fullName = def['fullName'];
+    const methods = Object.entries(def['methods'] as Record<string, { name: string }>).map(([key, method]) => ({
+      key,
+      path: `/${fullName}/${method.name}`,
+    }));
+    return { fullName, methods };
+  }
+  const methods = Object.entries(def as Record<string, { path: string }>).map(([key, method]) => ({ key, path: method.path }));
+  return { fullName: methods[0]?.path.split('/')[1] ?? '', methods };
+};
+
+const unimplemented = (path: string) => (): never => {
+  throw new ServerError(Status.UNIMPLEMENTED, `${path} is not implemented yet`);
+};
+
+/**
+ * The gRPC server every Govern service runs: health (`grpc.health.v1`) and reflection
+ * always registered; one middleware chain (per-call logger and request id, deadline and
+ * cancellation, the one error mapper, error details in `grpc-status-details-bin`);
+ * graceful shutdown. See README.md for how a service wires it.
+ */
+export const createGrpcServer = (options: GrpcServerOptions): GrpcServer => {
+  const { serviceName, logger } = options;
+  const graceMs = options.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS;
+  const descriptors = mergeDescriptorSets(options.descriptorSets);
+  if (descriptors.conflicts.length > 0) {
+    logger.warn({ files: descriptors.conflicts }, 'descriptor sets disagree on these files; reflection serves the first');
+  }
+  const terminator = createTerminator();
+  const registry = createHealthRegistry();
+  const server = createServer({
+    'grpc.max_receive_message_length': options.maxReceiveMessageBytes ?? DEFAULT_MAX_RECEIVE_MESSAGE_BYTES,
+    interceptors: [deadlineInterceptor],
+  })
+    .use(callLogMiddleware(logger))
+    .use(errorDetailsServerMiddleware)
+    .use(callSignalMiddleware(terminator))
+    .use(errorMappingMiddleware(serviceName));
+
+  const services: string[] = [];
+  const closers: Array<{ name: string; close: Closer }> = [];
+  let listening = false;
+  let shuttingDown: Promise<void> | undefined;
+
+  const register = (definition: CompatServiceDefinition, implementation: object): void => {
+    const { fullName, methods } = describeService(definition);
+    const given = implementation as Record<string, unknown>;
+    const missing = methods.filter(({ key }) => typeof given[key] !== 'function');
+    const complete: Record<string, unknown> = {};
+    for (const { key, path } of methods) {
+      const method = given[key];
+      complete[key] = typeof method === 'function' ? method.bind(implementation) : unimplemented(path);
+    }
+    if (missing.length > 0 && fullName !== HealthDefinition.fullName) {
+      logger.warn({ service: fullName, methods: missing.map((m) => m.key) }, 'methods not implemented answer UNIMPLEMENTED');
+    }
+    server.add(definition, complete as ServiceImplementation<CompatServiceDefinition, GrpcCallContextExt>);
+    services.push(fullName);
+  };
+
+  return {
+    add(definition, implementation) {
+      if (listening) throw new Error('add() must be called before listen()');
+      register(definition, implementation);
+    },
+    health: registry.health,
+
+    async listen(address) {
+      if (listening) throw new Error('listen() has already been called');
+      listening = true;
+      const appServices = [...services];
+      const described = new Set(descriptors.files.flatMap((file) => file.services));
+      const reflected = [...appServices, HealthDefinition.fullName];
+      const undescribed = reflected.filter((name) => !described.has(name));
+      if (undescribed.length > 0) logger.warn({ services: undescribed }, 'no descriptor for these services: reflection cannot describe them');
+      register(HealthDefinition, registry.implementation);
+      const reflection = createReflectionImplementation(descriptors.bytes, reflected);
+      register(ServerReflectionService, reflection);
+      register(ServerReflectionV1AlphaService, reflection);
+      const port = await server.listen(address);
+      registry.startServing(appServices);
+      logger.info({ address, port, services: appServices }, 'gRPC server listening');
+      return port;
+    },
+
+    onShutdown(close, name = close.name || `closer #${closers.length + 1}`) {
+      closers.push({ name, close });
+    },
+
+    shutdown() {
+      shuttingDown ??= (async () => {
+        const failures: unknown[] = [];
+        logger.info('shutdown: health NOT_SERVING');
+        registry.stopServing();
+        // Let health watchers receive NOT_SERVING before their streams are ended.
+        await new Promise((resolve) => setImmediate(resolve));
+        terminator.terminate();
+
+        logger.info({ grace_ms: graceMs }, 'shutdown: refusing new calls, draining in-flight calls');
+        let timer: NodeJS.Timeout | undefined;
+        const graceful = server.shutdown().then(
+          () => 'drained' as const,
+          (error: unknown) => {
+            failures.push(error);
+            logger.error({ err: error }, 'shutdown: graceful stop failed');
+            return 'failed' as const;
+          },
+        );
+        const outcome = await Promise.race([graceful, new Promise<'timeout'>((resolve) => (timer = setTimeout(resolve, graceMs, 'timeout')))]);
+        clearTimeout(timer);
+        if (outcome === 'drained') logger.info('shutdown: drained');
+        else {
+          logger.warn('shutdown: cancelling the calls still running');
+          server.forceShutdown();
+        }
+
+        for (const { name, close } of [...closers].reverse()) {
+          logger.info({ closer: name }, 'shutdown: closing');
+          try {
+            await close();
+          } catch (error) {
+            failures.push(error);
+            logger.error({ err: error, closer: name }, 'shutdown: closer failed');
+          }
+        }
+        if (failures.length > 0) throw new AggregateError(failures, `shutdown: ${failures.length} step(s) failed`);
+        logger.info('shutdown complete');
+      })();
+      return shuttingDown;
+    },
+  };
+};

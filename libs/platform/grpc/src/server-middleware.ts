@@ -1,0 +1,142 @@
+import { randomUUID } from 'node:crypto';
+import { ServerError, Status, type CallContext, type ServerMiddleware } from 'nice-grpc-common';
+import type { Logger } from 'pino';
+import type { GrpcCallContextExt } from './call-context';
+import { takeDeadline } from './deadline';
+import { abortedByShutdown, isAbortError, MappedServerError, shutdownAbortReason, toServerError } from './error-mapper';
+
+type CallLogExt = Pick<GrpcCallContextExt, 'log' | 'requestId'>;
+type CallSignalExt = Pick<GrpcCallContextExt, 'deadline' | 'abortOnTerminate'>;
+
+const MAX_REQUEST_ID_LENGTH = 128;
+/** Probes and tooling call these all the time: their lines go to debug. */
+const QUIET_PATH = /^\/grpc\.(health|reflection)\./;
+
+const requestIdOf = (request: unknown, context: CallContext): string => {
+  const fromBody = typeof request === 'object' && request !== null ? (request as { requestId?: unknown }).requestId : undefined;
+  const candidate = typeof fromBody === 'string' && fromBody !== '' ? fromBody : context.metadata.get('x-request-id');
+  return candidate ? candidate.slice(0, MAX_REQUEST_ID_LENGTH) : randomUUID();
+};
+
+const levelOf = (code: Status, path: string): 'debug' | 'info' | 'warn' | 'error' => {
+  if (code === Status.OK) return QUIET_PATH.test(path) ? 'debug' : 'info';
+  if (code === Status.INTERNAL || code === Status.UNKNOWN || code === Status.DATA_LOSS) return 'error';
+  if (code === Status.DEADLINE_EXCEEDED || code === Status.UNAVAILABLE || code === Status.RESOURCE_EXHAUSTED || code === Status.UNIMPLEMENTED) {
+    return 'warn';
+  }
+  return 'info';
+};
+
+/**
+ * (a) Per-call child logger and request id, and one line per call with the status and
+ * duration. Never logs the request or response body (identity numbers live there).
+ */
+export const callLogMiddleware = (logger: Logger): ServerMiddleware<CallLogExt> =>
+  async function* callLog(call, context) {
+    const started = performance.now();
+    const requestId = requestIdOf(call.requestStream ? undefined : call.request, context);
+    const log = logger.child({ rpc: call.method.path, request_id: requestId });
+    context.header.set('x-request-id', requestId);
+    // Stays CANCELLED if the generator is closed early (the client went away mid-stream).
+    let code = Status.CANCELLED;
+    let reason: string | undefined;
+    try {
+      const result = yield* call.next(call.request, { ...context, log, requestId });
+      code = Status.OK;
+      return result;
+    } catch (error) {
+      if (error instanceof ServerError) {
+        code = error.code;
+        if (error instanceof MappedServerError) reason = error.reason;
+      } else if (!isAbortError(error)) code = Status.UNKNOWN;
+      throw error;
+    } finally {
+      const line = { code: Status[code], duration_ms: Math.round((performance.now() - started) * 10) / 10, ...(reason ? { reason } : {}) };
+      log[levelOf(code, call.method.path)](line, 'rpc finished');
+    }
+  };
+
+/** Ends calls that asked for it (`abortOnTerminate`) when the server shuts down. */
+export interface Terminator {
+  readonly terminated: boolean;
+  /** Registers an abort; returns the unregister function. Aborts at once if already terminated. */
+  register(abort: () => void): () => void;
+  terminate(): void;
+}
+
+export const createTerminator = (): Terminator => {
+  const aborts = new Set<() => void>();
+  let terminated = false;
+  return {
+    get terminated() {
+      return terminated;
+    },
+    register(abort) {
+      if (terminated) {
+        abort();
+        return () => undefined;
+      }
+      aborts.add(abort);
+      return () => aborts.delete(abort);
+    },
+    terminate() {
+      terminated = true;
+      for (const abort of [...aborts]) abort();
+      aborts.clear();
+    },
+  };
+};
+
+/**
+ * (b) Deadline and cancellation: exposes the caller's absolute deadline and gives the
+ * handler a signal that aborts on client cancel, on deadline (grpc-js cancels the call)
+ * and, for calls that opted in, on server shutdown. A call whose deadline has already
+ * passed gets an aborted signal, so the error mapper answers DEADLINE_EXCEEDED before any
+ * handler code runs.
+ */
+export const callSignalMiddleware = (terminator: Terminator, now: () => number = Date.now): ServerMiddleware<CallSignalExt> =>
+  async function* callSignal(call, context) {
+    const deadline = takeDeadline(context.metadata);
+    const controller = new AbortController();
+    const forward = (): void => controller.abort(context.signal.reason);
+    if (context.signal.aborted) forward();
+    else if (deadline && deadline.getTime() <= now()) controller.abort();
+    context.signal.addEventListener('abort', forward, { once: true });
+    let unregister: (() => void) | undefined;
+    const abortOnTerminate = (): void => {
+      unregister ??= terminator.register(() => controller.abort(shutdownAbortReason()));
+    };
+    try {
+      return yield* call.next(call.request, { ...context, signal: controller.signal, deadline, abortOnTerminate });
+    } finally {
+      context.signal.removeEventListener('abort', forward);
+      unregister?.();
+    }
+  };
+
+/**
+ * (c) The error mapper as middleware: every error a handler throws leaves as a gRPC status
+ * (see `toServerError`). A stream the server ends on shutdown finishes cleanly (OK).
+ * Sits inside (b), so it sees the deadline and the call's own signal.
+ */
+export const errorMappingMiddleware = (
+  serviceName: string,
+  now: () => number = Date.now,
+): ServerMiddleware<object, CallLogExt & CallSignalExt> =>
+  async function* errorMapping(call, context) {
+    try {
+      // A call that arrives past its deadline (or already cancelled) never reaches the handler.
+      if (context.signal.aborted) throw new DOMException('The call was aborted before it started', 'AbortError');
+      return yield* call.next(call.request, context);
+    } catch (error) {
+      if (call.responseStream && abortedByShutdown(context.signal)) return;
+      throw toServerError(error, {
+        serviceName,
+        requestId: context.requestId,
+        deadline: context.deadline,
+        signal: context.signal,
+        log: context.log,
+        now,
+      });
+    }
+  };

@@ -1,0 +1,143 @@
+/**
+ * Test-only helpers (not exported from the lib): a hand-built service definition over
+ * generated message codecs (no proto of its own), an in-memory pino logger and a tiny
+ * reflection client.
+ */
+import { Any, ErrorInfo, HealthCheckRequest, HealthCheckResponse, HealthListRequest, HealthListResponse, RequestInfo } from '@govern/contracts-common';
+import { BinaryReader, BinaryWriter, WireType } from '@bufbuild/protobuf/wire';
+import { pino, type Logger } from 'pino';
+
+interface Codec<T> {
+  encode(message: T): { finish(): Uint8Array };
+  decode(input: Uint8Array): T;
+  fromPartial(object: Partial<T>): T;
+}
+
+/** The generated `fromPartial` is generic (Exact<>), which nice-grpc's types cannot see through. */
+const codec = <T>(fns: { encode(message: T): { finish(): Uint8Array }; decode(input: Uint8Array): T; fromPartial(object: never): T }): Codec<T> => ({
+  encode: (message) => fns.encode(message),
+  decode: (input) => fns.decode(input),
+  fromPartial: (object) => fns.fromPartial(object as never),
+});
+
+const requestInfo = codec<RequestInfo>(RequestInfo);
+const errorInfo = codec<ErrorInfo>(ErrorInfo);
+const any = codec<Any>(Any);
+
+const method = <Req, Res, S extends boolean>(
+  name: string,
+  requestType: Codec<Req>,
+  responseType: Codec<Res>,
+  responseStream: S,
+  options: { idempotencyLevel?: 'IDEMPOTENT' | 'NO_SIDE_EFFECTS' } = {},
+) => ({ name, requestType, requestStream: false as const, responseType, responseStream, options });
+
+/**
+ * `govern.test.v1.TestService`: RequestInfo carries `requestId` like Govern mutations do,
+ * ErrorInfo.reason picks a failure, Any.value is a payload of any size.
+ */
+export const TestServiceDefinition = {
+  name: 'TestService',
+  fullName: 'govern.test.v1.TestService',
+  methods: {
+    echo: method('Echo', requestInfo, requestInfo, false),
+    fail: method('Fail', errorInfo, errorInfo, false),
+    lookup: method('Lookup', errorInfo, errorInfo, false, { idempotencyLevel: 'NO_SIDE_EFFECTS' }),
+    slow: method('Slow', requestInfo, requestInfo, false),
+    upload: method('Upload', any, any, false),
+    ticks: method('Ticks', requestInfo, requestInfo, true),
+    later: method('Later', requestInfo, requestInfo, false),
+  },
+} as const;
+
+/** `grpc.health.v1.Health` for test clients (the generated definition's Exact<> request types reject any field). */
+export const HealthClientDefinition = {
+  name: 'Health',
+  fullName: 'grpc.health.v1.Health',
+  methods: {
+    check: method('Check', codec<HealthCheckRequest>(HealthCheckRequest), codec<HealthCheckResponse>(HealthCheckResponse), false),
+    watch: method('Watch', codec<HealthCheckRequest>(HealthCheckRequest), codec<HealthCheckResponse>(HealthCheckResponse), true),
+    list: method('List', codec<HealthListRequest>(HealthListRequest), codec<HealthListResponse>(HealthListResponse), false),
+  },
+} as const;
+
+export interface LogLine {
+  level: number;
+  msg: string;
+  [key: string]: unknown;
+}
+
+export const memoryLogger = (): { logger: Logger; lines: LogLine[]; text: () => string } => {
+  const lines: LogLine[] = [];
+  const raw: string[] = [];
+  const logger = pino(
+    { level: 'debug' },
+    {
+      write(line: string) {
+        raw.push(line);
+        lines.push(JSON.parse(line) as LogLine);
+      },
+    },
+  );
+  return { logger, lines, text: () => raw.join('') };
+};
+
+export const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
+  new Promise((resolve, reject) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(timer);
+      reject(new DOMException('aborted', 'AbortError'));
+    });
+  });
+
+// grpc.reflection request/response, just the fields the tests use (same numbers in v1 and v1alpha).
+export type ReflectionRequest = { listServices: string } | { fileContainingSymbol: string };
+export interface ReflectionResponse {
+  services: string[];
+  fileDescriptorProtos: Uint8Array[];
+  errorCode?: number;
+}
+
+const encodeReflectionRequest = (request: ReflectionRequest): Uint8Array => {
+  const writer = new BinaryWriter();
+  if ('listServices' in request) writer.tag(7, WireType.LengthDelimited).string(request.listServices);
+  else writer.tag(4, WireType.LengthDelimited).string(request.fileContainingSymbol);
+  return writer.finish();
+};
+
+const decodeReflectionResponse = (bytes: Uint8Array): ReflectionResponse => {
+  const response: ReflectionResponse = { services: [], fileDescriptorProtos: [] };
+  const reader = new BinaryReader(bytes);
+  while (reader.pos < reader.len) {
+    const [field, wire] = reader.tag();
+    if (field === 6 || field === 4 || field === 7) {
+      const inner = new BinaryReader(reader.bytes());
+      while (inner.pos < inner.len) {
+        const [innerField, innerWire] = inner.tag();
+        if (field === 6 && innerField === 1) {
+          const service = new BinaryReader(inner.bytes());
+          service.tag();
+          response.services.push(service.string());
+        } else if (field === 4 && innerField === 1) response.fileDescriptorProtos.push(inner.bytes());
+        else if (field === 7 && innerField === 1) response.errorCode = inner.int32();
+        else inner.skip(innerWire, innerField);
+      }
+    } else reader.skip(wire, field);
+  }
+  return response;
+};
+
+export const reflectionDefinition = (version: 'v1' | 'v1alpha') =>
+  ({
+    serverReflectionInfo: {
+      path: `/grpc.reflection.${version}.ServerReflection/ServerReflectionInfo`,
+      requestStream: true,
+      responseStream: true,
+      requestSerialize: encodeReflectionRequest,
+      requestDeserialize: (): ReflectionRequest => ({ listServices: '' }),
+      responseSerialize: (): Uint8Array => new Uint8Array(),
+      responseDeserialize: decodeReflectionResponse,
+      options: {},
+    },
+  }) as const;
