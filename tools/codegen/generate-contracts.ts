@@ -35,6 +35,8 @@ const TS_PROTO_OPTIONS = [
   'useDate=true',
   'useOptionals=messages',
   'exportCommonSymbols=false',
+  // nice-grpc reads fromPartial's parameter type; ts-proto's Exact<> there makes every call 'never'.
+  'useExactTypes=false',
 ];
 
 if (!target) {

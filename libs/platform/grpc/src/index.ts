@@ -22,3 +22,4 @@ export {
   type ServiceClient,
   type ServiceClientOptions,
 } from './service-client';
+export { describeServerViaReflection, type ReflectedService } from './reflection-client';

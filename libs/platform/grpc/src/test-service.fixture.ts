@@ -1,10 +1,9 @@
 /**
  * Test-only helpers (not exported from the lib): a hand-built service definition over
  * generated message codecs (no proto of its own), an in-memory pino logger and a tiny
- * reflection client.
+ * reflection client (re-exported from reflection-client.ts).
  */
 import { Any, ErrorInfo, HealthCheckRequest, HealthCheckResponse, HealthListRequest, HealthListResponse, RequestInfo } from '@govern/contracts-common';
-import { BinaryReader, BinaryWriter, WireType } from '@bufbuild/protobuf/wire';
 import { pino, type Logger } from 'pino';
 
 interface Codec<T> {
@@ -91,53 +90,4 @@ export const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
     });
   });
 
-// grpc.reflection request/response, just the fields the tests use (same numbers in v1 and v1alpha).
-export type ReflectionRequest = { listServices: string } | { fileContainingSymbol: string };
-export interface ReflectionResponse {
-  services: string[];
-  fileDescriptorProtos: Uint8Array[];
-  errorCode?: number;
-}
-
-const encodeReflectionRequest = (request: ReflectionRequest): Uint8Array => {
-  const writer = new BinaryWriter();
-  if ('listServices' in request) writer.tag(7, WireType.LengthDelimited).string(request.listServices);
-  else writer.tag(4, WireType.LengthDelimited).string(request.fileContainingSymbol);
-  return writer.finish();
-};
-
-const decodeReflectionResponse = (bytes: Uint8Array): ReflectionResponse => {
-  const response: ReflectionResponse = { services: [], fileDescriptorProtos: [] };
-  const reader = new BinaryReader(bytes);
-  while (reader.pos < reader.len) {
-    const [field, wire] = reader.tag();
-    if (field === 6 || field === 4 || field === 7) {
-      const inner = new BinaryReader(reader.bytes());
-      while (inner.pos < inner.len) {
-        const [innerField, innerWire] = inner.tag();
-        if (field === 6 && innerField === 1) {
-          const service = new BinaryReader(inner.bytes());
-          service.tag();
-          response.services.push(service.string());
-        } else if (field === 4 && innerField === 1) response.fileDescriptorProtos.push(inner.bytes());
-        else if (field === 7 && innerField === 1) response.errorCode = inner.int32();
-        else inner.skip(innerWire, innerField);
-      }
-    } else reader.skip(wire, field);
-  }
-  return response;
-};
-
-export const reflectionDefinition = (version: 'v1' | 'v1alpha') =>
-  ({
-    serverReflectionInfo: {
-      path: `/grpc.reflection.${version}.ServerReflection/ServerReflectionInfo`,
-      requestStream: true,
-      responseStream: true,
-      requestSerialize: encodeReflectionRequest,
-      requestDeserialize: (): ReflectionRequest => ({ listServices: '' }),
-      responseSerialize: (): Uint8Array => new Uint8Array(),
-      responseDeserialize: decodeReflectionResponse,
-      options: {},
-    },
-  }) as const;
+export { reflectionDefinition, type ReflectionRequest } from './reflection-client';

@@ -47,3 +47,15 @@ export const seededRandom = (seed: number): Random => {
     },
   };
 };
+
+/** Ids come in through this port too: `randomIds` in services, a counter in tests. */
+export interface IdGenerator {
+  next(): string;
+}
+
+export const randomIds: IdGenerator = { next: () => globalThis.crypto.randomUUID() };
+
+export const sequentialIds = (prefix = 'id'): IdGenerator => {
+  let n = 0;
+  return { next: () => `${prefix}-${++n}` };
+};

@@ -1,0 +1,120 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import pino from 'pino';
+import type { EventType } from '@govern/contracts-common';
+import type { SqlTx, TransactionalClient } from '@govern/platform-db';
+import { createJetStreamBus, toOutgoing, type EventBus, type EventMessage, type IncomingMessage } from '@govern/platform-events';
+import { startService, type RunningService, type ServiceDefinition } from '@govern/platform-runtime';
+import { ManualClock } from '@govern/policy-core';
+import { createTestDatabase, deleteNamespaceStreams, testInfra, uniqueSuffix, type TestDatabase } from '@govern/platform-testing';
+
+/**
+ * A service started for an integration test the way production starts it (real gRPC on
+ * 127.0.0.1:0, a fresh PostgreSQL database, NATS JetStream in a namespace of its own),
+ * with a clock the test moves and background timers off (the test runs them).
+ */
+export interface ServiceUnderTest<Client> {
+  service: RunningService<Client>;
+  address: string;
+  db: Client;
+  database: TestDatabase;
+  bus: EventBus;
+  clock: ManualClock;
+  /** Publishes an event onto the bus as its producer would (msgID = meta.eventId). */
+  publish<T extends EventMessage>(type: EventType<T>, message: T): Promise<void>;
+  /** Collects every event published on `subjects` of `stream` from now on. */
+  collect(stream: string, subjects: string[]): Promise<EventCollector>;
+  stop(): Promise<void>;
+}
+
+export interface CollectedEvent {
+  subject: string;
+  typeName: string;
+  eventId: string;
+  payload: Uint8Array;
+}
+
+export interface EventCollector {
+  readonly events: readonly CollectedEvent[];
+  /** Decoded events of one type. */
+  of<T>(type: EventType<T>): T[];
+  /** Waits until `count` events of the type arrived (or fails after timeoutMs). */
+  waitFor<T>(type: EventType<T>, count: number, timeoutMs?: number): Promise<T[]>;
+  stop(): Promise<void>;
+}
+
+export const startServiceForTest = async <Client extends TransactionalClient<SqlTx> & { $disconnect(): Promise<void> }>(
+  definition: ServiceDefinition<Client>,
+  options: { clock?: ManualClock; logLevel?: string; poolSize?: number } = {},
+): Promise<ServiceUnderTest<Client>> => {
+  const infra = await testInfra();
+  const log = pino({ level: options.logLevel ?? 'silent' });
+  const namespace = `t${uniqueSuffix()}`;
+  const bus = await createJetStreamBus({ natsUrl: infra.natsUrl, log, namespace });
+  const database = await createTestDatabase({ prefix: definition.name.replaceAll('-', '_') });
+  const clock = options.clock ?? new ManualClock('2026-11-01T00:00:00Z');
+  const service = await startService(definition, {
+    log,
+    clock,
+    bus,
+    databaseUrl: database.url,
+    poolSize: options.poolSize ?? 10,
+    migrate: true,
+    host: '127.0.0.1',
+    port: 0,
+    shutdownGraceMs: 5_000,
+    relayListens: true,
+    backgroundJobs: false,
+  });
+  const collectors: EventCollector[] = [];
+
+  const collect = async (stream: string, subjects: string[]): Promise<EventCollector> => {
+    const events: CollectedEvent[] = [];
+    const handle = await bus.consume({
+      durable: `collector_${uniqueSuffix()}`,
+      stream,
+      subjects,
+      maxDeliver: 1,
+      backoffMs: [100],
+      handler: async (message: IncomingMessage) => {
+        events.push({ subject: message.subject, typeName: message.eventType, eventId: message.eventId, payload: message.payload });
+      },
+    });
+    const of = <T>(type: EventType<T>): T[] => events.filter((e) => e.typeName === type.typeName).map((e) => type.codec.decode(e.payload));
+    const collector: EventCollector = {
+      events,
+      of,
+      async waitFor(type, count, timeoutMs = 10_000) {
+        const until = Date.now() + timeoutMs;
+        while (of(type).length < count) {
+          if (Date.now() > until) throw new Error(`timed out waiting for ${count} ${type.typeName} (have ${of(type).length})`);
+          await sleep(20);
+        }
+        return of(type);
+      },
+      stop: () => handle.stop(),
+    };
+    collectors.push(collector);
+    return collector;
+  };
+
+  return {
+    service,
+    address: service.address,
+    db: service.db,
+    database,
+    bus,
+    clock,
+    async publish(type, message) {
+      const event = toOutgoing(type, message);
+      await bus.publish([{ subject: event.subject, eventId: event.eventId, eventType: event.eventType, payload: event.payload }]);
+    },
+    collect,
+    async stop() {
+      for (const collector of collectors) await collector.stop();
+      await service.shutdown();
+      await bus.close();
+      await database.drop();
+      await deleteNamespaceStreams(infra.natsUrl, namespace);
+    },
+  };
+};
