@@ -1,2 +1,3 @@
 // Generated code (buf + ts-proto, see tools/codegen); run `npm run generate` after changing protos.
 export * from './gen';
+export * from './events';

@@ -1,9 +1,9 @@
 import type { StreamSpec } from '@govern/contracts-common';
 import { commonDescriptorSet } from '@govern/contracts-common';
-import { applyMigrations, type DatabaseConnection, type SqlTx, type TransactionalClient } from '@govern/platform-db';
+import { applyMigrations, createJobRunner, type DatabaseConnection, type JobHandler, type JobRunner, type SqlTx, type TransactionalClient } from '@govern/platform-db';
 import { createOutboxRelay, type EventBus, type OutboxRelay } from '@govern/platform-events';
 import { createGrpcServer, type GrpcServer } from '@govern/platform-grpc';
-import type { Clock } from '@govern/policy-core';
+import { randomIds, type Clock, type IdGenerator } from '@govern/policy-core';
 import type { Logger } from 'pino';
 
 /**
@@ -19,6 +19,8 @@ import type { Logger } from 'pino';
 export interface ServiceDependencies {
   log: Logger;
   clock: Clock;
+  /** Event and resource ids; random UUIDs unless a test fixes them. */
+  ids?: IdGenerator;
   bus: EventBus;
   databaseUrl: string;
   poolSize: number;
@@ -36,6 +38,7 @@ export interface ServiceDependencies {
 
 export interface ServiceContext<Client> {
   db: Client;
+  ids: IdGenerator;
   database: DatabaseConnection<Client>;
   server: GrpcServer;
   bus: EventBus;
@@ -45,9 +48,14 @@ export interface ServiceContext<Client> {
   eventsWritten(): void;
   /** Registers something to stop on shutdown, after the gRPC drain and before the database closes. */
   onStop(name: string, stop: () => Promise<unknown> | unknown): void;
-  /** Whether to start background loops (job runners); tests drive them by hand instead. */
-  backgroundJobs: boolean;
+  /**
+   * Durable timers of this service (kind -> handler over the scheduled_jobs table). The
+   * runner polls when background jobs are on; tests run due jobs with `runDueJobs()`.
+   */
+  jobs(handlers: Record<string, JobHandler<TxOf<Client>>>, options?: { pollMs?: number }): void;
 }
+
+type TxOf<Client> = Client extends TransactionalClient<infer Tx> ? Tx : never;
 
 export interface ServiceDefinition<Client> {
   /** Short name: `merchant-access`; ErrorInfo.domain becomes `merchant-access.govern`. */
@@ -66,6 +74,8 @@ export interface RunningService<Client> {
   address: string;
   db: Client;
   server: GrpcServer;
+  /** Runs every durable job due by the service's clock (tests move the clock, then call this). */
+  runDueJobs(): Promise<number>;
   shutdown(): Promise<void>;
 }
 
@@ -105,8 +115,11 @@ export const startService = async <Client extends TransactionalClient<SqlTx> & {
     }
   }, 'consumers and jobs');
 
+  const runners: JobRunner[] = [];
+  const backgroundJobs = deps.backgroundJobs ?? true;
   await definition.register({
     db: database.client,
+    ids: deps.ids ?? randomIds,
     database,
     server,
     bus: deps.bus,
@@ -114,11 +127,29 @@ export const startService = async <Client extends TransactionalClient<SqlTx> & {
     clock: deps.clock,
     eventsWritten: () => relay.kick(),
     onStop: (name, stop) => stoppers.push({ name, stop }),
-    backgroundJobs: deps.backgroundJobs ?? true,
+    jobs: (handlers, options) => {
+      const runner = createJobRunner({ db: database.client as unknown as TransactionalClient<TxOf<Client>>, clock: deps.clock, log, handlers, ...options });
+      runners.push(runner);
+      stoppers.push({ name: 'job runner', stop: () => runner.stop() });
+    },
   });
+  if (backgroundJobs) for (const runner of runners) runner.start();
   await relay.start();
   const port = await server.listen(`${deps.host}:${deps.port}`);
   const address = `${deps.host}:${port}`;
   log.info({ address }, 'serving');
-  return { name: definition.name, port, address, db: database.client, server, shutdown: () => server.shutdown() };
+  return {
+    name: definition.name,
+    port,
+    address,
+    db: database.client,
+    server,
+    runDueJobs: async () => {
+      let ran = 0;
+      for (const runner of runners) ran += await runner.runDue();
+      relay.kick();
+      return ran;
+    },
+    shutdown: () => server.shutdown(),
+  };
 };

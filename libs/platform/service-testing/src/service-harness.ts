@@ -19,6 +19,8 @@ export interface ServiceUnderTest<Client> {
   database: TestDatabase;
   bus: EventBus;
   clock: ManualClock;
+  /** Runs the service's durable jobs that are due by the clock. */
+  runDueJobs(): Promise<number>;
   /** Publishes an event onto the bus as its producer would (msgID = meta.eventId). */
   publish<T extends EventMessage>(type: EventType<T>, message: T): Promise<void>;
   /** Collects every event published on `subjects` of `stream` from now on. */
@@ -104,6 +106,7 @@ export const startServiceForTest = async <Client extends TransactionalClient<Sql
     database,
     bus,
     clock,
+    runDueJobs: () => service.runDueJobs(),
     async publish(type, message) {
       const event = toOutgoing(type, message);
       await bus.publish([{ subject: event.subject, eventId: event.eventId, eventType: event.eventType, payload: event.payload }]);
