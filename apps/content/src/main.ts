@@ -14,7 +14,7 @@ const configSchema = serviceSettings(50051);
 const main = async (): Promise<void> => {
   const config = parseConfig(configSchema, process.env);
   const log = createLogger({ service: 'content', level: config.LOG_LEVEL });
-  const bus = await createJetStreamBus({ natsUrl: config.NATS_URL, log });
+  const bus = await createJetStreamBus({ natsUrl: config.NATS_URL, log, name: 'content', ...(config.EVENT_NAMESPACE ? { namespace: config.EVENT_NAMESPACE } : {}) });
   const running = await startService(contentService, {
     log,
     clock: systemClock,

@@ -14,7 +14,7 @@ const configSchema = serviceSettings(50053);
 const main = async (): Promise<void> => {
   const config = parseConfig(configSchema, process.env);
   const log = createLogger({ service: 'merchant-access', level: config.LOG_LEVEL });
-  const bus = await createJetStreamBus({ natsUrl: config.NATS_URL, log });
+  const bus = await createJetStreamBus({ natsUrl: config.NATS_URL, log, name: 'merchant-access', ...(config.EVENT_NAMESPACE ? { namespace: config.EVENT_NAMESPACE } : {}) });
   const running = await startService(merchantAccessService, {
     log,
     clock: systemClock,

@@ -7,7 +7,7 @@
 import { parseArgs } from 'node:util';
 import { checkPlatformHealth } from './commands/health';
 import { fetchPlatformReport, renderReportTable } from './commands/platform-report';
-import { connectPlatform, DEFAULT_ADDRESSES, type PlatformAddresses } from './platform-clients';
+import { connectPlatform, DEFAULT_ADDRESSES, type PlatformAddresses } from '@govern/platform-clients';
 
 const ADDRESS_OPTIONS = {
   content: { type: 'string', default: DEFAULT_ADDRESSES.content },

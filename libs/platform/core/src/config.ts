@@ -52,6 +52,11 @@ export const serviceSettings = (defaultPort: number) =>
     /** Apply pending migrations at start (off where a deploy step migrates). */
     MIGRATE_ON_START: flag(true),
     NATS_URL: settings.natsUrl(),
+    /** Isolates this deployment's streams on a shared NATS (one test run, one staging copy); none in production. */
+    EVENT_NAMESPACE: z
+      .string()
+      .regex(/^[a-z][a-z0-9]{0,31}$/, 'lowercase letters and digits, starting with a letter')
+      .optional(),
     LOG_LEVEL: settings.logLevel(),
     /** How long SIGTERM waits for in-flight calls before it forces the server down. */
     SHUTDOWN_GRACE_MS: settings.milliseconds(10_000),

@@ -1,6 +1,6 @@
 import { HealthCheckResponse_ServingStatus, HealthDefinition } from '@govern/contracts-common';
 import { closeServiceClient, createServiceClient, describeServerViaReflection } from '@govern/platform-grpc';
-import type { PlatformAddresses } from '../platform-clients';
+import type { PlatformAddresses } from '@govern/platform-clients';
 
 /** grpcurl-style check of every service: health status and the methods reflection lists. */
 export const checkPlatformHealth = async (addresses: PlatformAddresses): Promise<{ service: string; address: string; status: string; methods: number }[]> =>

@@ -2,7 +2,7 @@ import type { GetGovernanceStatsResponse as ContentStats } from '@govern/contrac
 import type { GovernanceStats as ServiceStats } from '@govern/contracts-consumer-experience';
 import type { GetGovernanceStatsResponse as MerchantStats } from '@govern/contracts-merchant-access';
 import type { GetGovernanceStatsResponse as ProductStats } from '@govern/contracts-product-quality';
-import type { PlatformClients } from '../platform-clients';
+import type { PlatformClients } from '@govern/platform-clients';
 
 /**
  * The platform governance report in the source document's categories: good content,

@@ -1,0 +1,27 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HealthCheckResponse_ServingStatus, HealthDefinition } from '@govern/contracts-common';
+import { closeServiceClient, createServiceClient } from '@govern/platform-grpc';
+import { startPlatformProcesses, type PlatformUnderTest } from './platform-processes';
+
+describe('the platform as four processes', () => {
+  let platform: PlatformUnderTest;
+  beforeAll(async () => {
+    platform = await startPlatformProcesses();
+  }, 120_000);
+  afterAll(async () => {
+    await platform?.stop();
+  }, 60_000);
+
+  it('every service is SERVING on its own address', async () => {
+    const addresses = Object.values(platform.addresses);
+    expect(new Set(addresses).size).toBe(4);
+    for (const address of addresses) {
+      const health = createServiceClient(HealthDefinition, address, { defaultDeadlineMs: 5_000 });
+      try {
+        expect((await health.check({ service: '' })).status).toBe(HealthCheckResponse_ServingStatus.SERVING);
+      } finally {
+        closeServiceClient(health);
+      }
+    }
+  });
+});
