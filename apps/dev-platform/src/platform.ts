@@ -3,7 +3,7 @@ import pg from 'pg';
 import type { Logger } from 'pino';
 import { consumerExperienceService } from '@govern/consumer-experience-service';
 import { contentService } from '@govern/content-service';
-import { merchantAccessService } from '@govern/merchant-access-service';
+import { createMerchantAccessService, DEVELOPMENT_IDENTITY_HASH_KEY } from '@govern/merchant-access-service';
 import { productQualityService } from '@govern/product-quality-service';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '@govern/platform-db';
 import { createInMemoryBus, createJetStreamBus, type EventBus } from '@govern/platform-events';
@@ -30,7 +30,13 @@ export interface PlatformOptions {
   namespace?: string;
 }
 
-export const SERVICES = [contentService, productQualityService, merchantAccessService, consumerExperienceService] as const;
+export const SERVICES = [
+  contentService,
+  productQualityService,
+  // Embedded mode hashes identity numbers with a development key; the service logs that it does.
+  createMerchantAccessService({ identityHashKey: DEVELOPMENT_IDENTITY_HASH_KEY }),
+  consumerExperienceService,
+] as const;
 
 export interface RunningPlatform {
   mode: { database: 'server' | 'embedded'; bus: 'jetstream' | 'in-process' };

@@ -77,6 +77,25 @@ describe('validateApplication', () => {
     expect(found).toEqual([{ field: 'application.device_ids', reason: 'TOO_MANY_ITEMS' }]);
   });
 
+  it('bounds every free-text field', () => {
+    const long = 'x'.repeat(301);
+    const base = goodApplication();
+    const found = violationsOf(
+      goodApplication({
+        address: { regionCode: '350102', province: long, city: '福州市', district: long, line: long },
+        qualifications: [{ qualificationCode: 'FOOD_BUSINESS_LICENCE', number: 'JY1', issuer: long }],
+        bankAccount: { ...(base.bankAccount as NonNullable<ApplicationInput['bankAccount']>), bankName: long },
+      }),
+    );
+    expect(found.map((f) => [f.field, f.reason])).toEqual([
+      ['application.bank_account.bank_name', 'TOO_LONG'],
+      ['application.address.line', 'TOO_LONG'],
+      ['application.address.province', 'TOO_LONG'],
+      ['application.address.district', 'TOO_LONG'],
+      ['application.qualifications[0].issuer', 'TOO_LONG'],
+    ]);
+  });
+
   it('rejects unknown qualification codes but treats expired ones as missing', () => {
     expect(violationsOf(goodApplication({ qualifications: [{ qualificationCode: 'GUN_LICENCE', number: '1', issuer: '' }] }))).toEqual([
       { field: 'application.qualifications[0].qualification_code', reason: 'UNKNOWN_QUALIFICATION' },
@@ -89,6 +108,15 @@ describe('validateApplication', () => {
     );
     expect(app.qualificationsHeld).toEqual([]);
     expect(app.qualificationsExpired).toEqual(['FOOD_BUSINESS_LICENCE']);
+  });
+
+  it('takes the registered capital as stated, and refuses a negative or absurd figure', () => {
+    expect(validateApplication(goodApplication({ registeredCapitalFen: 50_000_000n }), at).registeredCapitalFen).toBe(50_000_000n);
+    expect(validateApplication(goodApplication(), at).registeredCapitalFen).toBe(0n);
+    expect(violationsOf(goodApplication({ registeredCapitalFen: -1n }))).toEqual([{ field: 'application.registered_capital_fen', reason: 'OUT_OF_RANGE' }]);
+    expect(violationsOf(goodApplication({ registeredCapitalFen: 10n ** 13n }))).toEqual([
+      { field: 'application.registered_capital_fen', reason: 'OUT_OF_RANGE' },
+    ]);
   });
 
   it('flags a bank holder who is neither the company nor the legal representative', () => {

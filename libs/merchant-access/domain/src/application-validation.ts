@@ -14,6 +14,8 @@ export interface ApplicationInput {
   address?: { regionCode: string; province: string; city: string; district: string; line: string } | undefined;
   categoryCodes: readonly string[];
   qualifications: readonly { qualificationCode: string; number: string; issuer: string; validUntil?: Date | undefined }[];
+  /** Registered capital in fen; 0 or absent when the licence states none. */
+  registeredCapitalFen?: bigint | undefined;
 }
 
 /** An application that passed validation, normalised. Holds identity numbers: never persist or log it as is. */
@@ -34,6 +36,8 @@ export interface ValidatedApplication {
   qualificationsExpired: QualificationCode[];
   /** Every identifier for the ring graph, normalised. */
   identifiers: RawIdentifier[];
+  /** Registered capital in fen (0 when none is stated). */
+  registeredCapitalFen: bigint;
 }
 
 const MAINLAND_MOBILE = /^1[3-9]\d{9}$/;
@@ -146,6 +150,7 @@ export const validateApplication = (
     v.check(/^\d{6}$/.test(regionCode), f('address.region_code'), 'must be a six-digit administrative division code', 'INVALID_FORMAT');
   }
   if (v.require(f('address.line'), line)) v.maxLength(f('address.line'), line, limits.addressLineMaxLength);
+  for (const part of ['province', 'city', 'district'] as const) v.maxLength(f(`address.${part}`), address?.[part] ?? '', limits.placeNameMaxLength);
 
   const categories: CategoryCode[] = [];
   const requested = input.categoryCodes ?? [];
@@ -174,12 +179,23 @@ export const validateApplication = (
       const number = (q.number ?? '').trim();
       if (!v.require(f(`qualifications[${i}].number`), number)) return;
       if (!v.maxLength(f(`qualifications[${i}].number`), number, limits.qualificationNumberMaxLength)) return;
+      if (!v.maxLength(f(`qualifications[${i}].issuer`), q.issuer ?? '', limits.issuerMaxLength)) return;
       if (q.validUntil && q.validUntil.getTime() <= at.getTime()) {
         if (!expired.includes(code)) expired.push(code);
       } else if (!held.includes(code)) {
         held.push(code);
       }
     });
+  }
+
+  const registeredCapitalFen = input.registeredCapitalFen ?? 0n;
+  if (v.check(registeredCapitalFen >= 0n, f('registered_capital_fen'), 'must not be negative', 'OUT_OF_RANGE')) {
+    v.check(
+      registeredCapitalFen <= limits.maxRegisteredCapitalFen,
+      f('registered_capital_fen'),
+      `must be at most ${limits.maxRegisteredCapitalFen} fen`,
+      'OUT_OF_RANGE',
+    );
   }
 
   v.throwIfAny('MERCHANT.APPLICATION.INVALID');
@@ -220,5 +236,6 @@ export const validateApplication = (
     qualificationsHeld: held,
     qualificationsExpired: expired.filter((c) => !held.includes(c)),
     identifiers,
+    registeredCapitalFen,
   };
 };

@@ -68,21 +68,12 @@ export const termsFor = (
 };
 
 /**
- * The onboarding decision: every signal that fires adds its weight (with its evidence) to the
- * risk score, capped at 100; the band follows from the score. A link to a removed merchant
- * forces 100 / REJECT with the path as evidence. Categories lacking a qualification are left
- * out of the approval; if none is left, the application is rejected.
+ * The ring signals of a link check, each with its weight and evidence: a removed merchant (the
+ * path that links them), sanctioned merchants, and plain shared identifiers.
  */
-export const decideOnboarding = (
-  application: ValidatedApplication,
-  context: RiskContext,
-  at: Date,
-  policy: OnboardingPolicy = ONBOARDING_POLICY,
-): OnboardingDecision => {
+export const ringReasons = (ring: RingCheckResult, policy: OnboardingPolicy = ONBOARDING_POLICY): Reason[] => {
   const s = policy.signals;
   const reasons: Reason[] = [];
-  const ring = context.ring;
-
   const removedLink = ring.links.find((l) => l.status === 'REMOVED');
   if (removedLink) {
     reasons.push(
@@ -113,6 +104,27 @@ export const decideOnboarding = (
       }, s.ringLinked.weight),
     );
   }
+  return reasons;
+};
+
+/**
+ * The onboarding decision: every signal that fires adds its weight (with its evidence) to the
+ * risk score, capped at 100; the band follows from the score. A link to a removed merchant
+ * forces 100 / REJECT with the path as evidence. Categories lacking a qualification are left
+ * out of the approval; if none is left, the application is rejected.
+ */
+export const decideOnboarding = (
+  application: ValidatedApplication,
+  context: RiskContext,
+  at: Date,
+  policy: OnboardingPolicy = ONBOARDING_POLICY,
+): OnboardingDecision => {
+  const s = policy.signals;
+  const reasons: Reason[] = [];
+  const ring = context.ring;
+
+  const removedLink = ring.links.find((l) => l.status === 'REMOVED');
+  reasons.push(...ringReasons(ring, policy));
 
   const approved = approvableCategories(application.categories, application.qualificationsHeld, policy);
   for (const category of application.categories) {

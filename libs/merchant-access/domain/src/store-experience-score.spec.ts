@@ -1,6 +1,6 @@
 import { DAY } from '@govern/policy-core';
 import { describe, expect, it } from 'vitest';
-import { computeStoreExperienceScore, metricScore, type ServiceMetricsReport } from './store-experience-score';
+import { computeStoreExperienceScore, metricScore, placeMetricsReport, type ServiceMetricsReport } from './store-experience-score';
 
 const at = new Date('2026-06-30T00:00:00Z');
 const daysAgo = (d: number): Date => new Date(at.getTime() - d * DAY);
@@ -65,6 +65,16 @@ describe('store experience score', () => {
     expect(s.windowStart).toEqual(daysAgo(90));
   });
 
+  it('counts a report whose period ends inside the window, even if it began a little before', () => {
+    const rolling = report({ ...badProduct, ...badLogistics, ...badService }, 91, 0);
+    expect(computeStoreExperienceScore([rolling], at)).toMatchObject({ score: 1, orderCount: 1000 });
+  });
+
+  it('measures the 48 h dispatch rate on in-stock orders due, not on pre-sale orders', () => {
+    const s = computeStoreExperienceScore([report({ orders: 1000, inStockOrdersDue: 500, dispatchedWithin48h: 490 })], at);
+    expect(s.components.find((c) => c.metric === 'dispatch_48h_rate')).toMatchObject({ observed: 0.98, score: 5 });
+  });
+
   it('leaves out the review metric when there are too few reviews, weighting the rest up', () => {
     const s = computeStoreExperienceScore([report({ positiveReviews: 3, negativeReviews: 6, qualityReturns: 16 })], at);
     expect(s.components.find((c) => c.metric === 'negative_review_rate')).toBeUndefined();
@@ -76,5 +86,24 @@ describe('store experience score', () => {
     const s = computeStoreExperienceScore([report({ lateDispatches: 7 })], at);
     expect(s.score).toBe(Number(s.score.toFixed(2)));
     expect(s.logistics).toBeLessThan(5);
+  });
+});
+
+describe('placing a metrics report among the stored ones', () => {
+  const period = (from: number, to: number) => ({ windowStart: daysAgo(from), windowEnd: daysAgo(to) });
+
+  it('adds disjoint periods up', () => {
+    expect(placeMetricsReport([period(20, 10)], period(10, 0))).toEqual({ stale: false, superseded: [] });
+  });
+
+  it('replaces the rolling window it recomputes, and a corrected period', () => {
+    const yesterday = period(91, 1);
+    expect(placeMetricsReport([yesterday], period(90, 0))).toEqual({ stale: false, superseded: [yesterday] });
+    const same = period(10, 0);
+    expect(placeMetricsReport([same], period(10, 0))).toEqual({ stale: false, superseded: [same] });
+  });
+
+  it('ignores a report that arrives after a newer one covering the same days', () => {
+    expect(placeMetricsReport([period(90, 0)], period(91, 1))).toEqual({ stale: true, superseded: [] });
   });
 });

@@ -12,6 +12,11 @@ export interface ServiceMetricsReport {
   windowStart: Date;
   windowEnd: Date;
   orders: number;
+  /**
+   * In-stock orders whose 48 h dispatch clock ran out in the window: the base of the 48 h
+   * dispatch rate (pre-sale orders have longer promises). When absent, all orders are the base.
+   */
+  inStockOrdersDue?: number | undefined;
   dispatchedWithin48h: number;
   lateDispatches: number;
   fakeShipments: number;
@@ -26,7 +31,7 @@ export interface ServiceMetricsReport {
   negativeReviews: number;
 }
 
-export type MetricTotals = Omit<ServiceMetricsReport, 'windowStart' | 'windowEnd'>;
+export type MetricTotals = Omit<ServiceMetricsReport, 'windowStart' | 'windowEnd' | 'inStockOrdersDue'> & { inStockOrdersDue: number };
 
 export interface ScoreComponent {
   metric: StoreMetric;
@@ -51,13 +56,15 @@ export interface StoreExperienceScore {
 }
 
 const EMPTY: MetricTotals = {
-  orders: 0, dispatchedWithin48h: 0, lateDispatches: 0, fakeShipments: 0, afterSales: 0, avgResponseMinutes: 0,
+  orders: 0, inStockOrdersDue: 0, dispatchedWithin48h: 0, lateDispatches: 0, fakeShipments: 0, afterSales: 0, avgResponseMinutes: 0,
   disputes: 0, disputesLost: 0, complaints: 0, qualityReturns: 0, positiveReviews: 0, negativeReviews: 0,
 };
 
 /**
- * Sums the reports that lie inside the rolling window ending at `at`. Response time is
- * averaged weighted by after-sales (by orders when a report has none).
+ * Sums the reports of the rolling window ending at `at`. A report belongs to the moment its
+ * period ended: the producer's periods need not line up with ours to the millisecond, so one
+ * that ends inside the window counts whole. Response time is averaged weighted by after-sales
+ * (by orders when a report has none).
  */
 export const aggregateMetrics = (
   reports: readonly ServiceMetricsReport[],
@@ -69,8 +76,9 @@ export const aggregateMetrics = (
   let responseWeight = 0;
   let responseSum = 0;
   for (const r of reports) {
-    if (r.windowStart.getTime() < from || r.windowEnd.getTime() > at.getTime()) continue;
+    if (r.windowEnd.getTime() <= from || r.windowEnd.getTime() > at.getTime()) continue;
     totals.orders += r.orders;
+    totals.inStockOrdersDue += r.inStockOrdersDue ?? r.orders;
     totals.dispatchedWithin48h += r.dispatchedWithin48h;
     totals.lateDispatches += r.lateDispatches;
     totals.fakeShipments += r.fakeShipments;
@@ -110,7 +118,7 @@ const observe = (t: MetricTotals, policy: StoreExperiencePolicy): Record<StoreMe
   return {
     quality_return_rate: perOrder(t.qualityReturns),
     negative_review_rate: reviews >= policy.minReviews ? t.negativeReviews / reviews : undefined,
-    dispatch_48h_rate: perOrder(t.dispatchedWithin48h),
+    dispatch_48h_rate: t.inStockOrdersDue > 0 ? t.dispatchedWithin48h / t.inStockOrdersDue : undefined,
     late_dispatch_rate: perOrder(t.lateDispatches),
     fake_shipment_rate: perOrder(t.fakeShipments),
     avg_response_minutes: t.afterSales > 0 ? t.avgResponseMinutes : undefined,
@@ -175,4 +183,22 @@ export const computeStoreExperienceScore = (
     neutral: false,
     components,
   };
+};
+
+/**
+ * Where a new metrics report fits among the stored ones of the merchant. Reports whose periods
+ * overlap cannot both count: the producer may send disjoint periods (they add up), a rolling
+ * window recomputed each time, or a correction of a period; in the last two cases the newer
+ * report replaces the ones it overlaps. A report that overlaps one ending later arrived out of
+ * order and is stale: it changes nothing.
+ */
+export const placeMetricsReport = <R extends Pick<ServiceMetricsReport, 'windowStart' | 'windowEnd'>>(
+  stored: readonly R[],
+  incoming: Pick<ServiceMetricsReport, 'windowStart' | 'windowEnd'>,
+): { stale: boolean; superseded: R[] } => {
+  const overlapping = stored.filter(
+    (r) => r.windowStart.getTime() < incoming.windowEnd.getTime() && incoming.windowStart.getTime() < r.windowEnd.getTime(),
+  );
+  const stale = overlapping.some((r) => r.windowEnd.getTime() > incoming.windowEnd.getTime());
+  return { stale, superseded: stale ? [] : overlapping };
 };

@@ -14,12 +14,18 @@ export const ONBOARDING_POLICY = {
     personNameMaxLength: 64,
     bankNameMaxLength: 100,
     addressLineMaxLength: 300,
+    /** Province, city and district names. */
+    placeNameMaxLength: 64,
+    issuerMaxLength: 200,
     maxDevices: 20,
     deviceIdMaxLength: 128,
     maxCategories: 20,
     maxQualifications: 50,
     qualificationNumberMaxLength: 64,
     maxCheckedIdentifiers: 50,
+    identifierValueMaxLength: 256,
+    /** ¥10 billion: above any real registered capital, so a larger figure is a typo or a unit error. */
+    maxRegisteredCapitalFen: 1_000_000_000_000n,
   },
 
   /**

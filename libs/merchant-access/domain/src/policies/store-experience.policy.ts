@@ -88,6 +88,8 @@ export const AFFILIATE_POLICY = {
   minStoreExperienceScore: 4.0,
   /** Any active sanction (restricted, suspended, removed) excludes the merchant. */
   excludeWhenSanctioned: true,
+  /** The periodic sweep runs this often (a durable job), besides on demand. */
+  sweepIntervalMs: DAY,
 } as const;
 
 export type AffiliatePolicy = Widen<typeof AFFILIATE_POLICY>;

@@ -1,4 +1,4 @@
-import { DAY } from '@govern/policy-core';
+import { DAY, MINUTE } from '@govern/policy-core';
 
 export const VIOLATION_TYPES = [
   'COUNTERFEIT',
@@ -27,6 +27,16 @@ export interface ViolationPolicy {
   readonly points: Readonly<Record<ViolationType, number>>;
   readonly ladder: readonly { atLeast: number; outcome: { sanction: LadderSanction; durationMs: number | undefined } }[];
   readonly forfeitDepositOnLadderRemoval: boolean;
+  /** Bounds of what a reporter may attach to a violation, and how far ahead of our clock its time may be. */
+  readonly limits: {
+    readonly descriptionMaxLength: number;
+    readonly maxEvidenceEntries: number;
+    readonly evidenceKeyMaxLength: number;
+    readonly evidenceValueMaxLength: number;
+    readonly referenceMaxLength: number;
+    /** Reporters' clocks drift a little; a time further ahead than this is a bug, not drift. */
+    readonly futureSkewMs: number;
+  };
 }
 
 /**
@@ -65,4 +75,12 @@ export const VIOLATION_POLICY: ViolationPolicy = {
   ],
   /** Removal by the points ladder keeps the deposit for buyer claims but does not forfeit it. */
   forfeitDepositOnLadderRemoval: false,
+  limits: {
+    descriptionMaxLength: 2000,
+    maxEvidenceEntries: 32,
+    evidenceKeyMaxLength: 64,
+    evidenceValueMaxLength: 500,
+    referenceMaxLength: 200,
+    futureSkewMs: 5 * MINUTE,
+  },
 };

@@ -1,0 +1,124 @@
+import type { Prisma, SanctionRow } from '@govern/merchant-access-data-access';
+import { standingAt, VIOLATION_POLICY, type MerchantStanding, type ViolationPolicy } from '@govern/merchant-access-domain';
+import { sanctionRecordOf, violationRecordOf, type Db } from './records';
+
+/** A merchant's standing with the stored row of its sanction in force (for its reasons and policy). */
+export interface StandingView {
+  merchantId: string;
+  standing: MerchantStanding;
+  activeSanctionRow?: SanctionRow | undefined;
+}
+
+interface StandingSourceRow {
+  id: string;
+  sanctions: unknown;
+  violations: unknown;
+}
+
+interface SanctionJson {
+  id: string;
+  merchant_id: string;
+  kind: string;
+  starts_at: string;
+  ends_at: string | null;
+  trigger_points: number;
+  threshold: number;
+  zero_tolerance: boolean;
+  trigger_violation_id: string;
+  violation_ids: Prisma.JsonValue;
+  deposit_forfeited_fen: string;
+  reasons: Prisma.JsonValue;
+  policy_name: string;
+  policy_version: string;
+  lifted_at: string | null;
+  lift_cause: string | null;
+}
+
+interface ViolationJson {
+  id: string;
+  type: string;
+  points: number;
+  zero_tolerance: boolean;
+  occurred_at: string;
+  recorded_at: string;
+  overturned_at: string | null;
+}
+
+const parsed = <T>(value: unknown): T[] => (typeof value === 'string' ? (JSON.parse(value) as T[]) : ((value as T[] | null) ?? []));
+const dateOrNull = (value: string | null): Date | null => (value === null ? null : new Date(value));
+
+const sanctionRowOf = (s: SanctionJson): SanctionRow => ({
+  id: s.id,
+  merchantId: s.merchant_id,
+  kind: s.kind,
+  startsAt: new Date(s.starts_at),
+  endsAt: dateOrNull(s.ends_at),
+  triggerPoints: s.trigger_points,
+  threshold: s.threshold,
+  zeroTolerance: s.zero_tolerance,
+  triggerViolationId: s.trigger_violation_id,
+  violationIds: s.violation_ids,
+  depositForfeitedFen: BigInt(s.deposit_forfeited_fen),
+  reasons: s.reasons,
+  policyName: s.policy_name,
+  policyVersion: s.policy_version,
+  liftedAt: dateOrNull(s.lifted_at),
+  liftCause: s.lift_cause,
+});
+
+/**
+ * Standings of many merchants at `at`, computed from their sanctions and violations (not from the
+ * status column, which a timer updates a moment after a sanction ends), in one round trip
+ * whatever the number of merchants: this is the hot path of every listing, video and order.
+ * Only known merchants are in the result.
+ */
+export const loadStandings = async (
+  db: Db,
+  merchantIds: readonly string[],
+  at: Date,
+  policy: ViolationPolicy = VIOLATION_POLICY,
+): Promise<Map<string, StandingView>> => {
+  const result = new Map<string, StandingView>();
+  const ids = [...new Set(merchantIds)];
+  if (ids.length === 0) return result;
+  const rows = await db.$queryRawUnsafe<StandingSourceRow[]>(
+    `SELECT m.id,
+            (SELECT json_agg(json_build_object(
+                      'id', s.id, 'merchant_id', s.merchant_id, 'kind', s.kind, 'starts_at', s.starts_at, 'ends_at', s.ends_at,
+                      'trigger_points', s.trigger_points, 'threshold', s.threshold, 'zero_tolerance', s.zero_tolerance,
+                      'trigger_violation_id', s.trigger_violation_id, 'violation_ids', s.violation_ids,
+                      'deposit_forfeited_fen', s.deposit_forfeited_fen::text, 'reasons', s.reasons, 'policy_name', s.policy_name,
+                      'policy_version', s.policy_version, 'lifted_at', s.lifted_at, 'lift_cause', s.lift_cause))
+               FROM sanctions s
+              WHERE s.merchant_id = m.id AND s.starts_at <= $2
+                AND (s.ends_at IS NULL OR s.ends_at > $2) AND (s.lifted_at IS NULL OR s.lifted_at > $2)) AS sanctions,
+            (SELECT json_agg(json_build_object(
+                      'id', v.id, 'type', v.type, 'points', v.points, 'zero_tolerance', v.zero_tolerance,
+                      'occurred_at', v.occurred_at, 'recorded_at', v.recorded_at, 'overturned_at', v.overturned_at))
+               FROM violations v
+              WHERE v.merchant_id = m.id AND v.occurred_at <= $2 AND v.occurred_at > $3
+                AND (v.overturned_at IS NULL OR v.overturned_at > $2)) AS violations
+       FROM merchants m
+      WHERE m.id = ANY($1::text[])`,
+    ids,
+    at,
+    new Date(at.getTime() - policy.windowMs),
+  );
+  for (const row of rows) {
+    const sanctionRows = parsed<SanctionJson>(row.sanctions).map(sanctionRowOf);
+    const violations = parsed<ViolationJson>(row.violations).map((v) =>
+      violationRecordOf({
+        id: v.id,
+        type: v.type,
+        points: v.points,
+        zeroTolerance: v.zero_tolerance,
+        occurredAt: new Date(v.occurred_at),
+        recordedAt: new Date(v.recorded_at),
+        overturnedAt: dateOrNull(v.overturned_at),
+      }),
+    );
+    const standing = standingAt(violations, sanctionRows.map(sanctionRecordOf), at, policy);
+    result.set(row.id, { merchantId: row.id, standing, activeSanctionRow: sanctionRows.find((r) => r.id === standing.activeSanction?.id) });
+  }
+  return result;
+};

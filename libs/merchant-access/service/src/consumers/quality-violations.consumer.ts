@@ -1,0 +1,81 @@
+import { streamOf } from '@govern/contracts-common';
+import { DefectClass, InspectionFailedEvent, ListingRejectedEvent } from '@govern/contracts-product-quality';
+import type { MerchantAccessTx, PrismaClient } from '@govern/merchant-access-data-access';
+import { isEvent, startConsumer, type ConsumerHandle, type EventBus } from '@govern/platform-events';
+import type { Logger } from 'pino';
+import type { MerchantAccessDeps } from '../use-cases/deps';
+import { recordViolationInTx, type ViolationInput } from '../use-cases/violations';
+
+export const QUALITY_VIOLATIONS_CONSUMER = 'merchant_access_quality_violations';
+
+/**
+ * Violation points from product-quality: a listing rejected as "three-no" goods and a lab test
+ * with a critical defect each record a violation against the merchant (points, ladder, removal).
+ * The event id is the violation's source reference; the inbox makes a redelivery a no-op.
+ * Events about merchants this service does not know are acknowledged and logged.
+ */
+export const violationOfQualityEvent = (
+  event: unknown,
+  ctx: { typeName: string; eventId: string },
+): Omit<ViolationInput, 'occurredAt'> & { occurredAt?: Date | undefined } | undefined => {
+  if (isEvent(ListingRejectedEvent, event, ctx)) {
+    if (!event.threeNo) return undefined;
+    return {
+      merchantId: event.merchantId,
+      type: 'THREE_NO_LISTING',
+      occurredAt: event.meta?.occurredAt,
+      source: 'PRODUCT_QUALITY',
+      sourceRef: ctx.eventId,
+      productId: event.productId,
+      description: 'listing rejected as three-no goods (no manufacturer, production date or certificate)',
+      evidence: { listing_id: event.listingId, sku_id: event.skuId, category_code: event.categoryCode, evaluation_id: event.evaluationId },
+      causationId: ctx.eventId,
+    };
+  }
+  if (isEvent(InspectionFailedEvent, event, ctx)) {
+    if (event.severity !== DefectClass.DEFECT_CLASS_CRITICAL && event.criticalDefects <= 0) return undefined;
+    return {
+      merchantId: event.merchantId,
+      type: 'CRITICAL_INSPECTION_FAILURE',
+      occurredAt: event.meta?.occurredAt,
+      source: 'PRODUCT_QUALITY',
+      sourceRef: ctx.eventId,
+      productId: event.productId,
+      description: `sampling inspection found ${event.criticalDefects} critical defect(s)`,
+      evidence: {
+        result_id: event.resultId,
+        campaign_id: event.campaignId,
+        sku_id: event.skuId,
+        report_ref: event.reportRef,
+        critical_defects: String(event.criticalDefects),
+        major_defects: String(event.majorDefects),
+      },
+      causationId: ctx.eventId,
+    };
+  }
+  return undefined;
+};
+
+export const startQualityViolationsConsumer = (options: { bus: EventBus; db: PrismaClient; deps: MerchantAccessDeps; log: Logger }): Promise<ConsumerHandle> =>
+  startConsumer({
+    bus: options.bus,
+    db: options.db,
+    consumer: QUALITY_VIOLATIONS_CONSUMER,
+    stream: streamOf('product_quality').name,
+    eventTypes: [ListingRejectedEvent, InspectionFailedEvent] as const,
+    log: options.log,
+    async handler(event, ctx) {
+      const found = violationOfQualityEvent(event, ctx);
+      if (!found) return;
+      const tx = ctx.tx as MerchantAccessTx;
+      const known = await tx.merchant.count({ where: { id: found.merchantId } });
+      if (known === 0) {
+        ctx.log.warn({ merchant_id: found.merchantId }, 'violation event for an unknown merchant; ignored');
+        return;
+      }
+      const now = options.deps.clock.now();
+      // The producer's time of the finding, unless it lies ahead of our clock.
+      const occurredAt = found.occurredAt && found.occurredAt.getTime() <= now.getTime() ? found.occurredAt : now;
+      await recordViolationInTx(tx, options.deps, { ...found, occurredAt });
+    },
+  });

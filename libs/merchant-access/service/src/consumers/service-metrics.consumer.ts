@@ -1,0 +1,21 @@
+import { streamOf } from '@govern/contracts-common';
+import { MerchantServiceMetricsReportedEvent } from '@govern/contracts-consumer-experience';
+import type { MerchantAccessTx, PrismaClient } from '@govern/merchant-access-data-access';
+import { startConsumer, type ConsumerHandle, type EventBus } from '@govern/platform-events';
+import type { Logger } from 'pino';
+import type { MerchantAccessDeps } from '../use-cases/deps';
+import { applyServiceMetrics } from '../use-cases/store-experience';
+
+export const SERVICE_METRICS_CONSUMER = 'merchant_access_service_metrics';
+
+/** Store experience score from consumer-experience's service metrics, one report at a time. */
+export const startServiceMetricsConsumer = (options: { bus: EventBus; db: PrismaClient; deps: MerchantAccessDeps; log: Logger }): Promise<ConsumerHandle> =>
+  startConsumer({
+    bus: options.bus,
+    db: options.db,
+    consumer: SERVICE_METRICS_CONSUMER,
+    stream: streamOf('consumer_experience').name,
+    eventTypes: [MerchantServiceMetricsReportedEvent] as const,
+    log: options.log,
+    handler: (event, ctx) => applyServiceMetrics(ctx.tx as MerchantAccessTx, options.deps, event, ctx.eventId),
+  });

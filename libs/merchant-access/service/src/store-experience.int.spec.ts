@@ -1,0 +1,136 @@
+import { streamOf } from '@govern/contracts-common';
+import { MerchantServiceMetricsReported, MerchantServiceMetricsReportedEvent } from '@govern/contracts-consumer-experience';
+import {
+  AffiliateEligibilityChangedEvent,
+  MerchantAccessServiceDefinition,
+  StoreExperienceScoreChangedEvent,
+  ViolationSource,
+  ViolationType,
+} from '@govern/contracts-merchant-access';
+import type { PrismaClient } from '@govern/merchant-access-data-access';
+import { closeServiceClient, createServiceClient, type ServiceClient } from '@govern/platform-grpc';
+import { startServiceForTest, type EventCollector, type ServiceUnderTest } from '@govern/platform-service-testing';
+import { DAY } from '@govern/policy-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createMerchantAccessService } from './merchant-access.service';
+import { applicationInput } from './test-support/applications';
+
+describe('merchant-access store experience score and affiliate programme over gRPC', () => {
+  let sut: ServiceUnderTest<PrismaClient>;
+  let client: ServiceClient<typeof MerchantAccessServiceDefinition>;
+  let events: EventCollector;
+
+  beforeAll(async () => {
+    sut = await startServiceForTest(createMerchantAccessService({ identityHashKey: 'integration-test-identity-hash-key-0123456789' }));
+    client = createServiceClient(MerchantAccessServiceDefinition, sut.address, { defaultDeadlineMs: 10_000 });
+    events = await sut.collect(streamOf('merchant_access').name, ['govern.merchant_access.>']);
+  });
+  afterAll(async () => {
+    if (client) closeServiceClient(client);
+    await sut?.stop();
+  });
+
+  const onboard = async (seed: number): Promise<string> => {
+    const { merchant } = await client.submitApplication({ requestId: `onboard-${seed}`, application: applicationInput(seed) });
+    if (!merchant) throw new Error('expected an approved merchant');
+    return merchant.merchantId;
+  };
+
+  /** A 90-day rolling report ending now: perfect service unless overridden. */
+  const metrics = (eventId: string, merchantId: string, overrides: Partial<MerchantServiceMetricsReported> = {}): MerchantServiceMetricsReported => {
+    const end = sut.clock.now();
+    return MerchantServiceMetricsReported.fromPartial({
+      meta: { eventId, occurredAt: end, causationId: eventId, correlationId: eventId },
+      merchantId,
+      window: { startTime: new Date(end.getTime() - 90 * DAY), endTime: end },
+      orders: 1000n,
+      inStockOrdersDue: 1000n,
+      dispatchedWithin48h: 1000n,
+      afterSales: 20n,
+      avgResponseMinutes: 2,
+      positiveReviews: 200n,
+      ...overrides,
+    });
+  };
+  const poor = { qualityReturns: 100n, negativeReviews: 200n, positiveReviews: 0n, complaints: 100n, disputes: 100n, disputesLost: 50n };
+
+  const scoreEvents = (merchantId: string) => events.of(StoreExperienceScoreChangedEvent).filter((e) => e.merchantId === merchantId);
+  const affiliateEvents = (merchantId: string) => events.of(AffiliateEligibilityChangedEvent).filter((e) => e.merchantId === merchantId);
+
+  it('gives a new store the neutral score, then scores its metrics with the breakdown', async () => {
+    const merchantId = await onboard(200);
+    expect((await client.getStoreExperienceScore({ merchantId })).score).toMatchObject({ score: 4, neutral: true, orderCount: 0n });
+
+    await sut.publish(MerchantServiceMetricsReportedEvent, metrics('few-orders', merchantId, { orders: 20n, inStockOrdersDue: 20n, dispatchedWithin48h: 0n }));
+    await expect.poll(() => scoreEvents(merchantId).length, { timeout: 10_000 }).toBe(1);
+    expect(scoreEvents(merchantId)[0]).toMatchObject({ score: 4, previousScore: 0, neutral: true });
+
+    sut.clock.advance(DAY);
+    await sut.publish(MerchantServiceMetricsReportedEvent, metrics('good-service', merchantId));
+    await expect.poll(() => scoreEvents(merchantId).length, { timeout: 10_000 }).toBe(2);
+    expect(scoreEvents(merchantId)[1]).toMatchObject({ score: 5, previousScore: 4, productScore: 5, logisticsScore: 5, serviceScore: 5, neutral: false });
+    const { score } = await client.getStoreExperienceScore({ merchantId });
+    expect(score).toMatchObject({ score: 5, neutral: false, orderCount: 1000n, policy: { name: 'store-experience-score' } });
+    expect(score?.components.map((c) => c.metric)).toContain('dispatch_48h_rate');
+    expect(score?.components.find((c) => c.metric === 'dispatch_48h_rate')).toMatchObject({ dimension: 'logistics', observed: 1, score: 5 });
+
+    // The rolling report of the next day replaces the previous one rather than adding to it.
+    sut.clock.advance(DAY);
+    await sut.publish(MerchantServiceMetricsReportedEvent, metrics('bad-products', merchantId, { qualityReturns: 100n, negativeReviews: 200n, positiveReviews: 0n }));
+    await expect.poll(() => scoreEvents(merchantId).length, { timeout: 10_000 }).toBe(3);
+    expect(scoreEvents(merchantId)[2]).toMatchObject({ score: 3, productScore: 1, logisticsScore: 5, serviceScore: 5 });
+    expect((await client.getStoreExperienceScore({ merchantId })).score?.orderCount).toBe(1000n);
+  });
+
+  it('clears the ineligible in a sweep, one event each, and re-admits them when they recover', async () => {
+    const poorMerchant = await onboard(210);
+    const sanctioned = await onboard(211);
+    const fine = await onboard(212);
+    await sut.publish(MerchantServiceMetricsReportedEvent, metrics('poor-210', poorMerchant, poor));
+    await client.recordViolation({
+      requestId: 'restrict-211',
+      merchantId: sanctioned,
+      type: ViolationType.VIOLATION_TYPE_CRITICAL_INSPECTION_FAILURE,
+      source: ViolationSource.VIOLATION_SOURCE_PRODUCT_QUALITY,
+      sourceRef: 'lab-211',
+      productId: 'p-211',
+      description: '',
+      evidence: {},
+    });
+    await expect.poll(() => scoreEvents(poorMerchant).length, { timeout: 10_000 }).toBe(1);
+    expect((await client.getAffiliateEligibility({ merchantId: poorMerchant })).eligibility).toMatchObject({ eligible: false });
+    expect((await client.getAffiliateEligibility({ merchantId: sanctioned })).eligibility).toMatchObject({ eligible: false, sanctioned: true });
+
+    const dry = await client.runAffiliateSweep({ requestId: 'sweep-dry', dryRun: true });
+    expect(dry.clearedMerchantIdsSample).toEqual(expect.arrayContaining([poorMerchant, sanctioned]));
+    expect((await client.getMerchant({ merchantId: poorMerchant })).merchant?.affiliateEligible).toBe(true);
+
+    const sweep = await client.runAffiliateSweep({ requestId: 'sweep-1', dryRun: false });
+    expect(sweep.clearedMerchantIdsSample).toEqual(expect.arrayContaining([poorMerchant, sanctioned]));
+    expect(sweep.clearedMerchantIdsSample).not.toContain(fine);
+    expect(await client.runAffiliateSweep({ requestId: 'sweep-1', dryRun: false })).toEqual(sweep);
+    await expect.poll(() => affiliateEvents(poorMerchant).length + affiliateEvents(sanctioned).length, { timeout: 10_000 }).toBe(2);
+    expect(affiliateEvents(poorMerchant)).toMatchObject([{ eligible: false, sweepId: sweep.sweepId }]);
+    expect(affiliateEvents(fine)).toHaveLength(0);
+    const outside = await client.listMerchants({ pageSize: 500, pageToken: '', status: 0, affiliateEligible: false });
+    expect(outside.merchants.map((m) => m.merchantId)).toEqual(expect.arrayContaining([poorMerchant, sanctioned]));
+
+    // A second sweep with nothing changed emits nothing.
+    const quiet = await client.runAffiliateSweep({ requestId: 'sweep-2', dryRun: false });
+    expect(quiet).toMatchObject({ clearedCount: 0n, readmittedCount: 0n });
+
+    // Recovery: the sanction runs out (the daily sweep job runs on its own), the score comes back.
+    sut.clock.advance(7 * DAY);
+    await sut.publish(MerchantServiceMetricsReportedEvent, metrics('recovered-210', poorMerchant));
+    await expect.poll(() => scoreEvents(poorMerchant).length, { timeout: 10_000 }).toBe(2);
+    await sut.runDueJobs();
+    await expect.poll(() => affiliateEvents(poorMerchant).length + affiliateEvents(sanctioned).length, { timeout: 10_000 }).toBe(4);
+    expect(affiliateEvents(poorMerchant).map((e) => e.eligible)).toEqual([false, true]);
+    expect(affiliateEvents(sanctioned).map((e) => e.eligible)).toEqual([false, true]);
+    expect(affiliateEvents(sanctioned)[1]?.sweepId).not.toBe(sweep.sweepId);
+
+    const stats = await client.getGovernanceStats({ window: { startTime: new Date(0), endTime: new Date('2100-01-01T00:00:00Z') } });
+    // The first test's merchant (score 3.0) was cleared by the same sweep.
+    expect(stats).toMatchObject({ affiliateClearances: 3n, affiliateReadmissions: 2n, listingRestrictionsImposed: 1n });
+  });
+});

@@ -1,0 +1,147 @@
+import type { MerchantServiceMetricsReported } from '@govern/contracts-consumer-experience';
+import { StoreExperienceScoreChangedEvent } from '@govern/contracts-merchant-access';
+import type { MerchantAccessTx, ServiceMetricsReportRow } from '@govern/merchant-access-data-access';
+import {
+  computeStoreExperienceScore,
+  placeMetricsReport,
+  STORE_EXPERIENCE_POLICY,
+  type ServiceMetricsReport,
+} from '@govern/merchant-access-domain';
+import { PoisonMessageError, appendToOutbox, toOutgoing } from '@govern/platform-events';
+import { lockMerchant } from '../adapters/records';
+import { toJson } from '../mapping/json';
+import { policyToProto } from '../mapping/resources';
+import { metaFor, type MerchantAccessDeps } from './deps';
+
+const reportOf = (row: ServiceMetricsReportRow): ServiceMetricsReport => ({
+  windowStart: row.windowStart,
+  windowEnd: row.windowEnd,
+  orders: Number(row.orders),
+  inStockOrdersDue: Number(row.inStockOrdersDue),
+  dispatchedWithin48h: Number(row.dispatchedWithin48h),
+  lateDispatches: Number(row.lateDispatches),
+  fakeShipments: Number(row.fakeShipments),
+  afterSales: Number(row.afterSales),
+  avgResponseMinutes: row.avgResponseMinutes,
+  disputes: Number(row.disputes),
+  disputesLost: Number(row.disputesLost),
+  complaints: Number(row.complaints),
+  qualityReturns: Number(row.qualityReturns),
+  positiveReviews: Number(row.positiveReviews),
+  negativeReviews: Number(row.negativeReviews),
+});
+
+/** A report whose figures cannot be true can never be processed: it goes to the dead-letter stream. */
+const assertPlausible = (event: MerchantServiceMetricsReported): { start: Date; end: Date } => {
+  const start = event.window?.startTime;
+  const end = event.window?.endTime;
+  if (!start || !end || start.getTime() >= end.getTime()) throw new PoisonMessageError('service metrics report without a valid window');
+  const counts = [
+    event.orders, event.inStockOrdersDue, event.dispatchedWithin48h, event.lateDispatches, event.fakeShipments, event.afterSales,
+    event.disputes, event.disputesLost, event.complaints, event.qualityReturns, event.positiveReviews, event.negativeReviews,
+  ];
+  if (counts.some((c) => c < 0n) || !Number.isFinite(event.avgResponseMinutes) || event.avgResponseMinutes < 0) {
+    throw new PoisonMessageError('service metrics report with negative or non-finite figures');
+  }
+  return { start, end };
+};
+
+/**
+ * A MerchantServiceMetricsReported event: the report joins the merchant's stored reports
+ * (replacing those it supersedes), the score over the rolling window is recomputed, stored with
+ * its breakdown, and StoreExperienceScoreChanged goes out when the score or its breakdown moved.
+ * Runs in the consumer's inbox transaction, so a redelivery changes nothing.
+ */
+export const applyServiceMetrics = async (
+  tx: MerchantAccessTx,
+  deps: MerchantAccessDeps,
+  event: MerchantServiceMetricsReported,
+  eventId: string,
+): Promise<void> => {
+  const { start, end } = assertPlausible(event);
+  if (!(await lockMerchant(tx, event.merchantId))) {
+    deps.log.warn({ merchant_id: event.merchantId }, 'service metrics for an unknown merchant; ignored');
+    return;
+  }
+  const overlapping = await tx.serviceMetricsReport.findMany({
+    where: { merchantId: event.merchantId, windowStart: { lt: end }, windowEnd: { gt: start } },
+  });
+  const placed = placeMetricsReport(overlapping, { windowStart: start, windowEnd: end });
+  if (placed.stale) {
+    deps.log.info({ merchant_id: event.merchantId, event_id: eventId }, 'service metrics report superseded by a newer one; ignored');
+    return;
+  }
+  if (placed.superseded.length > 0) {
+    await tx.serviceMetricsReport.deleteMany({ where: { eventId: { in: placed.superseded.map((r) => r.eventId) } } });
+  }
+  const now = deps.clock.now();
+  await tx.serviceMetricsReport.create({
+    data: {
+      eventId,
+      merchantId: event.merchantId,
+      windowStart: start,
+      windowEnd: end,
+      orders: event.orders,
+      inStockOrdersDue: event.inStockOrdersDue,
+      dispatchedWithin48h: event.dispatchedWithin48h,
+      lateDispatches: event.lateDispatches,
+      fakeShipments: event.fakeShipments,
+      afterSales: event.afterSales,
+      avgResponseMinutes: event.avgResponseMinutes,
+      disputes: event.disputes,
+      disputesLost: event.disputesLost,
+      complaints: event.complaints,
+      qualityReturns: event.qualityReturns,
+      positiveReviews: event.positiveReviews,
+      negativeReviews: event.negativeReviews,
+      receivedAt: now,
+    },
+  });
+
+  // The rolling window ends with the latest report: a report delivered a little late still
+  // scores the period it covers.
+  const latest = await tx.serviceMetricsReport.findFirst({ where: { merchantId: event.merchantId }, orderBy: { windowEnd: 'desc' } });
+  const scoreAt = latest?.windowEnd ?? end;
+  const reports = await tx.serviceMetricsReport.findMany({
+    where: { merchantId: event.merchantId, windowEnd: { gt: new Date(scoreAt.getTime() - STORE_EXPERIENCE_POLICY.windowMs), lte: scoreAt } },
+  });
+  const score = computeStoreExperienceScore(reports.map(reportOf), scoreAt);
+  const previous = await tx.storeExperienceScore.findUnique({ where: { merchantId: event.merchantId } });
+  const data = {
+    score: score.score,
+    productScore: score.product,
+    logisticsScore: score.logistics,
+    serviceScore: score.service,
+    neutral: score.neutral,
+    orderCount: BigInt(score.orderCount),
+    windowStart: score.windowStart,
+    windowEnd: score.windowEnd,
+    components: toJson(score.components),
+    policyName: score.policy.name,
+    policyVersion: score.policy.version,
+    computedAt: now,
+  };
+  await tx.storeExperienceScore.upsert({ where: { merchantId: event.merchantId }, create: { merchantId: event.merchantId, ...data }, update: data });
+  const changed =
+    !previous ||
+    previous.score !== score.score ||
+    previous.productScore !== score.product ||
+    previous.logisticsScore !== score.logistics ||
+    previous.serviceScore !== score.service ||
+    previous.neutral !== score.neutral;
+  if (!changed) return;
+  await appendToOutbox(tx, [
+    toOutgoing(StoreExperienceScoreChangedEvent, {
+      meta: metaFor(deps, eventId),
+      merchantId: event.merchantId,
+      score: score.score,
+      previousScore: previous?.score ?? 0,
+      productScore: score.product,
+      logisticsScore: score.logistics,
+      serviceScore: score.service,
+      neutral: score.neutral,
+      window: { startTime: score.windowStart, endTime: score.windowEnd },
+      policy: policyToProto(score.policy),
+    }),
+  ]);
+};
