@@ -29,6 +29,21 @@ const COMPATIBLE: Record<string, string[]> = {
   Decimal: ['numeric'],
 };
 
+const ARRAY_ELEMENT_TYPES: Record<string, string> = {
+  _text: 'text',
+  _varchar: 'character varying',
+  _uuid: 'uuid',
+  _int4: 'integer',
+  _int2: 'smallint',
+  _int8: 'bigint',
+  _bool: 'boolean',
+  _timestamptz: 'timestamp with time zone',
+  _timestamp: 'timestamp without time zone',
+  _jsonb: 'jsonb',
+  _float8: 'double precision',
+  _numeric: 'numeric',
+};
+
 export const runtimeDataModelOf = (client: object): RuntimeDataModel => {
   const model = (client as { _runtimeDataModel?: RuntimeDataModel })._runtimeDataModel;
   if (!model) throw new Error('not a generated Prisma client: no runtime data model');
@@ -37,8 +52,8 @@ export const runtimeDataModelOf = (client: object): RuntimeDataModel => {
 
 export const compareSchemaWithDatabase = async (client: object, pool: pg.Pool): Promise<string[]> => {
   const model = runtimeDataModelOf(client);
-  const { rows } = await pool.query<{ table_name: string; column_name: string; data_type: string; is_nullable: string; column_default: string | null }>(
-    `SELECT table_name, column_name, data_type, is_nullable, column_default
+  const { rows } = await pool.query<{ table_name: string; column_name: string; data_type: string; udt_name: string; is_nullable: string; column_default: string | null }>(
+    `SELECT table_name, column_name, data_type, udt_name, is_nullable, column_default
        FROM information_schema.columns WHERE table_schema = current_schema()`,
   );
   const tables = new Map<string, Map<string, (typeof rows)[number]>>();
@@ -65,7 +80,10 @@ export const compareSchemaWithDatabase = async (client: object, pool: pg.Pool): 
         continue;
       }
       const expected = field.kind === 'enum' ? ['USER-DEFINED'] : COMPATIBLE[field.type];
-      if (expected && !expected.includes(actual.data_type)) {
+      // The runtime model does not say whether a field is a list (String[]): an array column
+      // is compatible when its element type is (udt_name `_text` for text[], ...).
+      const elementType = actual.data_type === 'ARRAY' ? ARRAY_ELEMENT_TYPES[actual.udt_name] : undefined;
+      if (expected && !expected.includes(elementType ?? actual.data_type)) {
         problems.push(`model ${name}: column "${table}.${column}" is ${actual.data_type}, schema says ${field.type}`);
       }
     }
