@@ -91,6 +91,14 @@ describe('assessAfterSaleRequest', () => {
     expect(() => requireEligible(a)).toThrow(expect.objectContaining({ kind: 'FAILED_PRECONDITION', code: 'AFTER_SALE.EXCEEDS_REFUNDABLE' }) as Error);
   });
 
+  it('allows one open after-sale per order, and none once the order is paid back in full', () => {
+    const open = assessAfterSaleRequest({ ...order, openAfterSaleId: 'as-0' }, { ...request, amountFen: 1_000n }, now);
+    expect(open.blocking.map((r) => r.code)).toEqual(['AFTER_SALE.ALREADY_OPEN']);
+    expect(open.blocking[0]?.evidence).toEqual({ open_after_sale_id: 'as-0' });
+    const refunded = assessAfterSaleRequest({ ...order, refundedFen: 10_000n }, { ...request, amountFen: 1_000n }, now);
+    expect(refunded.blocking[0]?.code).toBe('AFTER_SALE.ORDER_REFUNDED');
+  });
+
   it('needs a dispatch before a return, and no dispatch for "not wanted before dispatch"', () => {
     const ret = assessAfterSaleRequest(order, { ...request, type: 'RETURN_AND_REFUND', reason: 'QUALITY_DEFECT' }, now);
     expect(ret.blocking[0]?.code).toBe('AFTER_SALE.NOT_DISPATCHED');

@@ -96,6 +96,8 @@ export interface OrderForAfterSale {
   deliveredAt?: Date | undefined;
   /** Refund-kind money already paid on the order (merchant refunds and fund refunds). */
   refundedFen: bigint;
+  /** An after-sale of the order that is still open: one at a time per order. */
+  openAfterSaleId?: string | undefined;
 }
 
 export interface AfterSaleRequestInput {
@@ -146,6 +148,17 @@ export const assessAfterSaleRequest = (
   const preDispatch = order.shippedAt === undefined;
   const blocking: Reason[] = [];
   const info: Reason[] = [];
+  // One open after-sale per order: two concurrent requests could otherwise each be promised the same money.
+  if (order.openAfterSaleId !== undefined) {
+    blocking.push(
+      reason('AFTER_SALE.ALREADY_OPEN', 'Another after-sale of this order is still open; it must finish first', {
+        open_after_sale_id: order.openAfterSaleId,
+      }),
+    );
+  }
+  if (order.refundedFen >= order.amountFen) {
+    blocking.push(reason('AFTER_SALE.ORDER_REFUNDED', 'The order has been refunded in full', { refunded_fen: order.refundedFen.toString() }));
+  }
   if (preDispatch && request.type !== 'REFUND_ONLY') {
     blocking.push(reason('AFTER_SALE.NOT_DISPATCHED', 'Nothing to return or exchange: the order has not been dispatched', { type: request.type }));
   }

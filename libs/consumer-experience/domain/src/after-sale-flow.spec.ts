@@ -158,3 +158,32 @@ describe('returns', () => {
     expect(transitionAfterSale(exchange, { kind: 'REPLACEMENT_SHIPPED' }, at(2 * HOUR)).status).toBe('EXCHANGED');
   });
 });
+
+describe('protection when the order is settled outside the after-sale', () => {
+  it('a removed merchant: the fund pays what the after-sale still owes and every timer stops', () => {
+    const t = transitionAfterSale(state({ refundedFen: 3_000n }), { kind: 'MERCHANT_REMOVED' }, t0);
+    expect(t.status).toBe('REFUNDED');
+    expect(t.effects).toEqual([
+      { kind: 'CANCEL', timer: 'MERCHANT_RESPONSE_DEADLINE' },
+      { kind: 'CANCEL', timer: 'DISPUTE_PAYMENT_DEADLINE' },
+      { kind: 'ADVANCE_COMPENSATION', cause: 'MERCHANT_REMOVED', amountFen: 5_000n },
+    ]);
+    expect(t.reasons[0]?.code).toBe('AFTER_SALE.FUND_PROTECTED');
+  });
+
+  it('a removed merchant owes an awarded amount, and an exchange becomes the rest of the price', () => {
+    const award = transitionAfterSale(state({ status: 'AWAITING_MERCHANT_PAYMENT', awardFen: 6_000n }), { kind: 'MERCHANT_REMOVED' }, t0);
+    expect(award.effects.at(-1)).toEqual({ kind: 'ADVANCE_COMPENSATION', cause: 'MERCHANT_REMOVED', amountFen: 6_000n });
+    const exchange = transitionAfterSale(state({ type: 'EXCHANGE', amountFen: 0n, status: 'RETURN_IN_TRANSIT' }), { kind: 'MERCHANT_REMOVED' }, t0);
+    expect(exchange.effects.at(-1)).toEqual({ kind: 'ADVANCE_COMPENSATION', cause: 'MERCHANT_REMOVED' });
+  });
+
+  it('closes an open after-sale of an order paid back in full elsewhere, and leaves settled ones alone', () => {
+    const closed = transitionAfterSale(state(), { kind: 'ORDER_REFUNDED_IN_FULL' }, t0);
+    expect(closed.status).toBe('CLOSED');
+    expect(closed.effects.every((e) => e.kind === 'CANCEL')).toBe(true);
+    const settled = transitionAfterSale(state({ status: 'REFUNDED' }), { kind: 'ORDER_REFUNDED_IN_FULL' }, t0);
+    expect(settled).toMatchObject({ status: 'REFUNDED', effects: [] });
+    expect(transitionAfterSale(state({ status: 'CLOSED' }), { kind: 'MERCHANT_REMOVED' }, t0).effects).toEqual([]);
+  });
+});

@@ -35,6 +35,21 @@ export interface AfterSaleState {
   paymentDueAt?: Date | undefined;
 }
 
+/** Statuses in which an after-sale still waits for someone; an order has at most one such after-sale. */
+export const OPEN_AFTER_SALE_STATUSES: readonly AfterSaleStatus[] = [
+  'AWAITING_MERCHANT',
+  'AWAITING_RETURN',
+  'RETURN_IN_TRANSIT',
+  'MERCHANT_REJECTED',
+  'IN_DISPUTE',
+  'AWAITING_MERCHANT_PAYMENT',
+];
+
+export const isOpenAfterSale = (status: AfterSaleStatus): boolean => OPEN_AFTER_SALE_STATUSES.includes(status);
+
+/** Every timer an after-sale may hold: closing it early cancels them all. */
+const AFTER_SALE_TIMERS: readonly TimerKind[] = ['MERCHANT_RESPONSE_DEADLINE', 'DISPUTE_PAYMENT_DEADLINE'];
+
 export type AfterSaleEvent =
   | { kind: 'MERCHANT_ACCEPTED' }
   | { kind: 'MERCHANT_REJECTED'; note: string }
@@ -45,11 +60,16 @@ export type AfterSaleEvent =
   | { kind: 'RETURN_SHIPPED' }
   | { kind: 'RETURN_PICKED_UP' }
   | { kind: 'RETURN_DELIVERED' }
-  | { kind: 'REPLACEMENT_SHIPPED' };
+  | { kind: 'REPLACEMENT_SHIPPED' }
+  /** The merchant was removed: the fund settles the open after-sale in its place. */
+  | { kind: 'MERCHANT_REMOVED' }
+  /** The order was paid back in full outside this after-sale (fund compensation, removal refund). */
+  | { kind: 'ORDER_REFUNDED_IN_FULL' };
 
 export type AfterSaleEffect =
   | { kind: 'REFUND'; amountFen: bigint; fast: boolean }
-  | { kind: 'ADVANCE_COMPENSATION'; cause: 'DISPUTE_UNPAID'; amountFen: bigint }
+  /** The fund pays the buyer first; `amountFen` undefined pays what is still refundable on the order. */
+  | { kind: 'ADVANCE_COMPENSATION'; cause: 'DISPUTE_UNPAID' | 'MERCHANT_REMOVED'; amountFen?: bigint }
   | { kind: 'SETTLE_RETURN_INSURANCE' }
   | { kind: 'SCHEDULE'; timer: Timer }
   | { kind: 'CANCEL'; timer: TimerKind };
@@ -248,6 +268,33 @@ export const transitionAfterSale = (
     case 'REPLACEMENT_SHIPPED': {
       if (state.type !== 'EXCHANGE' || state.status !== 'RETURN_IN_TRANSIT') return invalid(state, event);
       return { status: 'EXCHANGED', effects: [], reasons: [reason('AFTER_SALE.EXCHANGED', 'Replacement shipped')], policy: ref };
+    }
+    case 'MERCHANT_REMOVED': {
+      if (!isOpenAfterSale(state.status)) return unchanged(state, 'AFTER_SALE.ALREADY_SETTLED', 'Nothing left open to protect', policy);
+      const cancel = AFTER_SALE_TIMERS.map((timer): AfterSaleEffect => ({ kind: 'CANCEL', timer }));
+      // An exchange can no longer be honoured: the buyer gets the price back instead.
+      const owed = state.type === 'EXCHANGE' ? undefined : remaining(state, state.awardFen ?? state.amountFen);
+      const pay: AfterSaleEffect[] =
+        owed === undefined || owed > 0n ? [{ kind: 'ADVANCE_COMPENSATION', cause: 'MERCHANT_REMOVED', ...(owed === undefined ? {} : { amountFen: owed }) }] : [];
+      return {
+        status: 'REFUNDED',
+        effects: [...cancel, ...pay],
+        reasons: [
+          reason('AFTER_SALE.FUND_PROTECTED', 'The merchant was removed; the consumer protection fund settles this after-sale', {
+            owed_fen: owed === undefined ? 'rest of the order' : owed.toString(),
+          }),
+        ],
+        policy: ref,
+      };
+    }
+    case 'ORDER_REFUNDED_IN_FULL': {
+      if (!isOpenAfterSale(state.status)) return unchanged(state, 'AFTER_SALE.ALREADY_SETTLED', 'Already settled', policy);
+      return {
+        status: 'CLOSED',
+        effects: AFTER_SALE_TIMERS.map((timer): AfterSaleEffect => ({ kind: 'CANCEL', timer })),
+        reasons: [reason('AFTER_SALE.SETTLED_BY_ORDER_REFUND', 'The order was paid back in full; nothing is left to decide')],
+        policy: ref,
+      };
     }
   }
 };

@@ -1,3 +1,4 @@
+import { DAY } from '@govern/policy-core';
 import type { CompensationCause } from './model';
 
 /**
@@ -24,7 +25,13 @@ export interface CompensationPolicy {
   readonly version: string;
   readonly refundKindCauses: readonly CompensationCause[];
   readonly statutory: { readonly FRAUD: StatutoryRule; readonly FOOD_SAFETY: StatutoryRule };
+  readonly foodCategoryPrefixes: readonly string[];
+  readonly failedInspection: { readonly lookbackMs: number; readonly compensatedSeverities: readonly InspectionSeverity[] };
+  readonly deposit: { readonly defaultMinimumFen: bigint };
 }
+
+/** Most serious defect class a lab found (product-quality's DefectClass). */
+export type InspectionSeverity = 'MINOR' | 'MAJOR' | 'CRITICAL';
 
 export const COMPENSATION_POLICY: CompensationPolicy = {
   name: 'consumer-protection-fund',
@@ -35,5 +42,14 @@ export const COMPENSATION_POLICY: CompensationPolicy = {
     FRAUD: { multiple: 3n, minFen: 50_000n, law: 'Consumer Rights Protection Law art. 55' },
     FOOD_SAFETY: { multiple: 10n, minFen: 100_000n, law: 'Food Safety Law art. 148' },
   },
+  /** Food Safety Law damages apply to goods in these category trees ("food" matches "food.snacks"). */
+  foodCategoryPrefixes: ['food'],
+  /**
+   * A critical lab failure (hazardous goods) pays back every buyer of the product in the 90 days
+   * before the failure; major and minor defects go through the normal after-sale flow.
+   */
+  failedInspection: { lookbackMs: 90 * DAY, compensatedSeverities: ['CRITICAL'] },
+  /** Deposit minimum assumed until merchant-access tells the merchant's own (MerchantOnboarded). */
+  deposit: { defaultMinimumFen: 200_000n },
 };
 

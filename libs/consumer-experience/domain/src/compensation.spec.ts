@@ -1,6 +1,15 @@
 import { ValidationError } from '@govern/policy-core';
 import { describe, expect, it } from 'vitest';
-import { applyRefund, compensationEntitlement, emptyPayouts, planAdvanceCompensation, statutoryAmount, type OrderPayouts } from './compensation';
+import {
+  applyRefund,
+  compensationEntitlement,
+  emptyPayouts,
+  failedInspectionCompensation,
+  planAdvanceCompensation,
+  requireCauseApplies,
+  statutoryAmount,
+  type OrderPayouts,
+} from './compensation';
 import { COMPENSATION_POLICY } from './compensation.policy';
 import { applyPostings, isBalanced } from './ledger';
 
@@ -149,5 +158,37 @@ describe('planAdvanceCompensation', () => {
     expect(() =>
       planAdvanceCompensation({ orderId: 'o-1', merchantId: 'm-1', cause: 'FAILED_INSPECTION', payouts, deposit: { balanceFen: 0n, minimumFen: 0n, owedFen: 0n } }),
     ).toThrow(capReached);
+  });
+});
+
+describe('requireCauseApplies', () => {
+  const order = { categoryCode: 'home.kitchen', lateDispatch: false, merchantRemoved: false };
+
+  it('refuses food damages for non-food, late-dispatch pay for an order on time, removal protection for an active merchant', () => {
+    expect(() => requireCauseApplies('FOOD_SAFETY', order)).toThrow(expect.objectContaining({ code: 'COMPENSATION.NOT_FOOD' }) as Error);
+    expect(() => requireCauseApplies('LATE_DISPATCH', order)).toThrow(expect.objectContaining({ code: 'COMPENSATION.NOT_LATE' }) as Error);
+    expect(() => requireCauseApplies('MERCHANT_REMOVED', order)).toThrow(expect.objectContaining({ code: 'COMPENSATION.MERCHANT_NOT_REMOVED' }) as Error);
+  });
+
+  it('accepts them when they apply, and food by category tree', () => {
+    expect(() => requireCauseApplies('FOOD_SAFETY', { ...order, categoryCode: 'food.snacks.nuts' })).not.toThrow();
+    expect(() => requireCauseApplies('FOOD_SAFETY', { ...order, categoryCode: 'foodstuff-boxes' })).toThrow();
+    expect(() => requireCauseApplies('LATE_DISPATCH', { ...order, lateDispatch: true })).not.toThrow();
+    expect(() => requireCauseApplies('FRAUD', order)).not.toThrow();
+  });
+});
+
+describe('failedInspectionCompensation', () => {
+  const failedAt = new Date('2026-11-20T00:00:00Z');
+
+  it('pays back buyers of the last 90 days for a critical failure only', () => {
+    const critical = failedInspectionCompensation({ severity: 'CRITICAL', criticalDefects: 1, failedAt });
+    expect(critical.compensates).toBe(true);
+    expect(critical.paidSince).toEqual(new Date('2026-08-22T00:00:00Z'));
+    expect(failedInspectionCompensation({ severity: 'MAJOR', criticalDefects: 0, failedAt }).compensates).toBe(false);
+  });
+
+  it('treats any critical defect as critical, whatever the severity field says', () => {
+    expect(failedInspectionCompensation({ severity: undefined, criticalDefects: 2, failedAt }).compensates).toBe(true);
   });
 });

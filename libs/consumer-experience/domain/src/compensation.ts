@@ -1,5 +1,5 @@
 import { failedPrecondition, reason, Violations, type Reason } from '@govern/policy-core';
-import { COMPENSATION_POLICY, type CompensationPolicy } from './compensation.policy';
+import { COMPENSATION_POLICY, type CompensationPolicy, type InspectionSeverity } from './compensation.policy';
 import { checkAmount } from './input-validation';
 import { advanceCompensationPosting, type AdvanceCompensationPosting, type DepositState } from './ledger';
 import { maxBig, minBig, policyRef, yuan, type CompensationCause, type Explained } from './model';
@@ -228,6 +228,54 @@ export const planAdvanceCompensation = (
         outstanding_fen: ledger.outstandingFen.toString(),
       }),
       ...ledger.topUp.reasons,
+    ],
+  };
+};
+
+/**
+ * Whether a cause can be claimed on an order at all, before any amount: food-safety damages need
+ * food, late-dispatch compensation a late order, removal protection a removed merchant, an unpaid
+ * award a ruling whose payment deadline passed. Throws FAILED_PRECONDITION with a stable code.
+ */
+export const requireCauseApplies = (
+  cause: CompensationCause,
+  order: { categoryCode: string; lateDispatch: boolean; merchantRemoved: boolean },
+  policy: CompensationPolicy = COMPENSATION_POLICY,
+): void => {
+  if (cause === 'FOOD_SAFETY' && !isFoodCategory(order.categoryCode, policy)) {
+    throw failedPrecondition('COMPENSATION.NOT_FOOD', 'Food Safety Law damages apply to food only', { category_code: order.categoryCode });
+  }
+  if (cause === 'LATE_DISPATCH' && !order.lateDispatch) {
+    throw failedPrecondition('COMPENSATION.NOT_LATE', 'The order was not dispatched late');
+  }
+  if (cause === 'MERCHANT_REMOVED' && !order.merchantRemoved) {
+    throw failedPrecondition('COMPENSATION.MERCHANT_NOT_REMOVED', 'The merchant has not been removed');
+  }
+};
+
+export const isFoodCategory = (categoryCode: string, policy: CompensationPolicy = COMPENSATION_POLICY): boolean =>
+  policy.foodCategoryPrefixes.some((prefix) => categoryCode === prefix || categoryCode.startsWith(`${prefix}.`));
+
+/** Whether a failed lab result pays back the product's recent buyers, and from when. */
+export const failedInspectionCompensation = (
+  failure: { severity: InspectionSeverity | undefined; criticalDefects: number; failedAt: Date },
+  policy: CompensationPolicy = COMPENSATION_POLICY,
+): { compensates: boolean; paidSince: Date; reasons: Reason[] } => {
+  // A result that counts critical defects is critical whatever the severity field says.
+  const severity: InspectionSeverity | undefined = failure.criticalDefects > 0 ? 'CRITICAL' : failure.severity;
+  const compensates = severity !== undefined && policy.failedInspection.compensatedSeverities.includes(severity);
+  const paidSince = new Date(failure.failedAt.getTime() - policy.failedInspection.lookbackMs);
+  return {
+    compensates,
+    paidSince,
+    reasons: [
+      compensates
+        ? reason('COMPENSATION.FAILED_INSPECTION_BUYERS', 'A critical lab failure pays back every buyer of the last 90 days', {
+            severity: severity ?? '',
+            critical_defects: String(failure.criticalDefects),
+            paid_since: paidSince.toISOString(),
+          })
+        : reason('COMPENSATION.INSPECTION_NOT_CRITICAL', 'Only critical failures are paid back by the fund', { severity: severity ?? '' }),
     ],
   };
 };

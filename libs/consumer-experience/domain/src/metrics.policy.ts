@@ -1,9 +1,13 @@
-/** How service figures are counted. */
+import { DAY, MINUTE } from '@govern/policy-core';
+
+/** How service figures are counted, over which window, and how often they are reported. */
 export interface MetricsPolicy {
   readonly name: string;
   readonly version: string;
   readonly positiveRatingAtLeast: number;
   readonly negativeRatingAtMost: number;
+  readonly reportWindowMs: number;
+  readonly reportDebounceMs: number;
 }
 
 export const METRICS_POLICY: MetricsPolicy = {
@@ -13,5 +17,13 @@ export const METRICS_POLICY: MetricsPolicy = {
   positiveRatingAtLeast: 4,
   /** Ratings at or below count as negative reviews. */
   negativeRatingAtMost: 2,
+  /** Reported figures (and GetMerchantServiceMetrics without a window) cover the last 90 days, like the store experience score. */
+  reportWindowMs: 90 * DAY,
+  /**
+   * A fact (order, shipment, after-sale, complaint, review) marks its merchant, product and content
+   * item for a report at the end of the current 15-minute period: consumers get figures at most
+   * 15 minutes old, and a busy merchant causes one report per period, not one per order.
+   */
+  reportDebounceMs: 15 * MINUTE,
 };
 

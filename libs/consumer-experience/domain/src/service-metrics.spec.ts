@@ -4,6 +4,7 @@ import {
   contentAttributionStats,
   governanceStats,
   merchantServiceMetrics,
+  merchantServiceMetricsFromCounts,
   productServiceStats,
   type AfterSaleFact,
   type ComplaintFact,
@@ -102,6 +103,33 @@ describe('merchantServiceMetrics', () => {
     expect(m.qualityReturnRate).toBeCloseTo(2 / 7);
     expect(m.complaintRate).toBeCloseTo(2 / 7);
     expect(m).toMatchObject({ positiveReviews: 1, negativeReviews: 1 });
+  });
+
+  it('does not judge the dispatch of an order cancelled (refunded in full) before it shipped', () => {
+    const cancelled = order('o-9', { shippedAt: undefined, cancelledBeforeDispatch: true });
+    const withCancelled = merchantServiceMetrics('m-1', window, { orders: [...orders, cancelled], afterSales, complaints, reviews }, now);
+    expect(withCancelled).toMatchObject({ inStockOrdersDue: m.inStockOrdersDue, lateDispatches: m.lateDispatches, orders: m.orders + 1 });
+  });
+
+  it('derives the same metrics from counts as from facts (the service aggregates counts in SQL)', () => {
+    expect(
+      merchantServiceMetricsFromCounts('m-1', window, {
+        orders: m.orders,
+        inStockOrdersDue: m.inStockOrdersDue,
+        dispatchedWithin48h: m.dispatchedWithin48h,
+        lateDispatches: m.lateDispatches,
+        fakeShipments: m.fakeShipments,
+        afterSales: m.afterSales,
+        responseMinutesTotal: 48 * 60 + 2 * 60,
+        responses: 2,
+        disputes: m.disputes,
+        disputesLost: m.disputesLost,
+        complaints: m.complaints,
+        qualityReturns: m.qualityReturns,
+        positiveReviews: m.positiveReviews,
+        negativeReviews: m.negativeReviews,
+      }),
+    ).toEqual(m);
   });
 
   it('gives a perfect dispatch rate, not a division by zero, to a merchant with nothing due', () => {

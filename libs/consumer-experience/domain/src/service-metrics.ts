@@ -34,6 +34,8 @@ export interface OrderFact {
   shippedAt?: Date | undefined;
   fakeShipment: boolean;
   refundedFen: bigint;
+  /** Paid back in full without a shipment before its deadline passed: cancelled, so there is no dispatch to judge. */
+  cancelledBeforeDispatch?: boolean | undefined;
 }
 
 export interface AfterSaleFact {
@@ -103,7 +105,7 @@ const dispatchFigures = (orders: readonly OrderFact[], window: Window, now: Date
   let fakeShipments = 0;
   for (const o of orders) {
     const settled = o.shippedAt !== undefined || o.dispatchDueAt.getTime() <= now.getTime();
-    if (inWindow(o.dispatchDueAt, window) && settled) {
+    if (inWindow(o.dispatchDueAt, window) && settled && !o.cancelledBeforeDispatch) {
       const onTime = o.shippedAt !== undefined && o.shippedAt.getTime() <= o.dispatchDueAt.getTime();
       if (!onTime && o.dispatchDueAt.getTime() <= now.getTime()) lateDispatches += 1;
       if (o.fulfilment === 'IN_STOCK') {
@@ -187,24 +189,68 @@ export const merchantServiceMetrics = (
   const orderIds = new Set(merchantOrders.map((o) => o.orderId));
   const reviews = facts.reviews.filter((r) => orderIds.has(r.orderId) && inWindow(r.createdAt, window));
 
-  return {
-    merchantId,
-    window,
+  return merchantServiceMetricsFromCounts(merchantId, window, {
     orders,
-    ...dispatch,
+    inStockOrdersDue: dispatch.inStockOrdersDue,
+    dispatchedWithin48h: dispatch.dispatchedWithin48h,
+    lateDispatches: dispatch.lateDispatches,
+    fakeShipments: dispatch.fakeShipments,
     afterSales: afterSales.length,
-    avgResponseMinutes: responses > 0 ? responseMs / responses / 60_000 : 0,
+    responseMinutesTotal: responseMs / 60_000,
+    responses,
     disputes,
     disputesLost,
-    disputeRate: rate(disputes, orders),
     complaints,
-    complaintRate: rate(complaints, orders),
     qualityReturns,
-    qualityReturnRate: rate(qualityReturns, orders),
     positiveReviews: reviews.filter((r) => r.rating >= metrics.positiveRatingAtLeast).length,
     negativeReviews: reviews.filter((r) => r.rating <= metrics.negativeRatingAtMost).length,
-  };
+  });
 };
+
+/**
+ * The counts behind a merchant's metrics. The service aggregates them in SQL over its tables (the
+ * same rules as `merchantServiceMetrics` over facts); the rates come from here, so both agree.
+ */
+export interface MerchantServiceCounts {
+  orders: number;
+  inStockOrdersDue: number;
+  dispatchedWithin48h: number;
+  lateDispatches: number;
+  fakeShipments: number;
+  afterSales: number;
+  /** Sum of merchant answer times (silence counted up to the deadline), in minutes. */
+  responseMinutesTotal: number;
+  /** Answers (and silences past the deadline) in that sum. */
+  responses: number;
+  disputes: number;
+  disputesLost: number;
+  complaints: number;
+  qualityReturns: number;
+  positiveReviews: number;
+  negativeReviews: number;
+}
+
+export const merchantServiceMetricsFromCounts = (merchantId: string, window: Window, c: MerchantServiceCounts): MerchantServiceMetrics => ({
+  merchantId,
+  window,
+  orders: c.orders,
+  inStockOrdersDue: c.inStockOrdersDue,
+  dispatchedWithin48h: c.dispatchedWithin48h,
+  dispatchWithin48hRate: rate(c.dispatchedWithin48h, c.inStockOrdersDue, 1),
+  lateDispatches: c.lateDispatches,
+  fakeShipments: c.fakeShipments,
+  afterSales: c.afterSales,
+  avgResponseMinutes: c.responses > 0 ? c.responseMinutesTotal / c.responses : 0,
+  disputes: c.disputes,
+  disputesLost: c.disputesLost,
+  disputeRate: rate(c.disputes, c.orders),
+  complaints: c.complaints,
+  complaintRate: rate(c.complaints, c.orders),
+  qualityReturns: c.qualityReturns,
+  qualityReturnRate: rate(c.qualityReturns, c.orders),
+  positiveReviews: c.positiveReviews,
+  negativeReviews: c.negativeReviews,
+});
 
 export interface ContentAttributionStats {
   contentId: string;
@@ -241,17 +287,24 @@ export const contentAttributionStats = (
     entry?.complaintIds.add(c.complaintId);
   }
   return [...byContent.entries()]
-    .map(([contentId, e]) => ({
-      contentId,
-      creatorId: e.creatorId,
-      orders: e.orderIds.size,
-      refunds: e.refunds,
-      complaints: e.complaintIds.size,
-      refundRate: rate(e.refunds, e.orderIds.size),
-      complaintRate: rate(e.complaintIds.size, e.orderIds.size),
-    }))
+    .map(([contentId, e]) => contentAttributionFromCounts(contentId, e.creatorId, { orders: e.orderIds.size, refunds: e.refunds, complaints: e.complaintIds.size }))
     .sort((a, b) => a.contentId.localeCompare(b.contentId));
 };
+
+/** A content item's figures from its counts (aggregated in SQL by the service). */
+export const contentAttributionFromCounts = (
+  contentId: string,
+  creatorId: string,
+  c: { orders: number; refunds: number; complaints: number },
+): ContentAttributionStats => ({
+  contentId,
+  creatorId,
+  orders: c.orders,
+  refunds: c.refunds,
+  complaints: c.complaints,
+  refundRate: rate(c.refunds, c.orders),
+  complaintRate: rate(c.complaints, c.orders),
+});
 
 export interface ProductServiceStats {
   productId: string;
@@ -369,17 +422,18 @@ export const governanceStats = (
   const compensations = facts.compensations.filter((c) => inWindow(c.paidAt, window));
   const insurance = facts.insurance.filter((i) => inWindow(i.settledAt, window));
   const sum = <T>(items: readonly T[], pick: (t: T) => bigint): bigint => items.reduce((acc, t) => acc + pick(t), 0n);
-  return {
-    window,
+  const dispatch = dispatchFigures(facts.orders, window, now, promise);
+  return governanceStatsFromCounts(window, {
     orders: paid.length,
-    ...dispatchFigures(facts.orders, window, now, promise),
+    inStockOrdersDue: dispatch.inStockOrdersDue,
+    dispatchedWithin48h: dispatch.dispatchedWithin48h,
+    lateDispatches: dispatch.lateDispatches,
+    fakeShipments: dispatch.fakeShipments,
     preSaleOrders: paid.filter((o) => o.fulfilment === 'PRE_SALE').length,
     afterSales: afterSales.length,
     fastRefunds,
-    fastRefundShare: rate(fastRefunds, afterSales.length),
     preDispatchAfterSales: preDispatch.length,
     preDispatchFastRefunds,
-    preDispatchFastRefundShare: rate(preDispatchFastRefunds, preDispatch.length),
     refundedFen: sum(
       facts.refunds.filter((r) => inWindow(r.issuedAt, window)),
       (r) => r.amountFen,
@@ -392,5 +446,16 @@ export const governanceStats = (
     compensationRecoveredFen: sum(compensations, (c) => c.recoveredFen),
     complaints: complaints.length,
     complaintsByTarget,
-  };
+  });
 };
+
+/** The counts behind the governance figures (the service aggregates them in SQL); rates come from here. */
+export type GovernanceCounts = Omit<GovernanceStats, 'window' | 'dispatchWithin48hRate' | 'fastRefundShare' | 'preDispatchFastRefundShare'>;
+
+export const governanceStatsFromCounts = (window: Window, c: GovernanceCounts): GovernanceStats => ({
+  ...c,
+  window,
+  dispatchWithin48hRate: rate(c.dispatchedWithin48h, c.inStockOrdersDue, 1),
+  fastRefundShare: rate(c.fastRefunds, c.afterSales),
+  preDispatchFastRefundShare: rate(c.preDispatchFastRefunds, c.preDispatchAfterSales),
+});

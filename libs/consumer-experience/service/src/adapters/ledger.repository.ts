@@ -1,0 +1,146 @@
+import type { ConsumerExperienceTx, LedgerEntryRow } from '@govern/consumer-experience-data-access';
+import { parseAccount, type Posting } from '@govern/consumer-experience-domain';
+
+/**
+ * The fund's double-entry ledger in PostgreSQL. Postings come from the domain's `post()`, which
+ * refuses an unbalanced one; here they are written with their accounts in one statement per batch
+ * (any number of postings), inside the caller's transaction, so a posting and the state change it
+ * pays for commit together.
+ */
+export interface PostingToWrite {
+  transactionId: string;
+  posting: Posting;
+  postedAt: Date;
+}
+
+export const writePostings = async (tx: ConsumerExperienceTx, postings: readonly PostingToWrite[]): Promise<void> => {
+  if (postings.length === 0) return;
+  const accounts = new Map<string, { type: string; ownerId: string | null }>();
+  const txIds: string[] = [];
+  const txMemos: string[] = [];
+  const txOrders: (string | null)[] = [];
+  const txTimes: Date[] = [];
+  const entryTx: string[] = [];
+  const entryAccount: string[] = [];
+  const entrySide: string[] = [];
+  const entryAmount: bigint[] = [];
+  const entryOrder: (string | null)[] = [];
+  const entryMemo: string[] = [];
+  const entryTime: Date[] = [];
+  for (const { transactionId, posting, postedAt } of postings) {
+    txIds.push(transactionId);
+    txMemos.push(posting.memo);
+    txOrders.push(posting.orderId ?? null);
+    txTimes.push(postedAt);
+    for (const entry of posting.entries) {
+      if (!accounts.has(entry.account)) {
+        const parsed = parseAccount(entry.account);
+        accounts.set(entry.account, { type: parsed.type, ownerId: parsed.ownerId ?? null });
+      }
+      entryTx.push(transactionId);
+      entryAccount.push(entry.account);
+      entrySide.push(entry.side);
+      entryAmount.push(entry.amountFen);
+      entryOrder.push(posting.orderId ?? null);
+      entryMemo.push(posting.memo);
+      entryTime.push(postedAt);
+    }
+  }
+  const accountNames = [...accounts.keys()];
+  await tx.$executeRawUnsafe(
+    `WITH new_accounts AS (
+       INSERT INTO ledger_accounts (account, account_type, owner_id, created_at)
+       SELECT a.account, a.account_type, a.owner_id, $4 FROM unnest($1::text[], $2::text[], $3::text[]) AS a(account, account_type, owner_id)
+       ON CONFLICT (account) DO NOTHING),
+     new_transactions AS (
+       INSERT INTO ledger_transactions (transaction_id, memo, order_id, posted_at)
+       SELECT * FROM unnest($5::text[], $6::text[], $7::text[], $8::timestamptz[]))
+     INSERT INTO ledger_entries (transaction_id, account, side, amount_fen, order_id, memo, posted_at)
+     SELECT e.transaction_id, e.account, e.side, e.amount_fen, e.order_id, e.memo, e.posted_at
+       FROM unnest($9::text[], $10::text[], $11::text[], $12::bigint[], $13::text[], $14::text[], $15::timestamptz[])
+            WITH ORDINALITY AS e(transaction_id, account, side, amount_fen, order_id, memo, posted_at, n)
+      ORDER BY e.n`,
+    accountNames,
+    accountNames.map((a) => accounts.get(a)?.type),
+    accountNames.map((a) => accounts.get(a)?.ownerId ?? null),
+    txTimes[0],
+    txIds,
+    txMemos,
+    txOrders,
+    txTimes,
+    entryTx,
+    entryAccount,
+    entrySide,
+    entryAmount,
+    entryOrder,
+    entryMemo,
+    entryTime,
+  );
+};
+
+export interface FundLedgerState {
+  fundBalanceFen: bigint;
+  receivablesOutstandingFen: bigint;
+  depositsHeldFen: bigint;
+  totalDebitsFen: bigint;
+  totalCreditsFen: bigint;
+  /** Transactions whose debits and credits differ (always 0 unless something is badly wrong). */
+  unbalancedTransactions: bigint;
+  transactionCount: bigint;
+}
+
+/** Balances are credits minus debits; a receivable is negative while the merchant owes the fund. */
+export const fundLedgerState = async (tx: ConsumerExperienceTx): Promise<FundLedgerState> => {
+  const [row] = await tx.$queryRawUnsafe<
+    {
+      fund: bigint;
+      receivables: bigint;
+      deposits: bigint;
+      debits: bigint;
+      credits: bigint;
+      unbalanced: bigint;
+      transactions: bigint;
+    }[]
+  >(
+    `WITH per_account AS (
+       SELECT account,
+              sum(CASE WHEN side = 'CREDIT' THEN amount_fen ELSE -amount_fen END) AS balance,
+              sum(amount_fen) FILTER (WHERE side = 'DEBIT') AS debits,
+              sum(amount_fen) FILTER (WHERE side = 'CREDIT') AS credits
+         FROM ledger_entries GROUP BY account)
+     SELECT coalesce(sum(balance) FILTER (WHERE account = 'FUND'), 0)::bigint AS fund,
+            coalesce(-sum(balance) FILTER (WHERE starts_with(account, 'MERCHANT_RECEIVABLE:')), 0)::bigint AS receivables,
+            coalesce(sum(balance) FILTER (WHERE starts_with(account, 'MERCHANT_DEPOSIT:')), 0)::bigint AS deposits,
+            coalesce(sum(debits), 0)::bigint AS debits,
+            coalesce(sum(credits), 0)::bigint AS credits,
+            (SELECT count(*) FROM (
+               SELECT transaction_id FROM ledger_entries GROUP BY transaction_id
+               HAVING sum(CASE WHEN side = 'DEBIT' THEN amount_fen ELSE -amount_fen END) <> 0) AS u) AS unbalanced,
+            (SELECT count(*) FROM ledger_transactions) AS transactions
+       FROM per_account`,
+  );
+  return {
+    fundBalanceFen: row?.fund ?? 0n,
+    receivablesOutstandingFen: row?.receivables ?? 0n,
+    depositsHeldFen: row?.deposits ?? 0n,
+    totalDebitsFen: row?.debits ?? 0n,
+    totalCreditsFen: row?.credits ?? 0n,
+    unbalancedTransactions: row?.unbalanced ?? 0n,
+    transactionCount: row?.transactions ?? 0n,
+  };
+};
+
+/** Entries in posting order (by id), optionally of one account or one order, after a cursor. */
+export const listLedgerEntries = (
+  tx: ConsumerExperienceTx,
+  filter: { account?: string | undefined; orderId?: string | undefined; afterId?: bigint | undefined; limit: number },
+): Promise<LedgerEntryRow[]> =>
+  tx.ledgerEntry.findMany({
+    where: {
+      ...(filter.account ? { account: filter.account } : {}),
+      ...(filter.orderId ? { orderId: filter.orderId } : {}),
+      ...(filter.afterId !== undefined ? { id: { gt: filter.afterId } } : {}),
+    },
+    orderBy: { id: 'asc' },
+    take: filter.limit,
+  });

@@ -1,0 +1,40 @@
+import type { AfterSaleRow, ConsumerExperienceTx, OrderRow } from '@govern/consumer-experience-data-access';
+import { notFound } from '@govern/policy-core';
+
+/**
+ * Row locks and set-based reads in raw SQL. `SELECT ... FOR UPDATE` returns snake_case columns;
+ * the tables' Prisma fields are their camelCase names, so a row read here has the model's shape.
+ */
+const camel = (column: string): string => column.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+
+export const rowFromSql = <T>(row: Record<string, unknown>): T =>
+  Object.fromEntries(Object.entries(row).map(([column, value]) => [camel(column), value])) as T;
+
+/**
+ * Locks one order (its payout record) for the rest of the transaction. Every mutation that
+ * reads an order's totals to decide a payment takes this lock first, so concurrent requests on
+ * one order run one after the other and each sees what the previous one paid.
+ */
+export const lockOrder = async (tx: ConsumerExperienceTx, orderId: string): Promise<OrderRow> => {
+  const rows = await tx.$queryRawUnsafe<Record<string, unknown>[]>(`SELECT * FROM orders WHERE order_id = $1 FOR UPDATE`, orderId);
+  const row = rows[0];
+  if (!row) throw notFound('ORDER.NOT_FOUND', `Unknown order ${orderId}`, { order_id: orderId });
+  return rowFromSql<OrderRow>(row);
+};
+
+/**
+ * Locks the first `limit` orders matching, in order_id order: one chunk of a cascade. Every multi-order
+ * lock takes its rows in order_id order, so two cascades cannot deadlock on each other.
+ */
+export const lockOrderChunk = async (tx: ConsumerExperienceTx, where: string, limit: number, ...params: unknown[]): Promise<OrderRow[]> => {
+  const rows = await tx.$queryRawUnsafe<Record<string, unknown>[]>(
+    `SELECT * FROM orders WHERE ${where} ORDER BY order_id LIMIT ${Math.max(1, Math.floor(limit))} FOR UPDATE`,
+    ...params,
+  );
+  return rows.map((row) => rowFromSql<OrderRow>(row));
+};
+
+export const afterSalesWhere = async (tx: ConsumerExperienceTx, where: string, ...params: unknown[]): Promise<AfterSaleRow[]> => {
+  const rows = await tx.$queryRawUnsafe<Record<string, unknown>[]>(`SELECT * FROM after_sales WHERE ${where} ORDER BY after_sale_id`, ...params);
+  return rows.map((row) => rowFromSql<AfterSaleRow>(row));
+};

@@ -1,0 +1,42 @@
+import { streamOf } from '@govern/contracts-common';
+import { DefectClass, InspectionFailedEvent } from '@govern/contracts-product-quality';
+import type { ConsumerExperienceTx, PrismaClient } from '@govern/consumer-experience-data-access';
+import type { InspectionSeverity } from '@govern/consumer-experience-domain';
+import { startConsumer, type ConsumerHandle, type EventBus } from '@govern/platform-events';
+import type { Logger } from 'pino';
+import { compensateInspectionFailure } from '../use-cases/cascades';
+import { inWork, type ServiceDeps } from '../use-cases/work';
+
+/** Durable consumer of product-quality's lab failures: a critical one pays back the product's recent buyers. */
+export const INSPECTION_FAILURES_CONSUMER = 'consumer_experience_inspection_failures';
+
+const SEVERITIES: Partial<Record<DefectClass, InspectionSeverity>> = {
+  [DefectClass.DEFECT_CLASS_MINOR]: 'MINOR',
+  [DefectClass.DEFECT_CLASS_MAJOR]: 'MAJOR',
+  [DefectClass.DEFECT_CLASS_CRITICAL]: 'CRITICAL',
+};
+
+export const startInspectionFailuresConsumer = (options: { bus: EventBus; db: PrismaClient; log: Logger; deps: ServiceDeps }): Promise<ConsumerHandle> =>
+  startConsumer<ConsumerExperienceTx, [typeof InspectionFailedEvent]>({
+    bus: options.bus,
+    db: options.db,
+    consumer: INSPECTION_FAILURES_CONSUMER,
+    stream: streamOf('product_quality').name,
+    eventTypes: [InspectionFailedEvent],
+    log: options.log,
+    async handler(event, ctx) {
+      const summary = await inWork(ctx.tx, options.deps, ctx.eventId, (work) =>
+        compensateInspectionFailure(work, {
+          resultId: event.resultId || ctx.eventId,
+          eventId: ctx.eventId,
+          productId: event.productId,
+          merchantId: event.merchantId,
+          severity: SEVERITIES[event.severity],
+          criticalDefects: event.criticalDefects,
+          failedAt: event.meta?.occurredAt ?? work.now,
+          reportRef: event.reportRef,
+        }),
+      );
+      ctx.log.info({ product_id: event.productId, result_id: event.resultId, ...summary }, 'inspection failure handled');
+    },
+  });

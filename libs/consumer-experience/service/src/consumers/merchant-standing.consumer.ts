@@ -1,0 +1,79 @@
+import { streamOf } from '@govern/contracts-common';
+import {
+  MerchantOnboardedEvent,
+  MerchantReinstatedEvent,
+  MerchantRemovedEvent,
+  MerchantSanctionedEvent,
+  MerchantStatus,
+  SanctionKind,
+  StoreExperienceScoreChangedEvent,
+} from '@govern/contracts-merchant-access';
+import type { ConsumerExperienceTx, PrismaClient } from '@govern/consumer-experience-data-access';
+import { isEvent, startConsumer, type ConsumerHandle, type EventBus } from '@govern/platform-events';
+import type { Logger } from 'pino';
+import { protectBuyersOfRemovedMerchant } from '../use-cases/cascades';
+import { applyDepositMinimum, applyMerchantStatus, applyStoreScore, type StandingStatus } from '../use-cases/standing';
+import { inWork, type ServiceDeps } from '../use-cases/work';
+
+/**
+ * Durable consumer of merchant-access's standing events, in stream order: status and score for
+ * fast refund, the deposit minimum, and the removal cascade (undispatched orders refunded, open
+ * after-sales settled by the fund).
+ */
+export const MERCHANT_STANDING_CONSUMER = 'consumer_experience_merchant_standing';
+
+const MERCHANT_EVENTS = [
+  MerchantOnboardedEvent,
+  MerchantSanctionedEvent,
+  MerchantRemovedEvent,
+  MerchantReinstatedEvent,
+  StoreExperienceScoreChangedEvent,
+] as const;
+
+const SANCTION_STATUS: Partial<Record<SanctionKind, StandingStatus>> = {
+  [SanctionKind.SANCTION_KIND_LISTING_RESTRICTED]: 'RESTRICTED',
+  [SanctionKind.SANCTION_KIND_SUSPENDED]: 'SUSPENDED',
+  [SanctionKind.SANCTION_KIND_REMOVED]: 'REMOVED',
+};
+
+const MERCHANT_STATUS: Partial<Record<MerchantStatus, StandingStatus>> = {
+  [MerchantStatus.MERCHANT_STATUS_ACTIVE]: 'ACTIVE',
+  [MerchantStatus.MERCHANT_STATUS_LISTING_RESTRICTED]: 'RESTRICTED',
+  [MerchantStatus.MERCHANT_STATUS_SUSPENDED]: 'SUSPENDED',
+  [MerchantStatus.MERCHANT_STATUS_REMOVED]: 'REMOVED',
+};
+
+export const startMerchantStandingConsumer = (options: { bus: EventBus; db: PrismaClient; log: Logger; deps: ServiceDeps }): Promise<ConsumerHandle> =>
+  startConsumer<ConsumerExperienceTx, typeof MERCHANT_EVENTS>({
+    bus: options.bus,
+    db: options.db,
+    consumer: MERCHANT_STANDING_CONSUMER,
+    stream: streamOf('merchant_access').name,
+    eventTypes: MERCHANT_EVENTS,
+    log: options.log,
+    async handler(event, ctx) {
+      await inWork(ctx.tx, options.deps, ctx.eventId, async (work) => {
+        const occurredAt = event.meta?.occurredAt ?? work.now;
+        if (isEvent(MerchantOnboardedEvent, event, ctx)) {
+          await applyMerchantStatus(work, event.merchantId, 'ACTIVE', occurredAt);
+          const minimum = event.restrictions?.depositFen ?? 0n;
+          if (minimum > 0n) await applyDepositMinimum(work, event.merchantId, minimum);
+        } else if (isEvent(MerchantSanctionedEvent, event, ctx)) {
+          const status = SANCTION_STATUS[event.kind];
+          if (status) await applyMerchantStatus(work, event.merchantId, status, occurredAt);
+        } else if (isEvent(MerchantReinstatedEvent, event, ctx)) {
+          await applyMerchantStatus(work, event.merchantId, MERCHANT_STATUS[event.status] ?? 'ACTIVE', occurredAt);
+        } else if (isEvent(StoreExperienceScoreChangedEvent, event, ctx)) {
+          await applyStoreScore(work, event.merchantId, event.neutral ? null : event.score, occurredAt);
+        } else if (isEvent(MerchantRemovedEvent, event, ctx)) {
+          await applyMerchantStatus(work, event.merchantId, 'REMOVED', occurredAt);
+          const summary = await protectBuyersOfRemovedMerchant(work, {
+            merchantId: event.merchantId,
+            removalId: event.sanctionId || ctx.eventId,
+            eventId: ctx.eventId,
+          });
+          ctx.log.info({ merchant_id: event.merchantId, ...summary }, 'removed merchant: buyers protected');
+        }
+      });
+    },
+  });

@@ -1,0 +1,37 @@
+import type { ConsumerExperienceTx } from '@govern/consumer-experience-data-access';
+import type { DueJob, JobHandler } from '@govern/platform-db';
+import { onDisputePaymentDeadline, onMerchantResponseDeadline } from '../use-cases/after-sales';
+import { continueInspectionCompensation, continueMerchantRemoval } from '../use-cases/cascades';
+import { onDispatchDeadline, onFirstScanDeadline } from '../use-cases/orders';
+import { reportContentAttribution, reportMerchantMetrics, reportProductStats } from '../use-cases/reports';
+import { inWork, JOB, type ServiceDeps, type Work } from '../use-cases/work';
+
+/**
+ * The service's durable timers: promise clocks, after-sale deadlines, the debounced metric reports,
+ * and the continuation chunks of large cascades. Each runs in the transaction that completes its
+ * scheduled_jobs row, so it runs once even across replicas and restarts; every handler re-reads
+ * state and does nothing when the world moved on (a shipment arrived, the merchant answered).
+ */
+const subjectOf = (job: DueJob): string => {
+  const subject = job.payload['subjectId'];
+  return typeof subject === 'string' ? subject : job.key;
+};
+
+export const createJobHandlers = (deps: ServiceDeps): Record<string, JobHandler<ConsumerExperienceTx>> => {
+  const run =
+    (action: (work: Work, job: DueJob) => Promise<unknown>): JobHandler<ConsumerExperienceTx> =>
+    async (job, tx) => {
+      await inWork(tx, deps, `${job.kind}:${job.key}`, (work) => action(work, job));
+    };
+  return {
+    [JOB.DISPATCH_DEADLINE]: run((work, job) => onDispatchDeadline(work, job.key)),
+    [JOB.FIRST_SCAN_DEADLINE]: run((work, job) => onFirstScanDeadline(work, job.key)),
+    [JOB.MERCHANT_RESPONSE_DEADLINE]: run((work, job) => onMerchantResponseDeadline(work, job.key)),
+    [JOB.DISPUTE_PAYMENT_DEADLINE]: run((work, job) => onDisputePaymentDeadline(work, job.key)),
+    [JOB.REPORT_MERCHANT_METRICS]: run((work, job) => reportMerchantMetrics(work, subjectOf(job))),
+    [JOB.REPORT_CONTENT_ATTRIBUTION]: run((work, job) => reportContentAttribution(work, subjectOf(job))),
+    [JOB.REPORT_PRODUCT_STATS]: run((work, job) => reportProductStats(work, subjectOf(job))),
+    [JOB.INSPECTION_COMPENSATION_CHUNK]: run((work, job) => continueInspectionCompensation(work, subjectOf(job))),
+    [JOB.MERCHANT_REMOVAL_CHUNK]: run((work, job) => continueMerchantRemoval(work, subjectOf(job))),
+  };
+};

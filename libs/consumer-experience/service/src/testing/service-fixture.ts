@@ -1,0 +1,115 @@
+import {
+  ConsumerExperienceServiceDefinition,
+  FulfilmentType,
+  type RecordOrderRequest,
+} from '@govern/contracts-consumer-experience';
+import type { PrismaClient } from '@govern/consumer-experience-data-access';
+import { closeServiceClient, createServiceClient, readErrorDetails, type GrpcErrorDetails, type ServiceClient } from '@govern/platform-grpc';
+import { startService, type RunningService } from '@govern/platform-runtime';
+import { startServiceForTest, type ServiceUnderTest } from '@govern/platform-service-testing';
+import { HOUR, ManualClock } from '@govern/policy-core';
+import pino from 'pino';
+import { createConsumerExperienceService } from '../consumer-experience.service';
+
+/**
+ * Integration-test fixture: the service started the way production starts it (real gRPC, a fresh
+ * PostgreSQL database, a JetStream namespace), a client, and helpers that speak the API.
+ */
+export type ConsumerExperienceClient = ServiceClient<ConsumerExperienceServiceDefinition>;
+
+export interface Fixture {
+  sut: ServiceUnderTest<PrismaClient>;
+  client: ConsumerExperienceClient;
+  clock: ManualClock;
+  /** A fresh id per call: tests never collide on order ids or request ids. */
+  id(prefix: string): string;
+  recordOrder(overrides?: Partial<RecordOrderRequest>): Promise<string>;
+  /** A second process of the service on the same database and bus (the first must be stopped). */
+  restart(): Promise<{ service: RunningService<PrismaClient>; client: ConsumerExperienceClient; stop(): Promise<void> }>;
+  stop(): Promise<void>;
+}
+
+export const START = '2026-11-01T00:00:00Z';
+
+export const startFixture = async (options: { cascadeChunkSize?: number } = {}): Promise<Fixture> => {
+  const definition = createConsumerExperienceService(options);
+  const clock = new ManualClock(START);
+  const sut = await startServiceForTest(definition, { clock });
+  const client = createServiceClient(ConsumerExperienceServiceDefinition, sut.address, { defaultDeadlineMs: 10_000 });
+  let counter = 0;
+  const id = (prefix: string): string => `${prefix}-${++counter}-${Math.random().toString(36).slice(2, 8)}`;
+  return {
+    sut,
+    client,
+    clock,
+    id,
+    async recordOrder(overrides = {}) {
+      const orderId = overrides.orderId ?? id('order');
+      await client.recordOrder({
+        requestId: id('req'),
+        orderId,
+        buyerId: 'buyer-1',
+        merchantId: 'merchant-1',
+        productId: 'product-1',
+        skuId: 'sku-1',
+        categoryCode: 'home.kitchen',
+        attributedContentId: '',
+        attributedCreatorId: '',
+        amountFen: 10_000n,
+        paidAt: new Date(clock.now().getTime() - HOUR),
+        fulfilment: FulfilmentType.FULFILMENT_TYPE_IN_STOCK,
+        returnExemptions: [],
+        ...overrides,
+      });
+      return orderId;
+    },
+    async restart() {
+      const service = await startService(definition, {
+        log: pino({ level: 'silent' }),
+        clock,
+        bus: sut.bus,
+        databaseUrl: sut.database.url,
+        poolSize: 4,
+        migrate: true,
+        host: '127.0.0.1',
+        port: 0,
+        shutdownGraceMs: 2_000,
+        relayListens: true,
+        backgroundJobs: false,
+      });
+      const restartedClient = createServiceClient(ConsumerExperienceServiceDefinition, service.address, { defaultDeadlineMs: 10_000 });
+      return {
+        service,
+        client: restartedClient,
+        async stop() {
+          closeServiceClient(restartedClient);
+          await service.shutdown();
+        },
+      };
+    },
+    async stop() {
+      closeServiceClient(client);
+      await sut.stop();
+    },
+  };
+};
+
+/** The gRPC error a call failed with (code name, ErrorInfo reason, field violations). */
+export const failureOf = async (call: Promise<unknown>): Promise<GrpcErrorDetails> => {
+  try {
+    await call;
+  } catch (error) {
+    const details = readErrorDetails(error);
+    if (details) return details;
+    throw error;
+  }
+  throw new Error('expected the call to fail');
+};
+
+/** Every ledger transaction balanced and debits equal credits: checked after every test. */
+export const expectLedgerBalanced = async (client: ConsumerExperienceClient): Promise<void> => {
+  const { ledger } = await client.getFundLedger({});
+  if (!ledger?.balanced || ledger.totalDebitsFen !== ledger.totalCreditsFen) {
+    throw new Error(`ledger out of balance: debits ${ledger?.totalDebitsFen} credits ${ledger?.totalCreditsFen}`);
+  }
+};

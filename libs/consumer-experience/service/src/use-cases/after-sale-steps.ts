@@ -1,0 +1,165 @@
+import type { AfterSaleRow, OrderRow, Prisma, RefundRow } from '@govern/consumer-experience-data-access';
+import {
+  OPEN_AFTER_SALE_STATUSES,
+  transitionAfterSale,
+  type AfterSaleReason,
+  type AfterSaleState,
+  type AfterSaleStatus,
+  type AfterSaleTransition,
+  type AfterSaleType,
+  type FastRefundOutcome,
+} from '@govern/consumer-experience-domain';
+import type { PolicyRef, Reason } from '@govern/policy-core';
+import { afterSalesWhere } from '../adapters/sql-rows';
+import { reasonsToJson } from '../mapping/to-proto';
+import type { CompensationOutcome, Payouts } from './payouts';
+import type { Work } from './work';
+
+/**
+ * Carries out an after-sale transition the domain decided (`transitionAfterSale`): its effects
+ * (refund, fund payment, timers) through the money desk and the unit of work, the new status, and
+ * one audit row with the transition's reasons and policy version.
+ */
+
+export const afterSaleState = (row: AfterSaleRow): AfterSaleState => ({
+  afterSaleId: row.afterSaleId,
+  type: row.type as AfterSaleType,
+  status: row.status as AfterSaleStatus,
+  amountFen: row.amountFen,
+  refundedFen: row.refundedFen,
+  fastRefund: row.fastRefundOutcome as FastRefundOutcome,
+  merchantResponseDueAt: row.merchantResponseDueAt ?? undefined,
+  awardFen: row.awardFen ?? undefined,
+  paymentDueAt: row.paymentDueAt ?? undefined,
+});
+
+export interface StatusChange {
+  afterSaleId: string;
+  status: AfterSaleStatus;
+  reasons: readonly Reason[];
+  policy: PolicyRef;
+}
+
+/** New statuses and their audit rows, for any number of after-sales, in two statements. */
+export const recordStatusChanges = async (work: Work, changes: readonly StatusChange[]): Promise<void> => {
+  if (changes.length === 0) return;
+  await work.tx.$executeRawUnsafe(
+    `UPDATE after_sales SET status = u.status, updated_at = $3 FROM unnest($1::text[], $2::text[]) AS u(id, status) WHERE after_sales.after_sale_id = u.id`,
+    changes.map((c) => c.afterSaleId),
+    changes.map((c) => c.status),
+    work.now,
+  );
+  await work.tx.$executeRawUnsafe(
+    `INSERT INTO after_sale_changes (after_sale_id, status, reasons, policy_name, policy_version, changed_at)
+     SELECT u.id, u.status, u.reasons::jsonb, u.policy_name, u.policy_version, $6
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS u(id, status, reasons, policy_name, policy_version, n)
+      ORDER BY u.n`,
+    changes.map((c) => c.afterSaleId),
+    changes.map((c) => c.status),
+    changes.map((c) => JSON.stringify(reasonsToJson(c.reasons))),
+    changes.map((c) => c.policy.name),
+    changes.map((c) => c.policy.version),
+    work.now,
+  );
+};
+
+/** Who triggered a fund payment a step makes ("system" for timers), and the evidence they cite. */
+export interface FundClaimContext {
+  triggeredBy?: string | undefined;
+  evidenceRef?: string | undefined;
+  note?: string | undefined;
+}
+
+export interface StepOutcome {
+  afterSale: AfterSaleRow;
+  refund?: RefundRow;
+  compensation?: CompensationOutcome;
+}
+
+/**
+ * Applies one transition to a locked order's after-sale. `patch` carries the columns the step sets
+ * besides the status (the merchant's answer, the ruling, the insurance settlement).
+ */
+export const applyAfterSaleStep = async (
+  work: Work,
+  desk: Payouts,
+  order: OrderRow,
+  afterSale: AfterSaleRow,
+  transition: AfterSaleTransition,
+  patch: Prisma.AfterSaleUpdateInput = {},
+  claim: FundClaimContext = {},
+): Promise<StepOutcome> => {
+  let refund: RefundRow | undefined;
+  let compensation: CompensationOutcome | undefined;
+  for (const effect of transition.effects) {
+    switch (effect.kind) {
+      case 'REFUND':
+        refund = desk.refund({
+          order: desk.order(order.orderId),
+          afterSaleId: afterSale.afterSaleId,
+          afterSaleReason: afterSale.reason as AfterSaleReason,
+          amountFen: effect.amountFen,
+          fast: effect.fast,
+        });
+        break;
+      case 'ADVANCE_COMPENSATION':
+        compensation = await desk.compensate({
+          order: desk.order(order.orderId),
+          cause: effect.cause,
+          requestedFen: effect.amountFen,
+          afterSaleId: afterSale.afterSaleId,
+          afterSaleReason: afterSale.reason as AfterSaleReason,
+          triggeredBy: claim.triggeredBy ?? 'system',
+          evidenceRef: claim.evidenceRef,
+          note: claim.note,
+          reasons: transition.reasons,
+        });
+        refund = compensation.refund;
+        break;
+      case 'SCHEDULE':
+        work.schedule(effect.timer.kind, effect.timer.subjectId, effect.timer.dueAt);
+        break;
+      case 'CANCEL':
+        work.cancel(effect.timer, afterSale.afterSaleId);
+        break;
+      case 'SETTLE_RETURN_INSURANCE':
+        // Settled by the caller, which knows the declared fee (see recordReturnShipment).
+        break;
+    }
+  }
+  await desk.write();
+  const updated = await work.tx.afterSale.update({
+    where: { afterSaleId: afterSale.afterSaleId },
+    data: { ...patch, status: transition.status, updatedAt: work.now },
+  });
+  await work.tx.afterSaleChange.create({
+    data: {
+      afterSaleId: afterSale.afterSaleId,
+      status: transition.status,
+      reasons: reasonsToJson(transition.reasons),
+      policyName: transition.policy.name,
+      policyVersion: transition.policy.version,
+      changedAt: work.now,
+    },
+  });
+  work.touch({ merchantId: afterSale.merchantId });
+  return { afterSale: updated, ...(refund ? { refund } : {}), ...(compensation ? { compensation } : {}) };
+};
+
+/**
+ * Orders paid back in full outside their after-sales (fund compensation, removal refund): every
+ * after-sale still open on them closes, its timers cancelled. Set-based over any number of orders.
+ */
+export const closeSettledAfterSales = async (work: Work, orderIds: readonly string[]): Promise<number> => {
+  if (orderIds.length === 0) return 0;
+  const open = await afterSalesWhere(work.tx, `order_id = ANY($1::text[]) AND status = ANY($2::text[])`, [...orderIds], [...OPEN_AFTER_SALE_STATUSES]);
+  const changes: StatusChange[] = [];
+  for (const afterSale of open) {
+    const transition = transitionAfterSale(afterSaleState(afterSale), { kind: 'ORDER_REFUNDED_IN_FULL' }, work.now);
+    for (const effect of transition.effects) if (effect.kind === 'CANCEL') work.cancel(effect.timer, afterSale.afterSaleId);
+    changes.push({ afterSaleId: afterSale.afterSaleId, status: transition.status, reasons: transition.reasons, policy: transition.policy });
+    work.touch({ merchantId: afterSale.merchantId });
+  }
+  await recordStatusChanges(work, changes);
+  return changes.length;
+};

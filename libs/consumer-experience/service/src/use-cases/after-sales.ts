@@ -1,0 +1,362 @@
+import { DisputeDecidedEvent } from '@govern/contracts-consumer-experience';
+import type { AfterSaleRow, ConsumerExperienceTx, OrderRow, RefundRow } from '@govern/consumer-experience-data-access';
+import {
+  assessAfterSaleRequest,
+  decideFastRefund,
+  FAST_REFUND_POLICY,
+  isOpenAfterSale,
+  openAfterSale,
+  OPEN_AFTER_SALE_STATUSES,
+  requireEligible,
+  settleReturnInsurance,
+  transitionAfterSale,
+  type AfterSaleReason,
+  type AfterSaleStatus,
+  type AfterSaleType,
+  type DisputeOutcome,
+  type DisputeParty,
+  type MerchantStanding,
+  type ReturnExemption,
+} from '@govern/consumer-experience-domain';
+import { DomainError, failedPrecondition, notFound, Violations, type Reason } from '@govern/policy-core';
+import { isUniqueViolation } from '@govern/platform-db';
+import { lockOrder } from '../adapters/sql-rows';
+import { disputeOutcomeCodec, type MerchantAnswer } from '../mapping/enums';
+import { reasonsToJson, stringsFromJson, type AfterSaleView } from '../mapping/to-proto';
+import { afterSaleState, applyAfterSaleStep, type FundClaimContext, type StepOutcome } from './after-sale-steps';
+import { Payouts } from './payouts';
+import type { Work } from './work';
+
+/**
+ * After-sales: opening one (eligibility, fast refund, paid at once when granted), the merchant's
+ * answer, disputes, the return parcel with its insurance, and the deadlines that decide when
+ * nobody acts. Every step locks the order first: the order row is the payout record.
+ */
+
+export const loadAfterSaleView = async (tx: ConsumerExperienceTx, afterSaleId: string): Promise<AfterSaleView> => {
+  const row = await tx.afterSale.findUnique({
+    where: { afterSaleId },
+    include: { changes: { orderBy: { id: 'asc' } }, refunds: { orderBy: { issuedAt: 'asc' } }, shipments: { where: { kind: 'RETURN' } } },
+  });
+  if (!row) throw notFound('AFTER_SALE.NOT_FOUND', `Unknown after-sale ${afterSaleId}`, { after_sale_id: afterSaleId });
+  const { changes, refunds, shipments, ...afterSale } = row;
+  return { afterSale, changes, refunds, returnShipment: shipments[0] ?? null };
+};
+
+/** Locks the order of an after-sale, then reads the after-sale as it stands under that lock. */
+const lockAfterSale = async (tx: ConsumerExperienceTx, afterSaleId: string): Promise<{ order: OrderRow; afterSale: AfterSaleRow }> => {
+  const located = await tx.afterSale.findUnique({ where: { afterSaleId }, select: { orderId: true } });
+  if (!located) throw notFound('AFTER_SALE.NOT_FOUND', `Unknown after-sale ${afterSaleId}`, { after_sale_id: afterSaleId });
+  const order = await lockOrder(tx, located.orderId);
+  const afterSale = await tx.afterSale.findUniqueOrThrow({ where: { afterSaleId } });
+  return { order, afterSale };
+};
+
+export const merchantStanding = async (tx: ConsumerExperienceTx, merchantId: string): Promise<MerchantStanding> => {
+  const row = await tx.merchantStanding.findUnique({ where: { merchantId } });
+  if (!row) return { status: 'ACTIVE' };
+  return { status: row.status as MerchantStanding['status'], ...(row.storeScore === null ? {} : { storeScore: row.storeScore }) };
+};
+
+export interface RequestAfterSaleInput {
+  orderId: string;
+  buyerId: string;
+  type: AfterSaleType;
+  reason: AfterSaleReason;
+  amountFen: bigint;
+  description: string;
+  evidenceRefs: string[];
+  goodsUnsealed: boolean;
+  buyerTrustScore?: number | undefined;
+}
+
+export interface AfterSaleResult {
+  view: AfterSaleView;
+  refund?: RefundRow | undefined;
+}
+
+export const requestAfterSale = async (work: Work, input: RequestAfterSaleInput): Promise<AfterSaleResult> => {
+  const { tx, now } = work;
+  const order = await lockOrder(tx, input.orderId);
+  // Read after the lock (a new snapshot): what concurrent requests on this order committed is seen.
+  const since = new Date(now.getTime() - FAST_REFUND_POLICY.abuse.windowMs);
+  const [facts] = await tx.$queryRawUnsafe<
+    { open_after_sale_id: string | null; buyer_orders: bigint; buyer_refunds: bigint; forward_picked_up: boolean; standing: string | null; store_score: number | null }[]
+  >(
+    `SELECT (SELECT after_sale_id FROM after_sales WHERE order_id = $1 AND status = ANY($2::text[]) LIMIT 1) AS open_after_sale_id,
+            (SELECT count(*) FROM orders WHERE buyer_id = $3 AND paid_at >= $4) AS buyer_orders,
+            (SELECT count(*) FROM refunds WHERE buyer_id = $3 AND issued_at >= $4) AS buyer_refunds,
+            EXISTS (SELECT 1 FROM shipments WHERE order_id = $1 AND kind = 'FORWARD' AND pickup_at IS NOT NULL) AS forward_picked_up,
+            (SELECT status FROM merchant_standings WHERE merchant_id = $5) AS standing,
+            (SELECT store_score FROM merchant_standings WHERE merchant_id = $5) AS store_score`,
+    order.orderId,
+    [...OPEN_AFTER_SALE_STATUSES],
+    order.buyerId,
+    since,
+    order.merchantId,
+  );
+  const afterSaleId = work.newId();
+  const assessment = assessAfterSaleRequest(
+    {
+      orderId: order.orderId,
+      buyerId: order.buyerId,
+      categoryCode: order.categoryCode,
+      amountFen: order.amountFen,
+      declaredExemptions: stringsFromJson(order.returnExemptions) as ReturnExemption[],
+      shippedAt: order.shippedAt ?? undefined,
+      deliveredAt: order.deliveredAt ?? undefined,
+      refundedFen: order.refundedFen,
+      openAfterSaleId: facts?.open_after_sale_id ?? undefined,
+    },
+    { afterSaleId, ...input },
+    now,
+  );
+  requireEligible(assessment);
+
+  const standing: MerchantStanding = facts?.standing
+    ? { status: facts.standing as MerchantStanding['status'], ...(facts.store_score === null ? {} : { storeScore: facts.store_score }) }
+    : { status: 'ACTIVE' };
+  const decision = decideFastRefund(
+    {
+      type: input.type,
+      reason: input.reason,
+      amountFen: input.amountFen,
+      preDispatch: assessment.preDispatch,
+      forwardPickedUp: facts?.forward_picked_up ?? false,
+      returnPickedUp: false,
+      buyerTrustScore: input.buyerTrustScore,
+      buyerHistory: { ordersInWindow: Number(facts?.buyer_orders ?? 0n), refundsInWindow: Number(facts?.buyer_refunds ?? 0n) },
+      merchant: standing,
+    },
+    now,
+  );
+  const opened = openAfterSale({ afterSaleId, type: input.type, amountFen: input.amountFen, fastRefund: decision.outcome, fastRefundFen: decision.refundFen, now });
+  const desk = await Payouts.open(work, [order], []);
+  let refund: RefundRow | undefined;
+  for (const effect of opened.effects) {
+    if (effect.kind === 'REFUND') {
+      refund = desk.refund({ order, afterSaleId, afterSaleReason: input.reason, amountFen: effect.amountFen, fast: effect.fast, afterSaleRowCarriesRefund: true });
+    } else if (effect.kind === 'SCHEDULE') {
+      work.schedule(effect.timer.kind, effect.timer.subjectId, effect.timer.dueAt);
+    }
+  }
+  const answerRequired = opened.status === 'AWAITING_MERCHANT';
+  let afterSale = await tx.afterSale.create({
+    data: {
+      afterSaleId,
+      orderId: order.orderId,
+      buyerId: input.buyerId,
+      merchantId: order.merchantId,
+      type: input.type,
+      reason: input.reason,
+      amountFen: input.amountFen,
+      description: input.description,
+      evidenceRefs: input.evidenceRefs,
+      goodsUnsealed: input.goodsUnsealed,
+      buyerTrustScore: input.buyerTrustScore ?? null,
+      status: opened.status,
+      requestedBeforeDispatch: assessment.preDispatch,
+      qualityReturn: assessment.qualityReturn,
+      reasons: reasonsToJson(assessment.reasons),
+      policyName: assessment.policy.name,
+      policyVersion: assessment.policy.version,
+      fastRefundOutcome: decision.outcome,
+      fastRefundFen: decision.refundFen,
+      fastRefundReasons: reasonsToJson(decision.reasons),
+      fastRefundPolicyName: decision.policy.name,
+      fastRefundPolicyVersion: decision.policy.version,
+      fastRefundDecidedAt: decision.decidedAt,
+      fastRefunded: refund?.fast ?? false,
+      refundedFen: refund?.amountFen ?? 0n,
+      merchantAnswerRequired: answerRequired,
+      merchantResponseDueAt: answerRequired ? assessment.merchantResponseDueAt : null,
+      createdAt: now,
+      updatedAt: now,
+    },
+  });
+  const change = await tx.afterSaleChange.create({
+    data: { afterSaleId, status: opened.status, reasons: reasonsToJson(opened.reasons), policyName: opened.policy.name, policyVersion: opened.policy.version, changedAt: now },
+  });
+  await desk.write();
+  work.touch({ merchantId: order.merchantId, productId: assessment.qualityReturn ? order.productId : undefined });
+
+  // A removed merchant can neither answer nor pay: the fund settles the after-sale at once.
+  if (standing.status === 'REMOVED' && isOpenAfterSale(afterSale.status as AfterSaleStatus) && !refund) {
+    const step = await applyAfterSaleStep(work, desk, order, afterSale, transitionAfterSale(afterSaleState(afterSale), { kind: 'MERCHANT_REMOVED' }, now));
+    afterSale = step.afterSale;
+    refund = step.refund;
+    return { view: await loadAfterSaleView(tx, afterSale.afterSaleId), refund };
+  }
+  // Everything the response shows was written just now: no need to read it back.
+  return { view: { afterSale, changes: [change], refunds: refund ? [refund] : [], returnShipment: null }, refund };
+};
+
+export const respondAfterSale = async (
+  work: Work,
+  input: { afterSaleId: string; merchantId: string; answer: MerchantAnswer; note: string; evidenceRefs: string[] },
+): Promise<AfterSaleResult> => {
+  const { order, afterSale } = await lockAfterSale(work.tx, input.afterSaleId);
+  if (afterSale.merchantId !== input.merchantId) {
+    throw new DomainError('PERMISSION_DENIED', 'AFTER_SALE.NOT_MERCHANT', 'Only the order’s merchant may answer this after-sale', {
+      after_sale_id: afterSale.afterSaleId,
+    });
+  }
+  const event = input.answer === 'ACCEPT' ? ({ kind: 'MERCHANT_ACCEPTED' } as const) : ({ kind: 'MERCHANT_REJECTED', note: input.note } as const);
+  const transition = transitionAfterSale(afterSaleState(afterSale), event, work.now);
+  const answering = afterSale.status === 'AWAITING_MERCHANT';
+  const desk = await Payouts.open(work, [order], [afterSale]);
+  const step = await applyAfterSaleStep(
+    work,
+    desk,
+    order,
+    afterSale,
+    transition,
+    answering
+      ? { merchantAnswer: input.answer, merchantNote: input.note, merchantEvidenceRefs: input.evidenceRefs, merchantRespondedAt: work.now }
+      : {},
+  );
+  return { view: await loadAfterSaleView(work.tx, afterSale.afterSaleId), refund: step.refund };
+};
+
+export const escalateDispute = async (
+  work: Work,
+  input: { afterSaleId: string; escalatedBy: DisputeParty; statement: string; evidenceRefs: string[] },
+): Promise<AfterSaleView> => {
+  const { order, afterSale } = await lockAfterSale(work.tx, input.afterSaleId);
+  const transition = transitionAfterSale(afterSaleState(afterSale), { kind: 'ESCALATED', by: input.escalatedBy }, work.now);
+  const desk = await Payouts.open(work, [order], [afterSale]);
+  await applyAfterSaleStep(work, desk, order, afterSale, transition, {
+    escalatedBy: input.escalatedBy,
+    disputeStatement: input.statement,
+    disputeEvidenceRefs: input.evidenceRefs,
+    escalatedAt: work.now,
+  });
+  return loadAfterSaleView(work.tx, afterSale.afterSaleId);
+};
+
+export const decideDispute = async (
+  work: Work,
+  input: { afterSaleId: string; outcome: DisputeOutcome; awardFen: bigint; operatorId: string; reasons: Reason[] },
+): Promise<AfterSaleView> => {
+  const { order, afterSale } = await lockAfterSale(work.tx, input.afterSaleId);
+  const transition = transitionAfterSale(
+    afterSaleState(afterSale),
+    { kind: 'DISPUTE_DECIDED', outcome: input.outcome, ...(input.outcome === 'PARTIAL' ? { awardFen: input.awardFen } : {}) },
+    work.now,
+  );
+  const ruling = [...input.reasons, ...transition.reasons];
+  const desk = await Payouts.open(work, [order], [afterSale]);
+  await applyAfterSaleStep(work, desk, order, afterSale, transition, {
+    disputeOutcome: input.outcome,
+    awardFen: transition.awardFen ?? 0n,
+    disputeDecidedBy: input.operatorId,
+    disputeReasons: reasonsToJson(ruling),
+    disputePolicyName: transition.policy.name,
+    disputePolicyVersion: transition.policy.version,
+    disputeDecidedAt: work.now,
+    paymentDueAt: transition.paymentDueAt ?? null,
+  });
+  work.emit(DisputeDecidedEvent, {
+    afterSaleId: afterSale.afterSaleId,
+    orderId: order.orderId,
+    merchantId: order.merchantId,
+    outcome: disputeOutcomeCodec.toProto(input.outcome),
+    awardFen: transition.awardFen ?? 0n,
+    reasons: ruling.map((r) => ({ code: r.code, message: r.message, evidence: { ...r.evidence }, weight: Math.round(r.weight) })),
+  });
+  return loadAfterSaleView(work.tx, afterSale.afterSaleId);
+};
+
+export const recordReturnShipment = async (
+  work: Work,
+  input: { afterSaleId: string; trackingNumber: string; carrierCode: string; shippedAt: Date; shippingFeeFen: bigint },
+): Promise<AfterSaleView> => {
+  const { order, afterSale } = await lockAfterSale(work.tx, input.afterSaleId);
+  const v = new Violations();
+  v.check(input.shippedAt.getTime() >= afterSale.createdAt.getTime(), 'shipped_at', 'must not be before the after-sale was requested', 'BEFORE_REQUEST');
+  v.throwIfAny('RETURN.INVALID');
+  const transition = transitionAfterSale(afterSaleState(afterSale), { kind: 'RETURN_SHIPPED' }, work.now);
+  const insurance = settleReturnInsurance({ type: afterSale.type as AfterSaleType, shippingFeeFen: input.shippingFeeFen, alreadySettled: afterSale.insuranceFen !== null });
+  await insertShipment(work, {
+    trackingNumber: input.trackingNumber,
+    carrierCode: input.carrierCode,
+    kind: 'RETURN',
+    orderId: order.orderId,
+    afterSaleId: afterSale.afterSaleId,
+    shippedAt: input.shippedAt,
+    shippingFeeFen: input.shippingFeeFen,
+  });
+  const desk = await Payouts.open(work, [order], [afterSale]);
+  desk.settleInsurance(order.orderId, insurance.amountFen);
+  await applyAfterSaleStep(work, desk, order, afterSale, transition, {
+    insuranceFen: insurance.amountFen,
+    insuranceReasons: reasonsToJson(insurance.reasons),
+    insurancePolicyName: insurance.policy.name,
+    insurancePolicyVersion: insurance.policy.version,
+    insuranceSettledAt: work.now,
+  });
+  return loadAfterSaleView(work.tx, afterSale.afterSaleId);
+};
+
+export interface NewShipment {
+  trackingNumber: string;
+  carrierCode: string;
+  kind: 'FORWARD' | 'RETURN' | 'REPLACEMENT';
+  orderId: string;
+  afterSaleId?: string | null;
+  shippedAt: Date;
+  firstScanDueAt?: Date | null;
+  dispatchedOnTime?: boolean | null;
+  shippingFeeFen?: bigint | null;
+}
+
+/** A parcel with a tracking number never seen before (a reused number is a fake-shipment trick). */
+export const insertShipment = async (work: Work, shipment: NewShipment): Promise<void> => {
+  const taken = await work.tx.shipment.findUnique({ where: { trackingNumber: shipment.trackingNumber }, select: { orderId: true } });
+  if (taken) throw trackingNumberInUse(shipment.trackingNumber);
+  try {
+    await work.tx.shipment.create({ data: { ...shipment, createdAt: work.now } });
+  } catch (error) {
+    // Two parcels registered concurrently with one number: the second loses on the primary key.
+    if (isUniqueViolation(error)) throw trackingNumberInUse(shipment.trackingNumber);
+    throw error;
+  }
+};
+
+const trackingNumberInUse = (trackingNumber: string): DomainError =>
+  failedPrecondition('SHIPMENT.TRACKING_NUMBER_IN_USE', 'This tracking number is already registered for another parcel', {
+    tracking_number: trackingNumber,
+  });
+
+/** The merchant-answer timer fired: silence is decided by the platform (the policy accepts). */
+export const onMerchantResponseDeadline = async (work: Work, afterSaleId: string): Promise<StepOutcome | undefined> => {
+  const { order, afterSale } = await lockAfterSale(work.tx, afterSaleId);
+  const transition = transitionAfterSale(afterSaleState(afterSale), { kind: 'MERCHANT_RESPONSE_DEADLINE' }, work.now);
+  if (transition.status === afterSale.status && transition.effects.length === 0) return undefined;
+  const desk = await Payouts.open(work, [order], [afterSale]);
+  return applyAfterSaleStep(work, desk, order, afterSale, transition);
+};
+
+/** The award-payment timer fired (or an operator claims it after it passed): the fund pays first. */
+export const onDisputePaymentDeadline = async (
+  work: Work,
+  afterSaleId: string,
+  operator?: FundClaimContext & { orderId: string },
+): Promise<StepOutcome | undefined> => {
+  const strict = operator !== undefined;
+  const { order, afterSale } = await lockAfterSale(work.tx, afterSaleId);
+  if (operator && afterSale.orderId !== operator.orderId) {
+    throw notFound('AFTER_SALE.NOT_FOUND', `Order ${operator.orderId} has no after-sale ${afterSaleId}`, { after_sale_id: afterSaleId });
+  }
+  const transition = transitionAfterSale(afterSaleState(afterSale), { kind: 'DISPUTE_PAYMENT_DEADLINE' }, work.now);
+  if (transition.status === afterSale.status && transition.effects.length === 0) {
+    if (!strict) return undefined;
+    const code = transition.reasons[0]?.code === 'AFTER_SALE.DEADLINE_NOT_DUE' ? 'COMPENSATION.AWARD_NOT_YET_DUE' : 'COMPENSATION.NO_UNPAID_AWARD';
+    throw failedPrecondition(code, transition.reasons[0]?.message ?? 'No unpaid award on this after-sale', {
+      after_sale_id: afterSaleId,
+      status: afterSale.status,
+    });
+  }
+  const desk = await Payouts.open(work, [order], [afterSale]);
+  return applyAfterSaleStep(work, desk, order, afterSale, transition, {}, operator ?? {});
+};

@@ -1,0 +1,263 @@
+import {
+  failedInspectionCompensation,
+  isOpenAfterSale,
+  OPEN_AFTER_SALE_STATUSES,
+  transitionAfterSale,
+  type AfterSaleReason,
+  type AfterSaleStatus,
+  type InspectionSeverity,
+} from '@govern/consumer-experience-domain';
+import type { Prisma } from '@govern/consumer-experience-data-access';
+import { DomainError, reason } from '@govern/policy-core';
+import { afterSalesWhere, lockOrderChunk, rowFromSql } from '../adapters/sql-rows';
+import { reasonsFromJson, reasonsToJson } from '../mapping/to-proto';
+import { afterSaleState, closeSettledAfterSales, recordStatusChanges, type StatusChange } from './after-sale-steps';
+import { Payouts } from './payouts';
+import { DEFAULT_CASCADE_CHUNK_SIZE, JOB, type Work } from './work';
+
+/**
+ * Cascades from other services' events. The consumer's transaction (with its inbox row) records a
+ * run — one per lab result, one per removal, so a result or removal republished under a new event
+ * id pays nobody twice — and handles the first chunk of orders. A larger cascade goes on in durable
+ * jobs, one chunk of orders per transaction (the run row is the cursor), so no transaction grows
+ * with the cascade and a restart resumes where it stopped. Each chunk is set-based: one lock
+ * statement for its orders, payments computed in memory by the domain, a handful of bulk writes.
+ */
+
+const isCapReached = (error: unknown): boolean =>
+  error instanceof DomainError && (error.code === 'COMPENSATION.CAP_REACHED' || error.code === 'REFUND.ALREADY_PAID');
+
+const chunkSizeOf = (work: Work): number => work.deps.cascadeChunkSize ?? DEFAULT_CASCADE_CHUNK_SIZE;
+
+export interface InspectionFailure {
+  resultId: string;
+  eventId: string;
+  productId: string;
+  merchantId: string;
+  severity: InspectionSeverity | undefined;
+  criticalDefects: number;
+  failedAt: Date;
+  reportRef: string;
+}
+
+export interface CascadeProgress {
+  /** The event was already handled (same lab result or removal): nothing done. */
+  alreadyProcessed: boolean;
+  /** Orders paid in this chunk. */
+  orders: number;
+  /** The cascade is finished (else a job continues it). */
+  completed: boolean;
+}
+
+interface InspectionRun {
+  resultId: string;
+  productId: string;
+  merchantId: string;
+  reportRef: string;
+  failedAt: Date;
+  paidSince: Date;
+  reasons: Prisma.JsonValue;
+  lastOrderId: string | null;
+  chunks: number;
+  completedAt: Date | null;
+}
+
+/**
+ * A critical lab failure: every buyer of the product in the lookback window is paid back what is
+ * still refundable on their order, by the fund, recovered from the merchant's deposit.
+ */
+export const compensateInspectionFailure = async (work: Work, failure: InspectionFailure): Promise<CascadeProgress & { compensates: boolean }> => {
+  const { tx } = work;
+  if (await tx.inspectionCompensationRun.findUnique({ where: { resultId: failure.resultId }, select: { resultId: true } })) {
+    return { compensates: true, alreadyProcessed: true, orders: 0, completed: true };
+  }
+  const decision = failedInspectionCompensation({ severity: failure.severity, criticalDefects: failure.criticalDefects, failedAt: failure.failedAt });
+  if (!decision.compensates) return { compensates: false, alreadyProcessed: false, orders: 0, completed: true };
+  await tx.inspectionCompensationRun.create({
+    data: {
+      resultId: failure.resultId,
+      eventId: failure.eventId,
+      productId: failure.productId,
+      merchantId: failure.merchantId,
+      reportRef: failure.reportRef || failure.resultId,
+      failedAt: failure.failedAt,
+      paidSince: decision.paidSince,
+      reasons: reasonsToJson([
+        ...decision.reasons,
+        reason('COMPENSATION.INSPECTION_RESULT', 'Lab result that failed', { result_id: failure.resultId, report_ref: failure.reportRef }),
+      ]),
+      ordersCompensated: 0,
+      compensatedFen: 0n,
+      startedAt: work.now,
+    },
+  });
+  return { compensates: true, ...(await continueInspectionCompensation(work, failure.resultId)) };
+};
+
+/** One chunk of a failed-inspection cascade (the consumer runs the first, jobs the rest). */
+export const continueInspectionCompensation = async (work: Work, resultId: string): Promise<CascadeProgress> => {
+  const { tx } = work;
+  const [raw] = await tx.$queryRawUnsafe<Record<string, unknown>[]>(`SELECT * FROM inspection_compensation_runs WHERE result_id = $1 FOR UPDATE`, resultId);
+  const run = raw ? rowFromSql<InspectionRun>(raw) : undefined;
+  if (!run || run.completedAt) return { alreadyProcessed: true, orders: 0, completed: true };
+  const size = chunkSizeOf(work);
+  const orders = await lockOrderChunk(
+    tx,
+    `product_id = $1 AND paid_at >= $2 AND paid_at <= $3 AND refunded_fen < amount_fen AND ($4::text IS NULL OR order_id > $4)`,
+    size,
+    run.productId,
+    run.paidSince,
+    run.failedAt,
+    run.lastOrderId,
+  );
+  // Failed-inspection pay is not tied to an after-sale: no after-sale of these orders is refunded here.
+  const desk = await Payouts.open(work, orders, []);
+  await desk.lockDeposits(orders.map((o) => o.merchantId));
+  const reasons = reasonsFromJson(run.reasons);
+  let compensatedFen = 0n;
+  let paid = 0;
+  for (const order of orders) {
+    try {
+      const outcome = await desk.compensate({ order, cause: 'FAILED_INSPECTION', triggeredBy: 'system', evidenceRef: run.reportRef, reasons });
+      compensatedFen += outcome.compensation.amountFen;
+      paid += 1;
+    } catch (error) {
+      if (!isCapReached(error)) throw error;
+    }
+  }
+  await desk.write();
+  await closeSettledAfterSales(work, desk.fullyRefundedOrderIds());
+  const completed = orders.length < size;
+  await tx.$executeRawUnsafe(
+    `UPDATE inspection_compensation_runs
+        SET last_order_id = coalesce($2, last_order_id), chunks = chunks + 1, orders_compensated = orders_compensated + $3,
+            compensated_fen = compensated_fen + $4, completed_at = $5
+      WHERE result_id = $1`,
+    resultId,
+    orders.at(-1)?.orderId ?? null,
+    paid,
+    compensatedFen,
+    completed ? work.now : null,
+  );
+  if (!completed) work.schedule(JOB.INSPECTION_COMPENSATION_CHUNK, `${resultId}#${run.chunks + 1}`, work.now, { subjectId: resultId });
+  work.touch({ merchantId: run.merchantId, productId: run.productId });
+  return { alreadyProcessed: false, orders: paid, completed };
+};
+
+export interface MerchantRemoval {
+  merchantId: string;
+  /** merchant-access's removal sanction (else the event id): one protection run per removal. */
+  removalId: string;
+  eventId: string;
+}
+
+interface RemovalRun {
+  removalId: string;
+  merchantId: string;
+  lastOrderId: string | null;
+  chunks: number;
+  completedAt: Date | null;
+}
+
+/**
+ * A removed merchant: orders not yet dispatched are refunded in full (the platform still holds the
+ * payment, so the merchant's settlement pays), and every open after-sale of a dispatched order is
+ * settled by the fund (recovered from the deposit, the rest a receivable).
+ */
+export const protectBuyersOfRemovedMerchant = async (work: Work, removal: MerchantRemoval): Promise<CascadeProgress> => {
+  const { tx } = work;
+  if (await tx.merchantRemovalRun.findUnique({ where: { removalId: removal.removalId }, select: { removalId: true } })) {
+    return { alreadyProcessed: true, orders: 0, completed: true };
+  }
+  await tx.merchantRemovalRun.create({
+    data: { removalId: removal.removalId, merchantId: removal.merchantId, eventId: removal.eventId, ordersRefunded: 0, afterSalesProtected: 0, startedAt: work.now },
+  });
+  return continueMerchantRemoval(work, removal.removalId);
+};
+
+/** One chunk of a removal cascade (the consumer runs the first, jobs the rest). */
+export const continueMerchantRemoval = async (work: Work, removalId: string): Promise<CascadeProgress> => {
+  const { tx } = work;
+  const [raw] = await tx.$queryRawUnsafe<Record<string, unknown>[]>(`SELECT * FROM merchant_removal_runs WHERE removal_id = $1 FOR UPDATE`, removalId);
+  const run = raw ? rowFromSql<RemovalRun>(raw) : undefined;
+  if (!run || run.completedAt) return { alreadyProcessed: true, orders: 0, completed: true };
+  const open = [...OPEN_AFTER_SALE_STATUSES];
+  const size = chunkSizeOf(work);
+  const orders = await lockOrderChunk(
+    tx,
+    `merchant_id = $1 AND ($3::text IS NULL OR order_id > $3)
+       AND ((shipped_at IS NULL AND status = 'PAID')
+            OR order_id IN (SELECT order_id FROM after_sales WHERE merchant_id = $1 AND status = ANY($2::text[])))`,
+    size,
+    run.merchantId,
+    open,
+    run.lastOrderId,
+  );
+  const afterSales = orders.length === 0 ? [] : await afterSalesWhere(tx, `order_id = ANY($1::text[]) AND status = ANY($2::text[])`, orders.map((o) => o.orderId), open);
+  const desk = await Payouts.open(work, orders, afterSales);
+  await desk.lockDeposits([run.merchantId]);
+
+  const undispatched = new Set(orders.filter((o) => o.shippedAt === null && o.status === 'PAID').map((o) => o.orderId));
+  let ordersRefunded = 0;
+  for (const order of orders) {
+    if (!undispatched.has(order.orderId)) continue;
+    const remaining = order.amountFen - order.refundedFen;
+    if (remaining <= 0n) continue;
+    desk.refund({ order, amountFen: remaining, fast: false });
+    ordersRefunded += 1;
+  }
+
+  const changes: StatusChange[] = [];
+  for (const afterSale of afterSales) {
+    // Undispatched orders were refunded in full above; their after-sales close below.
+    if (undispatched.has(afterSale.orderId) || !isOpenAfterSale(afterSale.status as AfterSaleStatus)) continue;
+    const transition = transitionAfterSale(afterSaleState(afterSale), { kind: 'MERCHANT_REMOVED' }, work.now);
+    for (const effect of transition.effects) {
+      if (effect.kind === 'CANCEL') work.cancel(effect.timer, afterSale.afterSaleId);
+      if (effect.kind === 'ADVANCE_COMPENSATION') {
+        try {
+          await desk.compensate({
+            order: desk.order(afterSale.orderId),
+            cause: effect.cause,
+            requestedFen: effect.amountFen,
+            afterSaleId: afterSale.afterSaleId,
+            afterSaleReason: afterSale.reason as AfterSaleReason,
+            triggeredBy: 'system',
+            evidenceRef: run.removalId,
+            reasons: transition.reasons,
+          });
+        } catch (error) {
+          if (!isCapReached(error)) throw error;
+        }
+      }
+    }
+    changes.push({ afterSaleId: afterSale.afterSaleId, status: transition.status, reasons: transition.reasons, policy: transition.policy });
+  }
+  await desk.write();
+  await recordStatusChanges(work, changes);
+  await closeSettledAfterSales(work, desk.fullyRefundedOrderIds());
+  if (undispatched.size > 0) {
+    // The order's own record says why it was paid back.
+    const why = reason('ORDER.MERCHANT_REMOVED', 'The merchant was removed before dispatching: the order is refunded in full', { merchant_id: run.merchantId });
+    await tx.$executeRawUnsafe(
+      `UPDATE orders SET promise_reasons = promise_reasons || $2::jsonb WHERE order_id = ANY($1::text[])`,
+      [...undispatched],
+      JSON.stringify(reasonsToJson([why])),
+    );
+  }
+  const completed = orders.length < size;
+  await tx.$executeRawUnsafe(
+    `UPDATE merchant_removal_runs
+        SET last_order_id = coalesce($2, last_order_id), chunks = chunks + 1, orders_refunded = orders_refunded + $3,
+            after_sales_protected = after_sales_protected + $4, completed_at = $5
+      WHERE removal_id = $1`,
+    removalId,
+    orders.at(-1)?.orderId ?? null,
+    ordersRefunded,
+    changes.length,
+    completed ? work.now : null,
+  );
+  if (!completed) work.schedule(JOB.MERCHANT_REMOVAL_CHUNK, `${removalId}#${run.chunks + 1}`, work.now, { subjectId: removalId });
+  work.touch({ merchantId: run.merchantId });
+  return { alreadyProcessed: false, orders: ordersRefunded + changes.length, completed };
+};

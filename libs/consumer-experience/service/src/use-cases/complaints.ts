@@ -1,0 +1,73 @@
+import { ComplaintFiledEvent } from '@govern/contracts-consumer-experience';
+import type { ComplaintRow } from '@govern/consumer-experience-data-access';
+import { routeComplaint, type ComplaintTargetType } from '@govern/consumer-experience-domain';
+import { notFound, Violations } from '@govern/policy-core';
+import { complaintCategoryCodec, complaintTargetCodec, type ComplaintCategory } from '../mapping/enums';
+import type { Work } from './work';
+
+/**
+ * Complaints are recorded here and routed by event to the service that owns the target: content
+ * items to content, products to product-quality, merchants to merchant-access. Service complaints
+ * (dispatch, logistics, after-sale handling) are this service's own: they count against the
+ * merchant's service metrics and close at once.
+ */
+
+export interface FileComplaintInput {
+  buyerId: string;
+  targetType: ComplaintTargetType;
+  targetId: string;
+  orderId?: string | undefined;
+  merchantId?: string | undefined;
+  category: ComplaintCategory;
+  text: string;
+  evidenceRefs: string[];
+}
+
+export const fileComplaint = async (work: Work, input: FileComplaintInput): Promise<ComplaintRow> => {
+  const { tx, now } = work;
+  const order = input.orderId ? await tx.order.findUnique({ where: { orderId: input.orderId } }) : null;
+  if (input.orderId && !order) throw notFound('ORDER.NOT_FOUND', `Unknown order ${input.orderId}`, { order_id: input.orderId });
+  if (order) {
+    const v = new Violations();
+    v.check(order.buyerId === input.buyerId, 'buyer_id', 'does not own the order', 'NOT_ORDER_OWNER');
+    if (input.targetType === 'SERVICE') v.check(input.targetId === order.orderId, 'target_id', 'must be the order id for a service complaint', 'NOT_THE_ORDER');
+    if (input.targetType === 'MERCHANT') v.check(input.targetId === order.merchantId, 'target_id', 'is not the merchant of the order', 'NOT_THE_ORDER_MERCHANT');
+    if (input.targetType === 'PRODUCT') v.check(input.targetId === order.productId, 'target_id', 'is not the product of the order', 'NOT_THE_ORDER_PRODUCT');
+    v.throwIfAny('COMPLAINT.INVALID');
+  }
+  const merchantId = order?.merchantId ?? (input.targetType === 'MERCHANT' ? input.targetId : input.merchantId) ?? null;
+  const productId = input.targetType === 'PRODUCT' ? input.targetId : (order?.productId ?? null);
+  const contentId = input.targetType === 'CONTENT' ? input.targetId : (order?.contentId ?? null);
+  const complaint = await tx.complaint.create({
+    data: {
+      complaintId: work.newId(),
+      buyerId: input.buyerId,
+      targetType: input.targetType,
+      targetId: input.targetId,
+      merchantId: merchantId || null,
+      orderId: order?.orderId ?? null,
+      productId,
+      contentId,
+      category: input.category,
+      text: input.text,
+      evidenceRefs: input.evidenceRefs,
+      status: input.targetType === 'SERVICE' ? 'RESOLVED' : 'ROUTED',
+      routedTo: routeComplaint(input.targetType),
+      createdAt: now,
+    },
+  });
+  work.emit(ComplaintFiledEvent, {
+    complaintId: complaint.complaintId,
+    targetType: complaintTargetCodec.toProto(input.targetType),
+    targetId: input.targetId,
+    merchantId: complaint.merchantId ?? '',
+    orderId: complaint.orderId ?? '',
+    category: complaintCategoryCodec.toProto(input.category),
+    text: input.text,
+    buyerId: input.buyerId,
+    productId: productId ?? '',
+    contentId: contentId ?? '',
+  });
+  work.touch({ merchantId: complaint.merchantId, productId, contentId });
+  return complaint;
+};

@@ -1,0 +1,334 @@
+import { FakeShipmentDetectedEvent, LateDispatchDetectedEvent, OrderRecordedEvent } from '@govern/contracts-consumer-experience';
+import type { AfterSaleRow, ConsumerExperienceTx, OrderRow, RefundRow, ReviewRow, ShipmentRow } from '@govern/consumer-experience-data-access';
+import {
+  onDispatchDeadline as decideDispatchDeadline,
+  onFirstScanDeadline as decideFirstScanDeadline,
+  planDispatchPromise,
+  planShipment,
+  transitionAfterSale,
+  type Fulfilment,
+  type ReturnExemption,
+} from '@govern/consumer-experience-domain';
+import { alreadyExists, failedPrecondition, notFound, ValidationError, type Reason } from '@govern/policy-core';
+import { isUniqueViolation } from '@govern/platform-db';
+import { lockOrder } from '../adapters/sql-rows';
+import { fulfilmentCodec, type TrackingScanType } from '../mapping/enums';
+import { reasonsFromJson, reasonsToJson, type AfterSaleView } from '../mapping/to-proto';
+import { afterSaleState, applyAfterSaleStep } from './after-sale-steps';
+import { insertShipment, loadAfterSaleView, merchantStanding } from './after-sales';
+import { Payouts } from './payouts';
+import type { Work } from './work';
+
+/**
+ * Orders and their promise clocks: recording an order starts the dispatch clock (a durable job at
+ * the deadline), a shipment stops it (when on time) and starts the 24 h first-scan clock, carrier
+ * scans stop that one and move returns along. When a clock runs out, the job handlers here decide.
+ */
+
+export interface OrderView {
+  order: OrderRow;
+  forwardShipment: ShipmentRow | null;
+}
+
+export const loadOrderView = async (tx: ConsumerExperienceTx, orderId: string): Promise<OrderView> => {
+  const row = await tx.order.findUnique({ where: { orderId }, include: { shipments: { where: { kind: 'FORWARD' } } } });
+  if (!row) throw notFound('ORDER.NOT_FOUND', `Unknown order ${orderId}`, { order_id: orderId });
+  const { shipments, ...order } = row;
+  return { order, forwardShipment: shipments[0] ?? null };
+};
+
+export interface RecordOrderInput {
+  orderId: string;
+  buyerId: string;
+  merchantId: string;
+  productId: string;
+  skuId: string;
+  categoryCode: string;
+  contentId?: string | undefined;
+  creatorId?: string | undefined;
+  amountFen: bigint;
+  paidAt: Date;
+  fulfilment: Fulfilment;
+  promisedDispatchAt?: Date | undefined;
+  returnExemptions: ReturnExemption[];
+}
+
+export const recordOrder = async (work: Work, input: RecordOrderInput): Promise<OrderView> => {
+  const { tx, now } = work;
+  const promise = planDispatchPromise(input);
+  const standing = await merchantStanding(tx, input.merchantId);
+  if (standing.status === 'REMOVED') {
+    throw failedPrecondition('ORDER.MERCHANT_REMOVED', 'The merchant was removed from the platform and may not sell', { merchant_id: input.merchantId });
+  }
+  if (await tx.order.findUnique({ where: { orderId: input.orderId }, select: { orderId: true } })) throw orderExists(input.orderId);
+  try {
+    await tx.order.create({
+      data: {
+        orderId: input.orderId,
+        buyerId: input.buyerId,
+        merchantId: input.merchantId,
+        productId: input.productId,
+        skuId: input.skuId,
+        categoryCode: input.categoryCode,
+        contentId: input.contentId ?? null,
+        creatorId: input.creatorId ?? null,
+        amountFen: input.amountFen,
+        paidAt: input.paidAt,
+        fulfilment: input.fulfilment,
+        promisedDispatchAt: input.promisedDispatchAt ?? null,
+        dispatchDueAt: promise.dispatchDueAt,
+        status: 'PAID',
+        returnExemptions: input.returnExemptions,
+        promiseReasons: reasonsToJson(promise.reasons),
+        promisePolicyName: promise.policy.name,
+        promisePolicyVersion: promise.policy.version,
+        createdAt: now,
+        updatedAt: now,
+      },
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) throw orderExists(input.orderId);
+    throw error;
+  }
+  for (const timer of promise.timers) work.schedule(timer.kind, timer.subjectId, timer.dueAt);
+  work.emit(OrderRecordedEvent, {
+    orderId: input.orderId,
+    buyerId: input.buyerId,
+    merchantId: input.merchantId,
+    productId: input.productId,
+    skuId: input.skuId,
+    categoryCode: input.categoryCode,
+    contentId: input.contentId ?? '',
+    creatorId: input.creatorId ?? '',
+    amountFen: input.amountFen,
+    paidAt: input.paidAt,
+    fulfilment: fulfilmentCodec.toProto(input.fulfilment),
+    dispatchDueAt: promise.dispatchDueAt,
+  });
+  work.touch({ merchantId: input.merchantId, productId: input.productId, contentId: input.contentId });
+  return loadOrderView(tx, input.orderId);
+};
+
+const orderExists = (orderId: string) => alreadyExists('ORDER.ALREADY_RECORDED', `Order ${orderId} is already recorded`, { order_id: orderId });
+
+const appendReasons = (order: OrderRow, reasons: readonly Reason[]) => reasonsToJson([...reasonsFromJson(order.promiseReasons), ...reasons]);
+
+export interface RecordShipmentInput {
+  orderId: string;
+  trackingNumber: string;
+  carrierCode: string;
+  shippedAt: Date;
+  afterSaleId?: string | undefined;
+}
+
+export const recordShipment = async (work: Work, input: RecordShipmentInput): Promise<OrderView> => {
+  const { tx, now } = work;
+  const order = await lockOrder(tx, input.orderId);
+  if (input.afterSaleId) {
+    await recordReplacementShipment(work, order, { ...input, afterSaleId: input.afterSaleId });
+    return loadOrderView(tx, order.orderId);
+  }
+  if (order.shippedAt !== null) {
+    throw failedPrecondition('ORDER.ALREADY_SHIPPED', 'The order already has a shipment', { order_id: order.orderId });
+  }
+  if (order.status === 'REFUNDED') {
+    throw failedPrecondition('ORDER.REFUNDED', 'The order was refunded in full before dispatch; nothing is to be shipped', { order_id: order.orderId });
+  }
+  const plan = planShipment({ orderId: order.orderId, paidAt: order.paidAt, dispatchDueAt: order.dispatchDueAt, shippedAt: input.shippedAt });
+  await insertShipment(work, {
+    trackingNumber: input.trackingNumber,
+    carrierCode: input.carrierCode,
+    kind: 'FORWARD',
+    orderId: order.orderId,
+    shippedAt: input.shippedAt,
+    firstScanDueAt: plan.firstScanDueAt,
+    dispatchedOnTime: plan.onTime,
+  });
+  await tx.order.update({
+    where: { orderId: order.orderId },
+    data: {
+      status: 'SHIPPED',
+      shippedAt: input.shippedAt,
+      dispatchedOnTime: plan.onTime,
+      promiseReasons: appendReasons(order, plan.reasons),
+      updatedAt: now,
+    },
+  });
+  for (const timer of plan.timers) work.schedule(timer.kind, timer.subjectId, timer.dueAt);
+  for (const kind of plan.cancel) work.cancel(kind, order.orderId);
+  work.touch({ merchantId: order.merchantId });
+  return loadOrderView(tx, order.orderId);
+};
+
+const recordReplacementShipment = async (work: Work, order: OrderRow, input: RecordShipmentInput & { afterSaleId: string }): Promise<void> => {
+  const afterSale = await work.tx.afterSale.findUnique({ where: { afterSaleId: input.afterSaleId } });
+  if (!afterSale || afterSale.orderId !== order.orderId) {
+    throw notFound('AFTER_SALE.NOT_FOUND', `Order ${order.orderId} has no after-sale ${input.afterSaleId}`, { after_sale_id: input.afterSaleId });
+  }
+  const transition = transitionAfterSale(afterSaleState(afterSale), { kind: 'REPLACEMENT_SHIPPED' }, work.now);
+  await insertShipment(work, {
+    trackingNumber: input.trackingNumber,
+    carrierCode: input.carrierCode,
+    kind: 'REPLACEMENT',
+    orderId: order.orderId,
+    afterSaleId: afterSale.afterSaleId,
+    shippedAt: input.shippedAt,
+  });
+  await applyAfterSaleStep(work, await Payouts.open(work, [order], [afterSale]), order, afterSale, transition);
+};
+
+export interface RecordScanInput {
+  trackingNumber: string;
+  carrierCode: string;
+  scanType: TrackingScanType;
+  scannedAt: Date;
+  location: string;
+}
+
+export interface ScanResult {
+  order: OrderView;
+  afterSale?: AfterSaleView | undefined;
+  refund?: RefundRow | undefined;
+}
+
+const earliest = (current: Date | null, candidate: Date): Date => (current && current.getTime() <= candidate.getTime() ? current : candidate);
+
+export const recordTrackingScan = async (work: Work, input: RecordScanInput): Promise<ScanResult> => {
+  const { tx, now } = work;
+  const located = await tx.shipment.findUnique({ where: { trackingNumber: input.trackingNumber }, select: { orderId: true } });
+  if (!located) {
+    throw notFound('SHIPMENT.UNKNOWN_TRACKING_NUMBER', `No parcel with tracking number ${input.trackingNumber}`, {
+      tracking_number: input.trackingNumber,
+    });
+  }
+  const order = await lockOrder(tx, located.orderId);
+  const shipment = await tx.shipment.findUniqueOrThrow({ where: { trackingNumber: input.trackingNumber } });
+  if (shipment.carrierCode !== input.carrierCode) {
+    throw failedPrecondition('SHIPMENT.CARRIER_MISMATCH', 'The parcel was registered with another carrier', {
+      tracking_number: input.trackingNumber,
+      registered_carrier: shipment.carrierCode,
+    });
+  }
+  await tx.trackingScan.create({
+    data: { trackingNumber: shipment.trackingNumber, scanType: input.scanType, scannedAt: input.scannedAt, location: input.location, recordedAt: now },
+  });
+  const firstScanAt = earliest(shipment.firstScanAt, input.scannedAt);
+  const pickupAt = input.scanType === 'PICKUP' ? earliest(shipment.pickupAt, input.scannedAt) : shipment.pickupAt;
+  const deliveredAt = input.scanType === 'DELIVERED' ? earliest(shipment.deliveredAt, input.scannedAt) : shipment.deliveredAt;
+  await tx.shipment.update({ where: { trackingNumber: shipment.trackingNumber }, data: { firstScanAt, pickupAt, deliveredAt } });
+
+  if (shipment.kind === 'FORWARD') {
+    // A first scan by the deadline stops the fake-shipment clock; one after it changes nothing (already judged).
+    if (shipment.firstScanDueAt && firstScanAt.getTime() <= shipment.firstScanDueAt.getTime()) work.cancel('FIRST_SCAN_DEADLINE', order.orderId);
+    if (input.scanType === 'DELIVERED' && order.deliveredAt === null) {
+      await tx.order.update({
+        where: { orderId: order.orderId },
+        data: { deliveredAt, ...(order.status === 'SHIPPED' ? { status: 'DELIVERED' } : {}), updatedAt: now },
+      });
+    }
+    return { order: await loadOrderView(tx, order.orderId) };
+  }
+  if (!shipment.afterSaleId) return { order: await loadOrderView(tx, order.orderId) };
+  const afterSale = await tx.afterSale.findUniqueOrThrow({ where: { afterSaleId: shipment.afterSaleId } });
+  let refund: RefundRow | undefined;
+  if (shipment.kind === 'RETURN' && afterSale.status === 'RETURN_IN_TRANSIT') {
+    const event = input.scanType === 'PICKUP' ? ({ kind: 'RETURN_PICKED_UP' } as const) : input.scanType === 'DELIVERED' ? ({ kind: 'RETURN_DELIVERED' } as const) : undefined;
+    if (event) refund = await applyReturnScan(work, order, afterSale, event);
+  }
+  return { order: await loadOrderView(tx, order.orderId), afterSale: await loadAfterSaleView(tx, afterSale.afterSaleId), refund };
+};
+
+const applyReturnScan = async (
+  work: Work,
+  order: OrderRow,
+  afterSale: AfterSaleRow,
+  event: { kind: 'RETURN_PICKED_UP' } | { kind: 'RETURN_DELIVERED' },
+): Promise<RefundRow | undefined> => {
+  const transition = transitionAfterSale(afterSaleState(afterSale), event, work.now);
+  if (transition.status === afterSale.status && transition.effects.length === 0) return undefined;
+  const step = await applyAfterSaleStep(work, await Payouts.open(work, [order], [afterSale]), order, afterSale, transition);
+  return step.refund;
+};
+
+/** The dispatch clock ran out: a late order compensates its buyer from the fund, recovered from the merchant. */
+export const onDispatchDeadline = async (work: Work, orderId: string): Promise<void> => {
+  const order = await lockOrder(work.tx, orderId);
+  // Paid back in full before dispatch: nothing will ship, so nothing is late.
+  if (order.lateDispatch || (order.status === 'REFUNDED' && order.shippedAt === null)) return;
+  const outcome = decideDispatchDeadline({ dispatchDueAt: order.dispatchDueAt, shippedAt: order.shippedAt ?? undefined, amountFen: order.amountFen }, work.now);
+  if (outcome.kind !== 'LATE') return;
+  const finding = outcome.reasons.filter((r) => r.code === 'PROMISE.LATE_DISPATCH');
+  const desk = await Payouts.open(work, [order], []);
+  const paid = await desk.compensate({ order, cause: 'LATE_DISPATCH', triggeredBy: 'system', reasons: finding });
+  await desk.write();
+  await work.tx.order.update({
+    where: { orderId },
+    data: { lateDispatch: true, lateDispatchAt: work.now, promiseReasons: appendReasons(order, outcome.reasons), updatedAt: work.now },
+  });
+  work.emit(LateDispatchDetectedEvent, {
+    orderId,
+    merchantId: order.merchantId,
+    buyerId: order.buyerId,
+    dispatchDueAt: order.dispatchDueAt,
+    compensationFen: paid.compensation.amountFen,
+    fulfilment: fulfilmentCodec.toProto(order.fulfilment),
+  });
+  work.touch({ merchantId: order.merchantId });
+};
+
+/** The first-scan clock ran out without a carrier scan: a fake shipment. */
+export const onFirstScanDeadline = async (work: Work, orderId: string): Promise<void> => {
+  const order = await lockOrder(work.tx, orderId);
+  const shipment = await work.tx.shipment.findFirst({ where: { orderId, kind: 'FORWARD' } });
+  if (!shipment?.firstScanDueAt || shipment.fakeShipment) return;
+  const outcome = decideFirstScanDeadline(
+    { trackingNumber: shipment.trackingNumber, firstScanDueAt: shipment.firstScanDueAt, firstScanAt: shipment.firstScanAt ?? undefined },
+    work.now,
+  );
+  if (outcome.kind !== 'FAKE_SHIPMENT') return;
+  await work.tx.shipment.update({ where: { trackingNumber: shipment.trackingNumber }, data: { fakeShipment: true } });
+  await work.tx.order.update({
+    where: { orderId },
+    data: { fakeShipment: true, promiseReasons: appendReasons(order, outcome.reasons), updatedAt: work.now },
+  });
+  work.emit(FakeShipmentDetectedEvent, {
+    orderId,
+    merchantId: order.merchantId,
+    trackingNumber: shipment.trackingNumber,
+    carrierCode: shipment.carrierCode,
+    shippedAt: shipment.shippedAt,
+    firstScanDueAt: shipment.firstScanDueAt,
+  });
+  work.touch({ merchantId: order.merchantId });
+};
+
+export const recordReview = async (work: Work, input: { orderId: string; buyerId: string; rating: number; text: string }): Promise<ReviewRow> => {
+  const { tx, now } = work;
+  const order = await tx.order.findUnique({ where: { orderId: input.orderId } });
+  if (!order) throw notFound('ORDER.NOT_FOUND', `Unknown order ${input.orderId}`, { order_id: input.orderId });
+  if (order.buyerId !== input.buyerId) {
+    throw new ValidationError([{ field: 'buyer_id', description: 'does not own the order', reason: 'NOT_ORDER_OWNER' }], 'REVIEW.INVALID');
+  }
+  if (order.deliveredAt === null) throw failedPrecondition('REVIEW.NOT_DELIVERED', 'Only delivered orders can be reviewed', { order_id: order.orderId });
+  if (await tx.review.findUnique({ where: { orderId: order.orderId }, select: { orderId: true } })) throw reviewExists(order.orderId);
+  try {
+    const review = await tx.review.create({
+      data: {
+        orderId: order.orderId,
+        buyerId: order.buyerId,
+        merchantId: order.merchantId,
+        productId: order.productId,
+        rating: input.rating,
+        text: input.text,
+        createdAt: now,
+      },
+    });
+    work.touch({ merchantId: order.merchantId, productId: order.productId });
+    return review;
+  } catch (error) {
+    if (isUniqueViolation(error)) throw reviewExists(order.orderId);
+    throw error;
+  }
+};
+
+const reviewExists = (orderId: string) => alreadyExists('REVIEW.ALREADY_RECORDED', 'The order has already been reviewed', { order_id: orderId });

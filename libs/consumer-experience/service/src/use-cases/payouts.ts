@@ -1,0 +1,498 @@
+import { CompensationPaidEvent, MerchantDepositTopUpRequestedEvent, RefundIssuedEvent } from '@govern/contracts-consumer-experience';
+import type { AfterSaleRow, CompensationRow, MerchantDepositRow, OrderRow, RefundRow } from '@govern/consumer-experience-data-access';
+import {
+  applyRefund,
+  COMPENSATION_POLICY,
+  depositPosting,
+  fundContributionPosting,
+  insuranceSettlementPosting,
+  merchantRefundPosting,
+  planAdvanceCompensation,
+  topUpFor,
+  type AfterSaleReason,
+  type CompensationCause,
+  type OrderPayouts,
+  type Posting,
+} from '@govern/consumer-experience-domain';
+import type { Reason } from '@govern/policy-core';
+import { writePostings, type PostingToWrite } from '../adapters/ledger.repository';
+import { rowFromSql } from '../adapters/sql-rows';
+import { afterSaleReasonCodec, compensationCauseCodec, refundSourceCodec } from '../mapping/enums';
+import { reasonsToJson } from '../mapping/to-proto';
+import type { Work } from './work';
+
+/**
+ * The money desk of one unit of work: every refund and every fund payment goes through here.
+ *
+ * Callers hand in orders they have locked (`lockOrder` / `lockOrdersWhere`); the desk keeps each
+ * order's payouts in memory and asks the domain before each payment (`applyRefund`,
+ * `planAdvanceCompensation`), so within one transaction — and, thanks to the row lock, across
+ * concurrent ones — no after-sale is refunded twice and no order is paid beyond its caps. Deposits
+ * are locked when first needed (after the orders: one lock order everywhere). `write()` then
+ * stores refunds, compensations, balanced ledger postings, order totals and deposits in a handful
+ * of set-based statements, whatever the number of payments (a cascade pays thousands).
+ */
+
+export interface RefundRequest {
+  order: OrderRow;
+  afterSaleId?: string | undefined;
+  afterSaleReason?: AfterSaleReason | undefined;
+  amountFen: bigint;
+  fast: boolean;
+  /** The caller writes the after-sale row with this refund in its totals (a new after-sale): no update needed. */
+  afterSaleRowCarriesRefund?: boolean;
+}
+
+export interface CompensationClaim {
+  order: OrderRow;
+  cause: CompensationCause;
+  /** For DISPUTE_UNPAID and after-sale protection: the amount owed; otherwise the policy decides. */
+  requestedFen?: bigint | undefined;
+  afterSaleId?: string | undefined;
+  afterSaleReason?: AfterSaleReason | undefined;
+  /** Operator id, or "system" for timers and cascades. */
+  triggeredBy: string;
+  evidenceRef?: string | undefined;
+  note?: string | undefined;
+  /** Why the claim arose (e.g. the late-dispatch finding), kept before the amount's reasons. */
+  reasons?: readonly Reason[];
+}
+
+export interface CompensationOutcome {
+  compensation: CompensationRow;
+  /** The refund row when the cause is of the refund kind (the fund pays the price back). */
+  refund?: RefundRow;
+  deposit: MerchantDepositRow;
+}
+
+interface BookEntry {
+  order: OrderRow;
+  payouts: OrderPayouts;
+  changed: boolean;
+  /** Refunded when locked, to tell which orders this desk paid back in full. */
+  refundedAtLockFen: bigint;
+}
+
+interface DepositEntry {
+  row: MerchantDepositRow;
+  requestedBefore: { requested: boolean; amountFen: bigint };
+  changed: boolean;
+}
+
+export class Payouts {
+  private readonly book = new Map<string, BookEntry>();
+  private readonly deposits = new Map<string, DepositEntry>();
+  private readonly refunds: RefundRow[] = [];
+  private readonly compensations: CompensationRow[] = [];
+  private readonly postings: PostingToWrite[] = [];
+  private readonly afterSaleRefunds = new Map<string, { amountFen: bigint; fast: boolean }>();
+
+  private constructor(private readonly work: Work) {}
+
+  /**
+   * Opens the desk over locked orders. `afterSalesToSettle` are the after-sales this desk may refund,
+   * read under those locks: their refunded totals say which were paid already. Without them the desk
+   * reads the orders' refunds instead (one query).
+   */
+  static async open(work: Work, lockedOrders: readonly OrderRow[], afterSalesToSettle?: readonly AfterSaleRow[]): Promise<Payouts> {
+    const desk = new Payouts(work);
+    if (lockedOrders.length === 0) return desk;
+    const refunded = afterSalesToSettle
+      ? afterSalesToSettle.filter((a) => a.refundedFen > 0n).map((a) => ({ order_id: a.orderId, after_sale_id: a.afterSaleId }))
+      : await work.tx.$queryRawUnsafe<{ order_id: string; after_sale_id: string }[]>(
+          `SELECT order_id, after_sale_id FROM refunds WHERE order_id = ANY($1::text[]) AND after_sale_id IS NOT NULL`,
+          lockedOrders.map((o) => o.orderId),
+        );
+    const byOrder = new Map<string, string[]>();
+    for (const r of refunded) byOrder.set(r.order_id, [...(byOrder.get(r.order_id) ?? []), r.after_sale_id]);
+    for (const order of lockedOrders) {
+      desk.book.set(order.orderId, {
+        order,
+        changed: false,
+        refundedAtLockFen: order.refundedFen,
+        payouts: {
+          priceFen: order.amountFen,
+          refundedFen: order.refundedFen,
+          refundedAfterSaleIds: byOrder.get(order.orderId) ?? [],
+          punitiveFen: order.punitiveFen,
+          lateDispatchFen: order.lateDispatchFen,
+        },
+      });
+    }
+    return desk;
+  }
+
+  /** The order as it stands after the payments so far. */
+  order(orderId: string): OrderRow {
+    const entry = this.entry(orderId);
+    return { ...entry.order, ...this.totalsOf(entry) };
+  }
+
+  /** Orders refunded in full by this desk's payments (their open after-sales have nothing left to decide). */
+  fullyRefundedOrderIds(): string[] {
+    return [...this.book.values()]
+      .filter((e) => e.payouts.refundedFen >= e.payouts.priceFen && e.refundedAtLockFen < e.payouts.priceFen)
+      .map((e) => e.order.orderId);
+  }
+
+  /** A refund paid by the merchant (its settlement): normal or fast. Throws when the order's cap forbids it. */
+  refund(request: RefundRequest): RefundRow {
+    const entry = this.entry(request.order.orderId);
+    entry.payouts = applyRefund(entry.payouts, { amountFen: request.amountFen, afterSaleId: request.afterSaleId });
+    entry.changed = true;
+    const { order } = entry;
+    const transactionId = this.work.newId();
+    this.post(transactionId, merchantRefundPosting({ orderId: order.orderId, merchantId: order.merchantId, amountFen: request.amountFen, fast: request.fast }));
+    const refund = this.recordRefund(order, {
+      afterSaleId: request.afterSaleId ?? null,
+      amountFen: request.amountFen,
+      fast: request.fast,
+      source: 'MERCHANT',
+      compensationId: null,
+      ledgerTransactionId: transactionId,
+      afterSaleReason: request.afterSaleReason,
+      afterSaleRowCarriesRefund: request.afterSaleRowCarriesRefund,
+    });
+    return refund;
+  }
+
+  /**
+   * Advance compensation: the fund pays the buyer first and recovers from the merchant's deposit
+   * (the rest becomes a receivable, and a top-up is requested below the minimum). Throws
+   * FAILED_PRECONDITION when the order's caps leave nothing to pay for this cause.
+   */
+  async compensate(claim: CompensationClaim): Promise<CompensationOutcome> {
+    const entry = this.entry(claim.order.orderId);
+    const { order } = entry;
+    const deposit = await this.deposit(order.merchantId);
+    const plan = planAdvanceCompensation({
+      orderId: order.orderId,
+      merchantId: order.merchantId,
+      cause: claim.cause,
+      payouts: entry.payouts,
+      deposit: { balanceFen: deposit.row.balanceFen, minimumFen: deposit.row.minimumFen, owedFen: deposit.row.owedFen },
+      requestedFen: claim.requestedFen,
+      afterSaleId: claim.afterSaleId,
+    });
+    entry.payouts = plan.payouts;
+    entry.changed = true;
+    deposit.row = {
+      ...deposit.row,
+      balanceFen: plan.deposit.balanceFen,
+      owedFen: plan.deposit.owedFen,
+      topUpRequested: plan.topUp.requested,
+      topUpRequestedFen: plan.topUp.amountFen,
+      updatedAt: this.work.now,
+    };
+    deposit.changed = true;
+    const transactionId = this.work.newId();
+    this.post(transactionId, plan.posting);
+    const compensation: CompensationRow = {
+      compensationId: this.work.newId(),
+      orderId: order.orderId,
+      afterSaleId: claim.afterSaleId ?? null,
+      buyerId: order.buyerId,
+      merchantId: order.merchantId,
+      productId: order.productId,
+      cause: claim.cause,
+      amountFen: plan.amountFen,
+      recoveredFen: plan.recoveredFen,
+      outstandingFen: plan.outstandingFen,
+      topUpRequested: plan.topUp.requested,
+      reasons: reasonsToJson([...(claim.reasons ?? []), ...plan.reasons]),
+      policyName: plan.policy.name,
+      policyVersion: plan.policy.version,
+      ledgerTransactionId: transactionId,
+      triggeredBy: claim.triggeredBy,
+      evidenceRef: claim.evidenceRef ?? null,
+      note: claim.note ?? null,
+      paidAt: this.work.now,
+    };
+    this.compensations.push(compensation);
+    this.work.emit(CompensationPaidEvent, {
+      compensationId: compensation.compensationId,
+      orderId: order.orderId,
+      buyerId: order.buyerId,
+      merchantId: order.merchantId,
+      amountFen: plan.amountFen,
+      cause: compensationCauseCodec.toProto(claim.cause),
+      recoveredFen: plan.recoveredFen,
+      outstandingFen: plan.outstandingFen,
+      productId: order.productId,
+    });
+    const refund =
+      plan.kind === 'REFUND'
+        ? this.recordRefund(order, {
+            afterSaleId: claim.afterSaleId ?? null,
+            amountFen: plan.amountFen,
+            fast: false,
+            source: 'FUND',
+            compensationId: compensation.compensationId,
+            ledgerTransactionId: transactionId,
+            afterSaleReason: claim.afterSaleReason,
+          })
+        : undefined;
+    return { compensation, deposit: { ...deposit.row }, ...(refund ? { refund } : {}) };
+  }
+
+  /** Money a merchant transfers in: what it owes the fund is settled first, the rest raises its deposit. */
+  async creditDeposit(merchantId: string, amountFen: bigint, transactionId: string): Promise<MerchantDepositRow> {
+    const deposit = await this.deposit(merchantId);
+    const credited = depositPosting(
+      { balanceFen: deposit.row.balanceFen, minimumFen: deposit.row.minimumFen, owedFen: deposit.row.owedFen },
+      { merchantId, amountFen },
+    );
+    this.post(transactionId, credited.posting);
+    deposit.row = {
+      ...deposit.row,
+      balanceFen: credited.deposit.balanceFen,
+      owedFen: credited.deposit.owedFen,
+      topUpRequested: credited.topUp.requested,
+      topUpRequestedFen: credited.topUp.amountFen,
+      updatedAt: this.work.now,
+    };
+    deposit.changed = true;
+    return { ...deposit.row };
+  }
+
+  /** The deposit minimum merchant-access set for the merchant; the top-up request follows it. */
+  async setDepositMinimum(merchantId: string, minimumFen: bigint): Promise<void> {
+    const deposit = await this.deposit(merchantId);
+    const topUp = topUpFor({ balanceFen: deposit.row.balanceFen, minimumFen, owedFen: deposit.row.owedFen });
+    await this.work.tx.merchantDeposit.update({
+      where: { merchantId },
+      data: { minimumFen, topUpRequested: topUp.requested, topUpRequestedFen: topUp.amountFen, updatedAt: this.work.now },
+    });
+    deposit.row = { ...deposit.row, minimumFen, topUpRequested: topUp.requested, topUpRequestedFen: topUp.amountFen, updatedAt: this.work.now };
+    deposit.requestedBefore = { requested: topUp.requested, amountFen: topUp.amountFen };
+  }
+
+  /** Capital entering the fund (the platform's allocation). */
+  contributeToFund(amountFen: bigint, transactionId: string): void {
+    this.post(transactionId, fundContributionPosting(amountFen));
+  }
+
+  /** Return-shipping insurance paid by the insurer (outside the order's caps); returns the ledger transaction. */
+  settleInsurance(orderId: string, amountFen: bigint): string {
+    const transactionId = this.work.newId();
+    this.post(transactionId, insuranceSettlementPosting({ orderId, amountFen }));
+    return transactionId;
+  }
+
+  /**
+   * Locks the deposits of these merchants (creating them at the policy's default minimum until
+   * merchant-access tells theirs), in merchant_id order. Cascades call it once up front.
+   */
+  async lockDeposits(merchantIds: readonly string[]): Promise<void> {
+    const missing = [...new Set(merchantIds)].filter((id) => !this.deposits.has(id)).sort();
+    if (missing.length === 0) return;
+    await this.work.tx.$executeRawUnsafe(
+      `INSERT INTO merchant_deposits (merchant_id, balance_fen, minimum_fen, owed_fen, top_up_requested, top_up_requested_fen, updated_at)
+       SELECT id, 0, $2, 0, false, 0, $3 FROM unnest($1::text[]) AS id ON CONFLICT (merchant_id) DO NOTHING`,
+      missing,
+      COMPENSATION_POLICY.deposit.defaultMinimumFen,
+      this.work.now,
+    );
+    const rows = await this.work.tx.$queryRawUnsafe<Record<string, unknown>[]>(
+      `SELECT * FROM merchant_deposits WHERE merchant_id = ANY($1::text[]) ORDER BY merchant_id FOR UPDATE`,
+      missing,
+    );
+    for (const raw of rows) {
+      const row = rowFromSql<MerchantDepositRow>(raw);
+      this.deposits.set(row.merchantId, { row, requestedBefore: { requested: row.topUpRequested, amountFen: row.topUpRequestedFen }, changed: false });
+    }
+  }
+
+  /** Stores everything paid so far; the desk can keep paying afterwards. */
+  async write(): Promise<void> {
+    const { tx, now } = this.work;
+    await writePostings(tx, this.postings.splice(0));
+    const refunds = this.refunds.splice(0);
+    if (refunds.length > 0) {
+      await tx.$executeRawUnsafe(
+        `INSERT INTO refunds (refund_id, order_id, after_sale_id, buyer_id, amount_fen, fast, source, compensation_id, ledger_transaction_id, issued_at)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::boolean[], $7::text[], $8::text[], $9::text[], $10::timestamptz[])`,
+        refunds.map((r) => r.refundId),
+        refunds.map((r) => r.orderId),
+        refunds.map((r) => r.afterSaleId),
+        refunds.map((r) => r.buyerId),
+        refunds.map((r) => r.amountFen),
+        refunds.map((r) => r.fast),
+        refunds.map((r) => r.source),
+        refunds.map((r) => r.compensationId),
+        refunds.map((r) => r.ledgerTransactionId),
+        refunds.map((r) => r.issuedAt),
+      );
+    }
+    const compensations = this.compensations.splice(0);
+    if (compensations.length > 0) {
+      await tx.$executeRawUnsafe(
+        `INSERT INTO compensations (compensation_id, order_id, after_sale_id, buyer_id, merchant_id, product_id, cause, amount_fen, recovered_fen,
+                                    outstanding_fen, top_up_requested, reasons, policy_name, policy_version, ledger_transaction_id, triggered_by,
+                                    evidence_ref, note, paid_at)
+         SELECT c.id, c.order_id, c.after_sale_id, c.buyer_id, c.merchant_id, c.product_id, c.cause, c.amount, c.recovered, c.outstanding, c.top_up,
+                c.reasons::jsonb, c.policy_name, c.policy_version, c.ledger_tx, c.triggered_by, c.evidence_ref, c.note, c.paid_at
+           FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[], $9::bigint[], $10::bigint[],
+                       $11::boolean[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[], $18::text[], $19::timestamptz[])
+                AS c(id, order_id, after_sale_id, buyer_id, merchant_id, product_id, cause, amount, recovered, outstanding, top_up, reasons,
+                     policy_name, policy_version, ledger_tx, triggered_by, evidence_ref, note, paid_at)`,
+        compensations.map((c) => c.compensationId),
+        compensations.map((c) => c.orderId),
+        compensations.map((c) => c.afterSaleId),
+        compensations.map((c) => c.buyerId),
+        compensations.map((c) => c.merchantId),
+        compensations.map((c) => c.productId),
+        compensations.map((c) => c.cause),
+        compensations.map((c) => c.amountFen),
+        compensations.map((c) => c.recoveredFen),
+        compensations.map((c) => c.outstandingFen),
+        compensations.map((c) => c.topUpRequested),
+        compensations.map((c) => JSON.stringify(c.reasons)),
+        compensations.map((c) => c.policyName),
+        compensations.map((c) => c.policyVersion),
+        compensations.map((c) => c.ledgerTransactionId),
+        compensations.map((c) => c.triggeredBy),
+        compensations.map((c) => c.evidenceRef),
+        compensations.map((c) => c.note),
+        compensations.map((c) => c.paidAt),
+      );
+    }
+    const changedOrders = [...this.book.values()].filter((e) => e.changed);
+    if (changedOrders.length > 0) {
+      const totals = changedOrders.map((e) => ({ entry: e, ...this.totalsOf(e) }));
+      await tx.$executeRawUnsafe(
+        `UPDATE orders SET refunded_fen = u.refunded, punitive_fen = u.punitive, late_dispatch_fen = u.late, status = u.status, updated_at = $6
+           FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::bigint[], $5::text[]) AS u(order_id, refunded, punitive, late, status)
+          WHERE orders.order_id = u.order_id`,
+        totals.map((t) => t.entry.order.orderId),
+        totals.map((t) => t.refundedFen),
+        totals.map((t) => t.punitiveFen),
+        totals.map((t) => t.lateDispatchFen),
+        totals.map((t) => t.status),
+        now,
+      );
+      for (const t of totals) {
+        // A paid-back order that never shipped will not ship: its dispatch clock stops.
+        if (t.status === 'REFUNDED' && t.entry.order.shippedAt === null) this.work.cancel('DISPATCH_DEADLINE', t.entry.order.orderId);
+        t.entry.order = { ...t.entry.order, refundedFen: t.refundedFen, punitiveFen: t.punitiveFen, lateDispatchFen: t.lateDispatchFen, status: t.status };
+        t.entry.changed = false;
+      }
+    }
+    if (this.afterSaleRefunds.size > 0) {
+      const ids = [...this.afterSaleRefunds.keys()];
+      await tx.$executeRawUnsafe(
+        `UPDATE after_sales SET refunded_fen = after_sales.refunded_fen + u.amount, fast_refunded = after_sales.fast_refunded OR u.fast, updated_at = $4
+           FROM unnest($1::text[], $2::bigint[], $3::boolean[]) AS u(id, amount, fast) WHERE after_sales.after_sale_id = u.id`,
+        ids,
+        ids.map((id) => this.afterSaleRefunds.get(id)?.amountFen ?? 0n),
+        ids.map((id) => this.afterSaleRefunds.get(id)?.fast ?? false),
+        now,
+      );
+      this.afterSaleRefunds.clear();
+    }
+    const changedDeposits = [...this.deposits.values()].filter((d) => d.changed);
+    if (changedDeposits.length > 0) {
+      await tx.$executeRawUnsafe(
+        `UPDATE merchant_deposits SET balance_fen = u.balance, owed_fen = u.owed, top_up_requested = u.requested, top_up_requested_fen = u.requested_fen, updated_at = $6
+           FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::boolean[], $5::bigint[]) AS u(merchant_id, balance, owed, requested, requested_fen)
+          WHERE merchant_deposits.merchant_id = u.merchant_id`,
+        changedDeposits.map((d) => d.row.merchantId),
+        changedDeposits.map((d) => d.row.balanceFen),
+        changedDeposits.map((d) => d.row.owedFen),
+        changedDeposits.map((d) => d.row.topUpRequested),
+        changedDeposits.map((d) => d.row.topUpRequestedFen),
+        now,
+      );
+      for (const d of changedDeposits) {
+        const grew = d.row.topUpRequested && (!d.requestedBefore.requested || d.row.topUpRequestedFen > d.requestedBefore.amountFen);
+        if (grew) {
+          this.work.emit(MerchantDepositTopUpRequestedEvent, {
+            merchantId: d.row.merchantId,
+            balanceFen: d.row.balanceFen,
+            minimumFen: d.row.minimumFen,
+            owedFen: d.row.owedFen,
+            requestedFen: d.row.topUpRequestedFen,
+          });
+        }
+        d.requestedBefore = { requested: d.row.topUpRequested, amountFen: d.row.topUpRequestedFen };
+        d.changed = false;
+      }
+    }
+  }
+
+  private entry(orderId: string): BookEntry {
+    const entry = this.book.get(orderId);
+    // A payment on an order the caller did not lock would escape the per-order serialisation.
+    if (!entry) throw new Error(`order ${orderId} was not locked before paying on it`);
+    return entry;
+  }
+
+  private async deposit(merchantId: string): Promise<DepositEntry> {
+    await this.lockDeposits([merchantId]);
+    const deposit = this.deposits.get(merchantId);
+    if (!deposit) throw new Error(`deposit of ${merchantId} could not be locked`);
+    return deposit;
+  }
+
+  private totalsOf(entry: BookEntry): Pick<OrderRow, 'refundedFen' | 'punitiveFen' | 'lateDispatchFen' | 'status'> {
+    const { payouts, order } = entry;
+    return {
+      refundedFen: payouts.refundedFen,
+      punitiveFen: payouts.punitiveFen,
+      lateDispatchFen: payouts.lateDispatchFen,
+      status: payouts.refundedFen >= payouts.priceFen ? 'REFUNDED' : order.status,
+    };
+  }
+
+  private post(transactionId: string, posting: Posting): void {
+    this.postings.push({ transactionId, posting, postedAt: this.work.now });
+  }
+
+  private recordRefund(
+    order: OrderRow,
+    refund: Pick<RefundRow, 'afterSaleId' | 'amountFen' | 'fast' | 'source' | 'compensationId' | 'ledgerTransactionId'> & {
+      afterSaleReason?: AfterSaleReason | undefined;
+      afterSaleRowCarriesRefund?: boolean | undefined;
+    },
+  ): RefundRow {
+    const row: RefundRow = {
+      refundId: this.work.newId(),
+      orderId: order.orderId,
+      afterSaleId: refund.afterSaleId,
+      buyerId: order.buyerId,
+      amountFen: refund.amountFen,
+      fast: refund.fast,
+      source: refund.source,
+      compensationId: refund.compensationId,
+      ledgerTransactionId: refund.ledgerTransactionId,
+      issuedAt: this.work.now,
+    };
+    this.refunds.push(row);
+    if (row.afterSaleId && !refund.afterSaleRowCarriesRefund) {
+      const before = this.afterSaleRefunds.get(row.afterSaleId);
+      this.afterSaleRefunds.set(row.afterSaleId, { amountFen: (before?.amountFen ?? 0n) + row.amountFen, fast: (before?.fast ?? false) || row.fast });
+    }
+    this.work.emit(RefundIssuedEvent, {
+      refundId: row.refundId,
+      orderId: order.orderId,
+      afterSaleId: row.afterSaleId ?? '',
+      amountFen: row.amountFen,
+      fast: row.fast,
+      buyerId: order.buyerId,
+      merchantId: order.merchantId,
+      productId: order.productId,
+      contentId: order.contentId ?? '',
+      reason: afterSaleReasonCodec.toProto(refund.afterSaleReason),
+      source: refundSourceCodec.toProto(row.source),
+    });
+    // Refunds move the content item's refund rate.
+    this.work.touch({ contentId: order.contentId });
+    return row;
+  }
+}
+
+/** A deposit's state for responses, with the top-up it needs now. */
+export const depositView = (row: MerchantDepositRow): MerchantDepositRow => {
+  const topUp = topUpFor({ balanceFen: row.balanceFen, minimumFen: row.minimumFen, owedFen: row.owedFen });
+  return { ...row, topUpRequested: topUp.requested, topUpRequestedFen: topUp.amountFen };
+};
