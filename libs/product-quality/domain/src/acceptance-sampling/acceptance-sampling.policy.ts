@@ -34,6 +34,13 @@ export interface AcceptanceSamplingPolicy {
     /** Acceptance number from which the "one step tighter AQL" rule applies (2 in the standard). */
     readonly acceptanceForTighterAqlRule: number;
   };
+  /**
+   * The platform is the "responsible authority" of ISO 2859-1 for its merchants' incoming
+   * lots: whether it allows reduced inspection at all (9.3.3 c), and keeps allowing it (9.3.4 c).
+   */
+  readonly responsibleAuthority: { readonly approvesReducedInspection: boolean };
+  /** Lot sizes above this are not incoming lots of one merchant x SKU but input errors. */
+  readonly maxLotSize: number;
 }
 
 export const ACCEPTANCE_SAMPLING_POLICY = {
@@ -51,6 +58,8 @@ export const ACCEPTANCE_SAMPLING_POLICY = {
     pointsWhenAcceptedAtSmallAc: 2,
     acceptanceForTighterAqlRule: 2,
   },
+  responsibleAuthority: { approvesReducedInspection: true },
+  maxLotSize: 100_000_000,
 } as const satisfies AcceptanceSamplingPolicy;
 
 export const policyRefOf = (policy: AcceptanceSamplingPolicy): PolicyRef => ({ name: policy.name, version: policy.version });

@@ -14,6 +14,11 @@ export interface BanPolicy {
   readonly appealableCauses: readonly BanCause[];
   /** Causes lifted automatically when merchant-access reinstates the merchant. */
   readonly liftedOnReinstatement: readonly BanCause[];
+  /**
+   * Causes a reviewer may lift with an unban. An IP takedown ends with the complaint's decision
+   * (or its restore deadline); a merchant removal with the merchant's reinstatement.
+   */
+  readonly liftedByReviewer: readonly BanCause[];
   readonly limits: { readonly statementMaxChars: number; readonly maxEvidenceRefs: number };
 }
 
@@ -24,5 +29,6 @@ export const BAN_POLICY: BanPolicy = {
   maxAppealsPerBan: 1,
   appealableCauses: ['LAB_CRITICAL', 'MANUAL', 'RE_UPLOAD'],
   liftedOnReinstatement: ['MERCHANT_REMOVED'],
+  liftedByReviewer: ['LAB_CRITICAL', 'MANUAL', 'RE_UPLOAD'],
   limits: { statementMaxChars: 2_000, maxEvidenceRefs: 20 },
 };

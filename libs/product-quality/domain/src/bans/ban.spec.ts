@@ -1,6 +1,6 @@
 import { DAY, DomainError, ValidationError, reason } from '@govern/policy-core';
 import { describe, expect, it } from 'vitest';
-import { type Ban, bansLiftedOnReinstatement, decideBanAppeal, fileBanAppeal, liftBan, openBan } from './ban';
+import { type Ban, bansLiftedOnReinstatement, decideBanAppeal, fileBanAppeal, liftBan, liftBanByReviewer, openBan } from './ban';
 
 const T0 = new Date('2026-11-01T00:00:00Z');
 const at = (days: number) => new Date(T0.getTime() + days * DAY);
@@ -36,6 +36,12 @@ describe('bans', () => {
     expect(openBan({ banId: 'BAN-2', product, cause: 'MANUAL', reasons: [reason('X', 'x')], sourceRef: 'rv' }, lifted, at(2)).status).toBe('ACTIVE');
   });
 
+  it('lets a reviewer lift lab, manual and re-upload bans, not takedowns or removals, which end by their own flow', () => {
+    expect(liftBanByReviewer(ban('LAB_CRITICAL'), at(1))).toMatchObject({ status: 'LIFTED', unbanCause: 'MANUAL' });
+    expect(codeOf(() => liftBanByReviewer(ban('IP_TAKEDOWN'), at(1)))).toBe('BAN.NOT_LIFTED_BY_REVIEWER');
+    expect(codeOf(() => liftBanByReviewer(ban('MERCHANT_REMOVED'), at(1)))).toBe('BAN.NOT_LIFTED_BY_REVIEWER');
+  });
+
   it('lifts a ban once and records why', () => {
     const lifted = liftBan(ban(), 'MANUAL', at(1));
     expect(lifted).toMatchObject({ status: 'LIFTED', unbanCause: 'MANUAL', liftedAt: at(1) });
@@ -63,6 +69,12 @@ describe('ban appeals', () => {
     expect(codeOf(() => decideBanAppeal(decided.ban, decided.appeal, { outcome: 'OVERTURN', reviewerId: 'RV-2', note: '' }, at(3)))).toBe(
       'BAN.APPEAL_ALREADY_DECIDED',
     );
+  });
+
+  it('refuses to decide an appeal whose ban was lifted meanwhile, so upholding cannot revive it', () => {
+    const filed = fileBanAppeal(ban(), appealInput, at(1));
+    const lifted = liftBan(filed.ban, 'MANUAL', at(2));
+    expect(codeOf(() => decideBanAppeal(lifted, filed.appeal, { outcome: 'UPHOLD', reviewerId: 'RV-1', note: '' }, at(3)))).toBe('BAN.NOT_IN_FORCE');
   });
 
   it('refuses appeals from another merchant, after the window, while one is pending, or for causes appealed elsewhere', () => {

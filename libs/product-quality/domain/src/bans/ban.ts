@@ -80,6 +80,14 @@ export const liftBan = (ban: Ban, cause: UnbanCause, now: Date): Ban => {
   return { ...ban, status: 'LIFTED', liftedAt: now, unbanCause: cause };
 };
 
+/** A reviewer's unban: only of the causes a reviewer decides (see BanPolicy.liftedByReviewer). */
+export const liftBanByReviewer = (ban: Ban, now: Date, policy: BanPolicy = BAN_POLICY): Ban => {
+  if (isBanInForce(ban) && !policy.liftedByReviewer.includes(ban.cause)) {
+    throw failedPrecondition('BAN.NOT_LIFTED_BY_REVIEWER', `A ban for ${ban.cause} is lifted by its own flow, not by an unban`, { ban_id: ban.banId, cause: ban.cause });
+  }
+  return liftBan(ban, 'MANUAL', now);
+};
+
 /** The merchant's appeal: owner only, within the window, one pending at a time, limited in number. */
 export const fileBanAppeal = (
   ban: Ban,
@@ -136,6 +144,8 @@ export const decideBanAppeal = (
   if (appeal.status !== 'PENDING') {
     throw failedPrecondition('BAN.APPEAL_ALREADY_DECIDED', 'The appeal is already decided', { appeal_id: appeal.appealId, status: appeal.status });
   }
+  // Lifted meanwhile (a reviewer's unban, a reinstatement): upholding must not bring it back.
+  if (!isBanInForce(ban)) throw failedPrecondition('BAN.NOT_IN_FORCE', 'The ban was lifted while the appeal was pending', { ban_id: ban.banId });
   const overturn = decision.outcome === 'OVERTURN';
   const decided: BanAppeal = {
     ...appeal,

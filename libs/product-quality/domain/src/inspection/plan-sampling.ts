@@ -50,15 +50,32 @@ export interface SamplingPlan {
   policy: PolicyRef;
 }
 
-/** Bad campaign input: a non-positive budget or negative costs. Throws ValidationError. */
-export const validateCampaignSpec = (spec: SamplingCampaignSpec): void => {
+/** Bad campaign input: a budget or cost out of range, oversized lists. Throws ValidationError. */
+export const validateCampaignSpec = (spec: SamplingCampaignSpec, policy: SamplingInspectionPolicy = SAMPLING_INSPECTION_POLICY): void => {
   const v = new Violations();
-  v.check(spec.budgetFen > 0n, 'budget_fen', 'must be positive', 'OUT_OF_RANGE');
-  v.check(spec.defaultCostFen >= 0n, 'default_cost_fen', 'must not be negative', 'OUT_OF_RANGE');
-  for (const [category, cost] of Object.entries(spec.categoryCostsFen)) {
-    v.check(cost > 0n, `category_costs[${category}].cost_fen`, 'must be positive', 'OUT_OF_RANGE');
-  }
+  checkCampaignSpec(v, spec, policy);
   v.throwIfAny();
+};
+
+/** The same checks into the caller's collector (request validation adds its own fields). */
+export const checkCampaignSpec = (v: Violations, spec: SamplingCampaignSpec, policy: SamplingInspectionPolicy = SAMPLING_INSPECTION_POLICY): void => {
+  const { limits } = policy;
+  v.check(spec.budgetFen > 0n, 'budget_fen', 'must be positive', 'OUT_OF_RANGE');
+  v.check(spec.budgetFen <= limits.maxBudgetFen, 'budget_fen', `must be at most ${limits.maxBudgetFen} fen`, 'OUT_OF_RANGE');
+  v.check(spec.defaultCostFen >= 0n, 'default_cost_fen', 'must not be negative', 'OUT_OF_RANGE');
+  v.check(spec.defaultCostFen <= limits.maxCostFen, 'default_cost_fen', `must be at most ${limits.maxCostFen} fen`, 'OUT_OF_RANGE');
+  const costs = Object.entries(spec.categoryCostsFen);
+  if (v.check(costs.length <= limits.maxCategoryCosts, 'category_costs', `must have at most ${limits.maxCategoryCosts} items`, 'TOO_MANY_ITEMS')) {
+    for (const [category, cost] of costs) {
+      v.check(cost > 0n, `category_costs[${category}].cost_fen`, 'must be positive', 'OUT_OF_RANGE');
+      v.check(cost <= limits.maxCostFen, `category_costs[${category}].cost_fen`, `must be at most ${limits.maxCostFen} fen`, 'OUT_OF_RANGE');
+    }
+  }
+  if (v.maxItems('category_codes', spec.categoryCodes, limits.maxCategoryCodes)) {
+    spec.categoryCodes.forEach((code, i) => {
+      if (v.require(`category_codes[${i}]`, code)) v.maxLength(`category_codes[${i}]`, code, limits.categoryCodeMaxChars);
+    });
+  }
 };
 
 /**
@@ -80,7 +97,7 @@ export const planSampling = (
   seed: number,
   policy: SamplingInspectionPolicy = SAMPLING_INSPECTION_POLICY,
 ): SamplingPlan => {
-  validateCampaignSpec(spec);
+  validateCampaignSpec(spec, policy);
   const random = seededRandom(seed);
   const eligible = [...candidates]
     .sort((a, b) => (a.productId < b.productId ? -1 : a.productId > b.productId ? 1 : 0))

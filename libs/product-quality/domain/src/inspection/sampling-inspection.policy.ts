@@ -15,6 +15,16 @@ export interface SamplingInspectionPolicy {
   readonly banOnCritical: boolean;
   /** Also ban on a major failure (off by default: major failures lower the quality score). */
   readonly banOnMajor: boolean;
+  readonly limits: {
+    /** The whole inspection fund of the source is ¥100M; one campaign never exceeds it. */
+    readonly maxBudgetFen: bigint;
+    /** A mystery purchase plus lab test above this (¥1M) is a typo. */
+    readonly maxCostFen: bigint;
+    readonly maxCategoryCosts: number;
+    readonly maxCategoryCodes: number;
+    readonly nameMaxChars: number;
+    readonly categoryCodeMaxChars: number;
+  };
 }
 
 export const SAMPLING_INSPECTION_POLICY: SamplingInspectionPolicy = {
@@ -25,4 +35,12 @@ export const SAMPLING_INSPECTION_POLICY: SamplingInspectionPolicy = {
   maxSamplesPerMerchant: 0,
   banOnCritical: true,
   banOnMajor: false,
+  limits: {
+    maxBudgetFen: 10_000_000_000n,
+    maxCostFen: 100_000_000n,
+    maxCategoryCosts: 200,
+    maxCategoryCodes: 200,
+    nameMaxChars: 200,
+    categoryCodeMaxChars: 128,
+  },
 };

@@ -1,7 +1,7 @@
 import { DAY, type DomainError, ValidationError } from '@govern/policy-core';
 import { describe, expect, it } from 'vitest';
 import type { BrandRecord } from '../listing/listing';
-import { type IpComplaint, decideIpComplaint, fileCounterNotice, fileIpComplaint, restoreIfOwnerSilent } from './ip-complaint';
+import { type IpComplaint, decideIpComplaint, escalateIpComplaint, fileCounterNotice, fileIpComplaint, restoreIfOwnerSilent } from './ip-complaint';
 
 const T0 = new Date('2026-11-01T00:00:00Z');
 const at = (days: number) => new Date(T0.getTime() + days * DAY);
@@ -94,5 +94,26 @@ describe('IP complaints: counter-notice', () => {
     const rejected = fileIpComplaint({ ...complaintInput, complainantId: 'X' }, [], T0).complaint;
     expect(codeOf(() => fileCounterNotice(rejected, counter, at(1)))).toBe('IP.NOT_TAKEN_DOWN');
     expect(codeOf(() => fileCounterNotice(takenDown(), counter, at(31)))).toBe('IP.COUNTER_NOTICE_WINDOW_CLOSED');
+  });
+});
+
+describe('IP complaints: escalation by the brand owner', () => {
+  const escalation = { ownerId: 'RH-1', statement: 'Filed with the market regulator', evidenceRefs: ['samr-receipt-9'] };
+
+  it('keeps the takedown past the restore deadline once the owner escalates within the window', () => {
+    const noticed = fileCounterNotice(takenDown(), counter, at(1));
+    const escalated = escalateIpComplaint(noticed, escalation, at(5));
+    expect(escalated).toMatchObject({ status: 'COUNTER_NOTICED', escalatedAt: at(5) });
+    expect(escalated.reasons[0]?.code).toBe('IP.ESCALATED');
+    expect(restoreIfOwnerSilent(escalated, escalated.escalatedAt !== undefined, at(30))).toBeUndefined();
+  });
+
+  it('accepts an escalation only from the complainant, once, on a counter-noticed complaint, before the deadline', () => {
+    const noticed = fileCounterNotice(takenDown(), counter, at(1));
+    expect(codeOf(() => escalateIpComplaint(noticed, { ...escalation, ownerId: 'M-9' }, at(2)))).toBe('IP.ESCALATION_NOT_COMPLAINANT');
+    expect(codeOf(() => escalateIpComplaint(takenDown(), escalation, at(2)))).toBe('IP.NOT_COUNTER_NOTICED');
+    expect(codeOf(() => escalateIpComplaint(escalateIpComplaint(noticed, escalation, at(2)), escalation, at(3)))).toBe('IP.ALREADY_ESCALATED');
+    expect(codeOf(() => escalateIpComplaint(noticed, escalation, at(16)))).toBe('IP.RESPONSE_WINDOW_CLOSED');
+    expect(() => escalateIpComplaint(noticed, { ...escalation, evidenceRefs: [] }, at(2))).toThrow(ValidationError);
   });
 });

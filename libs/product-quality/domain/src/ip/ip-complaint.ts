@@ -33,6 +33,8 @@ export interface IpComplaint {
   filedAt: Date;
   counterNoticedAt?: Date | undefined;
   restoreDueAt?: Date | undefined;
+  /** When the brand owner reported escalating (complaint to the authorities, lawsuit): no automatic restore then. */
+  escalatedAt?: Date | undefined;
   decidedAt?: Date | undefined;
   reviewerId?: string | undefined;
 }
@@ -171,6 +173,46 @@ export const decideIpComplaint = (
         complaint_id: complaint.complaintId,
         reviewer_id: decision.reviewerId,
         ...(decision.note ? { note: decision.note } : {}),
+      }),
+    ],
+    policy: policyRef(policy),
+  };
+};
+
+/**
+ * The brand owner tells the platform, within the response window, that it complained to the
+ * authorities or sued (E-Commerce Law art. 43): the takedown then stays until a reviewer decides.
+ */
+export const escalateIpComplaint = (
+  complaint: IpComplaint,
+  input: { ownerId: string; statement: string; evidenceRefs: readonly string[] },
+  now: Date,
+  policy: IpComplaintPolicy = IP_COMPLAINT_POLICY,
+): IpComplaint => {
+  const v = new Violations();
+  requireStatement(v, 'statement', input.statement, 'evidence_refs', input.evidenceRefs, policy);
+  v.throwIfAny();
+  const meta = { complaint_id: complaint.complaintId };
+  if (input.ownerId !== complaint.complainantId) {
+    throw new DomainError('PERMISSION_DENIED', 'IP.ESCALATION_NOT_COMPLAINANT', 'Only the complainant may escalate its complaint', meta);
+  }
+  if (complaint.status !== 'COUNTER_NOTICED') {
+    throw failedPrecondition('IP.NOT_COUNTER_NOTICED', `A complaint in status ${complaint.status} cannot be escalated`, { ...meta, status: complaint.status });
+  }
+  if (complaint.escalatedAt !== undefined) throw failedPrecondition('IP.ALREADY_ESCALATED', 'The complaint is already escalated', meta);
+  if (complaint.restoreDueAt !== undefined && now.getTime() >= complaint.restoreDueAt.getTime()) {
+    throw failedPrecondition('IP.RESPONSE_WINDOW_CLOSED', 'The response window after the counter-notice has closed', {
+      ...meta,
+      restore_due_at: complaint.restoreDueAt.toISOString(),
+    });
+  }
+  return {
+    ...complaint,
+    escalatedAt: now,
+    reasons: [
+      reason('IP.ESCALATED', 'The brand owner escalated to the authorities or a court; the takedown stays until a reviewer decides', {
+        ...meta,
+        evidence_refs: input.evidenceRefs.join(','),
       }),
     ],
     policy: policyRef(policy),

@@ -291,6 +291,21 @@ describe('validateListingInput', () => {
     }
   });
 
+  it('bounds ids, short fields, image hashes and the price', () => {
+    try {
+      validateListingInput(listing({ skuId: 'S'.repeat(129), manufacturer: 'm'.repeat(201), imageHashes: ['', 'a'.repeat(201)], priceFen: 1_000_000_001n }));
+      expect.unreachable();
+    } catch (e) {
+      expect((e as ValidationError).violations.map((v) => v.field)).toEqual([
+        'listing.sku_id',
+        'listing.manufacturer',
+        'listing.image_hashes[0]',
+        'listing.image_hashes[1]',
+        'listing.price_fen',
+      ]);
+    }
+  });
+
   it('does not treat missing three-no fields as bad input (they are a rejection, not an error)', () => {
     expect(() => validateListingInput(listing({ manufacturer: '', certificateCode: '' }))).not.toThrow();
   });

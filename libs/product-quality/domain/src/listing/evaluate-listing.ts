@@ -97,17 +97,37 @@ export const evaluateListing = (
 /** Bad input (not a policy violation): missing ids, oversized fields. Throws ValidationError. */
 export const validateListingInput = (listing: ListingInput, policy: ListingGatePolicy = LISTING_GATE_POLICY, prefix = 'listing'): void => {
   const v = new Violations();
-  v.require(`${prefix}.listing_id`, listing.listingId);
-  v.require(`${prefix}.product_id`, listing.productId);
-  v.require(`${prefix}.sku_id`, listing.skuId);
-  v.require(`${prefix}.merchant_id`, listing.merchantId);
-  v.require(`${prefix}.category_code`, listing.categoryCode);
+  const { limits } = policy;
+  const ids: [string, string][] = [
+    ['listing_id', listing.listingId],
+    ['product_id', listing.productId],
+    ['sku_id', listing.skuId],
+    ['merchant_id', listing.merchantId],
+    ['category_code', listing.categoryCode],
+  ];
+  for (const [field, value] of ids) {
+    if (v.require(`${prefix}.${field}`, value)) v.maxLength(`${prefix}.${field}`, value, limits.idMaxChars);
+  }
   v.require(`${prefix}.title`, listing.title);
-  v.maxLength(`${prefix}.title`, listing.title, policy.limits.titleMaxChars);
-  v.maxLength(`${prefix}.description`, listing.description, policy.limits.descriptionMaxChars);
-  v.maxItems(`${prefix}.image_hashes`, listing.imageHashes, policy.limits.maxImages);
-  v.maxItems(`${prefix}.declared_qualifications`, listing.declaredQualifications, policy.limits.maxDeclaredQualifications);
+  v.maxLength(`${prefix}.title`, listing.title, limits.titleMaxChars);
+  v.maxLength(`${prefix}.description`, listing.description, limits.descriptionMaxChars);
+  const shortFields: [string, string][] = [
+    ['brand', listing.brand],
+    ['manufacturer', listing.manufacturer],
+    ['batch_number', listing.batchNumber],
+    ['certificate_code', listing.certificateCode],
+  ];
+  for (const [field, value] of shortFields) v.maxLength(`${prefix}.${field}`, value, limits.shortFieldMaxChars);
+  if (v.maxItems(`${prefix}.image_hashes`, listing.imageHashes, limits.maxImages)) {
+    listing.imageHashes.forEach((hash, i) => {
+      if (v.require(`${prefix}.image_hashes[${i}]`, hash)) v.maxLength(`${prefix}.image_hashes[${i}]`, hash, limits.shortFieldMaxChars);
+    });
+  }
+  if (v.maxItems(`${prefix}.declared_qualifications`, listing.declaredQualifications, limits.maxDeclaredQualifications)) {
+    listing.declaredQualifications.forEach((kind, i) => v.maxLength(`${prefix}.declared_qualifications[${i}]`, kind, limits.shortFieldMaxChars));
+  }
   v.check(listing.priceFen > 0n, `${prefix}.price_fen`, 'must be positive', 'OUT_OF_RANGE');
+  v.check(listing.priceFen <= limits.maxPriceFen, `${prefix}.price_fen`, `must be at most ${limits.maxPriceFen} fen`, 'OUT_OF_RANGE');
   v.throwIfAny();
 };
 

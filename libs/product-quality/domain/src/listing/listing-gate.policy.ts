@@ -44,6 +44,12 @@ export interface ListingGatePolicy {
     readonly descriptionMaxChars: number;
     readonly maxImages: number;
     readonly maxDeclaredQualifications: number;
+    /** Ids (listing, product, SKU, merchant, category) longer than this are refused. */
+    readonly idMaxChars: number;
+    /** Short text fields (brand, manufacturer, batch, certificate, one image hash, one qualification). */
+    readonly shortFieldMaxChars: number;
+    /** A price above this is a typo or an attack, not a listing (¥10M). */
+    readonly maxPriceFen: bigint;
   };
 }
 
@@ -85,5 +91,13 @@ export const LISTING_GATE_POLICY: ListingGatePolicy = {
   },
   reUpload: { maxImageHashDistance: 0, titleSimilarity: 0.85 },
   zeroToleranceCodes: ['LISTING.THREE_NO', 'LISTING.PRODUCT_BANNED', 'LISTING.BANNED_RE_UPLOAD'],
-  limits: { titleMaxChars: 200, descriptionMaxChars: 10_000, maxImages: 50, maxDeclaredQualifications: 20 },
+  limits: {
+    titleMaxChars: 200,
+    descriptionMaxChars: 10_000,
+    maxImages: 50,
+    maxDeclaredQualifications: 20,
+    idMaxChars: 128,
+    shortFieldMaxChars: 200,
+    maxPriceFen: 1_000_000_000n,
+  },
 };

@@ -1,2 +1,3 @@
 export * from './category';
 export * from './text';
+export * from './request-limits.policy';

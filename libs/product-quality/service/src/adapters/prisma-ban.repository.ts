@@ -1,0 +1,156 @@
+import type { BanRow, ProductQualityTx } from '@govern/product-quality-data-access';
+import type { Ban, BanCause, UnbanCause } from '@govern/product-quality-domain';
+import type { PolicyRef, Reason } from '@govern/policy-core';
+import { banCauses, banStatuses, stored, unbanCauses } from '../mapping/enums';
+import { jsonReasons, jsonStrings, reasonsJson } from '../mapping/json';
+
+/** A product to ban; `skuId` names the SKU the ban started from (the tested SKU of a lab ban). */
+export interface BanTarget {
+  banId: string;
+  productId: string;
+  skuId?: string | undefined;
+}
+
+export interface BannedProduct {
+  banId: string;
+  productId: string;
+  merchantId: string;
+  skuId: string;
+  categoryCode: string;
+}
+
+export interface LiftedBan {
+  banId: string;
+  productId: string;
+  merchantId: string;
+}
+
+/**
+ * Bans the given products that are ACTIVE, in three statements whatever their number: the
+ * products turn BANNED (their row locks serialise with a concurrent approval or ban), the bans
+ * are inserted from the rows that changed, and the prints of their listings are copied where
+ * the listing gate looks for re-uploads. Products already banned are left as they are.
+ */
+export const insertBans = async (
+  tx: ProductQualityTx,
+  input: { targets: readonly BanTarget[]; cause: BanCause; reasons: readonly Reason[]; policy: PolicyRef; sourceRef: string; actorId: string; now: Date },
+): Promise<BannedProduct[]> => {
+  if (input.targets.length === 0) return [];
+  const targets = JSON.stringify(input.targets.map((t) => ({ ban_id: t.banId, product_id: t.productId, sku_id: t.skuId ?? null })));
+  const banned = await tx.$queryRawUnsafe<{ ban_id: string; product_id: string; merchant_id: string; sku_id: string; category_code: string }[]>(
+    `WITH target AS (
+       SELECT * FROM jsonb_to_recordset($1::jsonb) AS t(ban_id text, product_id text, sku_id text)
+     ), banned AS (
+       UPDATE products p SET status = 'BANNED', active_ban_id = t.ban_id, updated_at = $2
+         FROM target t
+        WHERE p.product_id = t.product_id AND p.status = 'ACTIVE'
+       RETURNING t.ban_id, p.product_id, p.merchant_id, COALESCE(t.sku_id, p.sku_id) AS sku_id, p.category_code
+     )
+     INSERT INTO bans (ban_id, product_id, merchant_id, sku_id, category_code, cause, status, reasons, policy_name, policy_version, source_ref, actor_id, banned_at)
+     SELECT ban_id, product_id, merchant_id, sku_id, category_code, $3, 'ACTIVE', $4::jsonb, $5, $6, $7, $8, $2 FROM banned
+     RETURNING ban_id, product_id, merchant_id, sku_id, category_code`,
+    targets,
+    input.now,
+    input.cause,
+    JSON.stringify(reasonsJson(input.reasons)),
+    input.policy.name,
+    input.policy.version,
+    input.sourceRef,
+    input.actorId,
+  );
+  if (banned.length === 0) return [];
+  const productIds = banned.map((b) => b.product_id);
+  await tx.$executeRawUnsafe(
+    `INSERT INTO banned_listing_prints (listing_id, product_id, ban_id, merchant_id, title, title_fingerprint, image_hashes)
+     SELECT l.listing_id, l.product_id, p.active_ban_id, l.merchant_id, l.title, l.title_fingerprint, l.image_hashes
+       FROM listings l JOIN products p ON p.product_id = l.product_id
+      WHERE l.product_id = ANY($1::text[])
+     ON CONFLICT (listing_id) DO UPDATE SET ban_id = EXCLUDED.ban_id, title = EXCLUDED.title,
+       title_fingerprint = EXCLUDED.title_fingerprint, image_hashes = EXCLUDED.image_hashes`,
+    productIds,
+  );
+  await tx.$executeRawUnsafe(
+    `INSERT INTO banned_image_hashes (image_hash, listing_id, product_id)
+     SELECT DISTINCT h.hash, l.listing_id, l.product_id
+       FROM listings l CROSS JOIN LATERAL jsonb_array_elements_text(l.image_hashes) AS h(hash)
+      WHERE l.product_id = ANY($1::text[])
+     ON CONFLICT DO NOTHING`,
+    productIds,
+  );
+  await tx.$executeRawUnsafe(
+    `INSERT INTO banned_title_shingles (shingle, listing_id, product_id)
+     SELECT DISTINCT s.shingle, l.listing_id, l.product_id
+       FROM listings l CROSS JOIN LATERAL jsonb_array_elements_text(l.title_shingles) AS s(shingle)
+      WHERE l.product_id = ANY($1::text[])
+     ON CONFLICT DO NOTHING`,
+    productIds,
+  );
+  return banned.map((b) => ({ banId: b.ban_id, productId: b.product_id, merchantId: b.merchant_id, skuId: b.sku_id, categoryCode: b.category_code }));
+};
+
+/**
+ * Lifts the bans in force among `banIds`: each ban becomes LIFTED with its cause, its product
+ * ACTIVE again (if that ban is the one holding it) and the product's prints leave the
+ * re-upload index. Set-based like `insertBans`.
+ */
+export const liftBansInForce = async (
+  tx: ProductQualityTx,
+  banIds: readonly string[],
+  lift: { unbanCause: UnbanCause; actorId: string; message: string; now: Date },
+): Promise<LiftedBan[]> => {
+  if (banIds.length === 0) return [];
+  const lifted = await tx.$queryRawUnsafe<{ ban_id: string; product_id: string; merchant_id: string }[]>(
+    `WITH lifted AS (
+       UPDATE bans SET status = 'LIFTED', lifted_at = $2, unban_cause = $3, unban_actor_id = $4, unban_message = $5
+        WHERE ban_id = ANY($1::text[]) AND status <> 'LIFTED'
+       RETURNING ban_id, product_id, merchant_id
+     ), restored AS (
+       UPDATE products p SET status = 'ACTIVE', active_ban_id = NULL, updated_at = $2
+         FROM lifted l
+        WHERE p.product_id = l.product_id AND p.active_ban_id = l.ban_id
+       RETURNING p.product_id
+     )
+     SELECT l.ban_id, l.product_id, l.merchant_id FROM lifted l`,
+    banIds,
+    lift.now,
+    lift.unbanCause,
+    lift.actorId,
+    lift.message,
+  );
+  if (lifted.length === 0) return [];
+  const productIds = lifted.map((l) => l.product_id);
+  for (const table of ['banned_listing_prints', 'banned_image_hashes', 'banned_title_shingles']) {
+    await tx.$executeRawUnsafe(`DELETE FROM ${table} WHERE product_id = ANY($1::text[])`, productIds);
+  }
+  return lifted.map((l) => ({ banId: l.ban_id, productId: l.product_id, merchantId: l.merchant_id }));
+};
+
+export const banFromRow = (row: BanRow): Ban => ({
+  banId: row.banId,
+  productId: row.productId,
+  merchantId: row.merchantId,
+  skuId: row.skuId,
+  categoryCode: row.categoryCode,
+  cause: stored(banCauses, row.cause),
+  status: stored(banStatuses, row.status),
+  reasons: jsonReasons(row.reasons),
+  policy: { name: row.policyName, version: row.policyVersion },
+  sourceRef: row.sourceRef,
+  bannedAt: row.bannedAt,
+  liftedAt: row.liftedAt ?? undefined,
+  unbanCause: row.unbanCause ? stored(unbanCauses, row.unbanCause) : undefined,
+  appealIds: jsonStrings(row.appealIds),
+});
+
+export const findBan = async (tx: ProductQualityTx, banId: string): Promise<Ban | undefined> => {
+  const row = await tx.ban.findUnique({ where: { banId } });
+  return row ? banFromRow(row) : undefined;
+};
+
+/** Bans by id, in the order asked. */
+export const findBans = async (tx: ProductQualityTx, banIds: readonly string[]): Promise<Ban[]> => {
+  if (banIds.length === 0) return [];
+  const rows = await tx.ban.findMany({ where: { banId: { in: [...banIds] } } });
+  const byId = new Map(rows.map((r) => [r.banId, banFromRow(r)]));
+  return banIds.map((id) => byId.get(id)).filter((b): b is Ban => b !== undefined);
+};

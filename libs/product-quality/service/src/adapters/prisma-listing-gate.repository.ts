@@ -1,0 +1,304 @@
+import type { ProductQualityTx } from '@govern/product-quality-data-access';
+import type {
+  BannedProductPrint,
+  BrandAuthorisationRecord,
+  BrandRecord,
+  InspectionRecord,
+  ListingAction,
+  ListingGateDecision,
+  ListingInput,
+  MerchantRecord,
+  MerchantStanding,
+  QualityScoreResult,
+  QualityTier,
+} from '@govern/product-quality-domain';
+import { jsonStrings, reasonsJson } from '../mapping/json';
+
+/**
+ * The listing gate's reads and writes: the hot path of every publish and edit, so each side is
+ * one statement. Reads: the merchant's standing, the product and listing, the protected brands
+ * the listing may concern and the merchant's authorisations for them, the banned listings it
+ * may re-upload (three indexed lookups), the quota count when there is a quota, and the
+ * product's recent lab results. Writes: the evaluation, and on approval the product, the
+ * listing and the score history, as data-modifying CTEs of one statement.
+ */
+
+export interface GateProduct {
+  merchantId: string;
+  status: 'ACTIVE' | 'BANNED';
+  activeBanId: string | null;
+  qualityScore: number;
+  qualityTier: QualityTier;
+  stats: { orders: number; qualityReturns: number; complaints: number; positiveReviews: number; negativeReviews: number } | undefined;
+}
+
+export interface GateContextRows {
+  merchant: MerchantRecord | undefined;
+  product: GateProduct | undefined;
+  listing: { productId: string; merchantId: string } | undefined;
+  brands: BrandRecord[];
+  authorisations: BrandAuthorisationRecord[];
+  bannedPrints: BannedProductPrint[];
+  /** Listings on sale besides this one; only counted for a publish by a merchant with a quota. */
+  activeListingCount: number | undefined;
+  inspections: InspectionRecord[];
+}
+
+export interface GateLookup {
+  listing: ListingInput;
+  action: ListingAction;
+  /** compactText of the declared brand and of the title, as the gate matches brand names. */
+  declaredBrandKey: string;
+  titleKey: string;
+  titleMatchMinChars: number;
+  titleFingerprint: string;
+  shingles: readonly string[];
+  /** A Jaccard similarity s needs at least s x |shingles| shingles in common. */
+  minSharedShingles: number;
+  maxBannedCandidates: number;
+  inspectionsSince: Date;
+  now: Date;
+}
+
+interface ContextRow {
+  merchant: { standing: MerchantStanding; approved_category_codes: unknown; listing_quota: number; store_score: number | null } | null;
+  product: {
+    merchant_id: string;
+    status: 'ACTIVE' | 'BANNED';
+    active_ban_id: string | null;
+    quality_score: number;
+    quality_tier: QualityTier;
+    orders: number | null;
+    quality_returns: number | null;
+    complaints: number | null;
+    positive_reviews: number | null;
+    negative_reviews: number | null;
+  } | null;
+  listing: { product_id: string; merchant_id: string } | null;
+  brands: { brand_id: string; name: string; aliases: unknown; owner_id: string; authorisation_required: boolean; category_codes: unknown; expires_at: string | null }[];
+  authorisations: { authorisation_id: string; brand_id: string; category_codes: unknown; valid_from: string; valid_until: string | null; revoked_at: string | null }[];
+  prints: { product_id: string; ban_id: string; merchant_id: string; title: string; title_fingerprint: string; image_hashes: unknown }[];
+  active_listings: number | null;
+  inspections: { verdict: 'PASS' | 'FAIL'; severity: 'CRITICAL' | 'MAJOR' | 'MINOR' | null; tested_at: string }[];
+}
+
+export const loadGateContext = async (tx: ProductQualityTx, q: GateLookup): Promise<GateContextRows> => {
+  const { listing } = q;
+  const [row] = await tx.$queryRawUnsafe<ContextRow[]>(
+    `WITH matched_brands AS (
+       SELECT b.brand_id, b.name, b.aliases, b.owner_id, b.authorisation_required, b.category_codes, b.expires_at
+         FROM brands b
+        WHERE b.authorisation_required AND (b.expires_at IS NULL OR b.expires_at > $10)
+          AND EXISTS (SELECT 1 FROM jsonb_array_elements_text(b.match_keys) AS k(key)
+                       WHERE (k.key = $4 AND $4 <> '') OR (char_length(k.key) >= $6 AND strpos($5, k.key) > 0))
+     ), candidates AS (
+       SELECT listing_id FROM banned_image_hashes WHERE image_hash = ANY($7::text[])
+       UNION
+       SELECT listing_id FROM banned_listing_prints WHERE title_fingerprint = $8
+       UNION
+       SELECT listing_id FROM banned_title_shingles WHERE shingle = ANY($9::text[]) GROUP BY listing_id HAVING count(*) >= $11
+     ), prints AS (
+       SELECT b.product_id, b.ban_id, b.merchant_id, b.title, b.title_fingerprint, b.image_hashes
+         FROM banned_listing_prints b JOIN candidates c ON c.listing_id = b.listing_id
+        ORDER BY b.listing_id LIMIT $12
+     )
+     SELECT
+       (SELECT json_build_object('standing', m.standing, 'approved_category_codes', m.approved_category_codes,
+                                 'listing_quota', m.listing_quota, 'store_score', m.store_score)
+          FROM merchants m WHERE m.merchant_id = $1) AS merchant,
+       (SELECT json_build_object('merchant_id', p.merchant_id, 'status', p.status, 'active_ban_id', p.active_ban_id,
+                                 'quality_score', p.quality_score, 'quality_tier', p.quality_tier, 'orders', p.orders,
+                                 'quality_returns', p.quality_returns, 'complaints', p.complaints,
+                                 'positive_reviews', p.positive_reviews, 'negative_reviews', p.negative_reviews)
+          FROM products p WHERE p.product_id = $2) AS product,
+       (SELECT json_build_object('product_id', l.product_id, 'merchant_id', l.merchant_id)
+          FROM listings l WHERE l.listing_id = $3) AS listing,
+       (SELECT COALESCE(json_agg(mb), '[]') FROM matched_brands mb) AS brands,
+       (SELECT COALESCE(json_agg(a), '[]') FROM (
+          SELECT ba.authorisation_id, ba.brand_id, ba.category_codes, ba.valid_from, ba.valid_until, ba.revoked_at
+            FROM brand_authorisations ba
+           WHERE ba.merchant_id = $1 AND ba.brand_id IN (SELECT brand_id FROM matched_brands)) a) AS authorisations,
+       (SELECT COALESCE(json_agg(pr), '[]') FROM prints pr) AS prints,
+       (SELECT count(*) FROM listings l JOIN products p ON p.product_id = l.product_id
+         WHERE $13 = 'PUBLISH' AND EXISTS (SELECT 1 FROM merchants m WHERE m.merchant_id = $1 AND m.listing_quota > 0)
+           AND l.merchant_id = $1 AND p.status = 'ACTIVE' AND l.listing_id <> $3) AS active_listings,
+       (SELECT COALESCE(json_agg(i), '[]') FROM (
+          SELECT verdict, severity, tested_at FROM lab_results
+           WHERE product_id = $2 AND tested_at >= $14 AND tested_at <= $10) i) AS inspections`,
+    listing.merchantId,
+    listing.productId,
+    listing.listingId,
+    q.declaredBrandKey,
+    q.titleKey,
+    q.titleMatchMinChars,
+    listing.imageHashes,
+    q.titleFingerprint === '' ? null : q.titleFingerprint,
+    q.shingles,
+    q.now,
+    q.minSharedShingles,
+    q.maxBannedCandidates,
+    q.action,
+    q.inspectionsSince,
+  );
+  if (!row) throw new Error('the gate context query returned no row');
+  const m = row.merchant;
+  const p = row.product;
+  const date = (iso: string | null): Date | undefined => (iso === null ? undefined : new Date(iso));
+  return {
+    merchant: m
+      ? {
+          merchantId: listing.merchantId,
+          standing: m.standing,
+          approvedCategoryCodes: jsonStrings(m.approved_category_codes),
+          listingQuota: m.listing_quota,
+          storeScore: m.store_score ?? undefined,
+        }
+      : undefined,
+    product: p
+      ? {
+          merchantId: p.merchant_id,
+          status: p.status,
+          activeBanId: p.active_ban_id,
+          qualityScore: p.quality_score,
+          qualityTier: p.quality_tier,
+          stats:
+            p.orders === null
+              ? undefined
+              : {
+                  orders: p.orders,
+                  qualityReturns: p.quality_returns ?? 0,
+                  complaints: p.complaints ?? 0,
+                  positiveReviews: p.positive_reviews ?? 0,
+                  negativeReviews: p.negative_reviews ?? 0,
+                },
+        }
+      : undefined,
+    listing: row.listing ? { productId: row.listing.product_id, merchantId: row.listing.merchant_id } : undefined,
+    brands: row.brands.map((b) => ({
+      brandId: b.brand_id,
+      name: b.name,
+      aliases: jsonStrings(b.aliases),
+      ownerId: b.owner_id,
+      authorisationRequired: b.authorisation_required,
+      categoryCodes: jsonStrings(b.category_codes),
+      expiresAt: date(b.expires_at),
+    })),
+    authorisations: row.authorisations.map((a) => ({
+      authorisationId: a.authorisation_id,
+      brandId: a.brand_id,
+      merchantId: listing.merchantId,
+      categoryCodes: jsonStrings(a.category_codes),
+      validFrom: new Date(a.valid_from),
+      validUntil: date(a.valid_until),
+      revokedAt: date(a.revoked_at),
+    })),
+    bannedPrints: row.prints.map((r) => ({
+      productId: r.product_id,
+      banId: r.ban_id,
+      merchantId: r.merchant_id,
+      imageHashes: jsonStrings(r.image_hashes),
+      title: r.title,
+      titleFingerprint: r.title_fingerprint,
+    })),
+    activeListingCount: row.active_listings === null ? undefined : Number(row.active_listings),
+    inspections: row.inspections.map((i) => ({ verdict: i.verdict, severity: i.severity ?? undefined, testedAt: new Date(i.tested_at) })),
+  };
+};
+
+export interface GateRecord {
+  evaluationId: string;
+  requestId: string;
+  listing: ListingInput;
+  action: ListingAction;
+  decision: ListingGateDecision;
+  now: Date;
+  /** On approval: the product's new score, its history row, and whether the product is new. */
+  approval?: { score: QualityScoreResult; scoreId: string; isNew: boolean; shingles: readonly string[] } | undefined;
+}
+
+/**
+ * Records the decision; on approval also writes the product (created, or updated only while
+ * still ACTIVE, so an approval racing a ban waits for it and then writes nothing), the listing
+ * (only for its own product) and the score history. Returns whether the product and listing
+ * were written, so the caller can tell a lost race from success.
+ */
+export const recordGateDecision = async (tx: ProductQualityTx, r: GateRecord): Promise<{ productWritten: boolean; listingWritten: boolean }> => {
+  const { listing, decision, approval } = r;
+  const evaluationValues = [
+    r.evaluationId,
+    r.requestId,
+    listing.listingId,
+    listing.productId,
+    listing.merchantId,
+    listing.skuId,
+    listing.categoryCode,
+    r.action,
+    decision.decision,
+    decision.threeNo,
+    decision.zeroTolerance,
+    JSON.stringify(reasonsJson(decision.reasons)),
+    JSON.stringify([...new Set(decision.reasons.map((x) => x.code))]),
+    JSON.stringify(decision.claimHits.map((h) => ({ field: h.field, term: h.term, category: h.category, severity: h.severity, start: h.start, end: h.end }))),
+    decision.titleFingerprint,
+    decision.policy.name,
+    decision.policy.version,
+    r.now,
+  ];
+  const insertEvaluation = `INSERT INTO listing_evaluations (evaluation_id, request_id, listing_id, product_id, merchant_id, sku_id, category_code, action, decision,
+                                      three_no, zero_tolerance, reasons, reason_codes, claim_hits, title_fingerprint, policy_name, policy_version, decided_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb, $13::jsonb, $14::jsonb, $15, $16, $17, $18)`;
+  if (!approval) {
+    await tx.$executeRawUnsafe(insertEvaluation, ...evaluationValues);
+    return { productWritten: false, listingWritten: false };
+  }
+  const { score } = approval;
+  const [written] = await tx.$queryRawUnsafe<{ products: bigint; listings: bigint }[]>(
+    `WITH evaluation AS (
+       ${insertEvaluation}
+     ), created AS (
+       INSERT INTO products (product_id, merchant_id, sku_id, category_code, title, description, brand, manufacturer, production_date,
+                             batch_number, certificate_code, image_hashes, quality_score, quality_tier, status, created_at, updated_at)
+       SELECT $4, $5, $6, $7, $19, $20, $21, $22, $23, $24, $25, $26::jsonb, $27, $28, 'ACTIVE', $18, $18 WHERE $29
+       ON CONFLICT (product_id) DO NOTHING
+       RETURNING 1
+     ), updated AS (
+       UPDATE products SET category_code = $7, title = $19, description = $20, brand = $21, manufacturer = $22, production_date = $23,
+                           batch_number = $24, certificate_code = $25, image_hashes = $26::jsonb, quality_score = $27, quality_tier = $28, updated_at = $18
+        WHERE NOT $29 AND product_id = $4 AND merchant_id = $5 AND status = 'ACTIVE'
+       RETURNING 1
+     ), listing AS (
+       INSERT INTO listings (listing_id, product_id, merchant_id, sku_id, category_code, title, title_fingerprint, title_shingles, image_hashes,
+                             price_fen, last_evaluation_id, created_at, updated_at)
+       VALUES ($3, $4, $5, $6, $7, $19, $15, $30::jsonb, $26::jsonb, $31, $1, $18, $18)
+       ON CONFLICT (listing_id) DO UPDATE SET sku_id = EXCLUDED.sku_id, category_code = EXCLUDED.category_code, title = EXCLUDED.title,
+         title_fingerprint = EXCLUDED.title_fingerprint, title_shingles = EXCLUDED.title_shingles, image_hashes = EXCLUDED.image_hashes,
+         price_fen = EXCLUDED.price_fen, last_evaluation_id = EXCLUDED.last_evaluation_id, updated_at = EXCLUDED.updated_at
+       WHERE listings.product_id = EXCLUDED.product_id
+       RETURNING 1
+     ), history AS (
+       INSERT INTO quality_scores (score_id, product_id, merchant_id, score, tier, components, reasons, policy_name, policy_version, trigger, computed_at)
+       VALUES ($32, $4, $5, $27, $28, $33::jsonb, $34::jsonb, $35, $36, 'LISTING_APPROVED', $18)
+     )
+     SELECT (SELECT count(*) FROM created) + (SELECT count(*) FROM updated) AS products, (SELECT count(*) FROM listing) AS listings`,
+    ...evaluationValues,
+    listing.title,
+    listing.description,
+    listing.brand,
+    listing.manufacturer,
+    listing.productionDate ?? null,
+    listing.batchNumber,
+    listing.certificateCode,
+    JSON.stringify(listing.imageHashes),
+    score.score,
+    score.tier,
+    approval.isNew,
+    JSON.stringify(approval.shingles),
+    listing.priceFen,
+    approval.scoreId,
+    JSON.stringify(score.components),
+    JSON.stringify(reasonsJson(score.reasons)),
+    score.policy.name,
+    score.policy.version,
+  );
+  return { productWritten: Number(written?.products ?? 0n) > 0, listingWritten: Number(written?.listings ?? 0n) > 0 };
+};

@@ -1,0 +1,60 @@
+import { streamOf } from '@govern/contracts-common';
+import {
+  MerchantOnboardedEvent,
+  MerchantReinstatedEvent,
+  MerchantRemovedEvent,
+  MerchantSanctionedEvent,
+  StoreExperienceScoreChangedEvent,
+} from '@govern/contracts-merchant-access';
+import type { PrismaClient } from '@govern/product-quality-data-access';
+import { type ConsumerHandle, type EventBus, isEvent, startConsumer } from '@govern/platform-events';
+import type { Logger } from 'pino';
+import type { UseCaseDeps } from '../use-cases/deps';
+import {
+  type CascadeLimits,
+  onMerchantOnboarded,
+  onMerchantReinstated,
+  onMerchantRemoved,
+  onMerchantSanctioned,
+  onStoreExperienceScoreChanged,
+} from '../use-cases/merchant-standing';
+
+/**
+ * One durable consumer for every merchant-access event product-quality keeps: one stream, one
+ * position, so a merchant's onboarding, sanctions, removal and reinstatement apply in the order
+ * merchant-access published them. The removal cascade (every product banned, one ProductBanned
+ * each) runs in the consumer's transaction, with the inbox row: a redelivery bans nothing twice.
+ */
+export const MERCHANT_STANDING_CONSUMER = 'product_quality_merchant_standing';
+
+export const startMerchantStandingConsumer = (options: {
+  bus: EventBus;
+  db: PrismaClient;
+  deps: UseCaseDeps;
+  limits: CascadeLimits;
+  log: Logger;
+  /** Bound of one handler transaction (the removal cascade's share). */
+  transactionTimeoutMs: number;
+}): Promise<ConsumerHandle> =>
+  startConsumer({
+    bus: options.bus,
+    db: options.db,
+    consumer: MERCHANT_STANDING_CONSUMER,
+    stream: streamOf('merchant_access').name,
+    eventTypes: [MerchantOnboardedEvent, MerchantSanctionedEvent, MerchantRemovedEvent, MerchantReinstatedEvent, StoreExperienceScoreChangedEvent] as const,
+    log: options.log,
+    transactionTimeoutMs: options.transactionTimeoutMs,
+    async handler(event, ctx) {
+      const { deps, limits } = options;
+      const now = deps.clock.now();
+      if (isEvent(MerchantOnboardedEvent, event, ctx)) await onMerchantOnboarded(ctx.tx, event, now);
+      else if (isEvent(MerchantSanctionedEvent, event, ctx)) await onMerchantSanctioned(ctx.tx, event, now);
+      else if (isEvent(MerchantRemovedEvent, event, ctx)) {
+        const banned = await onMerchantRemoved(ctx.tx, deps, event, ctx.eventId, limits);
+        ctx.log.info({ merchant_id: event.merchantId, banned }, 'removed merchant: products banned');
+      } else if (isEvent(MerchantReinstatedEvent, event, ctx)) {
+        const lifted = await onMerchantReinstated(ctx.tx, deps, event, ctx.eventId, limits);
+        if (lifted > 0) ctx.log.info({ merchant_id: event.merchantId, lifted }, 'reinstated merchant: removal bans lifted');
+      } else if (isEvent(StoreExperienceScoreChangedEvent, event, ctx)) await onStoreExperienceScoreChanged(ctx.tx, deps, event, ctx.eventId, limits);
+    },
+  });

@@ -1,0 +1,24 @@
+import { streamOf } from '@govern/contracts-common';
+import { ProductServiceStatsReportedEvent } from '@govern/contracts-consumer-experience';
+import type { PrismaClient } from '@govern/product-quality-data-access';
+import { type ConsumerHandle, type EventBus, startConsumer } from '@govern/platform-events';
+import type { Logger } from 'pino';
+import type { UseCaseDeps } from '../use-cases/deps';
+import { onProductServiceStatsReported } from '../use-cases/service-stats';
+
+/** consumer-experience's per-product quality returns, complaints and reviews feed the quality score. */
+export const PRODUCT_SERVICE_STATS_CONSUMER = 'product_quality_service_stats';
+
+export const startProductServiceStatsConsumer = (options: { bus: EventBus; db: PrismaClient; deps: UseCaseDeps; log: Logger }): Promise<ConsumerHandle> =>
+  startConsumer({
+    bus: options.bus,
+    db: options.db,
+    consumer: PRODUCT_SERVICE_STATS_CONSUMER,
+    stream: streamOf('consumer_experience').name,
+    eventTypes: [ProductServiceStatsReportedEvent] as const,
+    log: options.log,
+    async handler(event, ctx) {
+      const applied = await onProductServiceStatsReported(ctx.tx, options.deps, event, ctx.eventId);
+      if (!applied) ctx.log.debug({ product_id: event.productId }, 'stats of an unknown product, or older than those held: ignored');
+    },
+  });

@@ -1,0 +1,111 @@
+import type { BanAppealRow, BanRow, ListingEvaluationRow, ProductQualityTx, ProductRow, QualityScoreRow } from '@govern/product-quality-data-access';
+import { notFound } from '@govern/policy-core';
+import { encodePageToken } from '../mapping/page-token';
+
+export interface Page<T> {
+  items: T[];
+  nextPageToken: string;
+}
+
+/** One more row than asked tells whether there is a next page. */
+export const pageOf = <T>(rows: T[], pageSize: number, keyOf: (row: T) => string[]): Page<T> => {
+  const items = rows.slice(0, pageSize);
+  const last = items.at(-1);
+  return { items, nextPageToken: rows.length > pageSize && last ? encodePageToken(keyOf(last)) : '' };
+};
+
+export type ProductWithListings = ProductRow & { listings: { listingId: string; skuId: string }[] };
+
+export const getProduct = async (tx: ProductQualityTx, productId: string): Promise<ProductWithListings> => {
+  const product = await tx.product.findUnique({ where: { productId }, include: { listings: { select: { listingId: true, skuId: true }, orderBy: { listingId: 'asc' } } } });
+  if (!product) throw notFound('PRODUCT.NOT_FOUND', 'No such product', { product_id: productId });
+  return product;
+};
+
+export const listProducts = async (
+  tx: ProductQualityTx,
+  query: { pageSize: number; after: string | undefined; merchantId: string; categoryCode: string; status: string | undefined; tier: string | undefined },
+): Promise<Page<ProductWithListings>> => {
+  const rows = await tx.product.findMany({
+    where: {
+      ...(query.merchantId ? { merchantId: query.merchantId } : {}),
+      ...(query.categoryCode ? { OR: [{ categoryCode: query.categoryCode }, { categoryCode: { startsWith: `${query.categoryCode}.` } }] } : {}),
+      ...(query.status ? { status: query.status } : {}),
+      ...(query.tier ? { qualityTier: query.tier } : {}),
+      ...(query.after ? { productId: { gt: query.after } } : {}),
+    },
+    include: { listings: { select: { listingId: true, skuId: true }, orderBy: { listingId: 'asc' } } },
+    orderBy: { productId: 'asc' },
+    take: query.pageSize + 1,
+  });
+  return pageOf(rows, query.pageSize, (r) => [r.productId]);
+};
+
+/** The current score (latest computation) and a page of the earlier ones, newest first. */
+export const qualityScoreHistory = async (
+  tx: ProductQualityTx,
+  query: { productId: string; pageSize: number; beforeSeq: bigint | undefined },
+): Promise<{ current: QualityScoreRow; history: Page<QualityScoreRow> }> => {
+  const current = await tx.qualityScoreRecord.findFirst({ where: { productId: query.productId }, orderBy: { seq: 'desc' } });
+  if (!current) throw notFound('PRODUCT.NOT_FOUND', 'No such product (or not scored yet)', { product_id: query.productId });
+  const rows = await tx.qualityScoreRecord.findMany({
+    where: { productId: query.productId, seq: { lt: query.beforeSeq ?? current.seq } },
+    orderBy: { seq: 'desc' },
+    take: query.pageSize + 1,
+  });
+  return { current, history: pageOf(rows, query.pageSize, (r) => [r.seq.toString()]) };
+};
+
+export const listBans = async (
+  tx: ProductQualityTx,
+  query: { pageSize: number; before: [string, string] | undefined; merchantId: string; productId: string; status: string | undefined; cause: string | undefined },
+): Promise<Page<BanRow>> => {
+  const keyset = query.before
+    ? { OR: [{ bannedAt: { lt: new Date(query.before[0]) } }, { bannedAt: new Date(query.before[0]), banId: { lt: query.before[1] } }] }
+    : {};
+  const rows = await tx.ban.findMany({
+    where: {
+      ...(query.merchantId ? { merchantId: query.merchantId } : {}),
+      ...(query.productId ? { productId: query.productId } : {}),
+      ...(query.status ? { status: query.status } : {}),
+      ...(query.cause ? { cause: query.cause } : {}),
+      ...keyset,
+    },
+    orderBy: [{ bannedAt: 'desc' }, { banId: 'desc' }],
+    take: query.pageSize + 1,
+  });
+  return pageOf(rows, query.pageSize, (r) => [r.bannedAt.toISOString(), r.banId]);
+};
+
+export const getBanAppeal = async (tx: ProductQualityTx, appealId: string): Promise<BanAppealRow> => {
+  const row = await tx.banAppeal.findUnique({ where: { appealId } });
+  if (!row) throw notFound('BAN.APPEAL_NOT_FOUND', 'No such appeal', { appeal_id: appealId });
+  return row;
+};
+
+export const getListingEvaluation = async (tx: ProductQualityTx, evaluationId: string): Promise<ListingEvaluationRow> => {
+  const row = await tx.listingEvaluation.findUnique({ where: { evaluationId } });
+  if (!row) throw notFound('LISTING.EVALUATION_NOT_FOUND', 'No such listing evaluation', { evaluation_id: evaluationId });
+  return row;
+};
+
+export const listListingEvaluations = async (
+  tx: ProductQualityTx,
+  query: { pageSize: number; before: [string, string] | undefined; listingId: string; productId: string; merchantId: string; decision: string | undefined },
+): Promise<Page<ListingEvaluationRow>> => {
+  const keyset = query.before
+    ? { OR: [{ decidedAt: { lt: new Date(query.before[0]) } }, { decidedAt: new Date(query.before[0]), evaluationId: { lt: query.before[1] } }] }
+    : {};
+  const rows = await tx.listingEvaluation.findMany({
+    where: {
+      ...(query.listingId ? { listingId: query.listingId } : {}),
+      ...(query.productId ? { productId: query.productId } : {}),
+      ...(query.merchantId ? { merchantId: query.merchantId } : {}),
+      ...(query.decision ? { decision: query.decision } : {}),
+      ...keyset,
+    },
+    orderBy: [{ decidedAt: 'desc' }, { evaluationId: 'desc' }],
+    take: query.pageSize + 1,
+  });
+  return pageOf(rows, query.pageSize, (r) => [r.decidedAt.toISOString(), r.evaluationId]);
+};
