@@ -62,6 +62,8 @@ export const createJobRunner = <Tx extends SqlTx>(options: {
   batchSize?: number;
   pollMs?: number;
   maxAttempts?: number;
+  /** Called after a job's transaction committed (e.g. to wake the outbox relay). */
+  afterCommit?: () => void;
 }): JobRunner => {
   const batchSize = options.batchSize ?? 100;
   const maxAttempts = options.maxAttempts ?? 10;
@@ -84,6 +86,7 @@ export const createJobRunner = <Tx extends SqlTx>(options: {
         await handler(job, tx);
         await tx.$executeRawUnsafe(`UPDATE scheduled_jobs SET completed_at = $2, attempts = attempts + 1 WHERE id = $1`, job.id, options.clock.now());
       });
+      options.afterCommit?.();
     } catch (error) {
       options.log.error({ err: error, job: { id: String(job.id), kind: job.kind, key: job.key } }, 'scheduled job failed');
       await runInTransaction(options.db, (tx) =>

@@ -115,6 +115,23 @@ export const startService = async <Client extends TransactionalClient<SqlTx> & {
     }
   }, 'consumers and jobs');
 
+  // Consumers see a bus that wakes the relay once a handled message's transaction has
+  // committed, so events a consumer writes (cascades) go out at once, also in embedded
+  // mode where LISTEN/NOTIFY is not available.
+  const bus: EventBus = {
+    ...deps.bus,
+    ensureStreams: (specs) => deps.bus.ensureStreams(specs),
+    publish: (messages) => deps.bus.publish(messages),
+    close: () => deps.bus.close(),
+    consume: (options) =>
+      deps.bus.consume({
+        ...options,
+        handler: async (message) => {
+          await options.handler(message);
+          relay.kick();
+        },
+      }),
+  };
   const runners: JobRunner[] = [];
   const backgroundJobs = deps.backgroundJobs ?? true;
   await definition.register({
@@ -122,13 +139,13 @@ export const startService = async <Client extends TransactionalClient<SqlTx> & {
     ids: deps.ids ?? randomIds,
     database,
     server,
-    bus: deps.bus,
+    bus,
     log,
     clock: deps.clock,
     eventsWritten: () => relay.kick(),
     onStop: (name, stop) => stoppers.push({ name, stop }),
     jobs: (handlers, options) => {
-      const runner = createJobRunner({ db: database.client as unknown as TransactionalClient<TxOf<Client>>, clock: deps.clock, log, handlers, ...options });
+      const runner = createJobRunner({ db: database.client as unknown as TransactionalClient<TxOf<Client>>, clock: deps.clock, log, handlers, afterCommit: () => relay.kick(), ...options });
       runners.push(runner);
       stoppers.push({ name: 'job runner', stop: () => runner.stop() });
     },
