@@ -46,6 +46,10 @@ describe('assertAppealable', () => {
     expect(codeOf(() => assertAppealable({ ...ok, penalty: penalty({ state: 'OVERTURNED' }) }))).toBe('APPEAL.PENALTY_NOT_ACTIVE');
     expect(codeOf(() => assertAppealable({ ...ok, hasPendingAppeal: true }))).toBe('APPEAL.ALREADY_PENDING');
   });
+
+  it('refuses an appeal of a cascade penalty: it lifts with the upstream ban or removal', () => {
+    expect(codeOf(() => assertAppealable({ ...ok, penalty: penalty({ source: 'CASCADE' }) }))).toBe('APPEAL.CASCADE_PENALTY');
+  });
 });
 
 describe('assertDecidable', () => {

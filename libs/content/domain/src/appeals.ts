@@ -2,7 +2,8 @@ import { DAY, DomainError, failedPrecondition, reason, type PolicyRef, type Reas
 import { lowerTier, type Tier } from './content-types';
 import { CONTENT_POLICY, policyRef, type ContentPolicy } from './content.policy';
 
-export type PenaltyState = 'ACTIVE' | 'EXPIRED' | 'OVERTURNED';
+/** LIFTED: its upstream cause went away (product unbanned, merchant reinstated). */
+export type PenaltyState = 'ACTIVE' | 'EXPIRED' | 'OVERTURNED' | 'LIFTED';
 
 /** A penalty as stored: what it did, so an overturn can undo exactly that. */
 export interface PenaltyRecord {
@@ -19,6 +20,8 @@ export interface PenaltyRecord {
   unlinkedProductIds: readonly string[];
   /** Credit deductions made with it. */
   deductionIds: readonly string[];
+  /** Where it came from; a cascade penalty follows its upstream cause instead of an appeal. */
+  source?: 'ASSESSMENT' | 'LIVESTREAM' | 'CASCADE' | 'MANUAL';
 }
 
 export type AppealState = 'PENDING' | 'UPHELD' | 'OVERTURNED';
@@ -38,6 +41,13 @@ export const assertAppealable = (
   const { penalty } = input;
   if (penalty.creatorId !== input.creatorId) {
     throw new DomainError('PERMISSION_DENIED', 'APPEAL.NOT_PENALISED_CREATOR', 'Only the penalised creator may appeal', { penalty_id: penalty.id });
+  }
+  if (penalty.source === 'CASCADE') {
+    // The creator is not at fault: the penalty lifts by itself when the product is unbanned or the
+    // merchant reinstated, and the ban or removal is appealed where it was decided.
+    throw failedPrecondition('APPEAL.CASCADE_PENALTY', `Penalty ${penalty.id} follows an upstream ban or removal and lifts with it`, {
+      penalty_id: penalty.id,
+    });
   }
   if (penalty.state !== 'ACTIVE') {
     throw failedPrecondition('APPEAL.PENALTY_NOT_ACTIVE', `Penalty ${penalty.id} is ${penalty.state.toLowerCase()}`, { penalty_id: penalty.id, state: penalty.state });

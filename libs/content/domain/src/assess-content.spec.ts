@@ -79,6 +79,57 @@ describe('assessContent', () => {
   });
 });
 
+describe('assessContent on re-assessment', () => {
+  const claimText = { ...video().text, transcript: 'The best shirt, 100%有效.' };
+
+  it('keeps capping the tier with violations already punished but makes no second penalty', () => {
+    const first = assessContent(video({ text: claimText }), SCANNER);
+    expect(first.penalty?.violationKeys).toEqual(['claim:transcript:ABSOLUTE:best', 'claim:transcript:GUARANTEE:100%有效']);
+    const again = assessContent(video({ text: claimText, punishedViolationKeys: new Set(first.penalty?.violationKeys) }), SCANNER);
+    expect(again.tier).toBe(first.tier);
+    expect(again.violations).toHaveLength(2);
+    expect(again.penalty).toBeUndefined();
+  });
+
+  it('punishes only the violation that is new', () => {
+    const punished = new Set(['claim:transcript:GUARANTEE:100%有效']);
+    const penalty = assessContent(video({ text: claimText, punishedViolationKeys: punished }), SCANNER).penalty;
+    expect(penalty).toMatchObject({ severity: 'LOW', creditPoints: CONTENT_POLICY.credit.points.LOW, violationKeys: ['claim:transcript:ABSOLUTE:best'] });
+  });
+
+  it('no longer counts a claim an appeal overturned for the item, in quality or tier', () => {
+    const waived = new Set(['claim:transcript:ABSOLUTE:best', 'claim:transcript:GUARANTEE:100%有效']);
+    const result = assessContent(video({ text: claimText, waivedViolationKeys: waived }), SCANNER);
+    expect(result.violations).toEqual([]);
+    expect(result.penalty).toBeUndefined();
+    expect(result.tier).toBe('PREMIUM');
+    expect(result.waivedViolations).toHaveLength(2);
+    expect(result.reasons.map((r) => r.code)).toContain('CONTENT.VIOLATION_WAIVED');
+  });
+
+  it('never waives a banned-product link: that follows the ban, not the appeal', () => {
+    const result = assessContent(video({ bannedProductIds: new Set(['p-1']), waivedViolationKeys: new Set(['banned_product:p-1']) }), SCANNER);
+    expect(result.refusedProductIds).toEqual(['p-1']);
+    expect(result.tier).toBe('LIMITED');
+  });
+
+  it('unlinks again only the links a new violation refuses', () => {
+    const result = assessContent(
+      video({
+        linkedProducts: [
+          { productId: 'p-1', merchantId: 'm-1' },
+          { productId: 'p-2', merchantId: 'm-2' },
+        ],
+        bannedProductIds: new Set(['p-1', 'p-2']),
+        punishedViolationKeys: new Set(['banned_product:p-1']),
+      }),
+      SCANNER,
+    );
+    expect(result.refusedProductIds).toEqual(['p-1', 'p-2']);
+    expect(result.penalty?.unlinkProductIds).toEqual(['p-2']);
+  });
+});
+
 describe('validateContentInput', () => {
   const shape = (over: Partial<ContentInputShape> = {}): ContentInputShape => ({
     contentId: 'v-1',

@@ -4,7 +4,7 @@ import { maxSeverity, type Severity, type Tier, type Violation } from './content
 import { CONTENT_POLICY, policyRef, type ContentPolicy } from './content.policy';
 import { scoreQuality, type AttributionFigures, type EngagementFigures, type QualityScores } from './quality';
 import { decideTier } from './tier';
-import { findViolations, type ViolationInput } from './violations';
+import { claimViolationKey, findViolations, violationKey, type ViolationInput } from './violations';
 
 export interface AssessContentInput extends ViolationInput {
   attribution?: AttributionFigures;
@@ -13,7 +13,17 @@ export interface AssessContentInput extends ViolationInput {
   affiliateIneligibleMerchantIds: ReadonlySet<string>;
   /** The creator's credit is at the traffic-limit rung (from `creatorStanding`). */
   creatorTrafficLimited: boolean;
+  /**
+   * Violation keys (`violationKey`) an earlier penalty of this item already punished: they still
+   * cap the tier and refuse links, but cost no credit and make no penalty a second time.
+   */
+  punishedViolationKeys?: ReadonlySet<string>;
+  /** Violation keys of this item that an appeal overturned: the reviewer judged them no violation. */
+  waivedViolationKeys?: ReadonlySet<string>;
 }
+
+/** Violations a reviewer can judge away on appeal; link refusals follow upstream facts instead. */
+const WAIVABLE: ReadonlySet<string> = new Set(['PROHIBITED_CLAIM', 'REPOSTED_CONTENT']);
 
 export type PenaltyAction = 'CREDIT_ONLY' | 'LIMITED' | 'BLOCKED' | 'UNLINKED';
 
@@ -27,6 +37,8 @@ export interface PenaltyPlan {
   creditSeverity: Severity | undefined;
   unlinkProductIds: string[];
   reasons: Reason[];
+  /** Keys of the violations this penalty punishes (`violationKey`), so no later assessment punishes them again. */
+  violationKeys: string[];
 }
 
 export interface ContentAssessmentResult {
@@ -38,8 +50,10 @@ export interface ContentAssessmentResult {
   reasons: Reason[];
   /** Links that must not go live. */
   refusedProductIds: string[];
-  /** Undefined when the item is clean. */
+  /** Undefined when the item is clean or every violation was already punished. */
   penalty: PenaltyPlan | undefined;
+  /** Violations found again but waived by an earlier appeal overturn; they count for nothing. */
+  waivedViolations: Violation[];
   policy: PolicyRef;
 }
 
@@ -103,7 +117,17 @@ const planPenalty = (
     creditSeverity,
     unlinkProductIds: refusedProductIds,
     reasons: violations.map((v) => v.reason),
+    violationKeys: [...new Set(violations.map(violationKey))],
   };
+};
+
+/** Links refused because of violations punished now (not ones an earlier penalty already refused). */
+const refusedByFresh = (fresh: readonly Violation[], refusedProductIds: readonly string[]): string[] => {
+  if (fresh.some((v) => v.kind === 'CREATOR_LINKING_SUSPENDED' || v.kind === 'CREATOR_PRIVILEGES_REVOKED')) return [...refusedProductIds];
+  const named = new Set(
+    fresh.filter((v) => v.kind === 'BANNED_PRODUCT_LINK' || v.kind === 'REMOVED_MERCHANT_LINK').map((v) => v.reason.evidence['product_id'] ?? ''),
+  );
+  return refusedProductIds.filter((id) => named.has(id));
 };
 
 /**
@@ -111,7 +135,15 @@ const planPenalty = (
  * weight, and the penalty to impose. Pure: every fact about other services comes in the input.
  */
 export const assessContent = (input: AssessContentInput, scanner: ClaimScanner, policy: ContentPolicy = CONTENT_POLICY): ContentAssessmentResult => {
-  const findings = findViolations(input, scanner, policy);
+  const found = findViolations(input, scanner, policy);
+  const waivedKeys = input.waivedViolationKeys ?? new Set<string>();
+  const isWaived = (v: Violation): boolean => WAIVABLE.has(v.kind) && waivedKeys.has(violationKey(v));
+  const findings = {
+    violations: found.violations.filter((v) => !isWaived(v)),
+    claims: found.claims.filter((c) => !waivedKeys.has(claimViolationKey(c.field, c.hit.category, c.hit.term))),
+    refusedProductIds: found.refusedProductIds,
+  };
+  const waivedViolations = found.violations.filter(isWaived);
   const quality = scoreQuality(
     {
       text: input.text,
@@ -137,9 +169,14 @@ export const assessContent = (input: AssessContentInput, scanner: ClaimScanner, 
     policy,
   );
   const reasons = [...decision.reasons];
+  for (const v of waivedViolations) {
+    reasons.push(reason('CONTENT.VIOLATION_WAIVED', `${v.reason.code} was overturned on appeal for this item and no longer counts`, { ...v.reason.evidence, code: v.reason.code }));
+  }
   if (findings.refusedProductIds.length > 0) {
     reasons.push(reason('CONTENT.LINKS_REFUSED', `${findings.refusedProductIds.length} product link(s) refused`, { product_ids: findings.refusedProductIds.join(',') }));
   }
+  const punished = input.punishedViolationKeys ?? new Set<string>();
+  const fresh = findings.violations.filter((v) => !punished.has(violationKey(v)));
   return {
     violations: findings.violations,
     quality,
@@ -147,7 +184,8 @@ export const assessContent = (input: AssessContentInput, scanner: ClaimScanner, 
     trafficWeight: decision.trafficWeight,
     reasons,
     refusedProductIds: findings.refusedProductIds,
-    penalty: planPenalty(findings.violations, decision.tier, findings.refusedProductIds, policy),
+    penalty: planPenalty(fresh, decision.tier, refusedByFresh(fresh, findings.refusedProductIds), policy),
+    waivedViolations,
     policy: policyRef(policy),
   };
 };

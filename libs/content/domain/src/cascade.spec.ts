@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { planCascade, type CascadeItem } from './cascade';
+import { planBoostRemoval, planCascade, type CascadeItem } from './cascade';
 import type { ProductLink, Tier } from './content-types';
 
 const link = (productId: string, merchantId: string, state: ProductLink['state'] = 'ACTIVE'): ProductLink => ({ productId, merchantId, state });
@@ -56,5 +56,17 @@ describe('planCascade', () => {
     const plan = planCascade({ type: 'PRODUCT_BANNED', productId: 'p-1', cause: 'LAB_CRITICAL' }, batch);
     expect(plan.decisions).toHaveLength(10_000);
     expect(new Set(plan.decisions.map((d) => d.tier))).toEqual(new Set(['LIMITED']));
+  });
+});
+
+describe('planBoostRemoval', () => {
+  it('takes the boost from premium items of a merchant that lost affiliate eligibility and leaves the rest', () => {
+    const removals = planBoostRemoval('m-1', [
+      { contentId: 'v-1', creatorId: 'cr-1', tier: 'PREMIUM' },
+      { contentId: 'v-2', creatorId: 'cr-2', tier: 'STANDARD' },
+      { contentId: 'v-3', creatorId: 'cr-3', tier: 'LIMITED' },
+    ]);
+    expect(removals.map((r) => [r.contentId, r.previousTier, r.tier, r.trafficWeight])).toEqual([['v-1', 'PREMIUM', 'STANDARD', 1]]);
+    expect(removals[0]?.reasons[0]).toMatchObject({ code: 'CONTENT.TIER.MERCHANT_NOT_AFFILIATE_ELIGIBLE', evidence: { merchant_id: 'm-1' } });
   });
 });

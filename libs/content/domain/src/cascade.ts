@@ -89,3 +89,47 @@ export const planCascade = (trigger: CascadeTrigger, items: readonly CascadeItem
   }
   return { action, decisions, untouchedContentIds, policy: policyRef(policy) };
 };
+
+export interface BoostItem {
+  contentId: string;
+  creatorId: string;
+  tier: Tier;
+}
+
+export interface BoostRemoval {
+  contentId: string;
+  creatorId: string;
+  previousTier: Tier;
+  tier: Tier;
+  trafficWeight: number;
+  reasons: Reason[];
+}
+
+/**
+ * A merchant lost affiliate-programme eligibility: content selling its goods is no longer
+ * boosted (tier capped at the policy's `affiliateIneligibleCap`). Not a penalty: the creator
+ * did nothing wrong, and items already at or below the cap are left alone.
+ */
+export const planBoostRemoval = (merchantId: string, items: readonly BoostItem[], policy: ContentPolicy = CONTENT_POLICY): BoostRemoval[] => {
+  const cap = policy.tiers.affiliateIneligibleCap;
+  const removals: BoostRemoval[] = [];
+  for (const item of items) {
+    const tier = lowerTier(item.tier, cap);
+    if (tier === item.tier) continue;
+    removals.push({
+      contentId: item.contentId,
+      creatorId: item.creatorId,
+      previousTier: item.tier,
+      tier,
+      trafficWeight: policy.tiers.trafficWeight[tier],
+      reasons: [
+        reason('CONTENT.TIER.MERCHANT_NOT_AFFILIATE_ELIGIBLE', `Merchant ${merchantId} lost affiliate eligibility: no boost for its goods`, {
+          merchant_id: merchantId,
+          from: item.tier,
+          to: tier,
+        }),
+      ],
+    });
+  }
+  return removals;
+};

@@ -25,6 +25,16 @@ export interface ContentPolicy {
     maxTranscriptChars: number;
     maxLinkedProducts: number;
     maxLiveSegmentChars: number;
+    maxIdChars: number;
+    maxFingerprintChars: number;
+    maxNoteChars: number;
+    maxStatementChars: number;
+    maxEvidenceRefs: number;
+    maxEvidenceRefChars: number;
+    maxReasons: number;
+    maxReasonMessageChars: number;
+    maxClockSkewMs: number;
+    maxEngagementCount: number;
   };
   violations: {
     severity: Record<'BANNED_PRODUCT_LINK' | 'REMOVED_MERCHANT_LINK' | 'CREATOR_LINKING_SUSPENDED' | 'CREATOR_PRIVILEGES_REVOKED' | 'REPOSTED_CONTENT', Severity>;
@@ -89,7 +99,7 @@ export interface ContentPolicy {
  */
 export const CONTENT_POLICY: ContentPolicy = {
   name: 'content-governance',
-  version: '2026-11-01.1',
+  version: '2026-11-28.1',
 
   /** Request bounds: oversized input is rejected, never truncated. */
   limits: {
@@ -98,6 +108,22 @@ export const CONTENT_POLICY: ContentPolicy = {
     maxTranscriptChars: 100_000,
     maxLinkedProducts: 50,
     maxLiveSegmentChars: 2_000,
+    /** Ids of content items, creators, products, penalties, appeals and operators. */
+    maxIdChars: 128,
+    maxFingerprintChars: 256,
+    /** Operator and reviewer notes. */
+    maxNoteChars: 2_000,
+    /** A creator's appeal statement. */
+    maxStatementChars: 5_000,
+    maxEvidenceRefs: 20,
+    maxEvidenceRefChars: 512,
+    /** Reasons an operator gives with a manual deduction. */
+    maxReasons: 20,
+    maxReasonMessageChars: 1_000,
+    /** A client timestamp this far ahead of the service clock is refused as coming from the future. */
+    maxClockSkewMs: 5_000,
+    /** Engagement counters above this are not believable (views, likes, comments, shares). */
+    maxEngagementCount: 1e13,
   },
 
   violations: {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CONTENT_POLICY } from './content.policy';
 import { SCANNER, fakeClaimScanner } from './testing/fake-claim-scanner';
-import { findViolations, type ViolationInput } from './violations';
+import { findViolations, violationKey, type ViolationInput } from './violations';
 
 const GOOD_CREATOR = { linkingAllowed: true, linkingSuspendedUntil: undefined, privilegesRevoked: false, credit: 12 };
 
@@ -104,5 +104,23 @@ describe('findViolations', () => {
 
   it('does not call a creator’s own re-upload a re-post', () => {
     expect(findViolations(video({ fingerprintOwnerId: 'cr-1' }), SCANNER).violations).toEqual([]);
+  });
+});
+
+describe('violationKey', () => {
+  it('names the same claim in the same field the same way across assessments, and different fields apart', () => {
+    const creator = { linkingAllowed: true, linkingSuspendedUntil: undefined, privilegesRevoked: false, credit: 12 };
+    const input = (transcript: string, title = 'Linen shirt') => ({
+      creatorId: 'cr-1',
+      text: { title, captions: '', transcript },
+      linkedProducts: [],
+      creator,
+      bannedProductIds: new Set<string>(),
+      removedMerchantIds: new Set<string>(),
+    });
+    const keysOf = (i: ReturnType<typeof input>): string[] => findViolations(i, SCANNER).violations.map(violationKey);
+    expect(keysOf(input('the best one'))).toEqual(keysOf(input('truly the best, the best')));
+    expect(keysOf(input('', 'The best shirt'))).toEqual(['claim:title:ABSOLUTE:best']);
+    expect(keysOf(input('the best one'))).toEqual(['claim:transcript:ABSOLUTE:best']);
   });
 });

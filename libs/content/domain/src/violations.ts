@@ -170,3 +170,34 @@ export const findViolations = (input: ViolationInput, scanner: ClaimScanner, pol
   const refusedProductIds = input.linkedProducts.map((l) => l.productId).filter((id, i, all) => refused.has(id) && all.indexOf(id) === i);
   return { violations, claims, refusedProductIds };
 };
+
+/**
+ * What makes two findings the same violation of one item, across its assessments: the same
+ * claim in the same field, the same refused product, the same re-posted media. A re-assessment
+ * punishes only violations whose key no earlier penalty of the item covered, and never one an
+ * appeal overturned.
+ */
+export const violationKey = (violation: Violation): string => {
+  const e = violation.reason.evidence;
+  switch (violation.kind) {
+    case 'PROHIBITED_CLAIM':
+      return `claim:${e['field'] ?? ''}:${e['category'] ?? ''}:${e['term'] ?? ''}`;
+    case 'BANNED_PRODUCT_LINK':
+      return `banned_product:${e['product_id'] ?? ''}`;
+    case 'REMOVED_MERCHANT_LINK':
+      return `removed_merchant:${e['merchant_id'] ?? ''}:${e['product_id'] ?? ''}`;
+    case 'CREATOR_LINKING_SUSPENDED':
+      return 'creator_linking_suspended';
+    case 'CREATOR_PRIVILEGES_REVOKED':
+      return 'creator_privileges_revoked';
+    case 'REPOSTED_CONTENT':
+      return `reposted:${e['media_fingerprint'] ?? ''}`;
+    case 'VIEWER_REPORTS':
+      return `viewer_reports:${violation.reason.code}`;
+    case 'MANUAL':
+      return `manual:${violation.reason.code}`;
+  }
+};
+
+/** The key of a claim heard or read in a field, as `violationKey` gives it for the claim's violation. */
+export const claimViolationKey = (field: TextField, category: string, term: string): string => `claim:${field}:${category}:${term}`;

@@ -10,6 +10,7 @@ import {
   ContentRestored,
   ContentTierChanged,
   CreatorCreditChanged,
+  CreatorLinkingRestored,
   CreatorLinkingSuspended,
   CreatorPrivilegesRevoked,
   LivestreamInterrupted,
@@ -21,9 +22,10 @@ export const ContentTierChangedEvent = defineEventType<ContentTierChanged>('gove
 export const ContentRestoredEvent = defineEventType<ContentRestored>('govern.content.v1.ContentRestored', 'govern.content.content_item.restored', ContentRestored);
 export const CreatorCreditChangedEvent = defineEventType<CreatorCreditChanged>('govern.content.v1.CreatorCreditChanged', 'govern.content.creator.credit_changed', CreatorCreditChanged);
 export const CreatorLinkingSuspendedEvent = defineEventType<CreatorLinkingSuspended>('govern.content.v1.CreatorLinkingSuspended', 'govern.content.creator.linking_suspended', CreatorLinkingSuspended);
+export const CreatorLinkingRestoredEvent = defineEventType<CreatorLinkingRestored>('govern.content.v1.CreatorLinkingRestored', 'govern.content.creator.linking_restored', CreatorLinkingRestored);
 export const CreatorPrivilegesRevokedEvent = defineEventType<CreatorPrivilegesRevoked>('govern.content.v1.CreatorPrivilegesRevoked', 'govern.content.creator.privileges_revoked', CreatorPrivilegesRevoked);
 export const LivestreamInterruptedEvent = defineEventType<LivestreamInterrupted>('govern.content.v1.LivestreamInterrupted', 'govern.content.livestream.interrupted', LivestreamInterrupted);
 export const AppealDecidedEvent = defineEventType<AppealDecided>('govern.content.v1.AppealDecided', 'govern.content.appeal.decided', AppealDecided);
 
 /** Every event type content publishes. */
-export const contentEvents = [ContentAssessedEvent, ContentPenalisedEvent, ContentTierChangedEvent, ContentRestoredEvent, CreatorCreditChangedEvent, CreatorLinkingSuspendedEvent, CreatorPrivilegesRevokedEvent, LivestreamInterruptedEvent, AppealDecidedEvent] as const;
+export const contentEvents = [ContentAssessedEvent, ContentPenalisedEvent, ContentTierChangedEvent, ContentRestoredEvent, CreatorCreditChangedEvent, CreatorLinkingSuspendedEvent, CreatorLinkingRestoredEvent, CreatorPrivilegesRevokedEvent, LivestreamInterruptedEvent, AppealDecidedEvent] as const;

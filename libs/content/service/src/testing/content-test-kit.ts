@@ -1,0 +1,85 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { PrismaClient } from '@govern/content-data-access';
+import type { EventMeta, EventType } from '@govern/contracts-common';
+import { ContentServiceDefinition } from '@govern/contracts-content';
+import { ListingApprovedEvent, ListingAction } from '@govern/contracts-product-quality';
+import { createServiceClient, readErrorDetails, type GrpcErrorDetails, type ServiceClient } from '@govern/platform-grpc';
+import { startServiceForTest, type EventCollector, type ServiceUnderTest } from '@govern/platform-service-testing';
+import { contentService } from '../content.service';
+
+/** Shared set-up of the content service's integration specs: the service, a client, an event collector. */
+export interface ContentUnderTest {
+  sut: ServiceUnderTest<PrismaClient>;
+  client: ServiceClient<typeof ContentServiceDefinition>;
+  events: EventCollector;
+  stop(): Promise<void>;
+}
+
+export const startContentForTest = async (): Promise<ContentUnderTest> => {
+  const sut = await startServiceForTest(contentService);
+  const client = createServiceClient(ContentServiceDefinition, sut.address, { defaultDeadlineMs: 10_000 });
+  const events = await sut.collect('GOVERN_CONTENT', ['govern.content.>']);
+  return {
+    sut,
+    client,
+    events,
+    async stop() {
+      await sut.stop();
+    },
+  };
+};
+
+export const meta = (sut: ServiceUnderTest<PrismaClient>): EventMeta => ({
+  eventId: randomUUID(),
+  occurredAt: sut.clock.now(),
+  causationId: 'test',
+  correlationId: 'test',
+});
+
+/** Polls until `check` returns a value (or fails after timeoutMs): for effects of consumed events. */
+export const eventually = async <T>(check: () => Promise<T | undefined | false>, what: string, timeoutMs = 10_000): Promise<T> => {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await sleep(25);
+  }
+};
+
+/** product-quality approves a listing: content learns the product and its merchant. */
+export const approveListings = async (cut: ContentUnderTest, products: readonly { productId: string; merchantId: string }[]): Promise<void> => {
+  for (const p of products) {
+    await cut.sut.publish(ListingApprovedEvent, {
+      meta: meta(cut.sut),
+      listingId: `l-${p.productId}`,
+      productId: p.productId,
+      merchantId: p.merchantId,
+      skuId: `sku-${p.productId}`,
+      categoryCode: 'apparel',
+      reasons: [],
+      policy: { name: 'listing-gate', version: 'test' },
+      evaluationId: `e-${p.productId}`,
+      action: ListingAction.LISTING_ACTION_PUBLISH,
+    });
+  }
+  const ids = products.map((p) => p.productId);
+  await eventually(async () => (await cut.sut.db.knownProduct.count({ where: { productId: { in: ids } } })) === ids.length, 'listings to reach content');
+};
+
+/** Events of one type about one subject, decoded from the collector. */
+export const eventsAbout = <T>(events: EventCollector, type: EventType<T>, match: (event: T) => boolean): T[] => events.of(type).filter(match);
+
+
+/** The error details of a call expected to fail (fails the test if it succeeds). */
+export const errorOf = async (call: Promise<unknown>): Promise<GrpcErrorDetails> => {
+  try {
+    await call;
+  } catch (error) {
+    const details = readErrorDetails(error);
+    if (details) return details;
+    throw error;
+  }
+  throw new Error('expected the call to fail');
+};

@@ -1,0 +1,404 @@
+import type { ContentAssessmentRow, ContentItemRow, ContentProductLinkRow, ContentTx } from '@govern/content-data-access';
+import {
+  assessContent,
+  type AttributionFigures,
+  type ContentAssessmentResult,
+  type ContentText,
+  type EngagementFigures,
+  type LinkedProductRef,
+  type Violation,
+} from '@govern/content-domain';
+import { ContentAssessedEvent, ContentTierChangedEvent } from '@govern/contracts-content';
+import { DomainError, Violations, failedPrecondition, notFound } from '@govern/policy-core';
+import type { ContentDeps } from '../context';
+import type { EventBatch } from '../events/event-batch';
+import { kindToProto, tierToProto, triggerToProto, type ContentKindName, type TriggerName } from '../mapping/enums';
+import { engagementOf, stringsOf, toJson } from '../mapping/json';
+import { qualityMessage, violationMessage } from '../mapping/messages';
+import { activePenaltyIdsOf } from './content-view';
+import { currentStanding } from './creator-standing';
+import { imposePenalty, type ImposedPenalty } from './penalties';
+
+export interface SubmittedContent {
+  contentId: string;
+  kind: ContentKindName;
+  creatorId: string;
+  livestreamId?: string | undefined;
+  text: ContentText;
+  links: readonly LinkedProductRef[];
+  mediaFingerprint?: string | undefined;
+  engagement?: EngagementFigures | undefined;
+  trigger: TriggerName;
+}
+
+export interface AssessmentOutcome {
+  item: ContentItemRow;
+  links: ContentProductLinkRow[];
+  assessment: ContentAssessmentRow;
+  result: ContentAssessmentResult;
+  penalty: ImposedPenalty | undefined;
+  activePenaltyIds: string[];
+  /** Product ids whose link went from UNLINKED to ACTIVE with this assessment. */
+  relinkedProductIds: string[];
+}
+
+interface AssessmentInput {
+  contentId: string;
+  kind: ContentKindName;
+  creatorId: string;
+  livestreamId: string | undefined;
+  text: ContentText;
+  links: readonly LinkedProductRef[];
+  mediaFingerprint: string | undefined;
+  engagement: EngagementFigures | undefined;
+  trigger: TriggerName;
+  complaintId?: string | undefined;
+  note?: string | undefined;
+}
+
+/**
+ * Serialises work on one content item: an advisory lock on its id (so two first publishes of
+ * one id do not race) and the row lock (so a cascade does not change it under an assessment).
+ */
+export const lockContentItem = async (tx: ContentTx, contentId: string): Promise<ContentItemRow | null> => {
+  await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, `content_item:${contentId}`);
+  await tx.$executeRawUnsafe(`SELECT 1 FROM content_items WHERE content_id = $1 FOR UPDATE`, contentId);
+  return tx.contentItem.findUnique({ where: { contentId } });
+};
+
+/**
+ * Refuses links content cannot vouch for. A product is known from product-quality's events
+ * (ListingApproved, ProductBanned) or from this item's earlier links; content never asks
+ * another service's database. A link naming another merchant than the one the product belongs
+ * to is bad input; a product never seen is NOT_FOUND (the caller may retry once the listing's
+ * approval has reached content).
+ */
+const checkLinksKnown = async (tx: ContentTx, links: readonly LinkedProductRef[], storedLinks: readonly ContentProductLinkRow[]): Promise<void> => {
+  if (links.length === 0) return;
+  const merchantOf = new Map(storedLinks.map((l) => [l.productId, l.merchantId]));
+  const lookup = links.filter((l) => !merchantOf.has(l.productId)).map((l) => l.productId);
+  if (lookup.length > 0) {
+    const known = await tx.$queryRawUnsafe<{ product_id: string; merchant_id: string }[]>(
+      `SELECT product_id, merchant_id FROM known_products WHERE product_id = ANY($1::text[])`,
+      lookup,
+    );
+    for (const k of known) merchantOf.set(k.product_id, k.merchant_id);
+  }
+  const mismatch = new Violations();
+  const unknown: { field: string; productId: string }[] = [];
+  links.forEach((link, i) => {
+    const merchant = merchantOf.get(link.productId);
+    if (merchant === undefined) unknown.push({ field: `linked_products[${i}].product_id`, productId: link.productId });
+    else mismatch.check(merchant === link.merchantId, `linked_products[${i}].merchant_id`, `product ${link.productId} belongs to merchant ${merchant}`, 'MERCHANT_MISMATCH');
+  });
+  mismatch.throwIfAny('CONTENT.INVALID_INPUT');
+  if (unknown.length > 0) {
+    throw notFound(
+      'CONTENT.UNKNOWN_PRODUCT',
+      `Unknown product(s) ${unknown.map((u) => u.productId).join(', ')}: content has seen no approved listing for them yet`,
+      { product_ids: unknown.map((u) => u.productId).join(','), fields: unknown.map((u) => u.field).join(',') },
+    );
+  }
+};
+
+interface LinkFacts {
+  banned: Set<string>;
+  removed: Set<string>;
+  ineligible: Set<string>;
+}
+
+const loadLinkFacts = async (tx: ContentTx, links: readonly LinkedProductRef[]): Promise<LinkFacts> => {
+  const facts: LinkFacts = { banned: new Set(), removed: new Set(), ineligible: new Set() };
+  if (links.length === 0) return facts;
+  const rows = await tx.$queryRawUnsafe<{ fact: keyof LinkFacts; id: string }[]>(
+    `SELECT 'banned' AS fact, product_id AS id FROM banned_products WHERE product_id = ANY($1::text[])
+     UNION ALL SELECT 'removed', merchant_id FROM removed_merchants WHERE merchant_id = ANY($2::text[])
+     UNION ALL SELECT 'ineligible', merchant_id FROM affiliate_ineligible_merchants WHERE merchant_id = ANY($2::text[])`,
+    links.map((l) => l.productId),
+    [...new Set(links.map((l) => l.merchantId))],
+  );
+  for (const row of rows) facts[row.fact].add(row.id);
+  return facts;
+};
+
+/** The first publisher of a fingerprint owns it (recorded now if nobody has it yet). */
+const fingerprintOwner = async (tx: ContentTx, deps: ContentDeps, fingerprint: string, creatorId: string, contentId: string): Promise<string> => {
+  const rows = await tx.$queryRawUnsafe<{ creator_id: string }[]>(
+    `WITH claimed AS (
+       INSERT INTO media_fingerprints (fingerprint, creator_id, content_id, first_seen_at) VALUES ($1, $2, $3, $4)
+       ON CONFLICT DO NOTHING RETURNING creator_id
+     )
+     SELECT creator_id FROM claimed UNION ALL SELECT creator_id FROM media_fingerprints WHERE fingerprint = $1 LIMIT 1`,
+    fingerprint,
+    creatorId,
+    contentId,
+    deps.clock.now(),
+  );
+  return rows[0]?.creator_id ?? creatorId;
+};
+
+/** Violation keys of the item's earlier penalties: punished ones are not punished twice, overturned ones are waived. */
+const penaltyKeys = async (tx: ContentTx, contentId: string): Promise<{ punished: Set<string>; waived: Set<string> }> => {
+  const rows = await tx.penalty.findMany({ where: { contentId }, select: { state: true, violationKeys: true } });
+  const punished = new Set<string>();
+  const waived = new Set<string>();
+  for (const row of rows) for (const key of stringsOf(row.violationKeys)) (row.state === 'OVERTURNED' ? waived : punished).add(key);
+  for (const key of waived) punished.delete(key);
+  return { punished, waived };
+};
+
+const LINK_REFUSAL_CODES: Partial<Record<Violation['kind'], true>> = {
+  BANNED_PRODUCT_LINK: true,
+  REMOVED_MERCHANT_LINK: true,
+  CREATOR_LINKING_SUSPENDED: true,
+  CREATOR_PRIVILEGES_REVOKED: true,
+};
+
+/** Why each refused link is down: the first violation that refused it. */
+const refusalCodes = (result: ContentAssessmentResult): Map<string, string> => {
+  const codes = new Map<string, string>();
+  const creatorWide = result.violations.find((v) => v.kind === 'CREATOR_LINKING_SUSPENDED' || v.kind === 'CREATOR_PRIVILEGES_REVOKED');
+  for (const v of result.violations) {
+    if (!LINK_REFUSAL_CODES[v.kind]) continue;
+    const productId = v.reason.evidence['product_id'];
+    if (productId && !codes.has(productId)) codes.set(productId, v.reason.code);
+  }
+  for (const id of result.refusedProductIds) if (!codes.has(id) && creatorWide) codes.set(id, creatorWide.reason.code);
+  return codes;
+};
+
+/**
+ * A penalty that only punishes links to one banned product, or to one removed merchant's goods,
+ * follows that upstream fact: it is lifted with the ban or the removal (`cause_ref`).
+ */
+const upstreamCauseOf = (violationKeys: readonly string[]): string | undefined => {
+  const refs = new Set(
+    violationKeys.map((key) => {
+      const [kind, id] = key.split(':');
+      return kind === 'banned_product' ? `product:${id}` : kind === 'removed_merchant' ? `merchant:${id}` : 'other';
+    }),
+  );
+  const [only] = refs;
+  return refs.size === 1 && only !== 'other' ? only : undefined;
+};
+
+const run = async (
+  tx: ContentTx,
+  deps: ContentDeps,
+  events: EventBatch,
+  existing: ContentItemRow | null,
+  storedLinks: readonly ContentProductLinkRow[],
+  input: AssessmentInput,
+): Promise<AssessmentOutcome> => {
+  const now = deps.clock.now();
+  const { policy } = deps;
+  const facts = await loadLinkFacts(tx, input.links);
+  const { standing } = await currentStanding(tx, deps, input.creatorId);
+  const keys = existing ? await penaltyKeys(tx, input.contentId) : { punished: new Set<string>(), waived: new Set<string>() };
+  const owner = input.mediaFingerprint ? await fingerprintOwner(tx, deps, input.mediaFingerprint, input.creatorId, input.contentId) : undefined;
+  const attribution: AttributionFigures | undefined =
+    existing?.attributionReportedAt
+      ? { orders: Number(existing.attributionOrders), refunds: Number(existing.attributionRefunds), complaints: Number(existing.attributionComplaints) }
+      : undefined;
+
+  const result = assessContent(
+    {
+      creatorId: input.creatorId,
+      text: input.text,
+      linkedProducts: input.links,
+      mediaFingerprint: input.mediaFingerprint,
+      fingerprintOwnerId: owner,
+      creator: standing,
+      bannedProductIds: facts.banned,
+      removedMerchantIds: facts.removed,
+      affiliateIneligibleMerchantIds: facts.ineligible,
+      creatorTrafficLimited: standing.trafficLimited,
+      attribution,
+      engagement: input.engagement,
+      punishedViolationKeys: keys.punished,
+      waivedViolationKeys: keys.waived,
+    },
+    deps.scanner,
+    policy,
+  );
+
+  const assessmentId = deps.ids.next();
+  const itemData = {
+    kind: input.kind,
+    creatorId: input.creatorId,
+    livestreamId: input.livestreamId ?? null,
+    title: input.text.title,
+    captions: input.text.captions,
+    transcript: input.text.transcript,
+    mediaFingerprint: input.mediaFingerprint ?? null,
+    tier: result.tier,
+    trafficWeight: result.trafficWeight,
+    latestAssessmentId: assessmentId,
+    engagement: input.engagement ? toJson(input.engagement) : undefined,
+    updatedAt: now,
+  };
+  const item = existing
+    ? await tx.contentItem.update({ where: { contentId: input.contentId }, data: itemData })
+    : await tx.contentItem.create({ data: { ...itemData, contentId: input.contentId, createdAt: now } });
+
+  const assessment = await tx.contentAssessment.create({
+    data: {
+      id: assessmentId,
+      contentId: input.contentId,
+      trigger: input.trigger,
+      violations: toJson(result.violations),
+      quality: toJson(result.quality),
+      tier: result.tier,
+      trafficWeight: result.trafficWeight,
+      reasons: toJson(result.reasons),
+      policyName: result.policy.name,
+      policyVersion: result.policy.version,
+      complaintId: input.complaintId ?? null,
+      note: input.note ?? null,
+      assessedAt: now,
+    },
+  });
+
+  // Links: the given list replaces the stored one; each link is live unless a rule refuses it now.
+  const previousState = new Map(storedLinks.map((l) => [l.productId, l.state]));
+  const codes = refusalCodes(result);
+  const linkRows = input.links.map((link, position) => ({
+    productId: link.productId,
+    merchantId: link.merchantId,
+    position,
+    state: codes.has(link.productId) ? 'UNLINKED' : 'ACTIVE',
+    code: codes.get(link.productId) ?? null,
+  }));
+  await tx.$executeRawUnsafe(`DELETE FROM content_product_links WHERE content_id = $1 AND NOT (product_id = ANY($2::text[]))`, input.contentId, linkRows.map((l) => l.productId));
+  if (linkRows.length > 0) {
+    await tx.$executeRawUnsafe(
+      `INSERT INTO content_product_links (content_id, product_id, merchant_id, position, state, unlinked_reason_code, updated_at)
+       SELECT $1, u.product_id, u.merchant_id, u.position, u.state, u.code, $7
+         FROM unnest($2::text[], $3::text[], $4::int[], $5::text[], $6::text[]) AS u(product_id, merchant_id, position, state, code)
+       ON CONFLICT (content_id, product_id) DO UPDATE SET merchant_id = EXCLUDED.merchant_id, position = EXCLUDED.position,
+         state = EXCLUDED.state, unlinked_reason_code = EXCLUDED.unlinked_reason_code, updated_at = EXCLUDED.updated_at`,
+      input.contentId,
+      linkRows.map((l) => l.productId),
+      linkRows.map((l) => l.merchantId),
+      linkRows.map((l) => l.position),
+      linkRows.map((l) => l.state),
+      linkRows.map((l) => l.code),
+      now,
+    );
+  }
+  const links = await tx.contentProductLink.findMany({ where: { contentId: input.contentId }, orderBy: { position: 'asc' } });
+  const relinkedProductIds = linkRows.filter((l) => l.state === 'ACTIVE' && previousState.get(l.productId) === 'UNLINKED').map((l) => l.productId);
+
+  if (existing?.tier !== result.tier) {
+    await tx.contentTierChange.create({
+      data: { contentId: input.contentId, creatorId: input.creatorId, fromTier: existing?.tier ?? null, toTier: result.tier, cause: 'ASSESSMENT', changedAt: now },
+    });
+    if (existing) {
+      events.add(ContentTierChangedEvent, {
+        contentId: input.contentId,
+        creatorId: input.creatorId,
+        tier: tierToProto(result.tier),
+        trafficWeight: result.trafficWeight,
+        previousTier: tierToProto(existing.tier),
+        previousTrafficWeight: existing.trafficWeight,
+        reasons: result.reasons,
+        policy: result.policy,
+      });
+    }
+  }
+
+  let penalty: ImposedPenalty | undefined;
+  const plan = result.penalty;
+  if (plan) {
+    penalty = await imposePenalty(tx, deps, events, {
+      creatorId: input.creatorId,
+      contentId: input.contentId,
+      contentKind: input.kind,
+      livestreamId: input.livestreamId,
+      action: plan.action,
+      severity: plan.severity,
+      creditSeverity: plan.creditPoints > 0 ? plan.creditSeverity : undefined,
+      source: 'ASSESSMENT',
+      previousTier: existing ? (existing.tier as ContentAssessmentResult['tier']) : undefined,
+      appliedTier: plan.action === 'LIMITED' || plan.action === 'BLOCKED' ? result.tier : undefined,
+      // Only links this assessment took down: an overturn re-links exactly these.
+      unlinkedProductIds: plan.unlinkProductIds.filter((id) => previousState.get(id) !== 'UNLINKED'),
+      violationKeys: plan.violationKeys,
+      causeRef: upstreamCauseOf(plan.violationKeys),
+      reasons: plan.reasons,
+      policy: result.policy,
+    });
+  }
+
+  events.add(ContentAssessedEvent, {
+    contentId: input.contentId,
+    creatorId: input.creatorId,
+    kind: kindToProto(input.kind),
+    assessmentId,
+    trigger: triggerToProto(input.trigger),
+    tier: tierToProto(result.tier),
+    trafficWeight: result.trafficWeight,
+    quality: qualityMessage(result.quality),
+    violations: result.violations.map(violationMessage),
+    reasons: result.reasons,
+    policy: result.policy,
+    productIds: links.filter((l) => l.state === 'ACTIVE').map((l) => l.productId),
+  });
+
+  return { item, links, assessment, result, penalty, activePenaltyIds: await activePenaltyIdsOf(tx, input.contentId), relinkedProductIds };
+};
+
+/**
+ * Assesses content as submitted (a video at publish or re-publish, a livestream at start): the
+ * text, links and fingerprint given replace what was stored.
+ */
+export const assessSubmittedContent = async (tx: ContentTx, deps: ContentDeps, events: EventBatch, input: SubmittedContent): Promise<AssessmentOutcome> => {
+  const existing = await lockContentItem(tx, input.contentId);
+  if (existing && existing.kind !== input.kind) {
+    throw failedPrecondition('CONTENT.KIND_MISMATCH', `Content ${input.contentId} is a ${existing.kind.toLowerCase()}, not a ${input.kind.toLowerCase()}`, {
+      content_id: input.contentId,
+      kind: existing.kind,
+    });
+  }
+  if (existing && existing.creatorId !== input.creatorId) {
+    throw new DomainError('PERMISSION_DENIED', 'CONTENT.CREATOR_MISMATCH', `Content ${input.contentId} belongs to another creator`, { content_id: input.contentId });
+  }
+  const storedLinks = existing ? await tx.contentProductLink.findMany({ where: { contentId: input.contentId } }) : [];
+  await checkLinksKnown(tx, input.links, storedLinks);
+  return run(tx, deps, events, existing, storedLinks, {
+    contentId: input.contentId,
+    kind: input.kind,
+    creatorId: input.creatorId,
+    livestreamId: input.livestreamId,
+    text: input.text,
+    links: input.links,
+    mediaFingerprint: input.mediaFingerprint || existing?.mediaFingerprint || undefined,
+    engagement: input.engagement ?? engagementOf(existing?.engagement ?? null),
+    trigger: input.trigger,
+  });
+};
+
+/** Re-assesses a stored item as it is (after a complaint, new attribution figures, an appeal, an operator's request). */
+export const reassessStoredContent = async (
+  tx: ContentTx,
+  deps: ContentDeps,
+  events: EventBatch,
+  input: { contentId: string; trigger: TriggerName; complaintId?: string | undefined; note?: string | undefined },
+): Promise<AssessmentOutcome> => {
+  const existing = await lockContentItem(tx, input.contentId);
+  if (!existing) throw notFound('CONTENT.NOT_FOUND', `Content item ${input.contentId} is not known`, { content_id: input.contentId });
+  const storedLinks = await tx.contentProductLink.findMany({ where: { contentId: input.contentId }, orderBy: { position: 'asc' } });
+  return run(tx, deps, events, existing, storedLinks, {
+    contentId: existing.contentId,
+    kind: existing.kind as ContentKindName,
+    creatorId: existing.creatorId,
+    livestreamId: existing.livestreamId ?? undefined,
+    text: { title: existing.title, captions: existing.captions, transcript: existing.transcript },
+    links: storedLinks.map((l) => ({ productId: l.productId, merchantId: l.merchantId })),
+    mediaFingerprint: existing.mediaFingerprint ?? undefined,
+    engagement: engagementOf(existing.engagement),
+    trigger: input.trigger,
+    complaintId: input.complaintId,
+    note: input.note,
+  });
+};
