@@ -2,40 +2,13 @@
  * content as its team deploys it: settings from the environment (validated once, here),
  * its own PostgreSQL database and NATS JetStream, gRPC on HOST:PORT.
  */
-import { ConfigError, createLogger, parseConfig, serviceSettings } from '@govern/platform-core';
-import { createJetStreamBus } from '@govern/platform-events';
-import { runUntilSignal } from '@govern/platform-grpc';
-import { startService } from '@govern/platform-runtime';
-import { systemClock } from '@govern/policy-core';
+import { serviceSettings } from '@govern/platform-core';
+import { runServiceProcess } from '@govern/platform-runtime';
 import { contentService } from '@govern/content-service';
 
-const configSchema = serviceSettings(50051);
-
-const main = async (): Promise<void> => {
-  const config = parseConfig(configSchema, process.env);
-  const log = createLogger({ service: 'content', level: config.LOG_LEVEL });
-  const bus = await createJetStreamBus({ natsUrl: config.NATS_URL, log, name: 'content', ...(config.EVENT_NAMESPACE ? { namespace: config.EVENT_NAMESPACE } : {}) });
-  const running = await startService(contentService, {
-    log,
-    clock: systemClock,
-    bus,
-    databaseUrl: config.DATABASE_URL,
-    poolSize: config.DB_POOL_SIZE,
-    migrate: config.MIGRATE_ON_START,
-    host: config.HOST,
-    port: config.PORT,
-    shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
-    relayListens: true,
-    ownsBus: true,
-  });
-  runUntilSignal(running.server, log);
-};
-
-main().catch((error: unknown) => {
-  if (error instanceof ConfigError) {
-    console.error(`content: ${error.message}`);
-    process.exit(2);
-  }
-  console.error('content failed to start:', error);
-  process.exit(1);
+runServiceProcess({
+  env: process.env,
+  name: 'content',
+  configSchema: serviceSettings(50051),
+  service: () => contentService,
 });

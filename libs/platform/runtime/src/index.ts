@@ -1,2 +1,3 @@
 export * from './service-runtime';
 export * from './mutation';
+export * from './service-process';

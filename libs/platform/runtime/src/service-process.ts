@@ -1,0 +1,54 @@
+import type { z } from 'zod';
+import { ConfigError, createLogger, parseConfig, type ServiceSettings } from '@govern/platform-core';
+import type { SqlTx, TransactionalClient } from '@govern/platform-db';
+import { createJetStreamBus } from '@govern/platform-events';
+import { runUntilSignal } from '@govern/platform-grpc';
+import { systemClock } from '@govern/policy-core';
+import { startService, type ServiceDefinition } from './service-runtime';
+
+/**
+ * The main of a deployable service: settings parsed once from the environment (a bad or
+ * missing one exits 2 naming it), one logger, JetStream, the service started through the
+ * runtime, and SIGTERM/SIGINT handled with a graceful drain. Each app's main.ts is a call
+ * to this with its own settings schema and service definition.
+ */
+export const runServiceProcess = <Schema extends z.ZodType<ServiceSettings>, Client extends TransactionalClient<SqlTx> & { $disconnect(): Promise<void> }>(options: {
+  name: string;
+  configSchema: Schema;
+  service: (config: z.infer<Schema>) => ServiceDefinition<Client>;
+  /** The process environment, handed over by main.ts (the one place that reads it). */
+  env: Record<string, string | undefined>;
+}): void => {
+  const main = async (): Promise<void> => {
+    const config = parseConfig(options.configSchema, options.env);
+    const log = createLogger({ service: options.name, level: config.LOG_LEVEL });
+    const bus = await createJetStreamBus({
+      natsUrl: config.NATS_URL,
+      log,
+      name: options.name,
+      ...(config.EVENT_NAMESPACE ? { namespace: config.EVENT_NAMESPACE } : {}),
+    });
+    const running = await startService(options.service(config), {
+      log,
+      clock: systemClock,
+      bus,
+      databaseUrl: config.DATABASE_URL,
+      poolSize: config.DB_POOL_SIZE,
+      migrate: config.MIGRATE_ON_START,
+      host: config.HOST,
+      port: config.PORT,
+      shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
+      relayListens: true,
+      ownsBus: true,
+    });
+    runUntilSignal(running.server, log);
+  };
+  main().catch((error: unknown) => {
+    if (error instanceof ConfigError) {
+      console.error(`${options.name}: ${error.message}`);
+      process.exit(2);
+    }
+    console.error(`${options.name} failed to start:`, error);
+    process.exit(1);
+  });
+};
