@@ -2,13 +2,17 @@
  * consumer-experience as its team deploys it: settings from the environment (validated once, here),
  * its own PostgreSQL database and NATS JetStream, gRPC on HOST:PORT.
  */
+import { z } from 'zod';
 import { serviceSettings } from '@govern/platform-core';
 import { runServiceProcess } from '@govern/platform-runtime';
-import { consumerExperienceService } from '@govern/consumer-experience-service';
+import { createConsumerExperienceService } from '@govern/consumer-experience-service';
 
 runServiceProcess({
   env: process.env,
   name: 'consumer-experience',
-  configSchema: serviceSettings(50054),
-  service: () => consumerExperienceService,
+  configSchema: serviceSettings(50054).extend({
+    /** Reporting period of service metrics; the metrics policy's 15 minutes when unset. */
+    METRICS_REPORT_PERIOD_MS: z.coerce.number().int().min(1_000).optional(),
+  }),
+  service: (config) => createConsumerExperienceService(config.METRICS_REPORT_PERIOD_MS ? { metricsReportPeriodMs: config.METRICS_REPORT_PERIOD_MS } : {}),
 });

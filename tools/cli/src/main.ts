@@ -1,12 +1,16 @@
 /**
  * `govern`: operate the platform from the outside, through its public gRPC APIs only.
  *
+ *   govern simulate [--seed N] [--scale demo|small|medium|large | --orders N] [--json]
  *   govern report [--from ISO] [--to ISO] [--json]
  *   govern health
  */
 import { parseArgs } from 'node:util';
 import { checkPlatformHealth } from './commands/health';
 import { fetchPlatformReport, renderReportTable } from './commands/platform-report';
+import { parseSimulateOptions, runSimulate } from './commands/simulate';
+import { SimulationAborted } from './simulation/executor';
+import { UsageError } from './usage-error';
 import { connectPlatform, DEFAULT_ADDRESSES, type PlatformAddresses } from '@govern/platform-clients';
 
 const ADDRESS_OPTIONS = {
@@ -29,10 +33,46 @@ const HELP: Record<string, string> = {
 Usage: govern <command> [options]     (npm run govern -- <command> [options])
 
 Commands:
+  simulate   drive a seeded synthetic marketplace through the platform's gRPC APIs
   report     print the platform governance report for a period
   health     check that every service is up (health + reflection)
 
 Run "govern <command> --help" for a command's options.`,
+  simulate: `Usage: govern simulate [--seed N] [--scale NAME | --orders N] [options]
+
+Drives a synthetic marketplace through the four services' public gRPC APIs, in phases:
+merchants apply (some high risk, some to manual review), list products (some "three-no",
+with prohibited claims or without the category's licence), creators post videos (some with
+claims, some re-posts) and run livestreams (some escalate to an interruption), a sampling
+campaign records lab results, buyers order in stock and pre-sale, merchants ship (some late,
+some with a tracking number that is never scanned), buyers ask for refunds before and after
+dispatch, return goods, review and complain; operators record violations that remove some
+merchants, whose rings then try to re-enter with a reused bank account, phone or device;
+ad-hoc lab tests fail critically; the affiliate programme is swept and every video is
+re-assessed once the sales are in. Between phases and at the end it waits for the platform to
+settle (events between services, timers) and then prints what it sent and what the platform
+answered. Follow it with "govern report".
+
+The same seed against a fresh platform makes the same calls (ids and request ids derive from
+the seed) and gets the same answers, so "govern report" prints the same figures. Timestamps
+are relative to the real clock (the services run on it), always in the recent past.
+
+  --seed N            seed of the run (default 1)
+  --scale NAME        demo (~300 orders, under a minute), small (~1,500, the default, a
+                      few minutes), medium (~8,000) or large (~30,000 orders)
+  --orders N          plan N orders instead of a scale (everything else is sized from it)
+  --concurrency N     calls in flight at most (default 16)
+  --id-prefix P       prefix of every id (default sim<seed>). Another prefix plans another
+                      marketplace of the same size, sharing nothing with the first: use it to
+                      simulate again on a platform that already holds a run
+  --settle-timeout S  longest wait, in seconds, for the platform to settle each time
+                      (default 60, or one second per 100 orders when more)
+  --json              print the summary as JSON
+  --quiet             no progress on stderr (a bar on a terminal, periodic lines otherwise)
+
+Exit status: 0 when the run completed, 1 when a service is unreachable or fails, 2 on bad options.
+
+${ADDRESS_HELP}`,
   report: `Usage: govern report [--from ISO] [--to ISO] [--json]
 
 Gathers every service's governance stats for [from, to) and prints the platform report in
@@ -64,9 +104,33 @@ const parseTime = (name: string, value: string | undefined, fallback: Date): Dat
   return date;
 };
 
-class UsageError extends Error {}
-
 const commands: Record<string, (args: string[]) => Promise<void>> = {
+  async simulate(args) {
+    const { values } = parseArgs({
+      args,
+      options: {
+        ...ADDRESS_OPTIONS,
+        seed: { type: 'string' },
+        scale: { type: 'string' },
+        orders: { type: 'string' },
+        concurrency: { type: 'string' },
+        'id-prefix': { type: 'string' },
+        'settle-timeout': { type: 'string' },
+        json: { type: 'boolean', default: false },
+        quiet: { type: 'boolean', default: false },
+      },
+    });
+    if (values.help) return void console.log(HELP['simulate']);
+    const options = parseSimulateOptions(values);
+    const addresses = addressesFrom(values);
+    const clients = connectPlatform(addresses);
+    try {
+      const { summary, text } = await runSimulate(options, clients, addresses);
+      console.log(options.json ? JSON.stringify(summary, null, 2) : text);
+    } finally {
+      clients.close();
+    }
+  },
   async report(args) {
     const { values } = parseArgs({
       args,
@@ -102,9 +166,14 @@ const main = async (): Promise<void> => {
 };
 
 main().catch((error: unknown) => {
-  if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+  const code = (error as { code?: unknown }).code;
+  if (error instanceof UsageError || (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'))) {
     console.error(`govern: ${(error as Error).message}`);
     process.exit(2);
+  }
+  if (error instanceof SimulationAborted) {
+    console.error(`govern simulate: ${error.message}`);
+    process.exit(1);
   }
   console.error(`govern: ${(error as Error).message}`);
   process.exit(1);

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { createTestDatabase, deleteNamespaceStreams, testInfra, uniqueSuffix, type TestDatabase } from '@govern/platform-testing';
@@ -22,6 +23,12 @@ export interface PlatformUnderTest {
   logs(service: ServiceName): string;
   stop(): Promise<void>;
 }
+
+/**
+ * consumer-experience reports service metrics at the end of each period (15 minutes in
+ * production); the platform under test reports every few seconds so cascade 4 settles quickly.
+ */
+export const METRICS_REPORT_PERIOD_MS = 3_000;
 
 /** Development key for hashing identity numbers in tests; production sets its own secret. */
 const TEST_IDENTITY_HASH_KEY = 'e2e-identity-hash-key-not-a-production-secret';
@@ -84,11 +91,15 @@ export const startPlatformProcesses = async (): Promise<PlatformUnderTest> => {
           NATS_URL: infra.natsUrl,
           EVENT_NAMESPACE: namespace,
           IDENTITY_HASH_KEY: TEST_IDENTITY_HASH_KEY,
+          METRICS_REPORT_PERIOD_MS: String(METRICS_REPORT_PERIOD_MS),
           LOG_LEVEL: 'info',
         }),
       ),
     );
-    SERVICE_NAMES.forEach((service, i) => (processes[service] = started[i]!));
+    SERVICE_NAMES.forEach((service, i) => {
+      const running = started[i];
+      if (running) processes[service] = running;
+    });
   } catch (error) {
     await stop();
     throw error;
@@ -110,6 +121,12 @@ export const startPlatformProcesses = async (): Promise<PlatformUnderTest> => {
       clients.close();
       await Promise.all(Object.values(sql).map((pool) => pool.end()));
       await stop();
+      // E2E_LOG_DIR=<dir> keeps each service's log of the run (for diagnosing a failed cascade).
+      const logDir = process.env['E2E_LOG_DIR'];
+      if (logDir) {
+        mkdirSync(logDir, { recursive: true });
+        for (const service of SERVICE_NAMES) writeFileSync(join(logDir, `${service}.log`), processes[service].output.join(''));
+      }
     },
   };
 };

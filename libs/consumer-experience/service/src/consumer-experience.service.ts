@@ -1,6 +1,7 @@
 import { ConsumerExperienceServiceDefinition, consumerExperienceDescriptorSet } from '@govern/contracts-consumer-experience';
 import { streamOf } from '@govern/contracts-common';
 import { connectConsumerExperienceDatabase, ConsumerExperienceMigrations, type PrismaClient } from '@govern/consumer-experience-data-access';
+import { METRICS_POLICY } from '@govern/consumer-experience-domain';
 import type { ServiceDefinition } from '@govern/platform-runtime';
 import { startInspectionFailuresConsumer } from './consumers/inspection-failures.consumer';
 import { startMerchantStandingConsumer } from './consumers/merchant-standing.consumer';
@@ -13,14 +14,29 @@ import { createJobHandlers } from './jobs/consumer-experience.jobs';
  * after-sale deadlines, debounced metric reports) and its consumers (critical lab failures,
  * merchant standing and removals).
  */
-export const createConsumerExperienceService = (options: { cascadeChunkSize?: number } = {}): ServiceDefinition<PrismaClient> => ({
+export interface ConsumerExperienceOptions {
+  cascadeChunkSize?: number;
+  /**
+   * How often a merchant's, product's or content item's figures are reported (the metrics
+   * policy's 15 minutes by default). Staging and end-to-end runs shorten it to see the
+   * metrics → score → affiliate cascade in seconds.
+   */
+  metricsReportPeriodMs?: number;
+}
+
+export const createConsumerExperienceService = (options: ConsumerExperienceOptions = {}): ServiceDefinition<PrismaClient> => ({
   name: 'consumer-experience',
   migrationsDir: ConsumerExperienceMigrations,
   connect: connectConsumerExperienceDatabase,
   streams: [streamOf('consumer_experience'), streamOf('product_quality'), streamOf('merchant_access')],
   descriptorSets: [consumerExperienceDescriptorSet],
   async register({ server, db, bus, log, clock, ids, eventsWritten, onStop, jobs }) {
-    const deps = { clock, ids, ...(options.cascadeChunkSize ? { cascadeChunkSize: options.cascadeChunkSize } : {}) };
+    const deps = {
+      clock,
+      ids,
+      ...(options.cascadeChunkSize ? { cascadeChunkSize: options.cascadeChunkSize } : {}),
+      ...(options.metricsReportPeriodMs ? { metricsPolicy: { ...METRICS_POLICY, reportDebounceMs: options.metricsReportPeriodMs } } : {}),
+    };
     server.add(ConsumerExperienceServiceDefinition, createConsumerExperienceHandlers({ ...deps, db, eventsWritten }));
     jobs(createJobHandlers(deps));
     const inspections = await startInspectionFailuresConsumer({ bus, db, log, deps });
