@@ -16,7 +16,9 @@ const startAsReadmeSays = async (): Promise<{ child: ChildProcess; addresses: Ma
   const env: NodeJS.ProcessEnv = { ...process.env, BASE_PORT: '0', DATA_DIR: '', LOG_LEVEL: 'warn' };
   delete env['DATABASE_URL'];
   delete env['NATS_URL'];
-  const child = spawn(join(root, 'node_modules/.bin/tsx'), ['apps/dev-platform/src/main.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'] });
+  // `node --import tsx` rather than the tsx CLI: signals reach the service itself (the CLI relays
+  // them through a short handshake that a busy machine can miss), so SIGTERM tests the real drain.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'apps/dev-platform/src/main.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'] });
   const addresses = new Map<string, string>();
   const lines = createInterface({ input: child.stdout! });
   await new Promise<void>((resolve, reject) => {

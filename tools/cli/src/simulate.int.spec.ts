@@ -27,7 +27,9 @@ const startPlatform = async (): Promise<Platform> => {
   const env: NodeJS.ProcessEnv = { ...process.env, BASE_PORT: '0', DATA_DIR: '', LOG_LEVEL: 'error' };
   delete env['DATABASE_URL'];
   delete env['NATS_URL'];
-  const child = spawn(tsx, ['apps/dev-platform/src/main.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'] });
+  // `node --import tsx` rather than the tsx CLI: signals reach the service itself (the CLI relays
+  // them through a short handshake that a busy machine can miss), so SIGTERM tests the real drain.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'apps/dev-platform/src/main.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'] });
   started.push(child);
   const addresses = new Map<string, string>();
   const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });

@@ -35,7 +35,9 @@ const TEST_IDENTITY_HASH_KEY = 'e2e-identity-hash-key-not-a-production-secret';
 
 const startProcess = (service: ServiceName, env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; address: string; output: string[] }> =>
   new Promise((resolve, reject) => {
-    const child = spawn(join(root, 'node_modules/.bin/tsx'), [`apps/${service}/src/main.ts`], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // `node --import tsx` rather than the tsx CLI: signals reach the service itself (the CLI relays
+    // them through a short handshake that a busy machine can miss), so SIGTERM tests the real drain.
+    const child = spawn(process.execPath, ['--import', 'tsx', `apps/${service}/src/main.ts`], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
     const output: string[] = [];
     const timer = setTimeout(() => reject(new Error(`${service} did not start within 90 s:\n${output.join('')}`)), 90_000);
     let pending = '';

@@ -25,7 +25,9 @@ describe('a service deployed on its own', () => {
     const infra = await testInfra();
     const db = await createTestDatabase({ prefix: 'standalone_content' });
     const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', DATABASE_URL: db.url, NATS_URL: infra.natsUrl, LOG_LEVEL: 'info' };
-    const child = spawn(join(root, 'node_modules/.bin/tsx'), ['apps/content/src/main.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'] });
+    // `node --import tsx` rather than the tsx CLI: signals reach the service itself (the CLI relays
+    // them through a short handshake that a busy machine can miss), so SIGTERM tests the real drain.
+    const child = spawn(process.execPath, ['--import', 'tsx', 'apps/content/src/main.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'] });
     try {
       const address = await new Promise<string>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error('no "serving" log line within 60 s')), 60_000);
