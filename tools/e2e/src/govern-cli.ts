@@ -1,0 +1,54 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import type { PlatformAddresses } from '@govern/platform-clients';
+
+/** Runs the `govern` CLI as a user does (tsx on tools/cli/src/main.ts), in a child process. */
+const root = join(import.meta.dirname, '..', '..', '..');
+
+export interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  ms: number;
+}
+
+/** The address flags every command takes, pointing at the platform under test. */
+export const addressArgs = (addresses: PlatformAddresses): string[] => [
+  '--content',
+  addresses.content,
+  '--product-quality',
+  addresses.productQuality,
+  '--merchant-access',
+  addresses.merchantAccess,
+  '--consumer-experience',
+  addresses.consumerExperience,
+];
+
+/**
+ * `govern <args>`: resolves with the exit code and output (never rejects on a non-zero exit, so
+ * the test can say what the CLI printed). `echoStderr` passes its progress lines through.
+ */
+export const runGovern = (args: string[], options: { timeoutMs: number; echoStderr?: boolean }): Promise<CliRun> =>
+  new Promise((resolve, reject) => {
+    const started = Date.now();
+    const child = spawn(join(root, 'node_modules/.bin/tsx'), ['tools/cli/src/main.ts', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr.push(chunk);
+      if (options.echoStderr) process.stderr.write(chunk);
+    });
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`govern ${args[0] ?? ''} did not finish within ${options.timeoutMs} ms:\n${Buffer.concat(stderr).toString()}`));
+    }, options.timeoutMs);
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout: Buffer.concat(stdout).toString(), stderr: Buffer.concat(stderr).toString(), ms: Date.now() - started });
+    });
+  });
