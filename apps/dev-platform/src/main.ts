@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { ConfigError, createLogger, parseConfig, settings } from '@govern/platform-core';
+import { runUntilSignal } from '@govern/platform-grpc';
 import { startPlatform } from './platform';
 
 const configSchema = z.object({
@@ -33,21 +34,7 @@ const main = async (): Promise<void> => {
   for (const service of platform.services) console.log(`  ${service.name.padEnd(20)} ${service.address}`);
   console.log('Press Ctrl+C to stop.');
 
-  let stopping = false;
-  const shutdown = (signal: string): void => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal }, 'stopping the platform');
-    platform.stop().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        console.error('shutdown failed:', error);
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
+  runUntilSignal({ shutdown: () => platform.stop() }, log);
 };
 
 main().catch((error: unknown) => {

@@ -72,10 +72,16 @@ export const startPlatform = async (options: PlatformOptions): Promise<RunningPl
     : createInMemoryBus({ log, ...(options.namespace ? { namespace: options.namespace } : {}) });
   const embedded: EmbeddedPostgres[] = [];
   const services: RunningService<unknown>[] = [];
+  // Every step runs even when an earlier one fails, so nothing is left bound or locked.
   const stop = async (): Promise<void> => {
-    for (const service of [...services].reverse()) await service.shutdown();
-    await bus.close();
-    for (const db of embedded) await db.stop();
+    const failures: unknown[] = [];
+    const attempt = async (step: () => Promise<unknown>): Promise<void> => {
+      await step().catch((error: unknown) => failures.push(error));
+    };
+    for (const service of [...services].reverse()) await attempt(() => service.shutdown());
+    await attempt(() => bus.close());
+    for (const db of embedded) await attempt(() => db.stop());
+    if (failures.length > 0) throw new AggregateError(failures, 'the platform did not stop cleanly');
   };
   try {
     for (const [index, service] of SERVICES.entries()) {

@@ -73,8 +73,8 @@ export const createJobRunner = <Tx extends SqlTx>(options: {
   let stopped = false;
 
   const runOne = async (job: DueJob): Promise<void> => {
-    const handler = options.handlers[job.kind];
-    if (!handler) return;
+    // runDue selects only the kinds this runner has handlers for.
+    const handler = options.handlers[job.kind] as JobHandler<Tx>;
     try {
       await runInTransaction(options.db, async (tx) => {
         // Re-claim inside the effect's transaction: another replica may have run it meanwhile.
@@ -91,13 +91,16 @@ export const createJobRunner = <Tx extends SqlTx>(options: {
       options.log.error({ err: error, job: { id: String(job.id), kind: job.kind, key: job.key } }, 'scheduled job failed');
       await runInTransaction(options.db, (tx) =>
         tx.$executeRawUnsafe(
+          // Back off from now (an overdue job retried from its old due time would run again at
+          // once); after maxAttempts the job is given up, marked completed with its last error.
           `UPDATE scheduled_jobs SET attempts = attempts + 1, last_error = $2,
-             due_at = CASE WHEN attempts + 1 >= $3 THEN due_at ELSE due_at + make_interval(secs => power(2, attempts + 1)) END,
-             completed_at = CASE WHEN attempts + 1 >= $3 THEN now() ELSE NULL END
+             due_at = CASE WHEN attempts + 1 >= $3 THEN due_at ELSE GREATEST(due_at, $4) + make_interval(secs => power(2, attempts + 1)) END,
+             completed_at = CASE WHEN attempts + 1 >= $3 THEN $4 ELSE NULL END
            WHERE id = $1`,
           job.id,
           String((error as Error).message ?? error),
           maxAttempts,
+          options.clock.now(),
         ),
       );
     }

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { DomainError } from '@govern/policy-core';
 import { deadlineExceeded, isRetryableTransactionError, isStatementTimeout } from './pg-errors';
 
 /** The part of a Prisma transaction client that platform code needs (raw SQL). */
@@ -49,7 +50,11 @@ export const runInTransaction = async <Tx extends SqlTx, R>(
         { timeout: budget, maxWait: Math.min(budget, 5_000), ...(options.isolationLevel ? { isolationLevel: options.isolationLevel } : {}) },
       );
     } catch (error) {
-      if (isStatementTimeout(error) || (options.deadline && options.deadline.getTime() <= Date.now())) throw deadlineExceeded();
+      // A rule the work itself refused stays what it is, whatever the clock says.
+      if (error instanceof DomainError) throw error;
+      // Only a caller's deadline becomes DEADLINE_EXCEEDED; the internal bound (consumers,
+      // jobs) timing out is a server-side failure and surfaces as such.
+      if (options.deadline && (isStatementTimeout(error) || options.deadline.getTime() <= Date.now())) throw deadlineExceeded();
       if (attempt >= maxAttempts || !isRetryableTransactionError(error)) throw error;
       await sleep(5 * attempt + Math.random() * 20);
     }

@@ -147,7 +147,9 @@ export const createOutboxRelay = (options: OutboxRelayOptions): OutboxRelay => {
       } catch (error) {
         result = { claimed: 0, published: 0, error: errorText(error) };
       }
-      if (result.error !== undefined && result.published === 0) {
+      // Any failed message backs off, even when others in the batch went out: the failed row
+      // stays first in id order and would otherwise be re-sent in a tight loop.
+      if (result.error !== undefined) {
         failures++;
         const delay = backoff();
         log.warn({ err: result.error, claimed: result.claimed, retry_in_ms: Math.round(delay) }, 'outbox publish failed; backing off');
@@ -160,8 +162,8 @@ export const createOutboxRelay = (options: OutboxRelayOptions): OutboxRelay => {
       }
       failures = 0;
       if (result.published > 0) log.debug({ published: result.published }, 'outbox batch published');
-      // A full batch (or a partly failed one) means there may be more right behind it.
-      if (result.claimed === batchSize || result.error !== undefined) wanted = true;
+      // A full batch means there may be more right behind it.
+      if (result.claimed === batchSize) wanted = true;
     }
   };
 

@@ -132,27 +132,37 @@ export const startService = async <Client extends TransactionalClient<SqlTx> & {
         },
       }),
   };
+  let port: number;
   const runners: JobRunner[] = [];
   const backgroundJobs = deps.backgroundJobs ?? true;
-  await definition.register({
-    db: database.client,
-    ids: deps.ids ?? randomIds,
-    database,
-    server,
-    bus,
-    log,
-    clock: deps.clock,
-    eventsWritten: () => relay.kick(),
-    onStop: (name, stop) => stoppers.push({ name, stop }),
-    jobs: (handlers, options) => {
-      const runner = createJobRunner({ db: database.client as unknown as TransactionalClient<TxOf<Client>>, clock: deps.clock, log, handlers, afterCommit: () => relay.kick(), ...options });
-      runners.push(runner);
-      stoppers.push({ name: 'job runner', stop: () => runner.stop() });
-    },
-  });
-  if (backgroundJobs) for (const runner of runners) runner.start();
-  await relay.start();
-  const port = await server.listen(`${deps.host}:${deps.port}`);
+  try {
+    await definition.register({
+      db: database.client,
+      ids: deps.ids ?? randomIds,
+      database,
+      server,
+      bus,
+      log,
+      clock: deps.clock,
+      eventsWritten: () => relay.kick(),
+      onStop: (name, stop) => stoppers.push({ name, stop }),
+      jobs: (handlers, options) => {
+        const runner = createJobRunner({ db: database.client as unknown as TransactionalClient<TxOf<Client>>, clock: deps.clock, log, handlers, afterCommit: () => relay.kick(), ...options });
+        runners.push(runner);
+        stoppers.push({ name: 'job runner', stop: () => runner.stop() });
+      },
+    });
+    if (backgroundJobs) for (const runner of runners) runner.start();
+    await relay.start();
+    port = await server.listen(`${deps.host}:${deps.port}`);
+  } catch (error) {
+    // Started half-way (a consumer refused, the port taken): stop what did start, so the
+    // caller is not left with a pool, timers and consumers keeping the process alive.
+    for (const stopper of [...stoppers].reverse()) await Promise.resolve(stopper.stop()).catch(() => undefined);
+    await relay.stop().catch(() => undefined);
+    await database.close().catch(() => undefined);
+    throw error;
+  }
   const address = `${deps.host}:${port}`;
   log.info({ address }, 'serving');
   return {

@@ -682,7 +682,8 @@ export const createConsumerExperienceHandlers = (deps: HandlerDeps): GrpcService
       optionalId(v, 'order_id', request.orderId);
       const size = pageSizeOf(v, request.pageSize, DEFAULT_LEDGER_PAGE, MAX_LEDGER_PAGE);
       const cursor = decodePageToken(v, request.pageToken);
-      if (cursor && !/^\d+$/.test(cursor.key)) v.add('page_token', 'is not a token this service issued', 'INVALID_PAGE_TOKEN');
+      // A ledger entry id: digits that fit a BIGINT, or the token was not issued here.
+      if (cursor && (!/^\d{1,19}$/.test(cursor.key) || BigInt(cursor.key) > 9_223_372_036_854_775_807n)) v.add('page_token', 'is not a token this service issued', 'INVALID_PAGE_TOKEN');
       v.throwIfAny('LEDGER.INVALID_LIST');
       const rows = await read(context.deadline, (tx) =>
         listLedgerEntries(tx, { account: request.account || undefined, orderId: request.orderId || undefined, afterId: cursor ? BigInt(cursor.key) : undefined, limit: size + 1 }),

@@ -36,6 +36,13 @@ export const payAdvanceCompensation = async (
     return { compensation: step.compensation.compensation, deposit: step.compensation.deposit };
   }
   const order = await lockOrder(work.tx, input.orderId);
+  if (input.afterSaleId) {
+    // The after-sale must be this order's: the payout is booked against it.
+    const afterSale = await work.tx.afterSale.findUnique({ where: { afterSaleId: input.afterSaleId }, select: { orderId: true } });
+    if (!afterSale || afterSale.orderId !== order.orderId) {
+      throw notFound('AFTER_SALE.NOT_FOUND', `No after-sale ${input.afterSaleId} on order ${order.orderId}`, { after_sale_id: input.afterSaleId, order_id: order.orderId });
+    }
+  }
   const standing = await merchantStanding(work.tx, order.merchantId);
   requireCauseApplies(input.cause, { categoryCode: order.categoryCode, lateDispatch: order.lateDispatch, merchantRemoved: standing.status === 'REMOVED' });
   const desk = await Payouts.open(work, [order]);

@@ -1,6 +1,6 @@
 import type { ContentTx } from '@govern/content-data-access';
 import { policyRef, type Severity } from '@govern/content-domain';
-import { DomainError, notFound, reason, type Reason } from '@govern/policy-core';
+import { DomainError, notFound, reason, ValidationError, type Reason } from '@govern/policy-core';
 import type { ContentDeps } from '../context';
 import type { EventBatch } from '../events/event-batch';
 import type { ContentKindName } from '../mapping/enums';
@@ -17,6 +17,12 @@ export const deductCreditByOperator = async (
   input: { creatorId: string; severity: Severity; contentId: string; livestreamId: string; operatorId: string; reasons: Reason[] },
 ): Promise<ImposedPenalty> => {
   let contentKind: ContentKindName | undefined;
+  // A livestream's content item has the livestream's id: naming both must name the same thing.
+  if (input.contentId && input.livestreamId && input.contentId !== input.livestreamId) {
+    throw new ValidationError([
+      { field: 'livestream_id', description: 'must be the livestream whose content item content_id names (or be left out)', reason: 'SUBJECT_MISMATCH' },
+    ]);
+  }
   const subjectId = input.contentId || input.livestreamId;
   if (subjectId) {
     const item = await tx.contentItem.findUnique({ where: { contentId: subjectId }, select: { creatorId: true, kind: true } });

@@ -57,7 +57,9 @@ export const mergeValidation = (checks: RequestChecks, validate: () => void, pre
 export const timeKeyToken = (checks: RequestChecks, field: string, token: string): [string, string] | undefined => {
   const key = decodePageToken(checks, field, token, 2);
   if (!key) return undefined;
-  if (Number.isNaN(new Date(key[0] as string).getTime())) {
+  // Issued tokens carry an ISO time PostgreSQL can store; anything else was not issued here.
+  const time = new Date(key[0] as string);
+  if (Number.isNaN(time.getTime()) || time.toISOString() !== key[0] || time.getUTCFullYear() < 1970 || time.getUTCFullYear() > 9999) {
     checks.add(field, 'is not a token this service issued', 'INVALID_PAGE_TOKEN');
     return undefined;
   }

@@ -117,7 +117,12 @@ export const listingHandlers = (kit: HandlerKit) => ({
     checks.id('product_id', request.productId);
     const pageSize = checks.pageSize('history_page_size', request.historyPageSize, checks.limits.historyPageSize);
     const before = decodePageToken(checks, 'history_page_token', request.historyPageToken, 1)?.[0];
-    checks.check(before === undefined || /^[0-9]{1,19}$/.test(before), 'history_page_token', 'is not a token this service issued', 'INVALID_PAGE_TOKEN');
+    checks.check(
+      before === undefined || (/^[0-9]{1,19}$/.test(before) && BigInt(before) <= 9_223_372_036_854_775_807n),
+      'history_page_token',
+      'is not a token this service issued',
+      'INVALID_PAGE_TOKEN',
+    );
     checks.throwIfAny();
     const beforeSeq = before === undefined ? undefined : BigInt(before);
     const { current, history } = await read(kit, call, (tx) => qualityScoreHistory(tx, { productId: request.productId, pageSize, beforeSeq }));

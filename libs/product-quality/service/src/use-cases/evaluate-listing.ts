@@ -74,6 +74,9 @@ export const evaluateListingUseCase = async (tx: ProductQualityTx, deps: UseCase
   const policy = LISTING_GATE_POLICY;
   const listing: ListingInput = { ...command.listing, imageHashes: normaliseImageHashes(command.listing.imageHashes) };
   const shingles = titleShingles(listing.title);
+  // One merchant's listings are gated one at a time, so concurrent publishes cannot all see
+  // the same active-listing count and overrun the listing quota together.
+  await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(hashtext('product_quality.listing_gate'), hashtext($1))`, listing.merchantId);
   const context = await loadGateContext(tx, {
     listing,
     action: command.action,
