@@ -122,4 +122,48 @@ describe('platform tables through a Prisma client', () => {
     expect(fired).toEqual(['o1', 'o2']);
     expect(await second.runDue()).toBe(0);
   });
+
+  it('a failing overdue job backs off from now instead of running again at once', async () => {
+    const clock = new ManualClock('2026-04-01T00:00:00Z');
+    let runs = 0;
+    await runInTransaction(conn.client, (tx) =>
+      scheduleJobs(tx, [{ kind: 'flaky', key: 'k1', dueAt: new Date(clock.now().getTime() - 10 * HOUR) }]),
+    );
+    const runner = createJobRunner({
+      db: conn.client,
+      clock,
+      log,
+      handlers: {
+        flaky: async () => {
+          runs++;
+          throw new Error('downstream refused');
+        },
+      },
+    });
+    expect(await runner.runDue()).toBe(1);
+    expect(await runner.runDue()).toBe(0);
+    expect(runs).toBe(1);
+    const job = await conn.client.scheduledJob.findFirstOrThrow({ where: { kind: 'flaky' } });
+    expect(job).toMatchObject({ attempts: 1, lastError: 'downstream refused', completedAt: null });
+    expect(job.dueAt.getTime()).toBeGreaterThan(clock.now().getTime());
+    clock.advance(HOUR);
+    expect(await runner.runDue()).toBe(1);
+    expect(runs).toBe(2);
+  });
+
+  it('a domain error raised inside the work passes through unchanged, even past the deadline', async () => {
+    const refusal = new DomainError('FAILED_PRECONDITION', 'ORDER.REFUNDED', 'already refunded');
+    await expect(
+      runInTransaction(
+        conn.client,
+        async (tx) => {
+          await tx.$executeRawUnsafe(`SELECT 1`);
+          // The refusal comes after the deadline passed (no statement was running).
+          await new Promise((resolve) => setTimeout(resolve, 80));
+          throw refusal;
+        },
+        { deadline: new Date(Date.now() + 40) },
+      ),
+    ).rejects.toBe(refusal);
+  });
 });

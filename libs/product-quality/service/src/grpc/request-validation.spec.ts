@@ -46,6 +46,8 @@ describe('request checks', () => {
     expect(checks.any).toBe(false);
     timeKeyToken(checks, 'page_token', 'not-a-token');
     timeKeyToken(checks, 'page_token', encodePageToken(['yesterday', 'ban-9']));
-    expect(checks.items.map((v) => v.reason)).toEqual(['INVALID_PAGE_TOKEN', 'INVALID_PAGE_TOKEN']);
+    // A valid JavaScript date PostgreSQL cannot store would otherwise fail in the query as INTERNAL.
+    timeKeyToken(checks, 'page_token', encodePageToken(['-200000-01-01T00:00:00.000Z', 'ban-9']));
+    expect(checks.items.map((v) => v.reason)).toEqual(['INVALID_PAGE_TOKEN', 'INVALID_PAGE_TOKEN', 'INVALID_PAGE_TOKEN']);
   });
 });
