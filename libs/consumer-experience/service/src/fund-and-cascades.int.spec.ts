@@ -318,6 +318,11 @@ describe('consumer protection fund and cascades (gRPC + Postgres + NATS)', () =>
     expect(entries).toHaveLength(2);
     const bad = await failureOf(f.client.listLedgerEntries({ account: 'NOT_AN_ACCOUNT', orderId: '', pageSize: 0, pageToken: 'garbage' }));
     expect(bad.fieldViolations.map((v) => v.field).sort()).toEqual(['account', 'page_token']);
+    // A token naming an id past BIGINT, and an account name of a megabyte, are bad input too (not INTERNAL).
+    const overflow = Buffer.from(JSON.stringify(['99999999999999999999', 'x'])).toString('base64url');
+    const huge = await failureOf(f.client.listLedgerEntries({ account: `MERCHANT_DEPOSIT:${'m'.repeat(1_000_000)}`, orderId: '', pageSize: 0, pageToken: overflow }));
+    expect(huge.codeName).toBe('INVALID_ARGUMENT');
+    expect(huge.fieldViolations.map((v) => v.field).sort()).toEqual(['account', 'page_token']);
   });
 });
 

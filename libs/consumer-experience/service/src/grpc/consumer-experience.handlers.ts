@@ -141,6 +141,10 @@ const checkRulingReasons = (v: Violations, reasons: readonly Reason[]): void => 
     requireId(v, `reasons[${i}].code`, r.code);
     boundedText(v, `reasons[${i}].message`, r.message);
     v.check(Object.keys(r.evidence).length <= MAX_RULING_REASONS, `reasons[${i}].evidence`, `must have at most ${MAX_RULING_REASONS} entries`, 'TOO_MANY_ITEMS');
+    for (const [key, value] of Object.entries(r.evidence)) {
+      v.maxLength(`reasons[${i}].evidence`, key, MAX_ID_LENGTH);
+      boundedText(v, `reasons[${i}].evidence[${key.slice(0, MAX_ID_LENGTH)}]`, value);
+    }
   });
 };
 
@@ -672,7 +676,7 @@ export const createConsumerExperienceHandlers = (deps: HandlerDeps): GrpcService
 
     async listLedgerEntries(request, context) {
       const v = new Violations();
-      if (request.account) {
+      if (request.account && v.maxLength('account', request.account, MAX_ID_LENGTH + 'MERCHANT_DEPOSIT:'.length)) {
         try {
           parseAccount(request.account);
         } catch {
