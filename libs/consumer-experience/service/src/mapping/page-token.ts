@@ -29,7 +29,9 @@ export const decodePageToken = (v: Violations, token: string): Cursor | undefine
 export const cursorTime = (v: Violations, cursor: Cursor | undefined): Date | undefined => {
   if (!cursor) return undefined;
   const at = new Date(cursor.key);
-  if (Number.isNaN(at.getTime())) {
+  // Issued tokens carry an ISO time PostgreSQL can store; a valid JavaScript date outside that
+  // range would otherwise fail in the query as INTERNAL.
+  if (Number.isNaN(at.getTime()) || at.toISOString() !== cursor.key || at.getUTCFullYear() < 1970 || at.getUTCFullYear() > 9999) {
     v.add('page_token', 'is not a token this service issued', 'INVALID_PAGE_TOKEN');
     return undefined;
   }
