@@ -14,7 +14,7 @@
  *          --main apps/content/src/main.ts --migrations libs/content/data-access/prisma/migrations --out dist/apps/content
  */
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { bundleService } from './bundle';
 import { prunedLockfile, runtimePackageJson, type RootPackageJson } from './runtime-package';
@@ -23,7 +23,7 @@ const workspaceRoot = join(import.meta.dirname, '..', '..', '..', '..');
 
 export interface BuildOptions {
   project: string;
-  /** Paths relative to the workspace root. */
+  /** Paths relative to the workspace root (`out` may also be absolute). */
   projectRoot: string;
   main: string;
   migrations: string;
@@ -31,7 +31,7 @@ export interface BuildOptions {
 }
 
 export const buildService = async (options: BuildOptions): Promise<{ outDir: string; externals: string[] }> => {
-  const outDir = join(workspaceRoot, options.out);
+  const outDir = resolve(workspaceRoot, options.out);
   const migrations = join(workspaceRoot, options.migrations);
   if (!existsSync(join(workspaceRoot, options.main))) throw new Error(`no entry point at ${options.main}`);
   if (!existsSync(migrations)) throw new Error(`no migrations at ${options.migrations}`);
