@@ -1,3 +1,4 @@
+import type { IContainer } from 'kubernetes-models/v1/Container';
 import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { SERVICE_NAMES } from '../artifact/services';
@@ -13,7 +14,10 @@ const rendered = (service: (typeof SERVICE_NAMES)[number], env: 'dev' | 'prod') 
   const manifests = renderService(service, env, IMAGE(service));
   return { migrate: parse(toYaml(manifests.migrate)), app: parse(toYaml(manifests.app)) };
 };
-const find = (manifests: Manifest[], kind: string) => manifests.find((m) => m.kind === kind) as Manifest & { spec: any; data?: Record<string, string> };
+// Rendered objects as read back from YAML: shapes the tests then check (and break on purpose).
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Loose = any;
+const find = (manifests: Manifest[], kind: string) => manifests.find((m) => m.kind === kind) as Manifest & { spec: Loose; data?: Record<string, string> };
 const cases = SERVICE_NAMES.flatMap((service) => (['dev', 'prod'] as const).map((env) => ({ service, env })));
 
 describe('Kubernetes manifests', () => {
@@ -31,10 +35,10 @@ describe('Kubernetes manifests', () => {
     const { app } = rendered(service, 'prod');
     const config = find(app, 'ConfigMap').data ?? {};
     expect(config).toMatchObject({ MIGRATE_ON_START: 'false', HOST: '0.0.0.0', PORT: '50051' });
-    const container = find(app, 'Deployment').spec.template.spec.containers[0];
-    const secretKeys = container.env.filter((e: any) => e.valueFrom?.secretKeyRef).map((e: any) => `${e.valueFrom.secretKeyRef.name}/${e.valueFrom.secretKeyRef.key}`);
+    const container = find(app, 'Deployment').spec.template.spec.containers[0] as IContainer;
+    const secretKeys = (container.env ?? []).flatMap((e) => (e.valueFrom?.secretKeyRef ? [`${e.valueFrom.secretKeyRef.name}/${e.valueFrom.secretKeyRef.key}`] : []));
     expect(secretKeys).toEqual([`${service}-secrets/DATABASE_URL`, `${service}-secrets/NATS_URL`, ...(service === 'merchant-access' ? [`${service}-secrets/IDENTITY_HASH_KEY`] : [])]);
-    expect(container.volumeMounts.map((m: any) => m.mountPath)).toEqual(expect.arrayContaining([TLS_MOUNT, NATS_CREDS_MOUNT]));
+    expect((container.volumeMounts ?? []).map((m) => m.mountPath)).toEqual(expect.arrayContaining([TLS_MOUNT, NATS_CREDS_MOUNT]));
   });
 
   it('prod keeps at least three replicas spread over zones; dev runs one', () => {

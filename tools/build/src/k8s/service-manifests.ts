@@ -7,6 +7,7 @@ import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { Service } from 'kubernetes-models/v1/Service';
 import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import type { IContainer } from 'kubernetes-models/v1/Container';
+import type { IServicePort } from 'kubernetes-models/v1/ServicePort';
 import type { IPodSpec } from 'kubernetes-models/v1/PodSpec';
 import type { ServiceName } from '../artifact/services';
 import { GRPC_PORT, secretKeysOf, type Environment } from './environments';
@@ -155,7 +156,7 @@ export const serviceManifests = (service: ServiceName, env: Environment, image: 
     },
   });
 
-  const grpcServicePort = { name: 'grpc', port: GRPC_PORT, targetPort: 'grpc', protocol: 'TCP', appProtocol: 'kubernetes.io/h2c' };
+  const grpcServicePort: IServicePort = { name: 'grpc', port: GRPC_PORT, targetPort: 'grpc', protocol: 'TCP', appProtocol: 'kubernetes.io/h2c' };
   const service_ = new Service({
     metadata: { name: service, namespace, labels: common },
     spec: { type: 'ClusterIP', selector, ports: [grpcServicePort] },

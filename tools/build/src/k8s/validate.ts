@@ -65,7 +65,7 @@ export const crossReferenceProblems = (manifests: readonly Manifest[]): string[]
     }
     for (const port of spec.ports ?? []) {
       const target = port.targetPort;
-      const known = typeof target === 'string' ? containerPorts.has(target) : [...containerPorts.values()].includes(target);
+      const known = typeof target === 'string' ? containerPorts.has(target) : target !== undefined && [...containerPorts.values()].includes(target);
       if (!known) problems.push(`Service ${service.metadata.name} targets port ${String(target)}, which the container does not expose`);
     }
   }
