@@ -41,19 +41,34 @@ const SERVICES = [
   },
 ] as const;
 
+const nx = (...args: string[]) =>
+  spawnSync('npx', ['nx', ...args], { cwd: root, env: { ...process.env, NX_DAEMON: 'false', NX_TUI: 'false', NX_NO_CLOUD: 'true' }, encoding: 'utf8', timeout: 600_000 });
+
 /** Packages the artifacts bundle: installing any of them would mean the bundle leans on the workspace. */
 const BUNDLED_OR_DEV = ['tsx', 'typescript', 'vitest', 'esbuild', 'nx', 'prisma', '@prisma', '@grpc', '@nats-io', '@electric-sql', 'zod', 'pg'];
 
 describe('service artifacts (nx build)', () => {
   beforeAll(() => {
-    const build = spawnSync('npx', ['nx', 'run-many', '-t', 'build', `--projects=${SERVICES.map((s) => s.name).join(',')}`, '--output-style=static'], {
-      cwd: root,
-      env: { ...process.env, NX_DAEMON: 'false', NX_TUI: 'false', NX_NO_CLOUD: 'true' },
-      encoding: 'utf8',
-      timeout: 600_000,
-    });
+    const build = nx('run-many', '-t', 'build', `--projects=${SERVICES.map((s) => s.name).join(',')}`, '--output-style=static');
     expect(build.status, `${build.stdout}\n${build.stderr}`).toBe(0);
   }, 620_000);
+
+  it('builds again from the cache when nothing changed', () => {
+    const again = nx('build', 'content', '--output-style=static');
+    expect(again.status, again.stderr).toBe(0);
+    expect(again.stdout).toMatch(/local cache|existing outputs match the cache/);
+  }, 120_000);
+
+  it('`nx affected -t build` builds only the services a change reaches', () => {
+    const affected = (file: string): string[] => {
+      const result = nx('show', 'projects', '--affected', '-t', 'build', `--files=${file}`, '--json');
+      expect(result.status, result.stderr).toBe(0);
+      return (JSON.parse(result.stdout) as string[]).sort();
+    };
+    expect(affected('libs/merchant-access/domain/src/index.ts')).toEqual(['merchant-access']);
+    expect(affected('libs/consumer-experience/data-access/prisma/migrations/migration_lock.toml')).toEqual(['consumer-experience']);
+    expect(affected('libs/platform/core/src/config.ts')).toEqual(SERVICES.map((s) => s.name).sort());
+  }, 120_000);
 
   describe.each(SERVICES)('$name', (service) => {
     const dist = join(root, 'dist', 'apps', service.name);

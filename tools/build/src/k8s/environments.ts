@@ -56,6 +56,10 @@ export const ENVIRONMENTS: Record<Environment['name'], Environment> = {
     services: {
       // On the checkout path (after-sales, refunds, promise clocks): more headroom.
       'consumer-experience': { replicas: { min: 3, max: 20 } },
+      // One replica until their in-memory state (ring-detection index, livestream sessions) is
+      // replica-safe: issue 15 item 4 removes these two lines.
+      'merchant-access': { replicas: { min: 1, max: 1 } },
+      content: { replicas: { min: 1, max: 1 } },
     },
   },
 };

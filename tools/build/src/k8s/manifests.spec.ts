@@ -42,12 +42,18 @@ describe('Kubernetes manifests', () => {
   });
 
   it('prod keeps at least three replicas spread over zones; dev runs one', () => {
-    const prod = rendered('content', 'prod').app;
-    const dev = rendered('content', 'dev').app;
+    const prod = rendered('product-quality', 'prod').app;
+    const dev = rendered('product-quality', 'dev').app;
     expect(find(prod, 'HorizontalPodAutoscaler').spec.minReplicas).toBe(3);
     expect(find(prod, 'Deployment').spec.template.spec.topologySpreadConstraints).toHaveLength(2);
     expect(find(dev, 'HorizontalPodAutoscaler').spec.minReplicas).toBe(1);
     expect(find(rendered('consumer-experience', 'prod').app, 'HorizontalPodAutoscaler').spec.maxReplicas).toBe(20);
+  });
+
+  it('services with in-memory state stay at one replica until they are replica-safe (issue 15 item 4)', () => {
+    for (const service of ['content', 'merchant-access'] as const) {
+      expect(find(rendered(service, 'prod').app, 'HorizontalPodAutoscaler').spec).toMatchObject({ minReplicas: 1, maxReplicas: 1 });
+    }
   });
 
   it('a new image gets a new migration Job; re-rendering the same image gives the same one', () => {
