@@ -1,18 +1,23 @@
 /**
  * consumer-experience as its team deploys it: settings from the environment (validated once, here),
  * its own PostgreSQL database and NATS JetStream, gRPC on HOST:PORT.
+ * `main [serve]` runs the service; `main migrate` applies its migrations and exits (a deploy step).
  */
 import { z } from 'zod';
 import { serviceSettings } from '@govern/platform-core';
-import { runServiceProcess } from '@govern/platform-runtime';
+import { runServiceMain } from '@govern/platform-runtime';
+import { ConsumerExperienceMigrations } from '@govern/consumer-experience-data-access';
 import { createConsumerExperienceService } from '@govern/consumer-experience-service';
 
-runServiceProcess({
+runServiceMain({
+  argv: process.argv.slice(2),
   env: process.env,
+  entryDir: import.meta.dirname,
   name: 'consumer-experience',
   configSchema: serviceSettings(50054).extend({
     /** Reporting period of service metrics; the metrics policy's 15 minutes when unset. */
     METRICS_REPORT_PERIOD_MS: z.coerce.number().int().min(1_000).optional(),
   }),
+  migrationsDir: ConsumerExperienceMigrations,
   service: (config) => createConsumerExperienceService(config.METRICS_REPORT_PERIOD_MS ? { metricsReportPeriodMs: config.METRICS_REPORT_PERIOD_MS } : {}),
 });

@@ -1,17 +1,22 @@
 /**
  * merchant-access as its team deploys it: settings from the environment (validated once, here),
  * its own PostgreSQL database and NATS JetStream, gRPC on HOST:PORT.
+ * `main [serve]` runs the service; `main migrate` applies its migrations and exits (a deploy step).
  */
 import { serviceSettings, settings } from '@govern/platform-core';
-import { runServiceProcess } from '@govern/platform-runtime';
+import { runServiceMain } from '@govern/platform-runtime';
+import { MerchantAccessMigrations } from '@govern/merchant-access-data-access';
 import { createMerchantAccessService, IDENTITY_HASH_KEY_MIN_LENGTH } from '@govern/merchant-access-service';
 
-runServiceProcess({
+runServiceMain({
+  argv: process.argv.slice(2),
   env: process.env,
+  entryDir: import.meta.dirname,
   name: 'merchant-access',
   configSchema: serviceSettings(50053).extend({
     /** Secret key of the HMAC under which identity numbers are stored (never in clear). */
     IDENTITY_HASH_KEY: settings.secret(IDENTITY_HASH_KEY_MIN_LENGTH),
   }),
+  migrationsDir: MerchantAccessMigrations,
   service: (config) => createMerchantAccessService({ identityHashKey: config.IDENTITY_HASH_KEY }),
 });

@@ -1,14 +1,19 @@
 /**
  * product-quality as its team deploys it: settings from the environment (validated once, here),
  * its own PostgreSQL database and NATS JetStream, gRPC on HOST:PORT.
+ * `main [serve]` runs the service; `main migrate` applies its migrations and exits (a deploy step).
  */
 import { serviceSettings } from '@govern/platform-core';
-import { runServiceProcess } from '@govern/platform-runtime';
+import { runServiceMain } from '@govern/platform-runtime';
+import { ProductQualityMigrations } from '@govern/product-quality-data-access';
 import { productQualityService } from '@govern/product-quality-service';
 
-runServiceProcess({
+runServiceMain({
+  argv: process.argv.slice(2),
   env: process.env,
+  entryDir: import.meta.dirname,
   name: 'product-quality',
   configSchema: serviceSettings(50052),
+  migrationsDir: ProductQualityMigrations,
   service: () => productQualityService,
 });

@@ -1,3 +1,4 @@
 export * from './service-runtime';
 export * from './mutation';
 export * from './service-process';
+export * from './service-main';

@@ -1,0 +1,110 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/**
+ * A NATS JetStream cluster of local nats-server processes, each started from Govern's node
+ * config (deploy/nats/nats-server.conf) on its own loopback ports and store directory, for
+ * tests of the cluster config and of services over a cluster. Only what it started is stopped.
+ */
+export const NATS_SERVER_CONF = join(import.meta.dirname, '..', '..', '..', '..', 'deploy', 'nats', 'nats-server.conf');
+
+export interface NatsNode {
+  name: string;
+  url: string;
+  monitorUrl: string;
+  process: ChildProcess;
+  exited: Promise<void>;
+  /** The end of what the server wrote to stderr (its log), for failure messages. */
+  log(): string;
+}
+
+export interface NatsCluster {
+  nodes: NatsNode[];
+  /** All client URLs, comma-separated (the form NATS_URL takes). */
+  natsUrl: string;
+  stop(): Promise<void>;
+}
+
+const freePort = (): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+
+const binary = (): string => {
+  for (const candidate of ['/usr/sbin/nats-server', '/usr/bin/nats-server', '/usr/local/bin/nats-server']) if (existsSync(candidate)) return candidate;
+  throw new Error('nats-server is not installed (apt-get install nats-server)');
+};
+
+interface Jsz {
+  meta_cluster?: { leader?: string; cluster_size?: number };
+}
+
+/** Waits until every node sees a JetStream meta leader in a cluster of `size`. */
+const waitForMetaLeader = async (nodes: readonly NatsNode[], size: number, timeoutMs: number): Promise<void> => {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const views = await Promise.all(
+      nodes.map(async (node) => {
+        try {
+          return (await (await fetch(`${node.monitorUrl}/jsz`)).json()) as Jsz;
+        } catch {
+          return undefined;
+        }
+      }),
+    );
+    if (views.every((view) => view?.meta_cluster?.leader && view.meta_cluster.cluster_size === size)) return;
+    if (Date.now() > deadline) {
+      throw new Error(`the NATS cluster elected no JetStream leader within ${timeoutMs} ms: ${JSON.stringify(views)}\n${nodes.map((node) => `${node.name}: ${node.log()}`).join('\n')}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+};
+
+export const startNatsCluster = async (options: { size?: number; timeoutMs?: number } = {}): Promise<NatsCluster> => {
+  const size = options.size ?? 3;
+  const dir = mkdtempSync(join(tmpdir(), 'govern-nats-'));
+  const ports = await Promise.all(Array.from({ length: size }, async () => ({ client: await freePort(), cluster: await freePort(), monitor: await freePort() })));
+  const routes = Object.fromEntries(ports.map((port, index) => [`NATS_ROUTE_${index + 1}`, `nats-route://127.0.0.1:${port.cluster}`]));
+  const nodes = ports.map((port, index): NatsNode => {
+    const name = `nats-${index + 1}`;
+    const store = join(dir, name);
+    mkdirSync(store, { recursive: true });
+    const child = spawn(binary(), ['-c', NATS_SERVER_CONF], {
+      env: {
+        PATH: process.env['PATH'],
+        NATS_SERVER_NAME: name,
+        NATS_HOST: '127.0.0.1',
+        NATS_CLIENT_PORT: String(port.client),
+        NATS_CLUSTER_PORT: String(port.cluster),
+        NATS_MONITOR_PORT: String(port.monitor),
+        NATS_STORE_DIR: store,
+        ...routes,
+      },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let log = '';
+    child.stderr?.on('data', (chunk: Buffer) => (log = (log + chunk.toString()).slice(-4_000)));
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    return { name, url: `nats://127.0.0.1:${port.client}`, monitorUrl: `http://127.0.0.1:${port.monitor}`, process: child, exited, log: () => log };
+  });
+  const stop = async (): Promise<void> => {
+    for (const node of nodes) if (node.process.exitCode === null && node.process.signalCode === null) node.process.kill('SIGKILL');
+    await Promise.all(nodes.map((node) => node.exited));
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    await waitForMetaLeader(nodes, size, options.timeoutMs ?? 30_000);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { nodes, natsUrl: nodes.map((node) => node.url).join(','), stop };
+};
