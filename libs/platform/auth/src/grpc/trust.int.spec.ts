@@ -32,7 +32,7 @@ describe('trust over real gRPC (TLS, client certificates, tokens, per-RPC rules)
 
   it('a plaintext client cannot talk to the TLS server', async () => {
     const { health, channel } = connect(server.address, { mode: 'plaintext' });
-    const outcome = await outcomeOf(health.check({}, { deadline: Date.now() + 3_000 }));
+    const outcome = await outcomeOf(health.check({}, { signal: AbortSignal.timeout(3_000) }));
     channel.close();
     expect(outcome.code).toBe(Status.UNAVAILABLE);
   });
@@ -65,13 +65,13 @@ describe('trust over real gRPC (TLS, client certificates, tokens, per-RPC rules)
     const strict = await startSecureServer({ pki, clientAuth: 'required' });
     try {
       const other = connect(strict.address, tlsTransport(foreign, 'traffic', pki.ca));
-      const outcome = await outcomeOf(other.health.check({}, { deadline: Date.now() + 3_000 }));
+      const outcome = await outcomeOf(other.health.check({}, { signal: AbortSignal.timeout(3_000) }));
       other.channel.close();
       expect(outcome.code).toBe(Status.UNAVAILABLE);
       const own = connect(strict.address, tlsTransport(pki, 'traffic'));
       await own.merchantAccess.getMerchantStanding(UNIMPLEMENTED_STANDING);
       const noCert = connect(strict.address, tlsTransport(pki));
-      const withoutCert = await outcomeOf(noCert.health.check({}, { deadline: Date.now() + 3_000 }));
+      const withoutCert = await outcomeOf(noCert.health.check({}, { signal: AbortSignal.timeout(3_000) }));
       own.channel.close();
       noCert.channel.close();
       expect(withoutCert.code).toBe(Status.UNAVAILABLE);
