@@ -29,6 +29,8 @@ describe('per-caller token buckets', () => {
     const limiter = createRateLimiter({ now: () => now });
     expect(limiter.take('k', { perMinute: 60, burst: 5 }, 50).allowed).toBe(true);
     expect(limiter.take('k', { perMinute: 60, burst: 5 }, 50)).toEqual({ allowed: false, retryAfterMs: 5_000 });
+    now += 5_000;
+    expect(limiter.take('k', { perMinute: 60, burst: 5 }, 50).allowed).toBe(true);
   });
 
   it('bounds memory: past maxKeys the least recently used bucket is dropped', () => {

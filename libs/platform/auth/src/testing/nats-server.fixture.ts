@@ -13,7 +13,8 @@ export interface OwnNatsServer {
   stop(): Promise<void>;
 }
 
-export const NATS_SERVER_BINARY = process.env['NATS_SERVER_BIN'] ?? '/usr/sbin/nats-server';
+/** Where Debian's nats-server package puts the binary (the machine and CI have it). */
+export const NATS_SERVER_BINARY = '/usr/sbin/nats-server';
 
 const freePort = (): Promise<number> =>
   new Promise((resolve, reject) => {
@@ -25,11 +26,12 @@ const freePort = (): Promise<number> =>
     });
   });
 
-export const startOwnNatsServer = async (configFile: string, env: Record<string, string>): Promise<OwnNatsServer> => {
+export const startOwnNatsServer = async (configFile: string, env: Record<string, string>, binary = NATS_SERVER_BINARY): Promise<OwnNatsServer> => {
   const dataDir = await mkdtemp(join(tmpdir(), 'govern-nats-'));
   const port = await freePort();
-  const child: ChildProcess = spawn(NATS_SERVER_BINARY, ['-c', configFile, '-a', '127.0.0.1', '-p', String(port), '-sd', dataDir], {
-    env: { PATH: process.env['PATH'] ?? '', ...env },
+  const child: ChildProcess = spawn(binary, ['-c', configFile, '-a', '127.0.0.1', '-p', String(port), '-sd', dataDir], {
+    // Only what the configuration references: nothing else of this process's environment leaks in.
+    env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

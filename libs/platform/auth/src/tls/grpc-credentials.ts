@@ -19,11 +19,12 @@ const staticProvider = (material: TlsMaterial): CertificateProvider => ({
   addCaCertificateListener(listener: CaListener) {
     queueMicrotask(() => listener({ caCertificate: material.ca }));
   },
-  removeCaCertificateListener() {},
+  // Nothing to unsubscribe: the material never changes, so no update is ever pending.
+  removeCaCertificateListener: () => undefined,
   addIdentityCertificateListener(listener: IdentityListener) {
     queueMicrotask(() => listener({ certificate: material.cert, privateKey: material.key }));
   },
-  removeIdentityCertificateListener() {},
+  removeIdentityCertificateListener: () => undefined,
 });
 
 /**
