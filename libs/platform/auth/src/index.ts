@@ -31,9 +31,10 @@ export { callerTokenSettings, tokenVerifierFromSettings, type CallerTokenSetting
 export { createTokenVerifier, type JwksSource, type TokenVerifier, type TokenVerifierOptions } from './identity/token-verifier';
 export { AuthServerError, toAuthServerError } from './grpc/auth-server-error';
 export { callerIdentityMiddleware, type CallerIdentityOptions } from './grpc/caller-identity.middleware';
+export { bearer, bearerTokenClientMiddleware, devTokenProvider, type TokenProvider } from './grpc/bearer-token.client-middleware';
 
 // Authorization
-export { decide, definePolicy, OPEN_SERVICES, type AuthorizationPolicy, type RpcRule, type RuleDecision, type ServicePolicy } from './authorization/policy';
+export { decide, definePolicy, OPEN_SERVICES, PolicyTable, type AuthorizationPolicy, type RpcRule, type RuleDecision, type ServicePolicy } from './authorization/policy';
 export { checkPolicyCoverage, protectedRpcs, type PolicyCoverage } from './authorization/policy-coverage';
 export { createRateLimiter, type RateLimit, type RateLimiter } from './authorization/rate-limiter';
 export {

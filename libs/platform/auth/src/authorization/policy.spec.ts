@@ -11,7 +11,7 @@ import {
   DRAFT_POLICIES,
   DRAFT_PRODUCT_QUALITY_POLICY,
 } from './draft-policies';
-import { decide, definePolicy, type AuthorizationPolicy } from './policy';
+import { decide, definePolicy, PolicyTable, type AuthorizationPolicy } from './policy';
 import { checkPolicyCoverage, protectedRpcs } from './policy-coverage';
 
 const person = (roles: string[]): Caller => ({ kind: 'person', subject: 'alice', roles });
@@ -34,6 +34,17 @@ describe('rule decisions', () => {
   it('a service certificate never passes as a role holder, and a person never as a service', () => {
     expect(decide({ roles: ['operator'] }, { ...service('listing'), roles: ['operator'] })).toMatchObject({ allowed: false });
     expect(decide({ services: ['listing'] }, { kind: 'person', subject: 'listing', roles: [] })).toMatchObject({ allowed: false });
+  });
+});
+
+describe('the policy table of a server', () => {
+  it('has health and reflection open from the start, and refuses a second table for the same service', () => {
+    const table = new PolicyTable();
+    expect(table.ruleOf('/grpc.health.v1.Health/Check')).toEqual({ public: true });
+    expect(table.ruleOf('/grpc.reflection.v1.ServerReflection/ServerReflectionInfo')).toEqual({ public: true });
+    table.add(DRAFT_CONTENT_POLICY);
+    expect(table.ruleOf('/govern.content.v1.ContentService/DeductCreatorCredit')).toEqual({ roles: ['operator'] });
+    expect(() => table.add(DRAFT_CONTENT_POLICY)).toThrow(/already registered/);
   });
 });
 

@@ -53,6 +53,30 @@ export const OPEN_SERVICES: readonly ServicePolicy[] = [
   { service: 'grpc.reflection.v1alpha.ServerReflection', rules: { ServerReflectionInfo: { public: true } } },
 ];
 
+/**
+ * The rules of every service a server hosts, by method path (`/pkg.Service/Method`). A server
+ * kit adds a service's table when the service is added (`server.add(definition, handlers,
+ * policy)`), so no service can be served without one. Health and reflection are in from the start.
+ */
+export class PolicyTable {
+  private readonly rules = new Map<string, RpcRule<never>>();
+  private readonly services = new Set<string>();
+
+  constructor(policies: readonly ServicePolicy[] = []) {
+    for (const policy of [...OPEN_SERVICES, ...policies]) this.add(policy);
+  }
+
+  add(policy: ServicePolicy): void {
+    if (this.services.has(policy.service)) throw new Error(`a policy for ${policy.service} is already registered`);
+    this.services.add(policy.service);
+    for (const [method, rule] of Object.entries(policy.rules)) this.rules.set(`/${policy.service}/${method}`, rule);
+  }
+
+  ruleOf(path: string): RpcRule<never> | undefined {
+    return this.rules.get(path);
+  }
+}
+
 export type RuleDecision =
   | { allowed: true }
   | { allowed: false; status: 'UNAUTHENTICATED' | 'PERMISSION_DENIED'; reason: 'MISSING_CREDENTIALS' | 'PERMISSION_DENIED' | 'NO_RULE' };

@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTokenVerifier } from '../identity/token-verifier';
 import { withTempDir } from '../testing/secure-server.fixture';
 import { ensureDevPki } from './dev-pki';
+import { devTokenProvider } from '../grpc/bearer-token.client-middleware';
 import { DEV_TOKEN_AUDIENCE, DEV_TOKEN_ISSUER, issueDevToken } from './dev-tokens';
 
 const SERVICES = ['content', 'product-quality', 'merchant-access', 'consumer-experience'];
@@ -63,5 +64,21 @@ describe('the development PKI of embedded mode', () => {
     expect(await verifier.verify(token)).toMatchObject({ kind: 'person', subject: 'alice', roles: ['operator', 'finance'] });
     const again = await ensureDevPki({ dir: temp.dir, services: [] });
     expect(await readFile(again.signingKeyFile, 'utf8')).toBe(await readFile(pki.signingKeyFile, 'utf8'));
+  });
+
+  it('a dev token provider re-signs before the token expires, and not on every call', async () => {
+    const pki = await ensureDevPki({ dir: temp.dir, services: [] });
+    let now = Date.now();
+    const provider = devTokenProvider(pki.signingKeyFile, { subject: 'sim', ttlSeconds: 100 }, () => now);
+    const first = await provider();
+    expect(await provider()).toBe(first);
+    now += 79_000;
+    expect(await provider()).toBe(first);
+    now += 2_000;
+    const renewed = await provider();
+    expect(renewed).not.toBe(first);
+    const verifier = createTokenVerifier({ issuer: DEV_TOKEN_ISSUER, audience: DEV_TOKEN_AUDIENCE, keys: { file: pki.jwksFile }, now: () => new Date(now + 90_000) });
+    await expect(verifier.verify(renewed)).resolves.toMatchObject({ subject: 'sim' });
+    await expect(verifier.verify(first)).rejects.toMatchObject({ reason: 'AUTH.TOKEN_EXPIRED' });
   });
 });

@@ -1,5 +1,5 @@
 import type { CallContext, ServerMiddleware } from 'nice-grpc-common';
-import { decide, OPEN_SERVICES, type RpcRule, type ServicePolicy } from '../authorization/policy';
+import { decide, PolicyTable, type RpcRule, type ServicePolicy } from '../authorization/policy';
 import { createRateLimiter, type RateLimiter } from '../authorization/rate-limiter';
 import { AUTH_REASONS, AuthError } from '../identity/auth-error';
 import { describeCaller, type CallerContextExt } from '../identity/caller';
@@ -8,8 +8,8 @@ import { toAuthServerError } from './auth-server-error';
 export interface AuthorizationOptions {
   /** ErrorInfo.domain becomes `<serviceName>.govern`. */
   serviceName: string;
-  /** One table per gRPC service the server hosts; health and reflection are added (open). */
-  policies: readonly ServicePolicy[];
+  /** One table per gRPC service the server hosts (a PolicyTable can still grow until the server listens); health and reflection are open. */
+  policies: PolicyTable | readonly ServicePolicy[];
   rateLimiter?: RateLimiter;
   /** Told about every refusal (the call log line carries the reason; this is for audit/metrics). */
   onDenied?: (denial: Denial) => void;
@@ -39,14 +39,11 @@ const costOf = (rule: RpcRule<never>, call: { request?: unknown; requestStream: 
  * limit (RESOURCE_EXHAUSTED with RetryInfo). Runs after `callerIdentityMiddleware`.
  */
 export const authorizationMiddleware = (options: AuthorizationOptions): ServerMiddleware<object, CallerContextExt> => {
-  const rules = new Map<string, RpcRule<never>>();
-  for (const policy of [...OPEN_SERVICES, ...options.policies]) {
-    for (const [method, rule] of Object.entries(policy.rules)) rules.set(`/${policy.service}/${method}`, rule);
-  }
+  const table = options.policies instanceof PolicyTable ? options.policies : new PolicyTable(options.policies);
   const limiter = options.rateLimiter ?? createRateLimiter();
   return async function* authorization(call, context) {
     const path = call.method.path;
-    const rule = rules.get(path);
+    const rule = table.ruleOf(path);
     const { caller } = context;
     const requestId = (context as CallContext & OptionalCallExt).requestId;
     const refuse = (error: AuthError): never => {

@@ -9,6 +9,11 @@ import { createRateLimiter } from '../authorization/rate-limiter';
 import type { DevPki } from '../dev/dev-pki';
 import { DEV_TOKEN_AUDIENCE, DEV_TOKEN_ISSUER, issueDevToken } from '../dev/dev-tokens';
 import { PEER_METADATA_KEY } from '../identity/peer-identity';
+import { MerchantAccessServiceDefinition as Definition } from '@govern/contracts-merchant-access';
+import { createChannel, createClientFactory } from 'nice-grpc';
+import { errorDetailsClientMiddleware } from 'nice-grpc-error-details';
+import { bearer, bearerTokenClientMiddleware, devTokenProvider } from './bearer-token.client-middleware';
+import { channelOptionsFor, createChannelCredentials } from '../tls/grpc-credentials';
 import { connect, makePki, outcomeOf, startSecureServer, tlsTransport, withTempDir, type SecureTestServer } from '../testing/secure-server.fixture';
 
 const UNIMPLEMENTED_STANDING = { merchantId: 'm-1' };
@@ -151,6 +156,25 @@ describe('trust over real gRPC (TLS, client certificates, tokens, per-RPC rules)
       expect.objectContaining({ kind: 'person', subject: 'alice', via: 'cli' }),
       expect.objectContaining({ kind: 'system', subject: 'traffic', service: 'traffic' }),
     ]);
+  });
+
+  it('a client made with the bearer-token middleware calls as its identity; a per-call token (one tool, several actors) wins', async () => {
+    const transport = tlsTransport(pki, 'cli');
+    const channel = createChannel(server.address, createChannelCredentials(transport), channelOptionsFor(transport));
+    const client = createClientFactory()
+      .use(errorDetailsClientMiddleware)
+      .use(bearerTokenClientMiddleware(devTokenProvider(pki.signingKeyFile, { subject: 'report', roles: ['auditor'] })))
+      .create(Definition, channel);
+    const before = server.callers.length;
+    await client.getGovernanceStats({});
+    await client.recordViolation({ merchantId: 'm-1' }, { metadata: bearer(await token({ subject: 'alice', roles: ['operator'] })) });
+    const denied = await outcomeOf(client.recordViolation({ merchantId: 'm-1' }));
+    channel.close();
+    expect(server.callers.slice(before).map((caller) => [caller.subject, caller.via])).toEqual([
+      ['report', 'cli'],
+      ['alice', 'cli'],
+    ]);
+    expect(denied.code).toBe(Status.PERMISSION_DENIED);
   });
 
   it('a token may not claim a Govern service identity, and a header cannot forge a certificate identity', async () => {
