@@ -1,0 +1,60 @@
+import { exportJWK, generateKeyPair, SignJWT, type JWTPayload } from 'jose';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { AuthError } from './auth-error';
+import { createTokenVerifier, type TokenVerifier } from './token-verifier';
+
+describe('bearer token claims', () => {
+  let sign: (claims: JWTPayload, alg?: string) => Promise<string>;
+  let verifier: (options?: Partial<Parameters<typeof createTokenVerifier>[0]>) => TokenVerifier;
+  beforeAll(async () => {
+    const { publicKey, privateKey } = await generateKeyPair('ES256');
+    const jwks = { keys: [{ ...(await exportJWK(publicKey)), kid: 'k1', alg: 'ES256' }] };
+    sign = (claims) => new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid: 'k1' }).setIssuer('https://sso.example').setAudience('govern').setExpirationTime('5m').sign(privateKey);
+    verifier = (options = {}) => createTokenVerifier({ issuer: 'https://sso.example', audience: 'govern', keys: { jwks }, ...options });
+  });
+  const reasonOf = async (run: Promise<unknown>): Promise<string> => {
+    try {
+      await run;
+      return 'accepted';
+    } catch (error) {
+      if (error instanceof AuthError) return `${error.status} ${error.reason}`;
+      throw error;
+    }
+  };
+
+  it('reads roles from a configured claim path (Keycloak: realm_access.roles) and drops ill-formed role names', async () => {
+    const token = await sign({ sub: 'alice', realm_access: { roles: ['operator', 'Offline Access', 'finance'] } });
+    expect(await verifier({ rolesClaim: 'realm_access.roles' }).verify(token)).toEqual(expect.objectContaining({ kind: 'person', subject: 'alice', roles: ['operator', 'finance'] }));
+  });
+
+  it('treats a client-credentials token (sub = client_id) as a system named by its client id', async () => {
+    expect(await verifier().verify(await sign({ sub: 'inspection', client_id: 'inspection', roles: [] }))).toEqual(
+      expect.objectContaining({ kind: 'system', subject: 'inspection', service: 'inspection' }),
+    );
+  });
+
+  it('refuses tokens without sub or exp, with a roles claim that is not a list, too many roles, or control characters in sub', async () => {
+    expect(await reasonOf(verifier().verify(await sign({ roles: [] })))).toBe('UNAUTHENTICATED AUTH.INVALID_TOKEN');
+    expect(await reasonOf(verifier().verify(await sign({ sub: 'alice', roles: 'operator' })))).toBe('UNAUTHENTICATED AUTH.INVALID_TOKEN');
+    expect(await reasonOf(verifier().verify(await sign({ sub: 'alice', roles: Array.from({ length: 65 }, (_, i) => `r${i}`) })))).toBe('UNAUTHENTICATED AUTH.INVALID_TOKEN');
+    expect(await reasonOf(verifier().verify(await sign({ sub: 'alice\nadmin' })))).toBe('UNAUTHENTICATED AUTH.INVALID_TOKEN');
+    expect(await reasonOf(verifier().verify('x'.repeat(10_000)))).toBe('UNAUTHENTICATED AUTH.INVALID_TOKEN');
+  });
+
+  it('accepts a token within the clock tolerance and refuses it past it', async () => {
+    const token = await sign({ sub: 'alice' });
+    const at = (ms: number) => () => new Date(Date.now() + ms);
+    expect(await reasonOf(verifier({ now: at(5 * 60_000 + 20_000) }).verify(token))).toBe('accepted');
+    expect(await reasonOf(verifier({ now: at(5 * 60_000 + 40_000) }).verify(token))).toBe('UNAUTHENTICATED AUTH.TOKEN_EXPIRED');
+  });
+
+  it('cannot be configured to accept symmetric or unsigned tokens', () => {
+    expect(() => verifier({ algorithms: ['HS256'] })).toThrow(/symmetric/);
+    expect(() => verifier({ algorithms: ['none'] })).toThrow(/symmetric/);
+  });
+
+  it('a JWKS endpoint that cannot be reached is UNAVAILABLE (retry), not the caller’s fault', async () => {
+    const unreachable = createTokenVerifier({ issuer: 'https://sso.example', audience: 'govern', keys: { url: 'http://127.0.0.1:9/jwks.json' } });
+    expect(await reasonOf(unreachable.verify(await sign({ sub: 'alice' })))).toBe('UNAVAILABLE AUTH.KEYS_UNAVAILABLE');
+  });
+});

@@ -1,0 +1,150 @@
+import { readFile, stat } from 'node:fs/promises';
+import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify, type JSONWebKeySet, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { AUTH_REASONS, AuthError, unauthenticated } from './auth-error';
+import type { Caller } from './caller';
+import { isWorkloadName } from './spiffe';
+
+/**
+ * Verifies the bearer tokens of people and external systems (JWT access tokens, RFC 9068
+ * claims) with `jose`: signature against the issuer's JWKS, `iss`, `aud`, `exp`/`nbf` with a
+ * clock tolerance, and only asymmetric algorithms. Any failure is UNAUTHENTICATED: a token
+ * that is present is never ignored.
+ */
+export type JwksSource =
+  /** The issuer's JWKS endpoint; keys are cached and refetched when an unknown `kid` appears (rotation). */
+  | { url: URL | string }
+  /** A JWKS file (e.g. the dev issuer's, or one a deployment mounts); re-read when it changes or a `kid` is unknown. */
+  | { file: string }
+  /** Fixed keys (tests). */
+  | { jwks: JSONWebKeySet };
+
+export interface TokenVerifierOptions {
+  issuer: string;
+  /** This deployment's audience; a token must name it in `aud`. */
+  audience: string;
+  keys: JwksSource;
+  /** Accepted difference between our clock and the issuer's, for exp/nbf/iat. Default 30 s. */
+  clockToleranceSec?: number;
+  /** Default: the common asymmetric JWS algorithms. Symmetric (HS*) and `none` are never accepted. */
+  algorithms?: string[];
+  /** Dot path of the roles claim (`roles`, or e.g. `realm_access.roles` for Keycloak). Default `roles`. */
+  rolesClaim?: string;
+  /**
+   * Workload names a token may not claim as its `client_id` (the Govern services: between
+   * themselves they are proven by client certificate only). Default none.
+   */
+  certificateOnlyWorkloads?: readonly string[];
+  /** Default: RFC 9068 — a token whose `sub` is its `client_id` (client credentials) is a system; else a person. */
+  kindOf?: (claims: JWTPayload) => 'person' | 'system';
+  now?: () => Date;
+}
+
+export interface TokenVerifier {
+  /** The caller a token proves; throws AuthError (UNAUTHENTICATED, or UNAVAILABLE when the keys cannot be fetched). */
+  verify(token: string): Promise<Caller>;
+}
+
+const DEFAULT_ALGORITHMS = ['ES256', 'ES384', 'ES512', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'EdDSA', 'Ed25519'];
+const MAX_TOKEN_LENGTH = 8_192;
+const MAX_SUBJECT_LENGTH = 256;
+const MAX_ROLES = 64;
+const ROLE = /^[a-z][a-z0-9-]{0,62}$/;
+const FILE_RECHECK_MS = 5_000;
+
+/** JWKS from a file, re-read when its mtime changes (checked at most every few seconds) or a `kid` is unknown. */
+const fileKeys = (path: string, now: () => number): JWTVerifyGetKey => {
+  let keys: JWTVerifyGetKey | undefined;
+  let mtimeMs = -1;
+  let checkedAt = -Infinity;
+  const reload = async (force: boolean): Promise<JWTVerifyGetKey> => {
+    if (!force && keys && now() - checkedAt < FILE_RECHECK_MS) return keys;
+    checkedAt = now();
+    const info = await stat(path);
+    if (!keys || info.mtimeMs !== mtimeMs) {
+      keys = createLocalJWKSet(JSON.parse(await readFile(path, 'utf8')) as JSONWebKeySet);
+      mtimeMs = info.mtimeMs;
+    }
+    return keys;
+  };
+  return async (header, token) => {
+    const current = await reload(false);
+    try {
+      return await current(header, token);
+    } catch (error) {
+      if (!(error instanceof errors.JWKSNoMatchingKey) || now() - checkedAt < 1_000) throw error;
+      return (await reload(true))(header, token);
+    }
+  };
+};
+
+const keysOf = (source: JwksSource, now: () => number): JWTVerifyGetKey => {
+  if ('jwks' in source) return createLocalJWKSet(source.jwks);
+  if ('file' in source) return fileKeys(source.file, now);
+  return createRemoteJWKSet(new URL(source.url), { cooldownDuration: 30_000, cacheMaxAge: 600_000, timeoutDuration: 5_000 });
+};
+
+const claimAt = (claims: JWTPayload, path: string): unknown =>
+  path.split('.').reduce<unknown>((value, key) => (typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined), claims);
+
+const rfc9068Kind = (claims: JWTPayload): 'person' | 'system' =>
+  typeof claims['client_id'] === 'string' && claims['client_id'] === claims.sub ? 'system' : 'person';
+
+const invalid = (message: string, metadata?: Record<string, string>): AuthError => unauthenticated(AUTH_REASONS.INVALID_TOKEN, message, metadata);
+
+/** Maps jose's failures to reasons; never echoes the token. */
+const toAuthError = (error: unknown): AuthError => {
+  if (error instanceof AuthError) return error;
+  if (error instanceof errors.JWTExpired) return unauthenticated(AUTH_REASONS.TOKEN_EXPIRED, 'The bearer token has expired');
+  if (error instanceof errors.JWTClaimValidationFailed) return invalid(`The bearer token's "${error.claim}" claim is not accepted (${error.reason})`, { claim: error.claim });
+  if (error instanceof errors.JWKSTimeout) return new AuthError('UNAVAILABLE', AUTH_REASONS.KEYS_UNAVAILABLE, 'The token issuer keys could not be fetched; retry');
+  if (error instanceof errors.JWKSNoMatchingKey) return invalid('The bearer token is signed with a key the issuer does not publish');
+  if (error instanceof errors.JWSSignatureVerificationFailed) return invalid('The bearer token signature does not verify');
+  if (error instanceof errors.JOSEAlgNotAllowed) return invalid('The bearer token is signed with an algorithm that is not accepted');
+  if (error instanceof errors.JOSEError) return invalid(`The bearer token is malformed (${error.code})`);
+  // Fetch failures of a remote JWKS (network, HTTP status) surface as plain errors.
+  return new AuthError('UNAVAILABLE', AUTH_REASONS.KEYS_UNAVAILABLE, 'The token issuer keys could not be fetched; retry');
+};
+
+export const createTokenVerifier = (options: TokenVerifierOptions): TokenVerifier => {
+  const now = options.now ?? (() => new Date());
+  const keys = keysOf(options.keys, () => now().getTime());
+  const algorithms = options.algorithms ?? DEFAULT_ALGORITHMS;
+  if (algorithms.some((alg) => alg === 'none' || alg.startsWith('HS'))) throw new Error('symmetric and unsigned token algorithms are not accepted');
+  const rolesClaim = options.rolesClaim ?? 'roles';
+  const reserved = new Set(options.certificateOnlyWorkloads ?? []);
+  const kindOf = options.kindOf ?? rfc9068Kind;
+
+  return {
+    async verify(token) {
+      if (token.length === 0 || token.length > MAX_TOKEN_LENGTH) throw invalid('The bearer token is empty or too long');
+      let claims: JWTPayload;
+      try {
+        ({ payload: claims } = await jwtVerify(token, keys, {
+          issuer: options.issuer,
+          audience: options.audience,
+          algorithms,
+          clockTolerance: options.clockToleranceSec ?? 30,
+          requiredClaims: ['exp', 'sub'],
+          currentDate: now(),
+        }));
+      } catch (error) {
+        throw toAuthError(error);
+      }
+      const subject = claims.sub ?? '';
+      if (subject.length === 0 || subject.length > MAX_SUBJECT_LENGTH || /\p{Cc}/u.test(subject)) throw invalid('The bearer token subject is empty, too long or holds control characters');
+      const rawRoles = claimAt(claims, rolesClaim) ?? [];
+      if (!Array.isArray(rawRoles) || rawRoles.length > MAX_ROLES || rawRoles.some((role) => typeof role !== 'string')) {
+        throw invalid(`The bearer token's "${rolesClaim}" claim must be a list of at most ${MAX_ROLES} strings`, { claim: rolesClaim });
+      }
+      // Roles outside the vocabulary's spelling can match no rule; they are dropped rather than refused.
+      const roles = [...new Set((rawRoles as string[]).filter((role) => ROLE.test(role)))];
+      const kind = kindOf(claims);
+      const tokenId = typeof claims.jti === 'string' && claims.jti.length <= 128 ? claims.jti : undefined;
+      if (kind === 'person') return { kind, subject, roles, ...(tokenId ? { tokenId } : {}) };
+      const clientId = typeof claims['client_id'] === 'string' ? claims['client_id'] : subject;
+      if (!isWorkloadName(clientId)) throw invalid('A system token needs a client_id of lowercase letters, digits and dashes', { claim: 'client_id' });
+      if (reserved.has(clientId)) throw invalid(`"${clientId}" is a service identity; it is proven by client certificate, not by token`, { claim: 'client_id' });
+      return { kind, subject, service: clientId, roles, ...(tokenId ? { tokenId } : {}) };
+    },
+  };
+};
