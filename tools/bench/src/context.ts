@@ -147,7 +147,8 @@ export const measure = async (
 /** "service logged n× message" for the most frequent error lines of a row. */
 export const summarizeErrors = (errors: readonly ServiceError[], top = 3): string[] => {
   const byText = new Map<string, number>();
-  for (const e of errors) byText.set(`${e.service}: ${e.text}`, (byText.get(`${e.service}: ${e.text}`) ?? 0) + 1);
+  // A failed call's access-log line repeats what the error line above it said.
+  for (const e of errors) if (!e.text.startsWith('rpc finished')) byText.set(`${e.service}: ${e.text}`, (byText.get(`${e.service}: ${e.text}`) ?? 0) + 1);
   return [...byText]
     .sort((a, b) => b[1] - a[1])
     .slice(0, top)

@@ -85,7 +85,7 @@ const conditionText = (c: Condition, spec: GoalSpec): string => {
       return `${c.op === '>=' ? '≥' : '≤'} ${boundText(c.value, floor)}${floor.stat === 'p50Ms' ? ' floor p50' : asMultiple(floor) ? ' floor' : ' of floor'}`;
     }
     case 'stat':
-      return `${statLabel[c.stat]} ${c.op === '>=' ? '≥' : '≤'} ${c.stat === 'rate' ? c.value : formatMs(c.value)}`;
+      return `${statLabel[c.stat]} ${c.op === '>=' ? '≥' : '≤'} ${c.stat === 'rate' ? c.value : c.value >= 1_000 ? `${c.value / 1_000} s` : `${c.value} ms`}`;
     case 'check':
       return c.label;
   }

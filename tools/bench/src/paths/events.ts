@@ -35,7 +35,7 @@ export const eventsPacedPath = async (ctx: BenchContext): Promise<void> => {
     const run = await openLoop({
       perSecond: rate,
       durationMs: ctx.scale.pacedMs,
-      maxInFlight: 256,
+      maxInFlight: 64,
       firstIndex: 0,
       async call(i) {
         const request = listingRequest(`ev-${i}`, merchants[i % merchants.length] as string, i);

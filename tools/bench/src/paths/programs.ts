@@ -13,13 +13,15 @@ import type { Scale } from '../scale';
  */
 
 const runToEnd = async (program: Child, boundMs: number, what: string): Promise<number | null> => {
-  const timer = setTimeout(() => void program.stop('SIGKILL'), boundMs);
-  try {
-    return await program.exited;
-  } finally {
-    clearTimeout(timer);
-    if (program.child.exitCode === null && program.child.signalCode !== null) throw new Error(`${what} did not finish within ${boundMs / 1000} s`);
-  }
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    void program.stop('SIGKILL');
+  }, boundMs);
+  const code = await program.exited;
+  clearTimeout(timer);
+  if (timedOut) throw new Error(`${what} did not finish within ${boundMs / 1000} s`);
+  return code;
 };
 
 /** Runs a lib's benchmark script and returns the figures of its `BENCH_JSON` line. */
