@@ -63,6 +63,8 @@ export const measureEchoFloors = async (scale: Scale): Promise<Measurement[]> =>
 export const measurePgFloors = async (scale: Scale, shapes: readonly { inserts: number; inFlight: 8 | 64 }[]): Promise<Measurement[]> => {
   const database = await createTestDatabase({ prefix: 'bench_floor' });
   const pool = new pg.Pool({ connectionString: database.url, max: 8 });
+  // An idle connection the server drops (a shared server: someone may terminate backends) is replaced, not fatal.
+  pool.on('error', () => undefined);
   try {
     await pool.query(`CREATE TABLE floor_rows (id text PRIMARY KEY, k text NOT NULL, doc jsonb NOT NULL, created_at timestamptz NOT NULL DEFAULT now())`);
     await pool.query(`CREATE INDEX floor_rows_k_idx ON floor_rows (k)`);

@@ -109,6 +109,8 @@ export const startPlatform = async (options: { natsUrl: string }): Promise<Platf
   };
   const clients = connectPlatform(addresses);
   const sql = Object.fromEntries(SERVICES.map((s) => [s, new pg.Pool({ connectionString: databases[s]?.url, max: 4 })])) as Record<ServiceName, pg.Pool>;
+  // An idle connection the shared server drops is replaced on next use, not fatal to the run.
+  for (const pool of Object.values(sql)) pool.on('error', () => undefined);
   const nc = await connect({ servers: options.natsUrl, name: 'govern-bench-observer' });
   const jsm = await jetstreamManager(nc);
 
