@@ -98,10 +98,10 @@ export const openLoop = async (options: OpenLoopOptions): Promise<LoadRun> => {
   const outstanding = new Set<Promise<void>>();
   let launched = 0;
   let lastDone = started;
-  while (launched < due) {
+  for (;;) {
     const now = performance.now();
-    if (now - started >= options.durationMs) break;
-    const dueNow = Math.min(due, Math.floor((now - started) / intervalMs) + 1);
+    // Calls due by the end of the window are still started at the end; none after it.
+    const dueNow = Math.min(due, Math.floor(Math.min(now - started, options.durationMs) / intervalMs) + 1);
     while (launched < dueNow && outstanding.size < options.maxInFlight) {
       const scheduledAt = started + launched * intervalMs;
       const i = options.firstIndex + launched;
@@ -113,6 +113,7 @@ export const openLoop = async (options: OpenLoopOptions): Promise<LoadRun> => {
       });
       outstanding.add(running);
     }
+    if (launched >= due || now - started >= options.durationMs) break;
     if (launched < dueNow) await Promise.race(outstanding);
     else await sleep(Math.max(0, Math.min(5, started + launched * intervalMs - performance.now())));
   }
