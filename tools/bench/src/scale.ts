@@ -48,7 +48,7 @@ export const QUICK: Scale = {
   name: 'quick',
   rowCalls: 2_000,
   rowMs: 1_500,
-  warmup: 30,
+  warmup: 10,
   pacedMs: 1_500,
   merchants: 32,
   cascade: { products: 1_000, contentItems: 5_000, orders: 10_000, undispatchedShare: 0.2, boundMs: 120_000 },
