@@ -27,7 +27,7 @@ const GROUPS = ['floors', 'writes', 'reads', 'events', 'concurrency', 'livestrea
 type Group = (typeof GROUPS)[number];
 
 const USAGE = `npm run bench [-- --quick] [-- --only ${GROUPS.join(',')}] [-- --skip ...]
-  --quick   every path, shorter and smaller (under 3 minutes)
+  --quick   every path but the simulation, shorter and smaller (meant to take under 3 minutes on a machine of its own)
   --only    run these groups only (floors are measured whenever a measured group needs them)
   --skip    run everything but these groups
 Servers: DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/postgres), NATS_URL (default nats://127.0.0.1:4222).`;
