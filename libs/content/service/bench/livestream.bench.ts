@@ -9,8 +9,14 @@
  *
  * Prints figures only; nothing here asserts timing. The service runs in a child process (as a
  * caller would reach it: another process, over the loopback network), the 200 clients in this one.
+ *
+ * `--address HOST:PORT --product ID --merchant ID` drives a content service that is already
+ * running (one that knows the approved product) instead of starting one; `--json` adds a last
+ * line `BENCH_JSON {...}` with the figures. The benchmark suite (tools/bench, `npm run bench`)
+ * runs it that way against the platform it started.
  */
 import { fork } from 'node:child_process';
+import { parseArgs } from 'node:util';
 import { randomUUID } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
@@ -24,9 +30,14 @@ import { seededRandom } from '@govern/policy-core';
 import { contentService } from '../src/content.service';
 import { openSignalStream } from '../src/testing/signal-stream';
 
-const LIVESTREAMS = Number(process.argv[2] ?? 200);
-const SIGNALS_PER_SECOND = Number(process.argv[3] ?? 4);
-const SECONDS = Number(process.argv[4] ?? 20);
+const { values: flags, positionals } = parseArgs({
+  options: { serve: { type: 'boolean' }, address: { type: 'string' }, product: { type: 'string' }, merchant: { type: 'string' }, json: { type: 'boolean' } },
+  allowPositionals: true,
+});
+const LIVESTREAMS = Number(positionals[0] ?? 200);
+const SIGNALS_PER_SECOND = Number(positionals[1] ?? 4);
+const SECONDS = Number(positionals[2] ?? 20);
+const PRODUCT = { productId: flags.product ?? 'p-bench', merchantId: flags.merchant ?? 'm-bench' };
 const SEED = 20261128;
 /**
  * Signal mix. Far denser in violations than the source's figures (15M punished of ~108M
@@ -102,8 +113,15 @@ const startServiceProcess = async () => {
   };
 };
 
+/** A content service someone else started (`--address`): nothing to measure inside it, nothing to stop. */
+const runningService = (address: string) => ({
+  address,
+  measure: () => undefined,
+  stop: async (): Promise<{ loopDelayP99: number; loopDelayMax: number } | undefined> => undefined,
+});
+
 const main = async (): Promise<void> => {
-  const service = await startServiceProcess();
+  const service = flags.address ? runningService(flags.address) : await startServiceProcess();
   const client = createServiceClient(ContentServiceDefinition, service.address, { defaultDeadlineMs: (SECONDS + 120) * 1_000 });
   const random = seededRandom(SEED);
   let stopped = false;
@@ -117,7 +135,7 @@ const main = async (): Promise<void> => {
             livestreamId,
             creatorId: `cr-bench-${i + j}`,
             title: 'Kettle test live: boiling, keeping warm, cleaning',
-            linkedProducts: [{ productId: 'p-bench', merchantId: 'm-bench' }],
+            linkedProducts: [PRODUCT],
           }),
         ),
       );
@@ -196,16 +214,31 @@ const main = async (): Promise<void> => {
     console.log(`other signals         n=${quiet.length}  p50 ${ms(percentile(quiet, 50))}  p99 ${ms(percentile(quiet, 99))}`);
     const loop = await service.stop();
     stopped = true;
-    console.log(`service event loop    delay p99 ${ms(loop.loopDelayP99)}  max ${ms(loop.loopDelayMax)}`);
+    if (loop) console.log(`service event loop    delay p99 ${ms(loop.loopDelayP99)}  max ${ms(loop.loopDelayMax)}`);
     console.log(`machine load average  ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} cores`);
     console.log(`budget                p99 < 100 ms: ${percentile(sorted, 99) < 100 ? 'met' : 'NOT met'}`);
+    if (flags.json) {
+      const figures = {
+        livestreams: LIVESTREAMS,
+        signalsPerSecondEach: SIGNALS_PER_SECOND,
+        seconds: elapsed,
+        answered: latencies.length,
+        errors,
+        p50Ms: percentile(sorted, 50),
+        p99Ms: percentile(sorted, 99),
+        maxMs: sorted.at(-1) ?? Number.NaN,
+        penalised: { n: penalised.length, p50Ms: percentile(penalised, 50), p99Ms: percentile(penalised, 99) },
+        actions: Object.fromEntries(kinds),
+      };
+      console.log(`BENCH_JSON ${JSON.stringify(figures)}`);
+    }
   } finally {
     closeServiceClient(client);
     if (!stopped) await service.stop();
   }
 };
 
-(process.argv.includes('--serve') ? serve() : main()).catch((error: unknown) => {
+(flags.serve ? serve() : main()).catch((error: unknown) => {
   console.error(error);
   process.exit(1);
 });

@@ -4,9 +4,10 @@
  * deterministic corpus of mixed Chinese/English listing text with occasional, sometimes
  * disguised, claims; then the latency of one 200-character livestream segment.
  *
- *   npx tsx --tsconfig libs/policy/claims/tsconfig.json libs/policy/claims/bench/lexicon.bench.ts [MB]
+ *   npx tsx --tsconfig libs/policy/claims/tsconfig.json libs/policy/claims/bench/lexicon.bench.ts [MB] [--json]
  *
- * Prints figures only; nothing here asserts timing.
+ * Prints figures only; nothing here asserts timing. `--json` adds a last line `BENCH_JSON {...}`
+ * with the figures, which the benchmark suite (tools/bench, `npm run bench`) reads.
  */
 import { performance } from 'node:perf_hooks';
 import { type Random, seededRandom } from '@govern/policy-core';
@@ -14,7 +15,9 @@ import { type ClaimHit, CLAIMS_LEXICON, compileClaimScanner, type NormalisedText
 import { compileLexicon, resolveHits } from '../src/claim-scanner';
 import { LOOK_ALIKES } from '../src/look-alikes';
 
-const TARGET_MB = Number(process.argv[2] ?? 8);
+const positional = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
+const TARGET_MB = Number(positional[0] ?? 8);
+const JSON_OUTPUT = process.argv.includes('--json');
 const SEED = 20261101;
 const CLAIM_RATE = 0.04; // share of sentences that carry a planted claim
 const SEGMENT_CHARS = 200;
@@ -272,6 +275,20 @@ const main = (): void => {
   console.log(`\nlatency of one ${SEGMENT_CHARS}-char segment (budget 100 ms = 100000 µs)`);
   console.log(lat('automaton', auto));
   console.log(lat('per-term regex', regex));
+  if (JSON_OUTPUT) {
+    const figures = {
+      mb,
+      listings: texts.length,
+      disagreements,
+      automatonMbPerSecond: mb / automatonE2E,
+      regexMbPerSecond: mb / regexE2E,
+      endToEndRatio: regexE2E / automatonE2E,
+      matchingOnlyRatio: regexMatch / automatonMatch,
+      segmentP50Us: percentile(auto, 50),
+      segmentP99Us: percentile(auto, 99),
+    };
+    console.log(`BENCH_JSON ${JSON.stringify(figures)}`);
+  }
 };
 
 main();

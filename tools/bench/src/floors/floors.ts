@@ -1,0 +1,148 @@
+import { randomBytes } from 'node:crypto';
+import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, StorageType } from '@nats-io/jetstream';
+import { connect, headers as natsHeaders, nanos } from '@nats-io/transport-node';
+import pg from 'pg';
+import { createServiceClient, closeServiceClient } from '@govern/platform-grpc';
+import { createTestDatabase, uniqueSuffix } from '@govern/platform-testing';
+import { pgFloorId, type Measurement } from '../goals';
+import { closedLoop, type LoadRun } from '../load';
+import { startNodeProgram, waitForLine } from '../platform/processes';
+import type { Scale } from '../scale';
+import { ECHO_SERVICE } from './echo-service';
+
+/**
+ * The floors, measured in the same run as the services so that ratios, not the shared machine's
+ * load of the moment, are compared: what grpc-js, node-postgres and nats.js alone reach here.
+ */
+
+export const fromRun = (id: string, label: string, unit: string, run: LoadRun, notes: string[] = []): Measurement => ({
+  id,
+  label,
+  unit,
+  rate: run.rate,
+  p50Ms: run.p50Ms,
+  p99Ms: run.p99Ms,
+  calls: run.calls,
+  errors: run.errors,
+  ...(run.offered === undefined ? {} : { offered: run.offered }),
+  notes: [
+    ...notes,
+    ...(run.notStarted ? [`${run.notStarted} due calls never started (service too slow for the rate)`] : []),
+    ...Object.entries(run.errorKinds).map(([kind, n]) => `${n}× ${kind}`),
+  ],
+});
+
+/** The client stack is the one the services are called with (platform-clients' options). */
+const CLIENT_OPTIONS = { defaultDeadlineMs: 30_000, retry: { maxAttempts: 4, baseDelayMs: 200, allMethods: true } };
+
+export const measureEchoFloors = async (scale: Scale): Promise<Measurement[]> => {
+  const server = startNodeProgram('tools/bench/src/floors/echo-server.ts', [], { ...process.env });
+  try {
+    const address = await waitForLine(server, (line) => (line.startsWith('{"address"') ? (JSON.parse(line) as { address: string }).address : undefined), 'echo server');
+    const client = createServiceClient(ECHO_SERVICE, address, CLIENT_OPTIONS);
+    // About the size of a GetMerchantStanding answer.
+    const payload = randomBytes(160);
+    try {
+      const one = await closedLoop({ inFlight: 1, calls: scale.rowCalls, maxMs: scale.rowMs, warmup: scale.warmup, call: () => client.echo(payload) });
+      const many = await closedLoop({ inFlight: 64, calls: scale.rowCalls, maxMs: scale.rowMs, warmup: scale.warmup, call: () => client.echo(payload) });
+      return [fromRun('floor.echo.1', 'bare grpc-js echo, 1 in flight', 'calls/s', one), fromRun('floor.echo.64', 'bare grpc-js echo, 64 in flight', 'calls/s', many)];
+    } finally {
+      closeServiceClient(client);
+    }
+  } finally {
+    await server.stop();
+  }
+};
+
+/**
+ * Raw node-postgres transactions of a decision write's shape: BEGIN, `inserts` single-row inserts
+ * (a text key, an indexed column and a ~400-byte JSON document each), COMMIT, over a pool of 8
+ * connections, with 8 or 64 callers. No trigger and no NOTIFY: the floor is what the server and
+ * the driver cost, not what the service's schema adds.
+ */
+export const measurePgFloors = async (scale: Scale, shapes: readonly { inserts: number; inFlight: 8 | 64 }[]): Promise<Measurement[]> => {
+  const database = await createTestDatabase({ prefix: 'bench_floor' });
+  const pool = new pg.Pool({ connectionString: database.url, max: 8 });
+  // An idle connection the server drops (a shared server: someone may terminate backends) is replaced, not fatal.
+  pool.on('error', () => undefined);
+  try {
+    await pool.query(`CREATE TABLE floor_rows (id text PRIMARY KEY, k text NOT NULL, doc jsonb NOT NULL, created_at timestamptz NOT NULL DEFAULT now())`);
+    await pool.query(`CREATE INDEX floor_rows_k_idx ON floor_rows (k)`);
+    const doc = JSON.stringify({ reasons: [{ code: 'LISTING.APPROVED', message: 'x'.repeat(300), evidence: { policy: 'listing-gate' } }] });
+    const run = uniqueSuffix();
+    const out: Measurement[] = [];
+    for (const shape of [...shapes].sort((a, b) => a.inserts - b.inserts || a.inFlight - b.inFlight)) {
+      const result = await closedLoop({
+        inFlight: shape.inFlight,
+        calls: scale.rowCalls,
+        maxMs: scale.rowMs,
+        warmup: scale.warmup,
+        async call(i) {
+          const client = await pool.connect();
+          try {
+            await client.query('BEGIN');
+            for (let k = 0; k < shape.inserts; k++) {
+              await client.query('INSERT INTO floor_rows (id, k, doc) VALUES ($1, $2, $3)', [`${run}-${shape.inserts}-${shape.inFlight}-${i}-${k}`, `m-${i % 500}`, doc]);
+            }
+            await client.query('COMMIT');
+          } finally {
+            client.release();
+          }
+        },
+      });
+      out.push(fromRun(pgFloorId(shape.inserts, shape.inFlight), `node-postgres ${shape.inserts}-insert tx, 8 conns, ${shape.inFlight} in flight`, 'tx/s', result));
+    }
+    return out;
+  } finally {
+    await pool.end();
+    await database.drop();
+  }
+};
+
+/**
+ * nats.js on JetStream: acked publishes (msgID and an event-type header, ~300-byte payload, a file
+ * stream with a duplicate window, as the outbox relay publishes) with 256 awaiting their ack,
+ * then a durable pull consumer reading them back with an ack each.
+ */
+export const measureNatsFloors = async (scale: Scale, natsUrl: string): Promise<Measurement[]> => {
+  const nc = await connect({ servers: natsUrl, name: 'govern-bench-floor' });
+  const jsm = await jetstreamManager(nc);
+  const js = jetstream(nc, { timeout: 10_000 });
+  const name = `bench${uniqueSuffix()}_FLOOR`;
+  const subject = `${name.toLowerCase()}.floor.sent`;
+  try {
+    await jsm.streams.add({ name, subjects: [subject], storage: StorageType.File, duplicate_window: nanos(120_000) });
+    const payload = randomBytes(300);
+    const publish = await closedLoop({
+      inFlight: 256,
+      calls: scale.rowCalls * 4,
+      maxMs: scale.rowMs,
+      warmup: scale.warmup,
+      call: (i) => {
+        const headers = natsHeaders();
+        headers.set('Govern-Event-Type', 'govern.bench.v1.FloorSent');
+        return js.publish(subject, payload, { msgID: `floor-${i}`, headers });
+      },
+    });
+    const stored = (await jsm.streams.info(name)).state.messages;
+    await jsm.consumers.add(name, { durable_name: 'bench_floor', ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All, max_ack_pending: 10_000 });
+    const consumer = await js.consumers.get(name, 'bench_floor');
+    const messages = await consumer.consume({ max_messages: 1_000 });
+    const started = performance.now();
+    let read = 0;
+    for await (const message of messages) {
+      message.ack();
+      read += 1;
+      if (read >= stored) break;
+    }
+    const elapsed = performance.now() - started;
+    await messages.close();
+    return [
+      fromRun('floor.nats.publish', 'nats.js acked publish, 256 awaiting acks', 'msgs/s', publish),
+      { id: 'floor.nats.consume', label: 'nats.js pull consume + ack', unit: 'msgs/s', rate: (read * 1000) / elapsed, calls: read, notes: [] },
+    ];
+  } finally {
+    await jsm.streams.delete(name).catch(() => undefined);
+    await nc.close();
+  }
+};

@@ -1,0 +1,172 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { failedRow, listProduct, onboardMerchants, waitProductsKnownToContent, type BenchContext } from '../context';
+import type { Measurement } from '../goals';
+import { ROOT, startNodeProgram, waitForLine, type Child } from '../platform/processes';
+import type { Scale } from '../scale';
+
+/**
+ * Paths measured by programs of their own, run as child processes: the livestream and lexicon
+ * benchmarks of their libs (the figures they print under `--json`), and `govern simulate`
+ * against `npm start`'s embedded platform.
+ */
+
+const runToEnd = async (program: Child, boundMs: number, what: string): Promise<number | null> => {
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    void program.stop('SIGKILL');
+  }, boundMs);
+  const code = await program.exited;
+  clearTimeout(timer);
+  if (timedOut) throw new Error(`${what} did not finish within ${boundMs / 1000} s`);
+  return code;
+};
+
+/** Runs a lib's benchmark script and returns the figures of its `BENCH_JSON` line. */
+const benchFigures = async <T>(entry: string, args: string[], boundMs: number): Promise<T> => {
+  const program = startNodeProgram(entry, [...args, '--json'], { ...process.env });
+  let figures: T | undefined;
+  program.onLine((line) => {
+    if (line.startsWith('BENCH_JSON ')) figures = JSON.parse(line.slice('BENCH_JSON '.length)) as T;
+  });
+  const code = await runToEnd(program, boundMs, entry);
+  if (code !== 0 || figures === undefined) throw new Error(`${entry} exited with ${code}:\n${program.log.text().slice(-1_500)}`);
+  return figures;
+};
+
+interface LivestreamFigures {
+  livestreams: number;
+  seconds: number;
+  answered: number;
+  errors: number;
+  // JSON has no NaN: a percentile of no samples arrives as null.
+  p50Ms: number | null;
+  p99Ms: number | null;
+  penalised: { n: number; p50Ms: number | null; p99Ms: number | null };
+  actions: Record<string, number>;
+}
+
+export const livestreamPath = async (ctx: BenchContext): Promise<void> => {
+  const { streams, signalsPerSecond, seconds } = ctx.scale.livestream;
+  const id = 'livestream.signals';
+  const label = `livestream signal → action, ${streams} streams × ${signalsPerSecond}/s`;
+  try {
+    const [merchant] = await onboardMerchants(ctx, 1);
+    const product = await listProduct(ctx, 'livestream', merchant?.merchantId as string);
+    if (!(await waitProductsKnownToContent(ctx, [product.productId]))) throw new Error('content did not learn of the product');
+    ctx.progress(label);
+    const f = await benchFigures<LivestreamFigures>(
+      'libs/content/service/bench/livestream.bench.ts',
+      [String(streams), String(signalsPerSecond), String(seconds), '--address', ctx.platform.addresses.content, '--product', product.productId, '--merchant', product.merchantId],
+      seconds * 1_000 + 180_000,
+    );
+    ctx.measurements.push({
+      id,
+      label,
+      unit: 'signals/s',
+      rate: f.answered / f.seconds,
+      ...(f.p50Ms === null ? {} : { p50Ms: f.p50Ms }),
+      ...(f.p99Ms === null ? {} : { p99Ms: f.p99Ms }),
+      calls: f.answered,
+      notes: [
+        `limit/interrupt answers n=${f.penalised.n}${f.penalised.p99Ms === null ? '' : ` p99 ${f.penalised.p99Ms.toFixed(1)} ms`}`,
+        `actions ${Object.entries(f.actions)
+          .map(([k, n]) => `${k.replace('LIVESTREAM_ACTION_KIND_', '')}=${n}`)
+          .join(' ')}`,
+      ],
+    });
+  } catch (error) {
+    failedRow(ctx, id, label, error);
+  }
+  await ctx.platform.quiesce();
+};
+
+interface LexiconFigures {
+  mb: number;
+  disagreements: number;
+  automatonMbPerSecond: number;
+  regexMbPerSecond: number;
+  endToEndRatio: number;
+  matchingOnlyRatio: number;
+  segmentP50Us: number;
+  segmentP99Us: number;
+}
+
+/** The claims lexicon end to end (normalise + match + resolve) against one regex per term, on the same corpus. */
+export const lexiconPath = async (scale: Scale, measurements: Measurement[], progress: (m: string) => void): Promise<void> => {
+  const label = 'claims lexicon, end to end (automaton)';
+  progress(label);
+  try {
+    const f = await benchFigures<LexiconFigures>('libs/policy/claims/bench/lexicon.bench.ts', [String(scale.lexiconMb)], 600_000);
+    measurements.push(
+      { id: 'floor.lexicon.regex', label: 'per-term regex scan, end to end', unit: 'MB/s', rate: f.regexMbPerSecond, notes: [`${f.mb.toFixed(1)} MB corpus`] },
+      {
+        id: 'lexicon.end-to-end',
+        label,
+        unit: 'MB/s',
+        rate: f.automatonMbPerSecond,
+        // One 200-character livestream segment, µs → ms.
+        p50Ms: f.segmentP50Us / 1_000,
+        p99Ms: f.segmentP99Us / 1_000,
+        checks: { agrees: f.disagreements === 0 },
+        notes: [`p50/p99 of one 200-char segment; matching alone ${f.matchingOnlyRatio.toFixed(1)}× regex; ${f.disagreements} texts where the two disagree`],
+      },
+    );
+  } catch (error) {
+    measurements.push({ id: 'lexicon.end-to-end', label, unit: 'MB/s', failed: (error as Error).message.split('\n')[0] ?? 'failed' });
+  }
+};
+
+/**
+ * `govern simulate` against `npm start`'s platform in embedded mode (PGlite per service, the
+ * in-process bus), with a fresh data directory; the row is the simulate command's wall time.
+ */
+export const simulatePath = async (scale: Scale, measurements: Measurement[], progress: (m: string) => void): Promise<void> => {
+  const label = `govern ${scale.simulateArgs.join(' ')}, embedded platform`;
+  const dataDir = mkdtempSync(join(ROOT, 'tmp', 'bench', 'embedded-'));
+  const env: NodeJS.ProcessEnv = { ...process.env, BASE_PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
+  delete env['DATABASE_URL'];
+  delete env['NATS_URL'];
+  progress(`${label}: starting the platform`);
+  const startedAt = performance.now();
+  const platform = startNodeProgram('apps/dev-platform/src/main.ts', [], env);
+  const addresses = new Map<string, string>();
+  platform.onLine((line) => {
+    const match = /^\s+([a-z-]+)\s+(127\.0\.0\.1:\d+)$/.exec(line);
+    if (match) addresses.set(match[1] as string, match[2] as string);
+  });
+  try {
+    await waitForLine(platform, (line) => (line.startsWith('Press Ctrl+C') ? true : undefined), 'the embedded platform', 180_000);
+    const startMs = performance.now() - startedAt;
+    const address = (name: string): string => addresses.get(name) ?? '';
+    progress(label);
+    const simulateStarted = performance.now();
+    const cli = startNodeProgram('tools/cli/src/main.ts', [
+      ...scale.simulateArgs,
+      '--content',
+      address('content'),
+      '--product-quality',
+      address('product-quality'),
+      '--merchant-access',
+      address('merchant-access'),
+      '--consumer-experience',
+      address('consumer-experience'),
+    ], { ...process.env });
+    const code = await runToEnd(cli, 1_800_000, 'govern simulate');
+    const totalMs = performance.now() - simulateStarted;
+    measurements.push({
+      id: 'simulate.embedded',
+      label,
+      unit: '',
+      ...(code === 0 ? { totalMs } : { failed: `exited with ${code}: ${cli.log.text().slice(-300)}` }),
+      notes: [`embedded platform started in ${(startMs / 1000).toFixed(1)} s (not counted)`],
+    });
+  } catch (error) {
+    measurements.push({ id: 'simulate.embedded', label, unit: '', failed: (error as Error).message.split('\n')[0] ?? 'failed' });
+  } finally {
+    await platform.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+};
