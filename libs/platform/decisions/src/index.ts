@@ -29,4 +29,5 @@ export type { BacktestBaseline, BacktestExample, BacktestReport, CodeCount, Outc
 export type { DecisionFilter, DecisionKey, ShadowEvaluationRecord, StoredDecision, TimeWindow } from './store/decision-store';
 export type { ShadowReport, ShadowReportQuery } from './store/shadow-report.store';
 export type { ShadowSetting } from './store/shadow-settings.store';
-export { governanceOpsHandlers, type GovernanceOpsOptions } from './grpc/governance-ops.handlers';
+export { callerActor, governanceOpsHandlers, type GovernanceOpsOptions } from './grpc/governance-ops.handlers';
+export { GOVERNANCE_OPS_POLICY } from './grpc/governance-ops.policy';

@@ -6,6 +6,7 @@ import {
   type Actor,
   type GovernanceOpsServiceDefinition,
 } from '@govern/contracts-common';
+import { actorOf as actorOfCallerIdentity, type CallerContextExt } from '@govern/platform-auth';
 import type { SqlTx, TransactionalClient } from '@govern/platform-db';
 import type { GrpcCallContext, GrpcServiceImplementation } from '@govern/platform-grpc';
 import { runMutation } from '@govern/platform-runtime';
@@ -22,11 +23,17 @@ export interface GovernanceOpsOptions {
   decisions: DecisionLog;
   /**
    * The authenticated caller as actor, recorded with SetShadowPolicy (and, later,
-   * RedriveDeadLetter). With platform-auth wired into the server kit this is
-   * `(context) => actorOf(context.caller)`; undefined refuses the change.
+   * RedriveDeadLetter); undefined refuses the change. Default: `callerActor`, the caller
+   * platform-auth's identity middleware puts in the call context.
    */
-  actorOf(context: GrpcCallContext): Actor | undefined;
+  actorOf?: (context: GrpcCallContext) => Actor | undefined;
 }
+
+/** The caller platform-auth's identity middleware established, as actor; undefined when none or anonymous. */
+export const callerActor = (context: GrpcCallContext): Actor | undefined => {
+  const caller = (context as GrpcCallContext & Partial<CallerContextExt>).caller;
+  return caller && caller.kind !== 'anonymous' ? actorOfCallerIdentity(caller) : undefined;
+};
 
 const DEFAULT_PAGE_SIZE = 50;
 const MAX_PAGE_SIZE = 500;
@@ -39,6 +46,7 @@ const MAX_PAGE_SIZE = 500;
  */
 export const governanceOpsHandlers = (options: GovernanceOpsOptions): GrpcServiceImplementation<typeof GovernanceOpsServiceDefinition> => {
   const { decisions } = options;
+  const actorOf = options.actorOf ?? callerActor;
   return {
     async listDecisionKinds(_request, context) {
       const settings = new Map((await decisions.shadowPolicies({ deadline: context.deadline })).map((s) => [s.kind, s]));
@@ -104,7 +112,7 @@ export const governanceOpsHandlers = (options: GovernanceOpsOptions): GrpcServic
       const candidateVersion = checks.optional('candidate_version', request.candidateVersion, 128);
       const note = checks.optional('note', request.note, 500);
       checks.throwIfAny();
-      const actor = options.actorOf(context);
+      const actor = actorOf(context);
       if (!actor) throw new DomainError('PERMISSION_DENIED', 'OPS.ACTOR_REQUIRED', 'A shadow policy is set by an authenticated caller, who is recorded');
       return runMutation(
         options.db,
