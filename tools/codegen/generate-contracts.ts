@@ -1,7 +1,7 @@
 /**
  * Generates one contracts lib from its protos with buf + ts-proto (both from node_modules,
  * so it runs offline). Each service's protos become `libs/contracts/<service>`; imports of
- * shared protos (govern.common, google.*, grpc.health) are mapped to `@govern/contracts-common`
+ * shared protos (govern.common, govern.ops, google.*, grpc.health) are mapped to `@govern/contracts-common`
  * so the service libs stay separate Nx projects and `nx affected` can tell them apart.
  *
  * Usage: tsx tools/codegen/generate-contracts.ts <common|content|product-quality|merchant-access|consumer-experience>
@@ -13,9 +13,10 @@ import { join, relative } from 'node:path';
 const root = join(import.meta.dirname, '..', '..');
 const target = process.argv[2];
 
-const SHARED_PROTO_DIRS = ['proto/govern/common', 'proto/google', 'proto/grpc'];
+const SHARED_PROTO_DIRS = ['proto/govern/common', 'proto/govern/ops', 'proto/google', 'proto/grpc'];
 const SHARED_IMPORTS = [
   'govern/common/v1/common.proto',
+  'govern/ops/v1/governance_ops.proto',
   'google/rpc/status.proto',
   'google/rpc/error_details.proto',
   'google/protobuf/timestamp.proto',

@@ -48,7 +48,7 @@ describe('mergeDescriptorSets', () => {
     expect(twice.files.map((f) => f.name)).toEqual(once.files.map((f) => f.name));
     expect(new Set(once.files.map((f) => f.name)).size).toBe(once.files.length);
     expect(once.files.map((f) => f.name)).toContain('google/rpc/error_details.proto');
-    expect(once.files.flatMap((f) => f.services)).toEqual(['grpc.health.v1.Health']);
+    expect(once.files.flatMap((f) => f.services).sort()).toEqual(['govern.ops.v1.GovernanceOpsService', 'grpc.health.v1.Health']);
     expect(Buffer.from(twice.bytes).equals(Buffer.from(commonDescriptorSet))).toBe(true);
   });
 
