@@ -33,9 +33,9 @@ const endCall = (span: Span, code: Status, error: unknown, isError: boolean): vo
   span.end();
 };
 
-/** `ipv4:10.0.0.7:53122` / `ipv6:[::1]:53122` → address and port of the peer. */
+/** `10.0.0.7:53122`, `[::1]:53122` (grpc-js' getPeer; `ipv4:`-prefixed in some versions) → address and port of the peer. */
 const peerAttributes = (peer: string): Attributes => {
-  const match = /^(?:ipv4|ipv6):\[?([^\]]+?)\]?:(\d+)$/.exec(peer);
+  const match = /^(?:ipv[46]:)?\[?([^\]]+?)\]?:(\d+)$/.exec(peer);
   return match ? { [ATTR.NETWORK_PEER_ADDRESS]: match[1], [ATTR.NETWORK_PEER_PORT]: Number(match[2]) } : {};
 };
 
