@@ -32,7 +32,8 @@ export {
 } from './metrics/service-metrics';
 export { startMetricsServer, type MetricsServer } from './metrics/metrics-server';
 export { jobsSnapshotFrom, outboxSnapshotFrom, OUTBOX_BACKLOG_COUNT_LIMIT, type Queryable } from './metrics/platform-table-snapshots';
-export { parseMetricsText, sampleValue, summarizeMetrics, type ConsumerHealth, type MetricsHealthSummary } from './metrics/metrics-summary';
+export { summarizeMetrics, type ConsumerHealth, type MetricsHealthSummary } from './metrics/metrics-summary';
+export { ExpositionError, parseExposition, samplesOf, sampleValue, type ExpositionFamily, type ExpositionSample, type ExpositionType } from './metrics/exposition-parser';
 export { logRedaction, SENSITIVE_LOG_KEYS, traceLogMixin, traceLoggerOptions } from './logs/log-correlation';
 export { findSensitiveData, formatFindings, isCreditCode, isResidentId, type ScanOptions, type SensitiveFinding, type SensitiveKind } from './logs/sensitive-scanner';
 export { collectedSpanOf, decodeExportTraceRequest, startOtlpCollectorStub, type CollectedSpan, type OtlpCollectorStub } from './testing/otlp-collector-stub';

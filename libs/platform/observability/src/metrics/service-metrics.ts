@@ -101,36 +101,36 @@ export interface ServiceMetrics {
   observeDbPool(name: string, pool: PoolLike): void;
 }
 
-/** A scrape reads several gauges from one source: one call per scrape, shared; slow or failing ones are left out. */
+/**
+ * A scrape reads several gauges from one source: prom-client starts every metric's collect()
+ * in the same tick, so they share the one call in flight; the next scrape calls again. A
+ * source that fails or is slower than the timeout is left out of that scrape.
+ */
 const scrapeShared = <T>(name: string, timeoutMs: number, onFailure: (name: string, error: unknown) => void) => {
   let source: (() => Promise<T>) | undefined;
   let inFlight: Promise<T | undefined> | undefined;
-  let settledAt = 0;
-  let last: T | undefined;
   return {
     set(next: () => Promise<T>) {
       source = next;
     },
-    async read(): Promise<T | undefined> {
-      if (!source) return undefined;
-      // Gauges of one scrape ask within microseconds of each other; a second scrape gets fresh data.
-      if (!inFlight && Date.now() - settledAt < 250) return last;
+    configured: () => source !== undefined,
+    read(): Promise<T | undefined> {
+      const read = source;
+      if (!read) return Promise.resolve(undefined);
       inFlight ??= (async () => {
         let timer: NodeJS.Timeout | undefined;
         try {
           const timeout = new Promise<never>((_, reject) => {
             timer = setTimeout(() => reject(new Error(`${name} source took longer than ${timeoutMs} ms`)), timeoutMs);
           });
-          last = await Promise.race([(source as () => Promise<T>)(), timeout]);
+          return await Promise.race([read(), timeout]);
         } catch (error) {
-          last = undefined;
           onFailure(name, error);
+          return undefined;
         } finally {
           clearTimeout(timer);
-          settledAt = Date.now();
           inFlight = undefined;
         }
-        return last;
       })();
       return inFlight;
     },
@@ -199,14 +199,15 @@ export const createServiceMetrics = (options: ServiceMetricsOptions): ServiceMet
   const enforcementActions = counter('enforcementActions');
   const compensationPaid = counter('compensationPaid');
 
-  collectedGauge('outboxBacklog', async (gauge) => {
-    const snapshot = await outbox.read();
-    if (snapshot) gauge.set(snapshot.backlog);
-  });
-  collectedGauge('outboxOldestAge', async (gauge) => {
-    const snapshot = await outbox.read();
-    if (snapshot) gauge.set(snapshot.oldestAgeSeconds);
-  });
+  // An unlabelled gauge always shows a sample; NaN (not a made-up 0) says the outbox could not be read.
+  const outboxGauge = (key: MetricKey, value: (snapshot: OutboxSnapshot) => number) =>
+    collectedGauge(key, async (gauge) => {
+      const snapshot = await outbox.read();
+      if (snapshot) gauge.set(value(snapshot));
+      else if (outbox.configured()) gauge.set(NaN);
+    });
+  outboxGauge('outboxBacklog', (s) => s.backlog);
+  outboxGauge('outboxOldestAge', (s) => s.oldestAgeSeconds);
   const perConsumer = (key: MetricKey, value: (snapshot: ConsumerSnapshot) => number | undefined) =>
     collectedGauge(key, async (gauge) => {
       for (const snapshot of (await consumers.read()) ?? []) {
