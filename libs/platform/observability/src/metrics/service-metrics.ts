@@ -199,6 +199,20 @@ export const createServiceMetrics = (options: ServiceMetricsOptions): ServiceMet
   const enforcementActions = counter('enforcementActions');
   const compensationPaid = counter('compensationPaid');
 
+  // Pool gauges first: prom-client collects in registration order, so the pool is read before
+  // this scrape's own queries (outbox, jobs) take connections from it.
+  const perPool = (key: MetricKey, value: (pool: PoolLike) => number | undefined) =>
+    collectedGauge(key, (gauge) => {
+      for (const [name, pool] of pools) {
+        const v = value(pool);
+        if (v !== undefined) gauge.set({ pool: name }, v);
+      }
+    });
+  perPool('dbPoolInUse', (p) => p.totalCount - p.idleCount);
+  perPool('dbPoolIdle', (p) => p.idleCount);
+  perPool('dbPoolWaiting', (p) => p.waitingCount);
+  perPool('dbPoolMax', (p) => p.options?.max);
+
   // An unlabelled gauge always shows a sample; NaN (not a made-up 0) says the outbox could not be read.
   const outboxGauge = (key: MetricKey, value: (snapshot: OutboxSnapshot) => number) =>
     collectedGauge(key, async (gauge) => {
@@ -226,18 +240,6 @@ export const createServiceMetrics = (options: ServiceMetricsOptions): ServiceMet
   perKind('jobsDue', (s) => s.due);
   perKind('jobsOverdue', (s) => s.overdue);
   perKind('jobsOldestDueAge', (s) => s.oldestDueAgeSeconds);
-  const perPool = (key: MetricKey, value: (pool: PoolLike) => number | undefined) =>
-    collectedGauge(key, (gauge) => {
-      for (const [name, pool] of pools) {
-        const v = value(pool);
-        if (v !== undefined) gauge.set({ pool: name }, v);
-      }
-    });
-  perPool('dbPoolInUse', (p) => p.totalCount - p.idleCount);
-  perPool('dbPoolIdle', (p) => p.idleCount);
-  perPool('dbPoolWaiting', (p) => p.waitingCount);
-  perPool('dbPoolMax', (p) => p.options?.max);
-
   const grpcLabels = (metric: string, call: RpcObservation) => ({
     grpc_type: call.type,
     // Paths are bounded by the services a server registers; a client's by the definitions it was made with.

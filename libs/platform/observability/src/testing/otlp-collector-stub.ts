@@ -146,6 +146,8 @@ export interface OtlpCollectorStub {
   /** For OTEL_EXPORTER_OTLP_ENDPOINT (spans are posted to `<endpoint>/v1/traces`). */
   endpoint: string;
   readonly spans: readonly CollectedSpan[];
+  /** Headers of each export request (to check OTEL_EXPORTER_OTLP_HEADERS arrive). */
+  readonly requestHeaders: readonly Record<string, string | string[] | undefined>[];
   /** Resolves once `predicate` holds for the spans received; rejects after `timeoutMs`. */
   waitFor(predicate: (spans: readonly CollectedSpan[]) => boolean, timeoutMs?: number): Promise<readonly CollectedSpan[]>;
   close(): Promise<void>;
@@ -153,6 +155,7 @@ export interface OtlpCollectorStub {
 
 export const startOtlpCollectorStub = async (): Promise<OtlpCollectorStub> => {
   const spans: CollectedSpan[] = [];
+  const requestHeaders: Record<string, string | string[] | undefined>[] = [];
   const waiters = new Set<() => void>();
   const server = createServer((request, response) => {
     if (request.method !== 'POST' || request.url !== '/v1/traces') {
@@ -166,6 +169,7 @@ export const startOtlpCollectorStub = async (): Promise<OtlpCollectorStub> => {
         const raw = Buffer.concat(chunks);
         const body = request.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw;
         spans.push(...decodeExportTraceRequest(body));
+        requestHeaders.push({ ...request.headers });
         // An empty ExportTraceServiceResponse: full success.
         response.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
       } catch {
@@ -179,6 +183,7 @@ export const startOtlpCollectorStub = async (): Promise<OtlpCollectorStub> => {
   return {
     endpoint: `http://127.0.0.1:${port}`,
     spans,
+    requestHeaders,
     waitFor(predicate, timeoutMs = 10_000) {
       return new Promise((resolve, reject) => {
         const check = (): void => {
