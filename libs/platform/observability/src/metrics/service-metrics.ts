@@ -240,13 +240,32 @@ export const createServiceMetrics = (options: ServiceMetricsOptions): ServiceMet
   perKind('jobsDue', (s) => s.due);
   perKind('jobsOverdue', (s) => s.overdue);
   perKind('jobsOldestDueAge', (s) => s.oldestDueAgeSeconds);
-  const grpcLabels = (metric: string, call: RpcObservation) => ({
-    grpc_type: call.type,
-    // Paths are bounded by the services a server registers; a client's by the definitions it was made with.
-    grpc_service: bound(metric, 'grpc_service', call.service),
-    grpc_method: bound(metric, 'grpc_method', call.method),
-    grpc_code: call.code,
-  });
+  /**
+   * The hot path (every call): prom-client hashes a label set on each observe, so each distinct
+   * (type, service, method, code) keeps its bound children. Paths are bounded by the services a
+   * server registers (a client's by the definitions it was made with), and `bound` caps them anyway.
+   */
+  type RpcChildren = { handled: { inc(): void }; handling: { observe(value: number): void } };
+  const rpcChildren = (counterMetric: Counter, histogramMetric: Histogram, metric: string) => {
+    const cache = new Map<string, RpcChildren>();
+    return (call: RpcObservation): RpcChildren => {
+      const key = `${call.type}|${call.service}|${call.method}|${call.code}`;
+      let children = cache.get(key);
+      if (!children) {
+        const labels = {
+          grpc_type: call.type,
+          grpc_service: bound(metric, 'grpc_service', call.service),
+          grpc_method: bound(metric, 'grpc_method', call.method),
+          grpc_code: call.code,
+        };
+        children = { handled: counterMetric.labels(labels), handling: histogramMetric.labels(labels) };
+        if (cache.size < 2_000) cache.set(key, children);
+      }
+      return children;
+    };
+  };
+  const serverChildren = rpcChildren(grpcServerHandled, grpcServerHandling, METRICS.grpcServerHandled.name);
+  const clientChildren = rpcChildren(grpcClientHandled, grpcClientHandling, METRICS.grpcClientHandled.name);
 
   return {
     serviceName: options.serviceName,
@@ -255,14 +274,14 @@ export const createServiceMetrics = (options: ServiceMetricsOptions): ServiceMet
     contentType: registry.contentType,
 
     rpcServer(call, seconds) {
-      const labels = grpcLabels(METRICS.grpcServerHandled.name, call);
-      grpcServerHandled.inc(labels);
-      grpcServerHandling.observe(labels, seconds);
+      const children = serverChildren(call);
+      children.handled.inc();
+      children.handling.observe(seconds);
     },
     rpcClient(call, seconds) {
-      const labels = grpcLabels(METRICS.grpcClientHandled.name, call);
-      grpcClientHandled.inc(labels);
-      grpcClientHandling.observe(labels, seconds);
+      const children = clientChildren(call);
+      children.handled.inc();
+      children.handling.observe(seconds);
     },
 
     outboxPublished(count, delaysSeconds = []) {

@@ -54,6 +54,8 @@ export interface TelemetryOptions {
   settings?: Partial<TelemetrySettings>;
   /** Tests: every ended span goes (synchronously) to this exporter, whatever the settings say. */
   exporter?: SpanExporter;
+  /** Batch spans for `exporter` as the OTLP path does, instead of exporting each at once (benchmarks). */
+  batchExporter?: boolean;
   /** Says once where spans go; OTel's own export errors are reported here (rate-limited). */
   log?: Logger;
 }
@@ -148,7 +150,7 @@ export const startTelemetry = (options: TelemetryOptions): Telemetry => {
   const processors: SpanProcessor[] = [];
   let exporting: TelemetryExport = 'none';
   if (options.exporter) {
-    processors.push(new SimpleSpanProcessor({ exporter: options.exporter }));
+    processors.push(options.batchExporter ? new BatchSpanProcessor({ exporter: options.exporter }) : new SimpleSpanProcessor({ exporter: options.exporter }));
     exporting = 'memory';
   } else if (endpoint) {
     const headers = { ...parseKeyValueList(settings.OTEL_EXPORTER_OTLP_HEADERS), ...parseKeyValueList(settings.OTEL_EXPORTER_OTLP_TRACES_HEADERS) };
