@@ -51,4 +51,12 @@ describe('startTelemetry with OTEL_EXPORTER_OTLP_ENDPOINT', () => {
     expect(job?.traceId).not.toBe(server?.traceId);
     expect(collector.requestHeaders[0]).toMatchObject({ authorization: 'Bearer collector-token', 'x-tenant': 'govern', 'content-type': 'application/x-protobuf' });
   });
+
+  it('exports on its own within OTEL_BSP_SCHEDULE_DELAY, with the process still running', async () => {
+    const settings = z.object(telemetrySettings).parse({ OTEL_EXPORTER_OTLP_ENDPOINT: collector.endpoint, OTEL_BSP_SCHEDULE_DELAY: '50' });
+    const telemetry = startTelemetry({ serviceName: 'prompt', settings });
+    await inSpan(telemetry.tracer, 'quick', {}, async () => undefined);
+    await collector.waitFor((spans) => spans.some((s) => s.service === 'prompt'), 5_000);
+    await telemetry.shutdown();
+  });
 });

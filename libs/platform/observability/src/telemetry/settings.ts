@@ -44,6 +44,11 @@ export const telemetrySettings = {
     .default('parentbased_always_on'),
   /** Ratio for the `*traceidratio` samplers, 0..1 (default 1). */
   OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).optional(),
+  /** Batching of exported spans (the SDK's defaults: 5 s, 30 s, 2048, 512). Tests shorten the delay. */
+  OTEL_BSP_SCHEDULE_DELAY: z.coerce.number().int().min(1).optional(),
+  OTEL_BSP_EXPORT_TIMEOUT: z.coerce.number().int().min(1).optional(),
+  OTEL_BSP_MAX_QUEUE_SIZE: z.coerce.number().int().min(1).optional(),
+  OTEL_BSP_MAX_EXPORT_BATCH_SIZE: z.coerce.number().int().min(1).optional(),
   /**
    * Port of the Prometheus endpoint (`GET /metrics`). Unset: no endpoint (tests); `0` picks a
    * free port (printed at start). Deployments set one (9464 is the conventional exporter port).

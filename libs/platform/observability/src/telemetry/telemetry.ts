@@ -154,7 +154,16 @@ export const startTelemetry = (options: TelemetryOptions): Telemetry => {
     exporting = 'memory';
   } else if (endpoint) {
     const headers = { ...parseKeyValueList(settings.OTEL_EXPORTER_OTLP_HEADERS), ...parseKeyValueList(settings.OTEL_EXPORTER_OTLP_TRACES_HEADERS) };
-    processors.push(new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url: endpoint, headers }) }));
+    processors.push(
+      new BatchSpanProcessor({
+        exporter: new OTLPTraceExporter({ url: endpoint, headers }),
+        // @opentelemetry/sdk-trace reads no environment: the OTEL_BSP_* settings are passed in.
+        ...(settings.OTEL_BSP_SCHEDULE_DELAY ? { scheduledDelayMillis: settings.OTEL_BSP_SCHEDULE_DELAY } : {}),
+        ...(settings.OTEL_BSP_EXPORT_TIMEOUT ? { exportTimeoutMillis: settings.OTEL_BSP_EXPORT_TIMEOUT } : {}),
+        ...(settings.OTEL_BSP_MAX_QUEUE_SIZE ? { maxQueueSize: settings.OTEL_BSP_MAX_QUEUE_SIZE } : {}),
+        ...(settings.OTEL_BSP_MAX_EXPORT_BATCH_SIZE ? { maxExportBatchSize: settings.OTEL_BSP_MAX_EXPORT_BATCH_SIZE } : {}),
+      }),
+    );
     exporting = 'otlp';
   }
 
