@@ -198,8 +198,9 @@ export const startTelemetry = (options: TelemetryOptions): Telemetry => {
  * error's type (never its message: messages may carry input) if it throws.
  */
 export const inSpan = async <T>(tracer: Tracer, name: string, options: SpanOptions & { parent?: Context }, fn: (span: Span) => Promise<T>): Promise<T> => {
-  const parent = options.parent ?? context.active();
-  const span = tracer.startSpan(name, options, parent);
+  const { parent: given, ...spanOptions } = options;
+  const parent = given ?? context.active();
+  const span = tracer.startSpan(name, spanOptions, parent);
   try {
     return await context.with(trace.setSpan(parent, span), () => fn(span));
   } catch (error) {
