@@ -1,0 +1,131 @@
+import { context as contextApi, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Attributes, type Span, type TextMapGetter, type TextMapSetter } from '@opentelemetry/api';
+import { Metadata, Status, type CallContext, type ClientMiddleware, type ServerMiddleware } from 'nice-grpc-common';
+import { ATTR, RPC_SYSTEM_GRPC } from '../semconv';
+import type { Telemetry } from '../telemetry/telemetry';
+import { propagator } from '../tracing/trace-context';
+import { grpcMethodOf, grpcStatusOf, reasonOf, withContextGenerator } from './grpc-call';
+
+/**
+ * Spans for gRPC calls, as nice-grpc middlewares (see telemetry.ts for why not grpc-js
+ * auto-instrumentation). Attributes follow the OTel RPC conventions these backends key on
+ * (`rpc.system=grpc`, `rpc.service`, `rpc.method`, `rpc.grpc.status_code`).
+ */
+const metadataGetter: TextMapGetter<Metadata> = {
+  keys: (carrier) => Array.from(carrier, ([key]) => key),
+  get: (carrier, key) => carrier.get(key) as string | undefined,
+};
+
+const metadataSetter: TextMapSetter<Metadata> = {
+  set: (carrier, key, value) => carrier.set(key, value),
+};
+
+/** Server-side: failures of the server itself are errors; the caller's mistakes are not (OTel RPC conventions). */
+const SERVER_ERROR_CODES = new Set([Status.UNKNOWN, Status.DEADLINE_EXCEEDED, Status.UNIMPLEMENTED, Status.INTERNAL, Status.UNAVAILABLE, Status.DATA_LOSS]);
+
+const endCall = (span: Span, code: Status, error: unknown, isError: boolean): void => {
+  span.setAttribute(ATTR.RPC_GRPC_STATUS_CODE, code);
+  if (error !== undefined) {
+    const reason = reasonOf(error);
+    if (reason) span.setAttribute(ATTR.GOVERN_ERROR_REASON, reason);
+  }
+  // No status message: gRPC error details may quote the request.
+  if (isError) span.setStatus({ code: SpanStatusCode.ERROR });
+  span.end();
+};
+
+/** `10.0.0.7:53122`, `[::1]:53122` (grpc-js' getPeer; `ipv4:`-prefixed in some versions) → address and port of the peer. */
+const peerAttributes = (peer: string): Attributes => {
+  const match = /^(?:ipv[46]:)?\[?([^\]]+?)\]?:(\d+)$/.exec(peer);
+  return match ? { [ATTR.NETWORK_PEER_ADDRESS]: match[1], [ATTR.NETWORK_PEER_PORT]: Number(match[2]) } : {};
+};
+
+/**
+ * A SERVER span per call, child of the caller's span when the request carries `traceparent`,
+ * made current for the handler (log lines, outgoing calls and outbox rows see it). Put it
+ * first in the chain, so the call-log line and the mapped status are inside it.
+ */
+export const serverTracingMiddleware = (telemetry: Pick<Telemetry, 'tracer'>): ServerMiddleware =>
+  async function* serverTracing(call, context: CallContext) {
+    const { service, method } = grpcMethodOf(call.method);
+    const parent = propagator.extract(ROOT_CONTEXT, context.metadata, metadataGetter);
+    const span = telemetry.tracer.startSpan(
+      `${service}/${method}`,
+      {
+        kind: SpanKind.SERVER,
+        attributes: { [ATTR.RPC_SYSTEM]: RPC_SYSTEM_GRPC, [ATTR.RPC_SERVICE]: service, [ATTR.RPC_METHOD]: method, ...peerAttributes(context.peer) },
+      },
+      parent,
+    );
+    // The generator is closed early (no catch, no normal return) when the client goes away mid-stream.
+    let code = Status.CANCELLED;
+    let failure: unknown;
+    try {
+      const result = yield* withContextGenerator(trace.setSpan(parent, span), call.next(call.request, context));
+      code = Status.OK;
+      return result;
+    } catch (error) {
+      failure = error;
+      code = grpcStatusOf(error);
+      throw error;
+    } finally {
+      endCall(span, code, failure, SERVER_ERROR_CODES.has(code));
+    }
+  };
+
+export interface ClientTracingOptions {
+  /** `host:port` the client talks to (`server.address`/`server.port` on its spans). */
+  address?: string;
+}
+
+const serverAttributes = (address: string | undefined): Attributes => {
+  const match = address ? /^\[?([^\]]+?)\]?:(\d+)$/.exec(address) : null;
+  return match ? { [ATTR.SERVER_ADDRESS]: match[1], [ATTR.SERVER_PORT]: Number(match[2]) } : {};
+};
+
+/**
+ * A CLIENT span per call, child of the active span (the handler's call or consumed event),
+ * its context sent as `traceparent` metadata. Put it outermost in `createServiceClient`, so a
+ * retried call is one span (retries show as events added by the retry callback through
+ * `trace.getActiveSpan()`, which this middleware makes current for the inner chain).
+ */
+export const clientTracingMiddleware = (telemetry: Pick<Telemetry, 'tracer'>, options: ClientTracingOptions = {}): ClientMiddleware => {
+  const server = serverAttributes(options.address);
+  return async function* clientTracing(call, callOptions) {
+    const { service, method } = grpcMethodOf(call.method);
+    const parent = contextApi.active();
+    const span = telemetry.tracer.startSpan(
+      `${service}/${method}`,
+      { kind: SpanKind.CLIENT, attributes: { [ATTR.RPC_SYSTEM]: RPC_SYSTEM_GRPC, [ATTR.RPC_SERVICE]: service, [ATTR.RPC_METHOD]: method, ...server } },
+      parent,
+    );
+    const ctx = trace.setSpan(parent, span);
+    const metadata = Metadata(callOptions.metadata);
+    propagator.inject(ctx, metadata, metadataSetter);
+    let code = Status.CANCELLED;
+    let failure: unknown;
+    try {
+      const result = yield* withContextGenerator(ctx, call.next(call.request, { ...callOptions, metadata }));
+      code = Status.OK;
+      return result;
+    } catch (error) {
+      failure = error;
+      code = grpcStatusOf(error);
+      throw error;
+    } finally {
+      // Client-side, every status but OK is an error of this call.
+      endCall(span, code, failure, code !== Status.OK);
+    }
+  };
+};
+
+/**
+ * Who called, on the current server span (call it from the identity middleware once the
+ * caller is known): its kind and, for services and systems, their name. A person's subject
+ * is not recorded (spans leave the platform for a tracing backend), nor any credential.
+ */
+export const annotateCaller = (caller: { kind: string; service?: string | undefined }): void => {
+  const span = trace.getActiveSpan();
+  if (!span) return;
+  span.setAttribute(ATTR.GOVERN_CALLER_KIND, caller.kind);
+  if ((caller.kind === 'service' || caller.kind === 'system') && caller.service) span.setAttribute(ATTR.GOVERN_CALLER_SERVICE, caller.service.slice(0, 100));
+};
