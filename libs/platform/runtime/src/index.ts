@@ -1,3 +1,5 @@
 export * from './service-runtime';
 export * from './mutation';
+export * from './unit-of-work';
+export * from './units';
 export * from './service-process';
