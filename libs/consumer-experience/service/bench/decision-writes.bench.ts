@@ -214,6 +214,7 @@ const startServiceProcess = async (databaseUrl: string, natsUrl: string, cpuProf
   const child = spawn(process.execPath, [...nodeArgs, join(ROOT, 'apps', 'consumer-experience', 'src', 'main.ts')], {
     cwd: ROOT,
     env: {
+      // eslint-disable-next-line no-restricted-properties -- the app is started as deployed: its settings are its environment
       ...process.env,
       DATABASE_URL: databaseUrl,
       NATS_URL: natsUrl,

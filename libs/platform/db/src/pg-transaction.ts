@@ -38,6 +38,16 @@ export interface DbTransaction<Tx> {
   settle(): Promise<void>;
 }
 
+/**
+ * A query sent ahead of need (pipelined) may fail while its caller awaits something else first, or
+ * after the caller gave up on the unit; the failure is reported by whoever awaits it and by commit,
+ * never as an unhandled rejection that would stop the process.
+ */
+const handled = <T>(promise: Promise<T>): Promise<T> => {
+  promise.catch(() => undefined);
+  return promise;
+};
+
 const ISOLATION: Record<IsolationLevel, string> = {
   ReadCommitted: 'READ COMMITTED',
   RepeatableRead: 'REPEATABLE READ',
@@ -93,12 +103,12 @@ class PgTransaction<Tx extends SqlTx> implements DbTransaction<Tx>, Sql {
 
   query<Row = Record<string, unknown>>(statement: SqlInput, values?: readonly unknown[]): Promise<Row[]> {
     const s = statementOf(statement, values);
-    return this.submit({ text: s.text, values: [...s.values], types: SQL_RESULT_TYPES }).then((r) => r.rows as Row[]);
+    return handled(this.submit({ text: s.text, values: [...s.values], types: SQL_RESULT_TYPES }).then((r) => r.rows as Row[]));
   }
 
   execute(statement: SqlInput, values?: readonly unknown[]): Promise<number> {
     const s = statementOf(statement, values);
-    return this.submit({ text: s.text, values: [...s.values], types: SQL_RESULT_TYPES }).then((r) => r.rowCount ?? 0);
+    return handled(this.submit({ text: s.text, values: [...s.values], types: SQL_RESULT_TYPES }).then((r) => r.rowCount ?? 0));
   }
 
   send(statement: SqlInput, values?: readonly unknown[]): void {

@@ -97,13 +97,23 @@ export class UnitOfWork<Tx = unknown> {
     this.cancels.set(id, { kind, key });
   }
 
+  /**
+   * Waits for every statement sent so far and throws the first failure: for a use case that maps a
+   * failure of a write it sent (a unique violation into a domain error) before going on.
+   */
+  settle(): Promise<void> {
+    return this.transaction.settle();
+  }
+
   /** Events written by this unit so far (flushed or not). */
   get eventCount(): number {
     return this.written + this.events.length;
   }
 
   /** Service extensions add their own effects here, just before they are written. */
-  protected beforeFlush(): void {}
+  protected beforeFlush(): void {
+    // The platform's unit has no effects of its own to add.
+  }
 
   /**
    * Sends every effect gathered so far in one statement (and the mutation's answer with them). It is

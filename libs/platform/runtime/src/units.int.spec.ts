@@ -143,10 +143,11 @@ describe('units of work', () => {
       `SELECT event_id, subject, event_type, payload, occurred_at FROM outbox_events WHERE convert_from(payload, 'UTF8')::jsonb->>'orderId' = 'o-meta'`,
     );
     expect(rows).toHaveLength(1);
-    const event = PaymentMadeEvent.codec.decode(rows[0]!.payload);
-    expect(event.meta).toMatchObject({ eventId: rows[0]!.event_id, causationId: 'r-meta', correlationId: 'r-meta' });
-    expect(new Date(event.meta!.occurredAt as unknown as string)).toEqual(clock.now());
-    expect(rows[0]).toMatchObject({ subject: 'govern.test.payment.made', event_type: 'test.v1.PaymentMade', occurred_at: clock.now() });
+    const [row] = rows;
+    const event = row ? PaymentMadeEvent.codec.decode(row.payload) : undefined;
+    expect(event?.meta).toMatchObject({ eventId: row?.event_id, causationId: 'r-meta', correlationId: 'r-meta' });
+    expect(new Date(event?.meta?.occurredAt as unknown as string)).toEqual(clock.now());
+    expect(row).toMatchObject({ subject: 'govern.test.payment.made', event_type: 'test.v1.PaymentMade', occurred_at: clock.now() });
     expect(committedWithEvents).toBe(1);
 
     const failure = new Error('after the emit');
@@ -174,7 +175,7 @@ describe('units of work', () => {
     const { rows: jobs } = await pool.query<{ due_at: Date }>(`SELECT due_at FROM scheduled_jobs WHERE kind = 'clock' AND key = 'k'`);
     expect(jobs.map((j) => j.due_at)).toEqual([new Date('2026-06-05T00:00:00Z')]);
     const { rows } = await pool.query<{ payload: Buffer }>(`SELECT payload FROM outbox_events WHERE convert_from(payload, 'UTF8')::jsonb->>'orderId' = 'o-correlated'`);
-    expect(PaymentMadeEvent.codec.decode(rows[0]!.payload).meta).toMatchObject({ causationId: 'event-2', correlationId: 'flow-1' });
+    expect(rows.map((r) => PaymentMadeEvent.codec.decode(r.payload).meta)[0]).toMatchObject({ causationId: 'event-2', correlationId: 'flow-1' });
   });
 
   it("the caller's deadline: DEADLINE_EXCEEDED, and nothing is stored", async () => {

@@ -88,25 +88,23 @@ export const createUnitsOfWork = <Tx extends SqlTx, W extends UnitOfWork<Tx> = U
 
   return {
     async mutation(mutation, work) {
+      const { requestId } = mutation.request;
       const v = new Violations();
-      v.require('request_id', mutation.request.requestId);
-      v.maxLength('request_id', mutation.request.requestId, 128);
-      v.check(!mutation.request.requestId.includes('\u0000'), 'request_id', 'must not contain NUL characters', 'INVALID_CHARACTERS');
-      v.throwIfAny();
-      const call: IdempotentCall = {
-        scope: mutation.scope,
-        requestId: mutation.request.requestId,
-        fingerprint: fingerprintOf(mutation.requestCodec.encode(mutation.request).finish()),
-      };
+      v.require('request_id', requestId);
+      v.maxLength('request_id', requestId, 128);
+      v.check(!requestId.includes('\u0000'), 'request_id', 'must not contain NUL characters', 'INVALID_CHARACTERS');
+      const call: IdempotentCall = { scope: mutation.scope, requestId, fingerprint: fingerprintOf(mutation.requestCodec.encode(mutation.request).finish()) };
       let checked: Parameters<typeof work>[1];
       try {
+        // The caller's checks first: they report every bad field at once, request_id among them.
         checked = (mutation.check ? mutation.check() : undefined) as Parameters<typeof work>[1];
       } catch (refusal) {
-        if (!(refusal instanceof DomainError)) throw refusal;
+        if (!(refusal instanceof DomainError) || v.any) throw refusal;
         const stored = await readStoredAnswer(database.pool, call, { orUndefined: true });
         if (stored) return mutation.responseCodec.decode(stored.response);
         throw refusal;
       }
+      v.throwIfAny();
       try {
         const { response, events } = await runTransaction(
           database,
@@ -153,7 +151,7 @@ export const createUnitsOfWork = <Tx extends SqlTx, W extends UnitOfWork<Tx> = U
     },
 
     async within(transaction, cause, work) {
-      const t: DbTransaction<Tx> = isDbTransaction<Tx>(transaction) ? transaction : overPrisma(transaction);
+      const t = asDbTransaction(transaction);
       const unit = create({ transaction: t, clock, ids, cause });
       const result = await work(unit);
       unit.flush();
@@ -163,8 +161,13 @@ export const createUnitsOfWork = <Tx extends SqlTx, W extends UnitOfWork<Tx> = U
   };
 };
 
-/** A consumer's handler transaction (Prisma-owned) seen as a DbTransaction: statements one at a time. */
-const overPrisma = <Tx extends SqlTx>(tx: Tx): DbTransaction<Tx> => {
-  const sql = sqlOverPrisma(tx);
-  return { sql, tx, deadline: new Date(8_640_000_000_000_000), settle: () => sql.settle() };
+/**
+ * A transaction someone else owns as a DbTransaction: a job's is one already; a consumer handler's
+ * (Prisma-owned) runs its plain SQL through Prisma, one statement at a time.
+ */
+export const asDbTransaction = <Tx extends SqlTx>(transaction: DbTransaction<Tx> | Tx): DbTransaction<Tx> => {
+  if (isDbTransaction<Tx>(transaction)) return transaction;
+  const sql = sqlOverPrisma(transaction);
+  // The owner bounds it (Prisma's transaction timeout); the latest date a Date can hold.
+  return { sql, tx: transaction, deadline: new Date(8_640_000_000_000_000), settle: () => sql.settle() };
 };
