@@ -57,6 +57,13 @@ const JSON_OUT = option('--json', join(ROOT, 'tmp', 'bench', 'consumer-experienc
 // refunds, outbox_events, scheduled_jobs and updates orders (counted as a ninth write).
 const SHAPES = { recordOrder: 4, fastRefund: 9 } as const;
 
+/** CPU per call: the bench's client side, the service process, the PostgreSQL backends. */
+interface CpuPerCall {
+  clientMs: number;
+  serviceMs: number;
+  postgresMs: number;
+}
+
 interface Run {
   calls: number;
   errors: number;
@@ -134,7 +141,7 @@ const openLoop = async (seconds: number, ratePerSecond: number, call: (i: number
 const rate = (run: Run): number => run.calls / run.seconds;
 
 /** The floor: raw node-postgres transactions, BEGIN + `inserts` single-row INSERTs + COMMIT. */
-const measureFloor = async (url: string, inserts: number, seconds: number): Promise<Run> => {
+const measureFloor = async (url: string, inserts: number, seconds: number): Promise<Run & { cpu: CpuPerCall }> => {
   const pool = new pg.Pool({ connectionString: url, max: FLOOR_CONNECTIONS, application_name: 'bench-floor' });
   try {
     for (let t = 0; t < inserts; t++) {
@@ -143,7 +150,13 @@ const measureFloor = async (url: string, inserts: number, seconds: number): Prom
       await pool.query(`CREATE INDEX IF NOT EXISTS bench_floor_${t}_owner ON bench_floor_${t} (owner_id, created_at)`);
     }
     const payload = Buffer.alloc(200, 7);
-    return await closedLoop(seconds, IN_FLIGHT, async (i) => {
+    // Open the 8 connections first, so their backends are there to be measured.
+    const clients = await Promise.all(Array.from({ length: FLOOR_CONNECTIONS }, () => pool.connect()));
+    for (const c of clients) c.release();
+    const pids = await backendPids(url, 'bench-floor');
+    const pgBefore = pids.reduce((sum, pid) => sum + processCpuMs(pid), 0);
+    const nodeBefore = process.cpuUsage();
+    const run = await closedLoop(seconds, IN_FLIGHT, async (i) => {
       const client = await pool.connect();
       try {
         await client.query('BEGIN');
@@ -160,6 +173,12 @@ const measureFloor = async (url: string, inserts: number, seconds: number): Prom
         client.release();
       }
     });
+    const node = process.cpuUsage(nodeBefore);
+    const calls = Math.max(1, run.calls);
+    return {
+      ...run,
+      cpu: { clientMs: (node.user + node.system) / 1000 / calls, serviceMs: 0, postgresMs: (pids.reduce((sum, pid) => sum + processCpuMs(pid), 0) - pgBefore) / calls },
+    };
   } finally {
     await pool.end();
   }
@@ -194,6 +213,45 @@ const sampleSessions = (url: string, applicationName: string) => {
       return Object.fromEntries([...counts].sort((a, b) => b[1] - a[1]).map(([what, n]) => [what, Number((n / Math.max(1, samples)).toFixed(2))]));
     },
   };
+};
+
+/**
+ * CPU time of processes (user + system, ms) from /proc: the service process and the PostgreSQL
+ * backends serving a pool. Per call, it says what a call costs whatever else loads the machine
+ * (throughput on a shared 2-core machine does not).
+ */
+const TICK_MS = 10; // CLK_TCK is 100 on Linux
+const processCpuMs = (pid: number): number => {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+  } catch {
+    return 0; // the backend ended
+  }
+};
+const backendPids = async (url: string, applicationName: string): Promise<number[]> => {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE application_name = $1`, [applicationName]);
+    return rows.map((r) => r.pid);
+  } finally {
+    await client.end();
+  }
+};
+
+/** Commits and row writes in the bench database so far (PostgreSQL's statistics, flushed within a second). */
+const databaseCounters = async (url: string): Promise<{ commits: number; rowsWritten: number }> => {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ commits: string; written: string }>(
+      `SELECT xact_commit AS commits, tup_inserted + tup_updated + tup_deleted AS written FROM pg_stat_database WHERE datname = current_database()`,
+    );
+    return { commits: Number(rows[0]?.commits ?? 0), rowsWritten: Number(rows[0]?.written ?? 0) };
+  } finally {
+    await client.end();
+  }
 };
 
 /** Share of the machine's CPU time that was busy between two readings of /proc/stat. */
@@ -299,12 +357,34 @@ const main = async (): Promise<void> => {
   const rows: Row[] = [];
   const sessions: Record<string, Record<string, number>> = {};
   const cpu: Record<string, number> = {};
+  const cpuPerCall: Record<string, CpuPerCall> = {};
+  const writesPerCall: Record<string, { commits: number; rowsWritten: number }> = {};
   const measured = async (name: string, phase: () => Promise<Run>): Promise<Run> => {
+    // Backends come and go (the pool closes idle ones): count each by what it used during the phase.
+    const pgBefore = new Map((await backendPids(database.url, 'consumer-experience')).map((pid) => [pid, processCpuMs(pid)]));
+    const serviceBefore = processCpuMs(child.pid ?? 0);
+    const nodeBefore = process.cpuUsage();
+    const countersBefore = await databaseCounters(database.url);
     const sampler = sampleSessions(database.url, 'consumer-experience');
     const before = cpuTimes();
     const run = await phase();
     const after = cpuTimes();
+    const node = process.cpuUsage(nodeBefore);
+    const calls = Math.max(1, run.calls);
+    const pgAfter = await backendPids(database.url, 'consumer-experience');
+    cpuPerCall[name] = {
+      clientMs: (node.user + node.system) / 1000 / calls,
+      serviceMs: (processCpuMs(child.pid ?? 0) - serviceBefore) / calls,
+      postgresMs: pgAfter.reduce((sum, pid) => sum + processCpuMs(pid) - (pgBefore.get(pid) ?? 0), 0) / calls,
+    };
     sessions[name] = await sampler.stop();
+    // Statistics reach pg_stat_database within a second of a backend going idle.
+    await sleep(1_500);
+    const countersAfter = await databaseCounters(database.url);
+    writesPerCall[name] = {
+      commits: Number(((countersAfter.commits - countersBefore.commits) / calls).toFixed(2)),
+      rowsWritten: Number(((countersAfter.rowsWritten - countersBefore.rowsWritten) / calls).toFixed(2)),
+    };
     cpu[name] = Math.round((100 * (after.busy - before.busy)) / Math.max(1, after.total - before.total));
     if (run.firstError) console.error(`${name}: ${run.errors} errors, first: ${run.firstError}`);
     return run;
@@ -392,6 +472,14 @@ const main = async (): Promise<void> => {
       table.map((r) => ({ path: r.path, 'calls/s': r.callsPerSecond, 'p50 ms': r.p50Ms, 'p99 ms': r.p99Ms, errors: r.errors, floor: r.floor, ratio: r.ratio, goal: r.goal, met: r.met === null ? '' : r.met ? 'yes' : 'NO' })),
     );
     console.log(`fast refunds granted: ${granted}; ledger balanced=${ledger?.balanced} (${ledger?.transactionCount} transactions)`);
+    const fmt = (c: CpuPerCall) => `client ${c.clientMs.toFixed(2)} ms, service ${c.serviceMs.toFixed(2)} ms, PostgreSQL ${c.postgresMs.toFixed(2)} ms`;
+    console.log('\nCPU per call (independent of what else loads the machine):');
+    console.log(`  floor, ${SHAPES.recordOrder} inserts/tx: ${fmt(floorOrder.cpu)}`);
+    console.log(`  floor, ${SHAPES.fastRefund} inserts/tx: ${fmt(floorRefund.cpu)}`);
+    for (const [phase, c] of Object.entries(cpuPerCall)) {
+      const w = writesPerCall[phase];
+      console.log(`  ${phase}: ${fmt(c)}; ${w?.commits} commits and ${w?.rowsWritten} rows written per call (outbox relay included)`);
+    }
     console.log('\nservice database sessions per sample (mean count by state/wait event) and machine CPU busy:');
     for (const [phase, counts] of Object.entries(sessions)) {
       console.log(`  ${phase} (CPU ${cpu[phase]}%): ${Object.entries(counts).map(([what, n]) => `${what} ${n}`).join(', ')}`);
@@ -408,6 +496,8 @@ const main = async (): Promise<void> => {
           rows: table,
           sessions,
           cpuBusyPercent: cpu,
+          writesPerCall,
+          cpuPerCall: { floorRecordOrderShape: floorOrder.cpu, floorFastRefundShape: floorRefund.cpu, ...cpuPerCall },
           fastRefundsGranted: granted,
           ledgerBalanced: ledger?.balanced ?? false,
         },

@@ -74,6 +74,7 @@ class PgTransaction<Tx extends SqlTx> implements DbTransaction<Tx>, Sql {
   private sent: Promise<unknown>[] = [];
   private tail: Promise<unknown> = Promise.resolve();
   private ended = false;
+  private corked = false;
   private broken: Error | undefined;
   private prisma?: { tx: Promise<Tx>; done: Promise<unknown>; release: (commit: boolean) => void };
   private lazyTx?: Tx;
@@ -169,6 +170,7 @@ class PgTransaction<Tx extends SqlTx> implements DbTransaction<Tx>, Sql {
     }
     let result: Promise<pg.QueryResult>;
     if (this.pipelined) {
+      this.holdWrites();
       result = this.client.query(config);
     } else {
       // node-postgres queues a query sent while another runs, but warns that this goes away: chain.
@@ -180,6 +182,24 @@ class PgTransaction<Tx extends SqlTx> implements DbTransaction<Tx>, Sql {
       this.firstFailure ??= error;
     });
     return result;
+  }
+
+  /**
+   * Statements sent in the same tick leave in one socket write: node-postgres writes each statement
+   * on its own (one writev per statement, the largest CPU cost left in a unit), so the socket is
+   * corked until the next tick. The profile of RecordOrder showed a fifth of the service's CPU in
+   * these writes before.
+   */
+  private holdWrites(): void {
+    if (this.corked) return;
+    const stream = (this.client as unknown as { connection?: { stream?: { cork?(): void; uncork?(): void } } }).connection?.stream;
+    if (!stream?.cork || !stream.uncork) return;
+    stream.cork();
+    this.corked = true;
+    process.nextTick(() => {
+      this.corked = false;
+      stream.uncork?.();
+    });
   }
 
   /** Starts a Prisma interactive transaction on this connection and keeps it open until commit/rollback. */
