@@ -33,6 +33,10 @@ export const isRetryableTransactionError = (error: unknown): boolean => {
 /** Statement cancelled by statement_timeout (57014): the caller's deadline ran out. */
 export const isStatementTimeout = (error: unknown): boolean => sqlState(error) === '57014';
 
+/** A prepared statement whose table changed since it was prepared ("cached plan must not change result type"). */
+export const isStalePreparedPlan = (error: unknown): boolean =>
+  sqlState(error) === '0A000' && /cached plan must not change result type/.test(String((error as Error | null)?.message ?? ''));
+
 /** A statement sent into a transaction that an earlier failure aborted (25P02). */
 export const isAbortedTransaction = (error: unknown): boolean => sqlState(error) === '25P02';
 

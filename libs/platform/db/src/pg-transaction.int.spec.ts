@@ -115,6 +115,17 @@ describe('runTransaction: plain SQL and Prisma in one platform-owned transaction
     expect(rows.map((r) => r.fingerprint)).toEqual(['0++', '0++']);
   });
 
+  it('a table altered under its prepared statements (a newer replica migrated) is read again, not refused', async () => {
+    await conn.pool.query(`CREATE TABLE evolving (id text PRIMARY KEY)`);
+    await conn.pool.query(`INSERT INTO evolving VALUES ('a')`);
+    const readAll = () => runTransaction(conn, (t) => t.sql.query(sql`SELECT * FROM evolving WHERE id = ANY(${['a']}::text[])`));
+    // Prepared on every connection of the pool.
+    await Promise.all(Array.from({ length: 8 }, readAll));
+    await conn.pool.query(`ALTER TABLE evolving ADD COLUMN added text NOT NULL DEFAULT 'new'`);
+    const rows = await Promise.all(Array.from({ length: 8 }, readAll));
+    expect(rows.flat()).toEqual(Array.from({ length: 8 }, () => ({ id: 'a', added: 'new' })));
+  });
+
   it('every connection goes back to the pool, also after failures', async () => {
     await Promise.allSettled(
       Array.from({ length: 20 }, (_, i) =>

@@ -1,9 +1,10 @@
+import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
 import { DomainError } from '@govern/policy-core';
-import { deadlineExceeded, isAbortedTransaction, isRetryableTransactionError, isStatementTimeout } from './pg-errors';
+import { deadlineExceeded, isAbortedTransaction, isRetryableTransactionError, isStalePreparedPlan, isStatementTimeout } from './pg-errors';
 import { JoinablePool, joinConnection, type DatabaseConnection } from './prisma-client';
-import { SQL_RESULT_TYPES, statementOf, type Sql, type SqlInput } from './sql';
+import { SQL_RESULT_TYPES, statementOf, type Sql, type SqlInput, type SqlStatement } from './sql';
 import type { IsolationLevel, SqlTx, TransactionalClient, TransactionOptions } from './transaction';
 
 /**
@@ -37,6 +38,24 @@ export interface DbTransaction<Tx> {
   /** Waits for every statement sent so far and throws the first failure. */
   settle(): Promise<void>;
 }
+
+/**
+ * Plain-SQL statements run as server-side prepared statements, named by their text: PostgreSQL then
+ * parses and analyses each text once per connection instead of at every call, which halved the
+ * PostgreSQL CPU of a RecordOrder-shaped unit (transaction-paths.bench.ts). Statements are written
+ * with arrays (`= ANY(${ids}::text[])`), so their texts are few; past MAX_PREPARED distinct texts a
+ * statement runs unnamed, which bounds what each connection keeps on the server.
+ */
+const MAX_PREPARED = 500;
+const prepared = new Map<string, string>();
+const preparedName = (text: string): string | undefined => {
+  let name = prepared.get(text);
+  if (name === undefined && prepared.size < MAX_PREPARED) {
+    name = `govern_${createHash('sha1').update(text).digest('base64url')}`;
+    prepared.set(text, name);
+  }
+  return name;
+};
 
 /**
  * A query sent ahead of need (pipelined) may fail while its caller awaits something else first, or
@@ -104,17 +123,22 @@ class PgTransaction<Tx extends SqlTx> implements DbTransaction<Tx>, Sql {
 
   query<Row = Record<string, unknown>>(statement: SqlInput, values?: readonly unknown[]): Promise<Row[]> {
     const s = statementOf(statement, values);
-    return handled(this.submit({ text: s.text, values: [...s.values], types: SQL_RESULT_TYPES }).then((r) => r.rows as Row[]));
+    return handled(this.submit(this.configOf(s)).then((r) => r.rows as Row[]));
   }
 
   execute(statement: SqlInput, values?: readonly unknown[]): Promise<number> {
     const s = statementOf(statement, values);
-    return handled(this.submit({ text: s.text, values: [...s.values], types: SQL_RESULT_TYPES }).then((r) => r.rowCount ?? 0));
+    return handled(this.submit(this.configOf(s)).then((r) => r.rowCount ?? 0));
   }
 
   send(statement: SqlInput, values?: readonly unknown[]): void {
     const s = statementOf(statement, values);
-    void this.submit({ text: s.text, values: [...s.values], types: SQL_RESULT_TYPES }).catch(() => undefined);
+    void this.submit(this.configOf(s)).catch(() => undefined);
+  }
+
+  private configOf(s: SqlStatement): pg.QueryConfig {
+    const name = s.values.length > 0 ? preparedName(s.text) : undefined;
+    return { text: s.text, values: [...s.values], types: SQL_RESULT_TYPES, ...(name ? { name } : {}) };
   }
 
   async settle(): Promise<void> {
@@ -138,7 +162,10 @@ class PgTransaction<Tx extends SqlTx> implements DbTransaction<Tx>, Sql {
   }
 
   /** Rolls back (if still open) and returns whether the connection can go back to the pool. */
-  async rollback(): Promise<boolean> {
+  async rollback(cause?: unknown): Promise<boolean> {
+    // A table changed under this connection's prepared statements (a migration by a newer
+    // replica): the connection is dropped, so the retry prepares them afresh on another.
+    if (isStalePreparedPlan(cause)) this.broken ??= cause as Error;
     await this.closePrisma(false).catch(() => undefined);
     if (!this.ended && !this.broken) {
       this.ended = true;
@@ -324,7 +351,7 @@ export const runTransaction = async <Tx extends SqlTx, R>(
       t.release();
       return result;
     } catch (thrown) {
-      await t.rollback();
+      await t.rollback(t.firstFailure ?? thrown);
       t.release();
       // A write sent without waiting failed, and the work then tripped over the aborted transaction:
       // what failed is that write.
@@ -334,7 +361,7 @@ export const runTransaction = async <Tx extends SqlTx, R>(
       // Only a caller's deadline becomes DEADLINE_EXCEEDED; the internal bound (consumers, jobs)
       // timing out is a server-side failure and surfaces as such.
       if (options.deadline && (isStatementTimeout(error) || options.deadline.getTime() <= Date.now())) throw deadlineExceeded();
-      if (attempt >= maxAttempts || !isRetryableTransactionError(error)) throw error;
+      if (attempt >= maxAttempts || !(isRetryableTransactionError(error) || isStalePreparedPlan(error))) throw error;
       await sleep(5 * attempt + Math.random() * 20);
     }
   }

@@ -123,12 +123,13 @@ export const createUnitsOfWork = <Tx extends SqlTx, W extends UnitOfWork<Tx> = U
             if ((await claim).length === 0) throw new Replay();
             const response = mutation.responseCodec.encode(result).finish();
             unit.flush({ scope: call.scope, requestId: call.requestId, response });
-            return { response, events: unit.eventCount };
+            return { response: result, events: unit.eventCount };
           },
           { deadline: mutation.deadline, ...(mutation.isolationLevel ? { isolationLevel: mutation.isolationLevel } : {}) },
         );
         committed(events);
-        return mutation.responseCodec.decode(response);
+        // What was stored is this answer's encoding: a retry decodes the same message.
+        return response;
       } catch (error) {
         if (error instanceof Replay) return answerOf(call, mutation.responseCodec);
         throw error;
