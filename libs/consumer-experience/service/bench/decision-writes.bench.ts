@@ -32,6 +32,7 @@ import {
   FastRefundOutcome,
   FulfilmentType,
 } from '@govern/contracts-consumer-experience';
+import { HealthDefinition } from '@govern/contracts-common';
 import { ConsumerExperienceMigrations } from '@govern/consumer-experience-data-access';
 import { closeServiceClient, createServiceClient, type ServiceClient } from '@govern/platform-grpc';
 import { createTestDatabase, testInfra, uniqueSuffix } from '@govern/platform-testing';
@@ -397,6 +398,10 @@ const main = async (): Promise<void> => {
     // Warm-up: JIT, connection pool, prepared plans.
     await closedLoop(QUICK ? 1 : 2, IN_FLIGHT, record('warm', false));
 
+    // The RPC floor of this very service: its stack (HTTP/2, middleware, call log) with no work.
+    const health = createServiceClient(HealthDefinition, address, { defaultDeadlineMs: 10_000 });
+    const rpcFloor = await measured('Health/Check (no work), 64 in flight', () => closedLoop(SECONDS, IN_FLIGHT, () => health.check({ service: '' }).then(() => undefined)));
+    closeServiceClient(health);
     const floorOrder = await measureFloor(database.url, SHAPES.recordOrder, SECONDS);
     const floorRefund = await measureFloor(database.url, SHAPES.fastRefund, SECONDS);
 
@@ -463,6 +468,7 @@ const main = async (): Promise<void> => {
     const { ledger } = await client.getFundLedger({});
 
     const floorRows = [
+      rowOf('floor: Health/Check of the same service (RPC stack, no work)', rpcFloor, { floor: '', ratio: '', goal: '', met: null }),
       rowOf(`floor: raw pg, ${SHAPES.recordOrder} inserts/tx, ${FLOOR_CONNECTIONS} conns`, floorOrder, { floor: '', ratio: '', goal: '', met: null }),
       rowOf(`floor: raw pg, ${SHAPES.fastRefund} inserts/tx, ${FLOOR_CONNECTIONS} conns`, floorRefund, { floor: '', ratio: '', goal: '', met: null }),
     ];

@@ -175,7 +175,7 @@ export const effectsStatements = (
   }
   if (answer) {
     parts.push(sql`answered AS (
-      UPDATE idempotency_keys SET response = decode(${Buffer.from(answer.response).toString('base64')}, 'base64')
+      UPDATE idempotency_keys SET response = ${Buffer.from(answer.response.buffer, answer.response.byteOffset, answer.response.byteLength)}::bytea
        WHERE scope = ${answer.scope} AND request_id = ${answer.requestId})`);
   }
   const statements: SqlStatement[] = [];
