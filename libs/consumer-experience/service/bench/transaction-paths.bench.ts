@@ -16,7 +16,6 @@
  * Prints figures only; nothing here asserts timing.
  */
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { OrderRecordedEvent, RecordOrderRequest, RecordOrderResponse } from '@govern/contracts-consumer-experience';
 import { connectConsumerExperienceDatabase, ConsumerExperienceMigrations, type ConsumerExperienceTx } from '@govern/consumer-experience-data-access';
@@ -26,19 +25,12 @@ import { createUnitsOfWork, newEventMeta, UnitOfWork } from '@govern/platform-ru
 import { createTestDatabase } from '@govern/platform-testing';
 import { randomIds, systemClock } from '@govern/policy-core';
 import { insertOrder } from '../src/adapters/orders.repository';
+import { processCpuMs } from './bench-kit';
 import { orderToProto } from '../src/mapping/to-proto';
 
 const SECONDS = Number(process.argv[2] ?? 5);
 const CONNECTIONS = 8;
 
-const processCpuMs = (pid: number): number => {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    return 0;
-  }
-};
 
 const main = async (): Promise<void> => {
   const database = await createTestDatabase({ prefix: 'bench_paths', migrationsDir: ConsumerExperienceMigrations });

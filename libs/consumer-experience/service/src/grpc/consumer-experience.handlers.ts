@@ -83,7 +83,8 @@ import { fileComplaint } from '../use-cases/complaints';
 import { contributeToFund, depositMerchantFunds, getMerchantDeposit, payAdvanceCompensation } from '../use-cases/fund';
 import { loadOrderView, recordOrder, recordReview, recordShipment, recordTrackingScan } from '../use-cases/orders';
 import { depositView } from '../use-cases/payouts';
-import { governanceFigures, merchantMetrics, reportWindow } from '../use-cases/reports';
+import { governanceFigures, merchantMetrics } from '../adapters/metrics.queries';
+import { reportWindow } from '../use-cases/reports';
 import type { ServiceDeps, Work } from '../use-cases/work';
 import { boundedText, checkAll, evidenceList, MAX_ID_LENGTH, optionalId, pageSizeOf, requireEnum, requireId } from './request-checks';
 
