@@ -51,8 +51,8 @@ export interface UnitsOfWork<Tx extends SqlTx, W extends UnitOfWork<Tx>> {
   run<R>(cause: Cause, work: (unit: W) => Promise<R>, options?: TransactionOptions): Promise<R>;
   /**
    * Work inside a transaction another part owns — a durable job's (`DbTransaction`) or a consumer
-   * handler's (a Prisma transaction client) — whose owner commits: the effects are written before
-   * this returns, and fail it if they fail.
+   * handler's (a Prisma transaction client) — whose owner commits. The effects are sent before this
+   * returns; a failed one fails the owner's commit (a Prisma-owned transaction: this call).
    */
   within<R>(transaction: DbTransaction<Tx> | Tx, cause: Cause, work: (unit: W) => Promise<R>): Promise<R>;
 }
@@ -152,11 +152,14 @@ export const createUnitsOfWork = <Tx extends SqlTx, W extends UnitOfWork<Tx> = U
     },
 
     async within(transaction, cause, work) {
+      const owned = isDbTransaction<Tx>(transaction);
       const t = asDbTransaction(transaction);
       const unit = create({ transaction: t, clock, ids, cause });
       const result = await work(unit);
       unit.flush();
-      await t.settle();
+      // A platform transaction's COMMIT waits for the effects anyway (and fails if they failed); a
+      // Prisma-owned one commits when its callback returns, so the effects must be in before.
+      if (!owned) await t.settle();
       return result;
     },
   };
