@@ -39,7 +39,7 @@ export const createConsumerExperienceService = (options: ConsumerExperienceOptio
       ...(options.metricsReportPeriodMs ? { metricsPolicy: { ...METRICS_POLICY, reportDebounceMs: options.metricsReportPeriodMs } } : {}),
     };
     const units = createUnitsOfWork({ database, clock, ids, create: createWork(deps), eventsCommitted: eventsWritten });
-    server.add(ConsumerExperienceServiceDefinition, createConsumerExperienceHandlers({ ...deps, db, units }));
+    server.add(ConsumerExperienceServiceDefinition, createConsumerExperienceHandlers({ ...deps, database, units }));
     jobs(createJobHandlers(units));
     const inspections = await startInspectionFailuresConsumer({ bus, db, log, deps });
     onStop('inspection failures consumer', () => inspections.stop());

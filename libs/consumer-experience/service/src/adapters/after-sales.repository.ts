@@ -1,7 +1,6 @@
 import type { AfterSaleRow, Prisma } from '@govern/consumer-experience-data-access';
 import { OPEN_AFTER_SALE_STATUSES } from '@govern/consumer-experience-domain';
 import { sql, type Sql } from '@govern/platform-db';
-import { rowFromSql } from './sql-rows';
 
 /**
  * After-sale rows in plain SQL: opening one (RequestAfterSale, the fast-refund hot path) and the
@@ -79,9 +78,13 @@ export type NewAfterSale = Pick<
   | 'createdAt'
 > & { evidenceRefs: Prisma.InputJsonValue; reasons: Prisma.InputJsonValue; fastRefundReasons: Prisma.InputJsonValue };
 
-/** Inserts a new after-sale; the promise gives the row as stored (await it when the answer needs it). */
-export const insertAfterSale = async (db: Sql, a: NewAfterSale): Promise<AfterSaleRow> => {
-  const [row] = await db.query(sql`
+/**
+ * Inserts a new after-sale without waiting (it leaves with the unit's other writes and COMMIT) and
+ * returns the row as stored: what the insert sets, and the columns' defaults for the rest (typed
+ * as the model, so a new column must be given here too). A read-back would cost a round trip.
+ */
+export const insertAfterSale = (db: Sql, a: NewAfterSale): AfterSaleRow => {
+  db.send(sql`
     INSERT INTO after_sales (after_sale_id, order_id, buyer_id, merchant_id, type, reason, amount_fen, description, evidence_refs,
                              goods_unsealed, buyer_trust_score, status, requested_before_dispatch, quality_return, reasons, policy_name,
                              policy_version, fast_refund_outcome, fast_refund_fen, fast_refund_reasons, fast_refund_policy_name,
@@ -92,9 +95,35 @@ export const insertAfterSale = async (db: Sql, a: NewAfterSale): Promise<AfterSa
             ${a.qualityReturn}, ${JSON.stringify(a.reasons)}::jsonb, ${a.policyName}, ${a.policyVersion}, ${a.fastRefundOutcome},
             ${a.fastRefundFen}, ${JSON.stringify(a.fastRefundReasons)}::jsonb, ${a.fastRefundPolicyName}, ${a.fastRefundPolicyVersion},
             ${a.fastRefundDecidedAt}::timestamptz, ${a.fastRefunded}, ${a.refundedFen}, ${a.merchantAnswerRequired},
-            ${a.merchantResponseDueAt}::timestamptz, ${a.createdAt}::timestamptz, ${a.createdAt}::timestamptz)
-    RETURNING *`);
-  return rowFromSql<AfterSaleRow>(row as Record<string, unknown>);
+            ${a.merchantResponseDueAt}::timestamptz, ${a.createdAt}::timestamptz, ${a.createdAt}::timestamptz)`);
+  return {
+    ...a,
+    evidenceRefs: a.evidenceRefs as Prisma.JsonValue,
+    reasons: a.reasons as Prisma.JsonValue,
+    fastRefundReasons: a.fastRefundReasons as Prisma.JsonValue,
+    merchantAnswer: null,
+    merchantNote: null,
+    merchantEvidenceRefs: [],
+    merchantRespondedAt: null,
+    escalatedBy: null,
+    disputeStatement: null,
+    disputeEvidenceRefs: [],
+    escalatedAt: null,
+    disputeOutcome: null,
+    awardFen: null,
+    disputeDecidedBy: null,
+    disputeReasons: null,
+    disputePolicyName: null,
+    disputePolicyVersion: null,
+    disputeDecidedAt: null,
+    paymentDueAt: null,
+    insuranceFen: null,
+    insuranceReasons: null,
+    insurancePolicyName: null,
+    insurancePolicyVersion: null,
+    insuranceSettledAt: null,
+    updatedAt: a.createdAt,
+  };
 };
 
 export interface StatusChange {

@@ -39,7 +39,7 @@ import {
   validateRecordOrder,
   type Window,
 } from '@govern/consumer-experience-domain';
-import { runInTransaction } from '@govern/platform-db';
+import { runTransaction, type DatabaseConnection } from '@govern/platform-db';
 import type { GrpcServiceImplementation } from '@govern/platform-grpc';
 import type { UnitsOfWork } from '@govern/platform-runtime';
 import { DomainError, Violations, type Reason } from '@govern/policy-core';
@@ -95,7 +95,7 @@ import { boundedText, checkAll, evidenceList, MAX_ID_LENGTH, optionalId, pageSiz
  */
 
 export interface HandlerDeps extends ServiceDeps {
-  db: PrismaClient;
+  database: DatabaseConnection<PrismaClient>;
   units: UnitsOfWork<ConsumerExperienceTx, Work>;
 }
 
@@ -150,7 +150,7 @@ const checkRulingReasons = (v: Violations, reasons: readonly Reason[]): void => 
 };
 
 export const createConsumerExperienceHandlers = (deps: HandlerDeps): GrpcServiceImplementation<ConsumerExperienceServiceDefinition> => {
-  const { db, clock } = deps;
+  const { database, clock } = deps;
 
   /**
    * A mutation in one unit of work, idempotent by request_id. `check` holds the request's checks that
@@ -169,8 +169,14 @@ export const createConsumerExperienceHandlers = (deps: HandlerDeps): GrpcService
       run,
     );
 
+  /**
+   * Reads in a platform transaction too (the caller's deadline bounds them): Prisma joins its
+   * pipelined connection, so the relation queries Prisma runs side by side for an `include` are
+   * pipelined instead of queued on one connection (node-postgres' "client.query() when the client
+   * is already executing a query" deprecation, seen under Prisma's own interactive transactions).
+   */
   const read = <R>(deadline: Date | undefined, run: (tx: ConsumerExperienceTx) => Promise<R>): Promise<R> =>
-    runInTransaction(db, run, { deadline });
+    runTransaction(database, (t) => run(t.tx), { deadline });
 
   return {
     async recordOrder(request, context) {

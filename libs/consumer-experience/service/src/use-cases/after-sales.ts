@@ -129,8 +129,8 @@ export const requestAfterSale = async (work: Work, input: RequestAfterSaleInput)
     }
   }
   const answerRequired = opened.status === 'AWAITING_MERCHANT';
-  // The after-sale, its audit row and the payment go out together; the row is awaited with them.
-  const inserted = insertAfterSale(work.sql, {
+  // The after-sale, its audit row and the payment go out together, with the unit's effects and COMMIT.
+  let afterSale = insertAfterSale(work.sql, {
     afterSaleId,
     orderId: order.orderId,
     buyerId: input.buyerId,
@@ -170,7 +170,6 @@ export const requestAfterSale = async (work: Work, input: RequestAfterSaleInput)
   insertStatusChanges(work.sql, [change], now);
   await desk.write();
   work.touch({ merchantId: order.merchantId, productId: assessment.qualityReturn ? order.productId : undefined });
-  let afterSale = await inserted;
 
   // A removed merchant can neither answer nor pay: the fund settles the after-sale at once.
   if (standing.status === 'REMOVED' && isOpenAfterSale(afterSale.status as AfterSaleStatus) && !refund) {
