@@ -150,7 +150,7 @@ const main = async (): Promise<void> => {
     for (const [name, path] of Object.entries(paths)) {
       // Warm up (connections, JIT, Prisma's query plans), then measure.
       for (let i = 0; i < 50; i++) await path();
-      const pids = (await conn.pool.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE application_name = 'consumer-experience' AND pid <> pg_backend_pid()`)).rows.map((r) => r.pid);
+      const pids = (await conn.pool.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE application_name = 'consumer-experience' AND datname = current_database() AND pid <> pg_backend_pid()`)).rows.map((r) => r.pid);
       const pgBefore = new Map(pids.map((pid) => [pid, processCpuMs(pid)]));
       const cpuBefore = process.cpuUsage();
       const started = performance.now();
