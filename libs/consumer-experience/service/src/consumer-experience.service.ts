@@ -2,11 +2,12 @@ import { ConsumerExperienceServiceDefinition, consumerExperienceDescriptorSet } 
 import { streamOf } from '@govern/contracts-common';
 import { connectConsumerExperienceDatabase, ConsumerExperienceMigrations, type PrismaClient } from '@govern/consumer-experience-data-access';
 import { METRICS_POLICY } from '@govern/consumer-experience-domain';
-import type { ServiceDefinition } from '@govern/platform-runtime';
+import { createUnitsOfWork, type ServiceDefinition } from '@govern/platform-runtime';
 import { startInspectionFailuresConsumer } from './consumers/inspection-failures.consumer';
 import { startMerchantStandingConsumer } from './consumers/merchant-standing.consumer';
 import { createConsumerExperienceHandlers } from './grpc/consumer-experience.handlers';
 import { createJobHandlers } from './jobs/consumer-experience.jobs';
+import { createWork } from './use-cases/work';
 
 /**
  * The consumer-experience service as the platform runtime starts it: its database, its event
@@ -30,15 +31,16 @@ export const createConsumerExperienceService = (options: ConsumerExperienceOptio
   connect: connectConsumerExperienceDatabase,
   streams: [streamOf('consumer_experience'), streamOf('product_quality'), streamOf('merchant_access')],
   descriptorSets: [consumerExperienceDescriptorSet],
-  async register({ server, db, bus, log, clock, ids, eventsWritten, onStop, jobs }) {
+  async register({ server, db, database, bus, log, clock, ids, eventsWritten, onStop, jobs }) {
     const deps = {
       clock,
       ids,
       ...(options.cascadeChunkSize ? { cascadeChunkSize: options.cascadeChunkSize } : {}),
       ...(options.metricsReportPeriodMs ? { metricsPolicy: { ...METRICS_POLICY, reportDebounceMs: options.metricsReportPeriodMs } } : {}),
     };
-    server.add(ConsumerExperienceServiceDefinition, createConsumerExperienceHandlers({ ...deps, db, eventsWritten }));
-    jobs(createJobHandlers(deps));
+    const units = createUnitsOfWork({ database, clock, ids, create: createWork(deps), eventsCommitted: eventsWritten });
+    server.add(ConsumerExperienceServiceDefinition, createConsumerExperienceHandlers({ ...deps, database, units }));
+    jobs(createJobHandlers(units));
     const inspections = await startInspectionFailuresConsumer({ bus, db, log, deps });
     onStop('inspection failures consumer', () => inspections.stop());
     const standing = await startMerchantStandingConsumer({ bus, db, log, deps });

@@ -1,5 +1,7 @@
 export * from '@govern/platform-migrate';
 export * from './transaction';
+export * from './pg-transaction';
+export * from './sql';
 export * from './idempotency';
 export * from './pg-errors';
 export * from './embedded-postgres';

@@ -1,6 +1,9 @@
+import type pg from 'pg';
 import type { Clock } from '@govern/policy-core';
 import type { Logger } from 'pino';
-import { runInTransaction, type SqlTx, type TransactionalClient } from './transaction';
+import { runTransaction, type DbTransaction } from './pg-transaction';
+import { sql } from './sql';
+import type { SqlTx, TransactionalClient } from './transaction';
 
 /**
  * Durable timers: "dispatch deadline at paid_at + 48 h", "sanction ends in 7 days".
@@ -45,7 +48,11 @@ export const cancelJobs = async (tx: SqlTx, kind: string, keys: readonly string[
   await tx.$executeRawUnsafe(`DELETE FROM scheduled_jobs WHERE kind = $1 AND key = ANY($2::text[]) AND completed_at IS NULL`, kind, keys);
 };
 
-export type JobHandler<Tx extends SqlTx> = (job: DueJob, tx: Tx) => Promise<void>;
+/**
+ * Runs one due job inside the transaction that completes it: `tx` is the service's Prisma client
+ * there (joined on first use), `transaction` the same transaction for plain SQL and units of work.
+ */
+export type JobHandler<Tx extends SqlTx> = (job: DueJob, tx: Tx, transaction: DbTransaction<Tx>) => Promise<void>;
 
 export interface JobRunner {
   /** Runs every job due now (by the clock); returns how many ran. Tests call this after moving the clock. */
@@ -55,7 +62,8 @@ export interface JobRunner {
 }
 
 export const createJobRunner = <Tx extends SqlTx>(options: {
-  db: TransactionalClient<Tx>;
+  /** The service's database: jobs run in platform-owned transactions (runTransaction) on its pool. */
+  database: { pool: pg.Pool; client?: TransactionalClient<Tx> };
   clock: Clock;
   log: Logger;
   handlers: Record<string, JobHandler<Tx>>;
@@ -76,32 +84,26 @@ export const createJobRunner = <Tx extends SqlTx>(options: {
     // runDue selects only the kinds this runner has handlers for.
     const handler = options.handlers[job.kind] as JobHandler<Tx>;
     try {
-      await runInTransaction(options.db, async (tx) => {
-        // Re-claim inside the effect's transaction: another replica may have run it meanwhile.
-        const claimed = await tx.$queryRawUnsafe<{ id: bigint }[]>(
-          `SELECT id FROM scheduled_jobs WHERE id = $1 AND completed_at IS NULL FOR UPDATE SKIP LOCKED`,
-          job.id,
-        );
+      await runTransaction(options.database, async (t) => {
+        // Re-claim inside the effect's transaction (sent with BEGIN): another replica may have run it meanwhile.
+        const claimed = await t.sql.query(sql`SELECT id FROM scheduled_jobs WHERE id = ${job.id} AND completed_at IS NULL FOR UPDATE SKIP LOCKED`);
         if (claimed.length === 0) return;
-        await handler(job, tx);
-        await tx.$executeRawUnsafe(`UPDATE scheduled_jobs SET completed_at = $2, attempts = attempts + 1 WHERE id = $1`, job.id, options.clock.now());
+        await handler(job, t.tx, t);
+        // Sent behind the handler's effects, with COMMIT.
+        t.sql.send(sql`UPDATE scheduled_jobs SET completed_at = ${options.clock.now()}, attempts = attempts + 1 WHERE id = ${job.id}`);
       });
       options.afterCommit?.();
     } catch (error) {
       options.log.error({ err: error, job: { id: String(job.id), kind: job.kind, key: job.key } }, 'scheduled job failed');
-      await runInTransaction(options.db, (tx) =>
-        tx.$executeRawUnsafe(
-          // Back off from now (an overdue job retried from its old due time would run again at
-          // once); after maxAttempts the job is given up, marked completed with its last error.
-          `UPDATE scheduled_jobs SET attempts = attempts + 1, last_error = $2,
-             due_at = CASE WHEN attempts + 1 >= $3 THEN due_at ELSE GREATEST(due_at, $4) + make_interval(secs => power(2, attempts + 1)) END,
-             completed_at = CASE WHEN attempts + 1 >= $3 THEN $4 ELSE NULL END
-           WHERE id = $1`,
-          job.id,
-          String((error as Error).message ?? error),
-          maxAttempts,
-          options.clock.now(),
-        ),
+      const now = options.clock.now();
+      // Back off from now (an overdue job retried from its old due time would run again at once);
+      // after maxAttempts the job is given up, marked completed with its last error.
+      await options.database.pool.query(
+        `UPDATE scheduled_jobs SET attempts = attempts + 1, last_error = $2,
+           due_at = CASE WHEN attempts + 1 >= $3 THEN due_at ELSE GREATEST(due_at, $4) + make_interval(secs => power(2, attempts + 1)) END,
+           completed_at = CASE WHEN attempts + 1 >= $3 THEN $4 ELSE NULL END
+         WHERE id = $1`,
+        [job.id, String((error as Error).message ?? error), maxAttempts, now],
       );
     }
   };
@@ -109,15 +111,12 @@ export const createJobRunner = <Tx extends SqlTx>(options: {
   const runDue = async (): Promise<number> => {
     let total = 0;
     for (;;) {
-      const due = await runInTransaction(options.db, (tx) =>
-        tx.$queryRawUnsafe<{ id: bigint; kind: string; key: string; due_at: Date; payload: Record<string, unknown>; attempts: number }[]>(
-          `SELECT id, kind, key, due_at, payload, attempts FROM scheduled_jobs
-            WHERE completed_at IS NULL AND due_at <= $1 AND kind = ANY($2::text[])
-            ORDER BY due_at, id LIMIT $3`,
-          options.clock.now(),
-          kinds,
-          batchSize,
-        ),
+      // A plain read: each job is claimed again in the transaction that runs it.
+      const { rows: due } = await options.database.pool.query<{ id: string; kind: string; key: string; due_at: Date; payload: Record<string, unknown>; attempts: number }>(
+        `SELECT id, kind, key, due_at, payload, attempts FROM scheduled_jobs
+          WHERE completed_at IS NULL AND due_at <= $1 AND kind = ANY($2::text[])
+          ORDER BY due_at, id LIMIT $3`,
+        [options.clock.now(), kinds, batchSize],
       );
       for (const row of due) {
         await runOne({ id: BigInt(row.id), kind: row.kind, key: row.key, dueAt: row.due_at, payload: row.payload, attempts: row.attempts });

@@ -110,13 +110,13 @@ describe('platform tables through a Prisma client', () => {
         { kind: 'order.dispatch-deadline', key: 'o1', dueAt: new Date(clock.now().getTime() + 1 * HOUR) },
       ]),
     );
-    const first = createJobRunner({ db: conn.client, clock, log, handlers });
+    const first = createJobRunner({ database: conn, clock, log, handlers });
     expect(await first.runDue()).toBe(0);
     clock.advance(48 * HOUR);
     expect(await first.runDue()).toBe(1);
     expect(fired).toEqual(['o1']);
     // A restart: a new runner over the same database still knows the pending timer.
-    const second = createJobRunner({ db: conn.client, clock, log, handlers });
+    const second = createJobRunner({ database: conn, clock, log, handlers });
     clock.advance(24 * HOUR);
     expect(await Promise.all([second.runDue(), second.runDue()]).then((n) => n[0] + n[1])).toBeGreaterThanOrEqual(1);
     expect(fired).toEqual(['o1', 'o2']);
@@ -130,7 +130,7 @@ describe('platform tables through a Prisma client', () => {
       scheduleJobs(tx, [{ kind: 'flaky', key: 'k1', dueAt: new Date(clock.now().getTime() - 10 * HOUR) }]),
     );
     const runner = createJobRunner({
-      db: conn.client,
+      database: conn,
       clock,
       log,
       handlers: {

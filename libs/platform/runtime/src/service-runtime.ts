@@ -147,7 +147,14 @@ export const startService = async <Client extends TransactionalClient<SqlTx> & {
       eventsWritten: () => relay.kick(),
       onStop: (name, stop) => stoppers.push({ name, stop }),
       jobs: (handlers, options) => {
-        const runner = createJobRunner({ db: database.client as unknown as TransactionalClient<TxOf<Client>>, clock: deps.clock, log, handlers, afterCommit: () => relay.kick(), ...options });
+        const runner = createJobRunner({
+          database: { pool: database.pool, client: database.client as unknown as TransactionalClient<TxOf<Client>> },
+          clock: deps.clock,
+          log,
+          handlers,
+          afterCommit: () => relay.kick(),
+          ...options,
+        });
         runners.push(runner);
         stoppers.push({ name: 'job runner', stop: () => runner.stop() });
       },

@@ -1,11 +1,13 @@
 import type { ConsumerExperienceTx, LedgerEntryRow } from '@govern/consumer-experience-data-access';
 import { parseAccount, type Posting } from '@govern/consumer-experience-domain';
+import { sql, type Sql } from '@govern/platform-db';
 
 /**
  * The fund's double-entry ledger in PostgreSQL. Postings come from the domain's `post()`, which
  * refuses an unbalanced one; here they are written with their accounts in one statement per batch
  * (any number of postings), inside the caller's transaction, so a posting and the state change it
- * pays for commit together.
+ * pays for commit together. The statement is sent without waiting: it leaves with the unit's other
+ * writes and COMMIT, and fails the unit if it fails.
  */
 export interface PostingToWrite {
   transactionId: string;
@@ -13,7 +15,7 @@ export interface PostingToWrite {
   postedAt: Date;
 }
 
-export const writePostings = async (tx: ConsumerExperienceTx, postings: readonly PostingToWrite[]): Promise<void> => {
+export const writePostings = (db: Sql, postings: readonly PostingToWrite[]): void => {
   if (postings.length === 0) return;
   const accounts = new Map<string, { type: string; ownerId: string | null }>();
   const txIds: string[] = [];
@@ -47,35 +49,23 @@ export const writePostings = async (tx: ConsumerExperienceTx, postings: readonly
     }
   }
   const accountNames = [...accounts.keys()];
-  await tx.$executeRawUnsafe(
-    `WITH new_accounts AS (
-       INSERT INTO ledger_accounts (account, account_type, owner_id, created_at)
-       SELECT a.account, a.account_type, a.owner_id, $4 FROM unnest($1::text[], $2::text[], $3::text[]) AS a(account, account_type, owner_id)
-       ON CONFLICT (account) DO NOTHING),
-     new_transactions AS (
-       INSERT INTO ledger_transactions (transaction_id, memo, order_id, posted_at)
-       SELECT * FROM unnest($5::text[], $6::text[], $7::text[], $8::timestamptz[]))
-     INSERT INTO ledger_entries (transaction_id, account, side, amount_fen, order_id, memo, posted_at)
-     SELECT e.transaction_id, e.account, e.side, e.amount_fen, e.order_id, e.memo, e.posted_at
-       FROM unnest($9::text[], $10::text[], $11::text[], $12::bigint[], $13::text[], $14::text[], $15::timestamptz[])
-            WITH ORDINALITY AS e(transaction_id, account, side, amount_fen, order_id, memo, posted_at, n)
-      ORDER BY e.n`,
-    accountNames,
-    accountNames.map((a) => accounts.get(a)?.type),
-    accountNames.map((a) => accounts.get(a)?.ownerId ?? null),
-    txTimes[0],
-    txIds,
-    txMemos,
-    txOrders,
-    txTimes,
-    entryTx,
-    entryAccount,
-    entrySide,
-    entryAmount,
-    entryOrder,
-    entryMemo,
-    entryTime,
-  );
+  const postedAt = txTimes[0];
+  db.send(sql`
+    WITH new_accounts AS (
+      INSERT INTO ledger_accounts (account, account_type, owner_id, created_at)
+      SELECT a.account, a.account_type, a.owner_id, ${postedAt}::timestamptz
+        FROM unnest(${accountNames}::text[], ${accountNames.map((a) => accounts.get(a)?.type)}::text[], ${accountNames.map((a) => accounts.get(a)?.ownerId ?? null)}::text[])
+             AS a(account, account_type, owner_id)
+      ON CONFLICT (account) DO NOTHING),
+    new_transactions AS (
+      INSERT INTO ledger_transactions (transaction_id, memo, order_id, posted_at)
+      SELECT * FROM unnest(${txIds}::text[], ${txMemos}::text[], ${txOrders}::text[], ${txTimes}::timestamptz[]))
+    INSERT INTO ledger_entries (transaction_id, account, side, amount_fen, order_id, memo, posted_at)
+    SELECT e.transaction_id, e.account, e.side, e.amount_fen, e.order_id, e.memo, e.posted_at
+      FROM unnest(${entryTx}::text[], ${entryAccount}::text[], ${entrySide}::text[], ${entryAmount}::bigint[], ${entryOrder}::text[],
+                  ${entryMemo}::text[], ${entryTime}::timestamptz[])
+           WITH ORDINALITY AS e(transaction_id, account, side, amount_fen, order_id, memo, posted_at, n)
+     ORDER BY e.n`);
 };
 
 export interface FundLedgerState {

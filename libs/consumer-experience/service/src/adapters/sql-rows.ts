@@ -1,9 +1,11 @@
-import type { AfterSaleRow, ConsumerExperienceTx, OrderRow } from '@govern/consumer-experience-data-access';
+import type { AfterSaleRow, OrderRow } from '@govern/consumer-experience-data-access';
+import { sql, type Sql, type SqlStatement } from '@govern/platform-db';
 import { notFound } from '@govern/policy-core';
 
 /**
- * Row locks and set-based reads in raw SQL. `SELECT ... FOR UPDATE` returns snake_case columns;
- * the tables' Prisma fields are their camelCase names, so a row read here has the model's shape.
+ * Row locks and set-based reads in plain SQL. `SELECT *` returns snake_case columns; the tables'
+ * Prisma fields are their camelCase names, so a row read here has the model's shape (bigint,
+ * Date and parsed JSON, as Prisma returns them).
  */
 const camel = (column: string): string => column.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 
@@ -15,26 +17,22 @@ export const rowFromSql = <T>(row: Record<string, unknown>): T =>
  * reads an order's totals to decide a payment takes this lock first, so concurrent requests on
  * one order run one after the other and each sees what the previous one paid.
  */
-export const lockOrder = async (tx: ConsumerExperienceTx, orderId: string): Promise<OrderRow> => {
-  const rows = await tx.$queryRawUnsafe<Record<string, unknown>[]>(`SELECT * FROM orders WHERE order_id = $1 FOR UPDATE`, orderId);
-  const row = rows[0];
+export const lockOrder = async (db: Sql, orderId: string): Promise<OrderRow> => {
+  const [row] = await db.query(sql`SELECT * FROM orders WHERE order_id = ${orderId} FOR UPDATE`);
   if (!row) throw notFound('ORDER.NOT_FOUND', `Unknown order ${orderId}`, { order_id: orderId });
   return rowFromSql<OrderRow>(row);
 };
 
 /**
- * Locks the first `limit` orders matching, in order_id order: one chunk of a cascade. Every multi-order
- * lock takes its rows in order_id order, so two cascades cannot deadlock on each other.
+ * Locks the first `limit` orders matching `where`, in order_id order: one chunk of a cascade. Every
+ * multi-order lock takes its rows in order_id order, so two cascades cannot deadlock on each other.
  */
-export const lockOrderChunk = async (tx: ConsumerExperienceTx, where: string, limit: number, ...params: unknown[]): Promise<OrderRow[]> => {
-  const rows = await tx.$queryRawUnsafe<Record<string, unknown>[]>(
-    `SELECT * FROM orders WHERE ${where} ORDER BY order_id LIMIT ${Math.max(1, Math.floor(limit))} FOR UPDATE`,
-    ...params,
-  );
+export const lockOrderChunk = async (db: Sql, where: SqlStatement, limit: number): Promise<OrderRow[]> => {
+  const rows = await db.query(sql`SELECT * FROM orders WHERE ${where} ORDER BY order_id LIMIT ${Math.max(1, Math.floor(limit))} FOR UPDATE`);
   return rows.map((row) => rowFromSql<OrderRow>(row));
 };
 
-export const afterSalesWhere = async (tx: ConsumerExperienceTx, where: string, ...params: unknown[]): Promise<AfterSaleRow[]> => {
-  const rows = await tx.$queryRawUnsafe<Record<string, unknown>[]>(`SELECT * FROM after_sales WHERE ${where} ORDER BY after_sale_id`, ...params);
+export const afterSalesWhere = async (db: Sql, where: SqlStatement): Promise<AfterSaleRow[]> => {
+  const rows = await db.query(sql`SELECT * FROM after_sales WHERE ${where} ORDER BY after_sale_id`);
   return rows.map((row) => rowFromSql<AfterSaleRow>(row));
 };

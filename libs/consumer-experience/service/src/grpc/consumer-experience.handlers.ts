@@ -39,9 +39,9 @@ import {
   validateRecordOrder,
   type Window,
 } from '@govern/consumer-experience-domain';
-import { runInTransaction } from '@govern/platform-db';
+import { runTransaction, type DatabaseConnection } from '@govern/platform-db';
 import type { GrpcServiceImplementation } from '@govern/platform-grpc';
-import { runMutation } from '@govern/platform-runtime';
+import type { UnitsOfWork } from '@govern/platform-runtime';
 import { DomainError, Violations, type Reason } from '@govern/policy-core';
 import { fundLedgerState, listLedgerEntries, type FundLedgerState } from '../adapters/ledger.repository';
 import {
@@ -83,8 +83,9 @@ import { fileComplaint } from '../use-cases/complaints';
 import { contributeToFund, depositMerchantFunds, getMerchantDeposit, payAdvanceCompensation } from '../use-cases/fund';
 import { loadOrderView, recordOrder, recordReview, recordShipment, recordTrackingScan } from '../use-cases/orders';
 import { depositView } from '../use-cases/payouts';
-import { governanceFigures, merchantMetrics, reportWindow } from '../use-cases/reports';
-import { inWork, type ServiceDeps, type Work } from '../use-cases/work';
+import { governanceFigures, merchantMetrics } from '../adapters/metrics.queries';
+import { reportWindow } from '../use-cases/reports';
+import type { ServiceDeps, Work } from '../use-cases/work';
 import { boundedText, checkAll, evidenceList, MAX_ID_LENGTH, optionalId, pageSizeOf, requireEnum, requireId } from './request-checks';
 
 /**
@@ -94,8 +95,8 @@ import { boundedText, checkAll, evidenceList, MAX_ID_LENGTH, optionalId, pageSiz
  */
 
 export interface HandlerDeps extends ServiceDeps {
-  db: PrismaClient;
-  eventsWritten(): void;
+  database: DatabaseConnection<PrismaClient>;
+  units: UnitsOfWork<ConsumerExperienceTx, Work>;
 }
 
 interface Codec<T> {
@@ -149,75 +150,90 @@ const checkRulingReasons = (v: Violations, reasons: readonly Reason[]): void => 
 };
 
 export const createConsumerExperienceHandlers = (deps: HandlerDeps): GrpcServiceImplementation<ConsumerExperienceServiceDefinition> => {
-  const { db, clock } = deps;
+  const { database, clock } = deps;
 
-  const mutate = async <Req extends { requestId: string }, Res>(
+  /**
+   * A mutation in one unit of work, idempotent by request_id. `check` holds the request's checks that
+   * depend on the clock: a retry they would now refuse gets the answer stored for it instead.
+   */
+  const mutate = <Req extends { requestId: string }, Res, Checked = undefined>(
     rpc: string,
     request: Req,
     codecs: { request: Codec<Req>; response: Codec<Res> },
     deadline: Date | undefined,
-    run: (work: Work) => Promise<Res>,
-  ): Promise<Res> => {
-    const response = await runMutation(
-      db,
-      { scope: `consumer_experience.${rpc}`, request, requestCodec: codecs.request, responseCodec: codecs.response, deadline },
-      (tx) => inWork(tx, deps, request.requestId, run),
+    run: (work: Work, checked: Checked) => Promise<Res>,
+    check?: () => Checked,
+  ): Promise<Res> =>
+    deps.units.mutation(
+      { scope: `consumer_experience.${rpc}`, request, requestCodec: codecs.request, responseCodec: codecs.response, deadline, ...(check ? { check } : {}) },
+      run,
     );
-    deps.eventsWritten();
-    return response;
-  };
 
+  /**
+   * Reads in a platform transaction too (the caller's deadline bounds them): Prisma joins its
+   * pipelined connection, so the relation queries Prisma runs side by side for an `include` are
+   * pipelined instead of queued on one connection (node-postgres' "client.query() when the client
+   * is already executing a query" deprecation, seen under Prisma's own interactive transactions).
+   */
   const read = <R>(deadline: Date | undefined, run: (tx: ConsumerExperienceTx) => Promise<R>): Promise<R> =>
-    runInTransaction(db, run, { deadline });
+    runTransaction(database, (t) => run(t.tx), { deadline });
 
   return {
     async recordOrder(request, context) {
-      const now = clock.now();
-      let fulfilment: ReturnType<typeof fulfilmentCodec.toDomain>;
-      const exemptions = request.returnExemptions.map((e) => returnExemptionCodec.toDomain(e));
-      checkAll(
-        'ORDER.INVALID',
-        (v) => {
-          requireId(v, 'request_id', request.requestId);
-          // Presence is the domain's check (validateRecordOrder); length is the edge's.
-          v.maxLength('order_id', request.orderId, MAX_ID_LENGTH);
-          v.maxLength('buyer_id', request.buyerId, MAX_ID_LENGTH);
-          v.maxLength('merchant_id', request.merchantId, MAX_ID_LENGTH);
-          v.maxLength('product_id', request.productId, MAX_ID_LENGTH);
-          v.maxLength('sku_id', request.skuId, MAX_ID_LENGTH);
-          v.maxLength('category_code', request.categoryCode, MAX_ID_LENGTH);
-          optionalId(v, 'attributed_content_id', request.attributedContentId);
-          optionalId(v, 'attributed_creator_id', request.attributedCreatorId);
-          v.check(!request.attributedCreatorId || Boolean(request.attributedContentId), 'attributed_creator_id', 'needs attributed_content_id', 'CREATOR_WITHOUT_CONTENT');
-          if (v.maxItems('return_exemptions', request.returnExemptions, returnExemptionCodec.values.length)) {
-            exemptions.forEach((e, i) => v.check(e !== undefined, `return_exemptions[${i}]`, `must be one of ${returnExemptionCodec.values.join(', ')}`, 'UNKNOWN_EXEMPTION'));
-          }
-        },
-        () => {
-          fulfilment = fulfilmentCodec.toDomain(request.fulfilment);
-          validateRecordOrder(
-            {
-              orderId: request.orderId,
-              buyerId: request.buyerId,
-              merchantId: request.merchantId,
-              productId: request.productId,
-              skuId: request.skuId,
-              categoryCode: request.categoryCode,
-              amountFen: request.amountFen,
-              paidAt: request.paidAt,
-              fulfilment,
-              promisedDispatchAt: request.promisedDispatchAt,
-            },
-            now,
-          );
-        },
-        () => {
-          if (fulfilment === 'PRE_SALE' && request.paidAt) {
-            planDispatchPromise({ orderId: request.orderId, fulfilment, paidAt: request.paidAt, promisedDispatchAt: request.promisedDispatchAt });
-          }
-        },
-      );
-      return mutate('RecordOrder', request, { request: RecordOrderRequest, response: RecordOrderResponse }, context.deadline, async (work) => {
+      // Checked against the clock at each call: a retry whose paid_at has since aged is answered from
+      // its stored answer (the unit of work's `check`).
+      const checkRequest = () => {
+        const now = clock.now();
+        let fulfilment: ReturnType<typeof fulfilmentCodec.toDomain>;
+        const exemptions = request.returnExemptions.map((e) => returnExemptionCodec.toDomain(e));
+        checkAll(
+          'ORDER.INVALID',
+          (v) => {
+            requireId(v, 'request_id', request.requestId);
+            // Presence is the domain's check (validateRecordOrder); length is the edge's.
+            v.maxLength('order_id', request.orderId, MAX_ID_LENGTH);
+            v.maxLength('buyer_id', request.buyerId, MAX_ID_LENGTH);
+            v.maxLength('merchant_id', request.merchantId, MAX_ID_LENGTH);
+            v.maxLength('product_id', request.productId, MAX_ID_LENGTH);
+            v.maxLength('sku_id', request.skuId, MAX_ID_LENGTH);
+            v.maxLength('category_code', request.categoryCode, MAX_ID_LENGTH);
+            optionalId(v, 'attributed_content_id', request.attributedContentId);
+            optionalId(v, 'attributed_creator_id', request.attributedCreatorId);
+            v.check(!request.attributedCreatorId || Boolean(request.attributedContentId), 'attributed_creator_id', 'needs attributed_content_id', 'CREATOR_WITHOUT_CONTENT');
+            if (v.maxItems('return_exemptions', request.returnExemptions, returnExemptionCodec.values.length)) {
+              exemptions.forEach((e, i) => v.check(e !== undefined, `return_exemptions[${i}]`, `must be one of ${returnExemptionCodec.values.join(', ')}`, 'UNKNOWN_EXEMPTION'));
+            }
+          },
+          () => {
+            fulfilment = fulfilmentCodec.toDomain(request.fulfilment);
+            validateRecordOrder(
+              {
+                orderId: request.orderId,
+                buyerId: request.buyerId,
+                merchantId: request.merchantId,
+                productId: request.productId,
+                skuId: request.skuId,
+                categoryCode: request.categoryCode,
+                amountFen: request.amountFen,
+                paidAt: request.paidAt,
+                fulfilment,
+                promisedDispatchAt: request.promisedDispatchAt,
+              },
+              now,
+            );
+          },
+          () => {
+            if (fulfilment === 'PRE_SALE' && request.paidAt) {
+              planDispatchPromise({ orderId: request.orderId, fulfilment, paidAt: request.paidAt, promisedDispatchAt: request.promisedDispatchAt });
+            }
+          },
+        );
+        return {
+          fulfilment: fulfilment as NonNullable<typeof fulfilment>,
+          exemptions: [...new Set(exemptions.filter((e): e is NonNullable<typeof e> => e !== undefined))],
+        };
+      };
+      return mutate('RecordOrder', request, { request: RecordOrderRequest, response: RecordOrderResponse }, context.deadline, async (work, checked) => {
         const view = await recordOrder(work, {
           orderId: request.orderId,
           buyerId: request.buyerId,
@@ -229,12 +245,12 @@ export const createConsumerExperienceHandlers = (deps: HandlerDeps): GrpcService
           creatorId: request.attributedCreatorId || undefined,
           amountFen: request.amountFen,
           paidAt: request.paidAt as Date,
-          fulfilment: fulfilment as NonNullable<typeof fulfilment>,
+          fulfilment: checked.fulfilment,
           promisedDispatchAt: request.promisedDispatchAt,
-          returnExemptions: [...new Set(exemptions.filter((e): e is NonNullable<typeof e> => e !== undefined))],
+          returnExemptions: checked.exemptions,
         });
         return { order: orderToProto(view.order, view.forwardShipment) };
-      });
+      }, checkRequest);
     },
 
     async getOrder(request, context) {
@@ -277,16 +293,18 @@ export const createConsumerExperienceHandlers = (deps: HandlerDeps): GrpcService
     },
 
     async recordShipment(request, context) {
-      const now = clock.now();
-      checkAll('SHIPMENT.INVALID', (v) => {
-        requireId(v, 'request_id', request.requestId);
-        requireId(v, 'order_id', request.orderId);
-        v.require('tracking_number', request.trackingNumber);
-        v.maxLength('tracking_number', request.trackingNumber, MAX_TRACKING_NUMBER);
-        requireId(v, 'carrier_code', request.carrierCode);
-        checkPastTimestamp(v, 'shipped_at', request.shippedAt, now);
-        optionalId(v, 'after_sale_id', request.afterSaleId);
-      });
+      const checkRequest = () => {
+        const now = clock.now();
+        checkAll('SHIPMENT.INVALID', (v) => {
+          requireId(v, 'request_id', request.requestId);
+          requireId(v, 'order_id', request.orderId);
+          v.require('tracking_number', request.trackingNumber);
+          v.maxLength('tracking_number', request.trackingNumber, MAX_TRACKING_NUMBER);
+          requireId(v, 'carrier_code', request.carrierCode);
+          checkPastTimestamp(v, 'shipped_at', request.shippedAt, now);
+          optionalId(v, 'after_sale_id', request.afterSaleId);
+        });
+      };
       return mutate('RecordShipment', request, { request: RecordShipmentRequest, response: RecordShipmentResponse }, context.deadline, async (work) => {
         const view = await recordShipment(work, {
           orderId: request.orderId,
@@ -296,35 +314,45 @@ export const createConsumerExperienceHandlers = (deps: HandlerDeps): GrpcService
           afterSaleId: request.afterSaleId || undefined,
         });
         return { order: orderToProto(view.order, view.forwardShipment) };
-      });
+      }, checkRequest);
     },
 
     async recordTrackingScan(request, context) {
-      const now = clock.now();
-      let scanType: ReturnType<typeof scanTypeCodec.toDomain>;
-      checkAll('SCAN.INVALID', (v) => {
-        requireId(v, 'request_id', request.requestId);
-        v.require('tracking_number', request.trackingNumber);
-        v.maxLength('tracking_number', request.trackingNumber, MAX_TRACKING_NUMBER);
-        requireId(v, 'carrier_code', request.carrierCode);
-        scanType = requireEnum(v, 'scan_type', request.scanType, scanTypeCodec);
-        checkPastTimestamp(v, 'scanned_at', request.scannedAt, now);
-        v.maxLength('location', request.location, MAX_LOCATION);
-      });
-      return mutate('RecordTrackingScan', request, { request: RecordTrackingScanRequest, response: RecordTrackingScanResponse }, context.deadline, async (work) => {
-        const result = await recordTrackingScan(work, {
-          trackingNumber: request.trackingNumber,
-          carrierCode: request.carrierCode,
-          scanType: scanType as NonNullable<typeof scanType>,
-          scannedAt: request.scannedAt as Date,
-          location: request.location,
+      const checkRequest = () => {
+        const now = clock.now();
+        let scanType: ReturnType<typeof scanTypeCodec.toDomain>;
+        checkAll('SCAN.INVALID', (v) => {
+          requireId(v, 'request_id', request.requestId);
+          v.require('tracking_number', request.trackingNumber);
+          v.maxLength('tracking_number', request.trackingNumber, MAX_TRACKING_NUMBER);
+          requireId(v, 'carrier_code', request.carrierCode);
+          scanType = requireEnum(v, 'scan_type', request.scanType, scanTypeCodec);
+          checkPastTimestamp(v, 'scanned_at', request.scannedAt, now);
+          v.maxLength('location', request.location, MAX_LOCATION);
         });
-        return {
-          order: orderToProto(result.order.order, result.order.forwardShipment),
-          afterSale: result.afterSale ? afterSaleToProto(result.afterSale) : undefined,
-          refund: result.refund ? refundToProto(result.refund) : undefined,
-        };
-      });
+        return { scanType: scanType as NonNullable<typeof scanType> };
+      };
+      return mutate(
+        'RecordTrackingScan',
+        request,
+        { request: RecordTrackingScanRequest, response: RecordTrackingScanResponse },
+        context.deadline,
+        async (work, checked) => {
+          const result = await recordTrackingScan(work, {
+            trackingNumber: request.trackingNumber,
+            carrierCode: request.carrierCode,
+            scanType: checked.scanType,
+            scannedAt: request.scannedAt as Date,
+            location: request.location,
+          });
+          return {
+            order: orderToProto(result.order.order, result.order.forwardShipment),
+            afterSale: result.afterSale ? afterSaleToProto(result.afterSale) : undefined,
+            refund: result.refund ? refundToProto(result.refund) : undefined,
+          };
+        },
+        checkRequest,
+      );
     },
 
     async requestAfterSale(request, context) {
@@ -427,16 +455,18 @@ export const createConsumerExperienceHandlers = (deps: HandlerDeps): GrpcService
     },
 
     async recordReturnShipment(request, context) {
-      const now = clock.now();
-      checkAll('RETURN.INVALID', (v) => {
-        requireId(v, 'request_id', request.requestId);
-        requireId(v, 'after_sale_id', request.afterSaleId);
-        v.require('tracking_number', request.trackingNumber);
-        v.maxLength('tracking_number', request.trackingNumber, MAX_TRACKING_NUMBER);
-        requireId(v, 'carrier_code', request.carrierCode);
-        checkPastTimestamp(v, 'shipped_at', request.shippedAt, now);
-        checkAmount(v, 'shipping_fee_fen', request.shippingFeeFen, { allowZero: true });
-      });
+      const checkRequest = () => {
+        const now = clock.now();
+        checkAll('RETURN.INVALID', (v) => {
+          requireId(v, 'request_id', request.requestId);
+          requireId(v, 'after_sale_id', request.afterSaleId);
+          v.require('tracking_number', request.trackingNumber);
+          v.maxLength('tracking_number', request.trackingNumber, MAX_TRACKING_NUMBER);
+          requireId(v, 'carrier_code', request.carrierCode);
+          checkPastTimestamp(v, 'shipped_at', request.shippedAt, now);
+          checkAmount(v, 'shipping_fee_fen', request.shippingFeeFen, { allowZero: true });
+        });
+      };
       return mutate('RecordReturnShipment', request, { request: RecordReturnShipmentRequest, response: RecordReturnShipmentResponse }, context.deadline, async (work) => {
         const view = await recordReturnShipment(work, {
           afterSaleId: request.afterSaleId,
@@ -446,7 +476,7 @@ export const createConsumerExperienceHandlers = (deps: HandlerDeps): GrpcService
           shippingFeeFen: request.shippingFeeFen,
         });
         return { afterSale: afterSaleToProto(view) };
-      });
+      }, checkRequest);
     },
 
     async getAfterSale(request, context) {

@@ -4,7 +4,8 @@ import { onDisputePaymentDeadline, onMerchantResponseDeadline } from '../use-cas
 import { continueInspectionCompensation, continueMerchantRemoval } from '../use-cases/cascades';
 import { onDispatchDeadline, onFirstScanDeadline } from '../use-cases/orders';
 import { reportContentAttribution, reportMerchantMetrics, reportProductStats } from '../use-cases/reports';
-import { inWork, JOB, type ServiceDeps, type Work } from '../use-cases/work';
+import type { UnitsOfWork } from '@govern/platform-runtime';
+import { JOB, type Work } from '../use-cases/work';
 
 /**
  * The service's durable timers: promise clocks, after-sale deadlines, the debounced metric reports,
@@ -17,11 +18,11 @@ const subjectOf = (job: DueJob): string => {
   return typeof subject === 'string' ? subject : job.key;
 };
 
-export const createJobHandlers = (deps: ServiceDeps): Record<string, JobHandler<ConsumerExperienceTx>> => {
+export const createJobHandlers = (units: UnitsOfWork<ConsumerExperienceTx, Work>): Record<string, JobHandler<ConsumerExperienceTx>> => {
   const run =
     (action: (work: Work, job: DueJob) => Promise<unknown>): JobHandler<ConsumerExperienceTx> =>
-    async (job, tx) => {
-      await inWork(tx, deps, `${job.kind}:${job.key}`, (work) => action(work, job));
+    async (job, _tx, transaction) => {
+      await units.within(transaction, { causationId: `${job.kind}:${job.key}` }, (work) => action(work, job));
     };
   return {
     [JOB.DISPATCH_DEADLINE]: run((work, job) => onDispatchDeadline(work, job.key)),

@@ -10,6 +10,8 @@ import {
   type FastRefundOutcome,
 } from '@govern/consumer-experience-domain';
 import type { PolicyRef, Reason } from '@govern/policy-core';
+import { sql } from '@govern/platform-db';
+import { recordStatusChanges as writeStatusChanges } from '../adapters/after-sales.repository';
 import { afterSalesWhere } from '../adapters/sql-rows';
 import { reasonsToJson } from '../mapping/to-proto';
 import type { CompensationOutcome, Payouts } from './payouts';
@@ -40,28 +42,13 @@ export interface StatusChange {
   policy: PolicyRef;
 }
 
-/** New statuses and their audit rows, for any number of after-sales, in two statements. */
-export const recordStatusChanges = async (work: Work, changes: readonly StatusChange[]): Promise<void> => {
-  if (changes.length === 0) return;
-  await work.tx.$executeRawUnsafe(
-    `UPDATE after_sales SET status = u.status, updated_at = $3 FROM unnest($1::text[], $2::text[]) AS u(id, status) WHERE after_sales.after_sale_id = u.id`,
-    changes.map((c) => c.afterSaleId),
-    changes.map((c) => c.status),
+/** New statuses and their audit rows, for any number of after-sales, sent without waiting. */
+export const recordStatusChanges = (work: Work, changes: readonly StatusChange[]): void =>
+  writeStatusChanges(
+    work.sql,
+    changes.map((c) => ({ afterSaleId: c.afterSaleId, status: c.status, reasons: reasonsToJson(c.reasons), policyName: c.policy.name, policyVersion: c.policy.version })),
     work.now,
   );
-  await work.tx.$executeRawUnsafe(
-    `INSERT INTO after_sale_changes (after_sale_id, status, reasons, policy_name, policy_version, changed_at)
-     SELECT u.id, u.status, u.reasons::jsonb, u.policy_name, u.policy_version, $6
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS u(id, status, reasons, policy_name, policy_version, n)
-      ORDER BY u.n`,
-    changes.map((c) => c.afterSaleId),
-    changes.map((c) => c.status),
-    changes.map((c) => JSON.stringify(reasonsToJson(c.reasons))),
-    changes.map((c) => c.policy.name),
-    changes.map((c) => c.policy.version),
-    work.now,
-  );
-};
 
 /** Who triggered a fund payment a step makes ("system" for timers), and the evidence they cite. */
 export interface FundClaimContext {
@@ -117,7 +104,7 @@ export const applyAfterSaleStep = async (
         refund = compensation.refund;
         break;
       case 'SCHEDULE':
-        work.schedule(effect.timer.kind, effect.timer.subjectId, effect.timer.dueAt);
+        work.schedule({ kind: effect.timer.kind, key: effect.timer.subjectId, dueAt: effect.timer.dueAt });
         break;
       case 'CANCEL':
         work.cancel(effect.timer, afterSale.afterSaleId);
@@ -152,7 +139,7 @@ export const applyAfterSaleStep = async (
  */
 export const closeSettledAfterSales = async (work: Work, orderIds: readonly string[]): Promise<number> => {
   if (orderIds.length === 0) return 0;
-  const open = await afterSalesWhere(work.tx, `order_id = ANY($1::text[]) AND status = ANY($2::text[])`, [...orderIds], [...OPEN_AFTER_SALE_STATUSES]);
+  const open = await afterSalesWhere(work.sql, sql`order_id = ANY(${[...orderIds]}::text[]) AND status = ANY(${[...OPEN_AFTER_SALE_STATUSES]}::text[])`);
   const changes: StatusChange[] = [];
   for (const afterSale of open) {
     const transition = transitionAfterSale(afterSaleState(afterSale), { kind: 'ORDER_REFUNDED_IN_FULL' }, work.now);
@@ -160,6 +147,6 @@ export const closeSettledAfterSales = async (work: Work, orderIds: readonly stri
     changes.push({ afterSaleId: afterSale.afterSaleId, status: transition.status, reasons: transition.reasons, policy: transition.policy });
     work.touch({ merchantId: afterSale.merchantId });
   }
-  await recordStatusChanges(work, changes);
+  recordStatusChanges(work, changes);
   return changes.length;
 };

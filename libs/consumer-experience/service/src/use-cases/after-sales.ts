@@ -1,12 +1,11 @@
 import { DisputeDecidedEvent } from '@govern/contracts-consumer-experience';
-import type { AfterSaleRow, ConsumerExperienceTx, OrderRow, RefundRow } from '@govern/consumer-experience-data-access';
+import type { AfterSaleChangeRow, AfterSaleRow, ConsumerExperienceTx, OrderRow, RefundRow } from '@govern/consumer-experience-data-access';
 import {
   assessAfterSaleRequest,
   decideFastRefund,
   FAST_REFUND_POLICY,
   isOpenAfterSale,
   openAfterSale,
-  OPEN_AFTER_SALE_STATUSES,
   requireEligible,
   settleReturnInsurance,
   transitionAfterSale,
@@ -20,6 +19,7 @@ import {
 } from '@govern/consumer-experience-domain';
 import { DomainError, failedPrecondition, notFound, Violations, type Reason } from '@govern/policy-core';
 import { isUniqueViolation } from '@govern/platform-db';
+import { afterSaleFacts, insertAfterSale, insertStatusChanges } from '../adapters/after-sales.repository';
 import { lockOrder } from '../adapters/sql-rows';
 import { disputeOutcomeCodec, type MerchantAnswer } from '../mapping/enums';
 import { reasonsToJson, stringsFromJson, type AfterSaleView } from '../mapping/to-proto';
@@ -44,10 +44,10 @@ export const loadAfterSaleView = async (tx: ConsumerExperienceTx, afterSaleId: s
 };
 
 /** Locks the order of an after-sale, then reads the after-sale as it stands under that lock. */
-const lockAfterSale = async (tx: ConsumerExperienceTx, afterSaleId: string): Promise<{ order: OrderRow; afterSale: AfterSaleRow }> => {
+const lockAfterSale = async ({ tx, sql }: Work, afterSaleId: string): Promise<{ order: OrderRow; afterSale: AfterSaleRow }> => {
   const located = await tx.afterSale.findUnique({ where: { afterSaleId }, select: { orderId: true } });
   if (!located) throw notFound('AFTER_SALE.NOT_FOUND', `Unknown after-sale ${afterSaleId}`, { after_sale_id: afterSaleId });
-  const order = await lockOrder(tx, located.orderId);
+  const order = await lockOrder(sql, located.orderId);
   const afterSale = await tx.afterSale.findUniqueOrThrow({ where: { afterSaleId } });
   return { order, afterSale };
 };
@@ -76,25 +76,13 @@ export interface AfterSaleResult {
 }
 
 export const requestAfterSale = async (work: Work, input: RequestAfterSaleInput): Promise<AfterSaleResult> => {
-  const { tx, now } = work;
-  const order = await lockOrder(tx, input.orderId);
-  // Read after the lock (a new snapshot): what concurrent requests on this order committed is seen.
+  const { now } = work;
   const since = new Date(now.getTime() - FAST_REFUND_POLICY.abuse.windowMs);
-  const [facts] = await tx.$queryRawUnsafe<
-    { open_after_sale_id: string | null; buyer_orders: bigint; buyer_refunds: bigint; forward_picked_up: boolean; standing: string | null; store_score: number | null }[]
-  >(
-    `SELECT (SELECT after_sale_id FROM after_sales WHERE order_id = $1 AND status = ANY($2::text[]) LIMIT 1) AS open_after_sale_id,
-            (SELECT count(*) FROM orders WHERE buyer_id = $3 AND paid_at >= $4) AS buyer_orders,
-            (SELECT count(*) FROM refunds WHERE buyer_id = $3 AND issued_at >= $4) AS buyer_refunds,
-            EXISTS (SELECT 1 FROM shipments WHERE order_id = $1 AND kind = 'FORWARD' AND pickup_at IS NOT NULL) AS forward_picked_up,
-            (SELECT status FROM merchant_standings WHERE merchant_id = $5) AS standing,
-            (SELECT store_score FROM merchant_standings WHERE merchant_id = $5) AS store_score`,
-    order.orderId,
-    [...OPEN_AFTER_SALE_STATUSES],
-    order.buyerId,
-    since,
-    order.merchantId,
-  );
+  // Sent together: the facts run once the lock is granted, in a snapshot of their own (see afterSaleFacts).
+  const locked = lockOrder(work.sql, input.orderId);
+  const read = afterSaleFacts(work.sql, input.orderId, since);
+  const order = await locked;
+  const facts = await read;
   const afterSaleId = work.newId();
   const assessment = assessAfterSaleRequest(
     {
@@ -106,15 +94,15 @@ export const requestAfterSale = async (work: Work, input: RequestAfterSaleInput)
       shippedAt: order.shippedAt ?? undefined,
       deliveredAt: order.deliveredAt ?? undefined,
       refundedFen: order.refundedFen,
-      openAfterSaleId: facts?.open_after_sale_id ?? undefined,
+      openAfterSaleId: facts.openAfterSaleId ?? undefined,
     },
     { afterSaleId, ...input },
     now,
   );
   requireEligible(assessment);
 
-  const standing: MerchantStanding = facts?.standing
-    ? { status: facts.standing as MerchantStanding['status'], ...(facts.store_score === null ? {} : { storeScore: facts.store_score }) }
+  const standing: MerchantStanding = facts.standing
+    ? { status: facts.standing as MerchantStanding['status'], ...(facts.storeScore === null ? {} : { storeScore: facts.storeScore }) }
     : { status: 'ACTIVE' };
   const decision = decideFastRefund(
     {
@@ -122,10 +110,10 @@ export const requestAfterSale = async (work: Work, input: RequestAfterSaleInput)
       reason: input.reason,
       amountFen: input.amountFen,
       preDispatch: assessment.preDispatch,
-      forwardPickedUp: facts?.forward_picked_up ?? false,
+      forwardPickedUp: facts.forwardPickedUp,
       returnPickedUp: false,
       buyerTrustScore: input.buyerTrustScore,
-      buyerHistory: { ordersInWindow: Number(facts?.buyer_orders ?? 0n), refundsInWindow: Number(facts?.buyer_refunds ?? 0n) },
+      buyerHistory: { ordersInWindow: facts.buyerOrdersInWindow, refundsInWindow: facts.buyerRefundsInWindow },
       merchant: standing,
     },
     now,
@@ -137,46 +125,49 @@ export const requestAfterSale = async (work: Work, input: RequestAfterSaleInput)
     if (effect.kind === 'REFUND') {
       refund = desk.refund({ order, afterSaleId, afterSaleReason: input.reason, amountFen: effect.amountFen, fast: effect.fast, afterSaleRowCarriesRefund: true });
     } else if (effect.kind === 'SCHEDULE') {
-      work.schedule(effect.timer.kind, effect.timer.subjectId, effect.timer.dueAt);
+      work.schedule({ kind: effect.timer.kind, key: effect.timer.subjectId, dueAt: effect.timer.dueAt });
     }
   }
   const answerRequired = opened.status === 'AWAITING_MERCHANT';
-  let afterSale = await tx.afterSale.create({
-    data: {
-      afterSaleId,
-      orderId: order.orderId,
-      buyerId: input.buyerId,
-      merchantId: order.merchantId,
-      type: input.type,
-      reason: input.reason,
-      amountFen: input.amountFen,
-      description: input.description,
-      evidenceRefs: input.evidenceRefs,
-      goodsUnsealed: input.goodsUnsealed,
-      buyerTrustScore: input.buyerTrustScore ?? null,
-      status: opened.status,
-      requestedBeforeDispatch: assessment.preDispatch,
-      qualityReturn: assessment.qualityReturn,
-      reasons: reasonsToJson(assessment.reasons),
-      policyName: assessment.policy.name,
-      policyVersion: assessment.policy.version,
-      fastRefundOutcome: decision.outcome,
-      fastRefundFen: decision.refundFen,
-      fastRefundReasons: reasonsToJson(decision.reasons),
-      fastRefundPolicyName: decision.policy.name,
-      fastRefundPolicyVersion: decision.policy.version,
-      fastRefundDecidedAt: decision.decidedAt,
-      fastRefunded: refund?.fast ?? false,
-      refundedFen: refund?.amountFen ?? 0n,
-      merchantAnswerRequired: answerRequired,
-      merchantResponseDueAt: answerRequired ? assessment.merchantResponseDueAt : null,
-      createdAt: now,
-      updatedAt: now,
-    },
+  // The after-sale, its audit row and the payment go out together, with the unit's effects and COMMIT.
+  let afterSale = insertAfterSale(work.sql, {
+    afterSaleId,
+    orderId: order.orderId,
+    buyerId: input.buyerId,
+    merchantId: order.merchantId,
+    type: input.type,
+    reason: input.reason,
+    amountFen: input.amountFen,
+    description: input.description,
+    evidenceRefs: input.evidenceRefs,
+    goodsUnsealed: input.goodsUnsealed,
+    buyerTrustScore: input.buyerTrustScore ?? null,
+    status: opened.status,
+    requestedBeforeDispatch: assessment.preDispatch,
+    qualityReturn: assessment.qualityReturn,
+    reasons: reasonsToJson(assessment.reasons),
+    policyName: assessment.policy.name,
+    policyVersion: assessment.policy.version,
+    fastRefundOutcome: decision.outcome,
+    fastRefundFen: decision.refundFen,
+    fastRefundReasons: reasonsToJson(decision.reasons),
+    fastRefundPolicyName: decision.policy.name,
+    fastRefundPolicyVersion: decision.policy.version,
+    fastRefundDecidedAt: decision.decidedAt,
+    fastRefunded: refund?.fast ?? false,
+    refundedFen: refund?.amountFen ?? 0n,
+    merchantAnswerRequired: answerRequired,
+    merchantResponseDueAt: answerRequired ? (assessment.merchantResponseDueAt ?? null) : null,
+    createdAt: now,
   });
-  const change = await tx.afterSaleChange.create({
-    data: { afterSaleId, status: opened.status, reasons: reasonsToJson(opened.reasons), policyName: opened.policy.name, policyVersion: opened.policy.version, changedAt: now },
-  });
+  const change = {
+    afterSaleId,
+    status: opened.status,
+    reasons: reasonsToJson(opened.reasons),
+    policyName: opened.policy.name,
+    policyVersion: opened.policy.version,
+  };
+  insertStatusChanges(work.sql, [change], now);
   await desk.write();
   work.touch({ merchantId: order.merchantId, productId: assessment.qualityReturn ? order.productId : undefined });
 
@@ -185,17 +176,18 @@ export const requestAfterSale = async (work: Work, input: RequestAfterSaleInput)
     const step = await applyAfterSaleStep(work, desk, order, afterSale, transitionAfterSale(afterSaleState(afterSale), { kind: 'MERCHANT_REMOVED' }, now));
     afterSale = step.afterSale;
     refund = step.refund;
-    return { view: await loadAfterSaleView(tx, afterSale.afterSaleId), refund };
+    return { view: await loadAfterSaleView(work.tx, afterSale.afterSaleId), refund };
   }
   // Everything the response shows was written just now: no need to read it back.
-  return { view: { afterSale, changes: [change], refunds: refund ? [refund] : [], returnShipment: null }, refund };
+  const changeRow: AfterSaleChangeRow = { id: 0n, ...change, changedAt: now };
+  return { view: { afterSale, changes: [changeRow], refunds: refund ? [refund] : [], returnShipment: null }, refund };
 };
 
 export const respondAfterSale = async (
   work: Work,
   input: { afterSaleId: string; merchantId: string; answer: MerchantAnswer; note: string; evidenceRefs: string[] },
 ): Promise<AfterSaleResult> => {
-  const { order, afterSale } = await lockAfterSale(work.tx, input.afterSaleId);
+  const { order, afterSale } = await lockAfterSale(work, input.afterSaleId);
   if (afterSale.merchantId !== input.merchantId) {
     throw new DomainError('PERMISSION_DENIED', 'AFTER_SALE.NOT_MERCHANT', 'Only the order’s merchant may answer this after-sale', {
       after_sale_id: afterSale.afterSaleId,
@@ -222,7 +214,7 @@ export const escalateDispute = async (
   work: Work,
   input: { afterSaleId: string; escalatedBy: DisputeParty; statement: string; evidenceRefs: string[] },
 ): Promise<AfterSaleView> => {
-  const { order, afterSale } = await lockAfterSale(work.tx, input.afterSaleId);
+  const { order, afterSale } = await lockAfterSale(work, input.afterSaleId);
   const transition = transitionAfterSale(afterSaleState(afterSale), { kind: 'ESCALATED', by: input.escalatedBy }, work.now);
   const desk = await Payouts.open(work, [order], [afterSale]);
   await applyAfterSaleStep(work, desk, order, afterSale, transition, {
@@ -238,7 +230,7 @@ export const decideDispute = async (
   work: Work,
   input: { afterSaleId: string; outcome: DisputeOutcome; awardFen: bigint; operatorId: string; reasons: Reason[] },
 ): Promise<AfterSaleView> => {
-  const { order, afterSale } = await lockAfterSale(work.tx, input.afterSaleId);
+  const { order, afterSale } = await lockAfterSale(work, input.afterSaleId);
   const transition = transitionAfterSale(
     afterSaleState(afterSale),
     { kind: 'DISPUTE_DECIDED', outcome: input.outcome, ...(input.outcome === 'PARTIAL' ? { awardFen: input.awardFen } : {}) },
@@ -271,7 +263,7 @@ export const recordReturnShipment = async (
   work: Work,
   input: { afterSaleId: string; trackingNumber: string; carrierCode: string; shippedAt: Date; shippingFeeFen: bigint },
 ): Promise<AfterSaleView> => {
-  const { order, afterSale } = await lockAfterSale(work.tx, input.afterSaleId);
+  const { order, afterSale } = await lockAfterSale(work, input.afterSaleId);
   const v = new Violations();
   v.check(input.shippedAt.getTime() >= afterSale.createdAt.getTime(), 'shipped_at', 'must not be before the after-sale was requested', 'BEFORE_REQUEST');
   v.throwIfAny('RETURN.INVALID');
@@ -330,7 +322,7 @@ const trackingNumberInUse = (trackingNumber: string): DomainError =>
 
 /** The merchant-answer timer fired: silence is decided by the platform (the policy accepts). */
 export const onMerchantResponseDeadline = async (work: Work, afterSaleId: string): Promise<StepOutcome | undefined> => {
-  const { order, afterSale } = await lockAfterSale(work.tx, afterSaleId);
+  const { order, afterSale } = await lockAfterSale(work, afterSaleId);
   const transition = transitionAfterSale(afterSaleState(afterSale), { kind: 'MERCHANT_RESPONSE_DEADLINE' }, work.now);
   if (transition.status === afterSale.status && transition.effects.length === 0) return undefined;
   const desk = await Payouts.open(work, [order], [afterSale]);
@@ -344,7 +336,7 @@ export const onDisputePaymentDeadline = async (
   operator?: FundClaimContext & { orderId: string },
 ): Promise<StepOutcome | undefined> => {
   const strict = operator !== undefined;
-  const { order, afterSale } = await lockAfterSale(work.tx, afterSaleId);
+  const { order, afterSale } = await lockAfterSale(work, afterSaleId);
   if (operator && afterSale.orderId !== operator.orderId) {
     throw notFound('AFTER_SALE.NOT_FOUND', `Order ${operator.orderId} has no after-sale ${afterSaleId}`, { after_sale_id: afterSaleId });
   }

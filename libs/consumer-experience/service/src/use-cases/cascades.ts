@@ -7,9 +7,10 @@ import {
   type AfterSaleStatus,
   type InspectionSeverity,
 } from '@govern/consumer-experience-domain';
-import type { Prisma } from '@govern/consumer-experience-data-access';
 import { DomainError, reason } from '@govern/policy-core';
-import { afterSalesWhere, lockOrderChunk, rowFromSql } from '../adapters/sql-rows';
+import { sql } from '@govern/platform-db';
+import { advanceInspectionRun, advanceRemovalRun, appendOrderReasons, lockInspectionRun, lockRemovalRun } from '../adapters/cascade-runs.repository';
+import { afterSalesWhere, lockOrderChunk } from '../adapters/sql-rows';
 import { reasonsFromJson, reasonsToJson } from '../mapping/to-proto';
 import { afterSaleState, closeSettledAfterSales, recordStatusChanges, type StatusChange } from './after-sale-steps';
 import { Payouts } from './payouts';
@@ -49,18 +50,6 @@ export interface CascadeProgress {
   completed: boolean;
 }
 
-interface InspectionRun {
-  resultId: string;
-  productId: string;
-  merchantId: string;
-  reportRef: string;
-  failedAt: Date;
-  paidSince: Date;
-  reasons: Prisma.JsonValue;
-  lastOrderId: string | null;
-  chunks: number;
-  completedAt: Date | null;
-}
 
 /**
  * A critical lab failure: every buyer of the product in the lookback window is paid back what is
@@ -96,19 +85,14 @@ export const compensateInspectionFailure = async (work: Work, failure: Inspectio
 
 /** One chunk of a failed-inspection cascade (the consumer runs the first, jobs the rest). */
 export const continueInspectionCompensation = async (work: Work, resultId: string): Promise<CascadeProgress> => {
-  const { tx } = work;
-  const [raw] = await tx.$queryRawUnsafe<Record<string, unknown>[]>(`SELECT * FROM inspection_compensation_runs WHERE result_id = $1 FOR UPDATE`, resultId);
-  const run = raw ? rowFromSql<InspectionRun>(raw) : undefined;
+  const run = await lockInspectionRun(work.sql, resultId);
   if (!run || run.completedAt) return { alreadyProcessed: true, orders: 0, completed: true };
   const size = chunkSizeOf(work);
   const orders = await lockOrderChunk(
-    tx,
-    `product_id = $1 AND paid_at >= $2 AND paid_at <= $3 AND refunded_fen < amount_fen AND ($4::text IS NULL OR order_id > $4)`,
+    work.sql,
+    sql`product_id = ${run.productId} AND paid_at >= ${run.paidSince}::timestamptz AND paid_at <= ${run.failedAt}::timestamptz
+        AND refunded_fen < amount_fen AND (${run.lastOrderId}::text IS NULL OR order_id > ${run.lastOrderId}::text)`,
     size,
-    run.productId,
-    run.paidSince,
-    run.failedAt,
-    run.lastOrderId,
   );
   // Failed-inspection pay is not tied to an after-sale: no after-sale of these orders is refunded here.
   const desk = await Payouts.open(work, orders, []);
@@ -128,18 +112,8 @@ export const continueInspectionCompensation = async (work: Work, resultId: strin
   await desk.write();
   await closeSettledAfterSales(work, desk.fullyRefundedOrderIds());
   const completed = orders.length < size;
-  await tx.$executeRawUnsafe(
-    `UPDATE inspection_compensation_runs
-        SET last_order_id = coalesce($2, last_order_id), chunks = chunks + 1, orders_compensated = orders_compensated + $3,
-            compensated_fen = compensated_fen + $4, completed_at = $5
-      WHERE result_id = $1`,
-    resultId,
-    orders.at(-1)?.orderId ?? null,
-    paid,
-    compensatedFen,
-    completed ? work.now : null,
-  );
-  if (!completed) work.schedule(JOB.INSPECTION_COMPENSATION_CHUNK, `${resultId}#${run.chunks + 1}`, work.now, { subjectId: resultId });
+  advanceInspectionRun(work.sql, resultId, { lastOrderId: orders.at(-1)?.orderId ?? null, orders: paid, compensatedFen, completedAt: completed ? work.now : null });
+  if (!completed) work.schedule({ kind: JOB.INSPECTION_COMPENSATION_CHUNK, key: `${resultId}#${run.chunks + 1}`, dueAt: work.now, payload: { subjectId: resultId } });
   work.touch({ merchantId: run.merchantId, productId: run.productId });
   return { alreadyProcessed: false, orders: paid, completed };
 };
@@ -151,13 +125,6 @@ export interface MerchantRemoval {
   eventId: string;
 }
 
-interface RemovalRun {
-  removalId: string;
-  merchantId: string;
-  lastOrderId: string | null;
-  chunks: number;
-  completedAt: Date | null;
-}
 
 /**
  * A removed merchant: orders not yet dispatched are refunded in full (the platform still holds the
@@ -177,23 +144,21 @@ export const protectBuyersOfRemovedMerchant = async (work: Work, removal: Mercha
 
 /** One chunk of a removal cascade (the consumer runs the first, jobs the rest). */
 export const continueMerchantRemoval = async (work: Work, removalId: string): Promise<CascadeProgress> => {
-  const { tx } = work;
-  const [raw] = await tx.$queryRawUnsafe<Record<string, unknown>[]>(`SELECT * FROM merchant_removal_runs WHERE removal_id = $1 FOR UPDATE`, removalId);
-  const run = raw ? rowFromSql<RemovalRun>(raw) : undefined;
+  const run = await lockRemovalRun(work.sql, removalId);
   if (!run || run.completedAt) return { alreadyProcessed: true, orders: 0, completed: true };
   const open = [...OPEN_AFTER_SALE_STATUSES];
   const size = chunkSizeOf(work);
   const orders = await lockOrderChunk(
-    tx,
-    `merchant_id = $1 AND ($3::text IS NULL OR order_id > $3)
-       AND ((shipped_at IS NULL AND status = 'PAID')
-            OR order_id IN (SELECT order_id FROM after_sales WHERE merchant_id = $1 AND status = ANY($2::text[])))`,
+    work.sql,
+    sql`merchant_id = ${run.merchantId} AND (${run.lastOrderId}::text IS NULL OR order_id > ${run.lastOrderId}::text)
+        AND ((shipped_at IS NULL AND status = 'PAID')
+             OR order_id IN (SELECT order_id FROM after_sales WHERE merchant_id = ${run.merchantId} AND status = ANY(${open}::text[])))`,
     size,
-    run.merchantId,
-    open,
-    run.lastOrderId,
   );
-  const afterSales = orders.length === 0 ? [] : await afterSalesWhere(tx, `order_id = ANY($1::text[]) AND status = ANY($2::text[])`, orders.map((o) => o.orderId), open);
+  const afterSales =
+    orders.length === 0
+      ? []
+      : await afterSalesWhere(work.sql, sql`order_id = ANY(${orders.map((o) => o.orderId)}::text[]) AND status = ANY(${open}::text[])`);
   const desk = await Payouts.open(work, orders, afterSales);
   await desk.lockDeposits([run.merchantId]);
 
@@ -234,30 +199,19 @@ export const continueMerchantRemoval = async (work: Work, removalId: string): Pr
     changes.push({ afterSaleId: afterSale.afterSaleId, status: transition.status, reasons: transition.reasons, policy: transition.policy });
   }
   await desk.write();
-  await recordStatusChanges(work, changes);
+  recordStatusChanges(work, changes);
   await closeSettledAfterSales(work, desk.fullyRefundedOrderIds());
-  if (undispatched.size > 0) {
-    // The order's own record says why it was paid back.
-    const why = reason('ORDER.MERCHANT_REMOVED', 'The merchant was removed before dispatching: the order is refunded in full', { merchant_id: run.merchantId });
-    await tx.$executeRawUnsafe(
-      `UPDATE orders SET promise_reasons = promise_reasons || $2::jsonb WHERE order_id = ANY($1::text[])`,
-      [...undispatched],
-      JSON.stringify(reasonsToJson([why])),
-    );
-  }
+  // The order's own record says why it was paid back.
+  const why = reason('ORDER.MERCHANT_REMOVED', 'The merchant was removed before dispatching: the order is refunded in full', { merchant_id: run.merchantId });
+  appendOrderReasons(work.sql, [...undispatched], reasonsToJson([why]));
   const completed = orders.length < size;
-  await tx.$executeRawUnsafe(
-    `UPDATE merchant_removal_runs
-        SET last_order_id = coalesce($2, last_order_id), chunks = chunks + 1, orders_refunded = orders_refunded + $3,
-            after_sales_protected = after_sales_protected + $4, completed_at = $5
-      WHERE removal_id = $1`,
-    removalId,
-    orders.at(-1)?.orderId ?? null,
+  advanceRemovalRun(work.sql, removalId, {
+    lastOrderId: orders.at(-1)?.orderId ?? null,
     ordersRefunded,
-    changes.length,
-    completed ? work.now : null,
-  );
-  if (!completed) work.schedule(JOB.MERCHANT_REMOVAL_CHUNK, `${removalId}#${run.chunks + 1}`, work.now, { subjectId: removalId });
+    afterSalesProtected: changes.length,
+    completedAt: completed ? work.now : null,
+  });
+  if (!completed) work.schedule({ kind: JOB.MERCHANT_REMOVAL_CHUNK, key: `${removalId}#${run.chunks + 1}`, dueAt: work.now, payload: { subjectId: removalId } });
   work.touch({ merchantId: run.merchantId });
   return { alreadyProcessed: false, orders: ordersRefunded + changes.length, completed };
 };

@@ -35,7 +35,7 @@ export const payAdvanceCompensation = async (
     if (!step?.compensation) throw failedPrecondition('COMPENSATION.NO_UNPAID_AWARD', 'Nothing of the award is left unpaid', { after_sale_id: input.afterSaleId });
     return { compensation: step.compensation.compensation, deposit: step.compensation.deposit };
   }
-  const order = await lockOrder(work.tx, input.orderId);
+  const order = await lockOrder(work.sql, input.orderId);
   if (input.afterSaleId) {
     // The after-sale must be this order's: the payout is booked against it.
     const afterSale = await work.tx.afterSale.findUnique({ where: { afterSaleId: input.afterSaleId }, select: { orderId: true } });
@@ -62,9 +62,10 @@ const requireNewTransfer = async (tx: ConsumerExperienceTx, transactionId: strin
 };
 
 /** Two concurrent credits of one payment: the second loses on the ledger transaction's key. */
-const writeTransfer = async (desk: Payouts, paymentRef: string): Promise<void> => {
+const writeTransfer = async (work: Work, desk: Payouts, paymentRef: string): Promise<void> => {
+  await desk.write();
   try {
-    await desk.write();
+    await work.settle();
   } catch (error) {
     if (isUniqueViolation(error)) throw alreadyExists('LEDGER.PAYMENT_ALREADY_CREDITED', 'This payment reference was already credited', { payment_ref: paymentRef });
     throw error;
@@ -80,7 +81,7 @@ export const depositMerchantFunds = async (
   await desk.lockDeposits([input.merchantId]);
   await requireNewTransfer(work.tx, transactionId, input.paymentRef);
   const deposit = await desk.creditDeposit(input.merchantId, input.amountFen, transactionId);
-  await writeTransfer(desk, input.paymentRef);
+  await writeTransfer(work, desk, input.paymentRef);
   return deposit;
 };
 
@@ -89,7 +90,7 @@ export const contributeToFund = async (work: Work, input: { amountFen: bigint; p
   await requireNewTransfer(work.tx, transactionId, input.paymentRef);
   const desk = await Payouts.open(work, []);
   desk.contributeToFund(input.amountFen, transactionId);
-  await writeTransfer(desk, input.paymentRef);
+  await writeTransfer(work, desk, input.paymentRef);
   return fundLedgerState(work.tx);
 };
 

@@ -11,11 +11,12 @@ import {
 } from '@govern/consumer-experience-domain';
 import { alreadyExists, failedPrecondition, notFound, ValidationError, type Reason } from '@govern/policy-core';
 import { isUniqueViolation } from '@govern/platform-db';
+import { insertOrder } from '../adapters/orders.repository';
 import { lockOrder } from '../adapters/sql-rows';
 import { fulfilmentCodec, type TrackingScanType } from '../mapping/enums';
 import { reasonsFromJson, reasonsToJson, type AfterSaleView } from '../mapping/to-proto';
 import { afterSaleState, applyAfterSaleStep } from './after-sale-steps';
-import { insertShipment, loadAfterSaleView, merchantStanding } from './after-sales';
+import { insertShipment, loadAfterSaleView } from './after-sales';
 import { Payouts } from './payouts';
 import type { Work } from './work';
 
@@ -54,43 +55,34 @@ export interface RecordOrderInput {
 }
 
 export const recordOrder = async (work: Work, input: RecordOrderInput): Promise<OrderView> => {
-  const { tx, now } = work;
   const promise = planDispatchPromise(input);
-  const standing = await merchantStanding(tx, input.merchantId);
-  if (standing.status === 'REMOVED') {
-    throw failedPrecondition('ORDER.MERCHANT_REMOVED', 'The merchant was removed from the platform and may not sell', { merchant_id: input.merchantId });
+  const intake = await insertOrder(work.sql, {
+    orderId: input.orderId,
+    buyerId: input.buyerId,
+    merchantId: input.merchantId,
+    productId: input.productId,
+    skuId: input.skuId,
+    categoryCode: input.categoryCode,
+    contentId: input.contentId ?? null,
+    creatorId: input.creatorId ?? null,
+    amountFen: input.amountFen,
+    paidAt: input.paidAt,
+    fulfilment: input.fulfilment,
+    promisedDispatchAt: input.promisedDispatchAt ?? null,
+    dispatchDueAt: promise.dispatchDueAt,
+    returnExemptions: input.returnExemptions,
+    promiseReasons: reasonsToJson(promise.reasons),
+    promisePolicyName: promise.policy.name,
+    promisePolicyVersion: promise.policy.version,
+    now: work.now,
+  });
+  if ('refused' in intake) {
+    if (intake.refused === 'MERCHANT_REMOVED') {
+      throw failedPrecondition('ORDER.MERCHANT_REMOVED', 'The merchant was removed from the platform and may not sell', { merchant_id: input.merchantId });
+    }
+    throw orderExists(input.orderId);
   }
-  if (await tx.order.findUnique({ where: { orderId: input.orderId }, select: { orderId: true } })) throw orderExists(input.orderId);
-  try {
-    await tx.order.create({
-      data: {
-        orderId: input.orderId,
-        buyerId: input.buyerId,
-        merchantId: input.merchantId,
-        productId: input.productId,
-        skuId: input.skuId,
-        categoryCode: input.categoryCode,
-        contentId: input.contentId ?? null,
-        creatorId: input.creatorId ?? null,
-        amountFen: input.amountFen,
-        paidAt: input.paidAt,
-        fulfilment: input.fulfilment,
-        promisedDispatchAt: input.promisedDispatchAt ?? null,
-        dispatchDueAt: promise.dispatchDueAt,
-        status: 'PAID',
-        returnExemptions: input.returnExemptions,
-        promiseReasons: reasonsToJson(promise.reasons),
-        promisePolicyName: promise.policy.name,
-        promisePolicyVersion: promise.policy.version,
-        createdAt: now,
-        updatedAt: now,
-      },
-    });
-  } catch (error) {
-    if (isUniqueViolation(error)) throw orderExists(input.orderId);
-    throw error;
-  }
-  for (const timer of promise.timers) work.schedule(timer.kind, timer.subjectId, timer.dueAt);
+  for (const timer of promise.timers) work.schedule({ kind: timer.kind, key: timer.subjectId, dueAt: timer.dueAt });
   work.emit(OrderRecordedEvent, {
     orderId: input.orderId,
     buyerId: input.buyerId,
@@ -106,7 +98,8 @@ export const recordOrder = async (work: Work, input: RecordOrderInput): Promise<
     dispatchDueAt: promise.dispatchDueAt,
   });
   work.touch({ merchantId: input.merchantId, productId: input.productId, contentId: input.contentId });
-  return loadOrderView(tx, input.orderId);
+  // The row as stored (RETURNING), and a new order has no shipment: nothing to read back.
+  return { order: intake.recorded, forwardShipment: null };
 };
 
 const orderExists = (orderId: string) => alreadyExists('ORDER.ALREADY_RECORDED', `Order ${orderId} is already recorded`, { order_id: orderId });
@@ -123,7 +116,7 @@ export interface RecordShipmentInput {
 
 export const recordShipment = async (work: Work, input: RecordShipmentInput): Promise<OrderView> => {
   const { tx, now } = work;
-  const order = await lockOrder(tx, input.orderId);
+  const order = await lockOrder(work.sql, input.orderId);
   if (input.afterSaleId) {
     await recordReplacementShipment(work, order, { ...input, afterSaleId: input.afterSaleId });
     return loadOrderView(tx, order.orderId);
@@ -154,7 +147,7 @@ export const recordShipment = async (work: Work, input: RecordShipmentInput): Pr
       updatedAt: now,
     },
   });
-  for (const timer of plan.timers) work.schedule(timer.kind, timer.subjectId, timer.dueAt);
+  for (const timer of plan.timers) work.schedule({ kind: timer.kind, key: timer.subjectId, dueAt: timer.dueAt });
   for (const kind of plan.cancel) work.cancel(kind, order.orderId);
   work.touch({ merchantId: order.merchantId });
   return loadOrderView(tx, order.orderId);
@@ -201,7 +194,7 @@ export const recordTrackingScan = async (work: Work, input: RecordScanInput): Pr
       tracking_number: input.trackingNumber,
     });
   }
-  const order = await lockOrder(tx, located.orderId);
+  const order = await lockOrder(work.sql, located.orderId);
   const shipment = await tx.shipment.findUniqueOrThrow({ where: { trackingNumber: input.trackingNumber } });
   if (shipment.carrierCode !== input.carrierCode) {
     throw failedPrecondition('SHIPMENT.CARRIER_MISMATCH', 'The parcel was registered with another carrier', {
@@ -252,7 +245,7 @@ const applyReturnScan = async (
 
 /** The dispatch clock ran out: a late order compensates its buyer from the fund, recovered from the merchant. */
 export const onDispatchDeadline = async (work: Work, orderId: string): Promise<void> => {
-  const order = await lockOrder(work.tx, orderId);
+  const order = await lockOrder(work.sql, orderId);
   // Paid back in full before dispatch: nothing will ship, so nothing is late.
   if (order.lateDispatch || (order.status === 'REFUNDED' && order.shippedAt === null)) return;
   const outcome = decideDispatchDeadline({ dispatchDueAt: order.dispatchDueAt, shippedAt: order.shippedAt ?? undefined, amountFen: order.amountFen }, work.now);
@@ -278,7 +271,7 @@ export const onDispatchDeadline = async (work: Work, orderId: string): Promise<v
 
 /** The first-scan clock ran out without a carrier scan: a fake shipment. */
 export const onFirstScanDeadline = async (work: Work, orderId: string): Promise<void> => {
-  const order = await lockOrder(work.tx, orderId);
+  const order = await lockOrder(work.sql, orderId);
   const shipment = await work.tx.shipment.findFirst({ where: { orderId, kind: 'FORWARD' } });
   if (!shipment?.firstScanDueAt || shipment.fakeShipment) return;
   const outcome = decideFirstScanDeadline(

@@ -16,7 +16,15 @@ import {
 } from '@govern/consumer-experience-domain';
 import type { Reason } from '@govern/policy-core';
 import { writePostings, type PostingToWrite } from '../adapters/ledger.repository';
-import { rowFromSql } from '../adapters/sql-rows';
+import {
+  addAfterSaleRefunds,
+  insertCompensations,
+  insertRefunds,
+  lockDeposits as lockDepositRows,
+  refundedAfterSales,
+  updateDeposits,
+  updateOrderTotals,
+} from '../adapters/payouts.repository';
 import { afterSaleReasonCodec, compensationCauseCodec, refundSourceCodec } from '../mapping/enums';
 import { reasonsToJson } from '../mapping/to-proto';
 import type { Work } from './work';
@@ -99,10 +107,7 @@ export class Payouts {
     if (lockedOrders.length === 0) return desk;
     const refunded = afterSalesToSettle
       ? afterSalesToSettle.filter((a) => a.refundedFen > 0n).map((a) => ({ order_id: a.orderId, after_sale_id: a.afterSaleId }))
-      : await work.tx.$queryRawUnsafe<{ order_id: string; after_sale_id: string }[]>(
-          `SELECT order_id, after_sale_id FROM refunds WHERE order_id = ANY($1::text[]) AND after_sale_id IS NOT NULL`,
-          lockedOrders.map((o) => o.orderId),
-        );
+      : await refundedAfterSales(work.sql, lockedOrders.map((o) => o.orderId));
     const byOrder = new Map<string, string[]>();
     for (const r of refunded) byOrder.set(r.order_id, [...(byOrder.get(r.order_id) ?? []), r.after_sale_id]);
     for (const order of lockedOrders) {
@@ -255,16 +260,13 @@ export class Payouts {
     return { ...deposit.row };
   }
 
-  /** The deposit minimum merchant-access set for the merchant; the top-up request follows it. */
+  /** The deposit minimum merchant-access set for the merchant; the top-up request follows it (no event: nothing was paid). */
   async setDepositMinimum(merchantId: string, minimumFen: bigint): Promise<void> {
     const deposit = await this.deposit(merchantId);
     const topUp = topUpFor({ balanceFen: deposit.row.balanceFen, minimumFen, owedFen: deposit.row.owedFen });
-    await this.work.tx.merchantDeposit.update({
-      where: { merchantId },
-      data: { minimumFen, topUpRequested: topUp.requested, topUpRequestedFen: topUp.amountFen, updatedAt: this.work.now },
-    });
     deposit.row = { ...deposit.row, minimumFen, topUpRequested: topUp.requested, topUpRequestedFen: topUp.amountFen, updatedAt: this.work.now };
     deposit.requestedBefore = { requested: topUp.requested, amountFen: topUp.amountFen };
+    deposit.changed = true;
   }
 
   /** Capital entering the fund (the platform's allocation). */
@@ -286,89 +288,26 @@ export class Payouts {
   async lockDeposits(merchantIds: readonly string[]): Promise<void> {
     const missing = [...new Set(merchantIds)].filter((id) => !this.deposits.has(id)).sort();
     if (missing.length === 0) return;
-    await this.work.tx.$executeRawUnsafe(
-      `INSERT INTO merchant_deposits (merchant_id, balance_fen, minimum_fen, owed_fen, top_up_requested, top_up_requested_fen, updated_at)
-       SELECT id, 0, $2, 0, false, 0, $3 FROM unnest($1::text[]) AS id ON CONFLICT (merchant_id) DO NOTHING`,
-      missing,
-      COMPENSATION_POLICY.deposit.defaultMinimumFen,
-      this.work.now,
-    );
-    const rows = await this.work.tx.$queryRawUnsafe<Record<string, unknown>[]>(
-      `SELECT * FROM merchant_deposits WHERE merchant_id = ANY($1::text[]) ORDER BY merchant_id FOR UPDATE`,
-      missing,
-    );
-    for (const raw of rows) {
-      const row = rowFromSql<MerchantDepositRow>(raw);
+    for (const row of await lockDepositRows(this.work.sql, missing, COMPENSATION_POLICY.deposit.defaultMinimumFen, this.work.now)) {
       this.deposits.set(row.merchantId, { row, requestedBefore: { requested: row.topUpRequested, amountFen: row.topUpRequestedFen }, changed: false });
     }
   }
 
-  /** Stores everything paid so far; the desk can keep paying afterwards. */
+  /**
+   * Stores everything paid so far: one statement per table, sent without waiting (they go out with
+   * the unit's effects and COMMIT). The desk can keep paying afterwards.
+   */
   async write(): Promise<void> {
-    const { tx, now } = this.work;
-    await writePostings(tx, this.postings.splice(0));
-    const refunds = this.refunds.splice(0);
-    if (refunds.length > 0) {
-      await tx.$executeRawUnsafe(
-        `INSERT INTO refunds (refund_id, order_id, after_sale_id, buyer_id, amount_fen, fast, source, compensation_id, ledger_transaction_id, issued_at)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::boolean[], $7::text[], $8::text[], $9::text[], $10::timestamptz[])`,
-        refunds.map((r) => r.refundId),
-        refunds.map((r) => r.orderId),
-        refunds.map((r) => r.afterSaleId),
-        refunds.map((r) => r.buyerId),
-        refunds.map((r) => r.amountFen),
-        refunds.map((r) => r.fast),
-        refunds.map((r) => r.source),
-        refunds.map((r) => r.compensationId),
-        refunds.map((r) => r.ledgerTransactionId),
-        refunds.map((r) => r.issuedAt),
-      );
-    }
-    const compensations = this.compensations.splice(0);
-    if (compensations.length > 0) {
-      await tx.$executeRawUnsafe(
-        `INSERT INTO compensations (compensation_id, order_id, after_sale_id, buyer_id, merchant_id, product_id, cause, amount_fen, recovered_fen,
-                                    outstanding_fen, top_up_requested, reasons, policy_name, policy_version, ledger_transaction_id, triggered_by,
-                                    evidence_ref, note, paid_at)
-         SELECT c.id, c.order_id, c.after_sale_id, c.buyer_id, c.merchant_id, c.product_id, c.cause, c.amount, c.recovered, c.outstanding, c.top_up,
-                c.reasons::jsonb, c.policy_name, c.policy_version, c.ledger_tx, c.triggered_by, c.evidence_ref, c.note, c.paid_at
-           FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[], $9::bigint[], $10::bigint[],
-                       $11::boolean[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[], $18::text[], $19::timestamptz[])
-                AS c(id, order_id, after_sale_id, buyer_id, merchant_id, product_id, cause, amount, recovered, outstanding, top_up, reasons,
-                     policy_name, policy_version, ledger_tx, triggered_by, evidence_ref, note, paid_at)`,
-        compensations.map((c) => c.compensationId),
-        compensations.map((c) => c.orderId),
-        compensations.map((c) => c.afterSaleId),
-        compensations.map((c) => c.buyerId),
-        compensations.map((c) => c.merchantId),
-        compensations.map((c) => c.productId),
-        compensations.map((c) => c.cause),
-        compensations.map((c) => c.amountFen),
-        compensations.map((c) => c.recoveredFen),
-        compensations.map((c) => c.outstandingFen),
-        compensations.map((c) => c.topUpRequested),
-        compensations.map((c) => JSON.stringify(c.reasons)),
-        compensations.map((c) => c.policyName),
-        compensations.map((c) => c.policyVersion),
-        compensations.map((c) => c.ledgerTransactionId),
-        compensations.map((c) => c.triggeredBy),
-        compensations.map((c) => c.evidenceRef),
-        compensations.map((c) => c.note),
-        compensations.map((c) => c.paidAt),
-      );
-    }
+    const { sql: db, now } = this.work;
+    writePostings(db, this.postings.splice(0));
+    insertRefunds(db, this.refunds.splice(0));
+    insertCompensations(db, this.compensations.splice(0));
     const changedOrders = [...this.book.values()].filter((e) => e.changed);
     if (changedOrders.length > 0) {
       const totals = changedOrders.map((e) => ({ entry: e, ...this.totalsOf(e) }));
-      await tx.$executeRawUnsafe(
-        `UPDATE orders SET refunded_fen = u.refunded, punitive_fen = u.punitive, late_dispatch_fen = u.late, status = u.status, updated_at = $6
-           FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::bigint[], $5::text[]) AS u(order_id, refunded, punitive, late, status)
-          WHERE orders.order_id = u.order_id`,
-        totals.map((t) => t.entry.order.orderId),
-        totals.map((t) => t.refundedFen),
-        totals.map((t) => t.punitiveFen),
-        totals.map((t) => t.lateDispatchFen),
-        totals.map((t) => t.status),
+      updateOrderTotals(
+        db,
+        totals.map((t) => ({ orderId: t.entry.order.orderId, refundedFen: t.refundedFen, punitiveFen: t.punitiveFen, lateDispatchFen: t.lateDispatchFen, status: t.status })),
         now,
       );
       for (const t of totals) {
@@ -378,29 +317,13 @@ export class Payouts {
         t.entry.changed = false;
       }
     }
-    if (this.afterSaleRefunds.size > 0) {
-      const ids = [...this.afterSaleRefunds.keys()];
-      await tx.$executeRawUnsafe(
-        `UPDATE after_sales SET refunded_fen = after_sales.refunded_fen + u.amount, fast_refunded = after_sales.fast_refunded OR u.fast, updated_at = $4
-           FROM unnest($1::text[], $2::bigint[], $3::boolean[]) AS u(id, amount, fast) WHERE after_sales.after_sale_id = u.id`,
-        ids,
-        ids.map((id) => this.afterSaleRefunds.get(id)?.amountFen ?? 0n),
-        ids.map((id) => this.afterSaleRefunds.get(id)?.fast ?? false),
-        now,
-      );
-      this.afterSaleRefunds.clear();
-    }
+    addAfterSaleRefunds(db, this.afterSaleRefunds, now);
+    this.afterSaleRefunds.clear();
     const changedDeposits = [...this.deposits.values()].filter((d) => d.changed);
     if (changedDeposits.length > 0) {
-      await tx.$executeRawUnsafe(
-        `UPDATE merchant_deposits SET balance_fen = u.balance, owed_fen = u.owed, top_up_requested = u.requested, top_up_requested_fen = u.requested_fen, updated_at = $6
-           FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::boolean[], $5::bigint[]) AS u(merchant_id, balance, owed, requested, requested_fen)
-          WHERE merchant_deposits.merchant_id = u.merchant_id`,
-        changedDeposits.map((d) => d.row.merchantId),
-        changedDeposits.map((d) => d.row.balanceFen),
-        changedDeposits.map((d) => d.row.owedFen),
-        changedDeposits.map((d) => d.row.topUpRequested),
-        changedDeposits.map((d) => d.row.topUpRequestedFen),
+      updateDeposits(
+        db,
+        changedDeposits.map((d) => d.row),
         now,
       );
       for (const d of changedDeposits) {

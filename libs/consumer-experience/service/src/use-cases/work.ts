@@ -1,16 +1,14 @@
-import type { EventType } from '@govern/contracts-common';
 import type { ConsumerExperienceTx } from '@govern/consumer-experience-data-access';
-import { METRICS_POLICY, type MetricsPolicy, type TimerKind } from '@govern/consumer-experience-domain';
-import { cancelJobs, scheduleJobs, type JobToSchedule } from '@govern/platform-db';
-import { appendToOutbox, toOutgoing, type EventMessage, type OutgoingEvent } from '@govern/platform-events';
-import { newEventMeta } from '@govern/platform-runtime';
+import { METRICS_POLICY, type MetricsPolicy } from '@govern/consumer-experience-domain';
+import type { JobToSchedule } from '@govern/platform-db';
+import { asDbTransaction, UnitOfWork, type UnitOfWorkInit } from '@govern/platform-runtime';
 import type { Clock, IdGenerator } from '@govern/policy-core';
 
 /**
- * One unit of work: the transaction a mutation, consumer or job runs in, the time it runs at,
- * and what it causes besides rows (events, timers, metric reports). Use cases add effects as they
- * go; `flush` writes them all in a few set-based statements before the transaction commits, so a
- * rolled-back use case leaves no event and no timer behind.
+ * consumer-experience's unit of work: the platform's (one transaction; events, durable jobs and the
+ * stored answer written in one statement before COMMIT) plus this service's own effect, the
+ * debounced metric reports: a use case `touch`es the merchant, product and content item a fact
+ * concerns, and the unit schedules one report per subject and period.
  */
 
 /** Durable job kinds of this service (scheduled_jobs.kind). Keys are single-use per kind. */
@@ -44,14 +42,7 @@ export interface Touched {
   contentId?: string | null | undefined;
 }
 
-/** Postgres binds at most 65535 parameters per statement; scheduleJobs takes 4 per job. */
-const JOBS_PER_STATEMENT = 10_000;
-
-export class Work {
-  readonly now: Date;
-  private readonly events: OutgoingEvent[] = [];
-  private readonly schedules: JobToSchedule[] = [];
-  private readonly cancels = new Map<string, Set<string>>();
+export class Work extends UnitOfWork<ConsumerExperienceTx> {
   private readonly touched = {
     [JOB.REPORT_MERCHANT_METRICS]: new Set<string>(),
     [JOB.REPORT_PRODUCT_STATS]: new Set<string>(),
@@ -59,31 +50,10 @@ export class Work {
   };
 
   constructor(
-    readonly tx: ConsumerExperienceTx,
+    init: UnitOfWorkInit<ConsumerExperienceTx>,
     readonly deps: ServiceDeps,
-    /** The request id, event id or job key that caused this work: the events' causation id. */
-    readonly causationId: string,
   ) {
-    this.now = deps.clock.now();
-  }
-
-  newId(): string {
-    return this.deps.ids.next();
-  }
-
-  emit<T extends EventMessage>(type: EventType<T>, body: Omit<T, 'meta'>): void {
-    const meta = newEventMeta(this.deps, { causationId: this.causationId });
-    this.events.push(toOutgoing(type, { ...body, meta } as T));
-  }
-
-  schedule(kind: TimerKind | (typeof JOB)[keyof typeof JOB], key: string, dueAt: Date, payload: Record<string, unknown> = {}): void {
-    this.schedules.push({ kind, key, dueAt, payload });
-  }
-
-  cancel(kind: TimerKind, key: string): void {
-    const keys = this.cancels.get(kind) ?? new Set<string>();
-    keys.add(key);
-    this.cancels.set(kind, keys);
+    super(init);
   }
 
   /** Marks a merchant, product and content item for their next debounced report. */
@@ -93,35 +63,40 @@ export class Work {
     if (what.contentId) this.touched[JOB.REPORT_CONTENT_ATTRIBUTION].add(what.contentId);
   }
 
-  async flush(): Promise<void> {
-    for (const [kind, keys] of this.cancels) await cancelJobs(this.tx, kind, [...keys]);
+  /**
+   * Time buckets make the debounce: every fact of one period lands on the same (kind, key), and a
+   * job key is single-use, so a period yields one report per subject at its end. A hot product's
+   * buyers do not queue on that key: once the first order of the period committed its row, the
+   * others' INSERT ... ON CONFLICT DO NOTHING finds it and goes on without a lock.
+   */
+  protected override beforeFlush(): void {
     const policy = this.deps.metricsPolicy ?? METRICS_POLICY;
-    // Time buckets make the debounce: every fact in one period lands on the same (kind, key), and
-    // scheduleJobs keeps the first, so a period yields one report per subject at its end.
     const periodEnd = new Date((Math.floor(this.now.getTime() / policy.reportDebounceMs) + 1) * policy.reportDebounceMs);
-    const reports: JobToSchedule[] = [];
-    // Sorted keys: transactions touching overlapping subjects take the key locks in the same order.
     for (const [kind, subjects] of Object.entries(this.touched)) {
-      for (const subjectId of [...subjects].sort()) {
-        reports.push({ kind, key: `${subjectId}@${periodEnd.toISOString()}`, dueAt: periodEnd, payload: { subjectId } });
+      for (const subjectId of subjects) {
+        const report: JobToSchedule = { kind, key: `${subjectId}@${periodEnd.toISOString()}`, dueAt: periodEnd, payload: { subjectId } };
+        this.schedule(report);
       }
+      subjects.clear();
     }
-    const jobs = [...this.schedules, ...reports];
-    for (let start = 0; start < jobs.length; start += JOBS_PER_STATEMENT) {
-      await scheduleJobs(this.tx, jobs.slice(start, start + JOBS_PER_STATEMENT));
-    }
-    await appendToOutbox(this.tx, this.events);
-    this.events.length = 0;
-    this.schedules.length = 0;
-    this.cancels.clear();
-    for (const set of Object.values(this.touched)) set.clear();
   }
 }
 
-/** Runs a use case in a unit of work and writes its effects before the transaction commits. */
+/** The unit factory the service's units of work use. */
+export const createWork =
+  (deps: ServiceDeps) =>
+  (init: UnitOfWorkInit<ConsumerExperienceTx>): Work =>
+    new Work(init, deps);
+
+/**
+ * Runs a use case in a unit of work over a transaction its caller owns (a consumer's handler
+ * transaction) and writes its effects before returning, so they commit with the caller's.
+ */
 export const inWork = async <R>(tx: ConsumerExperienceTx, deps: ServiceDeps, causationId: string, run: (work: Work) => Promise<R>): Promise<R> => {
-  const work = new Work(tx, deps, causationId);
+  const transaction = asDbTransaction(tx);
+  const work = new Work({ transaction, clock: deps.clock, ids: deps.ids, cause: { causationId } }, deps);
   const result = await run(work);
-  await work.flush();
+  work.flush();
+  await transaction.settle();
   return result;
 };

@@ -1,0 +1,179 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DomainError } from '@govern/policy-core';
+import { createTestDatabase, type TestDatabase } from '@govern/platform-testing';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres';
+import { PrismaClient } from './generated/test-client/client';
+import { applyMigrations } from '@govern/platform-migrate';
+import { runTransaction } from './pg-transaction';
+import { connectPrisma, type DatabaseConnection } from './prisma-client';
+import { sql } from './sql';
+
+const MIGRATIONS = join(import.meta.dirname, '..', 'prisma', 'migrations');
+
+const inboxCount = async (conn: DatabaseConnection<PrismaClient>, consumer: string): Promise<number> =>
+  conn.client.inboxEvent.count({ where: { consumer } });
+
+describe('runTransaction: plain SQL and Prisma in one platform-owned transaction', () => {
+  let db: TestDatabase;
+  let conn: DatabaseConnection<PrismaClient>;
+
+  beforeAll(async () => {
+    db = await createTestDatabase({ migrationsDir: MIGRATIONS, prefix: 'platform_tx' });
+    conn = connectPrisma((adapter) => new PrismaClient({ adapter }), { connectionString: db.url, poolSize: 4 });
+  });
+  afterAll(async () => {
+    await conn?.close();
+    await db?.drop();
+  });
+
+  it('plain SQL, sent writes and Prisma model calls commit together and see each other', async () => {
+    const seen = await runTransaction(conn, async (t) => {
+      t.sql.send(sql`INSERT INTO inbox_events (consumer, event_id, subject) VALUES ('together', 'sent', 's')`);
+      await t.tx.inboxEvent.create({ data: { consumer: 'together', eventId: 'prisma', subject: 's' } });
+      const [row] = await t.sql.query<{ n: bigint }>(sql`SELECT count(*) AS n FROM inbox_events WHERE consumer = ${'together'}`);
+      const viaPrisma = await t.tx.inboxEvent.count({ where: { consumer: 'together' } });
+      return { sql: row?.n, prisma: viaPrisma };
+    });
+    // count(*) comes back as bigint, as from Prisma's raw queries.
+    expect(seen).toEqual({ sql: 2n, prisma: 2 });
+    expect(await inboxCount(conn, 'together')).toBe(2);
+  });
+
+  it('a failure rolls back both the plain SQL and the Prisma writes', async () => {
+    const failure = new Error('use case failed');
+    await expect(
+      runTransaction(conn, async (t) => {
+        t.sql.send(sql`INSERT INTO inbox_events (consumer, event_id, subject) VALUES ('rolled-back', 'a', 's')`);
+        await t.tx.inboxEvent.create({ data: { consumer: 'rolled-back', eventId: 'b', subject: 's' } });
+        throw failure;
+      }),
+    ).rejects.toBe(failure);
+    expect(await inboxCount(conn, 'rolled-back')).toBe(0);
+  });
+
+  it('a sent write that fails fails the transaction with its own error, and nothing before it commits', async () => {
+    await conn.client.inboxEvent.create({ data: { consumer: 'dup', eventId: 'taken', subject: 's' } });
+    const attempt = runTransaction(conn, async (t) => {
+      t.sql.send(sql`INSERT INTO inbox_events (consumer, event_id, subject) VALUES ('dup', 'first', 's')`);
+      t.sql.send(sql`INSERT INTO inbox_events (consumer, event_id, subject) VALUES ('dup', 'taken', 's')`);
+      t.sql.send(sql`INSERT INTO inbox_events (consumer, event_id, subject) VALUES ('dup', 'after', 's')`);
+    });
+    // The unique violation itself, not the "transaction is aborted" of the statements behind it.
+    await expect(attempt).rejects.toMatchObject({ code: '23505' });
+    expect(await inboxCount(conn, 'dup')).toBe(1);
+  });
+
+  it("a statement that outlives the caller's deadline is DEADLINE_EXCEEDED and leaves nothing", async () => {
+    const attempt = runTransaction(
+      conn,
+      async (t) => {
+        t.sql.send(sql`INSERT INTO inbox_events (consumer, event_id, subject) VALUES ('deadline', 'x', 's')`);
+        await t.sql.query(sql`SELECT pg_sleep(2)`);
+      },
+      { deadline: new Date(Date.now() + 300) },
+    );
+    await expect(attempt).rejects.toSatisfy((e: unknown) => e instanceof DomainError && e.kind === 'DEADLINE_EXCEEDED');
+    expect(await inboxCount(conn, 'deadline')).toBe(0);
+  });
+
+  it('no statement starts after the deadline, and a domain error passes unchanged', async () => {
+    const refusal = new DomainError('FAILED_PRECONDITION', 'ORDER.REFUNDED', 'already refunded');
+    await expect(
+      runTransaction(
+        conn,
+        async () => {
+          await new Promise((resolve) => setTimeout(resolve, 80));
+          throw refusal;
+        },
+        { deadline: new Date(Date.now() + 40) },
+      ),
+    ).rejects.toBe(refusal);
+    await expect(
+      runTransaction(
+        conn,
+        async (t) => {
+          await new Promise((resolve) => setTimeout(resolve, 80));
+          await t.sql.query(sql`INSERT INTO inbox_events (consumer, event_id, subject) VALUES ('late', 'x', 's')`);
+        },
+        { deadline: new Date(Date.now() + 40) },
+      ),
+    ).rejects.toSatisfy((e: unknown) => e instanceof DomainError && e.kind === 'DEADLINE_EXCEEDED');
+    expect(await inboxCount(conn, 'late')).toBe(0);
+  });
+
+  it('a deadlock between two transactions is retried and both commit', async () => {
+    await conn.pool.query(`INSERT INTO idempotency_keys (scope, request_id, fingerprint) VALUES ('lock', 'a', '0'), ('lock', 'b', '0')`);
+    const bump = (first: string, second: string) =>
+      runTransaction(conn, async (t) => {
+        await t.sql.execute(sql`UPDATE idempotency_keys SET fingerprint = fingerprint || '+' WHERE scope = 'lock' AND request_id = ${first}`);
+        await t.sql.query(sql`SELECT pg_sleep(0.2)`);
+        await t.sql.execute(sql`UPDATE idempotency_keys SET fingerprint = fingerprint || '+' WHERE scope = 'lock' AND request_id = ${second}`);
+      });
+    await Promise.all([bump('a', 'b'), bump('b', 'a')]);
+    const { rows } = await conn.pool.query<{ fingerprint: string }>(`SELECT fingerprint FROM idempotency_keys WHERE scope = 'lock' ORDER BY request_id`);
+    expect(rows.map((r) => r.fingerprint)).toEqual(['0++', '0++']);
+  });
+
+  it('a table altered under its prepared statements (a newer replica migrated) is read again, not refused', async () => {
+    await conn.pool.query(`CREATE TABLE evolving (id text PRIMARY KEY)`);
+    await conn.pool.query(`INSERT INTO evolving VALUES ('a')`);
+    const readAll = () => runTransaction(conn, (t) => t.sql.query(sql`SELECT * FROM evolving WHERE id = ANY(${['a']}::text[])`));
+    // Prepared on every connection of the pool.
+    await Promise.all(Array.from({ length: 8 }, readAll));
+    await conn.pool.query(`ALTER TABLE evolving ADD COLUMN added text NOT NULL DEFAULT 'new'`);
+    const rows = await Promise.all(Array.from({ length: 8 }, readAll));
+    expect(rows.flat()).toEqual(Array.from({ length: 8 }, () => ({ id: 'a', added: 'new' })));
+  });
+
+  it('every connection goes back to the pool, also after failures', async () => {
+    await Promise.allSettled(
+      Array.from({ length: 20 }, (_, i) =>
+        runTransaction(conn, async (t) => {
+          await t.tx.inboxEvent.create({ data: { consumer: 'pool', eventId: `e${i}`, subject: 's' } });
+          if (i % 3 === 0) throw new Error('fails');
+        }),
+      ),
+    );
+    expect(conn.pool.totalCount - conn.pool.idleCount).toBe(0);
+    expect(await inboxCount(conn, 'pool')).toBe(13);
+  });
+});
+
+describe('runTransaction on embedded PGlite (a pool of one connection)', () => {
+  let embedded: EmbeddedPostgres;
+  let conn: DatabaseConnection<PrismaClient>;
+
+  beforeAll(async () => {
+    embedded = await startEmbeddedPostgres();
+    await applyMigrations({ connectionString: embedded.connectionString, migrationsDir: MIGRATIONS });
+    conn = connectPrisma((adapter) => new PrismaClient({ adapter }), { connectionString: embedded.connectionString, poolSize: 1 });
+  });
+  afterAll(async () => {
+    await conn?.close();
+    await embedded?.stop();
+  });
+
+  it('Prisma joins the one connection instead of waiting for a second; pipelined writes keep their order and a failed one is the error', async () => {
+    await runTransaction(conn, async (t) => {
+      t.sql.send(sql`INSERT INTO inbox_events (consumer, event_id, subject) VALUES ('embedded', 'a', 's')`);
+      await t.tx.inboxEvent.create({ data: { consumer: 'embedded', eventId: 'b', subject: 's' } });
+      t.sql.send(sql`UPDATE inbox_events SET subject = 'updated' WHERE consumer = 'embedded'`);
+    });
+    await conn.client.inboxEvent.create({ data: { consumer: 'dup', eventId: 'taken', subject: 's' } });
+    for (let i = 0; i < 3; i++) {
+      const attempt = runTransaction(conn, async (t) => {
+        t.sql.send(sql`INSERT INTO inbox_events (consumer, event_id, subject) VALUES ('dup', 'first', 's')`);
+        t.sql.send(sql`INSERT INTO inbox_events (consumer, event_id, subject) VALUES ('dup', 'taken', 's')`);
+        t.sql.send(sql`INSERT INTO inbox_events (consumer, event_id, subject) VALUES ('dup', 'after', 's')`);
+        await t.tx.inboxEvent.count();
+      });
+      await expect(attempt).rejects.toMatchObject({ code: '23505' });
+    }
+    expect(await conn.client.inboxEvent.count({ where: { consumer: 'dup' } })).toBe(1);
+    expect((await conn.client.inboxEvent.findMany({ where: { consumer: 'embedded' }, orderBy: { eventId: 'asc' } })).map((e) => e.subject)).toEqual([
+      'updated',
+      'updated',
+    ]);
+  });
+});

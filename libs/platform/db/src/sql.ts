@@ -1,0 +1,101 @@
+import { empty, join, raw, sqltag } from '@prisma/client/runtime/client';
+import pg from 'pg';
+import type { SqlTx } from './transaction';
+
+/**
+ * Plain SQL inside a transaction, for the statements where Prisma's per-query cost matters (hot
+ * write paths, the unit of work's own outbox/jobs/idempotency writes, set-based cascades).
+ *
+ * Statements are written with the `sql` tag (Prisma's `Prisma.sql`): values sit where they are used
+ * and are sent as bind parameters, so a 20-column insert reads as named values rather than $1..$20:
+ *
+ *   await work.sql.query(sql`SELECT status FROM merchant_standings WHERE merchant_id = ${merchantId}`)
+ *
+ * `join` expands a list (`IN (${sqlJoin(ids)})`), `sqlRaw` inserts trusted SQL text (identifiers
+ * chosen by code, never client input), `sqlEmpty` is a fragment that adds nothing.
+ */
+export const sql = sqltag;
+export const sqlJoin = join;
+export const sqlRaw = raw;
+export const sqlEmpty = empty;
+
+/** A statement with its bind values: what `sql\`...\`` builds (PostgreSQL `$n` placeholders in `text`). */
+export interface SqlStatement {
+  readonly text: string;
+  readonly values: readonly unknown[];
+}
+
+export type SqlInput = SqlStatement | string;
+
+export interface Sql {
+  /** Runs a statement and returns its rows (bigint columns as bigint, timestamptz as Date, json parsed). */
+  query<Row = Record<string, unknown>>(statement: SqlInput, values?: readonly unknown[]): Promise<Row[]>;
+  /** Runs a statement and returns how many rows it inserted, updated or deleted. */
+  execute(statement: SqlInput, values?: readonly unknown[]): Promise<number>;
+  /**
+   * Sends a write whose result the caller does not need. On a pipelined transaction it goes out at
+   * once, behind what was sent before, without waiting for a round trip; the transaction waits for
+   * it before committing and fails with its error if it failed. Use `query`/`execute` when the
+   * caller maps a failure (a unique violation into a domain error) or reads what it returns.
+   */
+  send(statement: SqlInput, values?: readonly unknown[]): void;
+}
+
+export const statementOf = (statement: SqlInput, values?: readonly unknown[]): SqlStatement =>
+  typeof statement === 'string' ? { text: statement, values: values ?? [] } : statement;
+
+const INT8 = 20;
+const INT8_ARRAY = 1016;
+// 1016 (int8[]) is missing from pg-types' TypeId list, though its parser exists.
+const parseInt8Array = pg.types.getTypeParser(INT8_ARRAY as Parameters<typeof pg.types.getTypeParser>[0], 'text') as (value: string) => (string | null)[];
+
+/**
+ * Result types as Prisma's raw queries return them, so a row read here has the model's types:
+ * int8 as bigint (node-postgres gives strings), the rest as node-postgres parses them.
+ */
+export const SQL_RESULT_TYPES = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === INT8) return (value: string) => BigInt(value);
+    if (oid === INT8_ARRAY) return (value: string) => parseInt8Array(value).map((v) => (v === null ? null : BigInt(v)));
+    return pg.types.getTypeParser(oid as Parameters<typeof pg.types.getTypeParser>[0], format ?? 'text');
+  },
+};
+
+/**
+ * The same interface over a transaction Prisma owns (a consumer's handler transaction today).
+ * Statements run one after the other through Prisma's raw queries; `send` chains behind the
+ * previous statement so the order holds, and the transaction's owner awaits `settle()`.
+ */
+export const sqlOverPrisma = (tx: SqlTx): Sql & { settle(): Promise<void> } => {
+  let tail: Promise<unknown> = Promise.resolve();
+  let failure: { error: unknown } | undefined;
+  const run = <T>(fn: () => Promise<T>): Promise<T> => {
+    const result = tail.then(() => {
+      if (failure) throw failure.error;
+      return fn();
+    });
+    tail = result.catch((error: unknown) => {
+      failure ??= { error };
+    });
+    return result;
+  };
+  const text = (s: SqlStatement): string => s.text;
+  return {
+    query: <Row>(statement: SqlInput, values?: readonly unknown[]) => {
+      const s = statementOf(statement, values);
+      return run(() => tx.$queryRawUnsafe<Row[]>(text(s), ...s.values));
+    },
+    execute: (statement, values) => {
+      const s = statementOf(statement, values);
+      return run(() => tx.$executeRawUnsafe(text(s), ...s.values));
+    },
+    send(statement, values) {
+      const s = statementOf(statement, values);
+      void run(() => tx.$executeRawUnsafe(text(s), ...s.values)).catch(() => undefined);
+    },
+    async settle() {
+      await tail;
+      if (failure) throw failure.error;
+    },
+  };
+};

@@ -1,0 +1,188 @@
+import type { EventMeta, EventType } from '@govern/contracts-common';
+import { sql, sqlEmpty, type DbTransaction, type JobToSchedule, type Sql, type SqlStatement } from '@govern/platform-db';
+import { toOutgoing, type EventMessage, type OutgoingEvent } from '@govern/platform-events';
+import type { Clock, IdGenerator } from '@govern/policy-core';
+
+/**
+ * One unit of work: the transaction a mutation, a consumed event or a durable job runs in, the time
+ * it runs at, what caused it, and what it causes besides rows — events (outbox rows with their
+ * meta), durable jobs scheduled and cancelled, and for a mutation the stored answer. Use cases add
+ * effects as they decide; `flush` writes them all in ONE statement (pipelined with COMMIT by the
+ * runner), so a rolled-back unit leaves no event, no timer and no answer behind.
+ *
+ * A service extends it for its own effects (consumer-experience's debounced metric reports) by
+ * overriding `beforeFlush`, and runs its use cases through `createUnitsOfWork` (units.ts).
+ */
+export interface Cause {
+  /** The request_id, event id or job that caused this work: the causation id of its events. */
+  causationId: string;
+  /** The business flow it belongs to (the consumed event's correlation id); the causation id when absent. */
+  correlationId?: string | undefined;
+}
+
+export interface UnitOfWorkInit<Tx> {
+  transaction: DbTransaction<Tx>;
+  clock: Clock;
+  ids: IdGenerator;
+  cause: Cause;
+}
+
+/** The answer a mutation stores with its effects, returned to every retry of the same request. */
+export interface StoredAnswer {
+  scope: string;
+  requestId: string;
+  response: Uint8Array;
+}
+
+const jobKey = (kind: string, key: string): string => `${kind}\u0000${key}`;
+
+export class UnitOfWork<Tx = unknown> {
+  /** The time the unit runs at (one reading of the clock for every decision in it). */
+  readonly now: Date;
+  /** Plain SQL in the unit's transaction (see platform-db's `sql` tag). */
+  readonly sql: Sql;
+  /** The service's Prisma client in the unit's transaction, joined on first use. */
+  readonly tx: Tx;
+  readonly cause: Cause;
+  protected readonly transaction: DbTransaction<Tx>;
+  private readonly clock: Clock;
+  private readonly ids: IdGenerator;
+  private events: OutgoingEvent[] = [];
+  private jobs = new Map<string, JobToSchedule>();
+  private cancels = new Map<string, { kind: string; key: string }>();
+  private written = 0;
+
+  constructor(init: UnitOfWorkInit<Tx>) {
+    this.transaction = init.transaction;
+    this.sql = init.transaction.sql;
+    this.tx = init.transaction.tx;
+    this.clock = init.clock;
+    this.ids = init.ids;
+    this.cause = init.cause;
+    this.now = init.clock.now();
+  }
+
+  /** A new id (resources, ledger transactions): from the injected generator, so tests can fix it. */
+  newId(): string {
+    return this.ids.next();
+  }
+
+  /** Envelope metadata for one new event caused by this unit. */
+  meta(): EventMeta {
+    return {
+      eventId: this.ids.next(),
+      occurredAt: this.now,
+      causationId: this.cause.causationId,
+      correlationId: this.cause.correlationId || this.cause.causationId,
+    };
+  }
+
+  /** Publishes an event if and only if the unit commits; returns it as written (with its meta). */
+  emit<T extends EventMessage>(type: EventType<T>, body: Omit<T, 'meta'>): T {
+    const message = { ...body, meta: this.meta() } as T;
+    this.events.push(toOutgoing(type, message));
+    return message;
+  }
+
+  /** A durable job; keys are single-use per kind: scheduling an existing (kind, key) keeps the first. */
+  schedule(job: JobToSchedule): void {
+    const id = jobKey(job.kind, job.key);
+    if (!this.jobs.has(id)) this.jobs.set(id, job);
+  }
+
+  /** Cancels a pending job (one scheduled earlier in this unit too). */
+  cancel(kind: string, key: string): void {
+    const id = jobKey(kind, key);
+    this.jobs.delete(id);
+    this.cancels.set(id, { kind, key });
+  }
+
+  /**
+   * Waits for every statement sent so far and throws the first failure: for a use case that maps a
+   * failure of a write it sent (a unique violation into a domain error) before going on.
+   */
+  settle(): Promise<void> {
+    return this.transaction.settle();
+  }
+
+  /** Events written by this unit so far (flushed or not). */
+  get eventCount(): number {
+    return this.written + this.events.length;
+  }
+
+  /** Service extensions add their own effects here, just before they are written. */
+  protected beforeFlush(): void {
+    // The platform's unit has no effects of its own to add.
+  }
+
+  /**
+   * Sends every effect gathered so far in one statement (and the mutation's answer with them). It is
+   * not awaited: the transaction sends COMMIT behind it and fails if it failed.
+   */
+  flush(answer?: StoredAnswer): void {
+    this.beforeFlush();
+    const events = this.events;
+    // Sorted: transactions scheduling overlapping keys take the key locks in the same order.
+    const jobs = [...this.jobs.values()].sort((a, b) => (a.kind === b.kind ? (a.key < b.key ? -1 : 1) : a.kind < b.kind ? -1 : 1));
+    const cancels = [...this.cancels.values()];
+    this.written += events.length;
+    this.events = [];
+    this.jobs = new Map();
+    this.cancels = new Map();
+    for (const statement of effectsStatements(events, cancels, jobs, answer)) this.sql.send(statement);
+  }
+}
+
+/**
+ * The effects as data-modifying CTEs of one statement: outbox rows, cancelled and new jobs, the
+ * stored answer. A job both cancelled and scheduled here (a clock restarted) is cancelled in a
+ * statement of its own first: sub-statements of one WITH see the same snapshot, so a DELETE and an
+ * INSERT of the same key must not share one.
+ */
+export const effectsStatements = (
+  events: readonly OutgoingEvent[],
+  cancels: readonly { kind: string; key: string }[],
+  jobs: readonly JobToSchedule[],
+  answer?: StoredAnswer,
+): SqlStatement[] => {
+  const scheduled = new Set(jobs.map((j) => jobKey(j.kind, j.key)));
+  const separateCancels = cancels.some((c) => scheduled.has(jobKey(c.kind, c.key)));
+  const parts: SqlStatement[] = [];
+  if (events.length > 0) {
+    parts.push(sql`outbox AS (
+      INSERT INTO outbox_events (event_id, subject, event_type, payload, occurred_at)
+      SELECT e.event_id, e.subject, e.event_type, decode(e.payload, 'base64'), e.occurred_at
+        FROM unnest(${events.map((e) => e.eventId)}::text[], ${events.map((e) => e.subject)}::text[], ${events.map((e) => e.eventType)}::text[],
+                    ${events.map((e) => Buffer.from(e.payload).toString('base64'))}::text[], ${events.map((e) => e.occurredAt)}::timestamptz[])
+             WITH ORDINALITY AS e(event_id, subject, event_type, payload, occurred_at, n)
+       ORDER BY e.n)`);
+  }
+  const cancelStatement =
+    cancels.length > 0
+      ? sql`DELETE FROM scheduled_jobs j USING unnest(${cancels.map((c) => c.kind)}::text[], ${cancels.map((c) => c.key)}::text[]) AS c(kind, key)
+             WHERE j.kind = c.kind AND j.key = c.key AND j.completed_at IS NULL`
+      : undefined;
+  if (cancelStatement && !separateCancels) parts.push(sql`cancelled AS (${cancelStatement})`);
+  if (jobs.length > 0) {
+    parts.push(sql`scheduled AS (
+      INSERT INTO scheduled_jobs (kind, key, due_at, payload)
+      SELECT s.kind, s.key, s.due_at, s.payload::jsonb
+        FROM unnest(${jobs.map((j) => j.kind)}::text[], ${jobs.map((j) => j.key)}::text[], ${jobs.map((j) => j.dueAt)}::timestamptz[],
+                    ${jobs.map((j) => JSON.stringify(j.payload ?? {}))}::text[])
+             WITH ORDINALITY AS s(kind, key, due_at, payload, n)
+       ORDER BY s.n
+      ON CONFLICT (kind, key) DO NOTHING)`);
+  }
+  if (answer) {
+    parts.push(sql`answered AS (
+      UPDATE idempotency_keys SET response = ${Buffer.from(answer.response.buffer, answer.response.byteOffset, answer.response.byteLength)}::bytea
+       WHERE scope = ${answer.scope} AND request_id = ${answer.requestId})`);
+  }
+  const statements: SqlStatement[] = [];
+  if (cancelStatement && separateCancels) statements.push(cancelStatement);
+  if (parts.length > 0) {
+    const ctes = parts.reduce((all, part, i) => (i === 0 ? sql`${part}` : sql`${all}, ${part}`), sqlEmpty);
+    statements.push(sql`WITH ${ctes} SELECT 1`);
+  }
+  return statements;
+};
