@@ -1,0 +1,209 @@
+import { isUtf8 } from 'node:buffer';
+import { BinaryReader, WireType } from '@bufbuild/protobuf/wire';
+import { REASON, type FieldViolation } from '@govern/policy-core';
+import { quote } from '../bounded-text';
+import { timestampProblem } from '../request-kit/storable-time';
+import { Kind, type FieldRule, type MessagePlan } from './message-plan';
+import type { EdgeGuardSettings } from './settings';
+
+/**
+ * Checks the raw bytes of a request against its message plan in one pass, before ts-proto decodes
+ * them: ts-proto (useDate) turns `nanos = -1` or int64-max seconds into a Date that no longer says
+ * what was sent, replaces malformed UTF-8 silently, and keeps unknown enum numbers. Hand-written
+ * over @bufbuild/protobuf's BinaryReader because a reflective decode would build the whole
+ * message a second time; here only strings, bytes, enums, floats and Timestamps are looked at, and
+ * their bytes are never copied.
+ */
+
+/** Durations as google.protobuf.Duration defines them: ±10,000 years. */
+const MAX_DURATION_SECONDS = 315_576_000_000n;
+
+class ViolationLimitReached extends Error {}
+
+class Walk {
+  readonly violations: FieldViolation[] = [];
+
+  constructor(readonly settings: EdgeGuardSettings) {}
+
+  add(field: string, description: string, reason: string): void {
+    this.violations.push({ field, description, reason });
+    if (this.violations.length >= this.settings.maxViolations) throw new ViolationLimitReached();
+  }
+
+  message(bytes: Uint8Array, plan: MessagePlan, path: string, depth: number): void {
+    if (depth > this.settings.maxDepth) {
+      this.add(path, `nests messages deeper than ${this.settings.maxDepth} levels`, REASON.MALFORMED_MESSAGE);
+      return;
+    }
+    const reader = new BinaryReader(bytes);
+    let counts: Map<number, number> | undefined;
+    while (reader.pos < reader.len) {
+      const [fieldNo, wireType] = reader.tag();
+      const rule = plan.fields.get(fieldNo);
+      if (!rule) {
+        reader.skip(wireType, fieldNo);
+        continue;
+      }
+      const prefix = path === '' ? rule.name : `${path}.${rule.name}`;
+      if (!rule.repeated) {
+        this.value(reader, wireType, fieldNo, rule, prefix, depth);
+        continue;
+      }
+      counts ??= new Map();
+      let count = counts.get(fieldNo) ?? 0;
+      if (count > rule.maxItems) {
+        reader.skip(wireType, fieldNo);
+        continue;
+      }
+      if (wireType === WireType.LengthDelimited && isPackable(rule.kind)) {
+        // A packed run of scalars: count and check each element in place.
+        const packed = new BinaryReader(reader.bytes());
+        while (packed.pos < packed.len && count <= rule.maxItems) {
+          this.value(packed, packedWireType(rule.kind), fieldNo, rule, `${prefix}[${count}]`, depth);
+          count++;
+        }
+      } else {
+        if (count >= rule.maxItems) reader.skip(wireType, fieldNo);
+        else if (rule.map) this.mapEntry(reader, wireType, fieldNo, rule, prefix, depth);
+        else this.value(reader, wireType, fieldNo, rule, `${prefix}[${count}]`, depth);
+        count++;
+      }
+      if (count > rule.maxItems) this.add(prefix, `must have at most ${rule.maxItems} ${rule.map ? 'entries' : 'items'}`, REASON.TOO_MANY_ITEMS);
+      counts.set(fieldNo, count);
+    }
+  }
+
+  /** One value of `rule` at the reader; a wire type ts-proto would not read as this field is skipped, as ts-proto does. */
+  private value(reader: BinaryReader, wireType: WireType, fieldNo: number, rule: FieldRule, path: string, depth: number): void {
+    switch (rule.kind) {
+      case Kind.String:
+        if (wireType !== WireType.LengthDelimited) break;
+        this.string(reader.bytes(), rule, path);
+        return;
+      case Kind.Bytes:
+        if (wireType !== WireType.LengthDelimited) break;
+        if (reader.bytes().length > rule.maxBytes) this.add(path, `must be at most ${rule.maxBytes} bytes`, REASON.TOO_LONG);
+        return;
+      case Kind.Message:
+        if (wireType !== WireType.LengthDelimited || !rule.message) break;
+        this.message(reader.bytes(), rule.message(), path, depth + 1);
+        return;
+      case Kind.Timestamp:
+      case Kind.Duration:
+        if (wireType !== WireType.LengthDelimited) break;
+        this.time(reader.bytes(), rule.kind, path);
+        return;
+      case Kind.Enum: {
+        if (wireType !== WireType.Varint) break;
+        const value = reader.int32();
+        if (this.settings.rejectUnknownEnumValues && !rule.enumValues?.has(value)) {
+          this.add(path, `is not a value of ${rule.enumName ?? 'the enum'} (got ${value})`, REASON.UNKNOWN_ENUM_VALUE);
+        }
+        return;
+      }
+      case Kind.Double:
+      case Kind.Float: {
+        const expected = rule.kind === Kind.Double ? WireType.Bit64 : WireType.Bit32;
+        if (wireType !== expected) break;
+        const value = rule.kind === Kind.Double ? reader.double() : reader.float();
+        if (this.settings.rejectNonFiniteNumbers && !Number.isFinite(value)) this.add(path, 'must be a finite number', REASON.OUT_OF_RANGE);
+        return;
+      }
+      default:
+        break;
+    }
+    reader.skip(wireType, fieldNo);
+  }
+
+  private string(bytes: Uint8Array, rule: FieldRule, path: string): void {
+    if (!isUtf8(bytes)) this.add(path, 'must be well-formed UTF-8', REASON.MALFORMED_UTF8);
+    else if (bytes.indexOf(0) !== -1) this.add(path, 'must not contain NUL (U+0000)', REASON.CONTAINS_NUL);
+    // Code points never outnumber bytes, so only long byte runs need counting.
+    else if (bytes.length > rule.maxChars && codePointsOfUtf8(bytes) > rule.maxChars) this.add(path, `must be at most ${rule.maxChars} characters`, REASON.TOO_LONG);
+  }
+
+  private time(bytes: Uint8Array, kind: Kind, path: string): void {
+    const reader = new BinaryReader(bytes);
+    let seconds = 0n;
+    let nanos = 0;
+    while (reader.pos < reader.len) {
+      const [fieldNo, wireType] = reader.tag();
+      if (fieldNo === 1 && wireType === WireType.Varint) seconds = BigInt(reader.int64());
+      else if (fieldNo === 2 && wireType === WireType.Varint) nanos = reader.int32();
+      else reader.skip(wireType, fieldNo);
+    }
+    if (kind === Kind.Timestamp) {
+      const problem = timestampProblem(seconds, nanos);
+      if (problem) this.add(path, problem, REASON.INVALID_TIMESTAMP);
+      return;
+    }
+    const sameSign = seconds === 0n || nanos === 0 || seconds > 0n === nanos > 0;
+    if (seconds < -MAX_DURATION_SECONDS || seconds > MAX_DURATION_SECONDS || nanos < -999_999_999 || nanos > 999_999_999 || !sameSign) {
+      this.add(path, 'must be a valid duration (at most 10000 years; seconds and nanos of one sign)', REASON.OUT_OF_RANGE);
+    }
+  }
+
+  private mapEntry(reader: BinaryReader, wireType: WireType, fieldNo: number, rule: FieldRule, path: string, depth: number): void {
+    const map = rule.map;
+    if (wireType !== WireType.LengthDelimited || !map) {
+      reader.skip(wireType, fieldNo);
+      return;
+    }
+    const entryBytes = reader.bytes();
+    const entry = new BinaryReader(entryBytes);
+    let keyBytes: Uint8Array | undefined;
+    // The value is checked once the key (which names it in the path) is known.
+    let valueAt: { reader: BinaryReader; wireType: WireType } | undefined;
+    while (entry.pos < entry.len) {
+      const [no, type] = entry.tag();
+      if (no === 1 && map.key.kind === Kind.String && type === WireType.LengthDelimited) keyBytes = entry.bytes();
+      else if (no === 2) {
+        const start = entry.pos;
+        entry.skip(type, no);
+        valueAt = { reader: new BinaryReader(entryBytes.subarray(start, entry.pos)), wireType: type };
+      } else entry.skip(type, no);
+    }
+    let keyText = '';
+    if (keyBytes) {
+      const before = this.violations.length;
+      this.string(keyBytes, map.key, `${path}[key]`);
+      if (this.violations.length > before) return;
+      keyText = Buffer.from(keyBytes.buffer, keyBytes.byteOffset, keyBytes.length).toString('utf8');
+    }
+    if (valueAt) this.value(valueAt.reader, valueAt.wireType, 2, map.value, `${path}[${quote(keyText)}]`, depth);
+  }
+}
+
+const isPackable = (kind: Kind): boolean => kind !== Kind.String && kind !== Kind.Bytes && kind !== Kind.Message && kind !== Kind.Timestamp && kind !== Kind.Duration;
+
+const packedWireType = (kind: Kind): WireType => {
+  if (kind === Kind.Double || kind === Kind.Fixed64) return WireType.Bit64;
+  if (kind === Kind.Float || kind === Kind.Fixed32) return WireType.Bit32;
+  return WireType.Varint;
+};
+
+/** Code points of valid UTF-8: every byte that is not a continuation byte starts one. */
+const codePointsOfUtf8 = (bytes: Uint8Array): number => {
+  let count = 0;
+  for (let i = 0; i < bytes.length; i++) if (((bytes[i] as number) & 0xc0) !== 0x80) count++;
+  return count;
+};
+
+export interface GuardResult {
+  violations: FieldViolation[];
+  /** The bytes do not parse as protobuf at all (truncated, bad tags): only the first problem is listed. */
+  malformed: boolean;
+}
+
+/** Walks `bytes` as a `plan` message; returns what is wrong, empty when the request may pass. */
+export const guardMessage = (bytes: Uint8Array, plan: MessagePlan, settings: EdgeGuardSettings): GuardResult => {
+  const walk = new Walk(settings);
+  try {
+    walk.message(bytes, plan, '', 0);
+  } catch (error) {
+    if (error instanceof ViolationLimitReached) return { violations: walk.violations, malformed: false };
+    // A premature end, an illegal tag or wire type, a varint too long, groups nested past the stack.
+    return { violations: [{ field: '', description: `the request is not a valid ${plan.typeName}`, reason: REASON.MALFORMED_MESSAGE }], malformed: true };
+  }
+  return { violations: walk.violations, malformed: false };
+};
