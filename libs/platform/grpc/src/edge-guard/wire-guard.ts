@@ -20,17 +20,39 @@ const MAX_DURATION_SECONDS = 315_576_000_000n;
 
 class ViolationLimitReached extends Error {}
 
+/**
+ * Where the walk is, as a chain built only when it descends into a message or reports: paths
+ * are strings only in an answer, so a request that passes allocates none.
+ */
+interface Path {
+  readonly up: Path | undefined;
+  readonly name: string;
+  /** Element index of a repeated field, or -1. */
+  readonly index: number;
+  /** Map key, already quoted, or undefined. */
+  readonly key?: string;
+}
+
+const at = (up: Path | undefined, rule: FieldRule, index: number, key?: string): Path => ({ up, name: rule.name, index, ...(key === undefined ? {} : { key }) });
+
+const render = (path: Path | undefined): string => {
+  if (!path) return '';
+  const parent = render(path.up);
+  const self = `${path.name}${path.index >= 0 ? `[${path.index}]` : ''}${path.key === undefined ? '' : `[${path.key}]`}`;
+  return parent === '' ? self : `${parent}.${self}`;
+};
+
 class Walk {
   readonly violations: FieldViolation[] = [];
 
   constructor(readonly settings: EdgeGuardSettings) {}
 
-  add(field: string, description: string, reason: string): void {
-    this.violations.push({ field, description, reason });
+  add(path: Path | undefined, description: string, reason: string): void {
+    this.violations.push({ field: render(path), description, reason });
     if (this.violations.length >= this.settings.maxViolations) throw new ViolationLimitReached();
   }
 
-  message(bytes: Uint8Array, plan: MessagePlan, path: string, depth: number): void {
+  message(bytes: Uint8Array, plan: MessagePlan, path: Path | undefined, depth: number): void {
     if (depth > this.settings.maxDepth) {
       this.add(path, `nests messages deeper than ${this.settings.maxDepth} levels`, REASON.MALFORMED_MESSAGE);
       return;
@@ -44,9 +66,8 @@ class Walk {
         reader.skip(wireType, fieldNo);
         continue;
       }
-      const prefix = path === '' ? rule.name : `${path}.${rule.name}`;
       if (!rule.repeated) {
-        this.value(reader, wireType, fieldNo, rule, prefix, depth);
+        this.value(reader, wireType, fieldNo, rule, path, -1, depth);
         continue;
       }
       counts ??= new Map();
@@ -59,45 +80,45 @@ class Walk {
         // A packed run of scalars: count and check each element in place.
         const packed = new BinaryReader(reader.bytes());
         while (packed.pos < packed.len && count <= rule.maxItems) {
-          this.value(packed, packedWireType(rule.kind), fieldNo, rule, `${prefix}[${count}]`, depth);
+          this.value(packed, packedWireType(rule.kind), fieldNo, rule, path, count, depth);
           count++;
         }
       } else {
         if (count >= rule.maxItems) reader.skip(wireType, fieldNo);
-        else if (rule.map) this.mapEntry(reader, wireType, fieldNo, rule, prefix, depth);
-        else this.value(reader, wireType, fieldNo, rule, `${prefix}[${count}]`, depth);
+        else if (rule.map) this.mapEntry(reader, wireType, fieldNo, rule, path, depth);
+        else this.value(reader, wireType, fieldNo, rule, path, count, depth);
         count++;
       }
-      if (count > rule.maxItems) this.add(prefix, `must have at most ${rule.maxItems} ${rule.map ? 'entries' : 'items'}`, REASON.TOO_MANY_ITEMS);
+      if (count > rule.maxItems) this.add(at(path, rule, -1), `must have at most ${rule.maxItems} ${rule.map ? 'entries' : 'items'}`, REASON.TOO_MANY_ITEMS);
       counts.set(fieldNo, count);
     }
   }
 
   /** One value of `rule` at the reader; a wire type ts-proto would not read as this field is skipped, as ts-proto does. */
-  private value(reader: BinaryReader, wireType: WireType, fieldNo: number, rule: FieldRule, path: string, depth: number): void {
+  private value(reader: BinaryReader, wireType: WireType, fieldNo: number, rule: FieldRule, parent: Path | undefined, index: number, depth: number, key?: string): void {
     switch (rule.kind) {
       case Kind.String:
         if (wireType !== WireType.LengthDelimited) break;
-        this.string(reader.bytes(), rule, path);
+        this.string(reader.bytes(), rule, parent, index, key);
         return;
       case Kind.Bytes:
         if (wireType !== WireType.LengthDelimited) break;
-        if (reader.bytes().length > rule.maxBytes) this.add(path, `must be at most ${rule.maxBytes} bytes`, REASON.TOO_LONG);
+        if (reader.bytes().length > rule.maxBytes) this.add(at(parent, rule, index, key), `must be at most ${rule.maxBytes} bytes`, REASON.TOO_LONG);
         return;
       case Kind.Message:
         if (wireType !== WireType.LengthDelimited || !rule.message) break;
-        this.message(reader.bytes(), rule.message(), path, depth + 1);
+        this.message(reader.bytes(), rule.message(), at(parent, rule, index, key), depth + 1);
         return;
       case Kind.Timestamp:
       case Kind.Duration:
         if (wireType !== WireType.LengthDelimited) break;
-        this.time(reader.bytes(), rule.kind, path);
+        this.time(reader.bytes(), rule, parent, index, key);
         return;
       case Kind.Enum: {
         if (wireType !== WireType.Varint) break;
         const value = reader.int32();
         if (this.settings.rejectUnknownEnumValues && !rule.enumValues?.has(value)) {
-          this.add(path, `is not a value of ${rule.enumName ?? 'the enum'} (got ${value})`, REASON.UNKNOWN_ENUM_VALUE);
+          this.add(at(parent, rule, index, key), `is not a value of ${rule.enumName ?? 'the enum'} (got ${value})`, REASON.UNKNOWN_ENUM_VALUE);
         }
         return;
       }
@@ -106,7 +127,7 @@ class Walk {
         const expected = rule.kind === Kind.Double ? WireType.Bit64 : WireType.Bit32;
         if (wireType !== expected) break;
         const value = rule.kind === Kind.Double ? reader.double() : reader.float();
-        if (this.settings.rejectNonFiniteNumbers && !Number.isFinite(value)) this.add(path, 'must be a finite number', REASON.OUT_OF_RANGE);
+        if (this.settings.rejectNonFiniteNumbers && !Number.isFinite(value)) this.add(at(parent, rule, index, key), 'must be a finite number', REASON.OUT_OF_RANGE);
         return;
       }
       default:
@@ -115,14 +136,24 @@ class Walk {
     reader.skip(wireType, fieldNo);
   }
 
-  private string(bytes: Uint8Array, rule: FieldRule, path: string): void {
-    if (!isUtf8(bytes)) this.add(path, 'must be well-formed UTF-8', REASON.MALFORMED_UTF8);
-    else if (bytes.indexOf(0) !== -1) this.add(path, 'must not contain NUL (U+0000)', REASON.CONTAINS_NUL);
-    // Code points never outnumber bytes, so only long byte runs need counting.
-    else if (bytes.length > rule.maxChars && codePointsOfUtf8(bytes) > rule.maxChars) this.add(path, `must be at most ${rule.maxChars} characters`, REASON.TOO_LONG);
+  /** One pass in JS over the bytes (cheaper than native calls for the short strings most fields hold); isUtf8 only for non-ASCII. */
+  private string(bytes: Uint8Array, rule: FieldRule, parent: Path | undefined, index: number, key?: string): void {
+    let nul = false;
+    let ascii = true;
+    let codePoints = 0;
+    for (let i = 0; i < bytes.length; i++) {
+      const byte = bytes[i] as number;
+      if (byte === 0) nul = true;
+      else if (byte >= 0x80) ascii = false;
+      // Every byte that is not a UTF-8 continuation byte starts a code point.
+      if ((byte & 0xc0) !== 0x80) codePoints++;
+    }
+    if (!ascii && !isUtf8(bytes)) this.add(at(parent, rule, index, key), 'must be well-formed UTF-8', REASON.MALFORMED_UTF8);
+    else if (nul) this.add(at(parent, rule, index, key), 'must not contain NUL (U+0000)', REASON.CONTAINS_NUL);
+    else if (codePoints > rule.maxChars) this.add(at(parent, rule, index, key), `must be at most ${rule.maxChars} characters`, REASON.TOO_LONG);
   }
 
-  private time(bytes: Uint8Array, kind: Kind, path: string): void {
+  private time(bytes: Uint8Array, rule: FieldRule, parent: Path | undefined, index: number, key?: string): void {
     const reader = new BinaryReader(bytes);
     let seconds = 0n;
     let nanos = 0;
@@ -132,18 +163,18 @@ class Walk {
       else if (fieldNo === 2 && wireType === WireType.Varint) nanos = reader.int32();
       else reader.skip(wireType, fieldNo);
     }
-    if (kind === Kind.Timestamp) {
+    if (rule.kind === Kind.Timestamp) {
       const problem = timestampProblem(seconds, nanos);
-      if (problem) this.add(path, problem, REASON.INVALID_TIMESTAMP);
+      if (problem) this.add(at(parent, rule, index, key), problem, REASON.INVALID_TIMESTAMP);
       return;
     }
     const sameSign = seconds === 0n || nanos === 0 || seconds > 0n === nanos > 0;
     if (seconds < -MAX_DURATION_SECONDS || seconds > MAX_DURATION_SECONDS || nanos < -999_999_999 || nanos > 999_999_999 || !sameSign) {
-      this.add(path, 'must be a valid duration (at most 10000 years; seconds and nanos of one sign)', REASON.OUT_OF_RANGE);
+      this.add(at(parent, rule, index, key), 'must be a valid duration (at most 10000 years; seconds and nanos of one sign)', REASON.OUT_OF_RANGE);
     }
   }
 
-  private mapEntry(reader: BinaryReader, wireType: WireType, fieldNo: number, rule: FieldRule, path: string, depth: number): void {
+  private mapEntry(reader: BinaryReader, wireType: WireType, fieldNo: number, rule: FieldRule, parent: Path | undefined, depth: number): void {
     const map = rule.map;
     if (wireType !== WireType.LengthDelimited || !map) {
       reader.skip(wireType, fieldNo);
@@ -166,11 +197,11 @@ class Walk {
     let keyText = '';
     if (keyBytes) {
       const before = this.violations.length;
-      this.string(keyBytes, map.key, `${path}[key]`);
+      this.string(keyBytes, { ...map.key, name: rule.name }, parent, -1, 'key');
       if (this.violations.length > before) return;
       keyText = Buffer.from(keyBytes.buffer, keyBytes.byteOffset, keyBytes.length).toString('utf8');
     }
-    if (valueAt) this.value(valueAt.reader, valueAt.wireType, 2, map.value, `${path}[${quote(keyText)}]`, depth);
+    if (valueAt) this.value(valueAt.reader, valueAt.wireType, 2, { ...map.value, name: rule.name }, parent, -1, depth, quote(keyText));
   }
 }
 
@@ -180,13 +211,6 @@ const packedWireType = (kind: Kind): WireType => {
   if (kind === Kind.Double || kind === Kind.Fixed64) return WireType.Bit64;
   if (kind === Kind.Float || kind === Kind.Fixed32) return WireType.Bit32;
   return WireType.Varint;
-};
-
-/** Code points of valid UTF-8: every byte that is not a continuation byte starts one. */
-const codePointsOfUtf8 = (bytes: Uint8Array): number => {
-  let count = 0;
-  for (let i = 0; i < bytes.length; i++) if (((bytes[i] as number) & 0xc0) !== 0x80) count++;
-  return count;
 };
 
 export interface GuardResult {
@@ -199,7 +223,7 @@ export interface GuardResult {
 export const guardMessage = (bytes: Uint8Array, plan: MessagePlan, settings: EdgeGuardSettings): GuardResult => {
   const walk = new Walk(settings);
   try {
-    walk.message(bytes, plan, '', 0);
+    walk.message(bytes, plan, undefined, 0);
   } catch (error) {
     if (error instanceof ViolationLimitReached) return { violations: walk.violations, malformed: false };
     // A premature end, an illegal tag or wire type, a varint too long, groups nested past the stack.
