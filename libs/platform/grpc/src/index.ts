@@ -15,6 +15,7 @@ export { runUntilSignal, type RunUntilSignalOptions } from './run-until-signal';
 export {
   closeServiceClient,
   createServiceClient,
+  errorDetailsOf,
   readErrorDetails,
   type GrpcErrorDetails,
   type PreconditionViolation,
