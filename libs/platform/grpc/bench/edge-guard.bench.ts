@@ -7,7 +7,8 @@
  */
 import { commonDescriptorSet } from '@govern/contracts-common';
 import { EvaluateListingRequest, productQualityDescriptorSet } from '@govern/contracts-product-quality';
-import { createEdgeGuard, mergeDescriptorSets } from '@govern/platform-grpc';
+import { mergeDescriptorSets } from '../src/descriptor-set';
+import { createEdgeGuard } from '../src/edge-guard/edge-guard';
 
 const bytes = EvaluateListingRequest.encode({
   requestId: 'req-2f9c1e7a-5b3d-4c8e-9a61-0d2e4f6b8c10',
