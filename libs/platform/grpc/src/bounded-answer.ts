@@ -26,9 +26,9 @@ export interface AnswerLimits {
 }
 
 export const DEFAULT_ANSWER_LIMITS: AnswerLimits = {
-  messageMaxChars: 300,
-  fieldMaxChars: 160,
-  descriptionMaxChars: 200,
+  messageMaxChars: 200,
+  fieldMaxChars: 128,
+  descriptionMaxChars: 160,
   reasonMaxChars: 64,
   maxFieldViolations: 20,
   metadataMaxEntries: 16,
@@ -144,23 +144,24 @@ export const trailerBytes = (code: Status, message: string, details: readonly Er
 
 /**
  * The answer as a RichServerError whose trailers fit `limits.maxTrailerBytes`: each piece is
- * cut to its limit; if the whole is still too large, field violations are dropped from the end
- * (a note says how many), then metadata, then the message is cut further.
+ * cut to its limit; if the whole is still too large, ErrorInfo metadata is dropped, then field
+ * violations from the end (a note says how many), then the message is cut further.
  */
 export const encodeAnswer = (answer: Answer, limits: AnswerLimits = DEFAULT_ANSWER_LIMITS): { code: Status; message: string; details: Any[] } => {
   let current = bound(answer, limits);
   let details = detailsOf(current);
   const fits = (): boolean => trailerBytes(current.code, current.message, details) <= limits.maxTrailerBytes;
+  // Field violations tell the client what to fix: metadata goes first.
+  if (!fits()) {
+    current = { ...current, metadata: {} };
+    details = detailsOf(current);
+  }
   const all = answer.fieldViolations ?? [];
   let keep = Math.min(all.length, limits.maxFieldViolations);
   while (!fits() && keep > 1) {
     keep = Math.floor(keep / 2);
-    current = bound({ ...answer, fieldViolations: all.slice(0, keep) }, limits);
-    current.fieldViolations = [...(current.fieldViolations ?? []), { field: '', description: `and ${all.length - keep} more violation(s) not listed`, reason: 'TRUNCATED' }];
-    details = detailsOf(current);
-  }
-  if (!fits()) {
-    current = { ...current, metadata: {} };
+    const kept = bound({ ...answer, metadata: {}, fieldViolations: all.slice(0, keep) }, limits);
+    current = { ...kept, fieldViolations: [...(kept.fieldViolations ?? []), { field: '', description: `and ${all.length - keep} more violation(s) not listed`, reason: 'TRUNCATED' }] };
     details = detailsOf(current);
   }
   if (!fits()) {
@@ -177,7 +178,9 @@ export const encodeAnswer = (answer: Answer, limits: AnswerLimits = DEFAULT_ANSW
 export const boundServerError = (error: ServerError, limits: AnswerLimits = DEFAULT_ANSWER_LIMITS): ServerError => {
   const extra = error instanceof RichServerError ? error.extra : [];
   const cut = truncate(error.details, limits.messageMaxChars);
-  const fits = trailerBytes(error.code, cut, extra) <= limits.maxTrailerBytes;
+  // A detail the encoder does not know would make nice-grpc-error-details throw, and the call end UNKNOWN.
+  const encodable = extra.every((detail) => detail.$type === Any.$type || detailCodecs.has(detail.$type));
+  const fits = encodable && trailerBytes(error.code, cut, extra) <= limits.maxTrailerBytes;
   if (cut === error.details && fits) return error;
   return extra.length > 0 && fits ? new RichServerError(error.code, cut, extra) : new ServerError(error.code, cut);
 };

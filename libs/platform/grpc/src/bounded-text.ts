@@ -23,12 +23,12 @@ export const QUOTE_MAX_CHARS = 64;
  * when something was cut. Lone surrogates are replaced (they cannot be encoded as UTF-8).
  */
 export const truncate = (text: string, maxChars: number): string => {
-  const wellFormed = isWellFormed(text) ? text : toWellFormed(text);
-  if (wellFormed.length <= maxChars) return wellFormed;
+  // Cut first, then repair: the cost is bounded by maxChars, not by the input.
+  if (text.length <= maxChars) return isWellFormed(text) ? text : toWellFormed(text);
   let end = Math.max(0, maxChars - 1);
-  const last = wellFormed.charCodeAt(end - 1);
+  const last = text.charCodeAt(end - 1);
   if (last >= 0xd800 && last <= 0xdbff) end--;
-  return `${wellFormed.slice(0, end)}…`;
+  return `${toWellFormed(text.slice(0, end))}…`;
 };
 
 /** Client input quoted in a description: JSON-escaped (NUL and controls visible), bounded. */

@@ -61,7 +61,7 @@ export class RequestChecks extends Violations {
   }
 
   /** Throws the collected violations (code: ErrorInfo.reason, default REQUEST.INVALID), else returns `values` without INVALID. */
-  done<T extends Record<string, unknown>>(values: T, code?: string): Valid<T> {
+  done<const T extends Record<string, unknown>>(values: T, code?: string): Valid<T> {
     this.throwIfAny(code);
     for (const [key, value] of Object.entries(values)) {
       // A check that returned INVALID without recording a violation would be a bug in the check.
