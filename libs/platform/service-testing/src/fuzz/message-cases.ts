@@ -24,10 +24,26 @@ type Init = Record<string, unknown>;
 const MAX_DEPTH = 4;
 const OCTOBER_2026 = { min: 1_790_812_800n, max: 1_793_404_800n };
 
-const validScalar = (scalar: ScalarType): fc.Arbitrary<unknown> => {
+/**
+ * Ids come from a small pool, so one RPC creates what the next one looks up (an order recorded
+ * under `id-2` is then refunded, a merchant onboarded under `id-1` is then sanctioned) and the
+ * cases reach past NOT_FOUND into the code that acts on the input. Request ids are fresh, so
+ * mutations are not answered from the idempotency store.
+ */
+const ID_POOL = ['id-1', 'id-2', 'id-3'] as const;
+
+const validString = (name: string): fc.Arbitrary<string> => {
+  if (name === 'request_id') return fc.uuid();
+  // A token only the service issues: valid-looking requests ask for the first page.
+  if (name === 'page_token' || name.endsWith('_page_token')) return fc.constant('');
+  if (name.endsWith('_id') || name.endsWith('_ids')) return fc.oneof({ arbitrary: fc.constantFrom(...ID_POOL), weight: 4 }, fc.stringMatching(/^[a-z][a-z0-9-]{0,11}$/));
+  return fc.oneof({ arbitrary: fc.stringMatching(/^[a-z][a-z0-9-]{0,11}$/), weight: 4 }, fc.constantFrom('保温杯 500ml', 'Acme', 'home.kitchen', 'FUND'));
+};
+
+const validScalar = (scalar: ScalarType, name = ''): fc.Arbitrary<unknown> => {
   switch (scalar) {
     case ScalarType.STRING:
-      return fc.oneof({ arbitrary: fc.stringMatching(/^[a-z][a-z0-9-]{0,11}$/), weight: 4 }, fc.constantFrom('保温杯 500ml', 'Acme', 'home.kitchen', 'FUND'));
+      return validString(name);
     case ScalarType.BYTES:
       return fc.uint8Array({ maxLength: 16 });
     case ScalarType.INT64:
@@ -42,7 +58,8 @@ const validScalar = (scalar: ScalarType): fc.Arbitrary<unknown> => {
     case ScalarType.BOOL:
       return fc.boolean();
     default:
-      return fc.integer({ min: 0, max: 1_000 });
+      // Ratings, counts, sizes: mostly small.
+      return fc.oneof({ arbitrary: fc.integer({ min: 1, max: 5 }), weight: 2 }, fc.integer({ min: 0, max: 1_000 }));
   }
 };
 
@@ -63,13 +80,13 @@ const validMessage = (message: DescMessage, depth: number): fc.Arbitrary<Init | 
 const elementOf = (field: DescField, depth: number): fc.Arbitrary<unknown> => {
   switch (field.fieldKind) {
     case 'scalar':
-      return validScalar(field.scalar);
+      return validScalar(field.scalar, field.name);
     case 'enum':
       return validEnum(field.enum.values);
     case 'message':
       return validMessage(field.message, depth);
     case 'list':
-      return field.listKind === 'scalar' ? validScalar(field.scalar) : field.listKind === 'enum' ? validEnum(field.enum.values) : validMessage(field.message, depth);
+      return field.listKind === 'scalar' ? validScalar(field.scalar, field.name) : field.listKind === 'enum' ? validEnum(field.enum.values) : validMessage(field.message, depth);
     case 'map':
       return field.mapKind === 'scalar' ? validScalar(field.scalar) : field.mapKind === 'enum' ? validEnum(field.enum.values) : validMessage(field.message, depth);
   }
@@ -82,7 +99,7 @@ const fieldValue = (field: DescField, depth: number): fc.Arbitrary<unknown> => {
   const element = elementOf(field, depth);
   if (field.fieldKind === 'list') return fc.array(element.filter((e) => e !== undefined), { maxLength: 3 });
   if (field.fieldKind === 'map') return fc.dictionary(mapKey(field), element.filter((e) => e !== undefined), { maxKeys: 2 });
-  if (field.fieldKind === 'message') return fc.option(element, { nil: undefined, freq: 5 });
+  if (field.fieldKind === 'message') return fc.option(element, { nil: undefined, freq: field.message.typeName === 'google.protobuf.Timestamp' ? 12 : 5 });
   return element;
 };
 
