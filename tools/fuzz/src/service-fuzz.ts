@@ -20,7 +20,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
  * namespace), then one test per unary RPC of its contract, found in its descriptors. A new RPC is
  * fuzzed without a line here.
  *
- * FUZZ_SEED replays a run (printed with every failure); FUZZ_RUNS sets the cases per RPC (at
+ * FUZZ_SEED replays a run (printed with every failure; unset, a fixed seed; `random` for a fresh
+ * one); FUZZ_RUNS sets the cases per RPC (at
  * least 50 in CI); FUZZ_REPORT_DIR, if set, receives each service's reports as JSON.
  */
 const seed = fuzzSeedFrom(process.env['FUZZ_SEED']);

@@ -3,6 +3,7 @@ export { caseArbitrary, messageInit, type CaseKind, type FuzzCase } from './fuzz
 export { createRawGrpcClient, type RawAnswer, type RawGrpcClient } from './fuzz/raw-client';
 export {
   casesFor,
+  DEFAULT_FUZZ_SEED,
   formatFuzzFailures,
   fuzzRpc,
   fuzzSeedFrom,
