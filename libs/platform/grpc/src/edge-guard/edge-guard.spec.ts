@@ -105,6 +105,7 @@ describe('edge guard', () => {
     ['int64-max seconds', 9_223_372_036_854_775_807n, 0],
     ['before year 1', -62_135_596_801n, 0],
     ['after year 9999', 253_402_300_800n, 0],
+    ['the last nanosecond of 9999 (a JavaScript Date rounds it to year 10000)', 253_402_300_799n, 999_999_999],
   ])('refuses a Timestamp with %s as INVALID_TIMESTAMP (not "is required")', (_name, seconds, nanos) => {
     const bytes = listingWith((w) => w.tag(10, WireType.LengthDelimited).fork().tag(1, WireType.Varint).int64(seconds).tag(2, WireType.Varint).int32(nanos).join());
     const result = evaluate()(bytes);
@@ -112,9 +113,16 @@ describe('edge guard', () => {
   });
 
   it('accepts the edges of the Timestamp range', () => {
-    for (const seconds of [-62_135_596_800n, 253_402_300_799n]) {
-      const bytes = listingWith((w) => w.tag(10, WireType.LengthDelimited).fork().tag(1, WireType.Varint).int64(seconds).tag(2, WireType.Varint).int32(999_999_999).join());
-      expect(evaluate()(bytes)).not.toBeInstanceOf(RejectedRequest);
+    for (const [seconds, nanos] of [
+      [-62_135_596_800n, 0],
+      [-62_135_596_800n, 999_999_999],
+      [253_402_300_799n, 999_000_000],
+    ] as const) {
+      const bytes = listingWith((w) => w.tag(10, WireType.LengthDelimited).fork().tag(1, WireType.Varint).int64(seconds).tag(2, WireType.Varint).int32(nanos).join());
+      const decoded = evaluate()(bytes);
+      expect(decoded).not.toBeInstanceOf(RejectedRequest);
+      expect((decoded as EvaluateListingRequest).listing?.productionDate?.getUTCFullYear()).toBeGreaterThanOrEqual(1);
+      expect((decoded as EvaluateListingRequest).listing?.productionDate?.getUTCFullYear()).toBeLessThanOrEqual(9999);
     }
   });
 
