@@ -48,6 +48,8 @@ export interface RpcFuzzReport {
   failures: FuzzFailure[];
   /** How many answers of each status the run got (to see what the cases reached). */
   codes: Record<string, number>;
+  /** Field-violation reasons the answers carried, with how often (to compare against REASON). */
+  reasons: Record<string, number>;
 }
 
 export interface FuzzOptions {
@@ -124,10 +126,12 @@ export const fuzzRpc = async (client: RawGrpcClient, rpc: FuzzRpc, options: Fuzz
   const { seed, runs = 50, deadlineMs = 15_000 } = options;
   const failures: FuzzFailure[] = [];
   const codes: Record<string, number> = {};
+  const reasons: Record<string, number> = {};
   const cases = casesFor(rpc, seed, runs);
   for (const [caseIndex, fuzzCase] of cases.entries()) {
     const answer = await client.call(rpc.path, fuzzCase.bytes, deadlineMs);
     codes[codeName(answer.code)] = (codes[codeName(answer.code)] ?? 0) + 1;
+    for (const { reason } of answer.details?.fieldViolations ?? []) reasons[reason] = (reasons[reason] ?? 0) + 1;
     const problem = problemOf(answer);
     if (problem) {
       failures.push({ rpc: rpc.path, caseIndex, kind: fuzzCase.kind, label: fuzzCase.label, problem, code: codeName(answer.code), message: (answer.details?.message ?? '').slice(0, 160) });
@@ -139,7 +143,7 @@ export const fuzzRpc = async (client: RawGrpcClient, rpc: FuzzRpc, options: Fuzz
   if (problemOf(wellFormed)) {
     failures.push({ rpc: rpc.path, caseIndex: cases.length, kind: 'after', label: 'empty message again', problem: 'well-formed call failed afterwards', code: codeName(wellFormed.code), message: '' });
   }
-  return { rpc: rpc.path, seed, runs: cases.length, failures, codes };
+  return { rpc: rpc.path, seed, runs: cases.length, failures, codes, reasons };
 };
 
 export interface ServiceFuzzTarget {
