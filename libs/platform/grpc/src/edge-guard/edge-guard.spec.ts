@@ -126,9 +126,13 @@ describe('edge guard', () => {
     }
   });
 
-  it('refuses enum numbers the contract does not define, top-level and nested in repeated messages', () => {
-    expect(violationsOf(evaluate()(request({}, 99 as ListingAction)))).toEqual([{ field: 'action', reason: 'UNKNOWN_ENUM_VALUE' }]);
-    const plan = guardFor('GetLotSamplingPlan', (b) => GetLotSamplingPlanRequest.decode(b));
+  it('leaves unknown enum numbers to the handler by default (it lists them with every other violation)', () => {
+    expect(evaluate()(request({}, 99 as ListingAction))).toMatchObject({ action: 99 });
+  });
+
+  it('refuses enum numbers the contract does not define when asked to, top-level and nested in repeated messages', () => {
+    expect(violationsOf(evaluate({ rejectUnknownEnumValues: true })(request({}, 99 as ListingAction)))).toEqual([{ field: 'action', reason: 'UNKNOWN_ENUM_VALUE' }]);
+    const plan = guardFor('GetLotSamplingPlan', (b) => GetLotSamplingPlanRequest.decode(b), { rejectUnknownEnumValues: true });
     const bytes = GetLotSamplingPlanRequest.encode({ merchantId: 'm', skuId: 's', lotSize: 10n, level: 1, aqlOverrides: [{ defectClass: 1, aqlPercent: 1 }, { defectClass: 42 as DefectClass, aqlPercent: Number.NaN }] }).finish();
     expect(violationsOf(plan(bytes))).toEqual([
       { field: 'aql_overrides[1].defect_class', reason: 'UNKNOWN_ENUM_VALUE' },

@@ -22,7 +22,12 @@ export interface EdgeGuardSettings {
   readonly maxDepth: number;
   /** An answer lists at most this many; the walk stops there. */
   readonly maxViolations: number;
-  /** Enum numbers the contract does not define: no Govern RPC can act on one. */
+  /**
+   * Refuse enum numbers the contract does not define at the edge. Off by default: an unknown
+   * number is harmless to store and the handler's `RequestChecks.enumValue` reports it as
+   * UNKNOWN_ENUM_VALUE together with every other violation of the request, which an edge refusal
+   * would cut short.
+   */
   readonly rejectUnknownEnumValues: boolean;
   /** NaN and ±Infinity in double/float fields: no Govern RPC has a meaning for them. */
   readonly rejectNonFiniteNumbers: boolean;
@@ -38,7 +43,7 @@ export const DEFAULT_EDGE_GUARD_SETTINGS: EdgeGuardSettings = {
   maxMapEntries: 1_000,
   maxDepth: 32,
   maxViolations: 20,
-  rejectUnknownEnumValues: true,
+  rejectUnknownEnumValues: false,
   rejectNonFiniteNumbers: true,
   fields: {},
 };
