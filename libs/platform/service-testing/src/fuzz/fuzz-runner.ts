@@ -50,6 +50,11 @@ export interface RpcFuzzReport {
   codes: Record<string, number>;
   /** Field-violation reasons the answers carried, with how often (to compare against REASON). */
   reasons: Record<string, number>;
+  /**
+   * Hostile inputs the RPC answered OK (at most 20 labels): not a failure of the property, but
+   * worth a look (an unknown enum number, a negative amount or a year-1 time taken as valid).
+   */
+  accepted: string[];
 }
 
 export interface FuzzOptions {
@@ -127,11 +132,13 @@ export const fuzzRpc = async (client: RawGrpcClient, rpc: FuzzRpc, options: Fuzz
   const failures: FuzzFailure[] = [];
   const codes: Record<string, number> = {};
   const reasons: Record<string, number> = {};
+  const accepted: string[] = [];
   const cases = casesFor(rpc, seed, runs);
   for (const [caseIndex, fuzzCase] of cases.entries()) {
     const answer = await client.call(rpc.path, fuzzCase.bytes, deadlineMs);
     codes[codeName(answer.code)] = (codes[codeName(answer.code)] ?? 0) + 1;
     for (const { reason } of answer.details?.fieldViolations ?? []) reasons[reason] = (reasons[reason] ?? 0) + 1;
+    if (answer.code === GrpcStatus.OK && (fuzzCase.kind === 'mutated' || fuzzCase.kind === 'hostile') && accepted.length < 20) accepted.push(fuzzCase.label);
     const problem = problemOf(answer);
     if (problem) {
       failures.push({ rpc: rpc.path, caseIndex, kind: fuzzCase.kind, label: fuzzCase.label, problem, code: codeName(answer.code), message: (answer.details?.message ?? '').slice(0, 160) });
@@ -143,7 +150,7 @@ export const fuzzRpc = async (client: RawGrpcClient, rpc: FuzzRpc, options: Fuzz
   if (problemOf(wellFormed)) {
     failures.push({ rpc: rpc.path, caseIndex: cases.length, kind: 'after', label: 'empty message again', problem: 'well-formed call failed afterwards', code: codeName(wellFormed.code), message: '' });
   }
-  return { rpc: rpc.path, seed, runs: cases.length, failures, codes, reasons };
+  return { rpc: rpc.path, seed, runs: cases.length, failures, codes, reasons, accepted };
 };
 
 export interface ServiceFuzzTarget {
