@@ -229,7 +229,8 @@ export const caseArbitrary = (message: DescMessage): fc.Arbitrary<FuzzCase> => {
     });
     kinds.push({
       weight: 2,
-      arbitrary: fc.tuple(valid, fc.array(mutation(leaves), { minLength: 2, maxLength: 3 })).map(([init, ms]) => {
+      // Distinct fields, so the label says what was sent (a later mutation of the same field would win).
+      arbitrary: fc.tuple(valid, fc.uniqueArray(mutation(leaves), { selector: (m) => m.label.split(' = ')[0], minLength: Math.min(2, leaves.length), maxLength: 3 })).map(([init, ms]) => {
         for (const m of ms) setAt(init, m.chain, m.value);
         return { kind: 'hostile', label: ms.map((m) => m.label).join('; '), bytes: encode(message, init) };
       }),
