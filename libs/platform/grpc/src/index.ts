@@ -26,7 +26,7 @@ export {
 export { describeServerViaReflection, type ReflectedService } from './reflection-client';
 export { DEFAULT_ANSWER_LIMITS, type AnswerLimits } from './bounded-answer';
 export { quote, toHeaderValue, truncate, isWellFormed, QUOTE_MAX_CHARS } from './bounded-text';
-export { createEdgeGuard, edgeGuardMiddleware, RejectedRequest, REQUEST_INVALID, REQUEST_MALFORMED, type EdgeGuard } from './edge-guard/edge-guard';
+export { createEdgeGuard, edgeGuardMiddleware, rejectionOf, RejectedRequest, REQUEST_INVALID, REQUEST_MALFORMED, type EdgeGuard } from './edge-guard/edge-guard';
 export { DEFAULT_EDGE_GUARD_SETTINGS, type EdgeGuardSettings, type FieldLimits } from './edge-guard/settings';
 export { INVALID, isInvalid, type Checked, type Invalid, type Valid } from './request-kit/checked';
 export { DEFAULT_REQUEST_LIMITS, type RequestLimits } from './request-kit/limits';

@@ -27,10 +27,26 @@ export class RejectedRequest {
 
 type Decode = (bytes: Uint8Array) => unknown;
 
+const rejections = new WeakMap<object, RejectedRequest>();
+
+/**
+ * Why the edge guard refused a message of a client stream, if it did. Unary requests the guard
+ * refuses never reach a handler; a stream's messages do, so that a stream whose contract keeps it
+ * open on a bad message (content's StreamLivestreamSignals answers it with an error action) can do
+ * so: such a handler checks each message with `rejectionOf(message)` before using it. A message
+ * whose bytes did not decode at all arrives as the empty message.
+ */
+export const rejectionOf = (message: unknown): ValidationError | undefined =>
+  typeof message === 'object' && message !== null ? rejections.get(message)?.toError() : undefined;
+
 export interface EdgeGuard {
   readonly settings: EdgeGuardSettings;
-  /** `decode` for the request messages of method `path`, checked first; never throws. */
-  deserializer(path: string, decode: Decode): Decode;
+  /**
+   * `decode` for the request messages of method `path`, checked first; never throws. A unary
+   * request the guard refuses becomes a RejectedRequest; a stream message (`stream`) is delivered,
+   * with its refusal readable through `rejectionOf`.
+   */
+  deserializer(path: string, decode: Decode, stream?: boolean): Decode;
   /** A definition whose request deserializers are guarded; the same method keys, so the same implementation. */
   guardDefinition(definition: CompatServiceDefinition): CompatServiceDefinition;
 }
@@ -45,20 +61,31 @@ const malformed = (typeName: string): RejectedRequest =>
 export const createEdgeGuard = (descriptorSet: Uint8Array, settings: EdgeGuardSettings = DEFAULT_EDGE_GUARD_SETTINGS): EdgeGuard => {
   const index = buildDescriptorIndex(descriptorSet, settings);
 
-  const deserializer = (path: string, decode: Decode): Decode => {
+  const deserializer = (path: string, decode: Decode, stream = false): Decode => {
     const typeName = index.inputTypeOf(path);
     const plan: MessagePlan | undefined = typeName ? index.planOf(typeName) : undefined;
     const name = typeName ?? 'request message';
+    const refuse = (rejected: RejectedRequest, bytes: Uint8Array | undefined): unknown => {
+      if (!stream) return rejected;
+      let message: unknown;
+      try {
+        message = decode(bytes ?? new Uint8Array());
+      } catch {
+        message = decode(new Uint8Array());
+      }
+      if (typeof message === 'object' && message !== null) rejections.set(message, rejected);
+      return message;
+    };
     return (bytes) => {
       if (plan) {
         const result = guardMessage(bytes, plan, settings);
-        if (result.malformed) return malformed(name);
-        if (result.violations.length > 0) return new RejectedRequest(result.violations, REQUEST_INVALID);
+        if (result.malformed) return refuse(malformed(name), undefined);
+        if (result.violations.length > 0) return refuse(new RejectedRequest(result.violations, REQUEST_INVALID), bytes);
       }
       try {
         return decode(bytes);
       } catch {
-        return malformed(name);
+        return refuse(malformed(name), undefined);
       }
     };
   };
@@ -71,36 +98,29 @@ export const createEdgeGuard = (descriptorSet: Uint8Array, settings: EdgeGuardSe
       if (typeof def['fullName'] === 'string' && typeof def['methods'] === 'object' && def['methods'] !== null) {
         // ts-proto generic definition: nice-grpc calls requestType.decode with the bytes as they are (no copy).
         const methods: Record<string, unknown> = {};
-        for (const [key, method] of Object.entries(def['methods'] as Record<string, { name: string; requestType: { decode: Decode } }>)) {
+        for (const [key, method] of Object.entries(def['methods'] as Record<string, { name: string; requestStream: boolean; requestType: { decode: Decode } }>)) {
           const decode = (bytes: Uint8Array) => method.requestType.decode(bytes);
-          methods[key] = { ...method, requestType: { ...method.requestType, decode: deserializer(`/${def['fullName']}/${method.name}`, decode) } };
+          const guarded = deserializer(`/${def['fullName']}/${method.name}`, decode, method.requestStream);
+          methods[key] = { ...method, requestType: { ...method.requestType, decode: guarded } };
         }
         return { ...def, methods } as CompatServiceDefinition;
       }
       // grpc-js / nice-grpc definitions: { [key]: { path, requestDeserialize, … } }.
       const guarded: Record<string, unknown> = {};
-      for (const [key, method] of Object.entries(def as Record<string, { path: string; requestDeserialize: Decode }>)) {
+      for (const [key, method] of Object.entries(def as Record<string, { path: string; requestStream: boolean; requestDeserialize: Decode }>)) {
         const decode = (bytes: Uint8Array) => method.requestDeserialize(Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length));
-        guarded[key] = { ...method, requestDeserialize: deserializer(method.path, decode) };
+        guarded[key] = { ...method, requestDeserialize: deserializer(method.path, decode, method.requestStream) };
       }
       return guarded as CompatServiceDefinition;
     },
   };
 };
 
-async function* refuseRejected<T>(requests: AsyncIterable<T>): AsyncGenerator<T, void, undefined> {
-  for await (const request of requests) {
-    if (request instanceof RejectedRequest) throw request.toError();
-    yield request;
-  }
-}
-
 /**
- * Turns a RejectedRequest into the ValidationError it stands for, before any handler code runs.
- * Sits inside the error mapper. A client stream ends at the first refused message.
+ * Turns a refused unary request into the ValidationError it stands for, before any handler code
+ * runs. Sits inside the error mapper. Stream messages pass (see `rejectionOf`).
  */
 export const edgeGuardMiddleware: ServerMiddleware = async function* edgeGuard(call, context) {
-  if (call.requestStream) return yield* call.next(refuseRejected(call.request) as typeof call.request, context);
-  if (call.request instanceof RejectedRequest) throw call.request.toError();
+  if (!call.requestStream && call.request instanceof RejectedRequest) throw call.request.toError();
   return yield* call.next(call.request, context);
 };
