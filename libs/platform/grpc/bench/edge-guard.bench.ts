@@ -36,17 +36,29 @@ const guard = createEdgeGuard(mergeDescriptorSets([commonDescriptorSet, productQ
 const decode = (b: Uint8Array) => EvaluateListingRequest.decode(b);
 const guarded = guard.deserializer('/govern.product_quality.v1.ProductQualityService/EvaluateListing', decode);
 
-const time = (label: string, fn: (b: Uint8Array) => unknown, iterations: number): number => {
-  for (let i = 0; i < 20_000; i++) fn(bytes); // warm-up
+/** ns per call of `fn` over `iterations` calls. */
+const perCall = (fn: (b: Uint8Array) => unknown, iterations: number): number => {
   const started = process.hrtime.bigint();
   for (let i = 0; i < iterations; i++) fn(bytes);
-  const perCallNs = Number(process.hrtime.bigint() - started) / iterations;
-  console.log(`${label.padEnd(28)} ${(perCallNs / 1000).toFixed(2)} µs/call`);
-  return perCallNs;
+  return Number(process.hrtime.bigint() - started) / iterations;
 };
 
-const iterations = 200_000;
-console.log(`EvaluateListingRequest, ${bytes.length} bytes, ${iterations} calls each`);
-const plain = time('ts-proto decode', decode, iterations);
-const both = time('edge guard + decode', guarded, iterations);
-console.log(`edge guard overhead          ${((both - plain) / 1000).toFixed(2)} µs/call (${(((both - plain) / plain) * 100).toFixed(0)}% of decode)`);
+const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
+
+// Alternating rounds, medians: the machine is shared, so one long run of each would compare noise.
+const rounds = 15;
+const iterations = 20_000;
+perCall(decode, iterations);
+perCall(guarded, iterations);
+const plain: number[] = [];
+const both: number[] = [];
+for (let round = 0; round < rounds; round++) {
+  plain.push(perCall(decode, iterations));
+  both.push(perCall(guarded, iterations));
+}
+const p = median(plain);
+const b = median(both);
+console.log(`EvaluateListingRequest, ${bytes.length} bytes; median of ${rounds} alternating rounds of ${iterations} calls`);
+console.log(`ts-proto decode              ${(p / 1000).toFixed(2)} µs/call`);
+console.log(`edge guard + decode          ${(b / 1000).toFixed(2)} µs/call`);
+console.log(`edge guard overhead          ${((b - p) / 1000).toFixed(2)} µs/call (${(((b - p) / p) * 100).toFixed(0)}% of decode)`);

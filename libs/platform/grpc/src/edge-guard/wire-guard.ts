@@ -136,17 +136,27 @@ class Walk {
     reader.skip(wireType, fieldNo);
   }
 
-  /** One pass in JS over the bytes (cheaper than native calls for the short strings most fields hold); isUtf8 only for non-ASCII. */
+  /**
+   * Short strings (most ids) in one JS pass, which beats the cost of native calls; longer ones
+   * with the native scans (isUtf8, indexOf), counting code points only when the byte length
+   * could exceed the bound.
+   */
   private string(bytes: Uint8Array, rule: FieldRule, parent: Path | undefined, index: number, key?: string): void {
     let nul = false;
     let ascii = true;
     let codePoints = 0;
-    for (let i = 0; i < bytes.length; i++) {
-      const byte = bytes[i] as number;
-      if (byte === 0) nul = true;
-      else if (byte >= 0x80) ascii = false;
-      // Every byte that is not a UTF-8 continuation byte starts a code point.
-      if ((byte & 0xc0) !== 0x80) codePoints++;
+    if (bytes.length <= SHORT_STRING_BYTES) {
+      for (let i = 0; i < bytes.length; i++) {
+        const byte = bytes[i] as number;
+        if (byte === 0) nul = true;
+        else if (byte >= 0x80) ascii = false;
+        // Every byte that is not a UTF-8 continuation byte starts a code point.
+        if ((byte & 0xc0) !== 0x80) codePoints++;
+      }
+    } else {
+      ascii = false;
+      nul = bytes.indexOf(0) !== -1;
+      codePoints = bytes.length > rule.maxChars ? codePointsOf(bytes) : bytes.length;
     }
     if (!ascii && !isUtf8(bytes)) this.add(at(parent, rule, index, key), 'must be well-formed UTF-8', REASON.MALFORMED_UTF8);
     else if (nul) this.add(at(parent, rule, index, key), 'must not contain NUL (U+0000)', REASON.CONTAINS_NUL);
@@ -204,6 +214,15 @@ class Walk {
     if (valueAt) this.value(valueAt.reader, valueAt.wireType, 2, { ...map.value, name: rule.name }, parent, -1, depth, quote(keyText));
   }
 }
+
+/** Below this, a JS loop over the bytes is cheaper than the native calls. */
+const SHORT_STRING_BYTES = 48;
+
+const codePointsOf = (bytes: Uint8Array): number => {
+  let count = 0;
+  for (let i = 0; i < bytes.length; i++) if (((bytes[i] as number) & 0xc0) !== 0x80) count++;
+  return count;
+};
 
 const isPackable = (kind: Kind): boolean => kind !== Kind.String && kind !== Kind.Bytes && kind !== Kind.Message && kind !== Kind.Timestamp && kind !== Kind.Duration;
 
