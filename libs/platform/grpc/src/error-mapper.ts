@@ -1,8 +1,8 @@
-import { BadRequest, ErrorInfo, PreconditionFailure, RequestInfo } from '@govern/contracts-common';
 import { DomainError, ValidationError, type ErrorKind } from '@govern/policy-core';
 import { ServerError, Status } from 'nice-grpc-common';
-import { Any, RichServerError } from 'nice-grpc-error-details';
+import { RichServerError, type ErrorDetails } from 'nice-grpc-error-details';
 import type { Logger } from 'pino';
+import { boundServerError, encodeAnswer, type Answer, type AnswerLimits } from './bounded-answer';
 
 const shutdownReasons = new WeakSet<object>();
 
@@ -39,7 +39,7 @@ export class MappedServerError extends RichServerError {
   constructor(
     code: Status,
     details: string,
-    extra: Any[],
+    extra: ErrorDetails[],
     readonly reason: string,
   ) {
     super(code, details, extra);
@@ -57,6 +57,8 @@ export interface ErrorMappingContext {
   /** Where an unexpected error is logged with its stack. */
   log: Pick<Logger, 'error'>;
   now?: () => number;
+  /** Bounds of every answer (DEFAULT_ANSWER_LIMITS unless the server was given others). */
+  answerLimits?: AnswerLimits | undefined;
 }
 
 /**
@@ -69,36 +71,25 @@ const DEADLINE_SLACK_MS = 50;
 export const isAbortError = (error: unknown): boolean =>
   typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'AbortError';
 
-const pack = (typeName: string, value: Uint8Array): Any =>
-  Any.fromPartial({ typeUrl: `type.googleapis.com/${typeName}`, value });
+const domainOf = (context: ErrorMappingContext): string => `${context.serviceName}.govern`;
 
-const errorInfo = (reason: string, context: ErrorMappingContext, metadata: Record<string, string> = {}): Any =>
-  pack('google.rpc.ErrorInfo', ErrorInfo.encode({ reason, domain: `${context.serviceName}.govern`, metadata }).finish());
-
-const requestInfo = (context: ErrorMappingContext): Any =>
-  pack('google.rpc.RequestInfo', RequestInfo.encode({ requestId: context.requestId, servingData: '' }).finish());
-
-const mapped = (code: Status, message: string, reason: string, context: ErrorMappingContext, extra: Any[] = []): MappedServerError =>
-  new MappedServerError(code, message, [errorInfo(reason, context), ...extra, requestInfo(context)], reason);
-
-const fromDomainError = (error: DomainError, context: ErrorMappingContext): MappedServerError => {
-  const extra = [errorInfo(error.code, context, { ...error.metadata })];
-  if (error instanceof ValidationError) {
-    const fieldViolations = error.violations.map(({ field, description, reason }) => ({ field, description, reason }));
-    extra.push(pack('google.rpc.BadRequest', BadRequest.encode({ fieldViolations }).finish()));
-  }
-  if (error.kind === 'FAILED_PRECONDITION') {
-    // AIP-193: say which precondition failed; `subject` when the domain code names one.
-    const violation = { type: error.code, subject: error.metadata['subject'] ?? '', description: error.message };
-    extra.push(pack('google.rpc.PreconditionFailure', PreconditionFailure.encode({ violations: [violation] }).finish()));
-  }
-  extra.push(requestInfo(context));
-  return new MappedServerError(STATUS_OF_KIND[error.kind] ?? Status.INTERNAL, error.message, extra, error.code);
+const answer = (code: Status, message: string, reason: string, context: ErrorMappingContext, extra: Partial<Answer> = {}): MappedServerError => {
+  const encoded = encodeAnswer({ code, message, reason, domain: domainOf(context), metadata: {}, requestId: context.requestId, ...extra }, context.answerLimits);
+  return new MappedServerError(encoded.code, encoded.message, encoded.details, reason);
 };
+
+const fromDomainError = (error: DomainError, context: ErrorMappingContext): MappedServerError =>
+  answer(STATUS_OF_KIND[error.kind] ?? Status.INTERNAL, error.message, error.code, context, {
+    metadata: error.metadata,
+    ...(error instanceof ValidationError ? { fieldViolations: error.violations } : {}),
+    // AIP-193: say which precondition failed; `subject` when the domain code names one.
+    ...(error.kind === 'FAILED_PRECONDITION' ? { precondition: { type: error.code, subject: error.metadata['subject'] ?? '', description: error.message } } : {}),
+  });
 
 /**
  * The one mapping from whatever a handler throws to the status a client sees:
- * - ServerError (incl. RichServerError): passes through untouched;
+ * - ServerError (incl. RichServerError): passes through, its message cut and its details
+ *   dropped if they would not fit the trailer budget;
  * - DomainError: its kind's status, ErrorInfo { reason: code, domain: `<service>.govern`,
  *   metadata }, BadRequest field violations for ValidationError, PreconditionFailure for
  *   FAILED_PRECONDITION, RequestInfo { request_id } so a report can be traced to the logs;
@@ -106,20 +97,23 @@ const fromDomainError = (error: DomainError, context: ErrorMappingContext): Mapp
  *   server ended the call on shutdown, else CANCELLED (the client went away);
  * - anything else: INTERNAL with a generic message; the error and its stack are logged
  *   here and never sent.
+ * Every answer is bounded (bounded-answer.ts): no client input is echoed beyond a short prefix,
+ * and the trailers never outgrow what a client accepts, whatever the handler threw.
  */
 export const toServerError = (error: unknown, context: ErrorMappingContext): ServerError => {
-  if (error instanceof ServerError) return error;
+  if (error instanceof MappedServerError) return error;
+  if (error instanceof ServerError) return boundServerError(error, context.answerLimits);
   if (error instanceof DomainError) return fromDomainError(error, context);
   if (isAbortError(error) || (context.signal?.aborted && error === context.signal.reason)) {
     const now = context.now?.() ?? Date.now();
     if (context.deadline && context.deadline.getTime() <= now + DEADLINE_SLACK_MS) {
-      return mapped(Status.DEADLINE_EXCEEDED, 'Deadline exceeded', 'REQUEST.DEADLINE_EXCEEDED', context);
+      return answer(Status.DEADLINE_EXCEEDED, 'Deadline exceeded', 'REQUEST.DEADLINE_EXCEEDED', context);
     }
     if (abortedByShutdown(context.signal)) {
-      return mapped(Status.UNAVAILABLE, 'Server is shutting down; retry', 'SERVER.SHUTTING_DOWN', context);
+      return answer(Status.UNAVAILABLE, 'Server is shutting down; retry', 'SERVER.SHUTTING_DOWN', context);
     }
-    return mapped(Status.CANCELLED, 'The call was cancelled', 'REQUEST.CANCELLED', context);
+    return answer(Status.CANCELLED, 'The call was cancelled', 'REQUEST.CANCELLED', context);
   }
   context.log.error({ err: error }, 'unexpected error in handler');
-  return mapped(Status.INTERNAL, `Internal error (request_id ${context.requestId})`, 'INTERNAL', context);
+  return answer(Status.INTERNAL, `Internal error (request_id ${context.requestId})`, 'INTERNAL', context);
 };

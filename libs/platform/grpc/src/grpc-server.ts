@@ -4,7 +4,10 @@ import { errorDetailsServerMiddleware } from 'nice-grpc-error-details';
 import { ServerReflectionService } from 'nice-grpc-server-reflection';
 import type { Logger } from 'pino';
 import type { GrpcCallContextExt } from './call-context';
+import { DEFAULT_ANSWER_LIMITS, type AnswerLimits } from './bounded-answer';
 import { deadlineInterceptor } from './deadline';
+import { createEdgeGuard, edgeGuardMiddleware } from './edge-guard/edge-guard';
+import { DEFAULT_EDGE_GUARD_SETTINGS, type EdgeGuardSettings } from './edge-guard/settings';
 import { mergeDescriptorSets } from './descriptor-set';
 import { createHealthRegistry, type GrpcHealth } from './health';
 import { createReflectionImplementation, ServerReflectionV1AlphaService } from './reflection';
@@ -20,6 +23,10 @@ export interface GrpcServerOptions {
   maxReceiveMessageBytes?: number;
   /** How long shutdown waits for in-flight calls before cancelling them. Default 10 s. */
   shutdownGraceMs?: number;
+  /** Bounds every request is held to before its handler runs (DEFAULT_EDGE_GUARD_SETTINGS; spread it to override). */
+  edgeGuard?: EdgeGuardSettings;
+  /** Bounds of every error answer, incl. the trailer budget (DEFAULT_ANSWER_LIMITS). */
+  answerLimits?: AnswerLimits;
 }
 
 /** A service's handlers; methods left out answer UNIMPLEMENTED until they land. */
@@ -78,6 +85,8 @@ export const createGrpcServer = (options: GrpcServerOptions): GrpcServer => {
   if (descriptors.conflicts.length > 0) {
     logger.warn({ files: descriptors.conflicts }, 'descriptor sets disagree on these files; reflection serves the first');
   }
+  const answerLimits = options.answerLimits ?? DEFAULT_ANSWER_LIMITS;
+  const guard = createEdgeGuard(descriptors.bytes, options.edgeGuard ?? DEFAULT_EDGE_GUARD_SETTINGS);
   const terminator = createTerminator();
   const registry = createHealthRegistry();
   const server = createServer({
@@ -87,14 +96,16 @@ export const createGrpcServer = (options: GrpcServerOptions): GrpcServer => {
     .use(callLogMiddleware(logger))
     .use(errorDetailsServerMiddleware)
     .use(callSignalMiddleware(terminator))
-    .use(errorMappingMiddleware(serviceName));
+    .use(errorMappingMiddleware(serviceName, Date.now, answerLimits))
+    .use(edgeGuardMiddleware);
 
   const services: string[] = [];
   const closers: Array<{ name: string; close: Closer }> = [];
   let listening = false;
+  let internalRegistered = false;
   let shuttingDown: Promise<void> | undefined;
 
-  const register = (definition: CompatServiceDefinition, implementation: object): void => {
+  const register = (definition: CompatServiceDefinition, implementation: object, internal = false): void => {
     const { fullName, methods } = describeService(definition);
     const given = implementation as Record<string, unknown>;
     const missing = methods.filter(({ key }) => typeof given[key] !== 'function');
@@ -106,30 +117,44 @@ export const createGrpcServer = (options: GrpcServerOptions): GrpcServer => {
     if (missing.length > 0 && fullName !== HealthDefinition.fullName) {
       logger.warn({ service: fullName, methods: missing.map((m) => m.key) }, 'methods not implemented answer UNIMPLEMENTED');
     }
-    server.add(definition, complete as ServiceImplementation<CompatServiceDefinition, GrpcCallContextExt>);
-    services.push(fullName);
+    server.add(guard.guardDefinition(definition), complete as ServiceImplementation<CompatServiceDefinition, GrpcCallContextExt>);
+    if (!internal) services.push(fullName);
   };
 
   return {
     add(definition, implementation) {
-      if (listening) throw new Error('add() must be called before listen()');
+      if (listening || internalRegistered) throw new Error('add() must be called before listen()');
       register(definition, implementation);
     },
     health: registry.health,
 
     async listen(address) {
       if (listening) throw new Error('listen() has already been called');
+      if (shuttingDown) throw new Error('listen() after shutdown()');
       listening = true;
       const appServices = [...services];
-      const described = new Set(descriptors.files.flatMap((file) => file.services));
-      const reflected = [...appServices, HealthDefinition.fullName];
-      const undescribed = reflected.filter((name) => !described.has(name));
-      if (undescribed.length > 0) logger.warn({ services: undescribed }, 'no descriptor for these services: reflection cannot describe them');
-      register(HealthDefinition, registry.implementation);
-      const reflection = createReflectionImplementation(descriptors.bytes, reflected);
-      register(ServerReflectionService, reflection);
-      register(ServerReflectionV1AlphaService, reflection);
-      const port = await server.listen(address);
+      if (!internalRegistered) {
+        const described = new Set(descriptors.files.flatMap((file) => file.services));
+        const reflected = [...appServices, HealthDefinition.fullName];
+        const undescribed = reflected.filter((name) => !described.has(name));
+        if (undescribed.length > 0) logger.warn({ services: undescribed }, 'no descriptor for these services: reflection cannot describe them');
+        register(HealthDefinition, registry.implementation, true);
+        const reflection = createReflectionImplementation(descriptors.bytes, reflected);
+        register(ServerReflectionService, reflection, true);
+        register(ServerReflectionV1AlphaService, reflection, true);
+        internalRegistered = true;
+      }
+      let port: number;
+      try {
+        port = await server.listen(address);
+      } catch (error) {
+        // Nothing was bound: the server stays as before, so listen() can be retried (another
+        // port) and shutdown() still runs the closers.
+        listening = false;
+        const reason = error instanceof Error ? error.message : String(error);
+        logger.error({ address, err: error }, 'gRPC server could not listen');
+        throw new Error(`gRPC server could not listen on ${address}: ${reason}`, { cause: error });
+      }
       registry.startServing(appServices);
       logger.info({ address, port, services: appServices }, 'gRPC server listening');
       return port;

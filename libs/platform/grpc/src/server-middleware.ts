@@ -3,6 +3,8 @@ import { ServerError, Status, type CallContext, type ServerMiddleware } from 'ni
 import type { Logger } from 'pino';
 import type { GrpcCallContextExt } from './call-context';
 import { takeDeadline } from './deadline';
+import type { AnswerLimits } from './bounded-answer';
+import { toHeaderValue, truncate } from './bounded-text';
 import { abortedByShutdown, isAbortError, MappedServerError, shutdownAbortReason, toServerError } from './error-mapper';
 
 type CallLogExt = Pick<GrpcCallContextExt, 'log' | 'requestId'>;
@@ -15,7 +17,7 @@ const QUIET_PATH = /^\/grpc\.(health|reflection)\./;
 const requestIdOf = (request: unknown, context: CallContext): string => {
   const fromBody = typeof request === 'object' && request !== null ? (request as { requestId?: unknown }).requestId : undefined;
   const candidate = typeof fromBody === 'string' && fromBody !== '' ? fromBody : context.metadata.get('x-request-id');
-  return candidate ? candidate.slice(0, MAX_REQUEST_ID_LENGTH) : randomUUID();
+  return candidate ? truncate(candidate, MAX_REQUEST_ID_LENGTH) : randomUUID();
 };
 
 const levelOf = (code: Status, path: string): 'debug' | 'info' | 'warn' | 'error' => {
@@ -36,7 +38,8 @@ export const callLogMiddleware = (logger: Logger): ServerMiddleware<CallLogExt> 
     const started = performance.now();
     const requestId = requestIdOf(call.requestStream ? undefined : call.request, context);
     const log = logger.child({ rpc: call.method.path, request_id: requestId });
-    context.header.set('x-request-id', requestId);
+    // A client's id may hold any text; a header may not (grpc-js would throw, and the call end UNKNOWN).
+    context.header.set('x-request-id', toHeaderValue(requestId, MAX_REQUEST_ID_LENGTH));
     // Stays CANCELLED if the generator is closed early (the client went away mid-stream).
     let code = Status.CANCELLED;
     let reason: string | undefined;
@@ -122,6 +125,7 @@ export const callSignalMiddleware = (terminator: Terminator, now: () => number =
 export const errorMappingMiddleware = (
   serviceName: string,
   now: () => number = Date.now,
+  answerLimits?: AnswerLimits,
 ): ServerMiddleware<object, CallLogExt & CallSignalExt> =>
   async function* errorMapping(call, context) {
     try {
@@ -137,6 +141,7 @@ export const errorMappingMiddleware = (
         signal: context.signal,
         log: context.log,
         now,
+        answerLimits,
       });
     }
   };

@@ -152,35 +152,38 @@ export interface GrpcErrorDetails {
 const typeName = (typeUrl: string): string => typeUrl.slice(typeUrl.lastIndexOf('/') + 1);
 
 /**
+ * Code, message and the details of a `google.rpc.Status` (as carried in `grpc-status-details-bin`):
+ * for clients that read trailers themselves (raw grpc-js clients, the fuzz suite).
+ */
+export const errorDetailsOf = (code: number, message: string, status: RpcStatus | Uint8Array | undefined): GrpcErrorDetails => {
+  const result: GrpcErrorDetails = { code, codeName: Status[code] ?? String(code), message, metadata: {}, fieldViolations: [], preconditionViolations: [] };
+  const decoded = status instanceof Uint8Array ? RpcStatus.decode(status) : status;
+  for (const detail of decoded?.details ?? []) {
+    const name = typeName(detail.typeUrl);
+    if (name === 'google.rpc.ErrorInfo') {
+      const info = ErrorInfo.decode(detail.value);
+      Object.assign(result, { reason: info.reason, domain: info.domain, metadata: info.metadata });
+    } else if (name === 'google.rpc.BadRequest') {
+      result.fieldViolations.push(...BadRequest.decode(detail.value).fieldViolations.map(({ field, description, reason }) => ({ field, description, reason })));
+    } else if (name === 'google.rpc.PreconditionFailure') {
+      result.preconditionViolations.push(...PreconditionFailure.decode(detail.value).violations);
+    } else if (name === 'google.rpc.RequestInfo') {
+      result.requestId = RequestInfo.decode(detail.value).requestId;
+    }
+  }
+  return result;
+};
+
+/**
  * Reads code, ErrorInfo, BadRequest, PreconditionFailure and RequestInfo from a failed
  * call's error; `undefined` for anything that is not a gRPC client error.
  */
 export const readErrorDetails = (error: unknown): GrpcErrorDetails | undefined => {
   if (!(error instanceof ClientError)) return undefined;
-  const result: GrpcErrorDetails = {
-    code: error.code,
-    codeName: Status[error.code] ?? String(error.code),
-    message: error.details,
-    metadata: {},
-    fieldViolations: [],
-    preconditionViolations: [],
-  };
   const status = statusOfError.get(error);
-  if (status) {
-    for (const detail of status.details) {
-      const name = typeName(detail.typeUrl);
-      if (name === 'google.rpc.ErrorInfo') {
-        const info = ErrorInfo.decode(detail.value);
-        Object.assign(result, { reason: info.reason, domain: info.domain, metadata: info.metadata });
-      } else if (name === 'google.rpc.BadRequest') {
-        result.fieldViolations.push(...BadRequest.decode(detail.value).fieldViolations.map(({ field, description, reason }) => ({ field, description, reason })));
-      } else if (name === 'google.rpc.PreconditionFailure') {
-        result.preconditionViolations.push(...PreconditionFailure.decode(detail.value).violations);
-      } else if (name === 'google.rpc.RequestInfo') {
-        result.requestId = RequestInfo.decode(detail.value).requestId;
-      }
-    }
-  } else if (error instanceof RichClientError) {
+  const result = errorDetailsOf(error.code, error.details, status);
+  if (status) return result;
+  if (error instanceof RichClientError) {
     // A client without our status capture: nice-grpc-error-details' types (no violation reason).
     for (const detail of error.extra) {
       if (detail.$type === 'google.rpc.ErrorInfo') Object.assign(result, { reason: detail.reason, domain: detail.domain, metadata: detail.metadata });

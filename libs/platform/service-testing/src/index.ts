@@ -1,1 +1,18 @@
 export * from './service-harness';
+export { caseArbitrary, messageInit, type CaseKind, type FuzzCase } from './fuzz/message-cases';
+export { createRawGrpcClient, type RawAnswer, type RawGrpcClient } from './fuzz/raw-client';
+export {
+  casesFor,
+  DEFAULT_FUZZ_SEED,
+  formatFuzzFailures,
+  fuzzRpc,
+  fuzzSeedFrom,
+  fuzzService,
+  unaryRpcsOf,
+  type FuzzFailure,
+  type FuzzOptions,
+  type FuzzProblem,
+  type FuzzRpc,
+  type RpcFuzzReport,
+  type ServiceFuzzTarget,
+} from './fuzz/fuzz-runner';

@@ -1,0 +1,4 @@
+import { contentService } from '@govern/content-service';
+import { describeServiceFuzz } from './service-fuzz';
+
+describeServiceFuzz('content', () => contentService);
