@@ -320,9 +320,11 @@ describe('consumer protection fund and cascades (gRPC + Postgres + NATS)', () =>
     expect(bad.fieldViolations.map((v) => v.field).sort()).toEqual(['account', 'page_token']);
     // A token naming an id past BIGINT, and an account name of a megabyte, are bad input too (not INTERNAL).
     const overflow = Buffer.from(JSON.stringify(['99999999999999999999', 'x'])).toString('base64url');
-    const huge = await failureOf(f.client.listLedgerEntries({ account: `MERCHANT_DEPOSIT:${'m'.repeat(1_000_000)}`, orderId: '', pageSize: 0, pageToken: overflow }));
-    expect(huge.codeName).toBe('INVALID_ARGUMENT');
-    expect(huge.fieldViolations.map((v) => v.field).sort()).toEqual(['account', 'page_token']);
+    const huge = await failureOf(f.client.listLedgerEntries({ account: `MERCHANT_DEPOSIT:${'m'.repeat(1_000_000)}`, orderId: '', pageSize: 0, pageToken: '' }));
+    // The platform's edge guard refuses the oversized string before the handler runs.
+    expect([huge.codeName, huge.fieldViolations.map((v) => v.field)]).toEqual(['INVALID_ARGUMENT', ['account']]);
+    const overflowing = await failureOf(f.client.listLedgerEntries({ account: 'FUND', orderId: '', pageSize: 0, pageToken: overflow }));
+    expect([overflowing.codeName, overflowing.fieldViolations.map((v) => v.field)]).toEqual(['INVALID_ARGUMENT', ['page_token']]);
     const farFuture = Buffer.from(JSON.stringify(['+275760-09-13T00:00:00.000Z', 'x'])).toString('base64url');
     const beyond = await failureOf(f.client.listCompensations({ orderId: '', merchantId: 'm-1', buyerId: '', cause: 0, pageSize: 0, pageToken: farFuture }));
     expect([beyond.codeName, beyond.fieldViolations.map((v) => v.field)]).toEqual(['INVALID_ARGUMENT', ['page_token']]);
