@@ -3,6 +3,7 @@
  * its own PostgreSQL database and NATS JetStream, gRPC on HOST:PORT.
  */
 import { z } from 'zod';
+import { defaultPortOf } from '@govern/contracts-common';
 import { serviceSettings } from '@govern/platform-core';
 import { runServiceProcess } from '@govern/platform-runtime';
 import { createConsumerExperienceService } from '@govern/consumer-experience-service';
@@ -10,7 +11,7 @@ import { createConsumerExperienceService } from '@govern/consumer-experience-ser
 runServiceProcess({
   env: process.env,
   name: 'consumer-experience',
-  configSchema: serviceSettings(50054).extend({
+  configSchema: serviceSettings(defaultPortOf('consumer-experience')).extend({
     /** Reporting period of service metrics; the metrics policy's 15 minutes when unset. */
     METRICS_REPORT_PERIOD_MS: z.coerce.number().int().min(1_000).optional(),
   }),

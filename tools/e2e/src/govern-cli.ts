@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { SERVICE_NAMES, serviceKey } from '@govern/contracts-common';
 import type { PlatformAddresses } from '@govern/platform-clients';
 
 /** Runs the `govern` CLI as a user does (tsx on tools/cli/src/main.ts), in a child process. */
@@ -13,16 +14,7 @@ export interface CliRun {
 }
 
 /** The address flags every command takes, pointing at the platform under test. */
-export const addressArgs = (addresses: PlatformAddresses): string[] => [
-  '--content',
-  addresses.content,
-  '--product-quality',
-  addresses.productQuality,
-  '--merchant-access',
-  addresses.merchantAccess,
-  '--consumer-experience',
-  addresses.consumerExperience,
-];
+export const addressArgs = (addresses: PlatformAddresses): string[] => SERVICE_NAMES.flatMap((name) => [`--${name}`, addresses[serviceKey(name)]]);
 
 /**
  * `govern <args>`: resolves with the exit code and output (never rejects on a non-zero exit, so

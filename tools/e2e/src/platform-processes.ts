@@ -3,17 +3,17 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { createTestDatabase, deleteNamespaceStreams, testInfra, uniqueSuffix, type TestDatabase } from '@govern/platform-testing';
+import { SERVICE_NAMES, serviceKey, type ServiceName } from '@govern/contracts-common';
 import { connectPlatform, type PlatformAddresses, type PlatformClients } from '@govern/platform-clients';
 
 /**
- * The four services as four separate processes, each started the way its team deploys
+ * Every registry service as a separate process, each started the way its team deploys
  * it (`tsx apps/<service>/src/main.ts` with its own database), talking over real gRPC
  * and NATS JetStream. Each run has its own databases and event namespace.
  */
 const root = join(import.meta.dirname, '..', '..', '..');
 
-export const SERVICE_NAMES = ['content', 'product-quality', 'merchant-access', 'consumer-experience'] as const;
-export type ServiceName = (typeof SERVICE_NAMES)[number];
+export { SERVICE_NAMES, type ServiceName };
 
 export interface PlatformUnderTest {
   addresses: PlatformAddresses;
@@ -106,12 +106,7 @@ export const startPlatformProcesses = async (): Promise<PlatformUnderTest> => {
     await stop();
     throw error;
   }
-  const addresses: PlatformAddresses = {
-    content: processes.content.address,
-    productQuality: processes['product-quality'].address,
-    merchantAccess: processes['merchant-access'].address,
-    consumerExperience: processes['consumer-experience'].address,
-  };
+  const addresses = Object.fromEntries(SERVICE_NAMES.map((service) => [serviceKey(service), processes[service].address])) as PlatformAddresses;
   const clients = connectPlatform(addresses);
   const sql = Object.fromEntries(SERVICE_NAMES.map((s) => [s, new pg.Pool({ connectionString: databases[s].url, max: 2 })])) as Record<ServiceName, pg.Pool>;
   return {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { SERVICE_NAMES } from '@govern/contracts-common';
 
 /**
  * Each service database's first migration is a snapshot of the platform tables' migration
@@ -11,7 +12,7 @@ const PLATFORM = 'prisma/migrations/20261128000000_platform/migration.sql';
 const read = (lib: string): string => readFileSync(join(root, lib, PLATFORM), 'utf8');
 
 describe('platform migration copies', () => {
-  it.each(['content', 'product-quality', 'merchant-access', 'consumer-experience'])('%s creates the platform tables exactly as platform-db does', (service) => {
+  it.each(SERVICE_NAMES)('%s creates the platform tables exactly as platform-db does', (service) => {
     expect(read(`libs/${service}/data-access`)).toBe(read('libs/platform/db'));
   });
 });

@@ -1,2 +1,3 @@
 export * from './test-infra';
 export * from './nats-namespace';
+export * from './local-servers';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
-import { defineEventType, EventMeta, HealthCheckResponse_ServingStatus, HealthDefinition, streamOf } from '@govern/contracts-common';
+import { defineEventType, EventMeta, HealthCheckResponse_ServingStatus, HealthDefinition, SERVICE_NAMES, streamOf } from '@govern/contracts-common';
 import { runInTransaction } from '@govern/platform-db';
 import { appendToOutbox, startConsumer } from '@govern/platform-events';
 import { createServiceClient, closeServiceClient, describeServerViaReflection } from '@govern/platform-grpc';
@@ -43,10 +43,10 @@ describe('embedded mode (npm start with no servers configured)', () => {
     child?.kill('SIGKILL');
   });
 
-  it('starts all four services; each answers health SERVING and lists its methods through reflection; SIGTERM stops it cleanly', async () => {
+  it('starts every service; each answers health SERVING and lists its methods through reflection; SIGTERM stops it cleanly', async () => {
     const started = await startAsReadmeSays();
     child = started.child;
-    expect([...started.addresses.keys()].sort()).toEqual(['consumer-experience', 'content', 'merchant-access', 'product-quality']);
+    expect([...started.addresses.keys()].sort()).toEqual([...SERVICE_NAMES].sort());
     for (const [name, address] of started.addresses) {
       const health = createServiceClient(HealthDefinition, address, { defaultDeadlineMs: 5_000 });
       try {

@@ -1,16 +1,15 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { HealthCheckResponse_ServingStatus, HealthDefinition } from '@govern/contracts-common';
+import { grpcServiceName, HealthCheckResponse_ServingStatus, HealthDefinition, SERVICE_NAMES } from '@govern/contracts-common';
 import { closeServiceClient, createServiceClient } from '@govern/platform-grpc';
 import { createTestDatabase, testInfra } from '@govern/platform-testing';
 
 /** Every deployable refuses to start on bad settings and names each one it could not use. */
 const root = join(import.meta.dirname, '..', '..', '..');
-const APPS = ['content', 'product-quality', 'merchant-access', 'consumer-experience'];
 
 describe('app configuration', () => {
-  it.each(APPS)('%s exits with code 2 naming every bad or missing setting', (app) => {
+  it.each(SERVICE_NAMES)('%s exits with code 2 naming every bad or missing setting', (app) => {
     const env: NodeJS.ProcessEnv = { PATH: process.env['PATH'], HOME: process.env['HOME'], PORT: 'not-a-port', NATS_URL: 'http://wrong' };
     const result = spawnSync(join(root, 'node_modules/.bin/tsx'), [`apps/${app}/src/main.ts`], { cwd: root, env, encoding: 'utf8', timeout: 60_000 });
     expect(result.status).toBe(2);
@@ -44,7 +43,7 @@ describe('a service deployed on its own', () => {
       });
       const health = createServiceClient(HealthDefinition, address, { defaultDeadlineMs: 5_000 });
       try {
-        expect((await health.check({ service: 'govern.content.v1.ContentService' })).status).toBe(HealthCheckResponse_ServingStatus.SERVING);
+        expect((await health.check({ service: grpcServiceName('content') })).status).toBe(HealthCheckResponse_ServingStatus.SERVING);
       } finally {
         closeServiceClient(health);
       }

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HealthCheckResponse_ServingStatus, HealthDefinition } from '@govern/contracts-common';
 import { closeServiceClient, createServiceClient } from '@govern/platform-grpc';
-import { startPlatformProcesses, type PlatformUnderTest } from './platform-processes';
+import { SERVICE_NAMES, startPlatformProcesses, type PlatformUnderTest } from './platform-processes';
 
-describe('the platform as four processes', () => {
+describe('the platform as one process per service', () => {
   let platform: PlatformUnderTest;
   beforeAll(async () => {
     platform = await startPlatformProcesses();
@@ -14,7 +14,7 @@ describe('the platform as four processes', () => {
 
   it('every service is SERVING on its own address', async () => {
     const addresses = Object.values(platform.addresses);
-    expect(new Set(addresses).size).toBe(4);
+    expect(new Set(addresses).size).toBe(SERVICE_NAMES.length);
     for (const address of addresses) {
       const health = createServiceClient(HealthDefinition, address, { defaultDeadlineMs: 5_000 });
       try {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { SERVICE_NAMES } from '@govern/contracts-common';
 import type { PlatformReport } from './commands/platform-report';
 import type { SimulationSummary } from './simulation/summary';
 
@@ -45,7 +46,7 @@ const startPlatform = async (): Promise<Platform> => {
       }
     });
   });
-  const args = ['content', 'product-quality', 'merchant-access', 'consumer-experience'].flatMap((name) => [`--${name}`, addresses.get(name) as string]);
+  const args = SERVICE_NAMES.flatMap((name) => [`--${name}`, addresses.get(name) as string]);
   return { child, args };
 };
 
