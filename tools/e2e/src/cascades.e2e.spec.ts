@@ -31,9 +31,9 @@ import {
 } from '@govern/contracts-merchant-access';
 import { BanCause, DefectClass, LabVerdict, ProductStatus } from '@govern/contracts-product-quality';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { syntheticIdentity } from '@govern/platform-testing';
 import {
   applicationInput,
-  bankCard,
   CascadeClock,
   CLEAN_CAPTIONS,
   CLEAN_TRANSCRIPT,
@@ -511,7 +511,7 @@ describe("cascade 5: a removed merchant's bank account in a new application → 
 
   it('merchant-access: the ring graph links the removed merchant’s bank account', async () => {
     await clock.step('merchant-access links the bank account to a removed merchant', async () => {
-      const links = await ma().checkIdentifierLinks({ identifiers: [{ kind: IdentifierKind.IDENTIFIER_KIND_BANK_ACCOUNT, value: bankCard(500) }] });
+      const links = await ma().checkIdentifierLinks({ identifiers: [{ kind: IdentifierKind.IDENTIFIER_KIND_BANK_ACCOUNT, value: syntheticIdentity(500).bankCard }] });
       return links.linkedToRemoved ? links : undefined;
     });
   });
@@ -520,7 +520,7 @@ describe("cascade 5: a removed merchant's bank account in a new application → 
     const company = '福州新起点贸易有限公司';
     const input = applicationInput(505, {
       companyName: company,
-      bankAccount: { accountNumber: bankCard(500), bankName: '中国工商银行', accountHolder: company },
+      bankAccount: { accountNumber: syntheticIdentity(500).bankCard, bankName: '中国工商银行', accountHolder: company },
     });
     const { application, merchant } = await clock.step('merchant-access intercepts the applicant', async () =>
       ma().submitApplication({ requestId: 'c5-reentry', application: input }),
@@ -536,7 +536,7 @@ describe("cascade 5: a removed merchant's bank account in a new application → 
     expect(ring).toBeDefined();
     expect(JSON.stringify(ring?.evidence)).toContain(removed.merchantId);
     // The account number itself never comes back.
-    expect(JSON.stringify(application, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v))).not.toContain(bankCard(500));
+    expect(JSON.stringify(application, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v))).not.toContain(syntheticIdentity(500).bankCard);
 
     const stored = await ma().getApplication({ applicationId: application?.applicationId ?? '' });
     expect(stored.application?.status).toBe(ApplicationStatus.APPLICATION_STATUS_REJECTED);

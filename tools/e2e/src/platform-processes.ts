@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
-import { createTestDatabase, deleteNamespaceStreams, testInfra, uniqueSuffix, type TestDatabase } from '@govern/platform-testing';
+import { createTestDatabase, deleteNamespaceStreams, pollUntil, testInfra, uniqueSuffix, type TestDatabase } from '@govern/platform-testing';
 import { SERVICE_NAMES, serviceKey, type ServiceName } from '@govern/contracts-common';
 import { connectPlatform, type PlatformAddresses, type PlatformClients } from '@govern/platform-clients';
 
@@ -131,10 +131,6 @@ export const startPlatformProcesses = async (): Promise<PlatformUnderTest> => {
 /** Polls until `check` returns a value (not undefined) or the bound passes; returns it and the time taken. */
 export const settle = async <T>(what: string, check: () => Promise<T | undefined>, boundMs = 30_000): Promise<{ value: T; ms: number }> => {
   const started = Date.now();
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return { value, ms: Date.now() - started };
-    if (Date.now() - started > boundMs) throw new Error(`${what} did not settle within ${boundMs} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  const value = await pollUntil(`${what} did not settle`, check, { timeoutMs: boundMs, intervalMs: 100 });
+  return { value, ms: Date.now() - started };
 };

@@ -1,3 +1,5 @@
 export * from './test-infra';
-export * from './nats-namespace';
+export * from './nats';
 export * from './local-servers';
+export * from './identities';
+export * from './poll';

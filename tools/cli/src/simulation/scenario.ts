@@ -12,7 +12,7 @@
  * or on when asynchronous events land; the rules it keeps are named where they are kept
  * (see SIMULATION_POLICY).
  */
-import { bankCardFor, creditCodeFor, mobileFor, residentIdFor } from './identity';
+import { bankCardFor, creditCodeFor, mobileFor, residentIdFor } from '@govern/platform-testing';
 import { Dice, hash32 } from './random';
 import {
   BANKS,

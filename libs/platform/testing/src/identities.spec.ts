@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bankCardFor, creditCodeCheckChar, creditCodeFor, isValidCreditCode, mobileFor, organisationCheckChar, residentIdFor } from './identity';
+import { bankCardFor, creditCodeCheckChar, creditCodeFor, isValidCreditCode, mobileFor, organisationCheckChar, residentIdFor, syntheticIdentity } from './identities';
 
 /** Codes printed on real business licences (public register data). */
 const REAL_CREDIT_CODES = ['9144030071526726XG', '91330100716105852F', '91350100M000100Y43', '91110000802100433B'];
@@ -51,5 +51,21 @@ describe('other identity numbers', () => {
     for (const card of cards) expect(luhnValid(card), card).toBe(true);
     expect(new Set(phones).size).toBe(phones.length);
     expect(new Set(cards).size).toBe(cards.length);
+  });
+});
+
+describe('seeded test applicants', () => {
+  it('share no identity number between distinct seeds, across the sequence blocks too', () => {
+    const seeds = [...Array.from({ length: 1_500 }, (_, i) => i), 1_000_001, 2_000_001, 9_999_999];
+    const identities = seeds.map(syntheticIdentity);
+    for (const field of ['creditCode', 'residentId', 'mobilePhone', 'bankCard'] as const) {
+      expect(new Set(identities.map((identity) => identity[field])).size, field).toBe(seeds.length);
+    }
+    for (const identity of identities) {
+      expect(isValidCreditCode(identity.creditCode)).toBe(true);
+      expect(identity.residentId).toMatch(/^350102(19[6-9]\d)(0[1-9]|1[0-2])(0[1-9]|1\d|2[0-8])\d{3}[\dX]$/);
+      expect(luhnValid(identity.bankCard)).toBe(true);
+    }
+    expect(syntheticIdentity(42)).toEqual(syntheticIdentity(42));
   });
 });

@@ -1,8 +1,10 @@
 /**
- * Synthetic but well-formed Chinese business identities for the simulated marketplace:
- * unified social credit codes (GB 32100-2015, with the GB 11714 organisation-code check inside),
- * resident ID numbers (GB 11643), mainland mobile numbers and Luhn-valid settlement cards.
- * Every value is derived from an index, so distinct indexes never collide within a run.
+ * Synthetic but well-formed Chinese business identities, for tests and the simulated
+ * marketplace (`govern simulate`): unified social credit codes (GB 32100-2015, with the GB 11714
+ * organisation-code check inside), resident ID numbers (GB 11643), mainland mobile numbers and
+ * Luhn-valid settlement cards. Every value is derived from an index, so distinct indexes never
+ * collide within a run. Written independently of merchant-access's validation on purpose: the
+ * tests then check that validation against a second reading of the standards.
  */
 
 /** Characters a credit code may contain: 0-9 and A-Z without I, O, S, V, Z. */
@@ -69,7 +71,12 @@ export const creditCodeFor = (index: number, regionCode: string, category: '1' |
   // The index itself in the last three body characters keeps codes of distinct indexes distinct.
   const tail = (index % 29_791).toString(31).toUpperCase().padStart(3, '0');
   body = body.slice(0, 5) + [...tail].map((c) => ORGANISATION_BODY_CHARS[parseInt(c, 31)]).join('');
-  const first17 = `9${category}${regionCode}${body}${organisationCheckChar(body)}`;
+  return creditCodeWithBody(body, regionCode, category);
+};
+
+/** The credit code of an organisation body (8 characters) registered by authority 9 in `regionCode`. */
+const creditCodeWithBody = (body8: string, regionCode: string, category: '1' | '2' | '3'): string => {
+  const first17 = `9${category}${regionCode}${body8}${organisationCheckChar(body8)}`;
   return first17 + creditCodeCheckChar(first17);
 };
 
@@ -111,4 +118,28 @@ const luhnCheckDigit = (digits: string): string => {
 export const bankCardFor = (index: number, seed: number): string => {
   const body = `622202${String(seed % 10_000).padStart(4, '0')}${String(index % 100_000_000).padStart(8, '0')}`;
   return body + luhnCheckDigit(body);
+};
+
+/** One applicant's identity numbers (seeded: the same seed, the same numbers). */
+export interface SyntheticIdentity {
+  creditCode: string;
+  residentId: string;
+  mobilePhone: string;
+  bankCard: string;
+}
+
+/**
+ * The identity numbers of test applicant `seed` (0 to 9,999,999), registered in Fuzhou: distinct
+ * seeds share none of them, so a test chooses exactly which identifiers two applicants share.
+ */
+export const syntheticIdentity = (seed: number): SyntheticIdentity => {
+  // Sequence numbers repeat every 1,000 seeds; the birth date moves on instead.
+  const block = Math.floor(seed / 1_000);
+  const birth = { year: 1965 + (Math.floor(block / 336) % 30), month: 1 + (Math.floor(block / 28) % 12), day: 1 + (block % 28) };
+  return {
+    creditCode: creditCodeWithBody(String(seed).padStart(8, '0'), '350100', '1'),
+    residentId: residentIdFor(seed, '350102', birth),
+    mobilePhone: mobileFor(seed, 0),
+    bankCard: bankCardFor(seed, 0),
+  };
 };
