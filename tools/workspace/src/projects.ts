@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync, statSync, type Dirent } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync, type Dirent } from 'node:fs';
 import { join, relative } from 'node:path';
 
 export interface WorkspaceProject {
@@ -7,6 +7,8 @@ export interface WorkspaceProject {
   root: string;
   tags: string[];
   implicitDependencies: string[];
+  /** The name in the project's package.json, if it has one (a local Nx plugin: `@govern/tools`). */
+  packageName?: string;
 }
 
 const SKIP = new Set(['node_modules', 'dist', '.nx', '.git', 'tmp', 'generated', 'gen']);
@@ -20,7 +22,15 @@ export const findProjects = (workspaceRoot: string): WorkspaceProject[] => {
       const path = join(dir, entry);
       if (entry === 'project.json') {
         const json = JSON.parse(readFileSync(path, 'utf8')) as { name: string; tags?: string[]; implicitDependencies?: string[] };
-        found.push({ name: json.name, root: relative(workspaceRoot, dir).split('\\').join('/'), tags: json.tags ?? [], implicitDependencies: json.implicitDependencies ?? [] });
+        const packageJson = join(dir, 'package.json');
+        const packageName = existsSync(packageJson) ? (JSON.parse(readFileSync(packageJson, 'utf8')) as { name?: string }).name : undefined;
+        found.push({
+          name: json.name,
+          root: relative(workspaceRoot, dir).split('\\').join('/'),
+          tags: json.tags ?? [],
+          implicitDependencies: json.implicitDependencies ?? [],
+          ...(packageName ? { packageName } : {}),
+        });
       } else if (statSync(path).isDirectory()) {
         walk(path);
       }
@@ -37,14 +47,16 @@ export const findProjects = (workspaceRoot: string): WorkspaceProject[] => {
 };
 
 /**
- * tsconfig.base.json `paths` as the libs make them: every lib `x` is importable as `@govern/x`,
- * only through its `src/index.ts`. Sorted, so the file stays stable.
+ * tsconfig.base.json `paths` as the projects make them: every lib `x` is importable as
+ * `@govern/x`, only through its `src/index.ts`; a tools project with a package.json (a local Nx
+ * plugin) by its package name, which is how Nx finds its generators. Sorted, so the file stays stable.
  */
 export const libPaths = (projects: readonly WorkspaceProject[]): Record<string, string[]> =>
   Object.fromEntries(
     projects
-      .filter((p) => p.root.startsWith('libs/'))
-      .map((p): [string, string[]] => [`@govern/${p.name}`, [`${p.root}/src/index.ts`]])
+      .flatMap((p): [string, string[]][] =>
+        p.root.startsWith('libs/') ? [[`@govern/${p.name}`, [`${p.root}/src/index.ts`]]] : p.packageName ? [[p.packageName, [`${p.root}/src/index.ts`]]] : [],
+      )
       .sort(([a], [b]) => a.localeCompare(b)),
   );
 

@@ -34,6 +34,16 @@ describe('the service registry', () => {
     expect(proto.name).toBe(`proto-${service}`);
   });
 
+  it.each(SERVICE_NAMES)('%s documents its service lib under the sections every service has', (service) => {
+    const readme = readFileSync(join(root, `libs/${service}/service/README.md`), 'utf8');
+    const sections = readme
+      .split('\n')
+      .filter((line) => line.startsWith('## '))
+      .map((line) => line.replace(/ \(stream .*\)$/, ''));
+    expect(readme.split('\n')[0]).toBe(`# ${service}-service`);
+    expect(sections).toEqual(['## Layout', '## RPCs', '## Events published', '## Events consumed', '## Durable jobs', '## Settings']);
+  });
+
   it('knows every service the workspace has', () => {
     const scopes = new Set(projects.flatMap((p) => p.tags.filter((t) => t.startsWith('scope:')).map((t) => t.slice('scope:'.length))));
     expect([...scopes].filter((scope) => !NON_SERVICE_SCOPES.has(scope)).sort()).toEqual([...SERVICE_NAMES].sort());
