@@ -3,3 +3,4 @@ export * from './nats';
 export * from './local-servers';
 export * from './identities';
 export * from './poll';
+export * from './service-process';

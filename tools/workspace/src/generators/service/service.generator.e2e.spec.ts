@@ -1,4 +1,4 @@
-import { execFile, execFileSync, spawn } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HealthCheckResponse_ServingStatus, HealthDefinition } from '@govern/contracts-common';
 import { closeServiceClient, createServiceClient } from '@govern/platform-grpc';
-import { createTestDatabase, deleteNamespaceStreams, testInfra } from '@govern/platform-testing';
+import { createTestDatabase, deleteNamespaceStreams, startServiceProcess, testInfra } from '@govern/platform-testing';
 import { findProjects } from '../../projects';
 
 /**
@@ -90,35 +90,21 @@ describe(`nx g @govern/tools:service ${SERVICE}`, () => {
     const infra = await testInfra();
     const db = await createTestDatabase({ prefix: 'generated_app' });
     const namespace = `gen${process.pid}`;
-    const child = spawn(process.execPath, ['--import', 'tsx', `apps/${SERVICE}/src/main.ts`], {
+    const app = await startServiceProcess({
       cwd: copy,
+      entry: `apps/${SERVICE}/src/main.ts`,
       env: { ...env, PORT: '0', DATABASE_URL: db.url, NATS_URL: infra.natsUrl, EVENT_NAMESPACE: namespace, LOG_LEVEL: 'info' },
-      stdio: ['ignore', 'pipe', 'inherit'],
     });
     try {
-      const address = await new Promise<string>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error('no "serving" log line within 90 s')), 90_000);
-        let buffer = '';
-        child.stdout?.on('data', (chunk: Buffer) => {
-          buffer += chunk.toString();
-          const line = buffer.split('\n').find((l) => l.includes('"msg":"serving"'));
-          if (line) {
-            clearTimeout(timer);
-            resolve((JSON.parse(line) as { address: string }).address);
-          }
-        });
-      });
-      const health = createServiceClient(HealthDefinition, address, { defaultDeadlineMs: 5_000 });
+      const health = createServiceClient(HealthDefinition, app.address, { defaultDeadlineMs: 5_000 });
       try {
         expect((await health.check({ service: 'govern.sample_audit.v1.SampleAuditService' })).status).toBe(HealthCheckResponse_ServingStatus.SERVING);
       } finally {
         closeServiceClient(health);
       }
-      const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      expect(await exited).toBe(0);
+      expect(await app.stop()).toBe(0);
     } finally {
-      child.kill('SIGKILL');
+      app.child.kill('SIGKILL');
       await db.drop();
       await deleteNamespaceStreams(infra.natsUrl, namespace);
     }
