@@ -3,10 +3,11 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
-import { defineEventType, EventMeta, HealthCheckResponse_ServingStatus, HealthDefinition, SERVICE_NAMES, streamOf } from '@govern/contracts-common';
+import { defineEventType, EventMeta, HealthCheckResponse_ServingStatus, SERVICE_NAMES, streamOf } from '@govern/contracts-common';
 import { runInTransaction } from '@govern/platform-db';
 import { appendToOutbox, startConsumer } from '@govern/platform-events';
-import { createServiceClient, closeServiceClient, describeServerViaReflection } from '@govern/platform-grpc';
+import { describeServerViaReflection } from '@govern/platform-grpc';
+import { healthOf } from '@govern/platform-testing';
 import { startPlatform } from './platform';
 
 const root = join(import.meta.dirname, '..', '..', '..');
@@ -48,12 +49,7 @@ describe('embedded mode (npm start with no servers configured)', () => {
     child = started.child;
     expect([...started.addresses.keys()].sort()).toEqual([...SERVICE_NAMES].sort());
     for (const [name, address] of started.addresses) {
-      const health = createServiceClient(HealthDefinition, address, { defaultDeadlineMs: 5_000 });
-      try {
-        expect((await health.check({ service: '' })).status).toBe(HealthCheckResponse_ServingStatus.SERVING);
-      } finally {
-        closeServiceClient(health);
-      }
+      expect(await healthOf(address), name).toBe(HealthCheckResponse_ServingStatus.SERVING);
       const services = await describeServerViaReflection(address);
       const own = services.find((s) => s.name.startsWith(`govern.${name.replaceAll('-', '_')}.v1.`));
       expect(own?.methods.length, name).toBeGreaterThan(3);

@@ -1,9 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { grpcServiceName, HealthCheckResponse_ServingStatus, HealthDefinition, SERVICE_NAMES } from '@govern/contracts-common';
-import { closeServiceClient, createServiceClient } from '@govern/platform-grpc';
-import { createTestDatabase, deleteNamespaceStreams, startServiceProcess, testInfra, uniqueSuffix } from '@govern/platform-testing';
+import { grpcServiceName, HealthCheckResponse_ServingStatus, SERVICE_NAMES } from '@govern/contracts-common';
+import { createTestDatabase, deleteNamespaceStreams, healthOf, startServiceProcess, testInfra, uniqueSuffix } from '@govern/platform-testing';
 
 /** Every deployable refuses to start on bad settings and names each one it could not use. */
 const root = join(import.meta.dirname, '..', '..', '..');
@@ -27,12 +26,7 @@ describe('a service deployed on its own', () => {
     const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', DATABASE_URL: db.url, NATS_URL: infra.natsUrl, EVENT_NAMESPACE: namespace, LOG_LEVEL: 'info' };
     const app = await startServiceProcess({ cwd: root, entry: 'apps/content/src/main.ts', env });
     try {
-      const health = createServiceClient(HealthDefinition, app.address, { defaultDeadlineMs: 5_000 });
-      try {
-        expect((await health.check({ service: grpcServiceName('content') })).status).toBe(HealthCheckResponse_ServingStatus.SERVING);
-      } finally {
-        closeServiceClient(health);
-      }
+      expect(await healthOf(app.address, grpcServiceName('content'))).toBe(HealthCheckResponse_ServingStatus.SERVING);
       expect(await app.stop()).toBe(0);
     } finally {
       app.child.kill('SIGKILL');

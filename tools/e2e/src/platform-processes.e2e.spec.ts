@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HealthCheckResponse_ServingStatus, HealthDefinition } from '@govern/contracts-common';
-import { closeServiceClient, createServiceClient } from '@govern/platform-grpc';
+import { HealthCheckResponse_ServingStatus } from '@govern/contracts-common';
+import { healthOf } from '@govern/platform-testing';
 import { SERVICE_NAMES, startPlatformProcesses, type PlatformUnderTest } from './platform-processes';
 
 describe('the platform as one process per service', () => {
@@ -15,13 +15,6 @@ describe('the platform as one process per service', () => {
   it('every service is SERVING on its own address', async () => {
     const addresses = Object.values(platform.addresses);
     expect(new Set(addresses).size).toBe(SERVICE_NAMES.length);
-    for (const address of addresses) {
-      const health = createServiceClient(HealthDefinition, address, { defaultDeadlineMs: 5_000 });
-      try {
-        expect((await health.check({ service: '' })).status).toBe(HealthCheckResponse_ServingStatus.SERVING);
-      } finally {
-        closeServiceClient(health);
-      }
-    }
+    for (const address of addresses) expect(await healthOf(address)).toBe(HealthCheckResponse_ServingStatus.SERVING);
   });
 });

@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { HealthCheckResponse_ServingStatus, HealthDefinition } from '@govern/contracts-common';
+import { closeServiceClient, createServiceClient } from '@govern/platform-grpc';
 
 /** A deployable running as its own process, as its team runs it. */
 export interface ServiceProcess {
@@ -56,3 +58,13 @@ export const startServiceProcess = (options: { cwd: string; entry: string; env: 
       reject(new Error(`${options.entry} exited with ${code} before serving:\n${output.join('')}`));
     });
   });
+
+/** The grpc.health.v1 status a server at `address` reports for `service` ('' = the server as a whole). */
+export const healthOf = async (address: string, service = ''): Promise<HealthCheckResponse_ServingStatus> => {
+  const health = createServiceClient(HealthDefinition, address, { defaultDeadlineMs: 5_000 });
+  try {
+    return (await health.check({ service })).status;
+  } finally {
+    closeServiceClient(health);
+  }
+};

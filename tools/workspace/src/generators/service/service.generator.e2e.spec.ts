@@ -4,9 +4,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HealthCheckResponse_ServingStatus, HealthDefinition } from '@govern/contracts-common';
-import { closeServiceClient, createServiceClient } from '@govern/platform-grpc';
-import { createTestDatabase, deleteNamespaceStreams, startServiceProcess, testInfra } from '@govern/platform-testing';
+import { HealthCheckResponse_ServingStatus } from '@govern/contracts-common';
+import { createTestDatabase, deleteNamespaceStreams, healthOf, startServiceProcess, testInfra } from '@govern/platform-testing';
 import { findProjects } from '../../projects';
 
 /**
@@ -96,12 +95,7 @@ describe(`nx g @govern/tools:service ${SERVICE}`, () => {
       env: { ...env, PORT: '0', DATABASE_URL: db.url, NATS_URL: infra.natsUrl, EVENT_NAMESPACE: namespace, LOG_LEVEL: 'info' },
     });
     try {
-      const health = createServiceClient(HealthDefinition, app.address, { defaultDeadlineMs: 5_000 });
-      try {
-        expect((await health.check({ service: 'govern.sample_audit.v1.SampleAuditService' })).status).toBe(HealthCheckResponse_ServingStatus.SERVING);
-      } finally {
-        closeServiceClient(health);
-      }
+      expect(await healthOf(app.address, 'govern.sample_audit.v1.SampleAuditService')).toBe(HealthCheckResponse_ServingStatus.SERVING);
       expect(await app.stop()).toBe(0);
     } finally {
       app.child.kill('SIGKILL');
