@@ -14,7 +14,6 @@ import type { SimulationSummary } from './simulation/summary';
  * summary (printed) says what the platform refused.
  */
 const root = join(import.meta.dirname, '..', '..', '..');
-const tsx = join(root, 'node_modules/.bin/tsx');
 const run = promisify(execFile);
 
 interface Platform {
@@ -57,7 +56,8 @@ const stopPlatform = async (platform: Platform): Promise<void> => {
 };
 
 const govern = async (args: string[]): Promise<string> => {
-  const { stdout } = await run(tsx, ['tools/cli/src/main.ts', ...args], { cwd: root, maxBuffer: 16 * 1024 * 1024, timeout: 600_000 });
+  // `node --import tsx`: a timeout's kill reaches the CLI itself, not only the tsx CLI's wrapper process.
+  const { stdout } = await run(process.execPath, ['--import', 'tsx', 'tools/cli/src/main.ts', ...args], { cwd: root, maxBuffer: 16 * 1024 * 1024, timeout: 600_000 });
   return stdout;
 };
 
