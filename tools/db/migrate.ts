@@ -6,6 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { SERVICE_NAMES } from '@govern/contracts-common';
 import { applyMigrations } from '@govern/platform-db';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -13,7 +14,7 @@ const service = process.argv[2];
 const url = process.env['DATABASE_URL'];
 const migrationsDir = service ? join(root, 'libs', service, 'data-access', 'prisma', 'migrations') : '';
 if (!service || !existsSync(migrationsDir)) {
-  console.error('usage: DATABASE_URL=postgresql://... tsx tools/db/migrate.ts <content|product-quality|merchant-access|consumer-experience>');
+  console.error(`usage: DATABASE_URL=postgresql://... tsx tools/db/migrate.ts <${SERVICE_NAMES.join('|')}>`);
   process.exit(2);
 }
 if (!url) {

@@ -4,6 +4,7 @@
  * `main [serve]` runs the service; `main migrate` applies its migrations and exits (a deploy step).
  */
 import { z } from 'zod';
+import { defaultPortOf } from '@govern/contracts-common';
 import { serviceSettings } from '@govern/platform-core';
 import { runServiceMain } from '@govern/platform-runtime';
 import { ConsumerExperienceMigrations } from '@govern/consumer-experience-data-access';
@@ -14,7 +15,7 @@ runServiceMain({
   env: process.env,
   entryDir: import.meta.dirname,
   name: 'consumer-experience',
-  configSchema: serviceSettings(50054).extend({
+  configSchema: serviceSettings(defaultPortOf('consumer-experience')).extend({
     /** Reporting period of service metrics; the metrics policy's 15 minutes when unset. */
     METRICS_REPORT_PERIOD_MS: z.coerce.number().int().min(1_000).optional(),
   }),

@@ -3,6 +3,7 @@
  * its own PostgreSQL database and NATS JetStream, gRPC on HOST:PORT.
  * `main [serve]` runs the service; `main migrate` applies its migrations and exits (a deploy step).
  */
+import { defaultPortOf } from '@govern/contracts-common';
 import { serviceSettings } from '@govern/platform-core';
 import { runServiceMain } from '@govern/platform-runtime';
 import { ContentMigrations } from '@govern/content-data-access';
@@ -13,7 +14,7 @@ runServiceMain({
   env: process.env,
   entryDir: import.meta.dirname,
   name: 'content',
-  configSchema: serviceSettings(50051),
+  configSchema: serviceSettings(defaultPortOf('content')),
   migrationsDir: ContentMigrations,
   service: () => contentService,
 });

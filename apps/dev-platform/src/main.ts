@@ -3,13 +3,14 @@
  * NATS_URL are not set; the real servers when they are.
  */
 import { z } from 'zod';
+import { DEFAULT_BASE_PORT } from '@govern/contracts-common';
 import { ConfigError, createLogger, parseConfig, settings } from '@govern/platform-core';
 import { runUntilSignal } from '@govern/platform-grpc';
 import { startPlatform } from './platform';
 
 const configSchema = z.object({
   HOST: settings.host(),
-  BASE_PORT: settings.port(50051),
+  BASE_PORT: settings.port(DEFAULT_BASE_PORT),
   DATABASE_URL: settings.postgresUrl().optional(),
   NATS_URL: settings.natsUrl().optional(),
   DATA_DIR: z.string().default('tmp/embedded'),

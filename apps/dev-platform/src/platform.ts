@@ -1,17 +1,18 @@
 import { join } from 'node:path';
 import pg from 'pg';
 import type { Logger } from 'pino';
+import { SERVICE_NAMES, type ServiceName } from '@govern/contracts-common';
 import { consumerExperienceService } from '@govern/consumer-experience-service';
 import { contentService } from '@govern/content-service';
 import { createMerchantAccessService, DEVELOPMENT_IDENTITY_HASH_KEY } from '@govern/merchant-access-service';
 import { productQualityService } from '@govern/product-quality-service';
-import { startEmbeddedPostgres, type EmbeddedPostgres } from '@govern/platform-db';
+import { startEmbeddedPostgres, type EmbeddedPostgres, type SqlTx, type TransactionalClient } from '@govern/platform-db';
 import { createInMemoryBus, createJetStreamBus, type EventBus } from '@govern/platform-events';
-import { startService, type RunningService, type ServiceDependencies } from '@govern/platform-runtime';
+import { startService, type RunningService, type ServiceDefinition, type ServiceDependencies } from '@govern/platform-runtime';
 import { systemClock, type Clock } from '@govern/policy-core';
 
 /**
- * All four services in one process, for a newcomer's machine and for tests. With a
+ * Every service of the registry in one process, for a newcomer's machine and for tests. With a
  * PostgreSQL server (databaseUrl) each service gets its own database on it; without one,
  * each gets an embedded PGlite. With a NATS server the services talk over JetStream;
  * without one, over the in-process bus that keeps JetStream's contract.
@@ -19,7 +20,7 @@ import { systemClock, type Clock } from '@govern/policy-core';
 export interface PlatformOptions {
   log: Logger;
   host: string;
-  /** First port; services take basePort, +1, +2, +3 in SERVICES order. 0 picks free ports. */
+  /** First port; the services take basePort, +1, +2… in registry order (DEFAULT_BASE_PORT: their default ports). 0 picks free ports. */
   basePort: number;
   databaseUrl?: string | undefined;
   natsUrl?: string | undefined;
@@ -30,13 +31,22 @@ export interface PlatformOptions {
   namespace?: string;
 }
 
-export const SERVICES = [
-  contentService,
-  productQualityService,
+type ServiceStarter = (deps: ServiceDependencies) => Promise<RunningService<unknown>>;
+const starter =
+  <Client extends TransactionalClient<SqlTx> & { $disconnect(): Promise<void> }>(definition: ServiceDefinition<Client>): ServiceStarter =>
+  (deps) => startService(definition, deps);
+
+/**
+ * Each registry service as this process runs it. Keyed by the registry's names, so a service
+ * added to the registry (`nx g @govern/tools:service`) without an entry here does not compile.
+ */
+const SERVICE_STARTERS: { readonly [Name in ServiceName]: ServiceStarter } = {
+  content: starter(contentService),
+  'product-quality': starter(productQualityService),
   // Embedded mode hashes identity numbers with a development key; the service logs that it does.
-  createMerchantAccessService({ identityHashKey: DEVELOPMENT_IDENTITY_HASH_KEY }),
-  consumerExperienceService,
-] as const;
+  'merchant-access': starter(createMerchantAccessService({ identityHashKey: DEVELOPMENT_IDENTITY_HASH_KEY })),
+  'consumer-experience': starter(consumerExperienceService),
+};
 
 export interface RunningPlatform {
   mode: { database: 'server' | 'embedded'; bus: 'jetstream' | 'in-process' };
@@ -84,13 +94,14 @@ export const startPlatform = async (options: PlatformOptions): Promise<RunningPl
     if (failures.length > 0) throw new AggregateError(failures, 'the platform did not stop cleanly');
   };
   try {
-    for (const [index, service] of SERVICES.entries()) {
+    // In registry order: the ports follow it.
+    for (const [index, name] of SERVICE_NAMES.entries()) {
       let databaseUrl: string;
       if (options.databaseUrl) {
-        databaseUrl = databaseFor(options.databaseUrl, service.name);
+        databaseUrl = databaseFor(options.databaseUrl, name);
         await ensureDatabase(options.databaseUrl, databaseUrl);
       } else {
-        const db = await startEmbeddedPostgres(options.dataDir ? { dataDir: join(options.dataDir, service.name) } : {});
+        const db = await startEmbeddedPostgres(options.dataDir ? { dataDir: join(options.dataDir, name) } : {});
         embedded.push(db);
         databaseUrl = db.connectionString;
       }
@@ -107,7 +118,7 @@ export const startPlatform = async (options: PlatformOptions): Promise<RunningPl
         shutdownGraceMs: 5_000,
         relayListens: Boolean(options.databaseUrl),
       };
-      services.push((await startService(service as never, deps)) as RunningService<unknown>);
+      services.push(await SERVICE_STARTERS[name](deps));
     }
   } catch (error) {
     await stop().catch(() => undefined);

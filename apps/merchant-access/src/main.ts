@@ -3,6 +3,7 @@
  * its own PostgreSQL database and NATS JetStream, gRPC on HOST:PORT.
  * `main [serve]` runs the service; `main migrate` applies its migrations and exits (a deploy step).
  */
+import { defaultPortOf } from '@govern/contracts-common';
 import { serviceSettings, settings } from '@govern/platform-core';
 import { runServiceMain } from '@govern/platform-runtime';
 import { MerchantAccessMigrations } from '@govern/merchant-access-data-access';
@@ -13,7 +14,7 @@ runServiceMain({
   env: process.env,
   entryDir: import.meta.dirname,
   name: 'merchant-access',
-  configSchema: serviceSettings(50053).extend({
+  configSchema: serviceSettings(defaultPortOf('merchant-access')).extend({
     /** Secret key of the HMAC under which identity numbers are stored (never in clear). */
     IDENTITY_HASH_KEY: settings.secret(IDENTITY_HASH_KEY_MIN_LENGTH),
   }),

@@ -11,21 +11,18 @@ import { fetchPlatformReport, renderReportTable } from './commands/platform-repo
 import { parseSimulateOptions, runSimulate } from './commands/simulate';
 import { SimulationAborted } from './simulation/executor';
 import { UsageError } from './usage-error';
+import { SERVICE_NAMES, serviceKey } from '@govern/contracts-common';
 import { connectPlatform, DEFAULT_ADDRESSES, type PlatformAddresses } from '@govern/platform-clients';
 
+/** `--<service> HOST:PORT` for every registry service, defaulting to the ports `npm start` uses. */
 const ADDRESS_OPTIONS = {
-  content: { type: 'string', default: DEFAULT_ADDRESSES.content },
-  'product-quality': { type: 'string', default: DEFAULT_ADDRESSES.productQuality },
-  'merchant-access': { type: 'string', default: DEFAULT_ADDRESSES.merchantAccess },
-  'consumer-experience': { type: 'string', default: DEFAULT_ADDRESSES.consumerExperience },
+  ...Object.fromEntries(SERVICE_NAMES.map((name) => [name, { type: 'string', default: DEFAULT_ADDRESSES[serviceKey(name)] }] as const)),
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
+const addressFlagWidth = Math.max(...SERVICE_NAMES.map((name) => name.length)) + ' HOST:PORT'.length + 2;
 const ADDRESS_HELP = `Service addresses (defaults: the ports npm start uses):
-  --content HOST:PORT              ${DEFAULT_ADDRESSES.content}
-  --product-quality HOST:PORT      ${DEFAULT_ADDRESSES.productQuality}
-  --merchant-access HOST:PORT      ${DEFAULT_ADDRESSES.merchantAccess}
-  --consumer-experience HOST:PORT  ${DEFAULT_ADDRESSES.consumerExperience}`;
+${SERVICE_NAMES.map((name) => `  --${`${name} HOST:PORT`.padEnd(addressFlagWidth)}${DEFAULT_ADDRESSES[serviceKey(name)]}`).join('\n')}`;
 
 const HELP: Record<string, string> = {
   main: `govern — drive and inspect the Govern platform through its gRPC APIs
@@ -90,12 +87,8 @@ Checks each service: grpc.health.v1 status and the number of methods reflection 
 ${ADDRESS_HELP}`,
 };
 
-const addressesFrom = (values: Record<string, unknown>): PlatformAddresses => ({
-  content: String(values['content']),
-  productQuality: String(values['product-quality']),
-  merchantAccess: String(values['merchant-access']),
-  consumerExperience: String(values['consumer-experience']),
-});
+const addressesFrom = (values: Record<string, unknown>): PlatformAddresses =>
+  Object.fromEntries(SERVICE_NAMES.map((name) => [serviceKey(name), String(values[name])])) as PlatformAddresses;
 
 const parseTime = (name: string, value: string | undefined, fallback: Date): Date => {
   if (value === undefined) return fallback;

@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { SERVICE_NAMES, serviceKey } from '@govern/contracts-common';
 import type { PlatformAddresses } from '@govern/platform-clients';
 
-/** Runs the `govern` CLI as a user does (tsx on tools/cli/src/main.ts), in a child process. */
+/** Runs the `govern` CLI as a user does (tools/cli/src/main.ts through tsx), in a child process. */
 const root = join(import.meta.dirname, '..', '..', '..');
 
 export interface CliRun {
@@ -13,16 +14,7 @@ export interface CliRun {
 }
 
 /** The address flags every command takes, pointing at the platform under test. */
-export const addressArgs = (addresses: PlatformAddresses): string[] => [
-  '--content',
-  addresses.content,
-  '--product-quality',
-  addresses.productQuality,
-  '--merchant-access',
-  addresses.merchantAccess,
-  '--consumer-experience',
-  addresses.consumerExperience,
-];
+export const addressArgs = (addresses: PlatformAddresses): string[] => SERVICE_NAMES.flatMap((name) => [`--${name}`, addresses[serviceKey(name)]]);
 
 /**
  * `govern <args>`: resolves with the exit code and output (never rejects on a non-zero exit, so
@@ -31,7 +23,9 @@ export const addressArgs = (addresses: PlatformAddresses): string[] => [
 export const runGovern = (args: string[], options: { timeoutMs: number; echoStderr?: boolean }): Promise<CliRun> =>
   new Promise((resolve, reject) => {
     const started = Date.now();
-    const child = spawn(join(root, 'node_modules/.bin/tsx'), ['tools/cli/src/main.ts', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    // `node --import tsx`, not the tsx CLI: the tsx CLI runs the program in a child of its own, which
+    // a SIGKILL of the CLI at the timeout would leave running (still calling the platform).
+    const child = spawn(process.execPath, ['--import', 'tsx', 'tools/cli/src/main.ts', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));

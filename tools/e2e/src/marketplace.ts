@@ -4,6 +4,7 @@ import type { AssessVideoRequest, AssessVideoResponse } from '@govern/contracts-
 import { ApplicationStatus, type ApplicationInput, type Merchant } from '@govern/contracts-merchant-access';
 import { ListingAction, ListingDecision, type Listing } from '@govern/contracts-product-quality';
 import { readErrorDetails } from '@govern/platform-grpc';
+import { syntheticIdentity } from '@govern/platform-testing';
 import { SERVICE_NAMES, settle, type PlatformUnderTest } from './platform-processes';
 
 /**
@@ -13,76 +14,18 @@ import { SERVICE_NAMES, settle, type PlatformUnderTest } from './platform-proces
  * where none exists, a read-only query), never by calling into a service's internals.
  */
 
-// --- identity numbers --------------------------------------------------------------------------
-
-/** GB 32100-2015 charset: 0-9 and upper-case letters without I, O, S, V, Z. */
-const CREDIT_CODE_CHARSET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
-/** Weights of the 18th character: 3^i mod 31. */
-const CREDIT_CODE_WEIGHTS = Array.from({ length: 17 }, (_, i) => {
-  let w = 1;
-  for (let k = 0; k < i; k++) w = (w * 3) % 31;
-  return w;
-});
-/** GB 11714 organisation code weights (characters 9-16 of the credit code). */
-const ORGANISATION_WEIGHTS = [3, 7, 9, 10, 5, 8, 4, 2];
-
-const organisationCheckChar = (body8: string): string => {
-  let sum = 0;
-  for (let i = 0; i < 8; i++) {
-    const ch = body8.charCodeAt(i);
-    sum += (ch <= 57 ? ch - 48 : ch - 55) * (ORGANISATION_WEIGHTS[i] as number);
-  }
-  const c = 11 - (sum % 11);
-  return c === 10 ? 'X' : c === 11 ? '0' : String(c);
-};
-
-const creditCodeCheckChar = (first17: string): string => {
-  let sum = 0;
-  for (let i = 0; i < 17; i++) sum += CREDIT_CODE_CHARSET.indexOf(first17[i] as string) * (CREDIT_CODE_WEIGHTS[i] as number);
-  return CREDIT_CODE_CHARSET[(31 - (sum % 31)) % 31] as string;
-};
-
-/** A unified social credit code of an enterprise (9-1) registered in Fuzhou (350100), with both check characters. */
-export const creditCode = (seed: number): string => {
-  const body = String(10_000_000 + seed).slice(-8);
-  const first17 = `91350100${body}${organisationCheckChar(body)}`;
-  return `${first17}${creditCodeCheckChar(first17)}`;
-};
-
-const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-/** A resident ID number (GB 11643 check character). */
-export const residentId = (seed: number): string => {
-  const first17 = `350102199001${String(10_000 + seed).slice(-4)}${String(seed % 10)}`.slice(0, 17);
-  const sum = [...first17].reduce((s, d, i) => s + Number(d) * (ID_WEIGHTS[i] as number), 0);
-  return first17 + '10X98765432'[sum % 11];
-};
-
-/** A Luhn-valid bank card number. */
-export const bankCard = (seed: number): string => {
-  const body = `622202${String(1_000_000_000_000 + seed).slice(-12)}`;
-  let sum = 0;
-  for (let i = 0; i < body.length; i++) {
-    let d = Number(body[body.length - 1 - i]);
-    if (i % 2 === 0) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-  }
-  return body + String((10 - (sum % 10)) % 10);
-};
-
-export const mobilePhone = (seed: number): string => `138${String(10_000_000 + seed).slice(-8)}`;
+// --- applicants ---------------------------------------------------------------------------------
 
 /** A clean application (no risk signal): every identifier distinct per seed, so tests choose what two applicants share. */
 export const applicationInput = (seed: number, overrides: Partial<ApplicationInput> = {}): ApplicationInput => {
   const company = `福州联调商贸有限公司${seed}`;
+  const identity = syntheticIdentity(seed);
   return {
     companyName: company,
-    businessLicenceCode: creditCode(seed),
-    legalRepresentative: { name: `陈晓${seed}`, idNumber: residentId(seed) },
-    contactPhone: mobilePhone(seed),
-    bankAccount: { accountNumber: bankCard(seed), bankName: '中国工商银行', accountHolder: company },
+    businessLicenceCode: identity.creditCode,
+    legalRepresentative: { name: `陈晓${seed}`, idNumber: identity.residentId },
+    contactPhone: identity.mobilePhone,
+    bankAccount: { accountNumber: identity.bankCard, bankName: '中国工商银行', accountHolder: company },
     deviceIds: [`e2e-device-${seed}`],
     address: { regionCode: '350102', province: '福建省', city: '福州市', district: '鼓楼区', line: `东街 ${seed} 号` },
     categoryCodes: ['general'],

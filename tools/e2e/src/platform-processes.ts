@@ -1,19 +1,18 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
-import { createTestDatabase, deleteNamespaceStreams, testInfra, uniqueSuffix, type TestDatabase } from '@govern/platform-testing';
+import { createTestDatabase, deleteNamespaceStreams, pollUntil, startServiceProcess, testInfra, uniqueSuffix, type ServiceProcess, type TestDatabase } from '@govern/platform-testing';
+import { SERVICE_NAMES, serviceKey, type ServiceName } from '@govern/contracts-common';
 import { connectPlatform, type PlatformAddresses, type PlatformClients } from '@govern/platform-clients';
 
 /**
- * The four services as four separate processes, each started the way its team deploys
+ * Every registry service as a separate process, each started the way its team deploys
  * it (`tsx apps/<service>/src/main.ts` with its own database), talking over real gRPC
  * and NATS JetStream. Each run has its own databases and event namespace.
  */
 const root = join(import.meta.dirname, '..', '..', '..');
 
-export const SERVICE_NAMES = ['content', 'product-quality', 'merchant-access', 'consumer-experience'] as const;
-export type ServiceName = (typeof SERVICE_NAMES)[number];
+export { SERVICE_NAMES, type ServiceName };
 
 export interface PlatformUnderTest {
   addresses: PlatformAddresses;
@@ -33,92 +32,49 @@ export const METRICS_REPORT_PERIOD_MS = 3_000;
 /** Development key for hashing identity numbers in tests; production sets its own secret. */
 const TEST_IDENTITY_HASH_KEY = 'e2e-identity-hash-key-not-a-production-secret';
 
-const startProcess = (service: ServiceName, env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; address: string; output: string[] }> =>
-  new Promise((resolve, reject) => {
-    // `node --import tsx` rather than the tsx CLI: signals reach the service itself (the CLI relays
-    // them through a short handshake that a busy machine can miss), so SIGTERM tests the real drain.
-    const child = spawn(process.execPath, ['--import', 'tsx', `apps/${service}/src/main.ts`], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    const output: string[] = [];
-    const timer = setTimeout(() => reject(new Error(`${service} did not start within 90 s:\n${output.join('')}`)), 90_000);
-    let pending = '';
-    child.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-    child.stdout?.on('data', (chunk: Buffer) => {
-      const text = chunk.toString();
-      output.push(text);
-      pending += text;
-      const lines = pending.split('\n');
-      pending = lines.pop() ?? '';
-      for (const line of lines) {
-        if (line.includes('"msg":"serving"')) {
-          clearTimeout(timer);
-          resolve({ child, address: (JSON.parse(line) as { address: string }).address, output });
-        }
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${service} exited with ${code} before serving:\n${output.join('')}`));
-    });
-  });
-
 export const startPlatformProcesses = async (): Promise<PlatformUnderTest> => {
   const infra = await testInfra();
   const namespace = `e2e${uniqueSuffix()}`;
   const databases = {} as Record<ServiceName, TestDatabase>;
-  const processes = {} as Record<ServiceName, { child: ChildProcess; address: string; output: string[] }>;
+  const processes = {} as Record<ServiceName, ServiceProcess>;
   const stop = async (): Promise<void> => {
-    await Promise.all(
-      Object.values(processes).map(
-        ({ child }) =>
-          new Promise<void>((resolve) => {
-            if (child.exitCode !== null) return resolve();
-            child.once('exit', () => resolve());
-            child.kill('SIGTERM');
-            setTimeout(() => child.kill('SIGKILL'), 15_000).unref();
-          }),
-      ),
-    );
+    await Promise.all(Object.values(processes).map((running) => running.stop()));
     await Promise.all(Object.values(databases).map((db) => db.drop()));
     await deleteNamespaceStreams(infra.natsUrl, namespace);
   };
   try {
     for (const service of SERVICE_NAMES) databases[service] = await createTestDatabase({ prefix: `e2e_${service.replaceAll('-', '_')}` });
-    const started = await Promise.all(
-      SERVICE_NAMES.map((service) =>
-        startProcess(service, {
-          ...process.env,
-          HOST: '127.0.0.1',
-          PORT: '0',
-          DATABASE_URL: databases[service].url,
-          NATS_URL: infra.natsUrl,
-          EVENT_NAMESPACE: namespace,
-          IDENTITY_HASH_KEY: TEST_IDENTITY_HASH_KEY,
-          METRICS_REPORT_PERIOD_MS: String(METRICS_REPORT_PERIOD_MS),
-          LOG_LEVEL: 'info',
-        }),
-      ),
-    );
-    SERVICE_NAMES.forEach((service, i) => {
-      const running = started[i];
-      if (running) processes[service] = running;
+    const envOf = (service: ServiceName): NodeJS.ProcessEnv => ({
+      ...process.env,
+      HOST: '127.0.0.1',
+      PORT: '0',
+      DATABASE_URL: databases[service].url,
+      NATS_URL: infra.natsUrl,
+      EVENT_NAMESPACE: namespace,
+      IDENTITY_HASH_KEY: TEST_IDENTITY_HASH_KEY,
+      METRICS_REPORT_PERIOD_MS: String(METRICS_REPORT_PERIOD_MS),
+      LOG_LEVEL: 'info',
     });
+    // Settled, not all: the services that did start are stopped even when another did not.
+    const started = await Promise.allSettled(SERVICE_NAMES.map((service) => startServiceProcess({ cwd: root, entry: `apps/${service}/src/main.ts`, env: envOf(service) })));
+    SERVICE_NAMES.forEach((service, i) => {
+      const result = started[i];
+      if (result?.status === 'fulfilled') processes[service] = result.value;
+    });
+    const failed = started.find((result) => result.status === 'rejected');
+    if (failed) throw failed.reason;
   } catch (error) {
     await stop();
     throw error;
   }
-  const addresses: PlatformAddresses = {
-    content: processes.content.address,
-    productQuality: processes['product-quality'].address,
-    merchantAccess: processes['merchant-access'].address,
-    consumerExperience: processes['consumer-experience'].address,
-  };
+  const addresses = Object.fromEntries(SERVICE_NAMES.map((service) => [serviceKey(service), processes[service].address])) as PlatformAddresses;
   const clients = connectPlatform(addresses);
   const sql = Object.fromEntries(SERVICE_NAMES.map((s) => [s, new pg.Pool({ connectionString: databases[s].url, max: 2 })])) as Record<ServiceName, pg.Pool>;
   return {
     addresses,
     clients,
     sql,
-    logs: (service) => processes[service].output.join(''),
+    logs: (service) => processes[service].output(),
     async stop() {
       clients.close();
       await Promise.all(Object.values(sql).map((pool) => pool.end()));
@@ -127,7 +83,7 @@ export const startPlatformProcesses = async (): Promise<PlatformUnderTest> => {
       const logDir = process.env['E2E_LOG_DIR'];
       if (logDir) {
         mkdirSync(logDir, { recursive: true });
-        for (const service of SERVICE_NAMES) writeFileSync(join(logDir, `${service}.log`), processes[service].output.join(''));
+        for (const service of SERVICE_NAMES) writeFileSync(join(logDir, `${service}.log`), processes[service].output());
       }
     },
   };
@@ -136,10 +92,6 @@ export const startPlatformProcesses = async (): Promise<PlatformUnderTest> => {
 /** Polls until `check` returns a value (not undefined) or the bound passes; returns it and the time taken. */
 export const settle = async <T>(what: string, check: () => Promise<T | undefined>, boundMs = 30_000): Promise<{ value: T; ms: number }> => {
   const started = Date.now();
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return { value, ms: Date.now() - started };
-    if (Date.now() - started > boundMs) throw new Error(`${what} did not settle within ${boundMs} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  const value = await pollUntil(`${what} did not settle`, check, { timeoutMs: boundMs, intervalMs: 100 });
+  return { value, ms: Date.now() - started };
 };

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { SERVICE_NAMES } from '@govern/contracts-common';
 
 /**
  * `nx affected` must work for service teams: a change inside one service touches only
@@ -38,10 +39,9 @@ const dependentsOf = (deps: Graph['graph']['dependencies'], project: string): Se
   return result;
 };
 
-const SERVICES = ['content', 'product-quality', 'merchant-access', 'consumer-experience'];
 const COMPOSERS = new Set(['dev-platform', 'e2e', 'cli']);
 const serviceOf = (project: string): string | undefined =>
-  SERVICES.find((s) => project === s || project.startsWith(`${s}-`) || project === `proto-${s}` || project === `contracts-${s}`);
+  SERVICE_NAMES.find((s) => project === s || project.startsWith(`${s}-`) || project === `proto-${s}` || project === `contracts-${s}`);
 
 describe('nx affected', () => {
   it('a change inside one service affects only that service and the composers', () => {

@@ -1,3 +1,5 @@
+import type { ServicePackage } from './service-registry';
+
 /**
  * Names an event message: its fully-qualified protobuf type (carried in the
  * `Govern-Event-Type` header), the NATS subject it is published on, and its codec.
@@ -27,7 +29,8 @@ export interface StreamSpec {
   subjects: string[];
 }
 
-export const streamOf = (service: 'content' | 'product_quality' | 'merchant_access' | 'consumer_experience'): StreamSpec => ({
+/** `service` is a registry service's package segment (`merchant_access`, see service-registry.ts). */
+export const streamOf = (service: ServicePackage): StreamSpec => ({
   name: `GOVERN_${service.toUpperCase()}`,
   subjects: [`govern.${service}.>`],
 });

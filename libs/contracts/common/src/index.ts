@@ -1,3 +1,4 @@
 // Generated code (buf + ts-proto, see tools/codegen); run `npm run generate` after changing protos.
 export * from './gen';
 export * from './event-type';
+export * from './service-registry';

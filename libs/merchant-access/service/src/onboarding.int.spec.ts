@@ -20,7 +20,8 @@ import { startServiceForTest, type EventCollector, type ServiceUnderTest } from 
 import { HOUR } from '@govern/policy-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMerchantAccessService } from './merchant-access.service';
-import { applicationInput, luhnCard, phone, residentId, reviewBandCategories, withBankAccount } from './test-support/applications';
+import { syntheticIdentity } from '@govern/platform-testing';
+import { applicationInput, reviewBandCategories, withBankAccount } from './test-support/applications';
 
 /** Everything a value carries, as text (bigints included), to look for numbers in clear. */
 const textOf = (value: unknown): string => JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
@@ -63,7 +64,7 @@ describe('merchant-access onboarding over gRPC', () => {
     // identity numbers only ever come back masked
     expect(application?.businessLicenceCodeMasked).toMatch(/^9135\*+\w{3}$/);
     expect(application?.bankAccountMasked).toMatch(/^\*\*\*\* \d{4}$/);
-    expect(textOf(application)).not.toContain(luhnCard(1));
+    expect(textOf(application)).not.toContain(syntheticIdentity(1).bankCard);
     expect(merchant?.standing).toMatchObject({ status: MerchantStatus.MERCHANT_STATUS_ACTIVE, canList: true, canSell: true, activePoints: 0 });
     expect(merchant).toMatchObject({ storeExperienceScore: 4, affiliateEligible: true });
 
@@ -184,7 +185,8 @@ describe('merchant-access onboarding over gRPC', () => {
     const outbox = await sut.db.$queryRawUnsafe<{ payload: Uint8Array }[]>(`SELECT payload FROM outbox_events`);
     const everything = textOf(stored) + outbox.map((row) => Buffer.from(row.payload).toString('latin1')).join('');
     for (const seed of [1, 10, 11, 20]) {
-      for (const secret of [luhnCard(seed), residentId(seed), phone(seed)]) expect(everything).not.toContain(secret);
+      const { bankCard, residentId, mobilePhone } = syntheticIdentity(seed);
+      for (const secret of [bankCard, residentId, mobilePhone]) expect(everything).not.toContain(secret);
     }
     expect(everything).toContain('**** ');
   });

@@ -1,42 +1,38 @@
+import { defaultPortOf, SERVICE_NAMES, serviceKey, type ServiceKey } from '@govern/contracts-common';
 import { ConsumerExperienceServiceDefinition } from '@govern/contracts-consumer-experience';
 import { ContentServiceDefinition } from '@govern/contracts-content';
 import { MerchantAccessServiceDefinition } from '@govern/contracts-merchant-access';
 import { ProductQualityServiceDefinition } from '@govern/contracts-product-quality';
 import { closeServiceClient, createServiceClient, type ServiceClient } from '@govern/platform-grpc';
 
-/** Where the four services listen; defaults are the ports `npm start` uses. */
-export interface PlatformAddresses {
-  content: string;
-  productQuality: string;
-  merchantAccess: string;
-  consumerExperience: string;
-}
+/**
+ * The gRPC service of each registry service, by its key. `satisfies` makes a service added to
+ * the registry (`nx g @govern/tools:service`) without its definition here fail to compile.
+ */
+const SERVICE_DEFINITIONS = {
+  content: ContentServiceDefinition,
+  productQuality: ProductQualityServiceDefinition,
+  merchantAccess: MerchantAccessServiceDefinition,
+  consumerExperience: ConsumerExperienceServiceDefinition,
+} as const satisfies Record<ServiceKey, unknown>;
 
-export const DEFAULT_ADDRESSES: PlatformAddresses = {
-  content: '127.0.0.1:50051',
-  productQuality: '127.0.0.1:50052',
-  merchantAccess: '127.0.0.1:50053',
-  consumerExperience: '127.0.0.1:50054',
-};
+type Definitions = typeof SERVICE_DEFINITIONS;
 
-export interface PlatformClients {
-  content: ServiceClient<typeof ContentServiceDefinition>;
-  productQuality: ServiceClient<typeof ProductQualityServiceDefinition>;
-  merchantAccess: ServiceClient<typeof MerchantAccessServiceDefinition>;
-  consumerExperience: ServiceClient<typeof ConsumerExperienceServiceDefinition>;
-  close(): void;
-}
+/** Where the services listen, by key (`merchantAccess`). */
+export type PlatformAddresses = Record<ServiceKey, string>;
+
+/** The ports `npm start` and each app use by default (registry order from DEFAULT_BASE_PORT). */
+export const DEFAULT_ADDRESSES = Object.fromEntries(SERVICE_NAMES.map((name) => [serviceKey(name), `127.0.0.1:${defaultPortOf(name)}`])) as PlatformAddresses;
+
+export type PlatformClients = { readonly [Key in ServiceKey]: ServiceClient<Definitions[Key]> } & { close(): void };
 
 /** Clients over the public gRPC APIs only, as any calling service would use them. */
 export const connectPlatform = (addresses: PlatformAddresses, defaultDeadlineMs = 30_000): PlatformClients => {
   // Mutations carry request_id, so retrying any method on UNAVAILABLE is safe.
   const options = { defaultDeadlineMs, retry: { maxAttempts: 4, baseDelayMs: 200, allMethods: true } };
-  const clients = {
-    content: createServiceClient(ContentServiceDefinition, addresses.content, options),
-    productQuality: createServiceClient(ProductQualityServiceDefinition, addresses.productQuality, options),
-    merchantAccess: createServiceClient(MerchantAccessServiceDefinition, addresses.merchantAccess, options),
-    consumerExperience: createServiceClient(ConsumerExperienceServiceDefinition, addresses.consumerExperience, options),
-  };
+  const clients = Object.fromEntries(
+    SERVICE_NAMES.map(serviceKey).map((key) => [key, createServiceClient(SERVICE_DEFINITIONS[key], addresses[key], options)]),
+  ) as { [Key in ServiceKey]: ServiceClient<Definitions[Key]> };
   return {
     ...clients,
     close() {

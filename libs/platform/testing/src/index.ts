@@ -1,2 +1,6 @@
 export * from './test-infra';
-export * from './nats-namespace';
+export * from './nats';
+export * from './local-servers';
+export * from './identities';
+export * from './poll';
+export * from './service-process';

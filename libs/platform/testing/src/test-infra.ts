@@ -2,12 +2,15 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import pg from 'pg';
 import { applyMigrations } from '@govern/platform-migrate';
+import { DEFAULT_LOCAL_DATABASE_URL, DEFAULT_LOCAL_NATS_URL, findLocalServers, usingLocalServersNotice, type LocalServers } from './local-servers';
 
 /**
  * Servers for integration tests, found in this order:
  *  1. DATABASE_URL / NATS_URL (machines that run PostgreSQL and NATS, like CI here);
- *  2. testcontainers, where a Docker engine is reachable;
- *  3. otherwise a clear error saying how to get one.
+ *  2. with neither set, PostgreSQL (user postgres) and NATS JetStream on their default local
+ *     ports, when both answer (said once: by the vitest global setup, or here outside vitest);
+ *  3. testcontainers, where a Docker engine is reachable;
+ *  4. otherwise a clear error saying how to get one.
  * Each suite then gets its own fresh database and its own stream/subject namespace.
  */
 export interface TestInfra {
@@ -16,9 +19,13 @@ export interface TestInfra {
   natsUrl: string;
 }
 
-const NO_SERVERS = `integration tests need PostgreSQL and NATS JetStream.
-Set DATABASE_URL (e.g. postgresql://postgres@127.0.0.1:5432/postgres) and NATS_URL (e.g. nats://127.0.0.1:4222),
+const noServers = (probed: LocalServers | undefined): string => {
+  const found = probed ? ` (found there: PostgreSQL ${probed.databaseUrl ? 'yes' : 'no'}, NATS with JetStream ${probed.natsUrl ? 'yes' : 'no'})` : '';
+  return `integration tests need PostgreSQL and NATS JetStream.
+Set both DATABASE_URL (e.g. ${DEFAULT_LOCAL_DATABASE_URL}) and NATS_URL (e.g. ${DEFAULT_LOCAL_NATS_URL}),
+or set neither and run both on those default local ports${found},
 or run a Docker engine so testcontainers can start them.`;
+};
 
 let infra: Promise<TestInfra> | undefined;
 
@@ -42,8 +49,14 @@ export const testInfra = (): Promise<TestInfra> => {
     const databaseUrl = process.env['DATABASE_URL'];
     const natsUrl = process.env['NATS_URL'];
     if (databaseUrl && natsUrl) return { adminDatabaseUrl: databaseUrl, natsUrl };
+    // Half a configuration is a mistake to report, not to complete with whatever answers locally.
+    const found = databaseUrl || natsUrl ? undefined : await findLocalServers();
+    if (found?.databaseUrl && found.natsUrl) {
+      console.log(usingLocalServersNotice({ databaseUrl: found.databaseUrl, natsUrl: found.natsUrl }));
+      return { adminDatabaseUrl: found.databaseUrl, natsUrl: found.natsUrl };
+    }
     if (dockerAvailable()) return startContainers();
-    throw new Error(NO_SERVERS);
+    throw new Error(noServers(found));
   })();
   return infra;
 };

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { streamOf } from '@govern/contracts-common';
 import {
   BanCause,
@@ -21,7 +20,7 @@ import type { PrismaClient } from '@govern/product-quality-data-access';
 import { createServiceClient, readErrorDetails, type ServiceClient } from '@govern/platform-grpc';
 import { type EventCollector, type ServiceUnderTest, startServiceForTest } from '@govern/platform-service-testing';
 import { createProductQualityService } from './product-quality.service';
-import { listing, onboard, seedCatalogue, unique } from './testing/fixtures';
+import { listing, onboard, seedCatalogue, sentinel, unique } from './testing/fixtures';
 
 const PQ = streamOf('product_quality');
 
@@ -72,7 +71,7 @@ describe('sampling inspection and lot acceptance over gRPC', () => {
     expect(await client.recordLabResult(request)).toEqual(res);
     const failed = await events.waitFor(InspectionFailedEvent, 1);
     await events.waitFor(ProductBannedEvent, 2);
-    await sleep(500);
+    await sentinel(sut, client, events);
     expect(events.of(InspectionFailedEvent)).toHaveLength(1);
     expect(failed[0]).toMatchObject({ productId: tested.productId, resultId: res.result?.resultId, criticalDefects: 1, severity: DefectClass.DEFECT_CLASS_CRITICAL });
     const banned = events.of(ProductBannedEvent);
@@ -82,7 +81,7 @@ describe('sampling inspection and lot acceptance over gRPC', () => {
     const again = await client.recordLabResult({ ...request, requestId: unique('r'), reportRef: 'CNAS-L0001-2026-119' });
     expect(again.bans).toEqual([]);
     await events.waitFor(InspectionFailedEvent, 2);
-    await sleep(300);
+    await sentinel(sut, client, events);
     expect(events.of(ProductBannedEvent)).toHaveLength(2);
     expect((await client.getProduct({ productId: unrelated.productId })).product?.status).toBe(ProductStatus.PRODUCT_STATUS_ACTIVE);
     const ban = await client.listBans({ pageSize: 10, pageToken: '', merchantId: 'M-LAB', productId: '', status: 0, cause: BanCause.BAN_CAUSE_LAB_CRITICAL });

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { streamOf } from '@govern/contracts-common';
 import { MerchantReinstatedEvent, MerchantRemovedEvent, MerchantStatus, ReinstatementCause } from '@govern/contracts-merchant-access';
 import {
@@ -17,7 +16,7 @@ import { createServiceClient, type ServiceClient } from '@govern/platform-grpc';
 import { type EventCollector, type ServiceUnderTest, startServiceForTest } from '@govern/platform-service-testing';
 import { compileClaimScanner } from '@govern/policy-claims';
 import { createProductQualityService } from './product-quality.service';
-import { consumed, listing, meta, onboard, seedCatalogue, unique } from './testing/fixtures';
+import { consumed, listing, meta, onboard, seedCatalogue, sentinel, unique } from './testing/fixtures';
 import { onMerchantRemoved } from './use-cases/merchant-standing';
 
 const PQ = streamOf('product_quality');
@@ -74,7 +73,7 @@ describe('cascade 2: a removed merchant loses every product (real gRPC, Postgres
 
     // The same event again (a producer's retry): nothing is banned or published twice.
     await sut.publish(MerchantRemovedEvent, event);
-    await sleep(500);
+    await sentinel(sut, client, events);
     expect(events.of(ProductBannedEvent)).toHaveLength(5_000);
 
     // The removed merchant cannot list any more, and its banned goods cannot come back under another merchant.
@@ -86,7 +85,7 @@ describe('cascade 2: a removed merchant loses every product (real gRPC, Postgres
       action: 0,
     });
     expect(reupload.reasons.find((r) => r.code === 'LISTING.BANNED_RE_UPLOAD')?.evidence['banned_product_id']).toBe(gated[0]?.productId);
-  });
+  }, 120_000);
 
   it('bans set-based: the number of statements does not grow with the number of products', async () => {
     const statementsFor = async (merchantId: string, products: number): Promise<{ statements: number; banned: number }> => {

@@ -12,12 +12,11 @@ import {
 import { streamOf } from '@govern/contracts-common';
 import { ProductServiceStatsReportedEvent } from '@govern/contracts-consumer-experience';
 import { MerchantReinstatedEvent, MerchantSanctionedEvent, MerchantStatus, ReinstatementCause, SanctionKind, StoreExperienceScoreChangedEvent } from '@govern/contracts-merchant-access';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { PrismaClient } from '@govern/product-quality-data-access';
 import { createServiceClient, readErrorDetails, type ServiceClient } from '@govern/platform-grpc';
 import { type EventCollector, type ServiceUnderTest, startServiceForTest } from '@govern/platform-service-testing';
 import { createProductQualityService } from './product-quality.service';
-import { consumed, listing, meta, onboard, unique } from './testing/fixtures';
+import { consumed, listing, meta, onboard, sentinel, unique } from './testing/fixtures';
 
 const PQ = streamOf('product_quality');
 
@@ -88,7 +87,7 @@ describe('product-quality over gRPC: the listing gate', () => {
     for (const a of answers) expect(a).toEqual(third);
     const recorded = await client.listListingEvaluations({ pageSize: 10, pageToken: '', listingId: l.listingId, productId: '', merchantId: '', decision: 0 });
     expect(recorded.evaluations.map((e) => e.evaluationId)).toEqual([third.evaluationId]);
-    await sleep(300);
+    await sentinel(sut, client, events);
     expect(events.of(ListingApprovedEvent).filter((e) => e.listingId === l.listingId)).toHaveLength(1);
     const reused = await client.evaluateListing({ ...request, listing: { ...l, title: `${l.title} 新款` } }).catch((e: unknown) => e);
     expect(readErrorDetails(reused)).toMatchObject({ codeName: 'FAILED_PRECONDITION', reason: 'REQUEST_ID.REUSED' });

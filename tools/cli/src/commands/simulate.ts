@@ -1,3 +1,4 @@
+import { SERVICE_NAMES } from '@govern/contracts-common';
 import type { PlatformAddresses, PlatformClients } from '@govern/platform-clients';
 import { readErrorDetails } from '@govern/platform-grpc';
 import { UsageError } from '../usage-error';
@@ -65,7 +66,7 @@ const requireHealthyPlatform = async (addresses: PlatformAddresses): Promise<voi
   if (down.length > 0) {
     throw new SimulationAborted(
       `the platform is not ready:\n${down.map((r) => `  ${r.service} at ${r.address}: ${r.status}`).join('\n')}\n` +
-        'Start it with "npm start" (or pass the addresses with --content, --product-quality, --merchant-access, --consumer-experience).',
+        `Start it with "npm start" (or pass the addresses with ${SERVICE_NAMES.map((name) => `--${name}`).join(', ')}).`,
     );
   }
 };

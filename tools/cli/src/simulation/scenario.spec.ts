@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isValidCreditCode } from './identity';
+import { isValidCreditCode } from '@govern/platform-testing';
 import { generateScenario, SCALES, SIMULATION_POLICY, type MerchantPlan, type Scenario } from './scenario';
 
 const HOUR = 3_600_000;

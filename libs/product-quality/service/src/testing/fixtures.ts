@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { EventMeta } from '@govern/contracts-common';
 import { MerchantOnboardedEvent, RiskBand } from '@govern/contracts-merchant-access';
-import type { Listing } from '@govern/contracts-product-quality';
+import { ListingApprovedEvent, ListingDecision, type Listing, type ProductQualityServiceDefinition } from '@govern/contracts-product-quality';
 import type { PrismaClient } from '@govern/product-quality-data-access';
-import type { ServiceUnderTest } from '@govern/platform-service-testing';
+import type { ServiceClient } from '@govern/platform-grpc';
+import type { EventCollector, ServiceUnderTest } from '@govern/platform-service-testing';
+import { pollUntil } from '@govern/platform-testing';
 
 /** Test fixtures for the product-quality integration suites (real gRPC, Postgres, JetStream). */
 
@@ -17,13 +18,11 @@ export const meta = (sut: ServiceUnderTest<PrismaClient>, eventId: string = rand
 
 /** Waits until the service's consumers have processed the event (its inbox row is committed). */
 export const consumed = async (sut: ServiceUnderTest<PrismaClient>, eventId: string, timeoutMs = 20_000): Promise<void> => {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const rows = await sut.db.$queryRawUnsafe<unknown[]>(`SELECT 1 FROM inbox_events WHERE event_id = $1`, eventId);
-    if (rows.length > 0) return;
-    if (Date.now() > until) throw new Error(`event ${eventId} not consumed within ${timeoutMs} ms`);
-    await sleep(25);
-  }
+  await pollUntil(
+    `event ${eventId} consumed`,
+    async () => ((await sut.db.$queryRawUnsafe<unknown[]>(`SELECT 1 FROM inbox_events WHERE event_id = $1`, eventId)).length > 0 ? true : undefined),
+    { timeoutMs },
+  );
 };
 
 /** merchant-access onboards a merchant; resolves once product-quality has taken it in. */
@@ -44,6 +43,23 @@ export const onboard = async (sut: ServiceUnderTest<PrismaClient>, merchantId: s
 
 let counter = 0;
 export const unique = (prefix: string): string => `${prefix}-${++counter}-${randomUUID().slice(0, 8)}`;
+
+/**
+ * Returns once everything the test did before has had its effects, so it can then assert that
+ * something did NOT happen (no second event, nothing banned twice). Sends a merchant-access event
+ * after it all (the consumer applies that stream in order), then has a listing approved (the
+ * relay publishes the outbox in order): once that listing's ListingApproved is among `events`,
+ * every event the earlier steps caused is there too.
+ */
+export const sentinel = async (sut: ServiceUnderTest<PrismaClient>, client: ServiceClient<typeof ProductQualityServiceDefinition>, events: EventCollector): Promise<void> => {
+  const merchantId = unique('M-SENTINEL');
+  await onboard(sut, merchantId);
+  // Goods of their own: a listing like the test's could be refused as a re-upload of what it banned.
+  const l = listing({ merchantId, title: `竹制砧板 加厚 38x28cm ${merchantId}`, categoryCode: 'home.kitchen' });
+  const { decision, reasons } = await client.evaluateListing({ requestId: unique('r-sentinel'), listing: l, action: 0 });
+  if (decision !== ListingDecision.LISTING_DECISION_APPROVED) throw new Error(`the sentinel listing was not approved: ${reasons.map((r) => r.code).join(', ')}`);
+  await pollUntil('the sentinel ListingApproved', () => (events.of(ListingApprovedEvent).some((e) => e.listingId === l.listingId) ? true : undefined));
+};
 
 /** A complete, lawful listing of an ordinary product. */
 export const listing = (over: Partial<Listing> = {}): Listing => ({

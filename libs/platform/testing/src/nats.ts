@@ -1,0 +1,96 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+
+/**
+ * NATS for tests: cleaning a test's namespace off a shared server, and nats-server processes of
+ * a test's own (to kill and restart under load, or without JetStream).
+ */
+
+/** Deletes a test namespace's streams (`<namespace>_GOVERN_…`, and with them their consumers) from a shared server. */
+export const deleteNamespaceStreams = async (natsUrl: string, namespace: string): Promise<void> => {
+  const nc = await connect({ servers: natsUrl });
+  try {
+    const jsm = await jetstreamManager(nc);
+    const names: string[] = [];
+    for await (const name of jsm.streams.names()) if (name.startsWith(`${namespace}_`)) names.push(name);
+    await Promise.all(names.map((name) => jsm.streams.delete(name)));
+  } finally {
+    await nc.close();
+  }
+};
+
+const NATS_SERVER_CANDIDATES = ['/usr/sbin/nats-server', '/usr/local/bin/nats-server', '/usr/bin/nats-server'];
+
+export const natsServerBinary = (): string | undefined => NATS_SERVER_CANDIDATES.find((path) => existsSync(path));
+
+/** A TCP port nothing listens on right now (the OS picks it). */
+export const freePort = (): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+
+/** A nats-server child process, with JetStream on a file store that survives restarts unless told otherwise. */
+export interface NatsServerProcess {
+  url: string;
+  kill(): Promise<void>;
+  /** Starts again on the same port and store directory. */
+  restart(): Promise<void>;
+  /** Kills it and removes its store. */
+  dispose(): Promise<void>;
+}
+
+export const startNatsServer = async (binary: string, options: { jetStream?: boolean } = {}): Promise<NatsServerProcess> => {
+  const jetStream = options.jetStream ?? true;
+  const port = await freePort();
+  const storeDir = mkdtempSync(join(tmpdir(), 'govern-nats-'));
+  let child: ChildProcess | undefined;
+
+  const launch = (): Promise<void> =>
+    new Promise((resolve, reject) => {
+      const proc = spawn(binary, ['-a', '127.0.0.1', '-p', String(port), ...(jetStream ? ['-js', '-sd', storeDir] : [])], { stdio: ['ignore', 'ignore', 'pipe'] });
+      child = proc;
+      let output = '';
+      const timer = setTimeout(() => reject(new Error(`nats-server did not become ready:\n${output}`)), 10_000);
+      proc.stderr?.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        if (output.includes('Server is ready')) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+      proc.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`nats-server exited (${code}):\n${output}`));
+      });
+    });
+
+  const kill = async (): Promise<void> => {
+    const proc = child;
+    child = undefined;
+    if (!proc || proc.exitCode !== null) return;
+    const exited = new Promise((resolve) => proc.once('exit', resolve));
+    proc.kill('SIGKILL');
+    await exited;
+  };
+
+  await launch();
+  return {
+    url: `nats://127.0.0.1:${port}`,
+    kill,
+    restart: launch,
+    async dispose() {
+      await kill();
+      rmSync(storeDir, { recursive: true, force: true });
+    },
+  };
+};

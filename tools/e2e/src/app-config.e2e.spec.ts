@@ -1,0 +1,37 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { grpcServiceName, HealthCheckResponse_ServingStatus, SERVICE_NAMES } from '@govern/contracts-common';
+import { createTestDatabase, deleteNamespaceStreams, healthOf, startServiceProcess, testInfra, uniqueSuffix } from '@govern/platform-testing';
+
+/** Every deployable refuses to start on bad settings and names each one it could not use. */
+const root = join(import.meta.dirname, '..', '..', '..');
+
+describe('app configuration', () => {
+  it.each(SERVICE_NAMES)('%s exits with code 2 naming every bad or missing setting', (app) => {
+    const env: NodeJS.ProcessEnv = { PATH: process.env['PATH'], HOME: process.env['HOME'], PORT: 'not-a-port', NATS_URL: 'http://wrong' };
+    const result = spawnSync(join(root, 'node_modules/.bin/tsx'), [`apps/${app}/src/main.ts`], { cwd: root, env, encoding: 'utf8', timeout: 60_000 });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/PORT: .*"not-a-port"/);
+    expect(result.stderr).toMatch(/DATABASE_URL: /);
+    expect(result.stderr).toMatch(/NATS_URL: .*nats:\/\//);
+  }, 60_000);
+});
+
+describe('a service deployed on its own', () => {
+  it('migrates its database, serves health over real servers and stops cleanly on SIGTERM', async () => {
+    const infra = await testInfra();
+    const db = await createTestDatabase({ prefix: 'standalone_content' });
+    const namespace = `standalone${uniqueSuffix()}`;
+    const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', DATABASE_URL: db.url, NATS_URL: infra.natsUrl, EVENT_NAMESPACE: namespace, LOG_LEVEL: 'info' };
+    const app = await startServiceProcess({ cwd: root, entry: 'apps/content/src/main.ts', env });
+    try {
+      expect(await healthOf(app.address, grpcServiceName('content'))).toBe(HealthCheckResponse_ServingStatus.SERVING);
+      expect(await app.stop()).toBe(0);
+    } finally {
+      app.child.kill('SIGKILL');
+      await db.drop();
+      await deleteNamespaceStreams(infra.natsUrl, namespace);
+    }
+  }, 90_000);
+});

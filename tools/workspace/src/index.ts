@@ -1,0 +1,1 @@
+export * from './generators/service/service.generator';
