@@ -4,10 +4,15 @@
  *   govern simulate [--seed N] [--scale demo|small|medium|large | --orders N] [--json]
  *   govern report [--from ISO] [--to ISO] [--json]
  *   govern health
+ *   govern replay <decision-id> | --service NAME …
+ *   govern backtest --service NAME --kind KIND (--version V | --parameters JSON) …
  */
 import { parseArgs } from 'node:util';
 import { checkPlatformHealth } from './commands/health';
 import { fetchPlatformReport, renderReportTable } from './commands/platform-report';
+import { backtestCommand } from './commands/backtest';
+import type { CliCommand } from './commands/ops-cli';
+import { replayCommand } from './commands/replay';
 import { parseSimulateOptions, runSimulate } from './commands/simulate';
 import { SimulationAborted } from './simulation/executor';
 import { UsageError } from './usage-error';
@@ -33,6 +38,8 @@ Commands:
   simulate   drive a seeded synthetic marketplace through the platform's gRPC APIs
   report     print the platform governance report for a period
   health     check that every service is up (health + reflection)
+  replay     recompute recorded decisions with their recorded policy version
+  backtest   re-evaluate a period's recorded decisions against a candidate policy
 
 Run "govern <command> --help" for a command's options.`,
   simulate: `Usage: govern simulate [--seed N] [--scale NAME | --orders N] [options]
@@ -149,6 +156,13 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
     if (results.some((r) => r.status !== 'SERVING')) process.exitCode = 1;
   },
 };
+
+/** Commands that carry their own help and option parsing. */
+const SELF_DESCRIBED: readonly CliCommand[] = [replayCommand, backtestCommand];
+for (const command of SELF_DESCRIBED) {
+  commands[command.name] = (args) => command.run(args);
+  HELP[command.name] = command.help;
+}
 
 const main = async (): Promise<void> => {
   const [command, ...rest] = process.argv.slice(2);

@@ -1,5 +1,5 @@
-import { GovernanceOpsServiceDefinition, type Money } from '@govern/contracts-common';
-import { DEFAULT_ADDRESSES, type PlatformAddresses } from '@govern/platform-clients';
+import { GovernanceOpsServiceDefinition, isServiceName, serviceKey, SERVICE_NAMES, type Money, type ServiceName } from '@govern/contracts-common';
+import { DEFAULT_ADDRESSES } from '@govern/platform-clients';
 import { createServiceClient, type ServiceClient } from '@govern/platform-grpc';
 import { UsageError } from '../usage-error';
 
@@ -17,38 +17,25 @@ export interface CliCommand {
 
 export type OpsClient = ServiceClient<typeof GovernanceOpsServiceDefinition>;
 
-export const SERVICE_NAMES = ['content', 'product-quality', 'merchant-access', 'consumer-experience'] as const;
-export type ServiceName = (typeof SERVICE_NAMES)[number];
+export { SERVICE_NAMES, type ServiceName };
 
-const ADDRESS_KEYS: Record<ServiceName, keyof PlatformAddresses> = {
-  content: 'content',
-  'product-quality': 'productQuality',
-  'merchant-access': 'merchantAccess',
-  'consumer-experience': 'consumerExperience',
-};
-
-/** parseArgs options for the four addresses and --help, as the other commands take them. */
+/** parseArgs options for every registry service's address and --help, as the other commands take them. */
 export const OPS_ADDRESS_OPTIONS = {
-  content: { type: 'string', default: DEFAULT_ADDRESSES.content },
-  'product-quality': { type: 'string', default: DEFAULT_ADDRESSES.productQuality },
-  'merchant-access': { type: 'string', default: DEFAULT_ADDRESSES.merchantAccess },
-  'consumer-experience': { type: 'string', default: DEFAULT_ADDRESSES.consumerExperience },
+  ...Object.fromEntries(SERVICE_NAMES.map((name) => [name, { type: 'string', default: DEFAULT_ADDRESSES[serviceKey(name)] }] as const)),
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
+const addressFlagWidth = Math.max(...SERVICE_NAMES.map((name) => name.length)) + ' HOST:PORT'.length + 2;
 export const OPS_ADDRESS_HELP = `Service addresses (defaults: the ports npm start uses):
-  --content HOST:PORT              ${DEFAULT_ADDRESSES.content}
-  --product-quality HOST:PORT      ${DEFAULT_ADDRESSES.productQuality}
-  --merchant-access HOST:PORT      ${DEFAULT_ADDRESSES.merchantAccess}
-  --consumer-experience HOST:PORT  ${DEFAULT_ADDRESSES.consumerExperience}`;
+${SERVICE_NAMES.map((name) => `  --${`${name} HOST:PORT`.padEnd(addressFlagWidth)}${DEFAULT_ADDRESSES[serviceKey(name)]}`).join('\n')}`;
 
 export const serviceNamed = (value: string | undefined, option = '--service'): ServiceName => {
   if (value === undefined) throw new UsageError(`${option} is required (${SERVICE_NAMES.join(', ')})`);
-  if (!(SERVICE_NAMES as readonly string[]).includes(value)) throw new UsageError(`${option}: unknown service "${value}" (${SERVICE_NAMES.join(', ')})`);
-  return value as ServiceName;
+  if (!isServiceName(value)) throw new UsageError(`${option}: unknown service "${value}" (${SERVICE_NAMES.join(', ')})`);
+  return value;
 };
 
-export const addressOf = (values: Record<string, unknown>, service: ServiceName): string => String(values[service] ?? DEFAULT_ADDRESSES[ADDRESS_KEYS[service]]);
+export const addressOf = (values: Record<string, unknown>, service: ServiceName): string => String(values[service] ?? DEFAULT_ADDRESSES[serviceKey(service)]);
 
 export const connectOps = (address: string, deadlineMs: number): OpsClient =>
   // Every ops method is read-only or idempotent by request_id: retrying on UNAVAILABLE is safe.
