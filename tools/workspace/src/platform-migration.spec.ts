@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -7,11 +7,21 @@ import { describe, expect, it } from 'vitest';
  * (migrations are immutable, so it is copied, not linked). The copies must not drift.
  */
 const root = join(import.meta.dirname, '..', '..', '..');
-const PLATFORM = 'prisma/migrations/20261128000000_platform/migration.sql';
-const read = (lib: string): string => readFileSync(join(root, lib, PLATFORM), 'utf8');
+const MIGRATIONS = 'prisma/migrations';
+const PLATFORM_MIGRATIONS = readdirSync(join(root, 'libs/platform/db', MIGRATIONS), { withFileTypes: true })
+  .filter((entry) => entry.isDirectory())
+  .map((entry) => entry.name);
+const read = (lib: string, migration: string): string => readFileSync(join(root, lib, MIGRATIONS, migration, 'migration.sql'), 'utf8');
 
 describe('platform migration copies', () => {
-  it.each(['content', 'product-quality', 'merchant-access', 'consumer-experience'])('%s creates the platform tables exactly as platform-db does', (service) => {
-    expect(read(`libs/${service}/data-access`)).toBe(read('libs/platform/db'));
+  it('platform-db has its first migration', () => {
+    expect(PLATFORM_MIGRATIONS).toContain('20261128000000_platform');
   });
+  const services = ['content', 'product-quality', 'merchant-access', 'consumer-experience'];
+  it.each(services.flatMap((service) => PLATFORM_MIGRATIONS.map((migration) => [service, migration])))(
+    '%s has platform migration %s exactly as platform-db does',
+    (service, migration) => {
+      expect(read(`libs/${service}/data-access`, migration)).toBe(read('libs/platform/db', migration));
+    },
+  );
 });
