@@ -121,13 +121,15 @@ export const startConsumer = async <Tx extends SqlTx, const Types extends readon
     );
     const pending = new Set(fresh.map((row) => row.event_id));
     for (const item of batch) {
-      const eventLog = log.child({ event_id: item.eventId, event_type: item.message.eventType });
+      // Made only when a handler logs: a child logger per event costs more than most effects.
+      let eventLog: Logger | undefined;
+      const logOf = (): Logger => (eventLog ??= log.child({ event_id: item.eventId, event_type: item.message.eventType }));
       // A second copy in the same batch (re-published under another message id) finds the id taken.
       if (!pending.delete(item.eventId)) {
-        eventLog.debug('event already processed; skipped');
+        logOf().debug('event already processed; skipped');
         continue;
       }
-      await options.handler(item.event, {
+      const ctx: EventContext<Tx> = {
         tx,
         eventId: item.eventId,
         claimOnce: async (fact) => {
@@ -138,15 +140,18 @@ export const startConsumer = async <Tx extends SqlTx, const Types extends readon
             fact,
             item.eventId,
           );
-          if (claimed === 0) eventLog.info({ fact }, 'fact already handled by an earlier event; effect skipped');
+          if (claimed === 0) logOf().info({ fact }, 'fact already handled by an earlier event; effect skipped');
           return claimed > 0;
         },
         subject: item.message.subject,
         typeName: item.message.eventType,
         deliveryCount: item.message.deliveryCount,
         headers: item.message.headers,
-        log: eventLog,
-      });
+        get log() {
+          return logOf();
+        },
+      };
+      await options.handler(item.event, ctx);
     }
   };
 

@@ -117,9 +117,9 @@ export const createOutboxRelay = (options: OutboxRelayOptions): OutboxRelay => {
     }
   };
 
-  const publishBatch = async (): Promise<BatchResult> => {
+  /** Claims the next batch in a transaction that stays open until the batch is settled. */
+  const claim = async (): Promise<{ client: pg.PoolClient; rows: OutboxRow[] } | undefined> => {
     const client = await options.pool.connect();
-    let broken: Error | undefined;
     try {
       await client.query('BEGIN');
       const { rows } = await client.query<OutboxRow>(
@@ -133,19 +133,33 @@ export const createOutboxRelay = (options: OutboxRelayOptions): OutboxRelay => {
       );
       if (rows.length === 0) {
         await client.query('COMMIT');
-        return { claimed: 0, published: 0 };
+        client.release();
+        return undefined;
       }
-      const messages: OutgoingMessage[] = rows.map((row) => ({
-        subject: row.subject,
-        eventId: row.event_id,
-        eventType: row.event_type,
-        payload: new Uint8Array(row.payload),
-      }));
+      return { client, rows };
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      // A connection that failed mid-transaction is discarded rather than reused.
+      client.release(error as Error);
+      throw error;
+    }
+  };
+
+  /** Sends a claimed batch (the publishes leave now, in order), then stamps what was stored and commits. */
+  const send = (client: pg.PoolClient, rows: OutboxRow[]): Promise<BatchResult> => {
+    const messages: OutgoingMessage[] = rows.map((row) => ({
+      subject: row.subject,
+      eventId: row.event_id,
+      eventType: row.event_type,
+      payload: new Uint8Array(row.payload),
+    }));
+    const published = options.bus.publish(messages);
+    return (async () => {
       const rowOf = new Map(rows.map((row) => [row.event_id, row]));
       let acked: string[];
       let failed: { eventId: string; error: string }[] = [];
       try {
-        acked = (await options.bus.publish(messages)).map((ack) => ack.eventId);
+        acked = (await published).map((ack) => ack.eventId);
       } catch (error) {
         if (error instanceof PublishError) {
           acked = error.acked.map((ack) => ack.eventId);
@@ -155,39 +169,57 @@ export const createOutboxRelay = (options: OutboxRelayOptions): OutboxRelay => {
           failed = rows.map((row) => ({ eventId: row.event_id, error: errorText(error) }));
         }
       }
-      if (acked.length > 0) {
-        await client.query(`UPDATE outbox_events SET published_at = now() WHERE id = ANY($1::bigint[])`, [acked.map((id) => rowOf.get(id)?.id)]);
-      }
-      if (failed.length > 0) {
-        // Others of the batch went out, or the bus answers a ping: these rows were refused for what they are.
-        const refused = acked.length > 0 || (await busIsUp());
-        const ids = failed.map((f) => rowOf.get(f.eventId)?.id);
-        const { rows: tried } = await client.query<{ event_id: string; dead: boolean; last_error: string }>(
-          `UPDATE outbox_events AS o
-              SET attempts = o.attempts + 1,
-                  rejections = o.rejections + $3::int,
-                  last_error = f.error,
-                  dead_at = CASE WHEN o.rejections + $3::int >= $4::int THEN now() END
-             FROM unnest($1::bigint[], $2::text[]) AS f(id, error)
-            WHERE o.id = f.id
-           RETURNING o.event_id, o.dead_at IS NOT NULL AS dead, o.last_error`,
-          [ids, failed.map((f) => f.error.slice(0, 2_000)), refused ? 1 : 0, maxRejections],
-        );
-        for (const row of tried.filter((r) => r.dead)) {
-          log.error({ event_id: row.event_id, err: row.last_error, rejections: maxRejections }, 'outbox event refused too often; set dead (outbox_events.dead_at)');
+      try {
+        if (acked.length > 0) {
+          await client.query(`UPDATE outbox_events SET published_at = now() WHERE id = ANY($1::bigint[])`, [acked.map((id) => rowOf.get(id)?.id)]);
         }
+        if (failed.length > 0) await recordFailures(client, failed, rowOf, acked.length > 0);
+        await client.query('COMMIT');
+        client.release();
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        client.release(error as Error);
+        throw error;
       }
-      await client.query('COMMIT');
       const result: BatchResult = { claimed: rows.length, published: acked.length };
       if (failed[0]) result.error = failed[0].error;
       return result;
+    })();
+  };
+
+  const recordFailures = async (client: pg.PoolClient, failed: { eventId: string; error: string }[], rowOf: Map<string, OutboxRow>, othersWentOut: boolean) => {
+    // Others of the batch went out, or the bus answers a ping: these rows were refused for what they are.
+    const refused = othersWentOut || (await busIsUp());
+    const { rows: tried } = await client.query<{ event_id: string; dead: boolean; last_error: string }>(
+      `UPDATE outbox_events AS o
+          SET attempts = o.attempts + 1,
+              rejections = o.rejections + $3::int,
+              last_error = f.error,
+              dead_at = CASE WHEN o.rejections + $3::int >= $4::int THEN now() END
+         FROM unnest($1::bigint[], $2::text[]) AS f(id, error)
+        WHERE o.id = f.id
+       RETURNING o.event_id, o.dead_at IS NOT NULL AS dead, o.last_error`,
+      [failed.map((f) => rowOf.get(f.eventId)?.id), failed.map((f) => f.error.slice(0, 2_000)), refused ? 1 : 0, maxRejections],
+    );
+    for (const row of tried.filter((r) => r.dead)) {
+      log.error({ event_id: row.event_id, err: row.last_error, rejections: maxRejections }, 'outbox event refused too often; set dead (outbox_events.dead_at)');
+    }
+  };
+
+  interface InFlight {
+    claimed: number;
+    result: Promise<BatchResult>;
+  }
+
+  /** Claims and sends a batch; never rejects (a failure is the result's error). */
+  const begin = async (): Promise<InFlight> => {
+    try {
+      const claimed = await claim();
+      if (!claimed) return { claimed: 0, result: Promise.resolve({ claimed: 0, published: 0 }) };
+      const size = claimed.rows.length;
+      return { claimed: size, result: send(claimed.client, claimed.rows).catch((error: unknown) => ({ claimed: size, published: 0, error: errorText(error) })) };
     } catch (error) {
-      broken = error as Error;
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      // A connection that failed mid-transaction is discarded rather than reused.
-      client.release(broken);
+      return { claimed: 0, result: Promise.resolve({ claimed: 0, published: 0, error: errorText(error) }) };
     }
   };
 
@@ -200,36 +232,49 @@ export const createOutboxRelay = (options: OutboxRelayOptions): OutboxRelay => {
 
   const backoff = (): number => Math.min(maxBackoffMs, 100 * 2 ** Math.min(failures - 1, 10)) * (0.75 + Math.random() * 0.5);
 
-  const pump = async (): Promise<void> => {
-    while (wanted && !stopped) {
-      wanted = false;
-      let result: BatchResult;
-      try {
-        result = await publishBatch();
-      } catch (error) {
-        result = { claimed: 0, published: 0, error: errorText(error) };
-      }
-      // Any failed message backs off, even when others in the batch went out: the failed row
-      // stays first in id order and would otherwise be re-sent in a tight loop.
-      if (result.error !== undefined) {
-        failures++;
+  /** Books a settled batch; false when it failed (the relay then backs off). */
+  const record = (result: BatchResult): boolean => {
+    // Any failed message backs off, even when others in the batch went out: the failed row
+    // stays first in id order and would otherwise be re-sent in a tight loop.
+    if (result.error !== undefined) {
+      failures++;
+      if (!retryTimer) {
         const delay = backoff();
         log.warn({ err: result.error, claimed: result.claimed, retry_in_ms: Math.round(delay) }, 'outbox publish failed; backing off');
         retryTimer = setTimeout(() => {
           retryTimer = undefined;
           kick();
         }, delay);
+      }
+      return false;
+    }
+    failures = 0;
+    if (result.published > 0) log.debug({ published: result.published }, 'outbox batch published');
+    // A full batch means there may be more right behind it: let other replicas help.
+    if (result.claimed === batchSize) notifyBacklog();
+    return true;
+  };
+
+  /**
+   * Two batches overlap: the next is claimed and sent while the acks of the previous one are
+   * awaited (its rows stay locked, so the claim skips them; publishes leave in id order on one
+   * connection, so the stream keeps the outbox's order).
+   */
+  const pump = async (): Promise<void> => {
+    let previous: InFlight | undefined;
+    while (!stopped) {
+      const more = wanted || previous?.claimed === batchSize;
+      wanted = false;
+      const current = more ? await begin() : undefined;
+      if (previous && !record(await previous.result)) {
+        if (current) record(await current.result);
         wanted = false;
         return;
       }
-      failures = 0;
-      if (result.published > 0) log.debug({ published: result.published }, 'outbox batch published');
-      // A full batch means there may be more right behind it: go on, and let other replicas help.
-      if (result.claimed === batchSize) {
-        wanted = true;
-        notifyBacklog();
-      }
+      if (!current) return;
+      previous = current;
     }
+    if (previous) record(await previous.result);
   };
 
   function kick(): void {
@@ -348,11 +393,24 @@ export const createOutboxRelay = (options: OutboxRelayOptions): OutboxRelay => {
       try {
         await running;
         let published = 0;
+        let previous: InFlight | undefined;
+        // Overlapping batches, as the pump does.
         for (;;) {
-          const result = await publishBatch();
-          published += result.published;
-          if (result.error !== undefined) throw new Error(`outbox drain: ${result.error}`);
-          if (result.claimed === 0) return published;
+          const current = await begin();
+          if (previous) {
+            const result = await previous.result;
+            published += result.published;
+            if (result.error !== undefined) {
+              await current.result;
+              throw new Error(`outbox drain: ${result.error}`);
+            }
+          }
+          if (current.claimed === 0) {
+            const result = await current.result;
+            if (result.error !== undefined) throw new Error(`outbox drain: ${result.error}`);
+            return published;
+          }
+          previous = current;
         }
       } finally {
         draining = false;
