@@ -135,11 +135,11 @@ export const processDelivery = async (delivery: Delivery, options: ConsumeOption
 
 /**
  * Messages that arrived together: through `handleBatch` when the consumer has one (one call,
- * then each message settled by its own outcome), else one at a time.
+ * then each message settled by its own outcome; a lone message too), else one at a time.
  */
 export const processBatch = async (deliveries: readonly Delivery[], options: ConsumeOptions, deadLetter: DeadLetter, log: Logger): Promise<void> => {
   const handleBatch = options.handleBatch;
-  if (!handleBatch || deliveries.length === 1) {
+  if (!handleBatch) {
     for (const delivery of deliveries) await processDelivery(delivery, options, deadLetter, log);
     return;
   }

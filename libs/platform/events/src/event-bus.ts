@@ -82,8 +82,9 @@ export interface ConsumeOptions {
    */
   handler(message: IncomingMessage): Promise<void>;
   /**
-   * Optional: handles several messages that arrived together in one go (one transaction
-   * for a batch instead of one per message). Resolves to one outcome per message, in
+   * Optional: handles the messages that arrived together in one go (one transaction for a
+   * batch instead of one per message); when given, every message goes through it and
+   * `handler` is not called. Resolves to one outcome per message, in
    * order: `undefined` acks it, an error is treated as `handler` throwing it (retry with
    * backoff, dead-letter at the bound, `PoisonMessageError` at once). A rejection fails
    * the whole batch. Messages are always handed over in stream order.
