@@ -32,7 +32,7 @@ const EVENTS = Number(process.argv[2] ?? 10_000);
 const RATE = Number(process.argv[3] ?? 1_000);
 const SECONDS = Number(process.argv[4] ?? 10);
 const WRITERS = 16;
-const log = pino({ level: process.env['LOG_LEVEL'] ?? 'silent' });
+const log = pino({ level: 'silent' });
 
 interface Row {
   path: string;
