@@ -96,6 +96,39 @@ describe.each(buses)('inbox consumer on the %s bus', (_name, makeBus) => {
     ]);
   });
 
+  it('applies only what supersedes the version applied last: an older or equal one changes nothing', async () => {
+    const { fixture, bus } = await world();
+    track(
+      await startConsumer({
+        bus,
+        db: fixture.db,
+        consumer: 'test_versions',
+        stream: TEST_STREAM.name,
+        eventTypes: [ThingHappenedEvent],
+        log: silentLog,
+        backoffMs: [50],
+        handler: async (event, ctx) => {
+          if (!(await ctx.supersedes(`score:${event.thingId}`, event.meta?.occurredAt ?? new Date()))) return;
+          await ctx.tx.$executeRawUnsafe(`INSERT INTO effects (event_id, count) VALUES ($1, 1)`, ctx.eventId);
+        },
+      }),
+    );
+    const at = (eventId: string, iso: string): OutgoingMessage => {
+      const event = toOutgoing(ThingHappenedEvent, { ...thingHappened(eventId, 'merchant-1'), meta: { eventId, occurredAt: new Date(iso), causationId: '', correlationId: '' } });
+      return { subject: event.subject, eventId: event.eventId, eventType: event.eventType, payload: event.payload };
+    };
+    await bus.publish([
+      at('v2', '2026-11-02T00:00:00Z'),
+      at('v1-late', '2026-11-01T00:00:00Z'),
+      at('v2-again', '2026-11-02T00:00:00Z'),
+      at('v3', '2026-11-03T00:00:00Z'),
+      asMessage('sentinel'),
+    ]);
+    await eventually('the sentinel', async () => (await fixture.effects()).has('sentinel'));
+    await sleep(200);
+    expect([...(await fixture.effects()).keys()].sort()).toEqual(['sentinel', 'v2', 'v3']);
+  });
+
   it('handles a batch in which one event keeps failing: the others are applied once, the failing one is dead-lettered', async () => {
     const { fixture, bus } = await world();
     const letters: IncomingMessage[] = [];

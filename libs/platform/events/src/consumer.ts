@@ -38,6 +38,12 @@ export interface EventContext<Tx extends SqlTx> {
    * it where a producer may announce one real-world fact in more than one event.
    */
   claimOnce(fact: string): Promise<boolean>;
+  /**
+   * "Newest wins" for `key` (e.g. `store-score:<merchant_id>`) where the service's tables keep
+   * no version: records `version` and returns true when it is later than the one applied
+   * last, false when it is older or the same (apply nothing). In this transaction.
+   */
+  supersedes(key: string, version: Date): Promise<boolean>;
   subject: string;
   /** Fully-qualified protobuf type; compare with `isEvent`. */
   typeName: string;
@@ -142,6 +148,20 @@ export const startConsumer = async <Tx extends SqlTx, const Types extends readon
           );
           if (claimed === 0) logOf().info({ fact }, 'fact already handled by an earlier event; effect skipped');
           return claimed > 0;
+        },
+        supersedes: async (key, version) => {
+          if (!key || key.length > MAX_FACT_LENGTH) throw new Error(`supersedes: key must be 1..${MAX_FACT_LENGTH} characters`);
+          const newer = await tx.$executeRawUnsafe(
+            `INSERT INTO consumed_versions (consumer, key, version_at, event_id) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (consumer, key) DO UPDATE SET version_at = EXCLUDED.version_at, event_id = EXCLUDED.event_id
+              WHERE consumed_versions.version_at < EXCLUDED.version_at`,
+            options.consumer,
+            key,
+            version,
+            item.eventId,
+          );
+          if (newer === 0) logOf().info({ key, version }, 'not newer than the version applied; effect skipped');
+          return newer > 0;
         },
         subject: item.message.subject,
         typeName: item.message.eventType,

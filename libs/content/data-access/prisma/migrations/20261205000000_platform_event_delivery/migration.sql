@@ -30,3 +30,13 @@ CREATE TABLE "consumed_facts" (
     "claimed_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     CONSTRAINT "consumed_facts_pkey" PRIMARY KEY ("consumer","fact")
 );
+
+-- The newest version a consumer applied per key (a merchant's store score, ...), for "newest
+-- wins" where the service's own tables keep no version: an older or equal one is not applied.
+CREATE TABLE "consumed_versions" (
+    "consumer" TEXT NOT NULL,
+    "key" TEXT NOT NULL,
+    "version_at" TIMESTAMPTZ(3) NOT NULL,
+    "event_id" TEXT NOT NULL,
+    CONSTRAINT "consumed_versions_pkey" PRIMARY KEY ("consumer","key")
+);
