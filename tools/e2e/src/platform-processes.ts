@@ -20,6 +20,8 @@ export interface PlatformUnderTest {
   clients: PlatformClients;
   /** Direct read access to each service's database, for assertions only. */
   sql: Record<ServiceName, pg.Pool>;
+  /** The event namespace of this run (stream names are `<namespace>_GOVERN_*`). */
+  namespace: string;
   logs(service: ServiceName): string;
   stop(): Promise<void>;
 }
@@ -61,8 +63,16 @@ const startProcess = (service: ServiceName, env: NodeJS.ProcessEnv): Promise<{ c
     });
   });
 
-export const startPlatformProcesses = async (): Promise<PlatformUnderTest> => {
-  const infra = await testInfra();
+/** Where the platform runs: the shared servers by default; fault tests give their own (to kill) and extra settings. */
+export interface PlatformOptions {
+  natsUrl?: string;
+  adminDatabaseUrl?: string;
+  env?: Record<string, string>;
+}
+
+export const startPlatformProcesses = async (options: PlatformOptions = {}): Promise<PlatformUnderTest> => {
+  const shared = await testInfra();
+  const infra = { natsUrl: options.natsUrl ?? shared.natsUrl };
   const namespace = `e2e${uniqueSuffix()}`;
   const databases = {} as Record<ServiceName, TestDatabase>;
   const processes = {} as Record<ServiceName, { child: ChildProcess; address: string; output: string[] }>;
@@ -82,7 +92,10 @@ export const startPlatformProcesses = async (): Promise<PlatformUnderTest> => {
     await deleteNamespaceStreams(infra.natsUrl, namespace);
   };
   try {
-    for (const service of SERVICE_NAMES) databases[service] = await createTestDatabase({ prefix: `e2e_${service.replaceAll('-', '_')}` });
+    for (const service of SERVICE_NAMES) {
+      const prefix = `e2e_${service.replaceAll('-', '_')}`;
+      databases[service] = await createTestDatabase(options.adminDatabaseUrl ? { prefix, adminDatabaseUrl: options.adminDatabaseUrl } : { prefix });
+    }
     const started = await Promise.all(
       SERVICE_NAMES.map((service) =>
         startProcess(service, {
@@ -95,6 +108,7 @@ export const startPlatformProcesses = async (): Promise<PlatformUnderTest> => {
           IDENTITY_HASH_KEY: TEST_IDENTITY_HASH_KEY,
           METRICS_REPORT_PERIOD_MS: String(METRICS_REPORT_PERIOD_MS),
           LOG_LEVEL: 'info',
+          ...options.env,
         }),
       ),
     );
@@ -118,6 +132,7 @@ export const startPlatformProcesses = async (): Promise<PlatformUnderTest> => {
     addresses,
     clients,
     sql,
+    namespace,
     logs: (service) => processes[service].output.join(''),
     async stop() {
       clients.close();
