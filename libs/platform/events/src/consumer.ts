@@ -1,5 +1,6 @@
 import type { EventType } from '@govern/contracts-common';
-import { runInTransaction, type SqlTx, type TransactionalClient } from '@govern/platform-db';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { isDatabaseUnavailable, runInTransaction, type SqlTx, type TransactionalClient } from '@govern/platform-db';
 import type { Logger } from 'pino';
 import { DEFAULT_MAX_BATCH } from './delivery';
 import { PoisonMessageError, type ConsumerHandle, type EventBus, type IncomingMessage } from './event-bus';
@@ -74,6 +75,12 @@ export interface StartConsumerOptions<Tx extends SqlTx, Types extends readonly A
   transactionTimeoutMs?: number;
   /** Most events handled in one transaction; default 64. 1 handles each alone (a handler whose one event fills a transaction). */
   maxBatch?: number;
+  /**
+   * While the database is unreachable, the batch in hand waits for it (retried with backoff,
+   * its messages kept from redelivery) up to this long before it counts as a failed try; so a
+   * database restart sends nothing to the dead-letter stream. Default 60 s.
+   */
+  databaseWaitMs?: number;
 }
 
 export const DEFAULT_MAX_DELIVER = 5;
@@ -175,7 +182,21 @@ export const startConsumer = async <Tx extends SqlTx, const Types extends readon
     }
   };
 
-  const applyAlone = (item: Decoded<EventOf<Types>>): Promise<void> => runInTransaction(options.db, (tx) => apply(tx, [item]), { timeoutMs });
+  const databaseWaitMs = options.databaseWaitMs ?? 60_000;
+  /** Runs a transaction, waiting out a database that is down (restarting, unreachable) up to the bound. */
+  const transaction = async (batch: readonly Decoded<EventOf<Types>>[]): Promise<void> => {
+    const until = Date.now() + databaseWaitMs;
+    for (let wait = 100; ; wait = Math.min(wait * 2, 5_000)) {
+      try {
+        return await runInTransaction(options.db, (tx) => apply(tx, batch), { timeoutMs });
+      } catch (error) {
+        if (!isDatabaseUnavailable(error) || Date.now() + wait > until) throw error;
+        log.warn({ err: error, retry_in_ms: wait }, 'database unavailable; holding the batch until it is back');
+        await sleep(wait);
+      }
+    }
+  };
+  const applyAlone = (item: Decoded<EventOf<Types>>): Promise<void> => transaction([item]);
 
   const handleBatch = async (messages: readonly IncomingMessage[]): Promise<unknown[]> => {
     const outcomes: unknown[] = messages.map(() => undefined);
@@ -189,7 +210,7 @@ export const startConsumer = async <Tx extends SqlTx, const Types extends readon
     });
     if (decoded.length === 0) return outcomes;
     try {
-      await runInTransaction(options.db, (tx) => apply(tx, decoded), { timeoutMs });
+      await transaction(decoded);
       return outcomes;
     } catch (error) {
       if (decoded.length === 1) {
