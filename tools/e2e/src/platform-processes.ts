@@ -127,7 +127,14 @@ export const startPlatformProcesses = async (options: PlatformOptions = {}): Pro
     consumerExperience: processes['consumer-experience'].address,
   };
   const clients = connectPlatform(addresses);
-  const sql = Object.fromEntries(SERVICE_NAMES.map((s) => [s, new pg.Pool({ connectionString: databases[s].url, max: 2 })])) as Record<ServiceName, pg.Pool>;
+  const sql = Object.fromEntries(
+    SERVICE_NAMES.map((s) => {
+      const pool = new pg.Pool({ connectionString: databases[s].url, max: 2 });
+      // An idle connection dropped by a database restart (fault tests) must not crash the test process.
+      pool.on('error', () => undefined);
+      return [s, pool];
+    }),
+  ) as Record<ServiceName, pg.Pool>;
   return {
     addresses,
     clients,

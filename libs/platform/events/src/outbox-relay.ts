@@ -82,6 +82,13 @@ interface BatchResult {
 
 const PRUNE_CHUNK = 10_000;
 
+const ignoreClientError = (): void => undefined;
+
+const release = (client: pg.PoolClient, error?: Error): void => {
+  client.off('error', ignoreClientError);
+  client.release(error);
+};
+
 export const createOutboxRelay = (options: OutboxRelayOptions): OutboxRelay => {
   const log = options.log.child({ component: 'outbox-relay' });
   const batchSize = options.batchSize ?? 500;
@@ -120,6 +127,9 @@ export const createOutboxRelay = (options: OutboxRelayOptions): OutboxRelay => {
   /** Claims the next batch in a transaction that stays open until the batch is settled. */
   const claim = async (): Promise<{ client: pg.PoolClient; rows: OutboxRow[] } | undefined> => {
     const client = await options.pool.connect();
+    // A checked-out client that loses its server emits 'error'; unheard, that ends the process.
+    // The query in flight rejects anyway, and release(error) discards the client.
+    client.on('error', ignoreClientError);
     try {
       await client.query('BEGIN');
       const { rows } = await client.query<OutboxRow>(
@@ -133,14 +143,14 @@ export const createOutboxRelay = (options: OutboxRelayOptions): OutboxRelay => {
       );
       if (rows.length === 0) {
         await client.query('COMMIT');
-        client.release();
+        release(client);
         return undefined;
       }
       return { client, rows };
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
       // A connection that failed mid-transaction is discarded rather than reused.
-      client.release(error as Error);
+      release(client, error as Error);
       throw error;
     }
   };
@@ -175,10 +185,10 @@ export const createOutboxRelay = (options: OutboxRelayOptions): OutboxRelay => {
         }
         if (failed.length > 0) await recordFailures(client, failed, rowOf, acked.length > 0);
         await client.query('COMMIT');
-        client.release();
+        release(client);
       } catch (error) {
         await client.query('ROLLBACK').catch(() => undefined);
-        client.release(error as Error);
+        release(client, error as Error);
         throw error;
       }
       const result: BatchResult = { claimed: rows.length, published: acked.length };
