@@ -29,6 +29,8 @@ export const startMerchantStandingConsumer = (options: { bus: EventBus; db: Pris
       const at = eventTime(event.meta?.occurredAt, deps.clock.now());
       const events = new EventBatch(deps, { causationId: ctx.eventId });
       if (isEvent(MerchantRemovedEvent, event, ctx)) {
+        // One cascade per removal (its sanction), however many events announce it.
+        if (event.sanctionId && !(await ctx.claimOnce(`removal:${event.sanctionId}`))) return;
         await tx.removedMerchant.upsert({
           where: { merchantId: event.merchantId },
           create: { merchantId: event.merchantId, sanctionId: event.sanctionId, reasons: toJson(event.reasons), removedAt: at },

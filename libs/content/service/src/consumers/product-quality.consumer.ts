@@ -43,6 +43,8 @@ export const startProductCatalogueConsumer = (options: { bus: EventBus; db: Pris
       }
       const events = new EventBatch(deps, { causationId: ctx.eventId });
       if (isEvent(ProductBannedEvent, event, ctx)) {
+        // One cascade per ban, however many events announce it.
+        if (event.banId && !(await ctx.claimOnce(`ban:${event.banId}`))) return;
         const cause = banCauseName(event.cause);
         await tx.$executeRawUnsafe(
           `INSERT INTO known_products (product_id, merchant_id, source, seen_at) VALUES ($1, $2, 'PRODUCT_BANNED', $3) ON CONFLICT DO NOTHING`,
