@@ -45,9 +45,9 @@ const UNAVAILABLE_SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE',
 const UNAVAILABLE_PRISMA_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024']);
 /** adapter-pg's kinds for the same. */
 const UNAVAILABLE_ADAPTER_KINDS = new Set(['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections']);
-/** What pg says when a connection dies under a query or cannot be made (no code attached). */
+/** What pg says when a connection dies under a query or cannot be made (no code attached); Prisma when no pooled connection freed up in time. */
 const UNAVAILABLE_MESSAGES =
-  /Connection terminated|connection error|not queryable|timeout exceeded when trying to connect|Can't reach database server|Server has closed the connection|the database system is (starting up|shutting down|in recovery mode)|terminating connection due to administrator command/i;
+  /Connection terminated|connection error|not queryable|timeout exceeded when trying to connect|Can't reach database server|Server has closed the connection|the database system is (starting up|shutting down|in recovery mode)|terminating connection due to administrator command|Unable to start a transaction in the given time/i;
 
 /**
  * True when the error says the database could not serve the call (down, restarting, unreachable,

@@ -266,20 +266,28 @@ export const createOutboxRelay = (options: OutboxRelayOptions): OutboxRelay => {
   };
 
   /**
-   * Two batches overlap: the next is claimed and sent while the acks of the previous one are
-   * awaited (its rows stay locked, so the claim skips them; publishes leave in id order on one
-   * connection, so the stream keeps the outbox's order).
+   * Under a backlog two batches overlap: the next is claimed and sent while the acks of the
+   * previous (full) one are awaited (its rows stay locked, so the claim skips them; publishes
+   * leave in id order on one connection, so the stream keeps the outbox's order). Otherwise one
+   * batch at a time, so a quiet relay holds one pooled connection at most.
    */
   const pump = async (): Promise<void> => {
     let previous: InFlight | undefined;
     while (!stopped) {
-      const more = wanted || previous?.claimed === batchSize;
-      wanted = false;
-      const current = more ? await begin() : undefined;
-      if (previous && !record(await previous.result)) {
-        if (current) record(await current.result);
+      let current: InFlight | undefined;
+      if (previous ? previous.claimed === batchSize : wanted) {
         wanted = false;
-        return;
+        current = await begin();
+      }
+      if (previous) {
+        if (!record(await previous.result)) {
+          if (current) record(await current.result);
+          wanted = false;
+          return;
+        }
+        previous = undefined;
+        // Nothing claimed meanwhile: look again (a kick may have come while the acks did).
+        if (!current) continue;
       }
       if (!current) return;
       previous = current;
