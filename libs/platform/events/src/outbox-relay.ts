@@ -125,7 +125,7 @@ export const createOutboxRelay = (options: OutboxRelayOptions): OutboxRelay => {
   };
 
   /** Claims the next batch in a transaction that stays open until the batch is settled. */
-  const claim = async (): Promise<{ client: pg.PoolClient; rows: OutboxRow[] } | undefined> => {
+  const claim = async (afterId?: string): Promise<{ client: pg.PoolClient; rows: OutboxRow[] } | undefined> => {
     const client = await options.pool.connect();
     // A checked-out client that loses its server emits 'error'; unheard, that ends the process.
     // The query in flight rejects anyway, and release(error) discards the client.
@@ -135,11 +135,11 @@ export const createOutboxRelay = (options: OutboxRelayOptions): OutboxRelay => {
       const { rows } = await client.query<OutboxRow>(
         `SELECT id::text AS id, event_id, subject, event_type, payload, rejections
            FROM outbox_events
-          WHERE published_at IS NULL AND dead_at IS NULL
+          WHERE published_at IS NULL AND dead_at IS NULL AND id > $2::bigint
           ORDER BY id
           LIMIT $1
             FOR UPDATE SKIP LOCKED`,
-        [batchSize],
+        [batchSize, afterId ?? '0'],
       );
       if (rows.length === 0) {
         await client.query('COMMIT');
@@ -218,16 +218,24 @@ export const createOutboxRelay = (options: OutboxRelayOptions): OutboxRelay => {
 
   interface InFlight {
     claimed: number;
+    /** Highest outbox id of the batch: a claim overlapping it takes only rows after it. */
+    lastId?: string;
     result: Promise<BatchResult>;
   }
 
-  /** Claims and sends a batch; never rejects (a failure is the result's error). */
-  const begin = async (): Promise<InFlight> => {
+  /**
+   * Claims and sends a batch; never rejects (a failure is the result's error). `after` is the
+   * batch still in flight, if any: its rows are not claimed again even if its transaction has
+   * already ended (a fast failure), so no row is sent twice in one round.
+   */
+  const begin = async (after?: InFlight): Promise<InFlight> => {
     try {
-      const claimed = await claim();
+      const claimed = await claim(after?.lastId);
       if (!claimed) return { claimed: 0, result: Promise.resolve({ claimed: 0, published: 0 }) };
       const size = claimed.rows.length;
-      return { claimed: size, result: send(claimed.client, claimed.rows).catch((error: unknown) => ({ claimed: size, published: 0, error: errorText(error) })) };
+      const lastId = claimed.rows[size - 1]?.id;
+      const result = send(claimed.client, claimed.rows).catch((error: unknown) => ({ claimed: size, published: 0, error: errorText(error) }));
+      return lastId === undefined ? { claimed: size, result } : { claimed: size, lastId, result };
     } catch (error) {
       return { claimed: 0, result: Promise.resolve({ claimed: 0, published: 0, error: errorText(error) }) };
     }
@@ -277,7 +285,7 @@ export const createOutboxRelay = (options: OutboxRelayOptions): OutboxRelay => {
       let current: InFlight | undefined;
       if (previous ? previous.claimed === batchSize : wanted) {
         wanted = false;
-        current = await begin();
+        current = await begin(previous);
       }
       if (previous) {
         if (!record(await previous.result)) {
@@ -411,24 +419,12 @@ export const createOutboxRelay = (options: OutboxRelayOptions): OutboxRelay => {
       try {
         await running;
         let published = 0;
-        let previous: InFlight | undefined;
-        // Overlapping batches, as the pump does.
+        // One batch at a time: a claim that finds nothing then means nothing is left.
         for (;;) {
-          const current = await begin();
-          if (previous) {
-            const result = await previous.result;
-            published += result.published;
-            if (result.error !== undefined) {
-              await current.result;
-              throw new Error(`outbox drain: ${result.error}`);
-            }
-          }
-          if (current.claimed === 0) {
-            const result = await current.result;
-            if (result.error !== undefined) throw new Error(`outbox drain: ${result.error}`);
-            return published;
-          }
-          previous = current;
+          const result = await (await begin()).result;
+          published += result.published;
+          if (result.error !== undefined) throw new Error(`outbox drain: ${result.error}`);
+          if (result.claimed === 0) return published;
         }
       } finally {
         draining = false;
