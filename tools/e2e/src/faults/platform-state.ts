@@ -92,7 +92,7 @@ export const republishAll = async (natsUrl: string, namespace: string, messageId
       for (let seq = info.state.first_seq; seq <= info.state.last_seq; seq++) {
         const stored = await jsm.streams.getMessage(stream, { seq }).catch(() => null);
         if (!stored) continue;
-        const original = stored.header.get('Nats-Msg-Id');
+        const original = stored.header.get('Nats-Msg-Id') || `${stream}-${seq}`;
         const headers = natsHeaders();
         for (const key of stored.header.keys()) if (!key.startsWith('Nats-')) headers.set(key, stored.header.get(key));
         await js.publish(stored.subject, stored.data, { msgID: messageId(original), headers });
