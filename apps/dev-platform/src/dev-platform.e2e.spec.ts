@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { BinaryReader, BinaryWriter } from '@bufbuild/protobuf/wire';
 import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { defineEventType, EventMeta, HealthCheckResponse_ServingStatus, SERVICE_NAMES, streamOf } from '@govern/contracts-common';
@@ -65,8 +66,24 @@ describe('embedded mode (npm start with no servers configured)', () => {
     try {
       expect(platform.mode).toEqual({ database: 'embedded', bus: 'in-process' });
       const [producer, consumer] = [platform.services[0]!, platform.services[2]!];
-      // A platform-level probe event: EventMeta alone is a valid protobuf message.
-      const probe = defineEventType('govern.common.v1.EventMeta', 'govern.content.probe.sent', EventMeta);
+      // A platform-level probe shaped like every Govern event (`EventMeta meta = 1`): consumers key on meta.event_id.
+      const ProbeCodec = {
+        encode(message: { meta?: EventMeta | undefined }, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+          if (message.meta) EventMeta.encode(message.meta, writer.uint32(10).fork()).join();
+          return writer;
+        },
+        decode(input: Uint8Array): { meta?: EventMeta | undefined } {
+          const reader = new BinaryReader(input);
+          const message: { meta?: EventMeta | undefined } = {};
+          while (reader.pos < reader.len) {
+            const tag = reader.uint32();
+            if (tag >>> 3 === 1) message.meta = EventMeta.decode(reader, reader.uint32());
+            else reader.skip(tag & 7);
+          }
+          return message;
+        },
+      };
+      const probe = defineEventType('govern.test.v1.Probe', 'govern.content.probe.sent', ProbeCodec);
       const received: string[] = [];
       const handle = await startConsumer({
         bus: platform.bus,
@@ -76,7 +93,7 @@ describe('embedded mode (npm start with no servers configured)', () => {
         eventTypes: [probe],
         log: pino({ level: 'silent' }),
         handler: async (event) => {
-          received.push(event.eventId);
+          received.push(event.meta?.eventId ?? '');
         },
       });
       await runInTransaction(producer.db as never, (tx) =>
@@ -85,7 +102,7 @@ describe('embedded mode (npm start with no servers configured)', () => {
             eventId: 'probe-1',
             subject: probe.subject,
             eventType: probe.typeName,
-            payload: EventMeta.encode({ eventId: 'probe-1', occurredAt: new Date(), causationId: 'test', correlationId: 'test' }).finish(),
+            payload: ProbeCodec.encode({ meta: { eventId: 'probe-1', occurredAt: new Date(), causationId: 'test', correlationId: 'test' } }).finish(),
             occurredAt: new Date(),
           },
         ]),

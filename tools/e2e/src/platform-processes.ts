@@ -19,6 +19,8 @@ export interface PlatformUnderTest {
   clients: PlatformClients;
   /** Direct read access to each service's database, for assertions only. */
   sql: Record<ServiceName, pg.Pool>;
+  /** The event namespace of this run (stream names are `<namespace>_GOVERN_*`). */
+  namespace: string;
   logs(service: ServiceName): string;
   stop(): Promise<void>;
 }
@@ -32,8 +34,16 @@ export const METRICS_REPORT_PERIOD_MS = 3_000;
 /** Development key for hashing identity numbers in tests; production sets its own secret. */
 const TEST_IDENTITY_HASH_KEY = 'e2e-identity-hash-key-not-a-production-secret';
 
-export const startPlatformProcesses = async (): Promise<PlatformUnderTest> => {
-  const infra = await testInfra();
+/** Where the platform runs: the shared servers by default; fault tests give their own (to kill) and extra settings. */
+export interface PlatformOptions {
+  natsUrl?: string;
+  adminDatabaseUrl?: string;
+  env?: Record<string, string>;
+}
+
+export const startPlatformProcesses = async (options: PlatformOptions = {}): Promise<PlatformUnderTest> => {
+  const shared = await testInfra();
+  const infra = { natsUrl: options.natsUrl ?? shared.natsUrl };
   const namespace = `e2e${uniqueSuffix()}`;
   const databases = {} as Record<ServiceName, TestDatabase>;
   const processes = {} as Record<ServiceName, ServiceProcess>;
@@ -43,7 +53,10 @@ export const startPlatformProcesses = async (): Promise<PlatformUnderTest> => {
     await deleteNamespaceStreams(infra.natsUrl, namespace);
   };
   try {
-    for (const service of SERVICE_NAMES) databases[service] = await createTestDatabase({ prefix: `e2e_${service.replaceAll('-', '_')}` });
+    for (const service of SERVICE_NAMES) {
+      const prefix = `e2e_${service.replaceAll('-', '_')}`;
+      databases[service] = await createTestDatabase(options.adminDatabaseUrl ? { prefix, adminDatabaseUrl: options.adminDatabaseUrl } : { prefix });
+    }
     const envOf = (service: ServiceName): NodeJS.ProcessEnv => ({
       ...process.env,
       HOST: '127.0.0.1',
@@ -54,6 +67,7 @@ export const startPlatformProcesses = async (): Promise<PlatformUnderTest> => {
       IDENTITY_HASH_KEY: TEST_IDENTITY_HASH_KEY,
       METRICS_REPORT_PERIOD_MS: String(METRICS_REPORT_PERIOD_MS),
       LOG_LEVEL: 'info',
+      ...options.env,
     });
     // Settled, not all: the services that did start are stopped even when another did not.
     const started = await Promise.allSettled(SERVICE_NAMES.map((service) => startServiceProcess({ cwd: root, entry: `apps/${service}/src/main.ts`, env: envOf(service) })));
@@ -69,11 +83,19 @@ export const startPlatformProcesses = async (): Promise<PlatformUnderTest> => {
   }
   const addresses = Object.fromEntries(SERVICE_NAMES.map((service) => [serviceKey(service), processes[service].address])) as PlatformAddresses;
   const clients = connectPlatform(addresses);
-  const sql = Object.fromEntries(SERVICE_NAMES.map((s) => [s, new pg.Pool({ connectionString: databases[s].url, max: 2 })])) as Record<ServiceName, pg.Pool>;
+  const sql = Object.fromEntries(
+    SERVICE_NAMES.map((s) => {
+      const pool = new pg.Pool({ connectionString: databases[s].url, max: 2 });
+      // An idle connection dropped by a database restart (fault tests) must not crash the test process.
+      pool.on('error', () => undefined);
+      return [s, pool];
+    }),
+  ) as Record<ServiceName, pg.Pool>;
   return {
     addresses,
     clients,
     sql,
+    namespace,
     logs: (service) => processes[service].output(),
     async stop() {
       clients.close();

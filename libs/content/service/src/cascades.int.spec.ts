@@ -97,8 +97,7 @@ describe('cascades from other services over NATS', () => {
     const { sut, client, events } = cut;
     const premium = await publishVideo('v-kettle', 'cr-k', [KETTLE], { engagement: ENGAGED });
     expect(premium.contentItem?.tier).toBe(ContentTier.CONTENT_TIER_PREMIUM);
-    await sut.publish(ProductBannedEvent, {
-      meta: meta(sut),
+    const ban = {
       productId: KETTLE.productId,
       merchantId: KETTLE.merchantId,
       skuId: 'sku',
@@ -109,14 +108,18 @@ describe('cascades from other services over NATS', () => {
       policy: { name: 'bans', version: 'test' },
       sourceRef: 'lab-9',
       bannedAt: sut.clock.now(),
-    });
+    };
+    await sut.publish(ProductBannedEvent, { meta: meta(sut), ...ban });
     const limited = await eventually(async () => events.of(ContentTierChangedEvent).find((e) => e.contentId === 'v-kettle'), 'tier limited');
     expect(limited).toMatchObject({ previousTier: ContentTier.CONTENT_TIER_PREMIUM, tier: ContentTier.CONTENT_TIER_LIMITED, trafficWeight: 0.3, previousTrafficWeight: 1.5 });
+    // The same ban announced again in another event: one cascade per ban.
+    await sut.publish(ProductBannedEvent, { meta: meta(sut), ...ban });
 
     await sut.publish(ProductUnbannedEvent, { meta: meta(sut), productId: KETTLE.productId, merchantId: KETTLE.merchantId, banId: 'ban-k', cause: UnbanCause.UNBAN_CAUSE_MANUAL, liftedAt: sut.clock.now() });
     const restored = await eventually(async () => events.of(ContentRestoredEvent).find((e) => e.contentId === 'v-kettle'), 'restored');
     expect(restored).toMatchObject({ cause: RestoreCause.RESTORE_CAUSE_PRODUCT_UNBANNED, tier: ContentTier.CONTENT_TIER_PREMIUM, trafficWeight: 1.5 });
     expect((await client.getContentItem({ contentId: 'v-kettle' })).contentItem).toMatchObject({ tier: ContentTier.CONTENT_TIER_PREMIUM, activePenaltyIds: [] });
+    expect((await client.listPenalties({ contentId: 'v-kettle' })).penalties).toHaveLength(1);
   });
 
   it('cascade 4: a merchant that lost affiliate eligibility no longer gets its goods boosted', async () => {

@@ -210,6 +210,27 @@ describe('livestreams over gRPC', () => {
     expect(events.of(ContentAssessedEvent).filter((e) => e.contentId === 'ls-c3' && e.trigger === AssessmentTrigger.ASSESSMENT_TRIGGER_COMPLAINT)).toHaveLength(1);
     expect((await client.listPenalties({ creatorId: 'cr-c3' })).penalties).toHaveLength(penaltiesBefore);
     expect((await client.getCreatorCredit({ creatorId: 'cr-c3' })).creatorCredit?.credit).toBe(3);
+
+    // The same window reported again, and a window ending far ahead of the clock, re-assess nothing;
+    // a newer window does (published last on the same stream: when it is in, the others were handled).
+    const attribution = (endTime: Date, refunds: bigint) => ({
+      meta: meta(sut),
+      contentId: 'ls-severe',
+      creatorId: 'cr-severe',
+      window: { startTime: new Date(endTime.getTime() - 3_600_000), endTime },
+      orders: 40n,
+      refunds,
+      complaints: 0n,
+      refundRate: Number(refunds) / 40,
+      complaintRate: 0,
+    });
+    const reassessments = () => events.of(ContentAssessedEvent).filter((e) => e.contentId === 'ls-severe' && e.trigger === AssessmentTrigger.ASSESSMENT_TRIGGER_SIGNAL_UPDATE);
+    const now = sut.clock.now();
+    await sut.publish(ContentAttributionReportedEvent, attribution(now, 3n));
+    await sut.publish(ContentAttributionReportedEvent, attribution(new Date(now.getTime() + 365 * 86_400_000), 30n));
+    await sut.publish(ContentAttributionReportedEvent, attribution(new Date(now.getTime() + 60_000), 4n));
+    await eventually(async () => (reassessments().length >= 2 ? true : undefined), 'the newer window re-assessed');
+    expect(reassessments()).toHaveLength(2);
   });
 
   it('starts a livestream once, ends it idempotently, and names unknown sessions', async () => {

@@ -82,6 +82,20 @@ describe('merchant-access store experience score and affiliate programme over gR
     expect((await client.getStoreExperienceScore({ merchantId })).score?.orderCount).toBe(1000n);
   });
 
+  it('refuses a report whose window ends far ahead of the clock (it would freeze the score window), and keeps scoring real reports', async () => {
+    const merchantId = await onboard(230);
+    const end = sut.clock.now();
+    await sut.publish(
+      MerchantServiceMetricsReportedEvent,
+      metrics('from-the-future', merchantId, { ...poor, window: { startTime: end, endTime: new Date(end.getTime() + 365 * DAY) } }),
+    );
+    await sut.publish(MerchantServiceMetricsReportedEvent, metrics('real-report', merchantId));
+    await expect.poll(() => scoreEvents(merchantId).length, { timeout: 10_000 }).toBe(1);
+    expect(scoreEvents(merchantId)[0]).toMatchObject({ score: 5, neutral: false });
+    const { score } = await client.getStoreExperienceScore({ merchantId });
+    expect(score?.window?.endTime).toEqual(end);
+  });
+
   it('clears the ineligible in a sweep, one event each, and re-admits them when they recover', async () => {
     const poorMerchant = await onboard(210);
     const sanctioned = await onboard(211);

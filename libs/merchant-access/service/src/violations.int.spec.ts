@@ -123,8 +123,26 @@ describe('merchant-access violations, sanctions and appeals over gRPC', () => {
     await expect.poll(async () => (await client.getMerchantStanding({ merchantId })).standing?.activePoints, { timeout: 10_000 }).toBe(6);
     const listed = await client.listViolations({ merchantId, pageSize: 10, pageToken: '', status: 0 });
     expect(listed.violations).toMatchObject([
-      { type: ViolationType.VIOLATION_TYPE_THREE_NO_LISTING, points: 6, source: ViolationSource.VIOLATION_SOURCE_PRODUCT_QUALITY, sourceRef: 'listing-3no', productId: 'p-1', evidence: { listing_id: 'l-1' } },
+      { type: ViolationType.VIOLATION_TYPE_THREE_NO_LISTING, points: 6, source: ViolationSource.VIOLATION_SOURCE_PRODUCT_QUALITY, sourceRef: 'three-no-listing:l-1', productId: 'p-1', evidence: { listing_id: 'l-1' } },
     ]);
+  });
+
+  it('adds no points again for the same three-no listing re-submitted, or the same lab result announced again', async () => {
+    const merchantId = await onboard(125);
+    const meta = (eventId: string) => ({ eventId, occurredAt: sut.clock.now(), causationId: eventId, correlationId: eventId });
+    const threeNo = (eventId: string, listingId: string) =>
+      ListingRejected.fromPartial({ meta: meta(eventId), merchantId, listingId, productId: `p-${listingId}`, threeNo: true });
+    // Each re-submission is a new evaluation with its own event; the listing is the same fact.
+    await sut.publish(ListingRejectedEvent, threeNo('resubmit-1', 'l-9'));
+    await sut.publish(ListingRejectedEvent, threeNo('resubmit-2', 'l-9'));
+    await sut.publish(InspectionFailedEvent, { ...inspectionFailed('lab-a', merchantId), resultId: 'lab-result-9' });
+    await sut.publish(InspectionFailedEvent, { ...inspectionFailed('lab-b', merchantId), resultId: 'lab-result-9' });
+    // A different listing afterwards: when its points are in, the repeats before it were handled.
+    await sut.publish(ListingRejectedEvent, threeNo('other-listing', 'l-10'));
+    await expect.poll(async () => (await client.listViolations({ merchantId, pageSize: 10, pageToken: '', status: 0 })).violations.length, { timeout: 10_000 }).toBe(3);
+    const listed = await client.listViolations({ merchantId, pageSize: 10, pageToken: '', status: 0 });
+    expect(listed.violations.map((v) => v.sourceRef).sort()).toEqual(['inspection-result:lab-result-9', 'three-no-listing:l-10', 'three-no-listing:l-9']);
+    expect((await client.getMerchantStanding({ merchantId })).standing?.activePoints).toBe(24);
   });
 
   it('ends a sanction by itself when its time is up, and lets points expire after 365 days', async () => {

@@ -60,6 +60,21 @@ export const serviceSettings = (defaultPort: number) =>
     LOG_LEVEL: settings.logLevel(),
     /** How long SIGTERM waits for in-flight calls before it forces the server down. */
     SHUTDOWN_GRACE_MS: settings.milliseconds(10_000),
+    /** Published outbox rows are deleted after this age (0 keeps them); default 7 days. */
+    OUTBOX_RETENTION_MS: z.coerce.number().int().min(0).default(7 * 24 * 3_600_000),
+    /** Refusals of one outbox row by a working bus before it is set dead (outbox_events.dead_at); default 10. */
+    OUTBOX_MAX_REJECTIONS: z.coerce.number().int().min(1).max(1_000).default(10),
+    /**
+     * Limits of the event streams this service creates or updates (its own and those it consumes;
+     * give every service the same values): age, bytes and message count, oldest discarded first.
+     */
+    EVENT_STREAM_MAX_AGE_MS: settings.milliseconds(7 * 24 * 3_600_000),
+    EVENT_STREAM_MAX_BYTES: z.coerce.number().int().min(1_048_576).default(1024 ** 3),
+    EVENT_STREAM_MAX_MSGS: z.coerce.number().int().min(1_000).default(10_000_000),
+    /** How long a stream drops a re-published event id; default 2 min. */
+    EVENT_DUPLICATE_WINDOW_MS: settings.milliseconds(120_000),
+    /** Health goes NOT_SERVING while a consumer has been down longer than this; default 30 s. */
+    CONSUMER_DOWN_BOUND_MS: settings.milliseconds(30_000),
   });
 
 export type ServiceSettings = z.infer<ReturnType<typeof serviceSettings>>;

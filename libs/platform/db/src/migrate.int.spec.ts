@@ -20,18 +20,27 @@ describe('applyMigrations (offline, Prisma-compatible)', () => {
 
   it('migrates a fresh database once, records it as Prisma does, and is a no-op the second time', async () => {
     const first = await applyMigrations({ connectionString: db.url, migrationsDir: PLATFORM_MIGRATIONS });
-    expect(first.applied).toEqual(['20261128000000_platform']);
+    const platformMigrations = ['20261128000000_platform', '20261205000000_platform_event_delivery'];
+    expect(first.applied).toEqual(platformMigrations);
     const second = await applyMigrations({ connectionString: db.url, migrationsDir: PLATFORM_MIGRATIONS });
     expect(second.applied).toEqual([]);
-    expect(second.alreadyApplied).toEqual(['20261128000000_platform']);
+    expect(second.alreadyApplied).toEqual(platformMigrations);
 
     const client = new pg.Client({ connectionString: db.url });
     await client.connect();
     try {
-      const { rows } = await client.query('SELECT migration_name, length(checksum) AS len, finished_at IS NOT NULL AS done FROM _prisma_migrations');
-      expect(rows).toEqual([{ migration_name: '20261128000000_platform', len: 64, done: true }]);
+      const { rows } = await client.query('SELECT migration_name, length(checksum) AS len, finished_at IS NOT NULL AS done FROM _prisma_migrations ORDER BY migration_name');
+      expect(rows).toEqual(platformMigrations.map((migration_name) => ({ migration_name, len: 64, done: true })));
       const tables = await client.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1`);
-      expect(tables.rows.map((r) => r.table_name)).toEqual(['_prisma_migrations', 'idempotency_keys', 'inbox_events', 'outbox_events', 'scheduled_jobs']);
+      expect(tables.rows.map((r) => r.table_name)).toEqual([
+        '_prisma_migrations',
+        'consumed_facts',
+        'consumed_versions',
+        'idempotency_keys',
+        'inbox_events',
+        'outbox_events',
+        'scheduled_jobs',
+      ]);
     } finally {
       await client.end();
     }

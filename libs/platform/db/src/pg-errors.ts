@@ -45,3 +45,41 @@ export const isUniqueViolation = (error: unknown): boolean =>
 
 export const deadlineExceeded = (): DomainError =>
   new DomainError('DEADLINE_EXCEEDED', 'REQUEST.DEADLINE_EXCEEDED', 'the deadline passed before the work could be committed');
+
+/** SQLSTATEs of a database that cannot serve now: connection exceptions (08), shutdown or start-up (57P01-57P03), too many connections. */
+const UNAVAILABLE_STATES = /^(08...|57P0[123]|53300)$/;
+/** Socket errors reaching the server. */
+const UNAVAILABLE_SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
+/** Prisma's codes for an unreachable server, a closed connection, a pool timeout. */
+const UNAVAILABLE_PRISMA_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024']);
+/** adapter-pg's kinds for the same. */
+const UNAVAILABLE_ADAPTER_KINDS = new Set(['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections']);
+/** What pg says when a connection dies under a query or cannot be made (no code attached); Prisma when no pooled connection freed up in time. */
+const UNAVAILABLE_MESSAGES =
+  /Connection terminated|connection error|not queryable|timeout exceeded when trying to connect|Can't reach database server|Server has closed the connection|the database system is (starting up|shutting down|in recovery mode)|terminating connection due to administrator command|Unable to start a transaction in the given time/i;
+
+/**
+ * True when the error says the database could not serve the call (down, restarting, unreachable,
+ * out of connections) rather than that the call was wrong: the caller may retry, and the service
+ * answers UNAVAILABLE instead of INTERNAL.
+ */
+export const isDatabaseUnavailable = (error: unknown): boolean => {
+  const seen = new Set<unknown>();
+  const pending: unknown[] = [error];
+  while (pending.length > 0) {
+    const current = pending.pop();
+    if (!current || typeof current !== 'object' || seen.has(current)) continue;
+    seen.add(current);
+    const record = current as Record<string, unknown>;
+    for (const key of ['code', 'originalCode']) {
+      const code = record[key];
+      if (typeof code !== 'string') continue;
+      if (UNAVAILABLE_STATES.test(code) || UNAVAILABLE_SOCKET_CODES.has(code) || UNAVAILABLE_PRISMA_CODES.has(code)) return true;
+    }
+    if (typeof record['kind'] === 'string' && UNAVAILABLE_ADAPTER_KINDS.has(record['kind'])) return true;
+    if (typeof record['message'] === 'string' && UNAVAILABLE_MESSAGES.test(record['message'])) return true;
+    const meta = record['meta'] as Record<string, unknown> | undefined;
+    pending.push(record['cause'], meta?.['driverAdapterError'], (meta?.['driverAdapterError'] as Record<string, unknown> | undefined)?.['cause']);
+  }
+  return false;
+};

@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { PrismaPg } from '@prisma/adapter-pg';
+import type { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
+import { SerialTransactionsPrismaPg } from './serial-transactions';
 
 export interface DatabaseConnection<Client> {
   client: Client;
@@ -64,7 +65,7 @@ export const connectPrisma = <Client extends { $disconnect(): Promise<void> }>(
   });
   // An idle client that errors (server restart) must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
-  const client = createClient(new PrismaPg(pool));
+  const client = createClient(new SerialTransactionsPrismaPg(pool));
   return {
     client,
     pool,

@@ -1,13 +1,23 @@
 import type { EventType } from '@govern/contracts-common';
-import { runInTransaction, type SqlTx, type TransactionalClient } from '@govern/platform-db';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { isDatabaseUnavailable, runInTransaction, type SqlTx, type TransactionalClient } from '@govern/platform-db';
 import type { Logger } from 'pino';
+import { DEFAULT_MAX_BATCH } from './delivery';
 import { PoisonMessageError, type ConsumerHandle, type EventBus, type IncomingMessage } from './event-bus';
 
 /**
  * A service's durable consumer of events: each message is decoded by its
- * `Govern-Event-Type` header, and its event id is recorded in `inbox_events` in the
- * same transaction as the handler's effect. A redelivered event (crash before ack,
- * relay republish) finds its id there and is acked without a second effect.
+ * `Govern-Event-Type` header and keyed by the event's own id (`meta.event_id`, not the
+ * transport's message id: a replay or a bridge re-publishing an event under new message
+ * ids still finds it). The id is recorded in `inbox_events` in the same transaction as the
+ * handler's effect, so a redelivered or re-published event is acknowledged without a
+ * second effect. Effects that must happen once per real-world fact (a lab result, a
+ * listing) also claim that fact's key with `ctx.claimOnce`, which holds across events.
+ *
+ * Messages that arrive together are handled in one transaction (one inbox insert for the
+ * batch, each handler in stream order); if any handler fails, the batch is rolled back and
+ * each event is retried in its own transaction, so one failing event cannot hold back or
+ * undo the others.
  */
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -21,7 +31,20 @@ export type EventOf<Types extends readonly AnyEventType[]> = MessageOf<Types[num
 export interface EventContext<Tx extends SqlTx> {
   /** The transaction the inbox row is written in: do the effect with it. */
   tx: Tx;
+  /** The event's own id (`meta.event_id`). */
   eventId: string;
+  /**
+   * Claims `fact` (e.g. `inspection-result:<result_id>`) for this consumer, in this
+   * transaction: true the first time, false when an earlier event already claimed it. Use
+   * it where a producer may announce one real-world fact in more than one event.
+   */
+  claimOnce(fact: string): Promise<boolean>;
+  /**
+   * "Newest wins" for `key` (e.g. `store-score:<merchant_id>`) where the service's tables keep
+   * no version: records `version` and returns true when it is later than the one applied
+   * last, false when it is older or the same (apply nothing). In this transaction.
+   */
+  supersedes(key: string, version: Date): Promise<boolean>;
   subject: string;
   /** Fully-qualified protobuf type; compare with `isEvent`. */
   typeName: string;
@@ -50,6 +73,14 @@ export interface StartConsumerOptions<Tx extends SqlTx, Types extends readonly A
   ackWaitMs?: number;
   /** Bound of one handler transaction; default 15 s. */
   transactionTimeoutMs?: number;
+  /** Most events handled in one transaction; default 64. 1 handles each alone (a handler whose one event fills a transaction). */
+  maxBatch?: number;
+  /**
+   * While the database is unreachable, the batch in hand waits for it (retried with backoff,
+   * its messages kept from redelivery) up to this long before it counts as a failed try; so a
+   * database restart sends nothing to the dead-letter stream. Default 60 s.
+   */
+  databaseWaitMs?: number;
 }
 
 export const DEFAULT_MAX_DELIVER = 5;
@@ -59,14 +90,25 @@ export const DEFAULT_BACKOFF_MS = [1_000, 5_000, 30_000, 120_000];
 export const isEvent = <T>(eventType: EventType<T>, event: unknown, ctx: { typeName: string }): event is T =>
   ctx.typeName === eventType.typeName;
 
+interface Decoded<Event> {
+  index: number;
+  message: IncomingMessage;
+  event: Event;
+  eventId: string;
+}
+
+/** Longest fact key `claimOnce` takes (it is a primary key column). */
+const MAX_FACT_LENGTH = 500;
+
 export const startConsumer = async <Tx extends SqlTx, const Types extends readonly AnyEventType[]>(
   options: StartConsumerOptions<Tx, Types>,
 ): Promise<ConsumerHandle> => {
   const types = new Map(options.eventTypes.map((type) => [type.typeName, type] as const));
   const subjects = options.subjects ?? [...new Set(options.eventTypes.map((type) => type.subject))];
   const log = options.log.child({ consumer: options.consumer });
+  const timeoutMs = options.transactionTimeoutMs ?? 15_000;
 
-  const handle = async (message: IncomingMessage): Promise<void> => {
+  const decode = (message: IncomingMessage, index: number): Decoded<EventOf<Types>> => {
     const type = types.get(message.eventType);
     if (!type) throw new PoisonMessageError(`unknown event type "${message.eventType}" on ${message.subject}`);
     let event: EventOf<Types>;
@@ -75,31 +117,116 @@ export const startConsumer = async <Tx extends SqlTx, const Types extends readon
     } catch (error) {
       throw new PoisonMessageError(`undecodable ${message.eventType}: ${(error as Error).message}`, { cause: error });
     }
-    const eventLog = log.child({ event_id: message.eventId, event_type: message.eventType });
-    const outcome = await runInTransaction(
-      options.db,
-      async (tx) => {
-        const inserted = await tx.$executeRawUnsafe(
-          `INSERT INTO inbox_events (consumer, event_id, subject) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
-          options.consumer,
-          message.eventId,
-          message.subject,
-        );
-        if (inserted === 0) return 'duplicate' as const;
-        await options.handler(event, {
-          tx,
-          eventId: message.eventId,
-          subject: message.subject,
-          typeName: message.eventType,
-          deliveryCount: message.deliveryCount,
-          headers: message.headers,
-          log: eventLog,
-        });
-        return 'handled' as const;
-      },
-      { timeoutMs: options.transactionTimeoutMs ?? 15_000 },
+    const eventId = (event as { meta?: { eventId?: string } }).meta?.eventId ?? '';
+    if (!eventId) throw new PoisonMessageError(`${message.eventType} without meta.event_id (message id ${message.eventId})`);
+    return { index, message, event, eventId };
+  };
+
+  /** Records the batch's event ids and runs the handler of each one not seen before, in order. */
+  const apply = async (tx: Tx, batch: readonly Decoded<EventOf<Types>>[]): Promise<void> => {
+    const fresh = await tx.$queryRawUnsafe<{ event_id: string }[]>(
+      `INSERT INTO inbox_events (consumer, event_id, subject)
+       SELECT $1, e.event_id, e.subject FROM unnest($2::text[], $3::text[]) AS e(event_id, subject)
+       ON CONFLICT DO NOTHING RETURNING event_id`,
+      options.consumer,
+      batch.map((item) => item.eventId),
+      batch.map((item) => item.message.subject),
     );
-    if (outcome === 'duplicate') eventLog.debug('event already processed; skipped');
+    const pending = new Set(fresh.map((row) => row.event_id));
+    for (const item of batch) {
+      // Made only when a handler logs: a child logger per event costs more than most effects.
+      let eventLog: Logger | undefined;
+      const logOf = (): Logger => (eventLog ??= log.child({ event_id: item.eventId, event_type: item.message.eventType }));
+      // A second copy in the same batch (re-published under another message id) finds the id taken.
+      if (!pending.delete(item.eventId)) {
+        logOf().debug('event already processed; skipped');
+        continue;
+      }
+      const ctx: EventContext<Tx> = {
+        tx,
+        eventId: item.eventId,
+        claimOnce: async (fact) => {
+          if (!fact || fact.length > MAX_FACT_LENGTH) throw new Error(`claimOnce: fact key must be 1..${MAX_FACT_LENGTH} characters`);
+          const claimed = await tx.$executeRawUnsafe(
+            `INSERT INTO consumed_facts (consumer, fact, event_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
+            options.consumer,
+            fact,
+            item.eventId,
+          );
+          if (claimed === 0) logOf().info({ fact }, 'fact already handled by an earlier event; effect skipped');
+          return claimed > 0;
+        },
+        supersedes: async (key, version) => {
+          if (!key || key.length > MAX_FACT_LENGTH) throw new Error(`supersedes: key must be 1..${MAX_FACT_LENGTH} characters`);
+          const newer = await tx.$executeRawUnsafe(
+            `INSERT INTO consumed_versions (consumer, key, version_at, event_id) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (consumer, key) DO UPDATE SET version_at = EXCLUDED.version_at, event_id = EXCLUDED.event_id
+              WHERE consumed_versions.version_at < EXCLUDED.version_at`,
+            options.consumer,
+            key,
+            version,
+            item.eventId,
+          );
+          if (newer === 0) logOf().info({ key, version }, 'not newer than the version applied; effect skipped');
+          return newer > 0;
+        },
+        subject: item.message.subject,
+        typeName: item.message.eventType,
+        deliveryCount: item.message.deliveryCount,
+        headers: item.message.headers,
+        get log() {
+          return logOf();
+        },
+      };
+      await options.handler(item.event, ctx);
+    }
+  };
+
+  const databaseWaitMs = options.databaseWaitMs ?? 60_000;
+  /** Runs a transaction, waiting out a database that is down (restarting, unreachable) up to the bound. */
+  const transaction = async (batch: readonly Decoded<EventOf<Types>>[]): Promise<void> => {
+    const until = Date.now() + databaseWaitMs;
+    for (let wait = 100; ; wait = Math.min(wait * 2, 5_000)) {
+      try {
+        return await runInTransaction(options.db, (tx) => apply(tx, batch), { timeoutMs });
+      } catch (error) {
+        if (!isDatabaseUnavailable(error) || Date.now() + wait > until) throw error;
+        log.warn({ err: error, retry_in_ms: wait }, 'database unavailable; holding the batch until it is back');
+        await sleep(wait);
+      }
+    }
+  };
+  const applyAlone = (item: Decoded<EventOf<Types>>): Promise<void> => transaction([item]);
+
+  const handleBatch = async (messages: readonly IncomingMessage[]): Promise<unknown[]> => {
+    const outcomes: unknown[] = messages.map(() => undefined);
+    const decoded: Decoded<EventOf<Types>>[] = [];
+    messages.forEach((message, index) => {
+      try {
+        decoded.push(decode(message, index));
+      } catch (error) {
+        outcomes[index] = error;
+      }
+    });
+    if (decoded.length === 0) return outcomes;
+    try {
+      await transaction(decoded);
+      return outcomes;
+    } catch (error) {
+      if (decoded.length === 1) {
+        outcomes[decoded[0]?.index ?? 0] = error;
+        return outcomes;
+      }
+      log.debug({ err: error, events: decoded.length }, 'batch failed; handling its events one by one');
+    }
+    for (const item of decoded) {
+      try {
+        await applyAlone(item);
+      } catch (error) {
+        outcomes[item.index] = error;
+      }
+    }
+    return outcomes;
   };
 
   return options.bus.consume({
@@ -109,6 +236,8 @@ export const startConsumer = async <Tx extends SqlTx, const Types extends readon
     maxDeliver: options.maxDeliver ?? DEFAULT_MAX_DELIVER,
     backoffMs: options.backoffMs ?? DEFAULT_BACKOFF_MS,
     ...(options.ackWaitMs !== undefined ? { ackWaitMs: options.ackWaitMs } : {}),
-    handler: handle,
+    handler: (message) => applyAlone(decode(message, 0)),
+    handleBatch,
+    maxBatch: options.maxBatch ?? DEFAULT_MAX_BATCH,
   });
 };

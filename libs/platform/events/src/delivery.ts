@@ -53,65 +53,116 @@ export const deadLetterOf = (message: IncomingMessage, durable: string, error: s
   },
 });
 
-export const processDelivery = async (
-  delivery: Delivery,
-  options: ConsumeOptions,
-  deadLetter: (message: OutgoingMessage) => Promise<unknown>,
-  log: Logger,
-): Promise<void> => {
+type DeadLetter = (message: OutgoingMessage) => Promise<unknown>;
+
+const attemptLog = (log: Logger, options: ConsumeOptions, message: IncomingMessage): Logger =>
+  log.child({ consumer: options.durable, subject: message.subject, event_id: message.eventId, delivery: message.deliveryCount });
+
+const giveUp = async (delivery: Delivery, options: ConsumeOptions, deadLetter: DeadLetter, log: Logger, error: string): Promise<void> => {
   const { message } = delivery;
-  const { maxDeliver } = options;
-  const attempt = log.child({ consumer: options.durable, subject: message.subject, event_id: message.eventId, delivery: message.deliveryCount });
+  try {
+    await deadLetter(deadLetterOf(message, options.durable, error));
+    delivery.term();
+    attemptLog(log, options, message).warn({ err: error }, 'event dead-lettered');
+  } catch (dlqError) {
+    // Keep the message: it comes back after backoff and dead-lettering is tried again.
+    attemptLog(log, options, message).error({ err: dlqError }, 'could not dead-letter event; will retry');
+    delivery.nak(backoffFor(options.backoffMs, message.deliveryCount));
+  }
+};
 
-  const giveUp = async (error: string): Promise<void> => {
-    try {
-      await deadLetter(deadLetterOf(message, options.durable, error));
-      delivery.term();
-      attempt.warn({ err: error }, 'event dead-lettered');
-    } catch (dlqError) {
-      // Keep the message: it comes back after backoff and dead-lettering is tried again.
-      attempt.error({ err: dlqError }, 'could not dead-letter event; will retry');
-      delivery.nak(backoffFor(options.backoffMs, message.deliveryCount));
-    }
-  };
-
+/** Settles a message before its handler runs when it must not reach it; true when settled. */
+const screen = async (delivery: Delivery, options: ConsumeOptions, deadLetter: DeadLetter, log: Logger): Promise<boolean> => {
+  const { message } = delivery;
   // A consumer without server-side filtering (several subjects on an old server) skips the rest.
   if (!options.subjects.some((pattern) => subjectMatches(pattern, message.subject))) {
-    await delivery.ack();
-    return;
+    await delivery.ack().catch(() => undefined);
+    return true;
   }
-  if (!message.eventId) return giveUp('message has no event id (Nats-Msg-Id)');
-  if (message.deliveryCount > maxDeliver) {
-    return giveUp(`delivered ${message.deliveryCount - 1} times without an outcome (handler crashed or timed out)`);
+  if (!message.eventId) {
+    await giveUp(delivery, options, deadLetter, log, 'message has no event id (Nats-Msg-Id)');
+    return true;
   }
+  if (message.deliveryCount > options.maxDeliver) {
+    await giveUp(delivery, options, deadLetter, log, `delivered ${message.deliveryCount - 1} times without an outcome (handler crashed or timed out)`);
+    return true;
+  }
+  return false;
+};
 
-  const ackWaitMs = options.ackWaitMs ?? DEFAULT_ACK_WAIT_MS;
-  const heartbeat = setInterval(() => delivery.working(), Math.max(50, Math.floor(ackWaitMs / 3)));
-  let failure: unknown;
-  try {
-    await options.handler(message);
-  } catch (error) {
-    failure = error ?? new Error('handler failed');
-  } finally {
-    clearInterval(heartbeat);
-  }
+/** Acks a handled message, or retries / dead-letters a failed one. */
+const settle = async (delivery: Delivery, failure: unknown, options: ConsumeOptions, deadLetter: DeadLetter, log: Logger): Promise<void> => {
   if (!delivery.live()) return;
-
+  const { message } = delivery;
   if (failure === undefined) {
     try {
       await delivery.ack();
     } catch (error) {
       // The effect is committed; a redelivery is skipped by the consumer's inbox.
-      attempt.warn({ err: error }, 'ack failed; event will be redelivered');
+      attemptLog(log, options, message).warn({ err: error }, 'ack failed; event will be redelivered');
     }
     return;
   }
-  if (failure instanceof PoisonMessageError) return giveUp(errorText(failure));
-  if (message.deliveryCount >= maxDeliver) return giveUp(errorText(failure));
+  if (failure instanceof PoisonMessageError) return giveUp(delivery, options, deadLetter, log, errorText(failure));
+  if (message.deliveryCount >= options.maxDeliver) return giveUp(delivery, options, deadLetter, log, errorText(failure));
   const delay = backoffFor(options.backoffMs, message.deliveryCount);
-  attempt.info({ err: failure, retry_in_ms: delay }, 'event handler failed; will retry');
+  attemptLog(log, options, message).info({ err: failure, retry_in_ms: delay }, 'event handler failed; will retry');
   delivery.nak(delay);
 };
+
+/** Keeps the server from redelivering messages whose handler is still busy. */
+const heartbeat = (deliveries: readonly Delivery[], options: ConsumeOptions): NodeJS.Timeout =>
+  setInterval(
+    () => {
+      for (const delivery of deliveries) delivery.working();
+    },
+    Math.max(50, Math.floor((options.ackWaitMs ?? DEFAULT_ACK_WAIT_MS) / 3)),
+  );
+
+export const processDelivery = async (delivery: Delivery, options: ConsumeOptions, deadLetter: DeadLetter, log: Logger): Promise<void> => {
+  if (await screen(delivery, options, deadLetter, log)) return;
+  const beat = heartbeat([delivery], options);
+  let failure: unknown;
+  try {
+    await options.handler(delivery.message);
+  } catch (error) {
+    failure = error ?? new Error('handler failed');
+  } finally {
+    clearInterval(beat);
+  }
+  await settle(delivery, failure, options, deadLetter, log);
+};
+
+/**
+ * Messages that arrived together: through `handleBatch` when the consumer has one (one call,
+ * then each message settled by its own outcome; a lone message too), else one at a time.
+ */
+export const processBatch = async (deliveries: readonly Delivery[], options: ConsumeOptions, deadLetter: DeadLetter, log: Logger): Promise<void> => {
+  const handleBatch = options.handleBatch;
+  if (!handleBatch) {
+    for (const delivery of deliveries) await processDelivery(delivery, options, deadLetter, log);
+    return;
+  }
+  const ready: Delivery[] = [];
+  for (const delivery of deliveries) if (!(await screen(delivery, options, deadLetter, log))) ready.push(delivery);
+  if (ready.length === 0) return;
+  const beat = heartbeat(ready, options);
+  let outcomes: readonly unknown[];
+  try {
+    outcomes = await handleBatch(ready.map((delivery) => delivery.message));
+    if (outcomes.length !== ready.length) throw new Error(`handleBatch returned ${outcomes.length} outcomes for ${ready.length} messages`);
+  } catch (error) {
+    outcomes = ready.map(() => error ?? new Error('batch handler failed'));
+  } finally {
+    clearInterval(beat);
+  }
+  await Promise.all(ready.map((delivery, i) => settle(delivery, outcomes[i], options, deadLetter, log)));
+};
+
+/** Most messages one `handleBatch` call gets unless the consumer says otherwise. */
+export const DEFAULT_MAX_BATCH = 64;
+
+export const maxBatchOf = (options: ConsumeOptions): number => (options.handleBatch ? (options.maxBatch ?? DEFAULT_MAX_BATCH) : 1);
 
 /** Validates consume options the same way for both buses. */
 export const checkConsumeOptions = (options: ConsumeOptions): void => {
@@ -119,4 +170,5 @@ export const checkConsumeOptions = (options: ConsumeOptions): void => {
   if (!Number.isInteger(options.maxDeliver) || options.maxDeliver < 1) throw new Error(`maxDeliver must be a positive integer: ${options.maxDeliver}`);
   if (options.subjects.length === 0) throw new Error(`consumer ${options.durable} needs at least one subject`);
   if (options.backoffMs.some((ms) => !(ms >= 0))) throw new Error(`backoffMs must be non-negative: ${options.backoffMs.join(',')}`);
+  if (options.maxBatch !== undefined && !(Number.isInteger(options.maxBatch) && options.maxBatch >= 1)) throw new Error(`maxBatch must be a positive integer: ${options.maxBatch}`);
 };

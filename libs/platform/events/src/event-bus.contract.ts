@@ -255,6 +255,68 @@ export const eventBusContract = (name: string, makeFixture: () => Promise<BusFix
       expect(ids(removed.received)).toEqual(['m-0', 'm-4', 'm-8', 'm-12', 'm-16']);
     });
 
+    it('hands messages that arrived together to handleBatch in stream order and settles each by its own outcome', async () => {
+      const bus = await setup();
+      await bus.publish(Array.from({ length: 30 }, (_, i) => message(`b-${i}`)));
+      const batches: string[][] = [];
+      const dlq = await deadLetters(bus);
+      const handle = await bus.consume({
+        durable: 'test_batches',
+        stream: TEST_STREAM.name,
+        subjects: ['govern.test.>'],
+        maxDeliver: 2,
+        backoffMs: [50],
+        ackWaitMs: 2_000,
+        maxBatch: 8,
+        handler: async () => {
+          throw new Error('a batch consumer gets single messages through handleBatch too');
+        },
+        handleBatch: async (incoming) => {
+          batches.push(incoming.map((m) => `${m.eventId}#${m.deliveryCount}`));
+          return incoming.map((m) => (m.eventId === 'b-3' ? new Error('b-3 fails') : m.eventId === 'b-5' ? new PoisonMessageError('b-5 is poison') : undefined));
+        },
+      });
+      handles.push(handle);
+      await eventually('b-3 dead-lettered after its second try', () => dlq.received.length === 2);
+      await sleep(300);
+      const seen = batches.flat();
+      expect(batches.every((batch) => batch.length <= 8)).toBe(true);
+      expect(batches.some((batch) => batch.length > 1)).toBe(true);
+      // First deliveries in stream order; only the failed one came back.
+      expect(seen.filter((id) => id.endsWith('#1'))).toEqual(Array.from({ length: 30 }, (_, i) => `b-${i}#1`));
+      expect(seen.filter((id) => !id.endsWith('#1'))).toEqual(['b-3#2']);
+      expect(dlq.received.map((entry) => entry.message.headers[DLQ_HEADERS.eventId]).sort()).toEqual(['b-3', 'b-5']);
+      expect(handle.health()).toMatchObject({ up: true });
+      await bus.ping();
+    });
+
+    it('fails a whole batch when handleBatch rejects, and redelivers each of its messages', async () => {
+      const bus = await setup();
+      let calls = 0;
+      const handled: string[] = [];
+      const handle = await bus.consume({
+        durable: 'test_batch_reject',
+        stream: TEST_STREAM.name,
+        subjects: ['govern.test.>'],
+        maxDeliver: 3,
+        backoffMs: [50],
+        ackWaitMs: 2_000,
+        handler: async (incoming) => {
+          handled.push(incoming.eventId);
+        },
+        handleBatch: async (incoming) => {
+          if (calls++ === 0) throw new Error('database down');
+          handled.push(...incoming.map((m) => m.eventId));
+          return incoming.map(() => undefined);
+        },
+      });
+      handles.push(handle);
+      await bus.publish([message('r-1'), message('r-2'), message('r-3')]);
+      await eventually('all three after the failed batch', () => new Set(handled).size === 3);
+      await sleep(200);
+      expect(handled.sort()).toEqual(['r-1', 'r-2', 'r-3']);
+    });
+
     it('ensures streams idempotently, also concurrently, and refuses subjects no stream takes', async () => {
       const bus = await setup();
       await Promise.all([bus.ensureStreams([TEST_STREAM]), bus.ensureStreams([TEST_STREAM]), bus.ensureStreams([TEST_STREAM])]);

@@ -81,6 +81,28 @@ export interface ConsumeOptions {
    * once `maxDeliver` is reached; throw `PoisonMessageError` to dead-letter it at once.
    */
   handler(message: IncomingMessage): Promise<void>;
+  /**
+   * Optional: handles the messages that arrived together in one go (one transaction for a
+   * batch instead of one per message); when given, every message goes through it and
+   * `handler` is not called. Resolves to one outcome per message, in
+   * order: `undefined` acks it, an error is treated as `handler` throwing it (retry with
+   * backoff, dead-letter at the bound, `PoisonMessageError` at once). A rejection fails
+   * the whole batch. Messages are always handed over in stream order.
+   */
+  handleBatch?(messages: readonly IncomingMessage[]): Promise<readonly unknown[]>;
+  /** Most messages one `handleBatch` call gets; default 64 (ignored without `handleBatch`). */
+  maxBatch?: number;
+}
+
+/** Whether a consumer is taking messages: down while its loop is restarting or the server is unreachable. */
+export interface ConsumerHealth {
+  up: boolean;
+  /** Since when (epoch ms) it has been down; absent when up. */
+  downSince?: number;
+  /** What took it down last (kept after it healed, for logs and diagnosis). */
+  lastError?: string;
+  /** How many times its consume loop was restarted after an error. */
+  restarts: number;
 }
 
 export interface ConsumerHandle {
@@ -91,7 +113,27 @@ export interface ConsumerHandle {
    * neither acked nor returned, so they come back after `ackWaitMs` (to this durable).
    */
   abort(): void;
+  health(): ConsumerHealth;
 }
+
+/**
+ * Limits of every stream a bus creates (the outbox keeps the source of truth; a stream is a
+ * delivery buffer). Oldest messages are discarded beyond them, so a consumer down for longer
+ * than `maxAgeMs` misses what aged out: its service replays from the producer's records.
+ */
+export interface StreamLimits {
+  /** Default 7 days. */
+  maxAgeMs: number;
+  /** Default 1 GiB. */
+  maxBytes: number;
+  /** Default 10 million. */
+  maxMessages: number;
+}
+
+export const DEFAULT_STREAM_LIMITS: StreamLimits = { maxAgeMs: 7 * 24 * 3_600_000, maxBytes: 1024 ** 3, maxMessages: 10_000_000 };
+
+/** How long a bus remembers event ids to drop a repeated publish (JetStream's default). */
+export const DEFAULT_DUPLICATE_WINDOW_MS = 120_000;
 
 export interface EventBus {
   /** Creates or updates the streams (and the dead-letter stream); safe to run concurrently from many replicas. */
@@ -100,6 +142,8 @@ export interface EventBus {
   publish(messages: readonly OutgoingMessage[]): Promise<PublishAck[]>;
   /** Starts (creating or updating) a durable pull consumer; one message at a time per handle. */
   consume(options: ConsumeOptions): Promise<ConsumerHandle>;
+  /** Resolves when the server can store messages now; rejects when it cannot (tells an outage from a message the server refuses). */
+  ping(): Promise<void>;
   /** Stops every consumer (as `stop()`) and closes the connection. */
   close(): Promise<void>;
 }

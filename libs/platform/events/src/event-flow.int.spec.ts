@@ -36,14 +36,14 @@ describe('outbox relay and inbox consumer', () => {
     fixture = undefined;
   });
 
-  it('publishes committed events promptly on NOTIFY, marks them sent, and the consumer applies each once', async () => {
+  it('publishes committed events promptly when the writer kicks after commit, marks them sent, and the consumer applies each once', async () => {
     const { fixture, bus } = await world();
     const tapped = tap(bus);
     // The consumer's commit time, to measure commit -> effect without the test's polling in it.
     let effectCommittedAt = 0;
     const consumerDb = pgTransactionalClient(fixture.pool, { afterCommit: () => (effectCommittedAt = performance.now()) });
     track(await fixture.startCounting(tapped, { db: consumerDb }));
-    // A one-minute safety poll: only LISTEN/NOTIFY can make this test pass in time.
+    // A one-minute safety poll: only the in-process kick can make this test pass in time.
     const relay = track(createOutboxRelay({ pool: fixture.pool, bus: tapped, log: silentLog, listen: true, idlePollMs: 60_000 }));
     await relay.start();
 
@@ -52,16 +52,18 @@ describe('outbox relay and inbox consumer', () => {
       const id = `lat-${i}`;
       await fixture.produce([toOutgoing(ThingHappenedEvent, thingHappened(id))]);
       const committedAt = performance.now();
+      relay.kick();
       await eventually(`effect of ${id}`, async () => (await fixture.effects()).get(id) === 1, 5_000);
       latencies.push(effectCommittedAt - committedAt);
     }
     await fixture.produce(Array.from({ length: 50 }, (_, i) => toOutgoing(ThingHappenedEvent, thingHappened(`bulk-${i}`))));
+    relay.kick();
     await eventually('all effects', async () => (await fixture.effects()).size === 70);
 
     const sorted = [...latencies].sort((a, b) => a - b);
     const pct = (p: number): string => nth(sorted, Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))).toFixed(1);
     console.info(
-      `relay latency, producer commit -> consumer effect committed (JetStream, LISTEN, ${latencies.length} events one by one): ` +
+      `relay latency, producer commit -> consumer effect committed (JetStream, kick, ${latencies.length} events one by one): ` +
         `p50 ${pct(50)} ms, p95 ${pct(95)} ms, max ${pct(100)} ms`,
     );
 
@@ -70,6 +72,33 @@ describe('outbox relay and inbox consumer', () => {
     expect([...(await fixture.effects()).values()].every((count) => count === 1)).toBe(true);
     // Published in outbox order.
     expect(tapped.acks.map((ack) => ack.eventId)).toEqual(outbox.map((row) => row.event_id));
+  });
+
+  it('writes no NOTIFY in the writer\'s transaction: nothing wakes a relay at commit, its short poll finds the rows', async () => {
+    const { fixture, bus } = await world();
+    track(await fixture.startCounting(bus));
+    const relay = track(createOutboxRelay({ pool: fixture.pool, bus, log: silentLog, listen: true, idlePollMs: 400 }));
+    await relay.start();
+    const { rows } = await fixture.pool.query(`SELECT count(*)::int AS triggers FROM pg_trigger WHERE tgrelid = 'outbox_events'::regclass AND NOT tgisinternal`);
+    expect(rows).toEqual([{ triggers: 0 }]);
+    await fixture.produce([toOutgoing(ThingHappenedEvent, thingHappened('polled'))]);
+    await eventually('effect found by the poll', async () => (await fixture.effects()).get('polled') === 1, 5_000);
+  });
+
+  it("a relay that sees a backlog wakes the other replicas' relays, which help drain it", async () => {
+    const { fixture, bus } = await world();
+    const tapped = tap(bus);
+    // The helper only listens: no poll within the test's time, nobody kicks it.
+    const helperBus = tap(bus);
+    const helper = track(createOutboxRelay({ pool: fixture.pool, bus: helperBus, log: silentLog, listen: true, idlePollMs: 60_000, batchSize: 20 }));
+    await helper.start();
+    await fixture.produce(Array.from({ length: 2_000 }, (_, i) => toOutgoing(ThingHappenedEvent, thingHappened(`backlog-${i}`))));
+    const writer = track(createOutboxRelay({ pool: fixture.pool, bus: tapped, log: silentLog, listen: true, idlePollMs: 60_000, batchSize: 20, notifyDebounceMs: 10 }));
+    await writer.start();
+    await eventually('backlog published', async () => (await writer.counts()).unpublished === 0, 30_000);
+    expect(helperBus.acks.length).toBeGreaterThan(0);
+    expect(tapped.acks.length + helperBus.acks.length).toBe(2_000);
+    expect(new Set([...tapped.acks, ...helperBus.acks].map((ack) => ack.eventId)).size).toBe(2_000);
   });
 
   it('publishes nothing from a transaction that rolled back', async () => {
@@ -111,7 +140,15 @@ describe('outbox relay and inbox consumer', () => {
     expect(rows).toEqual([{ killed: true }]);
     await sleep(300);
     await fixture.produce([toOutgoing(ThingHappenedEvent, thingHappened('after-reconnect'))]);
-    await eventually('effect after reconnect', async () => (await fixture.effects()).get('after-reconnect') === 1, 5_000);
+    // Another replica's backlog NOTIFY reaches the reconnected listener.
+    await eventually(
+      'effect after reconnect',
+      async () => {
+        await fixture.pool.query(`SELECT pg_notify('outbox_events', '')`);
+        return (await fixture.effects()).get('after-reconnect') === 1;
+      },
+      5_000,
+    );
   });
 
   it('records failures and backs off while the bus refuses, then publishes', async () => {

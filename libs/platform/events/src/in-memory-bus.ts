@@ -1,8 +1,9 @@
 import type { StreamSpec } from '@govern/contracts-common';
 import type { Logger } from 'pino';
-import { DEFAULT_ACK_WAIT_MS, checkConsumeOptions, processDelivery, type Delivery } from './delivery';
+import { DEFAULT_ACK_WAIT_MS, checkConsumeOptions, maxBatchOf, processBatch, type Delivery } from './delivery';
 import {
   DLQ_STREAM,
+  DEFAULT_DUPLICATE_WINDOW_MS,
   EVENT_TYPE_HEADER,
   settlePublish,
   type ConsumeOptions,
@@ -76,7 +77,7 @@ const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmedi
 export const createInMemoryBus = (options: InMemoryBusOptions): EventBus => {
   const log = options.log.child({ component: 'event-bus', bus: 'in-memory' });
   const ns = namespacing(options.namespace);
-  const duplicateWindowMs = options.duplicateWindowMs ?? 120_000;
+  const duplicateWindowMs = options.duplicateWindowMs ?? DEFAULT_DUPLICATE_WINDOW_MS;
   const maxMessages = options.maxMessagesPerStream ?? 100_000;
   const streams = new Map<string, StreamState>();
   const handles = new Set<ConsumerHandle>();
@@ -232,6 +233,7 @@ export const createInMemoryBus = (options: InMemoryBusOptions): EventBus => {
         interrupt = done;
       });
 
+    const maxBatch = maxBatchOf(consumeOptions);
     const loop = (async () => {
       while (!stopping && !aborted) {
         const next = take(state);
@@ -239,7 +241,14 @@ export const createInMemoryBus = (options: InMemoryBusOptions): EventBus => {
           await waitFor(next.waitMs);
           continue;
         }
-        await processDelivery(toDelivery(next.message, next.entry), consumeOptions, (letter) => publish([letter]), consumerLog);
+        // Whatever else may be delivered right now goes in the same batch, as a JetStream pull would bring it.
+        const batch = [toDelivery(next.message, next.entry)];
+        while (batch.length < maxBatch) {
+          const more = take(state);
+          if ('waitMs' in more) break;
+          batch.push(toDelivery(more.message, more.entry));
+        }
+        await processBatch(batch, consumeOptions, (letter) => publish([letter]), consumerLog);
         await yieldToEventLoop();
       }
     })().catch((error: unknown) => consumerLog.error({ err: error }, 'consumer stopped with an error'));
@@ -256,6 +265,8 @@ export const createInMemoryBus = (options: InMemoryBusOptions): EventBus => {
         aborted = true;
         interrupt?.();
       },
+      // In-process: nothing between the consumer and its stream can fail.
+      health: () => ({ up: !stopping && !aborted && !closed, restarts: 0 }),
     };
     handles.add(handle);
     return handle;
@@ -267,6 +278,9 @@ export const createInMemoryBus = (options: InMemoryBusOptions): EventBus => {
     },
     publish,
     consume,
+    async ping() {
+      if (closed) throw new Error('event bus is closed');
+    },
     async close() {
       await Promise.all([...handles].map((handle) => handle.stop()));
       closed = true;

@@ -1,4 +1,6 @@
 export {
+  DEFAULT_DUPLICATE_WINDOW_MS,
+  DEFAULT_STREAM_LIMITS,
   DLQ_HEADERS,
   DLQ_STREAM,
   EVENT_TYPE_HEADER,
@@ -7,15 +9,27 @@ export {
   dlqSubject,
   type ConsumeOptions,
   type ConsumerHandle,
+  type ConsumerHealth,
   type EventBus,
   type IncomingMessage,
   type OutgoingMessage,
   type PublishAck,
+  type StreamLimits,
 } from './event-bus';
 export { createJetStreamBus, type JetStreamBusOptions } from './jetstream-bus';
 export { createInMemoryBus, type InMemoryBusOptions } from './in-memory-bus';
 export { appendToOutbox, toOutgoing, type EventMessage, type OutgoingEvent } from './outbox';
-export { OUTBOX_CHANNEL, createOutboxRelay, type OutboxRelay, type OutboxRelayOptions } from './outbox-relay';
+export {
+  DEFAULT_OUTBOX_MAX_REJECTIONS,
+  DEFAULT_OUTBOX_RETENTION_MS,
+  OUTBOX_CHANNEL,
+  createOutboxRelay,
+  type OutboxRelay,
+  type OutboxRelayOptions,
+} from './outbox-relay';
+export { DEFAULT_CONSUMER_DOWN_BOUND_MS, watchConsumerHealth, type ConsumerHealthWatch } from './consumer-health';
+export { DEFAULT_MAX_CLOCK_SKEW_MS, eventTime, plausibleWindow, type EventWindow } from './plausibility';
+export { DEFAULT_MAX_BATCH } from './delivery';
 export {
   DEFAULT_BACKOFF_MS,
   DEFAULT_MAX_DELIVER,
@@ -25,3 +39,5 @@ export {
   type EventOf,
   type StartConsumerOptions,
 } from './consumer';
+/** A nats-server process a fault test owns (its own port and store), to kill and restart. */
+export { natsServerBinary, startNatsServer, type NatsServerProcess } from './testing/nats';

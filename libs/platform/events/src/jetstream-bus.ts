@@ -14,8 +14,10 @@ import {
 import { connect, headers as natsHeaders, nanos } from '@nats-io/transport-node';
 import type { StreamSpec } from '@govern/contracts-common';
 import type { Logger } from 'pino';
-import { DEFAULT_ACK_WAIT_MS, checkConsumeOptions, processDelivery, type Delivery } from './delivery';
+import { DEFAULT_ACK_WAIT_MS, checkConsumeOptions } from './delivery';
 import {
+  DEFAULT_DUPLICATE_WINDOW_MS,
+  DEFAULT_STREAM_LIMITS,
   DLQ_STREAM,
   EVENT_TYPE_HEADER,
   settlePublish,
@@ -24,7 +26,9 @@ import {
   type EventBus,
   type IncomingMessage,
   type OutgoingMessage,
+  type StreamLimits,
 } from './event-bus';
+import { startSupervisedConsumer } from './jetstream-consumer';
 import { namespacing } from './subjects';
 
 export interface JetStreamBusOptions {
@@ -37,6 +41,8 @@ export interface JetStreamBusOptions {
   name?: string;
   /** How long the server remembers event ids to drop repeats; default 2 min (JetStream's default). */
   duplicateWindowMs?: number;
+  /** Age, size and count limits of every stream this bus creates or updates; see `DEFAULT_STREAM_LIMITS`. */
+  streamLimits?: Partial<StreamLimits>;
   publishTimeoutMs?: number;
   /** Stream replicas (cluster); default 1. */
   replicas?: number;
@@ -44,8 +50,6 @@ export interface JetStreamBusOptions {
 
 /** JetStream error codes this bus reacts to. */
 const STREAM_NAME_IN_USE = 10058;
-/** Messages a pull asks for at once; handled one at a time. */
-const PULL_BATCH = 16;
 
 const serverAtLeast = (version: string | undefined, major: number, minor: number): boolean => {
   const [a = 0, b = 0] = (version ?? '0.0').split('.').map(Number);
@@ -55,7 +59,8 @@ const serverAtLeast = (version: string | undefined, major: number, minor: number
 export const createJetStreamBus = async (options: JetStreamBusOptions): Promise<EventBus> => {
   const log = options.log.child({ component: 'event-bus', bus: 'jetstream' });
   const ns = namespacing(options.namespace);
-  const duplicateWindowMs = options.duplicateWindowMs ?? 120_000;
+  const duplicateWindowMs = options.duplicateWindowMs ?? DEFAULT_DUPLICATE_WINDOW_MS;
+  const limits: StreamLimits = { ...DEFAULT_STREAM_LIMITS, ...options.streamLimits };
   const nc = await connect({
     servers: options.natsUrl.split(',').map((server) => server.trim()),
     name: options.name ?? 'govern',
@@ -63,24 +68,37 @@ export const createJetStreamBus = async (options: JetStreamBusOptions): Promise<
     maxReconnectAttempts: -1,
     reconnectTimeWait: 250,
   });
+  // Consumers count as down while the connection is (their loops wait for it without failing).
+  let disconnectedSince: number | undefined;
   void (async () => {
     for await (const status of nc.status()) {
+      if (status.type === 'disconnect') disconnectedSince ??= Date.now();
+      if (status.type === 'reconnect') disconnectedSince = undefined;
       if (status.type === 'disconnect' || status.type === 'reconnect') log.warn({ status: status.type }, 'nats connection');
     }
   })().catch(() => undefined);
   const jsm = await jetstreamManager(nc);
   const js = jetstream(nc, { timeout: options.publishTimeoutMs ?? 5_000 });
   const handles = new Set<ConsumerHandle>();
+  /** Streams this bus was asked to ensure, by logical name: recreated if deleted underneath a consumer. */
+  const knownStreams = new Map<string, StreamSpec>();
 
   const ensureStream = async (spec: StreamSpec): Promise<void> => {
+    knownStreams.set(spec.name, spec);
+    const bounds = {
+      duplicate_window: nanos(duplicateWindowMs),
+      max_age: nanos(limits.maxAgeMs),
+      max_bytes: limits.maxBytes,
+      max_msgs: limits.maxMessages,
+    };
     const config: Partial<StreamConfig> & { name: string } = {
       name: ns.stream(spec.name),
       subjects: spec.subjects.map(ns.subject),
       storage: StorageType.File,
       retention: RetentionPolicy.Limits,
       discard: DiscardPolicy.Old,
-      duplicate_window: nanos(duplicateWindowMs),
       num_replicas: options.replicas ?? 1,
+      ...bounds,
     };
     try {
       // Creating with the same config as the existing stream succeeds, so replicas starting together agree.
@@ -89,7 +107,7 @@ export const createJetStreamBus = async (options: JetStreamBusOptions): Promise<
       if (!(error instanceof JetStreamApiError && error.code === STREAM_NAME_IN_USE)) {
         throw new Error(`could not create stream ${config.name} (${config.subjects?.join(', ')}): ${(error as Error).message}`, { cause: error });
       }
-      await jsm.streams.update(config.name, { subjects: config.subjects ?? [], duplicate_window: config.duplicate_window ?? 0 });
+      await jsm.streams.update(config.name, { subjects: config.subjects ?? [], ...bounds });
       log.info({ stream: config.name }, 'stream updated');
     }
   };
@@ -157,69 +175,51 @@ export const createJetStreamBus = async (options: JetStreamBusOptions): Promise<
       max_ack_pending: 1_000,
       ...filter,
     };
-    try {
-      await jsm.consumers.add(stream, config);
-    } catch (error) {
+    const ensureConsumer = async (): Promise<void> => {
       try {
-        await jsm.consumers.update(stream, consumeOptions.durable, {
-          ack_wait: config.ack_wait ?? 0,
-          max_deliver: -1,
-          max_ack_pending: config.max_ack_pending ?? 1_000,
-          ...filter,
-        });
-      } catch {
-        throw new Error(`could not create consumer ${consumeOptions.durable} on ${stream}: ${(error as Error).message}`, { cause: error });
-      }
-    }
-    const consumer = await js.consumers.get(stream, consumeOptions.durable);
-    const messages = await consumer.consume({ max_messages: PULL_BATCH });
-    let stopping = false;
-    let aborted = false;
-    const consumerLog = log.child({ consumer: consumeOptions.durable, stream });
-
-    const toDelivery = (msg: JsMsg): Delivery => ({
-      message: toIncoming(msg, consumeOptions.stream),
-      ack: async () => {
-        if (!aborted) await msg.ackAck();
-      },
-      nak: (delayMs) => {
-        if (!aborted) msg.nak(delayMs);
-      },
-      term: () => {
-        if (!aborted) msg.term();
-      },
-      working: () => {
-        if (!aborted) msg.working();
-      },
-      live: () => !aborted,
-    });
-
-    const loop = (async () => {
-      for await (const msg of messages) {
-        if (aborted) continue;
-        // Buffered after stop(): hand back at once rather than after the ack wait.
-        if (stopping) {
-          msg.nak();
-          continue;
+        await jsm.consumers.add(stream, config);
+      } catch (error) {
+        try {
+          await jsm.consumers.update(stream, consumeOptions.durable, {
+            ack_wait: config.ack_wait ?? 0,
+            max_deliver: -1,
+            max_ack_pending: config.max_ack_pending ?? 1_000,
+            ...filter,
+          });
+        } catch {
+          throw new Error(`could not create consumer ${consumeOptions.durable} on ${stream}: ${(error as Error).message}`, { cause: error });
         }
-        await processDelivery(toDelivery(msg), consumeOptions, (letter) => publish([letter]), consumerLog);
       }
-    })().catch((error: unknown) => consumerLog.error({ err: error }, 'consumer stopped with an error'));
-
+    };
+    await ensureConsumer();
+    const consumerLog = log.child({ consumer: consumeOptions.durable, stream });
+    const supervised = startSupervisedConsumer({
+      js,
+      stream,
+      options: consumeOptions,
+      async setup() {
+        // A stream deleted underneath is recreated from the spec this bus ensured (empty: what it
+        // held is gone; producers' outboxes and the consumers' inboxes carry on from there).
+        const spec = knownStreams.get(consumeOptions.stream);
+        if (spec) await ensureStream(spec);
+        await ensureStream(DLQ_STREAM);
+        await ensureConsumer();
+      },
+      toIncoming: (msg: JsMsg) => toIncoming(msg, consumeOptions.stream),
+      deadLetter: (letter) => publish([letter]),
+      disconnectedSince: () => disconnectedSince,
+      log: consumerLog,
+    });
     const handle: ConsumerHandle = {
       async stop() {
         handles.delete(handle);
-        if (stopping || aborted) return;
-        stopping = true;
-        // Unsubscribes now; messages already buffered are still yielded (and handed back).
-        void messages.close();
-        await loop;
+        await supervised.stop();
       },
       abort() {
         handles.delete(handle);
-        aborted = true;
-        void messages.close();
+        supervised.abort();
       },
+      health: () => supervised.health(),
     };
     handles.add(handle);
     return handle;
@@ -231,6 +231,10 @@ export const createJetStreamBus = async (options: JetStreamBusOptions): Promise<
     },
     publish,
     consume,
+    async ping() {
+      // A JetStream API round trip: answers only when the server can take messages.
+      await jsm.getAccountInfo();
+    },
     async close() {
       await Promise.all([...handles].map((handle) => handle.stop()));
       await nc.close();

@@ -36,7 +36,8 @@ const COLUMNS = 5;
 /**
  * Writes events into the outbox inside the caller's transaction (the one that changes
  * state), so they are published if and only if it commits. One INSERT per call (per
- * thousand events); its trigger wakes the relay at commit.
+ * thousand events). Nothing here wakes the relay (a NOTIFY would queue the commit behind
+ * every other notifying commit): call the runtime's `eventsWritten()` after committing.
  */
 export const appendToOutbox = async (tx: SqlTx, events: readonly OutgoingEvent[]): Promise<void> => {
   for (let start = 0; start < events.length; start += ROWS_PER_INSERT) {

@@ -1,3 +1,4 @@
+import { isDatabaseUnavailable } from '@govern/platform-db';
 import { DomainError, ValidationError, type ErrorKind } from '@govern/policy-core';
 import { ServerError, Status } from 'nice-grpc-common';
 import { RichServerError, type ErrorDetails } from 'nice-grpc-error-details';
@@ -95,6 +96,8 @@ const fromDomainError = (error: DomainError, context: ErrorMappingContext): Mapp
  *   FAILED_PRECONDITION, RequestInfo { request_id } so a report can be traced to the logs;
  * - AbortError: DEADLINE_EXCEEDED once the deadline has passed, UNAVAILABLE when the
  *   server ended the call on shutdown, else CANCELLED (the client went away);
+ * - the database down or unreachable (platform-db's isDatabaseUnavailable): UNAVAILABLE,
+ *   so callers retry instead of treating it as a bug;
  * - anything else: INTERNAL with a generic message; the error and its stack are logged
  *   here and never sent.
  * Every answer is bounded (bounded-answer.ts): no client input is echoed beyond a short prefix,
@@ -113,6 +116,11 @@ export const toServerError = (error: unknown, context: ErrorMappingContext): Ser
       return answer(Status.UNAVAILABLE, 'Server is shutting down; retry', 'SERVER.SHUTTING_DOWN', context);
     }
     return answer(Status.CANCELLED, 'The call was cancelled', 'REQUEST.CANCELLED', context);
+  }
+  if (isDatabaseUnavailable(error)) {
+    // Down, restarting or out of connections: the call may succeed later, and nothing was half done.
+    context.log.error({ err: error }, 'database unavailable');
+    return answer(Status.UNAVAILABLE, 'The service cannot reach its database; retry later', 'DATABASE.UNAVAILABLE', context);
   }
   context.log.error({ err: error }, 'unexpected error in handler');
   return answer(Status.INTERNAL, `Internal error (request_id ${context.requestId})`, 'INTERNAL', context);

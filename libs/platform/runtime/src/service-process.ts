@@ -27,6 +27,8 @@ export const runServiceProcess = <Schema extends z.ZodType<ServiceSettings>, Cli
       log,
       name: options.name,
       ...(config.EVENT_NAMESPACE ? { namespace: config.EVENT_NAMESPACE } : {}),
+      duplicateWindowMs: config.EVENT_DUPLICATE_WINDOW_MS,
+      streamLimits: { maxAgeMs: config.EVENT_STREAM_MAX_AGE_MS, maxBytes: config.EVENT_STREAM_MAX_BYTES, maxMessages: config.EVENT_STREAM_MAX_MSGS },
     });
     const running = await startService(options.service(config), {
       log,
@@ -40,6 +42,11 @@ export const runServiceProcess = <Schema extends z.ZodType<ServiceSettings>, Cli
       shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
       relayListens: true,
       ownsBus: true,
+      events: {
+        outboxRetentionMs: config.OUTBOX_RETENTION_MS,
+        outboxMaxRejections: config.OUTBOX_MAX_REJECTIONS,
+        consumerDownBoundMs: config.CONSUMER_DOWN_BOUND_MS,
+      },
     });
     runUntilSignal(running.server, log);
   };

@@ -1,7 +1,7 @@
 import type { StreamSpec } from '@govern/contracts-common';
 import { commonDescriptorSet } from '@govern/contracts-common';
 import { applyMigrations, createJobRunner, type DatabaseConnection, type JobHandler, type JobRunner, type SqlTx, type TransactionalClient } from '@govern/platform-db';
-import { createOutboxRelay, type EventBus, type OutboxRelay } from '@govern/platform-events';
+import { createOutboxRelay, watchConsumerHealth, type EventBus, type OutboxRelay } from '@govern/platform-events';
 import { createGrpcServer, type GrpcServer } from '@govern/platform-grpc';
 import { randomIds, type Clock, type IdGenerator } from '@govern/policy-core';
 import type { Logger } from 'pino';
@@ -34,6 +34,8 @@ export interface ServiceDependencies {
   backgroundJobs?: boolean;
   /** Close the bus on shutdown (a standalone service owns its connection; the dev platform shares one). */
   ownsBus?: boolean;
+  /** Outbox retention and dead-row bound, and how long a consumer may be down before health says NOT_SERVING (platform-events defaults). */
+  events?: { outboxRetentionMs?: number; outboxMaxRejections?: number; consumerDownBoundMs?: number };
 }
 
 export interface ServiceContext<Client> {
@@ -91,7 +93,15 @@ export const startService = async <Client extends TransactionalClient<SqlTx> & {
   const database = definition.connect({ connectionString: deps.databaseUrl, poolSize: deps.poolSize });
   await deps.bus.ensureStreams(definition.streams);
 
-  const relay: OutboxRelay = createOutboxRelay({ pool: database.pool, connectionString: deps.databaseUrl, bus: deps.bus, log, listen: deps.relayListens });
+  const relay: OutboxRelay = createOutboxRelay({
+    pool: database.pool,
+    connectionString: deps.databaseUrl,
+    bus: deps.bus,
+    log,
+    listen: deps.relayListens,
+    ...(deps.events?.outboxRetentionMs !== undefined ? { retentionMs: deps.events.outboxRetentionMs } : {}),
+    ...(deps.events?.outboxMaxRejections !== undefined ? { maxRejections: deps.events.outboxMaxRejections } : {}),
+  });
   const stoppers: { name: string; stop: () => Promise<unknown> | unknown }[] = [];
   const server = createGrpcServer({
     serviceName: definition.name,
@@ -99,6 +109,13 @@ export const startService = async <Client extends TransactionalClient<SqlTx> & {
     descriptorSets: [commonDescriptorSet, ...definition.descriptorSets],
     shutdownGraceMs: deps.shutdownGraceMs,
   });
+
+  const consumerHealth = watchConsumerHealth({
+    setServing: (status) => server.health.set('', status),
+    log,
+    ...(deps.events?.consumerDownBoundMs !== undefined ? { boundMs: deps.events.consumerDownBoundMs } : {}),
+  });
+  server.onShutdown(() => consumerHealth.stop(), 'consumer health');
 
   // Closers run in reverse order of registration, all after the gRPC drain: consumers and
   // timers (registered by the service) first, then the relay flushes, then the bus and
@@ -123,14 +140,27 @@ export const startService = async <Client extends TransactionalClient<SqlTx> & {
     ensureStreams: (specs) => deps.bus.ensureStreams(specs),
     publish: (messages) => deps.bus.publish(messages),
     close: () => deps.bus.close(),
-    consume: (options) =>
-      deps.bus.consume({
+    ping: () => deps.bus.ping(),
+    consume: async (options) => {
+      const handleBatch = options.handleBatch;
+      const handle = await deps.bus.consume({
         ...options,
         handler: async (message) => {
           await options.handler(message);
           relay.kick();
         },
-      }),
+        ...(handleBatch
+          ? {
+              handleBatch: async (messages) => {
+                const outcomes = await handleBatch(messages);
+                relay.kick();
+                return outcomes;
+              },
+            }
+          : {}),
+      });
+      return consumerHealth.track(options.durable, handle);
+    },
   };
   let port: number;
   const runners: JobRunner[] = [];
@@ -167,6 +197,7 @@ export const startService = async <Client extends TransactionalClient<SqlTx> & {
     // caller is not left with a pool, timers and consumers keeping the process alive.
     for (const stopper of [...stoppers].reverse()) await Promise.resolve(stopper.stop()).catch(() => undefined);
     await relay.stop().catch(() => undefined);
+    consumerHealth.stop();
     await database.close().catch(() => undefined);
     throw error;
   }

@@ -76,9 +76,9 @@ const withDatabase = (url: string, database: string): string => {
   return parsed.toString();
 };
 
-/** A fresh database (migrated when a migrations folder is given), dropped by `drop()`. */
-export const createTestDatabase = async (options: { migrationsDir?: string; prefix?: string } = {}): Promise<TestDatabase> => {
-  const { adminDatabaseUrl } = await testInfra();
+/** A fresh database (migrated when a migrations folder is given), dropped by `drop()`; on the shared server unless a test brings its own. */
+export const createTestDatabase = async (options: { migrationsDir?: string; prefix?: string; adminDatabaseUrl?: string } = {}): Promise<TestDatabase> => {
+  const adminDatabaseUrl = options.adminDatabaseUrl ?? (await testInfra()).adminDatabaseUrl;
   const name = `${options.prefix ?? 'govern_test'}_${uniqueSuffix()}`;
   const admin = new pg.Client({ connectionString: adminDatabaseUrl });
   await admin.connect();

@@ -243,4 +243,62 @@ describe('product-quality over gRPC: the listing gate', () => {
     expect(rescored.score?.components.find((c) => c.name === 'MERCHANT_SCORE')?.value).toBe(100);
     expect(rescored.history).toHaveLength(2);
   });
+  it('applies only newer stats windows and merchant scores: equal, older and impossible ones change nothing', async () => {
+    await onboard(sut, 'M-STALE');
+    const l = listing({ merchantId: 'M-STALE' });
+    await client.evaluateListing({ requestId: unique('r'), listing: l, action: 0 });
+    const stats = (endTime: Date, qualityReturns: bigint) => ({
+      meta: meta(sut),
+      productId: l.productId,
+      merchantId: 'M-STALE',
+      window: { startTime: new Date(endTime.getTime() - 30 * 86_400_000), endTime },
+      orders: 2_000n,
+      qualityReturns,
+      complaints: 0n,
+      positiveReviews: 100n,
+      negativeReviews: 0n,
+    });
+    const scoreNow = async () => (await client.getQualityScore({ productId: l.productId, historyPageSize: 50, historyPageToken: '' })).score;
+    const october = stats(new Date('2026-10-31T00:00:00Z'), 0n);
+    await sut.publish(ProductServiceStatsReportedEvent, october);
+    await consumed(sut, october.meta.eventId);
+    const applied = await scoreNow();
+
+    // The same window again with other figures, an older window, and one ending far ahead of the clock.
+    await sut.publish(ProductServiceStatsReportedEvent, stats(new Date('2026-10-31T00:00:00Z'), 1_500n));
+    await sut.publish(ProductServiceStatsReportedEvent, stats(new Date('2026-09-30T00:00:00Z'), 1_500n));
+    await sut.publish(ProductServiceStatsReportedEvent, stats(new Date('2099-01-01T00:00:00Z'), 1_500n));
+    // Same stream and consumer, published last: once it is in, the three before it were handled.
+    const sentinel = { ...stats(new Date('2026-10-31T00:00:00Z'), 0n), productId: 'p-sentinel-unknown' };
+    await sut.publish(ProductServiceStatsReportedEvent, sentinel);
+    const merchantScore = (occurredAt: Date, score: number) => ({
+      meta: { ...meta(sut), occurredAt },
+      merchantId: 'M-STALE',
+      score,
+      previousScore: 0,
+      productScore: score,
+      logisticsScore: score,
+      serviceScore: score,
+      neutral: false,
+      window: undefined,
+      policy: { name: 'store-experience', version: '2026-11-01.1' },
+    });
+    const now = sut.clock.now();
+    const newer = merchantScore(now, 1.0);
+    await sut.publish(StoreExperienceScoreChangedEvent, newer);
+    // Reordered: an older score arrives after the newer one.
+    const older = merchantScore(new Date(now.getTime() - 86_400_000), 5.0);
+    await sut.publish(StoreExperienceScoreChangedEvent, older);
+    await consumed(sut, older.meta.eventId);
+    await consumed(sut, sentinel.meta.eventId);
+
+    const after = await scoreNow();
+    expect(after?.components.find((c) => c.name === 'QUALITY_RETURNS')).toEqual(applied?.components.find((c) => c.name === 'QUALITY_RETURNS'));
+    expect(after?.components.find((c) => c.name === 'MERCHANT_SCORE')?.value).toBe(0);
+    const [row] = await sut.db.$queryRawUnsafe<{ store_score: number; stats_window_end: Date; quality_returns: bigint }[]>(
+      `SELECT m.store_score, p.stats_window_end, p.quality_returns FROM merchants m JOIN products p ON p.merchant_id = m.merchant_id WHERE p.product_id = $1`,
+      l.productId,
+    );
+    expect(row).toEqual({ store_score: 1, stats_window_end: new Date('2026-10-31T00:00:00Z'), quality_returns: 0n });
+  });
 });

@@ -2,12 +2,15 @@ import { streamOf } from '@govern/contracts-common';
 import { DefectClass, InspectionFailedEvent } from '@govern/contracts-product-quality';
 import type { ConsumerExperienceTx, PrismaClient } from '@govern/consumer-experience-data-access';
 import type { InspectionSeverity } from '@govern/consumer-experience-domain';
-import { startConsumer, type ConsumerHandle, type EventBus } from '@govern/platform-events';
+import { eventTime, startConsumer, type ConsumerHandle, type EventBus } from '@govern/platform-events';
 import type { Logger } from 'pino';
 import { compensateInspectionFailure } from '../use-cases/cascades';
 import { inWork, type ServiceDeps } from '../use-cases/work';
 
-/** Durable consumer of product-quality's lab failures: a critical one pays back the product's recent buyers. */
+/**
+ * Durable consumer of product-quality's lab failures: a critical one pays back the product's recent
+ * buyers, once per lab result (the compensation run is keyed by `result_id`, whatever event announced it).
+ */
 export const INSPECTION_FAILURES_CONSUMER = 'consumer_experience_inspection_failures';
 
 const SEVERITIES: Partial<Record<DefectClass, InspectionSeverity>> = {
@@ -33,7 +36,7 @@ export const startInspectionFailuresConsumer = (options: { bus: EventBus; db: Pr
           merchantId: event.merchantId,
           severity: SEVERITIES[event.severity],
           criticalDefects: event.criticalDefects,
-          failedAt: event.meta?.occurredAt ?? work.now,
+          failedAt: eventTime(event.meta?.occurredAt, work.now),
           reportRef: event.reportRef,
         }),
       );

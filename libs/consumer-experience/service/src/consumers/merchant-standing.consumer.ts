@@ -9,7 +9,7 @@ import {
   StoreExperienceScoreChangedEvent,
 } from '@govern/contracts-merchant-access';
 import type { ConsumerExperienceTx, PrismaClient } from '@govern/consumer-experience-data-access';
-import { isEvent, startConsumer, type ConsumerHandle, type EventBus } from '@govern/platform-events';
+import { eventTime, isEvent, startConsumer, type ConsumerHandle, type EventBus } from '@govern/platform-events';
 import type { Logger } from 'pino';
 import { protectBuyersOfRemovedMerchant } from '../use-cases/cascades';
 import { applyDepositMinimum, applyMerchantStatus, applyStoreScore, type StandingStatus } from '../use-cases/standing';
@@ -53,7 +53,8 @@ export const startMerchantStandingConsumer = (options: { bus: EventBus; db: Pris
     log: options.log,
     async handler(event, ctx) {
       await inWork(ctx.tx, options.deps, ctx.eventId, async (work) => {
-        const occurredAt = event.meta?.occurredAt ?? work.now;
+        // Never ahead of our clock: a time far ahead would make every later change look older.
+        const occurredAt = eventTime(event.meta?.occurredAt, work.now);
         if (isEvent(MerchantOnboardedEvent, event, ctx)) {
           await applyMerchantStatus(work, event.merchantId, 'ACTIVE', occurredAt);
           const minimum = event.restrictions?.depositFen ?? 0n;

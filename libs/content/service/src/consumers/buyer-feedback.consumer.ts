@@ -1,7 +1,7 @@
 import type { PrismaClient } from '@govern/content-data-access';
 import { streamOf } from '@govern/contracts-common';
 import { ComplaintCategory, ComplaintFiledEvent, ComplaintTargetType, ContentAttributionReportedEvent } from '@govern/contracts-consumer-experience';
-import { isEvent, startConsumer, type ConsumerHandle, type EventBus } from '@govern/platform-events';
+import { eventTime, isEvent, plausibleWindow, startConsumer, type ConsumerHandle, type EventBus } from '@govern/platform-events';
 import type { Logger } from 'pino';
 import type { ContentDeps } from '../context';
 import { EventBatch } from '../events/event-batch';
@@ -26,11 +26,13 @@ export const startBuyerFeedbackConsumer = (options: { bus: EventBus; db: PrismaC
       const { tx } = ctx;
       const events = new EventBatch(deps, { causationId: ctx.eventId });
       if (isEvent(ContentAttributionReportedEvent, event, ctx)) {
-        const reportedAt = event.window?.endTime ?? event.meta?.occurredAt ?? deps.clock.now();
-        // Figures of an older window than the ones kept are stale: a redelivered or reordered report changes nothing.
+        // A window ending ahead of our clock would hide every real report until then: dead-lettered.
+        const reportedAt = plausibleWindow(event.window, deps.clock.now(), `attribution of ${event.contentId.slice(0, 64)}`).end;
+        // Figures of an older or the same window as the ones kept are stale: a redelivered, repeated
+        // or reordered report changes nothing and re-assesses nothing.
         const updated = await tx.$executeRawUnsafe(
           `UPDATE content_items SET attribution_orders = $2, attribution_refunds = $3, attribution_complaints = $4, attribution_reported_at = $5
-            WHERE content_id = $1 AND (attribution_reported_at IS NULL OR attribution_reported_at <= $5)`,
+            WHERE content_id = $1 AND (attribution_reported_at IS NULL OR attribution_reported_at < $5)`,
           event.contentId,
           event.orders,
           event.refunds,
@@ -38,7 +40,7 @@ export const startBuyerFeedbackConsumer = (options: { bus: EventBus; db: PrismaC
           reportedAt,
         );
         if (updated === 0) {
-          ctx.log.debug({ content_id: event.contentId }, 'attribution for unknown content or an older window; ignored');
+          ctx.log.debug({ content_id: event.contentId }, 'attribution for unknown content or a window not newer than the one kept; ignored');
           return;
         }
         await reassessStoredContent(tx, deps, events, { contentId: event.contentId, trigger: 'SIGNAL_UPDATE', note: `attribution report ${ctx.eventId}` });
@@ -54,7 +56,7 @@ export const startBuyerFeedbackConsumer = (options: { bus: EventBus; db: PrismaC
           event.complaintId,
           event.targetId,
           (ComplaintCategory[event.category] ?? 'COMPLAINT_CATEGORY_UNSPECIFIED').replace(/^COMPLAINT_CATEGORY_/, ''),
-          event.meta?.occurredAt ?? deps.clock.now(),
+          eventTime(event.meta?.occurredAt, deps.clock.now()),
         );
         if (inserted === 0) return;
         await reassessStoredContent(tx, deps, events, { contentId: event.targetId, trigger: 'COMPLAINT', complaintId: event.complaintId });

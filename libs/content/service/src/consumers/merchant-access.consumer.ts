@@ -1,7 +1,7 @@
 import type { PrismaClient } from '@govern/content-data-access';
 import { streamOf } from '@govern/contracts-common';
 import { AffiliateEligibilityChangedEvent, MerchantReinstatedEvent, MerchantRemovedEvent, MerchantStatus } from '@govern/contracts-merchant-access';
-import { isEvent, startConsumer, type ConsumerHandle, type EventBus } from '@govern/platform-events';
+import { eventTime, isEvent, startConsumer, type ConsumerHandle, type EventBus } from '@govern/platform-events';
 import type { Logger } from 'pino';
 import type { ContentDeps } from '../context';
 import { EventBatch } from '../events/event-batch';
@@ -25,9 +25,12 @@ export const startMerchantStandingConsumer = (options: { bus: EventBus; db: Pris
     async handler(event, ctx) {
       const { deps } = options;
       const { tx } = ctx;
-      const at = event.meta?.occurredAt ?? deps.clock.now();
+      // Never ahead of our clock: a producer's time far ahead would make later facts look older.
+      const at = eventTime(event.meta?.occurredAt, deps.clock.now());
       const events = new EventBatch(deps, { causationId: ctx.eventId });
       if (isEvent(MerchantRemovedEvent, event, ctx)) {
+        // One cascade per removal (its sanction), however many events announce it.
+        if (event.sanctionId && !(await ctx.claimOnce(`removal:${event.sanctionId}`))) return;
         await tx.removedMerchant.upsert({
           where: { merchantId: event.merchantId },
           create: { merchantId: event.merchantId, sanctionId: event.sanctionId, reasons: toJson(event.reasons), removedAt: at },

@@ -1,7 +1,7 @@
 import type { PrismaClient } from '@govern/content-data-access';
 import { streamOf } from '@govern/contracts-common';
 import { BanCause, ListingApprovedEvent, ProductBannedEvent, ProductUnbannedEvent } from '@govern/contracts-product-quality';
-import { isEvent, startConsumer, type ConsumerHandle, type EventBus } from '@govern/platform-events';
+import { eventTime, isEvent, startConsumer, type ConsumerHandle, type EventBus } from '@govern/platform-events';
 import type { Logger } from 'pino';
 import type { ContentDeps } from '../context';
 import { EventBatch } from '../events/event-batch';
@@ -29,7 +29,8 @@ export const startProductCatalogueConsumer = (options: { bus: EventBus; db: Pris
     async handler(event, ctx) {
       const { deps } = options;
       const { tx } = ctx;
-      const at = event.meta?.occurredAt ?? deps.clock.now();
+      // Never ahead of our clock: a producer's time far ahead would make later facts look older.
+      const at = eventTime(event.meta?.occurredAt, deps.clock.now());
       if (isEvent(ListingApprovedEvent, event, ctx)) {
         await tx.$executeRawUnsafe(
           `INSERT INTO known_products (product_id, merchant_id, source, seen_at) VALUES ($1, $2, 'LISTING_APPROVED', $3)
@@ -42,6 +43,8 @@ export const startProductCatalogueConsumer = (options: { bus: EventBus; db: Pris
       }
       const events = new EventBatch(deps, { causationId: ctx.eventId });
       if (isEvent(ProductBannedEvent, event, ctx)) {
+        // One cascade per ban, however many events announce it.
+        if (event.banId && !(await ctx.claimOnce(`ban:${event.banId}`))) return;
         const cause = banCauseName(event.cause);
         await tx.$executeRawUnsafe(
           `INSERT INTO known_products (product_id, merchant_id, source, seen_at) VALUES ($1, $2, 'PRODUCT_BANNED', $3) ON CONFLICT DO NOTHING`,

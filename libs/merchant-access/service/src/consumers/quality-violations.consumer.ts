@@ -1,7 +1,7 @@
 import { streamOf } from '@govern/contracts-common';
 import { DefectClass, InspectionFailedEvent, ListingRejectedEvent } from '@govern/contracts-product-quality';
 import type { MerchantAccessTx, PrismaClient } from '@govern/merchant-access-data-access';
-import { isEvent, startConsumer, type ConsumerHandle, type EventBus } from '@govern/platform-events';
+import { eventTime, isEvent, startConsumer, type ConsumerHandle, type EventBus } from '@govern/platform-events';
 import type { Logger } from 'pino';
 import type { MerchantAccessDeps } from '../use-cases/deps';
 import { recordViolationInTx, type ViolationInput } from '../use-cases/violations';
@@ -11,13 +11,16 @@ export const QUALITY_VIOLATIONS_CONSUMER = 'merchant_access_quality_violations';
 /**
  * Violation points from product-quality: a listing rejected as "three-no" goods and a lab test
  * with a critical defect each record a violation against the merchant (points, ladder, removal).
- * The event id is the violation's source reference; the inbox makes a redelivery a no-op.
- * Events about merchants this service does not know are acknowledged and logged.
+ * One violation per real-world fact, whatever events announce it: the source reference is the
+ * fact (the listing, the lab result), claimed with the consumer's inbox transaction, so a
+ * re-submitted three-no listing, an InspectionFailed re-published under a new message id or
+ * announced twice adds no points again. Events about merchants this service does not know are
+ * acknowledged and logged.
  */
 export const violationOfQualityEvent = (
   event: unknown,
   ctx: { typeName: string; eventId: string },
-): Omit<ViolationInput, 'occurredAt'> & { occurredAt?: Date | undefined } | undefined => {
+): (Omit<ViolationInput, 'occurredAt'> & { occurredAt?: Date | undefined }) | undefined => {
   if (isEvent(ListingRejectedEvent, event, ctx)) {
     if (!event.threeNo) return undefined;
     return {
@@ -25,7 +28,7 @@ export const violationOfQualityEvent = (
       type: 'THREE_NO_LISTING',
       occurredAt: event.meta?.occurredAt,
       source: 'PRODUCT_QUALITY',
-      sourceRef: ctx.eventId,
+      sourceRef: `three-no-listing:${event.listingId || event.productId || ctx.eventId}`,
       productId: event.productId,
       description: 'listing rejected as three-no goods (no manufacturer, production date or certificate)',
       evidence: { listing_id: event.listingId, sku_id: event.skuId, category_code: event.categoryCode, evaluation_id: event.evaluationId },
@@ -39,7 +42,7 @@ export const violationOfQualityEvent = (
       type: 'CRITICAL_INSPECTION_FAILURE',
       occurredAt: event.meta?.occurredAt,
       source: 'PRODUCT_QUALITY',
-      sourceRef: ctx.eventId,
+      sourceRef: `inspection-result:${event.resultId || ctx.eventId}`,
       productId: event.productId,
       description: `sampling inspection found ${event.criticalDefects} critical defect(s)`,
       evidence: {
@@ -73,9 +76,9 @@ export const startQualityViolationsConsumer = (options: { bus: EventBus; db: Pri
         ctx.log.warn({ merchant_id: found.merchantId }, 'violation event for an unknown merchant; ignored');
         return;
       }
-      const now = options.deps.clock.now();
+      if (!(await ctx.claimOnce(found.sourceRef))) return;
       // The producer's time of the finding, unless it lies ahead of our clock.
-      const occurredAt = found.occurredAt && found.occurredAt.getTime() <= now.getTime() ? found.occurredAt : now;
+      const occurredAt = eventTime(found.occurredAt, options.deps.clock.now());
       await recordViolationInTx(tx, options.deps, { ...found, occurredAt });
     },
   });

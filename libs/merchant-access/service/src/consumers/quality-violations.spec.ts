@@ -8,12 +8,12 @@ const inspection = (severity: DefectClass, criticalDefects: number) =>
 const ctxOf = (typeName: string) => ({ typeName, eventId: 'evt-1' });
 
 describe('violations from product-quality events', () => {
-  it('turns a three-no listing rejection into a THREE_NO_LISTING violation referenced by the event id', () => {
+  it('turns a three-no listing rejection into a THREE_NO_LISTING violation referenced by the listing', () => {
     expect(violationOfQualityEvent(listing(true), ctxOf(ListingRejectedEvent.typeName))).toMatchObject({
       merchantId: 'm-1',
       type: 'THREE_NO_LISTING',
       source: 'PRODUCT_QUALITY',
-      sourceRef: 'evt-1',
+      sourceRef: 'three-no-listing:l-1',
       productId: 'p-1',
       evidence: { listing_id: 'l-1' },
     });
@@ -26,6 +26,7 @@ describe('violations from product-quality events', () => {
   it('turns a critical lab failure into a CRITICAL_INSPECTION_FAILURE violation, and ignores a major-only one', () => {
     expect(violationOfQualityEvent(inspection(DefectClass.DEFECT_CLASS_CRITICAL, 1), ctxOf(InspectionFailedEvent.typeName))).toMatchObject({
       type: 'CRITICAL_INSPECTION_FAILURE',
+      sourceRef: 'inspection-result:r-1',
       evidence: { report_ref: 'lab-9', critical_defects: '1', major_defects: '2' },
     });
     expect(violationOfQualityEvent(inspection(DefectClass.DEFECT_CLASS_MAJOR, 0), ctxOf(InspectionFailedEvent.typeName))).toBeUndefined();

@@ -7,7 +7,7 @@ import {
   STORE_EXPERIENCE_POLICY,
   type ServiceMetricsReport,
 } from '@govern/merchant-access-domain';
-import { PoisonMessageError, appendToOutbox, toOutgoing } from '@govern/platform-events';
+import { PoisonMessageError, appendToOutbox, plausibleWindow, toOutgoing } from '@govern/platform-events';
 import { lockMerchant } from '../adapters/records';
 import { toJson } from '../mapping/json';
 import { policyToProto } from '../mapping/resources';
@@ -31,11 +31,13 @@ const reportOf = (row: ServiceMetricsReportRow): ServiceMetricsReport => ({
   negativeReviews: Number(row.negativeReviews),
 });
 
-/** A report whose figures cannot be true can never be processed: it goes to the dead-letter stream. */
-const assertPlausible = (event: MerchantServiceMetricsReported): { start: Date; end: Date } => {
-  const start = event.window?.startTime;
-  const end = event.window?.endTime;
-  if (!start || !end || start.getTime() >= end.getTime()) throw new PoisonMessageError('service metrics report without a valid window');
+/**
+ * A report whose figures cannot be true can never be processed: it goes to the dead-letter
+ * stream. That includes a window ending ahead of our clock: believed, it would become the end
+ * of the rolling score window and freeze the score until that date.
+ */
+const assertPlausible = (event: MerchantServiceMetricsReported, now: Date): { start: Date; end: Date } => {
+  const { start, end } = plausibleWindow(event.window, now, `service metrics report of ${event.merchantId.slice(0, 64)}`);
   const counts = [
     event.orders, event.inStockOrdersDue, event.dispatchedWithin48h, event.lateDispatches, event.fakeShipments, event.afterSales,
     event.disputes, event.disputesLost, event.complaints, event.qualityReturns, event.positiveReviews, event.negativeReviews,
@@ -58,7 +60,7 @@ export const applyServiceMetrics = async (
   event: MerchantServiceMetricsReported,
   eventId: string,
 ): Promise<void> => {
-  const { start, end } = assertPlausible(event);
+  const { start, end } = assertPlausible(event, deps.clock.now());
   if (!(await lockMerchant(tx, event.merchantId))) {
     deps.log.warn({ merchant_id: event.merchantId }, 'service metrics for an unknown merchant; ignored');
     return;

@@ -26,19 +26,30 @@ export const tap = (bus: EventBus): TappedBus => {
     acks: [],
     ensureStreams: (specs) => bus.ensureStreams(specs),
     close: () => bus.close(),
+    ping: () => bus.ping(),
     async publish(messages) {
       const acks = await bus.publish(messages);
       tapped.acks.push(...acks);
       return acks;
     },
-    consume: (options) =>
-      bus.consume({
+    consume: (options) => {
+      const handleBatch = options.handleBatch;
+      return bus.consume({
         ...options,
         handler: async (message) => {
           tapped.deliveries.push(message);
           await options.handler(message);
         },
-      }),
+        ...(handleBatch
+          ? {
+              handleBatch: async (messages) => {
+                tapped.deliveries.push(...messages);
+                return handleBatch(messages);
+              },
+            }
+          : {}),
+      });
+    },
   };
   return tapped;
 };

@@ -7,7 +7,7 @@ import {
   StoreExperienceScoreChangedEvent,
 } from '@govern/contracts-merchant-access';
 import type { PrismaClient } from '@govern/product-quality-data-access';
-import { type ConsumerHandle, type EventBus, isEvent, startConsumer } from '@govern/platform-events';
+import { type ConsumerHandle, type EventBus, eventTime, isEvent, startConsumer } from '@govern/platform-events';
 import type { Logger } from 'pino';
 import type { UseCaseDeps } from '../use-cases/deps';
 import {
@@ -55,6 +55,10 @@ export const startMerchantStandingConsumer = (options: {
       } else if (isEvent(MerchantReinstatedEvent, event, ctx)) {
         const lifted = await onMerchantReinstated(ctx.tx, deps, event, ctx.eventId, limits);
         if (lifted > 0) ctx.log.info({ merchant_id: event.merchantId, lifted }, 'reinstated merchant: removal bans lifted');
-      } else if (isEvent(StoreExperienceScoreChangedEvent, event, ctx)) await onStoreExperienceScoreChanged(ctx.tx, deps, event, ctx.eventId, limits);
+      } else if (isEvent(StoreExperienceScoreChangedEvent, event, ctx)) {
+        // A score older than (or as old as) the one applied last is stale: a reordered or late copy changes nothing.
+        if (!(await ctx.supersedes(`store-score:${event.merchantId}`, eventTime(event.meta?.occurredAt, now)))) return;
+        await onStoreExperienceScoreChanged(ctx.tx, deps, event, ctx.eventId, limits);
+      }
     },
   });

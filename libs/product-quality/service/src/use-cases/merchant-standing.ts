@@ -3,6 +3,7 @@ import { MerchantStatus, SanctionKind } from '@govern/contracts-merchant-access'
 import type { ProductQualityTx } from '@govern/product-quality-data-access';
 import { BAN_POLICY, type MerchantStanding, merchantRemovedBanReason, standingAfterSanction } from '@govern/product-quality-domain';
 import { scheduleJobs } from '@govern/platform-db';
+import { eventTime } from '@govern/platform-events';
 import { OutboxBatch, type EventCause } from '../events/emit';
 import { banProducts, liftBans } from './ban-products';
 import type { UseCaseDeps } from './deps';
@@ -18,7 +19,8 @@ export interface CascadeLimits {
   perTransaction: number;
 }
 
-const occurredAt = (meta: { occurredAt?: Date | undefined } | undefined, fallback: Date): Date => meta?.occurredAt ?? fallback;
+/** When merchant-access says the change happened; never ahead of our clock (a time far ahead would freeze later changes as "older"). */
+const occurredAt = (meta: { occurredAt?: Date | undefined } | undefined, now: Date): Date => eventTime(meta?.occurredAt, now);
 
 /**
  * Applies a standing change unless a later change was applied already (events can arrive out

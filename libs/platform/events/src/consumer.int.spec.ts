@@ -1,0 +1,183 @@
+import { testInfra } from '@govern/platform-testing';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startConsumer } from './consumer';
+import { DLQ_HEADERS, DLQ_STREAM, type ConsumerHandle, type EventBus, type IncomingMessage, type OutgoingMessage } from './event-bus';
+import { createInMemoryBus } from './in-memory-bus';
+import { createJetStreamBus } from './jetstream-bus';
+import { toOutgoing } from './outbox';
+import { createFlowFixture, silentLog, type FlowFixture } from './testing/flow-fixture';
+import { TEST_STREAM, ThingHappenedCodec, ThingHappenedEvent, thingHappened } from './testing/test-event';
+import { eventually, sleep } from './testing/wait';
+
+/**
+ * The inbox consumer's promises, on both buses (with PostgreSQL): dedupe on the event's own
+ * id whatever message id carried it, one effect per claimed fact, and batches in which one
+ * failing event neither undoes nor holds back the others.
+ */
+const DUPLICATE_WINDOW_MS = 300;
+
+const buses: [string, (namespace: string) => Promise<EventBus>][] = [
+  ['JetStream', async (namespace) => createJetStreamBus({ natsUrl: (await testInfra()).natsUrl, log: silentLog, namespace, duplicateWindowMs: DUPLICATE_WINDOW_MS })],
+  ['in-memory', async (namespace) => createInMemoryBus({ log: silentLog, namespace, duplicateWindowMs: DUPLICATE_WINDOW_MS })],
+];
+
+describe.each(buses)('inbox consumer on the %s bus', (_name, makeBus) => {
+  let fixture: FlowFixture | undefined;
+  let natsUrl = '';
+  const cleanup: (() => Promise<unknown>)[] = [];
+
+  const world = async (): Promise<{ fixture: FlowFixture; bus: EventBus }> => {
+    natsUrl = (await testInfra()).natsUrl;
+    fixture = await createFlowFixture();
+    const bus = await makeBus(fixture.namespace);
+    await bus.ensureStreams([TEST_STREAM]);
+    cleanup.push(() => bus.close());
+    return { fixture, bus };
+  };
+  const track = (handle: ConsumerHandle): ConsumerHandle => {
+    cleanup.push(() => handle.stop());
+    return handle;
+  };
+  /** The same encoded event under another transport message id (a replay tool, a bridge). */
+  const under = (message: OutgoingMessage, messageId: string): OutgoingMessage => ({ ...message, eventId: messageId });
+  const asMessage = (eventId: string, thingId = eventId): OutgoingMessage => {
+    const event = toOutgoing(ThingHappenedEvent, thingHappened(eventId, thingId));
+    return { subject: event.subject, eventId: event.eventId, eventType: event.eventType, payload: event.payload };
+  };
+
+  afterEach(async () => {
+    for (const step of cleanup.splice(0).reverse()) await step();
+    await fixture?.dispose(natsUrl);
+    fixture = undefined;
+  });
+
+  it('applies an event once when it is re-published under new message ids, within and after the duplicate window', async () => {
+    const { fixture, bus } = await world();
+    track(await fixture.startCounting(bus));
+    const original = asMessage('evt-replayed');
+    await bus.publish([original, under(original, 'bridge-copy-1')]);
+    await sleep(DUPLICATE_WINDOW_MS * 2);
+    // Past the window the bus stores the same message id again too.
+    const acks = await bus.publish([under(original, 'bridge-copy-2'), original, asMessage('sentinel')]);
+    expect(acks.map((ack) => ack.duplicate)).toEqual([false, false, false]);
+    await eventually('the sentinel', async () => (await fixture.effects()).has('sentinel'));
+    await sleep(200);
+    expect(await fixture.effects()).toEqual(new Map([['evt-replayed', 1], ['sentinel', 1]]));
+    const { rows } = await fixture.pool.query(`SELECT event_id FROM inbox_events ORDER BY event_id`);
+    expect(rows.map((row) => row.event_id)).toEqual(['evt-replayed', 'sentinel']);
+  });
+
+  it('claims a real-world fact once: a second event announcing the same fact has no effect', async () => {
+    const { fixture, bus } = await world();
+    track(
+      await startConsumer({
+        bus,
+        db: fixture.db,
+        consumer: 'test_facts',
+        stream: TEST_STREAM.name,
+        eventTypes: [ThingHappenedEvent],
+        log: silentLog,
+        backoffMs: [50],
+        handler: async (event, ctx) => {
+          if (!(await ctx.claimOnce(`thing:${event.thingId}`))) return;
+          await ctx.tx.$executeRawUnsafe(`INSERT INTO effects (event_id, count) VALUES ($1, 1)`, ctx.eventId);
+        },
+      }),
+    );
+    // Two distinct events (new meta.event_id each) about the same thing, and one about another.
+    await bus.publish([asMessage('first-report', 'lab-result-7'), asMessage('second-report', 'lab-result-7'), asMessage('other', 'lab-result-8')]);
+    await eventually('the other fact', async () => (await fixture.effects()).has('other'));
+    await sleep(200);
+    expect(await fixture.effects()).toEqual(new Map([['first-report', 1], ['other', 1]]));
+    const { rows } = await fixture.pool.query(`SELECT fact, event_id FROM consumed_facts ORDER BY fact`);
+    expect(rows).toEqual([
+      { fact: 'thing:lab-result-7', event_id: 'first-report' },
+      { fact: 'thing:lab-result-8', event_id: 'other' },
+    ]);
+  });
+
+  it('applies only what supersedes the version applied last: an older or equal one changes nothing', async () => {
+    const { fixture, bus } = await world();
+    track(
+      await startConsumer({
+        bus,
+        db: fixture.db,
+        consumer: 'test_versions',
+        stream: TEST_STREAM.name,
+        eventTypes: [ThingHappenedEvent],
+        log: silentLog,
+        backoffMs: [50],
+        handler: async (event, ctx) => {
+          if (!(await ctx.supersedes(`score:${event.thingId}`, event.meta?.occurredAt ?? new Date()))) return;
+          await ctx.tx.$executeRawUnsafe(`INSERT INTO effects (event_id, count) VALUES ($1, 1)`, ctx.eventId);
+        },
+      }),
+    );
+    const at = (eventId: string, iso: string): OutgoingMessage => {
+      const event = toOutgoing(ThingHappenedEvent, { ...thingHappened(eventId, 'merchant-1'), meta: { eventId, occurredAt: new Date(iso), causationId: '', correlationId: '' } });
+      return { subject: event.subject, eventId: event.eventId, eventType: event.eventType, payload: event.payload };
+    };
+    await bus.publish([
+      at('v2', '2026-11-02T00:00:00Z'),
+      at('v1-late', '2026-11-01T00:00:00Z'),
+      at('v2-again', '2026-11-02T00:00:00Z'),
+      at('v3', '2026-11-03T00:00:00Z'),
+      asMessage('sentinel'),
+    ]);
+    await eventually('the sentinel', async () => (await fixture.effects()).has('sentinel'));
+    await sleep(200);
+    expect([...(await fixture.effects()).keys()].sort()).toEqual(['sentinel', 'v2', 'v3']);
+  });
+
+  it('handles a batch in which one event keeps failing: the others are applied once, the failing one is dead-lettered', async () => {
+    const { fixture, bus } = await world();
+    const letters: IncomingMessage[] = [];
+    track(
+      await bus.consume({
+        durable: 'test_dlq_reader',
+        stream: DLQ_STREAM.name,
+        subjects: ['govern.dlq.>'],
+        maxDeliver: 1,
+        backoffMs: [],
+        handler: async (letter) => {
+          letters.push(letter);
+        },
+      }),
+    );
+    const messages = Array.from({ length: 20 }, (_, i) => asMessage(`batch-${i}`, i === 7 ? 'fail-forever' : `thing-${i}`));
+    await bus.publish(messages);
+    track(await fixture.startCounting(bus, { maxDeliver: 3 }));
+    await eventually('the failing event dead-lettered', () => letters.length === 1);
+    await eventually('the nineteen others', async () => (await fixture.effects()).size === 19);
+    await sleep(200);
+    const effects = await fixture.effects();
+    expect([...effects.values()].every((count) => count === 1)).toBe(true);
+    expect(effects.has('batch-7')).toBe(false);
+    expect(letters[0]?.headers[DLQ_HEADERS.eventId]).toBe('batch-7');
+    expect(letters[0]?.headers[DLQ_HEADERS.error]).toBe('Error: cannot handle fail-forever');
+  });
+
+  it('dead-letters an event that carries no meta.event_id', async () => {
+    const { fixture, bus } = await world();
+    const letters: IncomingMessage[] = [];
+    track(
+      await bus.consume({
+        durable: 'test_dlq_reader',
+        stream: DLQ_STREAM.name,
+        subjects: ['govern.dlq.>'],
+        maxDeliver: 1,
+        backoffMs: [],
+        handler: async (letter) => {
+          letters.push(letter);
+        },
+      }),
+    );
+    track(await fixture.startCounting(bus));
+    const anonymous = ThingHappenedCodec.encode({ thingId: 'no-meta' }).finish();
+    await bus.publish([{ subject: ThingHappenedEvent.subject, eventId: 'transport-only', eventType: ThingHappenedEvent.typeName, payload: anonymous }, asMessage('sentinel')]);
+    await eventually('the dead letter', () => letters.length === 1);
+    await eventually('the sentinel', async () => (await fixture.effects()).has('sentinel'));
+    expect(letters[0]?.headers[DLQ_HEADERS.error]).toMatch(/without meta.event_id \(message id transport-only\)/);
+    expect((await fixture.effects()).size).toBe(1);
+  });
+});

@@ -1,0 +1,106 @@
+import { testInfra } from '@govern/platform-testing';
+import { afterEach, describe, expect, it } from 'vitest';
+import { PublishError, type EventBus, type PublishAck } from './event-bus';
+import { createJetStreamBus } from './jetstream-bus';
+import { toOutgoing } from './outbox';
+import { createOutboxRelay, type OutboxRelay } from './outbox-relay';
+import { createFlowFixture, silentLog, type FlowFixture } from './testing/flow-fixture';
+import { TEST_STREAM, ThingHappenedEvent, thingHappened } from './testing/test-event';
+import { eventually, sleep } from './testing/wait';
+
+/** The relay's bounds: rows the bus keeps refusing go dead (not retried forever), outages count nothing against rows, retention. */
+describe('outbox relay bounds', () => {
+  let fixture: FlowFixture | undefined;
+  let natsUrl = '';
+  const cleanup: (() => Promise<unknown>)[] = [];
+
+  const world = async (): Promise<{ fixture: FlowFixture; bus: EventBus }> => {
+    natsUrl = (await testInfra()).natsUrl;
+    fixture = await createFlowFixture();
+    const bus = await createJetStreamBus({ natsUrl, log: silentLog, namespace: fixture.namespace });
+    await bus.ensureStreams([TEST_STREAM]);
+    cleanup.push(() => bus.close());
+    return { fixture, bus };
+  };
+  const track = (relay: OutboxRelay): OutboxRelay => {
+    cleanup.push(() => relay.stop());
+    return relay;
+  };
+  const events = (prefix: string, count: number) => Array.from({ length: count }, (_, i) => toOutgoing(ThingHappenedEvent, thingHappened(`${prefix}-${i}`)));
+
+  /** A bus that refuses one event id (as a server refuses a message it will never store) and passes the rest on. */
+  const refusing = (bus: EventBus, refused: string): EventBus => ({
+    ...bus,
+    publish: async (messages) => {
+      const acks: PublishAck[] = await bus.publish(messages.filter((m) => m.eventId !== refused));
+      if (acks.length === messages.length) return acks;
+      throw new PublishError('refused', acks, [{ eventId: refused, error: 'Error: maximum payload exceeded' }]);
+    },
+  });
+
+  afterEach(async () => {
+    for (const step of cleanup.splice(0).reverse()) await step();
+    await fixture?.dispose(natsUrl);
+    fixture = undefined;
+  });
+
+  it('sets a row the bus keeps refusing dead after the bound, and keeps publishing the rows behind it', async () => {
+    const { fixture, bus } = await world();
+    await fixture.produce(events('row', 3));
+    const relay = track(createOutboxRelay({ pool: fixture.pool, bus: refusing(bus, 'row-0'), log: silentLog, listen: false, maxRejections: 3, maxBackoffMs: 50, idlePollMs: 50 }));
+    await relay.start();
+    await eventually('row-0 dead', async () => (await relay.counts()).dead === 1);
+    await fixture.produce(events('later', 2));
+    relay.kick();
+    await eventually('the later rows published', async () => (await relay.counts()).unpublished === 0);
+    await sleep(300);
+    const { rows } = await fixture.pool.query(`SELECT event_id, attempts, rejections, dead_at IS NOT NULL AS dead, published_at IS NOT NULL AS published, last_error FROM outbox_events ORDER BY id`);
+    expect(rows[0]).toEqual({ event_id: 'row-0', attempts: 3, rejections: 3, dead: true, published: false, last_error: 'Error: maximum payload exceeded' });
+    expect(rows.slice(1).map((row) => [row.event_id, row.published, row.dead])).toEqual([
+      ['row-1', true, false],
+      ['row-2', true, false],
+      ['later-0', true, false],
+      ['later-1', true, false],
+    ]);
+  });
+
+  it('counts no rejection while the bus is down (a ping fails), only attempts', async () => {
+    const { fixture, bus } = await world();
+    let down = true;
+    const outage: EventBus = {
+      ...bus,
+      publish: async (messages) => {
+        if (down) throw new Error('nats: disconnected');
+        return bus.publish(messages);
+      },
+      ping: async () => {
+        if (down) throw new Error('nats: disconnected');
+      },
+    };
+    await fixture.produce(events('outage', 2));
+    const relay = track(createOutboxRelay({ pool: fixture.pool, bus: outage, log: silentLog, listen: false, maxRejections: 2, maxBackoffMs: 30, idlePollMs: 30 }));
+    await relay.start();
+    await eventually('several failed tries', async () => (await fixture.outbox()).every((row) => row.attempts >= 4));
+    expect(await relay.counts()).toEqual({ unpublished: 2, dead: 0 });
+    down = false;
+    await eventually('published after the outage', async () => (await relay.counts()).unpublished === 0);
+    const { rows } = await fixture.pool.query(`SELECT rejections, dead_at FROM outbox_events`);
+    expect(rows).toEqual([
+      { rejections: 0, dead_at: null },
+      { rejections: 0, dead_at: null },
+    ]);
+  });
+
+  it('deletes published rows past the retention age, and keeps unpublished and dead ones', async () => {
+    const { fixture, bus } = await world();
+    await fixture.produce(events('kept', 4));
+    const relay = track(createOutboxRelay({ pool: fixture.pool, bus, log: silentLog, listen: false, retentionMs: 60_000 }));
+    expect(await relay.drain()).toBe(4);
+    await fixture.pool.query(`UPDATE outbox_events SET published_at = now() - interval '2 minutes' WHERE event_id IN ('kept-0', 'kept-1')`);
+    await fixture.pool.query(`UPDATE outbox_events SET published_at = NULL, dead_at = now() - interval '1 day' WHERE event_id = 'kept-2'`);
+    await fixture.produce(events('waiting', 1));
+    expect(await relay.prune()).toBe(2);
+    const { rows } = await fixture.pool.query(`SELECT event_id FROM outbox_events ORDER BY id`);
+    expect(rows.map((row) => row.event_id)).toEqual(['kept-2', 'kept-3', 'waiting-0']);
+  });
+});
