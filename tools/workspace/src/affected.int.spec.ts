@@ -39,17 +39,23 @@ const dependentsOf = (deps: Graph['graph']['dependencies'], project: string): Se
   return result;
 };
 
-const COMPOSERS = new Set(['dev-platform', 'e2e', 'cli']);
+/** Projects that compose every service (the local platform, end-to-end tests, CLI, bench, fuzz): each depends on all of them. */
+const composersOf = (deps: Graph['graph']['dependencies']): Set<string> => {
+  const dependents = SERVICE_NAMES.map((service) => dependentsOf(deps, `${service}-service`));
+  return new Set([...(dependents[0] ?? [])].filter((project) => dependents.every((set) => set.has(project))));
+};
 const serviceOf = (project: string): string | undefined =>
   SERVICE_NAMES.find((s) => project === s || project.startsWith(`${s}-`) || project === `proto-${s}` || project === `contracts-${s}`);
 
 describe('nx affected', () => {
   it('a change inside one service affects only that service and the composers', () => {
     const affected = affectedBy('libs/merchant-access/data-access/src/database.ts');
+    const composers = composersOf(graph().dependencies);
+    expect([...composers]).toEqual(expect.arrayContaining(['dev-platform', 'e2e', 'cli']));
     expect(affected).toContain('merchant-access-data-access');
     expect(affected).toContain('merchant-access');
     for (const project of affected) {
-      if (COMPOSERS.has(project)) continue;
+      if (composers.has(project)) continue;
       expect(serviceOf(project), project).toBe('merchant-access');
     }
   });

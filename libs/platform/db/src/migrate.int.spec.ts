@@ -20,7 +20,7 @@ describe('applyMigrations (offline, Prisma-compatible)', () => {
 
   it('migrates a fresh database once, records it as Prisma does, and is a no-op the second time', async () => {
     const first = await applyMigrations({ connectionString: db.url, migrationsDir: PLATFORM_MIGRATIONS });
-    const platformMigrations = ['20261128000000_platform', '20261205000000_platform_event_delivery'];
+    const platformMigrations = ['20261128000000_platform', '20261205000000_platform_event_delivery', '20261205100000_decision_records'];
     expect(first.applied).toEqual(platformMigrations);
     const second = await applyMigrations({ connectionString: db.url, migrationsDir: PLATFORM_MIGRATIONS });
     expect(second.applied).toEqual([]);
@@ -36,6 +36,8 @@ describe('applyMigrations (offline, Prisma-compatible)', () => {
         '_prisma_migrations',
         'consumed_facts',
         'consumed_versions',
+        'decision_records',
+        'decision_shadow_settings',
         'idempotency_keys',
         'inbox_events',
         'outbox_events',
