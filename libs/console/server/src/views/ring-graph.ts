@@ -87,10 +87,11 @@ export const ringGraph = (v: ViewContext, links: readonly RingLink[]): Html => {
     const status = isRoot ? '' : enumLabel(v.locale, MerchantStatus, node.status);
     const label = `<text x="${x(node) + 8}" y="${y(node) + 15}">${escapeXml(title.length > 24 ? `${title.slice(0, 23)}…` : title)}</text>` + (status ? `<text x="${x(node) + 8}" y="${y(node) + 29}">${escapeXml(status)}</text>` : '');
     const box = `<rect width="${NODE_W}" height="${NODE_H}" rx="6" x="${x(node)}" y="${y(node)}"/>`;
+    // No links inside the image (an image holds no controls): the list below links each merchant.
     parts.push(
       isRoot
         ? `<g class="node ${css}" data-node="applicant">${box}${label}</g>`
-        : `<a href="/merchants/${encodeURIComponent(node.id)}"><g class="node ${css}" data-node="${escapeXml(node.id)}" data-status="${MerchantStatus[node.status] ?? ''}">${box}${label}<title>${escapeXml(`${node.id} · ${status}`)}</title></g></a>`,
+        : `<g class="node ${css}" data-node="${escapeXml(node.id)}" data-status="${MerchantStatus[node.status] ?? ''}">${box}${label}<title>${escapeXml(`${node.id} · ${status}`)}</title></g>`,
     );
   }
   const summary = links.map((link) => `${link.merchantId} (${link.path.map((s) => enumLabel(v.locale, IdentifierKind, s.identifierKind)).join(' → ')})`).join('; ');
@@ -101,5 +102,13 @@ export const ringGraph = (v: ViewContext, links: readonly RingLink[]): Html => {
       ${raw(parts.join(''))}
     </svg>
     <figcaption class="muted">${v.t('review.ringHint')}</figcaption>
+    <ul class="ring-links">
+      ${links.map(
+        (link) => html`<li>
+          <a href="/merchants/${encodeURIComponent(link.merchantId)}">${link.merchantId}</a> · ${enumLabel(v.locale, MerchantStatus, link.merchantStatus)} ·
+          ${link.path.map((step) => `${enumLabel(v.locale, IdentifierKind, step.identifierKind)} ${step.identifierFingerprint}`).join(' → ')}
+        </li>`,
+      )}
+    </ul>
   </figure>`;
 };
