@@ -133,7 +133,7 @@ export const disputeRoutes: RouteModule = (app) => {
               <dt>${v.t('common.filedAt')}</dt><dd>${time(v, item.createTime)}</dd>
               <dt>${v.t('common.statement')}</dt><dd>${item.description || '—'}</dd>
               <dt>${v.t('dispute.merchantAnswer')}</dt><dd>${item.merchantAnswer ? html`${label(v, MerchantAnswer, item.merchantAnswer)} · ${item.merchantNote}` : slaBadge(v, item.merchantResponseDueAt)}</dd>
-              <dt>FAST</dt><dd>${item.fastRefund ? label(v, FastRefundOutcome, item.fastRefund.outcome) : '—'}</dd>
+              <dt>${v.t('dispute.fastRefund')}</dt><dd>${item.fastRefund ? label(v, FastRefundOutcome, item.fastRefund.outcome) : '—'}</dd>
               <dt>${v.t('common.policy')}</dt><dd>${policyRef(item.policy)}</dd>
             </dl>
           </section>

@@ -50,7 +50,7 @@ const card = (v: ViewContext, key: NavKey, result: PromiseSettledResult<{ open: 
   return html`<div class="card" data-card="${key}">
     <h2><a href="${item.href}">${v.t(item.label)}</a></h2>
     ${result.status === 'fulfilled'
-      ? html`<p><strong data-count>${result.value.more ? `${result.value.open}+` : String(result.value.open)}</strong> · ${v.t('home.open', { count: '' }).trim()}</p>
+      ? html`<p><strong data-count>${result.value.more ? `${result.value.open}+` : String(result.value.open)}</strong> · ${v.t('home.open')}</p>
           ${result.value.overdue ? html`<p class="sla sla-overdue">${v.t('home.overdue', { count: result.value.overdue })}</p>` : ''}`
       : html`<p class="muted">—</p>`}
   </div>`;

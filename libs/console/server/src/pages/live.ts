@@ -45,7 +45,7 @@ export const liveRoutes: RouteModule = (app, deps) => {
     const headers = {
       id: v.t('common.id'),
       creator: v.t('common.creator'),
-      title: v.t('common.statement'),
+      title: v.t('live.titleColumn'),
       state: v.t('common.status'),
       level: v.t('live.level'),
       traffic: v.t('live.traffic'),

@@ -10,7 +10,7 @@ import { html, raw, type Html } from '../views/html';
  */
 const W = 360;
 const H = 150;
-const LEFT = 44;
+const LEFT = 64;
 const RIGHT = 8;
 const TOP = 10;
 const BOTTOM = 24;
@@ -39,7 +39,9 @@ export const chart = (options: { id: string; title: string; description: string;
   marks.push(`<line class="grid" x1="${LEFT}" y1="${TOP}" x2="${W - RIGHT}" y2="${TOP}"/>`);
   marks.push(`<line class="grid" x1="${LEFT}" y1="${y(top / 2)}" x2="${W - RIGHT}" y2="${y(top / 2)}"/>`);
   marks.push(`<line class="axis" x1="${LEFT}" y1="${TOP + plotH}" x2="${W - RIGHT}" y2="${TOP + plotH}"/>`);
-  marks.push(`<text x="${LEFT - 4}" y="${TOP + 4}" text-anchor="end">${escapeXml(formatValue(locale, unit, top))}</text>`);
+  // Axis labels without cents: "¥1,000", not "¥1,000.00".
+  const axisLabel = unit === 'yuan' ? `¥${formatNumber(locale, top)}` : formatValue(locale, unit, top);
+  marks.push(`<text x="${LEFT - 4}" y="${TOP + 4}" text-anchor="end">${escapeXml(axisLabel)}</text>`);
   marks.push(`<text x="${LEFT - 4}" y="${TOP + plotH}" text-anchor="end">0</text>`);
   if (unit === 'share') {
     const points = values.map((value, i) => `${(LEFT + step * (i + 0.5)).toFixed(1)},${y(value).toFixed(1)}`);
