@@ -28,7 +28,8 @@ export const startPlatformAsReadmeSays = async (): Promise<PlatformProcess> => {
   // `node --import tsx`, not the tsx CLI: SIGTERM reaches the platform itself.
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'apps/dev-platform/src/main.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'] });
   const found: Partial<PlatformAddresses> = {};
-  const lines = createInterface({ input: child.stdout! });
+  if (!child.stdout) throw new Error('no stdout from the platform');
+  const lines = createInterface({ input: child.stdout });
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('the platform did not start within 120 s')), 120_000);
     child.once('exit', (code) => reject(new Error(`the platform exited early with ${code}`)));

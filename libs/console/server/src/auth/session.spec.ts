@@ -26,7 +26,8 @@ describe('session cookie', () => {
 
   it('compares CSRF tokens exactly', async () => {
     const sealer = createSessionSealer('a-session-secret-of-at-least-32-chars!!');
-    const opened = (await sealer.open(await sealer.seal(session)))!;
+    const opened = await sealer.open(await sealer.seal(session));
+    if (!opened) throw new Error('the sealed session did not open');
     expect(csrfMatches(opened, opened.csrf)).toBe(true);
     expect(csrfMatches(opened, `${opened.csrf}x`)).toBe(false);
     expect(csrfMatches(opened, undefined)).toBe(false);

@@ -11,7 +11,8 @@ describe('report period', () => {
     const result = periodOf('2026-03-08', '2026-03-08', 'day', 'America/New_York');
     if (!result.ok) throw new Error(result.problem);
     const [day] = result.period.buckets;
-    expect((day!.to.getTime() - day!.from.getTime()) / 3_600_000).toBe(23);
+    if (!day) throw new Error('no bucket');
+    expect((day.to.getTime() - day.from.getTime()) / 3_600_000).toBe(23);
   });
 
   it('splits a period into days, the last date included', () => {
