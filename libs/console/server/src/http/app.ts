@@ -5,6 +5,7 @@ import { csrf } from 'hono/csrf';
 import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import type { Logger } from '@govern/platform-core';
+import { readErrorDetails } from '@govern/platform-grpc';
 import { NO_PERMISSIONS, permissionsOf } from '../auth/permissions';
 import { csrfMatches, type SessionSealer } from '../auth/session';
 import type { DevSignIn, OidcSignIn } from '../auth/sign-in';
@@ -143,7 +144,9 @@ export const createConsoleApp = (deps: ConsoleAppDeps, routes: readonly RouteMod
 
   app.notFound((c) => renderError(c, new HTTPException(404, { message: 'not found' })));
   app.onError((error, c) => {
-    if (!(error instanceof HTTPException)) c.get('log').error({ err: error }, 'request failed');
+    const grpc = readErrorDetails(error);
+    if (grpc) c.get('log').warn({ rpc_code: grpc.codeName, reason: grpc.reason, request_id: grpc.requestId }, 'a service refused or failed the call');
+    else if (!(error instanceof HTTPException)) c.get('log').error({ err: error }, 'request failed');
     return renderError(c, error);
   });
   return app;
