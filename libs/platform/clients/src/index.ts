@@ -1,1 +1,2 @@
 export * from './platform-clients';
+export * from './platform-report';

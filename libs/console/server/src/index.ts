@@ -1,0 +1,3 @@
+export { startConsole, type ConsoleOptions, type RunningConsole } from './start-console';
+export { consoleOptionsFromSettings, consoleSettings, type ConsoleSettings } from './settings';
+export { DEV_IDENTITIES, type ConsoleAuth, type OidcSettings } from './auth/sign-in';
