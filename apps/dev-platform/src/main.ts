@@ -2,8 +2,11 @@
  * `npm start`: the whole platform on this machine. Embedded defaults when DATABASE_URL /
  * NATS_URL are not set; the real servers when they are.
  */
+import { join } from 'node:path';
 import { z } from 'zod';
-import { DEFAULT_BASE_PORT } from '@govern/contracts-common';
+import { startConsole } from '@govern/console-server';
+import { DEFAULT_BASE_PORT, SERVICE_NAMES, serviceKey } from '@govern/contracts-common';
+import type { PlatformAddresses } from '@govern/platform-clients';
 import { ConfigError, createLogger, parseConfig, settings } from '@govern/platform-core';
 import { runUntilSignal } from '@govern/platform-grpc';
 import { startPlatform } from './platform';
@@ -11,6 +14,8 @@ import { startPlatform } from './platform';
 const configSchema = z.object({
   HOST: settings.host(),
   BASE_PORT: settings.port(DEFAULT_BASE_PORT),
+  /** The operator console's HTTP port (0 when BASE_PORT is 0, so tests never collide). */
+  CONSOLE_PORT: settings.port(8080),
   DATABASE_URL: settings.postgresUrl().optional(),
   NATS_URL: settings.natsUrl().optional(),
   DATA_DIR: z.string().default('tmp/embedded'),
@@ -33,9 +38,32 @@ const main = async (): Promise<void> => {
       `events: ${platform.mode.bus === 'jetstream' ? 'NATS JetStream' : 'in-process bus'})`,
   );
   for (const service of platform.services) console.log(`  ${service.name.padEnd(20)} ${service.address}`);
+  const addressOf = (name: string): string => {
+    const service = platform.services.find((s) => s.name === name);
+    if (!service) throw new Error(`${name} did not start`);
+    return service.address;
+  };
+  const services = Object.fromEntries(SERVICE_NAMES.map((name) => [serviceKey(name), addressOf(name)])) as PlatformAddresses;
+  const operatorConsole = await startConsole({
+    log,
+    host: config.HOST,
+    port: config.BASE_PORT === 0 ? 0 : config.CONSOLE_PORT,
+    services,
+    transport: { mode: 'plaintext' },
+    auth: { mode: 'dev', pkiDir: join(config.DATA_DIR, 'pki') },
+  });
+  console.log(`  ${'console'.padEnd(20)} ${operatorConsole.url}  (sign in as the development operator)`);
   console.log('Press Ctrl+C to stop.');
 
-  runUntilSignal({ shutdown: () => platform.stop() }, log);
+  runUntilSignal(
+    {
+      shutdown: async () => {
+        await operatorConsole.close();
+        await platform.stop();
+      },
+    },
+    log,
+  );
 };
 
 main().catch((error: unknown) => {

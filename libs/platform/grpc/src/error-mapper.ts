@@ -1,4 +1,3 @@
-import { isDatabaseUnavailable } from '@govern/platform-db';
 import { DomainError, ValidationError, type ErrorKind } from '@govern/policy-core';
 import { ServerError, Status } from 'nice-grpc-common';
 import { RichServerError, type ErrorDetails } from 'nice-grpc-error-details';
@@ -60,6 +59,12 @@ export interface ErrorMappingContext {
   now?: () => number;
   /** Bounds of every answer (DEFAULT_ANSWER_LIMITS unless the server was given others). */
   answerLimits?: AnswerLimits | undefined;
+  /**
+   * Tells a dependency outage (the database down, restarting or out of connections) from a bug:
+   * such errors answer UNAVAILABLE so callers retry. The runtime passes platform-db's
+   * `isDatabaseUnavailable`; the gRPC kit itself knows no database.
+   */
+  isUnavailable?: ((error: unknown) => boolean) | undefined;
 }
 
 /**
@@ -96,7 +101,7 @@ const fromDomainError = (error: DomainError, context: ErrorMappingContext): Mapp
  *   FAILED_PRECONDITION, RequestInfo { request_id } so a report can be traced to the logs;
  * - AbortError: DEADLINE_EXCEEDED once the deadline has passed, UNAVAILABLE when the
  *   server ended the call on shutdown, else CANCELLED (the client went away);
- * - the database down or unreachable (platform-db's isDatabaseUnavailable): UNAVAILABLE,
+ * - a dependency down or unreachable (`isUnavailable`, e.g. the database): UNAVAILABLE,
  *   so callers retry instead of treating it as a bug;
  * - anything else: INTERNAL with a generic message; the error and its stack are logged
  *   here and never sent.
@@ -117,7 +122,7 @@ export const toServerError = (error: unknown, context: ErrorMappingContext): Ser
     }
     return answer(Status.CANCELLED, 'The call was cancelled', 'REQUEST.CANCELLED', context);
   }
-  if (isDatabaseUnavailable(error)) {
+  if (context.isUnavailable?.(error)) {
     // Down, restarting or out of connections: the call may succeed later, and nothing was half done.
     context.log.error({ err: error }, 'database unavailable');
     return answer(Status.UNAVAILABLE, 'The service cannot reach its database; retry later', 'DATABASE.UNAVAILABLE', context);

@@ -27,6 +27,8 @@ export interface GrpcServerOptions {
   edgeGuard?: EdgeGuardSettings;
   /** Bounds of every error answer, incl. the trailer budget (DEFAULT_ANSWER_LIMITS). */
   answerLimits?: AnswerLimits;
+  /** Errors that mean a dependency is down (answered UNAVAILABLE, not INTERNAL); see ErrorMappingContext. */
+  isUnavailable?: (error: unknown) => boolean;
 }
 
 /** A service's handlers; methods left out answer UNIMPLEMENTED until they land. */
@@ -96,7 +98,7 @@ export const createGrpcServer = (options: GrpcServerOptions): GrpcServer => {
     .use(callLogMiddleware(logger))
     .use(errorDetailsServerMiddleware)
     .use(callSignalMiddleware(terminator))
-    .use(errorMappingMiddleware(serviceName, Date.now, answerLimits))
+    .use(errorMappingMiddleware(serviceName, Date.now, answerLimits, options.isUnavailable))
     .use(edgeGuardMiddleware);
 
   const services: string[] = [];

@@ -126,6 +126,7 @@ export const errorMappingMiddleware = (
   serviceName: string,
   now: () => number = Date.now,
   answerLimits?: AnswerLimits,
+  isUnavailable?: (error: unknown) => boolean,
 ): ServerMiddleware<object, CallLogExt & CallSignalExt> =>
   async function* errorMapping(call, context) {
     try {
@@ -142,6 +143,7 @@ export const errorMappingMiddleware = (
         log: context.log,
         now,
         answerLimits,
+        isUnavailable,
       });
     }
   };

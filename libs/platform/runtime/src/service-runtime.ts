@@ -1,6 +1,6 @@
 import type { StreamSpec } from '@govern/contracts-common';
 import { commonDescriptorSet } from '@govern/contracts-common';
-import { applyMigrations, createJobRunner, type DatabaseConnection, type JobHandler, type JobRunner, type SqlTx, type TransactionalClient } from '@govern/platform-db';
+import { applyMigrations, createJobRunner, isDatabaseUnavailable, type DatabaseConnection, type JobHandler, type JobRunner, type SqlTx, type TransactionalClient } from '@govern/platform-db';
 import { createOutboxRelay, watchConsumerHealth, type EventBus, type OutboxRelay } from '@govern/platform-events';
 import { createGrpcServer, type GrpcServer } from '@govern/platform-grpc';
 import { randomIds, type Clock, type IdGenerator } from '@govern/policy-core';
@@ -108,6 +108,7 @@ export const startService = async <Client extends TransactionalClient<SqlTx> & {
     logger: log,
     descriptorSets: [commonDescriptorSet, ...definition.descriptorSets],
     shutdownGraceMs: deps.shutdownGraceMs,
+    isUnavailable: isDatabaseUnavailable,
   });
 
   const consumerHealth = watchConsumerHealth({
