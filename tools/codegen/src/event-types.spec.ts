@@ -12,6 +12,8 @@ describe('the event subject rule', () => {
     ['govern.merchant_access.merchant.removed', 'merchant_access'],
     ['govern.consumer_experience.compensation.paid', 'consumer_experience'],
     ['govern.content.content_item.tier_changed', 'content'],
+    ['govern.consumer_experience.care_case.platform_stepped_in', 'consumer_experience'],
+    ['govern.consumer_experience.care_case.buyer_told', 'consumer_experience'],
   ])('accepts %s', (subject, service) => {
     expect(eventSubjectProblem(subject, service)).toBeUndefined();
   });
@@ -21,6 +23,7 @@ describe('the event subject rule', () => {
     ['govern.content.merchant.removed', 'merchant_access', /must start with govern\.merchant_access\./],
     ['govern.merchant_access.Merchant.removed', 'merchant_access', /not snake_case/],
     ['govern.merchant_access.merchant.remove', 'merchant_access', /past tense/],
+    ['govern.consumer_experience.care_case.step_in', 'consumer_experience', /past tense/],
     ['govern.merchant_access.merchant.removed.now', 'merchant_access', /govern\.<service>\.<resource>\.<verb>/],
   ])('refuses %s', (subject, service, problem) => {
     expect(eventSubjectProblem(subject, service)).toMatch(problem);

@@ -9,7 +9,7 @@ import { FileDescriptorSetSchema, type FileDescriptorProto } from '@bufbuild/pro
  */
 
 /** Irregular past tenses a subject may end with; regular ones end in -ed. */
-const IRREGULAR_PAST = new Set(['paid', 'sent', 'held', 'made', 'set', 'sold', 'won', 'lost', 'given', 'taken', 'written', 'begun', 'built', 'bought', 'kept']);
+const IRREGULAR_PAST = new Set(['paid', 'sent', 'held', 'made', 'set', 'sold', 'won', 'lost', 'given', 'taken', 'written', 'begun', 'built', 'bought', 'kept', 'told']);
 const SNAKE = /^[a-z][a-z0-9]*(_[a-z0-9]+)*$/;
 
 /** Why `subject` breaks `govern.<servicePackage>.<resource>.<past-tense-verb>`, or undefined when it keeps it. */
@@ -20,8 +20,10 @@ export const eventSubjectProblem = (subject: string, servicePackage: string): st
   if (service !== servicePackage) return `"${subject}" is published by ${servicePackage}, so it must start with govern.${servicePackage}.`;
   if (!SNAKE.test(resource)) return `resource "${resource}" of "${subject}" is not snake_case`;
   if (!SNAKE.test(verb)) return `verb "${verb}" of "${subject}" is not snake_case`;
-  const lastWord = verb.slice(verb.lastIndexOf('_') + 1);
-  if (!lastWord.endsWith('ed') && !IRREGULAR_PAST.has(lastWord)) return `verb "${verb}" of "${subject}" is not in the past tense (something that happened)`;
+  // The verb names something that happened: a past tense, possibly with an object or particle
+  // after it (`merchant_nudged`, `platform_stepped_in`, `buyer_told`).
+  const isPast = (word: string): boolean => word.endsWith('ed') || IRREGULAR_PAST.has(word);
+  if (!verb.split('_').some(isPast)) return `verb "${verb}" of "${subject}" is not in the past tense (something that happened)`;
   return undefined;
 };
 
