@@ -55,6 +55,23 @@ export default [
     },
   },
   {
+    // Test helpers (testcontainers, nats-server processes, fixtures) never reach a deployable:
+    // a production bundle that imports them drags Docker's SSH client and native addons along.
+    files: ['libs/**/*.ts', 'apps/**/*.ts'],
+    ignores: ['**/*.spec.ts', '**/testing/**', '**/test-support/**', '**/bench/**', 'libs/platform/testing/**', 'libs/platform/service-testing/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: ['@govern/platform-testing', '@govern/platform-service-testing'].map((name) => ({
+            name,
+            message: 'test helpers are for specs, fixtures and benches only; production code must not import them',
+          })),
+        },
+      ],
+    },
+  },
+  {
     // Only main.ts reads the environment (one zod schema per app); everything else gets config passed in.
     files: ['libs/**/*.ts'],
     ignores: ['libs/platform/testing/**', '**/*.spec.ts'],

@@ -5,13 +5,12 @@ import { getRequestListener } from '@hono/node-server';
 import { createServer } from 'node:http';
 import { HealthCheckResponse_ServingStatus, HealthDefinition } from '@govern/contracts-common';
 import type { ClientTransport } from '@govern/platform-auth';
-import type { PlatformAddresses } from '@govern/platform-clients';
 import type { Logger } from '@govern/platform-core';
 import { channelOptionsFor, createChannelCredentials } from '@govern/platform-auth';
 import { createChannel, createClient } from 'nice-grpc';
 import { createSessionSealer } from './auth/session';
 import { createDevSignIn, createOidcSignIn, type ConsoleAuth } from './auth/sign-in';
-import { connectPlatformApi } from './grpc/platform-api';
+import { connectPlatformApi, type ConsoleServiceAddresses } from './grpc/platform-api';
 import { createConsoleApp, type RouteModule } from './http/app';
 import type { Locale } from './i18n/locale';
 import { createLiveHub } from './live/live-hub';
@@ -35,7 +34,7 @@ export interface ConsoleOptions {
   /** The URL people open when a proxy sits in front (OIDC redirect URI, Secure cookies). */
   publicUrl?: string;
   /** Where the four services listen. */
-  services: PlatformAddresses;
+  services: ConsoleServiceAddresses;
   /** How the console reaches them: TLS with the services' CA (and optionally a client certificate), or plaintext in development. */
   transport: ClientTransport;
   auth: ConsoleAuth;
@@ -70,7 +69,7 @@ const ROUTES: readonly RouteModule[] = [
 ];
 
 /** Readiness: every service answers its gRPC health check (health is open to anyone: no token). */
-const readinessProbe = (services: PlatformAddresses, transport: ClientTransport) => {
+const readinessProbe = (services: ConsoleServiceAddresses, transport: ClientTransport) => {
   const clients = Object.entries(services).map(([name, address]) => {
     const channel = createChannel(address, createChannelCredentials(transport), channelOptionsFor(transport));
     return { name, channel, client: createClient(HealthDefinition, channel) };

@@ -5,7 +5,7 @@ import { createJetStreamBus } from './jetstream-bus';
 import { toOutgoing, type OutgoingEvent } from './outbox';
 import { createOutboxRelay, type OutboxRelay } from './outbox-relay';
 import { createFlowFixture, silentLog, tap, type FlowFixture } from './testing/flow-fixture';
-import { natsServerBinary, startNatsServer, type NatsServerProcess } from './testing/nats';
+import { natsServerBinary, startNatsServer, type NatsServerProcess } from '@govern/platform-testing';
 import { pgTransactionalClient } from './testing/pg-transactional-client';
 import { TEST_STREAM, ThingHappenedEvent, thingHappened } from './testing/test-event';
 import { eventually, nth, present, sleep } from './testing/wait';

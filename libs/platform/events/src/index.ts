@@ -40,4 +40,3 @@ export {
   type StartConsumerOptions,
 } from './consumer';
 /** A nats-server process a fault test owns (its own port and store), to kill and restart. */
-export { natsServerBinary, startNatsServer, type NatsServerProcess } from './testing/nats';

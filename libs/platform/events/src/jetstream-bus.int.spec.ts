@@ -2,7 +2,7 @@ import { uniqueSuffix, testInfra } from '@govern/platform-testing';
 import pino from 'pino';
 import { eventBusContract } from './event-bus.contract';
 import { createJetStreamBus } from './jetstream-bus';
-import { deleteNamespaceStreams } from './testing/nats';
+import { deleteNamespaceStreams } from '@govern/platform-testing';
 
 const log = pino({ level: 'silent' });
 

@@ -7,7 +7,7 @@ import type { ConsumerHandle, EventBus } from './event-bus';
 import { createJetStreamBus } from './jetstream-bus';
 import { toOutgoing } from './outbox';
 import { createFlowFixture, silentLog, type FlowFixture } from './testing/flow-fixture';
-import { natsServerBinary, startNatsServer, type NatsServerProcess } from './testing/nats';
+import { natsServerBinary, startNatsServer, type NatsServerProcess } from '@govern/platform-testing';
 import { TEST_STREAM, ThingHappenedEvent, thingHappened } from './testing/test-event';
 import { eventually, present } from './testing/wait';
 

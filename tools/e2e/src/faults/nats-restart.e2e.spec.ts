@@ -1,4 +1,4 @@
-import { natsServerBinary, startNatsServer, type NatsServerProcess } from '@govern/platform-events';
+import { natsServerBinary, startNatsServer, type NatsServerProcess } from '@govern/platform-testing';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { METRICS_REPORT_PERIOD_MS, settle, startPlatformProcesses, type PlatformUnderTest } from '../platform-processes';

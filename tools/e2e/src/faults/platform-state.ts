@@ -1,4 +1,4 @@
-import { HealthCheckResponse_ServingStatus, HealthDefinition } from '@govern/contracts-common';
+import { HealthCheckResponse_ServingStatus, HealthDefinition, serviceKey } from '@govern/contracts-common';
 import { closeServiceClient, createServiceClient } from '@govern/platform-grpc';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, headers as natsHeaders } from '@nats-io/transport-node';
@@ -30,12 +30,7 @@ export const tableCounts = async (platform: PlatformUnderTest): Promise<Record<s
 
 /** The server-wide health status each service reports now (UNREACHABLE when it does not answer). */
 export const healthOf = async (platform: PlatformUnderTest): Promise<Record<ServiceName, string>> => {
-  const addresses: Record<ServiceName, string> = {
-    content: platform.addresses.content,
-    'product-quality': platform.addresses.productQuality,
-    'merchant-access': platform.addresses.merchantAccess,
-    'consumer-experience': platform.addresses.consumerExperience,
-  };
+  const addresses = Object.fromEntries(SERVICE_NAMES.map((name) => [name, platform.addresses[serviceKey(name)]])) as Record<ServiceName, string>;
   const entries = await Promise.all(
     SERVICE_NAMES.map(async (service) => {
       const client = createServiceClient(HealthDefinition, addresses[service], { defaultDeadlineMs: 2_000 });

@@ -3,7 +3,6 @@ import { ContentServiceDefinition } from '@govern/contracts-content';
 import { MerchantAccessServiceDefinition } from '@govern/contracts-merchant-access';
 import { ProductQualityServiceDefinition } from '@govern/contracts-product-quality';
 import { channelOptionsFor, createChannelCredentials, type ClientTransport } from '@govern/platform-auth';
-import type { PlatformAddresses } from '@govern/platform-clients';
 import type { ServiceClient } from '@govern/platform-grpc';
 import { createChannel, createClientFactory, Metadata, Status, type Channel, type CompatServiceDefinition } from 'nice-grpc';
 import { deadlineMiddleware } from 'nice-grpc-client-middleware-deadline';
@@ -16,6 +15,17 @@ export interface OperatorApi {
   productQuality: ServiceClient<typeof ProductQualityServiceDefinition>;
   merchantAccess: ServiceClient<typeof MerchantAccessServiceDefinition>;
   consumerExperience: ServiceClient<typeof ConsumerExperienceServiceDefinition>;
+}
+
+/**
+ * Where the four governance services listen: the console calls these four and no other, so a
+ * service added to the registry (the generator's) does not become a required console setting.
+ */
+export interface ConsoleServiceAddresses {
+  content: string;
+  productQuality: string;
+  merchantAccess: string;
+  consumerExperience: string;
 }
 
 export interface PlatformApi {
@@ -38,7 +48,7 @@ const DEFAULT_DEADLINE_MS = 10_000;
  * because that factory takes no channel credentials yet (wiring step 3 of platform-auth adds
  * `transport`); switch to it once it does.
  */
-export const connectPlatformApi = (addresses: PlatformAddresses, transport: ClientTransport): PlatformApi => {
+export const connectPlatformApi = (addresses: ConsoleServiceAddresses, transport: ClientTransport): PlatformApi => {
   const channels: Channel[] = [];
   const factory = createClientFactory().use(errorDetailsClientMiddleware).use(retryMiddleware).use(deadlineMiddleware);
   const clientOf = <Service extends CompatServiceDefinition>(definition: Service, address: string): ServiceClient<Service> => {

@@ -6,7 +6,7 @@ import pino from 'pino';
 import { startConsumer } from '../consumer';
 import type { ConsumerHandle, EventBus, IncomingMessage, PublishAck } from '../event-bus';
 import { appendToOutbox, type OutgoingEvent } from '../outbox';
-import { deleteNamespaceStreams } from './nats';
+import { deleteNamespaceStreams } from '@govern/platform-testing';
 import { pgTransactionalClient } from './pg-transactional-client';
 import { TEST_STREAM, ThingHappenedEvent, ThingRemovedEvent, type ThingHappened } from './test-event';
 

@@ -1,2 +1,0 @@
-// The NATS test helpers live once, in platform-testing; this keeps the events suites' imports working.
-export { deleteNamespaceStreams, natsServerBinary, startNatsServer, type NatsServerProcess } from '@govern/platform-testing';
