@@ -154,3 +154,51 @@ export const findBans = async (tx: ProductQualityTx, banIds: readonly string[]):
   const byId = new Map(rows.map((r) => [r.banId, banFromRow(r)]));
   return banIds.map((id) => byId.get(id)).filter((b): b is Ban => b !== undefined);
 };
+
+/** SKUs of a product's listings (and its own first SKU). */
+export const skusOfProduct = async (tx: ProductQualityTx, productId: string): Promise<string[]> => {
+  const rows = await tx.$queryRawUnsafe<{ sku_id: string }[]>(
+    `SELECT sku_id FROM products WHERE product_id = $1 UNION SELECT sku_id FROM listings WHERE product_id = $1`,
+    productId,
+  );
+  return rows.map((r) => r.sku_id);
+};
+
+/** Other active products of the merchant listed under any of the SKUs. */
+export const sameSkuProducts = async (tx: ProductQualityTx, merchantId: string, skuIds: readonly string[], exceptProductId: string): Promise<string[]> => {
+  const rows = await tx.$queryRawUnsafe<{ product_id: string }[]>(
+    `SELECT DISTINCT l.product_id FROM listings l JOIN products p ON p.product_id = l.product_id
+      WHERE l.merchant_id = $1 AND l.sku_id = ANY($2::text[]) AND l.product_id <> $3 AND p.status = 'ACTIVE'
+      ORDER BY l.product_id`,
+    merchantId,
+    skuIds,
+    exceptProductId,
+  );
+  return rows.map((r) => r.product_id);
+};
+
+/** The next batch of a merchant's ACTIVE products (a removal cascade's share). */
+export const activeProductsOfMerchant = async (tx: ProductQualityTx, merchantId: string, limit: number): Promise<string[]> => {
+  const rows = await tx.$queryRawUnsafe<{ product_id: string }[]>(
+    `SELECT product_id FROM products WHERE merchant_id = $1 AND status = 'ACTIVE' ORDER BY product_id LIMIT $2`,
+    merchantId,
+    limit,
+  );
+  return rows.map((r) => r.product_id);
+};
+
+export const merchantHasActiveProducts = async (tx: ProductQualityTx, merchantId: string): Promise<boolean> => {
+  const [row] = await tx.$queryRawUnsafe<{ more: boolean }[]>(`SELECT EXISTS (SELECT 1 FROM products WHERE merchant_id = $1 AND status = 'ACTIVE') AS more`, merchantId);
+  return row?.more ?? false;
+};
+
+/** The next batch of a merchant's bans not lifted yet, of the given causes. */
+export const bansInForceOfMerchant = async (tx: ProductQualityTx, merchantId: string, causes: readonly BanCause[], limit: number): Promise<string[]> => {
+  const rows = await tx.$queryRawUnsafe<{ ban_id: string }[]>(
+    `SELECT ban_id FROM bans WHERE merchant_id = $1 AND cause = ANY($2::text[]) AND status <> 'LIFTED' ORDER BY ban_id LIMIT $3`,
+    merchantId,
+    causes,
+    limit,
+  );
+  return rows.map((r) => r.ban_id);
+};
