@@ -1,6 +1,7 @@
 import type { BanRow, ProductQualityTx } from '@govern/product-quality-data-access';
 import type { Ban, BanCause, UnbanCause } from '@govern/product-quality-domain';
 import type { PolicyRef, Reason } from '@govern/policy-core';
+import { sql } from '@govern/platform-db';
 import { banCauses, banStatuses, stored, unbanCauses } from '../mapping/enums';
 import { jsonReasons, jsonStrings, reasonsJson } from '../mapping/json';
 
@@ -37,26 +38,23 @@ export const insertBans = async (
 ): Promise<BannedProduct[]> => {
   if (input.targets.length === 0) return [];
   const targets = JSON.stringify(input.targets.map((t) => ({ ban_id: t.banId, product_id: t.productId, sku_id: t.skuId ?? null })));
-  const banned = await tx.$queryRawUnsafe<{ ban_id: string; product_id: string; merchant_id: string; sku_id: string; category_code: string }[]>(
-    `WITH target AS (
-       SELECT * FROM jsonb_to_recordset($1::jsonb) AS t(ban_id text, product_id text, sku_id text)
+  const statement = sql`
+    WITH target AS (
+       SELECT * FROM jsonb_to_recordset(${targets}::jsonb) AS t(ban_id text, product_id text, sku_id text)
      ), banned AS (
-       UPDATE products p SET status = 'BANNED', active_ban_id = t.ban_id, updated_at = $2
+       UPDATE products p SET status = 'BANNED', active_ban_id = t.ban_id, updated_at = ${input.now}
          FROM target t
         WHERE p.product_id = t.product_id AND p.status = 'ACTIVE'
        RETURNING t.ban_id, p.product_id, p.merchant_id, COALESCE(t.sku_id, p.sku_id) AS sku_id, p.category_code
      )
      INSERT INTO bans (ban_id, product_id, merchant_id, sku_id, category_code, cause, status, reasons, policy_name, policy_version, source_ref, actor_id, banned_at)
-     SELECT ban_id, product_id, merchant_id, sku_id, category_code, $3, 'ACTIVE', $4::jsonb, $5, $6, $7, $8, $2 FROM banned
-     RETURNING ban_id, product_id, merchant_id, sku_id, category_code`,
-    targets,
-    input.now,
-    input.cause,
-    JSON.stringify(reasonsJson(input.reasons)),
-    input.policy.name,
-    input.policy.version,
-    input.sourceRef,
-    input.actorId,
+     SELECT ban_id, product_id, merchant_id, sku_id, category_code, ${input.cause}, 'ACTIVE', ${JSON.stringify(reasonsJson(input.reasons))}::jsonb,
+            ${input.policy.name}, ${input.policy.version}, ${input.sourceRef}, ${input.actorId}, ${input.now}::timestamptz
+       FROM banned
+     RETURNING ban_id, product_id, merchant_id, sku_id, category_code`;
+  const banned = await tx.$queryRawUnsafe<{ ban_id: string; product_id: string; merchant_id: string; sku_id: string; category_code: string }[]>(
+    statement.text,
+    ...statement.values,
   );
   if (banned.length === 0) return [];
   const productIds = banned.map((b) => b.product_id);
@@ -99,24 +97,19 @@ export const liftBansInForce = async (
   lift: { unbanCause: UnbanCause; actorId: string; message: string; now: Date },
 ): Promise<LiftedBan[]> => {
   if (banIds.length === 0) return [];
-  const lifted = await tx.$queryRawUnsafe<{ ban_id: string; product_id: string; merchant_id: string }[]>(
-    `WITH lifted AS (
-       UPDATE bans SET status = 'LIFTED', lifted_at = $2, unban_cause = $3, unban_actor_id = $4, unban_message = $5
-        WHERE ban_id = ANY($1::text[]) AND status <> 'LIFTED'
+  const statement = sql`
+    WITH lifted AS (
+       UPDATE bans SET status = 'LIFTED', lifted_at = ${lift.now}, unban_cause = ${lift.unbanCause}, unban_actor_id = ${lift.actorId}, unban_message = ${lift.message}
+        WHERE ban_id = ANY(${banIds}::text[]) AND status <> 'LIFTED'
        RETURNING ban_id, product_id, merchant_id
      ), restored AS (
-       UPDATE products p SET status = 'ACTIVE', active_ban_id = NULL, updated_at = $2
+       UPDATE products p SET status = 'ACTIVE', active_ban_id = NULL, updated_at = ${lift.now}
          FROM lifted l
         WHERE p.product_id = l.product_id AND p.active_ban_id = l.ban_id
        RETURNING p.product_id
      )
-     SELECT l.ban_id, l.product_id, l.merchant_id FROM lifted l`,
-    banIds,
-    lift.now,
-    lift.unbanCause,
-    lift.actorId,
-    lift.message,
-  );
+     SELECT l.ban_id, l.product_id, l.merchant_id FROM lifted l`;
+  const lifted = await tx.$queryRawUnsafe<{ ban_id: string; product_id: string; merchant_id: string }[]>(statement.text, ...statement.values);
   if (lifted.length === 0) return [];
   const productIds = lifted.map((l) => l.product_id);
   for (const table of ['banned_listing_prints', 'banned_image_hashes', 'banned_title_shingles']) {
