@@ -1,5 +1,6 @@
 import type { ProductQualityTx } from '@govern/product-quality-data-access';
 import { sql } from '@govern/platform-db';
+import { execute } from './sql-statements';
 
 export interface BrandToInsert {
   brandId: string;
@@ -24,5 +25,5 @@ export const insertBrand = async (tx: ProductQualityTx, b: BrandToInsert): Promi
     VALUES (${b.brandId}, ${b.name}, ${b.nameKey}, ${JSON.stringify(b.aliases)}::jsonb, ${JSON.stringify(b.matchKeys)}::jsonb, ${b.ownerId}, ${b.trademarkNumber},
             ${b.authorisationRequired}, ${JSON.stringify(b.categoryCodes)}::jsonb, ${b.registeredAt}, ${b.expiresAt ?? null})
     ON CONFLICT (name_key) DO NOTHING`;
-  return (await tx.$executeRawUnsafe(statement.text, ...statement.values)) > 0;
+  return (await execute(tx, statement)) > 0;
 };

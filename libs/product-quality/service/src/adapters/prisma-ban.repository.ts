@@ -4,6 +4,7 @@ import type { PolicyRef, Reason } from '@govern/policy-core';
 import { sql } from '@govern/platform-db';
 import { banCauses, banStatuses, stored, unbanCauses } from '../mapping/enums';
 import { jsonReasons, jsonStrings, reasonsJson } from '../mapping/json';
+import { queryRows } from './sql-statements';
 
 /** A product to ban; `skuId` names the SKU the ban started from (the tested SKU of a lab ban). */
 export interface BanTarget {
@@ -52,10 +53,7 @@ export const insertBans = async (
             ${input.policy.name}, ${input.policy.version}, ${input.sourceRef}, ${input.actorId}, ${input.now}::timestamptz
        FROM banned
      RETURNING ban_id, product_id, merchant_id, sku_id, category_code`;
-  const banned = await tx.$queryRawUnsafe<{ ban_id: string; product_id: string; merchant_id: string; sku_id: string; category_code: string }[]>(
-    statement.text,
-    ...statement.values,
-  );
+  const banned = await queryRows<{ ban_id: string; product_id: string; merchant_id: string; sku_id: string; category_code: string }>(tx, statement);
   if (banned.length === 0) return [];
   const productIds = banned.map((b) => b.product_id);
   await tx.$executeRawUnsafe(
@@ -109,7 +107,7 @@ export const liftBansInForce = async (
        RETURNING p.product_id
      )
      SELECT l.ban_id, l.product_id, l.merchant_id FROM lifted l`;
-  const lifted = await tx.$queryRawUnsafe<{ ban_id: string; product_id: string; merchant_id: string }[]>(statement.text, ...statement.values);
+  const lifted = await queryRows<{ ban_id: string; product_id: string; merchant_id: string }>(tx, statement);
   if (lifted.length === 0) return [];
   const productIds = lifted.map((l) => l.product_id);
   for (const table of ['banned_listing_prints', 'banned_image_hashes', 'banned_title_shingles']) {

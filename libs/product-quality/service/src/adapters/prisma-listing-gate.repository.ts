@@ -12,10 +12,9 @@ import type {
   QualityScoreResult,
   QualityTier,
 } from '@govern/product-quality-domain';
-import { sql, type SqlStatement } from '@govern/platform-db';
+import { sql } from '@govern/platform-db';
 import { jsonStrings, reasonsJson } from '../mapping/json';
-
-const rowsOf = <Row>(tx: ProductQualityTx, statement: SqlStatement): Promise<Row[]> => tx.$queryRawUnsafe<Row[]>(statement.text, ...statement.values);
+import { execute, queryRows } from './sql-statements';
 
 /**
  * The listing gate's reads and writes: the hot path of every publish and edit, so each side is
@@ -91,7 +90,7 @@ export const loadGateContext = async (tx: ProductQualityTx, q: GateLookup): Prom
   const productId = listing.productId;
   const listingId = listing.listingId;
   const brandKey = q.declaredBrandKey;
-  const [row] = await rowsOf<ContextRow>(
+  const [row] = await queryRows<ContextRow>(
     tx,
     sql`WITH matched_brands AS (
        SELECT b.brand_id, b.name, b.aliases, b.owner_id, b.authorisation_required, b.category_codes, b.expires_at
@@ -227,13 +226,13 @@ export const recordGateDecision = async (tx: ProductQualityTx, r: GateRecord): P
             ${JSON.stringify([...new Set(decision.reasons.map((x) => x.code))])}::jsonb, ${JSON.stringify(claimHits)}::jsonb,
             ${decision.titleFingerprint}, ${decision.policy.name}, ${decision.policy.version}, ${r.now})`;
   if (!approval) {
-    await tx.$executeRawUnsafe(insertEvaluation.text, ...insertEvaluation.values);
+    await execute(tx, insertEvaluation);
     return { productWritten: false, listingWritten: false };
   }
   const { score } = approval;
   const imageHashes = JSON.stringify(listing.imageHashes);
   const now = r.now;
-  const [written] = await rowsOf<{ products: bigint; listings: bigint }>(
+  const [written] = await queryRows<{ products: bigint; listings: bigint }>(
     tx,
     sql`WITH evaluation AS (
        ${insertEvaluation}

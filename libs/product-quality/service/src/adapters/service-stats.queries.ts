@@ -1,5 +1,6 @@
 import type { ProductQualityTx } from '@govern/product-quality-data-access';
 import { sql } from '@govern/platform-db';
+import { execute } from './sql-statements';
 
 export interface ServiceStats {
   orders: bigint;
@@ -18,5 +19,5 @@ export const replaceServiceStats = async (tx: ProductQualityTx, productId: strin
     UPDATE products SET orders = ${stats.orders}, quality_returns = ${stats.qualityReturns}, complaints = ${stats.complaints},
                         positive_reviews = ${stats.positiveReviews}, negative_reviews = ${stats.negativeReviews}, stats_window_end = ${windowEnd}
      WHERE product_id = ${productId} AND (stats_window_end IS NULL OR stats_window_end < ${windowEnd})`;
-  return (await tx.$executeRawUnsafe(statement.text, ...statement.values)) > 0;
+  return (await execute(tx, statement)) > 0;
 };

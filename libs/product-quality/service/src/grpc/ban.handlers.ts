@@ -18,7 +18,7 @@ import { banFromRow } from '../adapters/prisma-ban.repository';
 import { appealOutcomes, banCauses, banStatuses } from '../mapping/enums';
 import { banAppealFromRow, toProtoBan, toProtoBanAppeal } from '../mapping/resources';
 import { banProductManually, decideAppeal, fileAppeal, unbanProduct } from '../use-cases/bans';
-import { getBanAppeal, listBans } from '../use-cases/queries';
+import { getBanAppeal, listBans } from '../adapters/read-models.queries';
 import { type Call, type HandlerContext, mutation, read } from './handler-context';
 
 /** Causes a reviewer may give; the others come from the lab, IP and merchant-removal flows. */

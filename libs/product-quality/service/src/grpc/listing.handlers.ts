@@ -19,7 +19,7 @@ import { listingActions, listingDecisions, productStatuses, qualityTiers } from 
 import { policyOf, toProtoReasons } from '../mapping/json';
 import { scoreViewFromRow, toProtoClaimHit, toProtoListingEvaluation, toProtoProduct, toProtoQualityScore } from '../mapping/resources';
 import { evaluateListingUseCase } from '../use-cases/evaluate-listing';
-import { getListingEvaluation, getProduct, listListingEvaluations, listProducts, productPageToken, qualityScoreHistory } from '../use-cases/queries';
+import { getListingEvaluation, getProduct, listListingEvaluations, listProducts, productPageToken, qualityScoreHistory } from '../adapters/read-models.queries';
 import { type Call, type HandlerContext, mutation, read, validated } from './handler-context';
 import { withRetryInfo } from './retryable';
 

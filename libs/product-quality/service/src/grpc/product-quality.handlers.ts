@@ -19,6 +19,7 @@ export const productQualityHandlers = (context: HandlerContext): ProductQualityS
   async getGovernanceStats(request: GetGovernanceStatsRequest, call: Call): Promise<GetGovernanceStatsResponse> {
     const checks = new RequestChecks();
     const { window } = checks.done({ window: checks.window('window', request.window) });
-    return read(context, call, (tx) => governanceStats(tx, window));
+    const figures = await read(context, call, (tx) => governanceStats(tx, window));
+    return { ...figures, window: { startTime: figures.window.start, endTime: figures.window.end } };
   },
 });

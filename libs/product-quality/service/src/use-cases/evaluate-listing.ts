@@ -72,7 +72,7 @@ const checkConsistency = (command: EvaluateListingCommand, context: GateContextR
  * from a refusal and retry it (AIP-194), and the handler adds a RetryInfo delay (see
  * grpc/retryable.ts).
  */
-export const merchantNotYetKnown = (merchantId: string): DomainError =>
+const merchantNotYetKnown = (merchantId: string): DomainError =>
   failedPrecondition('LISTING.MERCHANT_NOT_YET_KNOWN', 'The merchant is not known to product-quality yet (its onboarding is on its way); retry later', {
     merchant_id: merchantId,
   });
@@ -168,6 +168,8 @@ export const evaluateListingUseCase = async (work: Work, command: EvaluateListin
       previous: product ? { score: product.qualityScore, tier: product.qualityTier } : undefined,
     });
   } else {
+    // Every decision is announced, a re-submission of the same listing too: merchant-access adds
+    // three-no points once per listing_id (the fact), so announcing it again adds none.
     work.emit(ListingRejectedEvent, { ...common, threeNo: decision.threeNo, zeroTolerance: decision.zeroTolerance });
   }
   return {

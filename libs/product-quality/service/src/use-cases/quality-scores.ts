@@ -18,8 +18,6 @@ export interface ScoredProduct {
   trigger: ScoreTrigger;
 }
 
-export { recentInspections };
-
 /** QualityTierChanged when the tier moved, or when the product is scored for the first time. */
 export const addTierChange = (work: Work, s: Pick<ScoredProduct, 'productId' | 'merchantId' | 'result' | 'previous'>): void => {
   if (!tierChanged(s.previous?.tier, s.result.tier)) return;

@@ -2,10 +2,13 @@ import type { BanAppealRow, BanRow, ListingEvaluationRow, ProductQualityTx, Prod
 import { notFound } from '@govern/policy-core';
 import { keysetPage, type KeysetPage as Page, pageTokenCodec, sequencePageToken, timeIdPageToken } from '@govern/platform-grpc';
 
+/**
+ * The reads behind the Get and List RPCs (Prisma model queries, keyset pages). Every list fetches one
+ * row more than asked: it tells whether there is a next page (keysetPage).
+ */
+
 /** Products are listed by id: the token is the last product id returned. */
 export const productPageToken = pageTokenCodec('string');
-
-/* Every list fetches one row more than asked: it tells whether there is a next page (keysetPage). */
 
 export type ProductWithListings = ProductRow & { listings: { listingId: string; skuId: string }[] };
 
