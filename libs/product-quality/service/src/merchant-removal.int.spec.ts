@@ -16,7 +16,7 @@ import { createServiceClient, type ServiceClient } from '@govern/platform-grpc';
 import { type EventCollector, type ServiceUnderTest, startServiceForTest } from '@govern/platform-service-testing';
 import { compileClaimScanner } from '@govern/policy-claims';
 import { createProductQualityService } from './product-quality.service';
-import { consumed, listing, meta, onboard, seedCatalogue, sentinel, unique } from './testing/fixtures';
+import { consumed, inWork, listing, meta, onboard, seedCatalogue, sentinel, unique } from './testing/fixtures';
 import { onMerchantRemoved } from './use-cases/merchant-standing';
 
 const PQ = streamOf('product_quality');
@@ -101,10 +101,9 @@ describe('cascade 2: a removed merchant loses every product (real gRPC, Postgres
               return (value as (...args: unknown[]) => unknown).bind(target);
             },
           }) as ProductQualityTx;
-          return onMerchantRemoved(counting, { clock: sut.clock, ids: { next: () => randomUUID() }, claimScanner: compileClaimScanner() }, removal(sut, merchantId), unique('evt'), {
-            batchSize: 1_000,
-            perTransaction: 10_000,
-          });
+          const deps = { clock: sut.clock, ids: { next: () => randomUUID() }, claimScanner: compileClaimScanner() };
+          const eventId = unique('evt');
+          return inWork(counting, deps, eventId, (work) => onMerchantRemoved(work, removal(sut, merchantId), eventId, { batchSize: 1_000, perTransaction: 10_000 }));
         },
         { timeout: 60_000 },
       );

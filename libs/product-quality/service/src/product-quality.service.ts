@@ -2,15 +2,14 @@ import { streamOf } from '@govern/contracts-common';
 import { ProductQualityServiceDefinition, productQualityDescriptorSet } from '@govern/contracts-product-quality';
 import { connectProductQualityDatabase, ProductQualityMigrations, type PrismaClient } from '@govern/product-quality-data-access';
 import { compileClaimScanner } from '@govern/policy-claims';
-import type { ServiceDefinition } from '@govern/platform-runtime';
+import { createUnitsOfWork, type ServiceDefinition } from '@govern/platform-runtime';
 import { startMerchantStandingConsumer } from './consumers/merchant-standing.consumer';
 import { startProductServiceStatsConsumer } from './consumers/product-service-stats.consumer';
 import { productQualityHandlers } from './grpc/product-quality.handlers';
-import { ipRestoreJob } from './jobs/ip-restore.job';
-import { merchantRemovalJob } from './jobs/merchant-removal.job';
-import { IP_RESTORE_JOB } from './use-cases/brands-and-ip';
-import type { UseCaseDeps } from './use-cases/deps';
-import { type CascadeLimits, MERCHANT_REMOVAL_JOB } from './use-cases/merchant-standing';
+import type { ProductQualityDeps } from './deps';
+import { createJobHandlers } from './jobs/product-quality.jobs';
+import type { CascadeLimits } from './use-cases/merchant-standing';
+import { createWork } from './use-cases/work';
 
 export interface ProductQualityServiceOptions {
   /**
@@ -39,23 +38,14 @@ export const createProductQualityService = (options: ProductQualityServiceOption
     descriptorSets: [productQualityDescriptorSet],
     async register(context) {
       // The lexicon compiles once (an automaton over every term); each listing then scans in one pass.
-      const deps: UseCaseDeps = { clock: context.clock, ids: context.ids, claimScanner: compileClaimScanner() };
-      context.server.add(ProductQualityServiceDefinition, productQualityHandlers({ db: context.db, deps, eventsWritten: context.eventsWritten }));
-      context.jobs({
-        [MERCHANT_REMOVAL_JOB]: merchantRemovalJob(deps, limits),
-        [IP_RESTORE_JOB]: ipRestoreJob(deps),
-      });
-      const log = context.log;
-      const standing = await startMerchantStandingConsumer({
-        bus: context.bus,
-        db: context.db,
-        deps,
-        limits,
-        log,
-        transactionTimeoutMs: options.consumerTransactionTimeoutMs ?? 60_000,
-      });
+      const deps: ProductQualityDeps = { clock: context.clock, ids: context.ids, claimScanner: compileClaimScanner() };
+      const units = createUnitsOfWork({ database: context.database, clock: context.clock, ids: context.ids, create: createWork(deps), eventsCommitted: context.eventsWritten });
+      context.server.add(ProductQualityServiceDefinition, productQualityHandlers({ units, database: context.database, deps }));
+      context.jobs(createJobHandlers(units, limits));
+      const { bus, db, log } = context;
+      const standing = await startMerchantStandingConsumer({ bus, db, units, limits, log, transactionTimeoutMs: options.consumerTransactionTimeoutMs ?? 60_000 });
       context.onStop('merchant standing consumer', () => standing.stop());
-      const stats = await startProductServiceStatsConsumer({ bus: context.bus, db: context.db, deps, log });
+      const stats = await startProductServiceStatsConsumer({ bus, db, units, log });
       context.onStop('product service stats consumer', () => stats.stop());
     },
   };

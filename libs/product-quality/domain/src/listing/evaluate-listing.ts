@@ -135,6 +135,9 @@ export const validateListingInput = (listing: ListingInput, policy: ListingGateP
 
 const merchantReasons = (listing: ListingInput, ctx: ListingGateContext, policy: ListingGatePolicy): Reason[] => {
   const { merchant, action } = ctx;
+  // The service never records this decision: it refuses such a listing before the rules run
+  // (LISTING.MERCHANT_NOT_YET_KNOWN, retryable, nothing recorded; the onboarding event is on its way).
+  // The rule stays for other callers of the pure rules (replays, backtests) that have no such guard.
   if (merchant === undefined) {
     return [reason('LISTING.MERCHANT_UNKNOWN', 'The merchant is not known to the platform', { merchant_id: listing.merchantId })];
   }

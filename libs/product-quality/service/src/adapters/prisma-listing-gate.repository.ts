@@ -12,7 +12,9 @@ import type {
   QualityScoreResult,
   QualityTier,
 } from '@govern/product-quality-domain';
+import { sql } from '@govern/platform-db';
 import { jsonStrings, reasonsJson } from '../mapping/json';
+import { execute, queryRows } from './sql-statements';
 
 /**
  * The listing gate's reads and writes: the hot path of every publish and edit, so each side is
@@ -84,61 +86,52 @@ interface ContextRow {
 
 export const loadGateContext = async (tx: ProductQualityTx, q: GateLookup): Promise<GateContextRows> => {
   const { listing } = q;
-  const [row] = await tx.$queryRawUnsafe<ContextRow[]>(
-    `WITH matched_brands AS (
+  const merchantId = listing.merchantId;
+  const productId = listing.productId;
+  const listingId = listing.listingId;
+  const brandKey = q.declaredBrandKey;
+  const [row] = await queryRows<ContextRow>(
+    tx,
+    sql`WITH matched_brands AS (
        SELECT b.brand_id, b.name, b.aliases, b.owner_id, b.authorisation_required, b.category_codes, b.expires_at
          FROM brands b
-        WHERE b.authorisation_required AND (b.expires_at IS NULL OR b.expires_at > $10)
+        WHERE b.authorisation_required AND (b.expires_at IS NULL OR b.expires_at > ${q.now})
           AND EXISTS (SELECT 1 FROM jsonb_array_elements_text(b.match_keys) AS k(key)
-                       WHERE (k.key = $4 AND $4 <> '') OR (char_length(k.key) >= $6 AND strpos($5, k.key) > 0))
+                       WHERE (k.key = ${brandKey} AND ${brandKey} <> '') OR (char_length(k.key) >= ${q.titleMatchMinChars} AND strpos(${q.titleKey}, k.key) > 0))
      ), candidates AS (
-       SELECT listing_id FROM banned_image_hashes WHERE image_hash = ANY($7::text[])
+       SELECT listing_id FROM banned_image_hashes WHERE image_hash = ANY(${listing.imageHashes}::text[])
        UNION
-       SELECT listing_id FROM banned_listing_prints WHERE title_fingerprint = $8
+       SELECT listing_id FROM banned_listing_prints WHERE title_fingerprint = ${q.titleFingerprint === '' ? null : q.titleFingerprint}
        UNION
-       SELECT listing_id FROM banned_title_shingles WHERE shingle = ANY($9::text[]) GROUP BY listing_id HAVING count(*) >= $11
+       SELECT listing_id FROM banned_title_shingles WHERE shingle = ANY(${q.shingles}::text[]) GROUP BY listing_id HAVING count(*) >= ${q.minSharedShingles}
      ), prints AS (
        SELECT b.product_id, b.ban_id, b.merchant_id, b.title, b.title_fingerprint, b.image_hashes
          FROM banned_listing_prints b JOIN candidates c ON c.listing_id = b.listing_id
-        ORDER BY b.listing_id LIMIT $12
+        ORDER BY b.listing_id LIMIT ${q.maxBannedCandidates}
      )
      SELECT
        (SELECT json_build_object('standing', m.standing, 'approved_category_codes', m.approved_category_codes,
                                  'listing_quota', m.listing_quota, 'store_score', m.store_score)
-          FROM merchants m WHERE m.merchant_id = $1) AS merchant,
+          FROM merchants m WHERE m.merchant_id = ${merchantId}) AS merchant,
        (SELECT json_build_object('merchant_id', p.merchant_id, 'status', p.status, 'active_ban_id', p.active_ban_id,
                                  'quality_score', p.quality_score, 'quality_tier', p.quality_tier, 'orders', p.orders,
                                  'quality_returns', p.quality_returns, 'complaints', p.complaints,
                                  'positive_reviews', p.positive_reviews, 'negative_reviews', p.negative_reviews)
-          FROM products p WHERE p.product_id = $2) AS product,
+          FROM products p WHERE p.product_id = ${productId}) AS product,
        (SELECT json_build_object('product_id', l.product_id, 'merchant_id', l.merchant_id)
-          FROM listings l WHERE l.listing_id = $3) AS listing,
+          FROM listings l WHERE l.listing_id = ${listingId}) AS listing,
        (SELECT COALESCE(json_agg(mb), '[]') FROM matched_brands mb) AS brands,
        (SELECT COALESCE(json_agg(a), '[]') FROM (
           SELECT ba.authorisation_id, ba.brand_id, ba.category_codes, ba.valid_from, ba.valid_until, ba.revoked_at
             FROM brand_authorisations ba
-           WHERE ba.merchant_id = $1 AND ba.brand_id IN (SELECT brand_id FROM matched_brands)) a) AS authorisations,
+           WHERE ba.merchant_id = ${merchantId} AND ba.brand_id IN (SELECT brand_id FROM matched_brands)) a) AS authorisations,
        (SELECT COALESCE(json_agg(pr), '[]') FROM prints pr) AS prints,
        (SELECT count(*) FROM listings l JOIN products p ON p.product_id = l.product_id
-         WHERE $13 = 'PUBLISH' AND EXISTS (SELECT 1 FROM merchants m WHERE m.merchant_id = $1 AND m.listing_quota > 0)
-           AND l.merchant_id = $1 AND p.status = 'ACTIVE' AND l.listing_id <> $3) AS active_listings,
+         WHERE ${q.action} = 'PUBLISH' AND EXISTS (SELECT 1 FROM merchants m WHERE m.merchant_id = ${merchantId} AND m.listing_quota > 0)
+           AND l.merchant_id = ${merchantId} AND p.status = 'ACTIVE' AND l.listing_id <> ${listingId}) AS active_listings,
        (SELECT COALESCE(json_agg(i), '[]') FROM (
           SELECT verdict, severity, tested_at FROM lab_results
-           WHERE product_id = $2 AND tested_at >= $14 AND tested_at <= $10) i) AS inspections`,
-    listing.merchantId,
-    listing.productId,
-    listing.listingId,
-    q.declaredBrandKey,
-    q.titleKey,
-    q.titleMatchMinChars,
-    listing.imageHashes,
-    q.titleFingerprint === '' ? null : q.titleFingerprint,
-    q.shingles,
-    q.now,
-    q.minSharedShingles,
-    q.maxBannedCandidates,
-    q.action,
-    q.inspectionsSince,
+           WHERE product_id = ${productId} AND tested_at >= ${q.inspectionsSince} AND tested_at <= ${q.now}) i) AS inspections`,
   );
   if (!row) throw new Error('the gate context query returned no row');
   const m = row.merchant;
@@ -224,52 +217,46 @@ export interface GateRecord {
  */
 export const recordGateDecision = async (tx: ProductQualityTx, r: GateRecord): Promise<{ productWritten: boolean; listingWritten: boolean }> => {
   const { listing, decision, approval } = r;
-  const evaluationValues = [
-    r.evaluationId,
-    r.requestId,
-    listing.listingId,
-    listing.productId,
-    listing.merchantId,
-    listing.skuId,
-    listing.categoryCode,
-    r.action,
-    decision.decision,
-    decision.threeNo,
-    decision.zeroTolerance,
-    JSON.stringify(reasonsJson(decision.reasons)),
-    JSON.stringify([...new Set(decision.reasons.map((x) => x.code))]),
-    JSON.stringify(decision.claimHits.map((h) => ({ field: h.field, term: h.term, category: h.category, severity: h.severity, start: h.start, end: h.end }))),
-    decision.titleFingerprint,
-    decision.policy.name,
-    decision.policy.version,
-    r.now,
-  ];
-  const insertEvaluation = `INSERT INTO listing_evaluations (evaluation_id, request_id, listing_id, product_id, merchant_id, sku_id, category_code, action, decision,
-                                      three_no, zero_tolerance, reasons, reason_codes, claim_hits, title_fingerprint, policy_name, policy_version, decided_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb, $13::jsonb, $14::jsonb, $15, $16, $17, $18)`;
+  const claimHits = decision.claimHits.map((h) => ({ field: h.field, term: h.term, category: h.category, severity: h.severity, start: h.start, end: h.end }));
+  const insertEvaluation = sql`
+    INSERT INTO listing_evaluations (evaluation_id, request_id, listing_id, product_id, merchant_id, sku_id, category_code, action, decision,
+                                     three_no, zero_tolerance, reasons, reason_codes, claim_hits, title_fingerprint, policy_name, policy_version, decided_at)
+    VALUES (${r.evaluationId}, ${r.requestId}, ${listing.listingId}, ${listing.productId}, ${listing.merchantId}, ${listing.skuId}, ${listing.categoryCode},
+            ${r.action}, ${decision.decision}, ${decision.threeNo}, ${decision.zeroTolerance}, ${JSON.stringify(reasonsJson(decision.reasons))}::jsonb,
+            ${JSON.stringify([...new Set(decision.reasons.map((x) => x.code))])}::jsonb, ${JSON.stringify(claimHits)}::jsonb,
+            ${decision.titleFingerprint}, ${decision.policy.name}, ${decision.policy.version}, ${r.now})`;
   if (!approval) {
-    await tx.$executeRawUnsafe(insertEvaluation, ...evaluationValues);
+    await execute(tx, insertEvaluation);
     return { productWritten: false, listingWritten: false };
   }
   const { score } = approval;
-  const [written] = await tx.$queryRawUnsafe<{ products: bigint; listings: bigint }[]>(
-    `WITH evaluation AS (
+  const imageHashes = JSON.stringify(listing.imageHashes);
+  const now = r.now;
+  const [written] = await queryRows<{ products: bigint; listings: bigint }>(
+    tx,
+    sql`WITH evaluation AS (
        ${insertEvaluation}
      ), created AS (
        INSERT INTO products (product_id, merchant_id, sku_id, category_code, title, description, brand, manufacturer, production_date,
                              batch_number, certificate_code, image_hashes, quality_score, quality_tier, status, created_at, updated_at)
-       SELECT $4, $5, $6, $7, $19, $20, $21, $22, $23, $24, $25, $26::jsonb, $27, $28, 'ACTIVE', $18, $18 WHERE $29
+       SELECT ${listing.productId}, ${listing.merchantId}, ${listing.skuId}, ${listing.categoryCode}, ${listing.title}, ${listing.description}, ${listing.brand},
+              ${listing.manufacturer}, ${listing.productionDate ?? null}::timestamptz, ${listing.batchNumber}, ${listing.certificateCode}, ${imageHashes}::jsonb,
+              ${score.score}::int, ${score.tier}, 'ACTIVE', ${now}::timestamptz, ${now}::timestamptz
+        WHERE ${approval.isNew}::boolean
        ON CONFLICT (product_id) DO NOTHING
        RETURNING 1
      ), updated AS (
-       UPDATE products SET category_code = $7, title = $19, description = $20, brand = $21, manufacturer = $22, production_date = $23,
-                           batch_number = $24, certificate_code = $25, image_hashes = $26::jsonb, quality_score = $27, quality_tier = $28, updated_at = $18
-        WHERE NOT $29 AND product_id = $4 AND merchant_id = $5 AND status = 'ACTIVE'
+       UPDATE products SET category_code = ${listing.categoryCode}, title = ${listing.title}, description = ${listing.description}, brand = ${listing.brand},
+                           manufacturer = ${listing.manufacturer}, production_date = ${listing.productionDate ?? null}::timestamptz, batch_number = ${listing.batchNumber},
+                           certificate_code = ${listing.certificateCode}, image_hashes = ${imageHashes}::jsonb, quality_score = ${score.score},
+                           quality_tier = ${score.tier}, updated_at = ${now}
+        WHERE NOT ${approval.isNew}::boolean AND product_id = ${listing.productId} AND merchant_id = ${listing.merchantId} AND status = 'ACTIVE'
        RETURNING 1
      ), listing AS (
        INSERT INTO listings (listing_id, product_id, merchant_id, sku_id, category_code, title, title_fingerprint, title_shingles, image_hashes,
                              price_fen, last_evaluation_id, created_at, updated_at)
-       VALUES ($3, $4, $5, $6, $7, $19, $15, $30::jsonb, $26::jsonb, $31, $1, $18, $18)
+       VALUES (${listing.listingId}, ${listing.productId}, ${listing.merchantId}, ${listing.skuId}, ${listing.categoryCode}, ${listing.title},
+               ${decision.titleFingerprint}, ${JSON.stringify(approval.shingles)}::jsonb, ${imageHashes}::jsonb, ${listing.priceFen}, ${r.evaluationId}, ${now}, ${now})
        ON CONFLICT (listing_id) DO UPDATE SET sku_id = EXCLUDED.sku_id, category_code = EXCLUDED.category_code, title = EXCLUDED.title,
          title_fingerprint = EXCLUDED.title_fingerprint, title_shingles = EXCLUDED.title_shingles, image_hashes = EXCLUDED.image_hashes,
          price_fen = EXCLUDED.price_fen, last_evaluation_id = EXCLUDED.last_evaluation_id, updated_at = EXCLUDED.updated_at
@@ -277,28 +264,19 @@ export const recordGateDecision = async (tx: ProductQualityTx, r: GateRecord): P
        RETURNING 1
      ), history AS (
        INSERT INTO quality_scores (score_id, product_id, merchant_id, score, tier, components, reasons, policy_name, policy_version, trigger, computed_at)
-       VALUES ($32, $4, $5, $27, $28, $33::jsonb, $34::jsonb, $35, $36, 'LISTING_APPROVED', $18)
+       VALUES (${approval.scoreId}, ${listing.productId}, ${listing.merchantId}, ${score.score}, ${score.tier}, ${JSON.stringify(score.components)}::jsonb,
+               ${JSON.stringify(reasonsJson(score.reasons))}::jsonb, ${score.policy.name}, ${score.policy.version}, 'LISTING_APPROVED', ${now})
      )
      SELECT (SELECT count(*) FROM created) + (SELECT count(*) FROM updated) AS products, (SELECT count(*) FROM listing) AS listings`,
-    ...evaluationValues,
-    listing.title,
-    listing.description,
-    listing.brand,
-    listing.manufacturer,
-    listing.productionDate ?? null,
-    listing.batchNumber,
-    listing.certificateCode,
-    JSON.stringify(listing.imageHashes),
-    score.score,
-    score.tier,
-    approval.isNew,
-    JSON.stringify(approval.shingles),
-    listing.priceFen,
-    approval.scoreId,
-    JSON.stringify(score.components),
-    JSON.stringify(reasonsJson(score.reasons)),
-    score.policy.name,
-    score.policy.version,
   );
   return { productWritten: Number(written?.products ?? 0n) > 0, listingWritten: Number(written?.listings ?? 0n) > 0 };
+};
+
+/**
+ * One merchant's listings are gated one at a time (a transaction-scoped advisory lock on the
+ * merchant), so concurrent publishes cannot all see the same active-listing count and overrun
+ * the listing quota together.
+ */
+export const lockMerchantGate = async (tx: ProductQualityTx, merchantId: string): Promise<void> => {
+  await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(hashtext('product_quality.listing_gate'), hashtext($1))`, merchantId);
 };

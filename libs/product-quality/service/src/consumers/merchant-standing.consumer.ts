@@ -9,7 +9,6 @@ import {
 import type { PrismaClient } from '@govern/product-quality-data-access';
 import { type ConsumerHandle, type EventBus, eventTime, isEvent, startConsumer } from '@govern/platform-events';
 import type { Logger } from 'pino';
-import type { UseCaseDeps } from '../use-cases/deps';
 import {
   type CascadeLimits,
   onMerchantOnboarded,
@@ -18,6 +17,7 @@ import {
   onMerchantSanctioned,
   onStoreExperienceScoreChanged,
 } from '../use-cases/merchant-standing';
+import type { ProductQualityUnits } from '../use-cases/work';
 
 /**
  * One durable consumer for every merchant-access event product-quality keeps: one stream, one
@@ -30,7 +30,7 @@ export const MERCHANT_STANDING_CONSUMER = 'product_quality_merchant_standing';
 export const startMerchantStandingConsumer = (options: {
   bus: EventBus;
   db: PrismaClient;
-  deps: UseCaseDeps;
+  units: ProductQualityUnits;
   limits: CascadeLimits;
   log: Logger;
   /** Bound of one handler transaction (the removal cascade's share). */
@@ -45,20 +45,23 @@ export const startMerchantStandingConsumer = (options: {
     log: options.log,
     transactionTimeoutMs: options.transactionTimeoutMs,
     async handler(event, ctx) {
-      const { deps, limits } = options;
-      const now = deps.clock.now();
-      if (isEvent(MerchantOnboardedEvent, event, ctx)) await onMerchantOnboarded(ctx.tx, event, now);
-      else if (isEvent(MerchantSanctionedEvent, event, ctx)) await onMerchantSanctioned(ctx.tx, event, now);
-      else if (isEvent(MerchantRemovedEvent, event, ctx)) {
-        const banned = await onMerchantRemoved(ctx.tx, deps, event, ctx.eventId, limits);
-        ctx.log.info({ merchant_id: event.merchantId, banned }, 'removed merchant: products banned');
-      } else if (isEvent(MerchantReinstatedEvent, event, ctx)) {
-        const lifted = await onMerchantReinstated(ctx.tx, deps, event, ctx.eventId, limits);
-        if (lifted > 0) ctx.log.info({ merchant_id: event.merchantId, lifted }, 'reinstated merchant: removal bans lifted');
-      } else if (isEvent(StoreExperienceScoreChangedEvent, event, ctx)) {
-        // A score older than (or as old as) the one applied last is stale: a reordered or late copy changes nothing.
-        if (!(await ctx.supersedes(`store-score:${event.merchantId}`, eventTime(event.meta?.occurredAt, now)))) return;
-        await onStoreExperienceScoreChanged(ctx.tx, deps, event, ctx.eventId, limits);
-      }
+      const { units, limits } = options;
+      // The consumed event causes what this does: its events carry the event's id and correlation id.
+      const cause = { causationId: ctx.eventId, correlationId: event.meta?.correlationId || ctx.eventId };
+      await units.within(ctx.tx, cause, async (work) => {
+        if (isEvent(MerchantOnboardedEvent, event, ctx)) await onMerchantOnboarded(work, event);
+        else if (isEvent(MerchantSanctionedEvent, event, ctx)) await onMerchantSanctioned(work, event);
+        else if (isEvent(MerchantRemovedEvent, event, ctx)) {
+          const banned = await onMerchantRemoved(work, event, ctx.eventId, limits);
+          ctx.log.info({ merchant_id: event.merchantId, banned }, 'removed merchant: products banned');
+        } else if (isEvent(MerchantReinstatedEvent, event, ctx)) {
+          const lifted = await onMerchantReinstated(work, event, limits);
+          if (lifted > 0) ctx.log.info({ merchant_id: event.merchantId, lifted }, 'reinstated merchant: removal bans lifted');
+        } else if (isEvent(StoreExperienceScoreChangedEvent, event, ctx)) {
+          // A score older than (or as old as) the one applied last is stale: a reordered or late copy changes nothing.
+          if (!(await ctx.supersedes(`store-score:${event.merchantId}`, eventTime(event.meta?.occurredAt, work.now)))) return;
+          await onStoreExperienceScoreChanged(work, event, limits);
+        }
+      });
     },
   });

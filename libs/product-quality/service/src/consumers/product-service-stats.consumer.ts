@@ -3,13 +3,13 @@ import { ProductServiceStatsReportedEvent } from '@govern/contracts-consumer-exp
 import type { PrismaClient } from '@govern/product-quality-data-access';
 import { type ConsumerHandle, type EventBus, startConsumer } from '@govern/platform-events';
 import type { Logger } from 'pino';
-import type { UseCaseDeps } from '../use-cases/deps';
 import { onProductServiceStatsReported } from '../use-cases/service-stats';
+import type { ProductQualityUnits } from '../use-cases/work';
 
 /** consumer-experience's per-product quality returns, complaints and reviews feed the quality score. */
 export const PRODUCT_SERVICE_STATS_CONSUMER = 'product_quality_service_stats';
 
-export const startProductServiceStatsConsumer = (options: { bus: EventBus; db: PrismaClient; deps: UseCaseDeps; log: Logger }): Promise<ConsumerHandle> =>
+export const startProductServiceStatsConsumer = (options: { bus: EventBus; db: PrismaClient; units: ProductQualityUnits; log: Logger }): Promise<ConsumerHandle> =>
   startConsumer({
     bus: options.bus,
     db: options.db,
@@ -18,7 +18,8 @@ export const startProductServiceStatsConsumer = (options: { bus: EventBus; db: P
     eventTypes: [ProductServiceStatsReportedEvent] as const,
     log: options.log,
     async handler(event, ctx) {
-      const applied = await onProductServiceStatsReported(ctx.tx, options.deps, event, ctx.eventId);
+      const cause = { causationId: ctx.eventId, correlationId: event.meta?.correlationId || ctx.eventId };
+      const applied = await options.units.within(ctx.tx, cause, (work) => onProductServiceStatsReported(work, event));
       if (!applied) ctx.log.debug({ product_id: event.productId }, 'stats of an unknown product, or older than those held: ignored');
     },
   });

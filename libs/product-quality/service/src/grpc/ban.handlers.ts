@@ -13,108 +13,111 @@ import {
   UnbanProductResponse,
 } from '@govern/contracts-product-quality';
 import { BAN_POLICY } from '@govern/product-quality-domain';
+import { type Checked, INVALID, isInvalid, RequestChecks, timeIdPageToken } from '@govern/platform-grpc';
 import { banFromRow } from '../adapters/prisma-ban.repository';
 import { appealOutcomes, banCauses, banStatuses } from '../mapping/enums';
 import { banAppealFromRow, toProtoBan, toProtoBanAppeal } from '../mapping/resources';
 import { banProductManually, decideAppeal, fileAppeal, unbanProduct } from '../use-cases/bans';
-import { getBanAppeal, listBans } from '../use-cases/queries';
-import { type Call, checked, type HandlerKit, mutate, read, timeKeyToken } from './handler-kit';
-import { RequestChecks } from './request-validation';
+import { getBanAppeal, listBans } from '../adapters/read-models.queries';
+import { type Call, type HandlerContext, mutation, read } from './handler-context';
 
 /** Causes a reviewer may give; the others come from the lab, IP and merchant-removal flows. */
 const REVIEWER_CAUSES = ['MANUAL', 'RE_UPLOAD'] as const;
+type ReviewerCause = (typeof REVIEWER_CAUSES)[number];
 
-export const banHandlers = (kit: HandlerKit) => ({
+/** UNSPECIFIED is a manual ban (contract); another cause than a reviewer's is UNSUPPORTED_VALUE. */
+const reviewerCause = (checks: RequestChecks, value: number): Checked<ReviewerCause> => {
+  if (value === 0) return 'MANUAL';
+  const cause = checks.enumValue('cause', banCauses, value, { allowed: REVIEWER_CAUSES });
+  return isInvalid(cause) ? INVALID : (REVIEWER_CAUSES.find((c) => c === cause) ?? INVALID);
+};
+
+export const banHandlers = (context: HandlerContext) => ({
   async banProduct(request: BanProductRequest, call: Call): Promise<BanProductResponse> {
-    const checks = new RequestChecks();
-    checks.id('request_id', request.requestId);
-    checks.id('product_id', request.productId);
-    checks.id('actor_id', request.actorId);
-    checks.text('message', request.message);
-    checks.evidence('evidence', request.evidence);
-    const cause = request.cause === 0 ? 'MANUAL' : checks.enumValue('cause', banCauses, request.cause);
-    const reviewerCause = REVIEWER_CAUSES.find((c) => c === cause);
-    if (cause !== undefined && reviewerCause === undefined) {
-      checks.add('cause', `must be ${REVIEWER_CAUSES.join(' or ')}; ${cause} bans come from their own flow`, 'NOT_ALLOWED');
-    }
-    checks.throwIfAny();
-    return mutate(kit, call, 'BanProduct', { request: BanProductRequest, response: BanProductResponse }, request, async (tx) => {
-      const { ban, related } = await banProductManually(tx, kit.deps, {
-        requestId: request.requestId,
-        productId: request.productId,
-        cause: checked(reviewerCause),
-        actorId: request.actorId,
-        message: request.message,
-        evidence: request.evidence,
+    const check = () => {
+      const checks = new RequestChecks();
+      return checks.done({
+        requestId: checks.requestId(request.requestId),
+        productId: checks.id('product_id', request.productId),
+        actorId: checks.id('actor_id', request.actorId),
+        message: checks.text('message', request.message),
+        evidence: checks.evidence('evidence', request.evidence),
+        cause: reviewerCause(checks, request.cause),
         includeSameSku: request.includeSameSku,
       });
+    };
+    return mutation(context, call, 'BanProduct', { request: BanProductRequest, response: BanProductResponse }, request, check, async (work, command) => {
+      const { ban, related } = await banProductManually(work, command);
       return { ban: toProtoBan(ban), relatedBans: related.map(toProtoBan) };
     });
   },
 
   async unbanProduct(request: UnbanProductRequest, call: Call): Promise<UnbanProductResponse> {
-    const checks = new RequestChecks();
-    checks.id('request_id', request.requestId);
-    checks.id('product_id', request.productId);
-    checks.id('actor_id', request.actorId);
-    checks.text('message', request.message);
-    checks.throwIfAny();
-    return mutate(kit, call, 'UnbanProduct', { request: UnbanProductRequest, response: UnbanProductResponse }, request, async (tx) => ({
-      ban: toProtoBan(await unbanProduct(tx, kit.deps, request)),
+    const check = () => {
+      const checks = new RequestChecks();
+      return checks.done({
+        requestId: checks.requestId(request.requestId),
+        productId: checks.id('product_id', request.productId),
+        actorId: checks.id('actor_id', request.actorId),
+        message: checks.text('message', request.message),
+      });
+    };
+    return mutation(context, call, 'UnbanProduct', { request: UnbanProductRequest, response: UnbanProductResponse }, request, check, async (work, command) => ({
+      ban: toProtoBan(await unbanProduct(work, command)),
     }));
   },
 
   async listBans(request: ListBansRequest, call: Call): Promise<ListBansResponse> {
     const checks = new RequestChecks();
-    const pageSize = checks.pageSize('page_size', request.pageSize);
-    const before = timeKeyToken(checks, 'page_token', request.pageToken);
-    checks.optionalId('merchant_id', request.merchantId);
-    checks.optionalId('product_id', request.productId);
-    const status = checks.optionalEnum('status', banStatuses, request.status);
-    const cause = checks.optionalEnum('cause', banCauses, request.cause);
-    checks.throwIfAny();
-    const page = await read(kit, call, (tx) => listBans(tx, { pageSize, before, merchantId: request.merchantId, productId: request.productId, status, cause }));
+    const query = checks.done({
+      pageSize: checks.pageSize(request.pageSize),
+      before: checks.pageToken(timeIdPageToken, request.pageToken),
+      merchantId: checks.optionalId('merchant_id', request.merchantId),
+      productId: checks.optionalId('product_id', request.productId),
+      status: checks.optionalEnum('status', banStatuses, request.status),
+      cause: checks.optionalEnum('cause', banCauses, request.cause),
+    });
+    const page = await read(context, call, (tx) => listBans(tx, query));
     return { bans: page.items.map((row) => toProtoBan(banFromRow(row))), nextPageToken: page.nextPageToken };
   },
 
   async fileBanAppeal(request: FileBanAppealRequest, call: Call): Promise<FileBanAppealResponse> {
-    const checks = new RequestChecks();
-    checks.id('request_id', request.requestId);
-    checks.id('ban_id', request.banId);
-    checks.id('merchant_id', request.merchantId);
-    checks.text('statement', request.statement, BAN_POLICY.limits.statementMaxChars);
-    checks.refs('evidence_refs', request.evidenceRefs, BAN_POLICY.limits.maxEvidenceRefs);
-    checks.throwIfAny();
-    return mutate(kit, call, 'FileBanAppeal', { request: FileBanAppealRequest, response: FileBanAppealResponse }, request, async (tx) => {
-      const { ban, appeal } = await fileAppeal(tx, kit.deps, request);
+    const check = () => {
+      const checks = new RequestChecks();
+      return checks.done({
+        requestId: checks.requestId(request.requestId),
+        banId: checks.id('ban_id', request.banId),
+        merchantId: checks.id('merchant_id', request.merchantId),
+        statement: checks.text('statement', request.statement, BAN_POLICY.limits.statementMaxChars),
+        evidenceRefs: checks.idList('evidence_refs', request.evidenceRefs, { maxItems: BAN_POLICY.limits.maxEvidenceRefs }),
+      });
+    };
+    return mutation(context, call, 'FileBanAppeal', { request: FileBanAppealRequest, response: FileBanAppealResponse }, request, check, async (work, command) => {
+      const { ban, appeal } = await fileAppeal(work, command);
       return { appeal: toProtoBanAppeal(appeal), ban: toProtoBan(ban) };
     });
   },
 
   async decideBanAppeal(request: DecideBanAppealRequest, call: Call): Promise<DecideBanAppealResponse> {
-    const checks = new RequestChecks();
-    checks.id('request_id', request.requestId);
-    checks.id('appeal_id', request.appealId);
-    const outcome = checks.enumValue('outcome', appealOutcomes, request.outcome);
-    checks.id('reviewer_id', request.reviewerId);
-    checks.optionalText('note', request.note);
-    checks.throwIfAny();
-    return mutate(kit, call, 'DecideBanAppeal', { request: DecideBanAppealRequest, response: DecideBanAppealResponse }, request, async (tx) => {
-      const { ban, appeal } = await decideAppeal(tx, kit.deps, {
-        requestId: request.requestId,
-        appealId: request.appealId,
-        outcome: checked(outcome),
-        reviewerId: request.reviewerId,
-        note: request.note,
+    const check = () => {
+      const checks = new RequestChecks();
+      return checks.done({
+        requestId: checks.requestId(request.requestId),
+        appealId: checks.id('appeal_id', request.appealId),
+        outcome: checks.enumValue('outcome', appealOutcomes, request.outcome),
+        reviewerId: checks.id('reviewer_id', request.reviewerId),
+        note: checks.optionalText('note', request.note),
       });
+    };
+    return mutation(context, call, 'DecideBanAppeal', { request: DecideBanAppealRequest, response: DecideBanAppealResponse }, request, check, async (work, command) => {
+      const { ban, appeal } = await decideAppeal(work, command);
       return { appeal: toProtoBanAppeal(appeal), ban: toProtoBan(ban) };
     });
   },
 
   async getBanAppeal(request: GetBanAppealRequest, call: Call): Promise<GetBanAppealResponse> {
     const checks = new RequestChecks();
-    checks.id('appeal_id', request.appealId);
-    checks.throwIfAny();
-    return { appeal: toProtoBanAppeal(banAppealFromRow(await read(kit, call, (tx) => getBanAppeal(tx, request.appealId)))) };
+    const { appealId } = checks.done({ appealId: checks.id('appeal_id', request.appealId) });
+    return { appeal: toProtoBanAppeal(banAppealFromRow(await read(context, call, (tx) => getBanAppeal(tx, appealId)))) };
   },
 });

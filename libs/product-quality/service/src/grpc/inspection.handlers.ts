@@ -1,81 +1,104 @@
 import {
+  type CategoryCost,
   CreateInspectionCampaignRequest,
   CreateInspectionCampaignResponse,
   type GetInspectionCampaignRequest,
   type GetInspectionCampaignResponse,
+  type Defect as ProtoLabDefect,
   PlanInspectionCampaignRequest,
   PlanInspectionCampaignResponse,
   RecordLabResultRequest,
   RecordLabResultResponse,
 } from '@govern/contracts-product-quality';
-import { checkCampaignSpec, type LabDefect, SAMPLING_INSPECTION_POLICY, validateLabResult } from '@govern/product-quality-domain';
+import { checkCampaignSpec, type LabDefect, REQUEST_LIMITS_POLICY, SAMPLING_INSPECTION_POLICY, validateLabResult } from '@govern/product-quality-domain';
+import { type Checked, INVALID, isInvalid, RequestChecks } from '@govern/platform-grpc';
+import { Violations } from '@govern/policy-core';
 import { randomInt } from 'node:crypto';
 import { defectClasses, labVerdicts } from '../mapping/enums';
 import { policyOf, toProtoPolicy, toProtoReasons } from '../mapping/json';
 import { toProtoBan, toProtoCampaign, toProtoLabResult, toProtoQualityScore, toProtoSample } from '../mapping/resources';
 import { createCampaign, drawSeed, getCampaign, planCampaign, recordLabResult } from '../use-cases/inspections';
-import { type Call, checked, type HandlerKit, mergeValidation, mutate, read } from './handler-kit';
-import { RequestChecks } from './request-validation';
+import { type Call, type HandlerContext, mutation, read, validated } from './handler-context';
 
-export const inspectionHandlers = (kit: HandlerKit) => ({
+/** Category costs: each category once; the domain's spec rules (budget, cost bounds) reported by index, as the contract names them. */
+const checkedCampaignCosts = (checks: RequestChecks, request: CreateInspectionCampaignRequest): Checked<readonly CategoryCost[]> => {
+  const limits = SAMPLING_INSPECTION_POLICY.limits;
+  const before = checks.items.length;
+  const seen = new Set<string>();
+  request.categoryCosts.forEach((cost, i) => {
+    const code = checks.id(`category_costs[${i}].category_code`, cost.categoryCode, limits.categoryCodeMaxChars);
+    if (isInvalid(code)) return;
+    checks.check(!seen.has(code), `category_costs[${i}].category_code`, 'is listed twice', 'DUPLICATE');
+    seen.add(code);
+  });
+  // The domain names a cost by its category; the contract's field path is by index.
+  const indexOf = new Map(request.categoryCosts.map((c, i) => [c.categoryCode, i]));
+  const spec = new Violations();
+  checkCampaignSpec(spec, {
+    budgetFen: request.budgetFen,
+    categoryCostsFen: Object.fromEntries(request.categoryCosts.map((c) => [c.categoryCode, c.costFen])),
+    defaultCostFen: request.defaultCostFen,
+    categoryCodes: request.categoryCodes,
+  });
+  for (const v of spec.items) {
+    const byCategory = /^category_costs\[(.*)\]\.cost_fen$/.exec(v.field);
+    checks.add(byCategory ? `category_costs[${indexOf.get(byCategory[1] as string) ?? byCategory[1]}].cost_fen` : v.field, v.description, v.reason);
+  }
+  return checks.items.length > before ? INVALID : request.categoryCosts;
+};
+
+/** The defects a lab found: bounded, each of a known class. */
+const checkedDefects = (checks: RequestChecks, defects: readonly ProtoLabDefect[]): Checked<LabDefect[]> => {
+  if (isInvalid(checks.bounded('defects', defects, { maxItems: REQUEST_LIMITS_POLICY.maxDefects }))) return INVALID;
+  const checked = defects.map((d, i): { defectClass: Checked<LabDefect['defectClass']>; code: Checked<string | undefined>; description: Checked<string> } => ({
+    defectClass: checks.enumValue(`defects[${i}].defect_class`, defectClasses, d.defectClass),
+    code: checks.optionalId(`defects[${i}].code`, d.code),
+    description: checks.optionalText(`defects[${i}].description`, d.description),
+  }));
+  const valid: LabDefect[] = [];
+  for (const d of checked) {
+    if (isInvalid(d.defectClass) || isInvalid(d.code) || isInvalid(d.description)) return INVALID;
+    valid.push({ defectClass: d.defectClass, code: d.code ?? '', description: d.description });
+  }
+  return valid;
+};
+
+export const inspectionHandlers = (context: HandlerContext) => ({
   async createInspectionCampaign(request: CreateInspectionCampaignRequest, call: Call): Promise<CreateInspectionCampaignResponse> {
-    const checks = new RequestChecks();
-    const limits = SAMPLING_INSPECTION_POLICY.limits;
-    checks.id('request_id', request.requestId);
-    checks.text('name', request.name, limits.nameMaxChars);
-    const seen = new Set<string>();
-    request.categoryCosts.forEach((cost, i) => {
-      if (checks.require(`category_costs[${i}].category_code`, cost.categoryCode)) {
-        checks.maxLength(`category_costs[${i}].category_code`, cost.categoryCode, limits.categoryCodeMaxChars);
-        checks.check(!seen.has(cost.categoryCode), `category_costs[${i}].category_code`, 'is listed twice', 'DUPLICATE');
-        seen.add(cost.categoryCode);
-      }
-    });
-    // The domain names a cost by its category; the contract's field path is by index.
-    const indexOf = new Map(request.categoryCosts.map((c, i) => [c.categoryCode, i]));
-    const spec = {
-      budgetFen: request.budgetFen,
-      categoryCostsFen: Object.fromEntries(request.categoryCosts.map((c) => [c.categoryCode, c.costFen])),
-      defaultCostFen: request.defaultCostFen,
-      categoryCodes: request.categoryCodes,
+    const check = () => {
+      const checks = new RequestChecks();
+      return checks.done({
+        requestId: checks.requestId(request.requestId),
+        name: checks.text('name', request.name, SAMPLING_INSPECTION_POLICY.limits.nameMaxChars),
+        categoryCosts: checkedCampaignCosts(checks, request),
+        budgetFen: request.budgetFen,
+        defaultCostFen: request.defaultCostFen,
+        categoryCodes: request.categoryCodes,
+      });
     };
-    const specChecks = new RequestChecks();
-    checkCampaignSpec(specChecks, spec);
-    for (const v of specChecks.items) {
-      const byCategory = /^category_costs\[(.*)\]\.cost_fen$/.exec(v.field);
-      checks.add(byCategory ? `category_costs[${indexOf.get(byCategory[1] as string) ?? byCategory[1]}].cost_fen` : v.field, v.description, v.reason);
-    }
-    checks.throwIfAny();
-    return mutate(kit, call, 'CreateInspectionCampaign', { request: CreateInspectionCampaignRequest, response: CreateInspectionCampaignResponse }, request, async (tx) => ({
-      campaign: toProtoCampaign(
-        await createCampaign(tx, kit.deps, {
-          name: request.name,
-          budgetFen: request.budgetFen,
-          categoryCosts: request.categoryCosts,
-          defaultCostFen: request.defaultCostFen,
-          categoryCodes: request.categoryCodes,
-        }),
-      ),
+    const codecs = { request: CreateInspectionCampaignRequest, response: CreateInspectionCampaignResponse };
+    return mutation(context, call, 'CreateInspectionCampaign', codecs, request, check, async (work, command) => ({
+      campaign: toProtoCampaign(await createCampaign(work, command)),
     }));
   },
 
   async getInspectionCampaign(request: GetInspectionCampaignRequest, call: Call): Promise<GetInspectionCampaignResponse> {
     const checks = new RequestChecks();
-    checks.id('campaign_id', request.campaignId);
-    checks.throwIfAny();
-    const { campaign, samples } = await read(kit, call, (tx) => getCampaign(tx, request.campaignId));
+    const { campaignId } = checks.done({ campaignId: checks.id('campaign_id', request.campaignId) });
+    const { campaign, samples } = await read(context, call, (tx) => getCampaign(tx, campaignId));
     return { campaign: toProtoCampaign(campaign), samples: samples.map(toProtoSample) };
   },
 
   async planInspectionCampaign(request: PlanInspectionCampaignRequest, call: Call): Promise<PlanInspectionCampaignResponse> {
-    const checks = new RequestChecks();
-    checks.id('request_id', request.requestId);
-    checks.id('campaign_id', request.campaignId);
-    checks.throwIfAny();
-    return mutate(kit, call, 'PlanInspectionCampaign', { request: PlanInspectionCampaignRequest, response: PlanInspectionCampaignResponse }, request, async (tx) => {
+    const check = () => {
+      const checks = new RequestChecks();
+      return checks.done({ requestId: checks.requestId(request.requestId), campaignId: checks.id('campaign_id', request.campaignId) });
+    };
+    const codecs = { request: PlanInspectionCampaignRequest, response: PlanInspectionCampaignResponse };
+    return mutation(context, call, 'PlanInspectionCampaign', codecs, request, check, async (work, { campaignId }) => {
       // Seed 0 asks the service to pick one; it is stored and returned, so the plan can be replayed.
       const seed = request.seed === 0 ? drawSeed(() => randomInt(0, 2 ** 32) / 2 ** 32) : request.seed;
-      const { campaign, samples, plan } = await planCampaign(tx, kit.deps, { campaignId: request.campaignId, seed });
+      const { campaign, samples, plan } = await planCampaign(work, { campaignId, seed });
       return {
         campaign: toProtoCampaign(campaign),
         samples: samples.map(toProtoSample),
@@ -87,42 +110,30 @@ export const inspectionHandlers = (kit: HandlerKit) => ({
   },
 
   async recordLabResult(request: RecordLabResultRequest, call: Call): Promise<RecordLabResultResponse> {
-    const checks = new RequestChecks();
-    checks.id('request_id', request.requestId);
-    checks.optionalId('sample_id', request.sampleId);
-    if (request.sampleId === '') checks.id('product_id', request.productId);
-    else checks.optionalId('product_id', request.productId);
-    checks.optionalId('sku_id', request.skuId);
-    const verdict = checks.enumValue('verdict', labVerdicts, request.verdict);
-    const defects: LabDefect[] = [];
-    if (checks.maxItems('defects', request.defects, checks.limits.maxDefects)) {
-      request.defects.forEach((d, i) => {
-        const defectClass = checks.enumValue(`defects[${i}].defect_class`, defectClasses, d.defectClass);
-        checks.optionalId(`defects[${i}].code`, d.code);
-        checks.optionalText(`defects[${i}].description`, d.description);
-        if (defectClass) defects.push({ defectClass, code: d.code, description: d.description });
+    // Run again on a retry: a tested_at that was fine then may be refused now, and the retry gets the stored answer.
+    const check = () => {
+      const checks = new RequestChecks();
+      const verdict = checks.enumValue('verdict', labVerdicts, request.verdict);
+      const defects = checkedDefects(checks, request.defects);
+      const rules: Checked<{ verdict: 'PASS' | 'FAIL'; defects: LabDefect[]; reportRef: string }> =
+        isInvalid(verdict) || isInvalid(defects) ? INVALID : validated(checks, { verdict, defects, reportRef: request.reportRef }, validateLabResult);
+      const { labResult, ...command } = checks.done({
+        requestId: checks.requestId(request.requestId),
+        sampleId: checks.optionalId('sample_id', request.sampleId),
+        // Without a sample, the product is named directly.
+        productId: request.sampleId === '' ? checks.id('product_id', request.productId) : checks.optionalId('product_id', request.productId),
+        skuId: checks.optionalId('sku_id', request.skuId),
+        labName: checks.optionalText('lab_name', request.labName, REQUEST_LIMITS_POLICY.idMaxChars),
+        reportRef: checks.optionalId('report_ref', request.reportRef),
+        testedAt: checks.timestamp('tested_at', request.testedAt, { now: context.deps.clock.now() }),
+        // The domain's own rules of a lab result (report reference, FAIL with defects, PASS without serious ones).
+        labResult: rules,
       });
-    }
-    checks.optionalText('lab_name', request.labName, checks.limits.idMaxChars);
-    checks.optionalId('report_ref', request.reportRef);
-    if (checks.check(request.testedAt !== undefined, 'tested_at', 'is required', 'REQUIRED')) checks.notInFuture('tested_at', request.testedAt, kit.deps.clock.now());
-    // The domain's own rules of a lab result (report reference, FAIL with defects, PASS without serious ones).
-    if (verdict && defects.length === request.defects.length) {
-      mergeValidation(checks, () => validateLabResult({ verdict, defects, reportRef: request.reportRef }));
-    }
-    checks.throwIfAny();
-    return mutate(kit, call, 'RecordLabResult', { request: RecordLabResultRequest, response: RecordLabResultResponse }, request, async (tx) => {
-      const outcome = await recordLabResult(tx, kit.deps, {
-        requestId: request.requestId,
-        sampleId: request.sampleId,
-        productId: request.productId,
-        skuId: request.skuId,
-        verdict: checked(verdict),
-        defects,
-        reportRef: request.reportRef,
-        labName: request.labName,
-        testedAt: checked(request.testedAt),
-      });
+      return { ...command, verdict: labResult.verdict, defects: labResult.defects, sampleId: command.sampleId ?? '', productId: command.productId ?? '', skuId: command.skuId ?? '', reportRef: command.reportRef ?? '' };
+    };
+    const codecs = { request: RecordLabResultRequest, response: RecordLabResultResponse };
+    return mutation(context, call, 'RecordLabResult', codecs, request, check, async (work, command) => {
+      const outcome = await recordLabResult(work, command);
       return {
         result: toProtoLabResult(outcome.result),
         bans: outcome.bans.map(toProtoBan),

@@ -13,15 +13,15 @@ import {
   type ListProductsRequest,
   type ListProductsResponse,
 } from '@govern/contracts-product-quality';
-import { type ListingInput, validateListingInput } from '@govern/product-quality-domain';
-import { evaluateListingUseCase } from '../use-cases/evaluate-listing';
-import { getListingEvaluation, getProduct, listListingEvaluations, listProducts, qualityScoreHistory } from '../use-cases/queries';
+import { type ListingInput, REQUEST_LIMITS_POLICY, validateListingInput } from '@govern/product-quality-domain';
+import { type Checked, INVALID, isInvalid, RequestChecks, sequencePageToken, timeIdPageToken } from '@govern/platform-grpc';
 import { listingActions, listingDecisions, productStatuses, qualityTiers } from '../mapping/enums';
 import { policyOf, toProtoReasons } from '../mapping/json';
-import { decodePageToken } from '../mapping/page-token';
 import { scoreViewFromRow, toProtoClaimHit, toProtoListingEvaluation, toProtoProduct, toProtoQualityScore } from '../mapping/resources';
-import { type Call, checked, type HandlerKit, mergeValidation, mutate, read, timeKeyToken } from './handler-kit';
-import { RequestChecks } from './request-validation';
+import { evaluateListingUseCase } from '../use-cases/evaluate-listing';
+import { getListingEvaluation, getProduct, listListingEvaluations, listProducts, productPageToken, qualityScoreHistory } from '../adapters/read-models.queries';
+import { type Call, type HandlerContext, mutation, read, validated } from './handler-context';
+import { withRetryInfo } from './retryable';
 
 const listingInput = (listing: Listing): ListingInput => ({
   listingId: listing.listingId,
@@ -41,91 +41,92 @@ const listingInput = (listing: Listing): ListingInput => ({
   priceFen: listing.priceFen,
 });
 
-export const listingHandlers = (kit: HandlerKit) => ({
-  /** The listing gate: validated here (bad input writes nothing), decided and recorded in one transaction. */
+/** The listing as the gate takes it: present, and valid by the domain's own rules (field paths `listing.*`). */
+const checkedListing = (checks: RequestChecks, listing: Listing | undefined): Checked<ListingInput> => {
+  const present = checks.present('listing', listing);
+  return isInvalid(present) ? INVALID : validated(checks, listingInput(present), validateListingInput);
+};
+
+export const listingHandlers = (context: HandlerContext) => ({
+  /** The listing gate: checked here (bad input writes nothing), decided and recorded in one unit of work. */
   async evaluateListing(request: EvaluateListingRequest, call: Call): Promise<EvaluateListingResponse> {
-    const checks = new RequestChecks();
-    checks.id('request_id', request.requestId);
-    // UNSPECIFIED is a publish (contract); an unknown number is not.
-    const action = request.action === 0 ? 'PUBLISH' : checks.enumValue('action', listingActions, request.action);
-    const listing = request.listing ? listingInput(request.listing) : undefined;
-    if (listing) mergeValidation(checks, () => validateListingInput(listing));
-    else checks.add('listing', 'is required', 'REQUIRED');
-    checks.throwIfAny();
-    return mutate(kit, call, 'EvaluateListing', { request: EvaluateListingRequest, response: EvaluateListingResponse }, request, async (tx) => {
-      const outcome = await evaluateListingUseCase(tx, kit.deps, { requestId: request.requestId, listing: checked(listing), action: checked(action) });
-      const { decision } = outcome;
-      return {
-        evaluationId: outcome.evaluationId,
-        decision: listingDecisions.toProto(decision.decision),
-        reasons: toProtoReasons(decision.reasons),
-        policy: policyOf(decision.policy),
-        threeNo: decision.threeNo,
-        zeroTolerance: decision.zeroTolerance,
-        claimHits: decision.claimHits.map(toProtoClaimHit),
-        qualityScore: outcome.qualityScore ? toProtoQualityScore(outcome.qualityScore) : undefined,
-        decidedAt: outcome.decidedAt,
-      };
-    });
+    const check = () => {
+      const checks = new RequestChecks();
+      return checks.done({
+        requestId: checks.requestId(request.requestId),
+        // UNSPECIFIED is a publish (contract); an unknown number is not.
+        action: request.action === 0 ? ('PUBLISH' as const) : checks.enumValue('action', listingActions, request.action),
+        listing: checkedListing(checks, request.listing),
+      });
+    };
+    return withRetryInfo(call, () =>
+      mutation(context, call, 'EvaluateListing', { request: EvaluateListingRequest, response: EvaluateListingResponse }, request, check, async (work, command) => {
+        const outcome = await evaluateListingUseCase(work, command);
+        const { decision } = outcome;
+        return {
+          evaluationId: outcome.evaluationId,
+          decision: listingDecisions.toProto(decision.decision),
+          reasons: toProtoReasons(decision.reasons),
+          policy: policyOf(decision.policy),
+          threeNo: decision.threeNo,
+          zeroTolerance: decision.zeroTolerance,
+          claimHits: decision.claimHits.map(toProtoClaimHit),
+          qualityScore: outcome.qualityScore ? toProtoQualityScore(outcome.qualityScore) : undefined,
+          decidedAt: outcome.decidedAt,
+        };
+      }),
+    );
   },
 
   async getListingEvaluation(request: GetListingEvaluationRequest, call: Call): Promise<GetListingEvaluationResponse> {
     const checks = new RequestChecks();
-    checks.id('evaluation_id', request.evaluationId);
-    checks.throwIfAny();
-    return { evaluation: toProtoListingEvaluation(await read(kit, call, (tx) => getListingEvaluation(tx, request.evaluationId))) };
+    const { evaluationId } = checks.done({ evaluationId: checks.id('evaluation_id', request.evaluationId) });
+    return { evaluation: toProtoListingEvaluation(await read(context, call, (tx) => getListingEvaluation(tx, evaluationId))) };
   },
 
   async listListingEvaluations(request: ListListingEvaluationsRequest, call: Call): Promise<ListListingEvaluationsResponse> {
     const checks = new RequestChecks();
-    const pageSize = checks.pageSize('page_size', request.pageSize);
-    const before = timeKeyToken(checks, 'page_token', request.pageToken);
-    checks.optionalId('listing_id', request.listingId);
-    checks.optionalId('product_id', request.productId);
-    checks.optionalId('merchant_id', request.merchantId);
-    const decision = checks.optionalEnum('decision', listingDecisions, request.decision);
-    checks.throwIfAny();
-    const page = await read(kit, call, (tx) =>
-      listListingEvaluations(tx, { pageSize, before, listingId: request.listingId, productId: request.productId, merchantId: request.merchantId, decision }),
-    );
+    const query = checks.done({
+      pageSize: checks.pageSize(request.pageSize),
+      before: checks.pageToken(timeIdPageToken, request.pageToken),
+      listingId: checks.optionalId('listing_id', request.listingId),
+      productId: checks.optionalId('product_id', request.productId),
+      merchantId: checks.optionalId('merchant_id', request.merchantId),
+      decision: checks.optionalEnum('decision', listingDecisions, request.decision),
+    });
+    const page = await read(context, call, (tx) => listListingEvaluations(tx, query));
     return { evaluations: page.items.map(toProtoListingEvaluation), nextPageToken: page.nextPageToken };
   },
 
   async getProduct(request: GetProductRequest, call: Call): Promise<GetProductResponse> {
     const checks = new RequestChecks();
-    checks.id('product_id', request.productId);
-    checks.throwIfAny();
-    const product = await read(kit, call, (tx) => getProduct(tx, request.productId));
+    const { productId } = checks.done({ productId: checks.id('product_id', request.productId) });
+    const product = await read(context, call, (tx) => getProduct(tx, productId));
     return { product: toProtoProduct(product, product.listings) };
   },
 
   async listProducts(request: ListProductsRequest, call: Call): Promise<ListProductsResponse> {
     const checks = new RequestChecks();
-    const pageSize = checks.pageSize('page_size', request.pageSize);
-    const after = decodePageToken(checks, 'page_token', request.pageToken, 1)?.[0];
-    checks.optionalId('merchant_id', request.merchantId);
-    checks.optionalId('category_code', request.categoryCode);
-    const status = checks.optionalEnum('status', productStatuses, request.status);
-    const tier = checks.optionalEnum('tier', qualityTiers, request.tier);
-    checks.throwIfAny();
-    const page = await read(kit, call, (tx) => listProducts(tx, { pageSize, after, merchantId: request.merchantId, categoryCode: request.categoryCode, status, tier }));
+    const query = checks.done({
+      pageSize: checks.pageSize(request.pageSize),
+      after: checks.pageToken(productPageToken, request.pageToken),
+      merchantId: checks.optionalId('merchant_id', request.merchantId),
+      categoryCode: checks.optionalId('category_code', request.categoryCode),
+      status: checks.optionalEnum('status', productStatuses, request.status),
+      tier: checks.optionalEnum('tier', qualityTiers, request.tier),
+    });
+    const page = await read(context, call, (tx) => listProducts(tx, query));
     return { products: page.items.map((p) => toProtoProduct(p, p.listings)), nextPageToken: page.nextPageToken };
   },
 
   async getQualityScore(request: GetQualityScoreRequest, call: Call): Promise<GetQualityScoreResponse> {
     const checks = new RequestChecks();
-    checks.id('product_id', request.productId);
-    const pageSize = checks.pageSize('history_page_size', request.historyPageSize, checks.limits.historyPageSize);
-    const before = decodePageToken(checks, 'history_page_token', request.historyPageToken, 1)?.[0];
-    checks.check(
-      before === undefined || (/^[0-9]{1,19}$/.test(before) && BigInt(before) <= 9_223_372_036_854_775_807n),
-      'history_page_token',
-      'is not a token this service issued',
-      'INVALID_PAGE_TOKEN',
-    );
-    checks.throwIfAny();
-    const beforeSeq = before === undefined ? undefined : BigInt(before);
-    const { current, history } = await read(kit, call, (tx) => qualityScoreHistory(tx, { productId: request.productId, pageSize, beforeSeq }));
+    const query = checks.done({
+      productId: checks.id('product_id', request.productId),
+      pageSize: checks.pageSize(request.historyPageSize, REQUEST_LIMITS_POLICY.historyPageSize, 'history_page_size'),
+      before: checks.pageToken(sequencePageToken, request.historyPageToken, 'history_page_token'),
+    });
+    const { current, history } = await read(context, call, (tx) => qualityScoreHistory(tx, query));
     return {
       score: toProtoQualityScore(scoreViewFromRow(current)),
       history: history.items.map((row) => toProtoQualityScore(scoreViewFromRow(row))),

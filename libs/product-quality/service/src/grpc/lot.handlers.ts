@@ -1,4 +1,6 @@
 import {
+  type ClassAql,
+  type ClassDefectCount,
   type ClassSamplingPlan,
   type GetLotSamplingPlanRequest,
   type GetLotSamplingPlanResponse,
@@ -18,12 +20,12 @@ import {
   STANDARD_AQLS,
   ZERO_ACCEPTANCE_AQL,
 } from '@govern/product-quality-domain';
+import { type Checked, INVALID, isInvalid, REASON, RequestChecks, timeIdPageToken } from '@govern/platform-grpc';
 import { defectClasses, inspectionLevels, lotDispositions, samplingStages } from '../mapping/enums';
 import { policyOf, toProtoReasons } from '../mapping/json';
 import { toProtoLotInspection, toProtoSwitchingState } from '../mapping/resources';
 import { listLotInspections, lotSamplingPlan, recordLotInspection, resumeLotInspection } from '../use-cases/lot-sampling';
-import { type Call, type HandlerKit, mutate, read, timeKeyToken } from './handler-kit';
-import { RequestChecks } from './request-validation';
+import { type Call, type HandlerContext, mutation, read } from './handler-context';
 
 const toProtoPlan = (defectClass: DefectClass, plan: LotSamplingPlan): ClassSamplingPlan => ({
   defectClass: defectClasses.toProto(defectClass),
@@ -36,45 +38,73 @@ const toProtoPlan = (defectClass: DefectClass, plan: LotSamplingPlan): ClassSamp
 });
 
 /** Lot size as a number the tables take: int64 on the wire, bounded by policy. */
-const lotSize = (checks: RequestChecks, value: bigint): number => {
-  checks.check(value >= 2n && value <= BigInt(ACCEPTANCE_SAMPLING_POLICY.maxLotSize), 'lot_size', `must be between 2 and ${ACCEPTANCE_SAMPLING_POLICY.maxLotSize}`, 'OUT_OF_RANGE');
-  return Number(value);
+const lotSize = (checks: RequestChecks, value: bigint): Checked<number> => {
+  const size = checks.int64('lot_size', value, { min: 2n, max: BigInt(ACCEPTANCE_SAMPLING_POLICY.maxLotSize) });
+  return isInvalid(size) ? INVALID : Number(size);
 };
 
-/** UNSPECIFIED is general level II (contract). */
-const level = (checks: RequestChecks, value: number): InspectionLevel | undefined => (value === 0 ? undefined : checks.enumValue('level', inspectionLevels, value));
+/** UNSPECIFIED is general level II (contract): undefined, the policy's default. */
+const level = (checks: RequestChecks, value: number): Checked<InspectionLevel | undefined> => checks.optionalEnum('level', inspectionLevels, value);
 
-export const lotHandlers = (kit: HandlerKit) => ({
+/** At most one override per defect class, each 0 (zero acceptance) or a preferred AQL of the standard. */
+const aqlOverrides = (checks: RequestChecks, overrides: readonly ClassAql[]): Checked<Partial<Record<DefectClass, number>>> => {
+  if (isInvalid(checks.bounded('aql_overrides', overrides, { maxItems: DEFECT_CLASSES.length }))) return INVALID;
+  const before = checks.items.length;
+  const byClass: Partial<Record<DefectClass, number>> = {};
+  overrides.forEach((o, i) => {
+    const defectClass = checks.enumValue(`aql_overrides[${i}].defect_class`, defectClasses, o.defectClass);
+    checks.check(
+      o.aqlPercent === ZERO_ACCEPTANCE_AQL || (STANDARD_AQLS as readonly number[]).includes(o.aqlPercent),
+      `aql_overrides[${i}].aql_percent`,
+      'must be 0 (zero acceptance) or a preferred AQL of ISO 2859-1',
+      REASON.OUT_OF_RANGE,
+    );
+    if (isInvalid(defectClass)) return;
+    checks.check(byClass[defectClass] === undefined, `aql_overrides[${i}].defect_class`, 'is overridden twice', REASON.DUPLICATE);
+    byClass[defectClass] = o.aqlPercent;
+  });
+  return checks.items.length > before ? INVALID : byClass;
+};
+
+/** Items inspected: at least one, at most the lot. */
+const sampleSizeInspected = (checks: RequestChecks, value: number, lot: bigint): Checked<number> => {
+  const size = checks.int64('sample_size_inspected', BigInt(value), { min: 1n, max: lot > 1n ? lot : 1n });
+  return isInvalid(size) ? INVALID : value;
+};
+
+/** Defects found per class, each class once, each count within the sample inspected. */
+const defectsFound = (checks: RequestChecks, found: readonly ClassDefectCount[], sampleSize: number): Checked<Record<DefectClass, number>> => {
+  if (isInvalid(checks.bounded('defects_found', found, { maxItems: DEFECT_CLASSES.length }))) return INVALID;
+  const before = checks.items.length;
+  const defects: Record<DefectClass, number> = { CRITICAL: 0, MAJOR: 0, MINOR: 0 };
+  const seen = new Set<DefectClass>();
+  found.forEach((d, i) => {
+    const defectClass = checks.enumValue(`defects_found[${i}].defect_class`, defectClasses, d.defectClass);
+    checks.check(d.count >= 0 && d.count <= sampleSize, `defects_found[${i}].count`, 'must be between 0 and the sample size inspected', REASON.OUT_OF_RANGE);
+    if (isInvalid(defectClass)) return;
+    checks.check(!seen.has(defectClass), `defects_found[${i}].defect_class`, 'is listed twice', REASON.DUPLICATE);
+    seen.add(defectClass);
+    defects[defectClass] = d.count;
+  });
+  return checks.items.length > before ? INVALID : defects;
+};
+
+export const lotHandlers = (context: HandlerContext) => ({
   async getLotSamplingPlan(request: GetLotSamplingPlanRequest, call: Call): Promise<GetLotSamplingPlanResponse> {
     const checks = new RequestChecks();
-    checks.id('merchant_id', request.merchantId);
-    checks.id('sku_id', request.skuId);
-    const size = lotSize(checks, request.lotSize);
-    const inspectionLevel = level(checks, request.level);
-    const overrides: Partial<Record<DefectClass, number>> = {};
-    checks.maxItems('aql_overrides', request.aqlOverrides, DEFECT_CLASSES.length);
-    request.aqlOverrides.slice(0, DEFECT_CLASSES.length).forEach((o, i) => {
-      const defectClass = checks.enumValue(`aql_overrides[${i}].defect_class`, defectClasses, o.defectClass);
-      checks.check(
-        o.aqlPercent === ZERO_ACCEPTANCE_AQL || (STANDARD_AQLS as readonly number[]).includes(o.aqlPercent),
-        `aql_overrides[${i}].aql_percent`,
-        'must be 0 (zero acceptance) or a preferred AQL of ISO 2859-1',
-        'UNKNOWN_VALUE',
-      );
-      if (defectClass) {
-        checks.check(overrides[defectClass] === undefined, `aql_overrides[${i}].defect_class`, 'is overridden twice', 'DUPLICATE');
-        overrides[defectClass] = o.aqlPercent;
-      }
+    const query = checks.done({
+      merchantId: checks.id('merchant_id', request.merchantId),
+      skuId: checks.id('sku_id', request.skuId),
+      lotSize: lotSize(checks, request.lotSize),
+      level: level(checks, request.level),
+      aqlOverrides: aqlOverrides(checks, request.aqlOverrides),
     });
-    checks.throwIfAny();
-    const { stored, plan, policy } = await read(kit, call, (tx) =>
-      lotSamplingPlan(tx, { merchantId: request.merchantId, skuId: request.skuId, lotSize: size, level: inspectionLevel, aqlOverrides: overrides }),
-    );
+    const { stored, plan, policy } = await read(context, call, (tx) => lotSamplingPlan(tx, query));
     return {
       codeLetter: plan ? plan.plans.MAJOR.codeLetter : '',
       severity: samplingStages.toProto(stored.state.stage),
       plans: plan ? DEFECT_CLASSES.map((c) => toProtoPlan(c, plan.plans[c])) : [],
-      state: toProtoSwitchingState(request.merchantId, request.skuId, stored.state, stored.updatedAt),
+      state: toProtoSwitchingState(query.merchantId, query.skuId, stored.state, stored.updatedAt),
       level: inspectionLevels.toProto(policy.inspectionLevel),
       lotSize: request.lotSize,
       policy: policyOf(policy),
@@ -82,41 +112,25 @@ export const lotHandlers = (kit: HandlerKit) => ({
   },
 
   async recordLotInspection(request: RecordLotInspectionRequest, call: Call): Promise<RecordLotInspectionResponse> {
-    const checks = new RequestChecks();
-    checks.id('request_id', request.requestId);
-    checks.id('lot_id', request.lotId);
-    checks.id('merchant_id', request.merchantId);
-    checks.id('sku_id', request.skuId);
-    checks.id('product_id', request.productId);
-    const size = lotSize(checks, request.lotSize);
-    const inspectionLevel = level(checks, request.level);
-    const sampleSize = request.sampleSizeInspected;
-    checks.check(sampleSize >= 1 && BigInt(sampleSize) <= request.lotSize, 'sample_size_inspected', 'must be between 1 and the lot size', 'OUT_OF_RANGE');
-    const defects: Record<DefectClass, number> = { CRITICAL: 0, MAJOR: 0, MINOR: 0 };
-    const seen = new Set<DefectClass>();
-    checks.maxItems('defects_found', request.defectsFound, DEFECT_CLASSES.length);
-    request.defectsFound.slice(0, DEFECT_CLASSES.length).forEach((d, i) => {
-      const defectClass = checks.enumValue(`defects_found[${i}].defect_class`, defectClasses, d.defectClass);
-      checks.check(d.count >= 0 && d.count <= sampleSize, `defects_found[${i}].count`, 'must be between 0 and the sample size inspected', 'OUT_OF_RANGE');
-      if (defectClass) {
-        checks.check(!seen.has(defectClass), `defects_found[${i}].defect_class`, 'is listed twice', 'DUPLICATE');
-        seen.add(defectClass);
-        defects[defectClass] = d.count;
-      }
-    });
-    checks.throwIfAny();
-    return mutate(kit, call, 'RecordLotInspection', { request: RecordLotInspectionRequest, response: RecordLotInspectionResponse }, request, async (tx) => {
-      const outcome = await recordLotInspection(tx, kit.deps, {
-        lotId: request.lotId,
-        merchantId: request.merchantId,
-        skuId: request.skuId,
-        productId: request.productId,
-        lotSize: size,
-        level: inspectionLevel,
-        defects,
-        sampleSizeInspected: sampleSize,
+    const check = () => {
+      const checks = new RequestChecks();
+      const sampleSize = request.sampleSizeInspected;
+      return checks.done({
+        requestId: checks.requestId(request.requestId),
+        lotId: checks.id('lot_id', request.lotId),
+        merchantId: checks.id('merchant_id', request.merchantId),
+        skuId: checks.id('sku_id', request.skuId),
+        productId: checks.id('product_id', request.productId),
+        lotSize: lotSize(checks, request.lotSize),
+        level: level(checks, request.level),
+        sampleSizeInspected: sampleSizeInspected(checks, request.sampleSizeInspected, request.lotSize),
+        defects: defectsFound(checks, request.defectsFound, sampleSize),
         productionIrregular: request.productionIrregular,
       });
+    };
+    const codecs = { request: RecordLotInspectionRequest, response: RecordLotInspectionResponse };
+    return mutation(context, call, 'RecordLotInspection', codecs, request, check, async (work, command) => {
+      const outcome = await recordLotInspection(work, command);
       return {
         disposition: lotDispositions.toProto(outcome.accepted ? 'ACCEPTED' : 'REJECTED'),
         outcomes: (outcome.judgement?.classes ?? []).map((c) => ({
@@ -124,8 +138,8 @@ export const lotHandlers = (kit: HandlerKit) => ({
           defectsFound: c.defectsFound,
           disposition: lotDispositions.toProto(c.accepted ? 'ACCEPTED' : 'REJECTED'),
         })),
-        stateBefore: toProtoSwitchingState(request.merchantId, request.skuId, outcome.before, undefined),
-        stateAfter: toProtoSwitchingState(request.merchantId, request.skuId, outcome.after, outcome.updatedAt),
+        stateBefore: toProtoSwitchingState(command.merchantId, command.skuId, outcome.before, undefined),
+        stateAfter: toProtoSwitchingState(command.merchantId, command.skuId, outcome.after, outcome.updatedAt),
         reasons: toProtoReasons(outcome.reasons),
         policy: outcome.policy,
       };
@@ -134,27 +148,32 @@ export const lotHandlers = (kit: HandlerKit) => ({
 
   async listLotInspections(request: ListLotInspectionsRequest, call: Call): Promise<ListLotInspectionsResponse> {
     const checks = new RequestChecks();
-    const pageSize = checks.pageSize('page_size', request.pageSize);
-    const before = timeKeyToken(checks, 'page_token', request.pageToken);
-    checks.id('merchant_id', request.merchantId);
-    checks.optionalId('sku_id', request.skuId);
-    checks.throwIfAny();
-    const page = await read(kit, call, (tx) => listLotInspections(tx, { pageSize, before, merchantId: request.merchantId, skuId: request.skuId }));
+    const query = checks.done({
+      pageSize: checks.pageSize(request.pageSize),
+      before: checks.pageToken(timeIdPageToken, request.pageToken),
+      merchantId: checks.id('merchant_id', request.merchantId),
+      skuId: checks.optionalId('sku_id', request.skuId),
+    });
+    const page = await read(context, call, (tx) => listLotInspections(tx, query));
     return { inspections: page.items.map(toProtoLotInspection), nextPageToken: page.nextPageToken };
   },
 
   async resumeLotInspection(request: ResumeLotInspectionRequest, call: Call): Promise<ResumeLotInspectionResponse> {
-    const checks = new RequestChecks();
-    checks.id('request_id', request.requestId);
-    checks.id('merchant_id', request.merchantId);
-    checks.id('sku_id', request.skuId);
-    checks.id('reviewer_id', request.reviewerId);
-    checks.optionalText('note', request.note);
-    checks.throwIfAny();
-    return mutate(kit, call, 'ResumeLotInspection', { request: ResumeLotInspectionRequest, response: ResumeLotInspectionResponse }, request, async (tx) => {
-      const outcome = await resumeLotInspection(tx, kit.deps, request);
+    const check = () => {
+      const checks = new RequestChecks();
+      return checks.done({
+        requestId: checks.requestId(request.requestId),
+        merchantId: checks.id('merchant_id', request.merchantId),
+        skuId: checks.id('sku_id', request.skuId),
+        reviewerId: checks.id('reviewer_id', request.reviewerId),
+        note: checks.optionalText('note', request.note),
+      });
+    };
+    const codecs = { request: ResumeLotInspectionRequest, response: ResumeLotInspectionResponse };
+    return mutation(context, call, 'ResumeLotInspection', codecs, request, check, async (work, command) => {
+      const outcome = await resumeLotInspection(work, command);
       return {
-        state: toProtoSwitchingState(request.merchantId, request.skuId, outcome.state, outcome.updatedAt),
+        state: toProtoSwitchingState(command.merchantId, command.skuId, outcome.state, outcome.updatedAt),
         reasons: toProtoReasons(outcome.reasons),
         policy: outcome.policy,
       };

@@ -2,7 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { EventMeta } from '@govern/contracts-common';
 import { MerchantOnboardedEvent, RiskBand } from '@govern/contracts-merchant-access';
 import { ListingApprovedEvent, ListingDecision, type Listing, type ProductQualityServiceDefinition } from '@govern/contracts-product-quality';
-import type { PrismaClient } from '@govern/product-quality-data-access';
+import type { PrismaClient, ProductQualityTx } from '@govern/product-quality-data-access';
+import { asDbTransaction } from '@govern/platform-runtime';
+import type { ProductQualityDeps } from '../deps';
+import { Work } from '../use-cases/work';
 import type { ServiceClient } from '@govern/platform-grpc';
 import type { EventCollector, ServiceUnderTest } from '@govern/platform-service-testing';
 import { pollUntil } from '@govern/platform-testing';
@@ -109,4 +112,17 @@ export const seedCatalogue = async (db: PrismaClient, merchantId: string, count:
     count,
   );
   return Array.from({ length: count }, (_, i) => `${prefix}-P-${i + 1}`);
+};
+
+/**
+ * Runs a use case in a unit of work over a Prisma transaction the test owns (e.g. one whose
+ * statements it counts), as a consumer would: its effects are written before this returns.
+ */
+export const inWork = async <R>(tx: ProductQualityTx, deps: ProductQualityDeps, causationId: string, action: (work: Work) => Promise<R>): Promise<R> => {
+  const transaction = asDbTransaction(tx);
+  const work = new Work({ transaction, clock: deps.clock, ids: deps.ids, cause: { causationId } }, deps);
+  const result = await action(work);
+  work.flush();
+  await transaction.settle();
+  return result;
 };

@@ -1,12 +1,10 @@
 import { ProductBannedEvent, ProductUnbannedEvent } from '@govern/contracts-product-quality';
-import type { ProductQualityTx } from '@govern/product-quality-data-access';
 import type { BanCause, UnbanCause } from '@govern/product-quality-domain';
 import type { PolicyRef, Reason } from '@govern/policy-core';
 import { type BanTarget, type BannedProduct, insertBans, type LiftedBan, liftBansInForce } from '../adapters/prisma-ban.repository';
-import type { OutboxBatch } from '../events/emit';
 import { banCauses, unbanCauses } from '../mapping/enums';
 import { policyOf, toProtoReasons } from '../mapping/json';
-import type { UseCaseDeps } from './deps';
+import type { Work } from './work';
 
 export interface BanRequest {
   /** Products to ban, without ban ids: ids are minted here, one per product. */
@@ -19,16 +17,16 @@ export interface BanRequest {
 }
 
 /**
- * Bans products set-based (see insertBans) and appends one ProductBanned per product that
+ * Bans products set-based (see insertBans) and emits one ProductBanned per product that
  * was actually banned: a product already banned gets neither a second ban nor a second event.
  */
-export const banProducts = async (tx: ProductQualityTx, deps: UseCaseDeps, request: BanRequest, events: OutboxBatch): Promise<BannedProduct[]> => {
-  const now = deps.clock.now();
-  const targets = request.products.map((p) => ({ ...p, banId: deps.ids.next() }));
-  const banned = await insertBans(tx, { targets, cause: request.cause, reasons: request.reasons, policy: request.policy, sourceRef: request.sourceRef, actorId: request.actorId, now });
+export const banProducts = async (work: Work, request: BanRequest): Promise<BannedProduct[]> => {
+  const now = work.now;
+  const targets = request.products.map((p) => ({ ...p, banId: work.newId() }));
+  const banned = await insertBans(work.tx, { targets, cause: request.cause, reasons: request.reasons, policy: request.policy, sourceRef: request.sourceRef, actorId: request.actorId, now });
   const reasons = toProtoReasons(request.reasons);
   for (const b of banned) {
-    events.add(ProductBannedEvent, {
+    work.emit(ProductBannedEvent, {
       productId: b.productId,
       merchantId: b.merchantId,
       skuId: b.skuId,
@@ -44,18 +42,12 @@ export const banProducts = async (tx: ProductQualityTx, deps: UseCaseDeps, reque
   return banned;
 };
 
-/** Lifts bans in force and appends one ProductUnbanned per ban lifted. */
-export const liftBans = async (
-  tx: ProductQualityTx,
-  deps: UseCaseDeps,
-  banIds: readonly string[],
-  lift: { unbanCause: UnbanCause; actorId: string; message: string },
-  events: OutboxBatch,
-): Promise<LiftedBan[]> => {
-  const now = deps.clock.now();
-  const lifted = await liftBansInForce(tx, banIds, { ...lift, now });
+/** Lifts bans in force and emits one ProductUnbanned per ban lifted. */
+export const liftBans = async (work: Work, banIds: readonly string[], lift: { unbanCause: UnbanCause; actorId: string; message: string }): Promise<LiftedBan[]> => {
+  const now = work.now;
+  const lifted = await liftBansInForce(work.tx, banIds, { ...lift, now });
   for (const l of lifted) {
-    events.add(ProductUnbannedEvent, {
+    work.emit(ProductUnbannedEvent, {
       productId: l.productId,
       merchantId: l.merchantId,
       banId: l.banId,

@@ -13,17 +13,14 @@ import {
   type IpComplaintKind,
   restoreIfOwnerSilent,
 } from '@govern/product-quality-domain';
-import { cancelJobs, scheduleJobs } from '@govern/platform-db';
 import { alreadyExists, DomainError, failedPrecondition, notFound } from '@govern/policy-core';
+import { insertBrand } from '../adapters/brands.repository';
 import { findBan } from '../adapters/prisma-ban.repository';
-import { OutboxBatch, type EventCause } from '../events/emit';
+import { JOB } from '../jobs/job-kinds';
 import { jsonStrings, reasonsJson } from '../mapping/json';
 import { ipComplaintFromRow } from '../mapping/resources';
 import { banProducts, liftBans } from './ban-products';
-import type { UseCaseDeps } from './deps';
-
-/** Durable timer: restore a counter-noticed product when the owner's response window ends. */
-export const IP_RESTORE_JOB = 'product_quality.ip_complaint.restore_due';
+import type { Work } from './work';
 
 export interface RegisterBrandCommand {
   name: string;
@@ -36,28 +33,17 @@ export interface RegisterBrandCommand {
 }
 
 /** Registers a brand; its name and aliases are matched normalised, as the gate compares them. */
-export const registerBrand = async (tx: ProductQualityTx, deps: UseCaseDeps, command: RegisterBrandCommand): Promise<BrandRow> => {
-  const nameKey = compactText(command.name);
-  const matchKeys = [...new Set([command.name, ...command.aliases].map(compactText).filter((k) => k !== ''))];
-  const brandId = deps.ids.next();
-  const inserted = await tx.$executeRawUnsafe(
-    `INSERT INTO brands (brand_id, name, name_key, aliases, match_keys, owner_id, trademark_number, authorisation_required, category_codes, registered_at, expires_at)
-     VALUES ($1, $2, $3, $4::jsonb, $5::jsonb, $6, $7, $8, $9::jsonb, $10, $11)
-     ON CONFLICT (name_key) DO NOTHING`,
+export const registerBrand = async (work: Work, command: RegisterBrandCommand): Promise<BrandRow> => {
+  const brandId = work.newId();
+  const inserted = await insertBrand(work.tx, {
+    ...command,
     brandId,
-    command.name,
-    nameKey,
-    JSON.stringify(command.aliases),
-    JSON.stringify(matchKeys),
-    command.ownerId,
-    command.trademarkNumber,
-    command.authorisationRequired,
-    JSON.stringify(command.categoryCodes),
-    deps.clock.now(),
-    command.expiresAt ?? null,
-  );
-  if (inserted === 0) throw alreadyExists('BRAND.ALREADY_REGISTERED', 'A brand with this name is already registered', { name: command.name });
-  return tx.brand.findUniqueOrThrow({ where: { brandId } });
+    nameKey: compactText(command.name),
+    matchKeys: [...new Set([command.name, ...command.aliases].map(compactText).filter((k) => k !== ''))],
+    registeredAt: work.now,
+  });
+  if (!inserted) throw alreadyExists('BRAND.ALREADY_REGISTERED', 'A brand with this name is already registered', { name: command.name });
+  return work.tx.brand.findUniqueOrThrow({ where: { brandId } });
 };
 
 /** The merchant's authorisations for the brands (an IP complaint is answered by a valid one). */
@@ -83,17 +69,17 @@ const requireOwner = (brand: BrandRow, ownerId: string): void => {
 };
 
 export const grantBrandAuthorisation = async (
-  tx: ProductQualityTx,
-  deps: UseCaseDeps,
+  work: Work,
   command: { brandId: string; ownerId: string; merchantId: string; categoryCodes: readonly string[]; validFrom?: Date | undefined; validUntil?: Date | undefined },
 ): Promise<BrandAuthorisationRow> => {
+  const { tx } = work;
   const brand = await tx.brand.findUnique({ where: { brandId: command.brandId } });
   if (!brand) throw brandNotFound(command.brandId);
   requireOwner(brand, command.ownerId);
-  const now = deps.clock.now();
+  const now = work.now;
   return tx.brandAuthorisation.create({
     data: {
-      authorisationId: deps.ids.next(),
+      authorisationId: work.newId(),
       brandId: brand.brandId,
       merchantId: command.merchantId,
       categoryCodes: [...command.categoryCodes],
@@ -105,14 +91,14 @@ export const grantBrandAuthorisation = async (
 };
 
 export const revokeBrandAuthorisation = async (
-  tx: ProductQualityTx,
-  deps: UseCaseDeps,
+  work: Work,
   command: { authorisationId: string; ownerId: string },
 ): Promise<BrandAuthorisationRow> => {
+  const { tx } = work;
   const authorisation = await tx.brandAuthorisation.findUnique({ where: { authorisationId: command.authorisationId }, include: { brand: true } });
   if (!authorisation) throw notFound('BRAND.AUTHORISATION_NOT_FOUND', 'No such authorisation', { authorisation_id: command.authorisationId });
   requireOwner(authorisation.brand, command.ownerId);
-  const revoked = await tx.brandAuthorisation.updateMany({ where: { authorisationId: command.authorisationId, revokedAt: null }, data: { revokedAt: deps.clock.now() } });
+  const revoked = await tx.brandAuthorisation.updateMany({ where: { authorisationId: command.authorisationId, revokedAt: null }, data: { revokedAt: work.now } });
   if (revoked.count === 0) throw failedPrecondition('BRAND.AUTHORISATION_REVOKED', 'The authorisation is already revoked', { authorisation_id: command.authorisationId });
   return tx.brandAuthorisation.findUniqueOrThrow({ where: { authorisationId: command.authorisationId } });
 };
@@ -159,10 +145,10 @@ const loadComplaint = async (tx: ProductQualityTx, complaintId: string): Promise
 
 /** A registered owner's complaint takes the product down (ban with cause IP_TAKEDOWN); others are rejected with reasons. */
 export const fileIpComplaint = async (
-  tx: ProductQualityTx,
-  deps: UseCaseDeps,
-  command: { requestId: string; brandId: string; complainantId: string; productId: string; kind: IpComplaintKind; statement: string; evidenceRefs: readonly string[] },
+  work: Work,
+  command: { brandId: string; complainantId: string; productId: string; kind: IpComplaintKind; statement: string; evidenceRefs: readonly string[] },
 ): Promise<{ complaint: IpComplaint; ban: Ban | undefined }> => {
+  const { tx } = work;
   const brand = await tx.brand.findUnique({ where: { brandId: command.brandId } });
   if (!brand) throw brandNotFound(command.brandId);
   const product = await tx.product.findUnique({ where: { productId: command.productId } });
@@ -170,7 +156,7 @@ export const fileIpComplaint = async (
   const authorisations = await findAuthorisations(tx, product.merchantId, [brand.brandId]);
   const { complaint, takenDown } = fileComplaint(
     {
-      complaintId: deps.ids.next(),
+      complaintId: work.newId(),
       brand: brandRecord(brand),
       complainantId: command.complainantId,
       product: { productId: product.productId, merchantId: product.merchantId, categoryCode: product.categoryCode },
@@ -179,7 +165,7 @@ export const fileIpComplaint = async (
       evidenceRefs: command.evidenceRefs,
     },
     authorisations,
-    deps.clock.now(),
+    work.now,
   );
   await tx.ipComplaint.create({
     data: {
@@ -196,21 +182,14 @@ export const fileIpComplaint = async (
     },
   });
   if (!takenDown) return { complaint, ban: undefined };
-  const events = new OutboxBatch(deps, { causationId: command.requestId });
-  const [banned] = await banProducts(
-    tx,
-    deps,
-    {
-      products: [{ productId: product.productId }],
-      cause: 'IP_TAKEDOWN',
-      reasons: complaint.reasons,
-      policy: complaint.policy,
-      sourceRef: complaint.complaintId,
-      actorId: command.complainantId,
-    },
-    events,
-  );
-  await events.flush(tx);
+  const [banned] = await banProducts(work, {
+    products: [{ productId: product.productId }],
+    cause: 'IP_TAKEDOWN',
+    reasons: complaint.reasons,
+    policy: complaint.policy,
+    sourceRef: complaint.complaintId,
+    actorId: command.complainantId,
+  });
   // A product already banned for another cause stays down under that ban; the takedown is still recorded.
   const withBan = { ...complaint, banId: banned?.banId };
   if (banned) await tx.ipComplaint.update({ where: { complaintId: complaint.complaintId }, data: { banId: banned.banId } });
@@ -219,59 +198,58 @@ export const fileIpComplaint = async (
 
 /** The merchant's counter-notice; the restore deadline becomes a durable job. */
 export const fileCounterNotice = async (
-  tx: ProductQualityTx,
-  deps: UseCaseDeps,
+  work: Work,
   command: { complaintId: string; merchantId: string; statement: string; evidenceRefs: readonly string[] },
 ): Promise<IpComplaint> => {
+  const { tx } = work;
   const complaint = await loadComplaint(tx, command.complaintId);
-  const noticed = counterNotice(complaint, command, deps.clock.now());
+  const noticed = counterNotice(complaint, command, work.now);
   await saveComplaint(tx, noticed, complaint.status);
   if (noticed.restoreDueAt) {
-    await scheduleJobs(tx, [{ kind: IP_RESTORE_JOB, key: noticed.complaintId, dueAt: noticed.restoreDueAt, payload: { complaint_id: noticed.complaintId } }]);
+    work.schedule({ kind: JOB.IP_RESTORE_DUE, key: noticed.complaintId, dueAt: noticed.restoreDueAt, payload: { complaint_id: noticed.complaintId } });
   }
   return noticed;
 };
 
 /** The owner escalated in time: the takedown stays past the deadline until a reviewer decides. */
 export const escalateIpComplaint = async (
-  tx: ProductQualityTx,
-  deps: UseCaseDeps,
+  work: Work,
   command: { complaintId: string; ownerId: string; statement: string; evidenceRefs: readonly string[] },
 ): Promise<IpComplaint> => {
+  const { tx } = work;
   const complaint = await loadComplaint(tx, command.complaintId);
-  const escalated = escalateComplaint(complaint, command, deps.clock.now());
+  const escalated = escalateComplaint(complaint, command, work.now);
   await saveComplaint(tx, escalated, complaint.status);
-  await cancelJobs(tx, IP_RESTORE_JOB, [complaint.complaintId]);
+  work.cancel(JOB.IP_RESTORE_DUE, complaint.complaintId);
   return escalated;
 };
 
-const restoreProduct = async (tx: ProductQualityTx, deps: UseCaseDeps, complaint: IpComplaint, actorId: string, message: string, cause: EventCause): Promise<void> => {
+const restoreProduct = async (work: Work, complaint: IpComplaint, actorId: string, message: string): Promise<void> => {
   if (!complaint.banId) return;
-  const events = new OutboxBatch(deps, cause);
-  await liftBans(tx, deps, [complaint.banId], { unbanCause: 'IP_RESTORED', actorId, message }, events);
-  await events.flush(tx);
+  await liftBans(work, [complaint.banId], { unbanCause: 'IP_RESTORED', actorId, message });
 };
 
 export const decideIpComplaint = async (
-  tx: ProductQualityTx,
-  deps: UseCaseDeps,
-  command: { requestId: string; complaintId: string; outcome: 'UPHOLD' | 'RESTORE'; reviewerId: string; note: string },
+  work: Work,
+  command: { complaintId: string; outcome: 'UPHOLD' | 'RESTORE'; reviewerId: string; note: string },
 ): Promise<{ complaint: IpComplaint; ban: Ban | undefined }> => {
+  const { tx } = work;
   const complaint = await loadComplaint(tx, command.complaintId);
-  const decided = decideComplaint(complaint, command, deps.clock.now());
+  const decided = decideComplaint(complaint, command, work.now);
   await saveComplaint(tx, decided, complaint.status);
-  await cancelJobs(tx, IP_RESTORE_JOB, [complaint.complaintId]);
-  if (decided.status === 'RESTORED') await restoreProduct(tx, deps, decided, command.reviewerId, command.note, { causationId: command.requestId });
+  work.cancel(JOB.IP_RESTORE_DUE, complaint.complaintId);
+  if (decided.status === 'RESTORED') await restoreProduct(work, decided, command.reviewerId, command.note);
   return { complaint: decided, ban: decided.banId ? await findBan(tx, decided.banId) : undefined };
 };
 
 /** The durable restore timer: restores the product unless the owner escalated or a reviewer decided first. */
-export const restoreIfOwnerDidNotEscalate = async (tx: ProductQualityTx, deps: UseCaseDeps, complaintId: string, jobKey: string): Promise<void> => {
+export const restoreIfOwnerDidNotEscalate = async (work: Work, complaintId: string): Promise<void> => {
+  const { tx } = work;
   const complaint = await loadComplaint(tx, complaintId);
-  const restored = restoreIfOwnerSilent(complaint, complaint.escalatedAt !== undefined, deps.clock.now(), IP_COMPLAINT_POLICY);
+  const restored = restoreIfOwnerSilent(complaint, complaint.escalatedAt !== undefined, work.now, IP_COMPLAINT_POLICY);
   if (!restored) return;
   await saveComplaint(tx, restored, complaint.status);
-  await restoreProduct(tx, deps, restored, 'system', 'brand owner did not escalate within the response window', { causationId: `${IP_RESTORE_JOB}:${jobKey}` });
+  await restoreProduct(work, restored, 'system', 'brand owner did not escalate within the response window');
 };
 
 export const getIpComplaint = loadComplaint;

@@ -1,5 +1,4 @@
 import { ListingApprovedEvent, ListingRejectedEvent } from '@govern/contracts-product-quality';
-import type { ProductQualityTx } from '@govern/product-quality-data-access';
 import {
   compactText,
   computeQualityScore,
@@ -14,18 +13,18 @@ import {
   titleShingles,
 } from '@govern/product-quality-domain';
 import { DomainError, failedPrecondition } from '@govern/policy-core';
-import { type GateContextRows, loadGateContext, recordGateDecision } from '../adapters/prisma-listing-gate.repository';
-import { OutboxBatch } from '../events/emit';
+import { type GateContextRows, loadGateContext, lockMerchantGate, recordGateDecision } from '../adapters/prisma-listing-gate.repository';
 import { listingActions } from '../mapping/enums';
 import { policyOf, toProtoReasons } from '../mapping/json';
 import type { ScoreView } from '../mapping/resources';
-import type { UseCaseDeps } from './deps';
 import { addTierChange } from './quality-scores';
+import type { Work } from './work';
 
 /** Banned listings the gate compares a listing with at most (candidates are found by index first). */
 const MAX_BANNED_CANDIDATES = 50;
 
 export interface EvaluateListingCommand {
+  /** Kept with the recorded decision (the audit trail names the request that caused it). */
   requestId: string;
   listing: ListingInput;
   action: ListingAction;
@@ -59,6 +58,25 @@ const checkConsistency = (command: EvaluateListingCommand, context: GateContextR
   }
 };
 
+/**
+ * A listing of a merchant whose onboarding has not reached this service yet (merchant-access's
+ * MerchantOnboarded is on its way). Recording a rejection would be wrong: the merchant may well be
+ * allowed to sell, and a rejected decision would stay in the audit trail and the statistics. So
+ * nothing is recorded (the transaction rolls back, the request_id stays unused) and the caller is
+ * told to retry the same request later.
+ *
+ * FAILED_PRECONDITION, not UNAVAILABLE: this service is up and answered; what is missing is a state
+ * (the merchant known here) that the platform will reach without the caller's help. UNAVAILABLE
+ * means "the service could not be reached or is down" to gRPC clients, to the fuzz suite and to the
+ * simulator (which stops a run on it); FAILED_PRECONDITION with this reason lets a caller tell it
+ * from a refusal and retry it (AIP-194), and the handler adds a RetryInfo delay (see
+ * grpc/retryable.ts).
+ */
+const merchantNotYetKnown = (merchantId: string): DomainError =>
+  failedPrecondition('LISTING.MERCHANT_NOT_YET_KNOWN', 'The merchant is not known to product-quality yet (its onboarding is on its way); retry later', {
+    merchant_id: merchantId,
+  });
+
 const concurrentChange = (productId: string): DomainError =>
   new DomainError('ABORTED', 'PRODUCT.CHANGED_CONCURRENTLY', 'The product changed while the listing was evaluated; retry', { product_id: productId });
 
@@ -69,14 +87,12 @@ const concurrentChange = (productId: string): DomainError =>
  * ListingApproved or ListingRejected event (and QualityTierChanged when the tier moves) goes
  * to the outbox in the same transaction.
  */
-export const evaluateListingUseCase = async (tx: ProductQualityTx, deps: UseCaseDeps, command: EvaluateListingCommand): Promise<EvaluateListingOutcome> => {
-  const now = deps.clock.now();
+export const evaluateListingUseCase = async (work: Work, command: EvaluateListingCommand): Promise<EvaluateListingOutcome> => {
+  const { tx, now, deps } = work;
   const policy = LISTING_GATE_POLICY;
   const listing: ListingInput = { ...command.listing, imageHashes: normaliseImageHashes(command.listing.imageHashes) };
   const shingles = titleShingles(listing.title);
-  // One merchant's listings are gated one at a time, so concurrent publishes cannot all see
-  // the same active-listing count and overrun the listing quota together.
-  await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(hashtext('product_quality.listing_gate'), hashtext($1))`, listing.merchantId);
+  await lockMerchantGate(tx, listing.merchantId);
   const context = await loadGateContext(tx, {
     listing,
     action: command.action,
@@ -90,14 +106,15 @@ export const evaluateListingUseCase = async (tx: ProductQualityTx, deps: UseCase
     inspectionsSince: new Date(now.getTime() - QUALITY_SCORE_POLICY.inspection.lookbackMs),
     now,
   });
-  checkConsistency(command, context);
   const { merchant, product } = context;
+  if (!merchant) throw merchantNotYetKnown(listing.merchantId);
+  checkConsistency(command, context);
 
   const decision = evaluateListing(
     listing,
     {
       action: command.action,
-      merchant: merchant ? merchantSnapshot(merchant, context.activeListingCount) : undefined,
+      merchant: merchantSnapshot(merchant, context.activeListingCount),
       brands: context.brands,
       authorisations: context.authorisations,
       bannedPrints: context.bannedPrints,
@@ -112,14 +129,14 @@ export const evaluateListingUseCase = async (tx: ProductQualityTx, deps: UseCase
     ? computeQualityScore({
         listing,
         categoryCode: listing.categoryCode,
-        merchantScore: merchant?.storeScore,
+        merchantScore: merchant.storeScore,
         stats: product?.stats,
         inspections: context.inspections,
         now,
       })
     : undefined;
 
-  const evaluationId = deps.ids.next();
+  const evaluationId = work.newId();
   const written = await recordGateDecision(tx, {
     evaluationId,
     requestId: command.requestId,
@@ -127,11 +144,10 @@ export const evaluateListingUseCase = async (tx: ProductQualityTx, deps: UseCase
     action: command.action,
     decision,
     now,
-    approval: score ? { score, scoreId: deps.ids.next(), isNew: product === undefined, shingles } : undefined,
+    approval: score ? { score, scoreId: work.newId(), isNew: product === undefined, shingles } : undefined,
   });
   if (score && (!written.productWritten || !written.listingWritten)) throw concurrentChange(listing.productId);
 
-  const events = new OutboxBatch(deps, { causationId: command.requestId });
   const common = {
     listingId: listing.listingId,
     productId: listing.productId,
@@ -144,17 +160,18 @@ export const evaluateListingUseCase = async (tx: ProductQualityTx, deps: UseCase
     action: listingActions.toProto(command.action),
   };
   if (score) {
-    events.add(ListingApprovedEvent, common);
-    addTierChange(events, {
+    work.emit(ListingApprovedEvent, common);
+    addTierChange(work, {
       productId: listing.productId,
       merchantId: listing.merchantId,
       result: score,
       previous: product ? { score: product.qualityScore, tier: product.qualityTier } : undefined,
     });
   } else {
-    events.add(ListingRejectedEvent, { ...common, threeNo: decision.threeNo, zeroTolerance: decision.zeroTolerance });
+    // Every decision is announced, a re-submission of the same listing too: merchant-access adds
+    // three-no points once per listing_id (the fact), so announcing it again adds none.
+    work.emit(ListingRejectedEvent, { ...common, threeNo: decision.threeNo, zeroTolerance: decision.zeroTolerance });
   }
-  await events.flush(tx);
   return {
     evaluationId,
     decision,

@@ -9,15 +9,14 @@ import {
   type SamplingPlan,
 } from '@govern/product-quality-domain';
 import { failedPrecondition, notFound, type PolicyRef, type Reason } from '@govern/policy-core';
-import { findBans } from '../adapters/prisma-ban.repository';
-import { OutboxBatch } from '../events/emit';
+import { completeCampaignIfTested, insertSamples, lockCampaign, lockSample, samplingCandidates } from '../adapters/inspections.repository';
+import { findBans, sameSkuProducts } from '../adapters/prisma-ban.repository';
 import { defectClasses } from '../mapping/enums';
 import { reasonsJson } from '../mapping/json';
 import { categoryCostsFromJson, categoryCostsJson, defectsJson, type ScoreView } from '../mapping/resources';
 import { banProducts } from './ban-products';
-import { sameSkuProducts } from './bans';
-import type { UseCaseDeps } from './deps';
 import { rescoreProducts } from './quality-scores';
+import type { Work } from './work';
 
 export interface CreateCampaignCommand {
   name: string;
@@ -27,17 +26,17 @@ export interface CreateCampaignCommand {
   categoryCodes: readonly string[];
 }
 
-export const createCampaign = async (tx: ProductQualityTx, deps: UseCaseDeps, command: CreateCampaignCommand): Promise<InspectionCampaignRow> =>
-  tx.inspectionCampaign.create({
+export const createCampaign = async (work: Work, command: CreateCampaignCommand): Promise<InspectionCampaignRow> =>
+  work.tx.inspectionCampaign.create({
     data: {
-      campaignId: deps.ids.next(),
+      campaignId: work.newId(),
       name: command.name,
       budgetFen: command.budgetFen,
       categoryCosts: categoryCostsJson(command.categoryCosts),
       defaultCostFen: command.defaultCostFen,
       categoryCodes: [...command.categoryCodes],
       status: 'DRAFT',
-      createdAt: deps.clock.now(),
+      createdAt: work.now,
     },
   });
 
@@ -61,25 +60,17 @@ const riskOfScore = (qualityScore: number): number => Math.min(1, Math.max(0, 1 
  * from the seed, and stores the samples (one statement).
  */
 export const planCampaign = async (
-  tx: ProductQualityTx,
-  deps: UseCaseDeps,
+  work: Work,
   command: { campaignId: string; seed: number },
 ): Promise<{ campaign: InspectionCampaignRow; samples: InspectionSampleRow[]; plan: SamplingPlan }> => {
-  const rows = await tx.$queryRawUnsafe<{ campaign_id: string }[]>(`SELECT campaign_id FROM inspection_campaigns WHERE campaign_id = $1 FOR UPDATE`, command.campaignId);
-  if (rows.length === 0) throw campaignNotFound(command.campaignId);
+  const { tx } = work;
+  if (!(await lockCampaign(tx, command.campaignId))) throw campaignNotFound(command.campaignId);
   const campaign = await tx.inspectionCampaign.findUniqueOrThrow({ where: { campaignId: command.campaignId } });
   if (campaign.status !== 'DRAFT') {
     throw failedPrecondition('CAMPAIGN.NOT_DRAFT', 'Only a draft campaign can be planned', { campaign_id: campaign.campaignId, status: campaign.status });
   }
   const scope = (Array.isArray(campaign.categoryCodes) ? campaign.categoryCodes : []) as string[];
-  const candidates = await tx.$queryRawUnsafe<{ product_id: string; sku_id: string; merchant_id: string; category_code: string; quality_score: number; orders: bigint | null }[]>(
-    `SELECT product_id, sku_id, merchant_id, category_code, quality_score, orders FROM products
-      WHERE status = 'ACTIVE'
-        AND (cardinality($1::text[]) = 0 OR EXISTS (
-              SELECT 1 FROM unnest($1::text[]) AS s(pattern)
-               WHERE s.pattern = '*' OR category_code = s.pattern OR category_code LIKE s.pattern || '.%'))`,
-    scope,
-  );
+  const candidates = await samplingCandidates(tx, scope);
   const plan = planSampling(
     candidates.map(
       (c): SamplingCandidate => ({
@@ -100,7 +91,7 @@ export const planCampaign = async (
     command.seed,
   );
   const samples = plan.samples.map((s, ordinal) => ({
-    sample_id: deps.ids.next(),
+    sample_id: work.newId(),
     ordinal,
     product_id: s.productId,
     sku_id: s.skuId,
@@ -111,14 +102,7 @@ export const planCampaign = async (
     risk: s.risk,
     weight: s.weight,
   }));
-  await tx.$executeRawUnsafe(
-    `INSERT INTO inspection_samples (sample_id, campaign_id, ordinal, product_id, sku_id, merchant_id, category_code, cost_fen, basis, risk, weight, status)
-     SELECT s.sample_id, $2, s.ordinal, s.product_id, s.sku_id, s.merchant_id, s.category_code, s.cost_fen::bigint, s.basis, s.risk, s.weight, 'SELECTED'
-       FROM jsonb_to_recordset($1::jsonb) AS s(sample_id text, ordinal int, product_id text, sku_id text, merchant_id text, category_code text,
-                                               cost_fen text, basis text, risk double precision, weight double precision)`,
-    JSON.stringify(samples),
-    campaign.campaignId,
-  );
+  await insertSamples(tx, campaign.campaignId, samples);
   const planned = await tx.inspectionCampaign.update({
     where: { campaignId: campaign.campaignId },
     data: {
@@ -130,7 +114,7 @@ export const planCampaign = async (
       planReasons: reasonsJson(plan.reasons),
       policyName: plan.policy.name,
       policyVersion: plan.policy.version,
-      plannedAt: deps.clock.now(),
+      plannedAt: work.now,
     },
   });
   const stored = await tx.inspectionSample.findMany({ where: { campaignId: campaign.campaignId }, orderBy: { ordinal: 'asc' } });
@@ -138,7 +122,6 @@ export const planCampaign = async (
 };
 
 export interface RecordLabResultCommand {
-  requestId: string;
   sampleId: string;
   productId: string;
   skuId: string;
@@ -162,12 +145,11 @@ export interface RecordLabResultOutcome {
  * the product and the merchant's other products of the same SKU, one ProductBanned each and
  * none for a product already banned. The product is rescored with the result.
  */
-export const recordLabResult = async (tx: ProductQualityTx, deps: UseCaseDeps, command: RecordLabResultCommand): Promise<RecordLabResultOutcome> => {
-  const now = deps.clock.now();
+export const recordLabResult = async (work: Work, command: RecordLabResultCommand): Promise<RecordLabResultOutcome> => {
+  const { tx, now } = work;
   let sample: InspectionSampleRow | undefined;
   if (command.sampleId !== '') {
-    const locked = await tx.$queryRawUnsafe<{ sample_id: string }[]>(`SELECT sample_id FROM inspection_samples WHERE sample_id = $1 FOR UPDATE`, command.sampleId);
-    if (locked.length === 0) throw notFound('SAMPLE.NOT_FOUND', 'No such inspection sample', { sample_id: command.sampleId });
+    if (!(await lockSample(tx, command.sampleId))) throw notFound('SAMPLE.NOT_FOUND', 'No such inspection sample', { sample_id: command.sampleId });
     sample = await tx.inspectionSample.findUniqueOrThrow({ where: { sampleId: command.sampleId } });
     if (command.productId !== '' && command.productId !== sample.productId) {
       throw failedPrecondition('SAMPLE.PRODUCT_MISMATCH', 'The sample is of another product', { sample_id: sample.sampleId, product_id: sample.productId });
@@ -187,7 +169,7 @@ export const recordLabResult = async (tx: ProductQualityTx, deps: UseCaseDeps, c
     sameSku.map((id) => ({ productId: id, skuId, merchantId: product.merchantId, categoryCode: product.categoryCode })),
   );
 
-  const resultId = deps.ids.next();
+  const resultId = work.newId();
   const result = await tx.labResult.create({
     data: {
       resultId,
@@ -211,17 +193,11 @@ export const recordLabResult = async (tx: ProductQualityTx, deps: UseCaseDeps, c
   });
   if (sample) {
     await tx.inspectionSample.update({ where: { sampleId: sample.sampleId }, data: { status: assessment.failed ? 'FAILED' : 'PASSED', resultId } });
-    await tx.$executeRawUnsafe(
-      `UPDATE inspection_campaigns SET status = 'COMPLETED'
-        WHERE campaign_id = $1 AND status = 'PLANNED'
-          AND NOT EXISTS (SELECT 1 FROM inspection_samples WHERE campaign_id = $1 AND status = 'SELECTED')`,
-      sample.campaignId,
-    );
+    await completeCampaignIfTested(tx, sample.campaignId);
   }
 
-  const events = new OutboxBatch(deps, { causationId: command.requestId });
   if (assessment.failed) {
-    events.add(InspectionFailedEvent, {
+    work.emit(InspectionFailedEvent, {
       resultId,
       campaignId: sample?.campaignId ?? '',
       productId,
@@ -235,21 +211,15 @@ export const recordLabResult = async (tx: ProductQualityTx, deps: UseCaseDeps, c
       reportRef: command.reportRef,
     });
   }
-  const banned = await banProducts(
-    tx,
-    deps,
-    {
-      products: assessment.banTargets.map((t) => ({ productId: t.productId, skuId: t.skuId })),
-      cause: 'LAB_CRITICAL',
-      reasons: assessment.banReasons,
-      policy: assessment.policy,
-      sourceRef: resultId,
-      actorId: command.labName || 'lab',
-    },
-    events,
-  );
-  const [qualityScore] = await rescoreProducts(tx, deps, [productId], 'LAB_RESULT', events);
-  await events.flush(tx);
+  const banned = await banProducts(work, {
+    products: assessment.banTargets.map((t) => ({ productId: t.productId, skuId: t.skuId })),
+    cause: 'LAB_CRITICAL',
+    reasons: assessment.banReasons,
+    policy: assessment.policy,
+    sourceRef: resultId,
+    actorId: command.labName || 'lab',
+  });
+  const [qualityScore] = await rescoreProducts(work, [productId], 'LAB_RESULT');
   return {
     result,
     bans: await findBans(tx, banned.map((b) => b.banId)),

@@ -1,10 +1,9 @@
-import type { LotInspectionRow, LotSwitchingStateRow, ProductQualityTx } from '@govern/product-quality-data-access';
+import type { LotInspectionRow, ProductQualityTx } from '@govern/product-quality-data-access';
 import {
   ACCEPTANCE_SAMPLING_POLICY,
   type AcceptanceSamplingPolicy,
   type DefectClass,
   type InspectionLevel,
-  initialSwitchingState,
   judgeLot,
   type LotInspectionPlan,
   nextSwitchingState,
@@ -12,9 +11,10 @@ import {
   type SwitchingState,
 } from '@govern/product-quality-domain';
 import { failedPrecondition, type PolicyRef, type Reason, reason } from '@govern/policy-core';
+import { keysetPage, type KeysetPage, timeIdPageToken } from '@govern/platform-grpc';
+import { lockSwitchingState, readSwitchingState, saveSwitchingState, type StoredSwitchingState } from '../adapters/lot-switching.repository';
 import { reasonsJson } from '../mapping/json';
-import type { UseCaseDeps } from './deps';
-import { type Page, pageOf } from './queries';
+import type { Work } from './work';
 
 /** The policy a lot is planned and judged under: the standard policy at the requested level and AQLs. */
 export const lotPolicy = (level: InspectionLevel | undefined, aqlOverrides: Partial<Record<DefectClass, number>>): AcceptanceSamplingPolicy => ({
@@ -22,56 +22,6 @@ export const lotPolicy = (level: InspectionLevel | undefined, aqlOverrides: Part
   inspectionLevel: level ?? ACCEPTANCE_SAMPLING_POLICY.inspectionLevel,
   aqlByDefectClass: { ...ACCEPTANCE_SAMPLING_POLICY.aqlByDefectClass, ...aqlOverrides },
 });
-
-const stateFromRow = (row: LotSwitchingStateRow | null): SwitchingState =>
-  row
-    ? {
-        stage: row.stage as SwitchingState['stage'],
-        normalRecent: Array.isArray(row.normalRecent) ? (row.normalRecent as boolean[]) : [],
-        switchingScore: row.switchingScore,
-        tightenedConsecutiveAccepted: row.tightenedConsecutiveAccepted,
-        tightenedRejected: row.tightenedRejected,
-      }
-    : initialSwitchingState();
-
-export interface StoredSwitchingState {
-  state: SwitchingState;
-  updatedAt: Date | undefined;
-}
-
-export const readSwitchingState = async (tx: ProductQualityTx, merchantId: string, skuId: string): Promise<StoredSwitchingState> => {
-  const row = await tx.lotSwitchingState.findUnique({ where: { merchantId_skuId: { merchantId, skuId } } });
-  return { state: stateFromRow(row), updatedAt: row?.updatedAt };
-};
-
-/** Locks the merchant x SKU's state for a transition (created at normal on first use). */
-const lockSwitchingState = async (tx: ProductQualityTx, merchantId: string, skuId: string, now: Date): Promise<SwitchingState> => {
-  const initial = initialSwitchingState();
-  await tx.$executeRawUnsafe(
-    `INSERT INTO lot_switching_states (merchant_id, sku_id, stage, normal_recent, switching_score, tightened_consecutive_accepted, tightened_rejected, updated_at)
-     VALUES ($1, $2, $3, '[]', 0, 0, 0, $4) ON CONFLICT DO NOTHING`,
-    merchantId,
-    skuId,
-    initial.stage,
-    now,
-  );
-  await tx.$queryRawUnsafe(`SELECT 1 FROM lot_switching_states WHERE merchant_id = $1 AND sku_id = $2 FOR UPDATE`, merchantId, skuId);
-  return stateFromRow(await tx.lotSwitchingState.findUnique({ where: { merchantId_skuId: { merchantId, skuId } } }));
-};
-
-const saveSwitchingState = async (tx: ProductQualityTx, merchantId: string, skuId: string, state: SwitchingState, now: Date): Promise<void> => {
-  await tx.lotSwitchingState.update({
-    where: { merchantId_skuId: { merchantId, skuId } },
-    data: {
-      stage: state.stage,
-      normalRecent: [...state.normalRecent],
-      switchingScore: state.switchingScore,
-      tightenedConsecutiveAccepted: state.tightenedConsecutiveAccepted,
-      tightenedRejected: state.tightenedRejected,
-      updatedAt: now,
-    },
-  });
-};
 
 export interface LotPlanOutcome {
   stored: StoredSwitchingState;
@@ -117,8 +67,8 @@ export interface RecordLotOutcome {
  * state. A lot id seen before is a resubmission: judged, but not counted for switching. While
  * inspection is discontinued every lot is refused unjudged.
  */
-export const recordLotInspection = async (tx: ProductQualityTx, deps: UseCaseDeps, command: RecordLotCommand): Promise<RecordLotOutcome> => {
-  const now = deps.clock.now();
+export const recordLotInspection = async (work: Work, command: RecordLotCommand): Promise<RecordLotOutcome> => {
+  const { tx, now } = work;
   const policy = lotPolicy(command.level, {});
   const before = await lockSwitchingState(tx, command.merchantId, command.skuId, now);
   const seen = await tx.lotInspection.count({ where: { merchantId: command.merchantId, skuId: command.skuId, lotId: command.lotId } });
@@ -174,7 +124,7 @@ export const recordLotInspection = async (tx: ProductQualityTx, deps: UseCaseDep
 
   await tx.lotInspection.create({
     data: {
-      inspectionId: deps.ids.next(),
+      inspectionId: work.newId(),
       lotId: command.lotId,
       merchantId: command.merchantId,
       skuId: command.skuId,
@@ -212,26 +162,23 @@ export const recordLotInspection = async (tx: ProductQualityTx, deps: UseCaseDep
 
 export const listLotInspections = async (
   tx: ProductQualityTx,
-  query: { pageSize: number; before: [string, string] | undefined; merchantId: string; skuId: string },
-): Promise<Page<LotInspectionRow>> => {
-  const keyset = query.before
-    ? { OR: [{ inspectedAt: { lt: new Date(query.before[0]) } }, { inspectedAt: new Date(query.before[0]), inspectionId: { lt: query.before[1] } }] }
-    : {};
+  query: { pageSize: number; before: [Date, string] | undefined; merchantId: string; skuId: string | undefined },
+): Promise<KeysetPage<LotInspectionRow>> => {
+  const keyset = query.before ? { OR: [{ inspectedAt: { lt: query.before[0] } }, { inspectedAt: query.before[0], inspectionId: { lt: query.before[1] } }] } : {};
   const rows = await tx.lotInspection.findMany({
     where: { merchantId: query.merchantId, ...(query.skuId ? { skuId: query.skuId } : {}), ...keyset },
     orderBy: [{ inspectedAt: 'desc' }, { inspectionId: 'desc' }],
     take: query.pageSize + 1,
   });
-  return pageOf(rows, query.pageSize, (r) => [r.inspectedAt.toISOString(), r.inspectionId]);
+  return keysetPage(rows, query.pageSize, timeIdPageToken, (r) => [r.inspectedAt, r.inspectionId]);
 };
 
 /** A reviewer verified the merchant's correction: inspection resumes on tightened (9.4). */
 export const resumeLotInspection = async (
-  tx: ProductQualityTx,
-  deps: UseCaseDeps,
+  work: Work,
   command: { merchantId: string; skuId: string; reviewerId: string; note: string },
 ): Promise<{ state: SwitchingState; updatedAt: Date; reasons: Reason[]; policy: PolicyRef }> => {
-  const now = deps.clock.now();
+  const { tx, now } = work;
   const before = await lockSwitchingState(tx, command.merchantId, command.skuId, now);
   const decision = nextSwitchingState(before, { kind: 'SUPPLIER_IMPROVED' });
   await saveSwitchingState(tx, command.merchantId, command.skuId, decision.state, now);

@@ -2,15 +2,12 @@ import type { MerchantOnboarded, MerchantReinstated, MerchantRemoved, MerchantSa
 import { MerchantStatus, SanctionKind } from '@govern/contracts-merchant-access';
 import type { ProductQualityTx } from '@govern/product-quality-data-access';
 import { BAN_POLICY, type MerchantStanding, merchantRemovedBanReason, standingAfterSanction } from '@govern/product-quality-domain';
-import { scheduleJobs } from '@govern/platform-db';
 import { eventTime } from '@govern/platform-events';
-import { OutboxBatch, type EventCause } from '../events/emit';
+import { activeProductsOfMerchant, bansInForceOfMerchant, merchantHasActiveProducts } from '../adapters/prisma-ban.repository';
+import { JOB } from '../jobs/job-kinds';
 import { banProducts, liftBans } from './ban-products';
-import type { UseCaseDeps } from './deps';
 import { rescoreMerchantProducts } from './quality-scores';
-
-/** Durable timer: the rest of a removed merchant's products, when there are more than one transaction bans. */
-export const MERCHANT_REMOVAL_JOB = 'product_quality.merchant_removal.continue';
+import type { Work } from './work';
 
 export interface CascadeLimits {
   /** Products per statement (and per outbox insert). */
@@ -46,15 +43,15 @@ const applyStanding = async (
   return { before, after };
 };
 
-export const onMerchantOnboarded = async (tx: ProductQualityTx, event: MerchantOnboarded, now: Date): Promise<void> => {
-  const at = occurredAt(event.meta, now);
+export const onMerchantOnboarded = async (work: Work, event: MerchantOnboarded): Promise<void> => {
+  const at = occurredAt(event.meta, work.now);
   const terms = {
     approvedCategoryCodes: [...(event.restrictions?.approvedCategoryCodes ?? [])],
     listingQuota: event.restrictions?.listingQuota ?? 0,
   };
   // Terms always apply; the standing is ACTIVE for a new merchant and left alone otherwise
   // (a sanction that overtook the onboarding event keeps its effect).
-  await tx.merchant.upsert({
+  await work.tx.merchant.upsert({
     where: { merchantId: event.merchantId },
     create: { merchantId: event.merchantId, standing: 'ACTIVE', updatedAt: at, ...terms },
     update: terms,
@@ -68,59 +65,44 @@ const SANCTION_STANDING: Partial<Record<SanctionKind, MerchantStanding>> = {
 };
 
 /** A listing restriction or suspension: the gate blocks new listings (and edits when suspended). */
-export const onMerchantSanctioned = async (tx: ProductQualityTx, event: MerchantSanctioned, now: Date): Promise<void> => {
+export const onMerchantSanctioned = async (work: Work, event: MerchantSanctioned): Promise<void> => {
   const sanction = SANCTION_STANDING[event.kind];
   if (!sanction) return;
-  await applyStanding(tx, event.merchantId, (current) => standingAfterSanction(current, sanction), occurredAt(event.meta, now), {
+  await applyStanding(work.tx, event.merchantId, (current) => standingAfterSanction(current, sanction), occurredAt(event.meta, work.now), {
     sanctionId: event.sanctionId,
     sanctionEndsAt: event.endsAt ?? null,
   });
 };
 
 const banRemovedMerchantProducts = async (
-  tx: ProductQualityTx,
-  deps: UseCaseDeps,
+  work: Work,
   removal: { merchantId: string; sanctionId: string; zeroTolerance: boolean; reasonCodes: readonly string[] },
   limits: CascadeLimits,
-  cause: EventCause,
 ): Promise<{ banned: number; more: boolean }> => {
   const reasons = [merchantRemovedBanReason({ merchantId: removal.merchantId, sanctionId: removal.sanctionId, zeroTolerance: removal.zeroTolerance, removalReasonCodes: removal.reasonCodes })];
   let banned = 0;
   while (banned < limits.perTransaction) {
     const take = Math.min(limits.batchSize, limits.perTransaction - banned);
-    const batch = await tx.$queryRawUnsafe<{ product_id: string }[]>(
-      `SELECT product_id FROM products WHERE merchant_id = $1 AND status = 'ACTIVE' ORDER BY product_id LIMIT $2`,
-      removal.merchantId,
-      take,
-    );
+    const batch = await activeProductsOfMerchant(work.tx, removal.merchantId, take);
     if (batch.length === 0) return { banned, more: false };
-    const events = new OutboxBatch(deps, cause);
-    const done = await banProducts(
-      tx,
-      deps,
-      {
-        products: batch.map((p) => ({ productId: p.product_id })),
-        cause: 'MERCHANT_REMOVED',
-        reasons,
-        policy: { name: BAN_POLICY.name, version: BAN_POLICY.version },
-        sourceRef: removal.merchantId,
-        actorId: 'merchant-access',
-      },
-      events,
-    );
-    await events.flush(tx);
+    const done = await banProducts(work, {
+      products: batch.map((productId) => ({ productId })),
+      cause: 'MERCHANT_REMOVED',
+      reasons,
+      policy: { name: BAN_POLICY.name, version: BAN_POLICY.version },
+      sourceRef: removal.merchantId,
+      actorId: 'merchant-access',
+    });
+    // This batch's events are written now, so a large cascade's memory stays bounded.
+    work.flush();
     banned += done.length;
     if (batch.length < take) return { banned, more: false };
   }
-  const [left] = await tx.$queryRawUnsafe<{ more: boolean }[]>(
-    `SELECT EXISTS (SELECT 1 FROM products WHERE merchant_id = $1 AND status = 'ACTIVE') AS more`,
-    removal.merchantId,
-  );
-  return { banned, more: left?.more ?? false };
+  return { banned, more: await merchantHasActiveProducts(work.tx, removal.merchantId) };
 };
 
-const scheduleContinuation = async (tx: ProductQualityTx, removal: RemovalJobPayload, now: Date): Promise<void> => {
-  await scheduleJobs(tx, [{ kind: MERCHANT_REMOVAL_JOB, key: `${removal.merchant_id}:${removal.removal_event_id}:${removal.round}`, dueAt: now, payload: { ...removal } }]);
+const scheduleContinuation = (work: Work, removal: RemovalJobPayload): void => {
+  work.schedule({ kind: JOB.MERCHANT_REMOVAL_CONTINUE, key: `${removal.merchant_id}:${removal.removal_event_id}:${removal.round}`, dueAt: work.now, payload: { ...removal } });
 };
 
 /** What the continuation job needs to go on banning where the last transaction stopped. */
@@ -139,18 +121,15 @@ export interface RemovalJobPayload {
  * ProductBanned per product (set-based; no call or query per product). Up to
  * `limits.perTransaction` in this transaction; a durable job takes the rest.
  */
-export const onMerchantRemoved = async (tx: ProductQualityTx, deps: UseCaseDeps, event: MerchantRemoved, eventId: string, limits: CascadeLimits): Promise<number> => {
-  const now = deps.clock.now();
-  const at = occurredAt(event.meta, now);
-  const applied = await applyStanding(tx, event.merchantId, () => 'REMOVED', at, { sanctionId: event.sanctionId, sanctionEndsAt: null, removedAt: at });
+export const onMerchantRemoved = async (work: Work, event: MerchantRemoved, eventId: string, limits: CascadeLimits): Promise<number> => {
+  const at = occurredAt(event.meta, work.now);
+  const applied = await applyStanding(work.tx, event.merchantId, () => 'REMOVED', at, { sanctionId: event.sanctionId, sanctionEndsAt: null, removedAt: at });
   if (!applied) return 0;
   const removal = { merchantId: event.merchantId, sanctionId: event.sanctionId, zeroTolerance: event.zeroTolerance, reasonCodes: event.reasons.map((r) => r.code) };
   const correlationId = event.meta?.correlationId || eventId;
-  const { banned, more } = await banRemovedMerchantProducts(tx, deps, removal, limits, { causationId: eventId, correlationId });
+  const { banned, more } = await banRemovedMerchantProducts(work, removal, limits);
   if (more) {
-    await scheduleContinuation(
-      tx,
-      {
+    scheduleContinuation(work, {
         merchant_id: removal.merchantId,
         sanction_id: removal.sanctionId,
         zero_tolerance: removal.zeroTolerance,
@@ -158,26 +137,22 @@ export const onMerchantRemoved = async (tx: ProductQualityTx, deps: UseCaseDeps,
         removal_event_id: eventId,
         correlation_id: correlationId,
         round: 1,
-      },
-      now,
-    );
+    });
   }
   return banned;
 };
 
 /** The continuation job: bans the next share if the merchant is still removed. */
-export const continueMerchantRemoval = async (tx: ProductQualityTx, deps: UseCaseDeps, payload: RemovalJobPayload, limits: CascadeLimits): Promise<number> => {
-  const merchant = await tx.merchant.findUnique({ where: { merchantId: payload.merchant_id }, select: { standing: true } });
+export const continueMerchantRemoval = async (work: Work, payload: RemovalJobPayload, limits: CascadeLimits): Promise<number> => {
+  const merchant = await work.tx.merchant.findUnique({ where: { merchantId: payload.merchant_id }, select: { standing: true } });
   // Reinstated meanwhile: what is left stays on sale.
   if (merchant?.standing !== 'REMOVED') return 0;
   const { banned, more } = await banRemovedMerchantProducts(
-    tx,
-    deps,
+    work,
     { merchantId: payload.merchant_id, sanctionId: payload.sanction_id, zeroTolerance: payload.zero_tolerance, reasonCodes: payload.reason_codes },
     limits,
-    { causationId: payload.removal_event_id, correlationId: payload.correlation_id },
   );
-  if (more) await scheduleContinuation(tx, { ...payload, round: payload.round + 1 }, deps.clock.now());
+  if (more) scheduleContinuation(work, { ...payload, round: payload.round + 1 });
   return banned;
 };
 
@@ -193,40 +168,28 @@ const STATUS_STANDING: Partial<Record<MerchantStatus, MerchantStanding>> = {
  * is now. When that lifts a removal, the bans the removal caused are lifted too (a batch per
  * statement), one ProductUnbanned each.
  */
-export const onMerchantReinstated = async (tx: ProductQualityTx, deps: UseCaseDeps, event: MerchantReinstated, eventId: string, limits: CascadeLimits): Promise<number> => {
+export const onMerchantReinstated = async (work: Work, event: MerchantReinstated, limits: CascadeLimits): Promise<number> => {
   const standing = STATUS_STANDING[event.status] ?? 'ACTIVE';
-  const applied = await applyStanding(tx, event.merchantId, () => standing, occurredAt(event.meta, deps.clock.now()), {
+  const applied = await applyStanding(work.tx, event.merchantId, () => standing, occurredAt(event.meta, work.now), {
     sanctionId: null,
     sanctionEndsAt: null,
     ...(standing !== 'REMOVED' ? { removedAt: null } : {}),
   });
   if (!applied || standing === 'REMOVED' || applied.before !== 'REMOVED') return 0;
-  const cause = { causationId: eventId, correlationId: event.meta?.correlationId || eventId };
   let lifted = 0;
   for (;;) {
-    const bans = await tx.$queryRawUnsafe<{ ban_id: string }[]>(
-      `SELECT ban_id FROM bans WHERE merchant_id = $1 AND cause = ANY($2::text[]) AND status <> 'LIFTED' ORDER BY ban_id LIMIT $3`,
-      event.merchantId,
-      BAN_POLICY.liftedOnReinstatement,
-      limits.batchSize,
-    );
+    const bans = await bansInForceOfMerchant(work.tx, event.merchantId, BAN_POLICY.liftedOnReinstatement, limits.batchSize);
     if (bans.length === 0) return lifted;
-    const events = new OutboxBatch(deps, cause);
-    lifted += (await liftBans(tx, deps, bans.map((b) => b.ban_id), { unbanCause: 'MERCHANT_REINSTATED', actorId: 'merchant-access', message: 'merchant reinstated' }, events)).length;
-    await events.flush(tx);
+    lifted += (await liftBans(work, bans, { unbanCause: 'MERCHANT_REINSTATED', actorId: 'merchant-access', message: 'merchant reinstated' })).length;
+    work.flush();
   }
 };
 
 /** The store score is part of every product's prior: the merchant's active products are rescored. */
-export const onStoreExperienceScoreChanged = async (
-  tx: ProductQualityTx,
-  deps: UseCaseDeps,
-  event: StoreExperienceScoreChanged,
-  eventId: string,
-  limits: CascadeLimits,
-): Promise<number> => {
+export const onStoreExperienceScoreChanged = async (work: Work, event: StoreExperienceScoreChanged, limits: CascadeLimits): Promise<number> => {
+  const { tx } = work;
   const storeScore = event.neutral ? null : event.score;
-  const at = occurredAt(event.meta, deps.clock.now());
+  const at = occurredAt(event.meta, work.now);
   const current = await tx.merchant.findUnique({ where: { merchantId: event.merchantId }, select: { storeScore: true } });
   // merchant-access scores only merchants it onboarded; one we have not heard of yet is taken as active.
   await tx.merchant.upsert({
@@ -235,8 +198,5 @@ export const onStoreExperienceScoreChanged = async (
     update: { storeScore },
   });
   if (current && current.storeScore === storeScore) return 0;
-  const events = new OutboxBatch(deps, { causationId: eventId, correlationId: event.meta?.correlationId || eventId });
-  const rescored = await rescoreMerchantProducts(tx, deps, event.merchantId, events, limits.batchSize);
-  await events.flush(tx);
-  return rescored;
+  return rescoreMerchantProducts(work, event.merchantId, limits.batchSize);
 };

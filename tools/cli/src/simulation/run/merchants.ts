@@ -3,7 +3,7 @@ import { ListingAction, ListingDecision } from '@govern/contracts-product-qualit
 import { ReviewDecision, RiskBand, ViolationSource, ViolationType } from '@govern/contracts-merchant-access';
 import { readErrorDetails } from '@govern/platform-grpc';
 import type { MerchantPlan, ProductPlan, Scenario } from '../scenario';
-import { DAY, FATAL_CODES, SimulationAborted, type RunContext } from './run-context';
+import { DAY, FATAL_CODES, MERCHANT_NOT_YET_KNOWN, SimulationAborted, type RunContext } from './run-context';
 
 const VIOLATION_TYPES = {
   COUNTERFEIT: ViolationType.VIOLATION_TYPE_COUNTERFEIT,
@@ -141,6 +141,8 @@ export const list = async (ctx: RunContext, m: MerchantPlan, products: readonly 
           priceFen: p.priceFen,
         },
       }),
+      // product-quality refuses (records nothing, retryable) a listing until the merchant's onboarding reached it.
+      MERCHANT_NOT_YET_KNOWN,
     );
     if (!answer.ok) continue;
     const r = answer.value;
@@ -154,8 +156,7 @@ export const list = async (ctx: RunContext, m: MerchantPlan, products: readonly 
     if (r.threeNo) ctx.tally.add('products', '  "three-no" goods');
     if (r.claimHits.length > 0 || codes.has('LISTING.PROHIBITED_CLAIM')) ctx.tally.add('products', '  prohibited claims');
     if (codes.has('LISTING.QUALIFICATION_MISSING')) ctx.tally.add('products', '  qualification missing');
-    if (codes.has('LISTING.MERCHANT_UNKNOWN')) ctx.tally.add('products', '  merchant not known yet');
-    if (!r.threeNo && r.claimHits.length === 0 && !codes.has('LISTING.PROHIBITED_CLAIM') && !codes.has('LISTING.QUALIFICATION_MISSING') && !codes.has('LISTING.MERCHANT_UNKNOWN')) {
+    if (!r.threeNo && r.claimHits.length === 0 && !codes.has('LISTING.PROHIBITED_CLAIM') && !codes.has('LISTING.QUALIFICATION_MISSING')) {
       ctx.tally.add('products', '  other reasons');
     }
   }

@@ -49,6 +49,8 @@ export const groupBy = <T>(items: readonly T[], key: (item: T) => string): Map<s
 
 /** content learns approved products from product-quality's events: until then it answers this. */
 export const PRODUCT_NOT_YET_KNOWN = ['CONTENT.UNKNOWN_PRODUCT'];
+/** product-quality learns merchants from merchant-access's events: until then it refuses their listings, recording nothing. */
+export const MERCHANT_NOT_YET_KNOWN = ['LISTING.MERCHANT_NOT_YET_KNOWN'];
 
 export class RunContext {
   readonly clients: PlatformClients;

@@ -1,18 +1,14 @@
 import type { BanAppealRow, BanRow, ListingEvaluationRow, ProductQualityTx, ProductRow, QualityScoreRow } from '@govern/product-quality-data-access';
 import { notFound } from '@govern/policy-core';
-import { encodePageToken } from '../mapping/page-token';
+import { keysetPage, type KeysetPage as Page, pageTokenCodec, sequencePageToken, timeIdPageToken } from '@govern/platform-grpc';
 
-export interface Page<T> {
-  items: T[];
-  nextPageToken: string;
-}
+/**
+ * The reads behind the Get and List RPCs (Prisma model queries, keyset pages). Every list fetches one
+ * row more than asked: it tells whether there is a next page (keysetPage).
+ */
 
-/** One more row than asked tells whether there is a next page. */
-export const pageOf = <T>(rows: T[], pageSize: number, keyOf: (row: T) => string[]): Page<T> => {
-  const items = rows.slice(0, pageSize);
-  const last = items.at(-1);
-  return { items, nextPageToken: rows.length > pageSize && last ? encodePageToken(keyOf(last)) : '' };
-};
+/** Products are listed by id: the token is the last product id returned. */
+export const productPageToken = pageTokenCodec('string');
 
 export type ProductWithListings = ProductRow & { listings: { listingId: string; skuId: string }[] };
 
@@ -24,7 +20,7 @@ export const getProduct = async (tx: ProductQualityTx, productId: string): Promi
 
 export const listProducts = async (
   tx: ProductQualityTx,
-  query: { pageSize: number; after: string | undefined; merchantId: string; categoryCode: string; status: string | undefined; tier: string | undefined },
+  query: { pageSize: number; after: [string] | undefined; merchantId: string | undefined; categoryCode: string | undefined; status: string | undefined; tier: string | undefined },
 ): Promise<Page<ProductWithListings>> => {
   const rows = await tx.product.findMany({
     where: {
@@ -32,37 +28,35 @@ export const listProducts = async (
       ...(query.categoryCode ? { OR: [{ categoryCode: query.categoryCode }, { categoryCode: { startsWith: `${query.categoryCode}.` } }] } : {}),
       ...(query.status ? { status: query.status } : {}),
       ...(query.tier ? { qualityTier: query.tier } : {}),
-      ...(query.after ? { productId: { gt: query.after } } : {}),
+      ...(query.after ? { productId: { gt: query.after[0] } } : {}),
     },
     include: { listings: { select: { listingId: true, skuId: true }, orderBy: { listingId: 'asc' } } },
     orderBy: { productId: 'asc' },
     take: query.pageSize + 1,
   });
-  return pageOf(rows, query.pageSize, (r) => [r.productId]);
+  return keysetPage(rows, query.pageSize, productPageToken, (r) => [r.productId]);
 };
 
 /** The current score (latest computation) and a page of the earlier ones, newest first. */
 export const qualityScoreHistory = async (
   tx: ProductQualityTx,
-  query: { productId: string; pageSize: number; beforeSeq: bigint | undefined },
+  query: { productId: string; pageSize: number; before: [bigint] | undefined },
 ): Promise<{ current: QualityScoreRow; history: Page<QualityScoreRow> }> => {
   const current = await tx.qualityScoreRecord.findFirst({ where: { productId: query.productId }, orderBy: { seq: 'desc' } });
   if (!current) throw notFound('PRODUCT.NOT_FOUND', 'No such product (or not scored yet)', { product_id: query.productId });
   const rows = await tx.qualityScoreRecord.findMany({
-    where: { productId: query.productId, seq: { lt: query.beforeSeq ?? current.seq } },
+    where: { productId: query.productId, seq: { lt: query.before?.[0] ?? current.seq } },
     orderBy: { seq: 'desc' },
     take: query.pageSize + 1,
   });
-  return { current, history: pageOf(rows, query.pageSize, (r) => [r.seq.toString()]) };
+  return { current, history: keysetPage(rows, query.pageSize, sequencePageToken, (r) => [r.seq]) };
 };
 
 export const listBans = async (
   tx: ProductQualityTx,
-  query: { pageSize: number; before: [string, string] | undefined; merchantId: string; productId: string; status: string | undefined; cause: string | undefined },
+  query: { pageSize: number; before: [Date, string] | undefined; merchantId: string | undefined; productId: string | undefined; status: string | undefined; cause: string | undefined },
 ): Promise<Page<BanRow>> => {
-  const keyset = query.before
-    ? { OR: [{ bannedAt: { lt: new Date(query.before[0]) } }, { bannedAt: new Date(query.before[0]), banId: { lt: query.before[1] } }] }
-    : {};
+  const keyset = query.before ? { OR: [{ bannedAt: { lt: query.before[0] } }, { bannedAt: query.before[0], banId: { lt: query.before[1] } }] } : {};
   const rows = await tx.ban.findMany({
     where: {
       ...(query.merchantId ? { merchantId: query.merchantId } : {}),
@@ -74,7 +68,7 @@ export const listBans = async (
     orderBy: [{ bannedAt: 'desc' }, { banId: 'desc' }],
     take: query.pageSize + 1,
   });
-  return pageOf(rows, query.pageSize, (r) => [r.bannedAt.toISOString(), r.banId]);
+  return keysetPage(rows, query.pageSize, timeIdPageToken, (r) => [r.bannedAt, r.banId]);
 };
 
 export const getBanAppeal = async (tx: ProductQualityTx, appealId: string): Promise<BanAppealRow> => {
@@ -91,11 +85,9 @@ export const getListingEvaluation = async (tx: ProductQualityTx, evaluationId: s
 
 export const listListingEvaluations = async (
   tx: ProductQualityTx,
-  query: { pageSize: number; before: [string, string] | undefined; listingId: string; productId: string; merchantId: string; decision: string | undefined },
+  query: { pageSize: number; before: [Date, string] | undefined; listingId: string | undefined; productId: string | undefined; merchantId: string | undefined; decision: string | undefined },
 ): Promise<Page<ListingEvaluationRow>> => {
-  const keyset = query.before
-    ? { OR: [{ decidedAt: { lt: new Date(query.before[0]) } }, { decidedAt: new Date(query.before[0]), evaluationId: { lt: query.before[1] } }] }
-    : {};
+  const keyset = query.before ? { OR: [{ decidedAt: { lt: query.before[0] } }, { decidedAt: query.before[0], evaluationId: { lt: query.before[1] } }] } : {};
   const rows = await tx.listingEvaluation.findMany({
     where: {
       ...(query.listingId ? { listingId: query.listingId } : {}),
@@ -107,5 +99,5 @@ export const listListingEvaluations = async (
     orderBy: [{ decidedAt: 'desc' }, { evaluationId: 'desc' }],
     take: query.pageSize + 1,
   });
-  return pageOf(rows, query.pageSize, (r) => [r.decidedAt.toISOString(), r.evaluationId]);
+  return keysetPage(rows, query.pageSize, timeIdPageToken, (r) => [r.decidedAt, r.evaluationId]);
 };

@@ -1,11 +1,42 @@
-import type { GetGovernanceStatsResponse } from '@govern/contracts-product-quality';
 import type { ProductQualityTx } from '@govern/product-quality-data-access';
+
+export interface KeyCount {
+  key: string;
+  count: bigint;
+}
+
+/** The product pillar of the platform report over a window: counts and sums in fen. */
+export interface GovernanceFigures {
+  window: { start: Date; end: Date };
+  listingsEvaluated: bigint;
+  listingsIntercepted: bigint;
+  threeNoIntercepted: bigint;
+  interceptedByReason: KeyCount[];
+  productsBanned: bigint;
+  bannedByCause: KeyCount[];
+  productsUnbanned: bigint;
+  banAppealsFiled: bigint;
+  banAppealsOverturned: bigint;
+  inspectionCampaigns: bigint;
+  inspectionBudgetFen: bigint;
+  inspectionSpentFen: bigint;
+  inspectionsRun: bigint;
+  inspectionsFailed: bigint;
+  inspectionsFailedCritical: bigint;
+  lotsInspected: bigint;
+  lotsRejected: bigint;
+  ipComplaints: bigint;
+  ipTakedowns: bigint;
+  ipRestored: bigint;
+  excellentProducts: bigint;
+  poorProducts: bigint;
+}
 
 /**
  * The product pillar of the platform report for [start, end), computed from the tables in a
  * few aggregate queries (each over an indexed time column).
  */
-export const governanceStats = async (tx: ProductQualityTx, window: { start: Date; end: Date }): Promise<GetGovernanceStatsResponse> => {
+export const governanceStats = async (tx: ProductQualityTx, window: { start: Date; end: Date }): Promise<GovernanceFigures> => {
   const { start, end } = window;
   const [listings] = await tx.$queryRawUnsafe<{ evaluated: bigint; intercepted: bigint; three_no: bigint }[]>(
     `SELECT count(*) AS evaluated,
@@ -55,7 +86,7 @@ export const governanceStats = async (tx: ProductQualityTx, window: { start: Dat
   );
   const f = (key: string): bigint => BigInt(figures?.[key] ?? 0n);
   return {
-    window: { startTime: start, endTime: end },
+    window: { start, end },
     listingsEvaluated: BigInt(listings?.evaluated ?? 0n),
     listingsIntercepted: BigInt(listings?.intercepted ?? 0n),
     threeNoIntercepted: BigInt(listings?.three_no ?? 0n),
