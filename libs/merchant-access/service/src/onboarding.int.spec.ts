@@ -21,7 +21,7 @@ import { HOUR } from '@govern/policy-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMerchantAccessService } from './merchant-access.service';
 import { syntheticIdentity } from '@govern/platform-testing';
-import { applicationInput, reviewBandCategories, withBankAccount } from './test-support/applications';
+import { applicationInput, reviewBandCategories, withBankAccount } from './testing/applications';
 
 /** Everything a value carries, as text (bigints included), to look for numbers in clear. */
 const textOf = (value: unknown): string => JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));

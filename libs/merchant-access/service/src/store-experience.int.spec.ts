@@ -13,7 +13,7 @@ import { startServiceForTest, type EventCollector, type ServiceUnderTest } from 
 import { DAY } from '@govern/policy-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMerchantAccessService } from './merchant-access.service';
-import { applicationInput } from './test-support/applications';
+import { applicationInput } from './testing/applications';
 
 describe('merchant-access store experience score and affiliate programme over gRPC', () => {
   let sut: ServiceUnderTest<PrismaClient>;

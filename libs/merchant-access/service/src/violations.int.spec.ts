@@ -23,7 +23,7 @@ import { startServiceForTest, type EventCollector, type ServiceUnderTest } from 
 import { DAY, HOUR } from '@govern/policy-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMerchantAccessService } from './merchant-access.service';
-import { applicationInput } from './test-support/applications';
+import { applicationInput } from './testing/applications';
 
 const failureOf = async (call: Promise<unknown>) => {
   const details = readErrorDetails(await call.then(() => undefined, (e: unknown) => e));

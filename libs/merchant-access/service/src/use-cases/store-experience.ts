@@ -1,17 +1,18 @@
 import type { MerchantServiceMetricsReported } from '@govern/contracts-consumer-experience';
 import { StoreExperienceScoreChangedEvent } from '@govern/contracts-merchant-access';
-import type { MerchantAccessTx, ServiceMetricsReportRow } from '@govern/merchant-access-data-access';
+import type { ServiceMetricsReportRow } from '@govern/merchant-access-data-access';
 import {
   computeStoreExperienceScore,
   placeMetricsReport,
   STORE_EXPERIENCE_POLICY,
   type ServiceMetricsReport,
 } from '@govern/merchant-access-domain';
-import { PoisonMessageError, appendToOutbox, plausibleWindow, toOutgoing } from '@govern/platform-events';
+import { PoisonMessageError, plausibleWindow } from '@govern/platform-events';
+import type { Logger } from 'pino';
 import { lockMerchant } from '../adapters/records';
 import { toJson } from '../mapping/json';
 import { policyToProto } from '../mapping/resources';
-import { metaFor, type MerchantAccessDeps } from './deps';
+import type { Work } from '../deps';
 
 const reportOf = (row: ServiceMetricsReportRow): ServiceMetricsReport => ({
   windowStart: row.windowStart,
@@ -54,15 +55,11 @@ const assertPlausible = (event: MerchantServiceMetricsReported, now: Date): { st
  * its breakdown, and StoreExperienceScoreChanged goes out when the score or its breakdown moved.
  * Runs in the consumer's inbox transaction, so a redelivery changes nothing.
  */
-export const applyServiceMetrics = async (
-  tx: MerchantAccessTx,
-  deps: MerchantAccessDeps,
-  event: MerchantServiceMetricsReported,
-  eventId: string,
-): Promise<void> => {
-  const { start, end } = assertPlausible(event, deps.clock.now());
-  if (!(await lockMerchant(tx, event.merchantId))) {
-    deps.log.warn({ merchant_id: event.merchantId }, 'service metrics for an unknown merchant; ignored');
+export const applyServiceMetrics = async (work: Work, log: Logger, event: MerchantServiceMetricsReported, eventId: string): Promise<void> => {
+  const { tx, now } = work;
+  const { start, end } = assertPlausible(event, now);
+  if (!(await lockMerchant(work.sql, event.merchantId))) {
+    log.warn({ merchant_id: event.merchantId }, 'service metrics for an unknown merchant; ignored');
     return;
   }
   const overlapping = await tx.serviceMetricsReport.findMany({
@@ -70,13 +67,12 @@ export const applyServiceMetrics = async (
   });
   const placed = placeMetricsReport(overlapping, { windowStart: start, windowEnd: end });
   if (placed.stale) {
-    deps.log.info({ merchant_id: event.merchantId, event_id: eventId }, 'service metrics report superseded by a newer one; ignored');
+    log.info({ merchant_id: event.merchantId, event_id: eventId }, 'service metrics report superseded by a newer one; ignored');
     return;
   }
   if (placed.superseded.length > 0) {
     await tx.serviceMetricsReport.deleteMany({ where: { eventId: { in: placed.superseded.map((r) => r.eventId) } } });
   }
-  const now = deps.clock.now();
   await tx.serviceMetricsReport.create({
     data: {
       eventId,
@@ -132,18 +128,15 @@ export const applyServiceMetrics = async (
     previous.serviceScore !== score.service ||
     previous.neutral !== score.neutral;
   if (!changed) return;
-  await appendToOutbox(tx, [
-    toOutgoing(StoreExperienceScoreChangedEvent, {
-      meta: metaFor(deps, eventId),
-      merchantId: event.merchantId,
-      score: score.score,
-      previousScore: previous?.score ?? 0,
-      productScore: score.product,
-      logisticsScore: score.logistics,
-      serviceScore: score.service,
-      neutral: score.neutral,
-      window: { startTime: score.windowStart, endTime: score.windowEnd },
-      policy: policyToProto(score.policy),
-    }),
-  ]);
+  work.emit(StoreExperienceScoreChangedEvent, {
+    merchantId: event.merchantId,
+    score: score.score,
+    previousScore: previous?.score ?? 0,
+    productScore: score.product,
+    logisticsScore: score.logistics,
+    serviceScore: score.service,
+    neutral: score.neutral,
+    window: { startTime: score.windowStart, endTime: score.windowEnd },
+    policy: policyToProto(score.policy),
+  });
 };
