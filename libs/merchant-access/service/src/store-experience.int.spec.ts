@@ -96,6 +96,25 @@ describe('merchant-access store experience score and affiliate programme over gR
     expect(score?.window?.endTime).toEqual(end);
   });
 
+  it('refuses a report whose window is longer than the score window (it would supersede every report it overlaps)', async () => {
+    const merchantId = await onboard(240);
+    await sut.publish(MerchantServiceMetricsReportedEvent, metrics('good-90-days', merchantId));
+    await expect.poll(() => scoreEvents(merchantId).length, { timeout: 10_000 }).toBe(1);
+    const end = sut.clock.now();
+    await sut.publish(
+      MerchantServiceMetricsReportedEvent,
+      metrics('four-hundred-days', merchantId, { ...poor, window: { startTime: new Date(end.getTime() - 400 * DAY), endTime: end } }),
+    );
+    // A sentinel behind it on the same consumer: once it is scored, the long report was handled.
+    sut.clock.advance(DAY);
+    await sut.publish(MerchantServiceMetricsReportedEvent, metrics('sentinel', merchantId));
+    await expect.poll(async () => (await client.getStoreExperienceScore({ merchantId })).score?.window?.endTime?.getTime(), { timeout: 10_000 }).toBe(
+      sut.clock.now().getTime(),
+    );
+    expect(scoreEvents(merchantId).every((e) => e.score === 5)).toBe(true);
+    expect((await client.getStoreExperienceScore({ merchantId })).score).toMatchObject({ score: 5, orderCount: 1000n });
+  });
+
   it('clears the ineligible in a sweep, one event each, and re-admits them when they recover', async () => {
     const poorMerchant = await onboard(210);
     const sanctioned = await onboard(211);

@@ -4,10 +4,12 @@ import type { ServiceMetricsReportRow } from '@govern/merchant-access-data-acces
 import {
   computeStoreExperienceScore,
   placeMetricsReport,
+  replacesStoredScore,
   STORE_EXPERIENCE_POLICY,
   type ServiceMetricsReport,
 } from '@govern/merchant-access-domain';
 import { PoisonMessageError, plausibleWindow } from '@govern/platform-events';
+import { DAY } from '@govern/policy-core';
 import type { Logger } from 'pino';
 import { lockMerchant } from '../adapters/records';
 import { toJson } from '../mapping/json';
@@ -34,11 +36,17 @@ const reportOf = (row: ServiceMetricsReportRow): ServiceMetricsReport => ({
 
 /**
  * A report whose figures cannot be true can never be processed: it goes to the dead-letter
- * stream. That includes a window ending ahead of our clock: believed, it would become the end
- * of the rolling score window and freeze the score until that date.
+ * stream. That includes a window ending ahead of our clock (believed, it would become the end
+ * of the rolling score window and freeze the score until that date) and a window longer than the
+ * score's (its figures cannot be placed within the rolling window, and as the newest report it
+ * would supersede every stored report it overlaps).
  */
 const assertPlausible = (event: MerchantServiceMetricsReported, now: Date): { start: Date; end: Date } => {
-  const { start, end } = plausibleWindow(event.window, now, `service metrics report of ${event.merchantId.slice(0, 64)}`);
+  const what = `service metrics report of ${event.merchantId.slice(0, 64)}`;
+  const { start, end } = plausibleWindow(event.window, now, what);
+  if (end.getTime() - start.getTime() > STORE_EXPERIENCE_POLICY.windowMs) {
+    throw new PoisonMessageError(`${what}: window longer than the ${STORE_EXPERIENCE_POLICY.windowMs / DAY}-day score window`);
+  }
   const counts = [
     event.orders, event.inStockOrdersDue, event.dispatchedWithin48h, event.lateDispatches, event.fakeShipments, event.afterSales,
     event.disputes, event.disputesLost, event.complaints, event.qualityReturns, event.positiveReviews, event.negativeReviews,
@@ -105,6 +113,10 @@ export const applyServiceMetrics = async (work: Work, log: Logger, event: Mercha
   });
   const score = computeStoreExperienceScore(reports.map(reportOf), scoreAt);
   const previous = await tx.storeExperienceScore.findUnique({ where: { merchantId: event.merchantId } });
+  if (!replacesStoredScore(previous, score)) {
+    log.warn({ merchant_id: event.merchantId, event_id: eventId }, 'score over an earlier window than the stored one; kept the stored one');
+    return;
+  }
   const data = {
     score: score.score,
     productScore: score.product,
