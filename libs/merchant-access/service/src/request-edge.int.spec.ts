@@ -1,37 +1,24 @@
 import { MerchantAccessServiceDefinition, MerchantStatus, ViolationSource, ViolationType, type RecordViolationRequest } from '@govern/contracts-merchant-access';
 import type { PrismaClient } from '@govern/merchant-access-data-access';
-import { closeServiceClient, createServiceClient, readErrorDetails, type ServiceClient } from '@govern/platform-grpc';
-import { startServiceForTest, type ServiceUnderTest } from '@govern/platform-service-testing';
+import { type ServiceClient } from '@govern/platform-grpc';
+import { type ServiceUnderTest } from '@govern/platform-service-testing';
 import { DAY } from '@govern/policy-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMerchantAccessService } from './merchant-access.service';
-import { applicationInput } from './testing/applications';
-
-const failureOf = async (call: Promise<unknown>) => {
-  const details = readErrorDetails(await call.then(() => undefined, (e: unknown) => e));
-  if (!details) throw new Error('expected a gRPC error');
-  return details;
-};
+import { failureOf, type MerchantAccessUnderTest, onboardMerchant, startMerchantAccessForTest } from './testing/service';
 
 /** The request edge: the platform's checks (same reasons as every service), keyset pages, retries answered before time checks. */
 describe('merchant-access request edge over gRPC', () => {
   let sut: ServiceUnderTest<PrismaClient>;
   let client: ServiceClient<typeof MerchantAccessServiceDefinition>;
+  let ma: MerchantAccessUnderTest | undefined;
 
   beforeAll(async () => {
-    sut = await startServiceForTest(createMerchantAccessService({ identityHashKey: 'integration-test-identity-hash-key-0123456789' }));
-    client = createServiceClient(MerchantAccessServiceDefinition, sut.address, { defaultDeadlineMs: 10_000 });
+    ma = await startMerchantAccessForTest();
+    ({ sut, client } = ma);
   });
-  afterAll(async () => {
-    if (client) closeServiceClient(client);
-    await sut?.stop();
-  });
+  afterAll(() => ma?.stop());
 
-  const onboard = async (seed: number): Promise<string> => {
-    const { merchant } = await client.submitApplication({ requestId: `edge-onboard-${seed}`, application: applicationInput(seed) });
-    if (!merchant) throw new Error('expected an approved merchant');
-    return merchant.merchantId;
-  };
+  const onboard = (seed: number): Promise<string> => onboardMerchant(client, seed);
 
   const violation = (requestId: string, merchantId: string, occurredAt: Date): RecordViolationRequest => ({
     requestId,

@@ -1,40 +1,25 @@
-import { streamOf } from '@govern/contracts-common';
 import { MerchantServiceMetricsReported, MerchantServiceMetricsReportedEvent } from '@govern/contracts-consumer-experience';
-import {
-  AffiliateEligibilityChangedEvent,
-  MerchantAccessServiceDefinition,
-  StoreExperienceScoreChangedEvent,
-  ViolationSource,
-  ViolationType,
-} from '@govern/contracts-merchant-access';
+import { AffiliateEligibilityChangedEvent, MerchantAccessServiceDefinition, StoreExperienceScoreChangedEvent, ViolationSource, ViolationType } from '@govern/contracts-merchant-access';
 import type { PrismaClient } from '@govern/merchant-access-data-access';
-import { closeServiceClient, createServiceClient, type ServiceClient } from '@govern/platform-grpc';
-import { startServiceForTest, type EventCollector, type ServiceUnderTest } from '@govern/platform-service-testing';
+import { type ServiceClient } from '@govern/platform-grpc';
+import { type EventCollector, type ServiceUnderTest } from '@govern/platform-service-testing';
 import { DAY } from '@govern/policy-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMerchantAccessService } from './merchant-access.service';
-import { applicationInput } from './testing/applications';
+import { type MerchantAccessUnderTest, onboardMerchant, startMerchantAccessForTest } from './testing/service';
 
 describe('merchant-access store experience score and affiliate programme over gRPC', () => {
   let sut: ServiceUnderTest<PrismaClient>;
   let client: ServiceClient<typeof MerchantAccessServiceDefinition>;
   let events: EventCollector;
+  let ma: MerchantAccessUnderTest | undefined;
 
   beforeAll(async () => {
-    sut = await startServiceForTest(createMerchantAccessService({ identityHashKey: 'integration-test-identity-hash-key-0123456789' }));
-    client = createServiceClient(MerchantAccessServiceDefinition, sut.address, { defaultDeadlineMs: 10_000 });
-    events = await sut.collect(streamOf('merchant_access').name, ['govern.merchant_access.>']);
+    ma = await startMerchantAccessForTest();
+    ({ sut, client, events } = ma);
   });
-  afterAll(async () => {
-    if (client) closeServiceClient(client);
-    await sut?.stop();
-  });
+  afterAll(() => ma?.stop());
 
-  const onboard = async (seed: number): Promise<string> => {
-    const { merchant } = await client.submitApplication({ requestId: `onboard-${seed}`, application: applicationInput(seed) });
-    if (!merchant) throw new Error('expected an approved merchant');
-    return merchant.merchantId;
-  };
+  const onboard = (seed: number): Promise<string> => onboardMerchant(client, seed);
 
   /** A 90-day rolling report ending now: perfect service unless overridden. */
   const metrics = (eventId: string, merchantId: string, overrides: Partial<MerchantServiceMetricsReported> = {}): MerchantServiceMetricsReported => {
