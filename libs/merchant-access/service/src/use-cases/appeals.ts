@@ -106,7 +106,7 @@ export const decideAppeal = async (work: Work, command: DecideAppealCommand): Pr
   const { tx, now } = work;
   const appeal = await tx.appeal.findUnique({ where: { id: command.appealId } });
   if (!appeal) throw notFound('APPEAL.NOT_FOUND', `no appeal ${command.appealId}`, { appeal_id: command.appealId });
-  const caseRow = await lockedReviewCase(tx, work.sql, appeal.reviewCaseId);
+  const caseRow = await lockedReviewCase(work, appeal.reviewCaseId);
   // Only the reviewer who claimed the appeal's case may decide it, once.
   const decided = decideReviewCase(reviewCaseStateOf(caseRow), command.reviewerId, now);
   await lockMerchant(work.sql, appeal.merchantId);

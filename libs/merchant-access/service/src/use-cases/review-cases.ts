@@ -1,5 +1,5 @@
 import { MerchantApplicationRejectedEvent } from '@govern/contracts-merchant-access';
-import type { ApplicationRow, MerchantAccessTx, Prisma, ReviewCaseRow } from '@govern/merchant-access-data-access';
+import type { ApplicationRow, Prisma, ReviewCaseRow } from '@govern/merchant-access-data-access';
 import {
   claimReviewCase as claimCase,
   decideReviewCase as decideCase,
@@ -21,9 +21,9 @@ import { merchantViews, type MerchantView } from './merchants';
 import { onboardMerchant, reviewerTerms } from './onboarding';
 
 /** Locks a case for the rest of the transaction and reads it; NOT_FOUND when unknown. */
-export const lockedReviewCase = async (tx: MerchantAccessTx, sql: Work['sql'], caseId: string): Promise<ReviewCaseRow> => {
-  await lockReviewCase(sql, caseId);
-  const row = await tx.reviewCase.findUnique({ where: { id: caseId } });
+export const lockedReviewCase = async (work: Work, caseId: string): Promise<ReviewCaseRow> => {
+  await lockReviewCase(work.sql, caseId);
+  const row = await work.tx.reviewCase.findUnique({ where: { id: caseId } });
   if (!row) throw notFound('REVIEW_CASE.NOT_FOUND', `no review case ${caseId}`, { case_id: caseId });
   return row;
 };
@@ -54,7 +54,7 @@ export const listReviewCases = async (db: Db, query: ListReviewCasesQuery): Prom
 };
 
 export const claimReviewCase = async (work: Work, command: { caseId: string; reviewerId: string }): Promise<ReviewCaseRow> => {
-  const row = await lockedReviewCase(work.tx, work.sql, command.caseId);
+  const row = await lockedReviewCase(work, command.caseId);
   const claimed = claimCase(reviewCaseStateOf(row), command.reviewerId, work.now);
   return work.tx.reviewCase.update({
     where: { id: row.id },
@@ -84,7 +84,7 @@ export interface ReviewCaseDecided {
 export const decideReviewCase = async (work: Work, deps: Pick<MerchantAccessDeps, 'ring'>, command: DecideReviewCaseCommand): Promise<ReviewCaseDecided> => {
   const { tx, now } = work;
   const { decision, reviewerId } = command;
-  const caseRow = await lockedReviewCase(tx, work.sql, command.caseId);
+  const caseRow = await lockedReviewCase(work, command.caseId);
   if (caseRow.kind !== 'APPLICATION' || !caseRow.applicationId) {
     throw failedPrecondition('REVIEW_CASE.WRONG_KIND', 'appeal cases are decided with DecideAppeal', { case_id: caseRow.id, subject: caseRow.id });
   }
