@@ -22,7 +22,7 @@ export const MerchantAccessMigrations = join(import.meta.dirname, '..', 'prisma'
 
 export type MerchantAccessDatabase = DatabaseConnection<PrismaClient>;
 
-/** A transaction of this database (what runMutation, consumers and jobs hand to their work). */
+/** A transaction of this database (what units of work, consumers and jobs hand to their work). */
 export type MerchantAccessTx = Prisma.TransactionClient;
 
 export const connectMerchantAccessDatabase = (options: { connectionString: string; poolSize?: number }): MerchantAccessDatabase =>

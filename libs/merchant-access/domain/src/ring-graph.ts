@@ -1,6 +1,10 @@
 import { IDENTIFIER_KINDS, type IdentifierKind } from './identifiers';
 import type { MerchantStatus } from './merchant-status';
 import { RING_POLICY, type RingPolicy } from './policies/onboarding.policy';
+import { FingerprintTable, fingerprint, fp, grown, hex32 } from './ring-graph.storage';
+import type { GraphIdentifier, RingCheckResult, RingGraphOptions, RingLink, RingPathStep } from './ring-graph.types';
+
+export type { GraphIdentifier, RingCheckResult, RingGraphOptions, RingLink, RingPathStep } from './ring-graph.types';
 
 /**
  * The ring graph: merchants joined through shared identifiers (legal rep, bank account, phone,
@@ -21,50 +25,6 @@ import { RING_POLICY, type RingPolicy } from './policies/onboarding.policy';
  *   stop joining components: they prove nothing and would glue the whole graph together.
  */
 
-/** An identifier as the graph sees it: its kind and the adapter's keyed hash (or any stable key). */
-export interface GraphIdentifier {
-  kind: IdentifierKind;
-  key: string;
-}
-
-export interface RingPathStep {
-  identifierKind: IdentifierKind;
-  /** 16 hex characters: the graph's fingerprint of the shared identifier. */
-  identifierFingerprint: string;
-  merchantId: string;
-  merchantStatus: MerchantStatus;
-}
-
-export interface RingLink {
-  merchantId: string;
-  status: MerchantStatus;
-  /** Identifier hops from the applicant (1 = shares an identifier directly). */
-  hops: number;
-  path: RingPathStep[];
-}
-
-export interface RingCheckResult {
-  /** Removed first, then sanctioned, then the nearest; at most `maxLinks`. */
-  links: RingLink[];
-  linkedToRemoved: boolean;
-  linkedToSanctioned: boolean;
-  /**
-   * Every checked identifier the graph knows, with how many merchants hold it. Hubs (more than
-   * `hubDegree` merchants) give no links: an office-tower address proves nothing, while a
-   * device behind hundreds of stores is a signal of its own for risk scoring.
-   */
-  matches: { identifierKind: IdentifierKind; identifierFingerprint: string; merchantCount: number; hub: boolean }[];
-  /** True when the visit budget ran out before the search finished. */
-  truncated: boolean;
-}
-
-export interface RingGraphOptions {
-  expectedMerchants?: number;
-  expectedIdentifiers?: number;
-  expectedEdges?: number;
-  policy?: RingPolicy;
-}
-
 const STATUS_CODES: readonly MerchantStatus[] = ['ACTIVE', 'LISTING_RESTRICTED', 'SUSPENDED', 'REMOVED'];
 const STATUS_INDEX: Readonly<Record<MerchantStatus, number>> = { ACTIVE: 0, LISTING_RESTRICTED: 1, SUSPENDED: 2, REMOVED: 3 };
 const KIND_INDEX: Readonly<Record<IdentifierKind, number>> = Object.fromEntries(IDENTIFIER_KINDS.map((k, i) => [k, i])) as Record<
@@ -73,98 +33,6 @@ const KIND_INDEX: Readonly<Record<IdentifierKind, number>> = Object.fromEntries(
 >;
 const REMOVED = 3;
 const isSanctionedCode = (code: number): boolean => code === 1 || code === 2;
-
-// 64-bit string fingerprint (two 32-bit multiply-xorshift lanes, cyrb53-style), written to
-// module scratch so hashing allocates nothing on the hot path.
-let fpHi = 0;
-let fpLo = 0;
-const fingerprint = (text: string): void => {
-  let h1 = 0xdeadbeef;
-  let h2 = 0x41c6ce57;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text.charCodeAt(i);
-    h1 = Math.imul(h1 ^ ch, 2654435761);
-    h2 = Math.imul(h2 ^ ch, 1597334677);
-  }
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507);
-  h1 ^= Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507);
-  h2 ^= Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  fpHi = h2 >>> 0;
-  fpLo = h1 >>> 0;
-};
-
-const hex32 = (n: number): string => n.toString(16).padStart(8, '0');
-
-function grown<T extends Int32Array | Uint32Array | Uint8Array>(array: T, length: number, fill?: number): T {
-  const next = new (array.constructor as new (n: number) => T)(length);
-  next.set(array);
-  if (fill !== undefined) next.fill(fill, array.length);
-  return next;
-}
-
-const pow2AtLeast = (n: number): number => {
-  let p = 16;
-  while (p < n) p *= 2;
-  return p;
-};
-
-/**
- * Open-addressing table from a 64-bit fingerprint to a dense integer id. It stores ids only;
- * the fingerprints live in the owner's arrays, read through `hiOf`/`loOf`.
- */
-class FingerprintTable {
-  private slots: Int32Array;
-  private mask: number;
-  private count = 0;
-
-  constructor(
-    expected: number,
-    private readonly hiOf: (id: number) => number,
-    private readonly loOf: (id: number) => number,
-  ) {
-    const size = pow2AtLeast(Math.ceil(expected / 0.7));
-    this.slots = new Int32Array(size).fill(-1);
-    this.mask = size - 1;
-  }
-
-  get bytes(): number {
-    return this.slots.byteLength;
-  }
-
-  /** Id for the fingerprint (the first one `accept` agrees to, when given), or -1. */
-  find(hi: number, lo: number, accept?: (id: number) => boolean): number {
-    let slot = (lo ^ Math.imul(hi, 0x9e3779b1)) & this.mask;
-    for (;;) {
-      const id = this.slots[slot] as number;
-      if (id < 0) return -1;
-      if (this.loOf(id) === lo && this.hiOf(id) === hi && (!accept || accept(id))) return id;
-      slot = (slot + 1) & this.mask;
-    }
-  }
-
-  /** Records a new id (the caller checked it is absent and stored its fingerprint). */
-  insert(id: number): void {
-    if ((this.count + 1) / this.slots.length > 0.7) this.resize(this.slots.length * 2);
-    this.place(id);
-    this.count++;
-  }
-
-  private place(id: number): void {
-    const hi = this.hiOf(id);
-    const lo = this.loOf(id);
-    let slot = (lo ^ Math.imul(hi, 0x9e3779b1)) & this.mask;
-    while ((this.slots[slot] as number) >= 0) slot = (slot + 1) & this.mask;
-    this.slots[slot] = id;
-  }
-
-  private resize(size: number): void {
-    const old = this.slots;
-    this.slots = new Int32Array(size).fill(-1);
-    this.mask = size - 1;
-    for (const id of old) if (id >= 0) this.place(id);
-  }
-}
 
 export class RingGraph {
   private readonly policy: RingPolicy;
@@ -462,15 +330,15 @@ export class RingGraph {
   private findMerchant(merchantId: string): number {
     fingerprint(merchantId);
     // Merchant ids are compared in full: two ids with one fingerprint stay two merchants.
-    return this.merchantTable.find(fpHi, fpLo, (id) => this.merchantIds[id] === merchantId);
+    return this.merchantTable.find(fp.hi, fp.lo, (id) => this.merchantIds[id] === merchantId);
   }
 
   private newMerchant(merchantId: string, status: number): number {
     const m = this.merchantCount;
     if (m === this.merchantHi.length) this.growMerchants(m * 2);
     fingerprint(merchantId);
-    this.merchantHi[m] = fpHi;
-    this.merchantLo[m] = fpLo;
+    this.merchantHi[m] = fp.hi;
+    this.merchantLo[m] = fp.lo;
     this.merchantStatus[m] = status;
     this.merchantEdgeHead[m] = -1;
     this.parent[m] = m;
@@ -485,12 +353,12 @@ export class RingGraph {
 
   private identifierId(identifier: GraphIdentifier, create: boolean): number {
     fingerprint(`${identifier.kind}:${identifier.key}`);
-    const found = this.identTable.find(fpHi, fpLo);
+    const found = this.identTable.find(fp.hi, fp.lo);
     if (found >= 0 || !create) return found;
     const id = this.identifierCount;
     if (id === this.identHi.length) this.growIdentifiers(id * 2);
-    this.identHi[id] = fpHi;
-    this.identLo[id] = fpLo;
+    this.identHi[id] = fp.hi;
+    this.identLo[id] = fp.lo;
     this.identKind[id] = KIND_INDEX[identifier.kind];
     this.identEdgeHead[id] = -1;
     this.identDegree[id] = 0;

@@ -1,6 +1,6 @@
 import { DAY } from '@govern/policy-core';
 import { describe, expect, it } from 'vitest';
-import { computeStoreExperienceScore, metricScore, placeMetricsReport, type ServiceMetricsReport } from './store-experience-score';
+import { computeStoreExperienceScore, metricScore, placeMetricsReport, replacesStoredScore, type ServiceMetricsReport } from './store-experience-score';
 
 const at = new Date('2026-06-30T00:00:00Z');
 const daysAgo = (d: number): Date => new Date(at.getTime() - d * DAY);
@@ -105,5 +105,14 @@ describe('placing a metrics report among the stored ones', () => {
 
   it('ignores a report that arrives after a newer one covering the same days', () => {
     expect(placeMetricsReport([period(90, 0)], period(91, 1))).toEqual({ stale: true, superseded: [] });
+  });
+});
+
+describe('score staleness', () => {
+  it('replaces a stored score with one over the same or a later window, never an earlier one', () => {
+    expect(replacesStoredScore(undefined, { windowEnd: daysAgo(1) })).toBe(true);
+    expect(replacesStoredScore({ windowEnd: daysAgo(1) }, { windowEnd: daysAgo(1) })).toBe(true);
+    expect(replacesStoredScore({ windowEnd: daysAgo(2) }, { windowEnd: daysAgo(1) })).toBe(true);
+    expect(replacesStoredScore({ windowEnd: daysAgo(1) }, { windowEnd: daysAgo(2) })).toBe(false);
   });
 });

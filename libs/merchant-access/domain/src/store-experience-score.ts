@@ -202,3 +202,13 @@ export const placeMetricsReport = <R extends Pick<ServiceMetricsReport, 'windowS
   const stale = overlapping.some((r) => r.windowEnd.getTime() > incoming.windowEnd.getTime());
   return { stale, superseded: stale ? [] : overlapping };
 };
+
+/**
+ * Whether a newly computed score may replace the stored one. StoreExperienceScoreChanged consumers
+ * keep the score with the latest window end, so the producer never stores or publishes a score over
+ * an earlier window than the one it holds: the order events reach consumers in is then the order of
+ * the windows too. (Reports are only ever superseded by one ending later, so a rolling window
+ * should not move back; this keeps it so whatever a future change of report placement does.)
+ */
+export const replacesStoredScore = (stored: { windowEnd: Date } | null | undefined, next: { windowEnd: Date }): boolean =>
+  !stored || next.windowEnd.getTime() >= stored.windowEnd.getTime();

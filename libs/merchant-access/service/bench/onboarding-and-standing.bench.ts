@@ -16,7 +16,7 @@ import { MerchantAccessServiceDefinition, IdentifierKind } from '@govern/contrac
 import { closeServiceClient, createServiceClient } from '@govern/platform-grpc';
 import { startServiceForTest } from '@govern/platform-service-testing';
 import { createMerchantAccessService } from '../src/merchant-access.service';
-import { applicationInput } from '../src/test-support/applications';
+import { applicationInput } from '../src/testing/applications';
 
 const MERCHANTS = Number(process.argv[2] ?? 50_000);
 const CALLS = Number(process.argv[3] ?? 300);

@@ -1,18 +1,16 @@
 import { MerchantAccessServiceDefinition, merchantAccessDescriptorSet } from '@govern/contracts-merchant-access';
 import { streamOf } from '@govern/contracts-common';
 import { connectMerchantAccessDatabase, MerchantAccessMigrations, type MerchantAccessTx, type PrismaClient } from '@govern/merchant-access-data-access';
-import { runInTransaction } from '@govern/platform-db';
-import type { ServiceDefinition } from '@govern/platform-runtime';
+import { createUnitsOfWork, type ServiceDefinition } from '@govern/platform-runtime';
 import { createIdentityHasher } from './adapters/identity-hasher';
 import { RingGraphIndex } from './adapters/ring-graph.index';
 import { startQualityViolationsConsumer } from './consumers/quality-violations.consumer';
 import { startServiceMetricsConsumer } from './consumers/service-metrics.consumer';
+import type { MerchantAccessDeps } from './deps';
 import { createMerchantAccessHandlers } from './grpc/merchant-access.handlers';
-import { AFFILIATE_SWEEP_JOB, createAffiliateSweepJob, scheduleNextSweep } from './jobs/affiliate-sweep.job';
-import { createSanctionExpiryJob } from './jobs/sanction-expiry.job';
+import { scheduleNextSweep } from './jobs/affiliate-sweep.job';
+import { createJobHandlers } from './jobs/merchant-access.jobs';
 import { DEVELOPMENT_IDENTITY_HASH_KEY, type MerchantAccessSettings } from './settings';
-import type { MerchantAccessDeps } from './use-cases/deps';
-import { SANCTION_EXPIRY_JOB } from './use-cases/violations';
 
 /**
  * The merchant-access service as the platform runtime starts it: its database, the stream it
@@ -29,26 +27,19 @@ export const createMerchantAccessService = (settings: MerchantAccessSettings): S
     streams: [streamOf('merchant_access'), streamOf('product_quality'), streamOf('consumer_experience')],
     descriptorSets: [merchantAccessDescriptorSet],
     async register(context) {
-      const { db, log, bus } = context;
+      const { db, database, log, bus, clock, ids } = context;
       if (settings.identityHashKey === DEVELOPMENT_IDENTITY_HASH_KEY) {
         log.warn('identity numbers are hashed with the DEVELOPMENT key: fine for the dev platform, never for real data');
       }
       const ring = await RingGraphIndex.load(db, log);
-      const deps: MerchantAccessDeps = { db, clock: context.clock, ids: context.ids, hasher, ring, log, eventsWritten: context.eventsWritten };
+      const units = createUnitsOfWork<MerchantAccessTx>({ database, clock, ids, eventsCommitted: context.eventsWritten });
+      const deps: MerchantAccessDeps = { db, units, clock, ids, hasher, ring, log };
 
       context.server.add(MerchantAccessServiceDefinition, createMerchantAccessHandlers(deps));
-      const endSanction = createSanctionExpiryJob(deps);
-      const sweepAffiliates = createAffiliateSweepJob(deps);
-      context.jobs({
-        [SANCTION_EXPIRY_JOB]: (job, tx) => endSanction(job, tx as MerchantAccessTx),
-        [AFFILIATE_SWEEP_JOB]: (job, tx) => sweepAffiliates(job, tx as MerchantAccessTx),
-      });
-      await runInTransaction(db, (tx) => scheduleNextSweep(tx, context.clock.now()));
+      context.jobs(createJobHandlers(deps));
+      await units.run({ causationId: 'merchant-access:start' }, async (work) => scheduleNextSweep(work));
 
-      const consumers = [
-        await startQualityViolationsConsumer({ bus, db, deps, log }),
-        await startServiceMetricsConsumer({ bus, db, deps, log }),
-      ];
+      const consumers = [await startQualityViolationsConsumer({ bus, db, deps, log }), await startServiceMetricsConsumer({ bus, db, deps, log })];
       for (const consumer of consumers) context.onStop('consumer', () => consumer.stop());
     },
   };

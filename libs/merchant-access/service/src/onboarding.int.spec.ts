@@ -1,55 +1,27 @@
-import { streamOf } from '@govern/contracts-common';
-import {
-  ApplicationStatus,
-  IdentifierKind,
-  MerchantAccessServiceDefinition,
-  MerchantApplicationRejectedEvent,
-  MerchantOnboardedEvent,
-  MerchantRemovedEvent,
-  MerchantReviewOpenedEvent,
-  MerchantStatus,
-  ReviewCaseStatus,
-  ReviewDecision,
-  RiskBand,
-  ViolationSource,
-  ViolationType,
-} from '@govern/contracts-merchant-access';
+import { ApplicationStatus, IdentifierKind, MerchantAccessServiceDefinition, MerchantApplicationRejectedEvent, MerchantOnboardedEvent, MerchantRemovedEvent, MerchantReviewOpenedEvent, MerchantStatus, ReviewCaseStatus, ReviewDecision, RiskBand, ViolationSource, ViolationType } from '@govern/contracts-merchant-access';
 import type { PrismaClient } from '@govern/merchant-access-data-access';
-import { closeServiceClient, createServiceClient, readErrorDetails, type ServiceClient } from '@govern/platform-grpc';
-import { startServiceForTest, type EventCollector, type ServiceUnderTest } from '@govern/platform-service-testing';
+import { type ServiceClient } from '@govern/platform-grpc';
+import { type EventCollector, type ServiceUnderTest } from '@govern/platform-service-testing';
 import { HOUR } from '@govern/policy-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMerchantAccessService } from './merchant-access.service';
+import { failureOf, type MerchantAccessUnderTest, startMerchantAccessForTest } from './testing/service';
 import { syntheticIdentity } from '@govern/platform-testing';
-import { applicationInput, reviewBandCategories, withBankAccount } from './test-support/applications';
+import { applicationInput, reviewBandCategories, withBankAccount } from './testing/applications';
 
 /** Everything a value carries, as text (bigints included), to look for numbers in clear. */
 const textOf = (value: unknown): string => JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
-
-const failureOf = async (call: Promise<unknown>) => {
-  const error = await call.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  const details = readErrorDetails(error);
-  if (!details) throw new Error(`expected a gRPC error, got ${String(error)}`);
-  return details;
-};
 
 describe('merchant-access onboarding over gRPC', () => {
   let sut: ServiceUnderTest<PrismaClient>;
   let client: ServiceClient<typeof MerchantAccessServiceDefinition>;
   let events: EventCollector;
+  let ma: MerchantAccessUnderTest | undefined;
 
   beforeAll(async () => {
-    sut = await startServiceForTest(createMerchantAccessService({ identityHashKey: 'integration-test-identity-hash-key-0123456789' }));
-    client = createServiceClient(MerchantAccessServiceDefinition, sut.address, { defaultDeadlineMs: 10_000 });
-    events = await sut.collect(streamOf('merchant_access').name, ['govern.merchant_access.>']);
+    ma = await startMerchantAccessForTest();
+    ({ sut, client, events } = ma);
   });
-  afterAll(async () => {
-    if (client) closeServiceClient(client);
-    await sut?.stop();
-  });
+  afterAll(() => ma?.stop());
 
   const receivedApplications = async (): Promise<bigint> => {
     const stats = await client.getGovernanceStats({ window: { startTime: new Date(0), endTime: new Date('2100-01-01T00:00:00Z') } });

@@ -1,40 +1,25 @@
-import { streamOf } from '@govern/contracts-common';
 import { MerchantServiceMetricsReported, MerchantServiceMetricsReportedEvent } from '@govern/contracts-consumer-experience';
-import {
-  AffiliateEligibilityChangedEvent,
-  MerchantAccessServiceDefinition,
-  StoreExperienceScoreChangedEvent,
-  ViolationSource,
-  ViolationType,
-} from '@govern/contracts-merchant-access';
+import { AffiliateEligibilityChangedEvent, MerchantAccessServiceDefinition, StoreExperienceScoreChangedEvent, ViolationSource, ViolationType } from '@govern/contracts-merchant-access';
 import type { PrismaClient } from '@govern/merchant-access-data-access';
-import { closeServiceClient, createServiceClient, type ServiceClient } from '@govern/platform-grpc';
-import { startServiceForTest, type EventCollector, type ServiceUnderTest } from '@govern/platform-service-testing';
+import { type ServiceClient } from '@govern/platform-grpc';
+import { type EventCollector, type ServiceUnderTest } from '@govern/platform-service-testing';
 import { DAY } from '@govern/policy-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMerchantAccessService } from './merchant-access.service';
-import { applicationInput } from './test-support/applications';
+import { type MerchantAccessUnderTest, onboardMerchant, startMerchantAccessForTest } from './testing/service';
 
 describe('merchant-access store experience score and affiliate programme over gRPC', () => {
   let sut: ServiceUnderTest<PrismaClient>;
   let client: ServiceClient<typeof MerchantAccessServiceDefinition>;
   let events: EventCollector;
+  let ma: MerchantAccessUnderTest | undefined;
 
   beforeAll(async () => {
-    sut = await startServiceForTest(createMerchantAccessService({ identityHashKey: 'integration-test-identity-hash-key-0123456789' }));
-    client = createServiceClient(MerchantAccessServiceDefinition, sut.address, { defaultDeadlineMs: 10_000 });
-    events = await sut.collect(streamOf('merchant_access').name, ['govern.merchant_access.>']);
+    ma = await startMerchantAccessForTest();
+    ({ sut, client, events } = ma);
   });
-  afterAll(async () => {
-    if (client) closeServiceClient(client);
-    await sut?.stop();
-  });
+  afterAll(() => ma?.stop());
 
-  const onboard = async (seed: number): Promise<string> => {
-    const { merchant } = await client.submitApplication({ requestId: `onboard-${seed}`, application: applicationInput(seed) });
-    if (!merchant) throw new Error('expected an approved merchant');
-    return merchant.merchantId;
-  };
+  const onboard = (seed: number): Promise<string> => onboardMerchant(client, seed);
 
   /** A 90-day rolling report ending now: perfect service unless overridden. */
   const metrics = (eventId: string, merchantId: string, overrides: Partial<MerchantServiceMetricsReported> = {}): MerchantServiceMetricsReported => {
@@ -94,6 +79,25 @@ describe('merchant-access store experience score and affiliate programme over gR
     expect(scoreEvents(merchantId)[0]).toMatchObject({ score: 5, neutral: false });
     const { score } = await client.getStoreExperienceScore({ merchantId });
     expect(score?.window?.endTime).toEqual(end);
+  });
+
+  it('refuses a report whose window is longer than the score window (it would supersede every report it overlaps)', async () => {
+    const merchantId = await onboard(240);
+    await sut.publish(MerchantServiceMetricsReportedEvent, metrics('good-90-days', merchantId));
+    await expect.poll(() => scoreEvents(merchantId).length, { timeout: 10_000 }).toBe(1);
+    const end = sut.clock.now();
+    await sut.publish(
+      MerchantServiceMetricsReportedEvent,
+      metrics('four-hundred-days', merchantId, { ...poor, window: { startTime: new Date(end.getTime() - 400 * DAY), endTime: end } }),
+    );
+    // A sentinel behind it on the same consumer: once it is scored, the long report was handled.
+    sut.clock.advance(DAY);
+    await sut.publish(MerchantServiceMetricsReportedEvent, metrics('sentinel', merchantId));
+    await expect.poll(async () => (await client.getStoreExperienceScore({ merchantId })).score?.window?.endTime?.getTime(), { timeout: 10_000 }).toBe(
+      sut.clock.now().getTime(),
+    );
+    expect(scoreEvents(merchantId).every((e) => e.score === 5)).toBe(true);
+    expect((await client.getStoreExperienceScore({ merchantId })).score).toMatchObject({ score: 5, orderCount: 1000n });
   });
 
   it('clears the ineligible in a sweep, one event each, and re-admits them when they recover', async () => {

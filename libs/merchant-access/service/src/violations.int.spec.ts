@@ -1,56 +1,25 @@
-import { streamOf } from '@govern/contracts-common';
-import {
-  AppealDecision,
-  AppealStatus,
-  MerchantAccessServiceDefinition,
-  MerchantAppealDecidedEvent,
-  MerchantReinstatedEvent,
-  MerchantRemovedEvent,
-  MerchantSanctionedEvent,
-  MerchantStatus,
-  MerchantViolationRecordedEvent,
-  ReinstatementCause,
-  SanctionKind,
-  ViolationSource,
-  ViolationStatus,
-  ViolationType,
-  type RecordViolationRequest,
-} from '@govern/contracts-merchant-access';
+import { AppealDecision, AppealStatus, MerchantAccessServiceDefinition, MerchantAppealDecidedEvent, MerchantReinstatedEvent, MerchantRemovedEvent, MerchantSanctionedEvent, MerchantStatus, MerchantViolationRecordedEvent, ReinstatementCause, SanctionKind, ViolationSource, ViolationStatus, ViolationType, type RecordViolationRequest } from '@govern/contracts-merchant-access';
 import { DefectClass, InspectionFailed, InspectionFailedEvent, ListingRejected, ListingRejectedEvent } from '@govern/contracts-product-quality';
 import type { PrismaClient } from '@govern/merchant-access-data-access';
-import { closeServiceClient, createServiceClient, readErrorDetails, type ServiceClient } from '@govern/platform-grpc';
-import { startServiceForTest, type EventCollector, type ServiceUnderTest } from '@govern/platform-service-testing';
+import { type ServiceClient } from '@govern/platform-grpc';
+import { type EventCollector, type ServiceUnderTest } from '@govern/platform-service-testing';
 import { DAY, HOUR } from '@govern/policy-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMerchantAccessService } from './merchant-access.service';
-import { applicationInput } from './test-support/applications';
-
-const failureOf = async (call: Promise<unknown>) => {
-  const details = readErrorDetails(await call.then(() => undefined, (e: unknown) => e));
-  if (!details) throw new Error('expected a gRPC error');
-  return details;
-};
+import { failureOf, type MerchantAccessUnderTest, onboardMerchant, startMerchantAccessForTest } from './testing/service';
 
 describe('merchant-access violations, sanctions and appeals over gRPC', () => {
   let sut: ServiceUnderTest<PrismaClient>;
   let client: ServiceClient<typeof MerchantAccessServiceDefinition>;
   let events: EventCollector;
+  let ma: MerchantAccessUnderTest | undefined;
 
   beforeAll(async () => {
-    sut = await startServiceForTest(createMerchantAccessService({ identityHashKey: 'integration-test-identity-hash-key-0123456789' }));
-    client = createServiceClient(MerchantAccessServiceDefinition, sut.address, { defaultDeadlineMs: 10_000 });
-    events = await sut.collect(streamOf('merchant_access').name, ['govern.merchant_access.>']);
+    ma = await startMerchantAccessForTest();
+    ({ sut, client, events } = ma);
   });
-  afterAll(async () => {
-    if (client) closeServiceClient(client);
-    await sut?.stop();
-  });
+  afterAll(() => ma?.stop());
 
-  const onboard = async (seed: number): Promise<string> => {
-    const { merchant } = await client.submitApplication({ requestId: `onboard-${seed}`, application: applicationInput(seed) });
-    if (!merchant) throw new Error('expected an approved merchant');
-    return merchant.merchantId;
-  };
+  const onboard = (seed: number): Promise<string> => onboardMerchant(client, seed);
 
   const violation = (requestId: string, merchantId: string, type: ViolationType, extra: Partial<RecordViolationRequest> = {}): RecordViolationRequest => ({
     requestId,

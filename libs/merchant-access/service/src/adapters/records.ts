@@ -1,3 +1,4 @@
+import { sql as sqlTag, type Sql } from '@govern/platform-db';
 import type { MerchantAccessTx, PrismaClient, ReviewCaseRow, SanctionRow, ViolationRow } from '@govern/merchant-access-data-access';
 import type {
   ReviewCaseKind,
@@ -13,11 +14,17 @@ import { stringsOf } from '../mapping/json';
 /** The root client (reads outside a transaction) or a transaction: both have the model delegates. */
 export type Db = PrismaClient | MerchantAccessTx;
 
-/** Locks a merchant's row for the rest of the transaction: its mutations run one after another. */
-export const lockMerchant = async (tx: MerchantAccessTx, merchantId: string): Promise<boolean> => {
-  const rows = await tx.$queryRawUnsafe<{ id: string }[]>(`SELECT id FROM merchants WHERE id = $1 FOR UPDATE`, merchantId);
-  return rows.length > 0;
-};
+/** Locks a merchant's row for the rest of the transaction: its mutations run one after another. Whether it exists. */
+export const lockMerchant = async (sql: Sql, merchantId: string): Promise<boolean> =>
+  (await sql.query(sqlTag`SELECT id FROM merchants WHERE id = ${merchantId} FOR UPDATE`)).length > 0;
+
+/** Locks a review case's row (claims and decisions of one case run one after another). Whether it exists. */
+export const lockReviewCase = async (sql: Sql, caseId: string): Promise<boolean> =>
+  (await sql.query(sqlTag`SELECT id FROM review_cases WHERE id = ${caseId} FOR UPDATE`)).length > 0;
+
+/** Locks a violation's row: concurrent appeals against one violation wait for each other. Whether it exists. */
+export const lockViolation = async (sql: Sql, violationId: string): Promise<boolean> =>
+  (await sql.query(sqlTag`SELECT id FROM violations WHERE id = ${violationId} FOR UPDATE`)).length > 0;
 
 export const violationRecordOf = (row: Pick<ViolationRow, 'id' | 'type' | 'points' | 'zeroTolerance' | 'occurredAt' | 'recordedAt' | 'overturnedAt'>): ViolationRecord => ({
   id: row.id,

@@ -34,10 +34,12 @@ const isKind = (value: string | null): value is IdentifierKind => value !== null
 
 /**
  * The service's ring graph: built once from `ring_graph_entries` at start-up, then kept up to
- * date in place. This replica's own onboardings and status changes are applied as soon as they
- * commit; before every link check the index reads the entries other replicas committed since
- * (one indexed query on `seq`, usually returning nothing), so a removal anywhere is seen by the
- * next check everywhere. The graph is never rebuilt per request.
+ * date in place. Before every link check the index reads the entries committed since (one indexed
+ * query on `seq`, usually returning a few rows), this replica's own onboardings and status changes
+ * included, so a removal anywhere is seen by the next check everywhere. Own changes are not applied
+ * from the use cases directly: a unit of work may run its work and still roll back (a concurrent
+ * retry of the same request_id won the claim), and only the log knows what committed. The graph is
+ * never rebuilt per request.
  */
 export class RingGraphIndex {
   private readonly tracker: SeqTracker;
@@ -101,16 +103,6 @@ export class RingGraphIndex {
   /** Links of the identifiers in the graph as it stands (call `catchUp` first). */
   check(identifiers: readonly GraphIdentifier[], excludeMerchantId?: string): RingCheckResult {
     return this.graph.checkLinks(identifiers, excludeMerchantId === undefined ? {} : { excludeMerchantId });
-  }
-
-  /** Applies an onboarding this replica committed. */
-  addMerchant(merchantId: string, identifiers: readonly GraphIdentifier[]): void {
-    this.graph.addMerchant(merchantId, identifiers, this.graph.statusOf(merchantId) ?? 'ACTIVE');
-  }
-
-  /** Applies a status change this replica committed. */
-  setStatus(merchantId: string, status: MerchantStatus): void {
-    this.graph.setStatus(merchantId, status);
   }
 
   get size(): { merchants: number; identifiers: number; edges: number } {

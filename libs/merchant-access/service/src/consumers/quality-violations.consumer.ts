@@ -3,8 +3,8 @@ import { DefectClass, InspectionFailedEvent, ListingRejectedEvent } from '@gover
 import type { MerchantAccessTx, PrismaClient } from '@govern/merchant-access-data-access';
 import { eventTime, isEvent, startConsumer, type ConsumerHandle, type EventBus } from '@govern/platform-events';
 import type { Logger } from 'pino';
-import type { MerchantAccessDeps } from '../use-cases/deps';
-import { recordViolationInTx, type ViolationInput } from '../use-cases/violations';
+import type { MerchantAccessDeps } from '../deps';
+import { recordViolation, type RecordViolationCommand } from '../use-cases/violations';
 
 export const QUALITY_VIOLATIONS_CONSUMER = 'merchant_access_quality_violations';
 
@@ -20,7 +20,7 @@ export const QUALITY_VIOLATIONS_CONSUMER = 'merchant_access_quality_violations';
 export const violationOfQualityEvent = (
   event: unknown,
   ctx: { typeName: string; eventId: string },
-): (Omit<ViolationInput, 'occurredAt'> & { occurredAt?: Date | undefined }) | undefined => {
+): (Omit<RecordViolationCommand, 'occurredAt'> & { occurredAt?: Date | undefined }) | undefined => {
   if (isEvent(ListingRejectedEvent, event, ctx)) {
     if (!event.threeNo) return undefined;
     return {
@@ -32,7 +32,6 @@ export const violationOfQualityEvent = (
       productId: event.productId,
       description: 'listing rejected as three-no goods (no manufacturer, production date or certificate)',
       evidence: { listing_id: event.listingId, sku_id: event.skuId, category_code: event.categoryCode, evaluation_id: event.evaluationId },
-      causationId: ctx.eventId,
     };
   }
   if (isEvent(InspectionFailedEvent, event, ctx)) {
@@ -53,7 +52,6 @@ export const violationOfQualityEvent = (
         critical_defects: String(event.criticalDefects),
         major_defects: String(event.majorDefects),
       },
-      causationId: ctx.eventId,
     };
   }
   return undefined;
@@ -77,8 +75,10 @@ export const startQualityViolationsConsumer = (options: { bus: EventBus; db: Pri
         return;
       }
       if (!(await ctx.claimOnce(found.sourceRef))) return;
-      // The producer's time of the finding, unless it lies ahead of our clock.
-      const occurredAt = eventTime(found.occurredAt, options.deps.clock.now());
-      await recordViolationInTx(tx, options.deps, { ...found, occurredAt });
+      await options.deps.units.within(tx, { causationId: ctx.eventId }, async (work) => {
+        // The producer's time of the finding, unless it lies ahead of our clock.
+        const occurredAt = eventTime(found.occurredAt, work.now);
+        await recordViolation(work, { ...found, occurredAt });
+      });
     },
   });

@@ -3,7 +3,7 @@ import { MerchantServiceMetricsReportedEvent } from '@govern/contracts-consumer-
 import type { MerchantAccessTx, PrismaClient } from '@govern/merchant-access-data-access';
 import { startConsumer, type ConsumerHandle, type EventBus } from '@govern/platform-events';
 import type { Logger } from 'pino';
-import type { MerchantAccessDeps } from '../use-cases/deps';
+import type { MerchantAccessDeps } from '../deps';
 import { applyServiceMetrics } from '../use-cases/store-experience';
 
 export const SERVICE_METRICS_CONSUMER = 'merchant_access_service_metrics';
@@ -17,5 +17,6 @@ export const startServiceMetricsConsumer = (options: { bus: EventBus; db: Prisma
     stream: streamOf('consumer_experience').name,
     eventTypes: [MerchantServiceMetricsReportedEvent] as const,
     log: options.log,
-    handler: (event, ctx) => applyServiceMetrics(ctx.tx as MerchantAccessTx, options.deps, event, ctx.eventId),
+    handler: (event, ctx) =>
+      options.deps.units.within(ctx.tx as MerchantAccessTx, { causationId: ctx.eventId }, (work) => applyServiceMetrics(work, ctx.log, event, ctx.eventId)),
   });

@@ -262,3 +262,5 @@ export const merchantToProto = (row: MerchantRow, standing: StandingView, score:
   removedAt: row.removedAt ?? undefined,
   onboardingBand: riskBandCodec.toProto(row.onboardingBand as Parameters<typeof riskBandCodec.toProto>[0]),
 });
+
+export const merchantViewToProto = (view: { row: MerchantRow; standing: StandingView; score: number }): Merchant => merchantToProto(view.row, view.standing, view.score);

@@ -1,43 +1,31 @@
-import type {
-  BatchGetMerchantStandingsRequest,
-  BatchGetMerchantStandingsResponse,
-  GetAffiliateEligibilityRequest,
-  GetAffiliateEligibilityResponse,
-  GetMerchantRequest,
-  GetMerchantResponse,
-  GetMerchantStandingRequest,
-  GetMerchantStandingResponse,
-  GetStoreExperienceScoreRequest,
-  GetStoreExperienceScoreResponse,
-  ListMerchantsRequest,
-  ListMerchantsResponse,
-  Merchant,
-  MerchantStanding,
-} from '@govern/contracts-merchant-access';
-import type { MerchantRow, Prisma } from '@govern/merchant-access-data-access';
-import { evaluateAffiliateEligibility, isSanctionedStatus } from '@govern/merchant-access-domain';
-import { notFound, Violations } from '@govern/policy-core';
-import { loadStandings } from '../adapters/prisma-standing.repository';
+import type { MerchantRow, StoreExperienceScoreRow } from '@govern/merchant-access-data-access';
+import { evaluateAffiliateEligibility, isSanctionedStatus, type AffiliateEligibility, type MerchantStatus } from '@govern/merchant-access-domain';
+import { keysetPage, timeIdPageToken, type KeysetPage } from '@govern/platform-grpc';
+import { notFound } from '@govern/policy-core';
+import { loadStandings, type StandingView } from '../adapters/prisma-standing.repository';
 import type { Db } from '../adapters/records';
-import { merchantStatusCodec } from '../mapping/enums';
-import { decodePageToken, encodePageToken } from '../mapping/page-token';
-import { merchantToProto, policyToProto, reasonsToProto, scoreToProto, standingViewToProto, storedScoreOf } from '../mapping/resources';
-import type { MerchantAccessDeps } from './deps';
-import { pageSizeOf, REQUEST_LIMITS, requireId } from './validation';
+import { storedScoreOf } from '../mapping/resources';
 
-/** Merchants as the contract shows them: standing at `at` and latest score, in set-based queries. */
-export const merchantViews = async (db: Db, rows: readonly MerchantRow[], at: Date): Promise<Merchant[]> => {
+/** A merchant as the contract shows it: its row, its standing at a time and its latest score. */
+export interface MerchantView {
+  row: MerchantRow;
+  standing: StandingView;
+  score: number;
+}
+
+/** Views of many merchants at `at`, in set-based queries. */
+export const merchantViews = async (db: Db, rows: readonly MerchantRow[], at: Date): Promise<MerchantView[]> => {
   const ids = rows.map((r) => r.id);
   const [standings, scores] = await Promise.all([loadStandings(db, ids, at), db.storeExperienceScore.findMany({ where: { merchantId: { in: ids } } })]);
   const scoreOf = new Map(scores.map((s) => [s.merchantId, s]));
   return rows.map((row) => {
     const standing = standings.get(row.id);
     if (!standing) throw new Error(`no standing computed for ${row.id}`);
-    return merchantToProto(row, standing, storedScoreOf(scoreOf.get(row.id), at).score);
+    return { row, standing, score: storedScoreOf(scoreOf.get(row.id), at).score };
   });
 };
 
-const merchantNotFound = (merchantId: string) => notFound('MERCHANT.NOT_FOUND', `no merchant ${merchantId}`, { merchant_id: merchantId });
+export const merchantNotFound = (merchantId: string) => notFound('MERCHANT.NOT_FOUND', `no merchant ${merchantId}`, { merchant_id: merchantId });
 
 /** Throws NOT_FOUND unless the merchant exists. */
 export const requireMerchant = async (db: Db, merchantId: string): Promise<MerchantRow> => {
@@ -46,97 +34,74 @@ export const requireMerchant = async (db: Db, merchantId: string): Promise<Merch
   return row;
 };
 
-const requireMerchantId = (merchantId: string): void => {
-  const v = new Violations();
-  requireId(v, 'merchant_id', merchantId);
-  v.throwIfAny();
+export const getMerchant = async (db: Db, merchantId: string, at: Date): Promise<MerchantView> => {
+  const [view] = await merchantViews(db, [await requireMerchant(db, merchantId)], at);
+  if (!view) throw merchantNotFound(merchantId);
+  return view;
 };
 
-export const createMerchantQueries = (deps: MerchantAccessDeps) => ({
-  async getMerchant(request: GetMerchantRequest): Promise<GetMerchantResponse> {
-    requireMerchantId(request.merchantId);
-    const row = await requireMerchant(deps.db, request.merchantId);
-    const [merchant] = await merchantViews(deps.db, [row], deps.clock.now());
-    return { merchant };
-  },
+export interface ListMerchantsQuery {
+  pageSize: number;
+  /** The (onboarded_at, id) of the last merchant of the previous page. */
+  after?: [Date, string] | undefined;
+  status?: MerchantStatus | undefined;
+  affiliateEligible?: boolean | undefined;
+  at: Date;
+}
 
-  async listMerchants(request: ListMerchantsRequest): Promise<ListMerchantsResponse> {
-    const v = new Violations();
-    const pageSize = pageSizeOf(v, request.pageSize);
-    const after = decodePageToken(v, request.pageToken);
-    const status = request.status === 0 ? undefined : merchantStatusCodec.fromProto(request.status);
-    v.check(request.status === 0 || status !== undefined, 'status', 'is not a merchant status', 'INVALID_ENUM');
-    v.throwIfAny();
-    const where: Prisma.MerchantWhereInput = {
-      ...(status ? { status } : {}),
-      ...(request.affiliateEligible === undefined ? {} : { affiliateEligible: request.affiliateEligible }),
-      ...(after
-        ? { OR: [{ onboardedAt: { gt: new Date(Number(after[0])) } }, { onboardedAt: new Date(Number(after[0])), id: { gt: String(after[1]) } }] }
-        : {}),
-    };
-    const rows = await deps.db.merchant.findMany({ where, orderBy: [{ onboardedAt: 'asc' }, { id: 'asc' }], take: pageSize + 1 });
-    const page = rows.slice(0, pageSize);
-    const last = page.at(-1);
-    return {
-      merchants: await merchantViews(deps.db, page, deps.clock.now()),
-      nextPageToken: rows.length > pageSize && last ? encodePageToken([last.onboardedAt.getTime(), last.id]) : '',
-    };
-  },
+/** Merchants oldest first, keyset-paged by (onboarded_at, id). */
+export const listMerchants = async (db: Db, query: ListMerchantsQuery): Promise<KeysetPage<MerchantView>> => {
+  const [afterTime, afterId] = query.after ?? [];
+  const rows = await db.merchant.findMany({
+    where: {
+      ...(query.status ? { status: query.status } : {}),
+      ...(query.affiliateEligible === undefined ? {} : { affiliateEligible: query.affiliateEligible }),
+      ...(afterTime ? { OR: [{ onboardedAt: { gt: afterTime } }, { onboardedAt: afterTime, id: { gt: afterId } }] } : {}),
+    },
+    orderBy: [{ onboardedAt: 'asc' }, { id: 'asc' }],
+    take: query.pageSize + 1,
+  });
+  const page = keysetPage(rows, query.pageSize, timeIdPageToken, (last) => [last.onboardedAt, last.id]);
+  return { items: await merchantViews(db, page.items, query.at), nextPageToken: page.nextPageToken };
+};
 
-  async getMerchantStanding(request: GetMerchantStandingRequest): Promise<GetMerchantStandingResponse> {
-    requireMerchantId(request.merchantId);
-    // One round trip: the standing query only returns merchants that exist.
-    const view = (await loadStandings(deps.db, [request.merchantId], deps.clock.now())).get(request.merchantId);
-    if (!view) throw merchantNotFound(request.merchantId);
-    return { standing: standingViewToProto(view) };
-  },
+/** Standing now; one round trip (the standing query only returns merchants that exist). */
+export const getMerchantStanding = async (db: Db, merchantId: string, at: Date): Promise<StandingView> => {
+  const view = (await loadStandings(db, [merchantId], at)).get(merchantId);
+  if (!view) throw merchantNotFound(merchantId);
+  return view;
+};
 
-  async batchGetMerchantStandings(request: BatchGetMerchantStandingsRequest): Promise<BatchGetMerchantStandingsResponse> {
-    const v = new Violations();
-    if (v.maxItems('merchant_ids', request.merchantIds, REQUEST_LIMITS.maxBatchMerchantIds)) {
-      request.merchantIds.forEach((id, i) => requireId(v, `merchant_ids[${i}]`, id));
-    }
-    v.throwIfAny();
-    const ids = [...new Set(request.merchantIds)];
-    const standings = await loadStandings(deps.db, ids, deps.clock.now());
-    const standingsInOrder: MerchantStanding[] = [];
-    const missingMerchantIds: string[] = [];
-    for (const id of ids) {
-      const view = standings.get(id);
-      if (view) standingsInOrder.push(standingViewToProto(view));
-      else missingMerchantIds.push(id);
-    }
-    return { standings: standingsInOrder, missingMerchantIds };
-  },
+/** Standings of known merchants in request order (repeats once), and the ids no merchant has. */
+export const batchGetMerchantStandings = async (db: Db, merchantIds: readonly string[], at: Date): Promise<{ standings: StandingView[]; missing: string[] }> => {
+  const ids = [...new Set(merchantIds)];
+  const found = await loadStandings(db, ids, at);
+  const standings: StandingView[] = [];
+  const missing: string[] = [];
+  for (const id of ids) {
+    const view = found.get(id);
+    if (view) standings.push(view);
+    else missing.push(id);
+  }
+  return { standings, missing };
+};
 
-  async getStoreExperienceScore(request: GetStoreExperienceScoreRequest): Promise<GetStoreExperienceScoreResponse> {
-    requireMerchantId(request.merchantId);
-    await requireMerchant(deps.db, request.merchantId);
-    const row = await deps.db.storeExperienceScore.findUnique({ where: { merchantId: request.merchantId } });
-    return { score: scoreToProto(request.merchantId, storedScoreOf(row, deps.clock.now())) };
-  },
+export const getStoreExperienceScore = async (db: Db, merchantId: string): Promise<StoreExperienceScoreRow | null> => {
+  await requireMerchant(db, merchantId);
+  return db.storeExperienceScore.findUnique({ where: { merchantId } });
+};
 
-  async getAffiliateEligibility(request: GetAffiliateEligibilityRequest): Promise<GetAffiliateEligibilityResponse> {
-    requireMerchantId(request.merchantId);
-    await requireMerchant(deps.db, request.merchantId);
-    const at = deps.clock.now();
-    const [standings, scoreRow] = await Promise.all([
-      loadStandings(deps.db, [request.merchantId], at),
-      deps.db.storeExperienceScore.findUnique({ where: { merchantId: request.merchantId } }),
-    ]);
-    const status = standings.get(request.merchantId)?.standing.status ?? 'ACTIVE';
-    const score = storedScoreOf(scoreRow, at).score;
-    const eligibility = evaluateAffiliateEligibility({ storeExperienceScore: score, status });
-    return {
-      eligibility: {
-        merchantId: request.merchantId,
-        eligible: eligibility.eligible,
-        reasons: reasonsToProto(eligibility.reasons),
-        storeExperienceScore: score,
-        sanctioned: isSanctionedStatus(status) || status === 'REMOVED',
-        policy: policyToProto(eligibility.policy),
-        evaluatedAt: at,
-      },
-    };
-  },
-});
+export interface AffiliateEligibilityView {
+  eligibility: AffiliateEligibility;
+  score: number;
+  sanctioned: boolean;
+}
+
+/** Whether a merchant may be in the affiliate programme at `at`, from its standing and stored score. */
+export const getAffiliateEligibility = async (db: Db, merchantId: string, at: Date): Promise<AffiliateEligibilityView> => {
+  await requireMerchant(db, merchantId);
+  const [standings, scoreRow] = await Promise.all([loadStandings(db, [merchantId], at), db.storeExperienceScore.findUnique({ where: { merchantId } })]);
+  const status = standings.get(merchantId)?.standing.status ?? 'ACTIVE';
+  const score = storedScoreOf(scoreRow, at).score;
+  return { eligibility: evaluateAffiliateEligibility({ storeExperienceScore: score, status }), score, sanctioned: isSanctionedStatus(status) || status === 'REMOVED' };
+};

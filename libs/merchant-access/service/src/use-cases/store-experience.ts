@@ -1,17 +1,20 @@
 import type { MerchantServiceMetricsReported } from '@govern/contracts-consumer-experience';
 import { StoreExperienceScoreChangedEvent } from '@govern/contracts-merchant-access';
-import type { MerchantAccessTx, ServiceMetricsReportRow } from '@govern/merchant-access-data-access';
+import type { ServiceMetricsReportRow } from '@govern/merchant-access-data-access';
 import {
   computeStoreExperienceScore,
   placeMetricsReport,
+  replacesStoredScore,
   STORE_EXPERIENCE_POLICY,
   type ServiceMetricsReport,
 } from '@govern/merchant-access-domain';
-import { PoisonMessageError, appendToOutbox, plausibleWindow, toOutgoing } from '@govern/platform-events';
+import { PoisonMessageError, plausibleWindow } from '@govern/platform-events';
+import { DAY } from '@govern/policy-core';
+import type { Logger } from 'pino';
 import { lockMerchant } from '../adapters/records';
 import { toJson } from '../mapping/json';
 import { policyToProto } from '../mapping/resources';
-import { metaFor, type MerchantAccessDeps } from './deps';
+import type { Work } from '../deps';
 
 const reportOf = (row: ServiceMetricsReportRow): ServiceMetricsReport => ({
   windowStart: row.windowStart,
@@ -33,11 +36,17 @@ const reportOf = (row: ServiceMetricsReportRow): ServiceMetricsReport => ({
 
 /**
  * A report whose figures cannot be true can never be processed: it goes to the dead-letter
- * stream. That includes a window ending ahead of our clock: believed, it would become the end
- * of the rolling score window and freeze the score until that date.
+ * stream. That includes a window ending ahead of our clock (believed, it would become the end
+ * of the rolling score window and freeze the score until that date) and a window longer than the
+ * score's (its figures cannot be placed within the rolling window, and as the newest report it
+ * would supersede every stored report it overlaps).
  */
 const assertPlausible = (event: MerchantServiceMetricsReported, now: Date): { start: Date; end: Date } => {
-  const { start, end } = plausibleWindow(event.window, now, `service metrics report of ${event.merchantId.slice(0, 64)}`);
+  const what = `service metrics report of ${event.merchantId.slice(0, 64)}`;
+  const { start, end } = plausibleWindow(event.window, now, what);
+  if (end.getTime() - start.getTime() > STORE_EXPERIENCE_POLICY.windowMs) {
+    throw new PoisonMessageError(`${what}: window longer than the ${STORE_EXPERIENCE_POLICY.windowMs / DAY}-day score window`);
+  }
   const counts = [
     event.orders, event.inStockOrdersDue, event.dispatchedWithin48h, event.lateDispatches, event.fakeShipments, event.afterSales,
     event.disputes, event.disputesLost, event.complaints, event.qualityReturns, event.positiveReviews, event.negativeReviews,
@@ -54,15 +63,11 @@ const assertPlausible = (event: MerchantServiceMetricsReported, now: Date): { st
  * its breakdown, and StoreExperienceScoreChanged goes out when the score or its breakdown moved.
  * Runs in the consumer's inbox transaction, so a redelivery changes nothing.
  */
-export const applyServiceMetrics = async (
-  tx: MerchantAccessTx,
-  deps: MerchantAccessDeps,
-  event: MerchantServiceMetricsReported,
-  eventId: string,
-): Promise<void> => {
-  const { start, end } = assertPlausible(event, deps.clock.now());
-  if (!(await lockMerchant(tx, event.merchantId))) {
-    deps.log.warn({ merchant_id: event.merchantId }, 'service metrics for an unknown merchant; ignored');
+export const applyServiceMetrics = async (work: Work, log: Logger, event: MerchantServiceMetricsReported, eventId: string): Promise<void> => {
+  const { tx, now } = work;
+  const { start, end } = assertPlausible(event, now);
+  if (!(await lockMerchant(work.sql, event.merchantId))) {
+    log.warn({ merchant_id: event.merchantId }, 'service metrics for an unknown merchant; ignored');
     return;
   }
   const overlapping = await tx.serviceMetricsReport.findMany({
@@ -70,13 +75,12 @@ export const applyServiceMetrics = async (
   });
   const placed = placeMetricsReport(overlapping, { windowStart: start, windowEnd: end });
   if (placed.stale) {
-    deps.log.info({ merchant_id: event.merchantId, event_id: eventId }, 'service metrics report superseded by a newer one; ignored');
+    log.info({ merchant_id: event.merchantId, event_id: eventId }, 'service metrics report superseded by a newer one; ignored');
     return;
   }
   if (placed.superseded.length > 0) {
     await tx.serviceMetricsReport.deleteMany({ where: { eventId: { in: placed.superseded.map((r) => r.eventId) } } });
   }
-  const now = deps.clock.now();
   await tx.serviceMetricsReport.create({
     data: {
       eventId,
@@ -109,6 +113,10 @@ export const applyServiceMetrics = async (
   });
   const score = computeStoreExperienceScore(reports.map(reportOf), scoreAt);
   const previous = await tx.storeExperienceScore.findUnique({ where: { merchantId: event.merchantId } });
+  if (!replacesStoredScore(previous, score)) {
+    log.warn({ merchant_id: event.merchantId, event_id: eventId }, 'score over an earlier window than the stored one; kept the stored one');
+    return;
+  }
   const data = {
     score: score.score,
     productScore: score.product,
@@ -132,18 +140,15 @@ export const applyServiceMetrics = async (
     previous.serviceScore !== score.service ||
     previous.neutral !== score.neutral;
   if (!changed) return;
-  await appendToOutbox(tx, [
-    toOutgoing(StoreExperienceScoreChangedEvent, {
-      meta: metaFor(deps, eventId),
-      merchantId: event.merchantId,
-      score: score.score,
-      previousScore: previous?.score ?? 0,
-      productScore: score.product,
-      logisticsScore: score.logistics,
-      serviceScore: score.service,
-      neutral: score.neutral,
-      window: { startTime: score.windowStart, endTime: score.windowEnd },
-      policy: policyToProto(score.policy),
-    }),
-  ]);
+  work.emit(StoreExperienceScoreChangedEvent, {
+    merchantId: event.merchantId,
+    score: score.score,
+    previousScore: previous?.score ?? 0,
+    productScore: score.product,
+    logisticsScore: score.logistics,
+    serviceScore: score.service,
+    neutral: score.neutral,
+    window: { startTime: score.windowStart, endTime: score.windowEnd },
+    policy: policyToProto(score.policy),
+  });
 };

@@ -1,0 +1,26 @@
+import type { MerchantAccessTx, PrismaClient } from '@govern/merchant-access-data-access';
+import type { UnitOfWork, UnitsOfWork } from '@govern/platform-runtime';
+import type { Clock, IdGenerator } from '@govern/policy-core';
+import type { Logger } from 'pino';
+import type { IdentityHasher } from './adapters/identity-hasher';
+import type { RingGraphIndex } from './adapters/ring-graph.index';
+
+/**
+ * merchant-access's unit of work is the platform's as it is: one transaction, the events and
+ * durable jobs it causes, and for a mutation the stored answer, all written before COMMIT.
+ */
+export type Work = UnitOfWork<MerchantAccessTx>;
+
+/** What the handlers, use cases, consumers and jobs share. */
+export interface MerchantAccessDeps {
+  /** Reads outside a unit of work (queries answer from the pool, no transaction). */
+  db: PrismaClient;
+  /** Every write: mutations (`units.mutation`), timers and consumed events (`units.within`). */
+  units: UnitsOfWork<MerchantAccessTx, Work>;
+  clock: Clock;
+  ids: IdGenerator;
+  /** Identity numbers become keyed hashes here, before anything stores or compares them. */
+  hasher: IdentityHasher;
+  ring: RingGraphIndex;
+  log: Logger;
+}

@@ -1,0 +1,49 @@
+import { streamOf } from '@govern/contracts-common';
+import { MerchantAccessServiceDefinition } from '@govern/contracts-merchant-access';
+import type { PrismaClient } from '@govern/merchant-access-data-access';
+import { closeServiceClient, createServiceClient, readErrorDetails, type GrpcErrorDetails, type ServiceClient } from '@govern/platform-grpc';
+import { startServiceForTest, type EventCollector, type ServiceUnderTest } from '@govern/platform-service-testing';
+import { createMerchantAccessService } from '../merchant-access.service';
+import { applicationInput } from './applications';
+
+export interface MerchantAccessUnderTest {
+  sut: ServiceUnderTest<PrismaClient>;
+  client: ServiceClient<typeof MerchantAccessServiceDefinition>;
+  /** Everything the service published (govern.merchant_access.>). */
+  events: EventCollector;
+  stop(): Promise<void>;
+}
+
+/** The real service on 127.0.0.1:0 with a fresh database and event namespace, a client, and its events collected. */
+export const startMerchantAccessForTest = async (): Promise<MerchantAccessUnderTest> => {
+  const sut = await startServiceForTest(createMerchantAccessService({ identityHashKey: 'integration-test-identity-hash-key-0123456789' }));
+  const client = createServiceClient(MerchantAccessServiceDefinition, sut.address, { defaultDeadlineMs: 10_000 });
+  const events = await sut.collect(streamOf('merchant_access').name, ['govern.merchant_access.>']);
+  return {
+    sut,
+    client,
+    events,
+    async stop() {
+      closeServiceClient(client);
+      await sut.stop();
+    },
+  };
+};
+
+/** The gRPC error a call failed with (its status, reason and field violations); throws if it did not fail. */
+export const failureOf = async (call: Promise<unknown>): Promise<GrpcErrorDetails> => {
+  const error = await call.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  const details = readErrorDetails(error);
+  if (!details) throw new Error(`expected a gRPC error, got ${String(error)}`);
+  return details;
+};
+
+/** Onboards the clean applicant of `seed` and returns its merchant id. */
+export const onboardMerchant = async (client: MerchantAccessUnderTest['client'], seed: number): Promise<string> => {
+  const { merchant } = await client.submitApplication({ requestId: `onboard-${seed}`, application: applicationInput(seed) });
+  if (!merchant) throw new Error('expected an approved merchant');
+  return merchant.merchantId;
+};
