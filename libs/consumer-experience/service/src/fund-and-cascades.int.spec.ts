@@ -106,7 +106,7 @@ describe('consumer protection fund and cascades (gRPC + Postgres + NATS)', () =>
     expect(bad.fieldViolations.map((v) => v.field).sort()).toEqual(['after_sale_id', 'operator_id', 'request_id']);
     const deposit = await failureOf(f.client.depositMerchantFunds({ requestId: f.id('req'), merchantId: 'merchant-causes', amountFen: -5n, paymentRef: '' }));
     expect(deposit.fieldViolations.map((v) => [v.field, v.reason])).toEqual([
-      ['amount_fen', 'NEGATIVE_AMOUNT'],
+      ['amount_fen', 'OUT_OF_RANGE'],
       ['payment_ref', 'REQUIRED'],
     ]);
     expect(await compensationsOf({ orderId })).toEqual([]);

@@ -13,7 +13,8 @@ import { eventTime, isEvent, startConsumer, type ConsumerHandle, type EventBus }
 import type { Logger } from 'pino';
 import { protectBuyersOfRemovedMerchant } from '../use-cases/cascades';
 import { applyDepositMinimum, applyMerchantStatus, applyStoreScore, type StandingStatus } from '../use-cases/standing';
-import { inWork, type ServiceDeps } from '../use-cases/work';
+import type { UnitsOfWork } from '@govern/platform-runtime';
+import type { Work } from '../use-cases/work';
 
 /**
  * Durable consumer of merchant-access's standing events, in stream order: status and score for
@@ -43,7 +44,7 @@ const MERCHANT_STATUS: Partial<Record<MerchantStatus, StandingStatus>> = {
   [MerchantStatus.MERCHANT_STATUS_REMOVED]: 'REMOVED',
 };
 
-export const startMerchantStandingConsumer = (options: { bus: EventBus; db: PrismaClient; log: Logger; deps: ServiceDeps }): Promise<ConsumerHandle> =>
+export const startMerchantStandingConsumer = (options: { bus: EventBus; db: PrismaClient; log: Logger; units: UnitsOfWork<ConsumerExperienceTx, Work> }): Promise<ConsumerHandle> =>
   startConsumer<ConsumerExperienceTx, typeof MERCHANT_EVENTS>({
     bus: options.bus,
     db: options.db,
@@ -52,7 +53,7 @@ export const startMerchantStandingConsumer = (options: { bus: EventBus; db: Pris
     eventTypes: MERCHANT_EVENTS,
     log: options.log,
     async handler(event, ctx) {
-      await inWork(ctx.tx, options.deps, ctx.eventId, async (work) => {
+      await options.units.within(ctx.tx, { causationId: ctx.eventId }, async (work) => {
         // Never ahead of our clock: a time far ahead would make every later change look older.
         const occurredAt = eventTime(event.meta?.occurredAt, work.now);
         if (isEvent(MerchantOnboardedEvent, event, ctx)) {

@@ -14,7 +14,9 @@ import { afterSalesWhere, lockOrderChunk } from '../adapters/sql-rows';
 import { reasonsFromJson, reasonsToJson } from '../mapping/to-proto';
 import { afterSaleState, closeSettledAfterSales, recordStatusChanges, type StatusChange } from './after-sale-steps';
 import { Payouts } from './payouts';
-import { DEFAULT_CASCADE_CHUNK_SIZE, JOB, type Work } from './work';
+import { DEFAULT_CASCADE_CHUNK_SIZE } from '../deps';
+import { JOB } from '../jobs/job-kinds';
+import type { Work } from './work';
 
 /**
  * Cascades from other services' events. The consumer's transaction (with its inbox row) records a
