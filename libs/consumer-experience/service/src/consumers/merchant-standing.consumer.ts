@@ -9,7 +9,7 @@ import {
   StoreExperienceScoreChangedEvent,
 } from '@govern/contracts-merchant-access';
 import type { ConsumerExperienceTx, PrismaClient } from '@govern/consumer-experience-data-access';
-import { eventTime, isEvent, startConsumer, type ConsumerHandle, type EventBus } from '@govern/platform-events';
+import { eventTime, isEvent, plausibleWindow, startConsumer, type ConsumerHandle, type EventBus } from '@govern/platform-events';
 import type { Logger } from 'pino';
 import { protectBuyersOfRemovedMerchant } from '../use-cases/cascades';
 import { applyDepositMinimum, applyMerchantStatus, applyStoreScore, type StandingStatus } from '../use-cases/standing';
@@ -66,7 +66,13 @@ export const startMerchantStandingConsumer = (options: { bus: EventBus; db: Pris
         } else if (isEvent(MerchantReinstatedEvent, event, ctx)) {
           await applyMerchantStatus(work, event.merchantId, MERCHANT_STATUS[event.status] ?? 'ACTIVE', occurredAt);
         } else if (isEvent(StoreExperienceScoreChangedEvent, event, ctx)) {
-          await applyStoreScore(work, event.merchantId, event.neutral ? null : event.score, occurredAt);
+          // A score is as of the end of the window it covers, so the newest window wins whatever order
+          // the events arrive in (an equal window re-applies the same score). A window ahead of our
+          // clock cannot be true and would hide every real score until then: plausibleWindow refuses
+          // it (PoisonMessageError: dead-lettered with the reason). A score without a window (an older
+          // producer) is as of when it was announced.
+          const asOf = event.window ? plausibleWindow(event.window, work.now, `store score of ${event.merchantId.slice(0, 64)}`).end : occurredAt;
+          await applyStoreScore(work, event.merchantId, event.neutral ? null : event.score, asOf);
         } else if (isEvent(MerchantRemovedEvent, event, ctx)) {
           await applyMerchantStatus(work, event.merchantId, 'REMOVED', occurredAt);
           const summary = await protectBuyersOfRemovedMerchant(work, {
