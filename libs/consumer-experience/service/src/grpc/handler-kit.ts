@@ -1,6 +1,6 @@
 import type { ConsumerExperienceTx, PrismaClient } from '@govern/consumer-experience-data-access';
 import { checkAmount, INPUT_POLICY, type InputPolicy } from '@govern/consumer-experience-domain';
-import { runTransaction, type DatabaseConnection } from '@govern/platform-db';
+import { runTransaction, type DatabaseConnection, type Sql } from '@govern/platform-db';
 import { DEFAULT_REQUEST_LIMITS, INVALID, RequestChecks, type Checked, type GrpcCallContextExt, type RequestLimits, type Valid } from '@govern/platform-grpc';
 import type { UnitsOfWork } from '@govern/platform-runtime';
 import { ValidationError } from '@govern/policy-core';
@@ -100,10 +100,11 @@ export const mutate = <Req extends { requestId: string }, Res, Command>(
   kit.units.mutation({ scope: `consumer_experience.${rpc}`, request, requestCodec: codecs.request, responseCodec: codecs.response, deadline: call.deadline, check }, run);
 
 /**
- * Reads in a platform transaction too (the caller's deadline bounds them): Prisma joins its
+ * Reads in a platform transaction too (the caller's deadline bounds them), through Prisma (`tx`) or
+ * plain SQL (`db`, the aggregate queries): Prisma joins its
  * pipelined connection, so the relation queries Prisma runs side by side for an `include` are
  * pipelined instead of queued on one connection (node-postgres' "client.query() when the client
  * is already executing a query" deprecation, seen under Prisma's own interactive transactions).
  */
-export const read = <R>(kit: HandlerKit, call: Call, run: (tx: ConsumerExperienceTx) => Promise<R>): Promise<R> =>
-  runTransaction(kit.database, (t) => run(t.tx), { deadline: call.deadline });
+export const read = <R>(kit: HandlerKit, call: Call, run: (tx: ConsumerExperienceTx, db: Sql) => Promise<R>): Promise<R> =>
+  runTransaction(kit.database, (t) => run(t.tx, t.sql), { deadline: call.deadline });

@@ -29,14 +29,14 @@ export const statsHandlers = (kit: HandlerKit) => ({
       },
       'METRICS.INVALID',
     );
-    const metrics = await read(kit, call, (tx) => merchantMetrics(tx, merchantId, window, now));
+    const metrics = await read(kit, call, (_tx, db) => merchantMetrics(db, merchantId, window, now));
     return { metrics: merchantMetricsToProto(metrics) };
   },
 
   async getGovernanceStats(request: GetGovernanceStatsRequest, call: Call): Promise<GetGovernanceStatsResponse> {
     const checks = new ConsumerExperienceChecks();
     const { window } = checks.done({ window: checks.window('window', request.window, windowOptions(kit)) }, 'STATS.INVALID');
-    const stats = await read(kit, call, (tx) => governanceFigures(tx, window, kit.deps.clock.now()));
+    const stats = await read(kit, call, (_tx, db) => governanceFigures(db, window, kit.deps.clock.now()));
     return { stats: governanceStatsToProto(stats) };
   },
 });
