@@ -1,9 +1,9 @@
-import { DomainError, HOUR, MINUTE, ValidationError, Violations } from '@govern/policy-core';
+import { DomainError, HOUR, ValidationError, Violations } from '@govern/policy-core';
 import { describe, expect, it } from 'vitest';
 import { routeComplaint, validateComplaint } from './complaints';
 import { checkAmount, checkPastTimestamp, checkRefundWithinPaid } from './input-validation';
 import { INPUT_POLICY } from './input.policy';
-import { validateRecordOrder, validateShipment, validateTrackingScan } from './order-input';
+import { validateRecordOrder } from './order-input';
 
 const now = new Date('2026-11-10T12:00:00Z');
 
@@ -93,25 +93,6 @@ describe('validateRecordOrder', () => {
     expect(() => validateRecordOrder({ ...order, amountFen: 0n }, now)).toThrow(
       expect.objectContaining({ code: 'ORDER.INVALID', kind: 'INVALID_ARGUMENT' }) as DomainError,
     );
-  });
-});
-
-describe('validateShipment and validateTrackingScan', () => {
-  it('rejects a shipment before payment or in the future', () => {
-    const base = { orderId: 'o-1', trackingNumber: 'SF1', carrierCode: 'SF' };
-    expect(violationsOf(() => validateShipment({ ...base, shippedAt: new Date('2026-11-10T09:00:00Z') }, order.paidAt, now))).toEqual([
-      'shipped_at:BEFORE_PAID_AT',
-    ]);
-    expect(violationsOf(() => validateShipment({ ...base, shippedAt: new Date(now.getTime() + 10 * MINUTE) }, order.paidAt, now))).toEqual([
-      'shipped_at:IN_FUTURE',
-    ]);
-  });
-
-  it('rejects a scan without a type or from the future', () => {
-    expect(violationsOf(() => validateTrackingScan({ trackingNumber: 'SF1', scannedAt: new Date(now.getTime() + HOUR) }, now))).toEqual([
-      'scan_type:REQUIRED',
-      'scanned_at:IN_FUTURE',
-    ]);
   });
 });
 

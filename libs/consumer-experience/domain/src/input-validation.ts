@@ -34,11 +34,6 @@ export const checkPastTimestamp = (
   return v.check(at.getTime() <= now.getTime() + policy.clockSkewMs, field, `must not be in the future (now ${now.toISOString()})`, REASON.IN_FUTURE);
 };
 
-/** `later` must not be before `earlier` (e.g. shipped_at before paid_at). */
-export const checkNotBefore = (v: Violations, field: string, later: Date | undefined, earlier: Date, earlierName: string): boolean =>
-  later === undefined ||
-  v.check(later.getTime() >= earlier.getTime(), field, `must not be before ${earlierName}`, `BEFORE_${earlierName.toUpperCase()}`);
-
 /** A refund request can never ask for more than the buyer paid. */
 export const checkRefundWithinPaid = (v: Violations, field: string, amountFen: bigint, paidFen: bigint): boolean =>
   v.check(amountFen <= paidFen, field, `must not exceed the ${paidFen} fen paid`, 'REFUND_EXCEEDS_PAID');
@@ -49,7 +44,3 @@ export const checkText = (v: Violations, field: string, text: string | undefined
 
 export const checkEvidence = (v: Violations, field: string, refs: readonly string[] | undefined, policy: InputPolicy = INPUT_POLICY): boolean =>
   v.maxItems(field, refs, policy.maxEvidenceRefs);
-
-/** Required enum-like field: present and one of the allowed values. */
-export const checkOneOf = <T extends string>(v: Violations, field: string, value: string | undefined, allowed: readonly T[]): value is T =>
-  v.check(value !== undefined && (allowed as readonly string[]).includes(value), field, `must be one of ${allowed.join(', ')}`, REASON.REQUIRED);

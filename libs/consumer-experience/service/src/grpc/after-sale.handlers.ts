@@ -14,13 +14,13 @@ import {
   RespondAfterSaleRequest,
   RespondAfterSaleResponse,
 } from '@govern/contracts-consumer-experience';
-import { INVALID, isInvalid, timeIdPageToken, type Checked } from '@govern/platform-grpc';
-import { REASON, type Reason } from '@govern/policy-core';
+import { INVALID, isInvalid, type Checked } from '@govern/platform-grpc';
+import type { Reason } from '@govern/policy-core';
 import { listAfterSales } from '../adapters/lists.queries';
 import { afterSaleReasonCodec, afterSaleStatusCodec, afterSaleTypeCodec, disputeOutcomeCodec, disputePartyCodec, merchantAnswerCodec } from '../mapping/enums';
 import { afterSaleToProto, refundToProto } from '../mapping/to-proto';
 import { decideDispute, escalateDispute, loadAfterSaleView, recordReturnShipment, requestAfterSale, respondAfterSale } from '../use-cases/after-sales';
-import { type Call, ConsumerExperienceChecks, type HandlerKit, MAX_TRACKING_NUMBER, mutate, read } from './handler-kit';
+import { type Call, ConsumerExperienceChecks, type HandlerKit, MAX_TRACKING_NUMBER, mutate, orderBuyerOrMerchant, read, timePage } from './handler-kit';
 
 /** A ruling's reasons: a bounded list, each with a code, bounded words and bounded evidence. */
 const MAX_RULING_REASONS = 20;
@@ -174,15 +174,11 @@ export const afterSaleHandlers = (kit: HandlerKit) => ({
 
   async listAfterSales(request: ListAfterSalesRequest, call: Call): Promise<ListAfterSalesResponse> {
     const checks = new ConsumerExperienceChecks();
-    checks.check(Boolean(request.orderId || request.buyerId || request.merchantId), 'order_id', 'one of order_id, buyer_id or merchant_id is required', REASON.REQUIRED);
     const { size, after, ...filter } = checks.done(
       {
-        orderId: checks.optionalId('order_id', request.orderId),
-        buyerId: checks.optionalId('buyer_id', request.buyerId),
-        merchantId: checks.optionalId('merchant_id', request.merchantId),
+        ...orderBuyerOrMerchant(checks, request),
         status: checks.optionalEnum('status', afterSaleStatusCodec, request.status),
-        size: checks.pageSize(request.pageSize),
-        after: checks.pageToken(timeIdPageToken, request.pageToken),
+        ...timePage(checks, request),
       },
       'AFTER_SALE.INVALID_LIST',
     );

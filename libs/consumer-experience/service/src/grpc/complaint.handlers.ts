@@ -7,13 +7,13 @@ import {
   type ListComplaintsResponse,
 } from '@govern/contracts-consumer-experience';
 import { validateComplaint } from '@govern/consumer-experience-domain';
-import { isInvalid, timeIdPageToken } from '@govern/platform-grpc';
+import { isInvalid } from '@govern/platform-grpc';
 import { REASON } from '@govern/policy-core';
 import { listComplaints } from '../adapters/lists.queries';
 import { complaintCategoryCodec, complaintTargetCodec } from '../mapping/enums';
 import { complaintToProto } from '../mapping/to-proto';
 import { fileComplaint, getComplaint } from '../use-cases/complaints';
-import { type Call, ConsumerExperienceChecks, type HandlerKit, mutate, read } from './handler-kit';
+import { type Call, ConsumerExperienceChecks, type HandlerKit, mutate, read, timePage } from './handler-kit';
 
 /** Complaints: filed here, routed by event to the service that owns the target; looked up and listed. */
 export const complaintHandlers = (kit: HandlerKit) => ({
@@ -64,8 +64,7 @@ export const complaintHandlers = (kit: HandlerKit) => ({
         targetId: checks.optionalId('target_id', request.targetId),
         merchantId: checks.optionalId('merchant_id', request.merchantId),
         buyerId: checks.optionalId('buyer_id', request.buyerId),
-        size: checks.pageSize(request.pageSize),
-        after: checks.pageToken(timeIdPageToken, request.pageToken),
+        ...timePage(checks, request),
       },
       'COMPLAINT.INVALID_LIST',
     );

@@ -16,7 +16,7 @@ import {
   PayAdvanceCompensationResponse,
 } from '@govern/contracts-consumer-experience';
 import { parseAccount } from '@govern/consumer-experience-domain';
-import { INVALID, isInvalid, sequencePageToken, timeIdPageToken, type Checked } from '@govern/platform-grpc';
+import { INVALID, isInvalid, sequencePageToken, type Checked } from '@govern/platform-grpc';
 import { REASON } from '@govern/policy-core';
 import { fundLedgerState, type FundLedgerState } from '../adapters/ledger.repository';
 import { listCompensations, listLedgerPage } from '../adapters/lists.queries';
@@ -24,7 +24,7 @@ import { compensationCauseCodec } from '../mapping/enums';
 import { compensationToProto, depositToProto, ledgerEntryToProto } from '../mapping/to-proto';
 import { contributeToFund, depositMerchantFunds, getMerchantDeposit, payAdvanceCompensation } from '../use-cases/fund';
 import { depositView } from '../use-cases/payouts';
-import { type Call, ConsumerExperienceChecks, type HandlerKit, LEDGER_PAGE, MAX_EVIDENCE_REF, mutate, read } from './handler-kit';
+import { type Call, ConsumerExperienceChecks, type HandlerKit, LEDGER_PAGE, MAX_EVIDENCE_REF, mutate, orderBuyerOrMerchant, read, timePage } from './handler-kit';
 
 const toFundLedgerProto = (state: FundLedgerState, asOf: Date): FundLedger => ({
   fundBalanceFen: state.fundBalanceFen,
@@ -79,15 +79,11 @@ export const fundHandlers = (kit: HandlerKit) => ({
 
   async listCompensations(request: ListCompensationsRequest, call: Call): Promise<ListCompensationsResponse> {
     const checks = new ConsumerExperienceChecks();
-    checks.check(Boolean(request.orderId || request.buyerId || request.merchantId), 'order_id', 'one of order_id, buyer_id or merchant_id is required', REASON.REQUIRED);
     const { size, after, ...filter } = checks.done(
       {
-        orderId: checks.optionalId('order_id', request.orderId),
-        buyerId: checks.optionalId('buyer_id', request.buyerId),
-        merchantId: checks.optionalId('merchant_id', request.merchantId),
+        ...orderBuyerOrMerchant(checks, request),
         cause: checks.optionalEnum('cause', compensationCauseCodec, request.cause),
-        size: checks.pageSize(request.pageSize),
-        after: checks.pageToken(timeIdPageToken, request.pageToken),
+        ...timePage(checks, request),
       },
       'COMPENSATION.INVALID_LIST',
     );

@@ -1,10 +1,20 @@
 import type { ConsumerExperienceTx, PrismaClient } from '@govern/consumer-experience-data-access';
 import { checkAmount, INPUT_POLICY, type InputPolicy } from '@govern/consumer-experience-domain';
 import { runTransaction, type DatabaseConnection, type Sql } from '@govern/platform-db';
-import { DEFAULT_REQUEST_LIMITS, INVALID, RequestChecks, type Checked, type GrpcCallContextExt, type RequestLimits, type Valid } from '@govern/platform-grpc';
+import {
+  DEFAULT_REQUEST_LIMITS,
+  INVALID,
+  RequestChecks,
+  timeIdPageToken,
+  type Checked,
+  type GrpcCallContextExt,
+  type RequestLimits,
+  type Valid,
+} from '@govern/platform-grpc';
 import type { UnitsOfWork } from '@govern/platform-runtime';
-import { ValidationError } from '@govern/policy-core';
+import { REASON, ValidationError } from '@govern/policy-core';
 import type { ConsumerExperienceDeps } from '../deps';
+import type { TimeKey } from '../adapters/lists.queries';
 import type { Work } from '../use-cases/work';
 
 /**
@@ -77,6 +87,25 @@ export class ConsumerExperienceChecks extends RequestChecks {
     return super.done(values, this.domainCode ?? code);
   }
 }
+
+/** A page of a newest-first List call: its size (AIP-158) and where it starts (a (time, id) token). */
+export const timePage = (checks: RequestChecks, request: { pageSize: number; pageToken: string }): { size: Checked<number>; after: Checked<TimeKey | undefined> } => ({
+  size: checks.pageSize(request.pageSize),
+  after: checks.pageToken(timeIdPageToken, request.pageToken),
+});
+
+/** The filters of a List call by order, buyer or merchant: at least one, each a bounded id ('' is "any"). */
+export const orderBuyerOrMerchant = (
+  checks: RequestChecks,
+  request: { orderId: string; buyerId: string; merchantId: string },
+): { orderId: Checked<string | undefined>; buyerId: Checked<string | undefined>; merchantId: Checked<string | undefined> } => {
+  checks.check(Boolean(request.orderId || request.buyerId || request.merchantId), 'order_id', 'one of order_id, buyer_id or merchant_id is required', REASON.REQUIRED);
+  return {
+    orderId: checks.optionalId('order_id', request.orderId),
+    buyerId: checks.optionalId('buyer_id', request.buyerId),
+    merchantId: checks.optionalId('merchant_id', request.merchantId),
+  };
+};
 
 interface MessageCodec<T> {
   encode(message: T): { finish(): Uint8Array };

@@ -13,13 +13,13 @@ import {
   RecordTrackingScanResponse,
 } from '@govern/contracts-consumer-experience';
 import { planDispatchPromise, validateRecordOrder, type ReturnExemption } from '@govern/consumer-experience-domain';
-import { INVALID, isInvalid, timeIdPageToken, type Checked } from '@govern/platform-grpc';
+import { INVALID, isInvalid, type Checked } from '@govern/platform-grpc';
 import { REASON } from '@govern/policy-core';
 import { listOrders } from '../adapters/lists.queries';
 import { fulfilmentCodec, orderStatusCodec, returnExemptionCodec, scanTypeCodec } from '../mapping/enums';
 import { afterSaleToProto, orderToProto, refundToProto, reviewToProto } from '../mapping/to-proto';
 import { loadOrderView, recordOrder, recordReview, recordShipment, recordTrackingScan } from '../use-cases/orders';
-import { type Call, ConsumerExperienceChecks, type HandlerKit, MAX_LOCATION, MAX_TRACKING_NUMBER, mutate, read } from './handler-kit';
+import { type Call, ConsumerExperienceChecks, type HandlerKit, MAX_LOCATION, MAX_TRACKING_NUMBER, mutate, read, timePage } from './handler-kit';
 
 /** Legal exemptions from 7-day no-reason returns: each known, repeats collapsed (a set, not a list). */
 const returnExemptions = (checks: ConsumerExperienceChecks, values: readonly number[]): Checked<ReturnExemption[]> => {
@@ -83,8 +83,7 @@ export const orderHandlers = (kit: HandlerKit) => ({
         merchantId: checks.optionalId('merchant_id', request.merchantId),
         productId: checks.optionalId('product_id', request.productId),
         status: checks.optionalEnum('status', orderStatusCodec, request.status),
-        size: checks.pageSize(request.pageSize),
-        after: checks.pageToken(timeIdPageToken, request.pageToken),
+        ...timePage(checks, request),
       },
       'ORDER.INVALID_LIST',
     );
