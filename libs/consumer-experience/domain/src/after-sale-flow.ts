@@ -331,7 +331,7 @@ const decideDispute = (
   if (event.outcome === 'PARTIAL') {
     const v = new Violations();
     const partial = event.awardFen ?? 0n;
-    v.check(partial > 0n, 'award_fen', 'must be greater than zero for a partial ruling', 'ZERO_AMOUNT');
+    v.check(partial > 0n, 'award_fen', 'must be greater than zero for a partial ruling', 'OUT_OF_RANGE');
     v.check(partial <= state.amountFen, 'award_fen', `must not exceed the ${state.amountFen} fen requested`, 'AWARD_EXCEEDS_REQUEST');
     v.throwIfAny('DISPUTE.INVALID_AWARD');
     award = partial;

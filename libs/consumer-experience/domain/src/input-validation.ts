@@ -1,4 +1,4 @@
-import { Violations } from '@govern/policy-core';
+import { REASON, Violations } from '@govern/policy-core';
 import { INPUT_POLICY, type InputPolicy } from './input.policy';
 
 /**
@@ -14,15 +14,11 @@ export const checkAmount = (
   opts: { allowZero?: boolean; policy?: InputPolicy } = {},
 ): boolean => {
   const policy = opts.policy ?? INPUT_POLICY;
-  if (amountFen === undefined) return v.check(false, field, 'is required', 'REQUIRED');
-  if (amountFen < 0n) return v.check(false, field, 'must not be negative', 'NEGATIVE_AMOUNT');
-  if (amountFen === 0n && !opts.allowZero) return v.check(false, field, 'must be greater than zero', 'ZERO_AMOUNT');
-  return v.check(
-    amountFen <= policy.maxAmountFen,
-    field,
-    `must be at most ${policy.maxAmountFen} fen`,
-    'AMOUNT_TOO_LARGE',
-  );
+  // One reason for every amount outside its bounds (REASON.OUT_OF_RANGE, as in every service); the description says which bound.
+  if (amountFen === undefined) return v.check(false, field, 'is required', REASON.REQUIRED);
+  if (amountFen < 0n) return v.check(false, field, 'must not be negative', REASON.OUT_OF_RANGE);
+  if (amountFen === 0n && !opts.allowZero) return v.check(false, field, 'must be greater than zero', REASON.OUT_OF_RANGE);
+  return v.check(amountFen <= policy.maxAmountFen, field, `must be at most ${policy.maxAmountFen} fen`, REASON.OUT_OF_RANGE);
 };
 
 /** A timestamp that is set and not in the future beyond the allowed clock skew. */
@@ -33,19 +29,10 @@ export const checkPastTimestamp = (
   now: Date,
   policy: InputPolicy = INPUT_POLICY,
 ): boolean => {
-  if (at === undefined || Number.isNaN(at.getTime())) return v.check(false, field, 'is required', 'REQUIRED');
-  return v.check(
-    at.getTime() <= now.getTime() + policy.clockSkewMs,
-    field,
-    `must not be in the future (now ${now.toISOString()})`,
-    'TIMESTAMP_IN_FUTURE',
-  );
+  if (at === undefined) return v.check(false, field, 'is required', REASON.REQUIRED);
+  if (Number.isNaN(at.getTime())) return v.check(false, field, 'must be a valid time', REASON.INVALID_TIMESTAMP);
+  return v.check(at.getTime() <= now.getTime() + policy.clockSkewMs, field, `must not be in the future (now ${now.toISOString()})`, REASON.IN_FUTURE);
 };
-
-/** `later` must not be before `earlier` (e.g. shipped_at before paid_at). */
-export const checkNotBefore = (v: Violations, field: string, later: Date | undefined, earlier: Date, earlierName: string): boolean =>
-  later === undefined ||
-  v.check(later.getTime() >= earlier.getTime(), field, `must not be before ${earlierName}`, `BEFORE_${earlierName.toUpperCase()}`);
 
 /** A refund request can never ask for more than the buyer paid. */
 export const checkRefundWithinPaid = (v: Violations, field: string, amountFen: bigint, paidFen: bigint): boolean =>
@@ -57,7 +44,3 @@ export const checkText = (v: Violations, field: string, text: string | undefined
 
 export const checkEvidence = (v: Violations, field: string, refs: readonly string[] | undefined, policy: InputPolicy = INPUT_POLICY): boolean =>
   v.maxItems(field, refs, policy.maxEvidenceRefs);
-
-/** Required enum-like field: present and one of the allowed values. */
-export const checkOneOf = <T extends string>(v: Violations, field: string, value: string | undefined, allowed: readonly T[]): value is T =>
-  v.check(value !== undefined && (allowed as readonly string[]).includes(value), field, `must be one of ${allowed.join(', ')}`, 'REQUIRED');

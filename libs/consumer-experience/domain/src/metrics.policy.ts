@@ -8,11 +8,12 @@ export interface MetricsPolicy {
   readonly negativeRatingAtMost: number;
   readonly reportWindowMs: number;
   readonly reportDebounceMs: number;
+  readonly maxWindowMs: number;
 }
 
 export const METRICS_POLICY: MetricsPolicy = {
   name: 'consumer-service-metrics',
-  version: '2026-11-01.1',
+  version: '2026-12-05.1',
   /** Ratings at or above count as positive reviews. */
   positiveRatingAtLeast: 4,
   /** Ratings at or below count as negative reviews. */
@@ -25,5 +26,10 @@ export const METRICS_POLICY: MetricsPolicy = {
    * 15 minutes old, and a busy merchant causes one report per period, not one per order.
    */
   reportDebounceMs: 15 * MINUTE,
+  /**
+   * The longest window figures are asked for (a governance report covers a year at most): a
+   * window of centuries is no report anyone reads, and scans every fact ever recorded.
+   */
+  maxWindowMs: 366 * DAY,
 };
 

@@ -1,11 +1,12 @@
 import { Violations } from '@govern/policy-core';
-import { checkAmount, checkNotBefore, checkPastTimestamp } from './input-validation';
+import { checkAmount, checkPastTimestamp } from './input-validation';
 import { INPUT_POLICY, type InputPolicy } from './input.policy';
 import type { Fulfilment } from './model';
 
 /**
- * Request checks of the order-side mutations. Each throws one ValidationError listing every bad
- * field, before anything is written. (Pre-sale length is a promise rule: see planDispatchPromise.)
+ * The rules of a new order. Throws one ValidationError listing every bad field, before anything is
+ * written. Pre-sale length is a promise rule (planDispatchPromise); shipments and scans are checked
+ * at the edge and by the promise clocks (planShipment).
  */
 
 export interface RecordOrderInput {
@@ -36,31 +37,4 @@ export const validateRecordOrder = (input: RecordOrderInput, now: Date, policy: 
     v.check(input.promisedDispatchAt === undefined, 'promised_dispatch_at', 'is only for pre-sale orders', 'NOT_PRE_SALE');
   }
   v.throwIfAny('ORDER.INVALID');
-};
-
-export const validateShipment = (
-  input: { orderId: string; trackingNumber: string; carrierCode: string; shippedAt?: Date | undefined },
-  paidAt: Date,
-  now: Date,
-  policy: InputPolicy = INPUT_POLICY,
-): void => {
-  const v = new Violations();
-  v.require('order_id', input.orderId);
-  v.require('tracking_number', input.trackingNumber);
-  v.maxLength('tracking_number', input.trackingNumber, 64);
-  v.require('carrier_code', input.carrierCode);
-  if (checkPastTimestamp(v, 'shipped_at', input.shippedAt, now, policy)) checkNotBefore(v, 'shipped_at', input.shippedAt, paidAt, 'paid_at');
-  v.throwIfAny('SHIPMENT.INVALID');
-};
-
-export const validateTrackingScan = (
-  input: { trackingNumber: string; scanType?: string | undefined; scannedAt?: Date | undefined },
-  now: Date,
-  policy: InputPolicy = INPUT_POLICY,
-): void => {
-  const v = new Violations();
-  v.require('tracking_number', input.trackingNumber);
-  v.check(input.scanType !== undefined, 'scan_type', 'is required', 'REQUIRED');
-  checkPastTimestamp(v, 'scanned_at', input.scannedAt, now, policy);
-  v.throwIfAny('SCAN.INVALID');
 };

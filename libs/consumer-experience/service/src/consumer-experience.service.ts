@@ -5,7 +5,8 @@ import { METRICS_POLICY } from '@govern/consumer-experience-domain';
 import { createUnitsOfWork, type ServiceDefinition } from '@govern/platform-runtime';
 import { startInspectionFailuresConsumer } from './consumers/inspection-failures.consumer';
 import { startMerchantStandingConsumer } from './consumers/merchant-standing.consumer';
-import { createConsumerExperienceHandlers } from './grpc/consumer-experience.handlers';
+import { consumerExperienceHandlers } from './grpc/consumer-experience.handlers';
+import type { ConsumerExperienceDeps } from './deps';
 import { createJobHandlers } from './jobs/consumer-experience.jobs';
 import { createWork } from './use-cases/work';
 
@@ -32,18 +33,18 @@ export const createConsumerExperienceService = (options: ConsumerExperienceOptio
   streams: [streamOf('consumer_experience'), streamOf('product_quality'), streamOf('merchant_access')],
   descriptorSets: [consumerExperienceDescriptorSet],
   async register({ server, db, database, bus, log, clock, ids, eventsWritten, onStop, jobs }) {
-    const deps = {
+    const deps: ConsumerExperienceDeps = {
       clock,
       ids,
       ...(options.cascadeChunkSize ? { cascadeChunkSize: options.cascadeChunkSize } : {}),
       ...(options.metricsReportPeriodMs ? { metricsPolicy: { ...METRICS_POLICY, reportDebounceMs: options.metricsReportPeriodMs } } : {}),
     };
     const units = createUnitsOfWork({ database, clock, ids, create: createWork(deps), eventsCommitted: eventsWritten });
-    server.add(ConsumerExperienceServiceDefinition, createConsumerExperienceHandlers({ ...deps, database, units }));
+    server.add(ConsumerExperienceServiceDefinition, consumerExperienceHandlers({ deps, database, units }));
     jobs(createJobHandlers(units));
-    const inspections = await startInspectionFailuresConsumer({ bus, db, log, deps });
+    const inspections = await startInspectionFailuresConsumer({ bus, db, log, units });
     onStop('inspection failures consumer', () => inspections.stop());
-    const standing = await startMerchantStandingConsumer({ bus, db, log, deps });
+    const standing = await startMerchantStandingConsumer({ bus, db, log, units });
     onStop('merchant standing consumer', () => standing.stop());
   },
 });

@@ -106,7 +106,7 @@ describe('consumer protection fund and cascades (gRPC + Postgres + NATS)', () =>
     expect(bad.fieldViolations.map((v) => v.field).sort()).toEqual(['after_sale_id', 'operator_id', 'request_id']);
     const deposit = await failureOf(f.client.depositMerchantFunds({ requestId: f.id('req'), merchantId: 'merchant-causes', amountFen: -5n, paymentRef: '' }));
     expect(deposit.fieldViolations.map((v) => [v.field, v.reason])).toEqual([
-      ['amount_fen', 'NEGATIVE_AMOUNT'],
+      ['amount_fen', 'OUT_OF_RANGE'],
       ['payment_ref', 'REQUIRED'],
     ]);
     expect(await compensationsOf({ orderId })).toEqual([]);
@@ -252,7 +252,7 @@ describe('consumer protection fund and cascades (gRPC + Postgres + NATS)', () =>
     expect(await compensationsOf({ merchantId })).toHaveLength(2);
   });
 
-  it('merchant standing from merchant-access steers fast refund: sanction, reinstatement (older news ignored), low store score', async () => {
+  it('merchant standing from merchant-access steers fast refund: sanction, reinstatement (older news ignored), store score (newest window wins, implausible windows set aside)', async () => {
     const merchantId = 'merchant-sanctioned';
     let marker = 0;
     /** Merchant events are handled in order: once a later removal's refund shows, everything before it is applied. */
@@ -305,6 +305,27 @@ describe('consumer protection fund and cascades (gRPC + Postgres + NATS)', () =>
     await f.sut.publish(StoreExperienceScoreChangedEvent, StoreExperienceScoreChanged.fromPartial({ meta: meta(), merchantId, score: 3.1, neutral: false }));
     await settle();
     expect((await decide()).outcome).toBe(FastRefundOutcome.FAST_REFUND_OUTCOME_GRANTED_ON_PICKUP);
+
+    // Scores are as of their window's end: the newest window wins, whatever order the events arrive in.
+    const score = (value: number, windowEnd: Date) =>
+      f.sut.publish(
+        StoreExperienceScoreChangedEvent,
+        StoreExperienceScoreChanged.fromPartial({ meta: meta(), merchantId, score: value, neutral: false, window: { startTime: new Date(windowEnd.getTime() - 90 * DAY), endTime: windowEnd } }),
+      );
+    f.clock.advance(HOUR);
+    await score(3.2, f.clock.now());
+    await score(4.8, new Date(f.clock.now().getTime() - DAY));
+    await settle();
+    expect((await decide()).outcome).toBe(FastRefundOutcome.FAST_REFUND_OUTCOME_GRANTED_ON_PICKUP);
+    // A window ending a year ahead of our clock cannot be true: set aside (dead-lettered), never applied.
+    await score(4.9, new Date(f.clock.now().getTime() + 365 * DAY));
+    await settle();
+    expect((await decide()).outcome).toBe(FastRefundOutcome.FAST_REFUND_OUTCOME_GRANTED_ON_PICKUP);
+    // A newer real window applies: a well-rated merchant's buyers get the standard cap again.
+    f.clock.advance(HOUR);
+    await score(4.6, f.clock.now());
+    await settle();
+    expect((await decide()).outcome).toBe(FastRefundOutcome.FAST_REFUND_OUTCOME_DENIED);
   });
 
   it('the fund ledger reports capital, deposits and receivables, balanced', async () => {

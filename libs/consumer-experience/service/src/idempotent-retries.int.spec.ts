@@ -43,6 +43,17 @@ describe('idempotent retries and time-relative checks', () => {
     f.clock.advance(3 * MINUTE);
   });
 
+  it('a RecordShipment retried the same way gets its stored answer; a new shipment at that time is refused', async () => {
+    const orderId = await f.recordOrder({ paidAt: new Date(f.clock.now().getTime() - HOUR) });
+    const shipment = { requestId: f.id('req'), orderId, trackingNumber: f.id('SF'), carrierCode: 'SF', shippedAt: new Date(f.clock.now().getTime() + 4 * MINUTE), afterSaleId: '' };
+    const first = await f.client.recordShipment(shipment);
+    f.clock.advance(-3 * MINUTE);
+    expect(await f.client.recordShipment(shipment)).toEqual(first);
+    const fresh = await failureOf(f.client.recordShipment({ ...shipment, requestId: f.id('req'), trackingNumber: f.id('SF') }));
+    expect(fresh.fieldViolations.map((v) => [v.field, v.reason])).toEqual([['shipped_at', 'IN_FUTURE']]);
+    f.clock.advance(3 * MINUTE);
+  });
+
   it('a RecordTrackingScan retried the same way gets its stored answer', async () => {
     const orderId = await f.recordOrder({ paidAt: new Date(f.clock.now().getTime() - HOUR) });
     const trackingNumber = f.id('SF');

@@ -15,6 +15,7 @@ import {
   type FileComplaintRequest,
 } from '@govern/contracts-consumer-experience';
 import type { EventCollector } from '@govern/platform-service-testing';
+import { METRICS_POLICY } from '@govern/consumer-experience-domain';
 import { DAY, HOUR, MINUTE } from '@govern/policy-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { expectLedgerBalanced, failureOf, START, startFixture, type Fixture } from './testing/service-fixture';
@@ -230,7 +231,21 @@ describe('complaints, service metrics and governance stats (gRPC + Postgres + NA
     expect(empty.stats).toMatchObject({ orders: 0n, dispatchWithin48hRate: 1, fastRefundShare: 0 });
     const noWindow = await failureOf(f.client.getGovernanceStats({}));
     expect(noWindow.fieldViolations).toEqual([expect.objectContaining({ field: 'window', reason: 'REQUIRED' })]);
-    const backwards = await failureOf(f.client.getGovernanceStats({ window: { startTime: window.endTime, endTime: window.startTime } }));
-    expect(backwards.fieldViolations).toEqual([expect.objectContaining({ field: 'window.end_time', reason: 'EMPTY_WINDOW' })]);
+    const backwards = await failureOf(f.client.getGovernanceStats({ window: { startTime: new Date('2026-10-28T00:00:00Z'), endTime: window.startTime } }));
+    expect(backwards.fieldViolations).toEqual([expect.objectContaining({ field: 'window.end_time', reason: 'OUT_OF_RANGE' })]);
+  });
+
+  it('refuses stats windows no report can mean: one that has not begun, one longer than the policy allows', async () => {
+    const now = f.clock.now();
+    const notBegun = { startTime: new Date(now.getTime() + DAY), endTime: new Date(now.getTime() + 2 * DAY) };
+    for (const call of [f.client.getGovernanceStats({ window: notBegun }), f.client.getMerchantServiceMetrics({ merchantId: 'merchant-1', window: notBegun })]) {
+      expect((await failureOf(call)).fieldViolations).toEqual([expect.objectContaining({ field: 'window.start_time', reason: 'IN_FUTURE' })]);
+    }
+    const centuries = { startTime: new Date('1900-01-01T00:00:00Z'), endTime: now };
+    const tooLong = await failureOf(f.client.getGovernanceStats({ window: centuries }));
+    expect(tooLong.fieldViolations).toEqual([expect.objectContaining({ field: 'window.end_time', reason: 'OUT_OF_RANGE' })]);
+    // The longest window allowed still answers.
+    const year = { startTime: new Date(now.getTime() - METRICS_POLICY.maxWindowMs), endTime: now };
+    expect((await f.client.getGovernanceStats({ window: year })).stats?.window?.endTime).toEqual(now);
   });
 });

@@ -1,4 +1,3 @@
-import type { ConsumerExperienceTx } from '@govern/consumer-experience-data-access';
 import {
   contentAttributionFromCounts,
   governanceStatsFromCounts,
@@ -12,34 +11,51 @@ import {
   type ProductServiceStats,
   type Window,
 } from '@govern/consumer-experience-domain';
+import { sql, type Sql, type SqlStatement } from '@govern/platform-db';
 
 /**
  * Service figures aggregated in SQL, counting exactly what the domain's fact-based functions count
  * (`merchantServiceMetrics`, `contentAttributionStats`, `productServiceStats`, `governanceStats`:
  * windows half-open, clocks judged only once run out by `now`), with the rates derived by the
- * domain from the counts. One statement per figure set, whatever the number of orders.
+ * domain from the counts. One statement per figure set, whatever the number of orders. Values are
+ * named where they are used (the `sql` tag binds each as a parameter), fragments shared by the
+ * merchant and governance figures are `sql` fragments too.
  */
 
 /** Orders whose dispatch deadline can fall in [start, end) were paid at most this long before start. */
 const DUE_LOOKBACK_MS = PROMISE_POLICY.preSaleMaxDispatchMs;
 
-const ORDER_FIGURES = `
-  count(*) FILTER (WHERE o.paid_at >= $2 AND o.paid_at < $3) AS orders,
-  count(*) FILTER (WHERE o.paid_at >= $2 AND o.paid_at < $3 AND o.fulfilment = 'PRE_SALE') AS pre_sale_orders,
+/** The bounds every figure is counted within: the window (half-open) and the clock that judges deadlines. */
+interface Bounds {
+  start: SqlStatement;
+  end: SqlStatement;
+  now: SqlStatement;
+}
+
+const boundsOf = (window: Window, now: Date): Bounds => ({
+  start: sql`${window.start}::timestamptz`,
+  end: sql`${window.end}::timestamptz`,
+  now: sql`${now}::timestamptz`,
+});
+
+const orderFigures = ({ start, end, now }: Bounds) => sql`
+  count(*) FILTER (WHERE o.paid_at >= ${start} AND o.paid_at < ${end}) AS orders,
+  count(*) FILTER (WHERE o.paid_at >= ${start} AND o.paid_at < ${end} AND o.fulfilment = 'PRE_SALE') AS pre_sale_orders,
   count(*) FILTER (WHERE o.due_in AND o.settled AND o.fulfilment = 'IN_STOCK') AS in_stock_due,
   count(*) FILTER (WHERE o.due_in AND o.settled AND o.fulfilment = 'IN_STOCK' AND o.shipped_at IS NOT NULL
-                     AND o.shipped_at <= o.paid_at + make_interval(secs => $5::double precision / 1000)) AS within_48h,
-  count(*) FILTER (WHERE o.due_in AND o.dispatch_due_at <= $4 AND NOT (o.shipped_at IS NOT NULL AND o.shipped_at <= o.dispatch_due_at)) AS late,
-  count(*) FILTER (WHERE o.fake_shipment AND o.shipped_at >= $2 AND o.shipped_at < $3) AS fake`;
+                     AND o.shipped_at <= o.paid_at + make_interval(secs => ${PROMISE_POLICY.inStockDispatchWithinMs}::double precision / 1000)) AS within_48h,
+  count(*) FILTER (WHERE o.due_in AND o.dispatch_due_at <= ${now} AND NOT (o.shipped_at IS NOT NULL AND o.shipped_at <= o.dispatch_due_at)) AS late,
+  count(*) FILTER (WHERE o.fake_shipment AND o.shipped_at >= ${start} AND o.shipped_at < ${end}) AS fake`;
 
-const ORDERS_IN_SCOPE = (filter: string) => `
+const ordersInScope = (filter: SqlStatement, { start, end, now }: Bounds) => sql`
   SELECT orders.*,
          -- Cancelled orders (paid back in full, never shipped, not found late) have no dispatch to judge.
-         (dispatch_due_at >= $2 AND dispatch_due_at < $3 AND NOT (status = 'REFUNDED' AND shipped_at IS NULL AND NOT late_dispatch)) AS due_in,
-         (shipped_at IS NOT NULL OR dispatch_due_at <= $4) AS settled
+         (dispatch_due_at >= ${start} AND dispatch_due_at < ${end} AND NOT (status = 'REFUNDED' AND shipped_at IS NULL AND NOT late_dispatch)) AS due_in,
+         (shipped_at IS NOT NULL OR dispatch_due_at <= ${now}) AS settled
     FROM orders
    WHERE ${filter}
-     AND ((paid_at >= $2 - make_interval(secs => $6::double precision / 1000) AND paid_at < $3) OR (shipped_at >= $2 AND shipped_at < $3))`;
+     AND ((paid_at >= ${start} - make_interval(secs => ${DUE_LOOKBACK_MS}::double precision / 1000) AND paid_at < ${end})
+          OR (shipped_at >= ${start} AND shipped_at < ${end}))`;
 
 interface OrderFigures {
   orders: bigint;
@@ -52,9 +68,9 @@ interface OrderFigures {
 
 const n = (value: bigint | number | null | undefined): number => Number(value ?? 0);
 
-export const merchantMetrics = async (tx: ConsumerExperienceTx, merchantId: string, window: Window, now: Date): Promise<MerchantServiceMetrics> => {
-  const [row] = await tx.$queryRawUnsafe<
-    (OrderFigures & {
+export const merchantMetrics = async (db: Sql, merchantId: string, window: Window, now: Date): Promise<MerchantServiceMetrics> => {
+  const b = boundsOf(window, now);
+  const [row] = await db.query<OrderFigures & {
       after_sales: bigint;
       response_minutes: number;
       responses: bigint;
@@ -64,35 +80,26 @@ export const merchantMetrics = async (tx: ConsumerExperienceTx, merchantId: stri
       complaints: bigint;
       positive_reviews: bigint;
       negative_reviews: bigint;
-    })[]
-  >(
-    `WITH o AS (${ORDERS_IN_SCOPE('merchant_id = $1')}),
-          order_figures AS (SELECT ${ORDER_FIGURES} FROM o),
-          a AS (SELECT * FROM after_sales WHERE merchant_id = $1 AND created_at >= $2 AND created_at < $3),
+    }>(
+    sql`WITH o AS (${ordersInScope(sql`merchant_id = ${merchantId}`, b)}),
+          order_figures AS (SELECT ${orderFigures(b)} FROM o),
+          a AS (SELECT * FROM after_sales WHERE merchant_id = ${merchantId} AND created_at >= ${b.start} AND created_at < ${b.end}),
           after_sale_figures AS (
             SELECT count(*) AS after_sales,
                    coalesce(sum(CASE WHEN merchant_answer_required AND merchant_responded_at IS NOT NULL
                                        THEN extract(epoch FROM merchant_responded_at - created_at)
-                                     WHEN merchant_answer_required AND merchant_response_due_at <= $4
+                                     WHEN merchant_answer_required AND merchant_response_due_at <= ${b.now}
                                        THEN extract(epoch FROM merchant_response_due_at - created_at) END), 0)::double precision / 60 AS response_minutes,
-                   count(*) FILTER (WHERE merchant_answer_required AND (merchant_responded_at IS NOT NULL OR merchant_response_due_at <= $4)) AS responses,
+                   count(*) FILTER (WHERE merchant_answer_required AND (merchant_responded_at IS NOT NULL OR merchant_response_due_at <= ${b.now})) AS responses,
                    count(*) FILTER (WHERE escalated_at IS NOT NULL) AS disputes,
                    count(*) FILTER (WHERE dispute_outcome IN ('BUYER_FAVOURED', 'PARTIAL')) AS disputes_lost,
                    count(*) FILTER (WHERE quality_return) AS quality_returns
               FROM a)
      SELECT order_figures.*, after_sale_figures.*,
-            (SELECT count(*) FROM complaints WHERE merchant_id = $1 AND created_at >= $2 AND created_at < $3) AS complaints,
-            (SELECT count(*) FROM reviews WHERE merchant_id = $1 AND created_at >= $2 AND created_at < $3 AND rating >= $7) AS positive_reviews,
-            (SELECT count(*) FROM reviews WHERE merchant_id = $1 AND created_at >= $2 AND created_at < $3 AND rating <= $8) AS negative_reviews
-       FROM order_figures, after_sale_figures`,
-    merchantId,
-    window.start,
-    window.end,
-    now,
-    PROMISE_POLICY.inStockDispatchWithinMs,
-    DUE_LOOKBACK_MS,
-    METRICS_POLICY.positiveRatingAtLeast,
-    METRICS_POLICY.negativeRatingAtMost,
+            (SELECT count(*) FROM complaints WHERE merchant_id = ${merchantId} AND created_at >= ${b.start} AND created_at < ${b.end}) AS complaints,
+            (SELECT count(*) FROM reviews WHERE merchant_id = ${merchantId} AND created_at >= ${b.start} AND created_at < ${b.end} AND rating >= ${METRICS_POLICY.positiveRatingAtLeast}::int) AS positive_reviews,
+            (SELECT count(*) FROM reviews WHERE merchant_id = ${merchantId} AND created_at >= ${b.start} AND created_at < ${b.end} AND rating <= ${METRICS_POLICY.negativeRatingAtMost}::int) AS negative_reviews
+       FROM order_figures, after_sale_figures`
   );
   return merchantServiceMetricsFromCounts(merchantId, window, {
     orders: n(row?.orders),
@@ -112,18 +119,17 @@ export const merchantMetrics = async (tx: ConsumerExperienceTx, merchantId: stri
   });
 };
 
-export const contentAttribution = async (tx: ConsumerExperienceTx, contentId: string, window: Window): Promise<ContentAttributionStats> => {
-  const [row] = await tx.$queryRawUnsafe<{ orders: bigint; refunds: bigint; complaints: bigint; creator_id: string | null }[]>(
-    `WITH o AS (SELECT order_id, refunded_fen FROM orders WHERE content_id = $1 AND paid_at >= $2 AND paid_at < $3)
+export const contentAttribution = async (db: Sql, contentId: string, window: Window): Promise<ContentAttributionStats> => {
+  const start = sql`${window.start}::timestamptz`;
+  const end = sql`${window.end}::timestamptz`;
+  const [row] = await db.query<{ orders: bigint; refunds: bigint; complaints: bigint; creator_id: string | null }>(
+    sql`WITH o AS (SELECT order_id, refunded_fen FROM orders WHERE content_id = ${contentId} AND paid_at >= ${start} AND paid_at < ${end})
      SELECT (SELECT count(*) FROM o) AS orders,
             (SELECT count(*) FROM o WHERE refunded_fen > 0) AS refunds,
             (SELECT count(*) FROM complaints c
-              WHERE c.content_id = $1 AND c.created_at >= $2 AND c.created_at < $3
+              WHERE c.content_id = ${contentId} AND c.created_at >= ${start} AND c.created_at < ${end}
                 AND (c.target_type = 'CONTENT' OR c.order_id IN (SELECT order_id FROM o))) AS complaints,
-            (SELECT creator_id FROM orders WHERE content_id = $1 AND creator_id IS NOT NULL ORDER BY paid_at DESC LIMIT 1) AS creator_id`,
-    contentId,
-    window.start,
-    window.end,
+            (SELECT creator_id FROM orders WHERE content_id = ${contentId} AND creator_id IS NOT NULL ORDER BY paid_at DESC LIMIT 1) AS creator_id`
   );
   return contentAttributionFromCounts(contentId, row?.creator_id ?? '', {
     orders: n(row?.orders),
@@ -132,23 +138,18 @@ export const contentAttribution = async (tx: ConsumerExperienceTx, contentId: st
   });
 };
 
-export const productStats = async (tx: ConsumerExperienceTx, productId: string, window: Window): Promise<ProductServiceStats> => {
-  const [row] = await tx.$queryRawUnsafe<
-    { orders: bigint; quality_returns: bigint; complaints: bigint; positive_reviews: bigint; negative_reviews: bigint; merchant_id: string | null }[]
-  >(
-    `SELECT (SELECT count(*) FROM orders WHERE product_id = $1 AND paid_at >= $2 AND paid_at < $3) AS orders,
+export const productStats = async (db: Sql, productId: string, window: Window): Promise<ProductServiceStats> => {
+  const start = sql`${window.start}::timestamptz`;
+  const end = sql`${window.end}::timestamptz`;
+  const [row] = await db.query<{ orders: bigint; quality_returns: bigint; complaints: bigint; positive_reviews: bigint; negative_reviews: bigint; merchant_id: string | null }>(
+    sql`SELECT (SELECT count(*) FROM orders WHERE product_id = ${productId} AND paid_at >= ${start} AND paid_at < ${end}) AS orders,
             (SELECT count(*) FROM after_sales a JOIN orders o ON o.order_id = a.order_id
-              WHERE o.product_id = $1 AND a.created_at >= $2 AND a.created_at < $3 AND a.quality_return) AS quality_returns,
-            (SELECT count(*) FROM complaints WHERE product_id = $1 AND created_at >= $2 AND created_at < $3) AS complaints,
-            (SELECT count(*) FROM reviews WHERE product_id = $1 AND created_at >= $2 AND created_at < $3 AND rating >= $4) AS positive_reviews,
-            (SELECT count(*) FROM reviews WHERE product_id = $1 AND created_at >= $2 AND created_at < $3 AND rating <= $5) AS negative_reviews,
-            coalesce((SELECT merchant_id FROM orders WHERE product_id = $1 ORDER BY paid_at DESC LIMIT 1),
-                     (SELECT merchant_id FROM complaints WHERE product_id = $1 AND merchant_id IS NOT NULL ORDER BY created_at DESC LIMIT 1)) AS merchant_id`,
-    productId,
-    window.start,
-    window.end,
-    METRICS_POLICY.positiveRatingAtLeast,
-    METRICS_POLICY.negativeRatingAtMost,
+              WHERE o.product_id = ${productId} AND a.created_at >= ${start} AND a.created_at < ${end} AND a.quality_return) AS quality_returns,
+            (SELECT count(*) FROM complaints WHERE product_id = ${productId} AND created_at >= ${start} AND created_at < ${end}) AS complaints,
+            (SELECT count(*) FROM reviews WHERE product_id = ${productId} AND created_at >= ${start} AND created_at < ${end} AND rating >= ${METRICS_POLICY.positiveRatingAtLeast}::int) AS positive_reviews,
+            (SELECT count(*) FROM reviews WHERE product_id = ${productId} AND created_at >= ${start} AND created_at < ${end} AND rating <= ${METRICS_POLICY.negativeRatingAtMost}::int) AS negative_reviews,
+            coalesce((SELECT merchant_id FROM orders WHERE product_id = ${productId} ORDER BY paid_at DESC LIMIT 1),
+                     (SELECT merchant_id FROM complaints WHERE product_id = ${productId} AND merchant_id IS NOT NULL ORDER BY created_at DESC LIMIT 1)) AS merchant_id`
   );
   return {
     productId,
@@ -161,9 +162,9 @@ export const productStats = async (tx: ConsumerExperienceTx, productId: string, 
   };
 };
 
-export const governanceFigures = async (tx: ConsumerExperienceTx, window: Window, now: Date): Promise<GovernanceStats> => {
-  const [row] = await tx.$queryRawUnsafe<
-    (OrderFigures & {
+export const governanceFigures = async (db: Sql, window: Window, now: Date): Promise<GovernanceStats> => {
+  const b = boundsOf(window, now);
+  const [row] = await db.query<OrderFigures & {
       after_sales: bigint;
       fast_refunds: bigint;
       pre_dispatch: bigint;
@@ -179,39 +180,32 @@ export const governanceFigures = async (tx: ConsumerExperienceTx, window: Window
       complaints_product: bigint;
       complaints_merchant: bigint;
       complaints_service: bigint;
-    })[]
-  >(
-    `WITH o AS (${ORDERS_IN_SCOPE('$1::text IS NULL')}),
-          order_figures AS (SELECT ${ORDER_FIGURES} FROM o),
+    }>(
+    sql`WITH o AS (${ordersInScope(sql`TRUE`, b)}),
+          order_figures AS (SELECT ${orderFigures(b)} FROM o),
           after_sale_figures AS (
             SELECT count(*) AS after_sales,
                    count(*) FILTER (WHERE fast_refunded) AS fast_refunds,
                    count(*) FILTER (WHERE requested_before_dispatch) AS pre_dispatch,
                    count(*) FILTER (WHERE requested_before_dispatch AND fast_refunded) AS pre_dispatch_fast
-              FROM after_sales WHERE created_at >= $2 AND created_at < $3),
+              FROM after_sales WHERE created_at >= ${b.start} AND created_at < ${b.end}),
           complaint_figures AS (
             SELECT count(*) FILTER (WHERE target_type = 'CONTENT') AS complaints_content,
                    count(*) FILTER (WHERE target_type = 'PRODUCT') AS complaints_product,
                    count(*) FILTER (WHERE target_type = 'MERCHANT') AS complaints_merchant,
                    count(*) FILTER (WHERE target_type = 'SERVICE') AS complaints_service
-              FROM complaints WHERE created_at >= $2 AND created_at < $3),
+              FROM complaints WHERE created_at >= ${b.start} AND created_at < ${b.end}),
           compensation_figures AS (
             SELECT count(*) AS compensations,
                    coalesce(sum(amount_fen), 0)::bigint AS compensation_paid_fen,
                    coalesce(sum(recovered_fen), 0)::bigint AS compensation_recovered_fen
-              FROM compensations WHERE paid_at >= $2 AND paid_at < $3)
+              FROM compensations WHERE paid_at >= ${b.start} AND paid_at < ${b.end})
      SELECT order_figures.*, after_sale_figures.*, complaint_figures.*, compensation_figures.*,
-            (SELECT coalesce(sum(amount_fen), 0)::bigint FROM refunds WHERE issued_at >= $2 AND issued_at < $3) AS refunded_fen,
-            (SELECT count(*) FROM after_sales WHERE insurance_settled_at >= $2 AND insurance_settled_at < $3) AS insurance_settlements,
-            (SELECT coalesce(sum(insurance_fen), 0)::bigint FROM after_sales WHERE insurance_settled_at >= $2 AND insurance_settled_at < $3) AS insurance_paid_fen,
-            (SELECT count(*) FROM after_sales WHERE dispute_decided_at >= $2 AND dispute_decided_at < $3) AS disputes_decided
-       FROM order_figures, after_sale_figures, complaint_figures, compensation_figures`,
-    null,
-    window.start,
-    window.end,
-    now,
-    PROMISE_POLICY.inStockDispatchWithinMs,
-    DUE_LOOKBACK_MS,
+            (SELECT coalesce(sum(amount_fen), 0)::bigint FROM refunds WHERE issued_at >= ${b.start} AND issued_at < ${b.end}) AS refunded_fen,
+            (SELECT count(*) FROM after_sales WHERE insurance_settled_at >= ${b.start} AND insurance_settled_at < ${b.end}) AS insurance_settlements,
+            (SELECT coalesce(sum(insurance_fen), 0)::bigint FROM after_sales WHERE insurance_settled_at >= ${b.start} AND insurance_settled_at < ${b.end}) AS insurance_paid_fen,
+            (SELECT count(*) FROM after_sales WHERE dispute_decided_at >= ${b.start} AND dispute_decided_at < ${b.end}) AS disputes_decided
+       FROM order_figures, after_sale_figures, complaint_figures, compensation_figures`
   );
   const complaintsByTarget: Record<ComplaintTargetType, number> = {
     CONTENT: n(row?.complaints_content),

@@ -5,7 +5,8 @@ import type { InspectionSeverity } from '@govern/consumer-experience-domain';
 import { eventTime, startConsumer, type ConsumerHandle, type EventBus } from '@govern/platform-events';
 import type { Logger } from 'pino';
 import { compensateInspectionFailure } from '../use-cases/cascades';
-import { inWork, type ServiceDeps } from '../use-cases/work';
+import type { UnitsOfWork } from '@govern/platform-runtime';
+import type { Work } from '../use-cases/work';
 
 /**
  * Durable consumer of product-quality's lab failures: a critical one pays back the product's recent
@@ -19,7 +20,7 @@ const SEVERITIES: Partial<Record<DefectClass, InspectionSeverity>> = {
   [DefectClass.DEFECT_CLASS_CRITICAL]: 'CRITICAL',
 };
 
-export const startInspectionFailuresConsumer = (options: { bus: EventBus; db: PrismaClient; log: Logger; deps: ServiceDeps }): Promise<ConsumerHandle> =>
+export const startInspectionFailuresConsumer = (options: { bus: EventBus; db: PrismaClient; log: Logger; units: UnitsOfWork<ConsumerExperienceTx, Work> }): Promise<ConsumerHandle> =>
   startConsumer<ConsumerExperienceTx, [typeof InspectionFailedEvent]>({
     bus: options.bus,
     db: options.db,
@@ -28,7 +29,7 @@ export const startInspectionFailuresConsumer = (options: { bus: EventBus; db: Pr
     eventTypes: [InspectionFailedEvent],
     log: options.log,
     async handler(event, ctx) {
-      const summary = await inWork(ctx.tx, options.deps, ctx.eventId, (work) =>
+      const summary = await options.units.within(ctx.tx, { causationId: ctx.eventId }, (work) =>
         compensateInspectionFailure(work, {
           resultId: event.resultId || ctx.eventId,
           eventId: ctx.eventId,

@@ -9,11 +9,12 @@ import {
   StoreExperienceScoreChangedEvent,
 } from '@govern/contracts-merchant-access';
 import type { ConsumerExperienceTx, PrismaClient } from '@govern/consumer-experience-data-access';
-import { eventTime, isEvent, startConsumer, type ConsumerHandle, type EventBus } from '@govern/platform-events';
+import { eventTime, isEvent, plausibleWindow, startConsumer, type ConsumerHandle, type EventBus } from '@govern/platform-events';
 import type { Logger } from 'pino';
 import { protectBuyersOfRemovedMerchant } from '../use-cases/cascades';
 import { applyDepositMinimum, applyMerchantStatus, applyStoreScore, type StandingStatus } from '../use-cases/standing';
-import { inWork, type ServiceDeps } from '../use-cases/work';
+import type { UnitsOfWork } from '@govern/platform-runtime';
+import type { Work } from '../use-cases/work';
 
 /**
  * Durable consumer of merchant-access's standing events, in stream order: status and score for
@@ -43,7 +44,7 @@ const MERCHANT_STATUS: Partial<Record<MerchantStatus, StandingStatus>> = {
   [MerchantStatus.MERCHANT_STATUS_REMOVED]: 'REMOVED',
 };
 
-export const startMerchantStandingConsumer = (options: { bus: EventBus; db: PrismaClient; log: Logger; deps: ServiceDeps }): Promise<ConsumerHandle> =>
+export const startMerchantStandingConsumer = (options: { bus: EventBus; db: PrismaClient; log: Logger; units: UnitsOfWork<ConsumerExperienceTx, Work> }): Promise<ConsumerHandle> =>
   startConsumer<ConsumerExperienceTx, typeof MERCHANT_EVENTS>({
     bus: options.bus,
     db: options.db,
@@ -52,7 +53,7 @@ export const startMerchantStandingConsumer = (options: { bus: EventBus; db: Pris
     eventTypes: MERCHANT_EVENTS,
     log: options.log,
     async handler(event, ctx) {
-      await inWork(ctx.tx, options.deps, ctx.eventId, async (work) => {
+      await options.units.within(ctx.tx, { causationId: ctx.eventId }, async (work) => {
         // Never ahead of our clock: a time far ahead would make every later change look older.
         const occurredAt = eventTime(event.meta?.occurredAt, work.now);
         if (isEvent(MerchantOnboardedEvent, event, ctx)) {
@@ -65,7 +66,13 @@ export const startMerchantStandingConsumer = (options: { bus: EventBus; db: Pris
         } else if (isEvent(MerchantReinstatedEvent, event, ctx)) {
           await applyMerchantStatus(work, event.merchantId, MERCHANT_STATUS[event.status] ?? 'ACTIVE', occurredAt);
         } else if (isEvent(StoreExperienceScoreChangedEvent, event, ctx)) {
-          await applyStoreScore(work, event.merchantId, event.neutral ? null : event.score, occurredAt);
+          // A score is as of the end of the window it covers, so the newest window wins whatever order
+          // the events arrive in (an equal window re-applies the same score). A window ahead of our
+          // clock cannot be true and would hide every real score until then: plausibleWindow refuses
+          // it (PoisonMessageError: dead-lettered with the reason). A score without a window (an older
+          // producer) is as of when it was announced.
+          const asOf = event.window ? plausibleWindow(event.window, work.now, `store score of ${event.merchantId.slice(0, 64)}`).end : occurredAt;
+          await applyStoreScore(work, event.merchantId, event.neutral ? null : event.score, asOf);
         } else if (isEvent(MerchantRemovedEvent, event, ctx)) {
           await applyMerchantStatus(work, event.merchantId, 'REMOVED', occurredAt);
           const summary = await protectBuyersOfRemovedMerchant(work, {

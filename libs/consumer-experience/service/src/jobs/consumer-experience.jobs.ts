@@ -5,7 +5,8 @@ import { continueInspectionCompensation, continueMerchantRemoval } from '../use-
 import { onDispatchDeadline, onFirstScanDeadline } from '../use-cases/orders';
 import { reportContentAttribution, reportMerchantMetrics, reportProductStats } from '../use-cases/reports';
 import type { UnitsOfWork } from '@govern/platform-runtime';
-import { JOB, type Work } from '../use-cases/work';
+import type { Work } from '../use-cases/work';
+import { JOB } from './job-kinds';
 
 /**
  * The service's durable timers: promise clocks, after-sale deadlines, the debounced metric reports,

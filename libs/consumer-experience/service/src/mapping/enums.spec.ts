@@ -5,16 +5,16 @@ import { afterSaleStatusCodec, compensationCauseCodec, fulfilmentCodec } from '.
 
 describe('proto enums <-> domain words', () => {
   it('maps every value both ways, without the prefix', () => {
-    expect(fulfilmentCodec.toDomain(FulfilmentType.FULFILMENT_TYPE_PRE_SALE)).toBe('PRE_SALE');
+    expect(fulfilmentCodec.fromProto(FulfilmentType.FULFILMENT_TYPE_PRE_SALE)).toBe('PRE_SALE');
     expect(fulfilmentCodec.toProto('IN_STOCK')).toBe(FulfilmentType.FULFILMENT_TYPE_IN_STOCK);
-    for (const word of compensationCauseCodec.values) expect(compensationCauseCodec.toDomain(compensationCauseCodec.toProto(word))).toBe(word);
+    for (const word of compensationCauseCodec.names) expect(compensationCauseCodec.fromProto(compensationCauseCodec.toProto(word))).toBe(word);
     expect(compensationCauseCodec.toProto('FOOD_SAFETY')).toBe(CompensationCause.COMPENSATION_CAUSE_FOOD_SAFETY);
   });
 
   it('treats UNSPECIFIED and unknown numbers as missing, so validation reports them', () => {
-    expect(fulfilmentCodec.toDomain(FulfilmentType.FULFILMENT_TYPE_UNSPECIFIED)).toBeUndefined();
-    expect(fulfilmentCodec.toDomain(99)).toBeUndefined();
-    expect(fulfilmentCodec.values).toEqual(['IN_STOCK', 'PRE_SALE']);
+    expect(fulfilmentCodec.fromProto(FulfilmentType.FULFILMENT_TYPE_UNSPECIFIED)).toBeUndefined();
+    expect(fulfilmentCodec.fromProto(99)).toBeUndefined();
+    expect(fulfilmentCodec.names).toEqual(['IN_STOCK', 'PRE_SALE']);
   });
 
   it('knows every after-sale status the domain opens, and stored words map back', () => {

@@ -18,47 +18,13 @@ import {
   ReturnExemption as ReturnExemptionProto,
   TrackingScanType as TrackingScanTypeProto,
 } from '@govern/contracts-consumer-experience';
-import type {
-  AfterSaleReason,
-  AfterSaleStatus,
-  AfterSaleType,
-  CompensationCause,
-  ComplaintTargetType,
-  DisputeOutcome,
-  DisputeParty,
-  EntrySide,
-  FastRefundOutcome,
-  Fulfilment,
-  LedgerAccountType,
-  ReturnExemption,
-} from '@govern/consumer-experience-domain';
+import { protoEnum } from '@govern/platform-grpc';
 
 /**
- * Proto enums <-> the domain's words. A proto value `FULFILMENT_TYPE_IN_STOCK` is the domain's
- * `IN_STOCK`; UNSPECIFIED and unknown numbers map to undefined, which request validation reports.
- * The database stores the domain's words.
+ * Proto enums <-> the words the domain and the database use (`FULFILMENT_TYPE_IN_STOCK` is
+ * `IN_STOCK`), from the platform's one codec: UNSPECIFIED and unknown numbers read as undefined,
+ * which the request checks report (REQUIRED, UNKNOWN_ENUM_VALUE).
  */
-export interface EnumCodec<P extends number, D extends string> {
-  toDomain(value: P | number | undefined): D | undefined;
-  toProto(value: D | string | null | undefined): P;
-  readonly values: readonly D[];
-}
-
-const enumCodec = <P extends number, D extends string>(protoEnum: Record<string, string | number>, prefix: string): EnumCodec<P, D> => {
-  const byNumber = new Map<number, D>();
-  const byWord = new Map<string, P>();
-  for (const [name, number] of Object.entries(protoEnum)) {
-    if (typeof number !== 'number' || !name.startsWith(prefix) || name.endsWith('_UNSPECIFIED')) continue;
-    const word = name.slice(prefix.length) as D;
-    byNumber.set(number, word);
-    byWord.set(word, number as P);
-  }
-  return {
-    toDomain: (value) => (value === undefined ? undefined : byNumber.get(value)),
-    toProto: (value) => (value ? (byWord.get(value) ?? (0 as P)) : (0 as P)),
-    values: [...byNumber.values()],
-  };
-};
 
 export type OrderStatus = 'PAID' | 'SHIPPED' | 'DELIVERED' | 'REFUNDED';
 export type TrackingScanType = 'PICKUP' | 'IN_TRANSIT' | 'OUT_FOR_DELIVERY' | 'DELIVERED' | 'EXCEPTION';
@@ -76,21 +42,21 @@ export type ComplaintCategory =
   | 'OTHER';
 export type ComplaintStatus = 'ROUTED' | 'RESOLVED';
 
-export const fulfilmentCodec = enumCodec<FulfilmentTypeProto, Fulfilment>(FulfilmentTypeProto, 'FULFILMENT_TYPE_');
-export const orderStatusCodec = enumCodec<OrderStatusProto, OrderStatus>(OrderStatusProto, 'ORDER_STATUS_');
-export const scanTypeCodec = enumCodec<TrackingScanTypeProto, TrackingScanType>(TrackingScanTypeProto, 'TRACKING_SCAN_TYPE_');
-export const returnExemptionCodec = enumCodec<ReturnExemptionProto, ReturnExemption>(ReturnExemptionProto, 'RETURN_EXEMPTION_');
-export const afterSaleTypeCodec = enumCodec<AfterSaleTypeProto, AfterSaleType>(AfterSaleTypeProto, 'AFTER_SALE_TYPE_');
-export const afterSaleReasonCodec = enumCodec<AfterSaleReasonProto, AfterSaleReason>(AfterSaleReasonProto, 'AFTER_SALE_REASON_');
-export const afterSaleStatusCodec = enumCodec<AfterSaleStatusProto, AfterSaleStatus>(AfterSaleStatusProto, 'AFTER_SALE_STATUS_');
-export const fastRefundOutcomeCodec = enumCodec<FastRefundOutcomeProto, FastRefundOutcome>(FastRefundOutcomeProto, 'FAST_REFUND_OUTCOME_');
-export const merchantAnswerCodec = enumCodec<MerchantAnswerProto, MerchantAnswer>(MerchantAnswerProto, 'MERCHANT_ANSWER_');
-export const disputePartyCodec = enumCodec<DisputePartyProto, DisputeParty>(DisputePartyProto, 'DISPUTE_PARTY_');
-export const disputeOutcomeCodec = enumCodec<DisputeOutcomeProto, DisputeOutcome>(DisputeOutcomeProto, 'DISPUTE_OUTCOME_');
-export const refundSourceCodec = enumCodec<RefundSourceProto, RefundSource>(RefundSourceProto, 'REFUND_SOURCE_');
-export const complaintTargetCodec = enumCodec<ComplaintTargetTypeProto, ComplaintTargetType>(ComplaintTargetTypeProto, 'COMPLAINT_TARGET_TYPE_');
-export const complaintCategoryCodec = enumCodec<ComplaintCategoryProto, ComplaintCategory>(ComplaintCategoryProto, 'COMPLAINT_CATEGORY_');
-export const complaintStatusCodec = enumCodec<ComplaintStatusProto, ComplaintStatus>(ComplaintStatusProto, 'COMPLAINT_STATUS_');
-export const compensationCauseCodec = enumCodec<CompensationCauseProto, CompensationCause>(CompensationCauseProto, 'COMPENSATION_CAUSE_');
-export const ledgerAccountTypeCodec = enumCodec<LedgerAccountTypeProto, LedgerAccountType>(LedgerAccountTypeProto, 'LEDGER_ACCOUNT_TYPE_');
-export const entrySideCodec = enumCodec<EntrySideProto, EntrySide>(EntrySideProto, 'ENTRY_SIDE_');
+export const fulfilmentCodec = protoEnum(FulfilmentTypeProto, 'FULFILMENT_TYPE_');
+export const orderStatusCodec = protoEnum(OrderStatusProto, 'ORDER_STATUS_');
+export const scanTypeCodec = protoEnum(TrackingScanTypeProto, 'TRACKING_SCAN_TYPE_');
+export const returnExemptionCodec = protoEnum(ReturnExemptionProto, 'RETURN_EXEMPTION_');
+export const afterSaleTypeCodec = protoEnum(AfterSaleTypeProto, 'AFTER_SALE_TYPE_');
+export const afterSaleReasonCodec = protoEnum(AfterSaleReasonProto, 'AFTER_SALE_REASON_');
+export const afterSaleStatusCodec = protoEnum(AfterSaleStatusProto, 'AFTER_SALE_STATUS_');
+export const fastRefundOutcomeCodec = protoEnum(FastRefundOutcomeProto, 'FAST_REFUND_OUTCOME_');
+export const merchantAnswerCodec = protoEnum(MerchantAnswerProto, 'MERCHANT_ANSWER_');
+export const disputePartyCodec = protoEnum(DisputePartyProto, 'DISPUTE_PARTY_');
+export const disputeOutcomeCodec = protoEnum(DisputeOutcomeProto, 'DISPUTE_OUTCOME_');
+export const refundSourceCodec = protoEnum(RefundSourceProto, 'REFUND_SOURCE_');
+export const complaintTargetCodec = protoEnum(ComplaintTargetTypeProto, 'COMPLAINT_TARGET_TYPE_');
+export const complaintCategoryCodec = protoEnum(ComplaintCategoryProto, 'COMPLAINT_CATEGORY_');
+export const complaintStatusCodec = protoEnum(ComplaintStatusProto, 'COMPLAINT_STATUS_');
+export const compensationCauseCodec = protoEnum(CompensationCauseProto, 'COMPENSATION_CAUSE_');
+export const ledgerAccountTypeCodec = protoEnum(LedgerAccountTypeProto, 'LEDGER_ACCOUNT_TYPE_');
+export const entrySideCodec = protoEnum(EntrySideProto, 'ENTRY_SIDE_');

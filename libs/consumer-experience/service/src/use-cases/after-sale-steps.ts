@@ -10,9 +10,8 @@ import {
   type FastRefundOutcome,
 } from '@govern/consumer-experience-domain';
 import type { PolicyRef, Reason } from '@govern/policy-core';
-import { sql } from '@govern/platform-db';
 import { recordStatusChanges as writeStatusChanges } from '../adapters/after-sales.repository';
-import { afterSalesWhere } from '../adapters/sql-rows';
+import { afterSalesOfOrders } from '../adapters/cascades.queries';
 import { reasonsToJson } from '../mapping/to-proto';
 import type { CompensationOutcome, Payouts } from './payouts';
 import type { Work } from './work';
@@ -139,7 +138,7 @@ export const applyAfterSaleStep = async (
  */
 export const closeSettledAfterSales = async (work: Work, orderIds: readonly string[]): Promise<number> => {
   if (orderIds.length === 0) return 0;
-  const open = await afterSalesWhere(work.sql, sql`order_id = ANY(${[...orderIds]}::text[]) AND status = ANY(${[...OPEN_AFTER_SALE_STATUSES]}::text[])`);
+  const open = await afterSalesOfOrders(work.sql, orderIds, OPEN_AFTER_SALE_STATUSES);
   const changes: StatusChange[] = [];
   for (const afterSale of open) {
     const transition = transitionAfterSale(afterSaleState(afterSale), { kind: 'ORDER_REFUNDED_IN_FULL' }, work.now);

@@ -8,13 +8,14 @@ import {
   type InspectionSeverity,
 } from '@govern/consumer-experience-domain';
 import { DomainError, reason } from '@govern/policy-core';
-import { sql } from '@govern/platform-db';
 import { advanceInspectionRun, advanceRemovalRun, appendOrderReasons, lockInspectionRun, lockRemovalRun } from '../adapters/cascade-runs.repository';
-import { afterSalesWhere, lockOrderChunk } from '../adapters/sql-rows';
+import { afterSalesOfOrders, lockInspectionChunk, lockRemovalChunk } from '../adapters/cascades.queries';
 import { reasonsFromJson, reasonsToJson } from '../mapping/to-proto';
 import { afterSaleState, closeSettledAfterSales, recordStatusChanges, type StatusChange } from './after-sale-steps';
 import { Payouts } from './payouts';
-import { DEFAULT_CASCADE_CHUNK_SIZE, JOB, type Work } from './work';
+import { DEFAULT_CASCADE_CHUNK_SIZE } from '../deps';
+import { JOB } from '../jobs/job-kinds';
+import type { Work } from './work';
 
 /**
  * Cascades from other services' events. The consumer's transaction (with its inbox row) records a
@@ -88,12 +89,7 @@ export const continueInspectionCompensation = async (work: Work, resultId: strin
   const run = await lockInspectionRun(work.sql, resultId);
   if (!run || run.completedAt) return { alreadyProcessed: true, orders: 0, completed: true };
   const size = chunkSizeOf(work);
-  const orders = await lockOrderChunk(
-    work.sql,
-    sql`product_id = ${run.productId} AND paid_at >= ${run.paidSince}::timestamptz AND paid_at <= ${run.failedAt}::timestamptz
-        AND refunded_fen < amount_fen AND (${run.lastOrderId}::text IS NULL OR order_id > ${run.lastOrderId}::text)`,
-    size,
-  );
+  const orders = await lockInspectionChunk(work.sql, run, size);
   // Failed-inspection pay is not tied to an after-sale: no after-sale of these orders is refunded here.
   const desk = await Payouts.open(work, orders, []);
   await desk.lockDeposits(orders.map((o) => o.merchantId));
@@ -148,17 +144,8 @@ export const continueMerchantRemoval = async (work: Work, removalId: string): Pr
   if (!run || run.completedAt) return { alreadyProcessed: true, orders: 0, completed: true };
   const open = [...OPEN_AFTER_SALE_STATUSES];
   const size = chunkSizeOf(work);
-  const orders = await lockOrderChunk(
-    work.sql,
-    sql`merchant_id = ${run.merchantId} AND (${run.lastOrderId}::text IS NULL OR order_id > ${run.lastOrderId}::text)
-        AND ((shipped_at IS NULL AND status = 'PAID')
-             OR order_id IN (SELECT order_id FROM after_sales WHERE merchant_id = ${run.merchantId} AND status = ANY(${open}::text[])))`,
-    size,
-  );
-  const afterSales =
-    orders.length === 0
-      ? []
-      : await afterSalesWhere(work.sql, sql`order_id = ANY(${orders.map((o) => o.orderId)}::text[]) AND status = ANY(${open}::text[])`);
+  const orders = await lockRemovalChunk(work.sql, run, open, size);
+  const afterSales = await afterSalesOfOrders(work.sql, orders.map((o) => o.orderId), open);
   const desk = await Payouts.open(work, orders, afterSales);
   await desk.lockDeposits([run.merchantId]);
 

@@ -1,7 +1,8 @@
 import { ComplaintFiledEvent } from '@govern/contracts-consumer-experience';
-import type { ComplaintRow } from '@govern/consumer-experience-data-access';
+import type { ComplaintRow, ConsumerExperienceTx } from '@govern/consumer-experience-data-access';
 import { routeComplaint, type ComplaintTargetType } from '@govern/consumer-experience-domain';
 import { notFound, Violations } from '@govern/policy-core';
+import { findComplaint } from '../adapters/lists.queries';
 import { complaintCategoryCodec, complaintTargetCodec, type ComplaintCategory } from '../mapping/enums';
 import type { Work } from './work';
 
@@ -69,5 +70,11 @@ export const fileComplaint = async (work: Work, input: FileComplaintInput): Prom
     contentId: contentId ?? '',
   });
   work.touch({ merchantId: complaint.merchantId, productId, contentId });
+  return complaint;
+};
+
+export const getComplaint = async (tx: ConsumerExperienceTx, complaintId: string): Promise<ComplaintRow> => {
+  const complaint = await findComplaint(tx, complaintId);
+  if (!complaint) throw notFound('COMPLAINT.NOT_FOUND', `Unknown complaint ${complaintId}`, { complaint_id: complaintId });
   return complaint;
 };

@@ -18,7 +18,7 @@ export const reportWindow = (now: Date): Window => ({ start: new Date(now.getTim
 
 /** Debounced report jobs: each emits the subject's figures over the report window. */
 export const reportMerchantMetrics = async (work: Work, merchantId: string): Promise<void> => {
-  const metrics = await merchantMetrics(work.tx, merchantId, reportWindow(work.now), work.now);
+  const metrics = await merchantMetrics(work.sql, merchantId, reportWindow(work.now), work.now);
   const proto = merchantMetricsToProto(metrics);
   work.emit(MerchantServiceMetricsReportedEvent, {
     merchantId,
@@ -42,7 +42,7 @@ export const reportMerchantMetrics = async (work: Work, merchantId: string): Pro
 
 export const reportContentAttribution = async (work: Work, contentId: string): Promise<void> => {
   const window = reportWindow(work.now);
-  const stats = await contentAttribution(work.tx, contentId, window);
+  const stats = await contentAttribution(work.sql, contentId, window);
   work.emit(ContentAttributionReportedEvent, {
     contentId,
     creatorId: stats.creatorId,
@@ -57,7 +57,7 @@ export const reportContentAttribution = async (work: Work, contentId: string): P
 
 export const reportProductStats = async (work: Work, productId: string): Promise<void> => {
   const window = reportWindow(work.now);
-  const stats = await productStats(work.tx, productId, window);
+  const stats = await productStats(work.sql, productId, window);
   work.emit(ProductServiceStatsReportedEvent, {
     productId,
     merchantId: stats.merchantId,

@@ -1,8 +1,9 @@
 import type { ConsumerExperienceTx } from '@govern/consumer-experience-data-access';
-import { METRICS_POLICY, type MetricsPolicy } from '@govern/consumer-experience-domain';
+import { METRICS_POLICY } from '@govern/consumer-experience-domain';
 import type { JobToSchedule } from '@govern/platform-db';
-import { asDbTransaction, UnitOfWork, type UnitOfWorkInit } from '@govern/platform-runtime';
-import type { Clock, IdGenerator } from '@govern/policy-core';
+import { UnitOfWork, type UnitOfWorkInit } from '@govern/platform-runtime';
+import type { ConsumerExperienceDeps } from '../deps';
+import { JOB } from '../jobs/job-kinds';
 
 /**
  * consumer-experience's unit of work: the platform's (one transaction; events, durable jobs and the
@@ -10,30 +11,6 @@ import type { Clock, IdGenerator } from '@govern/policy-core';
  * debounced metric reports: a use case `touch`es the merchant, product and content item a fact
  * concerns, and the unit schedules one report per subject and period.
  */
-
-/** Durable job kinds of this service (scheduled_jobs.kind). Keys are single-use per kind. */
-export const JOB = {
-  DISPATCH_DEADLINE: 'DISPATCH_DEADLINE',
-  FIRST_SCAN_DEADLINE: 'FIRST_SCAN_DEADLINE',
-  MERCHANT_RESPONSE_DEADLINE: 'MERCHANT_RESPONSE_DEADLINE',
-  DISPUTE_PAYMENT_DEADLINE: 'DISPUTE_PAYMENT_DEADLINE',
-  REPORT_MERCHANT_METRICS: 'REPORT_MERCHANT_METRICS',
-  REPORT_CONTENT_ATTRIBUTION: 'REPORT_CONTENT_ATTRIBUTION',
-  REPORT_PRODUCT_STATS: 'REPORT_PRODUCT_STATS',
-  INSPECTION_COMPENSATION_CHUNK: 'INSPECTION_COMPENSATION_CHUNK',
-  MERCHANT_REMOVAL_CHUNK: 'MERCHANT_REMOVAL_CHUNK',
-} as const;
-
-/** Orders handled per transaction in a cascade; the rest continue in durable jobs. */
-export const DEFAULT_CASCADE_CHUNK_SIZE = 2_000;
-
-export interface ServiceDeps {
-  clock: Clock;
-  ids: IdGenerator;
-  metricsPolicy?: MetricsPolicy;
-  /** Orders per cascade transaction (DEFAULT_CASCADE_CHUNK_SIZE unless a test wants small chunks). */
-  cascadeChunkSize?: number;
-}
 
 /** What a fact concerns, for the debounced metric reports. */
 export interface Touched {
@@ -51,7 +28,7 @@ export class Work extends UnitOfWork<ConsumerExperienceTx> {
 
   constructor(
     init: UnitOfWorkInit<ConsumerExperienceTx>,
-    readonly deps: ServiceDeps,
+    readonly deps: ConsumerExperienceDeps,
   ) {
     super(init);
   }
@@ -84,19 +61,6 @@ export class Work extends UnitOfWork<ConsumerExperienceTx> {
 
 /** The unit factory the service's units of work use. */
 export const createWork =
-  (deps: ServiceDeps) =>
+  (deps: ConsumerExperienceDeps) =>
   (init: UnitOfWorkInit<ConsumerExperienceTx>): Work =>
     new Work(init, deps);
-
-/**
- * Runs a use case in a unit of work over a transaction its caller owns (a consumer's handler
- * transaction) and writes its effects before returning, so they commit with the caller's.
- */
-export const inWork = async <R>(tx: ConsumerExperienceTx, deps: ServiceDeps, causationId: string, run: (work: Work) => Promise<R>): Promise<R> => {
-  const transaction = asDbTransaction(tx);
-  const work = new Work({ transaction, clock: deps.clock, ids: deps.ids, cause: { causationId } }, deps);
-  const result = await run(work);
-  work.flush();
-  await transaction.settle();
-  return result;
-};
