@@ -7,7 +7,7 @@ import type { ServiceDefinition } from '@govern/platform-runtime';
 import { startBuyerFeedbackConsumer } from './consumers/buyer-feedback.consumer';
 import { startMerchantStandingConsumer } from './consumers/merchant-access.consumer';
 import { startProductCatalogueConsumer } from './consumers/product-quality.consumer';
-import type { ContentDeps } from './context';
+import type { ContentDeps } from './deps';
 import { createContentHandlers } from './grpc/content.handlers';
 import { cascadeJob } from './jobs/cascade.job';
 import { deductionExpiryJob, linkingSuspensionEndJob } from './jobs/creator-credit.job';

@@ -89,7 +89,7 @@ describe('creator credit and appeals over gRPC', () => {
 
   it('rejects a bad manual deduction with every violation, and NOT_FOUND for an unknown item', async () => {
     const bad = await errorOf(cut.client.deductCreatorCredit({ requestId: 'r-bad-d', creatorId: 'cr-x', severity: ViolationSeverity.VIOLATION_SEVERITY_UNSPECIFIED, reasons: [] }));
-    expect(bad.fieldViolations.map((v) => `${v.field}:${v.reason}`).sort()).toEqual(['operator_id:REQUIRED', 'reasons:REQUIRED', 'severity:INVALID_ENUM']);
+    expect(bad.fieldViolations.map((v) => `${v.field}:${v.reason}`).sort()).toEqual(['operator_id:REQUIRED', 'reasons:REQUIRED', 'severity:REQUIRED']);
     const unknown = await errorOf(
       cut.client.deductCreatorCredit({ requestId: 'r-unknown-d', creatorId: 'cr-x', severity: ViolationSeverity.VIOLATION_SEVERITY_LOW, operatorId: 'op', contentId: 'v-none', reasons: reasonOf('X') }),
     );

@@ -3,7 +3,7 @@ import { streamOf } from '@govern/contracts-common';
 import { ComplaintCategory, ComplaintFiledEvent, ComplaintTargetType, ContentAttributionReportedEvent } from '@govern/contracts-consumer-experience';
 import { eventTime, isEvent, plausibleWindow, startConsumer, type ConsumerHandle, type EventBus } from '@govern/platform-events';
 import type { Logger } from 'pino';
-import type { ContentDeps } from '../context';
+import type { ContentDeps } from '../deps';
 import { EventBatch } from '../events/event-batch';
 import { reassessStoredContent } from '../use-cases/assess-content-item';
 

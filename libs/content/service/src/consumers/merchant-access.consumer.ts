@@ -3,7 +3,7 @@ import { streamOf } from '@govern/contracts-common';
 import { AffiliateEligibilityChangedEvent, MerchantReinstatedEvent, MerchantRemovedEvent, MerchantStatus } from '@govern/contracts-merchant-access';
 import { eventTime, isEvent, startConsumer, type ConsumerHandle, type EventBus } from '@govern/platform-events';
 import type { Logger } from 'pino';
-import type { ContentDeps } from '../context';
+import type { ContentDeps } from '../deps';
 import { EventBatch } from '../events/event-batch';
 import { toJson } from '../mapping/json';
 import { startCascade } from '../use-cases/cascades';

@@ -1,6 +1,6 @@
 import type { ContentTx } from '@govern/content-data-access';
 import type { DueJob } from '@govern/platform-db';
-import type { ContentDeps } from '../context';
+import type { ContentDeps } from '../deps';
 import { EventBatch } from '../events/event-batch';
 import { runCascadeBatch, scheduleCascadeContinuation, type CascadeJobPayload } from '../use-cases/cascades';
 

@@ -1,7 +1,7 @@
 import type { ContentTx } from '@govern/content-data-access';
 import type { DueJob } from '@govern/platform-db';
 import { reason } from '@govern/policy-core';
-import type { ContentDeps } from '../context';
+import type { ContentDeps } from '../deps';
 import { EventBatch } from '../events/event-batch';
 import { syncCreatorStanding } from '../use-cases/creator-standing';
 

@@ -5,7 +5,7 @@ import { runInTransaction } from '@govern/platform-db';
 import { toServerError } from '@govern/platform-grpc';
 import { DomainError, failedPrecondition, notFound, type Reason } from '@govern/policy-core';
 import type { Logger } from 'pino';
-import type { ContentDeps } from '../context';
+import type { ContentDeps } from '../deps';
 import { EventBatch } from '../events/event-batch';
 import { liveLevelToProto, type LivestreamStateName } from '../mapping/enums';
 import { reasonsOf, snapshotOf } from '../mapping/json';

@@ -2,7 +2,7 @@ import type { AppealRow, ContentTx, PenaltyRow } from '@govern/content-data-acce
 import { assertAppealable, assertDecidable, planOverturn, policyRef, type AppealOutcome, type PenaltyRecord, type PenaltyState, type Tier } from '@govern/content-domain';
 import { AppealDecidedEvent, ContentRestoredEvent, RestoreCause } from '@govern/contracts-content';
 import { notFound, reason } from '@govern/policy-core';
-import type { ContentDeps } from '../context';
+import type { ContentDeps } from '../deps';
 import type { EventBatch } from '../events/event-batch';
 import { appealStateToProto, tierToProto, type PenaltySourceName } from '../mapping/enums';
 import { stringsOf, toJson } from '../mapping/json';

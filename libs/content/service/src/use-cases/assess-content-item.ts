@@ -10,7 +10,7 @@ import {
 } from '@govern/content-domain';
 import { ContentAssessedEvent, ContentTierChangedEvent } from '@govern/contracts-content';
 import { DomainError, Violations, failedPrecondition, notFound } from '@govern/policy-core';
-import type { ContentDeps } from '../context';
+import type { ContentDeps } from '../deps';
 import type { EventBatch } from '../events/event-batch';
 import { kindToProto, tierToProto, triggerToProto, type ContentKindName, type TriggerName } from '../mapping/enums';
 import { engagementOf, stringsOf, toJson } from '../mapping/json';

@@ -13,7 +13,7 @@ import {
 import { ContentPenalisedEvent, ContentRestoredEvent, ContentTierChangedEvent, PenaltyAction, PenaltySource, RestoreCause } from '@govern/contracts-content';
 import { scheduleJobs } from '@govern/platform-db';
 import { reason, type Reason } from '@govern/policy-core';
-import type { ContentDeps } from '../context';
+import type { ContentDeps } from '../deps';
 import type { EventBatch } from '../events/event-batch';
 import { JOB_KINDS } from '../jobs/job-kinds';
 import { severityToProto, tierToProto } from '../mapping/enums';

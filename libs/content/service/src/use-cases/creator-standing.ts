@@ -18,7 +18,7 @@ import {
 } from '@govern/contracts-content';
 import { scheduleJobs } from '@govern/platform-db';
 import { reason, type Reason } from '@govern/policy-core';
-import type { ContentDeps } from '../context';
+import type { ContentDeps } from '../deps';
 import type { EventBatch } from '../events/event-batch';
 import { JOB_KINDS } from '../jobs/job-kinds';
 import { standingToProto, tierToProto, type PenaltySourceName } from '../mapping/enums';

@@ -1,7 +1,7 @@
 import type { ContentProductLinkRow, ContentTx, LivestreamRow } from '@govern/content-data-access';
 import { policyRef, type LinkedProductRef, type Violation } from '@govern/content-domain';
 import { alreadyExists, failedPrecondition, notFound } from '@govern/policy-core';
-import type { ContentDeps } from '../context';
+import type { ContentDeps } from '../deps';
 import type { EventBatch } from '../events/event-batch';
 import { writeLiveStates, type LiveStateWrite, type StoredSnapshot } from '../live/live-state';
 import { toJson } from '../mapping/json';

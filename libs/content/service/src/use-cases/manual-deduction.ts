@@ -1,7 +1,7 @@
 import type { ContentTx } from '@govern/content-data-access';
 import { policyRef, type Severity } from '@govern/content-domain';
 import { DomainError, notFound, reason, ValidationError, type Reason } from '@govern/policy-core';
-import type { ContentDeps } from '../context';
+import type { ContentDeps } from '../deps';
 import type { EventBatch } from '../events/event-batch';
 import type { ContentKindName } from '../mapping/enums';
 import { imposePenalty, type ImposedPenalty } from './penalties';
@@ -14,7 +14,7 @@ export const deductCreditByOperator = async (
   tx: ContentTx,
   deps: ContentDeps,
   events: EventBatch,
-  input: { creatorId: string; severity: Severity; contentId: string; livestreamId: string; operatorId: string; reasons: Reason[] },
+  input: { creatorId: string; severity: Severity; contentId: string | undefined; livestreamId: string | undefined; operatorId: string; reasons: Reason[] },
 ): Promise<ImposedPenalty> => {
   let contentKind: ContentKindName | undefined;
   // A livestream's content item has the livestream's id: naming both must name the same thing.
@@ -29,7 +29,7 @@ export const deductCreditByOperator = async (
     if (!item || (input.livestreamId && item.kind !== 'LIVESTREAM')) {
       throw input.contentId
         ? notFound('CONTENT.NOT_FOUND', `Content item ${input.contentId} is not known`, { content_id: input.contentId })
-        : notFound('LIVESTREAM.NOT_FOUND', `Livestream ${input.livestreamId} is not known`, { livestream_id: input.livestreamId });
+        : notFound('LIVESTREAM.NOT_FOUND', `Livestream ${subjectId} is not known`, { livestream_id: subjectId });
     }
     if (item.creatorId !== input.creatorId) {
       throw new DomainError('FAILED_PRECONDITION', 'CONTENT.CREATOR_MISMATCH', `${subjectId} belongs to another creator`, { content_id: subjectId, subject: `content/${subjectId}` });

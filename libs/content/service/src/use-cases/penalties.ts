@@ -2,7 +2,7 @@ import type { ContentTx, CreditDeductionRow, PenaltyRow } from '@govern/content-
 import { appealDeadline, type Severity, type Tier } from '@govern/content-domain';
 import { ContentPenalisedEvent } from '@govern/contracts-content';
 import type { PolicyRef, Reason } from '@govern/policy-core';
-import type { ContentDeps } from '../context';
+import type { ContentDeps } from '../deps';
 import type { EventBatch } from '../events/event-batch';
 import { penaltyActionToProto, penaltySourceToProto, severityToProto, type ContentKindName, type PenaltyActionName, type PenaltySourceName } from '../mapping/enums';
 import { toJson } from '../mapping/json';

@@ -1,0 +1,125 @@
+import type { ContentTx } from '@govern/content-data-access';
+import { validateContentInput } from '@govern/content-domain';
+import {
+  AssessVideoRequest,
+  AssessVideoResponse,
+  ReassessContentRequest,
+  ReassessContentResponse,
+  type GetContentItemRequest,
+  type GetContentItemResponse,
+  type ListContentItemsRequest,
+  type ListContentItemsResponse,
+} from '@govern/contracts-content';
+import { sqlOverPrisma } from '@govern/platform-db';
+import { timeIdPageToken } from '@govern/platform-grpc';
+import { contentTiers, triggers } from '../mapping/enums';
+import { assessmentMessage, penaltyMessage, viewMessage } from '../mapping/messages';
+import { assessSubmittedContent, reassessStoredContent, type AssessmentOutcome } from '../use-cases/assess-content-item';
+import { recordComplaint } from '../adapters/complaints.repository';
+import { loadContentItemView } from '../use-cases/content-view';
+import { listContentItems } from '../use-cases/queries';
+import { contentChecks, linkedProducts, storableText } from './content-checks';
+import { creditOf, mutate, type Call, type ContentHandlerDeps } from './handler-kit';
+
+/** Triggers a caller may ask for; publish, cascade and appeal re-assessments are the service's own. */
+const CALLER_TRIGGERS = ['COMPLAINT', 'SIGNAL_UPDATE', 'MANUAL'] as const;
+
+/** Short videos: assessment at publish, re-assessment on request, reads. */
+export const contentItemHandlers = (kit: ContentHandlerDeps) => {
+  const { deps } = kit;
+  const { policy } = deps;
+
+  const assessmentBody = async (tx: ContentTx, outcome: AssessmentOutcome) => ({
+    contentItem: viewMessage({ item: outcome.item, links: outcome.links, latest: outcome.assessment, activePenaltyIds: outcome.activePenaltyIds }),
+    assessment: assessmentMessage(outcome.assessment),
+    penalties: outcome.penalty ? [penaltyMessage(outcome.penalty.penalty)] : [],
+    creatorCredit: await creditOf(tx, deps, outcome.item.creatorId),
+  });
+
+  return {
+    async assessVideo(request: AssessVideoRequest, call: Call): Promise<AssessVideoResponse> {
+      const checks = contentChecks(policy);
+      // The domain's rules for what can be assessed (ids and text present, bounded, links unique).
+      checks.absorb(() => validateContentInput({ ...request }, policy));
+      const maxCount = BigInt(policy.limits.maxEngagementCount);
+      const e = request.engagement;
+      const video = checks.done(
+        {
+          requestId: checks.requestId(request.requestId),
+          contentId: checks.string('content_id', request.contentId, { required: false, maxChars: policy.limits.maxIdChars }),
+          creatorId: checks.string('creator_id', request.creatorId, { required: false, maxChars: policy.limits.maxIdChars }),
+          title: storableText(checks, 'title', request.title),
+          captions: storableText(checks, 'captions', request.captions),
+          transcript: storableText(checks, 'transcript', request.transcript),
+          links: linkedProducts(checks, request.linkedProducts, policy, { complete: false }),
+          mediaFingerprint: checks.optionalText('media_fingerprint', request.mediaFingerprint, policy.limits.maxFingerprintChars),
+          views: e ? checks.int64('engagement.views', e.views, { min: 0n, max: maxCount }) : undefined,
+          likes: e ? checks.int64('engagement.likes', e.likes, { min: 0n, max: maxCount }) : undefined,
+          comments: e ? checks.int64('engagement.comments', e.comments, { min: 0n, max: maxCount }) : undefined,
+          shares: e ? checks.int64('engagement.shares', e.shares, { min: 0n, max: maxCount }) : undefined,
+          completionRate: e ? checks.number('engagement.completion_rate', e.completionRate, { min: 0, max: 1 }) : undefined,
+        },
+        'CONTENT.INVALID_INPUT',
+      );
+      const engagement =
+        e && video.views !== undefined
+          ? { views: Number(video.views), likes: Number(video.likes), comments: Number(video.comments), shares: Number(video.shares), completionRate: video.completionRate ?? 0 }
+          : undefined;
+      return mutate(kit, call, 'AssessVideo', { request: AssessVideoRequest, response: AssessVideoResponse }, request, async (tx, events) => {
+        const outcome = await assessSubmittedContent(tx, deps, events, {
+          contentId: video.contentId,
+          kind: 'SHORT_VIDEO',
+          creatorId: video.creatorId,
+          text: { title: video.title, captions: video.captions, transcript: video.transcript },
+          links: video.links,
+          mediaFingerprint: video.mediaFingerprint || undefined,
+          engagement,
+          trigger: 'PUBLISH',
+        });
+        return AssessVideoResponse.fromPartial(await assessmentBody(tx, outcome));
+      });
+    },
+
+    async reassessContent(request: ReassessContentRequest, call: Call): Promise<ReassessContentResponse> {
+      const checks = contentChecks(policy);
+      const trigger = checks.enumValue('trigger', triggers, request.trigger, { allowed: CALLER_TRIGGERS });
+      const { contentId, complaintId, note } = checks.done(
+        {
+          requestId: checks.requestId(request.requestId),
+          contentId: checks.id('content_id', request.contentId),
+          trigger,
+          // A complaint re-assessment names the complaint it follows.
+          complaintId: trigger === 'COMPLAINT' ? checks.id('complaint_id', request.complaintId) : checks.optionalId('complaint_id', request.complaintId),
+          note: checks.optionalText('note', request.note),
+        },
+        'CONTENT.INVALID_INPUT',
+      );
+      const reassessment = { contentId, trigger: trigger as (typeof CALLER_TRIGGERS)[number], complaintId: complaintId || undefined, note: note || undefined };
+      return mutate(kit, call, 'ReassessContent', { request: ReassessContentRequest, response: ReassessContentResponse }, request, async (tx, events) => {
+        if (reassessment.trigger === 'COMPLAINT' && reassessment.complaintId) await recordComplaint(sqlOverPrisma(tx), { complaintId: reassessment.complaintId, contentId, category: 'OTHER', receivedAt: deps.clock.now() });
+        const outcome = await reassessStoredContent(tx, deps, events, reassessment);
+        const body = await assessmentBody(tx, outcome);
+        return ReassessContentResponse.fromPartial({ contentItem: body.contentItem, assessment: body.assessment, penalties: body.penalties });
+      });
+    },
+
+    async getContentItem(request: GetContentItemRequest): Promise<GetContentItemResponse> {
+      const checks = contentChecks(policy);
+      const { contentId } = checks.done({ contentId: checks.id('content_id', request.contentId) }, 'CONTENT.INVALID_INPUT');
+      return { contentItem: viewMessage(await loadContentItemView(kit.db, contentId)) };
+    },
+
+    async listContentItems(request: ListContentItemsRequest): Promise<ListContentItemsResponse> {
+      const checks = contentChecks(policy);
+      const filter = checks.done({
+        pageSize: checks.pageSize(request.pageSize),
+        after: checks.pageToken(timeIdPageToken, request.pageToken),
+        creatorId: checks.optionalId('creator_id', request.creatorId),
+        productId: checks.optionalId('product_id', request.productId),
+        tier: checks.optionalEnum('tier', contentTiers, request.tier),
+      });
+      const page = await listContentItems(kit.db, filter);
+      return { contentItems: page.items.map(viewMessage), nextPageToken: page.nextPageToken };
+    },
+  };
+};
