@@ -12,7 +12,7 @@ import { appealMessage, penaltyMessage, viewMessage } from '../mapping/messages'
 import { decideAppeal, fileAppeal } from '../use-cases/appeals';
 import { listAppeals } from '../use-cases/queries';
 import { contentChecks } from './content-checks';
-import { creditOf, mutate, type Call, type ContentHandlerDeps } from './handler-kit';
+import { creditOf, scopeOf, type Call, type ContentHandlerDeps } from './handler-kit';
 
 const INVALID_APPEAL = 'APPEAL.INVALID_INPUT';
 
@@ -34,9 +34,8 @@ export const appealHandlers = (kit: ContentHandlerDeps) => {
         },
         INVALID_APPEAL,
       );
-      return mutate(kit, call, 'FileAppeal', { request: FileAppealRequest, response: FileAppealResponse }, request, async (tx) =>
-        FileAppealResponse.fromPartial({ appeal: appealMessage(await fileAppeal(tx, deps, appeal)) }),
-      );
+      const mutation = { scope: scopeOf('FileAppeal'), request, requestCodec: FileAppealRequest, responseCodec: FileAppealResponse, deadline: call.deadline };
+      return kit.units.mutation(mutation, async (work) => FileAppealResponse.fromPartial({ appeal: appealMessage(await fileAppeal(work, appeal)) }));
     },
 
     async listAppeals(request: ListAppealsRequest): Promise<ListAppealsResponse> {
@@ -63,13 +62,14 @@ export const appealHandlers = (kit: ContentHandlerDeps) => {
         },
         INVALID_APPEAL,
       );
-      return mutate(kit, call, 'DecideAppeal', { request: DecideAppealRequest, response: DecideAppealResponse }, request, async (tx, events) => {
-        const decided = await decideAppeal(tx, deps, events, decision);
+      const mutation = { scope: scopeOf('DecideAppeal'), request, requestCodec: DecideAppealRequest, responseCodec: DecideAppealResponse, deadline: call.deadline };
+      return kit.units.mutation(mutation, async (work) => {
+        const decided = await decideAppeal(work, decision);
         return DecideAppealResponse.fromPartial({
           appeal: appealMessage(decided.appeal),
           penalty: penaltyMessage(decided.penalty),
           contentItem: decided.item && decision.outcome === 'OVERTURN' ? viewMessage(decided.item) : undefined,
-          creatorCredit: await creditOf(tx, deps, decided.creatorId),
+          creatorCredit: await creditOf(work.tx, deps, decided.creatorId, work.now),
         });
       });
     },

@@ -1,4 +1,3 @@
-import type { ContentTx } from '@govern/content-data-access';
 import { validateContentInput } from '@govern/content-domain';
 import {
   AssessVideoRequest,
@@ -10,16 +9,15 @@ import {
   type ListContentItemsRequest,
   type ListContentItemsResponse,
 } from '@govern/contracts-content';
-import { sqlOverPrisma } from '@govern/platform-db';
 import { timeIdPageToken } from '@govern/platform-grpc';
 import { contentTiers, triggers } from '../mapping/enums';
 import { assessmentMessage, penaltyMessage, viewMessage } from '../mapping/messages';
-import { assessSubmittedContent, reassessStoredContent, type AssessmentOutcome } from '../use-cases/assess-content-item';
-import { recordComplaint } from '../adapters/complaints.repository';
+import { assessSubmittedContent, reassessForCaller, type AssessmentOutcome } from '../use-cases/assess-content-item';
 import { loadContentItemView } from '../use-cases/content-view';
 import { listContentItems } from '../use-cases/queries';
 import { contentChecks, linkedProducts, storableText } from './content-checks';
-import { creditOf, mutate, type Call, type ContentHandlerDeps } from './handler-kit';
+import { creditOf, scopeOf, type Call, type ContentHandlerDeps } from './handler-kit';
+import type { Work } from '../use-cases/work';
 
 /** Triggers a caller may ask for; publish, cascade and appeal re-assessments are the service's own. */
 const CALLER_TRIGGERS = ['COMPLAINT', 'SIGNAL_UPDATE', 'MANUAL'] as const;
@@ -29,11 +27,11 @@ export const contentItemHandlers = (kit: ContentHandlerDeps) => {
   const { deps } = kit;
   const { policy } = deps;
 
-  const assessmentBody = async (tx: ContentTx, outcome: AssessmentOutcome) => ({
+  const assessmentBody = async (work: Work, outcome: AssessmentOutcome) => ({
     contentItem: viewMessage({ item: outcome.item, links: outcome.links, latest: outcome.assessment, activePenaltyIds: outcome.activePenaltyIds }),
     assessment: assessmentMessage(outcome.assessment),
     penalties: outcome.penalty ? [penaltyMessage(outcome.penalty.penalty)] : [],
-    creatorCredit: await creditOf(tx, deps, outcome.item.creatorId),
+    creatorCredit: await creditOf(work.tx, deps, outcome.item.creatorId, work.now),
   });
 
   return {
@@ -65,8 +63,9 @@ export const contentItemHandlers = (kit: ContentHandlerDeps) => {
         e && video.views !== undefined
           ? { views: Number(video.views), likes: Number(video.likes), comments: Number(video.comments), shares: Number(video.shares), completionRate: video.completionRate ?? 0 }
           : undefined;
-      return mutate(kit, call, 'AssessVideo', { request: AssessVideoRequest, response: AssessVideoResponse }, request, async (tx, events) => {
-        const outcome = await assessSubmittedContent(tx, deps, events, {
+      const mutation = { scope: scopeOf('AssessVideo'), request, requestCodec: AssessVideoRequest, responseCodec: AssessVideoResponse, deadline: call.deadline };
+      return kit.units.mutation(mutation, async (work) => {
+        const outcome = await assessSubmittedContent(work, {
           contentId: video.contentId,
           kind: 'SHORT_VIDEO',
           creatorId: video.creatorId,
@@ -76,7 +75,7 @@ export const contentItemHandlers = (kit: ContentHandlerDeps) => {
           engagement,
           trigger: 'PUBLISH',
         });
-        return AssessVideoResponse.fromPartial(await assessmentBody(tx, outcome));
+        return AssessVideoResponse.fromPartial(await assessmentBody(work, outcome));
       });
     },
 
@@ -95,10 +94,10 @@ export const contentItemHandlers = (kit: ContentHandlerDeps) => {
         'CONTENT.INVALID_INPUT',
       );
       const reassessment = { contentId, trigger: trigger as (typeof CALLER_TRIGGERS)[number], complaintId: complaintId || undefined, note: note || undefined };
-      return mutate(kit, call, 'ReassessContent', { request: ReassessContentRequest, response: ReassessContentResponse }, request, async (tx, events) => {
-        if (reassessment.trigger === 'COMPLAINT' && reassessment.complaintId) await recordComplaint(sqlOverPrisma(tx), { complaintId: reassessment.complaintId, contentId, category: 'OTHER', receivedAt: deps.clock.now() });
-        const outcome = await reassessStoredContent(tx, deps, events, reassessment);
-        const body = await assessmentBody(tx, outcome);
+      const mutation = { scope: scopeOf('ReassessContent'), request, requestCodec: ReassessContentRequest, responseCodec: ReassessContentResponse, deadline: call.deadline };
+      return kit.units.mutation(mutation, async (work) => {
+        const outcome = await reassessForCaller(work, reassessment);
+        const body = await assessmentBody(work, outcome);
         return ReassessContentResponse.fromPartial({ contentItem: body.contentItem, assessment: body.assessment, penalties: body.penalties });
       });
     },

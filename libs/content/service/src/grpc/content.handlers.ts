@@ -1,5 +1,6 @@
 import type { ContentServiceImplementation, GetGovernanceStatsRequest, GetGovernanceStatsResponse } from '@govern/contracts-content';
 import type { GrpcCallContextExt } from '@govern/platform-grpc';
+import { sqlOverPrisma } from '@govern/platform-db';
 import { governanceStats } from '../use-cases/governance-stats';
 import { appealHandlers } from './appeals.handlers';
 import { contentChecks } from './content-checks';
@@ -22,6 +23,6 @@ export const createContentHandlers = (kit: ContentHandlerDeps): ContentServiceIm
     const checks = contentChecks(deps.policy);
     // A window starting ahead of our clock counts nothing yet: a caller's mistake, said so.
     const { window } = checks.done({ window: checks.window('window', request.window, { now: deps.clock.now() }) }, 'STATS.INVALID_WINDOW');
-    return governanceStats(kit.db, deps.policy, window.start, window.end);
+    return governanceStats(sqlOverPrisma(kit.db), deps.policy, window);
   },
 });

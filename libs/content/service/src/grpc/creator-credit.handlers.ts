@@ -14,7 +14,7 @@ import { deductionMessage, penaltyMessage } from '../mapping/messages';
 import { deductCreditByOperator } from '../use-cases/manual-deduction';
 import { listPenalties } from '../use-cases/queries';
 import { contentChecks } from './content-checks';
-import { creditOf, mutate, type Call, type ContentHandlerDeps } from './handler-kit';
+import { creditOf, scopeOf, type Call, type ContentHandlerDeps } from './handler-kit';
 
 const INVALID_CREATOR = 'CREATOR.INVALID_INPUT';
 
@@ -40,7 +40,7 @@ export const creatorCreditHandlers = (kit: ContentHandlerDeps) => {
     async getCreatorCredit(request: GetCreatorCreditRequest): Promise<GetCreatorCreditResponse> {
       const checks = contentChecks(policy);
       const { creatorId } = checks.done({ creatorId: checks.id('creator_id', request.creatorId) }, INVALID_CREATOR);
-      return { creatorCredit: await creditOf(kit.db, deps, creatorId) };
+      return { creatorCredit: await creditOf(kit.db, deps, creatorId, deps.clock.now()) };
     },
 
     async deductCreatorCredit(request: DeductCreatorCreditRequest, call: Call): Promise<DeductCreatorCreditResponse> {
@@ -57,12 +57,13 @@ export const creatorCreditHandlers = (kit: ContentHandlerDeps) => {
         },
         INVALID_CREATOR,
       );
-      return mutate(kit, call, 'DeductCreatorCredit', { request: DeductCreatorCreditRequest, response: DeductCreatorCreditResponse }, request, async (tx, events) => {
-        const imposed = await deductCreditByOperator(tx, deps, events, deduction);
+      const mutation = { scope: scopeOf('DeductCreatorCredit'), request, requestCodec: DeductCreatorCreditRequest, responseCodec: DeductCreatorCreditResponse, deadline: call.deadline };
+      return kit.units.mutation(mutation, async (work) => {
+        const imposed = await deductCreditByOperator(work, deduction);
         return DeductCreatorCreditResponse.fromPartial({
-          deduction: imposed.deduction ? deductionMessage(imposed.deduction, deps.clock.now()) : undefined,
+          deduction: imposed.deduction ? deductionMessage(imposed.deduction, work.now) : undefined,
           penalty: penaltyMessage(imposed.penalty),
-          creatorCredit: await creditOf(tx, deps, deduction.creatorId),
+          creatorCredit: await creditOf(work.tx, deps, deduction.creatorId, work.now),
         });
       });
     },

@@ -10,7 +10,7 @@ import { linkStateToProto, livestreamStateToProto, liveLevelToProto } from '../m
 import { livestreamMessage, violationMessage } from '../mapping/messages';
 import { endLivestream, getLivestream, startLivestream } from '../use-cases/livestreams';
 import { contentChecks, linkedProducts } from './content-checks';
-import { mutate, type Call, type ContentHandlerDeps } from './handler-kit';
+import { scopeOf, type Call, type ContentHandlerDeps } from './handler-kit';
 import { streamLivestreamSignals } from './livestream-stream';
 
 const INVALID_LIVESTREAM = 'LIVESTREAM.INVALID_INPUT';
@@ -33,8 +33,9 @@ export const livestreamHandlers = (kit: ContentHandlerDeps) => {
         },
         INVALID_LIVESTREAM,
       );
-      const response = await mutate(kit, call, 'StartLivestream', { request: StartLivestreamRequest, response: StartLivestreamResponse }, request, async (tx, events) => {
-        const started = await startLivestream(tx, deps, events, start);
+      const mutation = { scope: scopeOf('StartLivestream'), request, requestCodec: StartLivestreamRequest, responseCodec: StartLivestreamResponse, deadline: call.deadline };
+      const response = await kit.units.mutation(mutation, async (work) => {
+        const started = await startLivestream(work, start);
         return StartLivestreamResponse.fromPartial({ livestream: livestreamMessage(started.livestream, started.links), refusedLinks: started.refused.map(violationMessage) });
       });
       const live = response.livestream;
@@ -54,8 +55,8 @@ export const livestreamHandlers = (kit: ContentHandlerDeps) => {
       const checks = contentChecks(policy);
       const { livestreamId } = checks.done({ requestId: checks.requestId(request.requestId), livestreamId: checks.id('livestream_id', request.livestreamId) }, INVALID_LIVESTREAM);
       return sessions.end(livestreamId, (pending) =>
-        mutate(kit, call, 'EndLivestream', { request: EndLivestreamRequest, response: EndLivestreamResponse }, request, async (tx) => {
-          const ended = await endLivestream(tx, deps, livestreamId, pending);
+        kit.units.mutation({ scope: scopeOf('EndLivestream'), request, requestCodec: EndLivestreamRequest, responseCodec: EndLivestreamResponse, deadline: call.deadline }, async (work) => {
+          const ended = await endLivestream(work, livestreamId, pending);
           return EndLivestreamResponse.fromPartial({ livestream: livestreamMessage(ended.livestream, ended.links) });
         }),
       );

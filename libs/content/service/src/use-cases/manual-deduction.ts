@@ -1,19 +1,15 @@
-import type { ContentTx } from '@govern/content-data-access';
 import { policyRef, type Severity } from '@govern/content-domain';
 import { DomainError, notFound, reason, ValidationError, type Reason } from '@govern/policy-core';
-import type { ContentDeps } from '../deps';
-import type { EventBatch } from '../events/event-batch';
 import type { ContentKindName } from '../mapping/enums';
 import { imposePenalty, type ImposedPenalty } from './penalties';
+import type { Work } from './work';
 
 /**
  * An operator's penalty: credit deducted by severity, recorded as an appealable penalty on the
  * creator (and the item or livestream concerned, which must be the creator's).
  */
 export const deductCreditByOperator = async (
-  tx: ContentTx,
-  deps: ContentDeps,
-  events: EventBatch,
+  work: Work,
   input: { creatorId: string; severity: Severity; contentId: string | undefined; livestreamId: string | undefined; operatorId: string; reasons: Reason[] },
 ): Promise<ImposedPenalty> => {
   let contentKind: ContentKindName | undefined;
@@ -25,7 +21,7 @@ export const deductCreditByOperator = async (
   }
   const subjectId = input.contentId || input.livestreamId;
   if (subjectId) {
-    const item = await tx.contentItem.findUnique({ where: { contentId: subjectId }, select: { creatorId: true, kind: true } });
+    const item = await work.tx.contentItem.findUnique({ where: { contentId: subjectId }, select: { creatorId: true, kind: true } });
     if (!item || (input.livestreamId && item.kind !== 'LIVESTREAM')) {
       throw input.contentId
         ? notFound('CONTENT.NOT_FOUND', `Content item ${input.contentId} is not known`, { content_id: input.contentId })
@@ -36,7 +32,7 @@ export const deductCreditByOperator = async (
     }
     contentKind = item.kind as ContentKindName;
   }
-  return imposePenalty(tx, deps, events, {
+  return imposePenalty(work, {
     creatorId: input.creatorId,
     contentId: subjectId || undefined,
     contentKind,
@@ -47,6 +43,6 @@ export const deductCreditByOperator = async (
     source: 'MANUAL',
     violationKeys: input.reasons.map((r) => `manual:${r.code}`),
     reasons: [...input.reasons, reason('CREATOR.CREDIT.OPERATOR_DEDUCTION', `Deducted by operator ${input.operatorId}`, { operator_id: input.operatorId })],
-    policy: policyRef(deps.policy),
+    policy: policyRef(work.policy),
   });
 };
