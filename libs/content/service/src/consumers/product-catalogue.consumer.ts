@@ -37,7 +37,8 @@ export const startProductCatalogueConsumer = (options: { bus: EventBus; db: Pris
           await productApproved(work, { productId: event.productId, merchantId: event.merchantId, at });
         } else if (isEvent(ProductBannedEvent, event, ctx)) {
           const ban = { productId: event.productId, merchantId: event.merchantId, cause: banCauseName(event.cause), banId: event.banId, reasons: event.reasons };
-          await productBanned(work, { ...ban, bannedAt: event.bannedAt ?? at, at });
+          // The ban's own time is bounded like the event's: a time ahead of it (or impossible) reads as the event's time.
+          await productBanned(work, { ...ban, bannedAt: eventTime(event.bannedAt, at), at });
         } else if (isEvent(ProductUnbannedEvent, event, ctx)) {
           await productUnbanned(work, event.productId);
         }

@@ -1,5 +1,5 @@
-import type { ContentPolicy, LinkedProductRef } from '@govern/content-domain';
-import type { LinkedProductRef as LinkedProductMessage } from '@govern/contracts-content';
+import type { ContentPolicy, EngagementFigures, LinkedProductRef } from '@govern/content-domain';
+import type { EngagementMetrics, LinkedProductRef as LinkedProductMessage } from '@govern/contracts-content';
 import { DEFAULT_REQUEST_LIMITS, INVALID, isInvalid, RequestChecks, REASON, type Checked } from '@govern/platform-grpc';
 
 /**
@@ -53,4 +53,21 @@ export const linkedProducts = (
     seen.add(link.productId);
   });
   return ok ? refs() : INVALID;
+};
+
+/** Engagement figures a publisher reports: counts within what is believable, a completion rate in [0, 1]. */
+export const engagementFigures = (checks: RequestChecks, metrics: EngagementMetrics | undefined, policy: ContentPolicy): Checked<EngagementFigures | undefined> => {
+  if (!metrics) return undefined;
+  const count = { min: 0n, max: BigInt(policy.limits.maxEngagementCount) };
+  const figures = {
+    views: checks.int64('engagement.views', metrics.views, count),
+    likes: checks.int64('engagement.likes', metrics.likes, count),
+    comments: checks.int64('engagement.comments', metrics.comments, count),
+    shares: checks.int64('engagement.shares', metrics.shares, count),
+    completionRate: checks.number('engagement.completion_rate', metrics.completionRate, { min: 0, max: 1 }),
+  };
+  const { views, likes, comments, shares, completionRate } = figures;
+  if (isInvalid(views) || isInvalid(likes) || isInvalid(comments) || isInvalid(shares) || isInvalid(completionRate)) return INVALID;
+  // Counts are bounded by maxEngagementCount (1e13), well within a double's exact integers.
+  return { views: Number(views), likes: Number(likes), comments: Number(comments), shares: Number(shares), completionRate: metrics.completionRate };
 };

@@ -15,7 +15,7 @@ import { assessmentMessage, penaltyMessage, viewMessage } from '../mapping/messa
 import { assessSubmittedContent, reassessForCaller, type AssessmentOutcome } from '../use-cases/assess-content-item';
 import { loadContentItemView } from '../use-cases/content-view';
 import { listContentItems } from '../use-cases/queries';
-import { contentChecks, linkedProducts, storableText } from './content-checks';
+import { contentChecks, engagementFigures, linkedProducts, storableText } from './content-checks';
 import { creditOf, scopeOf, type Call, type ContentHandlerDeps } from './handler-kit';
 import type { Work } from '../use-cases/work';
 
@@ -39,8 +39,6 @@ export const contentItemHandlers = (kit: ContentHandlerDeps) => {
       const checks = contentChecks(policy);
       // The domain's rules for what can be assessed (ids and text present, bounded, links unique).
       checks.absorb(() => validateContentInput({ ...request }, policy));
-      const maxCount = BigInt(policy.limits.maxEngagementCount);
-      const e = request.engagement;
       const video = checks.done(
         {
           requestId: checks.requestId(request.requestId),
@@ -51,18 +49,10 @@ export const contentItemHandlers = (kit: ContentHandlerDeps) => {
           transcript: storableText(checks, 'transcript', request.transcript),
           links: linkedProducts(checks, request.linkedProducts, policy, { complete: false }),
           mediaFingerprint: checks.optionalText('media_fingerprint', request.mediaFingerprint, policy.limits.maxFingerprintChars),
-          views: e ? checks.int64('engagement.views', e.views, { min: 0n, max: maxCount }) : undefined,
-          likes: e ? checks.int64('engagement.likes', e.likes, { min: 0n, max: maxCount }) : undefined,
-          comments: e ? checks.int64('engagement.comments', e.comments, { min: 0n, max: maxCount }) : undefined,
-          shares: e ? checks.int64('engagement.shares', e.shares, { min: 0n, max: maxCount }) : undefined,
-          completionRate: e ? checks.number('engagement.completion_rate', e.completionRate, { min: 0, max: 1 }) : undefined,
+          engagement: engagementFigures(checks, request.engagement, policy),
         },
         'CONTENT.INVALID_INPUT',
       );
-      const engagement =
-        e && video.views !== undefined
-          ? { views: Number(video.views), likes: Number(video.likes), comments: Number(video.comments), shares: Number(video.shares), completionRate: video.completionRate ?? 0 }
-          : undefined;
       const mutation = { scope: scopeOf('AssessVideo'), request, requestCodec: AssessVideoRequest, responseCodec: AssessVideoResponse, deadline: call.deadline };
       return kit.units.mutation(mutation, async (work) => {
         const outcome = await assessSubmittedContent(work, {
@@ -72,7 +62,7 @@ export const contentItemHandlers = (kit: ContentHandlerDeps) => {
           text: { title: video.title, captions: video.captions, transcript: video.transcript },
           links: video.links,
           mediaFingerprint: video.mediaFingerprint || undefined,
-          engagement,
+          engagement: video.engagement,
           trigger: 'PUBLISH',
         });
         return AssessVideoResponse.fromPartial(await assessmentBody(work, outcome));
@@ -82,7 +72,7 @@ export const contentItemHandlers = (kit: ContentHandlerDeps) => {
     async reassessContent(request: ReassessContentRequest, call: Call): Promise<ReassessContentResponse> {
       const checks = contentChecks(policy);
       const trigger = checks.enumValue('trigger', triggers, request.trigger, { allowed: CALLER_TRIGGERS });
-      const { contentId, complaintId, note } = checks.done(
+      const { contentId, trigger: checkedTrigger, complaintId, note } = checks.done(
         {
           requestId: checks.requestId(request.requestId),
           contentId: checks.id('content_id', request.contentId),
@@ -93,7 +83,7 @@ export const contentItemHandlers = (kit: ContentHandlerDeps) => {
         },
         'CONTENT.INVALID_INPUT',
       );
-      const reassessment = { contentId, trigger: trigger as (typeof CALLER_TRIGGERS)[number], complaintId: complaintId || undefined, note: note || undefined };
+      const reassessment = { contentId, trigger: checkedTrigger, complaintId: complaintId || undefined, note: note || undefined };
       const mutation = { scope: scopeOf('ReassessContent'), request, requestCodec: ReassessContentRequest, responseCodec: ReassessContentResponse, deadline: call.deadline };
       return kit.units.mutation(mutation, async (work) => {
         const outcome = await reassessForCaller(work, reassessment);

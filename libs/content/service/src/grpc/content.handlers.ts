@@ -21,7 +21,10 @@ export const createContentHandlers = (kit: ContentHandlerDeps): ContentServiceIm
   async getGovernanceStats(request: GetGovernanceStatsRequest): Promise<GetGovernanceStatsResponse> {
     const { deps } = kit;
     const checks = contentChecks(deps.policy);
-    // A window starting ahead of our clock counts nothing yet: a caller's mistake, said so.
+    // Both ends storable and valid, end after start; a window starting ahead of our clock counts
+    // nothing yet: a caller's mistake, said so. An end in the future is a report in progress, and no
+    // span bound is set on purpose: a window is read-only counting over indexed times, and a year's
+    // report is as legitimate as an hour's (issue 11 item 7, plausibility of stats windows).
     const { window } = checks.done({ window: checks.window('window', request.window, { now: deps.clock.now() }) }, 'STATS.INVALID_WINDOW');
     return governanceStats(sqlOverPrisma(kit.db), deps.policy, window);
   },

@@ -367,7 +367,7 @@ export const reassessStoredContent = async (
  */
 export const reassessForCaller = async (
   work: Work,
-  input: { contentId: string; trigger: 'COMPLAINT' | 'SIGNAL_UPDATE' | 'MANUAL'; complaintId?: string | undefined; note?: string | undefined },
+  input: { contentId: string; trigger: TriggerName; complaintId?: string | undefined; note?: string | undefined },
 ): Promise<AssessmentOutcome> => {
   if (input.trigger === 'COMPLAINT' && input.complaintId) {
     await recordComplaint(work.sql, { complaintId: input.complaintId, contentId: input.contentId, category: 'OTHER', receivedAt: work.now });
