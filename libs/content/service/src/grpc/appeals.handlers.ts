@@ -12,7 +12,7 @@ import { appealMessage, penaltyMessage, viewMessage } from '../mapping/messages'
 import { decideAppeal, fileAppeal } from '../use-cases/appeals';
 import { listAppeals } from '../use-cases/queries';
 import { contentChecks } from './content-checks';
-import { creditOf, scopeOf, type Call, type ContentHandlerDeps } from './handler-kit';
+import { creditOf, read, scopeOf, type Call, type ContentHandlerDeps } from './handler-kit';
 
 const INVALID_APPEAL = 'APPEAL.INVALID_INPUT';
 
@@ -38,7 +38,7 @@ export const appealHandlers = (kit: ContentHandlerDeps) => {
       return kit.units.mutation(mutation, async (work) => FileAppealResponse.fromPartial({ appeal: appealMessage(await fileAppeal(work, appeal)) }));
     },
 
-    async listAppeals(request: ListAppealsRequest): Promise<ListAppealsResponse> {
+    async listAppeals(request: ListAppealsRequest, call: Call): Promise<ListAppealsResponse> {
       const checks = contentChecks(policy);
       const filter = checks.done({
         pageSize: checks.pageSize(request.pageSize),
@@ -46,7 +46,7 @@ export const appealHandlers = (kit: ContentHandlerDeps) => {
         creatorId: checks.optionalId('creator_id', request.creatorId),
         state: checks.optionalEnum('state', appealStates, request.state),
       });
-      const page = await listAppeals(kit.db, filter);
+      const page = await read(kit, call, (tx) => listAppeals(tx, filter));
       return { appeals: page.items.map(appealMessage), nextPageToken: page.nextPageToken };
     },
 

@@ -16,7 +16,7 @@ import { assessSubmittedContent, reassessForCaller, type AssessmentOutcome } fro
 import { loadContentItemView } from '../use-cases/content-view';
 import { listContentItems } from '../use-cases/queries';
 import { contentChecks, engagementFigures, linkedProducts, storableText } from './content-checks';
-import { creditOf, scopeOf, type Call, type ContentHandlerDeps } from './handler-kit';
+import { creditOf, read, scopeOf, type Call, type ContentHandlerDeps } from './handler-kit';
 import type { Work } from '../use-cases/work';
 
 /** Triggers a caller may ask for; publish, cascade and appeal re-assessments are the service's own. */
@@ -92,13 +92,13 @@ export const contentItemHandlers = (kit: ContentHandlerDeps) => {
       });
     },
 
-    async getContentItem(request: GetContentItemRequest): Promise<GetContentItemResponse> {
+    async getContentItem(request: GetContentItemRequest, call: Call): Promise<GetContentItemResponse> {
       const checks = contentChecks(policy);
       const { contentId } = checks.done({ contentId: checks.id('content_id', request.contentId) }, 'CONTENT.INVALID_INPUT');
-      return { contentItem: viewMessage(await loadContentItemView(kit.db, contentId)) };
+      return { contentItem: viewMessage(await read(kit, call, (tx) => loadContentItemView(tx, contentId))) };
     },
 
-    async listContentItems(request: ListContentItemsRequest): Promise<ListContentItemsResponse> {
+    async listContentItems(request: ListContentItemsRequest, call: Call): Promise<ListContentItemsResponse> {
       const checks = contentChecks(policy);
       const filter = checks.done({
         pageSize: checks.pageSize(request.pageSize),
@@ -107,7 +107,7 @@ export const contentItemHandlers = (kit: ContentHandlerDeps) => {
         productId: checks.optionalId('product_id', request.productId),
         tier: checks.optionalEnum('tier', contentTiers, request.tier),
       });
-      const page = await listContentItems(kit.db, filter);
+      const page = await read(kit, call, (tx) => listContentItems(tx, filter));
       return { contentItems: page.items.map(viewMessage), nextPageToken: page.nextPageToken };
     },
   };

@@ -6,7 +6,7 @@ import { appealHandlers } from './appeals.handlers';
 import { contentChecks } from './content-checks';
 import { contentItemHandlers } from './content-items.handlers';
 import { creatorCreditHandlers } from './creator-credit.handlers';
-import type { ContentHandlerDeps } from './handler-kit';
+import { read, type Call, type ContentHandlerDeps } from './handler-kit';
 import { livestreamHandlers } from './livestream.handlers';
 
 export type { ContentHandlerDeps } from './handler-kit';
@@ -18,7 +18,7 @@ export const createContentHandlers = (kit: ContentHandlerDeps): ContentServiceIm
   ...creatorCreditHandlers(kit),
   ...appealHandlers(kit),
 
-  async getGovernanceStats(request: GetGovernanceStatsRequest): Promise<GetGovernanceStatsResponse> {
+  async getGovernanceStats(request: GetGovernanceStatsRequest, call: Call): Promise<GetGovernanceStatsResponse> {
     const { deps } = kit;
     const checks = contentChecks(deps.policy);
     // Both ends storable and valid, end after start; a window starting ahead of our clock counts
@@ -26,6 +26,6 @@ export const createContentHandlers = (kit: ContentHandlerDeps): ContentServiceIm
     // span bound is set on purpose: a window is read-only counting over indexed times, and a year's
     // report is as legitimate as an hour's (issue 11 item 7, plausibility of stats windows).
     const { window } = checks.done({ window: checks.window('window', request.window, { now: deps.clock.now() }) }, 'STATS.INVALID_WINDOW');
-    return governanceStats(sqlOverPrisma(kit.db), deps.policy, window);
+    return read(kit, call, (tx) => governanceStats(sqlOverPrisma(tx), deps.policy, window));
   },
 });

@@ -14,7 +14,7 @@ import { deductionMessage, penaltyMessage } from '../mapping/messages';
 import { deductCreditByOperator } from '../use-cases/manual-deduction';
 import { listPenalties } from '../use-cases/queries';
 import { contentChecks } from './content-checks';
-import { creditOf, scopeOf, type Call, type ContentHandlerDeps } from './handler-kit';
+import { creditOf, read, scopeOf, type Call, type ContentHandlerDeps } from './handler-kit';
 
 const INVALID_CREATOR = 'CREATOR.INVALID_INPUT';
 
@@ -37,10 +37,10 @@ export const creatorCreditHandlers = (kit: ContentHandlerDeps) => {
   const { policy } = deps;
 
   return {
-    async getCreatorCredit(request: GetCreatorCreditRequest): Promise<GetCreatorCreditResponse> {
+    async getCreatorCredit(request: GetCreatorCreditRequest, call: Call): Promise<GetCreatorCreditResponse> {
       const checks = contentChecks(policy);
       const { creatorId } = checks.done({ creatorId: checks.id('creator_id', request.creatorId) }, INVALID_CREATOR);
-      return { creatorCredit: await creditOf(kit.db, deps, creatorId, deps.clock.now()) };
+      return { creatorCredit: await read(kit, call, (tx) => creditOf(tx, deps, creatorId, deps.clock.now())) };
     },
 
     async deductCreatorCredit(request: DeductCreatorCreditRequest, call: Call): Promise<DeductCreatorCreditResponse> {
@@ -68,7 +68,7 @@ export const creatorCreditHandlers = (kit: ContentHandlerDeps) => {
       });
     },
 
-    async listPenalties(request: ListPenaltiesRequest): Promise<ListPenaltiesResponse> {
+    async listPenalties(request: ListPenaltiesRequest, call: Call): Promise<ListPenaltiesResponse> {
       const checks = contentChecks(policy);
       const filter = checks.done({
         pageSize: checks.pageSize(request.pageSize),
@@ -77,7 +77,7 @@ export const creatorCreditHandlers = (kit: ContentHandlerDeps) => {
         contentId: checks.optionalId('content_id', request.contentId),
         state: checks.optionalEnum('state', penaltyStates, request.state),
       });
-      const page = await listPenalties(kit.db, filter);
+      const page = await read(kit, call, (tx) => listPenalties(tx, filter));
       return { penalties: page.items.map(penaltyMessage), nextPageToken: page.nextPageToken };
     },
   };

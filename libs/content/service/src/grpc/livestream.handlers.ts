@@ -10,7 +10,7 @@ import { linkStateToProto, livestreamStateToProto, liveLevelToProto } from '../m
 import { livestreamMessage, violationMessage } from '../mapping/messages';
 import { endLivestream, getLivestream, startLivestream } from '../use-cases/livestreams';
 import { contentChecks, linkedProducts } from './content-checks';
-import { scopeOf, type Call, type ContentHandlerDeps } from './handler-kit';
+import { read, scopeOf, type Call, type ContentHandlerDeps } from './handler-kit';
 import { streamLivestreamSignals } from './livestream-stream';
 
 const INVALID_LIVESTREAM = 'LIVESTREAM.INVALID_INPUT';
@@ -62,10 +62,10 @@ export const livestreamHandlers = (kit: ContentHandlerDeps) => {
       );
     },
 
-    async getLivestream(request: GetLivestreamRequest): Promise<GetLivestreamResponse> {
+    async getLivestream(request: GetLivestreamRequest, call: Call): Promise<GetLivestreamResponse> {
       const checks = contentChecks(policy);
       const { livestreamId } = checks.done({ livestreamId: checks.id('livestream_id', request.livestreamId) }, INVALID_LIVESTREAM);
-      const { livestream, links } = await getLivestream(kit.db, livestreamId);
+      const { livestream, links } = await read(kit, call, (tx) => getLivestream(tx, livestreamId));
       const message = livestreamMessage(livestream, links);
       // This replica may have applied signals its last snapshot does not hold yet.
       const fresher = livestream.state === 'LIVE' ? sessions.peek(livestreamId) : undefined;
