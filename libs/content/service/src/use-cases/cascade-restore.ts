@@ -77,7 +77,7 @@ export const liftBanOrRemoval = async (work: Work, trigger: Extract<CascadeTrigg
     tierChanges.map((c) => ({ contentId: c.contentId, creatorId: c.creatorId, fromTier: c.previousTier, toTier: c.tier })),
   );
 
-  const ref_ = policyRef(policy);
+  const decidedUnder = policyRef(policy);
   for (const r of restored) {
     work.emit(ContentRestoredEvent, {
       contentId: r.item.content_id,
@@ -99,7 +99,7 @@ export const liftBanOrRemoval = async (work: Work, trigger: Extract<CascadeTrigg
       previousTier: tierToProto(c.previousTier),
       previousTrafficWeight: c.previousWeight,
       reasons: [why],
-      policy: ref_,
+      policy: decidedUnder,
     });
   }
   return restored.length;
