@@ -107,10 +107,13 @@ describe('cascades from other services over NATS', () => {
       banId: 'ban-k',
       policy: { name: 'bans', version: 'test' },
       sourceRef: 'lab-9',
-      bannedAt: sut.clock.now(),
+      // A producer's clock far ahead: kept as the event's own time, never believed (it would date the ban next year).
+      bannedAt: new Date(sut.clock.now().getTime() + 365 * 24 * 3600_000),
     };
-    await sut.publish(ProductBannedEvent, { meta: meta(sut), ...ban });
+    const announced = meta(sut);
+    await sut.publish(ProductBannedEvent, { meta: announced, ...ban });
     const limited = await eventually(async () => events.of(ContentTierChangedEvent).find((e) => e.contentId === 'v-kettle'), 'tier limited');
+    expect((await sut.db.bannedProduct.findUnique({ where: { productId: KETTLE.productId } }))?.bannedAt).toEqual(announced.occurredAt);
     expect(limited).toMatchObject({ previousTier: ContentTier.CONTENT_TIER_PREMIUM, tier: ContentTier.CONTENT_TIER_LIMITED, trafficWeight: 0.3, previousTrafficWeight: 1.5 });
     // The same ban announced again in another event: one cascade per ban.
     await sut.publish(ProductBannedEvent, { meta: meta(sut), ...ban });

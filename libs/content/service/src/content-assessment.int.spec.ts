@@ -97,6 +97,31 @@ describe('content assessment over gRPC', () => {
     await expect(cut.client.getContentItem({ contentId: 'v-bad' })).rejects.toMatchObject({ code: 5 });
   });
 
+  it('answers client mistakes with the platform reasons every service uses, and stores nothing PostgreSQL cannot hold', async () => {
+    const { client } = cut;
+    const fields = async (call: Promise<unknown>): Promise<string[]> => (await errorOf(call)).fieldViolations.map((v) => `${v.field}:${v.reason}`).sort();
+    expect(await fields(client.assessVideo({ requestId: 'r-nul', contentId: 'v-nul\u0000', creatorId: 'cr-1', title: 'a\u0000b', linkedProducts: [{ productId: 'p\u0000', merchantId: 'm' }] }))).toEqual(
+      ['content_id:CONTAINS_NUL', 'linked_products[0].product_id:CONTAINS_NUL', 'title:CONTAINS_NUL'].sort(),
+    );
+    expect(await fields(client.listContentItems({ tier: 99 as ContentTier, pageSize: -1, pageToken: 'not-a-token' }))).toEqual(
+      ['page_size:OUT_OF_RANGE', 'page_token:INVALID_PAGE_TOKEN', 'tier:UNKNOWN_ENUM_VALUE'].sort(),
+    );
+    expect(await fields(client.reassessContent({ requestId: 'r-t', contentId: 'v-clean', trigger: AssessmentTrigger.ASSESSMENT_TRIGGER_APPEAL }))).toEqual(['trigger:UNSUPPORTED_VALUE']);
+    expect(await fields(client.reassessContent({ requestId: 'r-t2', contentId: 'v-clean' }))).toEqual(['trigger:REQUIRED']);
+    expect(await fields(client.decideAppeal({ requestId: 'r-d', appealId: 'a', reviewerId: 'rv', outcome: 42 as AppealOutcome }))).toEqual(['outcome:UNKNOWN_ENUM_VALUE']);
+    expect((await client.getContentItem({ contentId: 'v-clean' })).contentItem?.contentId).toBe('v-clean');
+  });
+
+  it('pages content items with the platform keyset tokens', async () => {
+    await cut.client.assessVideo({ requestId: 'r-page', contentId: 'v-page', creatorId: 'cr-page', ...CLEAN });
+    const first = await cut.client.listContentItems({ pageSize: 1 });
+    expect(first.contentItems).toHaveLength(1);
+    expect(first.nextPageToken).not.toBe('');
+    const second = await cut.client.listContentItems({ pageSize: 1, pageToken: first.nextPageToken });
+    expect(second.contentItems).toHaveLength(1);
+    expect(second.contentItems[0]?.contentId).not.toBe(first.contentItems[0]?.contentId);
+  });
+
   it('answers NOT_FOUND naming the unknown products, and INVALID_ARGUMENT for a product linked with the wrong merchant', async () => {
     const unknown = await errorOf(
       cut.client.assessVideo({
@@ -239,7 +264,12 @@ describe('content assessment over gRPC', () => {
     });
 
     const bad = await errorOf(client.getGovernanceStats({ window: { startTime: window.endTime, endTime: window.startTime } }));
-    expect(bad.fieldViolations.map((v) => `${v.field}:${v.reason}`)).toEqual(['window.end_time:OUT_OF_RANGE', 'window.start_time:FUTURE_TIMESTAMP']);
-    expect((await errorOf(client.getGovernanceStats({}))).fieldViolations.map((v) => v.field)).toEqual(['window.start_time', 'window.end_time']);
+    expect(bad.fieldViolations.map((v) => `${v.field}:${v.reason}`)).toEqual(['window.start_time:IN_FUTURE']);
+    const backwards = await errorOf(client.getGovernanceStats({ window: { startTime: window.startTime, endTime: new Date(window.startTime.getTime() - 1) } }));
+    expect(backwards.fieldViolations.map((v) => `${v.field}:${v.reason}`)).toEqual(['window.end_time:OUT_OF_RANGE']);
+    // A time PostgreSQL cannot hold is the caller's mistake, never an INTERNAL.
+    const ancient = await errorOf(client.getGovernanceStats({ window: { startTime: new Date(-70_000_000_000_000), endTime: window.endTime } }));
+    expect(ancient.fieldViolations.map((v) => `${v.field}:${v.reason}`)).toEqual(['window.start_time:INVALID_TIMESTAMP']);
+    expect((await errorOf(client.getGovernanceStats({}))).fieldViolations.map((v) => `${v.field}:${v.reason}`)).toEqual(['window:REQUIRED']);
   });
 });

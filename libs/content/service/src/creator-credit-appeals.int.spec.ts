@@ -89,7 +89,7 @@ describe('creator credit and appeals over gRPC', () => {
 
   it('rejects a bad manual deduction with every violation, and NOT_FOUND for an unknown item', async () => {
     const bad = await errorOf(cut.client.deductCreatorCredit({ requestId: 'r-bad-d', creatorId: 'cr-x', severity: ViolationSeverity.VIOLATION_SEVERITY_UNSPECIFIED, reasons: [] }));
-    expect(bad.fieldViolations.map((v) => `${v.field}:${v.reason}`).sort()).toEqual(['operator_id:REQUIRED', 'reasons:REQUIRED', 'severity:INVALID_ENUM']);
+    expect(bad.fieldViolations.map((v) => `${v.field}:${v.reason}`).sort()).toEqual(['operator_id:REQUIRED', 'reasons:REQUIRED', 'severity:REQUIRED']);
     const unknown = await errorOf(
       cut.client.deductCreatorCredit({ requestId: 'r-unknown-d', creatorId: 'cr-x', severity: ViolationSeverity.VIOLATION_SEVERITY_LOW, operatorId: 'op', contentId: 'v-none', reasons: reasonOf('X') }),
     );
@@ -144,5 +144,17 @@ describe('creator credit and appeals over gRPC', () => {
     sut.clock.advance(7 * DAY + 1_000);
     const late = await errorOf(client.fileAppeal({ requestId: 'r-w-2', penaltyId: published.penalties[0]?.penaltyId ?? '', creatorId: 'cr-window', statement: 'late' }));
     expect(late).toMatchObject({ codeName: 'FAILED_PRECONDITION', reason: 'APPEAL.WINDOW_CLOSED' });
+  });
+
+  it('answers a retried appeal with its first answer, even once the window has closed (retries are answered before time checks)', async () => {
+    const { client, sut } = cut;
+    const published = await client.assessVideo({ requestId: 'r-w-3', contentId: 'v-window-retry', creatorId: 'cr-window-retry', ...TEXT, title: 'The cheapest linen shirt', linkedProducts: [SHIRT] });
+    const appeal = { requestId: 'r-w-4', penaltyId: published.penalties[0]?.penaltyId ?? '', creatorId: 'cr-window-retry', statement: 'in time' };
+    const first = await client.fileAppeal(appeal);
+    sut.clock.advance(7 * DAY + 1_000);
+    expect(await client.fileAppeal(appeal)).toEqual(first);
+    expect(await sut.db.appeal.count({ where: { penaltyId: appeal.penaltyId } })).toBe(1);
+    // Another request for the same penalty is a new request: refused now.
+    expect(await errorOf(client.fileAppeal({ ...appeal, requestId: 'r-w-5' }))).toMatchObject({ codeName: 'FAILED_PRECONDITION' });
   });
 });

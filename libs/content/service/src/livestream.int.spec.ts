@@ -90,7 +90,7 @@ describe('livestreams over gRPC', () => {
       [say('ls-noisy', 1, 'x'.repeat(CONTENT_POLICY.limits.maxLiveSegmentChars + 1)), { code: 3, fields: ['signal.transcript_segment.text:TOO_LONG'] }],
       [
         { signal: { ...say('ls-noisy', 1, 'hi').signal, observeTime: new Date(cut.sut.clock.now().getTime() + 60_000) } },
-        { code: 3, fields: ['signal.observe_time:FUTURE_TIMESTAMP'] },
+        { code: 3, fields: ['signal.observe_time:IN_FUTURE'] },
       ],
       [
         { signal: { ...say('ls-noisy', 1, 'hi').signal, viewerSignal: { newReports: 1, viewerCount: 10n, reportCategory: '' } } },

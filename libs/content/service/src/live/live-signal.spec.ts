@@ -48,6 +48,16 @@ describe('parseLiveSignal', () => {
   it('refuses an observation time from the future beyond the allowed skew, and accepts one within it', () => {
     const at = (ms: number) => ({ signal: { livestreamId: 'ls', clientSequence: 1n, observeTime: new Date(NOW.getTime() + ms), transcriptSegment: segment('a') } });
     expect(fieldsOf(at(CONTENT_POLICY.limits.maxClockSkewMs))).toEqual([]);
-    expect(fieldsOf(at(CONTENT_POLICY.limits.maxClockSkewMs + 1))).toEqual(['signal.observe_time:FUTURE_TIMESTAMP']);
+    expect(fieldsOf(at(CONTENT_POLICY.limits.maxClockSkewMs + 1))).toEqual(['signal.observe_time:IN_FUTURE']);
+  });
+
+  it('refuses text PostgreSQL cannot store and a time it cannot hold, wherever they are in the signal', () => {
+    expect(fieldsOf({ signal: { livestreamId: 'ls\u0000', clientSequence: 1n, transcriptSegment: segment('a\u0000b') } })).toEqual([
+      'signal.livestream_id:CONTAINS_NUL',
+      'signal.transcript_segment.text:CONTAINS_NUL',
+    ]);
+    expect(fieldsOf({ signal: { livestreamId: 'ls', clientSequence: 1n, observeTime: new Date(-70_000_000_000_000), transcriptSegment: segment('a') } })).toEqual([
+      'signal.observe_time:INVALID_TIMESTAMP',
+    ]);
   });
 });

@@ -1,18 +1,19 @@
 import type { ContentTx, PrismaClient } from '@govern/content-data-access';
+import type { UnitsOfWork } from '@govern/platform-runtime';
 import { LivestreamEscalation, claimViolationKey, type LiveDecision, type LiveLevel, type LiveSignal } from '@govern/content-domain';
 import { LivestreamActionKind, LivestreamInterruptedEvent, type LivestreamAction, type StreamLivestreamSignalsRequest } from '@govern/contracts-content';
-import { runInTransaction } from '@govern/platform-db';
 import { toServerError } from '@govern/platform-grpc';
 import { DomainError, failedPrecondition, notFound, type Reason } from '@govern/policy-core';
 import type { Logger } from 'pino';
-import type { ContentDeps } from '../context';
-import { EventBatch } from '../events/event-batch';
+import type { ContentDeps } from '../deps';
+import { applyEscalation, lockLivestream, recordEscalation, writeLiveStates } from '../adapters/livestreams.repository';
 import { liveLevelToProto, type LivestreamStateName } from '../mapping/enums';
 import { reasonsOf, snapshotOf } from '../mapping/json';
 import { imposePenalty } from '../use-cases/penalties';
 import { emptySnapshot } from '../use-cases/livestreams';
+import type { Work } from '../use-cases/work';
 import { parseLiveSignal } from './live-signal';
-import { writeLiveStates, type LiveStateWrite, type PendingEscalation, type StoredSnapshot } from './live-state';
+import type { LiveStateWrite, PendingEscalation, StoredSnapshot } from './live-state';
 
 interface LiveSession {
   livestreamId: string;
@@ -39,11 +40,12 @@ interface LiveSession {
 }
 
 export interface LivestreamSessionsOptions {
+  /** Loads a session to resume (one read). */
   db: PrismaClient;
+  /** Escalations and write-behind, each in its own transaction; the relay is woken after events. */
+  units: UnitsOfWork<ContentTx, Work>;
   deps: ContentDeps;
   log: Logger;
-  /** Wakes the outbox relay after a commit that wrote events. */
-  eventsWritten: () => void;
   /** How long written-behind changes (strike window, transcript, warnings) may wait. */
   flushIntervalMs?: number;
 }
@@ -267,28 +269,26 @@ export class LivestreamSessions {
 
   /** Records a level with a penalty durably (with its events) before the action is answered. */
   private async escalate(session: LiveSession, sequence: number, decision: LiveDecision): Promise<void> {
-    const { db, deps } = this.options;
+    const { units } = this.options;
     const level = decision.action;
     const pending = this.takePending(session);
     const isInterrupt = level === 'INTERRUPT';
     try {
-      await runInTransaction(
-        db,
-        async (tx: ContentTx) => {
-          const rows = await tx.$queryRawUnsafe<{ state: string; level: string }[]>(`SELECT state, level FROM livestreams WHERE livestream_id = $1 FOR UPDATE`, session.livestreamId);
-          const current = rows[0] ?? { state: 'ENDED', level: 'NONE' };
+      await units.run(
+        { causationId: `${session.livestreamId}#${sequence}` },
+        async (work) => {
+          const current = (await lockLivestream(work.sql, session.livestreamId)) ?? { state: 'ENDED', level: 'NONE' };
           if (current.state !== 'LIVE') {
             session.state = current.state as LivestreamStateName;
             throw failedPrecondition('LIVESTREAM.NOT_LIVE', `Livestream ${session.livestreamId} is ${current.state.toLowerCase()}`, { livestream_id: session.livestreamId, state: current.state });
           }
-          const now = deps.clock.now();
-          await writeLiveStates(tx, now, deps.policy.limits.maxTranscriptChars, [pending], { snapshots: false });
+          const { now } = work;
+          await writeLiveStates(work.sql, now, work.policy.limits.maxTranscriptChars, [pending], { snapshots: false });
           // Another replica that served this livestream before may have recorded the level already.
           if ((LEVEL_RANK[current.level] ?? 0) >= (LEVEL_RANK[level] ?? 0)) return;
-          const events = new EventBatch(deps, { causationId: `${session.livestreamId}#${sequence}` });
           const penalty = decision.penaltySeverity
             ? (
-                await imposePenalty(tx, deps, events, {
+                await imposePenalty(work, {
                   creatorId: session.creatorId,
                   contentId: session.contentId,
                   contentKind: 'LIVESTREAM',
@@ -303,35 +303,29 @@ export class LivestreamSessions {
                 })
               ).penalty
             : undefined;
-          await tx.$executeRawUnsafe(
-            `INSERT INTO livestream_escalations (id, livestream_id, creator_id, level, client_sequence, reasons, penalty_id, decided_at)
-             VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8) ON CONFLICT (livestream_id, level) DO NOTHING`,
-            deps.ids.next(),
-            session.livestreamId,
-            session.creatorId,
+          await recordEscalation(work.sql, {
+            id: work.newId(),
+            livestreamId: session.livestreamId,
+            creatorId: session.creatorId,
             level,
             sequence,
-            JSON.stringify(decision.reasons),
-            penalty?.id ?? null,
-            now,
-          );
-          await tx.$executeRawUnsafe(
-            `UPDATE livestreams SET level = $2, traffic_weight = $3, warnings = $4, reasons = $5::jsonb, snapshot = $6::jsonb,
-                    last_client_sequence = GREATEST(last_client_sequence, $7), updated_at = $8,
-                    state = CASE WHEN $9 THEN 'INTERRUPTED' ELSE state END, ended_at = CASE WHEN $9 THEN $8 ELSE ended_at END
-              WHERE livestream_id = $1`,
-            session.livestreamId,
+            reasons: decision.reasons,
+            penaltyId: penalty?.id ?? null,
+            at: now,
+          });
+          await applyEscalation(work.sql, {
+            livestreamId: session.livestreamId,
             level,
-            Math.min(decision.trafficWeight, session.tierWeight),
-            pending.warnings,
-            JSON.stringify(decision.reasons),
-            JSON.stringify(pending.snapshot),
+            trafficWeight: Math.min(decision.trafficWeight, session.tierWeight),
+            warnings: pending.warnings,
+            reasons: decision.reasons,
+            snapshot: pending.snapshot,
             sequence,
-            now,
-            isInterrupt,
-          );
+            at: now,
+            interrupted: isInterrupt,
+          });
           if (isInterrupt) {
-            events.add(LivestreamInterruptedEvent, {
+            work.emit(LivestreamInterruptedEvent, {
               livestreamId: session.livestreamId,
               creatorId: session.creatorId,
               reasons: decision.reasons,
@@ -341,7 +335,6 @@ export class LivestreamSessions {
               productIds: session.productIds,
             });
           }
-          await events.write(tx);
         },
         { timeoutMs: 5_000 },
       );
@@ -354,7 +347,6 @@ export class LivestreamSessions {
       // Nothing left to write for it: answers to retried signals come from the database.
       this.sessions.delete(session.livestreamId);
     }
-    this.options.eventsWritten();
   }
 
   private errorAction(livestreamId: string, sequence: bigint, error: unknown, requestId: string, session: LiveSession | undefined): LivestreamAction {
@@ -416,17 +408,17 @@ export class LivestreamSessions {
   }
 
   private async writeBehind(): Promise<void> {
-    const { db, deps, log } = this.options;
+    const { units, log } = this.options;
     const batch = [...this.sessions.values()].filter((s) => s.dirty).map((session) => ({ session, pending: this.takePending(session) }));
     if (batch.length === 0) return;
     try {
-      await runInTransaction(
-        db,
-        (tx: ContentTx) =>
+      await units.run(
+        { causationId: 'livestream-write-behind' },
+        (work) =>
           writeLiveStates(
-            tx,
-            deps.clock.now(),
-            deps.policy.limits.maxTranscriptChars,
+            work.sql,
+            work.now,
+            work.policy.limits.maxTranscriptChars,
             batch.map((b) => b.pending),
           ),
         { timeoutMs: 10_000 },

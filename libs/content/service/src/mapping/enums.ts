@@ -1,4 +1,5 @@
 import {
+  AppealOutcome,
   AppealState,
   AssessmentTrigger,
   ContentKind,
@@ -13,47 +14,54 @@ import {
   ViolationKind,
   ViolationSeverity,
 } from '@govern/contracts-content';
-import type { CreatorStandingLevel, LiveLevel, Severity, Tier, ViolationKind as DomainViolationKind } from '@govern/content-domain';
+import { protoEnum, type EnumCodec } from '@govern/platform-grpc';
 
 /**
  * Domain values are the proto enum names without their prefix (`PREMIUM` for
- * `CONTENT_TIER_PREMIUM`); the database stores the same short names. One pair of helpers
- * maps every enum both ways, so a new enum value needs no new mapping code.
+ * `CONTENT_TIER_PREMIUM`); the database stores the same short names. The platform's `protoEnum`
+ * derives every codec from the generated enum, so a new enum value needs no mapping code; the
+ * request checks read them (`checks.enumValue('tier', contentTiers, request.tier)`).
  */
-type ProtoEnum = Record<string, string | number>;
+export const contentTiers = protoEnum(ContentTier, 'CONTENT_TIER_');
+export const contentKinds = protoEnum(ContentKind, 'CONTENT_KIND_');
+export const severities = protoEnum(ViolationSeverity, 'VIOLATION_SEVERITY_');
+export const violationKinds = protoEnum(ViolationKind, 'VIOLATION_KIND_');
+export const linkStates = protoEnum(ProductLinkState, 'PRODUCT_LINK_STATE_');
+export const triggers = protoEnum(AssessmentTrigger, 'ASSESSMENT_TRIGGER_');
+export const liveLevels = protoEnum(LivestreamActionKind, 'LIVESTREAM_ACTION_KIND_');
+export const livestreamStates = protoEnum(LivestreamState, 'LIVESTREAM_STATE_');
+export const standings = protoEnum(CreatorStanding, 'CREATOR_STANDING_');
+export const penaltySources = protoEnum(PenaltySource, 'PENALTY_SOURCE_');
+export const penaltyStates = protoEnum(PenaltyState, 'PENALTY_STATE_');
+export const penaltyActions = protoEnum(PenaltyAction, 'PENALTY_ACTION_');
+export const appealStates = protoEnum(AppealState, 'APPEAL_STATE_');
+export const appealOutcomes = protoEnum(AppealOutcome, 'APPEAL_OUTCOME_');
 
-const toProto = <E extends ProtoEnum>(values: E, prefix: string) => (name: string | null | undefined): E[keyof E] =>
-  (values[`${prefix}${name ?? 'UNSPECIFIED'}`] ?? values[`${prefix}UNSPECIFIED`]) as E[keyof E];
+type NameOf<C> = C extends EnumCodec<infer Name> ? Name : never;
+export type ContentKindName = NameOf<typeof contentKinds>;
+export type TriggerName = NameOf<typeof triggers>;
+export type PenaltyActionName = NameOf<typeof penaltyActions>;
+export type PenaltySourceName = NameOf<typeof penaltySources>;
+export type PenaltyStateName = NameOf<typeof penaltyStates>;
+export type AppealStateName = NameOf<typeof appealStates>;
+export type LivestreamStateName = NameOf<typeof livestreamStates>;
 
-const fromProto = <E extends ProtoEnum, Name extends string>(values: E, prefix: string) => (value: number): Name | undefined => {
-  const name = values[value];
-  if (typeof name !== 'string' || !name.startsWith(prefix) || name === `${prefix}UNSPECIFIED`) return undefined;
-  return name.slice(prefix.length) as Name;
-};
+/** The proto number of a stored name, typed as the message field's enum (UNSPECIFIED for null or an unknown name). */
+const toProto =
+  <E extends number>(codec: EnumCodec<string>) =>
+  (name: string | null | undefined): E =>
+    codec.toProto(name) as E;
 
-export type ContentKindName = 'SHORT_VIDEO' | 'LIVESTREAM';
-export type TriggerName = 'PUBLISH' | 'COMPLAINT' | 'CASCADE' | 'SIGNAL_UPDATE' | 'MANUAL' | 'APPEAL';
-export type PenaltyActionName = 'CREDIT_ONLY' | 'LIMITED' | 'BLOCKED' | 'UNLINKED' | 'LIVESTREAM_LIMITED' | 'LIVESTREAM_INTERRUPTED';
-export type PenaltySourceName = 'ASSESSMENT' | 'LIVESTREAM' | 'CASCADE' | 'MANUAL';
-export type PenaltyStateName = 'ACTIVE' | 'EXPIRED' | 'OVERTURNED' | 'LIFTED';
-export type AppealStateName = 'PENDING' | 'UPHELD' | 'OVERTURNED';
-export type LivestreamStateName = 'LIVE' | 'ENDED' | 'INTERRUPTED';
-
-export const tierToProto = toProto(ContentTier, 'CONTENT_TIER_');
-export const tierFromProto = fromProto<typeof ContentTier, Tier>(ContentTier, 'CONTENT_TIER_');
-export const kindToProto = toProto(ContentKind, 'CONTENT_KIND_');
-export const severityToProto = toProto(ViolationSeverity, 'VIOLATION_SEVERITY_');
-export const severityFromProto = fromProto<typeof ViolationSeverity, Severity>(ViolationSeverity, 'VIOLATION_SEVERITY_');
-export const violationKindToProto = (kind: DomainViolationKind): ViolationKind => toProto(ViolationKind, 'VIOLATION_KIND_')(kind);
-export const linkStateToProto = toProto(ProductLinkState, 'PRODUCT_LINK_STATE_');
-export const triggerToProto = toProto(AssessmentTrigger, 'ASSESSMENT_TRIGGER_');
-export const triggerFromProto = fromProto<typeof AssessmentTrigger, TriggerName>(AssessmentTrigger, 'ASSESSMENT_TRIGGER_');
-export const liveLevelToProto = (level: LiveLevel | string): LivestreamActionKind => toProto(LivestreamActionKind, 'LIVESTREAM_ACTION_KIND_')(level);
-export const livestreamStateToProto = toProto(LivestreamState, 'LIVESTREAM_STATE_');
-export const standingToProto = (standing: CreatorStandingLevel | string): CreatorStanding => toProto(CreatorStanding, 'CREATOR_STANDING_')(standing);
-export const penaltySourceToProto = toProto(PenaltySource, 'PENALTY_SOURCE_');
-export const penaltyStateToProto = toProto(PenaltyState, 'PENALTY_STATE_');
-export const penaltyStateFromProto = fromProto<typeof PenaltyState, PenaltyStateName>(PenaltyState, 'PENALTY_STATE_');
-export const penaltyActionToProto = toProto(PenaltyAction, 'PENALTY_ACTION_');
-export const appealStateToProto = toProto(AppealState, 'APPEAL_STATE_');
-export const appealStateFromProto = fromProto<typeof AppealState, AppealStateName>(AppealState, 'APPEAL_STATE_');
+export const tierToProto = toProto<ContentTier>(contentTiers);
+export const kindToProto = toProto<ContentKind>(contentKinds);
+export const severityToProto = toProto<ViolationSeverity>(severities);
+export const violationKindToProto = toProto<ViolationKind>(violationKinds);
+export const linkStateToProto = toProto<ProductLinkState>(linkStates);
+export const triggerToProto = toProto<AssessmentTrigger>(triggers);
+export const liveLevelToProto = toProto<LivestreamActionKind>(liveLevels);
+export const livestreamStateToProto = toProto<LivestreamState>(livestreamStates);
+export const standingToProto = toProto<CreatorStanding>(standings);
+export const penaltySourceToProto = toProto<PenaltySource>(penaltySources);
+export const penaltyStateToProto = toProto<PenaltyState>(penaltyStates);
+export const penaltyActionToProto = toProto<PenaltyAction>(penaltyActions);
+export const appealStateToProto = toProto<AppealState>(appealStates);

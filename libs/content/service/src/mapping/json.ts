@@ -1,6 +1,7 @@
-import type { Prisma } from '@govern/content-data-access';
-import type { EngagementFigures, LivestreamSnapshot, QualityScores, Violation } from '@govern/content-domain';
+import type { PenaltyRow, Prisma } from '@govern/content-data-access';
+import type { EngagementFigures, LivestreamSnapshot, PenaltyRecord, PenaltyState, QualityScores, Tier, Violation } from '@govern/content-domain';
 import type { Reason } from '@govern/policy-core';
+import type { PenaltySourceName } from './enums';
 
 /**
  * JSONB columns hold domain values as they are (reasons, violations, quality, snapshots, id
@@ -17,3 +18,17 @@ export const qualityOf = (json: Prisma.JsonValue): QualityScores => json as unkn
 export const engagementOf = (json: Prisma.JsonValue | null): EngagementFigures | undefined =>
   json === null || typeof json !== 'object' ? undefined : (json as unknown as EngagementFigures);
 export const snapshotOf = (json: Prisma.JsonValue): LivestreamSnapshot => json as unknown as LivestreamSnapshot;
+
+/** A stored penalty as the domain's rules read it (appeals, overturns, lifting a cascade). */
+export const penaltyRecordOf = (row: PenaltyRow): PenaltyRecord => ({
+  id: row.id,
+  creatorId: row.creatorId,
+  contentId: row.contentId ?? undefined,
+  state: row.state as PenaltyState,
+  imposedAt: row.imposedAt,
+  previousTier: (row.previousTier ?? undefined) as Tier | undefined,
+  appliedTier: (row.appliedTier ?? undefined) as Tier | undefined,
+  unlinkedProductIds: stringsOf(row.unlinkedProductIds),
+  deductionIds: stringsOf(row.deductionIds),
+  source: row.source as PenaltySourceName,
+});

@@ -36,6 +36,7 @@ import {
   triggerToProto,
   violationKindToProto,
 } from './enums';
+import type { ContentItemView } from '../use-cases/content-view';
 import { engagementOf, qualityOf, reasonsOf, stringsOf, violationsOf } from './json';
 
 /** Rows and domain values → the v1 messages callers see. */
@@ -194,3 +195,5 @@ export const livestreamMessage = (row: LivestreamRow, links: readonly ContentPro
   startTime: row.startedAt,
   endTime: row.endedAt ?? undefined,
 });
+
+export const viewMessage = (view: ContentItemView): ContentItem => contentItemMessage(view.item, view.links, view.latest, view.activePenaltyIds);

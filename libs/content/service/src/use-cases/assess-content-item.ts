@@ -10,12 +10,13 @@ import {
 } from '@govern/content-domain';
 import { ContentAssessedEvent, ContentTierChangedEvent } from '@govern/contracts-content';
 import { DomainError, Violations, failedPrecondition, notFound } from '@govern/policy-core';
-import type { ContentDeps } from '../context';
-import type { EventBatch } from '../events/event-batch';
+import { recordComplaint } from '../adapters/complaints.repository';
+import { claimFingerprint, linkFacts, lockContentItem, merchantsOfKnownProducts, replaceLinks, type LinkWrite } from '../adapters/content-items.repository';
 import { kindToProto, tierToProto, triggerToProto, type ContentKindName, type TriggerName } from '../mapping/enums';
 import { engagementOf, stringsOf, toJson } from '../mapping/json';
 import { qualityMessage, violationMessage } from '../mapping/messages';
 import { activePenaltyIdsOf } from './content-view';
+import type { Work } from './work';
 import { currentStanding } from './creator-standing';
 import { imposePenalty, type ImposedPenalty } from './penalties';
 
@@ -56,14 +57,10 @@ interface AssessmentInput {
   note?: string | undefined;
 }
 
-/**
- * Serialises work on one content item: an advisory lock on its id (so two first publishes of
- * one id do not race) and the row lock (so a cascade does not change it under an assessment).
- */
-export const lockContentItem = async (tx: ContentTx, contentId: string): Promise<ContentItemRow | null> => {
-  await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, `content_item:${contentId}`);
-  await tx.$executeRawUnsafe(`SELECT 1 FROM content_items WHERE content_id = $1 FOR UPDATE`, contentId);
-  return tx.contentItem.findUnique({ where: { contentId } });
+/** The item, locked for this unit (advisory lock on its id, then the row). */
+const lockedItem = async (work: Work, contentId: string): Promise<ContentItemRow | null> => {
+  await lockContentItem(work.sql, contentId);
+  return work.tx.contentItem.findUnique({ where: { contentId } });
 };
 
 /**
@@ -73,16 +70,12 @@ export const lockContentItem = async (tx: ContentTx, contentId: string): Promise
  * to is bad input; a product never seen is NOT_FOUND (the caller may retry once the listing's
  * approval has reached content).
  */
-const checkLinksKnown = async (tx: ContentTx, links: readonly LinkedProductRef[], storedLinks: readonly ContentProductLinkRow[]): Promise<void> => {
+const checkLinksKnown = async (work: Work, links: readonly LinkedProductRef[], storedLinks: readonly ContentProductLinkRow[]): Promise<void> => {
   if (links.length === 0) return;
   const merchantOf = new Map(storedLinks.map((l) => [l.productId, l.merchantId]));
   const lookup = links.filter((l) => !merchantOf.has(l.productId)).map((l) => l.productId);
   if (lookup.length > 0) {
-    const known = await tx.$queryRawUnsafe<{ product_id: string; merchant_id: string }[]>(
-      `SELECT product_id, merchant_id FROM known_products WHERE product_id = ANY($1::text[])`,
-      lookup,
-    );
-    for (const k of known) merchantOf.set(k.product_id, k.merchant_id);
+    for (const k of await merchantsOfKnownProducts(work.sql, lookup)) merchantOf.set(k.product_id, k.merchant_id);
   }
   const mismatch = new Violations();
   const unknown: { field: string; productId: string }[] = [];
@@ -107,34 +100,16 @@ interface LinkFacts {
   ineligible: Set<string>;
 }
 
-const loadLinkFacts = async (tx: ContentTx, links: readonly LinkedProductRef[]): Promise<LinkFacts> => {
+const loadLinkFacts = async (work: Work, links: readonly LinkedProductRef[]): Promise<LinkFacts> => {
   const facts: LinkFacts = { banned: new Set(), removed: new Set(), ineligible: new Set() };
   if (links.length === 0) return facts;
-  const rows = await tx.$queryRawUnsafe<{ fact: keyof LinkFacts; id: string }[]>(
-    `SELECT 'banned' AS fact, product_id AS id FROM banned_products WHERE product_id = ANY($1::text[])
-     UNION ALL SELECT 'removed', merchant_id FROM removed_merchants WHERE merchant_id = ANY($2::text[])
-     UNION ALL SELECT 'ineligible', merchant_id FROM affiliate_ineligible_merchants WHERE merchant_id = ANY($2::text[])`,
+  const rows = await linkFacts(
+    work.sql,
     links.map((l) => l.productId),
     [...new Set(links.map((l) => l.merchantId))],
   );
   for (const row of rows) facts[row.fact].add(row.id);
   return facts;
-};
-
-/** The first publisher of a fingerprint owns it (recorded now if nobody has it yet). */
-const fingerprintOwner = async (tx: ContentTx, deps: ContentDeps, fingerprint: string, creatorId: string, contentId: string): Promise<string> => {
-  const rows = await tx.$queryRawUnsafe<{ creator_id: string }[]>(
-    `WITH claimed AS (
-       INSERT INTO media_fingerprints (fingerprint, creator_id, content_id, first_seen_at) VALUES ($1, $2, $3, $4)
-       ON CONFLICT DO NOTHING RETURNING creator_id
-     )
-     SELECT creator_id FROM claimed UNION ALL SELECT creator_id FROM media_fingerprints WHERE fingerprint = $1 LIMIT 1`,
-    fingerprint,
-    creatorId,
-    contentId,
-    deps.clock.now(),
-  );
-  return rows[0]?.creator_id ?? creatorId;
 };
 
 /** Violation keys of the item's earlier penalties: punished ones are not punished twice, overturned ones are waived. */
@@ -183,19 +158,18 @@ const upstreamCauseOf = (violationKeys: readonly string[]): string | undefined =
 };
 
 const run = async (
-  tx: ContentTx,
-  deps: ContentDeps,
-  events: EventBatch,
+  work: Work,
   existing: ContentItemRow | null,
   storedLinks: readonly ContentProductLinkRow[],
   input: AssessmentInput,
 ): Promise<AssessmentOutcome> => {
-  const now = deps.clock.now();
-  const { policy } = deps;
-  const facts = await loadLinkFacts(tx, input.links);
-  const { standing } = await currentStanding(tx, deps, input.creatorId);
+  const { tx, now, policy } = work;
+  const facts = await loadLinkFacts(work, input.links);
+  const { standing } = await currentStanding(tx, policy, now, input.creatorId);
   const keys = existing ? await penaltyKeys(tx, input.contentId) : { punished: new Set<string>(), waived: new Set<string>() };
-  const owner = input.mediaFingerprint ? await fingerprintOwner(tx, deps, input.mediaFingerprint, input.creatorId, input.contentId) : undefined;
+  const owner = input.mediaFingerprint
+    ? await claimFingerprint(work.sql, { fingerprint: input.mediaFingerprint, creatorId: input.creatorId, contentId: input.contentId, at: now })
+    : undefined;
   const attribution: AttributionFigures | undefined =
     existing?.attributionReportedAt
       ? { orders: Number(existing.attributionOrders), refunds: Number(existing.attributionRefunds), complaints: Number(existing.attributionComplaints) }
@@ -218,11 +192,11 @@ const run = async (
       punishedViolationKeys: keys.punished,
       waivedViolationKeys: keys.waived,
     },
-    deps.scanner,
+    work.deps.scanner,
     policy,
   );
 
-  const assessmentId = deps.ids.next();
+  const assessmentId = work.newId();
   const itemData = {
     kind: input.kind,
     creatorId: input.creatorId,
@@ -262,30 +236,14 @@ const run = async (
   // Links: the given list replaces the stored one; each link is live unless a rule refuses it now.
   const previousState = new Map(storedLinks.map((l) => [l.productId, l.state]));
   const codes = refusalCodes(result);
-  const linkRows = input.links.map((link, position) => ({
+  const linkRows = input.links.map((link, position): LinkWrite => ({
     productId: link.productId,
     merchantId: link.merchantId,
     position,
     state: codes.has(link.productId) ? 'UNLINKED' : 'ACTIVE',
     code: codes.get(link.productId) ?? null,
   }));
-  await tx.$executeRawUnsafe(`DELETE FROM content_product_links WHERE content_id = $1 AND NOT (product_id = ANY($2::text[]))`, input.contentId, linkRows.map((l) => l.productId));
-  if (linkRows.length > 0) {
-    await tx.$executeRawUnsafe(
-      `INSERT INTO content_product_links (content_id, product_id, merchant_id, position, state, unlinked_reason_code, updated_at)
-       SELECT $1, u.product_id, u.merchant_id, u.position, u.state, u.code, $7
-         FROM unnest($2::text[], $3::text[], $4::int[], $5::text[], $6::text[]) AS u(product_id, merchant_id, position, state, code)
-       ON CONFLICT (content_id, product_id) DO UPDATE SET merchant_id = EXCLUDED.merchant_id, position = EXCLUDED.position,
-         state = EXCLUDED.state, unlinked_reason_code = EXCLUDED.unlinked_reason_code, updated_at = EXCLUDED.updated_at`,
-      input.contentId,
-      linkRows.map((l) => l.productId),
-      linkRows.map((l) => l.merchantId),
-      linkRows.map((l) => l.position),
-      linkRows.map((l) => l.state),
-      linkRows.map((l) => l.code),
-      now,
-    );
-  }
+  await replaceLinks(work.sql, input.contentId, linkRows, now);
   const links = await tx.contentProductLink.findMany({ where: { contentId: input.contentId }, orderBy: { position: 'asc' } });
   const relinkedProductIds = linkRows.filter((l) => l.state === 'ACTIVE' && previousState.get(l.productId) === 'UNLINKED').map((l) => l.productId);
 
@@ -294,7 +252,7 @@ const run = async (
       data: { contentId: input.contentId, creatorId: input.creatorId, fromTier: existing?.tier ?? null, toTier: result.tier, cause: 'ASSESSMENT', changedAt: now },
     });
     if (existing) {
-      events.add(ContentTierChangedEvent, {
+      work.emit(ContentTierChangedEvent, {
         contentId: input.contentId,
         creatorId: input.creatorId,
         tier: tierToProto(result.tier),
@@ -310,7 +268,7 @@ const run = async (
   let penalty: ImposedPenalty | undefined;
   const plan = result.penalty;
   if (plan) {
-    penalty = await imposePenalty(tx, deps, events, {
+    penalty = await imposePenalty(work, {
       creatorId: input.creatorId,
       contentId: input.contentId,
       contentKind: input.kind,
@@ -330,7 +288,7 @@ const run = async (
     });
   }
 
-  events.add(ContentAssessedEvent, {
+  work.emit(ContentAssessedEvent, {
     contentId: input.contentId,
     creatorId: input.creatorId,
     kind: kindToProto(input.kind),
@@ -352,8 +310,9 @@ const run = async (
  * Assesses content as submitted (a video at publish or re-publish, a livestream at start): the
  * text, links and fingerprint given replace what was stored.
  */
-export const assessSubmittedContent = async (tx: ContentTx, deps: ContentDeps, events: EventBatch, input: SubmittedContent): Promise<AssessmentOutcome> => {
-  const existing = await lockContentItem(tx, input.contentId);
+export const assessSubmittedContent = async (work: Work, input: SubmittedContent): Promise<AssessmentOutcome> => {
+  const { tx } = work;
+  const existing = await lockedItem(work, input.contentId);
   if (existing && existing.kind !== input.kind) {
     throw failedPrecondition('CONTENT.KIND_MISMATCH', `Content ${input.contentId} is a ${existing.kind.toLowerCase()}, not a ${input.kind.toLowerCase()}`, {
       content_id: input.contentId,
@@ -364,8 +323,8 @@ export const assessSubmittedContent = async (tx: ContentTx, deps: ContentDeps, e
     throw new DomainError('PERMISSION_DENIED', 'CONTENT.CREATOR_MISMATCH', `Content ${input.contentId} belongs to another creator`, { content_id: input.contentId });
   }
   const storedLinks = existing ? await tx.contentProductLink.findMany({ where: { contentId: input.contentId } }) : [];
-  await checkLinksKnown(tx, input.links, storedLinks);
-  return run(tx, deps, events, existing, storedLinks, {
+  await checkLinksKnown(work, input.links, storedLinks);
+  return run(work, existing, storedLinks, {
     contentId: input.contentId,
     kind: input.kind,
     creatorId: input.creatorId,
@@ -380,15 +339,14 @@ export const assessSubmittedContent = async (tx: ContentTx, deps: ContentDeps, e
 
 /** Re-assesses a stored item as it is (after a complaint, new attribution figures, an appeal, an operator's request). */
 export const reassessStoredContent = async (
-  tx: ContentTx,
-  deps: ContentDeps,
-  events: EventBatch,
+  work: Work,
   input: { contentId: string; trigger: TriggerName; complaintId?: string | undefined; note?: string | undefined },
 ): Promise<AssessmentOutcome> => {
-  const existing = await lockContentItem(tx, input.contentId);
+  const { tx } = work;
+  const existing = await lockedItem(work, input.contentId);
   if (!existing) throw notFound('CONTENT.NOT_FOUND', `Content item ${input.contentId} is not known`, { content_id: input.contentId });
   const storedLinks = await tx.contentProductLink.findMany({ where: { contentId: input.contentId }, orderBy: { position: 'asc' } });
-  return run(tx, deps, events, existing, storedLinks, {
+  return run(work, existing, storedLinks, {
     contentId: existing.contentId,
     kind: existing.kind as ContentKindName,
     creatorId: existing.creatorId,
@@ -401,4 +359,18 @@ export const reassessStoredContent = async (
     complaintId: input.complaintId,
     note: input.note,
   });
+};
+
+/**
+ * A caller's re-assessment (ReassessContent): a complaint it names is recorded first (once per
+ * complaint id, so it counts in the governance report), then the item is re-assessed.
+ */
+export const reassessForCaller = async (
+  work: Work,
+  input: { contentId: string; trigger: TriggerName; complaintId?: string | undefined; note?: string | undefined },
+): Promise<AssessmentOutcome> => {
+  if (input.trigger === 'COMPLAINT' && input.complaintId) {
+    await recordComplaint(work.sql, { complaintId: input.complaintId, contentId: input.contentId, category: 'OTHER', receivedAt: work.now });
+  }
+  return reassessStoredContent(work, input);
 };

@@ -1,7 +1,5 @@
 import type { ContentAssessmentRow, ContentItemRow, ContentProductLinkRow, ContentTx } from '@govern/content-data-access';
-import type { ContentItem } from '@govern/contracts-content';
 import { notFound } from '@govern/policy-core';
-import { contentItemMessage } from '../mapping/messages';
 
 export interface ContentItemView {
   item: ContentItemRow;
@@ -21,5 +19,3 @@ export const loadContentItemView = async (tx: ContentTx, contentId: string): Pro
   const { productLinks, ...row } = item;
   return { item: row, links: productLinks, latest: latest ?? undefined, activePenaltyIds: await activePenaltyIdsOf(tx, contentId) };
 };
-
-export const viewMessage = (view: ContentItemView): ContentItem => contentItemMessage(view.item, view.links, view.latest, view.activePenaltyIds);

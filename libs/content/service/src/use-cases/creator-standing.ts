@@ -3,9 +3,11 @@ import {
   creatorStanding,
   deductionExpiresAt,
   standingChange,
+  type ContentPolicy,
   type CreatorStanding,
   type CreditDeductionRecord,
   type Severity,
+  type Tier,
 } from '@govern/content-domain';
 import {
   ContentTierChangedEvent,
@@ -16,14 +18,13 @@ import {
   CreditChangeCause,
   LinkingRestoreCause,
 } from '@govern/contracts-content';
-import { scheduleJobs } from '@govern/platform-db';
 import { reason, type Reason } from '@govern/policy-core';
-import type { ContentDeps } from '../context';
-import type { EventBatch } from '../events/event-batch';
+import { capCreatorContent, insertTierChanges } from '../adapters/content-items.repository';
+import { lockCreator } from '../adapters/standing.repository';
 import { JOB_KINDS } from '../jobs/job-kinds';
 import { standingToProto, tierToProto, type PenaltySourceName } from '../mapping/enums';
 import { toJson } from '../mapping/json';
-import { insertTierChanges } from './tier-history';
+import type { Work } from './work';
 
 export type StandingCause = 'DEDUCTION' | 'EXPIRY' | 'APPEAL_OVERTURNED' | 'SUSPENSION_ENDED';
 
@@ -44,32 +45,15 @@ const toRecord = (row: CreditDeductionRow): CreditDeductionRecord => ({
 export const loadDeductions = (tx: ContentTx, creatorId: string): Promise<CreditDeductionRow[]> =>
   tx.creditDeduction.findMany({ where: { creatorId }, orderBy: [{ deductedAt: 'asc' }, { id: 'asc' }] });
 
-/** The creator's standing now, computed from every deduction (a creator never penalised has full credit). */
-export const currentStanding = async (tx: ContentTx, deps: ContentDeps, creatorId: string): Promise<{ standing: CreatorStanding; deductions: CreditDeductionRow[] }> => {
+/** The creator's standing at `now`, computed from every deduction (a creator never penalised has full credit). */
+export const currentStanding = async (
+  tx: ContentTx,
+  policy: ContentPolicy,
+  now: Date,
+  creatorId: string,
+): Promise<{ standing: CreatorStanding; deductions: CreditDeductionRow[] }> => {
   const deductions = await loadDeductions(tx, creatorId);
-  return { standing: creatorStanding(deductions.map(toRecord), deps.clock.now(), deps.policy), deductions };
-};
-
-interface AnnouncedStanding {
-  credit: number;
-  traffic_limited: boolean;
-  linking_suspended_until: Date | null;
-  privileges_revoked: boolean;
-}
-
-/** Locks the creator's row (made on first use), so changes to one creator's credit serialise across calls and replicas. */
-const lockCreator = async (tx: ContentTx, deps: ContentDeps, creatorId: string): Promise<AnnouncedStanding> => {
-  // An upsert that touches the row locks it and returns what was last announced, in one round trip.
-  const rows = await tx.$queryRawUnsafe<AnnouncedStanding[]>(
-    `INSERT INTO creators (creator_id, credit, standing, traffic_limited, privileges_revoked, updated_at)
-     VALUES ($1, $2, 'GOOD', false, false, $3)
-     ON CONFLICT (creator_id) DO UPDATE SET creator_id = EXCLUDED.creator_id
-     RETURNING credit, traffic_limited, linking_suspended_until, privileges_revoked`,
-    creatorId,
-    deps.policy.credit.maxCredit,
-    deps.clock.now(),
-  );
-  return rows[0] as AnnouncedStanding;
+  return { standing: creatorStanding(deductions.map(toRecord), now, policy), deductions };
 };
 
 /**
@@ -80,16 +64,14 @@ const lockCreator = async (tx: ContentTx, deps: ContentDeps, creatorId: string):
  * at LIMITED. Called after every deduction, overturn and expiry, and when a suspension ends.
  */
 export const syncCreatorStanding = async (
-  tx: ContentTx,
-  deps: ContentDeps,
-  events: EventBatch,
+  work: Work,
   creatorId: string,
   cause: StandingCause,
   detail: { deductionId?: string; reasons?: Reason[] } = {},
 ): Promise<CreatorStanding> => {
-  const now = deps.clock.now();
-  const announced = await lockCreator(tx, deps, creatorId);
-  const { standing: after } = await currentStanding(tx, deps, creatorId);
+  const { tx, now, policy: contentPolicy } = work;
+  const announced = await lockCreator(work.sql, { creatorId, maxCredit: contentPolicy.credit.maxCredit, at: now });
+  const { standing: after } = await currentStanding(tx, contentPolicy, now, creatorId);
   const announcedUntil = announced.linking_suspended_until ?? undefined;
   const before: CreatorStanding = {
     ...after,
@@ -105,7 +87,7 @@ export const syncCreatorStanding = async (
   const reasons = [...(detail.reasons ?? []), ...after.reasons];
 
   if (change.delta !== 0 && cause !== 'SUSPENSION_ENDED') {
-    events.add(CreatorCreditChangedEvent, {
+    work.emit(CreatorCreditChangedEvent, {
       creatorId,
       credit: after.credit,
       delta: change.delta,
@@ -117,14 +99,12 @@ export const syncCreatorStanding = async (
     });
   }
   if (change.linkingSuspended && after.linkingSuspendedUntil) {
-    events.add(CreatorLinkingSuspendedEvent, { creatorId, until: after.linkingSuspendedUntil, credit: after.credit, reasons: after.reasons, policy });
-    await scheduleJobs(tx, [
-      { kind: JOB_KINDS.linkingSuspensionEnd, key: `${creatorId}:${after.linkingSuspendedUntil.toISOString()}`, dueAt: after.linkingSuspendedUntil, payload: { creatorId } },
-    ]);
+    work.emit(CreatorLinkingSuspendedEvent, { creatorId, until: after.linkingSuspendedUntil, credit: after.credit, reasons: after.reasons, policy });
+    work.schedule({ kind: JOB_KINDS.linkingSuspensionEnd, key: `${creatorId}:${after.linkingSuspendedUntil.toISOString()}`, dueAt: after.linkingSuspendedUntil, payload: { creatorId } });
   }
-  if (change.privilegesRevoked) events.add(CreatorPrivilegesRevokedEvent, { creatorId, reasons: after.reasons, policy });
+  if (change.privilegesRevoked) work.emit(CreatorPrivilegesRevokedEvent, { creatorId, reasons: after.reasons, policy });
   if (change.restored) {
-    events.add(CreatorLinkingRestoredEvent, {
+    work.emit(CreatorLinkingRestoredEvent, {
       creatorId,
       credit: after.credit,
       standing,
@@ -133,7 +113,7 @@ export const syncCreatorStanding = async (
       policy,
     });
   }
-  if (after.trafficLimited && !before.trafficLimited) await limitCreatorContent(tx, deps, events, creatorId, after);
+  if (after.trafficLimited && !before.trafficLimited) await limitCreatorContent(work, creatorId, after);
 
   const changed =
     change.delta !== 0 || change.linkingSuspended || change.privilegesRevoked || change.restored || after.trafficLimited !== before.trafficLimited;
@@ -170,32 +150,20 @@ export const syncCreatorStanding = async (
  * cap is lowered to it at once (one statement), with a tier-changed event per item. Lifting is
  * not automatic: the next assessment of an item gives it the tier its quality earns.
  */
-const limitCreatorContent = async (tx: ContentTx, deps: ContentDeps, events: EventBatch, creatorId: string, standing: CreatorStanding): Promise<void> => {
-  const cap = deps.policy.tiers.creatorTrafficLimitedCap;
-  const weight = deps.policy.tiers.trafficWeight[cap];
-  const now = deps.clock.now();
-  const above = cap === 'LIMITED' ? ['PREMIUM', 'STANDARD'] : cap === 'STANDARD' ? ['PREMIUM'] : cap === 'BLOCKED' ? ['PREMIUM', 'STANDARD', 'LIMITED'] : [];
-  const rows = await tx.$queryRawUnsafe<{ content_id: string; previous_tier: string; previous_weight: number }[]>(
-    `WITH capped AS (
-       SELECT content_id, tier, traffic_weight FROM content_items WHERE creator_id = $1 AND tier = ANY($2::text[]) FOR UPDATE
-     )
-     UPDATE content_items c SET tier = $3, traffic_weight = $4, updated_at = $5
-       FROM capped WHERE c.content_id = capped.content_id
-     RETURNING c.content_id, capped.tier AS previous_tier, capped.traffic_weight AS previous_weight`,
-    creatorId,
-    above,
-    cap,
-    weight,
-    now,
-  );
+const limitCreatorContent = async (work: Work, creatorId: string, standing: CreatorStanding): Promise<void> => {
+  const { policy, now } = work;
+  const cap = policy.tiers.creatorTrafficLimitedCap;
+  const weight = policy.tiers.trafficWeight[cap];
+  const above: Tier[] = cap === 'LIMITED' ? ['PREMIUM', 'STANDARD'] : cap === 'STANDARD' ? ['PREMIUM'] : cap === 'BLOCKED' ? ['PREMIUM', 'STANDARD', 'LIMITED'] : [];
+  const rows = await capCreatorContent(work.sql, { creatorId, tiers: above, cap, weight, at: now });
   if (rows.length === 0) return;
-  await insertTierChanges(tx, now, 'CREATOR_CREDIT', rows.map((r) => ({ contentId: r.content_id, creatorId, fromTier: r.previous_tier, toTier: cap })));
-  const why = reason('CONTENT.TIER.CREATOR_TRAFFIC_LIMITED', `Creator credit ${standing.credit} is at or below ${deps.policy.credit.warnAtOrBelow}: content limited`, {
+  await insertTierChanges(work.sql, now, 'CREATOR_CREDIT', rows.map((r) => ({ contentId: r.content_id, creatorId, fromTier: r.previous_tier, toTier: cap })));
+  const why = reason('CONTENT.TIER.CREATOR_TRAFFIC_LIMITED', `Creator credit ${standing.credit} is at or below ${policy.credit.warnAtOrBelow}: content limited`, {
     creator_id: creatorId,
     credit: String(standing.credit),
   });
   for (const r of rows) {
-    events.add(ContentTierChangedEvent, {
+    work.emit(ContentTierChangedEvent, {
       contentId: r.content_id,
       creatorId,
       tier: tierToProto(cap),
@@ -210,18 +178,17 @@ const limitCreatorContent = async (tx: ContentTx, deps: ContentDeps, events: Eve
 
 /** Records a deduction and its durable expiry timer; the caller syncs the standing afterwards. */
 export const recordDeduction = async (
-  tx: ContentTx,
-  deps: ContentDeps,
+  work: Work,
   input: { creatorId: string; penaltyId: string; severity: Severity; source: PenaltySourceName; reasons: Reason[] },
 ): Promise<CreditDeductionRow> => {
-  const at = deps.clock.now();
-  const expiresAt = deductionExpiresAt({ at }, deps.policy);
-  const row = await tx.creditDeduction.create({
+  const at = work.now;
+  const expiresAt = deductionExpiresAt({ at }, work.policy);
+  const row = await work.tx.creditDeduction.create({
     data: {
-      id: deps.ids.next(),
+      id: work.newId(),
       creatorId: input.creatorId,
       penaltyId: input.penaltyId,
-      points: deps.policy.credit.points[input.severity],
+      points: work.policy.credit.points[input.severity],
       severity: input.severity,
       source: input.source,
       reasons: toJson(input.reasons),
@@ -230,6 +197,6 @@ export const recordDeduction = async (
       expiresAt,
     },
   });
-  await scheduleJobs(tx, [{ kind: JOB_KINDS.deductionExpiry, key: row.id, dueAt: expiresAt, payload: { creatorId: input.creatorId } }]);
+  work.schedule({ kind: JOB_KINDS.deductionExpiry, key: row.id, dueAt: expiresAt, payload: { creatorId: input.creatorId } });
   return row;
 };

@@ -1,12 +1,12 @@
 import type { ContentProductLinkRow, ContentTx, LivestreamRow } from '@govern/content-data-access';
 import { policyRef, type LinkedProductRef, type Violation } from '@govern/content-domain';
 import { alreadyExists, failedPrecondition, notFound } from '@govern/policy-core';
-import type { ContentDeps } from '../context';
-import type { EventBatch } from '../events/event-batch';
-import { writeLiveStates, type LiveStateWrite, type StoredSnapshot } from '../live/live-state';
+import { lockLivestream, writeLiveStates } from '../adapters/livestreams.repository';
+import type { LiveStateWrite, StoredSnapshot } from '../live/live-state';
 import { toJson } from '../mapping/json';
 import { assessSubmittedContent } from './assess-content-item';
 import { currentStanding } from './creator-standing';
+import type { Work } from './work';
 
 export interface LivestreamWithLinks {
   livestream: LivestreamRow;
@@ -24,21 +24,20 @@ export const emptySnapshot = (): StoredSnapshot => ({ level: 'NONE', lastSequenc
  * The session's traffic weight starts at its item's tier weight.
  */
 export const startLivestream = async (
-  tx: ContentTx,
-  deps: ContentDeps,
-  events: EventBatch,
+  work: Work,
   input: { livestreamId: string; creatorId: string; title: string; links: readonly LinkedProductRef[] },
 ): Promise<LivestreamWithLinks & { refused: Violation[] }> => {
+  const { tx, now, policy } = work;
   const existing = await tx.livestream.findUnique({ where: { livestreamId: input.livestreamId } });
   if (existing) throw alreadyExists('LIVESTREAM.ALREADY_STARTED', `Livestream ${input.livestreamId} was already started`, { livestream_id: input.livestreamId });
-  const { standing } = await currentStanding(tx, deps, input.creatorId);
+  const { standing } = await currentStanding(tx, policy, now, input.creatorId);
   if (standing.privilegesRevoked) {
     throw failedPrecondition('CREATOR.PRIVILEGES_REVOKED', `Creator ${input.creatorId} has lost e-commerce privileges (credit ${standing.credit})`, {
       creator_id: input.creatorId,
       subject: `creators/${input.creatorId}`,
     });
   }
-  const outcome = await assessSubmittedContent(tx, deps, events, {
+  const outcome = await assessSubmittedContent(work, {
     contentId: input.livestreamId,
     kind: 'LIVESTREAM',
     creatorId: input.creatorId,
@@ -47,8 +46,7 @@ export const startLivestream = async (
     links: input.links,
     trigger: 'PUBLISH',
   });
-  const now = deps.clock.now();
-  const policy = policyRef(deps.policy);
+  const ref = policyRef(policy);
   const livestream = await tx.livestream.create({
     data: {
       livestreamId: input.livestreamId,
@@ -57,13 +55,13 @@ export const startLivestream = async (
       title: input.title,
       state: 'LIVE',
       level: 'NONE',
-      trafficWeight: Math.min(deps.policy.livestream.trafficWeight.NONE, outcome.item.trafficWeight),
+      trafficWeight: Math.min(policy.livestream.trafficWeight.NONE, outcome.item.trafficWeight),
       warnings: 0,
       lastClientSequence: 0n,
       reasons: toJson([]),
       snapshot: toJson(emptySnapshot()),
-      policyName: policy.name,
-      policyVersion: policy.version,
+      policyName: ref.name,
+      policyVersion: ref.version,
       startedAt: now,
       updatedAt: now,
     },
@@ -82,12 +80,12 @@ export const getLivestream = async (tx: ContentTx, livestreamId: string): Promis
  * Ends a session (idempotent: an ended or interrupted session is returned as it is), writing
  * what the serving replica had not flushed yet.
  */
-export const endLivestream = async (tx: ContentTx, deps: ContentDeps, livestreamId: string, pending: LiveStateWrite | undefined): Promise<LivestreamWithLinks> => {
-  await tx.$executeRawUnsafe(`SELECT 1 FROM livestreams WHERE livestream_id = $1 FOR UPDATE`, livestreamId);
+export const endLivestream = async (work: Work, livestreamId: string, pending: LiveStateWrite | undefined): Promise<LivestreamWithLinks> => {
+  const { tx, now } = work;
+  await lockLivestream(work.sql, livestreamId);
   const { livestream, links } = await getLivestream(tx, livestreamId);
   if (livestream.state !== 'LIVE') return { livestream, links };
-  const now = deps.clock.now();
-  if (pending) await writeLiveStates(tx, now, deps.policy.limits.maxTranscriptChars, [pending]);
+  if (pending) await writeLiveStates(work.sql, now, work.policy.limits.maxTranscriptChars, [pending]);
   const ended = await tx.livestream.update({ where: { livestreamId }, data: { state: 'ENDED', endedAt: now, updatedAt: now } });
   return { livestream: ended, links };
 };

@@ -1,20 +1,16 @@
-import type { ContentTx } from '@govern/content-data-access';
 import { policyRef, type Severity } from '@govern/content-domain';
 import { DomainError, notFound, reason, ValidationError, type Reason } from '@govern/policy-core';
-import type { ContentDeps } from '../context';
-import type { EventBatch } from '../events/event-batch';
 import type { ContentKindName } from '../mapping/enums';
 import { imposePenalty, type ImposedPenalty } from './penalties';
+import type { Work } from './work';
 
 /**
  * An operator's penalty: credit deducted by severity, recorded as an appealable penalty on the
  * creator (and the item or livestream concerned, which must be the creator's).
  */
 export const deductCreditByOperator = async (
-  tx: ContentTx,
-  deps: ContentDeps,
-  events: EventBatch,
-  input: { creatorId: string; severity: Severity; contentId: string; livestreamId: string; operatorId: string; reasons: Reason[] },
+  work: Work,
+  input: { creatorId: string; severity: Severity; contentId: string | undefined; livestreamId: string | undefined; operatorId: string; reasons: Reason[] },
 ): Promise<ImposedPenalty> => {
   let contentKind: ContentKindName | undefined;
   // A livestream's content item has the livestream's id: naming both must name the same thing.
@@ -25,18 +21,18 @@ export const deductCreditByOperator = async (
   }
   const subjectId = input.contentId || input.livestreamId;
   if (subjectId) {
-    const item = await tx.contentItem.findUnique({ where: { contentId: subjectId }, select: { creatorId: true, kind: true } });
+    const item = await work.tx.contentItem.findUnique({ where: { contentId: subjectId }, select: { creatorId: true, kind: true } });
     if (!item || (input.livestreamId && item.kind !== 'LIVESTREAM')) {
       throw input.contentId
         ? notFound('CONTENT.NOT_FOUND', `Content item ${input.contentId} is not known`, { content_id: input.contentId })
-        : notFound('LIVESTREAM.NOT_FOUND', `Livestream ${input.livestreamId} is not known`, { livestream_id: input.livestreamId });
+        : notFound('LIVESTREAM.NOT_FOUND', `Livestream ${subjectId} is not known`, { livestream_id: subjectId });
     }
     if (item.creatorId !== input.creatorId) {
       throw new DomainError('FAILED_PRECONDITION', 'CONTENT.CREATOR_MISMATCH', `${subjectId} belongs to another creator`, { content_id: subjectId, subject: `content/${subjectId}` });
     }
     contentKind = item.kind as ContentKindName;
   }
-  return imposePenalty(tx, deps, events, {
+  return imposePenalty(work, {
     creatorId: input.creatorId,
     contentId: subjectId || undefined,
     contentKind,
@@ -47,6 +43,6 @@ export const deductCreditByOperator = async (
     source: 'MANUAL',
     violationKeys: input.reasons.map((r) => `manual:${r.code}`),
     reasons: [...input.reasons, reason('CREATOR.CREDIT.OPERATOR_DEDUCTION', `Deducted by operator ${input.operatorId}`, { operator_id: input.operatorId })],
-    policy: policyRef(deps.policy),
+    policy: policyRef(work.policy),
   });
 };

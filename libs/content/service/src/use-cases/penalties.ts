@@ -1,12 +1,11 @@
-import type { ContentTx, CreditDeductionRow, PenaltyRow } from '@govern/content-data-access';
+import type { CreditDeductionRow, PenaltyRow } from '@govern/content-data-access';
 import { appealDeadline, type Severity, type Tier } from '@govern/content-domain';
 import { ContentPenalisedEvent } from '@govern/contracts-content';
 import type { PolicyRef, Reason } from '@govern/policy-core';
-import type { ContentDeps } from '../context';
-import type { EventBatch } from '../events/event-batch';
 import { penaltyActionToProto, penaltySourceToProto, severityToProto, type ContentKindName, type PenaltyActionName, type PenaltySourceName } from '../mapping/enums';
 import { toJson } from '../mapping/json';
 import { recordDeduction, syncCreatorStanding } from './creator-standing';
+import type { Work } from './work';
 
 export interface PenaltySpec {
   creatorId: string;
@@ -38,14 +37,14 @@ export interface ImposedPenalty {
  * that), the credit deduction with its expiry timer, the penalised event, and the creator's
  * new standing with its own events.
  */
-export const imposePenalty = async (tx: ContentTx, deps: ContentDeps, events: EventBatch, spec: PenaltySpec): Promise<ImposedPenalty> => {
-  const now = deps.clock.now();
-  const id = deps.ids.next();
+export const imposePenalty = async (work: Work, spec: PenaltySpec): Promise<ImposedPenalty> => {
+  const { now } = work;
+  const id = work.newId();
   const deduction = spec.creditSeverity
-    ? await recordDeduction(tx, deps, { creatorId: spec.creatorId, penaltyId: id, severity: spec.creditSeverity, source: spec.source, reasons: spec.reasons })
+    ? await recordDeduction(work, { creatorId: spec.creatorId, penaltyId: id, severity: spec.creditSeverity, source: spec.source, reasons: spec.reasons })
     : undefined;
-  const deadline = spec.source === 'CASCADE' ? null : appealDeadline({ imposedAt: now }, deps.policy);
-  const penalty = await tx.penalty.create({
+  const deadline = spec.source === 'CASCADE' ? null : appealDeadline({ imposedAt: now }, work.policy);
+  const penalty = await work.tx.penalty.create({
     data: {
       id,
       creatorId: spec.creatorId,
@@ -70,7 +69,7 @@ export const imposePenalty = async (tx: ContentTx, deps: ContentDeps, events: Ev
       appealDeadline: deadline,
     },
   });
-  events.add(ContentPenalisedEvent, {
+  work.emit(ContentPenalisedEvent, {
     contentId: spec.contentId ?? '',
     creatorId: spec.creatorId,
     penaltyId: id,
@@ -84,6 +83,6 @@ export const imposePenalty = async (tx: ContentTx, deps: ContentDeps, events: Ev
     livestreamId: spec.livestreamId ?? '',
     appealDeadline: deadline ?? undefined,
   });
-  if (deduction) await syncCreatorStanding(tx, deps, events, spec.creatorId, 'DEDUCTION', { deductionId: deduction.id, reasons: spec.reasons });
+  if (deduction) await syncCreatorStanding(work, spec.creatorId, 'DEDUCTION', { deductionId: deduction.id, reasons: spec.reasons });
   return { penalty, deduction };
 };

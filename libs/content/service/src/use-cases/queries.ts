@@ -1,22 +1,22 @@
 import type { AppealRow, ContentTx, PenaltyRow, Prisma } from '@govern/content-data-access';
 import type { Tier } from '@govern/content-domain';
-import type { ContentItem } from '@govern/contracts-content';
+import { keysetPage, timeIdPageToken, type KeysetPage } from '@govern/platform-grpc';
 import type { AppealStateName, PenaltyStateName } from '../mapping/enums';
-import { contentItemMessage } from '../mapping/messages';
-import { decodePageToken, encodePageToken, pageSizeOf } from '../mapping/page-token';
+import type { ContentItemView } from './content-view';
 
-export interface Page<T> {
-  rows: T[];
-  nextPageToken: string;
+/** Where a page starts: the (time, id) key of the last row of the previous page, as the handler decoded it. */
+export interface PageRequest {
+  pageSize: number;
+  after: [Date, string] | undefined;
 }
 
 /** Content items newest first, filtered by creator, linked product and tier; one query each for items, links, assessments, penalties. */
 export const listContentItems = async (
   tx: ContentTx,
-  filter: { pageSize: number; pageToken: string; creatorId: string; productId: string; tier: Tier | undefined },
-): Promise<Page<ContentItem>> => {
-  const size = pageSizeOf(filter.pageSize);
-  const cursor = decodePageToken(filter.pageToken);
+  filter: PageRequest & { creatorId: string | undefined; productId: string | undefined; tier: Tier | undefined },
+): Promise<KeysetPage<ContentItemView>> => {
+  const size = filter.pageSize;
+  const cursor = filter.after ? { at: filter.after[0], id: filter.after[1] } : undefined;
   const where: Prisma.ContentItemWhereInput = {
     ...(filter.creatorId ? { creatorId: filter.creatorId } : {}),
     ...(filter.tier ? { tier: filter.tier } : {}),
@@ -24,36 +24,33 @@ export const listContentItems = async (
     ...(cursor ? { OR: [{ createdAt: { lt: cursor.at } }, { createdAt: cursor.at, contentId: { lt: cursor.id } }] } : {}),
   };
   const items = await tx.contentItem.findMany({ where, orderBy: [{ createdAt: 'desc' }, { contentId: 'desc' }], take: size + 1 });
-  const page = items.slice(0, size);
-  const ids = page.map((i) => i.contentId);
+  const page = keysetPage(items, size, timeIdPageToken, (last) => [last.createdAt, last.contentId]);
+  const ids = page.items.map((i) => i.contentId);
   const links = await tx.contentProductLink.findMany({ where: { contentId: { in: ids } } });
-  const assessments = await tx.contentAssessment.findMany({ where: { id: { in: page.map((i) => i.latestAssessmentId).filter((a): a is string => a !== null) } } });
+  const assessments = await tx.contentAssessment.findMany({ where: { id: { in: page.items.map((i) => i.latestAssessmentId).filter((a): a is string => a !== null) } } });
   const penalties = await tx.penalty.findMany({
     where: { contentId: { in: ids }, state: 'ACTIVE' },
     select: { id: true, contentId: true },
     orderBy: [{ imposedAt: 'asc' }, { id: 'asc' }],
   });
   const assessmentOf = new Map(assessments.map((a) => [a.id, a]));
-  const last = page[page.length - 1];
   return {
-    rows: page.map((item) =>
-      contentItemMessage(
-        item,
-        links.filter((l) => l.contentId === item.contentId),
-        item.latestAssessmentId ? assessmentOf.get(item.latestAssessmentId) : undefined,
-        penalties.filter((p) => p.contentId === item.contentId).map((p) => p.id),
-      ),
-    ),
-    nextPageToken: items.length > size && last ? encodePageToken({ at: last.createdAt, id: last.contentId }) : '',
+    items: page.items.map((item) => ({
+      item,
+      links: links.filter((l) => l.contentId === item.contentId),
+      latest: item.latestAssessmentId ? assessmentOf.get(item.latestAssessmentId) : undefined,
+      activePenaltyIds: penalties.filter((p) => p.contentId === item.contentId).map((p) => p.id),
+    })),
+    nextPageToken: page.nextPageToken,
   };
 };
 
 export const listPenalties = async (
   tx: ContentTx,
-  filter: { pageSize: number; pageToken: string; creatorId: string; contentId: string; state: PenaltyStateName | undefined },
-): Promise<Page<PenaltyRow>> => {
-  const size = pageSizeOf(filter.pageSize);
-  const cursor = decodePageToken(filter.pageToken);
+  filter: PageRequest & { creatorId: string | undefined; contentId: string | undefined; state: PenaltyStateName | undefined },
+): Promise<KeysetPage<PenaltyRow>> => {
+  const size = filter.pageSize;
+  const cursor = filter.after ? { at: filter.after[0], id: filter.after[1] } : undefined;
   const rows = await tx.penalty.findMany({
     where: {
       ...(filter.creatorId ? { creatorId: filter.creatorId } : {}),
@@ -64,18 +61,16 @@ export const listPenalties = async (
     orderBy: [{ imposedAt: 'desc' }, { id: 'desc' }],
     take: size + 1,
   });
-  const page = rows.slice(0, size);
-  const last = page[page.length - 1];
-  return { rows: page, nextPageToken: rows.length > size && last ? encodePageToken({ at: last.imposedAt, id: last.id }) : '' };
+  return keysetPage(rows, size, timeIdPageToken, (last) => [last.imposedAt, last.id]);
 };
 
 /** Appeals oldest first: filtered by PENDING it is the review queue in the order it must be worked. */
 export const listAppeals = async (
   tx: ContentTx,
-  filter: { pageSize: number; pageToken: string; creatorId: string; state: AppealStateName | undefined },
-): Promise<Page<AppealRow>> => {
-  const size = pageSizeOf(filter.pageSize);
-  const cursor = decodePageToken(filter.pageToken);
+  filter: PageRequest & { creatorId: string | undefined; state: AppealStateName | undefined },
+): Promise<KeysetPage<AppealRow>> => {
+  const size = filter.pageSize;
+  const cursor = filter.after ? { at: filter.after[0], id: filter.after[1] } : undefined;
   const rows = await tx.appeal.findMany({
     where: {
       ...(filter.creatorId ? { creatorId: filter.creatorId } : {}),
@@ -85,7 +80,5 @@ export const listAppeals = async (
     orderBy: [{ filedAt: 'asc' }, { id: 'asc' }],
     take: size + 1,
   });
-  const page = rows.slice(0, size);
-  const last = page[page.length - 1];
-  return { rows: page, nextPageToken: rows.length > size && last ? encodePageToken({ at: last.filedAt, id: last.id }) : '' };
+  return keysetPage(rows, size, timeIdPageToken, (last) => [last.filedAt, last.id]);
 };

@@ -1,0 +1,42 @@
+import type { ContentTx, PrismaClient } from '@govern/content-data-access';
+import { streamOf } from '@govern/contracts-common';
+import { AffiliateEligibilityChangedEvent, MerchantReinstatedEvent, MerchantRemovedEvent, MerchantStatus } from '@govern/contracts-merchant-access';
+import { eventTime, isEvent, startConsumer, type ConsumerHandle, type EventBus } from '@govern/platform-events';
+import type { UnitsOfWork } from '@govern/platform-runtime';
+import type { Logger } from 'pino';
+import { affiliateEligibilityChanged, merchantReinstated, merchantRemoved } from '../use-cases/upstream-facts';
+import type { Work } from '../use-cases/work';
+
+export const MERCHANT_STANDING_CONSUMER = 'content_merchant_standing';
+
+/**
+ * Merchant standing as merchant-access announces it: a removal refuses new links to the
+ * merchant's goods and unlinks every item selling them; a reinstatement (of a removed merchant)
+ * restores them; losing affiliate eligibility takes the boost from content selling its goods.
+ */
+export const startMerchantStandingConsumer = (options: { bus: EventBus; db: PrismaClient; units: UnitsOfWork<ContentTx, Work>; log: Logger }): Promise<ConsumerHandle> =>
+  startConsumer({
+    bus: options.bus,
+    db: options.db,
+    consumer: MERCHANT_STANDING_CONSUMER,
+    stream: streamOf('merchant_access').name,
+    eventTypes: [MerchantRemovedEvent, MerchantReinstatedEvent, AffiliateEligibilityChangedEvent] as const,
+    log: options.log,
+    transactionTimeoutMs: 60_000,
+    async handler(event, ctx) {
+      // One cascade per removal (its sanction), however many events announce it.
+      if (isEvent(MerchantRemovedEvent, event, ctx) && event.sanctionId && !(await ctx.claimOnce(`removal:${event.sanctionId}`))) return;
+      await options.units.within(ctx.tx, { causationId: ctx.eventId }, async (work) => {
+        // Never ahead of our clock: a producer's time far ahead would make later facts look older.
+        const at = eventTime(event.meta?.occurredAt, work.now);
+        if (isEvent(MerchantRemovedEvent, event, ctx)) {
+          await merchantRemoved(work, { merchantId: event.merchantId, sanctionId: event.sanctionId, reasons: event.reasons, at });
+        } else if (isEvent(MerchantReinstatedEvent, event, ctx)) {
+          // A reinstatement that leaves the merchant removed lifts nothing content acted on.
+          if (event.status !== MerchantStatus.MERCHANT_STATUS_REMOVED) await merchantReinstated(work, event.merchantId);
+        } else if (isEvent(AffiliateEligibilityChangedEvent, event, ctx)) {
+          await affiliateEligibilityChanged(work, { merchantId: event.merchantId, eligible: event.eligible, reasons: event.reasons, at });
+        }
+      });
+    },
+  });

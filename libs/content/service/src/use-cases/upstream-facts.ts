@@ -1,0 +1,60 @@
+import type { Reason } from '@govern/policy-core';
+import { rememberApprovedProduct, rememberBannedProduct } from '../adapters/known-products.repository';
+import { toJson } from '../mapping/json';
+import { startCascade } from './cascades';
+import type { Work } from './work';
+
+/**
+ * What product-quality and merchant-access decide, kept here as facts (content never reads their
+ * databases), and the cascades they start over the content that sells the product or the
+ * merchant's goods. `at` is the fact's time as the consumer read it (never ahead of our clock).
+ */
+
+/** An approved listing makes its product known: links to it are accepted from now on. */
+export const productApproved = (work: Work, fact: { productId: string; merchantId: string; at: Date }): Promise<void> => rememberApprovedProduct(work.sql, fact);
+
+/** A ban refuses new links to the product and limits or unlinks every item already selling it. */
+export const productBanned = async (
+  work: Work,
+  fact: { productId: string; merchantId: string; cause: string; banId: string; reasons: Reason[]; bannedAt: Date; at: Date },
+): Promise<void> => {
+  await rememberBannedProduct(work.sql, { productId: fact.productId, merchantId: fact.merchantId, at: fact.at });
+  const ban = { cause: fact.cause, banId: fact.banId, reasons: toJson(fact.reasons), bannedAt: fact.bannedAt };
+  await work.tx.bannedProduct.upsert({ where: { productId: fact.productId }, create: { productId: fact.productId, merchantId: fact.merchantId, ...ban }, update: ban });
+  await startCascade(work, { type: 'PRODUCT_BANNED', productId: fact.productId, cause: fact.cause });
+};
+
+/** An unban lets the product be linked again and restores what the ban took from items. */
+export const productUnbanned = async (work: Work, productId: string): Promise<void> => {
+  await work.tx.bannedProduct.deleteMany({ where: { productId } });
+  await startCascade(work, { type: 'PRODUCT_UNBANNED', productId });
+};
+
+/** A removal refuses new links to the merchant's goods and unlinks every item selling them. */
+export const merchantRemoved = async (work: Work, fact: { merchantId: string; sanctionId: string; reasons: Reason[]; at: Date }): Promise<void> => {
+  const removal = { sanctionId: fact.sanctionId, reasons: toJson(fact.reasons), removedAt: fact.at };
+  await work.tx.removedMerchant.upsert({ where: { merchantId: fact.merchantId }, create: { merchantId: fact.merchantId, ...removal }, update: removal });
+  await startCascade(work, { type: 'MERCHANT_REMOVED', merchantId: fact.merchantId });
+};
+
+/** A removed merchant reinstated: its goods may be linked again and the items it touched are restored. */
+export const merchantReinstated = async (work: Work, merchantId: string): Promise<void> => {
+  const lifted = await work.tx.removedMerchant.deleteMany({ where: { merchantId } });
+  // Reinstatement also ends suspensions content never acted on; only a lifted removal matters here.
+  if (lifted.count === 0) return;
+  await startCascade(work, { type: 'MERCHANT_REINSTATED', merchantId });
+};
+
+/**
+ * Affiliate eligibility: lost, content selling the merchant's goods loses its boost at once;
+ * regained, content earns its boost back at its next assessment (nothing is raised without one).
+ */
+export const affiliateEligibilityChanged = async (work: Work, fact: { merchantId: string; eligible: boolean; reasons: Reason[]; at: Date }): Promise<void> => {
+  if (fact.eligible) {
+    await work.tx.affiliateIneligibleMerchant.deleteMany({ where: { merchantId: fact.merchantId } });
+    return;
+  }
+  const ineligible = { reasons: toJson(fact.reasons), since: fact.at };
+  await work.tx.affiliateIneligibleMerchant.upsert({ where: { merchantId: fact.merchantId }, create: { merchantId: fact.merchantId, ...ineligible }, update: ineligible });
+  await startCascade(work, { type: 'AFFILIATE_INELIGIBLE', merchantId: fact.merchantId });
+};
