@@ -1,4 +1,5 @@
-import type { z } from 'zod';
+import { z } from 'zod';
+import { natsConnectionAuth, natsCredentialSettings, streamNameOf } from '@govern/platform-auth';
 import { ConfigError, createLogger, parseConfig, type ServiceSettings } from '@govern/platform-core';
 import type { SqlTx, TransactionalClient } from '@govern/platform-db';
 import { createJetStreamBus } from '@govern/platform-events';
@@ -22,7 +23,15 @@ export const runServiceProcess = <Schema extends z.ZodType<ServiceSettings>, Cli
   const main = async (): Promise<void> => {
     const config = parseConfig(options.configSchema, options.env);
     const log = createLogger({ service: options.name, level: config.LOG_LEVEL });
+    // NATS credentials are read here for every service (not in each app's schema): the user the
+    // service signs in as, and its inbox (deploy/nats/govern.conf). Subject token: `merchant_access`.
+    const subjectToken = options.name.replaceAll('-', '_');
+    const connection = natsConnectionAuth(parseConfig(z.object(natsCredentialSettings), options.env), subjectToken);
+    if (!connection.authenticator) log.warn('NATS without credentials (NATS_NKEY_SEED or NATS_USER/NATS_PASSWORD unset): only a development server accepts that');
     const bus = await createJetStreamBus({
+      connection,
+      // With a user the server gives rights on its own stream only; the streams it reads are their producers' to make.
+      ...(connection.authenticator ? { ownStreams: [streamNameOf(subjectToken)] } : {}),
       natsUrl: config.NATS_URL,
       log,
       name: options.name,
