@@ -39,6 +39,11 @@ export interface PlatformOptions {
   natsUrl?: string;
   adminDatabaseUrl?: string;
   env?: Record<string, string>;
+  /**
+   * Trust on NATS (issue 12): each service's NATS settings for a server with the committed
+   * configuration (`startCommittedNats`); the server is the run's own, so no event namespace.
+   */
+  natsSettings?: Record<ServiceName, Record<string, string>>;
 }
 
 export const startPlatformProcesses = async (options: PlatformOptions = {}): Promise<PlatformUnderTest> => {
@@ -50,7 +55,8 @@ export const startPlatformProcesses = async (options: PlatformOptions = {}): Pro
   const stop = async (): Promise<void> => {
     await Promise.all(Object.values(processes).map((running) => running.stop()));
     await Promise.all(Object.values(databases).map((db) => db.drop()));
-    await deleteNamespaceStreams(infra.natsUrl, namespace);
+    // A server with per-service users admits no anonymous cleanup; it is the run's own anyway.
+    if (!options.natsSettings) await deleteNamespaceStreams(infra.natsUrl, namespace);
   };
   try {
     for (const service of SERVICE_NAMES) {
@@ -63,7 +69,7 @@ export const startPlatformProcesses = async (options: PlatformOptions = {}): Pro
       PORT: '0',
       DATABASE_URL: databases[service].url,
       NATS_URL: infra.natsUrl,
-      EVENT_NAMESPACE: namespace,
+      ...(options.natsSettings ? options.natsSettings[service] : { EVENT_NAMESPACE: namespace }),
       IDENTITY_HASH_KEY: TEST_IDENTITY_HASH_KEY,
       METRICS_REPORT_PERIOD_MS: String(METRICS_REPORT_PERIOD_MS),
       LOG_LEVEL: 'info',

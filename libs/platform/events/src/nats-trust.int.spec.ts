@@ -8,12 +8,12 @@ import * as content from '@govern/contracts-content';
 import * as merchantAccess from '@govern/contracts-merchant-access';
 import * as productQuality from '@govern/contracts-product-quality';
 import { dlqSubjectOf, DLQ_STREAM_NAME, GOVERN_EVENT_TOPOLOGY, natsConnectionAuth, nkeyVariableOf, OPS_USER, streamNameOf } from '@govern/platform-auth';
+import { natsServerBinary, startNatsServer, type NatsServerProcess } from '@govern/platform-testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startConsumer } from './consumer';
 import { DLQ_HEADERS, PublishError, type ConsumerHandle, type EventBus, type OutgoingMessage } from './event-bus';
 import { createJetStreamBus } from './jetstream-bus';
 import { toOutgoing, type EventMessage } from './outbox';
-import { startConfiguredNatsServer, type ConfiguredNatsServer } from './testing/configured-nats';
 import { createFlowFixture, silentLog, type FlowFixture } from './testing/flow-fixture';
 import { eventually, present, sleep } from './testing/wait';
 
@@ -44,7 +44,7 @@ const streamSpec = (service: string): StreamSpec => ({ name: streamNameOf(servic
 const producerOf = (stream: string): string => stream.replace(/^GOVERN_/, '').toLowerCase();
 
 describe('the event bus on NATS with the committed configuration: each service with its own credentials', () => {
-  let server: ConfiguredNatsServer;
+  let server: NatsServerProcess;
   let fixture: FlowFixture;
   let ops: NatsConnection;
   let opsJsm: JetStreamManager;
@@ -72,7 +72,8 @@ describe('the event bus on NATS with the committed configuration: each service w
       seeds.set(user, new TextDecoder().decode(pair.getSeed()));
       env[nkeyVariableOf(user)] = pair.getPublicKey();
     }
-    server = await startConfiguredNatsServer(CONFIG, env);
+    // Installed on the machine and in CI (.ci/run: Debian's nats-server); a missing binary fails the suite.
+    server = await startNatsServer(present(natsServerBinary(), 'nats-server'), { configFile: CONFIG, env });
     fixture = await createFlowFixture();
     // In registry order, as a deployment may start them: content reads streams whose producers
     // have not made them yet; its consumers wait for them instead of failing its start.
@@ -104,7 +105,7 @@ describe('the event bus on NATS with the committed configuration: each service w
     for (const handle of consumers) await handle.stop();
     for (const serviceBus of buses.values()) await serviceBus.close();
     await ops?.close();
-    await server?.stop();
+    await server?.dispose();
     await fixture?.dispose();
   });
 
