@@ -3,7 +3,7 @@ import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type JetStreamMa
 import { createUser } from '@nats-io/nkeys';
 import { connect, headers, type NatsConnection } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startOwnNatsServer, type OwnNatsServer } from '../testing/nats-server.fixture';
+import { natsServerBinary, startNatsServer, type NatsServerProcess } from '@govern/platform-testing';
 import { DLQ_STREAM_NAME, dlqSubjectOf, GOVERN_EVENT_TOPOLOGY, nkeyVariableOf, OPS_USER, streamNameOf } from './event-topology';
 import { natsConnectionAuth } from './nats-credentials';
 
@@ -13,7 +13,7 @@ const SERVICES = GOVERN_EVENT_TOPOLOGY.map((t) => t.service);
 const decoder = new TextDecoder();
 
 describe('NATS with the committed configuration: each service publishes only its own events and reads only what it consumes', () => {
-  let server: OwnNatsServer;
+  let server: NatsServerProcess;
   const seeds = new Map<string, string>();
   const connections = new Map<string, NatsConnection>();
   const errors = new Map<string, string[]>();
@@ -54,12 +54,14 @@ describe('NATS with the committed configuration: each service publishes only its
       seeds.set(service, decoder.decode(pair.getSeed()));
       env[nkeyVariableOf(service)] = pair.getPublicKey();
     }
-    server = await startOwnNatsServer(CONFIG, env);
+    const binary = natsServerBinary();
+    if (!binary) throw new Error('nats-server is not installed (.ci/run uses /usr/sbin/nats-server)');
+    server = await startNatsServer(binary, { configFile: CONFIG, env });
     for (const service of [...SERVICES, OPS_USER]) connections.set(service, await connectAs(service));
   });
   afterAll(async () => {
     for (const nc of connections.values()) await nc.close().catch(() => undefined);
-    await server?.stop();
+    await server?.dispose();
   });
 
   it('each service creates its own stream and the dead-letter stream, and publishes its own events', async () => {
