@@ -167,4 +167,23 @@ describe('the event bus on NATS with the committed configuration: each service w
       );
     }
   });
+
+  it('a replica with other stream limits updates its own stream and leaves the shared dead-letter stream as the first service made it', async () => {
+    const dlqBefore = (await opsJsm.streams.info(DLQ_STREAM_NAME)).config;
+    const replica = await createJetStreamBus({
+      natsUrl: server.url,
+      log: silentLog,
+      name: 'content',
+      connection: natsConnectionAuth({ NATS_NKEY_SEED: seeds.get('content') }, 'content'),
+      ownStreams: [streamNameOf('content')],
+      streamLimits: { maxAgeMs: 3_600_000 },
+    });
+    try {
+      await replica.ensureStreams([streamSpec('content'), streamSpec('product_quality')]);
+      expect((await opsJsm.streams.info(streamNameOf('content'))).config.max_age).toBe(3_600_000 * 1_000_000);
+      expect((await opsJsm.streams.info(DLQ_STREAM_NAME)).config.max_age).toBe(dlqBefore.max_age);
+    } finally {
+      await replica.close();
+    }
+  });
 });
