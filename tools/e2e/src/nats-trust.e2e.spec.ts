@@ -51,6 +51,18 @@ describe('trust on NATS: the platform on the committed configuration, each servi
     await nats?.server.dispose();
   }, 60_000);
 
+  it('the services’ real consumers are exactly the durables of the topology the permissions are rendered from', async () => {
+    const expected = GOVERN_EVENT_TOPOLOGY.flatMap((t) => t.consumes.map((c) => `${c.stream}/${c.durable}`)).sort();
+    const streams = [...new Set(GOVERN_EVENT_TOPOLOGY.flatMap((t) => t.consumes.map((c) => c.stream)))];
+    // A durable outside the topology is refused by the server, so it never appears; one the services lack never gets made.
+    const { value: durables } = await settle('every durable created', async () => {
+      const found: string[] = [];
+      for (const stream of streams) for await (const info of opsJsm.consumers.list(stream)) found.push(`${stream}/${info.name}`);
+      return found.length >= expected.length ? found.sort() : undefined;
+    });
+    expect(durables).toEqual(expected);
+  });
+
   it('refuses an outsider’s publish on govern.product_quality.>: no sign-in without a known key, no publish with another service’s rights, nothing stored', async () => {
     await expect(connect({ servers: nats.url, maxReconnectAttempts: 0 })).rejects.toThrow(/Authorization Violation/i);
     await expect(connect({ servers: nats.url, maxReconnectAttempts: 0, ...natsConnectionAuth({ NATS_NKEY_SEED: new TextDecoder().decode(createUser().getSeed()) }, 'outsider') })).rejects.toThrow(
