@@ -83,7 +83,7 @@ describe('embedded mode (npm start with no servers configured)', () => {
           return message;
         },
       };
-      const probe = defineEventType('govern.test.v1.Probe', 'govern.content.probe.sent', ProbeCodec);
+      const probe = defineEventType('govern.content.v1.Probe', 'govern.content.probe.sent', ProbeCodec);
       const received: string[] = [];
       const handle = await startConsumer({
         bus: platform.bus,

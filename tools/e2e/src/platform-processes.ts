@@ -1,9 +1,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
-import { createTestDatabase, deleteNamespaceStreams, pollUntil, startServiceProcess, testInfra, uniqueSuffix, type ServiceProcess, type TestDatabase } from '@govern/platform-testing';
+import { createTestDatabase, deleteNamespaceStreams, natsServerBinary, pollUntil, startServiceProcess, testInfra, uniqueSuffix, type ServiceProcess, type TestDatabase } from '@govern/platform-testing';
 import { SERVICE_NAMES, serviceKey, type ServiceName } from '@govern/contracts-common';
 import { connectPlatform, type PlatformAddresses, type PlatformClients } from '@govern/platform-clients';
+import { startCommittedNats } from './committed-nats';
 
 /**
  * Every registry service as a separate process, each started the way its team deploys
@@ -39,18 +40,34 @@ export interface PlatformOptions {
   natsUrl?: string;
   adminDatabaseUrl?: string;
   env?: Record<string, string>;
+  /**
+   * Trust on NATS (issue 12): each service's NATS settings for a server with the committed
+   * configuration (`startCommittedNats`), given with its `natsUrl`; the server is the run's own,
+   * so no event namespace. Without `natsUrl` the run starts such a server itself.
+   */
+  natsSettings?: Record<ServiceName, Record<string, string>>;
 }
 
 export const startPlatformProcesses = async (options: PlatformOptions = {}): Promise<PlatformUnderTest> => {
   const shared = await testInfra();
-  const infra = { natsUrl: options.natsUrl ?? shared.natsUrl };
+  // ---- Trust on NATS (issue 12 item 5) ----
+  // Unless the caller brings a server (fault tests: one to kill), the run gets a nats-server of its
+  // own with the committed configuration, each service signed in with its own NKey. Without the
+  // binary (a Docker-only machine), the shared server, anonymously, as before.
+  const ownNats = options.natsUrl || !natsServerBinary() ? undefined : await startCommittedNats();
+  if (!options.natsUrl && !ownNats) console.warn('e2e: no nats-server binary; services use the shared NATS without credentials');
+  const natsSettings = options.natsSettings ?? ownNats?.settings;
+  const infra = { natsUrl: options.natsUrl ?? ownNats?.url ?? shared.natsUrl };
+  // ---- end of trust on NATS ----
   const namespace = `e2e${uniqueSuffix()}`;
   const databases = {} as Record<ServiceName, TestDatabase>;
   const processes = {} as Record<ServiceName, ServiceProcess>;
   const stop = async (): Promise<void> => {
     await Promise.all(Object.values(processes).map((running) => running.stop()));
     await Promise.all(Object.values(databases).map((db) => db.drop()));
-    await deleteNamespaceStreams(infra.natsUrl, namespace);
+    // A server with per-service users admits no anonymous cleanup; it is the run's own anyway.
+    if (!natsSettings) await deleteNamespaceStreams(infra.natsUrl, namespace);
+    await ownNats?.server.dispose();
   };
   try {
     for (const service of SERVICE_NAMES) {
@@ -63,7 +80,7 @@ export const startPlatformProcesses = async (options: PlatformOptions = {}): Pro
       PORT: '0',
       DATABASE_URL: databases[service].url,
       NATS_URL: infra.natsUrl,
-      EVENT_NAMESPACE: namespace,
+      ...(natsSettings ? natsSettings[service] : { EVENT_NAMESPACE: namespace }),
       IDENTITY_HASH_KEY: TEST_IDENTITY_HASH_KEY,
       METRICS_REPORT_PERIOD_MS: String(METRICS_REPORT_PERIOD_MS),
       LOG_LEVEL: 'info',

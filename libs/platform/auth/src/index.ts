@@ -58,6 +58,8 @@ export {
   GOVERN_EVENT_TOPOLOGY,
   natsInboxPrefix,
   nkeyVariableOf,
+  OPS_USER,
+  opsPermissions,
   permissionsOf,
   streamNameOf,
   type ConsumedStream,

@@ -1,5 +1,6 @@
 import type { EventType } from '@govern/contracts-common';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { checkEventOrigin } from '@govern/platform-auth';
 import { isDatabaseUnavailable, runInTransaction, type SqlTx, type TransactionalClient } from '@govern/platform-db';
 import type { Logger } from 'pino';
 import { DEFAULT_MAX_BATCH } from './delivery';
@@ -110,6 +111,12 @@ export const startConsumer = async <Tx extends SqlTx, const Types extends readon
 
   const decode = (message: IncomingMessage, index: number): Decoded<EventOf<Types>> => {
     const type = types.get(message.eventType);
+    // Origin (issue 12), before anything else about the type: NATS lets each service publish only
+    // on its own subjects, so the subject proves the producer; a type believed anywhere else
+    // (another service's type on its own subjects, a stream not the producer's, a subject the
+    // type is not declared on) could forge that producer's facts. Dead-lettered with the reason.
+    const origin = checkEventOrigin({ subject: message.subject, eventType: message.eventType, stream: message.stream }, type?.subject);
+    if (!origin.ok) throw new PoisonMessageError(`event origin refused: ${origin.reason}`);
     if (!type) throw new PoisonMessageError(`unknown event type "${message.eventType}" on ${message.subject}`);
     let event: EventOf<Types>;
     try {

@@ -11,7 +11,7 @@ import {
   type JsMsg,
   type StreamConfig,
 } from '@nats-io/jetstream';
-import { connect, headers as natsHeaders, nanos } from '@nats-io/transport-node';
+import { connect, headers as natsHeaders, nanos, type Authenticator } from '@nats-io/transport-node';
 import type { StreamSpec } from '@govern/contracts-common';
 import type { Logger } from 'pino';
 import { DEFAULT_ACK_WAIT_MS, checkConsumeOptions } from './delivery';
@@ -46,10 +46,29 @@ export interface JetStreamBusOptions {
   publishTimeoutMs?: number;
   /** Stream replicas (cluster); default 1. */
   replicas?: number;
+  /**
+   * How the service's NATS user signs in (platform-auth's `natsConnectionAuth(settings, service)`):
+   * its authenticator, and the inbox prefix the server lets it subscribe to (replies to JetStream
+   * API calls and pulled messages arrive there). Unset: anonymous, default inboxes.
+   */
+  connection?: { authenticator?: Authenticator; inboxPrefix?: string };
+  /**
+   * Logical names of the streams this bus's service owns. On a server that gives each service
+   * rights on its own stream only (deploy/nats/govern.conf), `ensureStreams` creates and updates
+   * only these; the dead-letter stream is created when missing and otherwise left as it is; the
+   * streams it reads are their producers' to create, and a consumer on one that does not exist
+   * yet waits for it (its health says down meanwhile) instead of failing the start.
+   * Unset: every stream named is created or updated (a server without per-service permissions).
+   */
+  ownStreams?: readonly string[];
 }
 
 /** JetStream error codes this bus reacts to. */
 const STREAM_NAME_IN_USE = 10058;
+const STREAM_NOT_FOUND = 10059;
+
+const isStreamNotFound = (error: unknown): boolean =>
+  error instanceof JetStreamApiError ? error.code === STREAM_NOT_FOUND : error instanceof Error && error.cause !== undefined && isStreamNotFound(error.cause);
 
 const serverAtLeast = (version: string | undefined, major: number, minor: number): boolean => {
   const [a = 0, b = 0] = (version ?? '0.0').split('.').map(Number);
@@ -67,6 +86,8 @@ export const createJetStreamBus = async (options: JetStreamBusOptions): Promise<
     // Keep trying through a server restart; publishes fail (and the outbox retries) meanwhile.
     maxReconnectAttempts: -1,
     reconnectTimeWait: 250,
+    ...(options.connection?.authenticator ? { authenticator: options.connection.authenticator } : {}),
+    ...(options.connection?.inboxPrefix ? { inboxPrefix: options.connection.inboxPrefix } : {}),
   });
   // Consumers count as down while the connection is (their loops wait for it without failing).
   let disconnectedSince: number | undefined;
@@ -82,8 +103,13 @@ export const createJetStreamBus = async (options: JetStreamBusOptions): Promise<
   const handles = new Set<ConsumerHandle>();
   /** Streams this bus was asked to ensure, by logical name: recreated if deleted underneath a consumer. */
   const knownStreams = new Map<string, StreamSpec>();
+  const ownStreams = options.ownStreams ? new Set(options.ownStreams) : undefined;
+  /** Whether this bus may create (and update) the stream; the dead-letter stream it may only create. */
+  const manages = (stream: string): boolean => !ownStreams || ownStreams.has(stream) || stream === DLQ_STREAM.name;
+  const mayUpdate = (stream: string): boolean => !ownStreams || ownStreams.has(stream);
 
   const ensureStream = async (spec: StreamSpec): Promise<void> => {
+    if (!manages(spec.name)) return;
     knownStreams.set(spec.name, spec);
     const bounds = {
       duplicate_window: nanos(duplicateWindowMs),
@@ -106,6 +132,11 @@ export const createJetStreamBus = async (options: JetStreamBusOptions): Promise<
     } catch (error) {
       if (!(error instanceof JetStreamApiError && error.code === STREAM_NAME_IN_USE)) {
         throw new Error(`could not create stream ${config.name} (${config.subjects?.join(', ')}): ${(error as Error).message}`, { cause: error });
+      }
+      if (!mayUpdate(spec.name)) {
+        // Shared (the dead-letter stream): another service made it with other limits; it stays as made.
+        log.debug({ stream: config.name }, 'stream exists with another configuration; left as it is');
+        return;
       }
       await jsm.streams.update(config.name, { subjects: config.subjects ?? [], ...bounds });
       log.info({ stream: config.name }, 'stream updated');
@@ -191,7 +222,13 @@ export const createJetStreamBus = async (options: JetStreamBusOptions): Promise<
         }
       }
     };
-    await ensureConsumer();
+    try {
+      await ensureConsumer();
+    } catch (error) {
+      // A producer's stream not made yet (it starts later): the supervisor below retries until it is.
+      if (manages(consumeOptions.stream) || !isStreamNotFound(error)) throw error;
+      log.warn({ consumer: consumeOptions.durable, stream }, 'stream not created by its producer yet; the consumer waits for it');
+    }
     const consumerLog = log.child({ consumer: consumeOptions.durable, stream });
     const supervised = startSupervisedConsumer({
       js,

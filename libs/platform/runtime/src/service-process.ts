@@ -1,4 +1,5 @@
-import type { z } from 'zod';
+import { z } from 'zod';
+import { natsConnectionAuth, natsCredentialSettings, streamNameOf, type NatsConnectionAuth } from '@govern/platform-auth';
 import { ConfigError, createLogger, parseConfig, type ServiceSettings } from '@govern/platform-core';
 import type { SqlTx, TransactionalClient } from '@govern/platform-db';
 import { createJetStreamBus } from '@govern/platform-events';
@@ -19,10 +20,34 @@ export const runServiceProcess = <Schema extends z.ZodType<ServiceSettings>, Cli
   /** The process environment, handed over by main.ts (the one place that reads it). */
   env: Record<string, string | undefined>;
 }): void => {
+  // NATS credentials are read here for every service (not in each app's schema): the user the
+  // service signs in as, and its inbox (deploy/nats/govern.conf). Subject token: `merchant_access`.
+  const subjectToken = options.name.replaceAll('-', '_');
+  /** Both sets of settings, every problem of either named at once (exit 2). */
+  const settings = (): { config: z.infer<Schema>; connection: NatsConnectionAuth } => {
+    const problems: string[] = [];
+    const attempt = <T>(parse: () => T): T | undefined => {
+      try {
+        return parse();
+      } catch (error) {
+        if (!(error instanceof ConfigError)) throw error;
+        problems.push(...error.problems);
+        return undefined;
+      }
+    };
+    const config = attempt(() => parseConfig(options.configSchema, options.env));
+    const connection = attempt(() => natsConnectionAuth(parseConfig(z.object(natsCredentialSettings), options.env), subjectToken));
+    if (problems.length > 0 || config === undefined || connection === undefined) throw new ConfigError(problems);
+    return { config, connection };
+  };
   const main = async (): Promise<void> => {
-    const config = parseConfig(options.configSchema, options.env);
+    const { config, connection } = settings();
     const log = createLogger({ service: options.name, level: config.LOG_LEVEL });
+    if (!connection.authenticator) log.warn('NATS without credentials (NATS_NKEY_SEED or NATS_USER/NATS_PASSWORD unset): only a development server accepts that');
     const bus = await createJetStreamBus({
+      connection,
+      // With a user the server gives rights on its own stream only; the streams it reads are their producers' to make.
+      ...(connection.authenticator ? { ownStreams: [streamNameOf(subjectToken)] } : {}),
       natsUrl: config.NATS_URL,
       log,
       name: options.name,

@@ -49,15 +49,31 @@ export interface NatsServerProcess {
   dispose(): Promise<void>;
 }
 
-export const startNatsServer = async (binary: string, options: { jetStream?: boolean } = {}): Promise<NatsServerProcess> => {
+export interface NatsServerOptions {
+  /** Default true. */
+  jetStream?: boolean;
+  /**
+   * A configuration file to start with (the committed deploy/nats/govern.conf: accounts, users,
+   * permissions); the port, address and store directory are still the test's own.
+   */
+  configFile?: string;
+  /** The server's whole environment (what the configuration references, e.g. NKey public keys); default this process's. */
+  env?: Record<string, string>;
+}
+
+export const startNatsServer = async (binary: string, options: NatsServerOptions = {}): Promise<NatsServerProcess> => {
   const jetStream = options.jetStream ?? true;
+  const config = options.configFile ? ['-c', options.configFile] : [];
   const port = await freePort();
   const storeDir = mkdtempSync(join(tmpdir(), 'govern-nats-'));
   let child: ChildProcess | undefined;
 
   const launch = (): Promise<void> =>
     new Promise((resolve, reject) => {
-      const proc = spawn(binary, ['-a', '127.0.0.1', '-p', String(port), ...(jetStream ? ['-js', '-sd', storeDir] : [])], { stdio: ['ignore', 'ignore', 'pipe'] });
+      const proc = spawn(binary, [...config, '-a', '127.0.0.1', '-p', String(port), ...(jetStream ? ['-js', '-sd', storeDir] : [])], {
+        stdio: ['ignore', 'ignore', 'pipe'],
+        ...(options.env ? { env: options.env } : {}),
+      });
       child = proc;
       let output = '';
       const timer = setTimeout(() => reject(new Error(`nats-server did not become ready:\n${output}`)), 10_000);

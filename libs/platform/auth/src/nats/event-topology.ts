@@ -142,5 +142,32 @@ export const permissionsOf = (topology: ServiceTopology, namespace?: string): Na
   return { publish, subscribe: [`${natsInboxPrefix(topology.service)}.>`] };
 };
 
+/** The operators' NATS user: not a service, so it owns no subjects and no stream. */
+export const OPS_USER = 'ops';
+
+/**
+ * What the operators' user may do: look, never change. List and inspect streams and durables
+ * (lag, pending acks), and read the dead letters with their reasons (`Govern-Dlq-Error`) with
+ * the `nats` CLI (`--inbox-prefix _INBOX.ops`). It publishes no event and takes no message from
+ * any durable: a dead letter is replayed by fixing its cause, not by re-publishing it as its
+ * producer. Like `permissionsOf`, with an optional test namespace.
+ */
+export const opsPermissions = (namespace?: string): NatsPermissions => {
+  const dlq = namespace ? `${namespace}_${DLQ_STREAM_NAME}` : DLQ_STREAM_NAME;
+  return {
+    publish: [
+      '$JS.API.INFO',
+      '$JS.API.STREAM.NAMES',
+      '$JS.API.STREAM.LIST',
+      '$JS.API.STREAM.INFO.*',
+      '$JS.API.CONSUMER.NAMES.*',
+      '$JS.API.CONSUMER.LIST.*',
+      '$JS.API.CONSUMER.INFO.*.*',
+      `$JS.API.STREAM.MSG.GET.${dlq}`,
+    ],
+    subscribe: [`${natsInboxPrefix(OPS_USER)}.>`],
+  };
+};
+
 /** The environment variable holding a service's NKey public key in the server config. */
 export const nkeyVariableOf = (service: string): string => `GOVERN_NATS_NKEY_${service.toUpperCase()}`;

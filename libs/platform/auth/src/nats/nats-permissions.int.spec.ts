@@ -3,8 +3,8 @@ import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type JetStreamMa
 import { createUser } from '@nats-io/nkeys';
 import { connect, headers, type NatsConnection } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startOwnNatsServer, type OwnNatsServer } from '../testing/nats-server.fixture';
-import { DLQ_STREAM_NAME, dlqSubjectOf, GOVERN_EVENT_TOPOLOGY, nkeyVariableOf, streamNameOf } from './event-topology';
+import { natsServerBinary, startNatsServer, type NatsServerProcess } from '@govern/platform-testing';
+import { DLQ_STREAM_NAME, dlqSubjectOf, GOVERN_EVENT_TOPOLOGY, nkeyVariableOf, OPS_USER, streamNameOf } from './event-topology';
 import { natsConnectionAuth } from './nats-credentials';
 
 /** The committed configuration, started as a deployment would start it (public keys from the environment). */
@@ -13,7 +13,7 @@ const SERVICES = GOVERN_EVENT_TOPOLOGY.map((t) => t.service);
 const decoder = new TextDecoder();
 
 describe('NATS with the committed configuration: each service publishes only its own events and reads only what it consumes', () => {
-  let server: OwnNatsServer;
+  let server: NatsServerProcess;
   const seeds = new Map<string, string>();
   const connections = new Map<string, NatsConnection>();
   const errors = new Map<string, string[]>();
@@ -49,17 +49,19 @@ describe('NATS with the committed configuration: each service publishes only its
 
   beforeAll(async () => {
     const env: Record<string, string> = {};
-    for (const service of SERVICES) {
+    for (const service of [...SERVICES, OPS_USER]) {
       const pair = createUser();
       seeds.set(service, decoder.decode(pair.getSeed()));
       env[nkeyVariableOf(service)] = pair.getPublicKey();
     }
-    server = await startOwnNatsServer(CONFIG, env);
-    for (const service of SERVICES) connections.set(service, await connectAs(service));
+    const binary = natsServerBinary();
+    if (!binary) throw new Error('nats-server is not installed (.ci/run uses /usr/sbin/nats-server)');
+    server = await startNatsServer(binary, { configFile: CONFIG, env });
+    for (const service of [...SERVICES, OPS_USER]) connections.set(service, await connectAs(service));
   });
   afterAll(async () => {
     for (const nc of connections.values()) await nc.close().catch(() => undefined);
-    await server?.stop();
+    await server?.dispose();
   });
 
   it('each service creates its own stream and the dead-letter stream, and publishes its own events', async () => {
@@ -145,5 +147,19 @@ describe('NATS with the committed configuration: each service publishes only its
     await violationReported('merchant_access', 'govern.>');
     nc.subscribe('_INBOX.content.>');
     await violationReported('merchant_access', '_INBOX.content.>');
+  });
+
+  it('the operators’ user reads dead letters and inspects durables, and can neither publish, take messages, nor read event streams', async () => {
+    const nc = as(OPS_USER);
+    const jsm = await jetstreamManager(nc, { timeout: 1_500 });
+    const letter = await jsm.streams.getMessage(DLQ_STREAM_NAME, { seq: 1 });
+    expect(letter?.subject.startsWith('govern.dlq.')).toBe(true);
+    expect((await jsm.consumers.info('GOVERN_PRODUCT_QUALITY', 'consumer_experience_inspection_failures')).name).toBe('consumer_experience_inspection_failures');
+    await expect(jsm.streams.getMessage('GOVERN_PRODUCT_QUALITY', { seq: 1 })).rejects.toThrow();
+    await violationReported(OPS_USER, '$JS.API.STREAM.MSG.GET.GOVERN_PRODUCT_QUALITY');
+    await expect(jsm.consumers.add('GOVERN_PRODUCT_QUALITY', { durable_name: 'ops_peek', ack_policy: AckPolicy.Explicit })).rejects.toThrow();
+    await violationReported(OPS_USER, 'GOVERN_PRODUCT_QUALITY.ops_peek');
+    nc.publish('govern.product_quality.inspection.failed', 'forged-by-ops');
+    await violationReported(OPS_USER, 'govern.product_quality.inspection.failed');
   });
 });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { GOVERN_EVENT_TOPOLOGY, permissionsOf } from './event-topology';
+import { GOVERN_EVENT_TOPOLOGY, opsPermissions, permissionsOf } from './event-topology';
 import { renderNatsServerConfig } from './server-config';
 
 const COMMITTED = join(import.meta.dirname, '..', '..', '..', '..', '..', 'deploy', 'nats', 'govern.conf');
@@ -23,6 +23,14 @@ describe('the NATS server configuration', () => {
     }
   });
 
+  it('gives the operators’ user reading rights only: no event subject, no durable, no stream change', () => {
+    const { publish, subscribe } = opsPermissions();
+    expect(publish.filter((subject) => !subject.startsWith('$JS.API.'))).toEqual([]);
+    expect(publish.filter((subject) => /\.(CREATE|UPDATE|DELETE|PURGE|MSG\.NEXT|MSG\.DELETE)\b/.test(subject))).toEqual([]);
+    expect(publish).toContain('$JS.API.STREAM.MSG.GET.GOVERN_DLQ');
+    expect(subscribe).toEqual(['_INBOX.ops.>']);
+  });
+
   it('names every durable after its service, so one service can never take another’s', () => {
     for (const topology of GOVERN_EVENT_TOPOLOGY) {
       for (const consumed of topology.consumes) expect(consumed.durable.startsWith(`${topology.service}_`)).toBe(true);
@@ -35,7 +43,7 @@ describe('the NATS server configuration', () => {
     expect(publish).toContain('t1234.govern.content.>');
     expect(publish).toContain('$JS.API.STREAM.CREATE.t1234_GOVERN_CONTENT');
     expect(publish).toContain('$JS.API.CONSUMER.MSG.NEXT.t1234_GOVERN_PRODUCT_QUALITY.content_product_catalogue');
-    expect(renderNatsServerConfig({ namespace: 't1234', credentials: { mode: 'nkeys', publicKeys: { content: 'UA', product_quality: 'UB', merchant_access: 'UC', consumer_experience: 'UD' } } })).toContain(
+    expect(renderNatsServerConfig({ namespace: 't1234', credentials: { mode: 'nkeys', publicKeys: { content: 'UA', product_quality: 'UB', merchant_access: 'UC', consumer_experience: 'UD', ops: 'UE' } } })).toContain(
       'nkey: "UA"',
     );
   });
