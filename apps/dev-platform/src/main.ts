@@ -2,6 +2,8 @@
  * `npm start`: the whole platform on this machine. Embedded defaults when DATABASE_URL /
  * NATS_URL are not set; the real servers when they are.
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { startConsole } from '@govern/console-server';
@@ -50,7 +52,8 @@ const main = async (): Promise<void> => {
     port: config.BASE_PORT === 0 ? 0 : config.CONSOLE_PORT,
     services,
     transport: { mode: 'plaintext' },
-    auth: { mode: 'dev', pkiDir: join(config.DATA_DIR, 'pki') },
+    // An empty DATA_DIR keeps nothing (tests): the dev CA then lives in a temporary folder, not in the working directory.
+    auth: { mode: 'dev', pkiDir: config.DATA_DIR ? join(config.DATA_DIR, 'pki') : mkdtempSync(join(tmpdir(), 'govern-dev-pki-')) },
   });
   console.log(`  ${'console'.padEnd(20)} ${operatorConsole.url}  (sign in as the development operator)`);
   console.log('Press Ctrl+C to stop.');
