@@ -9,6 +9,7 @@ import { DEFAULT_BASE_PORT, SERVICE_NAMES, serviceKey } from '@govern/contracts-
 import type { PlatformAddresses } from '@govern/platform-clients';
 import { ConfigError, createLogger, parseConfig, settings } from '@govern/platform-core';
 import { runUntilSignal } from '@govern/platform-grpc';
+import { DEFAULT_METRICS_BASE_PORT, telemetrySettings } from '@govern/platform-observability';
 import { startPlatform } from './platform';
 
 const configSchema = z.object({
@@ -20,6 +21,16 @@ const configSchema = z.object({
   NATS_URL: settings.natsUrl().optional(),
   DATA_DIR: z.string().default('tmp/embedded'),
   LOG_LEVEL: settings.logLevel().default('warn'),
+  /**
+   * Prometheus endpoints: service i on METRICS_BASE_PORT + i (registry order), `off` for none.
+   * 0 picks free ports (printed below).
+   */
+  METRICS_BASE_PORT: z
+    .union([z.literal('off'), z.coerce.number().int().min(0).max(65_535)])
+    .default(DEFAULT_METRICS_BASE_PORT),
+  // The standard OTEL_* settings (traces exported with OTLP when an endpoint is set); the
+  // per-service METRICS_PORT/HOST are the apps' own and not used here.
+  ...telemetrySettings,
 });
 
 const main = async (): Promise<void> => {
@@ -32,12 +43,16 @@ const main = async (): Promise<void> => {
     databaseUrl: config.DATABASE_URL,
     natsUrl: config.NATS_URL,
     dataDir: config.DATA_DIR,
+    metricsBasePort: config.METRICS_BASE_PORT === 'off' ? undefined : config.BASE_PORT === 0 ? 0 : config.METRICS_BASE_PORT,
+    telemetry: config,
   });
   console.log(
     `Govern is running (database: ${platform.mode.database === 'server' ? 'PostgreSQL server' : `embedded PGlite in ${config.DATA_DIR}`}, ` +
       `events: ${platform.mode.bus === 'jetstream' ? 'NATS JetStream' : 'in-process bus'})`,
   );
-  for (const service of platform.services) console.log(`  ${service.name.padEnd(20)} ${service.address}`);
+  for (const service of platform.services) {
+    console.log(`  ${service.name.padEnd(20)} ${service.address.padEnd(17)}${service.metricsUrl ? ` metrics ${service.metricsUrl}` : ''}`);
+  }
   const addressOf = (name: string): string => {
     const service = platform.services.find((s) => s.name === name);
     if (!service) throw new Error(`${name} did not start`);

@@ -1,8 +1,9 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { ConfigError, createLogger, parseConfig, type ServiceSettings } from '@govern/platform-core';
 import type { SqlTx, TransactionalClient } from '@govern/platform-db';
 import { createJetStreamBus } from '@govern/platform-events';
 import { runUntilSignal } from '@govern/platform-grpc';
+import { createServiceMetrics, startTelemetry, telemetrySettings } from '@govern/platform-observability';
 import { systemClock } from '@govern/policy-core';
 import { startService, type ServiceDefinition } from './service-runtime';
 
@@ -10,8 +11,29 @@ import { startService, type ServiceDefinition } from './service-runtime';
  * The main of a deployable service: settings parsed once from the environment (a bad or
  * missing one exits 2 naming it), one logger, JetStream, the service started through the
  * runtime, and SIGTERM/SIGINT handled with a graceful drain. Each app's main.ts is a call
- * to this with its own settings schema and service definition.
+ * to this with its own settings schema and service definition. Every service also takes the
+ * standard OpenTelemetry settings and METRICS_PORT / METRICS_HOST (`telemetrySettings`).
  */
+const telemetrySchema = z.object(telemetrySettings);
+
+/** Both schemas at once, so a bad deployment hears of every bad setting, the OTEL_* ones too, in one go. */
+const parseSettings = <Schema extends z.ZodType>(schema: Schema, env: Record<string, string | undefined>) => {
+  const problems: string[] = [];
+  const attempt = <T>(parse: () => T): T | undefined => {
+    try {
+      return parse();
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      problems.push(...error.problems);
+      return undefined;
+    }
+  };
+  const config = attempt(() => parseConfig(schema, env));
+  const observe = attempt(() => parseConfig(telemetrySchema, env));
+  if (config === undefined || observe === undefined) throw new ConfigError(problems);
+  return { config: config as z.infer<Schema>, observe };
+};
+
 export const runServiceProcess = <Schema extends z.ZodType<ServiceSettings>, Client extends TransactionalClient<SqlTx> & { $disconnect(): Promise<void> }>(options: {
   name: string;
   configSchema: Schema;
@@ -20,8 +42,10 @@ export const runServiceProcess = <Schema extends z.ZodType<ServiceSettings>, Cli
   env: Record<string, string | undefined>;
 }): void => {
   const main = async (): Promise<void> => {
-    const config = parseConfig(options.configSchema, options.env);
+    const { config, observe } = parseSettings(options.configSchema, options.env);
     const log = createLogger({ service: options.name, level: config.LOG_LEVEL });
+    const telemetry = startTelemetry({ serviceName: options.name, settings: observe, log });
+    const metrics = createServiceMetrics({ serviceName: options.name, log });
     const bus = await createJetStreamBus({
       natsUrl: config.NATS_URL,
       log,
@@ -42,6 +66,9 @@ export const runServiceProcess = <Schema extends z.ZodType<ServiceSettings>, Cli
       shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
       relayListens: true,
       ownsBus: true,
+      telemetry,
+      metrics,
+      ...(observe.METRICS_PORT !== undefined ? { metricsPort: observe.METRICS_PORT, metricsHost: observe.METRICS_HOST } : {}),
       events: {
         outboxRetentionMs: config.OUTBOX_RETENTION_MS,
         outboxMaxRejections: config.OUTBOX_MAX_REJECTIONS,
