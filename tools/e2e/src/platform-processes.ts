@@ -4,6 +4,7 @@ import pg from 'pg';
 import { createTestDatabase, deleteNamespaceStreams, pollUntil, startServiceProcess, testInfra, uniqueSuffix, type ServiceProcess, type TestDatabase } from '@govern/platform-testing';
 import { SERVICE_NAMES, serviceKey, type ServiceName } from '@govern/contracts-common';
 import { connectPlatform, type PlatformAddresses, type PlatformClients } from '@govern/platform-clients';
+import { startOtlpCollectorStub, type OtlpCollectorStub } from '@govern/platform-observability';
 
 /**
  * Every registry service as a separate process, each started the way its team deploys
@@ -22,6 +23,10 @@ export interface PlatformUnderTest {
   /** The event namespace of this run (stream names are `<namespace>_GOVERN_*`). */
   namespace: string;
   logs(service: ServiceName): string;
+  /** Each service's Prometheus endpoint (every process serves one, on a free port). */
+  metricsUrls: Record<ServiceName, string>;
+  /** What the services exported over OTLP, when started with `collectSpans`. */
+  collector?: OtlpCollectorStub;
   stop(): Promise<void>;
 }
 
@@ -39,7 +44,17 @@ export interface PlatformOptions {
   natsUrl?: string;
   adminDatabaseUrl?: string;
   env?: Record<string, string>;
+  /** Export every service's spans over OTLP to a collector stub of this test (`collector`). */
+  collectSpans?: boolean;
 }
+
+/** The metrics endpoint a service printed in its `serving` line (METRICS_PORT=0 picks a free port). */
+const metricsUrlOf = (service: ServiceName, output: string): string => {
+  const serving = output.split('\n').find((line) => line.includes('"msg":"serving"'));
+  const url = serving ? (JSON.parse(serving) as { metrics?: string }).metrics : undefined;
+  if (!url) throw new Error(`${service} did not say where its metrics are:\n${output.slice(0, 2_000)}`);
+  return url;
+};
 
 export const startPlatformProcesses = async (options: PlatformOptions = {}): Promise<PlatformUnderTest> => {
   const shared = await testInfra();
@@ -47,8 +62,11 @@ export const startPlatformProcesses = async (options: PlatformOptions = {}): Pro
   const namespace = `e2e${uniqueSuffix()}`;
   const databases = {} as Record<ServiceName, TestDatabase>;
   const processes = {} as Record<ServiceName, ServiceProcess>;
+  const collector = options.collectSpans ? await startOtlpCollectorStub() : undefined;
   const stop = async (): Promise<void> => {
     await Promise.all(Object.values(processes).map((running) => running.stop()));
+    // After the processes: they flush their last spans as they stop.
+    await collector?.close();
     await Promise.all(Object.values(databases).map((db) => db.drop()));
     await deleteNamespaceStreams(infra.natsUrl, namespace);
   };
@@ -67,6 +85,8 @@ export const startPlatformProcesses = async (options: PlatformOptions = {}): Pro
       IDENTITY_HASH_KEY: TEST_IDENTITY_HASH_KEY,
       METRICS_REPORT_PERIOD_MS: String(METRICS_REPORT_PERIOD_MS),
       LOG_LEVEL: 'info',
+      METRICS_PORT: '0',
+      ...(collector ? { OTEL_EXPORTER_OTLP_ENDPOINT: collector.endpoint, OTEL_BSP_SCHEDULE_DELAY: '100' } : {}),
       ...options.env,
     });
     // Settled, not all: the services that did start are stopped even when another did not.
@@ -83,6 +103,7 @@ export const startPlatformProcesses = async (options: PlatformOptions = {}): Pro
   }
   const addresses = Object.fromEntries(SERVICE_NAMES.map((service) => [serviceKey(service), processes[service].address])) as PlatformAddresses;
   const clients = connectPlatform(addresses);
+  const metricsUrls = Object.fromEntries(SERVICE_NAMES.map((service) => [service, metricsUrlOf(service, processes[service].output())])) as Record<ServiceName, string>;
   const sql = Object.fromEntries(
     SERVICE_NAMES.map((s) => {
       const pool = new pg.Pool({ connectionString: databases[s].url, max: 2 });
@@ -97,6 +118,8 @@ export const startPlatformProcesses = async (options: PlatformOptions = {}): Pro
     sql,
     namespace,
     logs: (service) => processes[service].output(),
+    metricsUrls,
+    ...(collector ? { collector } : {}),
     async stop() {
       clients.close();
       await Promise.all(Object.values(sql).map((pool) => pool.end()));

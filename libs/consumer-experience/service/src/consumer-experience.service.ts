@@ -7,7 +7,7 @@ import { startInspectionFailuresConsumer } from './consumers/inspection-failures
 import { startMerchantStandingConsumer } from './consumers/merchant-standing.consumer';
 import { createConsumerExperienceHandlers } from './grpc/consumer-experience.handlers';
 import { createJobHandlers } from './jobs/consumer-experience.jobs';
-import { createWork } from './use-cases/work';
+import { createWork, JOB } from './use-cases/work';
 
 /**
  * The consumer-experience service as the platform runtime starts it: its database, its event
@@ -40,7 +40,8 @@ export const createConsumerExperienceService = (options: ConsumerExperienceOptio
     };
     const units = createUnitsOfWork({ database, clock, ids, create: createWork(deps), eventsCommitted: eventsWritten });
     server.add(ConsumerExperienceServiceDefinition, createConsumerExperienceHandlers({ ...deps, database, units }));
-    jobs(createJobHandlers(units));
+    // The next chunk of a large cascade continues its trace (one cascade, one trace); timers start their own, linked.
+    jobs(createJobHandlers(units), { continuationKinds: [JOB.INSPECTION_COMPENSATION_CHUNK, JOB.MERCHANT_REMOVAL_CHUNK] });
     const inspections = await startInspectionFailuresConsumer({ bus, db, log, deps });
     onStop('inspection failures consumer', () => inspections.stop());
     const standing = await startMerchantStandingConsumer({ bus, db, log, deps });
