@@ -22,16 +22,20 @@ const configSchema = z.object({
   DATA_DIR: z.string().default('tmp/embedded'),
   LOG_LEVEL: settings.logLevel().default('warn'),
   /**
-   * Prometheus endpoints: service i on METRICS_BASE_PORT + i (registry order), `off` for none.
-   * 0 picks free ports (printed below).
+   * Prometheus endpoints: service i on METRICS_BASE_PORT + i (registry order), `off` for none,
+   * 0 for free ports (printed below). Unset: 9464 and up, or none when BASE_PORT is 0 (tests).
    */
-  METRICS_BASE_PORT: z
-    .union([z.literal('off'), z.coerce.number().int().min(0).max(65_535)])
-    .default(DEFAULT_METRICS_BASE_PORT),
+  METRICS_BASE_PORT: z.union([z.literal('off'), z.coerce.number().int().min(0).max(65_535)]).optional(),
   // The standard OTEL_* settings (traces exported with OTLP when an endpoint is set); the
   // per-service METRICS_PORT/HOST are the apps' own and not used here.
   ...telemetrySettings,
 });
+
+const metricsBasePortOf = (config: { BASE_PORT: number; METRICS_BASE_PORT?: number | 'off' | undefined }): number | undefined => {
+  if (config.METRICS_BASE_PORT === 'off') return undefined;
+  if (config.METRICS_BASE_PORT !== undefined) return config.METRICS_BASE_PORT;
+  return config.BASE_PORT === 0 ? undefined : DEFAULT_METRICS_BASE_PORT;
+};
 
 const main = async (): Promise<void> => {
   const config = parseConfig(configSchema, process.env);
@@ -43,7 +47,7 @@ const main = async (): Promise<void> => {
     databaseUrl: config.DATABASE_URL,
     natsUrl: config.NATS_URL,
     dataDir: config.DATA_DIR,
-    metricsBasePort: config.METRICS_BASE_PORT === 'off' ? undefined : config.BASE_PORT === 0 ? 0 : config.METRICS_BASE_PORT,
+    metricsBasePort: metricsBasePortOf(config),
     telemetry: config,
   });
   console.log(
@@ -51,7 +55,7 @@ const main = async (): Promise<void> => {
       `events: ${platform.mode.bus === 'jetstream' ? 'NATS JetStream' : 'in-process bus'})`,
   );
   for (const service of platform.services) {
-    console.log(`  ${service.name.padEnd(20)} ${service.address.padEnd(17)}${service.metricsUrl ? ` metrics ${service.metricsUrl}` : ''}`);
+    console.log(`  ${service.name.padEnd(20)} ${service.metricsUrl ? `${service.address.padEnd(17)} metrics ${service.metricsUrl}` : service.address}`);
   }
   const addressOf = (name: string): string => {
     const service = platform.services.find((s) => s.name === name);

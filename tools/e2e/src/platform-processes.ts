@@ -37,7 +37,7 @@ export interface PlatformUnderTest {
 export const METRICS_REPORT_PERIOD_MS = 3_000;
 
 /** Development key for hashing identity numbers in tests; production sets its own secret. */
-const TEST_IDENTITY_HASH_KEY = 'e2e-identity-hash-key-not-a-production-secret';
+export const TEST_IDENTITY_HASH_KEY = 'e2e-identity-hash-key-not-a-production-secret';
 
 /** Where the platform runs: the shared servers by default; fault tests give their own (to kill) and extra settings. */
 export interface PlatformOptions {
