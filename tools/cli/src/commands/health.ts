@@ -71,7 +71,7 @@ export const renderMetricsHealth = (health: MetricsHealth): string[] => {
       `   calls: ${summary.rpc.calls} (${summary.rpc.serverErrors} server errors)   jobs: ${summary.jobs.due} due, ${summary.jobs.overdue} overdue`,
   ];
   for (const c of summary.consumers) {
-    lines.push(`  consumer ${c.consumer.padEnd(36)} ${c.up ? 'up  ' : 'DOWN'}  pending ${count(c.pending)}  lag ${count(c.lag)}  dead letters ${count(c.deadLetters)}`);
+    lines.push(`  consumer ${c.consumer.padEnd(40)} ${c.up ? 'up  ' : 'DOWN'}  pending ${count(c.pending)}  lag ${count(c.lag)}  dead letters ${count(c.deadLetters)}`);
   }
   if (summary.consumers.length === 0) lines.push('  consumers: none');
   return lines;
