@@ -14,21 +14,28 @@ import { startPlatform } from './platform';
 const root = join(import.meta.dirname, '..', '..', '..');
 
 /** Starts `npm start`'s entry point exactly as the README does, minus the servers' settings. */
-const startAsReadmeSays = async (): Promise<{ child: ChildProcess; addresses: Map<string, string> }> => {
-  const env: NodeJS.ProcessEnv = { ...process.env, BASE_PORT: '0', DATA_DIR: '', LOG_LEVEL: 'warn' };
+const startAsReadmeSays = async (): Promise<{ child: ChildProcess; addresses: Map<string, string>; metrics: Map<string, string> }> => {
+  // Metrics are off with BASE_PORT=0 unless asked for: on free ports here.
+  const env: NodeJS.ProcessEnv = { ...process.env, BASE_PORT: '0', METRICS_BASE_PORT: '0', DATA_DIR: '', LOG_LEVEL: 'warn' };
   delete env['DATABASE_URL'];
   delete env['NATS_URL'];
   // `node --import tsx` rather than the tsx CLI: signals reach the service itself (the CLI relays
   // them through a short handshake that a busy machine can miss), so SIGTERM tests the real drain.
   const child = spawn(process.execPath, ['--import', 'tsx', 'apps/dev-platform/src/main.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'] });
   const addresses = new Map<string, string>();
+  const metrics = new Map<string, string>();
   const lines = createInterface({ input: child.stdout! });
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('platform did not start within 90 s')), 90_000);
+    const timer = setTimeout(() => {
+      // Not left running behind a failed test.
+      child.kill('SIGKILL');
+      reject(new Error('platform did not start within 90 s'));
+    }, 90_000);
     child.once('exit', (code) => reject(new Error(`platform exited early with ${code}`)));
     lines.on('line', (line) => {
-      const match = /^\s+([a-z-]+)\s+(127\.0\.0\.1:\d+)$/.exec(line);
+      const match = /^\s+([a-z-]+)\s+(127\.0\.0\.1:\d+)(?:\s+metrics (http:\/\/127\.0\.0\.1:\d+\/metrics))?$/.exec(line);
       if (match) addresses.set(match[1]!, match[2]!);
+      if (match?.[3]) metrics.set(match[1]!, match[3]);
       if (line.startsWith('Govern is running')) expect(line).toContain('embedded PGlite');
       if (line.startsWith('Press Ctrl+C')) {
         clearTimeout(timer);
@@ -36,7 +43,7 @@ const startAsReadmeSays = async (): Promise<{ child: ChildProcess; addresses: Ma
       }
     });
   });
-  return { child, addresses };
+  return { child, addresses, metrics };
 };
 
 describe('embedded mode (npm start with no servers configured)', () => {
@@ -55,6 +62,12 @@ describe('embedded mode (npm start with no servers configured)', () => {
       const own = services.find((s) => s.name.startsWith(`govern.${name.replaceAll('-', '_')}.v1.`));
       expect(own?.methods.length, name).toBeGreaterThan(3);
       expect(services.map((s) => s.name)).toContain('grpc.health.v1.Health');
+    }
+    // Each service prints its Prometheus endpoint, and it answers with that service's series.
+    expect([...started.metrics.keys()].sort()).toEqual([...SERVICE_NAMES].sort());
+    for (const [name, url] of started.metrics) {
+      const scrape = await (await fetch(url)).text();
+      expect(scrape, name).toContain(`govern_outbox_backlog{service="${name}"} 0`);
     }
     const exited = new Promise<number | null>((resolve) => started.child.once('exit', resolve));
     started.child.kill('SIGTERM');

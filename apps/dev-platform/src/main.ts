@@ -11,6 +11,7 @@ import { DEFAULT_BASE_PORT, SERVICE_NAMES, serviceKey } from '@govern/contracts-
 import type { PlatformAddresses } from '@govern/platform-clients';
 import { ConfigError, createLogger, parseConfig, settings } from '@govern/platform-core';
 import { runUntilSignal } from '@govern/platform-grpc';
+import { DEFAULT_METRICS_BASE_PORT, telemetrySettings } from '@govern/platform-observability';
 import { startPlatform } from './platform';
 
 const configSchema = z.object({
@@ -22,7 +23,21 @@ const configSchema = z.object({
   NATS_URL: settings.natsUrl().optional(),
   DATA_DIR: z.string().default('tmp/embedded'),
   LOG_LEVEL: settings.logLevel().default('warn'),
+  /**
+   * Prometheus endpoints: service i on METRICS_BASE_PORT + i (registry order), `off` for none,
+   * 0 for free ports (printed below). Unset: 9464 and up, or none when BASE_PORT is 0 (tests).
+   */
+  METRICS_BASE_PORT: z.union([z.literal('off'), z.coerce.number().int().min(0).max(65_535)]).optional(),
+  // The standard OTEL_* settings (traces exported with OTLP when an endpoint is set); the
+  // per-service METRICS_PORT/HOST are the apps' own and not used here.
+  ...telemetrySettings,
 });
+
+const metricsBasePortOf = (config: { BASE_PORT: number; METRICS_BASE_PORT?: number | 'off' | undefined }): number | undefined => {
+  if (config.METRICS_BASE_PORT === 'off') return undefined;
+  if (config.METRICS_BASE_PORT !== undefined) return config.METRICS_BASE_PORT;
+  return config.BASE_PORT === 0 ? undefined : DEFAULT_METRICS_BASE_PORT;
+};
 
 const main = async (): Promise<void> => {
   const config = parseConfig(configSchema, process.env);
@@ -34,12 +49,16 @@ const main = async (): Promise<void> => {
     databaseUrl: config.DATABASE_URL,
     natsUrl: config.NATS_URL,
     dataDir: config.DATA_DIR,
+    metricsBasePort: metricsBasePortOf(config),
+    telemetry: config,
   });
   console.log(
     `Govern is running (database: ${platform.mode.database === 'server' ? 'PostgreSQL server' : `embedded PGlite in ${config.DATA_DIR}`}, ` +
       `events: ${platform.mode.bus === 'jetstream' ? 'NATS JetStream' : 'in-process bus'})`,
   );
-  for (const service of platform.services) console.log(`  ${service.name.padEnd(20)} ${service.address}`);
+  for (const service of platform.services) {
+    console.log(`  ${service.name.padEnd(20)} ${service.metricsUrl ? `${service.address.padEnd(17)} metrics ${service.metricsUrl}` : service.address}`);
+  }
   const addressOf = (name: string): string => {
     const service = platform.services.find((s) => s.name === name);
     if (!service) throw new Error(`${name} did not start`);

@@ -8,6 +8,7 @@ import { createMerchantAccessService, DEVELOPMENT_IDENTITY_HASH_KEY } from '@gov
 import { productQualityService } from '@govern/product-quality-service';
 import { startEmbeddedPostgres, type EmbeddedPostgres, type SqlTx, type TransactionalClient } from '@govern/platform-db';
 import { createInMemoryBus, createJetStreamBus, type EventBus } from '@govern/platform-events';
+import { createServiceMetrics, startTelemetry, type TelemetrySettings } from '@govern/platform-observability';
 import { startService, type RunningService, type ServiceDefinition, type ServiceDependencies } from '@govern/platform-runtime';
 import { systemClock, type Clock } from '@govern/policy-core';
 
@@ -29,6 +30,13 @@ export interface PlatformOptions {
   clock?: Clock;
   /** Prefix for stream names and subjects (tests); none in normal runs. */
   namespace?: string;
+  /**
+   * First Prometheus port: service i serves `GET /metrics` on metricsBasePort + i (0: free
+   * ports). Unset: no metrics endpoints (tests).
+   */
+  metricsBasePort?: number | undefined;
+  /** The OTEL_* settings; each service gets its own tracer provider (its own service.name). */
+  telemetry?: Partial<TelemetrySettings> | undefined;
 }
 
 type ServiceStarter = (deps: ServiceDependencies) => Promise<RunningService<unknown>>;
@@ -117,6 +125,9 @@ export const startPlatform = async (options: PlatformOptions): Promise<RunningPl
         port: options.basePort === 0 ? 0 : options.basePort + index,
         shutdownGraceMs: 5_000,
         relayListens: Boolean(options.databaseUrl),
+        telemetry: startTelemetry({ serviceName: name, settings: options.telemetry ?? {}, log }),
+        metrics: createServiceMetrics({ serviceName: name, log }),
+        ...(options.metricsBasePort !== undefined ? { metricsPort: options.metricsBasePort === 0 ? 0 : options.metricsBasePort + index, metricsHost: options.host } : {}),
       };
       services.push(await SERVICE_STARTERS[name](deps));
     }

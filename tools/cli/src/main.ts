@@ -8,7 +8,7 @@
  *   govern backtest --service NAME --kind KIND (--version V | --parameters JSON) …
  */
 import { parseArgs } from 'node:util';
-import { checkPlatformHealth } from './commands/health';
+import { checkPlatformHealth, checkPlatformMetrics, DEFAULT_METRICS_ADDRESSES, metricsTrouble, parseMetricsOption, renderMetricsHealth } from './commands/health';
 import { fetchPlatformReport, renderReportTable } from './commands/platform-report';
 import { backtestCommand } from './commands/backtest';
 import type { CliCommand } from './commands/ops-cli';
@@ -87,9 +87,20 @@ the source document's categories.
   --json       print JSON instead of a table
 
 ${ADDRESS_HELP}`,
-  health: `Usage: govern health
+  health: `Usage: govern health [--metrics SERVICE=HOST:PORT,… | --metrics off]
 
-Checks each service: grpc.health.v1 status and the number of methods reflection lists.
+Checks each service: grpc.health.v1 status and the number of methods reflection lists; then,
+from its Prometheus endpoint (GET /metrics), each consumer (up or down, messages not yet
+delivered, not yet acknowledged, dead letters), the outbox (events waiting, age of the oldest),
+calls served and server errors, and durable jobs due and overdue.
+
+  --metrics LIST      metrics endpoints that differ from npm start's (each service's metrics
+                      port, below); "off" skips them
+${Object.entries(DEFAULT_METRICS_ADDRESSES)
+  .map(([name, endpoint]) => `                      ${name.padEnd(20)} ${endpoint}`)
+  .join('\n')}
+
+Exit status: 1 when a service is not SERVING, a consumer is down or a dead letter waits.
 
 ${ADDRESS_HELP}`,
 };
@@ -149,11 +160,17 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
     }
   },
   async health(args) {
-    const { values } = parseArgs({ args, options: ADDRESS_OPTIONS });
+    const { values } = parseArgs({ args, options: { ...ADDRESS_OPTIONS, metrics: { type: 'string' } } });
     if (values.help) return void console.log(HELP['health']);
-    const results = await checkPlatformHealth(addressesFrom(values));
-    for (const r of results) console.log(`${r.service.padEnd(20)} ${r.address.padEnd(18)} ${r.status}${r.methods ? `  (${r.methods} methods)` : ''}`);
-    if (results.some((r) => r.status !== 'SERVING')) process.exitCode = 1;
+    const endpoints = parseMetricsOption(values.metrics);
+    const [results, metrics] = await Promise.all([checkPlatformHealth(addressesFrom(values)), endpoints ? checkPlatformMetrics(endpoints) : Promise.resolve([])]);
+    for (const r of results) {
+      console.log(`${r.service.padEnd(20)} ${r.address.padEnd(18)} ${r.status}${r.methods ? `  (${r.methods} methods)` : ''}`);
+      // Health results are keyed like the addresses (merchantAccess); metrics by registry name.
+      const health = metrics.find((m) => serviceKey(m.service as (typeof SERVICE_NAMES)[number]) === r.service);
+      if (health) for (const line of renderMetricsHealth(health)) console.log(line);
+    }
+    if (results.some((r) => r.status !== 'SERVING') || metrics.some(metricsTrouble)) process.exitCode = 1;
   },
 };
 

@@ -9,13 +9,24 @@ const root = join(import.meta.dirname, '..', '..', '..');
 
 describe('app configuration', () => {
   it.each(SERVICE_NAMES)('%s exits with code 2 naming every bad or missing setting', (app) => {
-    const env: NodeJS.ProcessEnv = { PATH: process.env['PATH'], HOME: process.env['HOME'], PORT: 'not-a-port', NATS_URL: 'http://wrong', NATS_NKEY_SEED: 'SUnot-a-seed' };
+    const env: NodeJS.ProcessEnv = {
+      PATH: process.env['PATH'],
+      HOME: process.env['HOME'],
+      PORT: 'not-a-port',
+      NATS_URL: 'http://wrong',
+      NATS_NKEY_SEED: 'SUnot-a-seed',
+      // Only http/protobuf export is built in: a gRPC collector setting is refused, not ignored.
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc',
+      METRICS_PORT: 'metrics',
+    };
     const result = spawnSync(join(root, 'node_modules/.bin/tsx'), [`apps/${app}/src/main.ts`], { cwd: root, env, encoding: 'utf8', timeout: 60_000 });
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(/PORT: .*"not-a-port"/);
     expect(result.stderr).toMatch(/DATABASE_URL: /);
     expect(result.stderr).toMatch(/NATS_URL: .*nats:\/\//);
     expect(result.stderr).toMatch(/NATS_NKEY_SEED: not a valid NKey user seed/);
+    expect(result.stderr).toMatch(/OTEL_EXPORTER_OTLP_PROTOCOL: only http\/protobuf is supported \(got "grpc"\)/);
+    expect(result.stderr).toMatch(/METRICS_PORT: .*"metrics"/);
   }, 60_000);
 });
 

@@ -4,6 +4,7 @@ import pg from 'pg';
 import { createTestDatabase, deleteNamespaceStreams, natsServerBinary, pollUntil, startServiceProcess, testInfra, uniqueSuffix, type ServiceProcess, type TestDatabase } from '@govern/platform-testing';
 import { SERVICE_NAMES, serviceKey, type ServiceName } from '@govern/contracts-common';
 import { connectPlatform, type PlatformAddresses, type PlatformClients } from '@govern/platform-clients';
+import { startOtlpCollectorStub, type OtlpCollectorStub } from '@govern/platform-observability';
 import { startCommittedNats } from './committed-nats';
 
 /**
@@ -23,6 +24,10 @@ export interface PlatformUnderTest {
   /** The event namespace of this run (stream names are `<namespace>_GOVERN_*`). */
   namespace: string;
   logs(service: ServiceName): string;
+  /** Each service's Prometheus endpoint (every process serves one, on a free port). */
+  metricsUrls: Record<ServiceName, string>;
+  /** What the services exported over OTLP, when started with `collectSpans`. */
+  collector?: OtlpCollectorStub;
   stop(): Promise<void>;
 }
 
@@ -33,7 +38,7 @@ export interface PlatformUnderTest {
 export const METRICS_REPORT_PERIOD_MS = 3_000;
 
 /** Development key for hashing identity numbers in tests; production sets its own secret. */
-const TEST_IDENTITY_HASH_KEY = 'e2e-identity-hash-key-not-a-production-secret';
+export const TEST_IDENTITY_HASH_KEY = 'e2e-identity-hash-key-not-a-production-secret';
 
 /** Where the platform runs: the shared servers by default; fault tests give their own (to kill) and extra settings. */
 export interface PlatformOptions {
@@ -46,7 +51,17 @@ export interface PlatformOptions {
    * so no event namespace. Without `natsUrl` the run starts such a server itself.
    */
   natsSettings?: Record<ServiceName, Record<string, string>>;
+  /** Export every service's spans over OTLP to a collector stub of this test (`collector`). */
+  collectSpans?: boolean;
 }
+
+/** The metrics endpoint a service printed in its `serving` line (METRICS_PORT=0 picks a free port). */
+const metricsUrlOf = (service: ServiceName, output: string): string => {
+  const serving = output.split('\n').find((line) => line.includes('"msg":"serving"'));
+  const url = serving ? (JSON.parse(serving) as { metrics?: string }).metrics : undefined;
+  if (!url) throw new Error(`${service} did not say where its metrics are:\n${output.slice(0, 2_000)}`);
+  return url;
+};
 
 export const startPlatformProcesses = async (options: PlatformOptions = {}): Promise<PlatformUnderTest> => {
   const shared = await testInfra();
@@ -62,8 +77,11 @@ export const startPlatformProcesses = async (options: PlatformOptions = {}): Pro
   const namespace = `e2e${uniqueSuffix()}`;
   const databases = {} as Record<ServiceName, TestDatabase>;
   const processes = {} as Record<ServiceName, ServiceProcess>;
+  const collector = options.collectSpans ? await startOtlpCollectorStub() : undefined;
   const stop = async (): Promise<void> => {
     await Promise.all(Object.values(processes).map((running) => running.stop()));
+    // After the processes: they flush their last spans as they stop.
+    await collector?.close();
     await Promise.all(Object.values(databases).map((db) => db.drop()));
     // A server with per-service users admits no anonymous cleanup; it is the run's own anyway.
     if (!natsSettings) await deleteNamespaceStreams(infra.natsUrl, namespace);
@@ -84,6 +102,8 @@ export const startPlatformProcesses = async (options: PlatformOptions = {}): Pro
       IDENTITY_HASH_KEY: TEST_IDENTITY_HASH_KEY,
       METRICS_REPORT_PERIOD_MS: String(METRICS_REPORT_PERIOD_MS),
       LOG_LEVEL: 'info',
+      METRICS_PORT: '0',
+      ...(collector ? { OTEL_EXPORTER_OTLP_ENDPOINT: collector.endpoint, OTEL_BSP_SCHEDULE_DELAY: '100' } : {}),
       ...options.env,
     });
     // Settled, not all: the services that did start are stopped even when another did not.
@@ -100,6 +120,7 @@ export const startPlatformProcesses = async (options: PlatformOptions = {}): Pro
   }
   const addresses = Object.fromEntries(SERVICE_NAMES.map((service) => [serviceKey(service), processes[service].address])) as PlatformAddresses;
   const clients = connectPlatform(addresses);
+  const metricsUrls = Object.fromEntries(SERVICE_NAMES.map((service) => [service, metricsUrlOf(service, processes[service].output())])) as Record<ServiceName, string>;
   const sql = Object.fromEntries(
     SERVICE_NAMES.map((s) => {
       const pool = new pg.Pool({ connectionString: databases[s].url, max: 2 });
@@ -114,6 +135,8 @@ export const startPlatformProcesses = async (options: PlatformOptions = {}): Pro
     sql,
     namespace,
     logs: (service) => processes[service].output(),
+    metricsUrls,
+    ...(collector ? { collector } : {}),
     async stop() {
       clients.close();
       await Promise.all(Object.values(sql).map((pool) => pool.end()));

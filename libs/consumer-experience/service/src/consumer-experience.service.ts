@@ -8,6 +8,7 @@ import { startMerchantStandingConsumer } from './consumers/merchant-standing.con
 import { consumerExperienceHandlers } from './grpc/consumer-experience.handlers';
 import type { ConsumerExperienceDeps } from './deps';
 import { createJobHandlers } from './jobs/consumer-experience.jobs';
+import { JOB } from './jobs/job-kinds';
 import { createWork } from './use-cases/work';
 
 /**
@@ -41,7 +42,8 @@ export const createConsumerExperienceService = (options: ConsumerExperienceOptio
     };
     const units = createUnitsOfWork({ database, clock, ids, create: createWork(deps), eventsCommitted: eventsWritten });
     server.add(ConsumerExperienceServiceDefinition, consumerExperienceHandlers({ deps, database, units }));
-    jobs(createJobHandlers(units));
+    // The next chunk of a large cascade continues its trace (one cascade, one trace); timers start their own, linked.
+    jobs(createJobHandlers(units), { continuationKinds: [JOB.INSPECTION_COMPENSATION_CHUNK, JOB.MERCHANT_REMOVAL_CHUNK] });
     const inspections = await startInspectionFailuresConsumer({ bus, db, log, units });
     onStop('inspection failures consumer', () => inspections.stop());
     const standing = await startMerchantStandingConsumer({ bus, db, log, units });

@@ -3,7 +3,7 @@ import { ConsumerExperienceServiceDefinition } from '@govern/contracts-consumer-
 import { ContentServiceDefinition } from '@govern/contracts-content';
 import { MerchantAccessServiceDefinition } from '@govern/contracts-merchant-access';
 import { ProductQualityServiceDefinition } from '@govern/contracts-product-quality';
-import { closeServiceClient, createServiceClient, type ServiceClient } from '@govern/platform-grpc';
+import { closeServiceClient, createServiceClient, type ServiceClient, type ServiceClientOptions } from '@govern/platform-grpc';
 
 /**
  * The gRPC service of each registry service, by its key. `satisfies` makes a service added to
@@ -27,9 +27,14 @@ export const DEFAULT_ADDRESSES = Object.fromEntries(SERVICE_NAMES.map((name) => 
 export type PlatformClients = { readonly [Key in ServiceKey]: ServiceClient<Definitions[Key]> } & { close(): void };
 
 /** Clients over the public gRPC APIs only, as any calling service would use them. */
-export const connectPlatform = (addresses: PlatformAddresses, defaultDeadlineMs = 30_000): PlatformClients => {
+export const connectPlatform = (
+  addresses: PlatformAddresses,
+  defaultDeadlineMs = 30_000,
+  /** Spans and client metrics of the calls (a caller that traces passes its own). */
+  observe: Pick<ServiceClientOptions, 'telemetry' | 'metrics'> = {},
+): PlatformClients => {
   // Mutations carry request_id, so retrying any method on UNAVAILABLE is safe.
-  const options = { defaultDeadlineMs, retry: { maxAttempts: 4, baseDelayMs: 200, allMethods: true } };
+  const options = { defaultDeadlineMs, retry: { maxAttempts: 4, baseDelayMs: 200, allMethods: true }, ...observe };
   const clients = Object.fromEntries(
     SERVICE_NAMES.map(serviceKey).map((key) => [key, createServiceClient(SERVICE_DEFINITIONS[key], addresses[key], options)]),
   ) as { [Key in ServiceKey]: ServiceClient<Definitions[Key]> };

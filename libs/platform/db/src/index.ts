@@ -1,5 +1,6 @@
 export * from '@govern/platform-migrate';
 export * from './transaction';
+export { afterCommit } from './after-commit';
 export * from './pg-transaction';
 export * from './sql';
 export * from './idempotency';

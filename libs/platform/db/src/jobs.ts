@@ -1,6 +1,8 @@
 import type pg from 'pg';
 import type { Clock } from '@govern/policy-core';
 import type { Logger } from 'pino';
+import { trace } from '@opentelemetry/api';
+import { markSpanFailed, traceContextForJob, withJobSpan, type ServiceMetrics, type Telemetry } from '@govern/platform-observability';
 import { runTransaction, type DbTransaction } from './pg-transaction';
 import { sql } from './sql';
 import type { SqlTx, TransactionalClient } from './transaction';
@@ -27,17 +29,21 @@ export interface DueJob {
   dueAt: Date;
   payload: Record<string, unknown>;
   attempts: number;
+  /** `scheduled_jobs.trace_context`: what scheduled the job (null for rows written without a span). */
+  traceContext?: string | null;
 }
 
+/** Schedules jobs in the caller's transaction; each keeps the current trace context, which its span will link to. */
 export const scheduleJobs = async (tx: SqlTx, jobs: readonly JobToSchedule[]): Promise<void> => {
   if (jobs.length === 0) return;
+  const traceContext = traceContextForJob();
   const values: unknown[] = [];
   const rows = jobs.map((job, i) => {
-    values.push(job.kind, job.key, job.dueAt, JSON.stringify(job.payload ?? {}));
-    return `($${i * 4 + 1}, $${i * 4 + 2}, $${i * 4 + 3}, $${i * 4 + 4}::jsonb)`;
+    values.push(job.kind, job.key, job.dueAt, JSON.stringify(job.payload ?? {}), traceContext);
+    return `($${i * 5 + 1}, $${i * 5 + 2}, $${i * 5 + 3}, $${i * 5 + 4}::jsonb, $${i * 5 + 5})`;
   });
   await tx.$executeRawUnsafe(
-    `INSERT INTO scheduled_jobs (kind, key, due_at, payload) VALUES ${rows.join(', ')} ON CONFLICT (kind, key) DO NOTHING`,
+    `INSERT INTO scheduled_jobs (kind, key, due_at, payload, trace_context) VALUES ${rows.join(', ')} ON CONFLICT (kind, key) DO NOTHING`,
     ...values,
   );
 };
@@ -72,6 +78,15 @@ export const createJobRunner = <Tx extends SqlTx>(options: {
   maxAttempts?: number;
   /** Called after a job's transaction committed (e.g. to wake the outbox relay). */
   afterCommit?: () => void;
+  /** Each job runs in a span `job <kind>` linked to what scheduled it (the runtime passes the service's). */
+  telemetry?: Pick<Telemetry, 'tracer'>;
+  /** govern_job_runs_total / govern_job_lateness_seconds. */
+  metrics?: Pick<ServiceMetrics, 'jobRun'>;
+  /**
+   * Kinds that continue a cascade at once (the next chunk of a compensation): their span is a
+   * child of the scheduling trace instead of a new trace linked to it.
+   */
+  continuationKinds?: readonly string[];
 }): JobRunner => {
   const batchSize = options.batchSize ?? 100;
   const maxAttempts = options.maxAttempts ?? 10;
@@ -80,20 +95,36 @@ export const createJobRunner = <Tx extends SqlTx>(options: {
   let running: Promise<number> | undefined;
   let stopped = false;
 
-  const runOne = async (job: DueJob): Promise<void> => {
+  const continuationKinds = new Set(options.continuationKinds ?? []);
+
+  const runOne = (job: DueJob): Promise<void> => {
+    const now = () => options.clock.now().getTime();
+    if (!options.telemetry) return runClaimed(job);
+    return withJobSpan(options.telemetry, job, () => runClaimed(job), { relation: continuationKinds.has(job.kind) ? 'child' : 'link', now });
+  };
+
+  const runClaimed = async (job: DueJob): Promise<void> => {
     // runDue selects only the kinds this runner has handlers for.
     const handler = options.handlers[job.kind] as JobHandler<Tx>;
+    const latenessSeconds = Math.max(0, options.clock.now().getTime() - job.dueAt.getTime()) / 1_000;
     try {
+      let ran = false;
       await runTransaction(options.database, async (t) => {
         // Re-claim inside the effect's transaction (sent with BEGIN): another replica may have run it meanwhile.
         const claimed = await t.sql.query(sql`SELECT id FROM scheduled_jobs WHERE id = ${job.id} AND completed_at IS NULL FOR UPDATE SKIP LOCKED`);
         if (claimed.length === 0) return;
         await handler(job, t.tx, t);
+        ran = true;
         // Sent behind the handler's effects, with COMMIT.
         t.sql.send(sql`UPDATE scheduled_jobs SET completed_at = ${options.clock.now()}, attempts = attempts + 1 WHERE id = ${job.id}`);
       });
+      if (ran) options.metrics?.jobRun({ kind: job.kind, outcome: 'completed', latenessSeconds });
       options.afterCommit?.();
     } catch (error) {
+      options.metrics?.jobRun({ kind: job.kind, outcome: job.attempts + 1 >= maxAttempts ? 'given_up' : 'failed', latenessSeconds });
+      // The failure is handled here (retried later), so the job's span would not see it otherwise.
+      const span = options.telemetry ? trace.getActiveSpan() : undefined;
+      if (span) markSpanFailed(span, error);
       options.log.error({ err: error, job: { id: String(job.id), kind: job.kind, key: job.key } }, 'scheduled job failed');
       const now = options.clock.now();
       // Back off from now (an overdue job retried from its old due time would run again at once);
@@ -112,14 +143,22 @@ export const createJobRunner = <Tx extends SqlTx>(options: {
     let total = 0;
     for (;;) {
       // A plain read: each job is claimed again in the transaction that runs it.
-      const { rows: due } = await options.database.pool.query<{ id: string; kind: string; key: string; due_at: Date; payload: Record<string, unknown>; attempts: number }>(
-        `SELECT id, kind, key, due_at, payload, attempts FROM scheduled_jobs
+      const { rows: due } = await options.database.pool.query<{
+        id: string;
+        kind: string;
+        key: string;
+        due_at: Date;
+        payload: Record<string, unknown>;
+        attempts: number;
+        trace_context: string | null;
+      }>(
+        `SELECT id, kind, key, due_at, payload, attempts, trace_context FROM scheduled_jobs
           WHERE completed_at IS NULL AND due_at <= $1 AND kind = ANY($2::text[])
           ORDER BY due_at, id LIMIT $3`,
         [options.clock.now(), kinds, batchSize],
       );
       for (const row of due) {
-        await runOne({ id: BigInt(row.id), kind: row.kind, key: row.key, dueAt: row.due_at, payload: row.payload, attempts: row.attempts });
+        await runOne({ id: BigInt(row.id), kind: row.kind, key: row.key, dueAt: row.due_at, payload: row.payload, attempts: row.attempts, traceContext: row.trace_context });
       }
       total += due.length;
       if (due.length < batchSize) return total;

@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
 import { DomainError } from '@govern/policy-core';
 import { deadlineExceeded, isAbortedTransaction, isRetryableTransactionError, isStalePreparedPlan, isStatementTimeout } from './pg-errors';
+import { trackTransaction } from './after-commit';
 import { JoinablePool, joinConnection, type DatabaseConnection } from './prisma-client';
 import { SQL_RESULT_TYPES, statementOf, type Sql, type SqlInput, type SqlStatement } from './sql';
 import type { IsolationLevel, SqlTx, TransactionalClient, TransactionOptions } from './transaction';
@@ -345,12 +346,16 @@ export const runTransaction = async <Tx extends SqlTx, R>(
     const client = (await acquire(database.pool, budget, Boolean(options.deadline))) as PipelineClient;
     if (pipelined) client.pipeline = true;
     const t = new PgTransaction<Tx>(client, prisma, pipelined, budget, Boolean(options.deadline), options.isolationLevel ?? 'ReadCommitted');
+    // Work may name this transaction by `t` or by its Prisma view `t.tx` (created lazily, joined on first use).
+    const tracked = trackTransaction([t, t.tx as object]);
     try {
       const result = await work(t);
       await t.commit();
       t.release();
+      tracked.committed();
       return result;
     } catch (thrown) {
+      tracked.dropped();
       await t.rollback(t.firstFailure ?? thrown);
       t.release();
       // A write sent without waiting failed, and the work then tripped over the aborted transaction:

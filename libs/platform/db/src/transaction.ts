@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DomainError } from '@govern/policy-core';
+import { trackTransaction } from './after-commit';
 import { deadlineExceeded, isRetryableTransactionError, isStatementTimeout } from './pg-errors';
 
 /** The part of a Prisma transaction client that platform code needs (raw SQL). */
@@ -40,16 +41,21 @@ export const runInTransaction = async <Tx extends SqlTx, R>(
     const remaining = options.deadline ? options.deadline.getTime() - Date.now() : undefined;
     if (remaining !== undefined && remaining <= 0) throw deadlineExceeded();
     const budget = Math.max(1, Math.min(remaining ?? Number.POSITIVE_INFINITY, options.timeoutMs ?? 15_000));
+    let tracked: ReturnType<typeof trackTransaction> | undefined;
     try {
-      return await client.$transaction(
+      const result = await client.$transaction(
         async (tx) => {
+          tracked = trackTransaction([tx]);
           // SET LOCAL ends with the transaction, so the pooled connection is not affected.
           await tx.$executeRawUnsafe(`SET LOCAL statement_timeout = ${Math.ceil(budget)}`);
           return work(tx);
         },
         { timeout: budget, maxWait: Math.min(budget, 5_000), ...(options.isolationLevel ? { isolationLevel: options.isolationLevel } : {}) },
       );
+      tracked?.committed();
+      return result;
     } catch (error) {
+      tracked?.dropped();
       // A rule the work itself refused stays what it is, whatever the clock says.
       if (error instanceof DomainError) throw error;
       // Only a caller's deadline becomes DEADLINE_EXCEEDED; the internal bound (consumers,

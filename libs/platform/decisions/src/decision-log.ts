@@ -1,6 +1,7 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { Actor } from '@govern/contracts-common';
-import { runInTransaction, type SqlTx, type TransactionalClient } from '@govern/platform-db';
+import { afterCommit, runInTransaction, type SqlTx, type TransactionalClient } from '@govern/platform-db';
+import type { ServiceMetrics } from '@govern/platform-observability';
 import { notFound, randomIds, ValidationError, type Clock, type IdGenerator } from '@govern/policy-core';
 import type { Logger } from 'pino';
 import { BacktestTally, type BacktestBaseline, type BacktestReport, type SideResult } from './backtest';
@@ -63,6 +64,11 @@ export interface DecisionLogOptions<Tx extends SqlTx> {
   maxScan?: number;
   /** Decisions read per page of a walk (default 500). */
   batchSize?: number;
+  /**
+   * The governance counters (govern_decisions_total, govern_decision_reasons_total): each recorded
+   * decision is counted once its transaction commits (the service's `ctx.metrics`).
+   */
+  metrics?: Pick<ServiceMetrics, 'decision'>;
 }
 
 export interface ReadOptions {
@@ -164,6 +170,23 @@ export const createDecisionLog = <Tx extends SqlTx>(options: DecisionLogOptions<
     }
   };
 
+  /**
+   * Counts recorded decisions after their transaction commits. A transaction no platform runner
+   * owns (a bare Prisma `$transaction`) cannot be watched: its decisions are counted at once.
+   */
+  const countWhenCommitted = (tx: SqlTx, records: readonly DecisionToRecord<unknown, unknown>[], rows: readonly NewDecisionRow[]): void => {
+    const { metrics } = options;
+    if (!metrics) return;
+    const count = (): void => {
+      rows.forEach((row, i) => {
+        const evaluation = records[i]?.evaluation;
+        const band = evaluation ? evaluation.kind.summarize(evaluation.outcome).band : undefined;
+        metrics.decision({ decisionType: row.kind, outcome: row.outcome, band, policyVersion: row.policy.version, reasonCodes: row.reasonCodes });
+      });
+    };
+    if (!afterCommit(tx, count)) count();
+  };
+
   const rowOf = <I, O>(record: DecisionToRecord<I, O>): NewDecisionRow => {
     const { evaluation } = record;
     const kind = evaluation.kind;
@@ -249,6 +272,7 @@ export const createDecisionLog = <Tx extends SqlTx>(options: DecisionLogOptions<
         return rowOf(record);
       });
       await insertDecisionRows(tx, rows);
+      countWhenCommitted(tx, records as readonly DecisionToRecord<unknown, unknown>[], rows);
       return rows.map((row) => row.decisionId);
     },
 
@@ -257,6 +281,7 @@ export const createDecisionLog = <Tx extends SqlTx>(options: DecisionLogOptions<
       registered(record.evaluation.kind);
       const row = rowOf(record);
       await insertDecisionRows(tx, [row]);
+      countWhenCommitted(tx, [record as DecisionToRecord<unknown, unknown>], [row]);
       return row.decisionId;
     },
 

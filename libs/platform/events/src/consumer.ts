@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { checkEventOrigin } from '@govern/platform-auth';
 import { isDatabaseUnavailable, runInTransaction, type SqlTx, type TransactionalClient } from '@govern/platform-db';
 import type { Logger } from 'pino';
+import { consumerObservationOf, createConsumerObserver, type ConsumerObservation, type Handled } from './consumer-observation';
 import { DEFAULT_MAX_BATCH } from './delivery';
 import { PoisonMessageError, type ConsumerHandle, type EventBus, type IncomingMessage } from './event-bus';
 
@@ -82,6 +83,9 @@ export interface StartConsumerOptions<Tx extends SqlTx, Types extends readonly A
    * database restart sends nothing to the dead-letter stream. Default 60 s.
    */
   databaseWaitMs?: number;
+  /** Spans and delivery metrics; by default those the runtime put on `bus` (observeConsumersOn). */
+  telemetry?: ConsumerObservation['telemetry'];
+  metrics?: ConsumerObservation['metrics'];
 }
 
 export const DEFAULT_MAX_DELIVER = 5;
@@ -108,6 +112,13 @@ export const startConsumer = async <Tx extends SqlTx, const Types extends readon
   const subjects = options.subjects ?? [...new Set(options.eventTypes.map((type) => type.subject))];
   const log = options.log.child({ consumer: options.consumer });
   const timeoutMs = options.transactionTimeoutMs ?? 15_000;
+  const maxDeliver = options.maxDeliver ?? DEFAULT_MAX_DELIVER;
+  const fromBus = consumerObservationOf(options.bus);
+  const observer = createConsumerObserver({
+    consumer: options.consumer,
+    maxDeliver,
+    observation: { telemetry: options.telemetry ?? fromBus.telemetry, metrics: options.metrics ?? fromBus.metrics },
+  });
 
   const decode = (message: IncomingMessage, index: number): Decoded<EventOf<Types>> => {
     const type = types.get(message.eventType);
@@ -129,8 +140,9 @@ export const startConsumer = async <Tx extends SqlTx, const Types extends readon
     return { index, message, event, eventId };
   };
 
-  /** Records the batch's event ids and runs the handler of each one not seen before, in order. */
-  const apply = async (tx: Tx, batch: readonly Decoded<EventOf<Types>>[]): Promise<void> => {
+  /** Records the batch's event ids and runs the handler of each one not seen before, in order (each in its span). */
+  const apply = async (tx: Tx, batch: readonly Decoded<EventOf<Types>>[]): Promise<Handled[]> => {
+    const handled: Handled[] = [];
     const fresh = await tx.$queryRawUnsafe<{ event_id: string }[]>(
       `INSERT INTO inbox_events (consumer, event_id, subject)
        SELECT $1, e.event_id, e.subject FROM unnest($2::text[], $3::text[]) AS e(event_id, subject)
@@ -147,6 +159,7 @@ export const startConsumer = async <Tx extends SqlTx, const Types extends readon
       // A second copy in the same batch (re-published under another message id) finds the id taken.
       if (!pending.delete(item.eventId)) {
         logOf().debug('event already processed; skipped');
+        handled.push({ outcome: 'duplicate' });
         continue;
       }
       const ctx: EventContext<Tx> = {
@@ -185,17 +198,25 @@ export const startConsumer = async <Tx extends SqlTx, const Types extends readon
           return logOf();
         },
       };
-      await options.handler(item.event, ctx);
+      const cascadeStartedAt = await observer.handle(item.message, item.eventId, () => options.handler(item.event, ctx));
+      handled.push({ outcome: 'handled', occurredAt: (item.event as { meta?: { occurredAt?: Date } }).meta?.occurredAt, cascadeStartedAt });
     }
+    return handled;
   };
 
   const databaseWaitMs = options.databaseWaitMs ?? 60_000;
   /** Runs a transaction, waiting out a database that is down (restarting, unreachable) up to the bound. */
   const transaction = async (batch: readonly Decoded<EventOf<Types>>[]): Promise<void> => {
     const until = Date.now() + databaseWaitMs;
+    const startedAt = Date.now();
     for (let wait = 100; ; wait = Math.min(wait * 2, 5_000)) {
       try {
-        return await runInTransaction(options.db, (tx) => apply(tx, batch), { timeoutMs });
+        const handled = await runInTransaction(options.db, (tx) => apply(tx, batch), { timeoutMs });
+        observer.committed(
+          batch.flatMap((item, i) => (handled[i] ? [{ message: item.message, handled: handled[i] }] : [])),
+          startedAt,
+        );
+        return;
       } catch (error) {
         if (!isDatabaseUnavailable(error) || Date.now() + wait > until) throw error;
         log.warn({ err: error, retry_in_ms: wait }, 'database unavailable; holding the batch until it is back');
@@ -203,27 +224,45 @@ export const startConsumer = async <Tx extends SqlTx, const Types extends readon
       }
     }
   };
-  const applyAlone = (item: Decoded<EventOf<Types>>): Promise<void> => transaction([item]);
+  const applyAlone = async (item: Decoded<EventOf<Types>>): Promise<void> => {
+    const startedAt = Date.now();
+    try {
+      await transaction([item]);
+    } catch (error) {
+      observer.failed(item.message, error, startedAt);
+      throw error;
+    }
+  };
+  const decodeObserved = async (message: IncomingMessage, index: number): Promise<Decoded<EventOf<Types>>> => {
+    try {
+      return decode(message, index);
+    } catch (error) {
+      await observer.undecodable(message, error);
+      throw error;
+    }
+  };
 
   const handleBatch = async (messages: readonly IncomingMessage[]): Promise<unknown[]> => {
     const outcomes: unknown[] = messages.map(() => undefined);
     const decoded: Decoded<EventOf<Types>>[] = [];
-    messages.forEach((message, index) => {
+    for (const [index, message] of messages.entries()) {
       try {
-        decoded.push(decode(message, index));
+        decoded.push(await decodeObserved(message, index));
       } catch (error) {
         outcomes[index] = error;
       }
-    });
+    }
     if (decoded.length === 0) return outcomes;
+    if (decoded.length === 1) {
+      await applyAlone(decoded[0] as Decoded<EventOf<Types>>).catch((error: unknown) => {
+        outcomes[decoded[0]?.index ?? 0] = error;
+      });
+      return outcomes;
+    }
     try {
       await transaction(decoded);
       return outcomes;
     } catch (error) {
-      if (decoded.length === 1) {
-        outcomes[decoded[0]?.index ?? 0] = error;
-        return outcomes;
-      }
       log.debug({ err: error, events: decoded.length }, 'batch failed; handling its events one by one');
     }
     for (const item of decoded) {
@@ -240,10 +279,10 @@ export const startConsumer = async <Tx extends SqlTx, const Types extends readon
     durable: options.consumer,
     stream: options.stream,
     subjects,
-    maxDeliver: options.maxDeliver ?? DEFAULT_MAX_DELIVER,
+    maxDeliver,
     backoffMs: options.backoffMs ?? DEFAULT_BACKOFF_MS,
     ...(options.ackWaitMs !== undefined ? { ackWaitMs: options.ackWaitMs } : {}),
-    handler: (message) => applyAlone(decode(message, 0)),
+    handler: async (message) => applyAlone(await decodeObserved(message, 0)),
     handleBatch,
     maxBatch: options.maxBatch ?? DEFAULT_MAX_BATCH,
   });

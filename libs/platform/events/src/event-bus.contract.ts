@@ -172,6 +172,37 @@ export const eventBusContract = (name: string, makeFixture: () => Promise<BusFix
       expect(letter.headers[DLQ_HEADERS.error]).toBe('Error: boom for doomed-1 second line');
     });
 
+    it('reports each started consumer: not yet acknowledged, pulling, and its dead letters; a stopped one no longer', async () => {
+      const bus = await setup();
+      let release = (): void => undefined;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      await bus.publish([message('s1'), message('s2'), message('s3'), message('poison')]);
+      const { received, handle } = await record(bus, {
+        maxBatch: 1,
+        behave: async (incoming) => {
+          if (incoming.eventId === 'poison') throw new PoisonMessageError('cannot be read');
+          if (incoming.eventId === 's1') await held;
+        },
+      });
+      await eventually('the first delivery', () => received.length === 1);
+      const holding = (await bus.consumerStats?.()) ?? [];
+      expect(holding).toHaveLength(1);
+      expect(holding[0]).toMatchObject({ consumer: 'test_worker', stream: 'GOVERN_TEST', lag: 4, up: true, deadLetters: 0 });
+      // Not yet delivered: what the client has not pulled (JetStream buffers ahead; in-process nothing).
+      expect(nth(holding, 0).pending).toBeLessThanOrEqual(3);
+
+      release();
+      let settled = holding;
+      await eventually('everything acknowledged, the poison dead-lettered', async () => {
+        settled = (await bus.consumerStats?.()) ?? [];
+        return settled[0]?.lag === 0 && settled[0]?.deadLetters === 1;
+      });
+      expect(settled).toEqual([{ consumer: 'test_worker', stream: 'GOVERN_TEST', pending: 0, lag: 0, up: true, deadLetters: 1 }]);
+
+      await handle.stop();
+      expect(await bus.consumerStats?.()).toEqual([]);
+    });
+
     it('keeps later events flowing past a poison event and a failing one', async () => {
       const bus = await setup();
       const handled: string[] = [];

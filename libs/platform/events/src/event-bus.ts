@@ -146,6 +146,26 @@ export interface EventBus {
   ping(): Promise<void>;
   /** Stops every consumer (as `stop()`) and closes the connection. */
   close(): Promise<void>;
+  /**
+   * The consumers started on this bus as the server sees them: not yet delivered, not yet
+   * acknowledged, pulling or not, and their dead letters waiting in GOVERN_DLQ (the
+   * Prometheus gauges read it at scrape time). Optional: a bus without it reports no consumers.
+   */
+  consumerStats?(): Promise<ConsumerStats[]>;
+}
+
+/** One durable consumer at a moment (`EventBus.consumerStats`); the shape of platform-observability's ConsumerSnapshot. */
+export interface ConsumerStats {
+  consumer: string;
+  /** Logical stream name. */
+  stream: string;
+  /** Not yet delivered (JetStream `num_pending`). */
+  pending: number;
+  /** Not yet acknowledged: pending + delivered and unacked (`num_pending + num_ack_pending`). */
+  lag: number;
+  up: boolean;
+  /** Dead letters of this consumer in GOVERN_DLQ; absent when they could not be counted. */
+  deadLetters?: number;
 }
 
 /** Thrown by a handler for a message that can never succeed: dead-lettered at once. */

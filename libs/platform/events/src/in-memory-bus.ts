@@ -3,11 +3,13 @@ import type { Logger } from 'pino';
 import { DEFAULT_ACK_WAIT_MS, checkConsumeOptions, maxBatchOf, processBatch, type Delivery } from './delivery';
 import {
   DLQ_STREAM,
+  dlqSubject,
   DEFAULT_DUPLICATE_WINDOW_MS,
   EVENT_TYPE_HEADER,
   settlePublish,
   type ConsumeOptions,
   type ConsumerHandle,
+  type ConsumerStats,
   type EventBus,
   type IncomingMessage,
   type OutgoingMessage,
@@ -81,6 +83,8 @@ export const createInMemoryBus = (options: InMemoryBusOptions): EventBus => {
   const maxMessages = options.maxMessagesPerStream ?? 100_000;
   const streams = new Map<string, StreamState>();
   const handles = new Set<ConsumerHandle>();
+  /** What consumerStats reports, per started handle. */
+  const started = new Map<ConsumerHandle, () => ConsumerStats>();
   let closed = false;
 
   const ensureStream = (spec: StreamSpec): void => {
@@ -256,12 +260,14 @@ export const createInMemoryBus = (options: InMemoryBusOptions): EventBus => {
     const handle: ConsumerHandle = {
       async stop() {
         handles.delete(handle);
+        started.delete(handle);
         stopping = true;
         interrupt?.();
         await loop;
       },
       abort() {
         handles.delete(handle);
+        started.delete(handle);
         aborted = true;
         interrupt?.();
       },
@@ -269,6 +275,16 @@ export const createInMemoryBus = (options: InMemoryBusOptions): EventBus => {
       health: () => ({ up: !stopping && !aborted && !closed, restarts: 0 }),
     };
     handles.add(handle);
+    started.set(handle, () => {
+      let pending = 0;
+      for (let seq = Math.max(state.cursor, stream.firstSeq); seq <= stream.lastSeq; seq++) {
+        const message = messageAt(stream, seq);
+        if (message && state.filters.some((pattern) => subjectMatches(pattern, message.subject))) pending++;
+      }
+      const letterSubject = ns.subject(dlqSubject(consumeOptions.stream, consumeOptions.durable));
+      const deadLetters = streams.get(ns.stream(DLQ_STREAM.name))?.messages.filter((message) => message.subject === letterSubject).length ?? 0;
+      return { consumer: consumeOptions.durable, stream: consumeOptions.stream, pending, lag: pending + state.pending.size, up: handle.health().up, deadLetters };
+    });
     return handle;
   };
 
@@ -284,6 +300,9 @@ export const createInMemoryBus = (options: InMemoryBusOptions): EventBus => {
     async close() {
       await Promise.all([...handles].map((handle) => handle.stop()));
       closed = true;
+    },
+    async consumerStats() {
+      return [...started.values()].map((stats) => stats());
     },
   };
 };

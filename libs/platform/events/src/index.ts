@@ -10,12 +10,14 @@ export {
   type ConsumeOptions,
   type ConsumerHandle,
   type ConsumerHealth,
+  type ConsumerStats,
   type EventBus,
   type IncomingMessage,
   type OutgoingMessage,
   type PublishAck,
   type StreamLimits,
 } from './event-bus';
+export { consumerObservationOf, observeConsumersOn, type ConsumerObservation } from './consumer-observation';
 export { createJetStreamBus, type JetStreamBusOptions } from './jetstream-bus';
 export { createInMemoryBus, type InMemoryBusOptions } from './in-memory-bus';
 export { appendToOutbox, toOutgoing, type EventMessage, type OutgoingEvent } from './outbox';

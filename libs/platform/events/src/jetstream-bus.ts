@@ -20,9 +20,11 @@ import {
   DEFAULT_STREAM_LIMITS,
   DLQ_STREAM,
   EVENT_TYPE_HEADER,
+  dlqSubject,
   settlePublish,
   type ConsumeOptions,
   type ConsumerHandle,
+  type ConsumerStats,
   type EventBus,
   type IncomingMessage,
   type OutgoingMessage,
@@ -101,6 +103,8 @@ export const createJetStreamBus = async (options: JetStreamBusOptions): Promise<
   const jsm = await jetstreamManager(nc);
   const js = jetstream(nc, { timeout: options.publishTimeoutMs ?? 5_000 });
   const handles = new Set<ConsumerHandle>();
+  /** Started consumers by handle: the server stream and durable consumerStats asks about. */
+  const started = new Map<ConsumerHandle, { durable: string; stream: string; serverStream: string }>();
   /** Streams this bus was asked to ensure, by logical name: recreated if deleted underneath a consumer. */
   const knownStreams = new Map<string, StreamSpec>();
   const ownStreams = options.ownStreams ? new Set(options.ownStreams) : undefined;
@@ -250,16 +254,47 @@ export const createJetStreamBus = async (options: JetStreamBusOptions): Promise<
     const handle: ConsumerHandle = {
       async stop() {
         handles.delete(handle);
+        started.delete(handle);
         await supervised.stop();
       },
       abort() {
         handles.delete(handle);
+        started.delete(handle);
         supervised.abort();
       },
       health: () => supervised.health(),
     };
     handles.add(handle);
+    started.set(handle, { durable: consumeOptions.durable, stream: consumeOptions.stream, serverStream: stream });
     return handle;
+  };
+
+  /** Dead letters per DLQ subject (one subject per stream and durable); undefined when the DLQ cannot be read. */
+  const deadLettersBySubject = async (): Promise<Record<string, number> | undefined> => {
+    try {
+      const info = await jsm.streams.info(ns.stream(DLQ_STREAM.name), { subjects_filter: ns.subject('govern.dlq.>') });
+      return info.state.subjects ?? {};
+    } catch (error) {
+      log.debug({ err: error }, 'dead-letter counts unavailable');
+      return undefined;
+    }
+  };
+
+  const consumerStats = async (): Promise<ConsumerStats[]> => {
+    const letters = await deadLettersBySubject();
+    return Promise.all(
+      [...started].map(async ([handle, { durable, stream, serverStream }]): Promise<ConsumerStats> => {
+        const deadLetters = letters ? { deadLetters: letters[ns.subject(dlqSubject(stream, durable))] ?? 0 } : {};
+        try {
+          const info = await jsm.consumers.info(serverStream, durable);
+          return { consumer: durable, stream, pending: info.num_pending, lag: info.num_pending + info.num_ack_pending, up: handle.health().up, ...deadLetters };
+        } catch (error) {
+          // Unknown is not zero: NaN gauges, and the consumer down.
+          log.debug({ err: error, consumer: durable }, 'consumer info unavailable');
+          return { consumer: durable, stream, pending: Number.NaN, lag: Number.NaN, up: false, ...deadLetters };
+        }
+      }),
+    );
   };
 
   return {
@@ -276,5 +311,6 @@ export const createJetStreamBus = async (options: JetStreamBusOptions): Promise<
       await Promise.all([...handles].map((handle) => handle.stop()));
       await nc.close();
     },
+    consumerStats,
   };
 };

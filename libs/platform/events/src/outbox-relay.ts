@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type { Logger } from 'pino';
+import { natsHeadersFrom, type ServiceMetrics } from '@govern/platform-observability';
 import { PublishError, errorText, type EventBus, type OutgoingMessage } from './event-bus';
 
 /**
@@ -44,6 +45,8 @@ export interface OutboxRelayOptions {
   pruneIntervalMs?: number;
   /** Least time between two backlog NOTIFYs of this relay; default 250 ms. */
   notifyDebounceMs?: number;
+  /** Relay rate, failures and delay (govern_outbox_published_total, _publish_failures_total, _relay_delay_seconds). */
+  metrics?: Pick<ServiceMetrics, 'outboxPublished' | 'outboxPublishFailed'>;
 }
 
 export interface OutboxRelay {
@@ -72,6 +75,9 @@ interface OutboxRow {
   event_type: string;
   payload: Buffer;
   rejections: number;
+  occurred_at: Date;
+  /** What traceContextForOutbox stored: sent on as traceparent / tracestate / Govern-Cascade-Started-At. */
+  trace_context: string | null;
 }
 
 interface BatchResult {
@@ -133,7 +139,7 @@ export const createOutboxRelay = (options: OutboxRelayOptions): OutboxRelay => {
     try {
       await client.query('BEGIN');
       const { rows } = await client.query<OutboxRow>(
-        `SELECT id::text AS id, event_id, subject, event_type, payload, rejections
+        `SELECT id::text AS id, event_id, subject, event_type, payload, rejections, occurred_at, trace_context
            FROM outbox_events
           WHERE published_at IS NULL AND dead_at IS NULL AND id > $2::bigint
           ORDER BY id
@@ -162,6 +168,8 @@ export const createOutboxRelay = (options: OutboxRelayOptions): OutboxRelay => {
       eventId: row.event_id,
       eventType: row.event_type,
       payload: new Uint8Array(row.payload),
+      // Re-validated on the way out: a corrupted row puts nothing odd on the wire.
+      headers: natsHeadersFrom(row.trace_context),
     }));
     const published = options.bus.publish(messages);
     return (async () => {
@@ -190,6 +198,14 @@ export const createOutboxRelay = (options: OutboxRelayOptions): OutboxRelay => {
         await client.query('ROLLBACK').catch(() => undefined);
         release(client, error as Error);
         throw error;
+      }
+      if (options.metrics) {
+        const now = Date.now();
+        options.metrics.outboxPublished(
+          acked.length,
+          acked.map((id) => (now - (rowOf.get(id)?.occurred_at.getTime() ?? now)) / 1_000),
+        );
+        if (failed.length > 0) options.metrics.outboxPublishFailed(failed.length);
       }
       const result: BatchResult = { claimed: rows.length, published: acked.length };
       if (failed[0]) result.error = failed[0].error;

@@ -1,5 +1,6 @@
 import type { EventMeta, EventType } from '@govern/contracts-common';
 import type { SqlTx } from '@govern/platform-db';
+import { traceContextForOutbox } from '@govern/platform-observability';
 
 /** One row of `outbox_events`: an encoded event waiting for the relay. */
 export interface OutgoingEvent {
@@ -31,24 +32,27 @@ export const toOutgoing = <T extends EventMessage>(eventType: EventType<T>, mess
 
 /** Postgres takes at most 65535 bind parameters per statement. */
 const ROWS_PER_INSERT = 1_000;
-const COLUMNS = 5;
+const COLUMNS = 6;
 
 /**
  * Writes events into the outbox inside the caller's transaction (the one that changes
  * state), so they are published if and only if it commits. One INSERT per call (per
  * thousand events). Nothing here wakes the relay (a NOTIFY would queue the commit behind
  * every other notifying commit): call the runtime's `eventsWritten()` after committing.
+ * Each row keeps the trace context current here (the call's or consumed event's span), which
+ * the relay sends on as NATS headers: the consumers of these events continue this trace.
  */
 export const appendToOutbox = async (tx: SqlTx, events: readonly OutgoingEvent[]): Promise<void> => {
+  const traceContext = events[0] ? traceContextForOutbox({ occurredAt: events[0].occurredAt }) : null;
   for (let start = 0; start < events.length; start += ROWS_PER_INSERT) {
     const chunk = events.slice(start, start + ROWS_PER_INSERT);
     const rows = chunk.map((_, i) => {
       const p = i * COLUMNS;
-      return `($${p + 1}, $${p + 2}, $${p + 3}, $${p + 4}::bytea, $${p + 5}::timestamptz)`;
+      return `($${p + 1}, $${p + 2}, $${p + 3}, $${p + 4}::bytea, $${p + 5}::timestamptz, $${p + 6})`;
     });
-    const values = chunk.flatMap((event) => [event.eventId, event.subject, event.eventType, Buffer.from(event.payload), event.occurredAt]);
+    const values = chunk.flatMap((event) => [event.eventId, event.subject, event.eventType, Buffer.from(event.payload), event.occurredAt, traceContext]);
     await tx.$executeRawUnsafe(
-      `INSERT INTO outbox_events (event_id, subject, event_type, payload, occurred_at) VALUES ${rows.join(', ')}`,
+      `INSERT INTO outbox_events (event_id, subject, event_type, payload, occurred_at, trace_context) VALUES ${rows.join(', ')}`,
       ...values,
     );
   }

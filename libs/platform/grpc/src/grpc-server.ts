@@ -2,6 +2,7 @@ import { HealthDefinition } from '@govern/contracts-common';
 import { createServer, ServerError, Status, type CompatServiceDefinition, type ServiceImplementation } from 'nice-grpc';
 import { errorDetailsServerMiddleware } from 'nice-grpc-error-details';
 import { ServerReflectionService } from 'nice-grpc-server-reflection';
+import { serverMetricsMiddleware, serverTracingMiddleware, type ServiceMetrics, type Telemetry } from '@govern/platform-observability';
 import type { Logger } from 'pino';
 import type { GrpcCallContextExt } from './call-context';
 import { DEFAULT_ANSWER_LIMITS, type AnswerLimits } from './bounded-answer';
@@ -29,6 +30,10 @@ export interface GrpcServerOptions {
   answerLimits?: AnswerLimits;
   /** Errors that mean a dependency is down (answered UNAVAILABLE, not INTERNAL); see ErrorMappingContext. */
   isUnavailable?: (error: unknown) => boolean;
+  /** A SERVER span per call, current for the handler (log lines carry its trace_id). The runtime always passes it; bare kit tests may not. */
+  telemetry?: Pick<Telemetry, 'tracer'>;
+  /** grpc_server_handled_total / grpc_server_handling_seconds by method and the code the client receives. */
+  metrics?: Pick<ServiceMetrics, 'rpcServer'>;
 }
 
 /** A service's handlers; methods left out answer UNIMPLEMENTED until they land. */
@@ -91,10 +96,15 @@ export const createGrpcServer = (options: GrpcServerOptions): GrpcServer => {
   const guard = createEdgeGuard(descriptors.bytes, options.edgeGuard ?? DEFAULT_EDGE_GUARD_SETTINGS);
   const terminator = createTerminator();
   const registry = createHealthRegistry();
-  const server = createServer({
+  // Tracing first, so the `rpc finished` line is written inside the call's span; metrics
+  // outside the error mapper, so they count the status the client gets.
+  const base = createServer({
     'grpc.max_receive_message_length': options.maxReceiveMessageBytes ?? DEFAULT_MAX_RECEIVE_MESSAGE_BYTES,
     interceptors: [deadlineInterceptor],
-  })
+  });
+  const traced = options.telemetry ? base.use(serverTracingMiddleware(options.telemetry)) : base;
+  const measured = options.metrics ? traced.use(serverMetricsMiddleware(options.metrics)) : traced;
+  const server = measured
     .use(callLogMiddleware(logger))
     .use(errorDetailsServerMiddleware)
     .use(callSignalMiddleware(terminator))

@@ -16,6 +16,8 @@ import { deadlineMiddleware, type DeadlineOptions } from 'nice-grpc-client-middl
 import { retryMiddleware, type RetryOptions } from 'nice-grpc-client-middleware-retry';
 import { errorDetailsClientMiddleware, RichClientError } from 'nice-grpc-error-details';
 import type { Logger } from 'pino';
+import { trace } from '@opentelemetry/api';
+import { clientMetricsMiddleware, clientTracingMiddleware, type ServiceMetrics, type Telemetry } from '@govern/platform-observability';
 import { formatGrpcTimeout } from './deadline';
 
 export interface ServiceClientOptions {
@@ -33,6 +35,10 @@ export interface ServiceClientOptions {
   /** Logs each retry at warn. */
   log?: Logger;
   channelOptions?: ChannelOptions;
+  /** A CLIENT span per logical call (retries are events on it), its context sent as `traceparent`. */
+  telemetry?: Pick<Telemetry, 'tracer'>;
+  /** grpc_client_handled_total / grpc_client_handling_seconds of the calls made. */
+  metrics?: Pick<ServiceMetrics, 'rpcClient'>;
 }
 
 /** Per-call options: `deadline` (Date, or ms from now) and the retry switches. */
@@ -90,7 +96,8 @@ const channelOfClient = new WeakMap<object, Channel>();
  * A typed nice-grpc client for another Govern service (or any gRPC server). Middleware,
  * outermost first: default deadline → deadline (one budget for all attempts) → retry
  * (UNAVAILABLE only) → error details (RichClientError; see `readErrorDetails`) → deadline
- * header. Inside a handler, pass the caller's deadline on: `{ deadline: context.deadline }`.
+ * header; with `metrics` and `telemetry`, client metrics and the CLIENT span wrap them all.
+ * Inside a handler, pass the caller's deadline on: `{ deadline: context.deadline }`.
  */
 export const createServiceClient = <Service extends CompatServiceDefinition>(
   definition: Service,
@@ -106,7 +113,10 @@ export const createServiceClient = <Service extends CompatServiceDefinition>(
     .use(retryMiddleware)
     .use(deadlineMiddleware)
     .use(callDeadlineMiddleware(options.defaultDeadlineMs));
-  const client = factory.create(definition, channel, {
+  // The last `.use` is the outermost: one span and one measurement per logical call, retries included.
+  const measured = options.metrics ? factory.use(clientMetricsMiddleware(options.metrics)) : factory;
+  const traced = options.telemetry ? measured.use(clientTracingMiddleware(options.telemetry, { address })) : measured;
+  const client = traced.create(definition, channel, {
     '*': {
       retryableStatuses: [Status.UNAVAILABLE],
       retryMaxAttempts: retry ? Math.max(0, retry.maxAttempts - 1) : 0,
@@ -115,6 +125,7 @@ export const createServiceClient = <Service extends CompatServiceDefinition>(
       ...(retry?.allMethods ? { retry: true } : {}),
       onRetryableError(error: ClientError, attempt: number, delayMs: number) {
         log?.warn({ rpc: error.path, code: Status[error.code], attempt: attempt + 1, delay_ms: delayMs }, 'retrying call');
+        trace.getActiveSpan()?.addEvent('retry', { attempt: attempt + 1, 'rpc.grpc.status_code': error.code, delay_ms: delayMs });
       },
     },
   }) as ServiceClient<Service>;

@@ -30,7 +30,7 @@ export {
   type ServiceMetrics,
   type ServiceMetricsOptions,
 } from './metrics/service-metrics';
-export { startMetricsServer, type MetricsServer } from './metrics/metrics-server';
+export { DEFAULT_METRICS_BASE_PORT, startMetricsServer, type MetricsServer } from './metrics/metrics-server';
 export { jobsSnapshotFrom, outboxSnapshotFrom, OUTBOX_BACKLOG_COUNT_LIMIT, type Queryable } from './metrics/platform-table-snapshots';
 export { summarizeMetrics, type ConsumerHealth, type MetricsHealthSummary } from './metrics/metrics-summary';
 export { ExpositionError, parseExposition, samplesOf, sampleValue, type ExpositionFamily, type ExpositionSample, type ExpositionType } from './metrics/exposition-parser';

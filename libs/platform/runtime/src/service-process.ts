@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import { natsConnectionAuth, natsCredentialSettings, streamNameOf, type NatsConnectionAuth } from '@govern/platform-auth';
+import { natsConnectionAuth, natsCredentialSettings, streamNameOf } from '@govern/platform-auth';
 import { ConfigError, createLogger, parseConfig, type ServiceSettings } from '@govern/platform-core';
 import type { SqlTx, TransactionalClient } from '@govern/platform-db';
 import { createJetStreamBus } from '@govern/platform-events';
 import { runUntilSignal } from '@govern/platform-grpc';
+import { createServiceMetrics, startTelemetry, telemetrySettings } from '@govern/platform-observability';
 import { systemClock } from '@govern/policy-core';
 import { startService, type ServiceDefinition } from './service-runtime';
 
@@ -11,8 +12,35 @@ import { startService, type ServiceDefinition } from './service-runtime';
  * The main of a deployable service: settings parsed once from the environment (a bad or
  * missing one exits 2 naming it), one logger, JetStream, the service started through the
  * runtime, and SIGTERM/SIGINT handled with a graceful drain. Each app's main.ts is a call
- * to this with its own settings schema and service definition.
+ * to this with its own settings schema and service definition. Every service also takes the
+ * standard OpenTelemetry settings and METRICS_PORT / METRICS_HOST (`telemetrySettings`).
  */
+const telemetrySchema = z.object(telemetrySettings);
+
+/**
+ * The app's schema, the telemetry settings and the NATS credentials at once, so a bad deployment
+ * hears of every bad setting (the OTEL_* and NATS_* ones too) in one go (exit 2). NATS
+ * credentials are read here for every service (not in each app's schema): the user the service
+ * signs in as, and its inbox (deploy/nats/govern.conf); `subjectToken` is e.g. `merchant_access`.
+ */
+const parseSettings = <Schema extends z.ZodType>(schema: Schema, env: Record<string, string | undefined>, subjectToken: string) => {
+  const problems: string[] = [];
+  const attempt = <T>(parse: () => T): T | undefined => {
+    try {
+      return parse();
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      problems.push(...error.problems);
+      return undefined;
+    }
+  };
+  const config = attempt(() => parseConfig(schema, env));
+  const observe = attempt(() => parseConfig(telemetrySchema, env));
+  const connection = attempt(() => natsConnectionAuth(parseConfig(z.object(natsCredentialSettings), env), subjectToken));
+  if (config === undefined || observe === undefined || connection === undefined) throw new ConfigError(problems);
+  return { config: config as z.infer<Schema>, observe, connection };
+};
+
 export const runServiceProcess = <Schema extends z.ZodType<ServiceSettings>, Client extends TransactionalClient<SqlTx> & { $disconnect(): Promise<void> }>(options: {
   name: string;
   configSchema: Schema;
@@ -20,30 +48,13 @@ export const runServiceProcess = <Schema extends z.ZodType<ServiceSettings>, Cli
   /** The process environment, handed over by main.ts (the one place that reads it). */
   env: Record<string, string | undefined>;
 }): void => {
-  // NATS credentials are read here for every service (not in each app's schema): the user the
-  // service signs in as, and its inbox (deploy/nats/govern.conf). Subject token: `merchant_access`.
   const subjectToken = options.name.replaceAll('-', '_');
-  /** Both sets of settings, every problem of either named at once (exit 2). */
-  const settings = (): { config: z.infer<Schema>; connection: NatsConnectionAuth } => {
-    const problems: string[] = [];
-    const attempt = <T>(parse: () => T): T | undefined => {
-      try {
-        return parse();
-      } catch (error) {
-        if (!(error instanceof ConfigError)) throw error;
-        problems.push(...error.problems);
-        return undefined;
-      }
-    };
-    const config = attempt(() => parseConfig(options.configSchema, options.env));
-    const connection = attempt(() => natsConnectionAuth(parseConfig(z.object(natsCredentialSettings), options.env), subjectToken));
-    if (problems.length > 0 || config === undefined || connection === undefined) throw new ConfigError(problems);
-    return { config, connection };
-  };
   const main = async (): Promise<void> => {
-    const { config, connection } = settings();
+    const { config, observe, connection } = parseSettings(options.configSchema, options.env, subjectToken);
     const log = createLogger({ service: options.name, level: config.LOG_LEVEL });
     if (!connection.authenticator) log.warn('NATS without credentials (NATS_NKEY_SEED or NATS_USER/NATS_PASSWORD unset): only a development server accepts that');
+    const telemetry = startTelemetry({ serviceName: options.name, settings: observe, log });
+    const metrics = createServiceMetrics({ serviceName: options.name, log });
     const bus = await createJetStreamBus({
       connection,
       // With a user the server gives rights on its own stream only; the streams it reads are their producers' to make.
@@ -67,6 +78,9 @@ export const runServiceProcess = <Schema extends z.ZodType<ServiceSettings>, Cli
       shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
       relayListens: true,
       ownsBus: true,
+      telemetry,
+      metrics,
+      ...(observe.METRICS_PORT !== undefined ? { metricsPort: observe.METRICS_PORT, metricsHost: observe.METRICS_HOST } : {}),
       events: {
         outboxRetentionMs: config.OUTBOX_RETENTION_MS,
         outboxMaxRejections: config.OUTBOX_MAX_REJECTIONS,

@@ -1,8 +1,18 @@
 import type { StreamSpec } from '@govern/contracts-common';
 import { commonDescriptorSet } from '@govern/contracts-common';
 import { applyMigrations, createJobRunner, isDatabaseUnavailable, type DatabaseConnection, type JobHandler, type JobRunner, type SqlTx, type TransactionalClient } from '@govern/platform-db';
-import { createOutboxRelay, watchConsumerHealth, type EventBus, type OutboxRelay } from '@govern/platform-events';
+import { createOutboxRelay, observeConsumersOn, watchConsumerHealth, type EventBus, type OutboxRelay } from '@govern/platform-events';
 import { createGrpcServer, type GrpcServer } from '@govern/platform-grpc';
+import {
+  createServiceMetrics,
+  jobsSnapshotFrom,
+  outboxSnapshotFrom,
+  startMetricsServer,
+  startTelemetry,
+  type MetricsServer,
+  type ServiceMetrics,
+  type Telemetry,
+} from '@govern/platform-observability';
 import { randomIds, type Clock, type IdGenerator } from '@govern/policy-core';
 import type { Logger } from 'pino';
 
@@ -36,6 +46,17 @@ export interface ServiceDependencies {
   ownsBus?: boolean;
   /** Outbox retention and dead-row bound, and how long a consumer may be down before health says NOT_SERVING (platform-events defaults). */
   events?: { outboxRetentionMs?: number; outboxMaxRejections?: number; consumerDownBoundMs?: number };
+  /**
+   * The service's tracing (`startTelemetry`): spans of its calls, consumed events and jobs. Left
+   * out (tests), spans still get ids, so log lines carry trace_id, and nothing is exported.
+   */
+  telemetry?: Telemetry;
+  /** The service's Prometheus registry (`createServiceMetrics`); left out, one without process metrics. */
+  metrics?: ServiceMetrics;
+  /** Serve `GET /metrics` on this port (0: any free one); unset, no endpoint (the default in tests). */
+  metricsPort?: number;
+  /** Interface of the metrics endpoint; default 127.0.0.1. */
+  metricsHost?: string;
 }
 
 export interface ServiceContext<Client> {
@@ -46,6 +67,9 @@ export interface ServiceContext<Client> {
   bus: EventBus;
   log: Logger;
   clock: Clock;
+  /** The service's metrics: use cases and consumers that decide count their decisions here after committing. */
+  metrics: ServiceMetrics;
+  telemetry: Telemetry;
   /** Call after committing a transaction that wrote outbox rows: publishes promptly. */
   eventsWritten(): void;
   /** Registers something to stop on shutdown, after the gRPC drain and before the database closes. */
@@ -54,7 +78,7 @@ export interface ServiceContext<Client> {
    * Durable timers of this service (kind -> handler over the scheduled_jobs table). The
    * runner polls when background jobs are on; tests run due jobs with `runDueJobs()`.
    */
-  jobs(handlers: Record<string, JobHandler<TxOf<Client>>>, options?: { pollMs?: number }): void;
+  jobs(handlers: Record<string, JobHandler<TxOf<Client>>>, options?: { pollMs?: number; continuationKinds?: readonly string[] }): void;
 }
 
 type TxOf<Client> = Client extends TransactionalClient<infer Tx> ? Tx : never;
@@ -76,6 +100,9 @@ export interface RunningService<Client> {
   address: string;
   db: Client;
   server: GrpcServer;
+  metrics: ServiceMetrics;
+  /** `http://host:port/metrics` when the service serves its metrics (metricsPort set). */
+  metricsUrl?: string;
   /** Runs every durable job due by the service's clock (tests move the clock, then call this). */
   runDueJobs(): Promise<number>;
   shutdown(): Promise<void>;
@@ -90,6 +117,8 @@ export const startService = async <Client extends TransactionalClient<SqlTx> & {
     const result = await applyMigrations({ connectionString: deps.databaseUrl, migrationsDir: definition.migrationsDir, log: (m) => log.info(m) });
     log.info({ applied: result.applied.length }, 'database migrated');
   }
+  const telemetry = deps.telemetry ?? startTelemetry({ serviceName: definition.name });
+  const metrics = deps.metrics ?? createServiceMetrics({ serviceName: definition.name, processMetrics: false, log });
   const database = definition.connect({ connectionString: deps.databaseUrl, poolSize: deps.poolSize });
   await deps.bus.ensureStreams(definition.streams);
 
@@ -99,6 +128,7 @@ export const startService = async <Client extends TransactionalClient<SqlTx> & {
     bus: deps.bus,
     log,
     listen: deps.relayListens,
+    metrics,
     ...(deps.events?.outboxRetentionMs !== undefined ? { retentionMs: deps.events.outboxRetentionMs } : {}),
     ...(deps.events?.outboxMaxRejections !== undefined ? { maxRejections: deps.events.outboxMaxRejections } : {}),
   });
@@ -109,7 +139,13 @@ export const startService = async <Client extends TransactionalClient<SqlTx> & {
     descriptorSets: [commonDescriptorSet, ...definition.descriptorSets],
     shutdownGraceMs: deps.shutdownGraceMs,
     isUnavailable: isDatabaseUnavailable,
+    telemetry,
+    metrics,
   });
+  // Spans are exported until the very end (closers run in reverse order: this one last).
+  server.onShutdown(() => telemetry.shutdown(), 'telemetry');
+  let metricsServer: MetricsServer | undefined;
+  server.onShutdown(() => metricsServer?.close(), 'metrics endpoint');
 
   const consumerHealth = watchConsumerHealth({
     setServing: (status) => server.health.set('', status),
@@ -136,33 +172,45 @@ export const startService = async <Client extends TransactionalClient<SqlTx> & {
   // Consumers see a bus that wakes the relay once a handled message's transaction has
   // committed, so events a consumer writes (cascades) go out at once, also in embedded
   // mode where LISTEN/NOTIFY is not available.
-  const bus: EventBus = {
-    ...deps.bus,
-    ensureStreams: (specs) => deps.bus.ensureStreams(specs),
-    publish: (messages) => deps.bus.publish(messages),
-    close: () => deps.bus.close(),
-    ping: () => deps.bus.ping(),
-    consume: async (options) => {
-      const handleBatch = options.handleBatch;
-      const handle = await deps.bus.consume({
-        ...options,
-        handler: async (message) => {
-          await options.handler(message);
-          relay.kick();
-        },
-        ...(handleBatch
-          ? {
-              handleBatch: async (messages) => {
-                const outcomes = await handleBatch(messages);
-                relay.kick();
-                return outcomes;
-              },
-            }
-          : {}),
-      });
-      return consumerHealth.track(options.durable, handle);
+  const durables = new Set<string>();
+  const bus: EventBus = observeConsumersOn(
+    {
+      ...deps.bus,
+      ensureStreams: (specs) => deps.bus.ensureStreams(specs),
+      publish: (messages) => deps.bus.publish(messages),
+      close: () => deps.bus.close(),
+      ping: () => deps.bus.ping(),
+      // This service's consumers only (the dev platform's four services share one bus).
+      consumerStats: async () => ((await deps.bus.consumerStats?.()) ?? []).filter((stats) => durables.has(stats.consumer)),
+      consume: async (options) => {
+        const handleBatch = options.handleBatch;
+        const handle = await deps.bus.consume({
+          ...options,
+          handler: async (message) => {
+            await options.handler(message);
+            relay.kick();
+          },
+          ...(handleBatch
+            ? {
+                handleBatch: async (messages) => {
+                  const outcomes = await handleBatch(messages);
+                  relay.kick();
+                  return outcomes;
+                },
+              }
+            : {}),
+        });
+        durables.add(options.durable);
+        return consumerHealth.track(options.durable, handle);
+      },
     },
-  };
+    // The service's consumers (started by its lib with this bus) trace and count through it.
+    { telemetry, metrics },
+  );
+  metrics.observeOutbox(outboxSnapshotFrom(database.pool));
+  metrics.observeJobs(jobsSnapshotFrom(database.pool, { now: () => deps.clock.now() }));
+  metrics.observeDbPool('main', database.pool);
+  metrics.observeConsumers(() => bus.consumerStats?.() ?? Promise.resolve([]));
   let port: number;
   const runners: JobRunner[] = [];
   const backgroundJobs = deps.backgroundJobs ?? true;
@@ -175,6 +223,8 @@ export const startService = async <Client extends TransactionalClient<SqlTx> & {
       bus,
       log,
       clock: deps.clock,
+      metrics,
+      telemetry,
       eventsWritten: () => relay.kick(),
       onStop: (name, stop) => stoppers.push({ name, stop }),
       jobs: (handlers, options) => {
@@ -184,6 +234,8 @@ export const startService = async <Client extends TransactionalClient<SqlTx> & {
           log,
           handlers,
           afterCommit: () => relay.kick(),
+          telemetry,
+          metrics,
           ...options,
         });
         runners.push(runner);
@@ -192,6 +244,10 @@ export const startService = async <Client extends TransactionalClient<SqlTx> & {
     });
     if (backgroundJobs) for (const runner of runners) runner.start();
     await relay.start();
+    // Before gRPC listens, so a taken metrics port stops the start while nothing is served yet.
+    if (deps.metricsPort !== undefined) {
+      metricsServer = await startMetricsServer({ metrics, host: deps.metricsHost ?? '127.0.0.1', port: deps.metricsPort, log });
+    }
     port = await server.listen(`${deps.host}:${deps.port}`);
   } catch (error) {
     // Started half-way (a consumer refused, the port taken): stop what did start, so the
@@ -199,17 +255,20 @@ export const startService = async <Client extends TransactionalClient<SqlTx> & {
     for (const stopper of [...stoppers].reverse()) await Promise.resolve(stopper.stop()).catch(() => undefined);
     await relay.stop().catch(() => undefined);
     consumerHealth.stop();
+    await metricsServer?.close().catch(() => undefined);
     await database.close().catch(() => undefined);
     throw error;
   }
   const address = `${deps.host}:${port}`;
-  log.info({ address }, 'serving');
+  log.info({ address, ...(metricsServer ? { metrics: metricsServer.url } : {}) }, 'serving');
   return {
     name: definition.name,
     port,
     address,
     db: database.client,
     server,
+    metrics,
+    ...(metricsServer ? { metricsUrl: metricsServer.url } : {}),
     runDueJobs: async () => {
       let ran = 0;
       for (const runner of runners) ran += await runner.runDue();

@@ -1,6 +1,7 @@
 import type { EventMeta, EventType } from '@govern/contracts-common';
 import { sql, sqlEmpty, type DbTransaction, type JobToSchedule, type Sql, type SqlStatement } from '@govern/platform-db';
 import { toOutgoing, type EventMessage, type OutgoingEvent } from '@govern/platform-events';
+import { traceContextForJob, traceContextForOutbox } from '@govern/platform-observability';
 import type { Clock, IdGenerator } from '@govern/policy-core';
 
 /**
@@ -149,9 +150,12 @@ export const effectsStatements = (
   const separateCancels = cancels.some((c) => scheduled.has(jobKey(c.kind, c.key)));
   const parts: SqlStatement[] = [];
   if (events.length > 0) {
+    // The trace context current at commit (the call's or consumed event's span): the relay
+    // sends it as NATS headers, so the consumers of these events continue this trace.
+    const traceContext = traceContextForOutbox(events[0] ? { occurredAt: events[0].occurredAt } : {});
     parts.push(sql`outbox AS (
-      INSERT INTO outbox_events (event_id, subject, event_type, payload, occurred_at)
-      SELECT e.event_id, e.subject, e.event_type, decode(e.payload, 'base64'), e.occurred_at
+      INSERT INTO outbox_events (event_id, subject, event_type, payload, occurred_at, trace_context)
+      SELECT e.event_id, e.subject, e.event_type, decode(e.payload, 'base64'), e.occurred_at, ${traceContext}::text
         FROM unnest(${events.map((e) => e.eventId)}::text[], ${events.map((e) => e.subject)}::text[], ${events.map((e) => e.eventType)}::text[],
                     ${events.map((e) => Buffer.from(e.payload).toString('base64'))}::text[], ${events.map((e) => e.occurredAt)}::timestamptz[])
              WITH ORDINALITY AS e(event_id, subject, event_type, payload, occurred_at, n)
@@ -164,9 +168,11 @@ export const effectsStatements = (
       : undefined;
   if (cancelStatement && !separateCancels) parts.push(sql`cancelled AS (${cancelStatement})`);
   if (jobs.length > 0) {
+    // What scheduled the jobs: each job's span links to it (or continues it, for continuation chunks).
+    const traceContext = traceContextForJob();
     parts.push(sql`scheduled AS (
-      INSERT INTO scheduled_jobs (kind, key, due_at, payload)
-      SELECT s.kind, s.key, s.due_at, s.payload::jsonb
+      INSERT INTO scheduled_jobs (kind, key, due_at, payload, trace_context)
+      SELECT s.kind, s.key, s.due_at, s.payload::jsonb, ${traceContext}::text
         FROM unnest(${jobs.map((j) => j.kind)}::text[], ${jobs.map((j) => j.key)}::text[], ${jobs.map((j) => j.dueAt)}::timestamptz[],
                     ${jobs.map((j) => JSON.stringify(j.payload ?? {}))}::text[])
              WITH ORDINALITY AS s(kind, key, due_at, payload, n)

@@ -14,6 +14,8 @@ export interface DecisionSummary {
   /** The outcome in the kind's words: 'GRANTED', 'REJECTED', ... */
   outcome: string;
   reasons: readonly Reason[];
+  /** A risk band or tier the outcome falls in (onboarding's RiskBand), for the governance counters. */
+  band?: string | undefined;
 }
 
 /** A pure policy function of one version: the input as evaluated in, the outcome out. */

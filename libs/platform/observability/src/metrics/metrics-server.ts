@@ -3,6 +3,12 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { ServiceMetrics } from './service-metrics';
 
+/**
+ * Where `npm start` serves metrics: the first service (registry order) on this port, the
+ * next ones on the ports after it (9464 is the conventional Prometheus exporter port).
+ */
+export const DEFAULT_METRICS_BASE_PORT = 9464;
+
 export interface MetricsServer {
   port: number;
   /** `http://host:port/metrics` */

@@ -9,8 +9,9 @@ export interface Queryable {
 export const OUTBOX_BACKLOG_COUNT_LIMIT = 100_000;
 
 /**
- * The outbox at a scrape: unpublished rows (counted up to OUTBOX_BACKLOG_COUNT_LIMIT) and the
- * age of the oldest. Both read the partial index on unpublished rows
+ * The outbox at a scrape: rows waiting for the relay (counted up to OUTBOX_BACKLOG_COUNT_LIMIT)
+ * and the age of the oldest. Rows set dead (refused by the bus past the bound) wait for no one
+ * and are left out, so one dead row does not hold the age alert up for ever. Both read the partial index on unpublished rows
  * (`outbox_events_unpublished_idx`), so a healthy, empty outbox costs two index probes.
  * Ages come from the database clock, the one `occurred_at` is compared with at the relay.
  */
@@ -18,8 +19,8 @@ export const outboxSnapshotFrom =
   (db: Queryable): (() => Promise<OutboxSnapshot>) =>
   async () => {
     const { rows } = await db.query<{ backlog: number; oldest_age_seconds: number | null }>(
-      `SELECT (SELECT count(*)::int FROM (SELECT 1 FROM outbox_events WHERE published_at IS NULL LIMIT $1) AS waiting) AS backlog,
-              (SELECT extract(epoch FROM now() - occurred_at)::float8 FROM outbox_events WHERE published_at IS NULL ORDER BY id LIMIT 1) AS oldest_age_seconds`,
+      `SELECT (SELECT count(*)::int FROM (SELECT 1 FROM outbox_events WHERE published_at IS NULL AND dead_at IS NULL LIMIT $1) AS waiting) AS backlog,
+              (SELECT extract(epoch FROM now() - occurred_at)::float8 FROM outbox_events WHERE published_at IS NULL AND dead_at IS NULL ORDER BY id LIMIT 1) AS oldest_age_seconds`,
       [OUTBOX_BACKLOG_COUNT_LIMIT],
     );
     const row = rows[0];

@@ -2,12 +2,15 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { createTestDatabase, type TestDatabase } from '@govern/platform-testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { jobsSnapshotFrom, outboxSnapshotFrom } from './platform-table-snapshots';
-import { createServiceMetrics } from './service-metrics';
-import { parseExposition, sampleValue } from './exposition-parser';
+import { createServiceMetrics, jobsSnapshotFrom, outboxSnapshotFrom, parseExposition, sampleValue } from '@govern/platform-observability';
 
-/** The scrape-time queries against the platform tables as every service's first migration creates them. */
-const PLATFORM_MIGRATIONS = join(import.meta.dirname, '..', '..', '..', 'db', 'prisma', 'migrations');
+/**
+ * The observability lib's scrape-time queries against the platform tables as every service's
+ * migrations create them. It lives here, not in platform-observability, because the test
+ * database comes from platform-testing, which depends on platform-grpc, which depends on
+ * platform-observability: a test there would close a project cycle.
+ */
+const PLATFORM_MIGRATIONS = join(import.meta.dirname, '..', 'prisma', 'migrations');
 
 let database: TestDatabase;
 let pool: pg.Pool;
