@@ -1,4 +1,5 @@
 import type { StreamSpec } from '@govern/contracts-common';
+import type { DeadLetterQueue } from './dead-letters';
 
 /**
  * The event bus every service talks to: JetStream in production and tests, an
@@ -146,6 +147,8 @@ export interface EventBus {
   ping(): Promise<void>;
   /** Stops every consumer (as `stop()`) and closes the connection. */
   close(): Promise<void>;
+  /** Reading and re-driving dead letters (both buses offer it; a test double may not). */
+  deadLetters?: DeadLetterQueue;
 }
 
 /** Thrown by a handler for a message that can never succeed: dead-lettered at once. */
