@@ -95,8 +95,11 @@ const actorFromJson = (json: string): Actor | undefined => {
   }
 };
 
+/** Payloads as JSON and the resources of events, from the descriptor sets that describe them. */
+export const eventPayloadsOf = (descriptorSets: readonly Uint8Array[] | undefined) => resourcesFrom(registryOf(descriptorSets));
+
 export const eventOpsHandlers = (options: EventOpsHandlerOptions): EventHandlers => {
-  const payloads = resourcesFrom(registryOf(options.descriptorSets));
+  const payloads = eventPayloadsOf(options.descriptorSets);
   const ops: EventOps = createEventOps({
     serviceName: options.serviceName,
     db: options.db,
