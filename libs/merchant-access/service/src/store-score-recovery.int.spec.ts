@@ -1,5 +1,6 @@
 import { MerchantServiceMetricsReported, MerchantServiceMetricsReportedEvent } from '@govern/contracts-consumer-experience';
-import { MerchantAccessServiceDefinition, StoreExperienceScoreChangedEvent } from '@govern/contracts-merchant-access';
+import { MerchantAccessServiceDefinition, StoreExperienceScoreChangedEvent, ViolationSource, ViolationType } from '@govern/contracts-merchant-access';
+import { violationExpiresAt } from '@govern/merchant-access-domain';
 import type { PrismaClient } from '@govern/merchant-access-data-access';
 import { readErrorDetails, type ServiceClient } from '@govern/platform-grpc';
 import { type EventCollector, type ServiceUnderTest } from '@govern/platform-service-testing';
@@ -66,9 +67,28 @@ describe('merchant-access: what restores a store experience score, over gRPC', (
     expect((await client.getStoreExperienceScore({ merchantId })).score?.score).toBeLessThan(recovery.targetScore);
   });
 
-  it('a new store is neutral until it has enough orders; bad input and unknown merchants get clear errors', async () => {
+  it('a new store is neutral until it has enough orders; its violation points and their expiry; bad input and unknown merchants get clear errors', async () => {
     const merchantId = await onboardMerchant(client, 311);
-    expect(await client.getStoreScoreRecovery({ merchantId, targetScore: 0 })).toMatchObject({ score: 4, ordersUntilScored: 30n, levers: [] });
+    expect(await client.getStoreScoreRecovery({ merchantId, targetScore: 0 })).toMatchObject({ score: 4, ordersUntilScored: 30n, levers: [], activePoints: 0 });
+    expect((await client.getStoreScoreRecovery({ merchantId, targetScore: 0 })).nextPointsExpireTime).toBeUndefined();
+
+    // A violation's points: how many count, and when they expire.
+    const recordedAt = sut.clock.now();
+    const { standing } = await client.recordViolation({
+      requestId: 'recovery-late',
+      merchantId,
+      type: ViolationType.VIOLATION_TYPE_LATE_DISPATCH,
+      source: ViolationSource.VIOLATION_SOURCE_OPERATOR,
+      sourceRef: '',
+      productId: '',
+      description: '',
+      evidence: {},
+    });
+    const withPoints = await client.getStoreScoreRecovery({ merchantId, targetScore: 0 });
+    expect(withPoints.activePoints).toBe(standing?.activePoints);
+    expect(withPoints.activePoints).toBeGreaterThan(0);
+    expect(withPoints.nextPointsExpireTime).toEqual(violationExpiresAt({ occurredAt: recordedAt }));
+
     const bad = readErrorDetails(await client.getStoreScoreRecovery({ merchantId, targetScore: 7 }).catch((error: unknown) => error));
     expect(bad?.fieldViolations.map((v) => v.field)).toEqual(['target_score']);
     const unknown = readErrorDetails(await client.getStoreScoreRecovery({ merchantId: 'no-such-merchant', targetScore: 0 }).catch((error: unknown) => error));
