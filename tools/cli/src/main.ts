@@ -6,11 +6,14 @@
  *   govern health
  *   govern replay <decision-id> | --service NAME …
  *   govern backtest --service NAME --kind KIND (--version V | --parameters JSON) …
+ *   govern events list|show --service NAME …
+ *   govern dlq list|show|redrive --service NAME …
  */
 import { parseArgs } from 'node:util';
 import { checkPlatformHealth, checkPlatformMetrics, DEFAULT_METRICS_ADDRESSES, metricsTrouble, parseMetricsOption, renderMetricsHealth } from './commands/health';
 import { fetchPlatformReport, renderReportTable } from './commands/platform-report';
 import { backtestCommand } from './commands/backtest';
+import { dlqCommand, eventsCommand } from './commands/events';
 import type { CliCommand } from './commands/ops-cli';
 import { replayCommand } from './commands/replay';
 import { parseSimulateOptions, runSimulate } from './commands/simulate';
@@ -40,6 +43,8 @@ Commands:
   health     check that every service is up (health + reflection)
   replay     recompute recorded decisions with their recorded policy version
   backtest   re-evaluate a period's recorded decisions against a candidate policy
+  events     list and show the events a service produced
+  dlq        list, show and re-drive a service's dead letters
 
 Run "govern <command> --help" for a command's options.`,
   simulate: `Usage: govern simulate [--seed N] [--scale NAME | --orders N] [options]
@@ -175,7 +180,7 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
 };
 
 /** Commands that carry their own help and option parsing. */
-const SELF_DESCRIBED: readonly CliCommand[] = [replayCommand, backtestCommand];
+const SELF_DESCRIBED: readonly CliCommand[] = [replayCommand, backtestCommand, eventsCommand, dlqCommand];
 for (const command of SELF_DESCRIBED) {
   commands[command.name] = (args) => command.run(args);
   HELP[command.name] = command.help;

@@ -14,3 +14,4 @@ export * from './store-experience-score';
 export * from './affiliate-eligibility';
 export * from './review-cases';
 export * from './policies/widen';
+export * from './store-score-recovery';

@@ -296,8 +296,9 @@ describe('decision records, replay, shadow and backtest through GovernanceOpsSer
     expect(noCandidate.fieldViolations.map((v) => v.field).sort()).toEqual(['candidate', 'window']);
   });
 
-  it('events and dead letters answer UNIMPLEMENTED until the event platform serves them', async () => {
-    expect((await failure(ops.listEvents({}))).codeName).toBe('UNIMPLEMENTED');
-    expect((await failure(ops.redriveDeadLetter({ requestId: 'r', deadLetterId: 'x' }, as('alice')))).codeName).toBe('UNIMPLEMENTED');
+  it('without a bus, events come from the outbox alone and there are no consumer dead letters (event-ops.int.spec.ts covers the rest)', async () => {
+    expect(await ops.listEvents({})).toEqual({ events: [], nextPageToken: '' });
+    expect((await ops.listDeadLetters({})).deadLetters).toEqual([]);
+    expect((await failure(ops.redriveDeadLetter({ requestId: 'r', deadLetterId: 'c-1', note: '' }, as('alice')))).reason).toBe('DEAD_LETTER.NOT_FOUND');
   });
 });

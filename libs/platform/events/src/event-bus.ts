@@ -1,4 +1,5 @@
 import type { StreamSpec } from '@govern/contracts-common';
+import type { DeadLetterQueue } from './dead-letters';
 
 /**
  * The event bus every service talks to: JetStream in production and tests, an
@@ -146,6 +147,8 @@ export interface EventBus {
   ping(): Promise<void>;
   /** Stops every consumer (as `stop()`) and closes the connection. */
   close(): Promise<void>;
+  /** Reading and re-driving dead letters (both buses offer it; a test double may not). */
+  deadLetters?: DeadLetterQueue;
   /**
    * The consumers started on this bus as the server sees them: not yet delivered, not yet
    * acknowledged, pulling or not, and their dead letters waiting in GOVERN_DLQ (the

@@ -1,5 +1,6 @@
 import type { StreamSpec } from '@govern/contracts-common';
 import type { Logger } from 'pino';
+import { consumerRegistry, type DeadLetterQueue, type StoredDeadLetterMessage } from './dead-letters';
 import { DEFAULT_ACK_WAIT_MS, checkConsumeOptions, maxBatchOf, processBatch, type Delivery } from './delivery';
 import {
   DLQ_STREAM,
@@ -39,6 +40,8 @@ interface StoredMessage {
   eventId: string;
   headers: Record<string, string>;
   payload: Uint8Array;
+  /** When it was stored (the dead-letter time, for dead letters). */
+  at: number;
 }
 
 interface StreamState {
@@ -85,6 +88,7 @@ export const createInMemoryBus = (options: InMemoryBusOptions): EventBus => {
   const handles = new Set<ConsumerHandle>();
   /** What consumerStats reports, per started handle. */
   const started = new Map<ConsumerHandle, () => ConsumerStats>();
+  const running = consumerRegistry();
   let closed = false;
 
   const ensureStream = (spec: StreamSpec): void => {
@@ -117,7 +121,7 @@ export const createInMemoryBus = (options: InMemoryBusOptions): EventBus => {
     if (previous) return { eventId: message.eventId, stream: ns.unstream(stream.name), seq: previous.seq, duplicate: true };
     const seq = ++stream.lastSeq;
     const headers = { ...message.headers, ...(message.eventType ? { [EVENT_TYPE_HEADER]: message.eventType } : {}) };
-    stream.messages.push({ seq, subject, eventId: message.eventId, headers, payload: Uint8Array.from(message.payload) });
+    stream.messages.push({ seq, subject, eventId: message.eventId, headers, payload: Uint8Array.from(message.payload), at: now });
     stream.seen.set(message.eventId, { seq, at: now });
     while (stream.messages.length > maxMessages) {
       stream.messages.shift();
@@ -187,6 +191,7 @@ export const createInMemoryBus = (options: InMemoryBusOptions): EventBus => {
       stream.consumers.set(consumeOptions.durable, consumer);
     }
     const state = consumer;
+    const unregister = running.add(consumeOptions);
     const consumerLog = log.child({ consumer: consumeOptions.durable, stream: stream.name });
     let stopping = false;
     let aborted = false;
@@ -261,6 +266,7 @@ export const createInMemoryBus = (options: InMemoryBusOptions): EventBus => {
       async stop() {
         handles.delete(handle);
         started.delete(handle);
+        unregister();
         stopping = true;
         interrupt?.();
         await loop;
@@ -268,6 +274,7 @@ export const createInMemoryBus = (options: InMemoryBusOptions): EventBus => {
       abort() {
         handles.delete(handle);
         started.delete(handle);
+        unregister();
         aborted = true;
         interrupt?.();
       },
@@ -288,7 +295,36 @@ export const createInMemoryBus = (options: InMemoryBusOptions): EventBus => {
     return handle;
   };
 
+  const storedDeadLetter = (message: StoredMessage): StoredDeadLetterMessage => ({
+    seq: message.seq,
+    subject: ns.unprefix(message.subject),
+    headers: { ...message.headers },
+    payload: message.payload,
+    time: new Date(message.at),
+  });
+  const deadLetters: DeadLetterQueue = {
+    consumers: running.names,
+    async read(subject, fromSeq, limit) {
+      const dlq = streams.get(ns.stream(DLQ_STREAM.name));
+      if (!dlq) return [];
+      const pattern = ns.subject(subject);
+      const found: StoredDeadLetterMessage[] = [];
+      for (let seq = Math.max(fromSeq, dlq.firstSeq); seq <= dlq.lastSeq && found.length < limit; seq++) {
+        const message = messageAt(dlq, seq);
+        if (message && subjectMatches(pattern, message.subject)) found.push(storedDeadLetter(message));
+      }
+      return found;
+    },
+    async get(seq) {
+      const dlq = streams.get(ns.stream(DLQ_STREAM.name));
+      const message = dlq ? messageAt(dlq, seq) : undefined;
+      return message ? storedDeadLetter(message) : undefined;
+    },
+    redeliver: running.redeliver,
+  };
+
   return {
+    deadLetters,
     async ensureStreams(specs) {
       for (const spec of [...specs, DLQ_STREAM]) ensureStream(spec);
     },

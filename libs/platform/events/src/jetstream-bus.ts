@@ -9,11 +9,14 @@ import {
   jetstreamManager,
   type ConsumerConfig,
   type JsMsg,
+  type MsgRequest,
+  type StoredMsg,
   type StreamConfig,
 } from '@nats-io/jetstream';
 import { connect, headers as natsHeaders, nanos, type Authenticator } from '@nats-io/transport-node';
 import type { StreamSpec } from '@govern/contracts-common';
 import type { Logger } from 'pino';
+import { consumerRegistry, type DeadLetterQueue, type StoredDeadLetterMessage } from './dead-letters';
 import { DEFAULT_ACK_WAIT_MS, checkConsumeOptions } from './delivery';
 import {
   DEFAULT_DUPLICATE_WINDOW_MS,
@@ -68,6 +71,7 @@ export interface JetStreamBusOptions {
 /** JetStream error codes this bus reacts to. */
 const STREAM_NAME_IN_USE = 10058;
 const STREAM_NOT_FOUND = 10059;
+const MESSAGE_NOT_FOUND = 10037;
 
 const isStreamNotFound = (error: unknown): boolean =>
   error instanceof JetStreamApiError ? error.code === STREAM_NOT_FOUND : error instanceof Error && error.cause !== undefined && isStreamNotFound(error.cause);
@@ -105,6 +109,7 @@ export const createJetStreamBus = async (options: JetStreamBusOptions): Promise<
   const handles = new Set<ConsumerHandle>();
   /** Started consumers by handle: the server stream and durable consumerStats asks about. */
   const started = new Map<ConsumerHandle, { durable: string; stream: string; serverStream: string }>();
+  const running = consumerRegistry();
   /** Streams this bus was asked to ensure, by logical name: recreated if deleted underneath a consumer. */
   const knownStreams = new Map<string, StreamSpec>();
   const ownStreams = options.ownStreams ? new Set(options.ownStreams) : undefined;
@@ -234,6 +239,7 @@ export const createJetStreamBus = async (options: JetStreamBusOptions): Promise<
       log.warn({ consumer: consumeOptions.durable, stream }, 'stream not created by its producer yet; the consumer waits for it');
     }
     const consumerLog = log.child({ consumer: consumeOptions.durable, stream });
+    const unregister = running.add(consumeOptions);
     const supervised = startSupervisedConsumer({
       js,
       stream,
@@ -255,11 +261,13 @@ export const createJetStreamBus = async (options: JetStreamBusOptions): Promise<
       async stop() {
         handles.delete(handle);
         started.delete(handle);
+        unregister();
         await supervised.stop();
       },
       abort() {
         handles.delete(handle);
         started.delete(handle);
+        unregister();
         supervised.abort();
       },
       health: () => supervised.health(),
@@ -297,7 +305,46 @@ export const createJetStreamBus = async (options: JetStreamBusOptions): Promise<
     );
   };
 
+  const dlqName = ns.stream(DLQ_STREAM.name);
+  const storedDeadLetter = (msg: StoredMsg): StoredDeadLetterMessage => {
+    const headers: Record<string, string> = {};
+    for (const key of msg.header?.keys() ?? []) if (!key.startsWith('Nats-')) headers[key] = msg.header.get(key);
+    return { seq: msg.seq, subject: ns.unprefix(msg.subject), headers, payload: msg.data, time: msg.time };
+  };
+  /** A message-get that found nothing (no such sequence, nothing later on the subject, no stream) is undefined. */
+  const getOrNothing = async (query: MsgRequest): Promise<StoredMsg | undefined> => {
+    try {
+      return (await jsm.streams.getMessage(dlqName, query)) ?? undefined;
+    } catch (error) {
+      if (error instanceof JetStreamApiError && (error.code === MESSAGE_NOT_FOUND || error.code === STREAM_NOT_FOUND)) return undefined;
+      throw error;
+    }
+  };
+  // Read with the stream's message-get API (the one request the operators' NATS user is allowed
+  // too), next by subject: no consumer is created on the shared stream just to look at it.
+  const deadLetters: DeadLetterQueue = {
+    consumers: running.names,
+    async read(subject, fromSeq, limit) {
+      const found: StoredDeadLetterMessage[] = [];
+      let seq = Math.max(1, fromSeq);
+      while (found.length < limit) {
+        // STREAM.MSG.GET takes next_by_subj (server 2.9+); the client's type names only the direct-get form.
+        const msg = await getOrNothing({ next_by_subj: ns.subject(subject), seq } as unknown as MsgRequest);
+        if (!msg) break;
+        found.push(storedDeadLetter(msg));
+        seq = msg.seq + 1;
+      }
+      return found;
+    },
+    async get(seq) {
+      const msg = await getOrNothing({ seq });
+      return msg ? storedDeadLetter(msg) : undefined;
+    },
+    redeliver: running.redeliver,
+  };
+
   return {
+    deadLetters,
     async ensureStreams(specs) {
       for (const spec of [...specs, DLQ_STREAM]) await ensureStream(spec);
     },

@@ -1,11 +1,12 @@
 import { RunAffiliateSweepRequest, RunAffiliateSweepResponse, type MerchantAccessServiceDefinition } from '@govern/contracts-merchant-access';
-import { AFFILIATE_POLICY } from '@govern/merchant-access-domain';
+import { AFFILIATE_POLICY, STORE_EXPERIENCE_POLICY } from '@govern/merchant-access-domain';
 import { RequestChecks, timeIdPageToken, type GrpcServiceImplementation } from '@govern/platform-grpc';
 import { countGovernanceFigures } from '../adapters/governance-stats.queries';
 import type { MerchantAccessDeps } from '../deps';
 import { merchantStatusCodec } from '../mapping/enums';
 import { merchantViewToProto, policyToProto, reasonsToProto, scoreToProto, standingViewToProto, storedScoreOf } from '../mapping/resources';
 import { runAffiliateSweep } from '../use-cases/affiliate-sweep';
+import { getStoreScoreRecovery } from '../use-cases/store-score-recovery';
 import {
   batchGetMerchantStandings,
   getAffiliateEligibility,
@@ -39,6 +40,7 @@ export const merchantHandlers = (
   | 'getMerchantStanding'
   | 'batchGetMerchantStandings'
   | 'getStoreExperienceScore'
+  | 'getStoreScoreRecovery'
   | 'getAffiliateEligibility'
   | 'runAffiliateSweep'
   | 'getGovernanceStats'
@@ -73,6 +75,33 @@ export const merchantHandlers = (
     const merchantId = merchantIdOf(request);
     const row = await getStoreExperienceScore(deps.db, merchantId);
     return { score: scoreToProto(merchantId, storedScoreOf(row, deps.clock.now())) };
+  },
+
+  async getStoreScoreRecovery(request) {
+    const checks = new RequestChecks();
+    const { merchantId, target } = checks.done({
+      merchantId: checks.id('merchant_id', request.merchantId),
+      // 0 asks for the next band; otherwise a score the scale can reach.
+      target: request.targetScore === 0 ? undefined : checks.number('target_score', request.targetScore, { min: STORE_EXPERIENCE_POLICY.minScore, max: STORE_EXPERIENCE_POLICY.maxScore }),
+    });
+    const view = await getStoreScoreRecovery(deps.db, merchantId, deps.clock.now(), target);
+    const { recovery } = view;
+    return {
+      merchantId,
+      score: recovery.score,
+      targetScore: recovery.target ?? 0,
+      ordersUntilScored: BigInt(recovery.ordersUntilScored ?? 0),
+      levers: recovery.levers.map((lever) => ({
+        lever: lever.lever,
+        reachesTarget: lever.needed !== undefined,
+        needed: BigInt(lever.needed ?? 0),
+        scoreWith: lever.scoreWith,
+      })),
+      window: { startTime: view.window.start, endTime: view.window.end },
+      policy: policyToProto({ name: STORE_EXPERIENCE_POLICY.name, version: STORE_EXPERIENCE_POLICY.version }),
+      activePoints: view.activePoints,
+      nextPointsExpireTime: view.nextPointsExpiryAt,
+    };
   },
 
   async getAffiliateEligibility(request) {

@@ -16,7 +16,7 @@ import { toJson } from '../mapping/json';
 import { policyToProto } from '../mapping/resources';
 import type { Work } from '../deps';
 
-const reportOf = (row: ServiceMetricsReportRow): ServiceMetricsReport => ({
+export const reportOf = (row: ServiceMetricsReportRow): ServiceMetricsReport => ({
   windowStart: row.windowStart,
   windowEnd: row.windowEnd,
   orders: Number(row.orders),

@@ -27,6 +27,7 @@ export const DRAFT_MERCHANT_ACCESS_POLICY: ServicePolicy = definePolicy(Merchant
   RecordViolation: { roles: [operator] },
   ListViolations: { services: [P.merchantCenter], roles: [operator, auditor] },
   GetStoreExperienceScore: { services: [P.traffic, P.merchantCenter], roles: [operator, auditor] },
+  GetStoreScoreRecovery: { services: [P.merchantCenter], roles: [operator, auditor] },
   GetAffiliateEligibility: { services: [P.traffic, P.merchantCenter, P.live, P.video], roles: [operator, auditor] },
   RunAffiliateSweep: { roles: [operator] },
   ListReviewCases: { roles: [operator, riskReviewer] },

@@ -8,10 +8,12 @@ import {
 } from '@govern/contracts-common';
 import { actorOf as actorOfCallerIdentity, type CallerContextExt } from '@govern/platform-auth';
 import type { SqlTx, TransactionalClient } from '@govern/platform-db';
+import type { EventBus } from '@govern/platform-events';
 import type { GrpcCallContext, GrpcServiceImplementation } from '@govern/platform-grpc';
 import { runMutation } from '@govern/platform-runtime';
 import { DomainError } from '@govern/policy-core';
 import type { DecisionLog } from '../decision-log';
+import { eventOpsHandlers } from './event-ops.handlers';
 import { backtestResponseOf, decisionKindOf, decisionRecordOf, replayResultOf, shadowKindReportOf, shadowPolicyOf } from './ops-mapping';
 import { checked, OpsChecks, pageTokenAfter } from './request-checks';
 
@@ -27,6 +29,13 @@ export interface GovernanceOpsOptions {
    * platform-auth's identity middleware puts in the call context.
    */
   actorOf?: (context: GrpcCallContext) => Actor | undefined;
+  /**
+   * Events for operators (ListEvents, GetEvent, ListDeadLetters, RedriveDeadLetter). The
+   * events the service produced are read from its outbox through `db` without anything here;
+   * `bus` (the service context's) adds its consumers' dead letters and their re-drive, and
+   * `descriptorSets` (the service's contracts) payloads as JSON and the resources of events.
+   */
+  events?: { bus?: Pick<EventBus, 'publish' | 'deadLetters'>; descriptorSets?: readonly Uint8Array[] };
 }
 
 /** The caller platform-auth's identity middleware established, as actor; undefined when none or anonymous. */
@@ -41,13 +50,19 @@ const MAX_PAGE_SIZE = 500;
 /**
  * govern.ops.v1.GovernanceOpsService over a service's decision log. Handlers check the
  * request, call the log and map; errors go through the server kit's one error mapper.
- * ListEvents, GetEvent, ListDeadLetters and RedriveDeadLetter are left out until the event
- * platform offers them (the server kit answers UNIMPLEMENTED).
+ * ListEvents, GetEvent, ListDeadLetters and RedriveDeadLetter: see `events` and event-ops.handlers.ts.
  */
 export const governanceOpsHandlers = (options: GovernanceOpsOptions): GrpcServiceImplementation<typeof GovernanceOpsServiceDefinition> => {
   const { decisions } = options;
   const actorOf = options.actorOf ?? callerActor;
   return {
+    ...eventOpsHandlers({
+      serviceName: options.serviceName,
+      db: options.db,
+      actorOf,
+      ...(options.events?.bus ? { bus: options.events.bus } : {}),
+      ...(options.events?.descriptorSets ? { descriptorSets: options.events.descriptorSets } : {}),
+    }),
     async listDecisionKinds(_request, context) {
       const settings = new Map((await decisions.shadowPolicies({ deadline: context.deadline })).map((s) => [s.kind, s]));
       return { kinds: decisions.kinds().map((kind) => decisionKindOf(kind, settings.get(kind.kind))) };

@@ -1,0 +1,133 @@
+import pino from 'pino';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import {
+  ActorKind,
+  commonDescriptorSet,
+  DeadLetterOrigin,
+  DeadLetterState,
+  EventDeliveryState,
+  GovernanceOpsServiceDefinition,
+  PayloadView,
+  type DeadLetter,
+  type ListDeadLettersRequest,
+  type ListEventsRequest,
+  type RedriveDeadLetterRequest,
+} from '@govern/contracts-common';
+import { createGrpcServer, type GrpcServer } from '@govern/platform-grpc';
+import { DomainError } from '@govern/policy-core';
+import { UsageError } from '../usage-error';
+import { dlqCommand, eventsCommand } from './events';
+
+/**
+ * `govern events` and `govern dlq` against a real gRPC server serving GovernanceOpsService with
+ * fixed answers (the service side is tested in platform-decisions' event-ops.int.spec.ts): what
+ * the CLI sends, the token it passes, what it prints.
+ */
+const silent = pino({ level: 'silent' });
+const listed: ListEventsRequest[] = [];
+const letterLists: ListDeadLettersRequest[] = [];
+const redrives: { request: RedriveDeadLetterRequest; authorization: string | undefined }[] = [];
+
+const letter = (state: DeadLetterState): DeadLetter => ({
+  deadLetterId: 'c-7',
+  origin: DeadLetterOrigin.DEAD_LETTER_ORIGIN_CONSUMER,
+  consumer: 'content_merchant_standing',
+  eventId: 'ev-1',
+  eventType: 'govern.merchant_access.v1.MerchantRemoved',
+  subject: 'govern.merchant_access.merchant.removed',
+  error: 'PoisonMessageError: merchant m-1 unknown',
+  deliveries: 1,
+  deadLetterTime: new Date('2026-12-01T10:00:00Z'),
+  state,
+  redrivenBy: state === DeadLetterState.DEAD_LETTER_STATE_REDRIVEN ? { subject: 'alice', kind: ActorKind.ACTOR_KIND_PERSON, roles: [], service: '' } : undefined,
+  redriveTime: state === DeadLetterState.DEAD_LETTER_STATE_REDRIVEN ? new Date('2026-12-01T11:00:00Z') : undefined,
+  redriveNote: state === DeadLetterState.DEAD_LETTER_STATE_REDRIVEN ? 'merchant restored' : '',
+  payload: Buffer.from([]),
+  payloadJson: '',
+});
+
+describe('govern events and govern dlq', () => {
+  let server: GrpcServer;
+  let address: string;
+  const printed: string[] = [];
+
+  beforeAll(async () => {
+    server = createGrpcServer({ serviceName: 'test', logger: silent, descriptorSets: [commonDescriptorSet] });
+    server.add(GovernanceOpsServiceDefinition, {
+      async listEvents(request) {
+        listed.push(request);
+        return {
+          events: [
+            {
+              eventId: 'ev-9',
+              eventType: 'govern.content.v1.VideoAssessed',
+              subject: 'govern.content.video.assessed',
+              occurTime: new Date('2026-12-02T08:00:00Z'),
+              publishTime: new Date('2026-12-02T08:00:01Z'),
+              state: EventDeliveryState.EVENT_DELIVERY_STATE_PUBLISHED,
+              correlationId: 'flow-1',
+              causationId: 'req-1',
+              actor: undefined,
+              resources: [{ type: 'video', id: 'v-1' }],
+              payload: Buffer.from([]),
+              payloadJson: '',
+            },
+          ],
+          nextPageToken: 'NEXT',
+        };
+      },
+      async listDeadLetters(request) {
+        letterLists.push(request);
+        return { deadLetters: [letter(DeadLetterState.DEAD_LETTER_STATE_PENDING)], nextPageToken: '' };
+      },
+      async redriveDeadLetter(request, context) {
+        redrives.push({ request, authorization: context.metadata.get('authorization') });
+        if (request.deadLetterId !== 'c-7') throw new DomainError('NOT_FOUND', 'DEAD_LETTER.NOT_FOUND', 'no such dead letter');
+        return { deadLetter: letter(DeadLetterState.DEAD_LETTER_STATE_REDRIVEN) };
+      },
+    });
+    address = `127.0.0.1:${await server.listen('127.0.0.1:0')}`;
+    vi.spyOn(console, 'log').mockImplementation((line: unknown) => void printed.push(String(line)));
+  });
+  afterEach(() => {
+    printed.length = 0;
+  });
+  afterAll(async () => {
+    vi.restoreAllMocks();
+    await server?.shutdown();
+  });
+
+  it('events list sends the filters and prints events with the next page', async () => {
+    await eventsCommand.run(['list', '--service', 'content', '--content', address, '--correlation', 'flow-1', '--resource', 'video:v-1', '--state', 'published', '--limit', '10', '--from', '2026-12-01T00:00:00Z', '--to', '2026-12-03T00:00:00Z']);
+    expect(listed.at(-1)).toMatchObject({
+      pageSize: 10,
+      correlationId: 'flow-1',
+      resource: { type: 'video', id: 'v-1' },
+      state: EventDeliveryState.EVENT_DELIVERY_STATE_PUBLISHED,
+      window: { startTime: new Date('2026-12-01T00:00:00Z'), endTime: new Date('2026-12-03T00:00:00Z') },
+      view: PayloadView.PAYLOAD_VIEW_BASIC,
+    });
+    const text = printed.join('\n');
+    expect(text).toContain('ev-9  govern.content.v1.VideoAssessed  published  occurred 2026-12-02T08:00:00.000Z');
+    expect(text).toContain('about video:v-1');
+    expect(text).toContain('more: --page NEXT');
+    await expect(eventsCommand.run(['list', '--service', 'content', '--resource', 'video'])).rejects.toThrow(UsageError);
+    await expect(eventsCommand.run(['list', '--service', 'content', '--state', 'lost'])).rejects.toThrow('--state: one of pending, published, dead');
+    await expect(eventsCommand.run(['list', '--service', 'content', '--from', '2026-12-01'])).rejects.toThrow('--from and --to go together');
+  });
+
+  it('dlq list prints the error; redrive sends the note, a request id and the token, and prints who re-drove it', async () => {
+    await dlqCommand.run(['list', '--service', 'content', '--content', address, '--state', 'pending', '--consumer', 'content_merchant_standing']);
+    expect(letterLists.at(-1)).toMatchObject({ state: DeadLetterState.DEAD_LETTER_STATE_PENDING, consumer: 'content_merchant_standing' });
+    expect(printed.join('\n')).toContain('dead since 2026-12-01T10:00:00.000Z after 1 deliveries: PoisonMessageError: merchant m-1 unknown');
+
+    printed.length = 0;
+    await dlqCommand.run(['redrive', 'c-7', '--service', 'content', '--content', address, '--note', 'merchant restored', '--request-id', 'rd-1', '--token', 'tok-123']);
+    expect(redrives.at(-1)).toEqual({ request: { requestId: 'rd-1', deadLetterId: 'c-7', note: 'merchant restored' }, authorization: 'Bearer tok-123' });
+    expect(printed.join('\n')).toContain('re-driven 2026-12-01T11:00:00.000Z by alice: merchant restored');
+
+    await expect(dlqCommand.run(['redrive', 'c-8', '--service', 'content', '--content', address, '--note', 'x'])).rejects.toThrow(/no such dead letter/);
+    await expect(dlqCommand.run(['redrive', 'c-7', '--service', 'content'])).rejects.toThrow('--note is required');
+    await expect(dlqCommand.run(['purge', '--service', 'content'])).rejects.toThrow(UsageError);
+  });
+});
