@@ -38,6 +38,8 @@ export const createMerchantAccessService = (settings: MerchantAccessSettings): S
       const units = createUnitsOfWork<MerchantAccessTx>({ database, clock, ids, eventsCommitted: context.eventsWritten });
       const decisions = createMerchantAccessDecisionLog({ db, clock, ids, log });
       await decisions.seedShadowPolicies(settings.shadowPolicies ?? {}, serviceActor('merchant-access'));
+      // In memory before the first decision: a decision must not read them inside its own transaction (see loadShadowSettings).
+      await decisions.loadShadowSettings();
       const deps: MerchantAccessDeps = { db, units, clock, ids, hasher, ring, decisions, log };
 
       context.server.add(MerchantAccessServiceDefinition, createMerchantAccessHandlers(deps));

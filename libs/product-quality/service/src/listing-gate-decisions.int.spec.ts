@@ -124,3 +124,20 @@ describe('listing-gate decision records through GovernanceOpsService', () => {
     expect(result?.firstDifference).toMatchObject({ path: '$.decision', recordedJson: '"APPROVED"', recomputedJson: '"REJECTED"' });
   });
 });
+
+describe('listing-gate decisions on a single database connection (as embedded PGlite has)', () => {
+  it('decides the first listing without reading the shadow settings inside its own transaction', async () => {
+    // With one connection, a settings read from inside the gate's transaction would wait for that very transaction.
+    const sut = await startServiceForTest(createProductQualityService({ shadowPolicies: { 'listing-gate': CANDIDATE } }), { poolSize: 1 });
+    try {
+      const client = createServiceClient(ProductQualityServiceDefinition, sut.address, { defaultDeadlineMs: 10_000 });
+      await onboard(sut, 'M-1');
+      const res = await client.evaluateListing({ requestId: unique('r'), listing: listing({ certificateCode: 'Q/A12' }), action: 0 });
+      expect(res.decision).toBe(ListingDecision.LISTING_DECISION_APPROVED);
+      const ops = createServiceClient(GovernanceOpsServiceDefinition, sut.address, { defaultDeadlineMs: 10_000 });
+      expect((await ops.getDecision({ decisionId: res.evaluationId })).decision?.shadow).toMatchObject({ candidateVersion: CANDIDATE, outcome: 'REJECTED' });
+    } finally {
+      await sut.stop();
+    }
+  });
+});

@@ -48,6 +48,8 @@ export const createProductQualityService = (options: ProductQualityServiceOption
       // The listing gate's versions compile their lexicon once (an automaton over every term); each listing then scans in one pass.
       const decisions = createProductQualityDecisionLog({ db: context.db, clock: context.clock, ids: context.ids, log: context.log });
       await decisions.seedShadowPolicies(options.shadowPolicies ?? {}, serviceActor('product-quality'));
+      // In memory before the first decision: a decision must not read them inside its own transaction (see loadShadowSettings).
+      await decisions.loadShadowSettings();
       const deps: ProductQualityDeps = { clock: context.clock, ids: context.ids, decisions };
       const units = createUnitsOfWork({ database: context.database, clock: context.clock, ids: context.ids, create: createWork(deps), eventsCommitted: context.eventsWritten });
       context.server.add(ProductQualityServiceDefinition, productQualityHandlers({ units, database: context.database, deps }));
