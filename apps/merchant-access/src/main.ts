@@ -7,7 +7,7 @@ import { defaultPortOf } from '@govern/contracts-common';
 import { serviceSettings, settings } from '@govern/platform-core';
 import { runServiceMain } from '@govern/platform-runtime';
 import { MerchantAccessMigrations } from '@govern/merchant-access-data-access';
-import { createMerchantAccessService, IDENTITY_HASH_KEY_MIN_LENGTH } from '@govern/merchant-access-service';
+import { createMerchantAccessService, IDENTITY_HASH_KEY_MIN_LENGTH, shadowPoliciesSetting } from '@govern/merchant-access-service';
 
 runServiceMain({
   argv: process.argv.slice(2),
@@ -17,7 +17,9 @@ runServiceMain({
   configSchema: serviceSettings(defaultPortOf('merchant-access')).extend({
     /** Secret key of the HMAC under which identity numbers are stored (never in clear). */
     IDENTITY_HASH_KEY: settings.secret(IDENTITY_HASH_KEY_MIN_LENGTH),
+    /** Shadow candidates seeded at start, e.g. `onboarding=2026-12-01.1,store-score=2026-12-01.1`. */
+    SHADOW_POLICIES: shadowPoliciesSetting(),
   }),
   migrationsDir: MerchantAccessMigrations,
-  service: (config) => createMerchantAccessService({ identityHashKey: config.IDENTITY_HASH_KEY }),
+  service: (config) => createMerchantAccessService({ identityHashKey: config.IDENTITY_HASH_KEY, shadowPolicies: config.SHADOW_POLICIES }),
 });

@@ -7,14 +7,17 @@ import { defaultPortOf } from '@govern/contracts-common';
 import { serviceSettings } from '@govern/platform-core';
 import { runServiceMain } from '@govern/platform-runtime';
 import { ProductQualityMigrations } from '@govern/product-quality-data-access';
-import { productQualityService } from '@govern/product-quality-service';
+import { createProductQualityService, shadowPoliciesSetting } from '@govern/product-quality-service';
 
 runServiceMain({
   argv: process.argv.slice(2),
   env: process.env,
   entryDir: import.meta.dirname,
   name: 'product-quality',
-  configSchema: serviceSettings(defaultPortOf('product-quality')),
+  configSchema: serviceSettings(defaultPortOf('product-quality')).extend({
+    /** Shadow candidates seeded at start, e.g. `listing-gate=2026-12-01.1`. */
+    SHADOW_POLICIES: shadowPoliciesSetting(),
+  }),
   migrationsDir: ProductQualityMigrations,
-  service: () => productQualityService,
+  service: (config) => createProductQualityService({ shadowPolicies: config.SHADOW_POLICIES }),
 });

@@ -113,8 +113,29 @@ export const ringReasons = (ring: RingCheckResult, policy: OnboardingPolicy = ON
  * forces 100 / REJECT with the path as evidence. Categories lacking a qualification are left
  * out of the approval; if none is left, the application is rejected.
  */
+/**
+ * What the onboarding rule reads of a validated application: the categories and qualifications,
+ * the region and the bank account checks, never an identity number or a name (these reach the
+ * rule only as keyed-hash ring links), so it can be recorded as the decision's input.
+ */
+export interface OnboardingApplicationFacts {
+  categories: readonly CategoryCode[];
+  qualificationsHeld: readonly QualificationCode[];
+  qualificationsExpired: readonly QualificationCode[];
+  address: { regionCode: string };
+  bankAccount: { bankName: string; luhnValid: boolean; holderMatches: boolean };
+}
+
+export const onboardingApplicationFacts = (application: ValidatedApplication): OnboardingApplicationFacts => ({
+  categories: [...application.categories],
+  qualificationsHeld: [...application.qualificationsHeld],
+  qualificationsExpired: [...application.qualificationsExpired],
+  address: { regionCode: application.address.regionCode },
+  bankAccount: { bankName: application.bankAccount.bankName, luhnValid: application.bankAccount.luhnValid, holderMatches: application.bankAccount.holderMatches },
+});
+
 export const decideOnboarding = (
-  application: ValidatedApplication,
+  application: OnboardingApplicationFacts,
   context: RiskContext,
   at: Date,
   policy: OnboardingPolicy = ONBOARDING_POLICY,

@@ -1,6 +1,7 @@
 import type { MerchantAccessTx, PrismaClient } from '@govern/merchant-access-data-access';
 import type { UnitOfWork, UnitsOfWork } from '@govern/platform-runtime';
 import type { Clock, IdGenerator } from '@govern/policy-core';
+import type { DecisionLog } from '@govern/platform-decisions';
 import type { Logger } from 'pino';
 import type { IdentityHasher } from './adapters/identity-hasher';
 import type { RingGraphIndex } from './adapters/ring-graph.index';
@@ -22,5 +23,7 @@ export interface MerchantAccessDeps {
   /** Identity numbers become keyed hashes here, before anything stores or compares them. */
   hasher: IdentityHasher;
   ring: RingGraphIndex;
+  /** Governed decisions (onboarding, violation points, store score) are evaluated and recorded through it. */
+  decisions: DecisionLog;
   log: Logger;
 }

@@ -1,11 +1,14 @@
 import { MerchantAccessServiceDefinition, merchantAccessDescriptorSet } from '@govern/contracts-merchant-access';
-import { streamOf } from '@govern/contracts-common';
+import { GovernanceOpsServiceDefinition, streamOf } from '@govern/contracts-common';
+import { serviceActor } from '@govern/platform-auth';
+import { governanceOpsHandlers } from '@govern/platform-decisions';
 import { connectMerchantAccessDatabase, MerchantAccessMigrations, type MerchantAccessTx, type PrismaClient } from '@govern/merchant-access-data-access';
 import { createUnitsOfWork, type ServiceDefinition } from '@govern/platform-runtime';
 import { createIdentityHasher } from './adapters/identity-hasher';
 import { RingGraphIndex } from './adapters/ring-graph.index';
 import { startQualityViolationsConsumer } from './consumers/quality-violations.consumer';
 import { startServiceMetricsConsumer } from './consumers/service-metrics.consumer';
+import { createMerchantAccessDecisionLog } from './decisions/decision-log';
 import type { MerchantAccessDeps } from './deps';
 import { createMerchantAccessHandlers } from './grpc/merchant-access.handlers';
 import { scheduleNextSweep } from './jobs/affiliate-sweep.job';
@@ -33,9 +36,14 @@ export const createMerchantAccessService = (settings: MerchantAccessSettings): S
       }
       const ring = await RingGraphIndex.load(db, log);
       const units = createUnitsOfWork<MerchantAccessTx>({ database, clock, ids, eventsCommitted: context.eventsWritten });
-      const deps: MerchantAccessDeps = { db, units, clock, ids, hasher, ring, log };
+      const decisions = createMerchantAccessDecisionLog({ db, clock, ids, log });
+      await decisions.seedShadowPolicies(settings.shadowPolicies ?? {}, serviceActor('merchant-access'));
+      // In memory before the first decision: a decision must not read them inside its own transaction (see loadShadowSettings).
+      await decisions.loadShadowSettings();
+      const deps: MerchantAccessDeps = { db, units, clock, ids, hasher, ring, decisions, log };
 
       context.server.add(MerchantAccessServiceDefinition, createMerchantAccessHandlers(deps));
+      context.server.add(GovernanceOpsServiceDefinition, governanceOpsHandlers({ serviceName: 'merchant-access', db, decisions }));
       context.jobs(createJobHandlers(deps));
       await units.run({ causationId: 'merchant-access:start' }, async (work) => scheduleNextSweep(work));
 

@@ -5,6 +5,12 @@ export interface MerchantAccessSettings {
    * links on. Rotating it makes every stored hash unmatchable, so it is set once per environment.
    */
   identityHashKey: string;
+  /**
+   * Shadow candidates seeded at start (SHADOW_POLICIES, e.g. `onboarding=2026-12-01.1`): kind ->
+   * candidate version. Seeded only where no setting of the kind was ever made, so an operator's
+   * later change through SetShadowPolicy is not undone by a restart.
+   */
+  shadowPolicies?: Readonly<Record<string, string>>;
 }
 
 /** Shorter keys are refused at start-up: an HMAC key is a secret, not a salt. */

@@ -318,6 +318,16 @@ export const createDecisionLog = <Tx extends SqlTx>(options: DecisionLogOptions<
       return report;
     },
 
+    /**
+     * Loads the shadow settings into this replica's memory. Call at start, outside any
+     * transaction, after `seedShadowPolicies`: otherwise the first live decision loads them from
+     * inside its own transaction, and on a single-connection database (embedded PGlite) that
+     * read waits for the very transaction that waits for it, until the caller's deadline.
+     */
+    async loadShadowSettings(): Promise<void> {
+      await shadowSettings.current('');
+    },
+
     /** The shadow setting in force per kind (fresh from the database). */
     shadowPolicies: (opts?: ReadOptions): Promise<ShadowSetting[]> => read((tx) => selectCurrentShadowSettings(tx), opts),
 

@@ -1,1 +1,2 @@
 export * from './product-quality.service';
+export { shadowPoliciesSetting } from './decisions/shadow-policies.setting';

@@ -14,7 +14,8 @@ import {
 import type { PrismaClient, ProductQualityTx } from '@govern/product-quality-data-access';
 import { createServiceClient, type ServiceClient } from '@govern/platform-grpc';
 import { type EventCollector, type ServiceUnderTest, startServiceForTest } from '@govern/platform-service-testing';
-import { compileClaimScanner } from '@govern/policy-claims';
+import pino from 'pino';
+import { createProductQualityDecisionLog } from './decisions/decision-log';
 import { createProductQualityService } from './product-quality.service';
 import { consumed, inWork, listing, meta, onboard, seedCatalogue, sentinel, unique } from './testing/fixtures';
 import { onMerchantRemoved } from './use-cases/merchant-standing';
@@ -101,7 +102,8 @@ describe('cascade 2: a removed merchant loses every product (real gRPC, Postgres
               return (value as (...args: unknown[]) => unknown).bind(target);
             },
           }) as ProductQualityTx;
-          const deps = { clock: sut.clock, ids: { next: () => randomUUID() }, claimScanner: compileClaimScanner() };
+          const ids = { next: () => randomUUID() };
+          const deps = { clock: sut.clock, ids, decisions: createProductQualityDecisionLog({ db: sut.db, clock: sut.clock, ids, log: pino({ level: 'silent' }) }) };
           const eventId = unique('evt');
           return inWork(counting, deps, eventId, (work) => onMerchantRemoved(work, removal(sut, merchantId), eventId, { batchSize: 1_000, perTransaction: 10_000 }));
         },

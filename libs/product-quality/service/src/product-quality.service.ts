@@ -1,11 +1,13 @@
-import { streamOf } from '@govern/contracts-common';
+import { GovernanceOpsServiceDefinition, streamOf } from '@govern/contracts-common';
+import { serviceActor } from '@govern/platform-auth';
 import { ProductQualityServiceDefinition, productQualityDescriptorSet } from '@govern/contracts-product-quality';
 import { connectProductQualityDatabase, ProductQualityMigrations, type PrismaClient } from '@govern/product-quality-data-access';
-import { compileClaimScanner } from '@govern/policy-claims';
+import { governanceOpsHandlers } from '@govern/platform-decisions';
 import { createUnitsOfWork, type ServiceDefinition } from '@govern/platform-runtime';
 import { startMerchantStandingConsumer } from './consumers/merchant-standing.consumer';
 import { startProductServiceStatsConsumer } from './consumers/product-service-stats.consumer';
 import { productQualityHandlers } from './grpc/product-quality.handlers';
+import { createProductQualityDecisionLog } from './decisions/decision-log';
 import type { ProductQualityDeps } from './deps';
 import { createJobHandlers } from './jobs/product-quality.jobs';
 import type { CascadeLimits } from './use-cases/merchant-standing';
@@ -19,6 +21,12 @@ export interface ProductQualityServiceOptions {
   cascade?: Partial<CascadeLimits>;
   /** Bound of one consumer transaction (a removal cascade's share of bans). */
   consumerTransactionTimeoutMs?: number;
+  /**
+   * Shadow candidates seeded at start (SHADOW_POLICIES, e.g. `listing-gate=2026-12-01.1`): kind ->
+   * candidate version. Seeded only where no setting of the kind was ever made, so an operator's
+   * later change through SetShadowPolicy is not undone by a restart.
+   */
+  shadowPolicies?: Readonly<Record<string, string>>;
 }
 
 const DEFAULT_CASCADE: CascadeLimits = { batchSize: 1_000, perTransaction: 10_000 };
@@ -37,10 +45,15 @@ export const createProductQualityService = (options: ProductQualityServiceOption
     streams: [streamOf('product_quality'), streamOf('merchant_access'), streamOf('consumer_experience')],
     descriptorSets: [productQualityDescriptorSet],
     async register(context) {
-      // The lexicon compiles once (an automaton over every term); each listing then scans in one pass.
-      const deps: ProductQualityDeps = { clock: context.clock, ids: context.ids, claimScanner: compileClaimScanner() };
+      // The listing gate's versions compile their lexicon once (an automaton over every term); each listing then scans in one pass.
+      const decisions = createProductQualityDecisionLog({ db: context.db, clock: context.clock, ids: context.ids, log: context.log });
+      await decisions.seedShadowPolicies(options.shadowPolicies ?? {}, serviceActor('product-quality'));
+      // In memory before the first decision: a decision must not read them inside its own transaction (see loadShadowSettings).
+      await decisions.loadShadowSettings();
+      const deps: ProductQualityDeps = { clock: context.clock, ids: context.ids, decisions };
       const units = createUnitsOfWork({ database: context.database, clock: context.clock, ids: context.ids, create: createWork(deps), eventsCommitted: context.eventsWritten });
       context.server.add(ProductQualityServiceDefinition, productQualityHandlers({ units, database: context.database, deps }));
+      context.server.add(GovernanceOpsServiceDefinition, governanceOpsHandlers({ serviceName: 'product-quality', db: context.db, decisions }));
       context.jobs(createJobHandlers(units, limits));
       const { bus, db, log } = context;
       const standing = await startMerchantStandingConsumer({ bus, db, units, limits, log, transactionTimeoutMs: options.consumerTransactionTimeoutMs ?? 60_000 });

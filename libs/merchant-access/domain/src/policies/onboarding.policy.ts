@@ -1,3 +1,4 @@
+import { definePolicyVersions } from '@govern/policy-core';
 import type { Widen } from './widen';
 
 /**
@@ -104,6 +105,29 @@ export const ONBOARDING_POLICY = {
 } as const;
 
 export type OnboardingPolicy = Widen<typeof ONBOARDING_POLICY>;
+
+/**
+ * Candidate, not active: applications scoring 60-69 go to a reviewer instead of a restricted
+ * approval (restricted stores of that score produced most first-month sanctions). Run in shadow
+ * or backtested before it ships.
+ */
+export const ONBOARDING_POLICY_2026_12: OnboardingPolicy = {
+  ...ONBOARDING_POLICY,
+  version: '2026-12-01.1',
+  bands: [
+    { atLeast: 0, outcome: 'APPROVE' },
+    { atLeast: 40, outcome: 'APPROVE_WITH_RESTRICTIONS' },
+    { atLeast: 60, outcome: 'MANUAL_REVIEW' },
+    { atLeast: 85, outcome: 'REJECT' },
+  ],
+};
+
+/** Every shipped version of the onboarding policy (decisions replay with the version they were taken under). */
+export const ONBOARDING_POLICIES = definePolicyVersions<OnboardingPolicy>(
+  { [ONBOARDING_POLICY.version]: ONBOARDING_POLICY, [ONBOARDING_POLICY_2026_12.version]: ONBOARDING_POLICY_2026_12 },
+  ONBOARDING_POLICY.version,
+);
+
 export type CategoryCode = keyof (typeof ONBOARDING_POLICY)['categories'];
 export type QualificationCode = (typeof ONBOARDING_POLICY)['qualifications'][number];
 

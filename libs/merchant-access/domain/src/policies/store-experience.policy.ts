@@ -1,4 +1,4 @@
-import { DAY } from '@govern/policy-core';
+import { DAY, definePolicyVersions } from '@govern/policy-core';
 import type { Widen } from './widen';
 
 export type ScoreDimension = 'product' | 'logistics' | 'service';
@@ -80,6 +80,19 @@ export const STORE_EXPERIENCE_POLICY: StoreExperiencePolicy = {
     complaint_rate: { dimension: 'service', weight: 0.25, best: 0.001, worst: 0.02 },
   },
 };
+
+/**
+ * Candidate, not active: a store leaves the neutral score only from 50 orders in the window
+ * (30 let a few bad weeks of a small store swing it by a whole band). Run in shadow or
+ * backtested before it ships.
+ */
+export const STORE_EXPERIENCE_POLICY_2026_12: StoreExperiencePolicy = { ...STORE_EXPERIENCE_POLICY, version: '2026-12-01.1', minOrders: 50 };
+
+/** Every shipped version of the score (decisions replay with the version they were taken under). */
+export const STORE_EXPERIENCE_POLICIES = definePolicyVersions<StoreExperiencePolicy>(
+  { [STORE_EXPERIENCE_POLICY.version]: STORE_EXPERIENCE_POLICY, [STORE_EXPERIENCE_POLICY_2026_12.version]: STORE_EXPERIENCE_POLICY_2026_12 },
+  STORE_EXPERIENCE_POLICY.version,
+);
 
 /** Affiliate programme ("selected alliance") eligibility. */
 export const AFFILIATE_POLICY = {

@@ -1,4 +1,4 @@
-import { DAY, MINUTE } from '@govern/policy-core';
+import { DAY, definePolicyVersions, MINUTE } from '@govern/policy-core';
 
 export const VIOLATION_TYPES = [
   'COUNTERFEIT',
@@ -84,3 +84,19 @@ export const VIOLATION_POLICY: ViolationPolicy = {
     futureSkewMs: 5 * MINUTE,
   },
 };
+
+/**
+ * Candidate, not active: a listing restriction from 9 points instead of 12 (two repeated
+ * three-no listings less a late dispatch already restrict). Run in shadow or backtested first.
+ */
+export const VIOLATION_POLICY_2026_12: ViolationPolicy = {
+  ...VIOLATION_POLICY,
+  version: '2026-12-01.1',
+  ladder: [{ atLeast: 9, outcome: { sanction: 'LISTING_RESTRICTED', durationMs: 7 * DAY } }, ...VIOLATION_POLICY.ladder.slice(1)],
+};
+
+/** Every shipped version of the violation-points policy (decisions replay with the version they were taken under). */
+export const VIOLATION_POLICIES = definePolicyVersions<ViolationPolicy>(
+  { [VIOLATION_POLICY.version]: VIOLATION_POLICY, [VIOLATION_POLICY_2026_12.version]: VIOLATION_POLICY_2026_12 },
+  VIOLATION_POLICY.version,
+);

@@ -78,7 +78,7 @@ export const startQualityViolationsConsumer = (options: { bus: EventBus; db: Pri
       await options.deps.units.within(tx, { causationId: ctx.eventId }, async (work) => {
         // The producer's time of the finding, unless it lies ahead of our clock.
         const occurredAt = eventTime(found.occurredAt, work.now);
-        await recordViolation(work, { ...found, occurredAt });
+        await recordViolation(work, options.deps, { ...found, occurredAt });
       });
     },
   });

@@ -18,5 +18,5 @@ export const startServiceMetricsConsumer = (options: { bus: EventBus; db: Prisma
     eventTypes: [MerchantServiceMetricsReportedEvent] as const,
     log: options.log,
     handler: (event, ctx) =>
-      options.deps.units.within(ctx.tx as MerchantAccessTx, { causationId: ctx.eventId }, (work) => applyServiceMetrics(work, ctx.log, event, ctx.eventId)),
+      options.deps.units.within(ctx.tx as MerchantAccessTx, { causationId: ctx.eventId }, (work) => applyServiceMetrics(work, options.deps, ctx.log, event, ctx.eventId)),
   });

@@ -54,8 +54,8 @@ export const onboardingHandlers = (deps: MerchantAccessDeps): Pick<Handlers, 'su
         const application = isInvalid(input) ? INVALID : (checks.absorb(() => validateApplication(applicationInputOf(input), deps.clock.now())) ?? INVALID);
         return checks.done({ requestId, application }, 'MERCHANT.APPLICATION.INVALID');
       },
-      async (work, { application }) => {
-        const submitted = await submitApplication(work, deps, application);
+      async (work, { requestId, application }) => {
+        const submitted = await submitApplication(work, deps, application, requestId);
         return {
           application: applicationToProto(submitted.application, submitted.terms ? restrictionsToProto(submitted.terms) : undefined),
           merchant: submitted.merchant ? merchantViewToProto(submitted.merchant) : undefined,

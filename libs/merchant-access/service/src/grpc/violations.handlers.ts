@@ -55,7 +55,7 @@ export const violationHandlers = (
         return { ...valid, occurredAt: valid.occurredAt ?? now };
       },
       async (work, command) => {
-        const recorded = await recordViolation(work, command);
+        const recorded = await recordViolation(work, deps, command, command.requestId);
         return {
           violation: violationToProto(recorded.violation, work.now),
           standing: recorded.standing ? standingViewToProto(recorded.standing) : undefined,

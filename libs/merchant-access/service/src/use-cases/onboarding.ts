@@ -2,7 +2,6 @@ import { MerchantApplicationRejectedEvent, MerchantOnboardedEvent, MerchantRevie
 import type { ApplicationRow, MerchantRow, ReviewCaseRow } from '@govern/merchant-access-data-access';
 import {
   approvableCategories,
-  decideOnboarding,
   evaluateAffiliateEligibility,
   maskBankAccount,
   maskCreditCode,
@@ -10,6 +9,7 @@ import {
   maskPhone,
   openReviewCase,
   ONBOARDING_POLICY,
+  onboardingApplicationFacts,
   STORE_EXPERIENCE_POLICY,
   termsFor,
   type GraphIdentifier,
@@ -20,6 +20,7 @@ import {
 import { notFound, type PolicyRef, type Reason } from '@govern/policy-core';
 import { otherApplicantsPerDevice } from '../adapters/applications.queries';
 import type { Db } from '../adapters/records';
+import { onboardingDecisions, type OnboardingFacts } from '../decisions/onboarding.decision-kind';
 import type { MerchantAccessDeps, Work } from '../deps';
 import { riskBandCodec } from '../mapping/enums';
 import { toJson } from '../mapping/json';
@@ -95,8 +96,9 @@ export interface ApplicationSubmitted {
  */
 export const submitApplication = async (
   work: Work,
-  deps: Pick<MerchantAccessDeps, 'hasher' | 'ring'>,
+  deps: Pick<MerchantAccessDeps, 'hasher' | 'ring' | 'decisions'>,
   application: ValidatedApplication,
+  requestId?: string,
 ): Promise<ApplicationSubmitted> => {
   const { tx, now } = work;
   const identifiers: GraphIdentifier[] = application.identifiers.map((i) => ({ kind: i.kind, key: deps.hasher.hash(i.kind, i.value) }));
@@ -105,9 +107,11 @@ export const submitApplication = async (
   const licenceHash = identifiers.find((i) => i.kind === 'LICENCE')?.key ?? '';
   const deviceHashes = identifiers.filter((i) => i.kind === 'DEVICE').map((i) => i.key);
   const maxOthersPerDevice = await otherApplicantsPerDevice(work.sql, deviceHashes, licenceHash);
-  const decision = decideOnboarding(application, { ring, maxOthersPerDevice }, now);
-
   const applicationId = work.newId();
+  const facts: OnboardingFacts = { applicationId, application: onboardingApplicationFacts(application), ring, maxOthersPerDevice, at: now };
+  // The outcome acted on is exactly the one recorded (a shadow candidate's is recorded beside it, never acted on).
+  const evaluation = await deps.decisions.evaluateWithShadow(onboardingDecisions, facts);
+  const decision = evaluation.outcome;
   const approved = decision.band === 'APPROVE' || decision.band === 'APPROVE_WITH_RESTRICTIONS';
   const merchantId = approved ? work.newId() : undefined;
   const reviewCase = decision.band === 'MANUAL_REVIEW' ? openReviewCase(work.newId(), 'APPLICATION', applicationId, now) : undefined;
@@ -137,6 +141,13 @@ export const submitApplication = async (
       reviewCaseId: reviewCase?.id ?? null,
       merchantId: merchantId ?? null,
     },
+  });
+  await deps.decisions.recordDecision(tx, {
+    evaluation,
+    decisionId: applicationId,
+    requestId,
+    correlationId: work.cause.correlationId ?? work.cause.causationId,
+    subjects: [{ type: 'application', id: applicationId }, ...(merchantId ? [{ type: 'merchant', id: merchantId }] : [])],
   });
   await tx.applicationIdentifier.createMany({ data: identifiers.map((i) => ({ applicationId, kind: i.kind, hash: i.key })), skipDuplicates: true });
 

@@ -2,7 +2,6 @@ import type { MerchantServiceMetricsReported } from '@govern/contracts-consumer-
 import { StoreExperienceScoreChangedEvent } from '@govern/contracts-merchant-access';
 import type { ServiceMetricsReportRow } from '@govern/merchant-access-data-access';
 import {
-  computeStoreExperienceScore,
   placeMetricsReport,
   replacesStoredScore,
   STORE_EXPERIENCE_POLICY,
@@ -14,7 +13,8 @@ import type { Logger } from 'pino';
 import { lockMerchant } from '../adapters/records';
 import { toJson } from '../mapping/json';
 import { policyToProto } from '../mapping/resources';
-import type { Work } from '../deps';
+import { storeScoreDecisions, type StoreScoreFacts } from '../decisions/store-score.decision-kind';
+import type { MerchantAccessDeps, Work } from '../deps';
 
 export const reportOf = (row: ServiceMetricsReportRow): ServiceMetricsReport => ({
   windowStart: row.windowStart,
@@ -63,7 +63,13 @@ const assertPlausible = (event: MerchantServiceMetricsReported, now: Date): { st
  * its breakdown, and StoreExperienceScoreChanged goes out when the score or its breakdown moved.
  * Runs in the consumer's inbox transaction, so a redelivery changes nothing.
  */
-export const applyServiceMetrics = async (work: Work, log: Logger, event: MerchantServiceMetricsReported, eventId: string): Promise<void> => {
+export const applyServiceMetrics = async (
+  work: Work,
+  deps: Pick<MerchantAccessDeps, 'decisions'>,
+  log: Logger,
+  event: MerchantServiceMetricsReported,
+  eventId: string,
+): Promise<void> => {
   const { tx, now } = work;
   const { start, end } = assertPlausible(event, now);
   if (!(await lockMerchant(work.sql, event.merchantId))) {
@@ -111,12 +117,17 @@ export const applyServiceMetrics = async (work: Work, log: Logger, event: Mercha
   const reports = await tx.serviceMetricsReport.findMany({
     where: { merchantId: event.merchantId, windowEnd: { gt: new Date(scoreAt.getTime() - STORE_EXPERIENCE_POLICY.windowMs), lte: scoreAt } },
   });
-  const score = computeStoreExperienceScore(reports.map(reportOf), scoreAt);
+  const facts: StoreScoreFacts = { merchantId: event.merchantId, reports: reports.map(reportOf), at: scoreAt };
+  // The score stored is exactly the one recorded (a shadow candidate's is recorded beside it, never stored).
+  const evaluation = await deps.decisions.evaluateWithShadow(storeScoreDecisions, facts);
+  const score = evaluation.outcome;
   const previous = await tx.storeExperienceScore.findUnique({ where: { merchantId: event.merchantId } });
   if (!replacesStoredScore(previous, score)) {
     log.warn({ merchant_id: event.merchantId, event_id: eventId }, 'score over an earlier window than the stored one; kept the stored one');
     return;
   }
+  // Recorded only when it becomes the merchant's score: a score over an earlier window decides nothing.
+  await deps.decisions.recordDecision(tx, { evaluation, decisionId: `store-score:${eventId}`, correlationId: work.cause.correlationId ?? work.cause.causationId });
   const data = {
     score: score.score,
     productScore: score.product,

@@ -1,11 +1,12 @@
 import { MerchantRemovedEvent, MerchantSanctionedEvent, MerchantViolationRecordedEvent } from '@govern/contracts-merchant-access';
 import type { Prisma, SanctionRow, ViolationRow } from '@govern/merchant-access-data-access';
-import { appealDeadline, recordViolation as decideViolation, violationExpiresAt, VIOLATION_POLICY, type MerchantStatus, type ViolationType } from '@govern/merchant-access-domain';
+import { appealDeadline, violationExpiresAt, VIOLATION_POLICIES, type MerchantStatus, type ViolationType } from '@govern/merchant-access-domain';
 import { keysetPage, timeIdPageToken, type KeysetPage } from '@govern/platform-grpc';
 import type { PolicyRef, Reason } from '@govern/policy-core';
 import { loadStandings, type StandingView } from '../adapters/prisma-standing.repository';
 import { loadMerchantHistory, lockMerchant, type Db } from '../adapters/records';
-import type { Work } from '../deps';
+import { violationPointsDecisions, type ViolationPointsFacts } from '../decisions/violation-points.decision-kind';
+import type { MerchantAccessDeps, Work } from '../deps';
 import { SANCTION_EXPIRY_JOB } from '../jobs/job-kinds';
 import { sanctionKindCodec, violationTypeCodec, type ViolationSourceName, type ViolationStatusName } from '../mapping/enums';
 import { toJson } from '../mapping/json';
@@ -40,21 +41,33 @@ export interface ViolationRecorded {
  * concurrent violations of one merchant climb the ladder one at a time and removal (with its
  * MerchantRemoved) happens once. Used by RecordViolation and by the event consumers.
  */
-export const recordViolation = async (work: Work, command: RecordViolationCommand): Promise<ViolationRecorded> => {
+export const recordViolation = async (work: Work, deps: Pick<MerchantAccessDeps, 'decisions'>, command: RecordViolationCommand, requestId?: string): Promise<ViolationRecorded> => {
   const { tx, now: at } = work;
-  const policy = VIOLATION_POLICY;
+  // The window read and the expiry stored follow the active version (the facts recorded are what it read).
+  const policy = VIOLATION_POLICIES.active;
   await lockMerchant(work.sql, command.merchantId);
   const merchant = await requireMerchant(tx, command.merchantId);
   // Reporters' clocks may run a little ahead (the request checks bounded it): such a time means now.
   const occurredAt = command.occurredAt.getTime() > at.getTime() ? at : command.occurredAt;
   const history = await loadMerchantHistory(tx, command.merchantId, at, policy.windowMs);
   const violationId = work.newId();
-  const outcome = decideViolation(
-    { violations: history.violations, sanctions: history.sanctions, depositFen: merchant.depositFen - merchant.depositForfeitedFen },
-    { id: violationId, type: command.type, occurredAt, recordedAt: at },
-    work.newId(),
-    policy,
-  );
+  const facts: ViolationPointsFacts = {
+    merchantId: command.merchantId,
+    violations: history.violations,
+    sanctions: history.sanctions,
+    depositFen: merchant.depositFen - merchant.depositForfeitedFen,
+    violation: { id: violationId, type: command.type, occurredAt, recordedAt: at },
+    sanctionId: work.newId(),
+  };
+  // The outcome acted on is exactly the one recorded (a shadow candidate's is recorded beside it, never acted on).
+  const evaluation = await deps.decisions.evaluateWithShadow(violationPointsDecisions, facts);
+  const outcome = evaluation.outcome;
+  await deps.decisions.recordDecision(tx, {
+    evaluation,
+    decisionId: violationId,
+    requestId,
+    correlationId: work.cause.correlationId ?? work.cause.causationId,
+  });
 
   const violation = await tx.violation.create({
     data: {

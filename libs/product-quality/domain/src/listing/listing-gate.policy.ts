@@ -1,8 +1,14 @@
+import { definePolicyVersions } from '@govern/policy-core';
 import type { ListingAction, MerchantStanding } from './listing';
 
 export interface ListingGatePolicy {
   readonly name: string;
   readonly version: string;
+  /**
+   * The claims lexicon version the gate scans with: the lexicon is part of the policy, so a
+   * lexicon change ships as a new gate version and old decisions replay with the old terms.
+   */
+  readonly claimsLexiconVersion: string;
   readonly threeNo: {
     /** Values merchants type instead of the real thing ("无", "见包装"); compared after normalisation. */
     readonly placeholders: readonly string[];
@@ -56,6 +62,7 @@ export interface ListingGatePolicy {
 export const LISTING_GATE_POLICY: ListingGatePolicy = {
   name: 'listing-gate',
   version: '2026-11-01.1',
+  claimsLexiconVersion: '2026-11-01.1',
   threeNo: {
     placeholders: ['无', '没有', '暂无', '不详', '未知', '见包装', '详见包装', '见瓶身', 'none', 'n/a', 'na', 'null', 'unknown', 'tbd', '0'],
     certificateMinChars: 3,
@@ -101,3 +108,20 @@ export const LISTING_GATE_POLICY: ListingGatePolicy = {
     maxPriceFen: 1_000_000_000n,
   },
 };
+
+/**
+ * Candidate, not active: a certificate or standard code needs at least six characters (a real
+ * standard number such as "GB 4806.7" or "Q/ABC 0001S" is longer; three-character codes seen in
+ * rejected appeals were fillers like "123"). Run in shadow or backtested before it ships.
+ */
+export const LISTING_GATE_POLICY_2026_12: ListingGatePolicy = {
+  ...LISTING_GATE_POLICY,
+  version: '2026-12-01.1',
+  threeNo: { ...LISTING_GATE_POLICY.threeNo, certificateMinChars: 6 },
+};
+
+/** Every shipped version of the gate (decisions replay with the version they were taken under). */
+export const LISTING_GATE_POLICIES = definePolicyVersions<ListingGatePolicy>(
+  { [LISTING_GATE_POLICY.version]: LISTING_GATE_POLICY, [LISTING_GATE_POLICY_2026_12.version]: LISTING_GATE_POLICY_2026_12 },
+  LISTING_GATE_POLICY.version,
+);

@@ -2,8 +2,7 @@ import { ListingApprovedEvent, ListingRejectedEvent } from '@govern/contracts-pr
 import {
   compactText,
   computeQualityScore,
-  evaluateListing,
-  LISTING_GATE_POLICY,
+  LISTING_GATE_POLICIES,
   type ListingAction,
   type ListingGateDecision,
   type ListingInput,
@@ -13,6 +12,7 @@ import {
   titleShingles,
 } from '@govern/product-quality-domain';
 import { DomainError, failedPrecondition } from '@govern/policy-core';
+import { listingGateDecisions, type ListingGateFacts } from '../decisions/listing-gate.decision-kind';
 import { type GateContextRows, loadGateContext, lockMerchantGate, recordGateDecision } from '../adapters/prisma-listing-gate.repository';
 import { listingActions } from '../mapping/enums';
 import { policyOf, toProtoReasons } from '../mapping/json';
@@ -89,7 +89,8 @@ const concurrentChange = (productId: string): DomainError =>
  */
 export const evaluateListingUseCase = async (work: Work, command: EvaluateListingCommand): Promise<EvaluateListingOutcome> => {
   const { tx, now, deps } = work;
-  const policy = LISTING_GATE_POLICY;
+  // The lookups follow the active version's parameters (the facts recorded are what it read).
+  const policy = LISTING_GATE_POLICIES.active;
   const listing: ListingInput = { ...command.listing, imageHashes: normaliseImageHashes(command.listing.imageHashes) };
   const shingles = titleShingles(listing.title);
   await lockMerchantGate(tx, listing.merchantId);
@@ -110,20 +111,19 @@ export const evaluateListingUseCase = async (work: Work, command: EvaluateListin
   if (!merchant) throw merchantNotYetKnown(listing.merchantId);
   checkConsistency(command, context);
 
-  const decision = evaluateListing(
+  const facts: ListingGateFacts = {
     listing,
-    {
-      action: command.action,
-      merchant: merchantSnapshot(merchant, context.activeListingCount),
-      brands: context.brands,
-      authorisations: context.authorisations,
-      bannedPrints: context.bannedPrints,
-      productBan: product?.status === 'BANNED' && product.activeBanId ? { banId: product.activeBanId } : undefined,
-      claimScanner: deps.claimScanner,
-      now,
-    },
-    policy,
-  );
+    action: command.action,
+    merchant: merchantSnapshot(merchant, context.activeListingCount),
+    brands: context.brands,
+    authorisations: context.authorisations,
+    bannedPrints: context.bannedPrints,
+    productBan: product?.status === 'BANNED' && product.activeBanId ? { banId: product.activeBanId } : undefined,
+    now,
+  };
+  // The outcome acted on is exactly the one recorded (a shadow candidate's is recorded beside it, never acted on).
+  const evaluation = await deps.decisions.evaluateWithShadow(listingGateDecisions, facts);
+  const decision = evaluation.outcome;
   const approved = decision.decision === 'APPROVED';
   const score = approved
     ? computeQualityScore({
@@ -147,6 +147,12 @@ export const evaluateListingUseCase = async (work: Work, command: EvaluateListin
     approval: score ? { score, scoreId: work.newId(), isNew: product === undefined, shingles } : undefined,
   });
   if (score && (!written.productWritten || !written.listingWritten)) throw concurrentChange(listing.productId);
+  await deps.decisions.recordDecision(tx, {
+    evaluation,
+    decisionId: evaluationId,
+    requestId: command.requestId,
+    correlationId: work.cause.correlationId ?? work.cause.causationId,
+  });
 
   const common = {
     listingId: listing.listingId,
