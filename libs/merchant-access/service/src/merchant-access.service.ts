@@ -1,5 +1,5 @@
 import { MerchantAccessServiceDefinition, merchantAccessDescriptorSet } from '@govern/contracts-merchant-access';
-import { GovernanceOpsServiceDefinition, streamOf } from '@govern/contracts-common';
+import { commonDescriptorSet, GovernanceOpsServiceDefinition, streamOf } from '@govern/contracts-common';
 import { serviceActor } from '@govern/platform-auth';
 import { governanceOpsHandlers } from '@govern/platform-decisions';
 import { connectMerchantAccessDatabase, MerchantAccessMigrations, type MerchantAccessTx, type PrismaClient } from '@govern/merchant-access-data-access';
@@ -43,7 +43,7 @@ export const createMerchantAccessService = (settings: MerchantAccessSettings): S
       const deps: MerchantAccessDeps = { db, units, clock, ids, hasher, ring, decisions, log };
 
       context.server.add(MerchantAccessServiceDefinition, createMerchantAccessHandlers(deps));
-      context.server.add(GovernanceOpsServiceDefinition, governanceOpsHandlers({ serviceName: 'merchant-access', db, decisions }));
+      context.server.add(GovernanceOpsServiceDefinition, governanceOpsHandlers({ serviceName: 'merchant-access', db, decisions, events: { bus, descriptorSets: [commonDescriptorSet, merchantAccessDescriptorSet] } }));
       context.jobs(createJobHandlers(deps));
       await units.run({ causationId: 'merchant-access:start' }, async (work) => scheduleNextSweep(work));
 

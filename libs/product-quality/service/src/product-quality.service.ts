@@ -1,4 +1,4 @@
-import { GovernanceOpsServiceDefinition, streamOf } from '@govern/contracts-common';
+import { commonDescriptorSet, GovernanceOpsServiceDefinition, streamOf } from '@govern/contracts-common';
 import { serviceActor } from '@govern/platform-auth';
 import { ProductQualityServiceDefinition, productQualityDescriptorSet } from '@govern/contracts-product-quality';
 import { connectProductQualityDatabase, ProductQualityMigrations, type PrismaClient } from '@govern/product-quality-data-access';
@@ -53,7 +53,7 @@ export const createProductQualityService = (options: ProductQualityServiceOption
       const deps: ProductQualityDeps = { clock: context.clock, ids: context.ids, decisions };
       const units = createUnitsOfWork({ database: context.database, clock: context.clock, ids: context.ids, create: createWork(deps), eventsCommitted: context.eventsWritten });
       context.server.add(ProductQualityServiceDefinition, productQualityHandlers({ units, database: context.database, deps }));
-      context.server.add(GovernanceOpsServiceDefinition, governanceOpsHandlers({ serviceName: 'product-quality', db: context.db, decisions }));
+      context.server.add(GovernanceOpsServiceDefinition, governanceOpsHandlers({ serviceName: 'product-quality', db: context.db, decisions, events: { bus: context.bus, descriptorSets: [commonDescriptorSet, productQualityDescriptorSet] } }));
       context.jobs(createJobHandlers(units, limits));
       const { bus, db, log } = context;
       const standing = await startMerchantStandingConsumer({ bus, db, units, limits, log, transactionTimeoutMs: options.consumerTransactionTimeoutMs ?? 60_000 });
