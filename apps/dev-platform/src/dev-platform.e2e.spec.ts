@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { BinaryReader, BinaryWriter } from '@bufbuild/protobuf/wire';
@@ -7,14 +8,16 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { defineEventType, EventMeta, HealthCheckResponse_ServingStatus, SERVICE_NAMES, streamOf } from '@govern/contracts-common';
 import { runInTransaction } from '@govern/platform-db';
 import { appendToOutbox, startConsumer } from '@govern/platform-events';
+import type { ClientTransport } from '@govern/platform-auth';
 import { describeServerViaReflection } from '@govern/platform-grpc';
+import { Status } from 'nice-grpc';
 import { healthOf } from '@govern/platform-testing';
 import { startPlatform } from './platform';
 
 const root = join(import.meta.dirname, '..', '..', '..');
 
 /** Starts `npm start`'s entry point exactly as the README does, minus the servers' settings. */
-const startAsReadmeSays = async (): Promise<{ child: ChildProcess; addresses: Map<string, string> }> => {
+const startAsReadmeSays = async (): Promise<{ child: ChildProcess; addresses: Map<string, string>; caFile: string }> => {
   const env: NodeJS.ProcessEnv = { ...process.env, BASE_PORT: '0', DATA_DIR: '', LOG_LEVEL: 'warn' };
   delete env['DATABASE_URL'];
   delete env['NATS_URL'];
@@ -22,6 +25,7 @@ const startAsReadmeSays = async (): Promise<{ child: ChildProcess; addresses: Ma
   // them through a short handshake that a busy machine can miss), so SIGTERM tests the real drain.
   const child = spawn(process.execPath, ['--import', 'tsx', 'apps/dev-platform/src/main.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'] });
   const addresses = new Map<string, string>();
+  let caFile = '';
   const lines = createInterface({ input: child.stdout! });
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('platform did not start within 90 s')), 90_000);
@@ -29,6 +33,8 @@ const startAsReadmeSays = async (): Promise<{ child: ChildProcess; addresses: Ma
     lines.on('line', (line) => {
       const match = /^\s+([a-z-]+)\s+(127\.0\.0\.1:\d+)$/.exec(line);
       if (match) addresses.set(match[1]!, match[2]!);
+      const ca = /^\s+development CA\s+(\S+)/.exec(line);
+      if (ca) caFile = ca[1]!;
       if (line.startsWith('Govern is running')) expect(line).toContain('embedded PGlite');
       if (line.startsWith('Press Ctrl+C')) {
         clearTimeout(timer);
@@ -36,7 +42,7 @@ const startAsReadmeSays = async (): Promise<{ child: ChildProcess; addresses: Ma
       }
     });
   });
-  return { child, addresses };
+  return { child, addresses, caFile };
 };
 
 describe('embedded mode (npm start with no servers configured)', () => {
@@ -49,9 +55,12 @@ describe('embedded mode (npm start with no servers configured)', () => {
     const started = await startAsReadmeSays();
     child = started.child;
     expect([...started.addresses.keys()].sort()).toEqual([...SERVICE_NAMES].sort());
+    // TLS only, with the development CA it printed: a plaintext client gets nowhere.
+    const transport: ClientTransport = { mode: 'tls', options: { ca: readFileSync(started.caFile) } };
     for (const [name, address] of started.addresses) {
-      expect(await healthOf(address), name).toBe(HealthCheckResponse_ServingStatus.SERVING);
-      const services = await describeServerViaReflection(address);
+      expect(await healthOf(address, '', transport), name).toBe(HealthCheckResponse_ServingStatus.SERVING);
+      await expect(healthOf(address), `${name} over plaintext`).rejects.toMatchObject({ code: Status.UNAVAILABLE });
+      const services = await describeServerViaReflection(address, transport);
       const own = services.find((s) => s.name.startsWith(`govern.${name.replaceAll('-', '_')}.v1.`));
       expect(own?.methods.length, name).toBeGreaterThan(3);
       expect(services.map((s) => s.name)).toContain('grpc.health.v1.Health');

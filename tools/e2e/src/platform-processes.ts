@@ -1,9 +1,20 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { createTestDatabase, deleteNamespaceStreams, pollUntil, startServiceProcess, testInfra, uniqueSuffix, type ServiceProcess, type TestDatabase } from '@govern/platform-testing';
 import { SERVICE_NAMES, serviceKey, type ServiceName } from '@govern/contracts-common';
 import { connectPlatform, type PlatformAddresses, type PlatformClients } from '@govern/platform-clients';
+import {
+  DEV_TOKEN_ISSUER,
+  devTokenProviderByPolicy,
+  DRAFT_POLICIES,
+  ensureDevPki,
+  PolicyTable,
+  type ClientTransport,
+  type DevPki,
+} from '@govern/platform-auth';
 
 /**
  * Every registry service as a separate process, each started the way its team deploys
@@ -21,6 +32,12 @@ export interface PlatformUnderTest {
   sql: Record<ServiceName, pg.Pool>;
   /** The event namespace of this run (stream names are `<namespace>_GOVERN_*`). */
   namespace: string;
+  /** The development CA of this run: the services' certificates, the CLI's, the dev token key. */
+  pki: DevPki;
+  /** TLS against the run's CA with the CLI's certificate: how a test's own client reaches the services. */
+  transport: ClientTransport;
+  /** Environment for a `govern` process so it finds this run's CA, certificate and dev key by itself. */
+  cliEnv: Record<string, string>;
   logs(service: ServiceName): string;
   stop(): Promise<void>;
 }
@@ -45,12 +62,17 @@ export const startPlatformProcesses = async (options: PlatformOptions = {}): Pro
   const shared = await testInfra();
   const infra = { natsUrl: options.natsUrl ?? shared.natsUrl };
   const namespace = `e2e${uniqueSuffix()}`;
+  // Each service serves TLS with its own certificate from a CA of this run and verifies dev
+  // tokens like a real issuer's: the cascades run with every check on.
+  const pkiDir = await mkdtemp(join(tmpdir(), 'govern-e2e-pki-'));
+  const pki = await ensureDevPki({ dir: pkiDir, services: SERVICE_NAMES, clients: ['cli'] });
   const databases = {} as Record<ServiceName, TestDatabase>;
   const processes = {} as Record<ServiceName, ServiceProcess>;
   const stop = async (): Promise<void> => {
     await Promise.all(Object.values(processes).map((running) => running.stop()));
     await Promise.all(Object.values(databases).map((db) => db.drop()));
     await deleteNamespaceStreams(infra.natsUrl, namespace);
+    await rm(pkiDir, { recursive: true, force: true });
   };
   try {
     for (const service of SERVICE_NAMES) {
@@ -67,6 +89,11 @@ export const startPlatformProcesses = async (options: PlatformOptions = {}): Pro
       IDENTITY_HASH_KEY: TEST_IDENTITY_HASH_KEY,
       METRICS_REPORT_PERIOD_MS: String(METRICS_REPORT_PERIOD_MS),
       LOG_LEVEL: 'info',
+      TLS_CERT: pki.identity(service).certFile,
+      TLS_KEY: pki.identity(service).keyFile,
+      TLS_CA: pki.caFile,
+      JWT_ISSUER: DEV_TOKEN_ISSUER,
+      JWT_JWKS_FILE: pki.jwksFile,
       ...options.env,
     });
     // Settled, not all: the services that did start are stopped even when another did not.
@@ -82,7 +109,10 @@ export const startPlatformProcesses = async (options: PlatformOptions = {}): Pro
     throw error;
   }
   const addresses = Object.fromEntries(SERVICE_NAMES.map((service) => [serviceKey(service), processes[service].address])) as PlatformAddresses;
-  const clients = connectPlatform(addresses);
+  const cli = pki.identity('cli').material;
+  const transport: ClientTransport = { mode: 'tls', options: { ca: pki.ca, cert: cli.cert, key: cli.key } };
+  // The test plays every actor of the marketplace: per RPC, the caller the services' tables name for it.
+  const clients = connectPlatform(addresses, { transport, token: devTokenProviderByPolicy(pki.signingKeyFile, new PolicyTable(DRAFT_POLICIES), { personPrefix: 'e2e' }) });
   const sql = Object.fromEntries(
     SERVICE_NAMES.map((s) => {
       const pool = new pg.Pool({ connectionString: databases[s].url, max: 2 });
@@ -96,6 +126,9 @@ export const startPlatformProcesses = async (options: PlatformOptions = {}): Pro
     clients,
     sql,
     namespace,
+    pki,
+    transport,
+    cliEnv: { GOVERN_PKI_DIR: pki.dir },
     logs: (service) => processes[service].output(),
     async stop() {
       clients.close();

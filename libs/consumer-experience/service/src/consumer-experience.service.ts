@@ -8,6 +8,7 @@ import { startMerchantStandingConsumer } from './consumers/merchant-standing.con
 import { createConsumerExperienceHandlers } from './grpc/consumer-experience.handlers';
 import { createJobHandlers } from './jobs/consumer-experience.jobs';
 import { createWork } from './use-cases/work';
+import { consumerExperiencePolicy } from './grpc/consumer-experience.policy';
 
 /**
  * The consumer-experience service as the platform runtime starts it: its database, its event
@@ -39,7 +40,7 @@ export const createConsumerExperienceService = (options: ConsumerExperienceOptio
       ...(options.metricsReportPeriodMs ? { metricsPolicy: { ...METRICS_POLICY, reportDebounceMs: options.metricsReportPeriodMs } } : {}),
     };
     const units = createUnitsOfWork({ database, clock, ids, create: createWork(deps), eventsCommitted: eventsWritten });
-    server.add(ConsumerExperienceServiceDefinition, createConsumerExperienceHandlers({ ...deps, database, units }));
+    server.add(ConsumerExperienceServiceDefinition, createConsumerExperienceHandlers({ ...deps, database, units }), consumerExperiencePolicy);
     jobs(createJobHandlers(units));
     const inspections = await startInspectionFailuresConsumer({ bus, db, log, deps });
     onStop('inspection failures consumer', () => inspections.stop());

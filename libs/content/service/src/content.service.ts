@@ -13,6 +13,7 @@ import { cascadeJob } from './jobs/cascade.job';
 import { deductionExpiryJob, linkingSuspensionEndJob } from './jobs/creator-credit.job';
 import { JOB_KINDS } from './jobs/job-kinds';
 import { LivestreamSessions } from './live/livestream-sessions';
+import { contentPolicy } from './grpc/content.policy';
 
 /** Cascade batches run back to back: the next one is due the moment the previous commits. */
 const CASCADE_POLL_MS = 200;
@@ -33,7 +34,7 @@ export const contentService: ServiceDefinition<PrismaClient> = {
     const deps: ContentDeps = { clock, ids, scanner: compileClaimScanner(), policy: CONTENT_POLICY };
     const sessions = new LivestreamSessions({ db, deps, log: log.child({ component: 'livestream-sessions' }), eventsWritten });
     onStop('livestream sessions', () => sessions.stop());
-    server.add(ContentServiceDefinition, createContentHandlers({ db, deps, sessions, eventsWritten }));
+    server.add(ContentServiceDefinition, createContentHandlers({ db, deps, sessions, eventsWritten }), contentPolicy);
 
     const consumerOptions = { bus, db, deps, log };
     for (const [name, start] of [

@@ -13,6 +13,7 @@ import { createSanctionExpiryJob } from './jobs/sanction-expiry.job';
 import { DEVELOPMENT_IDENTITY_HASH_KEY, type MerchantAccessSettings } from './settings';
 import type { MerchantAccessDeps } from './use-cases/deps';
 import { SANCTION_EXPIRY_JOB } from './use-cases/violations';
+import { merchantAccessPolicy } from './grpc/merchant-access.policy';
 
 /**
  * The merchant-access service as the platform runtime starts it: its database, the stream it
@@ -36,7 +37,7 @@ export const createMerchantAccessService = (settings: MerchantAccessSettings): S
       const ring = await RingGraphIndex.load(db, log);
       const deps: MerchantAccessDeps = { db, clock: context.clock, ids: context.ids, hasher, ring, log, eventsWritten: context.eventsWritten };
 
-      context.server.add(MerchantAccessServiceDefinition, createMerchantAccessHandlers(deps));
+      context.server.add(MerchantAccessServiceDefinition, createMerchantAccessHandlers(deps), merchantAccessPolicy);
       const endSanction = createSanctionExpiryJob(deps);
       const sweepAffiliates = createAffiliateSweepJob(deps);
       context.jobs({

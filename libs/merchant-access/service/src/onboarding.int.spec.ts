@@ -15,7 +15,7 @@ import {
   ViolationType,
 } from '@govern/contracts-merchant-access';
 import type { PrismaClient } from '@govern/merchant-access-data-access';
-import { closeServiceClient, createServiceClient, readErrorDetails, type ServiceClient } from '@govern/platform-grpc';
+import { closeServiceClient, readErrorDetails, type ServiceClient } from '@govern/platform-grpc';
 import { startServiceForTest, type EventCollector, type ServiceUnderTest } from '@govern/platform-service-testing';
 import { HOUR } from '@govern/policy-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -43,7 +43,7 @@ describe('merchant-access onboarding over gRPC', () => {
 
   beforeAll(async () => {
     sut = await startServiceForTest(createMerchantAccessService({ identityHashKey: 'integration-test-identity-hash-key-0123456789' }));
-    client = createServiceClient(MerchantAccessServiceDefinition, sut.address, { defaultDeadlineMs: 10_000 });
+    client = sut.client(MerchantAccessServiceDefinition);
     events = await sut.collect(streamOf('merchant_access').name, ['govern.merchant_access.>']);
   });
   afterAll(async () => {

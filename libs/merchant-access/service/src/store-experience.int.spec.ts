@@ -8,7 +8,7 @@ import {
   ViolationType,
 } from '@govern/contracts-merchant-access';
 import type { PrismaClient } from '@govern/merchant-access-data-access';
-import { closeServiceClient, createServiceClient, type ServiceClient } from '@govern/platform-grpc';
+import { closeServiceClient, type ServiceClient } from '@govern/platform-grpc';
 import { startServiceForTest, type EventCollector, type ServiceUnderTest } from '@govern/platform-service-testing';
 import { DAY } from '@govern/policy-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,7 +22,7 @@ describe('merchant-access store experience score and affiliate programme over gR
 
   beforeAll(async () => {
     sut = await startServiceForTest(createMerchantAccessService({ identityHashKey: 'integration-test-identity-hash-key-0123456789' }));
-    client = createServiceClient(MerchantAccessServiceDefinition, sut.address, { defaultDeadlineMs: 10_000 });
+    client = sut.client(MerchantAccessServiceDefinition);
     events = await sut.collect(streamOf('merchant_access').name, ['govern.merchant_access.>']);
   });
   afterAll(async () => {

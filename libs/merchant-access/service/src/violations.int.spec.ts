@@ -18,7 +18,7 @@ import {
 } from '@govern/contracts-merchant-access';
 import { DefectClass, InspectionFailed, InspectionFailedEvent, ListingRejected, ListingRejectedEvent } from '@govern/contracts-product-quality';
 import type { PrismaClient } from '@govern/merchant-access-data-access';
-import { closeServiceClient, createServiceClient, readErrorDetails, type ServiceClient } from '@govern/platform-grpc';
+import { closeServiceClient, readErrorDetails, type ServiceClient } from '@govern/platform-grpc';
 import { startServiceForTest, type EventCollector, type ServiceUnderTest } from '@govern/platform-service-testing';
 import { DAY, HOUR } from '@govern/policy-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -38,7 +38,7 @@ describe('merchant-access violations, sanctions and appeals over gRPC', () => {
 
   beforeAll(async () => {
     sut = await startServiceForTest(createMerchantAccessService({ identityHashKey: 'integration-test-identity-hash-key-0123456789' }));
-    client = createServiceClient(MerchantAccessServiceDefinition, sut.address, { defaultDeadlineMs: 10_000 });
+    client = sut.client(MerchantAccessServiceDefinition);
     events = await sut.collect(streamOf('merchant_access').name, ['govern.merchant_access.>']);
   });
   afterAll(async () => {

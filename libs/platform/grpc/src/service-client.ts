@@ -16,6 +16,7 @@ import { deadlineMiddleware, type DeadlineOptions } from 'nice-grpc-client-middl
 import { retryMiddleware, type RetryOptions } from 'nice-grpc-client-middleware-retry';
 import { errorDetailsClientMiddleware, RichClientError } from 'nice-grpc-error-details';
 import type { Logger } from 'pino';
+import { bearerTokenClientMiddleware, channelOptionsFor, createChannelCredentials, type ClientTransport, type TokenProvider } from '@govern/platform-auth';
 import { formatGrpcTimeout } from './deadline';
 
 export interface ServiceClientOptions {
@@ -33,6 +34,14 @@ export interface ServiceClientOptions {
   /** Logs each retry at warn. */
   log?: Logger;
   channelOptions?: ChannelOptions;
+  /**
+   * How to reach the server: TLS against a CA, with this caller's certificate for mutual TLS
+   * (a service calling another presents its own, `clientTransportOf(security)`). Default plaintext,
+   * which a Govern service only accepts when started with ALLOW_INSECURE_PLAINTEXT.
+   */
+  transport?: ClientTransport;
+  /** Sends `authorization: Bearer <token>` on every call that does not set its own (people, systems, tools). */
+  token?: TokenProvider;
 }
 
 /** Per-call options: `deadline` (Date, or ms from now) and the retry switches. */
@@ -97,9 +106,12 @@ export const createServiceClient = <Service extends CompatServiceDefinition>(
   address: string,
   options: ServiceClientOptions,
 ): ServiceClient<Service> => {
-  const channel = createChannel(address, undefined, options.channelOptions);
+  const transport = options.transport ?? { mode: 'plaintext' };
+  const channel = createChannel(address, createChannelCredentials(transport), { ...channelOptionsFor(transport), ...options.channelOptions });
   const { retry, log } = options;
-  const factory = createClientFactory()
+  const innermost = createClientFactory();
+  // Innermost, so every attempt of a retried call carries a token that is valid now.
+  const factory = (options.token ? innermost.use(bearerTokenClientMiddleware(options.token)) : innermost)
     .use(wireDeadlineMiddleware)
     .use(errorDetailsClientMiddleware)
     .use(statusCaptureMiddleware)

@@ -5,6 +5,7 @@ import { createOutboxRelay, watchConsumerHealth, type EventBus, type OutboxRelay
 import { createGrpcServer, type GrpcServer } from '@govern/platform-grpc';
 import { randomIds, type Clock, type IdGenerator } from '@govern/policy-core';
 import type { Logger } from 'pino';
+import type { TokenVerifier, TransportSecurity } from '@govern/platform-auth';
 
 /**
  * What every service process does around its own logic, in one place: migrate, connect,
@@ -27,6 +28,10 @@ export interface ServiceDependencies {
   migrate: boolean;
   host: string;
   port: number;
+  /** TLS material (mutual TLS between services), or plaintext chosen explicitly for development. */
+  transport: TransportSecurity;
+  /** Verifies the bearer tokens of people and systems; without one only client certificates identify callers. */
+  tokens?: TokenVerifier | undefined;
   shutdownGraceMs: number;
   /** LISTEN/NOTIFY wakes the relay (a PostgreSQL server); false on embedded PGlite. */
   relayListens: boolean;
@@ -109,6 +114,8 @@ export const startService = async <Client extends TransactionalClient<SqlTx> & {
     descriptorSets: [commonDescriptorSet, ...definition.descriptorSets],
     shutdownGraceMs: deps.shutdownGraceMs,
     isUnavailable: isDatabaseUnavailable,
+    transport: deps.transport,
+    tokens: deps.tokens,
   });
 
   const consumerHealth = watchConsumerHealth({

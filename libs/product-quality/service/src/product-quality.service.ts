@@ -11,6 +11,7 @@ import { merchantRemovalJob } from './jobs/merchant-removal.job';
 import { IP_RESTORE_JOB } from './use-cases/brands-and-ip';
 import type { UseCaseDeps } from './use-cases/deps';
 import { type CascadeLimits, MERCHANT_REMOVAL_JOB } from './use-cases/merchant-standing';
+import { productQualityPolicy } from './grpc/product-quality.policy';
 
 export interface ProductQualityServiceOptions {
   /**
@@ -40,7 +41,7 @@ export const createProductQualityService = (options: ProductQualityServiceOption
     async register(context) {
       // The lexicon compiles once (an automaton over every term); each listing then scans in one pass.
       const deps: UseCaseDeps = { clock: context.clock, ids: context.ids, claimScanner: compileClaimScanner() };
-      context.server.add(ProductQualityServiceDefinition, productQualityHandlers({ db: context.db, deps, eventsWritten: context.eventsWritten }));
+      context.server.add(ProductQualityServiceDefinition, productQualityHandlers({ db: context.db, deps, eventsWritten: context.eventsWritten }), productQualityPolicy);
       context.jobs({
         [MERCHANT_REMOVAL_JOB]: merchantRemovalJob(deps, limits),
         [IP_RESTORE_JOB]: ipRestoreJob(deps),
