@@ -9,7 +9,8 @@ import { defineEventType, EventMeta, HealthCheckResponse_ServingStatus, SERVICE_
 import { runInTransaction } from '@govern/platform-db';
 import { appendToOutbox, startConsumer } from '@govern/platform-events';
 import type { ClientTransport } from '@govern/platform-auth';
-import { describeServerViaReflection } from '@govern/platform-grpc';
+import { MerchantAccessServiceDefinition } from '@govern/contracts-merchant-access';
+import { closeServiceClient, createServiceClient, describeServerViaReflection, readErrorDetails } from '@govern/platform-grpc';
 import { Status } from 'nice-grpc';
 import { healthOf } from '@govern/platform-testing';
 import { startPlatform } from './platform';
@@ -65,6 +66,11 @@ describe('embedded mode (npm start with no servers configured)', () => {
       expect(own?.methods.length, name).toBeGreaterThan(3);
       expect(services.map((s) => s.name)).toContain('grpc.health.v1.Health');
     }
+    // A raw call without credentials, as a newcomer's grpcurl would make it, is refused.
+    const anonymous = createServiceClient(MerchantAccessServiceDefinition, started.addresses.get('merchant-access') as string, { defaultDeadlineMs: 10_000, transport });
+    const refused = await anonymous.getGovernanceStats({}).catch((error: unknown) => readErrorDetails(error));
+    closeServiceClient(anonymous);
+    expect(refused).toMatchObject({ codeName: 'UNAUTHENTICATED', reason: 'AUTH.MISSING_CREDENTIALS' });
     const exited = new Promise<number | null>((resolve) => started.child.once('exit', resolve));
     started.child.kill('SIGTERM');
     expect(await exited).toBe(0);

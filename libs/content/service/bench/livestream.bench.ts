@@ -120,7 +120,8 @@ const startServiceProcess = async () => {
 /** A content service someone else started (`--address`): nothing to measure inside it, nothing to stop. */
 const runningService = (address: string) => ({
   address,
-  pkiDir: process.env['GOVERN_PKI_DIR'],
+  // Started by npm start: its development CA and token key.
+  pkiDir: undefined as string | undefined,
   measure: () => undefined,
   stop: async (): Promise<{ loopDelayP99: number; loopDelayMax: number } | undefined> => undefined,
 });
