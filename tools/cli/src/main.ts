@@ -146,7 +146,7 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
     // Simulate plays every actor: each RPC goes out with the token of the caller it belongs to.
     const clients = connectPlatform(addresses, { transport: credentials.transport, token: tokenPerActor(credentials) });
     try {
-      const { summary, text } = await runSimulate(options, clients, addresses);
+      const { summary, text } = await runSimulate(options, clients, addresses, { stderr: process.stderr, transport: credentials.transport });
       console.log(options.json ? JSON.stringify(summary, null, 2) : text);
     } finally {
       clients.close();

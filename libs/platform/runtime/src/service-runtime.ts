@@ -5,7 +5,7 @@ import { createOutboxRelay, watchConsumerHealth, type EventBus, type OutboxRelay
 import { createGrpcServer, type GrpcServer } from '@govern/platform-grpc';
 import { randomIds, type Clock, type IdGenerator } from '@govern/policy-core';
 import type { Logger } from 'pino';
-import type { TokenVerifier, TransportSecurity } from '@govern/platform-auth';
+import { clientTransportOf, type ClientTransport, type TokenVerifier, type TransportSecurity } from '@govern/platform-auth';
 
 /**
  * What every service process does around its own logic, in one place: migrate, connect,
@@ -51,6 +51,8 @@ export interface ServiceContext<Client> {
   bus: EventBus;
   log: Logger;
   clock: Clock;
+  /** How this service calls another Govern service: mutual TLS with its own certificate (`createServiceClient(…, { transport })`). */
+  clientTransport: ClientTransport;
   /** Call after committing a transaction that wrote outbox rows: publishes promptly. */
   eventsWritten(): void;
   /** Registers something to stop on shutdown, after the gRPC drain and before the database closes. */
@@ -182,6 +184,7 @@ export const startService = async <Client extends TransactionalClient<SqlTx> & {
       bus,
       log,
       clock: deps.clock,
+      clientTransport: clientTransportOf(deps.transport),
       eventsWritten: () => relay.kick(),
       onStop: (name, stop) => stoppers.push({ name, stop }),
       jobs: (handlers, options) => {
