@@ -1,10 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pino from 'pino';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startConsole, type RunningConsole } from '@govern/console-server';
+import { devTokenProviderByPolicy, DRAFT_POLICIES, PolicyTable } from '@govern/platform-auth';
 import { connectPlatform, type PlatformClients, type PlatformReport } from '@govern/platform-clients';
 import { axeViolations, launchBrowser, screenshot, type Browser } from './browser';
 import { governReportJson, startPlatformAsReadmeSays, type PlatformProcess } from './platform-process';
@@ -54,15 +54,21 @@ describe('operator console in Chromium', () => {
 
   beforeAll(async () => {
     platform = await startPlatformAsReadmeSays();
-    clients = connectPlatform(platform.addresses);
+    const ca = readFileSync(join(platform.pkiDir, 'ca.crt'));
+    // Seeding plays the marketplace's actors: per RPC, the caller the services' tables name for it.
+    clients = connectPlatform(platform.addresses, {
+      transport: { mode: 'tls', options: { ca } },
+      token: devTokenProviderByPolicy(join(platform.pkiDir, 'token-signing-key.json'), new PolicyTable(DRAFT_POLICIES), { personPrefix: 'console-e2e' }),
+    });
     seeded = await seedPlatform(clients, `e2e${Date.now().toString(36)}`);
-    pkiDir = mkdtempSync(join(tmpdir(), 'console-pki-'));
+    // Dev sign-in signs with the platform's key (the only one its services trust); TLS against its CA.
+    pkiDir = platform.pkiDir;
     console_ = await startConsole({
       log: pino({ level: 'warn' }),
       host: '127.0.0.1',
       port: 0,
       services: platform.addresses,
-      transport: { mode: 'plaintext' },
+      transport: { mode: 'tls', options: { ca } },
       auth: { mode: 'dev', pkiDir },
       reportTimeZone: TIME_ZONE,
       livePollMs: 300,
@@ -76,7 +82,7 @@ describe('operator console in Chromium', () => {
     await console_?.close();
     clients?.close();
     await platform?.stop();
-    if (pkiDir) rmSync(pkiDir, { recursive: true, force: true });
+
   });
 
   it('hides decisions from an operator without the role, and the console refuses them too', async () => {
@@ -177,10 +183,10 @@ describe('operator console in Chromium', () => {
     const to = (await window_.getAttribute('data-window-to')) as string;
 
     const exported = (await (await page.request.get(url(`/report.json?from=${yesterday}&to=${today}&per=day`))).json()) as { totals: PlatformReport; buckets: { label: string; report: PlatformReport }[] };
-    const cli = (await governReportJson(platform.addresses, from, to)) as PlatformReport;
+    const cli = (await governReportJson(platform.addresses, from, to, platform.pkiDir)) as PlatformReport;
     expect(exported.totals).toEqual(cli);
     const lastBucket = exported.buckets.at(-1)?.report as PlatformReport;
-    expect(await governReportJson(platform.addresses, lastBucket.window.from, lastBucket.window.to)).toEqual(lastBucket);
+    expect(await governReportJson(platform.addresses, lastBucket.window.from, lastBucket.window.to, platform.pkiDir)).toEqual(lastBucket);
 
     for (const line of cli.lines) {
       const figure = line.figure.replaceAll('"', '\\"');

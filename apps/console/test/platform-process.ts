@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { PlatformAddresses } from '@govern/platform-clients';
 
@@ -14,6 +14,8 @@ const NAMES: Record<string, keyof PlatformAddresses> = {
 
 export interface PlatformProcess {
   addresses: PlatformAddresses;
+  /** The development CA directory it printed (`ca.crt`, the CLI's certificate, the dev token key). */
+  pkiDir: string;
   stop(): Promise<void>;
 }
 
@@ -28,6 +30,7 @@ export const startPlatformAsReadmeSays = async (): Promise<PlatformProcess> => {
   // `node --import tsx`, not the tsx CLI: SIGTERM reaches the platform itself.
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'apps/dev-platform/src/main.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'] });
   const found: Partial<PlatformAddresses> = {};
+  let caFile = '';
   if (!child.stdout) throw new Error('no stdout from the platform');
   const lines = createInterface({ input: child.stdout });
   await new Promise<void>((resolve, reject) => {
@@ -37,6 +40,8 @@ export const startPlatformAsReadmeSays = async (): Promise<PlatformProcess> => {
       const match = /^\s+([a-z-]+)\s+(127\.0\.0\.1:\d+)$/.exec(line);
       const key = match ? NAMES[match[1] as string] : undefined;
       if (match && key) found[key] = match[2] as string;
+      const ca = /^\s+development CA\s+(\S+)/.exec(line);
+      if (ca) caFile = ca[1] as string;
       if (line.startsWith('Press Ctrl+C')) {
         clearTimeout(timer);
         resolve();
@@ -45,6 +50,7 @@ export const startPlatformAsReadmeSays = async (): Promise<PlatformProcess> => {
   });
   return {
     addresses: found as PlatformAddresses,
+    pkiDir: dirname(caFile),
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
@@ -56,7 +62,7 @@ export const startPlatformAsReadmeSays = async (): Promise<PlatformProcess> => {
 };
 
 /** `govern report --json` for a window, run as a user runs it, against the same services. */
-export const governReportJson = (addresses: PlatformAddresses, from: string, to: string): Promise<unknown> =>
+export const governReportJson = (addresses: PlatformAddresses, from: string, to: string, pkiDir: string): Promise<unknown> =>
   new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
@@ -79,7 +85,8 @@ export const governReportJson = (addresses: PlatformAddresses, from: string, to:
         '--consumer-experience',
         addresses.consumerExperience,
       ],
-      { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
+      // The CLI finds the platform's development CA and signing key there, as after npm start.
+      { cwd: root, env: { ...process.env, GOVERN_PKI_DIR: pkiDir }, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let out = '';
     let err = '';

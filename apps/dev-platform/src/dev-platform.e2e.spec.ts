@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { BinaryReader, BinaryWriter } from '@bufbuild/protobuf/wire';
@@ -7,14 +8,17 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { defineEventType, EventMeta, HealthCheckResponse_ServingStatus, SERVICE_NAMES, streamOf } from '@govern/contracts-common';
 import { runInTransaction } from '@govern/platform-db';
 import { appendToOutbox, startConsumer } from '@govern/platform-events';
-import { describeServerViaReflection } from '@govern/platform-grpc';
+import type { ClientTransport } from '@govern/platform-auth';
+import { MerchantAccessServiceDefinition } from '@govern/contracts-merchant-access';
+import { closeServiceClient, createServiceClient, describeServerViaReflection, readErrorDetails } from '@govern/platform-grpc';
+import { Status } from 'nice-grpc';
 import { healthOf } from '@govern/platform-testing';
 import { startPlatform } from './platform';
 
 const root = join(import.meta.dirname, '..', '..', '..');
 
 /** Starts `npm start`'s entry point exactly as the README does, minus the servers' settings. */
-const startAsReadmeSays = async (): Promise<{ child: ChildProcess; addresses: Map<string, string>; metrics: Map<string, string> }> => {
+const startAsReadmeSays = async (): Promise<{ child: ChildProcess; addresses: Map<string, string>; metrics: Map<string, string>; caFile: string }> => {
   // Metrics are off with BASE_PORT=0 unless asked for: on free ports here.
   const env: NodeJS.ProcessEnv = { ...process.env, BASE_PORT: '0', METRICS_BASE_PORT: '0', DATA_DIR: '', LOG_LEVEL: 'warn' };
   delete env['DATABASE_URL'];
@@ -24,6 +28,7 @@ const startAsReadmeSays = async (): Promise<{ child: ChildProcess; addresses: Ma
   const child = spawn(process.execPath, ['--import', 'tsx', 'apps/dev-platform/src/main.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'] });
   const addresses = new Map<string, string>();
   const metrics = new Map<string, string>();
+  let caFile = '';
   const lines = createInterface({ input: child.stdout! });
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -36,6 +41,8 @@ const startAsReadmeSays = async (): Promise<{ child: ChildProcess; addresses: Ma
       const match = /^\s+([a-z-]+)\s+(127\.0\.0\.1:\d+)(?:\s+metrics (http:\/\/127\.0\.0\.1:\d+\/metrics))?$/.exec(line);
       if (match) addresses.set(match[1]!, match[2]!);
       if (match?.[3]) metrics.set(match[1]!, match[3]);
+      const ca = /^\s+development CA\s+(\S+)/.exec(line);
+      if (ca) caFile = ca[1]!;
       if (line.startsWith('Govern is running')) expect(line).toContain('embedded PGlite');
       if (line.startsWith('Press Ctrl+C')) {
         clearTimeout(timer);
@@ -43,7 +50,7 @@ const startAsReadmeSays = async (): Promise<{ child: ChildProcess; addresses: Ma
       }
     });
   });
-  return { child, addresses, metrics };
+  return { child, addresses, metrics, caFile };
 };
 
 describe('embedded mode (npm start with no servers configured)', () => {
@@ -56,9 +63,12 @@ describe('embedded mode (npm start with no servers configured)', () => {
     const started = await startAsReadmeSays();
     child = started.child;
     expect([...started.addresses.keys()].sort()).toEqual([...SERVICE_NAMES].sort());
+    // TLS only, with the development CA it printed: a plaintext client gets nowhere.
+    const transport: ClientTransport = { mode: 'tls', options: { ca: readFileSync(started.caFile) } };
     for (const [name, address] of started.addresses) {
-      expect(await healthOf(address), name).toBe(HealthCheckResponse_ServingStatus.SERVING);
-      const services = await describeServerViaReflection(address);
+      expect(await healthOf(address, '', transport), name).toBe(HealthCheckResponse_ServingStatus.SERVING);
+      await expect(healthOf(address), `${name} over plaintext`).rejects.toMatchObject({ code: Status.UNAVAILABLE });
+      const services = await describeServerViaReflection(address, transport);
       const own = services.find((s) => s.name.startsWith(`govern.${name.replaceAll('-', '_')}.v1.`));
       expect(own?.methods.length, name).toBeGreaterThan(3);
       expect(services.map((s) => s.name)).toContain('grpc.health.v1.Health');
@@ -69,6 +79,11 @@ describe('embedded mode (npm start with no servers configured)', () => {
       const scrape = await (await fetch(url)).text();
       expect(scrape, name).toContain(`govern_outbox_backlog{service="${name}"} 0`);
     }
+    // A raw call without credentials, as a newcomer's grpcurl would make it, is refused.
+    const anonymous = createServiceClient(MerchantAccessServiceDefinition, started.addresses.get('merchant-access') as string, { defaultDeadlineMs: 10_000, transport });
+    const refused = await anonymous.getGovernanceStats({}).catch((error: unknown) => readErrorDetails(error));
+    closeServiceClient(anonymous);
+    expect(refused).toMatchObject({ codeName: 'UNAUTHENTICATED', reason: 'AUTH.MISSING_CREDENTIALS' });
     const exited = new Promise<number | null>((resolve) => started.child.once('exit', resolve));
     started.child.kill('SIGTERM');
     expect(await exited).toBe(0);

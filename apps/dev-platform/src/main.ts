@@ -2,8 +2,6 @@
  * `npm start`: the whole platform on this machine. Embedded defaults when DATABASE_URL /
  * NATS_URL are not set; the real servers when they are.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { startConsole } from '@govern/console-server';
@@ -59,6 +57,8 @@ const main = async (): Promise<void> => {
   for (const service of platform.services) {
     console.log(`  ${service.name.padEnd(20)} ${service.metricsUrl ? `${service.address.padEnd(17)} metrics ${service.metricsUrl}` : service.address}`);
   }
+  // Every service speaks TLS with a certificate from this CA; the CLI finds it there by itself.
+  console.log(`  ${'development CA'.padEnd(20)} ${platform.pki.caFile}  (tokens: npm run govern -- token --subject alice --roles operator)`);
   const addressOf = (name: string): string => {
     const service = platform.services.find((s) => s.name === name);
     if (!service) throw new Error(`${name} did not start`);
@@ -70,9 +70,9 @@ const main = async (): Promise<void> => {
     host: config.HOST,
     port: config.BASE_PORT === 0 ? 0 : config.CONSOLE_PORT,
     services,
-    transport: { mode: 'plaintext' },
-    // An empty DATA_DIR keeps nothing (tests): the dev CA then lives in a temporary folder, not in the working directory.
-    auth: { mode: 'dev', pkiDir: config.DATA_DIR ? join(config.DATA_DIR, 'pki') : mkdtempSync(join(tmpdir(), 'govern-dev-pki-')) },
+    // The console calls the services as any client: TLS against the development CA, its own certificate, each operator's token.
+    transport: { mode: 'tls', options: { ca: platform.pki.ca, cert: platform.pki.identity('console').material.cert, key: platform.pki.identity('console').material.key } },
+    auth: { mode: 'dev', pkiDir: platform.pki.dir },
   });
   console.log(`  ${'console'.padEnd(20)} ${operatorConsole.url}  (sign in as the development operator)`);
   console.log('Press Ctrl+C to stop.');

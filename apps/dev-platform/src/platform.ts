@@ -1,3 +1,5 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import type { Logger } from 'pino';
@@ -6,6 +8,15 @@ import { consumerExperienceService } from '@govern/consumer-experience-service';
 import { contentService } from '@govern/content-service';
 import { createMerchantAccessService, DEVELOPMENT_IDENTITY_HASH_KEY } from '@govern/merchant-access-service';
 import { productQualityService } from '@govern/product-quality-service';
+import {
+  checkTlsMaterial,
+  createTokenVerifier,
+  DEV_TOKEN_AUDIENCE,
+  DEV_TOKEN_ISSUER,
+  ensureDevPki,
+  GOVERN_SERVICES,
+  type DevPki,
+} from '@govern/platform-auth';
 import { startEmbeddedPostgres, type EmbeddedPostgres, type SqlTx, type TransactionalClient } from '@govern/platform-db';
 import { createInMemoryBus, createJetStreamBus, type EventBus } from '@govern/platform-events';
 import { createServiceMetrics, startTelemetry, type TelemetrySettings } from '@govern/platform-observability';
@@ -37,6 +48,12 @@ export interface PlatformOptions {
   metricsBasePort?: number | undefined;
   /** The OTEL_* settings; each service gets its own tracer provider (its own service.name). */
   telemetry?: Partial<TelemetrySettings> | undefined;
+  /**
+   * Where the development CA, the services' certificates and the dev token key live: made on
+   * first start, reused later (the CLI and the console trust them from there). Default
+   * `<dataDir>/pki`; without a data dir, a temporary directory removed on stop.
+   */
+  pkiDir?: string | undefined;
 }
 
 type ServiceStarter = (deps: ServiceDependencies) => Promise<RunningService<unknown>>;
@@ -60,6 +77,8 @@ export interface RunningPlatform {
   mode: { database: 'server' | 'embedded'; bus: 'jetstream' | 'in-process' };
   services: RunningService<unknown>[];
   bus: EventBus;
+  /** The development CA the services' certificates chain to, and the dev token-signing key. */
+  pki: DevPki;
   stop(): Promise<void>;
 }
 
@@ -88,6 +107,15 @@ export const startPlatform = async (options: PlatformOptions): Promise<RunningPl
   const bus = options.natsUrl
     ? await createJetStreamBus({ natsUrl: options.natsUrl, log, ...(options.namespace ? { namespace: options.namespace } : {}) })
     : createInMemoryBus({ log, ...(options.namespace ? { namespace: options.namespace } : {}) });
+  const temporaryPki = options.pkiDir || options.dataDir ? undefined : await mkdtemp(join(tmpdir(), 'govern-pki-'));
+  const pki = await ensureDevPki({
+    dir: options.pkiDir ?? (options.dataDir ? join(options.dataDir, 'pki') : (temporaryPki as string)),
+    services: SERVICE_NAMES,
+    clients: ['cli', 'console'],
+    onChange: (message) => log.info(message),
+  });
+  // The services verify dev tokens the way they verify a real issuer's: JWKS, issuer, audience, expiry.
+  const tokens = createTokenVerifier({ issuer: DEV_TOKEN_ISSUER, audience: DEV_TOKEN_AUDIENCE, keys: { file: pki.jwksFile }, certificateOnlyWorkloads: GOVERN_SERVICES });
   const embedded: EmbeddedPostgres[] = [];
   const services: RunningService<unknown>[] = [];
   // Every step runs even when an earlier one fails, so nothing is left bound or locked.
@@ -99,6 +127,7 @@ export const startPlatform = async (options: PlatformOptions): Promise<RunningPl
     for (const service of [...services].reverse()) await attempt(() => service.shutdown());
     await attempt(() => bus.close());
     for (const db of embedded) await attempt(() => db.stop());
+    if (temporaryPki) await attempt(() => rm(temporaryPki, { recursive: true, force: true }));
     if (failures.length > 0) throw new AggregateError(failures, 'the platform did not stop cleanly');
   };
   try {
@@ -123,6 +152,8 @@ export const startPlatform = async (options: PlatformOptions): Promise<RunningPl
         migrate: true,
         host: options.host,
         port: options.basePort === 0 ? 0 : options.basePort + index,
+        transport: { mode: 'tls', material: pki.identity(name).material, clientAuth: 'optional', identity: checkTlsMaterial(pki.identity(name).material) },
+        tokens,
         shutdownGraceMs: 5_000,
         relayListens: Boolean(options.databaseUrl),
         telemetry: startTelemetry({ serviceName: name, settings: options.telemetry ?? {}, log }),
@@ -139,6 +170,7 @@ export const startPlatform = async (options: PlatformOptions): Promise<RunningPl
     mode: { database: options.databaseUrl ? 'server' : 'embedded', bus: options.natsUrl ? 'jetstream' : 'in-process' },
     services,
     bus,
+    pki,
     stop,
   };
 };

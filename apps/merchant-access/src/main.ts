@@ -1,11 +1,12 @@
 /**
  * merchant-access as its team deploys it: settings from the environment (validated once, here),
- * its own PostgreSQL database and NATS JetStream, gRPC on HOST:PORT.
+ * its own PostgreSQL database and NATS JetStream, gRPC over TLS on HOST:PORT (TLS_CERT/TLS_KEY/TLS_CA;
+ * callers by client certificate or a JWT_ISSUER token).
  * `main [serve]` runs the service; `main migrate` applies its migrations and exits (a deploy step).
  */
 import { defaultPortOf } from '@govern/contracts-common';
-import { serviceSettings, settings } from '@govern/platform-core';
-import { runServiceMain } from '@govern/platform-runtime';
+import { settings } from '@govern/platform-core';
+import { runServiceMain, serviceProcessSettings } from '@govern/platform-runtime';
 import { MerchantAccessMigrations } from '@govern/merchant-access-data-access';
 import { createMerchantAccessService, IDENTITY_HASH_KEY_MIN_LENGTH, shadowPoliciesSetting } from '@govern/merchant-access-service';
 
@@ -14,7 +15,7 @@ runServiceMain({
   env: process.env,
   entryDir: import.meta.dirname,
   name: 'merchant-access',
-  configSchema: serviceSettings(defaultPortOf('merchant-access')).extend({
+  configSchema: serviceProcessSettings(defaultPortOf('merchant-access')).extend({
     /** Secret key of the HMAC under which identity numbers are stored (never in clear). */
     IDENTITY_HASH_KEY: settings.secret(IDENTITY_HASH_KEY_MIN_LENGTH),
     /** Shadow candidates seeded at start, e.g. `onboarding=2026-12-01.1,store-score=2026-12-01.1`. */

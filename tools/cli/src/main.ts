@@ -21,16 +21,21 @@ import { SimulationAborted } from './simulation/executor';
 import { UsageError } from './usage-error';
 import { SERVICE_NAMES, serviceKey } from '@govern/contracts-common';
 import { connectPlatform, DEFAULT_ADDRESSES, type PlatformAddresses } from '@govern/platform-clients';
+import { issueDevToken } from '@govern/platform-auth';
+import { CREDENTIAL_OPTIONS, CREDENTIALS_HELP, DEFAULT_PKI_DIR, resolveCredentials, tokenAs, tokenPerActor } from './credentials';
 
 /** `--<service> HOST:PORT` for every registry service, defaulting to the ports `npm start` uses. */
 const ADDRESS_OPTIONS = {
   ...Object.fromEntries(SERVICE_NAMES.map((name) => [name, { type: 'string', default: DEFAULT_ADDRESSES[serviceKey(name)] }] as const)),
+  ...CREDENTIAL_OPTIONS,
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
 const addressFlagWidth = Math.max(...SERVICE_NAMES.map((name) => name.length)) + ' HOST:PORT'.length + 2;
 const ADDRESS_HELP = `Service addresses (defaults: the ports npm start uses):
-${SERVICE_NAMES.map((name) => `  --${`${name} HOST:PORT`.padEnd(addressFlagWidth)}${DEFAULT_ADDRESSES[serviceKey(name)]}`).join('\n')}`;
+${SERVICE_NAMES.map((name) => `  --${`${name} HOST:PORT`.padEnd(addressFlagWidth)}${DEFAULT_ADDRESSES[serviceKey(name)]}`).join('\n')}
+
+${CREDENTIALS_HELP}`;
 
 const HELP: Record<string, string> = {
   main: `govern — drive and inspect the Govern platform through its gRPC APIs
@@ -45,6 +50,7 @@ Commands:
   backtest   re-evaluate a period's recorded decisions against a candidate policy
   events     list and show the events a service produced
   dlq        list, show and re-drive a service's dead letters
+  token      print a development token (signed with the dev key of npm start)
 
 Run "govern <command> --help" for a command's options.`,
   simulate: `Usage: govern simulate [--seed N] [--scale NAME | --orders N] [options]
@@ -92,6 +98,19 @@ the source document's categories.
   --json       print JSON instead of a table
 
 ${ADDRESS_HELP}`,
+  token: `Usage: govern token --subject NAME [--roles R1,R2] [--system] [--ttl 1h]
+
+Prints a development bearer token signed with ${DEFAULT_PKI_DIR}/token-signing-key.json (made
+by npm start; GOVERN_PKI_DIR elsewhere), which the embedded services accept:
+
+  TOKEN=$(npm run -s govern -- token --subject alice --roles operator)
+  grpcurl -cacert ${DEFAULT_PKI_DIR}/ca.crt -H "authorization: Bearer $TOKEN" \\
+    127.0.0.1:50053 govern.merchant_access.v1.MerchantAccessService/GetGovernanceStats
+
+  --subject NAME   who the token names (a person, or with --system a platform caller's client id)
+  --roles LIST     comma-separated roles: operator, finance, risk-reviewer, auditor, support
+  --system         a client-credentials token of a platform system (listing, order, …)
+  --ttl DURATION   lifetime: 90s, 30m, 8h (default 1h, at most 24h)`,
   health: `Usage: govern health [--metrics SERVICE=HOST:PORT,… | --metrics off]
 
 Checks each service: grpc.health.v1 status and the number of methods reflection lists; then,
@@ -139,9 +158,11 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
     if (values.help) return void console.log(HELP['simulate']);
     const options = parseSimulateOptions(values);
     const addresses = addressesFrom(values);
-    const clients = connectPlatform(addresses);
+    const credentials = resolveCredentials(values);
+    // Simulate plays every actor: each RPC goes out with the token of the caller it belongs to.
+    const clients = connectPlatform(addresses, { transport: credentials.transport, token: tokenPerActor(credentials) });
     try {
-      const { summary, text } = await runSimulate(options, clients, addresses);
+      const { summary, text } = await runSimulate(options, clients, addresses, { stderr: process.stderr, transport: credentials.transport });
       console.log(options.json ? JSON.stringify(summary, null, 2) : text);
     } finally {
       clients.close();
@@ -156,7 +177,9 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
     const to = parseTime('to', values.to, new Date());
     const from = parseTime('from', values.from, new Date(to.getTime() - 30 * 24 * 3600_000));
     if (from >= to) throw new UsageError('--from must be before --to');
-    const clients = connectPlatform(addressesFrom(values));
+    const credentials = resolveCredentials(values);
+    // The report only reads governance stats: an auditor's.
+    const clients = connectPlatform(addressesFrom(values), { transport: credentials.transport, token: tokenAs(credentials, 'govern-cli', ['auditor']) });
     try {
       const report = await fetchPlatformReport(clients, { from, to });
       console.log(values.json ? JSON.stringify(report, null, 2) : renderReportTable(report));
@@ -168,7 +191,7 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
     const { values } = parseArgs({ args, options: { ...ADDRESS_OPTIONS, metrics: { type: 'string' } } });
     if (values.help) return void console.log(HELP['health']);
     const endpoints = parseMetricsOption(values.metrics);
-    const [results, metrics] = await Promise.all([checkPlatformHealth(addressesFrom(values)), endpoints ? checkPlatformMetrics(endpoints) : Promise.resolve([])]);
+    const [results, metrics] = await Promise.all([checkPlatformHealth(addressesFrom(values), resolveCredentials(values).transport), endpoints ? checkPlatformMetrics(endpoints) : Promise.resolve([])]);
     for (const r of results) {
       console.log(`${r.service.padEnd(20)} ${r.address.padEnd(18)} ${r.status}${r.methods ? `  (${r.methods} methods)` : ''}`);
       // Health results are keyed like the addresses (merchantAccess); metrics by registry name.
@@ -177,6 +200,33 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
     }
     if (results.some((r) => r.status !== 'SERVING') || metrics.some(metricsTrouble)) process.exitCode = 1;
   },
+  async token(args) {
+    const { values } = parseArgs({
+      args,
+      options: {
+        subject: { type: 'string' },
+        roles: { type: 'string', default: '' },
+        system: { type: 'boolean', default: false },
+        ttl: { type: 'string', default: '1h' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+    if (values.help) return void console.log(HELP['token']);
+    if (!values.subject) throw new UsageError('--subject is required');
+    const { signingKeyFile } = resolveCredentials({ token: '' }, { ...process.env, GOVERN_TOKEN: '' });
+    if (!signingKeyFile) throw new UsageError(`no development signing key in ${process.env['GOVERN_PKI_DIR'] ?? DEFAULT_PKI_DIR}: run npm start once (tokens of a real deployment come from its issuer)`);
+    const roles = values.roles.split(',').map((role) => role.trim()).filter(Boolean);
+    console.log(await issueDevToken(signingKeyFile, { subject: values.subject, roles, kind: values.system ? 'system' : 'person', ttlSeconds: parseTtl(values.ttl) }));
+  },
+};
+
+const TTL = /^(\d+)(s|m|h)$/;
+const parseTtl = (value: string): number => {
+  const match = TTL.exec(value);
+  if (!match) throw new UsageError(`--ttl: a duration like 90s, 30m or 8h (got ${value})`);
+  const seconds = Number(match[1]) * { s: 1, m: 60, h: 3_600 }[match[2] as 's' | 'm' | 'h'];
+  if (seconds < 1 || seconds > 86_400) throw new UsageError('--ttl: between 1s and 24h');
+  return seconds;
 };
 
 /** Commands that carry their own help and option parsing. */

@@ -1,5 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -19,6 +19,8 @@ const run = promisify(execFile);
 interface Platform {
   child: ChildProcess;
   args: string[];
+  /** Where the platform's development CA and token key are: the CLI finds them through GOVERN_PKI_DIR. */
+  pkiDir: string;
 }
 
 const started: ChildProcess[] = [];
@@ -32,6 +34,7 @@ const startPlatform = async (): Promise<Platform> => {
   const child = spawn(process.execPath, ['--import', 'tsx', 'apps/dev-platform/src/main.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'] });
   started.push(child);
   const addresses = new Map<string, string>();
+  let caFile = '';
   const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('platform did not start within 120 s')), 120_000);
@@ -39,6 +42,8 @@ const startPlatform = async (): Promise<Platform> => {
     lines.on('line', (line) => {
       const match = /^\s+([a-z-]+)\s+(127\.0\.0\.1:\d+)$/.exec(line);
       if (match) addresses.set(match[1] as string, match[2] as string);
+      const ca = /^\s+development CA\s+(\S+)/.exec(line);
+      if (ca) caFile = ca[1] as string;
       if (line.startsWith('Press Ctrl+C')) {
         clearTimeout(timer);
         resolve();
@@ -46,7 +51,7 @@ const startPlatform = async (): Promise<Platform> => {
     });
   });
   const args = SERVICE_NAMES.flatMap((name) => [`--${name}`, addresses.get(name) as string]);
-  return { child, args };
+  return { child, args, pkiDir: dirname(caFile) };
 };
 
 const stopPlatform = async (platform: Platform): Promise<void> => {
@@ -55,9 +60,14 @@ const stopPlatform = async (platform: Platform): Promise<void> => {
   await exited;
 };
 
-const govern = async (args: string[]): Promise<string> => {
+const govern = async (args: string[], pkiDir: string): Promise<string> => {
   // `node --import tsx`: a timeout's kill reaches the CLI itself, not only the tsx CLI's wrapper process.
-  const { stdout } = await run(process.execPath, ['--import', 'tsx', 'tools/cli/src/main.ts', ...args], { cwd: root, maxBuffer: 16 * 1024 * 1024, timeout: 600_000 });
+  const { stdout } = await run(process.execPath, ['--import', 'tsx', 'tools/cli/src/main.ts', ...args], {
+    cwd: root,
+    env: { ...process.env, GOVERN_PKI_DIR: pkiDir },
+    maxBuffer: 16 * 1024 * 1024,
+    timeout: 600_000,
+  });
   return stdout;
 };
 
@@ -66,12 +76,12 @@ const simulateAndReport = async (): Promise<{ summary: SimulationSummary; report
   const platform = await startPlatform();
   try {
     const started = Date.now();
-    const summary = JSON.parse(await govern(['simulate', '--seed', '1', '--scale', 'demo', '--json', '--quiet', ...platform.args])) as SimulationSummary;
+    const summary = JSON.parse(await govern(['simulate', '--seed', '1', '--scale', 'demo', '--json', '--quiet', ...platform.args], platform.pkiDir)) as SimulationSummary;
     console.log(
       `govern simulate --seed 1 --scale demo: ${summary.calls} calls, ${((Date.now() - started) / 1000).toFixed(1)} s (settled: ${summary.settle.settled}); ` +
         `refused: ${JSON.stringify(summary.errors)}`,
     );
-    const report = JSON.parse(await govern(['report', '--json', ...platform.args])) as PlatformReport;
+    const report = JSON.parse(await govern(['report', '--json', ...platform.args], platform.pkiDir)) as PlatformReport;
     return { summary, report };
   } finally {
     await stopPlatform(platform);

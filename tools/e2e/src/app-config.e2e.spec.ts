@@ -1,5 +1,8 @@
 import { spawnSync } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ensureDevPki } from '@govern/platform-auth';
 import { describe, expect, it } from 'vitest';
 import { grpcServiceName, HealthCheckResponse_ServingStatus, SERVICE_NAMES } from '@govern/contracts-common';
 import { createTestDatabase, deleteNamespaceStreams, healthOf, startServiceProcess, testInfra, uniqueSuffix } from '@govern/platform-testing';
@@ -28,6 +31,19 @@ describe('app configuration', () => {
     expect(result.stderr).toMatch(/OTEL_EXPORTER_OTLP_PROTOCOL: only http\/protobuf is supported \(got "grpc"\)/);
     expect(result.stderr).toMatch(/METRICS_PORT: .*"metrics"/);
   }, 60_000);
+
+  it.each(SERVICE_NAMES)('%s refuses to start without TLS material unless plaintext is allowed explicitly (exit 2)', (app) => {
+    const env: NodeJS.ProcessEnv = {
+      PATH: process.env['PATH'],
+      HOME: process.env['HOME'],
+      DATABASE_URL: 'postgresql://postgres@127.0.0.1:1/none',
+      NATS_URL: 'nats://127.0.0.1:1',
+      IDENTITY_HASH_KEY: 'a-test-identity-hash-key-of-enough-length-0123',
+    };
+    const result = spawnSync(join(root, 'node_modules/.bin/tsx'), [`apps/${app}/src/main.ts`], { cwd: root, env, encoding: 'utf8', timeout: 60_000 });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('TLS_CERT, TLS_KEY, TLS_CA: required (set ALLOW_INSECURE_PLAINTEXT=true');
+  }, 60_000);
 });
 
 describe('a service deployed on its own', () => {
@@ -35,10 +51,46 @@ describe('a service deployed on its own', () => {
     const infra = await testInfra();
     const db = await createTestDatabase({ prefix: 'standalone_content' });
     const namespace = `standalone${uniqueSuffix()}`;
-    const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', DATABASE_URL: db.url, NATS_URL: infra.natsUrl, EVENT_NAMESPACE: namespace, LOG_LEVEL: 'info' };
+    const pkiDir = await mkdtemp(join(tmpdir(), 'govern-standalone-pki-'));
+    const pki = await ensureDevPki({ dir: pkiDir, services: ['content'] });
+    const content = pki.identity('content');
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      PORT: '0',
+      DATABASE_URL: db.url,
+      NATS_URL: infra.natsUrl,
+      EVENT_NAMESPACE: namespace,
+      LOG_LEVEL: 'info',
+      TLS_CERT: content.certFile,
+      TLS_KEY: content.keyFile,
+      TLS_CA: pki.caFile,
+    };
+    const app = await startServiceProcess({ cwd: root, entry: 'apps/content/src/main.ts', env });
+    try {
+      expect(await healthOf(app.address, grpcServiceName('content'), { mode: 'tls', options: { ca: pki.ca } })).toBe(HealthCheckResponse_ServingStatus.SERVING);
+      expect(app.output()).toContain('"transport":"tls"');
+      expect(await app.stop()).toBe(0);
+    } finally {
+      app.child.kill('SIGKILL');
+      await db.drop();
+      await deleteNamespaceStreams(infra.natsUrl, namespace);
+      await rm(pkiDir, { recursive: true, force: true });
+    }
+  }, 90_000);
+
+  it('serves plaintext only when ALLOW_INSECURE_PLAINTEXT says so, and says it loudly (log and stderr)', async () => {
+    const infra = await testInfra();
+    const db = await createTestDatabase({ prefix: 'plaintext_content' });
+    const namespace = `plain${uniqueSuffix()}`;
+    const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', DATABASE_URL: db.url, NATS_URL: infra.natsUrl, EVENT_NAMESPACE: namespace, LOG_LEVEL: 'info', ALLOW_INSECURE_PLAINTEXT: 'true' };
+    delete env['TLS_CERT'];
+    delete env['TLS_KEY'];
+    delete env['TLS_CA'];
     const app = await startServiceProcess({ cwd: root, entry: 'apps/content/src/main.ts', env });
     try {
       expect(await healthOf(app.address, grpcServiceName('content'))).toBe(HealthCheckResponse_ServingStatus.SERVING);
+      expect(app.output()).toContain('content: gRPC is PLAINTEXT (ALLOW_INSECURE_PLAINTEXT)');
+      expect(app.output()).toContain('"transport":"plaintext"');
       expect(await app.stop()).toBe(0);
     } finally {
       app.child.kill('SIGKILL');

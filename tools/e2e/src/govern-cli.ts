@@ -20,12 +20,12 @@ export const addressArgs = (addresses: PlatformAddresses): string[] => SERVICE_N
  * `govern <args>`: resolves with the exit code and output (never rejects on a non-zero exit, so
  * the test can say what the CLI printed). `echoStderr` passes its progress lines through.
  */
-export const runGovern = (args: string[], options: { timeoutMs: number; echoStderr?: boolean }): Promise<CliRun> =>
+export const runGovern = (args: string[], options: { timeoutMs: number; echoStderr?: boolean; env?: Record<string, string> }): Promise<CliRun> =>
   new Promise((resolve, reject) => {
     const started = Date.now();
     // `node --import tsx`, not the tsx CLI: the tsx CLI runs the program in a child of its own, which
     // a SIGKILL of the CLI at the timeout would leave running (still calling the platform).
-    const child = spawn(process.execPath, ['--import', 'tsx', 'tools/cli/src/main.ts', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'tools/cli/src/main.ts', ...args], { cwd: root, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));

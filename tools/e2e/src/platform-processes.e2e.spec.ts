@@ -15,6 +15,6 @@ describe('the platform as one process per service', () => {
   it('every service is SERVING on its own address', async () => {
     const addresses = Object.values(platform.addresses);
     expect(new Set(addresses).size).toBe(SERVICE_NAMES.length);
-    for (const address of addresses) expect(await healthOf(address)).toBe(HealthCheckResponse_ServingStatus.SERVING);
+    for (const address of addresses) expect(await healthOf(address, '', platform.transport)).toBe(HealthCheckResponse_ServingStatus.SERVING);
   });
 });

@@ -1,9 +1,20 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { createTestDatabase, deleteNamespaceStreams, natsServerBinary, pollUntil, startServiceProcess, testInfra, uniqueSuffix, type ServiceProcess, type TestDatabase } from '@govern/platform-testing';
 import { SERVICE_NAMES, serviceKey, type ServiceName } from '@govern/contracts-common';
 import { connectPlatform, type PlatformAddresses, type PlatformClients } from '@govern/platform-clients';
+import {
+  DEV_TOKEN_ISSUER,
+  devTokenProviderByPolicy,
+  DRAFT_POLICIES,
+  ensureDevPki,
+  PolicyTable,
+  type ClientTransport,
+  type DevPki,
+} from '@govern/platform-auth';
 import { startOtlpCollectorStub, type OtlpCollectorStub } from '@govern/platform-observability';
 import { startCommittedNats } from './committed-nats';
 
@@ -23,6 +34,12 @@ export interface PlatformUnderTest {
   sql: Record<ServiceName, pg.Pool>;
   /** The event namespace of this run (stream names are `<namespace>_GOVERN_*`). */
   namespace: string;
+  /** The development CA of this run: the services' certificates, the CLI's, the dev token key. */
+  pki: DevPki;
+  /** TLS against the run's CA with the CLI's certificate: how a test's own client reaches the services. */
+  transport: ClientTransport;
+  /** Environment for a `govern` process so it finds this run's CA, certificate and dev key by itself. */
+  cliEnv: Record<string, string>;
   logs(service: ServiceName): string;
   /** Each service's Prometheus endpoint (every process serves one, on a free port). */
   metricsUrls: Record<ServiceName, string>;
@@ -75,6 +92,10 @@ export const startPlatformProcesses = async (options: PlatformOptions = {}): Pro
   const infra = { natsUrl: options.natsUrl ?? ownNats?.url ?? shared.natsUrl };
   // ---- end of trust on NATS ----
   const namespace = `e2e${uniqueSuffix()}`;
+  // Each service serves TLS with its own certificate from a CA of this run and verifies dev
+  // tokens like a real issuer's: the cascades run with every check on.
+  const pkiDir = await mkdtemp(join(tmpdir(), 'govern-e2e-pki-'));
+  const pki = await ensureDevPki({ dir: pkiDir, services: SERVICE_NAMES, clients: ['cli'] });
   const databases = {} as Record<ServiceName, TestDatabase>;
   const processes = {} as Record<ServiceName, ServiceProcess>;
   const collector = options.collectSpans ? await startOtlpCollectorStub() : undefined;
@@ -86,6 +107,7 @@ export const startPlatformProcesses = async (options: PlatformOptions = {}): Pro
     // A server with per-service users admits no anonymous cleanup; it is the run's own anyway.
     if (!natsSettings) await deleteNamespaceStreams(infra.natsUrl, namespace);
     await ownNats?.server.dispose();
+    await rm(pkiDir, { recursive: true, force: true });
   };
   try {
     for (const service of SERVICE_NAMES) {
@@ -104,6 +126,11 @@ export const startPlatformProcesses = async (options: PlatformOptions = {}): Pro
       LOG_LEVEL: 'info',
       METRICS_PORT: '0',
       ...(collector ? { OTEL_EXPORTER_OTLP_ENDPOINT: collector.endpoint, OTEL_BSP_SCHEDULE_DELAY: '100' } : {}),
+      TLS_CERT: pki.identity(service).certFile,
+      TLS_KEY: pki.identity(service).keyFile,
+      TLS_CA: pki.caFile,
+      JWT_ISSUER: DEV_TOKEN_ISSUER,
+      JWT_JWKS_FILE: pki.jwksFile,
       ...options.env,
     });
     // Settled, not all: the services that did start are stopped even when another did not.
@@ -119,7 +146,10 @@ export const startPlatformProcesses = async (options: PlatformOptions = {}): Pro
     throw error;
   }
   const addresses = Object.fromEntries(SERVICE_NAMES.map((service) => [serviceKey(service), processes[service].address])) as PlatformAddresses;
-  const clients = connectPlatform(addresses);
+  const cli = pki.identity('cli').material;
+  const transport: ClientTransport = { mode: 'tls', options: { ca: pki.ca, cert: cli.cert, key: cli.key } };
+  // The test plays every actor of the marketplace: per RPC, the caller the services' tables name for it.
+  const clients = connectPlatform(addresses, { transport, token: devTokenProviderByPolicy(pki.signingKeyFile, new PolicyTable(DRAFT_POLICIES), { personPrefix: 'e2e' }) });
   const metricsUrls = Object.fromEntries(SERVICE_NAMES.map((service) => [service, metricsUrlOf(service, processes[service].output())])) as Record<ServiceName, string>;
   const sql = Object.fromEntries(
     SERVICE_NAMES.map((s) => {
@@ -134,6 +164,9 @@ export const startPlatformProcesses = async (options: PlatformOptions = {}): Pro
     clients,
     sql,
     namespace,
+    pki,
+    transport,
+    cliEnv: { GOVERN_PKI_DIR: pki.dir },
     logs: (service) => processes[service].output(),
     metricsUrls,
     ...(collector ? { collector } : {}),

@@ -274,6 +274,7 @@ describe('a simulated run of at least 10,000 orders: the platform report agrees 
       const testStarted = Date.now();
       const runStarted = new Date();
       const simulate = await runGovern(['simulate', '--seed', String(SEED), '--orders', String(ORDERS), '--json', ...addressArgs(platform.addresses)], {
+        env: platform.cliEnv,
         timeoutMs: SIMULATE_TIMEOUT_MS,
         echoStderr: true,
       });
@@ -297,7 +298,7 @@ describe('a simulated run of at least 10,000 orders: the platform report agrees 
         const from = new Date(runStarted.getTime() - WINDOW_OPENS_BEFORE_RUN_MS);
         const w = { from, to };
         const before = await countAll(platform, w);
-        const run = await runGovern(['report', '--json', '--from', from.toISOString(), '--to', to.toISOString(), ...addressArgs(platform.addresses)], { timeoutMs: 120_000 });
+        const run = await runGovern(['report', '--json', '--from', from.toISOString(), '--to', to.toISOString(), ...addressArgs(platform.addresses)], { timeoutMs: 120_000, env: platform.cliEnv });
         expect(run.code, `govern report exited with ${run.code}:\n${run.stderr}`).toBe(0);
         report = JSON.parse(run.stdout) as PlatformReport;
         db = await countAll(platform, w);

@@ -45,7 +45,8 @@ export const describeServiceFuzz = <Client extends TransactionalClient<SqlTx> & 
 
     beforeAll(async () => {
       sut = await startServiceForTest(service);
-      client = createRawGrpcClient(sut.address);
+      // Each RPC as the caller the service's policy names for it: the fuzz probes validation, not authorization.
+      client = createRawGrpcClient(sut.address, sut.credentials());
     });
 
     afterAll(async () => {

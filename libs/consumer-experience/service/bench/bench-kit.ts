@@ -11,7 +11,10 @@ import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
+import { DEV_TOKEN_ISSUER, PolicyTable } from '@govern/platform-auth';
+import { testClientCredentials, testPki, type TestClientCredentials } from '@govern/platform-service-testing';
 import { uniqueSuffix } from '@govern/platform-testing';
+import { consumerExperiencePolicy } from '../src/grpc/consumer-experience.policy';
 
 /** CPU per call: the bench's client side, the service process, the PostgreSQL backends. */
 export interface CpuPerCall {
@@ -226,7 +229,10 @@ export const cpuTimes = (): { busy: number; total: number } => {
 export const startServiceProcess = async (
   root: string,
   settings: { databaseUrl: string; natsUrl: string; poolSize: number; cpuProf: boolean },
-): Promise<{ child: ChildProcess; address: string }> => {
+): Promise<{ child: ChildProcess; address: string; credentials: TestClientCredentials }> => {
+  // TLS and tokens on, as deployed: the service's certificate from the test CA, dev tokens per RPC.
+  const pki = await testPki();
+  const credentials = testClientCredentials(pki, {}, new PolicyTable([consumerExperiencePolicy]));
   const nodeArgs = ['--import', 'tsx'];
   if (settings.cpuProf) {
     const dir = join(root, 'tmp', 'bench', 'profiles');
@@ -244,6 +250,11 @@ export const startServiceProcess = async (
       PORT: '0',
       DB_POOL_SIZE: String(settings.poolSize),
       LOG_LEVEL: 'info',
+      TLS_CERT: pki.identity('consumer-experience').certFile,
+      TLS_KEY: pki.identity('consumer-experience').keyFile,
+      TLS_CA: pki.caFile,
+      JWT_ISSUER: DEV_TOKEN_ISSUER,
+      JWT_JWKS_FILE: pki.jwksFile,
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -260,7 +271,7 @@ export const startServiceProcess = async (
     });
     child.once('exit', (code) => reject(new Error(`service exited with ${code} before serving`)));
   });
-  return { child, address };
+  return { child, address, credentials };
 };
 
 export const stopServiceProcess = async (child: ChildProcess): Promise<void> => {

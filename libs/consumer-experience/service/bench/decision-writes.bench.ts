@@ -116,8 +116,8 @@ const main = async (): Promise<void> => {
     await admin.query('DROP TRIGGER IF EXISTS outbox_events_notify ON outbox_events');
     await admin.end();
   }
-  const { child, address } = await startServiceProcess(ROOT, { databaseUrl: database.url, natsUrl: infra.natsUrl, poolSize: FLOOR_CONNECTIONS, cpuProf: flag('--cpu-prof') });
-  const client: Client = createServiceClient(ConsumerExperienceServiceDefinition, address, { defaultDeadlineMs: 10_000 });
+  const { child, address, credentials } = await startServiceProcess(ROOT, { databaseUrl: database.url, natsUrl: infra.natsUrl, poolSize: FLOOR_CONNECTIONS, cpuProf: flag('--cpu-prof') });
+  const client: Client = createServiceClient(ConsumerExperienceServiceDefinition, address, { defaultDeadlineMs: 10_000, ...credentials });
   const rows: Row[] = [];
   const sessions: Record<string, Record<string, number>> = {};
   const cpu: Record<string, number> = {};
@@ -162,7 +162,7 @@ const main = async (): Promise<void> => {
     await closedLoop(QUICK ? 1 : 2, IN_FLIGHT, record('warm', false));
 
     // The RPC floor of this very service: its stack (HTTP/2, middleware, call log) with no work.
-    const health = createServiceClient(HealthDefinition, address, { defaultDeadlineMs: 10_000 });
+    const health = createServiceClient(HealthDefinition, address, { defaultDeadlineMs: 10_000, transport: credentials.transport });
     const rpcFloor = await measured('Health/Check (no work), 64 in flight', () => closedLoop(SECONDS, IN_FLIGHT, () => health.check({ service: '' }).then(() => undefined)));
     closeServiceClient(health);
     const floorOrder = await measureFloor(database.url, SHAPES.recordOrder, SECONDS, { connections: FLOOR_CONNECTIONS, inFlight: IN_FLIGHT });

@@ -10,6 +10,7 @@ import type { ConsumerExperienceDeps } from './deps';
 import { createJobHandlers } from './jobs/consumer-experience.jobs';
 import { JOB } from './jobs/job-kinds';
 import { createWork } from './use-cases/work';
+import { consumerExperiencePolicy } from './grpc/consumer-experience.policy';
 
 /**
  * The consumer-experience service as the platform runtime starts it: its database, its event
@@ -41,7 +42,7 @@ export const createConsumerExperienceService = (options: ConsumerExperienceOptio
       ...(options.metricsReportPeriodMs ? { metricsPolicy: { ...METRICS_POLICY, reportDebounceMs: options.metricsReportPeriodMs } } : {}),
     };
     const units = createUnitsOfWork({ database, clock, ids, create: createWork(deps), eventsCommitted: eventsWritten });
-    server.add(ConsumerExperienceServiceDefinition, consumerExperienceHandlers({ deps, database, units }));
+    server.add(ConsumerExperienceServiceDefinition, consumerExperienceHandlers({ deps, database, units }), consumerExperiencePolicy);
     // The next chunk of a large cascade continues its trace (one cascade, one trace); timers start their own, linked.
     jobs(createJobHandlers(units), { continuationKinds: [JOB.INSPECTION_COMPENSATION_CHUNK, JOB.MERCHANT_REMOVAL_CHUNK] });
     const inspections = await startInspectionFailuresConsumer({ bus, db, log, units });

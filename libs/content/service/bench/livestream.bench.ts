@@ -15,6 +15,8 @@
  * line `BENCH_JSON {...}` with the figures. The benchmark suite (tools/bench, `npm run bench`)
  * runs it that way against the platform it started.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fork } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { randomUUID } from 'node:crypto';
@@ -29,6 +31,7 @@ import { startServiceForTest, type ServiceUnderTest } from '@govern/platform-ser
 import { seededRandom } from '@govern/policy-core';
 import { contentService } from '../src/content.service';
 import { openSignalStream } from '../src/testing/signal-stream';
+import { devTokenProvider } from '@govern/platform-auth';
 
 const { values: flags, positionals } = parseArgs({
   options: { serve: { type: 'boolean' }, address: { type: 'string' }, product: { type: 'string' }, merchant: { type: 'string' }, json: { type: 'boolean' } },
@@ -85,7 +88,7 @@ const serve = async (): Promise<void> => {
     process.send?.({ loopDelayP99: loopDelay.percentile(99) / 1e6, loopDelayMax: loopDelay.max / 1e6 });
     void sut.stop().finally(() => process.exit(0));
   });
-  process.send?.({ address: sut.address });
+  process.send?.({ address: sut.address, pkiDir: sut.pki.dir });
 };
 
 const startServiceProcess = async () => {
@@ -100,9 +103,10 @@ const startServiceProcess = async () => {
       await sleep(20);
     }
   };
-  const { address } = await next('address');
+  const { address, pkiDir } = await next('address');
   return {
     address: address as string,
+    pkiDir: pkiDir as string | undefined,
     measure: () => child.send('measure'),
     async stop() {
       child.send('stop');
@@ -116,13 +120,21 @@ const startServiceProcess = async () => {
 /** A content service someone else started (`--address`): nothing to measure inside it, nothing to stop. */
 const runningService = (address: string) => ({
   address,
+  // Started by npm start: its development CA and token key.
+  pkiDir: undefined as string | undefined,
   measure: () => undefined,
   stop: async (): Promise<{ loopDelayP99: number; loopDelayMax: number } | undefined> => undefined,
 });
 
 const main = async (): Promise<void> => {
   const service = flags.address ? runningService(flags.address) : await startServiceProcess();
-  const client = createServiceClient(ContentServiceDefinition, service.address, { defaultDeadlineMs: (SECONDS + 120) * 1_000 });
+  // As the live platform calls it: TLS against the service's CA, the `live` system's token.
+  const pkiDir = service.pkiDir ?? 'tmp/embedded/pki';
+  const client = createServiceClient(ContentServiceDefinition, service.address, {
+    defaultDeadlineMs: (SECONDS + 120) * 1_000,
+    transport: { mode: 'tls', options: { ca: readFileSync(join(pkiDir, 'ca.crt')) } },
+    token: devTokenProvider(join(pkiDir, 'token-signing-key.json'), { subject: 'live', kind: 'system' }),
+  });
   const random = seededRandom(SEED);
   let stopped = false;
   try {

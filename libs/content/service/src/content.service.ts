@@ -12,6 +12,7 @@ import { createContentHandlers } from './grpc/content.handlers';
 import { cascadeJobHandlers, creditJobHandlers } from './jobs/content.jobs';
 import { LivestreamSessions } from './live/livestream-sessions';
 import { createWork } from './use-cases/work';
+import { contentPolicy } from './grpc/content.policy';
 
 /** Cascade batches run back to back: the next one is due the moment the previous commits. */
 const CASCADE_POLL_MS = 200;
@@ -34,7 +35,7 @@ export const contentService: ServiceDefinition<PrismaClient> = {
     const units = createUnitsOfWork({ database, clock, ids, create: createWork(deps), eventsCommitted: eventsWritten });
     const sessions = new LivestreamSessions({ db, units, deps, log: log.child({ component: 'livestream-sessions' }) });
     onStop('livestream sessions', () => sessions.stop());
-    server.add(ContentServiceDefinition, createContentHandlers({ db, deps, units, sessions }));
+    server.add(ContentServiceDefinition, createContentHandlers({ db, deps, units, sessions }), contentPolicy);
 
     const consumerOptions = { bus, db, units, log };
     for (const [name, start] of [

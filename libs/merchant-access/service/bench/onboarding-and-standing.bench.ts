@@ -13,7 +13,7 @@
  * Prints figures; asserts nothing.
  */
 import { MerchantAccessServiceDefinition, IdentifierKind } from '@govern/contracts-merchant-access';
-import { closeServiceClient, createServiceClient } from '@govern/platform-grpc';
+import { closeServiceClient } from '@govern/platform-grpc';
 import { startServiceForTest } from '@govern/platform-service-testing';
 import { createMerchantAccessService } from '../src/merchant-access.service';
 import { applicationInput } from '../src/testing/applications';
@@ -34,7 +34,7 @@ const timed = async (fn: () => Promise<unknown>): Promise<number> => {
 };
 
 const sut = await startServiceForTest(createMerchantAccessService({ identityHashKey: 'benchmark-identity-hash-key-0123456789abcdef' }));
-const client = createServiceClient(MerchantAccessServiceDefinition, sut.address, { defaultDeadlineMs: 60_000 });
+const client = sut.client(MerchantAccessServiceDefinition, {}, { defaultDeadlineMs: 60_000 });
 try {
   let t = performance.now();
   // N merchants, each with five identifiers of its own; 2% removed, every 50th shares a bank account with the previous one.

@@ -3,7 +3,7 @@ import { GovernanceOpsServiceDefinition, ReplayVerdict } from '@govern/contracts
 import { MerchantAccessServiceDefinition, RiskBand, ViolationSource, ViolationType, type RecordViolationRequest } from '@govern/contracts-merchant-access';
 import type { PrismaClient } from '@govern/merchant-access-data-access';
 import { decodeDecisionJson, type SomeDecisionKind } from '@govern/platform-decisions';
-import { closeServiceClient, createServiceClient, type ServiceClient } from '@govern/platform-grpc';
+import { closeServiceClient, type ServiceClient } from '@govern/platform-grpc';
 import { startServiceForTest, type ServiceUnderTest } from '@govern/platform-service-testing';
 import { syntheticIdentity } from '@govern/platform-testing';
 import { DAY } from '@govern/policy-core';
@@ -36,8 +36,8 @@ describe('merchant-access decision records through GovernanceOpsService', () => 
         shadowPolicies: { onboarding: CANDIDATE, 'violation-points': CANDIDATE, 'store-score': CANDIDATE },
       }),
     );
-    client = createServiceClient(MerchantAccessServiceDefinition, sut.address, { defaultDeadlineMs: 10_000 });
-    ops = createServiceClient(GovernanceOpsServiceDefinition, sut.address, { defaultDeadlineMs: 10_000 });
+    client = sut.client(MerchantAccessServiceDefinition);
+    ops = sut.client(GovernanceOpsServiceDefinition);
   });
   afterAll(async () => {
     closeServiceClient(client);

@@ -1,7 +1,7 @@
 import { MerchantAccessServiceDefinition, merchantAccessDescriptorSet } from '@govern/contracts-merchant-access';
 import { commonDescriptorSet, GovernanceOpsServiceDefinition, streamOf } from '@govern/contracts-common';
 import { serviceActor } from '@govern/platform-auth';
-import { governanceOpsHandlers } from '@govern/platform-decisions';
+import { GOVERNANCE_OPS_POLICY, governanceOpsHandlers } from '@govern/platform-decisions';
 import { connectMerchantAccessDatabase, MerchantAccessMigrations, type MerchantAccessTx, type PrismaClient } from '@govern/merchant-access-data-access';
 import { createUnitsOfWork, type ServiceDefinition } from '@govern/platform-runtime';
 import { createIdentityHasher } from './adapters/identity-hasher';
@@ -14,6 +14,7 @@ import { createMerchantAccessHandlers } from './grpc/merchant-access.handlers';
 import { scheduleNextSweep } from './jobs/affiliate-sweep.job';
 import { createJobHandlers } from './jobs/merchant-access.jobs';
 import { DEVELOPMENT_IDENTITY_HASH_KEY, type MerchantAccessSettings } from './settings';
+import { merchantAccessPolicy } from './grpc/merchant-access.policy';
 
 /**
  * The merchant-access service as the platform runtime starts it: its database, the stream it
@@ -42,8 +43,8 @@ export const createMerchantAccessService = (settings: MerchantAccessSettings): S
       await decisions.loadShadowSettings();
       const deps: MerchantAccessDeps = { db, units, clock, ids, hasher, ring, decisions, log };
 
-      context.server.add(MerchantAccessServiceDefinition, createMerchantAccessHandlers(deps));
-      context.server.add(GovernanceOpsServiceDefinition, governanceOpsHandlers({ serviceName: 'merchant-access', db, decisions, events: { bus, descriptorSets: [commonDescriptorSet, merchantAccessDescriptorSet] } }));
+      context.server.add(MerchantAccessServiceDefinition, createMerchantAccessHandlers(deps), merchantAccessPolicy);
+      context.server.add(GovernanceOpsServiceDefinition, governanceOpsHandlers({ serviceName: 'merchant-access', db, decisions, events: { bus, descriptorSets: [commonDescriptorSet, merchantAccessDescriptorSet] } }), GOVERNANCE_OPS_POLICY);
       context.jobs(createJobHandlers(deps));
       await units.run({ causationId: 'merchant-access:start' }, async (work) => scheduleNextSweep(work));
 

@@ -31,7 +31,7 @@ export { callerTokenSettings, tokenVerifierFromSettings, type CallerTokenSetting
 export { createTokenVerifier, type JwksSource, type TokenVerifier, type TokenVerifierOptions } from './identity/token-verifier';
 export { AuthServerError, toAuthServerError } from './grpc/auth-server-error';
 export { callerIdentityMiddleware, type CallerIdentityOptions } from './grpc/caller-identity.middleware';
-export { bearer, bearerTokenClientMiddleware, devTokenProvider, type TokenProvider } from './grpc/bearer-token.client-middleware';
+export { bearer, bearerTokenClientMiddleware, devTokenProvider, devTokenProviderByPolicy, type TokenProvider } from './grpc/bearer-token.client-middleware';
 
 // Authorization
 export { decide, definePolicy, OPEN_SERVICES, PolicyTable, type AuthorizationPolicy, type RpcRule, type RuleDecision, type ServicePolicy } from './authorization/policy';

@@ -3,6 +3,7 @@ import { ConsumerExperienceServiceDefinition } from '@govern/contracts-consumer-
 import { ContentServiceDefinition } from '@govern/contracts-content';
 import { MerchantAccessServiceDefinition } from '@govern/contracts-merchant-access';
 import { ProductQualityServiceDefinition } from '@govern/contracts-product-quality';
+import type { ClientTransport, TokenProvider } from '@govern/platform-auth';
 import { closeServiceClient, createServiceClient, type ServiceClient, type ServiceClientOptions } from '@govern/platform-grpc';
 
 /**
@@ -26,15 +27,29 @@ export const DEFAULT_ADDRESSES = Object.fromEntries(SERVICE_NAMES.map((name) => 
 
 export type PlatformClients = { readonly [Key in ServiceKey]: ServiceClient<Definitions[Key]> } & { close(): void };
 
-/** Clients over the public gRPC APIs only, as any calling service would use them. */
-export const connectPlatform = (
-  addresses: PlatformAddresses,
-  defaultDeadlineMs = 30_000,
+export interface ConnectOptions {
+  /** Default 30 s. */
+  defaultDeadlineMs?: number;
+  /** TLS against the services' CA (with this caller's certificate for mutual TLS); default plaintext. */
+  transport?: ClientTransport;
+  /** The caller's bearer token (told the RPC, for a tool acting as the caller each RPC expects). */
+  token?: TokenProvider | undefined;
   /** Spans and client metrics of the calls (a caller that traces passes its own). */
-  observe: Pick<ServiceClientOptions, 'telemetry' | 'metrics'> = {},
-): PlatformClients => {
+  telemetry?: ServiceClientOptions['telemetry'];
+  metrics?: ServiceClientOptions['metrics'];
+}
+
+/** Clients over the public gRPC APIs only, as any calling service would use them. */
+export const connectPlatform = (addresses: PlatformAddresses, connect: ConnectOptions = {}): PlatformClients => {
   // Mutations carry request_id, so retrying any method on UNAVAILABLE is safe.
-  const options = { defaultDeadlineMs, retry: { maxAttempts: 4, baseDelayMs: 200, allMethods: true }, ...observe };
+  const options = {
+    defaultDeadlineMs: connect.defaultDeadlineMs ?? 30_000,
+    retry: { maxAttempts: 4, baseDelayMs: 200, allMethods: true },
+    ...(connect.transport ? { transport: connect.transport } : {}),
+    ...(connect.token ? { token: connect.token } : {}),
+    ...(connect.telemetry ? { telemetry: connect.telemetry } : {}),
+    ...(connect.metrics ? { metrics: connect.metrics } : {}),
+  };
   const clients = Object.fromEntries(
     SERVICE_NAMES.map(serviceKey).map((key) => [key, createServiceClient(SERVICE_DEFINITIONS[key], addresses[key], options)]),
   ) as { [Key in ServiceKey]: ServiceClient<Definitions[Key]> };

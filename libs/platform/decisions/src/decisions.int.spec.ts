@@ -21,6 +21,7 @@ import { createDecisionLog, type DecisionLog } from './decision-log';
 import { PrismaClient } from './generated/test-client/client';
 import { governanceOpsHandlers } from './grpc/governance-ops.handlers';
 import { decideToyRefund, TOY_POLICIES, toyInputs, toyRefundKind, type ToyRefundInput } from './testing/toy-refund.fixture';
+import { GOVERNANCE_OPS_POLICY } from './grpc/governance-ops.policy';
 
 const MIGRATIONS = join(import.meta.dirname, '..', '..', 'db', 'prisma', 'migrations');
 const silent = pino({ level: 'silent' });
@@ -86,8 +87,11 @@ describe('decision records, replay, shadow and backtest through GovernanceOpsSer
     conn = connectPrisma((adapter) => new PrismaClient({ adapter }), { connectionString: db.url, poolSize: 5 });
     // A long refresh: this replica sees its own changes at once (invalidation), not by polling.
     decisions = createDecisionLog({ db: conn.client, kinds: [kind], clock, ids: sequentialIds('dec'), log: silent, shadowRefreshMs: 600_000, batchSize: 97 });
-    server = createGrpcServer({ serviceName: 'toy', logger: silent, descriptorSets: [commonDescriptorSet] });
-    server.add(GovernanceOpsServiceDefinition, governanceOpsHandlers({ serviceName: 'toy', db: conn.client, decisions, actorOf }));
+    server = createGrpcServer({ serviceName: 'toy', logger: silent, descriptorSets: [commonDescriptorSet], transport: { mode: 'plaintext' } });
+    // Open to anyone here: this suite is about the decision log behind the RPCs; who may call
+    // them is GOVERNANCE_OPS_POLICY's (governance-ops.policy.spec.ts) and the server kit's to enforce.
+    const open = { service: GOVERNANCE_OPS_POLICY.service, rules: Object.fromEntries(Object.keys(GOVERNANCE_OPS_POLICY.rules).map((rpc) => [rpc, { public: true } as const])) };
+    server.add(GovernanceOpsServiceDefinition, governanceOpsHandlers({ serviceName: 'toy', db: conn.client, decisions, actorOf }), open);
     const port = await server.listen('127.0.0.1:0');
     ops = createServiceClient(GovernanceOpsServiceDefinition, `127.0.0.1:${port}`, { defaultDeadlineMs: 30_000 });
   });

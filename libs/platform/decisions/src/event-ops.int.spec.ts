@@ -24,6 +24,7 @@ import { ManualClock, sequentialIds } from '@govern/policy-core';
 import { createDecisionLog } from './decision-log';
 import { PrismaClient } from './generated/test-client/client';
 import { governanceOpsHandlers } from './grpc/governance-ops.handlers';
+import { GOVERNANCE_OPS_POLICY } from './grpc/governance-ops.policy';
 import { toyRefundKind } from './testing/toy-refund.fixture';
 
 const MIGRATIONS = join(import.meta.dirname, '..', '..', 'db', 'prisma', 'migrations');
@@ -129,8 +130,10 @@ describe.each(buses)('events and dead letters through GovernanceOpsService on %s
       },
     });
     const decisions = createDecisionLog({ db: conn.client, kinds: [toyRefundKind()], clock: new ManualClock(new Date()), ids: sequentialIds('dec'), log: silent });
-    server = createGrpcServer({ serviceName: 'toy', logger: silent, descriptorSets: [commonDescriptorSet] });
-    server.add(GovernanceOpsServiceDefinition, governanceOpsHandlers({ serviceName: 'toy', db: conn.client, decisions, actorOf, events: { bus } }));
+    server = createGrpcServer({ serviceName: 'toy', logger: silent, descriptorSets: [commonDescriptorSet], transport: { mode: 'plaintext' } });
+    // Every RPC open: this suite tests reading and re-driving events, not authorization (the services' own trust suites do).
+    const open = { service: GOVERNANCE_OPS_POLICY.service, rules: Object.fromEntries(Object.keys(GOVERNANCE_OPS_POLICY.rules).map((rpc) => [rpc, { public: true } as const])) };
+    server.add(GovernanceOpsServiceDefinition, governanceOpsHandlers({ serviceName: 'toy', db: conn.client, decisions, actorOf, events: { bus } }), open);
     const port = await server.listen('127.0.0.1:0');
     ops = createServiceClient(GovernanceOpsServiceDefinition, `127.0.0.1:${port}`, { defaultDeadlineMs: 30_000 });
   });

@@ -1,5 +1,6 @@
 import type { CallContext } from 'nice-grpc-common';
 import type { Logger } from 'pino';
+import type { Caller } from '@govern/platform-auth';
 
 /**
  * What the kit adds to nice-grpc's CallContext for every handler. Type handlers with
@@ -20,6 +21,11 @@ export interface GrpcCallContextExt {
    * down instead of holding the drain open. Ordinary calls never need it: they are drained.
    */
   abortOnTerminate(): void;
+  /**
+   * Who is calling, verified (client certificate or bearer token) and already authorized for
+   * this RPC by the service's policy table: record it with what the call changes.
+   */
+  caller: Caller;
 }
 
 export type GrpcCallContext = CallContext & GrpcCallContextExt;

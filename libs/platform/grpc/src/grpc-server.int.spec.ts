@@ -9,6 +9,8 @@ import { closeServiceClient, createServiceClient, readErrorDetails } from './ser
 import {
   HealthClientDefinition,
   memoryLogger,
+  openPolicyOf,
+  PLAINTEXT,
   reflectionDefinition,
   sleep,
   TestServiceDefinition,
@@ -67,8 +69,8 @@ afterEach(async () => {
 const start = async (options: Partial<GrpcServerOptions> = {}) => {
   const memory = memoryLogger();
   const effects: Effects = { started: [], committed: [] };
-  const server = createGrpcServer({ serviceName: 'test', logger: memory.logger, descriptorSets: [commonDescriptorSet], ...options });
-  server.add(TestServiceDefinition, testService(effects));
+  const server = createGrpcServer({ serviceName: 'test', logger: memory.logger, descriptorSets: [commonDescriptorSet], transport: PLAINTEXT, ...options });
+  server.add(TestServiceDefinition, testService(effects), openPolicyOf(TestServiceDefinition));
   const port = await server.listen('127.0.0.1:0');
   const address = `127.0.0.1:${port}`;
   const clients: object[] = [];
@@ -249,8 +251,8 @@ describe('error mapping', () => {
 
   it('an empty implementation registers, every method UNIMPLEMENTED', async () => {
     const memory = memoryLogger();
-    const server = createGrpcServer({ serviceName: 'test', logger: memory.logger, descriptorSets: [] });
-    server.add(TestServiceDefinition, {});
+    const server = createGrpcServer({ serviceName: 'test', logger: memory.logger, descriptorSets: [], transport: PLAINTEXT });
+    server.add(TestServiceDefinition, {}, openPolicyOf(TestServiceDefinition));
     const port = await server.listen('127.0.0.1:0');
     const client = createServiceClient(TestServiceDefinition, `127.0.0.1:${port}`, { defaultDeadlineMs: 5_000 });
     cleanups.push(async () => {

@@ -4,7 +4,21 @@ import { errorDetailsServerMiddleware } from 'nice-grpc-error-details';
 import { ServerReflectionService } from 'nice-grpc-server-reflection';
 import { serverMetricsMiddleware, serverTracingMiddleware, type ServiceMetrics, type Telemetry } from '@govern/platform-observability';
 import type { Logger } from 'pino';
+import {
+  authorizationMiddleware,
+  callerIdentityMiddleware,
+  createServerCredentials,
+  DEFAULT_TRUST_DOMAIN,
+  peerIdentityInterceptor,
+  PolicyTable,
+  type Denial,
+  type RateLimiter,
+  type ServicePolicy,
+  type TokenVerifier,
+  type TransportSecurity,
+} from '@govern/platform-auth';
 import type { GrpcCallContextExt } from './call-context';
+import { callScopeMiddleware, runInCallScope } from './call-scope';
 import { DEFAULT_ANSWER_LIMITS, type AnswerLimits } from './bounded-answer';
 import { deadlineInterceptor } from './deadline';
 import { createEdgeGuard, edgeGuardMiddleware } from './edge-guard/edge-guard';
@@ -34,6 +48,19 @@ export interface GrpcServerOptions {
   telemetry?: Pick<Telemetry, 'tracer'>;
   /** grpc_server_handled_total / grpc_server_handling_seconds by method and the code the client receives. */
   metrics?: Pick<ServiceMetrics, 'rpcServer'>;
+  /**
+   * TLS material, or `{ mode: 'plaintext' }` chosen explicitly (development only): there is
+   * no default, so a server never ends up plaintext by omission.
+   */
+  transport: TransportSecurity;
+  /** Verifies bearer tokens; without one, a call carrying a token is refused (certificates only). */
+  tokens?: TokenVerifier | undefined;
+  /** SPIFFE trust domain of client certificates (`spiffe://<domain>/<service>`). Default `govern`. */
+  trustDomain?: string;
+  /** Told about every refused call (audit/metrics); the call log line carries the reason already. */
+  onDenied?: (denial: Denial) => void;
+  /** Per-caller rate limits of the policy tables (a test injects one with its own clock). */
+  rateLimiter?: RateLimiter;
 }
 
 /** A service's handlers; methods left out answer UNIMPLEMENTED until they land. */
@@ -42,10 +69,16 @@ export type GrpcServiceImplementation<Service extends CompatServiceDefinition> =
 export type Closer = () => unknown;
 
 export interface GrpcServer {
-  add<Service extends CompatServiceDefinition>(definition: Service, implementation: GrpcServiceImplementation<Service>): void;
+  /**
+   * Serves `definition` with `implementation`, authorized by `policy` (who may call which RPC):
+   * no service is served without its table, and an RPC without a rule is refused.
+   */
+  add<Service extends CompatServiceDefinition>(definition: Service, implementation: GrpcServiceImplementation<Service>, policy: ServicePolicy): void;
   /** Binds `host:port` (`127.0.0.1:0` picks a free port), marks the services SERVING, resolves to the port. */
   listen(address: string): Promise<number>;
   readonly health: GrpcHealth;
+  /** Who may call what: the tables given to `add`, with health and reflection open. */
+  readonly policies: PolicyTable;
   /** Runs `closer` after the drain on shutdown; closers run in reverse order of registration. */
   onShutdown(closer: Closer, name?: string): void;
   /** NOT_SERVING, stop accepting, drain in-flight calls (cancel after the grace), run closers. Idempotent. */
@@ -96,11 +129,13 @@ export const createGrpcServer = (options: GrpcServerOptions): GrpcServer => {
   const guard = createEdgeGuard(descriptors.bytes, options.edgeGuard ?? DEFAULT_EDGE_GUARD_SETTINGS);
   const terminator = createTerminator();
   const registry = createHealthRegistry();
+  const trustDomain = options.trustDomain ?? DEFAULT_TRUST_DOMAIN;
+  const policies = new PolicyTable();
   // Tracing first, so the `rpc finished` line is written inside the call's span; metrics
   // outside the error mapper, so they count the status the client gets.
   const base = createServer({
     'grpc.max_receive_message_length': options.maxReceiveMessageBytes ?? DEFAULT_MAX_RECEIVE_MESSAGE_BYTES,
-    interceptors: [deadlineInterceptor],
+    interceptors: [deadlineInterceptor, peerIdentityInterceptor(trustDomain)],
   });
   const traced = options.telemetry ? base.use(serverTracingMiddleware(options.telemetry)) : base;
   const measured = options.metrics ? traced.use(serverMetricsMiddleware(options.metrics)) : traced;
@@ -109,6 +144,18 @@ export const createGrpcServer = (options: GrpcServerOptions): GrpcServer => {
     .use(errorDetailsServerMiddleware)
     .use(callSignalMiddleware(terminator))
     .use(errorMappingMiddleware(serviceName, Date.now, answerLimits, options.isUnavailable))
+    // Who calls, then whether they may, before the request's bounds are checked: an anonymous
+    // or unauthorized caller learns nothing about what a valid request looks like.
+    .use(callerIdentityMiddleware({ serviceName, tokens: options.tokens, trustDomain }))
+    .use(callScopeMiddleware)
+    .use(
+      authorizationMiddleware({
+        serviceName,
+        policies,
+        ...(options.onDenied ? { onDenied: options.onDenied } : {}),
+        ...(options.rateLimiter ? { rateLimiter: options.rateLimiter } : {}),
+      }),
+    )
     .use(edgeGuardMiddleware);
 
   const services: string[] = [];
@@ -124,7 +171,7 @@ export const createGrpcServer = (options: GrpcServerOptions): GrpcServer => {
     const complete: Record<string, unknown> = {};
     for (const { key, path } of methods) {
       const method = given[key];
-      complete[key] = typeof method === 'function' ? method.bind(implementation) : unimplemented(path);
+      complete[key] = typeof method === 'function' ? runInCallScope(method.bind(implementation)) : unimplemented(path);
     }
     if (missing.length > 0 && fullName !== HealthDefinition.fullName) {
       logger.warn({ service: fullName, methods: missing.map((m) => m.key) }, 'methods not implemented answer UNIMPLEMENTED');
@@ -134,11 +181,15 @@ export const createGrpcServer = (options: GrpcServerOptions): GrpcServer => {
   };
 
   return {
-    add(definition, implementation) {
+    add(definition, implementation, policy) {
       if (listening || internalRegistered) throw new Error('add() must be called before listen()');
+      const { fullName } = describeService(definition);
+      if (policy.service !== fullName) throw new Error(`the policy given for ${fullName} is the table of ${policy.service}`);
+      policies.add(policy);
       register(definition, implementation);
     },
     health: registry.health,
+    policies,
 
     async listen(address) {
       if (listening) throw new Error('listen() has already been called');
@@ -158,7 +209,7 @@ export const createGrpcServer = (options: GrpcServerOptions): GrpcServer => {
       }
       let port: number;
       try {
-        port = await server.listen(address);
+        port = await server.listen(address, createServerCredentials(options.transport));
       } catch (error) {
         // Nothing was bound: the server stays as before, so listen() can be retried (another
         // port) and shutdown() still runs the closers.
@@ -168,7 +219,12 @@ export const createGrpcServer = (options: GrpcServerOptions): GrpcServer => {
         throw new Error(`gRPC server could not listen on ${address}: ${reason}`, { cause: error });
       }
       registry.startServing(appServices);
-      logger.info({ address, port, services: appServices }, 'gRPC server listening');
+      const { transport } = options;
+      const security =
+        transport.mode === 'tls'
+          ? { transport: 'tls', client_auth: transport.clientAuth, certificate_sans: transport.identity.subjectAltName, certificate_valid_to: transport.identity.validTo }
+          : { transport: 'plaintext' };
+      logger.info({ address, port, services: appServices, ...security, tokens: options.tokens ? 'accepted' : 'refused' }, 'gRPC server listening');
       return port;
     },
 

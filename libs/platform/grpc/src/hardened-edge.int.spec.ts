@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_ANSWER_LIMITS } from './bounded-answer';
 import { createGrpcServer, type GrpcServer } from './grpc-server';
 import { closeServiceClient, createServiceClient, errorDetailsOf, readErrorDetails } from './service-client';
-import { memoryLogger, TestServiceDefinition } from './test-service.fixture';
+import { memoryLogger, openPolicyOf, PLAINTEXT, TestServiceDefinition } from './test-service.fixture';
 
 /**
  * The edge as a hostile client sees it: a raw grpc-js client sends bytes it chooses, on one
@@ -30,7 +30,7 @@ afterEach(async () => {
 
 const start = async (): Promise<{ server: GrpcServer; address: string; raw: Client }> => {
   const { logger } = memoryLogger();
-  const server = createGrpcServer({ serviceName: 'test', logger, descriptorSets: [commonDescriptorSet, productQualityDescriptorSet] });
+  const server = createGrpcServer({ serviceName: 'test', logger, descriptorSets: [commonDescriptorSet, productQualityDescriptorSet], transport: PLAINTEXT });
   server.add(TestServiceDefinition, {
     async echo(request) {
       return request;
@@ -43,12 +43,12 @@ const start = async (): Promise<{ server: GrpcServer; address: string; raw: Clie
       }
       throw new ServerError(Status.FAILED_PRECONDITION, `cannot act on ${request.domain}`);
     },
-  });
+  }, openPolicyOf(TestServiceDefinition));
   server.add(ProductQualityServiceDefinition, {
     async evaluateListing(request) {
       return { evaluationId: `e-${request.requestId}`, decision: 1, reasons: [], threeNo: false, zeroTolerance: false, claimHits: [] };
     },
-  });
+  }, openPolicyOf(ProductQualityServiceDefinition));
   const port = await server.listen('127.0.0.1:0');
   const address = `127.0.0.1:${port}`;
   const raw = new Client(address, credentials.createInsecure());
@@ -160,8 +160,8 @@ describe('listen', () => {
     const taken = (blocker.address() as { port: number }).port;
     const { logger } = memoryLogger();
     let closed = 0;
-    const server = createGrpcServer({ serviceName: 'test', logger, descriptorSets: [commonDescriptorSet] });
-    server.add(TestServiceDefinition, { echo: async (r) => r });
+    const server = createGrpcServer({ serviceName: 'test', logger, descriptorSets: [commonDescriptorSet], transport: PLAINTEXT });
+    server.add(TestServiceDefinition, { echo: async (r) => r }, openPolicyOf(TestServiceDefinition));
     server.onShutdown(() => closed++, 'db');
     await expect(server.listen(`127.0.0.1:${taken}`)).rejects.toThrow(`gRPC server could not listen on 127.0.0.1:${taken}`);
     expect(server.health.get('')).not.toBe('SERVING');
@@ -176,7 +176,7 @@ describe('listen', () => {
   it('a server whose only bind failed still shuts down and runs its closers', async () => {
     const { logger } = memoryLogger();
     let closed = 0;
-    const server = createGrpcServer({ serviceName: 'test', logger, descriptorSets: [commonDescriptorSet] });
+    const server = createGrpcServer({ serviceName: 'test', logger, descriptorSets: [commonDescriptorSet], transport: PLAINTEXT });
     server.onShutdown(() => closed++, 'db');
     await expect(server.listen('256.0.0.1:1')).rejects.toThrow(/could not listen on 256\.0\.0\.1:1/);
     await server.shutdown();

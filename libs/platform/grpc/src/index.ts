@@ -1,4 +1,5 @@
 export type { GrpcCallContext, GrpcCallContextExt } from './call-context';
+export { currentCall, withCallScope, type CallScope } from './call-scope';
 export { mergeDescriptorSets, type DescribedFile, type MergedDescriptorSet } from './descriptor-set';
 export { abortedByShutdown, toServerError, type ErrorMappingContext } from './error-mapper';
 export {

@@ -7,7 +7,7 @@ import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createGrpcServer } from './grpc-server';
 import { closeServiceClient, createServiceClient } from './service-client';
-import { TestServiceDefinition, type LogLine } from './test-service.fixture';
+import { openPolicyOf, PLAINTEXT, TestServiceDefinition, type LogLine } from './test-service.fixture';
 
 /** The kit with telemetry and metrics, as the runtime wires it: spans, metrics and log lines of real calls. */
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -24,7 +24,7 @@ const start = async () => {
   // The logger's options as platform-core's createLogger sets them (the trace mixin).
   const lines: LogLine[] = [];
   const memory = { lines, logger: pino({ level: 'debug', ...traceLoggerOptions }, { write: (line: string) => lines.push(JSON.parse(line) as LogLine) }) };
-  const server = createGrpcServer({ serviceName: 'test', logger: memory.logger, descriptorSets: [commonDescriptorSet], telemetry: serverTelemetry, metrics: serverMetrics });
+  const server = createGrpcServer({ serviceName: 'test', logger: memory.logger, descriptorSets: [commonDescriptorSet], telemetry: serverTelemetry, metrics: serverMetrics, transport: PLAINTEXT });
   server.add(TestServiceDefinition, {
     async echo(request) {
       memory.logger.info('inside the handler');
@@ -33,7 +33,7 @@ const start = async () => {
     async fail() {
       throw notFound('MERCHANT.NOT_FOUND', 'merchant m-1 does not exist', { merchant_id: 'm-1' });
     },
-  });
+  }, openPolicyOf(TestServiceDefinition));
   const port = await server.listen('127.0.0.1:0');
   const client = createServiceClient(TestServiceDefinition, `127.0.0.1:${port}`, { defaultDeadlineMs: 5_000, telemetry: callerTelemetry, metrics: callerMetrics });
   cleanups.push(() => server.shutdown(), () => closeServiceClient(client));

@@ -2,6 +2,7 @@ import { BinaryReader, BinaryWriter, WireType } from '@bufbuild/protobuf/wire';
 import { fromBinary } from '@bufbuild/protobuf';
 import { FileDescriptorProtoSchema } from '@bufbuild/protobuf/wkt';
 import { createChannel, createClient } from 'nice-grpc';
+import { channelOptionsFor, createChannelCredentials, type ClientTransport } from '@govern/platform-auth';
 
 /**
  * A grpcurl-style reflection client: asks a server which services it has and what their
@@ -66,8 +67,8 @@ export interface ReflectedService {
 }
 
 /** Lists every service a server exposes through reflection, with its method names. */
-export const describeServerViaReflection = async (address: string): Promise<ReflectedService[]> => {
-  const channel = createChannel(address);
+export const describeServerViaReflection = async (address: string, transport: ClientTransport = { mode: 'plaintext' }): Promise<ReflectedService[]> => {
+  const channel = createChannel(address, createChannelCredentials(transport), channelOptionsFor(transport));
   try {
     const client = createClient(reflectionDefinition('v1'), channel);
     const ask = async (requests: ReflectionRequest[]): Promise<ReflectionResponse[]> => {

@@ -5,9 +5,12 @@ import type { GrpcCallContextExt } from './call-context';
 import { takeDeadline } from './deadline';
 import type { AnswerLimits } from './bounded-answer';
 import { toHeaderValue, truncate } from './bounded-text';
-import { abortedByShutdown, isAbortError, MappedServerError, shutdownAbortReason, toServerError } from './error-mapper';
+import { abortedByShutdown, isAbortError, shutdownAbortReason, toServerError } from './error-mapper';
 
-type CallLogExt = Pick<GrpcCallContextExt, 'log' | 'requestId'>;
+/** How the identity step tells the call log who called (`person:alice`), so the `rpc finished` line names the caller. */
+export const NOTE_CALLER = Symbol('govern note caller');
+export type CallerNote = (caller: string) => void;
+type CallLogExt = Pick<GrpcCallContextExt, 'log' | 'requestId'> & { [NOTE_CALLER]?: CallerNote };
 type CallSignalExt = Pick<GrpcCallContextExt, 'deadline' | 'abortOnTerminate'>;
 
 const MAX_REQUEST_ID_LENGTH = 128;
@@ -43,18 +46,21 @@ export const callLogMiddleware = (logger: Logger): ServerMiddleware<CallLogExt> 
     // Stays CANCELLED if the generator is closed early (the client went away mid-stream).
     let code = Status.CANCELLED;
     let reason: string | undefined;
+    let caller: string | undefined;
     try {
-      const result = yield* call.next(call.request, { ...context, log, requestId });
+      const result = yield* call.next(call.request, { ...context, log, requestId, [NOTE_CALLER]: (who: string) => (caller = who) });
       code = Status.OK;
       return result;
     } catch (error) {
       if (error instanceof ServerError) {
         code = error.code;
-        if (error instanceof MappedServerError) reason = error.reason;
+        // The error mapper's and the auth middlewares' errors both carry their ErrorInfo reason.
+        const given = (error as ServerError & { reason?: unknown }).reason;
+        if (typeof given === 'string') reason = given;
       } else if (!isAbortError(error)) code = Status.UNKNOWN;
       throw error;
     } finally {
-      const line = { code: Status[code], duration_ms: Math.round((performance.now() - started) * 10) / 10, ...(reason ? { reason } : {}) };
+      const line = { code: Status[code], duration_ms: Math.round((performance.now() - started) * 10) / 10, ...(reason ? { reason } : {}), ...(caller ? { caller } : {}) };
       log[levelOf(code, call.method.path)](line, 'rpc finished');
     }
   };

@@ -3,7 +3,7 @@ import { ClientError, Status } from 'nice-grpc';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createGrpcServer, type GrpcServiceImplementation } from './grpc-server';
 import { closeServiceClient, createServiceClient, readErrorDetails, type ServiceClientOptions } from './service-client';
-import { memoryLogger, TestServiceDefinition } from './test-service.fixture';
+import { memoryLogger, openPolicyOf, PLAINTEXT, TestServiceDefinition } from './test-service.fixture';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -18,12 +18,12 @@ const start = async (flakyTimes: number, implementation: GrpcServiceImplementati
     if (count <= flakyTimes) throw new DomainError('UNAVAILABLE', 'DEPENDENCY.UNAVAILABLE', 'the database is failing over');
     return { reason: `ok after ${count}`, domain: '', metadata: {} };
   };
-  const server = createGrpcServer({ serviceName: 'test', logger: memoryLogger().logger, descriptorSets: [] });
+  const server = createGrpcServer({ serviceName: 'test', logger: memoryLogger().logger, descriptorSets: [], transport: PLAINTEXT });
   server.add(TestServiceDefinition, {
     fail: async (request) => outcome(++calls.fail, request.reason),
     lookup: async (request) => outcome(++calls.lookup, request.reason),
     ...implementation,
-  });
+  }, openPolicyOf(TestServiceDefinition));
   const port = await server.listen('127.0.0.1:0');
   cleanups.push(() => server.shutdown());
   const address = `127.0.0.1:${port}`;
@@ -96,11 +96,11 @@ describe('createServiceClient retries', () => {
 
   it('retries a server that is not up yet (connection refused is UNAVAILABLE)', async () => {
     // A port nobody listens on any more; a server appears there while the client backs off.
-    const probe = createGrpcServer({ serviceName: 'test', logger: memoryLogger().logger, descriptorSets: [] });
+    const probe = createGrpcServer({ serviceName: 'test', logger: memoryLogger().logger, descriptorSets: [], transport: PLAINTEXT });
     const freePort = await probe.listen('127.0.0.1:0');
     await probe.shutdown();
-    const late = createGrpcServer({ serviceName: 'test', logger: memoryLogger().logger, descriptorSets: [] });
-    late.add(TestServiceDefinition, { echo: async () => ({ requestId: 'late', servingData: '' }) });
+    const late = createGrpcServer({ serviceName: 'test', logger: memoryLogger().logger, descriptorSets: [], transport: PLAINTEXT });
+    late.add(TestServiceDefinition, { echo: async () => ({ requestId: 'late', servingData: '' }) }, openPolicyOf(TestServiceDefinition));
     const client = createServiceClient(TestServiceDefinition, `127.0.0.1:${freePort}`, {
       defaultDeadlineMs: 5_000,
       retry: { maxAttempts: 10, baseDelayMs: 100, maxDelayMs: 200, allMethods: true },

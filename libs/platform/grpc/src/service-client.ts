@@ -18,6 +18,7 @@ import { errorDetailsClientMiddleware, RichClientError } from 'nice-grpc-error-d
 import type { Logger } from 'pino';
 import { trace } from '@opentelemetry/api';
 import { clientMetricsMiddleware, clientTracingMiddleware, type ServiceMetrics, type Telemetry } from '@govern/platform-observability';
+import { bearerTokenClientMiddleware, channelOptionsFor, createChannelCredentials, type ClientTransport, type TokenProvider } from '@govern/platform-auth';
 import { formatGrpcTimeout } from './deadline';
 
 export interface ServiceClientOptions {
@@ -39,6 +40,14 @@ export interface ServiceClientOptions {
   telemetry?: Pick<Telemetry, 'tracer'>;
   /** grpc_client_handled_total / grpc_client_handling_seconds of the calls made. */
   metrics?: Pick<ServiceMetrics, 'rpcClient'>;
+  /**
+   * How to reach the server: TLS against a CA, with this caller's certificate for mutual TLS
+   * (a service calling another presents its own, `clientTransportOf(security)`). Default plaintext,
+   * which a Govern service only accepts when started with ALLOW_INSECURE_PLAINTEXT.
+   */
+  transport?: ClientTransport;
+  /** Sends `authorization: Bearer <token>` on every call that does not set its own (people, systems, tools). */
+  token?: TokenProvider;
 }
 
 /** Per-call options: `deadline` (Date, or ms from now) and the retry switches. */
@@ -104,9 +113,12 @@ export const createServiceClient = <Service extends CompatServiceDefinition>(
   address: string,
   options: ServiceClientOptions,
 ): ServiceClient<Service> => {
-  const channel = createChannel(address, undefined, options.channelOptions);
+  const transport = options.transport ?? { mode: 'plaintext' };
+  const channel = createChannel(address, createChannelCredentials(transport), { ...channelOptionsFor(transport), ...options.channelOptions });
   const { retry, log } = options;
-  const factory = createClientFactory()
+  const innermost = createClientFactory();
+  // Innermost, so every attempt of a retried call carries a token that is valid now.
+  const factory = (options.token ? innermost.use(bearerTokenClientMiddleware(options.token)) : innermost)
     .use(wireDeadlineMiddleware)
     .use(errorDetailsClientMiddleware)
     .use(statusCaptureMiddleware)

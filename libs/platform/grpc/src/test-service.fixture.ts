@@ -4,6 +4,7 @@
  * reflection client (re-exported from reflection-client.ts).
  */
 import { Any, ErrorInfo, HealthCheckRequest, HealthCheckResponse, HealthListRequest, HealthListResponse, RequestInfo } from '@govern/contracts-common';
+import type { ServicePolicy, TransportSecurity } from '@govern/platform-auth';
 import { pino, type Logger } from 'pino';
 
 interface Codec<T> {
@@ -91,3 +92,15 @@ export const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
   });
 
 export { reflectionDefinition, type ReflectionRequest } from './reflection-client';
+
+/**
+ * Every RPC of a definition open to anyone: the kit's own tests are about the kit (deadlines,
+ * errors, bounds), not about who may call; grpc-server.int.spec.ts tests the trust chain itself.
+ */
+export const openPolicyOf = (definition: { fullName: string; methods: Record<string, { name: string }> }): ServicePolicy => ({
+  service: definition.fullName,
+  rules: Object.fromEntries(Object.values(definition.methods).map((m) => [m.name, { public: true } as const])),
+});
+
+/** Plaintext, chosen explicitly as a Govern service must (ALLOW_INSECURE_PLAINTEXT). */
+export const PLAINTEXT: TransportSecurity = { mode: 'plaintext' };

@@ -1,10 +1,14 @@
-import type { EventMeta } from '@govern/contracts-common';
+import type { Actor, EventMeta } from '@govern/contracts-common';
+import { auditRecordInsert } from '@govern/platform-auth';
 import { fingerprintOf, runIdempotent, runInTransaction, type IsolationLevel, type SqlTx, type TransactionalClient } from '@govern/platform-db';
 import { Violations, type Clock, type IdGenerator } from '@govern/policy-core';
+import { auditRecordOfCurrentCall, callerActor } from './audit';
 
 interface Codec<T> {
   encode(message: T): { finish(): Uint8Array };
   decode(input: Uint8Array): T;
+  /** ts-proto's JSON form (enums by name), read for the audit record's decision. */
+  toJSON?(message: T): unknown;
 }
 
 export interface MutationOptions<Req, Res> {
@@ -15,6 +19,8 @@ export interface MutationOptions<Req, Res> {
   responseCodec: Codec<Res>;
   deadline?: Date | undefined;
   isolationLevel?: IsolationLevel;
+  /** The service's clock, for the audit record's time (the system clock when not given). */
+  clock?: Clock;
 }
 
 /**
@@ -37,18 +43,33 @@ export const runMutation = async <Tx extends SqlTx, Req, Res>(
   const { response } = await runInTransaction(
     db,
     (tx) =>
-      runIdempotent(tx, { scope: options.scope, requestId: options.request.requestId, fingerprint }, async () =>
-        options.responseCodec.encode(await work(tx)).finish(),
-      ),
+      runIdempotent(tx, { scope: options.scope, requestId: options.request.requestId, fingerprint }, async () => {
+        const response = await work(tx);
+        // Who did it, in the same transaction; runIdempotent runs this on the first call only.
+        const audit = auditRecordOfCurrentCall(options.clock?.now() ?? new Date(), options.request, response, options.responseCodec);
+        if (audit) {
+          const insert = auditRecordInsert(audit);
+          await tx.$executeRawUnsafe(insert.sql, ...insert.params);
+        }
+        return options.responseCodec.encode(response).finish();
+      }),
     { deadline: options.deadline, ...(options.isolationLevel ? { isolationLevel: options.isolationLevel } : {}) },
   );
   return options.responseCodec.decode(response);
 };
 
-/** Envelope metadata for a new event, caused by a request or by another event. */
-export const newEventMeta = (deps: { clock: Clock; ids: IdGenerator }, cause: { causationId: string; correlationId?: string }): EventMeta => ({
-  eventId: deps.ids.next(),
-  occurredAt: deps.clock.now(),
-  causationId: cause.causationId,
-  correlationId: cause.correlationId ?? cause.causationId,
-});
+/**
+ * Envelope metadata for a new event, caused by a request or by another event. The actor is the
+ * cause's (a consumer passes the incoming event's `meta.actor`), else the caller of the gRPC
+ * call this runs in.
+ */
+export const newEventMeta = (deps: { clock: Clock; ids: IdGenerator }, cause: { causationId: string; correlationId?: string; actor?: Actor | undefined }): EventMeta => {
+  const actor = cause.actor ?? callerActor();
+  return {
+    eventId: deps.ids.next(),
+    occurredAt: deps.clock.now(),
+    causationId: cause.causationId,
+    correlationId: cause.correlationId ?? cause.causationId,
+    ...(actor ? { actor } : {}),
+  };
+};

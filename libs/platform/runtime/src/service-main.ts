@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { ConfigError, createLogger, parseConfig, settings, type ServiceSettings } from '@govern/platform-core';
+import { ConfigError, createLogger, parseConfig, settings } from '@govern/platform-core';
 import { applyMigrations, type SqlTx, type TransactionalClient } from '@govern/platform-db';
 import type { ServiceDefinition } from './service-runtime';
-import { runServiceProcess } from './service-process';
+import { runServiceProcess, type ServiceProcessSettings } from './service-process';
 
 /**
  * The commands of a deployable service (`node main.js [serve|migrate]`), so one artifact
@@ -17,7 +17,7 @@ import { runServiceProcess } from './service-process';
  *   migrate at start, and a migration that fails stops the rollout instead of crash-looping
  *   every pod. It needs DATABASE_URL only (and LOG_LEVEL), not the service's other settings.
  */
-export interface ServiceMainOptions<Schema extends z.ZodType<ServiceSettings>, Client> {
+export interface ServiceMainOptions<Schema extends z.ZodType<ServiceProcessSettings>, Client> {
   name: string;
   configSchema: Schema;
   service: (config: z.infer<Schema>) => ServiceDefinition<Client>;
@@ -43,7 +43,7 @@ export const resolveMigrationsDir = (entryDir: string, sourceMigrationsDir: stri
   return existsSync(shipped) ? shipped : sourceMigrationsDir;
 };
 
-export const runServiceMain = <Schema extends z.ZodType<ServiceSettings>, Client extends TransactionalClient<SqlTx> & { $disconnect(): Promise<void> }>(
+export const runServiceMain = <Schema extends z.ZodType<ServiceProcessSettings>, Client extends TransactionalClient<SqlTx> & { $disconnect(): Promise<void> }>(
   options: ServiceMainOptions<Schema, Client>,
 ): void => {
   const [command = 'serve', ...extra] = options.argv;

@@ -1,12 +1,34 @@
 import { z } from 'zod';
-import { natsConnectionAuth, natsCredentialSettings, streamNameOf } from '@govern/platform-auth';
-import { ConfigError, createLogger, parseConfig, type ServiceSettings } from '@govern/platform-core';
+import {
+  callerTokenSettings,
+  GOVERN_SERVICES,
+  loadTransportSecurity,
+  natsConnectionAuth,
+  natsCredentialSettings,
+  streamNameOf,
+  tokenVerifierFromSettings,
+  transportSecuritySettings,
+  type CallerTokenSettings,
+  type TransportSecuritySettings,
+} from '@govern/platform-auth';
+import { ConfigError, createLogger, parseConfig, serviceSettings, type ServiceSettings } from '@govern/platform-core';
 import type { SqlTx, TransactionalClient } from '@govern/platform-db';
 import { createJetStreamBus } from '@govern/platform-events';
 import { runUntilSignal } from '@govern/platform-grpc';
 import { createServiceMetrics, startTelemetry, telemetrySettings } from '@govern/platform-observability';
 import { systemClock } from '@govern/policy-core';
 import { startService, type ServiceDefinition } from './service-runtime';
+
+/**
+ * The settings of every deployable service: platform-core's, plus its TLS material and the
+ * token issuer it trusts (platform-core cannot import platform-auth, which depends on it).
+ * An app extends this object with its own settings.
+ */
+export const serviceProcessSettings = (defaultPort: number) => serviceSettings(defaultPort).extend({ ...transportSecuritySettings, ...callerTokenSettings });
+
+export type ServiceProcessSettings = ServiceSettings & TransportSecuritySettings & CallerTokenSettings;
+
+export const PLAINTEXT_WARNING = 'gRPC is PLAINTEXT (ALLOW_INSECURE_PLAINTEXT): anyone on the network can read and forge calls; development only';
 
 /**
  * The main of a deployable service: settings parsed once from the environment (a bad or
@@ -41,7 +63,7 @@ const parseSettings = <Schema extends z.ZodType>(schema: Schema, env: Record<str
   return { config: config as z.infer<Schema>, observe, connection };
 };
 
-export const runServiceProcess = <Schema extends z.ZodType<ServiceSettings>, Client extends TransactionalClient<SqlTx> & { $disconnect(): Promise<void> }>(options: {
+export const runServiceProcess = <Schema extends z.ZodType<ServiceProcessSettings>, Client extends TransactionalClient<SqlTx> & { $disconnect(): Promise<void> }>(options: {
   name: string;
   configSchema: Schema;
   service: (config: z.infer<Schema>) => ServiceDefinition<Client>;
@@ -55,6 +77,14 @@ export const runServiceProcess = <Schema extends z.ZodType<ServiceSettings>, Cli
     if (!connection.authenticator) log.warn('NATS without credentials (NATS_NKEY_SEED or NATS_USER/NATS_PASSWORD unset): only a development server accepts that');
     const telemetry = startTelemetry({ serviceName: options.name, settings: observe, log });
     const metrics = createServiceMetrics({ serviceName: options.name, log });
+    // Both read and checked before anything connects: bad material exits 2 naming the setting.
+    const transport = loadTransportSecurity(config);
+    const tokens = tokenVerifierFromSettings(config, { certificateOnlyWorkloads: GOVERN_SERVICES });
+    if (transport.mode === 'plaintext') {
+      log.warn(PLAINTEXT_WARNING);
+      // Also on stderr: a log shipper filtering by level must not be the only one who knows.
+      console.error(`${options.name}: ${PLAINTEXT_WARNING}`);
+    }
     const bus = await createJetStreamBus({
       connection,
       // With a user the server gives rights on its own stream only; the streams it reads are their producers' to make.
@@ -75,6 +105,8 @@ export const runServiceProcess = <Schema extends z.ZodType<ServiceSettings>, Cli
       migrate: config.MIGRATE_ON_START,
       host: config.HOST,
       port: config.PORT,
+      transport,
+      tokens,
       shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
       relayListens: true,
       ownsBus: true,

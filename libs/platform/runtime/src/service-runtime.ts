@@ -15,6 +15,7 @@ import {
 } from '@govern/platform-observability';
 import { randomIds, type Clock, type IdGenerator } from '@govern/policy-core';
 import type { Logger } from 'pino';
+import { clientTransportOf, type ClientTransport, type TokenVerifier, type TransportSecurity } from '@govern/platform-auth';
 
 /**
  * What every service process does around its own logic, in one place: migrate, connect,
@@ -37,6 +38,10 @@ export interface ServiceDependencies {
   migrate: boolean;
   host: string;
   port: number;
+  /** TLS material (mutual TLS between services), or plaintext chosen explicitly for development. */
+  transport: TransportSecurity;
+  /** Verifies the bearer tokens of people and systems; without one only client certificates identify callers. */
+  tokens?: TokenVerifier | undefined;
   shutdownGraceMs: number;
   /** LISTEN/NOTIFY wakes the relay (a PostgreSQL server); false on embedded PGlite. */
   relayListens: boolean;
@@ -70,6 +75,8 @@ export interface ServiceContext<Client> {
   /** The service's metrics: use cases and consumers that decide count their decisions here after committing. */
   metrics: ServiceMetrics;
   telemetry: Telemetry;
+  /** How this service calls another Govern service: mutual TLS with its own certificate (`createServiceClient(…, { transport })`). */
+  clientTransport: ClientTransport;
   /** Call after committing a transaction that wrote outbox rows: publishes promptly. */
   eventsWritten(): void;
   /** Registers something to stop on shutdown, after the gRPC drain and before the database closes. */
@@ -141,6 +148,8 @@ export const startService = async <Client extends TransactionalClient<SqlTx> & {
     isUnavailable: isDatabaseUnavailable,
     telemetry,
     metrics,
+    transport: deps.transport,
+    tokens: deps.tokens,
   });
   // Spans are exported until the very end (closers run in reverse order: this one last).
   server.onShutdown(() => telemetry.shutdown(), 'telemetry');
@@ -225,6 +234,7 @@ export const startService = async <Client extends TransactionalClient<SqlTx> & {
       clock: deps.clock,
       metrics,
       telemetry,
+      clientTransport: clientTransportOf(deps.transport),
       eventsWritten: () => relay.kick(),
       onStop: (name, stop) => stoppers.push({ name, stop }),
       jobs: (handlers, options) => {

@@ -3,6 +3,7 @@ import { sql, sqlEmpty, type DbTransaction, type JobToSchedule, type Sql, type S
 import { toOutgoing, type EventMessage, type OutgoingEvent } from '@govern/platform-events';
 import { traceContextForJob, traceContextForOutbox } from '@govern/platform-observability';
 import type { Clock, IdGenerator } from '@govern/policy-core';
+import { callerActor } from './audit';
 
 /**
  * One unit of work: the transaction a mutation, a consumed event or a durable job runs in, the time
@@ -68,13 +69,15 @@ export class UnitOfWork<Tx = unknown> {
     return this.ids.next();
   }
 
-  /** Envelope metadata for one new event caused by this unit. */
+  /** Envelope metadata for one new event caused by this unit (with the caller as actor, inside a gRPC call). */
   meta(): EventMeta {
+    const actor = callerActor();
     return {
       eventId: this.ids.next(),
       occurredAt: this.now,
       causationId: this.cause.causationId,
       correlationId: this.cause.correlationId || this.cause.causationId,
+      ...(actor ? { actor } : {}),
     };
   }
 

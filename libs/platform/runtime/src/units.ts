@@ -13,11 +13,15 @@ import {
   type TransactionOptions,
 } from '@govern/platform-db';
 import { DomainError, Violations, type Clock, type IdGenerator } from '@govern/policy-core';
+import { auditRecordInsert } from '@govern/platform-auth';
+import { auditRecordOfCurrentCall } from './audit';
 import { UnitOfWork, type Cause, type UnitOfWorkInit } from './unit-of-work';
 
 interface Codec<T> {
   encode(message: T): { finish(): Uint8Array };
   decode(input: Uint8Array): T;
+  /** ts-proto's JSON form (enums by name), read for the audit record's decision. */
+  toJSON?(message: T): unknown;
 }
 
 export interface UnitMutationOptions<Req, Res, Checked> {
@@ -121,6 +125,12 @@ export const createUnitsOfWork = <Tx extends SqlTx, W extends UnitOfWork<Tx> = U
               throw error;
             }
             if ((await claim).length === 0) throw new Replay();
+            // Who did it, in the same transaction: first run only (a replay threw above).
+            const audit = auditRecordOfCurrentCall(unit.now, mutation.request, result, mutation.responseCodec);
+            if (audit) {
+              const insert = auditRecordInsert(audit);
+              t.sql.send(insert.sql, insert.params);
+            }
             const response = mutation.responseCodec.encode(result).finish();
             unit.flush({ scope: call.scope, requestId: call.requestId, response });
             return { response: result, events: unit.eventCount };

@@ -1,4 +1,5 @@
 export * from './service-harness';
+export * from './test-credentials';
 export { caseArbitrary, messageInit, type CaseKind, type FuzzCase } from './fuzz/message-cases';
 export { createRawGrpcClient, type RawAnswer, type RawGrpcClient } from './fuzz/raw-client';
 export {
@@ -16,3 +17,5 @@ export {
   type RpcFuzzReport,
   type ServiceFuzzTarget,
 } from './fuzz/fuzz-runner';
+export { createTrustProbe, rpcsOf, type DescribedRpc, type ProbeAnswer, type RpcKind, type TrustProbe } from './trust-probe';
+export { describeTrustBoundary } from './trust-boundary';

@@ -1,11 +1,15 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import pino from 'pino';
 import type { EventType } from '@govern/contracts-common';
+import type { DevPki } from '@govern/platform-auth';
 import type { SqlTx, TransactionalClient } from '@govern/platform-db';
+import { closeServiceClient, createServiceClient, type ServiceClient, type ServiceClientOptions } from '@govern/platform-grpc';
+import type { CompatServiceDefinition } from 'nice-grpc';
 import { createJetStreamBus, toOutgoing, type EventBus, type EventMessage, type IncomingMessage } from '@govern/platform-events';
 import { startService, type RunningService, type ServiceDefinition } from '@govern/platform-runtime';
 import { ManualClock } from '@govern/policy-core';
 import { createTestDatabase, deleteNamespaceStreams, testInfra, uniqueSuffix, type TestDatabase } from '@govern/platform-testing';
+import { devTokenVerifier, serverTransportOf, testClientCredentials, testPki, type TestCaller, type TestClientCredentials } from './test-credentials';
 
 /**
  * A service started for an integration test the way production starts it (real gRPC on
@@ -19,6 +23,15 @@ export interface ServiceUnderTest<Client> {
   database: TestDatabase;
   bus: EventBus;
   clock: ManualClock;
+  /** The development CA of this test process (the service's certificate, the token-signing key). */
+  pki: DevPki;
+  /**
+   * A client of the service over TLS carrying `caller`'s credentials (see TestCaller; by
+   * default, per RPC, the caller the service's policy names). Closed when the service stops.
+   */
+  client<Service extends CompatServiceDefinition>(definition: Service, caller?: TestCaller, options?: Partial<ServiceClientOptions>): ServiceClient<Service>;
+  /** The transport and token provider of `caller`, for clients made elsewhere (raw grpc-js, fuzz). */
+  credentials(caller?: TestCaller): TestClientCredentials;
   /** Runs the service's durable jobs that are due by the clock. */
   runDueJobs(): Promise<number>;
   /** Publishes an event onto the bus as its producer would (msgID = meta.eventId). */
@@ -54,7 +67,10 @@ export const startServiceForTest = async <Client extends TransactionalClient<Sql
   const bus = await createJetStreamBus({ natsUrl: infra.natsUrl, log, namespace });
   const database = await createTestDatabase({ prefix: definition.name.replaceAll('-', '_') });
   const clock = options.clock ?? new ManualClock('2026-11-01T00:00:00Z');
+  const pki = await testPki();
   const service = await startService(definition, {
+    transport: serverTransportOf(pki, definition.name),
+    tokens: devTokenVerifier(pki),
     log,
     clock,
     bus,
@@ -99,6 +115,7 @@ export const startServiceForTest = async <Client extends TransactionalClient<Sql
     return collector;
   };
 
+  const clients: object[] = [];
   return {
     service,
     address: service.address,
@@ -106,6 +123,14 @@ export const startServiceForTest = async <Client extends TransactionalClient<Sql
     database,
     bus,
     clock,
+    pki,
+    credentials: (caller = {}) => testClientCredentials(pki, caller, service.server.policies),
+    client(clientDefinition, caller = {}, clientOptions = {}) {
+      const credentials = testClientCredentials(pki, caller, service.server.policies);
+      const client = createServiceClient(clientDefinition, service.address, { defaultDeadlineMs: 10_000, ...credentials, ...clientOptions });
+      clients.push(client);
+      return client;
+    },
     runDueJobs: () => service.runDueJobs(),
     async publish(type, message) {
       const event = toOutgoing(type, message);
@@ -114,6 +139,7 @@ export const startServiceForTest = async <Client extends TransactionalClient<Sql
     collect,
     async stop() {
       for (const collector of collectors) await collector.stop();
+      clients.forEach(closeServiceClient);
       await service.shutdown();
       await bus.close();
       await database.drop();

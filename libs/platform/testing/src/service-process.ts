@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { HealthCheckResponse_ServingStatus, HealthDefinition } from '@govern/contracts-common';
+import type { ClientTransport } from '@govern/platform-auth';
 import { closeServiceClient, createServiceClient } from '@govern/platform-grpc';
 
 /** A deployable running as its own process, as its team runs it. */
@@ -60,8 +61,9 @@ export const startServiceProcess = (options: { cwd: string; entry: string; env: 
   });
 
 /** The grpc.health.v1 status a server at `address` reports for `service` ('' = the server as a whole). */
-export const healthOf = async (address: string, service = ''): Promise<HealthCheckResponse_ServingStatus> => {
-  const health = createServiceClient(HealthDefinition, address, { defaultDeadlineMs: 5_000 });
+export const healthOf = async (address: string, service = '', transport: ClientTransport = { mode: 'plaintext' }): Promise<HealthCheckResponse_ServingStatus> => {
+  // Health is open to anyone: TLS (trusting the service's CA) but no token.
+  const health = createServiceClient(HealthDefinition, address, { defaultDeadlineMs: 5_000, transport });
   try {
     return (await health.check({ service })).status;
   } finally {

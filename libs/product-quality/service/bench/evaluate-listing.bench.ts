@@ -17,7 +17,6 @@ import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { MerchantRemovedEvent } from '@govern/contracts-merchant-access';
 import { type Listing, ListingDecision, ProductQualityServiceDefinition } from '@govern/contracts-product-quality';
-import { createServiceClient } from '@govern/platform-grpc';
 import { startServiceForTest } from '@govern/platform-service-testing';
 import { seededRandom } from '@govern/policy-core';
 import { createProductQualityService } from '../src/product-quality.service';
@@ -64,7 +63,7 @@ const percentile = (sorted: readonly number[], p: number): number => sorted[Math
 
 const main = async (): Promise<void> => {
   const sut = await startServiceForTest(createProductQualityService(), { poolSize: Math.max(10, CONCURRENCY + 2) });
-  const client = createServiceClient(ProductQualityServiceDefinition, sut.address, { defaultDeadlineMs: 30_000 });
+  const client = sut.client(ProductQualityServiceDefinition, {}, { defaultDeadlineMs: 30_000 });
   try {
     await onboard(sut, 'M-BENCH');
     // A realistic re-upload index: a removed merchant's catalogue, banned through the real cascade.

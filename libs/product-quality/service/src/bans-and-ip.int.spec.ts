@@ -16,7 +16,7 @@ import {
   UnbanCause,
 } from '@govern/contracts-product-quality';
 import type { PrismaClient } from '@govern/product-quality-data-access';
-import { createServiceClient, readErrorDetails, type ServiceClient } from '@govern/platform-grpc';
+import { readErrorDetails, type ServiceClient } from '@govern/platform-grpc';
 import { type EventCollector, type ServiceUnderTest, startServiceForTest } from '@govern/platform-service-testing';
 import { DAY } from '@govern/policy-core';
 import { createProductQualityService } from './product-quality.service';
@@ -38,7 +38,7 @@ describe('bans, appeals and IP complaints over gRPC', () => {
 
   beforeAll(async () => {
     sut = await startServiceForTest(createProductQualityService());
-    client = createServiceClient(ProductQualityServiceDefinition, sut.address, { defaultDeadlineMs: 10_000 });
+    client = sut.client(ProductQualityServiceDefinition);
     events = await sut.collect(PQ.name, PQ.subjects);
     await onboard(sut, 'M-B');
   });

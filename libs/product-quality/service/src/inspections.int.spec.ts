@@ -17,7 +17,7 @@ import {
   SelectionBasis,
 } from '@govern/contracts-product-quality';
 import type { PrismaClient } from '@govern/product-quality-data-access';
-import { createServiceClient, readErrorDetails, type ServiceClient } from '@govern/platform-grpc';
+import { readErrorDetails, type ServiceClient } from '@govern/platform-grpc';
 import { type EventCollector, type ServiceUnderTest, startServiceForTest } from '@govern/platform-service-testing';
 import { createProductQualityService } from './product-quality.service';
 import { listing, onboard, seedCatalogue, sentinel, unique } from './testing/fixtures';
@@ -31,7 +31,7 @@ describe('sampling inspection and lot acceptance over gRPC', () => {
 
   beforeAll(async () => {
     sut = await startServiceForTest(createProductQualityService());
-    client = createServiceClient(ProductQualityServiceDefinition, sut.address, { defaultDeadlineMs: 10_000 });
+    client = sut.client(ProductQualityServiceDefinition);
     events = await sut.collect(PQ.name, PQ.subjects);
     await onboard(sut, 'M-LAB');
   });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GovernanceOpsServiceDefinition, ReplayVerdict } from '@govern/contracts-common';
 import { ListingDecision, ProductQualityServiceDefinition, type Listing } from '@govern/contracts-product-quality';
 import { decodeDecisionJson } from '@govern/platform-decisions';
-import { createServiceClient, type ServiceClient } from '@govern/platform-grpc';
+import type { ServiceClient } from '@govern/platform-grpc';
 import { type ServiceUnderTest, startServiceForTest } from '@govern/platform-service-testing';
 import type { PrismaClient } from '@govern/product-quality-data-access';
 import { LISTING_GATE_POLICIES, type ListingGateDecision } from '@govern/product-quality-domain';
@@ -30,8 +30,8 @@ describe('listing-gate decision records through GovernanceOpsService', () => {
   beforeAll(async () => {
     // The stricter candidate runs in shadow from the start, as SHADOW_POLICIES would set it.
     sut = await startServiceForTest(createProductQualityService({ shadowPolicies: { 'listing-gate': CANDIDATE } }));
-    client = createServiceClient(ProductQualityServiceDefinition, sut.address, { defaultDeadlineMs: 10_000 });
-    ops = createServiceClient(GovernanceOpsServiceDefinition, sut.address, { defaultDeadlineMs: 10_000 });
+    client = sut.client(ProductQualityServiceDefinition);
+    ops = sut.client(GovernanceOpsServiceDefinition);
     await onboard(sut, 'M-1');
   });
   afterAll(async () => {
@@ -130,11 +130,11 @@ describe('listing-gate decisions on a single database connection (as embedded PG
     // With one connection, a settings read from inside the gate's transaction would wait for that very transaction.
     const sut = await startServiceForTest(createProductQualityService({ shadowPolicies: { 'listing-gate': CANDIDATE } }), { poolSize: 1 });
     try {
-      const client = createServiceClient(ProductQualityServiceDefinition, sut.address, { defaultDeadlineMs: 10_000 });
+      const client = sut.client(ProductQualityServiceDefinition);
       await onboard(sut, 'M-1');
       const res = await client.evaluateListing({ requestId: unique('r'), listing: listing({ certificateCode: 'Q/A12' }), action: 0 });
       expect(res.decision).toBe(ListingDecision.LISTING_DECISION_APPROVED);
-      const ops = createServiceClient(GovernanceOpsServiceDefinition, sut.address, { defaultDeadlineMs: 10_000 });
+      const ops = sut.client(GovernanceOpsServiceDefinition);
       expect((await ops.getDecision({ decisionId: res.evaluationId })).decision?.shadow).toMatchObject({ candidateVersion: CANDIDATE, outcome: 'REJECTED' });
     } finally {
       await sut.stop();

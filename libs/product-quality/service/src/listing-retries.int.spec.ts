@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { streamOf } from '@govern/contracts-common';
 import { ListingDecision, ListingRejectedEvent, ProductQualityServiceDefinition } from '@govern/contracts-product-quality';
 import type { PrismaClient } from '@govern/product-quality-data-access';
-import { createServiceClient, readErrorDetails, type ServiceClient } from '@govern/platform-grpc';
+import { readErrorDetails, type ServiceClient } from '@govern/platform-grpc';
 import { type EventCollector, type ServiceUnderTest, startServiceForTest } from '@govern/platform-service-testing';
 import { HOUR } from '@govern/policy-core';
 import { RichClientError } from 'nice-grpc-error-details';
@@ -19,7 +19,7 @@ describe('product-quality: retries of the listing gate and of time-checked mutat
 
   beforeAll(async () => {
     sut = await startServiceForTest(createProductQualityService());
-    client = createServiceClient(ProductQualityServiceDefinition, sut.address, { defaultDeadlineMs: 10_000 });
+    client = sut.client(ProductQualityServiceDefinition);
     events = await sut.collect(PQ.name, PQ.subjects);
   });
   afterAll(async () => {

@@ -12,7 +12,7 @@ import {
   UnbanCause,
 } from '@govern/contracts-product-quality';
 import type { PrismaClient, ProductQualityTx } from '@govern/product-quality-data-access';
-import { createServiceClient, type ServiceClient } from '@govern/platform-grpc';
+import { type ServiceClient } from '@govern/platform-grpc';
 import { type EventCollector, type ServiceUnderTest, startServiceForTest } from '@govern/platform-service-testing';
 import pino from 'pino';
 import { createProductQualityDecisionLog } from './decisions/decision-log';
@@ -40,7 +40,7 @@ describe('cascade 2: a removed merchant loses every product (real gRPC, Postgres
 
   beforeAll(async () => {
     sut = await startServiceForTest(createProductQualityService());
-    client = createServiceClient(ProductQualityServiceDefinition, sut.address, { defaultDeadlineMs: 10_000 });
+    client = sut.client(ProductQualityServiceDefinition);
     events = await sut.collect(PQ.name, PQ.subjects);
     await onboard(sut, 'M-RM');
     await onboard(sut, 'M-OK');
@@ -128,7 +128,7 @@ describe('cascade 2 beyond one transaction, and a reinstatement that undoes it',
 
   beforeAll(async () => {
     sut = await startServiceForTest(createProductQualityService({ cascade: { batchSize: 8, perTransaction: 20 } }));
-    client = createServiceClient(ProductQualityServiceDefinition, sut.address, { defaultDeadlineMs: 10_000 });
+    client = sut.client(ProductQualityServiceDefinition);
     events = await sut.collect(PQ.name, PQ.subjects);
     await onboard(sut, 'M-BIG');
   });

@@ -13,7 +13,7 @@ import { streamOf } from '@govern/contracts-common';
 import { ProductServiceStatsReportedEvent } from '@govern/contracts-consumer-experience';
 import { MerchantReinstatedEvent, MerchantSanctionedEvent, MerchantStatus, ReinstatementCause, SanctionKind, StoreExperienceScoreChangedEvent } from '@govern/contracts-merchant-access';
 import type { PrismaClient } from '@govern/product-quality-data-access';
-import { createServiceClient, readErrorDetails, type ServiceClient } from '@govern/platform-grpc';
+import { readErrorDetails, type ServiceClient } from '@govern/platform-grpc';
 import { type EventCollector, type ServiceUnderTest, startServiceForTest } from '@govern/platform-service-testing';
 import { createProductQualityService } from './product-quality.service';
 import { consumed, listing, meta, onboard, sentinel, unique } from './testing/fixtures';
@@ -27,7 +27,7 @@ describe('product-quality over gRPC: the listing gate', () => {
 
   beforeAll(async () => {
     sut = await startServiceForTest(createProductQualityService());
-    client = createServiceClient(ProductQualityServiceDefinition, sut.address, { defaultDeadlineMs: 10_000 });
+    client = sut.client(ProductQualityServiceDefinition);
     events = await sut.collect(PQ.name, PQ.subjects);
     await onboard(sut, 'M-1');
   });

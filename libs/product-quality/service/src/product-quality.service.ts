@@ -2,7 +2,7 @@ import { commonDescriptorSet, GovernanceOpsServiceDefinition, streamOf } from '@
 import { serviceActor } from '@govern/platform-auth';
 import { ProductQualityServiceDefinition, productQualityDescriptorSet } from '@govern/contracts-product-quality';
 import { connectProductQualityDatabase, ProductQualityMigrations, type PrismaClient } from '@govern/product-quality-data-access';
-import { governanceOpsHandlers } from '@govern/platform-decisions';
+import { GOVERNANCE_OPS_POLICY, governanceOpsHandlers } from '@govern/platform-decisions';
 import { createUnitsOfWork, type ServiceDefinition } from '@govern/platform-runtime';
 import { startMerchantStandingConsumer } from './consumers/merchant-standing.consumer';
 import { startProductServiceStatsConsumer } from './consumers/product-service-stats.consumer';
@@ -12,6 +12,7 @@ import type { ProductQualityDeps } from './deps';
 import { createJobHandlers } from './jobs/product-quality.jobs';
 import type { CascadeLimits } from './use-cases/merchant-standing';
 import { createWork } from './use-cases/work';
+import { productQualityPolicy } from './grpc/product-quality.policy';
 
 export interface ProductQualityServiceOptions {
   /**
@@ -52,8 +53,8 @@ export const createProductQualityService = (options: ProductQualityServiceOption
       await decisions.loadShadowSettings();
       const deps: ProductQualityDeps = { clock: context.clock, ids: context.ids, decisions };
       const units = createUnitsOfWork({ database: context.database, clock: context.clock, ids: context.ids, create: createWork(deps), eventsCommitted: context.eventsWritten });
-      context.server.add(ProductQualityServiceDefinition, productQualityHandlers({ units, database: context.database, deps }));
-      context.server.add(GovernanceOpsServiceDefinition, governanceOpsHandlers({ serviceName: 'product-quality', db: context.db, decisions, events: { bus: context.bus, descriptorSets: [commonDescriptorSet, productQualityDescriptorSet] } }));
+      context.server.add(ProductQualityServiceDefinition, productQualityHandlers({ units, database: context.database, deps }), productQualityPolicy);
+      context.server.add(GovernanceOpsServiceDefinition, governanceOpsHandlers({ serviceName: 'product-quality', db: context.db, decisions, events: { bus: context.bus, descriptorSets: [commonDescriptorSet, productQualityDescriptorSet] } }), GOVERNANCE_OPS_POLICY);
       context.jobs(createJobHandlers(units, limits));
       const { bus, db, log } = context;
       const standing = await startMerchantStandingConsumer({ bus, db, units, limits, log, transactionTimeoutMs: options.consumerTransactionTimeoutMs ?? 60_000 });

@@ -1,8 +1,12 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import pg from 'pg';
 import { connectPlatform, type PlatformAddresses, type PlatformClients } from '@govern/platform-clients';
 import { createTestDatabase, deleteNamespaceStreams, uniqueSuffix, type TestDatabase } from '@govern/platform-testing';
+import { DEV_TOKEN_ISSUER, devTokenProviderByPolicy, DRAFT_POLICIES, ensureDevPki, PolicyTable } from '@govern/platform-auth';
 import { cpuMsOf, startNodeProgram, waitForLine, type Child } from './processes';
 
 /**
@@ -64,7 +68,11 @@ export const startPlatform = async (options: { natsUrl: string }): Promise<Platf
     await Promise.all(Object.values(programs).map((p) => p.stop()));
     await Promise.all(Object.values(databases).map((db) => db.drop().catch(() => undefined)));
     await deleteNamespaceStreams(options.natsUrl, namespace).catch(() => undefined);
+    await rm(pkiDir, { recursive: true, force: true });
   };
+  // TLS and tokens on, as deployed: the bench measures the platform with its trust checks.
+  const pkiDir = await mkdtemp(join(tmpdir(), 'govern-bench-pki-'));
+  const pki = await ensureDevPki({ dir: pkiDir, services: SERVICES, clients: ['cli'] });
   const addressOf: Partial<Record<ServiceName, string>> = {};
   const errors: ServiceError[] = [];
   let errorTotal = 0;
@@ -81,6 +89,11 @@ export const startPlatform = async (options: { natsUrl: string }): Promise<Platf
           EVENT_NAMESPACE: namespace,
           IDENTITY_HASH_KEY: BENCH_IDENTITY_HASH_KEY,
           LOG_LEVEL: 'info',
+          TLS_CERT: pki.identity(service).certFile,
+          TLS_KEY: pki.identity(service).keyFile,
+          TLS_CA: pki.caFile,
+          JWT_ISSUER: DEV_TOKEN_ISSUER,
+          JWT_JWKS_FILE: pki.jwksFile,
         });
         programs[service] = program;
         program.onLine((line) => {
@@ -107,7 +120,12 @@ export const startPlatform = async (options: { natsUrl: string }): Promise<Platf
     merchantAccess: addressOf['merchant-access'] as string,
     consumerExperience: addressOf['consumer-experience'] as string,
   };
-  const clients = connectPlatform(addresses);
+  const cli = pki.identity('cli').material;
+  // The bench plays every actor: per RPC, the caller the services' tables name for it.
+  const clients = connectPlatform(addresses, {
+    transport: { mode: 'tls', options: { ca: pki.ca, cert: cli.cert, key: cli.key } },
+    token: devTokenProviderByPolicy(pki.signingKeyFile, new PolicyTable(DRAFT_POLICIES), { personPrefix: 'bench' }),
+  });
   const sql = Object.fromEntries(SERVICES.map((s) => [s, new pg.Pool({ connectionString: databases[s]?.url, max: 4 })])) as Record<ServiceName, pg.Pool>;
   // An idle connection the shared server drops is replaced on next use, not fatal to the run.
   for (const pool of Object.values(sql)) pool.on('error', () => undefined);

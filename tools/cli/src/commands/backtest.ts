@@ -15,6 +15,7 @@ import {
   yuan,
   type CliCommand,
 } from './ops-cli';
+import { resolveCredentials } from '../credentials';
 
 const HELP = `Usage: govern backtest --service NAME (--policy VERSION | --parameters JSON) [options]
 
@@ -131,7 +132,7 @@ export const backtestCommand: CliCommand = {
     const examples = positiveInteger('examples', values.examples);
     const max = positiveInteger('max', values.max);
     // The service re-evaluates every decision of the window: give it time.
-    const client = connectOps(addressOf(values, service), 15 * 60_000);
+    const client = connectOps(addressOf(values, service), 15 * 60_000, resolveCredentials(values));
     try {
       const { kinds } = await client.listDecisionKinds({});
       if (values.policy === undefined && values.parameters === undefined) {

@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
@@ -13,6 +16,8 @@ import {
   type ListEventsRequest,
   type RedriveDeadLetterRequest,
 } from '@govern/contracts-common';
+import { checkTlsMaterial, createTokenVerifier, DEV_TOKEN_AUDIENCE, DEV_TOKEN_ISSUER, ensureDevPki, issueDevToken, type DevPki } from '@govern/platform-auth';
+import { GOVERNANCE_OPS_POLICY } from '@govern/platform-decisions';
 import { createGrpcServer, type GrpcServer } from '@govern/platform-grpc';
 import { DomainError } from '@govern/policy-core';
 import { UsageError } from '../usage-error';
@@ -51,8 +56,22 @@ describe('govern events and govern dlq', () => {
   let address: string;
   const printed: string[] = [];
 
+  // The CLI finds the development CA, its certificate and the dev signing key here, as after npm start.
+  let pki: DevPki;
+  let operatorToken: string;
+
   beforeAll(async () => {
-    server = createGrpcServer({ serviceName: 'test', logger: silent, descriptorSets: [commonDescriptorSet] });
+    pki = await ensureDevPki({ dir: await mkdtemp(join(tmpdir(), 'govern-cli-pki-')), services: ['content'], clients: ['cli'] });
+    vi.stubEnv('GOVERN_PKI_DIR', pki.dir);
+    operatorToken = await issueDevToken(pki.signingKeyFile, { subject: 'alice', roles: ['operator'] });
+    const material = pki.identity('content').material;
+    server = createGrpcServer({
+      serviceName: 'test',
+      logger: silent,
+      descriptorSets: [commonDescriptorSet],
+      transport: { mode: 'tls', material, clientAuth: 'optional', identity: checkTlsMaterial(material) },
+      tokens: createTokenVerifier({ issuer: DEV_TOKEN_ISSUER, audience: DEV_TOKEN_AUDIENCE, keys: { file: pki.jwksFile } }),
+    });
     server.add(GovernanceOpsServiceDefinition, {
       async listEvents(request) {
         listed.push(request);
@@ -85,7 +104,7 @@ describe('govern events and govern dlq', () => {
         if (request.deadLetterId !== 'c-7') throw new DomainError('NOT_FOUND', 'DEAD_LETTER.NOT_FOUND', 'no such dead letter');
         return { deadLetter: letter(DeadLetterState.DEAD_LETTER_STATE_REDRIVEN) };
       },
-    });
+    }, GOVERNANCE_OPS_POLICY);
     address = `127.0.0.1:${await server.listen('127.0.0.1:0')}`;
     vi.spyOn(console, 'log').mockImplementation((line: unknown) => void printed.push(String(line)));
   });
@@ -94,7 +113,9 @@ describe('govern events and govern dlq', () => {
   });
   afterAll(async () => {
     vi.restoreAllMocks();
+    vi.unstubAllEnvs();
     await server?.shutdown();
+    if (pki) await rm(pki.dir, { recursive: true, force: true });
   });
 
   it('events list sends the filters and prints events with the next page', async () => {
@@ -122,8 +143,8 @@ describe('govern events and govern dlq', () => {
     expect(printed.join('\n')).toContain('dead since 2026-12-01T10:00:00.000Z after 1 deliveries: PoisonMessageError: merchant m-1 unknown');
 
     printed.length = 0;
-    await dlqCommand.run(['redrive', 'c-7', '--service', 'content', '--content', address, '--note', 'merchant restored', '--request-id', 'rd-1', '--token', 'tok-123']);
-    expect(redrives.at(-1)).toEqual({ request: { requestId: 'rd-1', deadLetterId: 'c-7', note: 'merchant restored' }, authorization: 'Bearer tok-123' });
+    await dlqCommand.run(['redrive', 'c-7', '--service', 'content', '--content', address, '--note', 'merchant restored', '--request-id', 'rd-1', '--token', operatorToken]);
+    expect(redrives.at(-1)).toEqual({ request: { requestId: 'rd-1', deadLetterId: 'c-7', note: 'merchant restored' }, authorization: `Bearer ${operatorToken}` });
     expect(printed.join('\n')).toContain('re-driven 2026-12-01T11:00:00.000Z by alice: merchant restored');
 
     await expect(dlqCommand.run(['redrive', 'c-8', '--service', 'content', '--content', address, '--note', 'x'])).rejects.toThrow(/no such dead letter/);

@@ -11,6 +11,7 @@ import {
 import { bearer } from '@govern/platform-auth';
 import { closeServiceClient } from '@govern/platform-grpc';
 import { UsageError } from '../usage-error';
+import { resolveCredentials, type CredentialValues } from '../credentials';
 import { addressOf, connectOps, OPS_ADDRESS_HELP, OPS_ADDRESS_OPTIONS, positiveInteger, serviceNamed, toJson, type CliCommand, type OpsClient } from './ops-cli';
 
 /**
@@ -125,7 +126,7 @@ export const renderDeadLetter = (letter: DeadLetter, full = false): string => {
 
 const withClient = async (values: Record<string, unknown>, run: (client: OpsClient, service: string) => Promise<void>): Promise<void> => {
   const service = serviceNamed(values['service'] as string | undefined);
-  const client = connectOps(addressOf(values, service), 60_000);
+  const client = connectOps(addressOf(values, service), 60_000, resolveCredentials(values as CredentialValues));
   try {
     await run(client, service);
   } finally {

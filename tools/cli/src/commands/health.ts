@@ -1,17 +1,18 @@
 import { HealthCheckResponse_ServingStatus, HealthDefinition, SERVICE_NAMES } from '@govern/contracts-common';
 import { closeServiceClient, createServiceClient, describeServerViaReflection } from '@govern/platform-grpc';
+import type { ClientTransport } from '@govern/platform-auth';
 import type { PlatformAddresses } from '@govern/platform-clients';
 import { DEFAULT_METRICS_BASE_PORT, summarizeMetrics, type MetricsHealthSummary } from '@govern/platform-observability';
 import { UsageError } from '../usage-error';
 
-/** grpcurl-style check of every service: health status and the methods reflection lists. */
-export const checkPlatformHealth = async (addresses: PlatformAddresses): Promise<{ service: string; address: string; status: string; methods: number }[]> =>
+/** grpcurl-style check of every service: health status and the methods reflection lists (both open: no token). */
+export const checkPlatformHealth = async (addresses: PlatformAddresses, transport: ClientTransport = { mode: 'plaintext' }): Promise<{ service: string; address: string; status: string; methods: number }[]> =>
   Promise.all(
     Object.entries(addresses).map(async ([service, address]) => {
-      const health = createServiceClient(HealthDefinition, address, { defaultDeadlineMs: 3_000 });
+      const health = createServiceClient(HealthDefinition, address, { defaultDeadlineMs: 3_000, transport });
       try {
         const { status } = await health.check({ service: '' });
-        const services = await describeServerViaReflection(address);
+        const services = await describeServerViaReflection(address, transport);
         const methods = services.filter((s) => s.name.startsWith('govern.')).reduce((sum, s) => sum + s.methods.length, 0);
         return { service, address, status: HealthCheckResponse_ServingStatus[status] ?? String(status), methods };
       } catch (error) {

@@ -2,6 +2,7 @@ import { GovernanceOpsServiceDefinition, isServiceName, serviceKey, SERVICE_NAME
 import { DEFAULT_ADDRESSES } from '@govern/platform-clients';
 import { createServiceClient, type ServiceClient } from '@govern/platform-grpc';
 import { UsageError } from '../usage-error';
+import { CREDENTIAL_OPTIONS, CREDENTIALS_HELP, resolveCredentials, tokenAs, type CliCredentials } from '../credentials';
 
 /**
  * What the operator commands (`govern replay`, `govern backtest`) share: choosing a service,
@@ -22,12 +23,15 @@ export { SERVICE_NAMES, type ServiceName };
 /** parseArgs options for every registry service's address and --help, as the other commands take them. */
 export const OPS_ADDRESS_OPTIONS = {
   ...Object.fromEntries(SERVICE_NAMES.map((name) => [name, { type: 'string', default: DEFAULT_ADDRESSES[serviceKey(name)] }] as const)),
+  ...CREDENTIAL_OPTIONS,
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
 const addressFlagWidth = Math.max(...SERVICE_NAMES.map((name) => name.length)) + ' HOST:PORT'.length + 2;
 export const OPS_ADDRESS_HELP = `Service addresses (defaults: the ports npm start uses):
-${SERVICE_NAMES.map((name) => `  --${`${name} HOST:PORT`.padEnd(addressFlagWidth)}${DEFAULT_ADDRESSES[serviceKey(name)]}`).join('\n')}`;
+${SERVICE_NAMES.map((name) => `  --${`${name} HOST:PORT`.padEnd(addressFlagWidth)}${DEFAULT_ADDRESSES[serviceKey(name)]}`).join('\n')}
+
+${CREDENTIALS_HELP}`;
 
 export const serviceNamed = (value: string | undefined, option = '--service'): ServiceName => {
   if (value === undefined) throw new UsageError(`${option} is required (${SERVICE_NAMES.join(', ')})`);
@@ -37,9 +41,17 @@ export const serviceNamed = (value: string | undefined, option = '--service'): S
 
 export const addressOf = (values: Record<string, unknown>, service: ServiceName): string => String(values[service] ?? DEFAULT_ADDRESSES[serviceKey(service)]);
 
-export const connectOps = (address: string, deadlineMs: number): OpsClient =>
+export const connectOps = (address: string, deadlineMs: number, credentials: CliCredentials = resolveCredentials({})): OpsClient => {
+  // Operators' tool: replays and backtests run as an operator (dev token) or the given --token.
+  const token = tokenAs(credentials, 'govern-cli', ['operator']);
   // Every ops method is read-only or idempotent by request_id: retrying on UNAVAILABLE is safe.
-  createServiceClient(GovernanceOpsServiceDefinition, address, { defaultDeadlineMs: deadlineMs, retry: { maxAttempts: 3, baseDelayMs: 200, allMethods: true } });
+  return createServiceClient(GovernanceOpsServiceDefinition, address, {
+    defaultDeadlineMs: deadlineMs,
+    retry: { maxAttempts: 3, baseDelayMs: 200, allMethods: true },
+    transport: credentials.transport,
+    ...(token ? { token } : {}),
+  });
+};
 
 const parseTime = (name: string, value: string | undefined, fallback: Date): Date => {
   if (value === undefined) return fallback;

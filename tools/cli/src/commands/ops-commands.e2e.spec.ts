@@ -7,6 +7,11 @@ import {
   ReplayVerdict,
   type RunBacktestRequest,
 } from '@govern/contracts-common';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { checkTlsMaterial, createTokenVerifier, DEV_TOKEN_AUDIENCE, DEV_TOKEN_ISSUER, ensureDevPki, type DevPki } from '@govern/platform-auth';
+import { GOVERNANCE_OPS_POLICY } from '@govern/platform-decisions';
 import { createGrpcServer, type GrpcServer } from '@govern/platform-grpc';
 import { notFound } from '@govern/policy-core';
 import { UsageError } from '../usage-error';
@@ -21,8 +26,18 @@ import { replayCommand } from './replay';
 const silent = pino({ level: 'silent' });
 const backtests: RunBacktestRequest[] = [];
 
+// The CLI finds the development CA, its certificate and the dev signing key here, as after npm start.
+let pki: DevPki;
+
 const opsServer = async (hasDecision: boolean): Promise<{ server: GrpcServer; address: string }> => {
-  const server = createGrpcServer({ serviceName: 'test', logger: silent, descriptorSets: [commonDescriptorSet] });
+  const material = pki.identity('content').material;
+  const server = createGrpcServer({
+    serviceName: 'test',
+    logger: silent,
+    descriptorSets: [commonDescriptorSet],
+    transport: { mode: 'tls', material, clientAuth: 'optional', identity: checkTlsMaterial(material) },
+    tokens: createTokenVerifier({ issuer: DEV_TOKEN_ISSUER, audience: DEV_TOKEN_AUDIENCE, keys: { file: pki.jwksFile } }),
+  });
   server.add(GovernanceOpsServiceDefinition, {
     async replayDecision(request) {
       if (!hasDecision || request.decisionId !== 'dec-9') throw notFound('DECISION.NOT_FOUND', 'No decision with this id');
@@ -67,7 +82,7 @@ const opsServer = async (hasDecision: boolean): Promise<{ server: GrpcServer; ad
         ],
       };
     },
-  });
+  }, GOVERNANCE_OPS_POLICY);
   const port = await server.listen('127.0.0.1:0');
   return { server, address: `127.0.0.1:${port}` };
 };
@@ -80,6 +95,9 @@ describe('govern replay and govern backtest', () => {
   const printed: string[] = [];
 
   beforeAll(async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'govern-cli-pki-'));
+    pki = await ensureDevPki({ dir, services: ['content'], clients: ['cli'] });
+    vi.stubEnv('GOVERN_PKI_DIR', dir);
     consumer = await opsServer(true);
     content = await opsServer(false);
     // product-quality and merchant-access answer NOT_FOUND too: the decision lives in one service.
@@ -93,7 +111,9 @@ describe('govern replay and govern backtest', () => {
   });
   afterAll(async () => {
     vi.restoreAllMocks();
+    vi.unstubAllEnvs();
     await Promise.all([consumer, content, ...others].map((s) => s?.server.shutdown()));
+    if (pki) await rm(pki.dir, { recursive: true, force: true });
   });
 
   it('replay finds the service that took the decision, prints the first difference and exits 1', async () => {

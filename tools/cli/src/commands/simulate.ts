@@ -7,6 +7,7 @@ import { createProgress, silentProgress, type ProgressStream } from '../simulati
 import { generateScenario, SCALES, type ScaleName, type Scenario } from '../simulation/scenario';
 import { buildSummary, renderSummary, Tally, type SimulationSummary } from '../simulation/summary';
 import { checkPlatformHealth } from './health';
+import type { ClientTransport } from '@govern/platform-auth';
 
 export interface SimulateOptions {
   seed: number;
@@ -60,8 +61,8 @@ export const parseSimulateOptions = (values: {
 };
 
 /** Refuses to start unless every service answers health SERVING. */
-const requireHealthyPlatform = async (addresses: PlatformAddresses): Promise<void> => {
-  const results = await checkPlatformHealth(addresses);
+const requireHealthyPlatform = async (addresses: PlatformAddresses, transport: ClientTransport): Promise<void> => {
+  const results = await checkPlatformHealth(addresses, transport);
   const down = results.filter((r) => r.status !== 'SERVING');
   if (down.length > 0) {
     throw new SimulationAborted(
@@ -101,10 +102,10 @@ export const runSimulate = async (
   options: SimulateOptions,
   clients: PlatformClients,
   addresses: PlatformAddresses,
-  io: { stderr: ProgressStream } = { stderr: process.stderr },
+  io: { stderr: ProgressStream; /** How the health check reaches the services (the clients' transport). */ transport?: ClientTransport } = { stderr: process.stderr },
 ): Promise<{ summary: SimulationSummary; text: string }> => {
   const scenario = generateScenario({ seed: options.seed, orders: options.orders, ...(options.idPrefix ? { idPrefix: options.idPrefix } : {}) });
-  await requireHealthyPlatform(addresses);
+  await requireHealthyPlatform(addresses, io.transport ?? { mode: 'plaintext' });
   await refuseRerun(clients, scenario);
   const tally = new Tally();
   const progress = options.quiet ? silentProgress : createProgress(io.stderr, estimateCalls(scenario));

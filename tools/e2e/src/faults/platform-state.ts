@@ -33,7 +33,7 @@ export const healthOf = async (platform: PlatformUnderTest): Promise<Record<Serv
   const addresses = Object.fromEntries(SERVICE_NAMES.map((name) => [name, platform.addresses[serviceKey(name)]])) as Record<ServiceName, string>;
   const entries = await Promise.all(
     SERVICE_NAMES.map(async (service) => {
-      const client = createServiceClient(HealthDefinition, addresses[service], { defaultDeadlineMs: 2_000 });
+      const client = createServiceClient(HealthDefinition, addresses[service], { defaultDeadlineMs: 2_000, transport: platform.transport });
       try {
         const { status } = await client.check({ service: '' });
         return [service, HealthCheckResponse_ServingStatus[status] ?? String(status)] as const;

@@ -1,4 +1,5 @@
 import { MerchantAccessServiceDefinition } from '@govern/contracts-merchant-access';
+import { devTokenProvider } from '@govern/platform-auth';
 import { closeServiceClient, createServiceClient, readErrorDetails } from '@govern/platform-grpc';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -40,7 +41,11 @@ describe.skipIf(!postgresBinaries())('PostgreSQL restarted under a running casca
     const crashedAt = Date.now();
 
     // A call that needs the database: answered, fast, with a status a client retries on.
-    const client = createServiceClient(MerchantAccessServiceDefinition, platform.addresses.merchantAccess, { defaultDeadlineMs: 5_000 });
+    const client = createServiceClient(MerchantAccessServiceDefinition, platform.addresses.merchantAccess, {
+      defaultDeadlineMs: 5_000,
+      transport: platform.transport,
+      token: devTokenProvider(platform.pki.signingKeyFile, { subject: 'e2e-operator', roles: ['operator'] }),
+    });
     const outcomes: { code: string; reason: string | undefined; ms: number }[] = [];
     try {
       for (let i = 0; i < 3; i++) {

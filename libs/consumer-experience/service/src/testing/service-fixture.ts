@@ -6,7 +6,7 @@ import {
 import type { PrismaClient } from '@govern/consumer-experience-data-access';
 import { closeServiceClient, createServiceClient, readErrorDetails, type GrpcErrorDetails, type ServiceClient } from '@govern/platform-grpc';
 import { startService, type RunningService } from '@govern/platform-runtime';
-import { startServiceForTest, type ServiceUnderTest } from '@govern/platform-service-testing';
+import { devTokenVerifier, serverTransportOf, startServiceForTest, testClientCredentials, type ServiceUnderTest } from '@govern/platform-service-testing';
 import { HOUR, ManualClock } from '@govern/policy-core';
 import pino from 'pino';
 import { createConsumerExperienceService } from '../consumer-experience.service';
@@ -35,7 +35,7 @@ export const startFixture = async (options: { cascadeChunkSize?: number } = {}):
   const definition = createConsumerExperienceService(options);
   const clock = new ManualClock(START);
   const sut = await startServiceForTest(definition, { clock });
-  const client = createServiceClient(ConsumerExperienceServiceDefinition, sut.address, { defaultDeadlineMs: 10_000 });
+  const client = sut.client(ConsumerExperienceServiceDefinition);
   let counter = 0;
   const id = (prefix: string): string => `${prefix}-${++counter}-${Math.random().toString(36).slice(2, 8)}`;
   return {
@@ -73,11 +73,14 @@ export const startFixture = async (options: { cascadeChunkSize?: number } = {}):
         migrate: true,
         host: '127.0.0.1',
         port: 0,
+        transport: serverTransportOf(sut.pki, definition.name),
+        tokens: devTokenVerifier(sut.pki),
         shutdownGraceMs: 2_000,
         relayListens: true,
         backgroundJobs: false,
       });
-      const restartedClient = createServiceClient(ConsumerExperienceServiceDefinition, service.address, { defaultDeadlineMs: 10_000 });
+      const credentials = testClientCredentials(sut.pki, {}, service.server.policies);
+      const restartedClient = createServiceClient(ConsumerExperienceServiceDefinition, service.address, { defaultDeadlineMs: 10_000, ...credentials });
       return {
         service,
         client: restartedClient,

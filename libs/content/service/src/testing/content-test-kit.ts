@@ -4,7 +4,7 @@ import type { PrismaClient } from '@govern/content-data-access';
 import type { EventMeta, EventType } from '@govern/contracts-common';
 import { ContentServiceDefinition } from '@govern/contracts-content';
 import { ListingApprovedEvent, ListingAction } from '@govern/contracts-product-quality';
-import { createServiceClient, readErrorDetails, type GrpcErrorDetails, type ServiceClient } from '@govern/platform-grpc';
+import { readErrorDetails, type GrpcErrorDetails, type ServiceClient } from '@govern/platform-grpc';
 import { startServiceForTest, type EventCollector, type ServiceUnderTest } from '@govern/platform-service-testing';
 import { contentService } from '../content.service';
 
@@ -18,7 +18,7 @@ export interface ContentUnderTest {
 
 export const startContentForTest = async (): Promise<ContentUnderTest> => {
   const sut = await startServiceForTest(contentService);
-  const client = createServiceClient(ContentServiceDefinition, sut.address, { defaultDeadlineMs: 10_000 });
+  const client = sut.client(ContentServiceDefinition);
   const events = await sut.collect('GOVERN_CONTENT', ['govern.content.>']);
   return {
     sut,

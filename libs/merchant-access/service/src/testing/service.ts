@@ -1,7 +1,7 @@
 import { streamOf } from '@govern/contracts-common';
 import { MerchantAccessServiceDefinition } from '@govern/contracts-merchant-access';
 import type { PrismaClient } from '@govern/merchant-access-data-access';
-import { closeServiceClient, createServiceClient, readErrorDetails, type GrpcErrorDetails, type ServiceClient } from '@govern/platform-grpc';
+import { closeServiceClient, readErrorDetails, type GrpcErrorDetails, type ServiceClient } from '@govern/platform-grpc';
 import { startServiceForTest, type EventCollector, type ServiceUnderTest } from '@govern/platform-service-testing';
 import { createMerchantAccessService } from '../merchant-access.service';
 import { applicationInput } from './applications';
@@ -17,7 +17,8 @@ export interface MerchantAccessUnderTest {
 /** The real service on 127.0.0.1:0 with a fresh database and event namespace, a client, and its events collected. */
 export const startMerchantAccessForTest = async (): Promise<MerchantAccessUnderTest> => {
   const sut = await startServiceForTest(createMerchantAccessService({ identityHashKey: 'integration-test-identity-hash-key-0123456789' }));
-  const client = createServiceClient(MerchantAccessServiceDefinition, sut.address, { defaultDeadlineMs: 10_000 });
+  // Over TLS with the credentials each RPC's policy names (the harness's test caller).
+  const client = sut.client(MerchantAccessServiceDefinition);
   const events = await sut.collect(streamOf('merchant_access').name, ['govern.merchant_access.>']);
   return {
     sut,

@@ -28,7 +28,13 @@ interface OptionalCallExt {
 
 const costOf = (rule: RpcRule<never>, call: { request?: unknown; requestStream: boolean }): number => {
   if (rule.public || !rule.rateLimit?.cost || call.requestStream) return 1;
-  const cost = (rule.rateLimit.cost as (request: unknown) => number)(call.request);
+  let cost: number;
+  try {
+    cost = (rule.rateLimit.cost as (request: unknown) => number)(call.request);
+  } catch {
+    // A request the edge guard refused to decode (next in the chain, it answers INVALID_ARGUMENT) has no fields to count.
+    return 1;
+  }
   return Number.isFinite(cost) && cost > 0 ? cost : 1;
 };
 

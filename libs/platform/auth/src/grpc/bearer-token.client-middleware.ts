@@ -1,8 +1,12 @@
 import { Metadata, type ClientMiddleware } from 'nice-grpc-common';
+import type { RpcRule } from '../authorization/policy';
 import { issueDevToken, type DevTokenRequest } from '../dev/dev-tokens';
 
-/** Something that hands out a currently valid token (and renews it before it expires). */
-export type TokenProvider = () => Promise<string> | string;
+/**
+ * Something that hands out a currently valid token (and renews it before it expires). It is
+ * told the RPC being called (`/pkg.Service/Method`), for a tool acting as the caller each RPC expects.
+ */
+export type TokenProvider = (rpc?: string) => Promise<string> | string;
 
 /**
  * Client middleware that sends `authorization: Bearer <token>` on every call, unless the call
@@ -11,7 +15,7 @@ export type TokenProvider = () => Promise<string> | string;
 export const bearerTokenClientMiddleware = (tokens: TokenProvider): ClientMiddleware =>
   async function* bearerToken(call, options) {
     const metadata = Metadata(options.metadata);
-    if (!metadata.has('authorization')) metadata.set('authorization', `Bearer ${await tokens()}`);
+    if (!metadata.has('authorization')) metadata.set('authorization', `Bearer ${await tokens(call.method.path)}`);
     return yield* call.next(call.request, { ...options, metadata });
   };
 
@@ -32,5 +36,32 @@ export const devTokenProvider = (signingKeyFile: string, request: DevTokenReques
       token.catch(() => (current = undefined));
     }
     return current.token;
+  };
+};
+
+/**
+ * Development only: for each RPC, a dev token of the caller a policy table names for it — the
+ * rule's first platform caller as a system token, else a person holding the rule's first role.
+ * For tools that play every actor of the marketplace (`govern simulate`, integration tests):
+ * the services still verify every token and check every rule; nothing is bypassed.
+ */
+export const devTokenProviderByPolicy = (
+  signingKeyFile: string,
+  policies: { ruleOf(path: string): RpcRule<never> | undefined },
+  options: { personPrefix?: string; now?: () => number } = {},
+): TokenProvider => {
+  const providers = new Map<string, TokenProvider>();
+  const tokenOf = (key: string, request: DevTokenRequest): Promise<string> | string => {
+    let provider = providers.get(key);
+    if (!provider) providers.set(key, (provider = devTokenProvider(signingKeyFile, request, options.now)));
+    return provider();
+  };
+  const prefix = options.personPrefix ?? 'dev';
+  return (rpc) => {
+    const rule = rpc ? policies.ruleOf(rpc) : undefined;
+    const platformCaller = rule && !rule.public ? rule.services?.[0] : undefined;
+    if (platformCaller) return tokenOf(`system:${platformCaller}`, { subject: platformCaller, kind: 'system' });
+    const role = rule && !rule.public ? rule.roles?.[0] : undefined;
+    return tokenOf(`person:${role ?? ''}`, { subject: `${prefix}-${role ?? 'person'}`, roles: role ? [role] : [] });
   };
 };

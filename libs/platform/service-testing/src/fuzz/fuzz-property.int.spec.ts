@@ -22,8 +22,9 @@ afterEach(async () => {
 });
 
 const serve = async (getProduct: NonNullable<GrpcServiceImplementation<typeof ProductQualityServiceDefinition>['getProduct']>) => {
-  const server = createGrpcServer({ serviceName: 'fuzz-probe', logger: pino({ level: 'silent' }), descriptorSets: [commonDescriptorSet, productQualityDescriptorSet] });
-  server.add(ProductQualityServiceDefinition, { getProduct });
+  const server = createGrpcServer({ serviceName: 'fuzz-probe', logger: pino({ level: 'silent' }), descriptorSets: [commonDescriptorSet, productQualityDescriptorSet], transport: { mode: 'plaintext' } });
+  // Open to anyone: this probes the fuzz runner against the kit's answers, not authorization.
+  server.add(ProductQualityServiceDefinition, { getProduct }, { service: ProductQualityServiceDefinition.fullName, rules: { GetProduct: { public: true } } });
   const port = await server.listen('127.0.0.1:0');
   const client = createRawGrpcClient(`127.0.0.1:${port}`);
   cleanups.push(async () => {

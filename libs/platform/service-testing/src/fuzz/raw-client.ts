@@ -1,4 +1,5 @@
-import { Client, credentials, Metadata, status as GrpcStatus, type ServiceError } from '@grpc/grpc-js';
+import { Client, Metadata, status as GrpcStatus, type ServiceError } from '@grpc/grpc-js';
+import { channelOptionsFor, createChannelCredentials, type ClientTransport, type TokenProvider } from '@govern/platform-auth';
 import { HealthCheckRequest, HealthCheckResponse } from '@govern/contracts-common';
 import { errorDetailsOf, type GrpcErrorDetails } from '@govern/platform-grpc';
 
@@ -24,21 +25,35 @@ export interface RawGrpcClient {
 
 const identity = (bytes: Buffer): Buffer => bytes;
 
-export const createRawGrpcClient = (address: string): RawGrpcClient => {
-  const client = new Client(address, credentials.createInsecure(), {
+/** How the raw client reaches the server: TLS and a token, as the harness hands them out (`sut.credentials()`). */
+export interface RawClientCredentials {
+  transport?: ClientTransport;
+  token?: TokenProvider;
+}
+
+export const createRawGrpcClient = (address: string, credentials: RawClientCredentials = {}): RawGrpcClient => {
+  const transport = credentials.transport ?? { mode: 'plaintext' };
+  const client = new Client(address, createChannelCredentials(transport), {
+    ...channelOptionsFor(transport),
     // The fuzz sends requests up to the server's limit (4 MiB) and must read any answer.
     'grpc.max_send_message_length': 8 * 1024 * 1024,
     'grpc.max_receive_message_length': 8 * 1024 * 1024,
   });
-  const call = (path: string, body: Uint8Array, deadlineMs: number): Promise<RawAnswer> =>
-    new Promise((resolve) => {
+  const metadataFor = async (path: string): Promise<Metadata> => {
+    const metadata = new Metadata();
+    if (credentials.token) metadata.set('authorization', `Bearer ${await credentials.token(path)}`);
+    return metadata;
+  };
+  const call = async (path: string, body: Uint8Array, deadlineMs: number): Promise<RawAnswer> => {
+    const metadata = await metadataFor(path);
+    return new Promise((resolve) => {
       const started = performance.now();
       client.makeUnaryRequest(
         path,
         identity,
         identity,
         Buffer.from(body.buffer, body.byteOffset, body.length),
-        new Metadata(),
+        metadata,
         { deadline: Date.now() + deadlineMs },
         (error: ServiceError | null, response?: Buffer) => {
           const durationMs = performance.now() - started;
@@ -48,6 +63,7 @@ export const createRawGrpcClient = (address: string): RawGrpcClient => {
         },
       );
     });
+  };
   return {
     call,
     async health(service = '', deadlineMs = 5_000) {

@@ -1,9 +1,10 @@
+// platform-auth's audit record against PostgreSQL; here because platform-auth cannot depend on platform-testing (which depends on platform-grpc, which depends on platform-auth).
 import { readFile } from 'node:fs/promises';
 import { ActorKind } from '@govern/contracts-common';
 import { createTestDatabase, type TestDatabase } from '@govern/platform-testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { actorOf, AUDIT_RECORDS_MIGRATION_FILE, AUDIT_RECORDS_OF_RESOURCE_SQL, auditRecordInsert, serviceActor } from './audit-record';
+import { actorOf, AUDIT_RECORDS_MIGRATION_FILE, AUDIT_RECORDS_OF_RESOURCE_SQL, auditRecordInsert, serviceActor } from '@govern/platform-auth';
 
 describe('audit records in PostgreSQL', () => {
   let database: TestDatabase;

@@ -1,0 +1,32 @@
+import { ContentServiceDefinition } from '@govern/contracts-content';
+import { definePolicy, GOVERN_ROLES, PLATFORM_CALLERS, type ServicePolicy } from '@govern/platform-auth';
+
+const { operator, auditor } = GOVERN_ROLES;
+const P = PLATFORM_CALLERS;
+const STATS = { roles: [operator, auditor] } as const;
+
+/**
+ * Who may call each RPC of content (issue 12.3), enforced by the server kit before any handler
+ * runs; an RPC without a rule is refused, and `content.policy.spec.ts` fails when the contract
+ * gains an RPC this table does not name. Platform services (by client certificate, or a system
+ * token's client id) call the decision RPCs on their hot paths; enforcement needs `operator`,
+ * money `finance`, governance stats `operator` or `auditor`. The console reads the copy in
+ * platform-auth (DRAFT_CONTENT_POLICY) to show what a person may do; the spec keeps them equal.
+ */
+export const contentPolicy: ServicePolicy = definePolicy(ContentServiceDefinition, {
+  AssessVideo: { services: [P.video] },
+  GetContentItem: { services: [P.video, P.traffic], roles: [operator, auditor] },
+  ListContentItems: { roles: [operator, auditor] },
+  ReassessContent: { roles: [operator] },
+  StartLivestream: { services: [P.live] },
+  EndLivestream: { services: [P.live] },
+  GetLivestream: { services: [P.live], roles: [operator, auditor] },
+  StreamLivestreamSignals: { services: [P.live] },
+  GetCreatorCredit: { services: [P.video, P.live, P.traffic, P.creatorCenter], roles: [operator, auditor] },
+  DeductCreatorCredit: { roles: [operator] },
+  ListPenalties: { services: [P.creatorCenter], roles: [operator, auditor] },
+  FileAppeal: { services: [P.creatorCenter] },
+  ListAppeals: { services: [P.creatorCenter], roles: [operator, auditor] },
+  DecideAppeal: { roles: [operator] },
+  GetGovernanceStats: STATS,
+});

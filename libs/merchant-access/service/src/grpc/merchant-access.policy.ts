@@ -1,0 +1,38 @@
+import { MerchantAccessServiceDefinition } from '@govern/contracts-merchant-access';
+import { definePolicy, GOVERN_ROLES, PLATFORM_CALLERS, type ServicePolicy } from '@govern/platform-auth';
+
+const { operator, finance, riskReviewer, auditor, support } = GOVERN_ROLES;
+const P = PLATFORM_CALLERS;
+const STATS = { roles: [operator, auditor] } as const;
+
+/**
+ * Who may call each RPC of merchant-access (issue 12.3), enforced by the server kit before any handler
+ * runs; an RPC without a rule is refused, and `merchant-access.policy.spec.ts` fails when the contract
+ * gains an RPC this table does not name. Platform services (by client certificate, or a system
+ * token's client id) call the decision RPCs on their hot paths; enforcement needs `operator`,
+ * money `finance`, governance stats `operator` or `auditor`. The console reads the copy in
+ * platform-auth (DRAFT_MERCHANT_ACCESS_POLICY) to show what a person may do; the spec keeps them equal.
+ */
+export const merchantAccessPolicy: ServicePolicy = definePolicy(MerchantAccessServiceDefinition, {
+  SubmitApplication: { services: [P.merchantCenter] },
+  GetApplication: { services: [P.merchantCenter], roles: [operator, riskReviewer, auditor] },
+  GetMerchant: { services: [P.merchantCenter, P.traffic], roles: [operator, riskReviewer, auditor, support, finance] },
+  ListMerchants: { roles: [operator, riskReviewer, auditor] },
+  GetMerchantStanding: { services: [P.listing, P.order, P.video, P.live, P.traffic, P.merchantCenter], roles: [operator, auditor, support] },
+  BatchGetMerchantStandings: { services: [P.live, P.video, P.traffic], roles: [operator, auditor] },
+  RecordViolation: { roles: [operator] },
+  ListViolations: { services: [P.merchantCenter], roles: [operator, auditor] },
+  GetStoreExperienceScore: { services: [P.traffic, P.merchantCenter], roles: [operator, auditor] },
+  GetStoreScoreRecovery: { services: [P.merchantCenter], roles: [operator, auditor] },
+  GetAffiliateEligibility: { services: [P.traffic, P.merchantCenter, P.live, P.video], roles: [operator, auditor] },
+  RunAffiliateSweep: { roles: [operator] },
+  ListReviewCases: { roles: [operator, riskReviewer] },
+  ClaimReviewCase: { roles: [operator] },
+  DecideReviewCase: { roles: [operator] },
+  FileAppeal: { services: [P.merchantCenter] },
+  GetAppeal: { services: [P.merchantCenter], roles: [operator, auditor] },
+  DecideAppeal: { roles: [operator] },
+  // Which merchant holds an ID-card or bank account: a person's investigation, metered per identifier.
+  CheckIdentifierLinks: { roles: [riskReviewer], rateLimit: { perMinute: 300, burst: 100, cost: (request) => request.identifiers.length } },
+  GetGovernanceStats: STATS,
+});

@@ -1,0 +1,111 @@
+import type { Actor } from '@govern/contracts-common';
+import { actorOf, type AuditRecord } from '@govern/platform-auth';
+import { currentCall } from '@govern/platform-grpc';
+
+/**
+ * The audit record of a mutation, taken from the call it runs for (platform-grpc's call scope:
+ * the RPC, request id and authenticated caller) and from its request and response, so every
+ * mutation run through `runMutation` or `units.mutation` is recorded without a service passing
+ * anything. Written in the mutation's own transaction, on its first run only: a row exists
+ * exactly when the change committed, and an idempotent repeat adds none.
+ *
+ * What the generic reading takes (the protos follow these conventions throughout):
+ * - resource: the request's first `<thing>_id` field (request_id aside), else the response's,
+ *   one level deep (`application.application_id`); `rpc`/the request id when there is none;
+ * - decision: the first `decision`/`outcome`/`verdict`/`state`/`status` enum of the response
+ *   (by name, from the codec's JSON), else `COMMITTED`;
+ * - reason codes and policy version: `reasons[].code` and `policy_version`/`policy.version`.
+ * Identity numbers never reach a record: only `*_id` fields and enum names are read.
+ */
+interface JsonCodec {
+  toJSON?(message: never): unknown;
+}
+
+type Json = Record<string, unknown>;
+const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array) && !(value instanceof Date);
+
+const snake = (camel: string): string => camel.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+const idFieldOf = (message: Json): { type: string; id: string } | undefined => {
+  for (const [key, value] of Object.entries(message)) {
+    if (key !== 'requestId' && key.endsWith('Id') && typeof value === 'string' && value !== '') return { type: snake(key.slice(0, -2)), id: value };
+  }
+  return undefined;
+};
+
+export const resourceOf = (request: unknown, response: unknown): { type: string; id: string } | undefined => {
+  for (const message of [request, response]) {
+    if (!isObject(message)) continue;
+    const top = idFieldOf(message);
+    if (top) return top;
+    for (const nested of Object.values(message)) {
+      const inner = isObject(nested) ? idFieldOf(nested) : undefined;
+      if (inner) return inner;
+    }
+  }
+  return undefined;
+};
+
+const DECISION_FIELDS = ['decision', 'outcome', 'verdict', 'state', 'status'];
+const MAX_DEPTH = 3;
+
+const findDecision = (json: unknown, depth = 0): string | undefined => {
+  if (!isObject(json) || depth > MAX_DEPTH) return undefined;
+  for (const field of DECISION_FIELDS) {
+    const value = json[field];
+    if (typeof value === 'string' && /^[A-Z][A-Z0-9_]*$/.test(value)) return value;
+  }
+  for (const value of Object.values(json)) {
+    const found = findDecision(value, depth + 1);
+    if (found) return found;
+  }
+  return undefined;
+};
+
+const collectReasons = (json: unknown, into: Set<string>, depth = 0): void => {
+  if (depth > MAX_DEPTH || into.size >= 20) return;
+  if (Array.isArray(json)) for (const item of json) collectReasons(item, into, depth + 1);
+  if (!isObject(json)) return;
+  const reasons = json['reasons'];
+  if (Array.isArray(reasons)) for (const reason of reasons) if (isObject(reason) && typeof reason['code'] === 'string') into.add(reason['code']);
+  for (const value of Object.values(json)) if (value !== reasons) collectReasons(value, into, depth + 1);
+};
+
+const findPolicyVersion = (json: unknown, depth = 0): string | undefined => {
+  if (!isObject(json) || depth > MAX_DEPTH) return undefined;
+  if (typeof json['policyVersion'] === 'string' && json['policyVersion'] !== '') return json['policyVersion'];
+  const policy = json['policy'];
+  if (isObject(policy) && typeof policy['version'] === 'string' && policy['version'] !== '') return policy['version'];
+  for (const value of Object.values(json)) {
+    const found = findPolicyVersion(value, depth + 1);
+    if (found) return found;
+  }
+  return undefined;
+};
+
+/** The caller of the gRPC call running now as an event's actor; undefined outside a call (consumers, timers) or for an anonymous caller. */
+export const callerActor = (): Actor | undefined => {
+  const call = currentCall();
+  return call && call.caller.kind !== 'anonymous' ? actorOf(call.caller) : undefined;
+};
+
+/** The record of the mutation running now, or undefined outside a gRPC call (consumers, timers). */
+export const auditRecordOfCurrentCall = (at: Date, request: unknown, response: unknown, responseCodec: JsonCodec): AuditRecord | undefined => {
+  const call = currentCall();
+  if (!call || call.caller.kind === 'anonymous') return undefined;
+  const json = responseCodec.toJSON ? responseCodec.toJSON(response as never) : response;
+  const resource = resourceOf(request, response) ?? { type: 'request', id: call.requestId };
+  const reasons = new Set<string>();
+  collectReasons(json, reasons);
+  return {
+    at,
+    action: call.rpc,
+    requestId: call.requestId,
+    actor: actorOf(call.caller),
+    resourceType: resource.type,
+    resourceId: resource.id,
+    decision: findDecision(json) ?? 'COMMITTED',
+    reasonCodes: [...reasons],
+    policyVersion: findPolicyVersion(json),
+  };
+};
