@@ -1,10 +1,13 @@
 import { ConsumerExperienceServiceDefinition, consumerExperienceDescriptorSet } from '@govern/contracts-consumer-experience';
-import { streamOf } from '@govern/contracts-common';
+import { GovernanceOpsServiceDefinition, streamOf } from '@govern/contracts-common';
 import { connectConsumerExperienceDatabase, ConsumerExperienceMigrations, type PrismaClient } from '@govern/consumer-experience-data-access';
 import { METRICS_POLICY } from '@govern/consumer-experience-domain';
+import { serviceActor } from '@govern/platform-auth';
+import { createDecisionLog, governanceOpsHandlers } from '@govern/platform-decisions';
 import { createUnitsOfWork, type ServiceDefinition } from '@govern/platform-runtime';
 import { startInspectionFailuresConsumer } from './consumers/inspection-failures.consumer';
 import { startMerchantStandingConsumer } from './consumers/merchant-standing.consumer';
+import { CONSUMER_EXPERIENCE_DECISION_KINDS } from './decisions/decision-kinds';
 import { consumerExperienceHandlers } from './grpc/consumer-experience.handlers';
 import type { ConsumerExperienceDeps } from './deps';
 import { createJobHandlers } from './jobs/consumer-experience.jobs';
@@ -24,6 +27,11 @@ export interface ConsumerExperienceOptions {
    * metrics → score → affiliate cascade in seconds.
    */
   metricsReportPeriodMs?: number;
+  /**
+   * Shadow candidates to switch on at start for kinds no operator has set yet
+   * (`{ 'fast-refund': '2026-12-01.1' }`): the SHADOW_POLICIES setting (`parseShadowPolicies`).
+   */
+  shadowPolicies?: Readonly<Record<string, string>>;
 }
 
 export const createConsumerExperienceService = (options: ConsumerExperienceOptions = {}): ServiceDefinition<PrismaClient> => ({
@@ -33,14 +41,18 @@ export const createConsumerExperienceService = (options: ConsumerExperienceOptio
   streams: [streamOf('consumer_experience'), streamOf('product_quality'), streamOf('merchant_access')],
   descriptorSets: [consumerExperienceDescriptorSet],
   async register({ server, db, database, bus, log, clock, ids, eventsWritten, onStop, jobs }) {
+    const decisions = createDecisionLog({ db, kinds: CONSUMER_EXPERIENCE_DECISION_KINDS, clock, ids, log });
+    await decisions.seedShadowPolicies(options.shadowPolicies ?? {}, serviceActor('consumer-experience'));
     const deps: ConsumerExperienceDeps = {
       clock,
       ids,
+      decisions,
       ...(options.cascadeChunkSize ? { cascadeChunkSize: options.cascadeChunkSize } : {}),
       ...(options.metricsReportPeriodMs ? { metricsPolicy: { ...METRICS_POLICY, reportDebounceMs: options.metricsReportPeriodMs } } : {}),
     };
     const units = createUnitsOfWork({ database, clock, ids, create: createWork(deps), eventsCommitted: eventsWritten });
     server.add(ConsumerExperienceServiceDefinition, consumerExperienceHandlers({ deps, database, units }));
+    server.add(GovernanceOpsServiceDefinition, governanceOpsHandlers({ serviceName: 'consumer-experience', db, decisions }));
     jobs(createJobHandlers(units));
     const inspections = await startInspectionFailuresConsumer({ bus, db, log, units });
     onStop('inspection failures consumer', () => inspections.stop());
