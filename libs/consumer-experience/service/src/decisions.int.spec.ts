@@ -174,9 +174,19 @@ describe('consumer-experience decision records (gRPC + Postgres + NATS)', () => 
       verdict: ReplayVerdict.REPLAY_VERDICT_DIFFERENT,
       firstDifference: { path: '$.outcome', recordedJson: '"GRANTED_ON_PICKUP"', recomputedJson: '"DENIED"' },
     });
-    const bulk = await ops.replayDecisions({ window });
+    const bulk = await ops.replayDecisions({ window, kind: 'fast-refund' });
     expect(bulk.different).toBe(1n);
     expect(bulk.results.map((r) => r.decisionId)).toEqual([afterSaleId]);
+
+    // A fund payment whose claim is said, after the fact, to be for unsafe food (10x, at least ¥1,000).
+    const [paid] = (await ops.listDecisions({ kind: 'compensation', window })).decisions;
+    await f.sut.db.$executeRawUnsafe('ALTER TABLE decision_records DISABLE TRIGGER decision_records_no_update');
+    await f.sut.db.$executeRawUnsafe(`UPDATE decision_records SET input = replace(input, '"cause":"FRAUD"', '"cause":"FOOD_SAFETY"') WHERE decision_id = $1`, paid?.decisionId);
+    await f.sut.db.$executeRawUnsafe('ALTER TABLE decision_records ENABLE TRIGGER decision_records_no_update');
+    expect((await ops.replayDecision({ decisionId: paid?.decisionId ?? '' })).result).toMatchObject({
+      verdict: ReplayVerdict.REPLAY_VERDICT_DIFFERENT,
+      firstDifference: { path: '$.plan.amountFen', recordedJson: '{"$bigint":"50000"}', recomputedJson: '{"$bigint":"100000"}' },
+    });
   });
 
   it('shadow report and backtest: the stricter cap’s changed outcomes match a direct re-evaluation of the recorded inputs', async () => {
@@ -215,11 +225,13 @@ describe('consumer-experience decision records (gRPC + Postgres + NATS)', () => 
     // The fund's candidate changes no outcome, only the money: the backtest says how much.
     const fund = await recordedOf('compensation');
     const fundReport = await ops.runBacktest({ kind: 'compensation', candidateVersion: '2026-12-01.1', window });
-    const sum = (side: '2026-11-01.1' | '2026-12-01.1') => fund.reduce((total, d) => total + (evaluate(compensationDecisions, side, d.inputJson).money ?? 0n), 0n);
+    // The baseline is what was recorded (one input was tampered with above); the candidate re-evaluates the stored inputs.
+    const recordedMoney = fund.reduce((total, d) => total + (d.moneyAtStake?.amountFen ?? 0n), 0n);
+    const candidateMoney = fund.reduce((total, d) => total + (evaluate(compensationDecisions, '2026-12-01.1', d.inputJson).money ?? 0n), 0n);
     expect(fundReport).toMatchObject({ evaluated: BigInt(fund.length), outcomeChanged: 0n });
-    expect(fundReport.baselineTally?.moneyAtStake?.amountFen).toBe(sum('2026-11-01.1'));
-    expect(fundReport.candidateTally?.moneyAtStake?.amountFen).toBe(sum('2026-12-01.1'));
-    expect(sum('2026-12-01.1')).toBeGreaterThan(sum('2026-11-01.1'));
+    expect(fundReport.baselineTally?.moneyAtStake?.amountFen).toBe(recordedMoney);
+    expect(fundReport.candidateTally?.moneyAtStake?.amountFen).toBe(candidateMoney);
+    expect(candidateMoney).toBeGreaterThan(recordedMoney);
   });
 
   it('lists the kinds with their versions and serves replays of every recorded decision', async () => {
@@ -228,8 +240,9 @@ describe('consumer-experience decision records (gRPC + Postgres + NATS)', () => 
       ['compensation', '2026-11-01.1', ['2026-11-01.1', '2026-12-01.1'], true],
       ['fast-refund', '2026-11-01.1', ['2026-11-01.1', '2026-12-01.1'], true],
     ]);
-    const bulk = await ops.replayDecisions({ kind: 'compensation', window });
-    expect(bulk).toMatchObject({ different: 0n, notReplayable: 0n });
-    expect(bulk.identical).toBe(bulk.replayed);
+    // Every record replays identical but the two the tampering test changed.
+    const bulk = await ops.replayDecisions({ window });
+    expect(bulk).toMatchObject({ different: 2n, notReplayable: 0n });
+    expect(bulk.identical).toBe(bulk.replayed - 2n);
   });
 });

@@ -125,6 +125,20 @@ describe('content decision records (gRPC + Postgres + NATS)', () => {
     await cut.sut.db.$executeRawUnsafe('ALTER TABLE decision_records ENABLE TRIGGER decision_records_no_update');
     const { result } = await ops.replayDecision({ decisionId });
     expect(result).toMatchObject({ verdict: ReplayVerdict.REPLAY_VERDICT_DIFFERENT, firstDifference: { path: '$.action', recordedJson: '"INTERRUPT"', recomputedJson: '"NONE"' } });
+
+    // An assessment whose linked product is said, after the fact, to have been banned.
+    const [assessment] = (await ops.listDecisions({ subject: { type: 'content', id: 'v-dec-1' } })).decisions;
+    await cut.sut.db.$executeRawUnsafe('ALTER TABLE decision_records DISABLE TRIGGER decision_records_no_update');
+    await cut.sut.db.$executeRawUnsafe(
+      `UPDATE decision_records SET input = replace(input, '"bannedProductIds":[]', '"bannedProductIds":["p-dec-shirt"]') WHERE decision_id = $1`,
+      assessment?.decisionId,
+    );
+    await cut.sut.db.$executeRawUnsafe('ALTER TABLE decision_records ENABLE TRIGGER decision_records_no_update');
+    const tampered = (await ops.replayDecision({ decisionId: assessment?.decisionId ?? '' })).result;
+    expect(tampered?.verdict).toBe(ReplayVerdict.REPLAY_VERDICT_DIFFERENT);
+    expect(tampered?.firstDifference?.recordedJson).not.toEqual(tampered?.firstDifference?.recomputedJson);
+    const bulk = await ops.replayDecisions({ window });
+    expect(bulk.results.map((r) => r.decisionId).sort()).toEqual([decisionId, assessment?.decisionId].sort());
   });
 
   it('shadow report and backtest of the stricter tiers match a direct re-evaluation of the recorded inputs', async () => {
@@ -134,12 +148,15 @@ describe('content decision records (gRPC + Postgres + NATS)', () => {
     const assessments = await recorded('content-assessment');
     expect(assessments).toHaveLength(4);
     const direct = assessments.map((d) => ({ id: d.decisionId, recorded: d.outcome, candidate: evaluate('content-assessment', CANDIDATE, d.inputJson) }));
-    for (const d of assessments) expect(d.shadow?.outcome).toBe(evaluate('content-assessment', CANDIDATE, d.inputJson));
     const changed = direct.filter((d) => d.recorded !== d.candidate);
     expect(changed.length).toBeGreaterThan(0);
+    // The shadow side was recorded live: it is what the candidate gives on the untampered inputs.
+    const untampered = assessments.filter((d) => d.decisionId !== assessments.find((a) => a.subjects.some((s) => s.id === 'v-dec-1'))?.decisionId);
+    for (const d of untampered) expect(d.shadow?.outcome).toBe(evaluate('content-assessment', CANDIDATE, d.inputJson));
+    expect(untampered.some((d) => d.shadow?.agrees === false)).toBe(true);
 
     const { reports } = await ops.getShadowReport({ window, kind: 'content-assessment' });
-    expect(reports[0]).toMatchObject({ evaluated: 4n, agreed: BigInt(4 - changed.length), failed: 0n });
+    expect(reports[0]).toMatchObject({ evaluated: 4n, agreed: BigInt(assessments.filter((d) => d.shadow?.agrees).length), failed: 0n });
 
     const report = await ops.runBacktest({ kind: 'content-assessment', candidateVersion: CANDIDATE, window, exampleLimit: 10 });
     expect(report).toMatchObject({ evaluated: 4n, failed: 0n, outcomeChanged: BigInt(changed.length) });
@@ -152,6 +169,14 @@ describe('content decision records (gRPC + Postgres + NATS)', () => {
       expected.set(key, entry);
     }
     expect(changes.sort((a, b) => a.from.localeCompare(b.from))).toEqual([...expected.values()].map((e) => ({ ...e, ids: e.ids.sort() })).sort((a, b) => a.from.localeCompare(b.from)));
+  });
+
+  it('a livestream backtest reports the changed actions a direct re-evaluation gives', async () => {
+    const actions = await recorded('livestream-action');
+    const changed = actions.filter((d) => d.outcome !== evaluate('livestream-action', CANDIDATE, d.inputJson));
+    const report = await ops.runBacktest({ kind: 'livestream-action', candidateVersion: CANDIDATE, window, exampleLimit: 10 });
+    expect(report).toMatchObject({ evaluated: BigInt(actions.length), failed: 0n, outcomeChanged: BigInt(changed.length) });
+    expect(report.changes.flatMap((c) => c.examples.map((e) => e.decisionId)).sort()).toEqual(changed.map((d) => d.decisionId).sort());
   });
 
   it('lists both kinds with every shipped version', async () => {
