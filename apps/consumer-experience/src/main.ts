@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { defaultPortOf } from '@govern/contracts-common';
 import { runServiceMain, serviceProcessSettings } from '@govern/platform-runtime';
 import { ConsumerExperienceMigrations } from '@govern/consumer-experience-data-access';
-import { createConsumerExperienceService } from '@govern/consumer-experience-service';
+import { createConsumerExperienceService, parseShadowPolicies } from '@govern/consumer-experience-service';
 
 runServiceMain({
   argv: process.argv.slice(2),
@@ -18,7 +18,23 @@ runServiceMain({
   configSchema: serviceProcessSettings(defaultPortOf('consumer-experience')).extend({
     /** Reporting period of service metrics; the metrics policy's 15 minutes when unset. */
     METRICS_REPORT_PERIOD_MS: z.coerce.number().int().min(1_000).optional(),
+    /** Shadow candidates switched on at start for kinds no operator has set: `fast-refund=2026-12-01.1,compensation=...`. */
+    SHADOW_POLICIES: z
+      .string()
+      .default('')
+      .transform((value, ctx) => {
+        try {
+          return parseShadowPolicies(value);
+        } catch (error) {
+          ctx.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) });
+          return z.NEVER;
+        }
+      }),
   }),
   migrationsDir: ConsumerExperienceMigrations,
-  service: (config) => createConsumerExperienceService(config.METRICS_REPORT_PERIOD_MS ? { metricsReportPeriodMs: config.METRICS_REPORT_PERIOD_MS } : {}),
+  service: (config) =>
+    createConsumerExperienceService({
+      ...(config.METRICS_REPORT_PERIOD_MS ? { metricsReportPeriodMs: config.METRICS_REPORT_PERIOD_MS } : {}),
+      shadowPolicies: config.SHADOW_POLICIES,
+    }),
 });

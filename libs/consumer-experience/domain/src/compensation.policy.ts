@@ -1,4 +1,4 @@
-import { DAY } from '@govern/policy-core';
+import { DAY, definePolicyVersions } from '@govern/policy-core';
 import type { CompensationCause } from './model';
 
 /**
@@ -53,3 +53,19 @@ export const COMPENSATION_POLICY: CompensationPolicy = {
   deposit: { defaultMinimumFen: 200_000n },
 };
 
+
+/**
+ * Candidate: the platform tops fraud damages up to at least ¥1,000 (the law's floor is ¥500).
+ * Shipped to run in shadow and be backtested (issue 16); not live until made active.
+ */
+export const COMPENSATION_POLICY_2026_12: CompensationPolicy = {
+  ...COMPENSATION_POLICY,
+  version: '2026-12-01.1',
+  statutory: { ...COMPENSATION_POLICY.statutory, FRAUD: { ...COMPENSATION_POLICY.statutory.FRAUD, minFen: 100_000n } },
+};
+
+/** Every shipped version of the fund policy (records name theirs), and the active one. */
+export const COMPENSATION_POLICIES = definePolicyVersions(
+  { [COMPENSATION_POLICY.version]: COMPENSATION_POLICY, [COMPENSATION_POLICY_2026_12.version]: COMPENSATION_POLICY_2026_12 },
+  COMPENSATION_POLICY.version,
+);

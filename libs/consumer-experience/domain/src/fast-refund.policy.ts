@@ -1,4 +1,4 @@
-import { DAY, type Rung } from '@govern/policy-core';
+import { DAY, definePolicyVersions, type Rung } from '@govern/policy-core';
 import type { AfterSaleReason } from './model';
 
 /**
@@ -51,3 +51,24 @@ export const FAST_REFUND_POLICY: FastRefundPolicy = {
   },
 };
 
+
+/**
+ * Candidate: post-dispatch caps cut for standard and trusted buyers (¥200 → ¥150, ¥1,000 → ¥800).
+ * Shipped so that it can run in shadow beside the active version and be backtested (issue 16);
+ * live decisions stay on FAST_REFUND_POLICIES.active until it is made active.
+ */
+export const FAST_REFUND_POLICY_2026_12: FastRefundPolicy = {
+  ...FAST_REFUND_POLICY,
+  version: '2026-12-01.1',
+  trustTiers: [
+    { atLeast: 40, outcome: { tier: 'STANDARD', capFen: 15_000n } },
+    { atLeast: 70, outcome: { tier: 'TRUSTED', capFen: 80_000n } },
+    { atLeast: 90, outcome: { tier: 'EXCELLENT', capFen: 300_000n } },
+  ],
+};
+
+/** Every shipped version of the fast-refund policy (records name theirs), and the active one. */
+export const FAST_REFUND_POLICIES = definePolicyVersions(
+  { [FAST_REFUND_POLICY.version]: FAST_REFUND_POLICY, [FAST_REFUND_POLICY_2026_12.version]: FAST_REFUND_POLICY_2026_12 },
+  FAST_REFUND_POLICY.version,
+);

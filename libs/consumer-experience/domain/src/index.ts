@@ -15,5 +15,6 @@ export * from './fast-refund';
 export * from './return-insurance';
 export * from './ledger';
 export * from './compensation';
+export * from './compensation-decision';
 export * from './complaints';
 export * from './service-metrics';

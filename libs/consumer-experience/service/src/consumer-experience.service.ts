@@ -1,10 +1,13 @@
 import { ConsumerExperienceServiceDefinition, consumerExperienceDescriptorSet } from '@govern/contracts-consumer-experience';
-import { streamOf } from '@govern/contracts-common';
+import { commonDescriptorSet, GovernanceOpsServiceDefinition, streamOf } from '@govern/contracts-common';
 import { connectConsumerExperienceDatabase, ConsumerExperienceMigrations, type PrismaClient } from '@govern/consumer-experience-data-access';
 import { METRICS_POLICY } from '@govern/consumer-experience-domain';
+import { serviceActor } from '@govern/platform-auth';
+import { createDecisionLog, GOVERNANCE_OPS_POLICY, governanceOpsHandlers } from '@govern/platform-decisions';
 import { createUnitsOfWork, type ServiceDefinition } from '@govern/platform-runtime';
 import { startInspectionFailuresConsumer } from './consumers/inspection-failures.consumer';
 import { startMerchantStandingConsumer } from './consumers/merchant-standing.consumer';
+import { CONSUMER_EXPERIENCE_DECISION_KINDS } from './decisions/decision-kinds';
 import { consumerExperienceHandlers } from './grpc/consumer-experience.handlers';
 import type { ConsumerExperienceDeps } from './deps';
 import { createJobHandlers } from './jobs/consumer-experience.jobs';
@@ -26,6 +29,11 @@ export interface ConsumerExperienceOptions {
    * metrics → score → affiliate cascade in seconds.
    */
   metricsReportPeriodMs?: number;
+  /**
+   * Shadow candidates to switch on at start for kinds no operator has set yet
+   * (`{ 'fast-refund': '2026-12-01.1' }`): the SHADOW_POLICIES setting (`parseShadowPolicies`).
+   */
+  shadowPolicies?: Readonly<Record<string, string>>;
 }
 
 export const createConsumerExperienceService = (options: ConsumerExperienceOptions = {}): ServiceDefinition<PrismaClient> => ({
@@ -34,15 +42,23 @@ export const createConsumerExperienceService = (options: ConsumerExperienceOptio
   connect: connectConsumerExperienceDatabase,
   streams: [streamOf('consumer_experience'), streamOf('product_quality'), streamOf('merchant_access')],
   descriptorSets: [consumerExperienceDescriptorSet],
-  async register({ server, db, database, bus, log, clock, ids, eventsWritten, onStop, jobs }) {
+  async register({ server, db, database, bus, log, clock, ids, eventsWritten, onStop, jobs, metrics }) {
+    const decisions = createDecisionLog({ db, kinds: CONSUMER_EXPERIENCE_DECISION_KINDS, clock, ids, log, metrics });
+    await decisions.seedShadowPolicies(options.shadowPolicies ?? {}, serviceActor('consumer-experience'));
     const deps: ConsumerExperienceDeps = {
       clock,
       ids,
+      decisions,
       ...(options.cascadeChunkSize ? { cascadeChunkSize: options.cascadeChunkSize } : {}),
       ...(options.metricsReportPeriodMs ? { metricsPolicy: { ...METRICS_POLICY, reportDebounceMs: options.metricsReportPeriodMs } } : {}),
     };
     const units = createUnitsOfWork({ database, clock, ids, create: createWork(deps), eventsCommitted: eventsWritten });
     server.add(ConsumerExperienceServiceDefinition, consumerExperienceHandlers({ deps, database, units }), consumerExperiencePolicy);
+    server.add(
+      GovernanceOpsServiceDefinition,
+      governanceOpsHandlers({ serviceName: 'consumer-experience', db, decisions, events: { bus, descriptorSets: [commonDescriptorSet, consumerExperienceDescriptorSet] } }),
+      GOVERNANCE_OPS_POLICY,
+    );
     // The next chunk of a large cascade continues its trace (one cascade, one trace); timers start their own, linked.
     jobs(createJobHandlers(units), { continuationKinds: [JOB.INSPECTION_COMPENSATION_CHUNK, JOB.MERCHANT_REMOVAL_CHUNK] });
     const inspections = await startInspectionFailuresConsumer({ bus, db, log, units });

@@ -1,1 +1,2 @@
 export * from './consumer-experience.service';
+export { parseShadowPolicies } from './decisions/shadow-policies';

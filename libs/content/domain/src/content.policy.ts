@@ -1,4 +1,4 @@
-import type { PolicyRef, Rung } from '@govern/policy-core';
+import { definePolicyVersions, type PolicyRef, type Rung } from '@govern/policy-core';
 import type { Severity, Tier, ViolationKind } from './content-types';
 
 export type CascadeAction = 'LIMIT' | 'UNLINK';
@@ -294,3 +294,39 @@ export const policyRef = (policy: { name: string; version: string } = CONTENT_PO
   name: policy.name,
   version: policy.version,
 });
+
+/**
+ * Candidate: stricter tiers (STANDARD from an overall score of 80, PREMIUM from 90) and, for
+ * livestreams, a steeper ladder (warn, limit, interrupt at 2 / 6 / 12 strike points) in place of
+ * the interrupt-at-once on a critical claim: the host is warned first, as for any claim.
+ * Shipped to run in shadow beside the live policy and be backtested (issue 16); not live
+ * until made active.
+ */
+export const CONTENT_POLICY_2026_12: ContentPolicy = {
+  ...CONTENT_POLICY,
+  version: '2026-12-05.1',
+  tiers: {
+    ...CONTENT_POLICY.tiers,
+    ladder: [
+      { atLeast: 0, outcome: 'BLOCKED' },
+      { atLeast: 20, outcome: 'LIMITED' },
+      { atLeast: 80, outcome: 'STANDARD' },
+      { atLeast: 90, outcome: 'PREMIUM' },
+    ],
+  },
+  livestream: {
+    ...CONTENT_POLICY.livestream,
+    interruptOnCritical: false,
+    ladder: [
+      { atLeast: 2, outcome: 'WARN_HOST' },
+      { atLeast: 6, outcome: 'LIMIT_TRAFFIC' },
+      { atLeast: 12, outcome: 'INTERRUPT' },
+    ],
+  },
+};
+
+/** Every shipped version of the content policy (records name theirs), and the active one. */
+export const CONTENT_POLICIES = definePolicyVersions(
+  { [CONTENT_POLICY.version]: CONTENT_POLICY, [CONTENT_POLICY_2026_12.version]: CONTENT_POLICY_2026_12 },
+  CONTENT_POLICY.version,
+);

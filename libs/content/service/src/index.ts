@@ -1,1 +1,2 @@
 export * from './content.service';
+export { parseShadowPolicies } from './decisions/shadow-policies';

@@ -37,7 +37,7 @@ export const createMerchantAccessService = (settings: MerchantAccessSettings): S
       }
       const ring = await RingGraphIndex.load(db, log);
       const units = createUnitsOfWork<MerchantAccessTx>({ database, clock, ids, eventsCommitted: context.eventsWritten });
-      const decisions = createMerchantAccessDecisionLog({ db, clock, ids, log });
+      const decisions = createMerchantAccessDecisionLog({ db, clock, ids, log, metrics: context.metrics });
       await decisions.seedShadowPolicies(settings.shadowPolicies ?? {}, serviceActor('merchant-access'));
       // In memory before the first decision: a decision must not read them inside its own transaction (see loadShadowSettings).
       await decisions.loadShadowSettings();

@@ -20,7 +20,7 @@ describe('applyMigrations (offline, Prisma-compatible)', () => {
 
   it('migrates a fresh database once, records it as Prisma does, and is a no-op the second time', async () => {
     const first = await applyMigrations({ connectionString: db.url, migrationsDir: PLATFORM_MIGRATIONS });
-    const platformMigrations = ['20261128000000_platform', '20261205000000_platform_event_delivery', '20261205100000_decision_records', '20261205200000_trace_context'];
+    const platformMigrations = ['20261128000000_platform', '20261205000000_platform_event_delivery', '20261205100000_decision_records', '20261205200000_audit_records', '20261205200000_trace_context'];
     expect(first.applied).toEqual(platformMigrations);
     const second = await applyMigrations({ connectionString: db.url, migrationsDir: PLATFORM_MIGRATIONS });
     expect(second.applied).toEqual([]);
@@ -34,6 +34,7 @@ describe('applyMigrations (offline, Prisma-compatible)', () => {
       const tables = await client.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1`);
       expect(tables.rows.map((r) => r.table_name)).toEqual([
         '_prisma_migrations',
+        'audit_records',
         'consumed_facts',
         'consumed_versions',
         'decision_records',

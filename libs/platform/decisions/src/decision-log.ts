@@ -369,6 +369,9 @@ export const createDecisionLog = <Tx extends SqlTx>(options: DecisionLogOptions<
       });
       const seeded = await runInTransaction(db, (tx) => insertShadowSettingsIfNone(tx, settings));
       shadowSettings.invalidate();
+      // Loaded here, at start, so that no live decision waits for the first load: a decision waits
+      // holding its unit's connection, and enough of them at once would leave the load none.
+      await shadowSettings.current('');
       return seeded;
     },
 

@@ -1,9 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ActorKind, type EventMeta, type EventType } from '@govern/contracts-common';
-import { AUDIT_RECORDS_MIGRATION_FILE, AUDIT_RECORDS_OF_RESOURCE_SQL, type Caller } from '@govern/platform-auth';
+import { AUDIT_RECORDS_OF_RESOURCE_SQL, type Caller } from '@govern/platform-auth';
 import { type SqlTx } from '@govern/platform-db';
 import { withCallScope } from '@govern/platform-grpc';
 import { createTestDatabase, type TestDatabase } from '@govern/platform-testing';
@@ -46,8 +45,8 @@ describe('audit records and event actors from the call scope', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase({ migrationsDir: MIGRATIONS, prefix: 'platform_audit' });
+    // The platform migrations include audit_records.
     pool = new pg.Pool({ connectionString: db.url, max: 4 });
-    await pool.query(await readFile(AUDIT_RECORDS_MIGRATION_FILE, 'utf8'));
   });
   afterAll(async () => {
     await pool?.end();

@@ -47,7 +47,7 @@ export const createProductQualityService = (options: ProductQualityServiceOption
     descriptorSets: [productQualityDescriptorSet],
     async register(context) {
       // The listing gate's versions compile their lexicon once (an automaton over every term); each listing then scans in one pass.
-      const decisions = createProductQualityDecisionLog({ db: context.db, clock: context.clock, ids: context.ids, log: context.log });
+      const decisions = createProductQualityDecisionLog({ db: context.db, clock: context.clock, ids: context.ids, log: context.log, metrics: context.metrics });
       await decisions.seedShadowPolicies(options.shadowPolicies ?? {}, serviceActor('product-quality'));
       // In memory before the first decision: a decision must not read them inside its own transaction (see loadShadowSettings).
       await decisions.loadShadowSettings();

@@ -1,6 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +11,7 @@ import { ConsumerExperienceServiceDefinition } from '@govern/contracts-consumer-
 import { ContentServiceDefinition } from '@govern/contracts-content';
 import { MerchantAccessServiceDefinition } from '@govern/contracts-merchant-access';
 import { ProductQualityServiceDefinition } from '@govern/contracts-product-quality';
+import { DEV_TOKEN_ISSUER, devTokenProvider, ensureDevPki, type ClientTransport, type DevPki } from '@govern/platform-auth';
 import { closeServiceClient, createServiceClient } from '@govern/platform-grpc';
 import { createTestDatabase, deleteNamespaceStreams, testInfra, uniqueSuffix } from '@govern/platform-testing';
 import { installArtifact, runArtifactCommand, startArtifact, type InstalledArtifact } from './artifact-process';
@@ -48,6 +51,18 @@ const nx = (...args: string[]) =>
 const BUNDLED_OR_DEV = ['tsx', 'typescript', 'vitest', 'esbuild', 'nx', 'prisma', '@prisma', '@grpc', '@nats-io', '@electric-sql', 'zod', 'pg'];
 
 describe('service artifacts (nx build)', () => {
+  // The artifacts serve TLS as deployed: certificates and the token issuer's keys from a development CA of this run.
+  let pki: DevPki;
+  let transport: ClientTransport;
+  beforeAll(async () => {
+    pki = await ensureDevPki({ dir: await mkdtemp(join(tmpdir(), 'govern-artifact-pki-')), services: SERVICES.map((s) => s.name), clients: ['cli'] });
+    const cli = pki.identity('cli').material;
+    transport = { mode: 'tls', options: { ca: pki.ca, cert: cli.cert, key: cli.key } };
+  });
+  afterAll(async () => {
+    if (pki) await rm(pki.dir, { recursive: true, force: true });
+  });
+
   beforeAll(() => {
     const build = nx('run-many', '-t', 'build', `--projects=${SERVICES.map((s) => s.name).join(',')}`, '--output-style=static');
     expect(build.status, `${build.stdout}\n${build.stderr}`).toBe(0);
@@ -120,10 +135,17 @@ describe('service artifacts (nx build)', () => {
           MIGRATE_ON_START: 'false',
           HOST: '127.0.0.1',
           PORT: '0',
+          TLS_CERT: pki.identity(service.name).certFile,
+          TLS_KEY: pki.identity(service.name).keyFile,
+          TLS_CA: pki.caFile,
+          JWT_ISSUER: DEV_TOKEN_ISSUER,
+          JWT_JWKS_FILE: pki.jwksFile,
         });
         try {
-          const health = createServiceClient(HealthDefinition, running.address, { defaultDeadlineMs: 5_000 });
-          const api = createServiceClient(service.definition, running.address, { defaultDeadlineMs: 10_000 }) as unknown as GovernanceStatsClient;
+          const health = createServiceClient(HealthDefinition, running.address, { defaultDeadlineMs: 5_000, transport });
+          // Governance stats are for auditors.
+          const token = devTokenProvider(pki.signingKeyFile, { subject: 'artifact-test', roles: ['auditor'] });
+          const api = createServiceClient(service.definition, running.address, { defaultDeadlineMs: 10_000, transport, token }) as unknown as GovernanceStatsClient;
           try {
             expect((await health.check({ service: service.grpcService })).status).toBe(HealthCheckResponse_ServingStatus.SERVING);
             // A read through the bundled Prisma client and its WebAssembly query compiler.
@@ -132,7 +154,12 @@ describe('service artifacts (nx build)', () => {
             closeServiceClient(health);
             closeServiceClient(api);
           }
-          const probe = await runArtifactCommand(artifact.dir, ['health-probe.js', running.address]);
+          // The probe runs with the service's own environment (TLS_* as in the pod).
+          const probe = await runArtifactCommand(artifact.dir, ['health-probe.js', running.address], {
+            TLS_CERT: pki.identity(service.name).certFile,
+            TLS_KEY: pki.identity(service.name).keyFile,
+            TLS_CA: pki.caFile,
+          });
           expect(probe.status, probe.stderr).toBe(0);
 
           running.child.kill('SIGTERM');

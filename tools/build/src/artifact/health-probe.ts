@@ -9,7 +9,8 @@
  * a node script rather than grpc_health_probe because images here are built without
  * downloading binaries.
  */
-import { createChannel, createClient, type Channel } from 'nice-grpc';
+import { readFileSync } from 'node:fs';
+import { ChannelCredentials, createChannel, createClient, type Channel } from 'nice-grpc';
 import { HealthDefinition } from 'nice-grpc-server-health';
 import { HealthCheckResponse_ServingStatus } from 'nice-grpc-server-health/lib/proto/grpc/health/v1/health.js';
 
@@ -22,8 +23,25 @@ const target = (): string | undefined => {
   return port ? `127.0.0.1:${port}` : undefined;
 };
 
+/** TLS_* hold a file path or the PEM itself, as the service reads them (platform-auth's transport settings). */
+const pem = (value: string): Buffer => (value.includes('-----BEGIN') ? Buffer.from(value) : readFileSync(value));
+
+/**
+ * The service's own transport: TLS against its CA, presenting its own certificate (a service
+ * that requires client certificates accepts its own). The server name is not checked: the probe
+ * dials 127.0.0.1 inside the container, which a deployment's certificate need not name; the CA
+ * chain still is. Without TLS_CA (a service started with ALLOW_INSECURE_PLAINTEXT), plaintext.
+ */
+const credentials = (): ChannelCredentials => {
+  const ca = process.env['TLS_CA'];
+  if (!ca) return ChannelCredentials.createInsecure();
+  const key = process.env['TLS_KEY'];
+  const cert = process.env['TLS_CERT'];
+  return ChannelCredentials.createSsl(pem(ca), key && cert ? pem(key) : null, key && cert ? pem(cert) : null, { checkServerIdentity: () => undefined });
+};
+
 const probe = async (address: string): Promise<boolean> => {
-  const channel: Channel = createChannel(address);
+  const channel: Channel = createChannel(address, credentials());
   try {
     const health = createClient(HealthDefinition, channel);
     const response = await health.check({ service: '' }, { signal: AbortSignal.timeout(TIMEOUT_MS) });

@@ -78,16 +78,16 @@ describe('Kubernetes manifests', () => {
     it('a wrong type', () => {
       expect(broken((m) => (find(m, 'HorizontalPodAutoscaler').spec.minReplicas = 'three'))).toEqual([expect.stringMatching(/HorizontalPodAutoscaler content: .*minReplicas must be integer/)]);
     });
-    it('a Service that selects nothing, a probe on the wrong port, a Job on another image', () => {
+    it('a Service that selects nothing, a probe that is not the health probe, a Job on another image', () => {
       expect(
         broken((m) => {
           find(m, 'Service').spec.selector = { 'app.kubernetes.io/name': 'contnet' };
-          find(m, 'Deployment').spec.template.spec.containers[0].readinessProbe.grpc.port = 8080;
+          find(m, 'Deployment').spec.template.spec.containers[0].readinessProbe = { grpc: { port: 8080 } };
           find(m, 'Job').spec.template.spec.containers[0].image = 'registry.example.com/govern/content:1.4.1';
         }),
       ).toEqual([
         "Service content does not select the Deployment's pods",
-        'readinessProbe probes port 8080, which the container does not expose',
+        "readinessProbe does not run the image's health-probe.js",
         expect.stringMatching(/^Job content-migrate-\w+ runs .*1\.4\.1, not the Deployment's image/),
       ]);
     });

@@ -22,9 +22,9 @@ import { GRPC_PORT, secretKeysOf, type Environment } from './environments';
  * - `app`: ServiceAccount, ConfigMap, Deployment, Services, PodDisruptionBudget, autoscaler.
  *
  * Secrets are referenced, never rendered: `<service>-secrets` holds DATABASE_URL, NATS_URL
- * (and IDENTITY_HASH_KEY for merchant-access); `<service>-tls` (tls.crt, tls.key, ca.crt) and
- * `<service>-nats-creds` (nats.creds) are mounted when they exist, reserved for TLS and NATS
- * credentials (docs/operations.md).
+ * (and IDENTITY_HASH_KEY for merchant-access); `<service>-tls` (tls.crt, tls.key, ca.crt) is
+ * mounted and named by TLS_CERT / TLS_KEY / TLS_CA (a service refuses to start without it);
+ * `<service>-nats-creds` (nkey.seed) is mounted and named by NATS_NKEY_SEED (docs/operations.md).
  */
 export type Manifest = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string> } } & Record<string, unknown>;
 
@@ -93,7 +93,15 @@ export const serviceManifests = (service: ServiceName, env: Environment, image: 
   };
   const podResources = { requests: resources.requests, limits: resources.limits };
   const nodeOptions = { name: 'NODE_OPTIONS', value: `--max-old-space-size=${resources.heapMb}` };
-  const grpcProbe = { grpc: { port: GRPC_PORT } };
+  // Kubernetes' native gRPC probe speaks plaintext only, and the services serve TLS: the image's
+  // own probe script asks grpc.health.v1 over TLS with the pod's certificate instead.
+  const grpcProbe = { exec: { command: ['/nodejs/bin/node', 'health-probe.js'] } };
+  const transportEnv = [
+    { name: 'TLS_CERT', value: `${TLS_MOUNT}/tls.crt` },
+    { name: 'TLS_KEY', value: `${TLS_MOUNT}/tls.key` },
+    { name: 'TLS_CA', value: `${TLS_MOUNT}/ca.crt` },
+    { name: 'NATS_NKEY_SEED', value: `${NATS_CREDS_MOUNT}/nkey.seed` },
+  ];
 
   const server: IContainer = {
     name: service,
@@ -102,7 +110,7 @@ export const serviceManifests = (service: ServiceName, env: Environment, image: 
     args: ['serve'],
     ports: [{ name: 'grpc', containerPort: GRPC_PORT, protocol: 'TCP' }],
     envFrom: [{ configMapRef: { name: configName } }],
-    env: [...(secretEnv(secretKeysOf(service)) ?? []), nodeOptions],
+    env: [...(secretEnv(secretKeysOf(service)) ?? []), ...transportEnv, nodeOptions],
     resources: podResources,
     // Health is the server's grpc.health.v1 overall status: SERVING once started, NOT_SERVING from SIGTERM.
     startupProbe: { ...grpcProbe, periodSeconds: 2, failureThreshold: 30 },
@@ -140,8 +148,8 @@ export const serviceManifests = (service: ServiceName, env: Environment, image: 
           volumes: [
             { name: 'tmp', emptyDir: { sizeLimit: '64Mi' } },
             // Reserved: mounted when present, so pods start before TLS and NATS credentials exist.
-            { name: 'tls', secret: { secretName: `${service}-tls`, optional: true } },
-            { name: 'nats-creds', secret: { secretName: `${service}-nats-creds`, optional: true } },
+            { name: 'tls', secret: { secretName: `${service}-tls` } },
+            { name: 'nats-creds', secret: { secretName: `${service}-nats-creds` } },
           ],
           ...(env.spread
             ? {

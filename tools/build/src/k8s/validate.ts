@@ -72,8 +72,9 @@ export const crossReferenceProblems = (manifests: readonly Manifest[]): string[]
 
   for (const probeName of ['startupProbe', 'readinessProbe', 'livenessProbe'] as const) {
     const probe = container[probeName];
-    if (!probe?.grpc) problems.push(`${probeName} is not a gRPC probe`);
-    else if (![...containerPorts.values()].includes(probe.grpc.port)) problems.push(`${probeName} probes port ${probe.grpc.port}, which the container does not expose`);
+    // The image's health-probe.js (grpc.health.v1 over the service's TLS); a native gRPC probe cannot speak TLS.
+    const command = probe?.exec?.command ?? [];
+    if (!command.some((part) => part.endsWith('health-probe.js'))) problems.push(`${probeName} does not run the image's health-probe.js`);
   }
 
   for (const pdb of byKind('PodDisruptionBudget')) {

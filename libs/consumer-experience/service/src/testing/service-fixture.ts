@@ -9,7 +9,7 @@ import { startService, type RunningService } from '@govern/platform-runtime';
 import { devTokenVerifier, serverTransportOf, startServiceForTest, testClientCredentials, type ServiceUnderTest } from '@govern/platform-service-testing';
 import { HOUR, ManualClock } from '@govern/policy-core';
 import pino from 'pino';
-import { createConsumerExperienceService } from '../consumer-experience.service';
+import { createConsumerExperienceService, type ConsumerExperienceOptions } from '../consumer-experience.service';
 
 /**
  * Integration-test fixture: the service started the way production starts it (real gRPC, a fresh
@@ -31,7 +31,7 @@ export interface Fixture {
 
 export const START = '2026-11-01T00:00:00Z';
 
-export const startFixture = async (options: { cascadeChunkSize?: number } = {}): Promise<Fixture> => {
+export const startFixture = async (options: ConsumerExperienceOptions = {}): Promise<Fixture> => {
   const definition = createConsumerExperienceService(options);
   const clock = new ManualClock(START);
   const sut = await startServiceForTest(definition, { clock });

@@ -2,7 +2,6 @@ import { DisputeDecidedEvent } from '@govern/contracts-consumer-experience';
 import type { AfterSaleChangeRow, AfterSaleRow, ConsumerExperienceTx, OrderRow, RefundRow } from '@govern/consumer-experience-data-access';
 import {
   assessAfterSaleRequest,
-  decideFastRefund,
   FAST_REFUND_POLICY,
   isOpenAfterSale,
   openAfterSale,
@@ -19,6 +18,7 @@ import {
 } from '@govern/consumer-experience-domain';
 import { DomainError, failedPrecondition, notFound, Violations, type Reason } from '@govern/policy-core';
 import { isUniqueViolation } from '@govern/platform-db';
+import { fastRefundDecisions } from '../decisions/decision-kinds';
 import { afterSaleFacts, insertAfterSale, insertStatusChanges } from '../adapters/after-sales.repository';
 import { lockOrder } from '../adapters/sql-rows';
 import { disputeOutcomeCodec, type MerchantAnswer } from '../mapping/enums';
@@ -104,8 +104,13 @@ export const requestAfterSale = async (work: Work, input: RequestAfterSaleInput)
   const standing: MerchantStanding = facts.standing
     ? { status: facts.standing as MerchantStanding['status'], ...(facts.storeScore === null ? {} : { storeScore: facts.storeScore }) }
     : { status: 'ACTIVE' };
-  const decision = decideFastRefund(
-    {
+  // The outcome acted on is the one recorded: the rule runs once, through the decision log.
+  const evaluation = await work.deps.decisions.evaluateWithShadow(fastRefundDecisions, {
+    afterSaleId,
+    orderId: order.orderId,
+    merchantId: order.merchantId,
+    at: now,
+    request: {
       type: input.type,
       reason: input.reason,
       amountFen: input.amountFen,
@@ -116,8 +121,9 @@ export const requestAfterSale = async (work: Work, input: RequestAfterSaleInput)
       buyerHistory: { ordersInWindow: facts.buyerOrdersInWindow, refundsInWindow: facts.buyerRefundsInWindow },
       merchant: standing,
     },
-    now,
-  );
+  });
+  const decision = evaluation.outcome;
+  await work.recordDecisions([{ evaluation, decisionId: afterSaleId }]);
   const opened = openAfterSale({ afterSaleId, type: input.type, amountFen: input.amountFen, fastRefund: decision.outcome, fastRefundFen: decision.refundFen, now });
   const desk = await Payouts.open(work, [order], []);
   let refund: RefundRow | undefined;

@@ -7,13 +7,15 @@ import {
   fundContributionPosting,
   insuranceSettlementPosting,
   merchantRefundPosting,
-  planAdvanceCompensation,
+  promiseFactsOf,
+  refusalError,
   topUpFor,
   type AfterSaleReason,
   type CompensationCause,
   type OrderPayouts,
   type Posting,
 } from '@govern/consumer-experience-domain';
+import type { SomeDecisionToRecord } from '@govern/platform-decisions';
 import type { Reason } from '@govern/policy-core';
 import { writePostings, type PostingToWrite } from '../adapters/ledger.repository';
 import {
@@ -25,6 +27,7 @@ import {
   updateDeposits,
   updateOrderTotals,
 } from '../adapters/payouts.repository';
+import { compensationDecisions } from '../decisions/decision-kinds';
 import { afterSaleReasonCodec, compensationCauseCodec, refundSourceCodec } from '../mapping/enums';
 import { reasonsToJson } from '../mapping/to-proto';
 import type { Work } from './work';
@@ -94,6 +97,8 @@ export class Payouts {
   private readonly compensations: CompensationRow[] = [];
   private readonly postings: PostingToWrite[] = [];
   private readonly afterSaleRefunds = new Map<string, { amountFen: bigint; fast: boolean }>();
+  /** The fund's decisions, recorded with the payments they made (a cascade's in one statement). */
+  private readonly decisions: SomeDecisionToRecord[] = [];
 
   private constructor(private readonly work: Work) {}
 
@@ -170,15 +175,21 @@ export class Payouts {
     const entry = this.entry(claim.order.orderId);
     const { order } = entry;
     const deposit = await this.deposit(order.merchantId);
-    const plan = planAdvanceCompensation({
+    const evaluation = await this.work.deps.decisions.evaluateWithShadow(compensationDecisions, {
+      at: this.work.now,
       orderId: order.orderId,
       merchantId: order.merchantId,
       cause: claim.cause,
-      payouts: entry.payouts,
-      deposit: { balanceFen: deposit.row.balanceFen, minimumFen: deposit.row.minimumFen, owedFen: deposit.row.owedFen },
+      categoryCode: order.categoryCode,
       requestedFen: claim.requestedFen,
       afterSaleId: claim.afterSaleId,
+      payouts: entry.payouts,
+      deposit: { balanceFen: deposit.row.balanceFen, minimumFen: deposit.row.minimumFen, owedFen: deposit.row.owedFen },
+      promise: promiseFactsOf(),
     });
+    // A refusal is not recorded: the unit fails with it (or the cascade skips the order), nothing is paid.
+    if (evaluation.outcome.outcome === 'REFUSED') throw refusalError(evaluation.outcome);
+    const { plan } = evaluation.outcome;
     entry.payouts = plan.payouts;
     entry.changed = true;
     deposit.row = {
@@ -192,8 +203,10 @@ export class Payouts {
     deposit.changed = true;
     const transactionId = this.work.newId();
     this.post(transactionId, plan.posting);
+    const compensationId = this.work.newId();
+    this.decisions.push({ evaluation, decisionId: compensationId });
     const compensation: CompensationRow = {
-      compensationId: this.work.newId(),
+      compensationId,
       orderId: order.orderId,
       afterSaleId: claim.afterSaleId ?? null,
       buyerId: order.buyerId,
@@ -302,6 +315,7 @@ export class Payouts {
     writePostings(db, this.postings.splice(0));
     insertRefunds(db, this.refunds.splice(0));
     insertCompensations(db, this.compensations.splice(0));
+    await this.work.recordDecisions(this.decisions.splice(0));
     const changedOrders = [...this.book.values()].filter((e) => e.changed);
     if (changedOrders.length > 0) {
       const totals = changedOrders.map((e) => ({ entry: e, ...this.totalsOf(e) }));

@@ -1,7 +1,9 @@
 import type { ConsumerExperienceTx } from '@govern/consumer-experience-data-access';
 import { METRICS_POLICY } from '@govern/consumer-experience-domain';
 import type { JobToSchedule } from '@govern/platform-db';
+import type { SomeDecisionToRecord } from '@govern/platform-decisions';
 import { UnitOfWork, type UnitOfWorkInit } from '@govern/platform-runtime';
+import { pipelinedTx } from '../decisions/pipelined-tx';
 import type { ConsumerExperienceDeps } from '../deps';
 import { JOB } from '../jobs/job-kinds';
 
@@ -38,6 +40,21 @@ export class Work extends UnitOfWork<ConsumerExperienceTx> {
     if (what.merchantId) this.touched[JOB.REPORT_MERCHANT_METRICS].add(what.merchantId);
     if (what.productId) this.touched[JOB.REPORT_PRODUCT_STATS].add(what.productId);
     if (what.contentId) this.touched[JOB.REPORT_CONTENT_ATTRIBUTION].add(what.contentId);
+  }
+
+  /**
+   * Records decisions in this unit's transaction, one INSERT sent with the unit's other writes:
+   * they commit with what they decided or not at all, and an idempotent repeat (which gets the
+   * stored answer without running the unit) records nothing. The request id is the unit's cause
+   * (the request_id of a mutation, the event or job of other units); the correlation its flow's.
+   */
+  async recordDecisions(records: readonly SomeDecisionToRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    const cause = { requestId: this.cause.causationId, correlationId: this.cause.correlationId || this.cause.causationId };
+    await this.deps.decisions.recordDecisions(
+      pipelinedTx(this.sql),
+      records.map((record) => ({ ...cause, ...record })),
+    );
   }
 
   /**

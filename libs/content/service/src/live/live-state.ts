@@ -1,5 +1,6 @@
 import type { LivestreamSnapshot } from '@govern/content-domain';
 import type { Reason } from '@govern/policy-core';
+import type { SomeDecisionToRecord } from '@govern/platform-decisions';
 
 /** A session's snapshot as stored: the escalation's own, plus the claims heard on air. */
 export type StoredSnapshot = LivestreamSnapshot & { claimKeys?: string[] };
@@ -11,6 +12,8 @@ export interface PendingEscalation {
   sequence: number;
   reasons: Reason[];
   at: Date;
+  /** The livestream-action decision behind it, recorded in the unit that writes the escalation. */
+  decision: SomeDecisionToRecord;
 }
 
 /** What a session holds that the database does not have yet. */

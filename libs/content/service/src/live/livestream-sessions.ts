@@ -1,4 +1,5 @@
 import type { ContentTx, PrismaClient } from '@govern/content-data-access';
+import type { SomeDecisionToRecord } from '@govern/platform-decisions';
 import type { UnitsOfWork } from '@govern/platform-runtime';
 import { LivestreamEscalation, claimViolationKey, type LiveDecision, type LiveLevel, type LiveSignal } from '@govern/content-domain';
 import { LivestreamActionKind, LivestreamInterruptedEvent, type LivestreamAction, type StreamLivestreamSignalsRequest } from '@govern/contracts-content';
@@ -221,7 +222,26 @@ export class LivestreamSessions {
       });
     }
     const now = deps.clock.now();
-    const decision = session.escalation.handle(sequence, now.getTime(), signal);
+    // The window the rule reads, kept for the record should this signal move the session up.
+    const before = session.escalation.snapshot();
+    const advanced = session.escalation.handle(sequence, now.getTime(), signal);
+    // The session's machine advances in O(1) per signal; when it acts, the decision log evaluates
+    // the same rule on the recorded window (the active version, a shadow candidate beside it) and
+    // the action taken is that evaluation's, so the record is exactly what was acted on.
+    const evaluation =
+      advanced.action === 'NONE'
+        ? undefined
+        : await deps.decisions.evaluateWithShadow(deps.kinds.livestreamAction, {
+            at: now,
+            livestreamId: session.livestreamId,
+            contentId: session.contentId,
+            creatorId: session.creatorId,
+            lexicon: deps.lexicon,
+            sequence,
+            signal,
+            before,
+          });
+    const decision = evaluation?.outcome ?? advanced;
     if (!decision.duplicate && session.state === 'LIVE') {
       if (signal.type === 'TRANSCRIPT') this.hear(session, signal.text);
       for (const r of decision.reasons) {
@@ -230,11 +250,13 @@ export class LivestreamSessions {
       session.dirty = true;
       this.scheduleFlush();
     }
-    if (decision.action !== 'NONE') {
+    if (evaluation && decision.action !== 'NONE') {
       session.reasons = decision.reasons;
+      const escalationId = deps.ids.next();
+      const record = { evaluation, decisionId: escalationId };
       if (decision.action === 'INTERRUPT' || decision.penaltySeverity !== undefined) {
         try {
-          await this.escalate(session, sequence, decision);
+          await this.escalate(session, sequence, decision, escalationId, record);
         } catch (error) {
           // The database does not have this level: forget the session so the client's retry of
           // the same sequence resumes it from the last snapshot and applies it again.
@@ -243,7 +265,7 @@ export class LivestreamSessions {
         }
       } else {
         // A warning carries no penalty: written behind with the snapshot.
-        session.escalations.push({ id: deps.ids.next(), level: decision.action, sequence, reasons: decision.reasons, at: now });
+        session.escalations.push({ id: escalationId, level: decision.action, sequence, reasons: decision.reasons, at: now, decision: record });
       }
     }
     return {
@@ -268,7 +290,7 @@ export class LivestreamSessions {
   }
 
   /** Records a level with a penalty durably (with its events) before the action is answered. */
-  private async escalate(session: LiveSession, sequence: number, decision: LiveDecision): Promise<void> {
+  private async escalate(session: LiveSession, sequence: number, decision: LiveDecision, escalationId: string, record: SomeDecisionToRecord): Promise<void> {
     const { units } = this.options;
     const level = decision.action;
     const pending = this.takePending(session);
@@ -284,8 +306,10 @@ export class LivestreamSessions {
           }
           const { now } = work;
           await writeLiveStates(work.sql, now, work.policy.limits.maxTranscriptChars, [pending], { snapshots: false });
+          await work.recordDecisions(pending.escalations.map((e) => e.decision));
           // Another replica that served this livestream before may have recorded the level already.
           if ((LEVEL_RANK[current.level] ?? 0) >= (LEVEL_RANK[level] ?? 0)) return;
+          await work.recordDecisions([record]);
           const penalty = decision.penaltySeverity
             ? (
                 await imposePenalty(work, {
@@ -304,7 +328,7 @@ export class LivestreamSessions {
               ).penalty
             : undefined;
           await recordEscalation(work.sql, {
-            id: work.newId(),
+            id: escalationId,
             livestreamId: session.livestreamId,
             creatorId: session.creatorId,
             level,
@@ -414,13 +438,15 @@ export class LivestreamSessions {
     try {
       await units.run(
         { causationId: 'livestream-write-behind' },
-        (work) =>
-          writeLiveStates(
+        async (work) => {
+          await writeLiveStates(
             work.sql,
             work.now,
             work.policy.limits.maxTranscriptChars,
             batch.map((b) => b.pending),
-          ),
+          );
+          await work.recordDecisions(batch.flatMap((b) => b.pending.escalations.map((e) => e.decision)));
+        },
         { timeoutMs: 10_000 },
       );
     } catch (error) {

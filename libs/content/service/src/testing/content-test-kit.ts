@@ -6,7 +6,7 @@ import { ContentServiceDefinition } from '@govern/contracts-content';
 import { ListingApprovedEvent, ListingAction } from '@govern/contracts-product-quality';
 import { readErrorDetails, type GrpcErrorDetails, type ServiceClient } from '@govern/platform-grpc';
 import { startServiceForTest, type EventCollector, type ServiceUnderTest } from '@govern/platform-service-testing';
-import { contentService } from '../content.service';
+import { createContentService, type ContentServiceOptions } from '../content.service';
 
 /** Shared set-up of the content service's integration specs: the service, a client, an event collector. */
 export interface ContentUnderTest {
@@ -16,8 +16,8 @@ export interface ContentUnderTest {
   stop(): Promise<void>;
 }
 
-export const startContentForTest = async (): Promise<ContentUnderTest> => {
-  const sut = await startServiceForTest(contentService);
+export const startContentForTest = async (options: ContentServiceOptions = {}): Promise<ContentUnderTest> => {
+  const sut = await startServiceForTest(createContentService(options));
   const client = sut.client(ContentServiceDefinition);
   const events = await sut.collect('GOVERN_CONTENT', ['govern.content.>']);
   return {

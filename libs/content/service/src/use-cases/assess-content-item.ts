@@ -1,6 +1,5 @@
 import type { ContentAssessmentRow, ContentItemRow, ContentProductLinkRow, ContentTx } from '@govern/content-data-access';
 import {
-  assessContent,
   type AttributionFigures,
   type ContentAssessmentResult,
   type ContentText,
@@ -175,28 +174,36 @@ const run = async (
       ? { orders: Number(existing.attributionOrders), refunds: Number(existing.attributionRefunds), complaints: Number(existing.attributionComplaints) }
       : undefined;
 
-  const result = assessContent(
-    {
-      creatorId: input.creatorId,
-      text: input.text,
-      linkedProducts: input.links,
-      mediaFingerprint: input.mediaFingerprint,
-      fingerprintOwnerId: owner,
-      creator: standing,
-      bannedProductIds: facts.banned,
-      removedMerchantIds: facts.removed,
-      affiliateIneligibleMerchantIds: facts.ineligible,
-      creatorTrafficLimited: standing.trafficLimited,
-      attribution,
-      engagement: input.engagement,
-      punishedViolationKeys: keys.punished,
-      waivedViolationKeys: keys.waived,
+  // The outcome acted on is the one recorded: the rule runs once, through the decision log.
+  const evaluation = await work.deps.decisions.evaluateWithShadow(work.deps.kinds.contentAssessment, {
+    at: now,
+    contentId: input.contentId,
+    trigger: input.trigger,
+    lexicon: work.deps.lexicon,
+    creatorId: input.creatorId,
+    text: input.text,
+    linkedProducts: [...input.links],
+    mediaFingerprint: input.mediaFingerprint,
+    fingerprintOwnerId: owner,
+    creator: {
+      linkingAllowed: standing.linkingAllowed,
+      linkingSuspendedUntil: standing.linkingSuspendedUntil,
+      privilegesRevoked: standing.privilegesRevoked,
+      credit: standing.credit,
+      trafficLimited: standing.trafficLimited,
     },
-    work.deps.scanner,
-    policy,
-  );
+    bannedProductIds: [...facts.banned].sort(),
+    removedMerchantIds: [...facts.removed].sort(),
+    affiliateIneligibleMerchantIds: [...facts.ineligible].sort(),
+    attribution,
+    engagement: input.engagement,
+    punishedViolationKeys: [...keys.punished].sort(),
+    waivedViolationKeys: [...keys.waived].sort(),
+  });
+  const result = evaluation.outcome;
 
   const assessmentId = work.newId();
+  await work.recordDecisions([{ evaluation, decisionId: assessmentId }]);
   const itemData = {
     kind: input.kind,
     creatorId: input.creatorId,

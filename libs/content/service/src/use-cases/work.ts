@@ -1,5 +1,7 @@
 import type { ContentTx } from '@govern/content-data-access';
+import type { SomeDecisionToRecord } from '@govern/platform-decisions';
 import { UnitOfWork, type UnitOfWorkInit } from '@govern/platform-runtime';
+import { pipelinedTx } from '../decisions/pipelined-tx';
 import type { ContentDeps } from '../deps';
 
 /**
@@ -18,6 +20,21 @@ export class Work extends UnitOfWork<ContentTx> {
 
   get policy(): ContentDeps['policy'] {
     return this.deps.policy;
+  }
+
+  /**
+   * Records decisions in this unit's transaction, one INSERT sent with the unit's other writes:
+   * they commit with what they decided or not at all, and an idempotent repeat (which gets the
+   * stored answer without running the unit) records nothing. The request id is the unit's cause
+   * (the request_id of a mutation, the event, job or livestream signal of other units).
+   */
+  async recordDecisions(records: readonly SomeDecisionToRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    const cause = { requestId: this.cause.causationId, correlationId: this.cause.correlationId || this.cause.causationId };
+    await this.deps.decisions.recordDecisions(
+      pipelinedTx(this.sql),
+      records.map((record) => ({ ...cause, ...record })),
+    );
   }
 }
 

@@ -1,4 +1,5 @@
 import { createDecisionLog, type DecisionLog, type SomeDecisionKind } from '@govern/platform-decisions';
+import type { ServiceMetrics } from '@govern/platform-observability';
 import type { PrismaClient } from '@govern/merchant-access-data-access';
 import type { Clock, IdGenerator } from '@govern/policy-core';
 import type { Logger } from 'pino';
@@ -9,5 +10,5 @@ import { violationPointsDecisions } from './violation-points.decision-kind';
 /** The decision kinds merchant-access records (issue 16): onboarding, violation points, store score. */
 export const MERCHANT_ACCESS_DECISION_KINDS: readonly SomeDecisionKind[] = [onboardingDecisions, violationPointsDecisions, storeScoreDecisions];
 
-export const createMerchantAccessDecisionLog = (options: { db: PrismaClient; clock: Clock; ids?: IdGenerator; log: Pick<Logger, 'warn'> }): DecisionLog =>
-  createDecisionLog({ db: options.db, kinds: MERCHANT_ACCESS_DECISION_KINDS, clock: options.clock, ids: options.ids, log: options.log });
+export const createMerchantAccessDecisionLog = (options: { db: PrismaClient; clock: Clock; ids?: IdGenerator; log: Pick<Logger, 'warn'>; metrics?: Pick<ServiceMetrics, 'decision'> }): DecisionLog =>
+  createDecisionLog({ db: options.db, kinds: MERCHANT_ACCESS_DECISION_KINDS, clock: options.clock, ids: options.ids, log: options.log, ...(options.metrics ? { metrics: options.metrics } : {}) });

@@ -8,8 +8,12 @@ import { DEFAULT_TRUST_DOMAIN, spiffeIdOf } from '../identity/spiffe';
  * `audit_records` row a mutation writes in its own transaction.
  */
 
-/** The migration every service copies (unchanged) into its own migrations. */
-export const AUDIT_RECORDS_MIGRATION_FILE = join(import.meta.dirname, '..', '..', 'sql', 'audit_records.sql');
+/**
+ * The platform migration that creates `audit_records`: one of platform-db's, which every service
+ * copies unchanged into its own migrations (the generator copies them; platform-migration.spec
+ * keeps the copies identical).
+ */
+export const AUDIT_RECORDS_MIGRATION_FILE = join(import.meta.dirname, '..', '..', '..', 'db', 'prisma', 'migrations', '20261205200000_audit_records', 'migration.sql');
 
 const ACTOR_KINDS = { service: ActorKind.ACTOR_KIND_SERVICE, system: ActorKind.ACTOR_KIND_SYSTEM, person: ActorKind.ACTOR_KIND_PERSON } as const;
 

@@ -92,7 +92,8 @@ describe(`nx g @govern/tools:service ${SERVICE}`, () => {
     const app = await startServiceProcess({
       cwd: copy,
       entry: `apps/${SERVICE}/src/main.ts`,
-      env: { ...env, PORT: '0', DATABASE_URL: db.url, NATS_URL: infra.natsUrl, EVENT_NAMESPACE: namespace, LOG_LEVEL: 'info' },
+      // Plaintext on purpose (said in its log): this checks the generated app's lifecycle; TLS and authorization are the platform's tests.
+      env: { ...env, PORT: '0', DATABASE_URL: db.url, NATS_URL: infra.natsUrl, EVENT_NAMESPACE: namespace, LOG_LEVEL: 'info', ALLOW_INSECURE_PLAINTEXT: 'true' },
     });
     try {
       expect(await healthOf(app.address, 'govern.sample_audit.v1.SampleAuditService')).toBe(HealthCheckResponse_ServingStatus.SERVING);

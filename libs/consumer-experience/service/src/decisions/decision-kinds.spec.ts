@@ -1,60 +1,13 @@
 /**
- * Worked example (issue 16): consumer-experience's fast refund as a decision kind, with a
- * stricter candidate, through platform-decisions' public API. The registry entry below is
- * what consumer-experience's service will own when it adopts platform-decisions. It is its
- * own Nx project (scope consumer-experience) so that a change to the consumer-experience
- * domain does not make the shared decisions lib, and every service using it, "affected".
+ * consumer-experience's decision kinds as pure functions (issue 16): every shipped version is
+ * loadable, a record replays identical through the kind's codec, and the shipped candidates
+ * change what they are meant to change. (Formerly the worked example in platform-decisions.)
  */
 import { describe, expect, it } from 'vitest';
-import {
-  decideFastRefund,
-  FAST_REFUND_POLICY,
-  type FastRefundDecision,
-  type FastRefundInput,
-  type FastRefundPolicy,
-} from '@govern/consumer-experience-domain';
-import { decisionKindOfPolicies, replayStored, type AnyDecisionKind, type StoredDecision } from '@govern/platform-decisions';
-import { definePolicyVersions, seededRandom } from '@govern/policy-core';
-
-/** The candidate: post-dispatch caps cut for standard and trusted buyers (¥200 → ¥150, ¥1,000 → ¥800). */
-const FAST_REFUND_POLICY_STRICTER: FastRefundPolicy = {
-  ...FAST_REFUND_POLICY,
-  version: '2026-12-01.1',
-  trustTiers: [
-    { atLeast: 40, outcome: { tier: 'STANDARD', capFen: 15_000n } },
-    { atLeast: 70, outcome: { tier: 'TRUSTED', capFen: 80_000n } },
-    { atLeast: 90, outcome: { tier: 'EXCELLENT', capFen: 300_000n } },
-  ],
-};
-
-/** What the domain lib would export: every shipped version, and the active one. */
-const FAST_REFUND_POLICIES = definePolicyVersions(
-  { [FAST_REFUND_POLICY.version]: FAST_REFUND_POLICY, [FAST_REFUND_POLICY_STRICTER.version]: FAST_REFUND_POLICY_STRICTER },
-  FAST_REFUND_POLICY.version,
-);
-
-/** The input as evaluated: the normalised facts the rule read, the time of the decision included. */
-interface FastRefundFacts {
-  afterSaleId: string;
-  orderId: string;
-  merchantId: string;
-  at: Date;
-  request: FastRefundInput;
-}
-
-/** The registry entry consumer-experience's service will register. */
-const fastRefundDecisions = decisionKindOfPolicies({
-  kind: 'fast-refund',
-  policies: FAST_REFUND_POLICIES,
-  decide: (policy, facts: FastRefundFacts): FastRefundDecision => decideFastRefund(facts.request, facts.at, policy),
-  summarize: (decision: FastRefundDecision) => ({ outcome: decision.outcome, reasons: decision.reasons }),
-  moneyAtStake: (_facts, decision) => decision.refundFen,
-  subjectOf: (facts) => [
-    { type: 'after_sale', id: facts.afterSaleId },
-    { type: 'order', id: facts.orderId },
-    { type: 'merchant', id: facts.merchantId },
-  ],
-});
+import { decideFastRefund, FAST_REFUND_POLICY, FAST_REFUND_POLICY_2026_12 } from '@govern/consumer-experience-domain';
+import { replayStored, type AnyDecisionKind, type StoredDecision } from '@govern/platform-decisions';
+import { seededRandom } from '@govern/policy-core';
+import { fastRefundDecisions, type FastRefundFacts } from './decision-kinds';
 
 const at = new Date('2026-11-20T10:00:00Z');
 const postDispatch = (afterSaleId: string, amountFen: bigint, buyerTrustScore: number | undefined): FastRefundFacts => ({
@@ -117,7 +70,7 @@ describe('fast refund as a versioned decision kind', () => {
     expect(candidate).toMatchObject({ outcome: 'DENIED', refundFen: 0n, policy: { version: '2026-12-01.1' } });
     expect(candidate?.reasons.find((r) => r.code === 'FAST_REFUND.AMOUNT_OVER_CAP')?.evidence).toMatchObject({ cap_fen: '15000' });
     // The same candidate as parameters over the active document, as `govern backtest --parameters` sends it.
-    const byParameters = fastRefundDecisions.withParameters?.({ trustTiers: FAST_REFUND_POLICY_STRICTER.trustTiers });
+    const byParameters = fastRefundDecisions.withParameters?.({ trustTiers: FAST_REFUND_POLICY_2026_12.trustTiers });
     expect(byParameters?.(facts)).toMatchObject({ outcome: 'DENIED', refundFen: 0n });
   });
 

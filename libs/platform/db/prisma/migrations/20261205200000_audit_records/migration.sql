@@ -1,7 +1,7 @@
 -- Audit trail: who did what, one row per mutation, written in the same transaction as the
 -- change it records (so a row exists exactly when the change committed, and an idempotent
 -- repeat of the request adds none). Append-only: the trigger refuses UPDATE and DELETE.
--- Each service copies this file unchanged into a migration of its own (see platform-auth README).
+-- A platform migration: each service copies it unchanged into its own migrations.
 CREATE TABLE "audit_records" (
     "id" BIGSERIAL NOT NULL,
     "at" TIMESTAMPTZ(3) NOT NULL,

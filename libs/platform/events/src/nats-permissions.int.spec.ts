@@ -4,11 +4,11 @@ import { createUser } from '@nats-io/nkeys';
 import { connect, headers, type NatsConnection } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { natsServerBinary, startNatsServer, type NatsServerProcess } from '@govern/platform-testing';
-import { DLQ_STREAM_NAME, dlqSubjectOf, GOVERN_EVENT_TOPOLOGY, nkeyVariableOf, OPS_USER, streamNameOf } from './event-topology';
-import { natsConnectionAuth } from './nats-credentials';
+// Here rather than in platform-auth (which defines these): starting a nats-server is platform-testing's, and platform-testing depends on platform-auth.
+import { DLQ_STREAM_NAME, dlqSubjectOf, GOVERN_EVENT_TOPOLOGY, natsConnectionAuth, nkeyVariableOf, OPS_USER, streamNameOf } from '@govern/platform-auth';
 
 /** The committed configuration, started as a deployment would start it (public keys from the environment). */
-const CONFIG = join(import.meta.dirname, '..', '..', '..', '..', '..', 'deploy', 'nats', 'govern.conf');
+const CONFIG = join(import.meta.dirname, '..', '..', '..', '..', 'deploy', 'nats', 'govern.conf');
 const SERVICES = GOVERN_EVENT_TOPOLOGY.map((t) => t.service);
 const decoder = new TextDecoder();
 
