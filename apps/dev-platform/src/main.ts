@@ -2,7 +2,6 @@
  * `npm start`: the whole platform on this machine. Embedded defaults when DATABASE_URL /
  * NATS_URL are not set; the real servers when they are.
  */
-import { join } from 'node:path';
 import { z } from 'zod';
 import { startConsole } from '@govern/console-server';
 import { DEFAULT_BASE_PORT, SERVICE_NAMES, serviceKey } from '@govern/contracts-common';
