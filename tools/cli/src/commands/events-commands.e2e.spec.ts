@@ -31,7 +31,8 @@ import { dlqCommand, eventsCommand } from './events';
 const silent = pino({ level: 'silent' });
 const listed: ListEventsRequest[] = [];
 const letterLists: ListDeadLettersRequest[] = [];
-const redrives: { request: RedriveDeadLetterRequest; authorization: string | undefined }[] = [];
+/** What each re-drive carried, and who the server's identity middleware says called (it removes the token itself from the metadata). */
+const redrives: { request: RedriveDeadLetterRequest; caller: string | undefined }[] = [];
 
 const letter = (state: DeadLetterState): DeadLetter => ({
   deadLetterId: 'c-7',
@@ -100,7 +101,7 @@ describe('govern events and govern dlq', () => {
         return { deadLetters: [letter(DeadLetterState.DEAD_LETTER_STATE_PENDING)], nextPageToken: '' };
       },
       async redriveDeadLetter(request, context) {
-        redrives.push({ request, authorization: context.metadata.get('authorization') });
+        redrives.push({ request, caller: context.caller.subject });
         if (request.deadLetterId !== 'c-7') throw new DomainError('NOT_FOUND', 'DEAD_LETTER.NOT_FOUND', 'no such dead letter');
         return { deadLetter: letter(DeadLetterState.DEAD_LETTER_STATE_REDRIVEN) };
       },
@@ -144,7 +145,7 @@ describe('govern events and govern dlq', () => {
 
     printed.length = 0;
     await dlqCommand.run(['redrive', 'c-7', '--service', 'content', '--content', address, '--note', 'merchant restored', '--request-id', 'rd-1', '--token', operatorToken]);
-    expect(redrives.at(-1)).toEqual({ request: { requestId: 'rd-1', deadLetterId: 'c-7', note: 'merchant restored' }, authorization: `Bearer ${operatorToken}` });
+    expect(redrives.at(-1)).toEqual({ request: { requestId: 'rd-1', deadLetterId: 'c-7', note: 'merchant restored' }, caller: 'alice' });
     expect(printed.join('\n')).toContain('re-driven 2026-12-01T11:00:00.000Z by alice: merchant restored');
 
     await expect(dlqCommand.run(['redrive', 'c-8', '--service', 'content', '--content', address, '--note', 'x'])).rejects.toThrow(/no such dead letter/);
