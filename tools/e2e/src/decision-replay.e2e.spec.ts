@@ -53,7 +53,7 @@ describe('decision replay over a simulated run (four processes)', () => {
     `govern simulate --orders ${ORDERS}: every decision of the run replays identical on every service`,
     async () => {
       const startTime = new Date(Date.now() - 60_000);
-      const simulate = await runGovern(['simulate', '--seed', String(SEED), '--orders', String(ORDERS), '--json', ...addressArgs(platform.addresses)], { timeoutMs: 600_000 });
+      const simulate = await runGovern(['simulate', '--seed', String(SEED), '--orders', String(ORDERS), '--json', ...addressArgs(platform.addresses)], { timeoutMs: 600_000, env: platform.cliEnv });
       expect(simulate.code, `govern simulate exited with ${simulate.code}:\n${simulate.stderr.slice(-4000)}`).toBe(0);
       // Livestream warnings are written behind (within a second): wait past that before replaying.
       await new Promise((resolve) => setTimeout(resolve, 3_000));

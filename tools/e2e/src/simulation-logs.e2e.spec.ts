@@ -20,7 +20,7 @@ let logs: { service: string; text: string }[];
 
 beforeAll(async () => {
   platform = await startPlatformProcesses();
-  const run = await runGovern(['simulate', '--seed', '3', '--scale', SCALE, '--json', '--quiet', ...addressArgs(platform.addresses)], { timeoutMs: SIMULATE_TIMEOUT_MS });
+  const run = await runGovern(['simulate', '--seed', '3', '--scale', SCALE, '--json', '--quiet', ...addressArgs(platform.addresses)], { timeoutMs: SIMULATE_TIMEOUT_MS, env: platform.cliEnv });
   if (run.code !== 0) throw new Error(`govern simulate exited with ${run.code}:\n${run.stderr.slice(-4_000)}`);
   const summary = JSON.parse(run.stdout) as { calls: number; settle: { settled: boolean } };
   console.log(`govern simulate --scale ${SCALE}: ${summary.calls} calls in ${(run.ms / 1_000).toFixed(0)} s (settled: ${summary.settle.settled})`);
