@@ -169,6 +169,14 @@ describe('operator console in Chromium', () => {
     for await (const response of clients.content.streamLivestreamSignals(signals())) expect(response.action?.error).toBeUndefined();
 
     await expect.poll(() => row.getAttribute('data-level'), { timeout: 15_000 }).toMatch(/WARN_HOST|LIMIT_TRAFFIC|INTERRUPT/);
+    // The session's punishment reaches the database behind the live answer (write-behind): wait
+    // until the governance figures count it, so the report test below reads settled figures.
+    await expect
+      .poll(async () => {
+        const report = (await governReportJson(platform.addresses, new Date(Date.now() - 3_600_000).toISOString(), new Date(Date.now() + 60_000).toISOString(), platform.pkiDir)) as PlatformReport;
+        return report.lines.find((line) => line.figure === 'violating livestreams punished')?.value ?? 0;
+      }, { timeout: 15_000 })
+      .toBeGreaterThan(0);
     expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
     await screenshot(page, 'live-escalated');
   }, 120_000);
