@@ -125,6 +125,11 @@ export const permissionsOf = (topology: ServiceTopology, namespace?: string): Na
     `$JS.API.STREAM.INFO.${own}`,
     `$JS.API.STREAM.CREATE.${dlq}`,
     `$JS.API.STREAM.INFO.${dlq}`,
+    // Its operators read and re-drive its consumers' dead letters through its own ops RPCs
+    // (ListDeadLetters, RedriveDeadLetter), which fetch them by sequence from the shared stream.
+    // NATS cannot narrow a message-get to some subjects of a stream, so a service could read
+    // every service's dead letters: governance events, hashed identities only, like its own inputs.
+    `$JS.API.STREAM.MSG.GET.${dlq}`,
   ];
   for (const consumed of topology.consumes) {
     const from = stream(consumed.stream);
