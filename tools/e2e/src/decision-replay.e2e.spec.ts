@@ -2,6 +2,7 @@ import { devTokenProviderByPolicy, PolicyTable } from '@govern/platform-auth';
 import { GOVERNANCE_OPS_POLICY } from '@govern/platform-decisions';
 import { GovernanceOpsServiceDefinition, SERVICE_NAMES, serviceKey, type ServiceName } from '@govern/contracts-common';
 import { closeServiceClient, createServiceClient, readErrorDetails, type ServiceClient } from '@govern/platform-grpc';
+import { waitingOutRateLimit } from '@govern/platform-service-testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addressArgs, runGovern } from './govern-cli';
 import { startPlatformProcesses, type PlatformUnderTest } from './platform-processes';
@@ -23,21 +24,6 @@ const MUST_RECORD: Partial<Record<ServiceName, readonly string[]>> = {
 };
 
 type OpsClient = ServiceClient<typeof GovernanceOpsServiceDefinition>;
-
-/**
- * ReplayDecisions is rate-limited per caller (6 a minute, bursts of 2: it reads a whole window):
- * a refusal is waited out as an operator's tool would, one refill (10 s) at a time.
- */
-const paced = async <T>(call: () => Promise<T>): Promise<T> => {
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      return await call();
-    } catch (error) {
-      if (attempt >= 6 || readErrorDetails(error)?.codeName !== 'RESOURCE_EXHAUSTED') throw error;
-      await new Promise((resolve) => setTimeout(resolve, 10_500));
-    }
-  }
-};
 
 describe('decision replay over a simulated run (four processes)', () => {
   let platform: PlatformUnderTest;
@@ -82,7 +68,7 @@ describe('decision replay over a simulated run (four processes)', () => {
           expect(MUST_RECORD[name], `${name} serves no GovernanceOpsService`).toBeUndefined();
           continue;
         }
-        const report = await paced(() => client.replayDecisions({ window, maxDecisions: 1_000_000n, maxResults: 5 }));
+        const report = await waitingOutRateLimit(() => client.replayDecisions({ window, maxDecisions: 1_000_000n, maxResults: 5 }));
         expect(report.results, `${name}: decisions that did not replay identical`).toEqual([]);
         expect(report).toMatchObject({ different: 0n, notReplayable: 0n, truncated: false });
         expect(report.identical).toBe(report.replayed);
@@ -90,7 +76,7 @@ describe('decision replay over a simulated run (four processes)', () => {
         // Kind by kind, the run's decisions add up to the whole, and the kinds the run must exercise were recorded.
         let total = 0n;
         for (const kind of kinds) {
-          const ofKind = await paced(() => client.replayDecisions({ kind, window, maxDecisions: 1_000_000n }));
+          const ofKind = await waitingOutRateLimit(() => client.replayDecisions({ kind, window, maxDecisions: 1_000_000n }));
           expect(ofKind.identical, `${name} ${kind}`).toBe(ofKind.replayed);
           if (MUST_RECORD[name]?.includes(kind)) expect(ofKind.replayed, `${name} recorded no ${kind} decision`).toBeGreaterThan(0n);
           total += ofKind.replayed;

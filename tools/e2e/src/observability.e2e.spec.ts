@@ -104,11 +104,19 @@ describe('one cascade across the services', { timeout: STEP_TIMEOUT_MS }, () => 
       },
       60_000,
     );
-    // The consumer's span ends after its transaction committed, and is exported within ~100 ms.
     const collector = platform.collector;
     if (!collector) throw new Error('the platform was started without a span collector');
-    await collector.waitFor(
-      (spans) => spans.some((s) => s.traceId === root.traceId && s.service === 'consumer-experience' && s.kind === 'CONSUMER' && s.attributes['govern.event.type']?.toString().includes('Inspection')),
+    // Each process exports on its own schedule: wait until the trace is whole — the compensating
+    // consumer's span is in, and every span's parent has arrived too (under load, a producer's
+    // batch can come after its consumer's).
+    await collector.waitFor((spans) => {
+      const ofTrace = spans.filter((s) => s.traceId === root.traceId);
+      const ids = new Set([root.spanId, ...ofTrace.map((s) => s.spanId)]);
+      const compensated = ofTrace.some((s) => s.service === 'consumer-experience' && s.kind === 'CONSUMER' && s.attributes['govern.event.type']?.toString().includes('Inspection'));
+      const services = new Set(ofTrace.map((s) => s.service));
+      const everyService = ['product-quality', 'merchant-access', 'consumer-experience'].every((service) => services.has(service));
+      return compensated && everyService && ofTrace.every((s) => s.parentSpanId === undefined || ids.has(s.parentSpanId));
+    },
       30_000,
     );
     trace = [root, ...collector.spans.filter((span) => span.traceId === root.traceId)];

@@ -19,3 +19,4 @@ export {
 } from './fuzz/fuzz-runner';
 export { createTrustProbe, rpcsOf, type DescribedRpc, type ProbeAnswer, type RpcKind, type TrustProbe } from './trust-probe';
 export { describeTrustBoundary } from './trust-boundary';
+export { waitingOutRateLimit } from './rate-limited';

@@ -1,3 +1,4 @@
+import { SERVICE_NAMES } from '@govern/contracts-common';
 /**
  * The names authorization tables use, in one place so a typo is a compile error.
  *
@@ -19,8 +20,8 @@ export const GOVERN_ROLES = {
 
 export type GovernRole = (typeof GOVERN_ROLES)[keyof typeof GOVERN_ROLES];
 
-/** Govern's own services (SPIFFE IDs `spiffe://govern/<name>`): proven by client certificate only. */
-export const GOVERN_SERVICES = ['content', 'product-quality', 'merchant-access', 'consumer-experience'] as const;
+/** Govern's own services, the registry's (SPIFFE IDs `spiffe://govern/<name>`): proven by client certificate only. */
+export const GOVERN_SERVICES = SERVICE_NAMES;
 
 /**
  * The platform's services that call Govern, by workload name: a client certificate
