@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { commonDescriptorSet } from '@govern/contracts-common';
 import type { SqlTx, TransactionalClient } from '@govern/platform-db';
 import type { ServiceDefinition } from '@govern/platform-runtime';
 import {
@@ -36,7 +37,8 @@ export const describeServiceFuzz = <Client extends TransactionalClient<SqlTx> & 
   definition: () => ServiceDefinition<Client>,
 ): void => {
   const service = definition();
-  const rpcs = unaryRpcsOf(service.descriptorSets);
+  // The service's own contract and the platform's ops service every service serves (common contracts).
+  const rpcs = unaryRpcsOf([commonDescriptorSet, ...service.descriptorSets]);
 
   describe(`fuzz ${name} (FUZZ_SEED=${seed}, ${runs} cases per RPC)`, () => {
     let sut: ServiceUnderTest<Client>;
