@@ -109,7 +109,8 @@ describe('operator console in Chromium', () => {
   it('claims a review case, shows the ring evidence as a graph, approves it with the keyboard; the new merchant is active', async () => {
     await signIn('ops.lin');
     await visit('/queues/review-cases', 'review-queue');
-    await page.click(`a[href="/queues/review-cases/${seeded.applicationCaseId}"]`);
+    // Wait for the case page to load before the keyboard shortcuts: a key pressed mid-navigation reaches no page.
+    await Promise.all([page.waitForURL(`**/queues/review-cases/${seeded.applicationCaseId}`), page.click(`a[href="/queues/review-cases/${seeded.applicationCaseId}"]`)]);
     expect(await page.locator(`svg.ring [data-node="${seeded.linkedMerchantId}"]`).count()).toBe(1);
     expect(await axeViolations(page)).toEqual([]);
     await screenshot(page, 'review-case');
@@ -146,7 +147,10 @@ describe('operator console in Chromium', () => {
     expect(await page.locator('[data-credit-value]').textContent()).toBe('6');
 
     await visit('/queues/content-appeals', 'content-appeals');
-    await page.click(`a[href="/queues/content-appeals/${seeded.creatorId}/${seeded.creatorAppealId}"]`);
+    await Promise.all([
+      page.waitForURL(`**/queues/content-appeals/${seeded.creatorId}/${seeded.creatorAppealId}`),
+      page.click(`a[href="/queues/content-appeals/${seeded.creatorId}/${seeded.creatorAppealId}"]`),
+    ]);
     await decideWithKeys('o', '引用消费者评价，非主播宣称');
     expect(await page.locator('[data-credit-value]').textContent()).toBe('12');
     expect(await page.locator('[data-decided-by]').textContent()).toBe('ops.lin');
