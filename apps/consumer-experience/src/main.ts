@@ -8,7 +8,8 @@ import { z } from 'zod';
 import { defaultPortOf } from '@govern/contracts-common';
 import { runServiceMain, serviceProcessSettings } from '@govern/platform-runtime';
 import { ConsumerExperienceMigrations } from '@govern/consumer-experience-data-access';
-import { createConsumerExperienceService, parseShadowPolicies } from '@govern/consumer-experience-service';
+import { createConsumerExperienceService } from '@govern/consumer-experience-service';
+import { shadowPoliciesSetting } from '@govern/platform-decisions';
 
 runServiceMain({
   argv: process.argv.slice(2),
@@ -19,17 +20,7 @@ runServiceMain({
     /** Reporting period of service metrics; the metrics policy's 15 minutes when unset. */
     METRICS_REPORT_PERIOD_MS: z.coerce.number().int().min(1_000).optional(),
     /** Shadow candidates switched on at start for kinds no operator has set: `fast-refund=2026-12-01.1,compensation=...`. */
-    SHADOW_POLICIES: z
-      .string()
-      .default('')
-      .transform((value, ctx) => {
-        try {
-          return parseShadowPolicies(value);
-        } catch (error) {
-          ctx.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) });
-          return z.NEVER;
-        }
-      }),
+    SHADOW_POLICIES: shadowPoliciesSetting(),
   }),
   migrationsDir: ConsumerExperienceMigrations,
   service: (config) =>

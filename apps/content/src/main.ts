@@ -4,11 +4,11 @@
  * callers by client certificate or a JWT_ISSUER token).
  * `main [serve]` runs the service; `main migrate` applies its migrations and exits (a deploy step).
  */
-import { z } from 'zod';
 import { defaultPortOf } from '@govern/contracts-common';
 import { runServiceMain, serviceProcessSettings } from '@govern/platform-runtime';
 import { ContentMigrations } from '@govern/content-data-access';
-import { createContentService, parseShadowPolicies } from '@govern/content-service';
+import { createContentService } from '@govern/content-service';
+import { shadowPoliciesSetting } from '@govern/platform-decisions';
 
 runServiceMain({
   argv: process.argv.slice(2),
@@ -17,17 +17,7 @@ runServiceMain({
   name: 'content',
   configSchema: serviceProcessSettings(defaultPortOf('content')).extend({
     /** Shadow candidates switched on at start for kinds no operator has set: `content-assessment=2026-12-05.1,...`. */
-    SHADOW_POLICIES: z
-      .string()
-      .default('')
-      .transform((value, ctx) => {
-        try {
-          return parseShadowPolicies(value);
-        } catch (error) {
-          ctx.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) });
-          return z.NEVER;
-        }
-      }),
+    SHADOW_POLICIES: shadowPoliciesSetting(),
   }),
   migrationsDir: ContentMigrations,
   service: (config) => createContentService({ shadowPolicies: config.SHADOW_POLICIES }),

@@ -8,7 +8,8 @@ import { defaultPortOf } from '@govern/contracts-common';
 import { settings } from '@govern/platform-core';
 import { runServiceMain, serviceProcessSettings } from '@govern/platform-runtime';
 import { MerchantAccessMigrations } from '@govern/merchant-access-data-access';
-import { createMerchantAccessService, IDENTITY_HASH_KEY_MIN_LENGTH, shadowPoliciesSetting } from '@govern/merchant-access-service';
+import { createMerchantAccessService, IDENTITY_HASH_KEY_MIN_LENGTH } from '@govern/merchant-access-service';
+import { shadowPoliciesSetting } from '@govern/platform-decisions';
 
 runServiceMain({
   argv: process.argv.slice(2),

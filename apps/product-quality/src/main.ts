@@ -7,7 +7,8 @@
 import { defaultPortOf } from '@govern/contracts-common';
 import { runServiceMain, serviceProcessSettings } from '@govern/platform-runtime';
 import { ProductQualityMigrations } from '@govern/product-quality-data-access';
-import { createProductQualityService, shadowPoliciesSetting } from '@govern/product-quality-service';
+import { createProductQualityService } from '@govern/product-quality-service';
+import { shadowPoliciesSetting } from '@govern/platform-decisions';
 
 runServiceMain({
   argv: process.argv.slice(2),

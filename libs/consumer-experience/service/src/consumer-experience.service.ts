@@ -31,7 +31,7 @@ export interface ConsumerExperienceOptions {
   metricsReportPeriodMs?: number;
   /**
    * Shadow candidates to switch on at start for kinds no operator has set yet
-   * (`{ 'fast-refund': '2026-12-01.1' }`): the SHADOW_POLICIES setting (`parseShadowPolicies`).
+   * (`{ 'fast-refund': '2026-12-01.1' }`): the SHADOW_POLICIES setting (`shadowPoliciesSetting` of platform-decisions).
    */
   shadowPolicies?: Readonly<Record<string, string>>;
 }

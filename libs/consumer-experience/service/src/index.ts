@@ -1,2 +1,1 @@
 export * from './consumer-experience.service';
-export { parseShadowPolicies } from './decisions/shadow-policies';

@@ -29,7 +29,7 @@ const CASCADE_POLL_MS = 200;
 export interface ContentServiceOptions {
   /**
    * Shadow candidates to switch on at start for kinds no operator has set yet
-   * (`{ 'content-assessment': '2026-12-05.1' }`): the SHADOW_POLICIES setting (`parseShadowPolicies`).
+   * (`{ 'content-assessment': '2026-12-05.1' }`): the SHADOW_POLICIES setting (`shadowPoliciesSetting` of platform-decisions).
    */
   shadowPolicies?: Readonly<Record<string, string>>;
 }

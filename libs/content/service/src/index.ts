@@ -1,2 +1,1 @@
 export * from './content.service';
-export { parseShadowPolicies } from './decisions/shadow-policies';

@@ -31,3 +31,4 @@ export type { ShadowReport, ShadowReportQuery } from './store/shadow-report.stor
 export type { ShadowSetting } from './store/shadow-settings.store';
 export { callerActor, governanceOpsHandlers, type GovernanceOpsOptions } from './grpc/governance-ops.handlers';
 export { GOVERNANCE_OPS_POLICY } from './grpc/governance-ops.policy';
+export { shadowPoliciesSetting } from './shadow-policies.setting';

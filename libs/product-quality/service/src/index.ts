@@ -1,2 +1,1 @@
 export * from './product-quality.service';
-export { shadowPoliciesSetting } from './decisions/shadow-policies.setting';

@@ -6,8 +6,8 @@ const ENTRY = /^([a-z][a-z0-9]*(?:-[a-z0-9]+)*)=([^\s,=]+)$/;
  * SHADOW_POLICIES: `kind=version` pairs separated by commas (`listing-gate=2026-12-01.1`), the
  * shadow candidates seeded at start. Only the form is checked here; whether the service has the
  * kind and can load the version is checked by the decision log at start (a mistake stops it).
- * Kept beside the service (not in platform-core, which this change does not touch) until the
- * platform offers a shared setting for it.
+ * Every service's app reads it (`SHADOW_POLICIES: shadowPoliciesSetting()`) and hands the pairs
+ * to `seedShadowPolicies`.
  */
 export const shadowPoliciesSetting = () =>
   z
