@@ -50,6 +50,10 @@ describe('findSensitiveData', () => {
     expect(kindsIn('card 6222021234567890128 used')).toEqual(['bank-card']);
     expect(kindsIn('card 6222 0212 3456 7890 128 used')).toEqual(['bank-card']);
     expect(kindsIn('card 6222021234567890123 used')).toEqual([]);
+    expect(kindsIn('card 6222-0212-3456-7890-128 used')).toEqual(['bank-card']);
+    // A request id whose first groups are digits that happen to pass Luhn is not a card.
+    expect(kindsIn('"request_id":"54480967-3386-4174-8cd5-bf4bce3dfc58"')).toEqual([]);
+    expect(kindsIn('"request_id":"ab12-5448-0967-3386-4174"')).toEqual([]);
   });
 
   it('finds mainland mobile numbers standing on their own', () => {

@@ -118,9 +118,11 @@ const DETECTORS: readonly Detector[] = [
   { kind: 'resident-id', pattern: /(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])/g, accept: (m) => (isResidentId(m[0]) ? m[0] : undefined) },
   { kind: 'credit-code', pattern: /(?<![0-9A-Za-z])[0-9A-HJ-NP-RTUWXY]{18}(?![0-9A-Za-z])/g, accept: (m) => (isCreditCode(m[0]) ? m[0] : undefined) },
   {
-    // Card numbers (UnionPay 62…, Visa, Mastercard…), also written in groups of four.
+    // Card numbers (UnionPay 62…, Visa, Mastercard…), also written in groups of four. Not the
+    // digit groups of a UUID (`54480967-3386-4174-8cd5-…`): a run glued to more hyphenated
+    // alphanumerics on either side is part of an identifier, however its digits add up.
     kind: 'bank-card',
-    pattern: /(?<![0-9A-Za-z])[3-6]\d{3}(?:[ -]?\d){12,15}(?![0-9A-Za-z])/g,
+    pattern: /(?<![0-9A-Za-z]|[0-9A-Za-z]-)[3-6]\d{3}(?:[ -]?\d){12,15}(?![0-9A-Za-z]|-[0-9A-Za-z])/g,
     accept: (m) => {
       const digits = m[0].replace(/[ -]/g, '');
       return digits.length >= 16 && digits.length <= 19 && luhnValid(digits) ? m[0] : undefined;
