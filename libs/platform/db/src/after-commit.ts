@@ -18,6 +18,15 @@ export const afterCommit = (tx: object, action: () => void): boolean => {
   return true;
 };
 
+/**
+ * Makes `view` name the same transaction as `of` (when `of` is one a runner tracks): actions
+ * registered on the view run after that transaction commits, or are dropped with it.
+ */
+export const sameTransaction = (view: object, of: object): void => {
+  const actions = actionsOf.get(of);
+  if (actions) actionsOf.set(view, actions);
+};
+
 /** For the runners: `keys` name one attempt's transaction; returns what to run after its commit. */
 export const trackTransaction = (keys: readonly object[]): { committed(): void; dropped(): void } => {
   const actions: (() => void)[] = [];

@@ -1,6 +1,7 @@
 export * from '@govern/platform-migrate';
 export * from './transaction';
 export { afterCommit } from './after-commit';
+export { pipelinedWrites } from './pipelined-writes';
 export * from './pg-transaction';
 export * from './sql';
 export * from './idempotency';

@@ -1,3 +1,4 @@
+import { sameTransaction } from './after-commit';
 import { empty, join, raw, sqltag } from '@prisma/client/runtime/client';
 import pg from 'pg';
 import type { SqlTx } from './transaction';
@@ -80,7 +81,7 @@ export const sqlOverPrisma = (tx: SqlTx): Sql & { settle(): Promise<void> } => {
     return result;
   };
   const text = (s: SqlStatement): string => s.text;
-  return {
+  const sql: Sql & { settle(): Promise<void> } = {
     query: <Row>(statement: SqlInput, values?: readonly unknown[]) => {
       const s = statementOf(statement, values);
       return run(() => tx.$queryRawUnsafe<Row[]>(text(s), ...s.values));
@@ -98,4 +99,7 @@ export const sqlOverPrisma = (tx: SqlTx): Sql & { settle(): Promise<void> } => {
       if (failure) throw failure.error;
     },
   };
+  // The same transaction as `tx` for `afterCommit` (and so for views over this Sql, `pipelinedWrites`).
+  sameTransaction(sql, tx);
+  return sql;
 };

@@ -1,9 +1,8 @@
 import type { ConsumerExperienceTx } from '@govern/consumer-experience-data-access';
 import { METRICS_POLICY } from '@govern/consumer-experience-domain';
-import type { JobToSchedule } from '@govern/platform-db';
+import { pipelinedWrites, type JobToSchedule } from '@govern/platform-db';
 import type { SomeDecisionToRecord } from '@govern/platform-decisions';
 import { UnitOfWork, type UnitOfWorkInit } from '@govern/platform-runtime';
-import { pipelinedTx } from '../decisions/pipelined-tx';
 import type { ConsumerExperienceDeps } from '../deps';
 import { JOB } from '../jobs/job-kinds';
 
@@ -52,7 +51,7 @@ export class Work extends UnitOfWork<ConsumerExperienceTx> {
     if (records.length === 0) return;
     const cause = { requestId: this.cause.causationId, correlationId: this.cause.correlationId || this.cause.causationId };
     await this.deps.decisions.recordDecisions(
-      pipelinedTx(this.sql),
+      pipelinedWrites(this.sql),
       records.map((record) => ({ ...cause, ...record })),
     );
   }

@@ -1,7 +1,7 @@
 import type { ContentTx } from '@govern/content-data-access';
+import { pipelinedWrites } from '@govern/platform-db';
 import type { SomeDecisionToRecord } from '@govern/platform-decisions';
 import { UnitOfWork, type UnitOfWorkInit } from '@govern/platform-runtime';
-import { pipelinedTx } from '../decisions/pipelined-tx';
 import type { ContentDeps } from '../deps';
 
 /**
@@ -32,7 +32,7 @@ export class Work extends UnitOfWork<ContentTx> {
     if (records.length === 0) return;
     const cause = { requestId: this.cause.causationId, correlationId: this.cause.correlationId || this.cause.causationId };
     await this.deps.decisions.recordDecisions(
-      pipelinedTx(this.sql),
+      pipelinedWrites(this.sql),
       records.map((record) => ({ ...cause, ...record })),
     );
   }

@@ -1,3 +1,4 @@
+import { pipelinedWrites } from '@govern/platform-db';
 import { MerchantApplicationRejectedEvent, MerchantOnboardedEvent, MerchantReviewOpenedEvent } from '@govern/contracts-merchant-access';
 import type { ApplicationRow, MerchantRow, ReviewCaseRow } from '@govern/merchant-access-data-access';
 import {
@@ -142,7 +143,7 @@ export const submitApplication = async (
       merchantId: merchantId ?? null,
     },
   });
-  await deps.decisions.recordDecision(tx, {
+  await deps.decisions.recordDecision(pipelinedWrites(work.sql), {
     evaluation,
     decisionId: applicationId,
     requestId,

@@ -1,3 +1,4 @@
+import { pipelinedWrites } from '@govern/platform-db';
 import type { MerchantServiceMetricsReported } from '@govern/contracts-consumer-experience';
 import { StoreExperienceScoreChangedEvent } from '@govern/contracts-merchant-access';
 import type { ServiceMetricsReportRow } from '@govern/merchant-access-data-access';
@@ -127,7 +128,7 @@ export const applyServiceMetrics = async (
     return;
   }
   // Recorded only when it becomes the merchant's score: a score over an earlier window decides nothing.
-  await deps.decisions.recordDecision(tx, { evaluation, decisionId: `store-score:${eventId}`, correlationId: work.cause.correlationId ?? work.cause.causationId });
+  await deps.decisions.recordDecision(pipelinedWrites(work.sql), { evaluation, decisionId: `store-score:${eventId}`, correlationId: work.cause.correlationId ?? work.cause.causationId });
   const data = {
     score: score.score,
     productScore: score.product,

@@ -1,3 +1,4 @@
+import { pipelinedWrites } from '@govern/platform-db';
 import { MerchantRemovedEvent, MerchantSanctionedEvent, MerchantViolationRecordedEvent } from '@govern/contracts-merchant-access';
 import type { Prisma, SanctionRow, ViolationRow } from '@govern/merchant-access-data-access';
 import { appealDeadline, violationExpiresAt, VIOLATION_POLICIES, type MerchantStatus, type ViolationType } from '@govern/merchant-access-domain';
@@ -62,7 +63,7 @@ export const recordViolation = async (work: Work, deps: Pick<MerchantAccessDeps,
   // The outcome acted on is exactly the one recorded (a shadow candidate's is recorded beside it, never acted on).
   const evaluation = await deps.decisions.evaluateWithShadow(violationPointsDecisions, facts);
   const outcome = evaluation.outcome;
-  await deps.decisions.recordDecision(tx, {
+  await deps.decisions.recordDecision(pipelinedWrites(work.sql), {
     evaluation,
     decisionId: violationId,
     requestId,

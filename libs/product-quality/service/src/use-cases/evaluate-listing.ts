@@ -1,3 +1,4 @@
+import { pipelinedWrites } from '@govern/platform-db';
 import { ListingApprovedEvent, ListingRejectedEvent } from '@govern/contracts-product-quality';
 import {
   compactText,
@@ -147,7 +148,7 @@ export const evaluateListingUseCase = async (work: Work, command: EvaluateListin
     approval: score ? { score, scoreId: work.newId(), isNew: product === undefined, shingles } : undefined,
   });
   if (score && (!written.productWritten || !written.listingWritten)) throw concurrentChange(listing.productId);
-  await deps.decisions.recordDecision(tx, {
+  await deps.decisions.recordDecision(pipelinedWrites(work.sql), {
     evaluation,
     decisionId: evaluationId,
     requestId: command.requestId,
