@@ -20,3 +20,4 @@ export {
 export { createTrustProbe, rpcsOf, type DescribedRpc, type ProbeAnswer, type RpcKind, type TrustProbe } from './trust-probe';
 export { describeTrustBoundary } from './trust-boundary';
 export { waitingOutRateLimit } from './rate-limited';
+export { describePolicyTable } from './policy-table';

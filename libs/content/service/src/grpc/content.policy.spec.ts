@@ -1,36 +1,6 @@
 import { contentDescriptorSet } from '@govern/contracts-content';
-import { checkPolicyCoverage, DRAFT_CONTENT_POLICY, type RpcRule } from '@govern/platform-auth';
-import { describe, expect, it } from 'vitest';
+import { DRAFT_CONTENT_POLICY } from '@govern/platform-auth';
+import { describePolicyTable } from '@govern/platform-service-testing';
 import { contentPolicy } from './content.policy';
 
-/** A rule as data: who it admits and how it is metered (a cost function is compared by what it counts). */
-const shapeOf = (rule: RpcRule<never>) =>
-  rule.public
-    ? { public: true }
-    : {
-        services: [...(rule.services ?? [])].sort(),
-        roles: [...(rule.roles ?? [])].sort(),
-        rateLimit: rule.rateLimit ? { perMinute: rule.rateLimit.perMinute, burst: rule.rateLimit.burst, metered: rule.rateLimit.cost !== undefined } : undefined,
-      };
-
-describe('content authorization table', () => {
-  it('has a rule for every RPC of the contract, read from the descriptors, and none for an RPC it lacks', () => {
-    const coverage = checkPolicyCoverage(contentDescriptorSet, [contentPolicy]);
-    expect(coverage.rpcs.length).toBeGreaterThan(0);
-    expect(coverage.withoutRule).toEqual([]);
-    expect(coverage.unknownRules).toEqual([]);
-  });
-
-  it('equals the copy the operator console reads (platform-auth DRAFT_CONTENT_POLICY)', () => {
-    const shapes = (rules: typeof contentPolicy.rules) => Object.fromEntries(Object.entries(rules).map(([rpc, rule]) => [rpc, shapeOf(rule)]));
-    expect(contentPolicy.service).toBe(DRAFT_CONTENT_POLICY.service);
-    expect(shapes(contentPolicy.rules)).toEqual(shapes(DRAFT_CONTENT_POLICY.rules));
-  });
-
-  it('admits nobody anonymously and grants nothing to an unknown role', () => {
-    for (const [rpc, rule] of Object.entries(contentPolicy.rules)) {
-      expect({ rpc, public: rule.public ?? false }).toEqual({ rpc, public: false });
-      if (!rule.public) expect({ rpc, nobody: (rule.roles ?? []).includes('nobody') }).toEqual({ rpc, nobody: false });
-    }
-  });
-});
+describePolicyTable('content', { descriptorSet: contentDescriptorSet, policy: contentPolicy, consoleCopy: DRAFT_CONTENT_POLICY });
