@@ -34,7 +34,7 @@ import { openSignalStream } from '../src/testing/signal-stream';
 import { devTokenProvider } from '@govern/platform-auth';
 
 const { values: flags, positionals } = parseArgs({
-  options: { serve: { type: 'boolean' }, address: { type: 'string' }, product: { type: 'string' }, merchant: { type: 'string' }, json: { type: 'boolean' } },
+  options: { serve: { type: 'boolean' }, address: { type: 'string' }, 'pki-dir': { type: 'string' }, product: { type: 'string' }, merchant: { type: 'string' }, json: { type: 'boolean' } },
   allowPositionals: true,
 });
 const LIVESTREAMS = Number(positionals[0] ?? 200);
@@ -120,8 +120,8 @@ const startServiceProcess = async () => {
 /** A content service someone else started (`--address`): nothing to measure inside it, nothing to stop. */
 const runningService = (address: string) => ({
   address,
-  // Started by npm start: its development CA and token key.
-  pkiDir: undefined as string | undefined,
+  // Its development CA and token key: the runner's (`--pki-dir`), else npm start's.
+  pkiDir: flags['pki-dir'],
   measure: () => undefined,
   stop: async (): Promise<{ loopDelayP99: number; loopDelayMax: number } | undefined> => undefined,
 });

@@ -59,7 +59,7 @@ export const livestreamPath = async (ctx: BenchContext): Promise<void> => {
     ctx.progress(label);
     const f = await benchFigures<LivestreamFigures>(
       'libs/content/service/bench/livestream.bench.ts',
-      [String(streams), String(signalsPerSecond), String(seconds), '--address', ctx.platform.addresses.content, '--product', product.productId, '--merchant', product.merchantId],
+      [String(streams), String(signalsPerSecond), String(seconds), '--address', ctx.platform.addresses.content, '--pki-dir', ctx.platform.pkiDir, '--product', product.productId, '--merchant', product.merchantId],
       seconds * 1_000 + 180_000,
     );
     ctx.measurements.push({

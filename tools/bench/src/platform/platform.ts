@@ -24,6 +24,8 @@ const BENCH_IDENTITY_HASH_KEY = 'bench-identity-hash-key-not-a-production-secret
 
 export interface Platform {
   addresses: PlatformAddresses;
+  /** The run's development CA and token-signing key (for bench programs that make their own clients). */
+  pkiDir: string;
   clients: PlatformClients;
   /** One pool per service database (observation and fixture seeding). */
   sql: Record<ServiceName, pg.Pool>;
@@ -149,6 +151,7 @@ export const startPlatform = async (options: { natsUrl: string }): Promise<Platf
 
   return {
     addresses,
+    pkiDir,
     clients,
     sql,
     namespace,
