@@ -1,4 +1,4 @@
-import { BadRequest, ErrorInfo, PreconditionFailure, RequestInfo, Status as RpcStatus } from '@govern/contracts-common';
+import { BadRequest, ErrorInfo, PreconditionFailure, RequestInfo, RetryInfo, Status as RpcStatus } from '@govern/contracts-common';
 import type { FieldViolation } from '@govern/policy-core';
 import {
   ClientError,
@@ -170,6 +170,8 @@ export interface GrpcErrorDetails {
   preconditionViolations: PreconditionViolation[];
   /** RequestInfo.request_id: quote it to find the server's log lines. */
   requestId?: string;
+  /** RetryInfo.retry_delay in ms: how long the server asks the caller to wait (rate limits, not-yet-known facts). */
+  retryDelayMs?: number;
 }
 
 const typeName = (typeUrl: string): string => typeUrl.slice(typeUrl.lastIndexOf('/') + 1);
@@ -192,13 +194,16 @@ export const errorDetailsOf = (code: number, message: string, status: RpcStatus 
       result.preconditionViolations.push(...PreconditionFailure.decode(detail.value).violations);
     } else if (name === 'google.rpc.RequestInfo') {
       result.requestId = RequestInfo.decode(detail.value).requestId;
+    } else if (name === 'google.rpc.RetryInfo') {
+      const delay = RetryInfo.decode(detail.value).retryDelay;
+      if (delay) result.retryDelayMs = Number(delay.seconds) * 1_000 + Math.round(delay.nanos / 1_000_000);
     }
   }
   return result;
 };
 
 /**
- * Reads code, ErrorInfo, BadRequest, PreconditionFailure and RequestInfo from a failed
+ * Reads code, ErrorInfo, BadRequest, PreconditionFailure, RequestInfo and RetryInfo from a failed
  * call's error; `undefined` for anything that is not a gRPC client error.
  */
 export const readErrorDetails = (error: unknown): GrpcErrorDetails | undefined => {

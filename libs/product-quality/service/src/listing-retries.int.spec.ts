@@ -40,6 +40,7 @@ describe('product-quality: retries of the listing gate and of time-checked mutat
     expect(error).toBeInstanceOf(RichClientError);
     const retryInfo = (error as RichClientError).extra.find((d) => d.$type === 'google.rpc.RetryInfo');
     expect(retryInfo).toMatchObject({ retryDelay: { seconds: 1 } });
+    expect(readErrorDetails(error)?.retryDelayMs).toBe(1_000);
 
     // Nothing recorded: no decision, no event, no stored answer for the request_id.
     const recorded = await client.listListingEvaluations({ pageSize: 10, pageToken: '', listingId: '', productId: '', merchantId, decision: 0 });
