@@ -1,4 +1,4 @@
-import { BadRequest, ErrorInfo, PreconditionFailure, RequestInfo, Status as RpcStatus } from '@govern/contracts-common';
+import { BadRequest, ErrorInfo, PreconditionFailure, RequestInfo, RetryInfo, Status as RpcStatus } from '@govern/contracts-common';
 import { ServerError, type Status } from 'nice-grpc-common';
 import * as errorDetails from 'nice-grpc-error-details';
 import { Any, RichServerError, type ErrorDetails } from 'nice-grpc-error-details';
@@ -56,6 +56,8 @@ export interface Answer {
   metadata: Readonly<Record<string, string>>;
   fieldViolations?: readonly FieldViolationOut[];
   precondition?: { type: string; subject: string; description: string };
+  /** google.rpc.RetryInfo: the caller may send the same request again after this long. */
+  retryAfterMs?: number;
   requestId: string;
 }
 
@@ -104,6 +106,10 @@ const detailsOf = (answer: Answer): Any[] => {
   }
   if (answer.precondition) {
     details.push(pack('google.rpc.PreconditionFailure', PreconditionFailure.encode({ violations: [answer.precondition] }).finish()));
+  }
+  if (answer.retryAfterMs !== undefined) {
+    const ms = Math.max(0, Math.ceil(answer.retryAfterMs));
+    details.push(pack('google.rpc.RetryInfo', RetryInfo.encode({ retryDelay: { seconds: BigInt(Math.floor(ms / 1000)), nanos: (ms % 1000) * 1_000_000 } }).finish()));
   }
   details.push(pack('google.rpc.RequestInfo', RequestInfo.encode({ requestId: answer.requestId, servingData: '' }).finish()));
   return details;

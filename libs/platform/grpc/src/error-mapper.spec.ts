@@ -1,4 +1,4 @@
-import { BadRequest, ErrorInfo, PreconditionFailure, RequestInfo } from '@govern/contracts-common';
+import { BadRequest, ErrorInfo, PreconditionFailure, RequestInfo, RetryInfo } from '@govern/contracts-common';
 import { alreadyExists, DomainError, ValidationError, type ErrorKind } from '@govern/policy-core';
 import { ServerError, Status } from 'nice-grpc-common';
 import { RichServerError } from 'nice-grpc-error-details';
@@ -26,6 +26,7 @@ const details = (error: ServerError) => {
     if (type === 'google.rpc.BadRequest') out['badRequest'] = BadRequest.decode(any.value);
     if (type === 'google.rpc.PreconditionFailure') out['preconditionFailure'] = PreconditionFailure.decode(any.value);
     if (type === 'google.rpc.RequestInfo') out['requestInfo'] = RequestInfo.decode(any.value);
+    if (type === 'google.rpc.RetryInfo') out['retryInfo'] = RetryInfo.decode(any.value);
   }
   return out;
 };
@@ -76,6 +77,13 @@ describe('toServerError', () => {
     expect(details(error)['preconditionFailure']).toEqual({
       violations: [{ type: 'APPEAL.WINDOW_CLOSED', subject: 'cases/c-1', description: 'the appeal window closed' }],
     });
+  });
+
+  it('a refusal that is not final says when to retry (RetryInfo); a final one does not', () => {
+    const later = toServerError(new DomainError('FAILED_PRECONDITION', 'LISTING.MERCHANT_NOT_YET_KNOWN', 'not known yet', {}, 1_500), context());
+    expect(details(later)['retryInfo']).toEqual({ retryDelay: { seconds: 1n, nanos: 500_000_000 } });
+    const final = toServerError(new DomainError('FAILED_PRECONDITION', 'APPEAL.WINDOW_CLOSED', 'the appeal window closed'), context());
+    expect(details(final)['retryInfo']).toBeUndefined();
   });
 
   it('other kinds carry no BadRequest', () => {

@@ -90,6 +90,7 @@ const fromDomainError = (error: DomainError, context: ErrorMappingContext): Mapp
     ...(error instanceof ValidationError ? { fieldViolations: error.violations } : {}),
     // AIP-193: say which precondition failed; `subject` when the domain code names one.
     ...(error.kind === 'FAILED_PRECONDITION' ? { precondition: { type: error.code, subject: error.metadata['subject'] ?? '', description: error.message } } : {}),
+    ...(error.retryAfterMs !== undefined ? { retryAfterMs: error.retryAfterMs } : {}),
   });
 
 /**

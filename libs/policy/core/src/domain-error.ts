@@ -29,6 +29,11 @@ export class DomainError extends Error {
     readonly code: string,
     message: string,
     readonly metadata: Readonly<Record<string, string>> = {},
+    /**
+     * A refusal that is not final (the state it needs is on its way): the caller may send the same
+     * request again after this long. The gRPC edge answers it as google.rpc.RetryInfo (AIP-194).
+     */
+    readonly retryAfterMs?: number,
   ) {
     super(message);
     this.name = 'DomainError';

@@ -21,7 +21,6 @@ import { scoreViewFromRow, toProtoClaimHit, toProtoListingEvaluation, toProtoPro
 import { evaluateListingUseCase } from '../use-cases/evaluate-listing';
 import { getListingEvaluation, getProduct, listListingEvaluations, listProducts, productPageToken, qualityScoreHistory } from '../adapters/read-models.queries';
 import { type Call, type HandlerContext, mutation, read, validated } from './handler-context';
-import { withRetryInfo } from './retryable';
 
 const listingInput = (listing: Listing): ListingInput => ({
   listingId: listing.listingId,
@@ -59,23 +58,21 @@ export const listingHandlers = (context: HandlerContext) => ({
         listing: checkedListing(checks, request.listing),
       });
     };
-    return withRetryInfo(call, () =>
-      mutation(context, call, 'EvaluateListing', { request: EvaluateListingRequest, response: EvaluateListingResponse }, request, check, async (work, command) => {
-        const outcome = await evaluateListingUseCase(work, command);
-        const { decision } = outcome;
-        return {
-          evaluationId: outcome.evaluationId,
-          decision: listingDecisions.toProto(decision.decision),
-          reasons: toProtoReasons(decision.reasons),
-          policy: policyOf(decision.policy),
-          threeNo: decision.threeNo,
-          zeroTolerance: decision.zeroTolerance,
-          claimHits: decision.claimHits.map(toProtoClaimHit),
-          qualityScore: outcome.qualityScore ? toProtoQualityScore(outcome.qualityScore) : undefined,
-          decidedAt: outcome.decidedAt,
-        };
-      }),
-    );
+    return mutation(context, call, 'EvaluateListing', { request: EvaluateListingRequest, response: EvaluateListingResponse }, request, check, async (work, command) => {
+      const outcome = await evaluateListingUseCase(work, command);
+      const { decision } = outcome;
+      return {
+        evaluationId: outcome.evaluationId,
+        decision: listingDecisions.toProto(decision.decision),
+        reasons: toProtoReasons(decision.reasons),
+        policy: policyOf(decision.policy),
+        threeNo: decision.threeNo,
+        zeroTolerance: decision.zeroTolerance,
+        claimHits: decision.claimHits.map(toProtoClaimHit),
+        qualityScore: outcome.qualityScore ? toProtoQualityScore(outcome.qualityScore) : undefined,
+        decidedAt: outcome.decidedAt,
+      };
+    });
   },
 
   async getListingEvaluation(request: GetListingEvaluationRequest, call: Call): Promise<GetListingEvaluationResponse> {

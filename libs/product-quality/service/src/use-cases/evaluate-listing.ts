@@ -70,13 +70,16 @@ const checkConsistency = (command: EvaluateListingCommand, context: GateContextR
  * (the merchant known here) that the platform will reach without the caller's help. UNAVAILABLE
  * means "the service could not be reached or is down" to gRPC clients, to the fuzz suite and to the
  * simulator (which stops a run on it); FAILED_PRECONDITION with this reason lets a caller tell it
- * from a refusal and retry it (AIP-194), and the handler adds a RetryInfo delay (see
- * grpc/retryable.ts).
+ * from a refusal and retry it (AIP-194), after the RetryInfo delay the error carries.
  */
 const merchantNotYetKnown = (merchantId: string): DomainError =>
-  failedPrecondition('LISTING.MERCHANT_NOT_YET_KNOWN', 'The merchant is not known to product-quality yet (its onboarding is on its way); retry later', {
-    merchant_id: merchantId,
-  });
+  new DomainError(
+    'FAILED_PRECONDITION',
+    'LISTING.MERCHANT_NOT_YET_KNOWN',
+    'The merchant is not known to product-quality yet (its onboarding is on its way); retry later',
+    { merchant_id: merchantId },
+    1_000,
+  );
 
 const concurrentChange = (productId: string): DomainError =>
   new DomainError('ABORTED', 'PRODUCT.CHANGED_CONCURRENTLY', 'The product changed while the listing was evaluated; retry', { product_id: productId });
