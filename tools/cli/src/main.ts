@@ -8,6 +8,7 @@
  *   govern backtest --service NAME --kind KIND (--version V | --parameters JSON) …
  *   govern events list|show --service NAME …
  *   govern dlq list|show|redrive --service NAME …
+ *   govern shadow [on|off|report] --service NAME …
  */
 import { parseArgs } from 'node:util';
 import { checkPlatformHealth, checkPlatformMetrics, DEFAULT_METRICS_ADDRESSES, metricsTrouble, parseMetricsOption, renderMetricsHealth } from './commands/health';
@@ -16,6 +17,7 @@ import { backtestCommand } from './commands/backtest';
 import { dlqCommand, eventsCommand } from './commands/events';
 import type { CliCommand } from './commands/ops-cli';
 import { replayCommand } from './commands/replay';
+import { shadowCommand } from './commands/shadow';
 import { parseSimulateOptions, runSimulate } from './commands/simulate';
 import { SimulationAborted } from './simulation/executor';
 import { UsageError } from './usage-error';
@@ -48,6 +50,7 @@ Commands:
   health     check that every service is up (health + reflection)
   replay     recompute recorded decisions with their recorded policy version
   backtest   re-evaluate a period's recorded decisions against a candidate policy
+  shadow     run a candidate policy beside the live one, and report how it diverges
   events     list and show the events a service produced
   dlq        list, show and re-drive a service's dead letters
   token      print a development token (signed with the dev key of npm start)
@@ -230,7 +233,7 @@ const parseTtl = (value: string): number => {
 };
 
 /** Commands that carry their own help and option parsing. */
-const SELF_DESCRIBED: readonly CliCommand[] = [replayCommand, backtestCommand, eventsCommand, dlqCommand];
+const SELF_DESCRIBED: readonly CliCommand[] = [replayCommand, backtestCommand, shadowCommand, eventsCommand, dlqCommand];
 for (const command of SELF_DESCRIBED) {
   commands[command.name] = (args) => command.run(args);
   HELP[command.name] = command.help;

@@ -71,10 +71,22 @@ const govern = async (args: string[], pkiDir: string): Promise<string> => {
   return stdout;
 };
 
-/** Simulates seed 1 at demo scale on a fresh platform, then takes the report. */
-const simulateAndReport = async (): Promise<{ summary: SimulationSummary; report: PlatformReport }> => {
+interface ShadowReportJson {
+  reports: { kind: string; candidateVersion: string; evaluated: string; agreed: string; failed: string }[];
+}
+
+/**
+ * Simulates seed 1 at demo scale on a fresh platform, then takes the report. With `shadow`, a
+ * candidate fast-refund policy runs in shadow first (as an operator would switch it on with the
+ * CLI); the report must not change for it, since a shadow outcome is never acted on.
+ */
+const simulateAndReport = async (options: { shadow?: boolean } = {}): Promise<{ summary: SimulationSummary; report: PlatformReport; shadow?: ShadowReportJson }> => {
   const platform = await startPlatform();
   try {
+    if (options.shadow) {
+      const on = await govern(['shadow', 'on', '--service', 'consumer-experience', '--kind', 'fast-refund', '--policy', '2026-12-01.1', '--note', 'e2e', ...platform.args], platform.pkiDir);
+      expect(on).toContain('is on: candidate 2026-12-01.1');
+    }
     const started = Date.now();
     const summary = JSON.parse(await govern(['simulate', '--seed', '1', '--scale', 'demo', '--json', '--quiet', ...platform.args], platform.pkiDir)) as SimulationSummary;
     console.log(
@@ -82,7 +94,9 @@ const simulateAndReport = async (): Promise<{ summary: SimulationSummary; report
         `refused: ${JSON.stringify(summary.errors)}`,
     );
     const report = JSON.parse(await govern(['report', '--json', ...platform.args], platform.pkiDir)) as PlatformReport;
-    return { summary, report };
+    if (!options.shadow) return { summary, report };
+    const shadow = JSON.parse(await govern(['shadow', 'report', '--service', 'consumer-experience', '--kind', 'fast-refund', '--json', ...platform.args], platform.pkiDir)) as ShadowReportJson;
+    return { summary, report, shadow };
   } finally {
     await stopPlatform(platform);
   }
@@ -95,16 +109,20 @@ describe('govern simulate, then govern report (needs the four services implement
     for (const child of started) if (child.exitCode === null) child.kill('SIGKILL');
   });
 
-  it('seed 1 at demo scale gives a non-zero figure in every category of the platform report', async () => {
-    const { summary, report } = await simulateAndReport();
+  it('seed 1 at demo scale gives a non-zero figure in every category of the platform report (with a fast-refund candidate in shadow)', async () => {
+    const { summary, report, shadow } = await simulateAndReport({ shadow: true });
     first = report;
     expect(summary.settle.settled).toBe(true);
+    // Every live fast refund was also evaluated by the candidate, on the embedded single-connection database.
+    const [fastRefund] = shadow?.reports ?? [];
+    expect(fastRefund).toMatchObject({ kind: 'fast-refund', candidateVersion: '2026-12-01.1', failed: '0' });
+    expect(Number(fastRefund?.evaluated)).toBeGreaterThan(0);
     const zero = report.lines.filter((line) => !(line.value > 0)).map((line) => `${line.pillar}: ${line.figure} (${line.source})`);
     expect(zero, `categories still at zero:\n  ${zero.join('\n  ')}`).toEqual([]);
     expect(report.lines.length).toBeGreaterThanOrEqual(18);
   }, 600_000);
 
-  it('the same seed against another fresh platform gives the same report', async () => {
+  it('the same seed against another fresh platform, without shadow, gives the same report', async () => {
     const { report } = await simulateAndReport();
     expect(first, 'the first run did not complete').toBeDefined();
     const figures = (r: PlatformReport) => r.lines.map((line) => [line.pillar, line.figure, line.value]);

@@ -246,7 +246,7 @@ export const createDecisionLog = <Tx extends SqlTx>(options: DecisionLogOptions<
       registered(kind);
       const outcome = (kind.versions[kind.active] as PolicyFunction<I, O>)(input);
       const decidedAt = clock.now();
-      const setting = await shadowSettings.current(kind.kind);
+      const setting = shadowSettings.current(kind.kind);
       const candidateVersion = setting?.enabled ? setting.candidateVersion : undefined;
       if (!candidateVersion || candidateVersion === kind.active) return { kind, input, version: kind.active, outcome, decidedAt };
       const candidate = Object.hasOwn(kind.versions, candidateVersion) ? kind.versions[candidateVersion] : undefined;
@@ -319,13 +319,12 @@ export const createDecisionLog = <Tx extends SqlTx>(options: DecisionLogOptions<
     },
 
     /**
-     * Loads the shadow settings into this replica's memory. Call at start, outside any
-     * transaction, after `seedShadowPolicies`: otherwise the first live decision loads them from
-     * inside its own transaction, and on a single-connection database (embedded PGlite) that
-     * read waits for the very transaction that waits for it, until the caller's deadline.
+     * Loads the shadow settings into this replica's memory and waits (`seedShadowPolicies` does
+     * too). Call at start, outside any transaction: live decisions only read memory, so until a
+     * load has finished they decide without shadow.
      */
     async loadShadowSettings(): Promise<void> {
-      await shadowSettings.current('');
+      await shadowSettings.reload();
     },
 
     /** The shadow setting in force per kind (fresh from the database). */
@@ -352,7 +351,8 @@ export const createDecisionLog = <Tx extends SqlTx>(options: DecisionLogOptions<
         requestId: change.requestId,
       };
       await insertShadowSetting(tx, setting);
-      shadowSettings.invalidate();
+      // In force here once committed (never read back inside a decision's transaction: see the cache).
+      if (!afterCommit(tx, () => shadowSettings.applied(setting))) shadowSettings.markStale();
       return setting;
     },
 
@@ -368,10 +368,8 @@ export const createDecisionLog = <Tx extends SqlTx>(options: DecisionLogOptions<
         return { kind: name, candidateVersion: version, enabled: true, note: 'from the service configuration', changedAt: clock.now(), changedBy: actor };
       });
       const seeded = await runInTransaction(db, (tx) => insertShadowSettingsIfNone(tx, settings));
-      shadowSettings.invalidate();
-      // Loaded here, at start, so that no live decision waits for the first load: a decision waits
-      // holding its unit's connection, and enough of them at once would leave the load none.
-      await shadowSettings.current('');
+      // Loaded here, at start and outside any transaction: live decisions only ever read memory.
+      await shadowSettings.reload();
       return seeded;
     },
 

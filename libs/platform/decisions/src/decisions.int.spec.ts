@@ -244,6 +244,7 @@ describe('decision records, replay, shadow and backtest through GovernanceOpsSer
 
     // Another replica (its own cache) reads the setting from the database.
     const replica = createDecisionLog({ db: conn.client, kinds: [kind], clock, log: silent });
+    await replica.loadShadowSettings(); // as every service does at start: decisions only read memory
     expect((await replica.evaluateWithShadow(kind, inputs[0] as ToyRefundInput)).shadow?.version).toBe(STRICTER);
 
     await ops.setShadowPolicy({ requestId: 'shadow-2', kind: 'toy-refund', enabled: false, note: 'done' }, as('bob'));
