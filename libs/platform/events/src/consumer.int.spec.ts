@@ -1,11 +1,11 @@
 import { testInfra } from '@govern/platform-testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startConsumer } from './consumer';
-import { DLQ_HEADERS, DLQ_STREAM, type ConsumerHandle, type EventBus, type IncomingMessage, type OutgoingMessage } from './event-bus';
+import { DLQ_HEADERS, type ConsumerHandle, type EventBus, type OutgoingMessage } from './event-bus';
 import { createInMemoryBus } from './in-memory-bus';
 import { createJetStreamBus } from './jetstream-bus';
 import { toOutgoing } from './outbox';
-import { createFlowFixture, silentLog, type FlowFixture } from './testing/flow-fixture';
+import { createFlowFixture, readDeadLetters, silentLog, type FlowFixture } from './testing/flow-fixture';
 import { TEST_STREAM, ThingHappenedCodec, ThingHappenedEvent, thingHappened } from './testing/test-event';
 import { eventually, sleep } from './testing/wait';
 
@@ -131,19 +131,8 @@ describe.each(buses)('inbox consumer on the %s bus', (_name, makeBus) => {
 
   it('handles a batch in which one event keeps failing: the others are applied once, the failing one is dead-lettered', async () => {
     const { fixture, bus } = await world();
-    const letters: IncomingMessage[] = [];
-    track(
-      await bus.consume({
-        durable: 'test_dlq_reader',
-        stream: DLQ_STREAM.name,
-        subjects: ['govern.dlq.>'],
-        maxDeliver: 1,
-        backoffMs: [],
-        handler: async (letter) => {
-          letters.push(letter);
-        },
-      }),
-    );
+    const { letters, reader } = await readDeadLetters(bus);
+    track(reader);
     const messages = Array.from({ length: 20 }, (_, i) => asMessage(`batch-${i}`, i === 7 ? 'fail-forever' : `thing-${i}`));
     await bus.publish(messages);
     track(await fixture.startCounting(bus, { maxDeliver: 3 }));
@@ -159,19 +148,8 @@ describe.each(buses)('inbox consumer on the %s bus', (_name, makeBus) => {
 
   it('dead-letters an event that carries no meta.event_id', async () => {
     const { fixture, bus } = await world();
-    const letters: IncomingMessage[] = [];
-    track(
-      await bus.consume({
-        durable: 'test_dlq_reader',
-        stream: DLQ_STREAM.name,
-        subjects: ['govern.dlq.>'],
-        maxDeliver: 1,
-        backoffMs: [],
-        handler: async (letter) => {
-          letters.push(letter);
-        },
-      }),
-    );
+    const { letters, reader } = await readDeadLetters(bus);
+    track(reader);
     track(await fixture.startCounting(bus));
     const anonymous = ThingHappenedCodec.encode({ thingId: 'no-meta' }).finish();
     await bus.publish([{ subject: ThingHappenedEvent.subject, eventId: 'transport-only', eventType: ThingHappenedEvent.typeName, payload: anonymous }, asMessage('sentinel')]);

@@ -1,12 +1,12 @@
 import { applyMigrations, runInTransaction, startEmbeddedPostgres, type EmbeddedPostgres } from '@govern/platform-db';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DLQ_HEADERS, DLQ_STREAM, type IncomingMessage } from './event-bus';
+import { DLQ_HEADERS } from './event-bus';
 import { startConsumer } from './consumer';
 import { createInMemoryBus } from './in-memory-bus';
 import { appendToOutbox, toOutgoing } from './outbox';
 import { createOutboxRelay } from './outbox-relay';
-import { PLATFORM_MIGRATIONS, silentLog } from './testing/flow-fixture';
+import { PLATFORM_MIGRATIONS, readDeadLetters, silentLog } from './testing/flow-fixture';
 import { pgTransactionalClient } from './testing/pg-transactional-client';
 import { TEST_STREAM, ThingHappenedEvent, thingHappened } from './testing/test-event';
 import { eventually } from './testing/wait';
@@ -35,17 +35,7 @@ describe('events in embedded mode (PGlite + in-memory bus)', () => {
     const bus = createInMemoryBus({ log: silentLog });
     await bus.ensureStreams([TEST_STREAM]);
     const db = pgTransactionalClient(pool);
-    const letters: IncomingMessage[] = [];
-    await bus.consume({
-      durable: 'test_dlq_reader',
-      stream: DLQ_STREAM.name,
-      subjects: ['govern.dlq.>'],
-      maxDeliver: 1,
-      backoffMs: [],
-      handler: async (letter) => {
-        letters.push(letter);
-      },
-    });
+    const { letters } = await readDeadLetters(bus);
     await startConsumer({
       bus,
       db,

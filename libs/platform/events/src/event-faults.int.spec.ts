@@ -1,10 +1,10 @@
 import { testInfra } from '@govern/platform-testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DLQ_HEADERS, DLQ_STREAM, type ConsumerHandle, type EventBus, type IncomingMessage } from './event-bus';
+import { DLQ_HEADERS, type ConsumerHandle, type EventBus, type IncomingMessage } from './event-bus';
 import { createJetStreamBus } from './jetstream-bus';
 import { toOutgoing, type OutgoingEvent } from './outbox';
 import { createOutboxRelay, type OutboxRelay } from './outbox-relay';
-import { createFlowFixture, silentLog, tap, type FlowFixture } from './testing/flow-fixture';
+import { createFlowFixture, readDeadLetters, silentLog, tap, type FlowFixture } from './testing/flow-fixture';
 import { natsServerBinary, startNatsServer, type NatsServerProcess } from '@govern/platform-testing';
 import { pgTransactionalClient } from './testing/pg-transactional-client';
 import { TEST_STREAM, ThingHappenedEvent, thingHappened } from './testing/test-event';
@@ -124,19 +124,8 @@ describe('event flow under faults (Postgres + NATS)', () => {
 
   it('poison events go to the dead-letter stream with the error; the events behind them are handled', async () => {
     const { fixture, bus } = await world();
-    const letters: IncomingMessage[] = [];
-    track(
-      await bus.consume({
-        durable: 'test_dlq_reader',
-        stream: DLQ_STREAM.name,
-        subjects: ['govern.dlq.>'],
-        maxDeliver: 1,
-        backoffMs: [],
-        handler: async (letter) => {
-          letters.push(letter);
-        },
-      }),
-    );
+    const { letters, reader } = await readDeadLetters(bus);
+    track(reader);
     track(await fixture.startCounting(bus, { maxDeliver: 3 }));
     const relay = track(createOutboxRelay({ pool: fixture.pool, bus, log: silentLog, listen: true }));
     await relay.start();

@@ -2,11 +2,11 @@ import { defineEventType } from '@govern/contracts-common';
 import { testInfra } from '@govern/platform-testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startConsumer } from './consumer';
-import { DLQ_HEADERS, DLQ_STREAM, type ConsumerHandle, type EventBus, type IncomingMessage, type OutgoingMessage } from './event-bus';
+import { DLQ_HEADERS, type ConsumerHandle, type EventBus, type IncomingMessage, type OutgoingMessage } from './event-bus';
 import { createInMemoryBus } from './in-memory-bus';
 import { createJetStreamBus } from './jetstream-bus';
 import { toOutgoing } from './outbox';
-import { createFlowFixture, silentLog, type FlowFixture } from './testing/flow-fixture';
+import { createFlowFixture, readDeadLetters, silentLog, type FlowFixture } from './testing/flow-fixture';
 import { TEST_STREAM, ThingHappenedCodec, ThingHappenedEvent, ThingRemovedEvent, thingHappened } from './testing/test-event';
 import { eventually, present, sleep } from './testing/wait';
 
@@ -42,18 +42,9 @@ describe.each(buses)('event origin check on the %s bus', (_name, makeBus) => {
     cleanup.push(() => bus.close());
     await bus.ensureStreams([TEST_STREAM]);
     const handled: string[] = [];
-    const letters: IncomingMessage[] = [];
     const track = (handle: ConsumerHandle): void => void cleanup.push(() => handle.stop());
-    track(
-      await bus.consume({
-        durable: 'test_dlq_reader',
-        stream: DLQ_STREAM.name,
-        subjects: ['govern.dlq.>'],
-        maxDeliver: 1,
-        backoffMs: [],
-        handler: async (letter) => void letters.push(letter),
-      }),
-    );
+    const { letters, reader } = await readDeadLetters(bus);
+    track(reader);
     track(
       await startConsumer({
         bus,

@@ -4,7 +4,7 @@ import { createTestDatabase, uniqueSuffix, type TestDatabase } from '@govern/pla
 import pg from 'pg';
 import pino from 'pino';
 import { startConsumer } from '../consumer';
-import type { ConsumerHandle, EventBus, IncomingMessage, PublishAck } from '../event-bus';
+import { DLQ_STREAM, type ConsumerHandle, type EventBus, type IncomingMessage, type PublishAck } from '../event-bus';
 import { appendToOutbox, type OutgoingEvent } from '../outbox';
 import { deleteNamespaceStreams } from '@govern/platform-testing';
 import { pgTransactionalClient } from './pg-transactional-client';
@@ -13,6 +13,20 @@ import { TEST_STREAM, ThingHappenedEvent, ThingRemovedEvent, type ThingHappened 
 export const PLATFORM_MIGRATIONS = join(import.meta.dirname, '..', '..', '..', 'db', 'prisma', 'migrations');
 
 export const silentLog = pino({ level: 'silent' });
+
+/** Reads the bus's dead-letter stream as an operator's tool would: every letter, once, into `letters`. */
+export const readDeadLetters = async (bus: EventBus): Promise<{ letters: IncomingMessage[]; reader: ConsumerHandle }> => {
+  const letters: IncomingMessage[] = [];
+  const reader = await bus.consume({
+    durable: 'test_dlq_reader',
+    stream: DLQ_STREAM.name,
+    subjects: ['govern.dlq.>'],
+    maxDeliver: 1,
+    backoffMs: [],
+    handler: async (letter) => void letters.push(letter),
+  });
+  return { letters, reader };
+};
 
 /** A bus that records what went through it, to tell a redelivery from a single delivery. */
 export interface TappedBus extends EventBus {
