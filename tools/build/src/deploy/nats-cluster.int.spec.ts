@@ -4,7 +4,7 @@ import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startNatsCluster, type NatsCluster } from './nats-cluster';
+import { startNatsCluster, type NatsCluster } from '@govern/platform-testing';
 
 /** Govern's NATS cluster settings: the node config forms a 3-node JetStream cluster that keeps R3 streams through a node's loss. */
 const root = join(import.meta.dirname, '..', '..', '..', '..');
