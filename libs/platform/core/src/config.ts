@@ -29,7 +29,14 @@ export const settings = {
   host: () => z.string().min(1).default('127.0.0.1'),
   logLevel: () => z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   postgresUrl: () => z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgresql:// URL' }),
-  natsUrl: () => z.url({ protocol: /^(nats|tls)$/, error: 'must be a nats:// URL' }),
+  /** One NATS server, or the nodes of a cluster comma-separated (`nats://a:4222,nats://b:4222`): each a nats:// or tls:// URL. */
+  natsUrl: () =>
+    z
+      .string()
+      .min(1)
+      .refine((value) => value.split(',').every((one) => z.url({ protocol: /^(nats|tls)$/ }).safeParse(one.trim()).success), {
+        error: 'must be a nats:// URL, or several comma-separated for a cluster',
+      }),
   milliseconds: (fallback: number) => z.coerce.number().int().positive().default(fallback),
   /** A secret given in the environment, e.g. the key for hashing identity numbers. */
   secret: (minLength = 16) => z.string().min(minLength, `must be at least ${minLength} characters`),
