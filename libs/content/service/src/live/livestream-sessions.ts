@@ -11,7 +11,6 @@ import { applyEscalation, lockLivestream, recordEscalation, writeLiveStates } fr
 import { liveLevelToProto, type LivestreamStateName } from '../mapping/enums';
 import { reasonsOf, snapshotOf } from '../mapping/json';
 import { imposePenalty } from '../use-cases/penalties';
-import { emptySnapshot } from '../use-cases/livestreams';
 import type { Work } from '../use-cases/work';
 import { parseLiveSignal } from './live-signal';
 import type { LiveStateWrite, PendingEscalation, StoredSnapshot } from './live-state';
@@ -88,12 +87,6 @@ export class LivestreamSessions {
 
   constructor(private readonly options: LivestreamSessionsOptions) {
     this.flushIntervalMs = options.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS;
-  }
-
-  /** A session just started on this replica: its first signal needs no load. */
-  register(input: { livestreamId: string; contentId: string; creatorId: string; tierWeight: number; productIds: string[] }): void {
-    if (this.sessions.has(input.livestreamId)) return;
-    this.sessions.set(input.livestreamId, this.newSession({ ...input, state: 'LIVE', reasons: [], snapshot: emptySnapshot() }));
   }
 
   /** What this replica knows of a session that the database may not have yet. */
