@@ -21,23 +21,37 @@ export interface CommittedNats {
   seedOf(user: string): string;
 }
 
-export const startCommittedNats = async (): Promise<CommittedNats> => {
-  const binary = natsServerBinary();
-  if (!binary) throw new Error('nats-server is not installed (.ci/run uses /usr/sbin/nats-server from Debian)');
+/** Fresh NKeys for every user of the committed configuration: public keys for the server(s), seeds for the services. */
+export interface CommittedNatsUsers {
+  /** `GOVERN_NATS_NKEY_<USER>` public keys, the environment of every nats-server node. */
+  serverEnv: Record<string, string>;
+  /** Each service's NATS settings. */
+  settings: Record<ServiceName, Record<string, string>>;
+  seedOf(user: string): string;
+}
+
+export const issueCommittedNatsUsers = (): CommittedNatsUsers => {
   const seeds = new Map<string, string>();
-  const env: Record<string, string> = {};
+  const serverEnv: Record<string, string> = {};
   for (const user of [...GOVERN_EVENT_TOPOLOGY.map((t) => t.service), OPS_USER]) {
     const pair = createUser();
     seeds.set(user, new TextDecoder().decode(pair.getSeed()));
-    env[nkeyVariableOf(user)] = pair.getPublicKey();
+    serverEnv[nkeyVariableOf(user)] = pair.getPublicKey();
   }
   const seedOf = (user: string): string => {
     const seed = seeds.get(user);
     if (!seed) throw new Error(`no NATS user ${user} in the committed configuration`);
     return seed;
   };
-  const server = await startNatsServer(binary, { configFile: COMMITTED_NATS_CONFIG, env });
   const settings = {} as Record<ServiceName, Record<string, string>>;
   for (const service of SERVICE_NAMES) settings[service] = { NATS_NKEY_SEED: seedOf(servicePackage(service)) };
-  return { server, url: server.url, settings, seedOf };
+  return { serverEnv, settings, seedOf };
+};
+
+export const startCommittedNats = async (): Promise<CommittedNats> => {
+  const binary = natsServerBinary();
+  if (!binary) throw new Error('nats-server is not installed (.ci/run uses /usr/sbin/nats-server from Debian)');
+  const users = issueCommittedNatsUsers();
+  const server = await startNatsServer(binary, { configFile: COMMITTED_NATS_CONFIG, env: users.serverEnv });
+  return { server, url: server.url, settings: users.settings, seedOf: users.seedOf };
 };

@@ -37,6 +37,11 @@ export interface ConnectOptions {
   /** Spans and client metrics of the calls (a caller that traces passes its own). */
   telemetry?: ServiceClientOptions['telemetry'];
   metrics?: ServiceClientOptions['metrics'];
+  /**
+   * grpc-js channel options of every client, e.g. `grpc.service_config` with `round_robin` to
+   * spread calls over several replicas of a service (an address `ipv4:HOST:PORT,HOST:PORT`).
+   */
+  channelOptions?: ServiceClientOptions['channelOptions'];
 }
 
 /** Clients over the public gRPC APIs only, as any calling service would use them. */
@@ -49,6 +54,7 @@ export const connectPlatform = (addresses: PlatformAddresses, connect: ConnectOp
     ...(connect.token ? { token: connect.token } : {}),
     ...(connect.telemetry ? { telemetry: connect.telemetry } : {}),
     ...(connect.metrics ? { metrics: connect.metrics } : {}),
+    ...(connect.channelOptions ? { channelOptions: connect.channelOptions } : {}),
   };
   const clients = Object.fromEntries(
     SERVICE_NAMES.map(serviceKey).map((key) => [key, createServiceClient(SERVICE_DEFINITIONS[key], addresses[key], options)]),

@@ -39,4 +39,14 @@ describe('serviceSettings', () => {
     expect(parsed).toMatchObject({ HOST: '127.0.0.1', PORT: 50053, MIGRATE_ON_START: false, SHUTDOWN_GRACE_MS: 10_000 });
     expect(() => parseConfig(serviceSettings(50053), {})).toThrow(/DATABASE_URL[\s\S]*NATS_URL/);
   });
+
+  it('takes the nodes of a NATS cluster comma-separated, and stream replicas for it', () => {
+    const base = { DATABASE_URL: 'postgresql://db/ma' };
+    const cluster = parseConfig(serviceSettings(50053), { ...base, NATS_URL: 'nats://n1:4222, nats://n2:4222,tls://n3:4222', EVENT_STREAM_REPLICAS: '3' });
+    expect(cluster).toMatchObject({ NATS_URL: 'nats://n1:4222, nats://n2:4222,tls://n3:4222', EVENT_STREAM_REPLICAS: 3 });
+    expect(parseConfig(serviceSettings(50053), { ...base, NATS_URL: 'nats://n1:4222' }).EVENT_STREAM_REPLICAS).toBe(1);
+    expect(() => parseConfig(serviceSettings(50053), { ...base, NATS_URL: 'nats://n1:4222,http://n2:80' })).toThrow(/NATS_URL: must be a nats:\/\/ URL, or several/);
+    expect(() => parseConfig(serviceSettings(50053), { ...base, NATS_URL: 'nats://n1:4222,' })).toThrow(/NATS_URL/);
+    expect(() => parseConfig(serviceSettings(50053), { ...base, NATS_URL: 'nats://n1:4222', EVENT_STREAM_REPLICAS: '0' })).toThrow(/EVENT_STREAM_REPLICAS/);
+  });
 });

@@ -29,7 +29,14 @@ export const settings = {
   host: () => z.string().min(1).default('127.0.0.1'),
   logLevel: () => z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   postgresUrl: () => z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgresql:// URL' }),
-  natsUrl: () => z.url({ protocol: /^(nats|tls)$/, error: 'must be a nats:// URL' }),
+  /** One NATS server, or the nodes of a cluster comma-separated (`nats://a:4222,nats://b:4222`): each a nats:// or tls:// URL. */
+  natsUrl: () =>
+    z
+      .string()
+      .min(1)
+      .refine((value) => value.split(',').every((one) => z.url({ protocol: /^(nats|tls)$/ }).safeParse(one.trim()).success), {
+        error: 'must be a nats:// URL, or several comma-separated for a cluster',
+      }),
   milliseconds: (fallback: number) => z.coerce.number().int().positive().default(fallback),
   /** A secret given in the environment, e.g. the key for hashing identity numbers. */
   secret: (minLength = 16) => z.string().min(minLength, `must be at least ${minLength} characters`),
@@ -71,6 +78,12 @@ export const serviceSettings = (defaultPort: number) =>
     EVENT_STREAM_MAX_AGE_MS: settings.milliseconds(7 * 24 * 3_600_000),
     EVENT_STREAM_MAX_BYTES: z.coerce.number().int().min(1_048_576).default(1024 ** 3),
     EVENT_STREAM_MAX_MSGS: z.coerce.number().int().min(1_000).default(10_000_000),
+    /**
+     * Replicas of the event streams this service creates or updates (give every service the same
+     * value): 1 on a single server; 3 on a 3-node JetStream cluster, so a stream keeps taking and
+     * keeping events through one node's loss. An existing stream is updated to it at start.
+     */
+    EVENT_STREAM_REPLICAS: z.coerce.number().int().min(1).max(5).default(1),
     /** How long a stream drops a re-published event id; default 2 min. */
     EVENT_DUPLICATE_WINDOW_MS: settings.milliseconds(120_000),
     /** Health goes NOT_SERVING while a consumer has been down longer than this; default 30 s. */

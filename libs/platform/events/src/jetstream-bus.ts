@@ -147,7 +147,8 @@ export const createJetStreamBus = async (options: JetStreamBusOptions): Promise<
         log.debug({ stream: config.name }, 'stream exists with another configuration; left as it is');
         return;
       }
-      await jsm.streams.update(config.name, { subjects: config.subjects ?? [], ...bounds });
+      // Replicas too: a stream made at 1 on a single node goes to 3 once the cluster and setting say so.
+      await jsm.streams.update(config.name, { subjects: config.subjects ?? [], num_replicas: config.num_replicas ?? 1, ...bounds });
       log.info({ stream: config.name }, 'stream updated');
     }
   };

@@ -94,6 +94,7 @@ export const runServiceProcess = <Schema extends z.ZodType<ServiceProcessSetting
       name: options.name,
       ...(config.EVENT_NAMESPACE ? { namespace: config.EVENT_NAMESPACE } : {}),
       duplicateWindowMs: config.EVENT_DUPLICATE_WINDOW_MS,
+      replicas: config.EVENT_STREAM_REPLICAS,
       streamLimits: { maxAgeMs: config.EVENT_STREAM_MAX_AGE_MS, maxBytes: config.EVENT_STREAM_MAX_BYTES, maxMessages: config.EVENT_STREAM_MAX_MSGS },
     });
     const running = await startService(options.service(config), {

@@ -21,6 +21,8 @@ export interface ServiceUnderTest<Client> {
   address: string;
   db: Client;
   database: TestDatabase;
+  /** The event namespace of the test (stream names `<namespace>_GOVERN_*`). */
+  namespace: string;
   bus: EventBus;
   clock: ManualClock;
   /** The development CA of this test process (the service's certificate, the token-signing key). */
@@ -59,14 +61,25 @@ export interface EventCollector {
 
 export const startServiceForTest = async <Client extends TransactionalClient<SqlTx> & { $disconnect(): Promise<void> }>(
   definition: ServiceDefinition<Client>,
-  options: { clock?: ManualClock; logLevel?: string; poolSize?: number } = {},
+  options: {
+    clock?: ManualClock;
+    logLevel?: string;
+    poolSize?: number;
+    /**
+     * Start a second replica of a service already under test: same database (not migrated again,
+     * not dropped by this one's `stop`), same event namespace (its consumers share the durables),
+     * same clock unless given. Its `stop` leaves the first replica's database and streams alone.
+     */
+    replicaOf?: ServiceUnderTest<Client>;
+  } = {},
 ): Promise<ServiceUnderTest<Client>> => {
   const infra = await testInfra();
   const log = pino({ level: options.logLevel ?? 'silent' });
-  const namespace = `t${uniqueSuffix()}`;
+  const first = options.replicaOf;
+  const namespace = first?.namespace ?? `t${uniqueSuffix()}`;
   const bus = await createJetStreamBus({ natsUrl: infra.natsUrl, log, namespace });
-  const database = await createTestDatabase({ prefix: definition.name.replaceAll('-', '_') });
-  const clock = options.clock ?? new ManualClock('2026-11-01T00:00:00Z');
+  const database = first?.database ?? (await createTestDatabase({ prefix: definition.name.replaceAll('-', '_') }));
+  const clock = options.clock ?? first?.clock ?? new ManualClock('2026-11-01T00:00:00Z');
   const pki = await testPki();
   const service = await startService(definition, {
     transport: serverTransportOf(pki, definition.name),
@@ -76,7 +89,7 @@ export const startServiceForTest = async <Client extends TransactionalClient<Sql
     bus,
     databaseUrl: database.url,
     poolSize: options.poolSize ?? 10,
-    migrate: true,
+    migrate: !first,
     host: '127.0.0.1',
     port: 0,
     shutdownGraceMs: 5_000,
@@ -121,6 +134,7 @@ export const startServiceForTest = async <Client extends TransactionalClient<Sql
     address: service.address,
     db: service.db,
     database,
+    namespace,
     bus,
     clock,
     pki,
@@ -142,6 +156,7 @@ export const startServiceForTest = async <Client extends TransactionalClient<Sql
       clients.forEach(closeServiceClient);
       await service.shutdown();
       await bus.close();
+      if (first) return;
       await database.drop();
       await deleteNamespaceStreams(infra.natsUrl, namespace);
     },

@@ -13,8 +13,7 @@ import { MerchantAccessServiceDefinition } from '@govern/contracts-merchant-acce
 import { ProductQualityServiceDefinition } from '@govern/contracts-product-quality';
 import { DEV_TOKEN_ISSUER, devTokenProvider, ensureDevPki, type ClientTransport, type DevPki } from '@govern/platform-auth';
 import { closeServiceClient, createServiceClient } from '@govern/platform-grpc';
-import { createTestDatabase, deleteNamespaceStreams, testInfra, uniqueSuffix } from '@govern/platform-testing';
-import { installArtifact, runArtifactCommand, startArtifact, type InstalledArtifact } from './artifact-process';
+import { createTestDatabase, deleteNamespaceStreams, installArtifact, runArtifactCommand, startArtifact, testInfra, uniqueSuffix, type InstalledArtifact } from '@govern/platform-testing';
 
 /**
  * `nx build` of every service, then each artifact as a deploy runs it: its folder alone,

@@ -2,9 +2,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
+import pino from 'pino';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startNatsCluster, type NatsCluster } from './nats-cluster';
+import { createJetStreamBus } from '@govern/platform-events';
+import { startNatsCluster, type NatsCluster } from '@govern/platform-testing';
 
 /** Govern's NATS cluster settings: the node config forms a 3-node JetStream cluster that keeps R3 streams through a node's loss. */
 const root = join(import.meta.dirname, '..', '..', '..', '..');
@@ -15,6 +17,26 @@ describe('deploy/nats/nats-server.conf', () => {
     cluster = await startNatsCluster({ size: 3 });
   }, 60_000);
   afterAll(() => cluster?.stop());
+
+  it('the event bus makes its streams at EVENT_STREAM_REPLICAS and raises a stream made at 1 to it', async () => {
+    const live = cluster.nodes;
+    const natsUrl = live.map((node) => node.url).join(',');
+    const log = pino({ level: 'silent' });
+    const spec = { name: 'GOVERN_REPLICA_CHECK', subjects: ['govern.replica_check.>'] };
+    const single = await createJetStreamBus({ natsUrl, log, replicas: 1 });
+    await single.ensureStreams([spec]);
+    await single.close();
+    const replicated = await createJetStreamBus({ natsUrl, log, replicas: 3 });
+    await replicated.ensureStreams([spec]);
+    await replicated.close();
+    const nc = await connect({ servers: live.map((node) => node.url) });
+    try {
+      const info = await (await jetstreamManager(nc)).streams.info('GOVERN_REPLICA_CHECK');
+      expect(info.config.num_replicas).toBe(3);
+    } finally {
+      await nc.close();
+    }
+  }, 60_000);
 
   it('three nodes elect a JetStream leader; a stream at 3 replicas keeps taking and keeping events after its leader is killed', async () => {
     const nc = await connect({ servers: cluster.nodes.map((node) => node.url), maxReconnectAttempts: -1, reconnectTimeWait: 100 });
@@ -49,6 +71,7 @@ describe('deploy/nats/nats-server.conf', () => {
       await nc.close();
     }
   }, 60_000);
+
 });
 
 describe('deploy/nats/values.yaml (official nats chart)', () => {

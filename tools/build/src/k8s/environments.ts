@@ -23,6 +23,8 @@ export interface Environment {
     LOG_LEVEL: 'debug' | 'info';
     DB_POOL_SIZE: number;
     SHUTDOWN_GRACE_MS: number;
+    /** Replicas of the event streams: 3 on the 3-node JetStream cluster of deploy/nats/values.yaml. */
+    EVENT_STREAM_REPLICAS: number;
     EVENT_NAMESPACE?: string;
   };
   /** Spread replicas over zones and nodes (prod), so a zone or node loss takes a share, not all. */
@@ -34,6 +36,9 @@ export interface Environment {
 /** The gRPC port of every container (each pod has its own network, so one port for all services). */
 export const GRPC_PORT = 50051;
 
+/** The Prometheus endpoint of every container (`GET /metrics`, METRICS_PORT), scraped through the pod annotations. */
+export const METRICS_PORT = 9464;
+
 export const ENVIRONMENTS: Record<Environment['name'], Environment> = {
   dev: {
     name: 'dev',
@@ -41,7 +46,8 @@ export const ENVIRONMENTS: Record<Environment['name'], Environment> = {
     replicas: { min: 1, max: 2 },
     targetCpuPercent: 75,
     resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '512Mi' }, heapMb: 384 },
-    settings: { LOG_LEVEL: 'debug', DB_POOL_SIZE: 5, SHUTDOWN_GRACE_MS: 10_000 },
+    // dev's NATS may be a single node; streams at 1 replica there.
+    settings: { LOG_LEVEL: 'debug', DB_POOL_SIZE: 5, SHUTDOWN_GRACE_MS: 10_000, EVENT_STREAM_REPLICAS: 1 },
     spread: false,
   },
   prod: {
@@ -51,15 +57,14 @@ export const ENVIRONMENTS: Record<Environment['name'], Environment> = {
     replicas: { min: 3, max: 12 },
     targetCpuPercent: 65,
     resources: { requests: { cpu: '500m', memory: '768Mi' }, limits: { cpu: '2', memory: '1Gi' }, heapMb: 768 },
-    settings: { LOG_LEVEL: 'info', DB_POOL_SIZE: 10, SHUTDOWN_GRACE_MS: 20_000 },
+    settings: { LOG_LEVEL: 'info', DB_POOL_SIZE: 10, SHUTDOWN_GRACE_MS: 20_000, EVENT_STREAM_REPLICAS: 3 },
     spread: true,
     services: {
       // On the checkout path (after-sales, refunds, promise clocks): more headroom.
       'consumer-experience': { replicas: { min: 3, max: 20 } },
-      // One replica until their in-memory state (ring-detection index, livestream sessions) is
-      // replica-safe: issue 15 item 4 removes these two lines.
-      'merchant-access': { replicas: { min: 1, max: 1 } },
-      content: { replicas: { min: 1, max: 1 } },
+      // merchant-access and content scale like the others: their in-memory state is replica-safe
+      // (issue 15 item 4: the ring index follows ring_graph_entries, a livestream session lives
+      // where its signal stream is open) and the scale-out test runs them at two replicas.
     },
   },
 };

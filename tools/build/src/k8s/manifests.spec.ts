@@ -50,10 +50,30 @@ describe('Kubernetes manifests', () => {
     expect(find(rendered('consumer-experience', 'prod').app, 'HorizontalPodAutoscaler').spec.maxReplicas).toBe(20);
   });
 
-  it('services with in-memory state stay at one replica until they are replica-safe (issue 15 item 4)', () => {
-    for (const service of ['content', 'merchant-access'] as const) {
-      expect(find(rendered(service, 'prod').app, 'HorizontalPodAutoscaler').spec).toMatchObject({ minReplicas: 1, maxReplicas: 1 });
+  it('every service scales out in prod, with its streams at 3 replicas (issue 15 item 4: the in-memory state is replica-safe)', () => {
+    for (const service of SERVICE_NAMES) {
+      const prod = rendered(service, 'prod').app;
+      expect(find(prod, 'HorizontalPodAutoscaler').spec.minReplicas).toBeGreaterThanOrEqual(3);
+      expect(find(prod, 'ConfigMap').data).toMatchObject({ EVENT_STREAM_REPLICAS: '3' });
     }
+    expect(find(rendered('content', 'dev').app, 'ConfigMap').data).toMatchObject({ EVENT_STREAM_REPLICAS: '1' });
+  });
+
+  it.each(cases)('$service in $env: Prometheus scrapes the metrics port the service serves on', ({ service, env }) => {
+    const { migrate, app } = rendered(service, env);
+    const deployment = find(app, 'Deployment');
+    expect(deployment.spec.template.metadata.annotations).toMatchObject({ 'prometheus.io/scrape': 'true', 'prometheus.io/port': '9464', 'prometheus.io/path': '/metrics' });
+    const container = deployment.spec.template.spec.containers[0] as IContainer;
+    expect(container.ports).toContainEqual({ name: 'metrics', containerPort: 9464, protocol: 'TCP' });
+    expect(find(app, 'ConfigMap').data).toMatchObject({ METRICS_PORT: '9464', METRICS_HOST: '0.0.0.0' });
+
+    // The check catches a port that moved on one side only.
+    const moved = structuredClone([...migrate, ...app]) as Manifest[];
+    (find(moved, 'ConfigMap').data as Record<string, string>)['METRICS_PORT'] = '9465';
+    expect(crossReferenceProblems(moved)).toEqual(['the service serves metrics on METRICS_PORT 9465, Prometheus scrapes 9464']);
+    const unannotated = structuredClone([...migrate, ...app]) as Manifest[];
+    delete find(unannotated, 'Deployment').spec.template.metadata.annotations['prometheus.io/scrape'];
+    expect(crossReferenceProblems(unannotated)).toEqual(['the pods are not annotated for Prometheus (prometheus.io/scrape)']);
   });
 
   it('a new image gets a new migration Job; re-rendering the same image gives the same one', () => {

@@ -10,7 +10,7 @@ import type { IContainer } from 'kubernetes-models/v1/Container';
 import type { IServicePort } from 'kubernetes-models/v1/ServicePort';
 import type { IPodSpec } from 'kubernetes-models/v1/PodSpec';
 import type { ServiceName } from '../artifact/services';
-import { GRPC_PORT, secretKeysOf, type Environment } from './environments';
+import { GRPC_PORT, METRICS_PORT, secretKeysOf, type Environment } from './environments';
 
 /**
  * The Kubernetes objects of one service in one environment, written with kubernetes-models
@@ -72,6 +72,10 @@ export const serviceManifests = (service: ServiceName, env: Environment, image: 
     LOG_LEVEL: env.settings.LOG_LEVEL,
     DB_POOL_SIZE: String(env.settings.DB_POOL_SIZE),
     SHUTDOWN_GRACE_MS: String(env.settings.SHUTDOWN_GRACE_MS),
+    EVENT_STREAM_REPLICAS: String(env.settings.EVENT_STREAM_REPLICAS),
+    // Prometheus scrapes the pod's address (the annotations below), so the endpoint listens on all interfaces.
+    METRICS_PORT: String(METRICS_PORT),
+    METRICS_HOST: '0.0.0.0',
     ...(env.settings.EVENT_NAMESPACE ? { EVENT_NAMESPACE: env.settings.EVENT_NAMESPACE } : {}),
   };
   const configMap = new ConfigMap({ metadata: { name: configName, namespace, labels: common }, data: configData });
@@ -108,7 +112,10 @@ export const serviceManifests = (service: ServiceName, env: Environment, image: 
     image,
     imagePullPolicy: 'IfNotPresent',
     args: ['serve'],
-    ports: [{ name: 'grpc', containerPort: GRPC_PORT, protocol: 'TCP' }],
+    ports: [
+      { name: 'grpc', containerPort: GRPC_PORT, protocol: 'TCP' },
+      { name: 'metrics', containerPort: METRICS_PORT, protocol: 'TCP' },
+    ],
     envFrom: [{ configMapRef: { name: configName } }],
     env: [...(secretEnv(secretKeysOf(service)) ?? []), ...transportEnv, nodeOptions],
     resources: podResources,
@@ -136,7 +143,13 @@ export const serviceManifests = (service: ServiceName, env: Environment, image: 
         metadata: {
           labels: serverLabels,
           // A settings change rolls the pods (they read the ConfigMap only at start).
-          annotations: { 'govern.io/config-hash': shortHash(JSON.stringify(configData)) },
+          annotations: {
+            'govern.io/config-hash': shortHash(JSON.stringify(configData)),
+            // The usual Prometheus pod-discovery annotations (the repo has no Prometheus Operator, so no ServiceMonitor).
+            'prometheus.io/scrape': 'true',
+            'prometheus.io/port': String(METRICS_PORT),
+            'prometheus.io/path': '/metrics',
+          },
         },
         spec: {
           serviceAccountName: service,

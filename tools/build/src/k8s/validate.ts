@@ -91,6 +91,15 @@ export const crossReferenceProblems = (manifests: readonly Manifest[]): string[]
   for (const source of container.envFrom ?? []) {
     if (source.configMapRef && !configMaps.has(source.configMapRef.name ?? '')) problems.push(`envFrom names ConfigMap ${source.configMapRef.name}, which is not rendered`);
   }
+  // Metrics: the pod says where Prometheus scrapes, the container exposes that port, and the service listens there on every interface.
+  const annotations = template?.metadata?.annotations ?? {};
+  const configData = Object.assign({}, ...byKind('ConfigMap').map((manifest) => (manifest['data'] as Record<string, string> | undefined) ?? {})) as Record<string, string>;
+  const scrapePort = annotations['prometheus.io/port'];
+  if (annotations['prometheus.io/scrape'] !== 'true') problems.push('the pods are not annotated for Prometheus (prometheus.io/scrape)');
+  else if (!scrapePort || containerPorts.get('metrics') !== Number(scrapePort)) problems.push(`prometheus.io/port ${String(scrapePort)} is not the container's metrics port (${String(containerPorts.get('metrics'))})`);
+  else if (configData['METRICS_PORT'] !== scrapePort) problems.push(`the service serves metrics on METRICS_PORT ${String(configData['METRICS_PORT'])}, Prometheus scrapes ${scrapePort}`);
+  else if (configData['METRICS_HOST'] !== '0.0.0.0') problems.push(`METRICS_HOST ${String(configData['METRICS_HOST'])} is not reachable from Prometheus (0.0.0.0)`);
+
   const serviceAccounts = new Set(byKind('ServiceAccount').map((manifest) => manifest.metadata.name));
   for (const workload of [deployment, ...jobs]) {
     const account = podTemplateOf(workload)?.spec?.serviceAccountName;

@@ -6,7 +6,7 @@ import {
   type GetLivestreamRequest,
   type GetLivestreamResponse,
 } from '@govern/contracts-content';
-import { linkStateToProto, livestreamStateToProto, liveLevelToProto } from '../mapping/enums';
+import { liveLevelToProto } from '../mapping/enums';
 import { livestreamMessage, violationMessage } from '../mapping/messages';
 import { endLivestream, getLivestream, startLivestream } from '../use-cases/livestreams';
 import { contentChecks, linkedProducts } from './content-checks';
@@ -38,16 +38,8 @@ export const livestreamHandlers = (kit: ContentHandlerDeps) => {
         const started = await startLivestream(work, start);
         return StartLivestreamResponse.fromPartial({ livestream: livestreamMessage(started.livestream, started.links), refusedLinks: started.refused.map(violationMessage) });
       });
-      const live = response.livestream;
-      if (live && live.state === livestreamStateToProto('LIVE')) {
-        sessions.register({
-          livestreamId: live.livestreamId,
-          contentId: live.livestreamId,
-          creatorId: live.creatorId,
-          tierWeight: live.trafficWeight,
-          productIds: live.productLinks.filter((l) => l.state === linkStateToProto('ACTIVE')).map((l) => l.productId),
-        });
-      }
+      // No session is made in memory here: the replica a signal stream for it opens on loads it
+      // (LivestreamSessions: replicas), which may well not be this one.
       return response;
     },
 

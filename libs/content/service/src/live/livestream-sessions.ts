@@ -11,7 +11,6 @@ import { applyEscalation, lockLivestream, recordEscalation, writeLiveStates } fr
 import { liveLevelToProto, type LivestreamStateName } from '../mapping/enums';
 import { reasonsOf, snapshotOf } from '../mapping/json';
 import { imposePenalty } from '../use-cases/penalties';
-import { emptySnapshot } from '../use-cases/livestreams';
 import type { Work } from '../use-cases/work';
 import { parseLiveSignal } from './live-signal';
 import type { LiveStateWrite, PendingEscalation, StoredSnapshot } from './live-state';
@@ -66,13 +65,21 @@ const isPackedDetail = (detail: unknown): detail is { typeUrl: string; value: Ui
  * LivestreamInterrupted through the outbox. Everything else (host warnings, the strike window,
  * the last sequence, the transcript heard) is written behind, in a few set-based statements for
  * all sessions at most every `flushIntervalMs`: a replica that dies loses at most that much of
- * it, never a penalty it answered. A livestream's stream should be served by one replica at a
- * time (the load balancer keeps it sticky); another replica resumes the session from its last
- * snapshot.
+ * it, never a penalty it answered.
+ *
+ * Replicas: a session lives in a replica's memory only while a signal stream carrying it is open
+ * there (`acquire` when a stream first names it, `release` when the stream ends). A gRPC stream
+ * is pinned to one replica for its life; when the client reconnects elsewhere, the replica it
+ * left writes what it had and forgets the session, and the first stream to name it on a replica
+ * loads it from the database. So a replica never judges signals on a window another replica has
+ * moved on from (it would judge a re-sent signal again, or miss strikes); penalties are guarded in
+ * the database besides (the level is re-read under a row lock before one is imposed).
  */
 export class LivestreamSessions {
   private readonly sessions = new Map<string, LiveSession>();
   private readonly loading = new Map<string, Promise<LiveSession | undefined>>();
+  /** Open signal streams on this replica per livestream. */
+  private readonly holders = new Map<string, number>();
   private readonly flushIntervalMs: number;
   private flushTimer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
@@ -82,18 +89,43 @@ export class LivestreamSessions {
     this.flushIntervalMs = options.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS;
   }
 
-  /** A session just started on this replica: its first signal needs no load. */
-  register(input: { livestreamId: string; contentId: string; creatorId: string; tierWeight: number; productIds: string[] }): void {
-    if (this.sessions.has(input.livestreamId)) return;
-    this.sessions.set(input.livestreamId, this.newSession({ ...input, state: 'LIVE', reasons: [], snapshot: emptySnapshot() }));
-  }
-
   /** What this replica knows of a session that the database may not have yet. */
   peek(livestreamId: string): { lastSequence: number; level: LiveLevel; warnings: number } | undefined {
     const session = this.sessions.get(livestreamId);
     if (!session) return undefined;
     const snapshot = session.escalation.snapshot();
     return { lastSequence: snapshot.lastSequence, level: snapshot.level, warnings: snapshot.warnings };
+  }
+
+  /**
+   * A signal stream on this replica names `livestreamId` for the first time. When no other stream
+   * here holds it, what this replica remembers of it may be stale (another replica may have served
+   * it since): written out and forgotten, so the next signal loads the session as stored.
+   */
+  async acquire(livestreamId: string): Promise<void> {
+    const held = this.holders.get(livestreamId) ?? 0;
+    this.holders.set(livestreamId, held + 1);
+    if (held === 0) await this.forget(livestreamId);
+  }
+
+  /** A stream that named `livestreamId` ended: the last one here writes the session out and forgets it. */
+  async release(livestreamId: string): Promise<void> {
+    const held = (this.holders.get(livestreamId) ?? 1) - 1;
+    if (held > 0) {
+      this.holders.set(livestreamId, held);
+      return;
+    }
+    this.holders.delete(livestreamId);
+    await this.forget(livestreamId);
+  }
+
+  /** Writes a session's pending changes after any signal in flight, then drops it unless a stream took it meanwhile or the write failed. */
+  private async forget(livestreamId: string): Promise<void> {
+    const session = this.sessions.get(livestreamId);
+    if (!session) return;
+    await session.chain;
+    if (session.dirty) await this.flush().catch(() => undefined);
+    if (!session.dirty && this.sessions.get(livestreamId) === session && (this.holders.get(livestreamId) ?? 0) <= 1) this.sessions.delete(livestreamId);
   }
 
   /** Answers one stream message; never throws (a bad message gets an error action). */

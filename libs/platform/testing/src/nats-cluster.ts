@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort, natsServerBinary } from './nats';
 
 /**
  * A NATS JetStream cluster of local nats-server processes, each started from Govern's node
@@ -10,6 +10,19 @@ import { join } from 'node:path';
  * tests of the cluster config and of services over a cluster. Only what it started is stopped.
  */
 export const NATS_SERVER_CONF = join(import.meta.dirname, '..', '..', '..', '..', 'deploy', 'nats', 'nats-server.conf');
+
+export interface NatsClusterOptions {
+  size?: number;
+  timeoutMs?: number;
+  /**
+   * A configuration of accounts and users to run the cluster with (deploy/nats/govern.conf, the
+   * committed permissions): each node's config includes it, then the node config. Its variables
+   * (the users' public keys) come from `env`.
+   */
+  accountsConfig?: string;
+  /** Environment of every node besides the node settings (e.g. GOVERN_NATS_NKEY_* for `accountsConfig`). */
+  env?: Record<string, string>;
+}
 
 export interface NatsNode {
   name: string;
@@ -28,19 +41,10 @@ export interface NatsCluster {
   stop(): Promise<void>;
 }
 
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-
 const binary = (): string => {
-  for (const candidate of ['/usr/sbin/nats-server', '/usr/bin/nats-server', '/usr/local/bin/nats-server']) if (existsSync(candidate)) return candidate;
-  throw new Error('nats-server is not installed (apt-get install nats-server)');
+  const found = natsServerBinary();
+  if (!found) throw new Error('nats-server is not installed (apt-get install nats-server)');
+  return found;
 };
 
 interface Jsz {
@@ -68,7 +72,7 @@ const waitForMetaLeader = async (nodes: readonly NatsNode[], size: number, timeo
   }
 };
 
-export const startNatsCluster = async (options: { size?: number; timeoutMs?: number } = {}): Promise<NatsCluster> => {
+export const startNatsCluster = async (options: NatsClusterOptions = {}): Promise<NatsCluster> => {
   const size = options.size ?? 3;
   const dir = mkdtempSync(join(tmpdir(), 'govern-nats-'));
   const ports = await Promise.all(Array.from({ length: size }, async () => ({ client: await freePort(), cluster: await freePort(), monitor: await freePort() })));
@@ -77,9 +81,19 @@ export const startNatsCluster = async (options: { size?: number; timeoutMs?: num
     const name = `nats-${index + 1}`;
     const store = join(dir, name);
     mkdirSync(store, { recursive: true });
-    const child = spawn(binary(), ['-c', NATS_SERVER_CONF], {
+    // nats-server resolves `include` relative to the including file (absolute paths too), so the
+    // node's config, with the accounts before it, sits next to copies of both in the node's folder.
+    let config = NATS_SERVER_CONF;
+    if (options.accountsConfig) {
+      copyFileSync(options.accountsConfig, join(dir, name, 'accounts.conf'));
+      copyFileSync(NATS_SERVER_CONF, join(dir, name, 'node.conf'));
+      config = join(dir, name, 'server.conf');
+      writeFileSync(config, 'include "accounts.conf"\ninclude "node.conf"\n');
+    }
+    const child = spawn(binary(), ['-c', config], {
       env: {
         PATH: process.env['PATH'],
+        ...options.env,
         NATS_SERVER_NAME: name,
         NATS_HOST: '127.0.0.1',
         NATS_CLIENT_PORT: String(port.client),
