@@ -21,6 +21,9 @@ describe('GOVERNANCE_OPS_POLICY', () => {
     expect(decide(rule('SetShadowPolicy'), person(['auditor'])).allowed).toBe(false);
     expect(decide(rule('SetShadowPolicy'), person(['operator'])).allowed).toBe(true);
     expect(decide(rule('RedriveDeadLetter'), person(['support'])).allowed).toBe(false);
+    expect(decide(rule('ListAuditRecords'), person(['auditor'])).allowed).toBe(true);
+    expect(decide(rule('ListAuditRecords'), person(['operator'])).allowed).toBe(true);
+    expect(decide(rule('ListAuditRecords'), person(['support', 'finance'])).allowed).toBe(false);
     expect(decide(rule('GetDecision'), { kind: 'service', subject: 'spiffe://govern/content', service: 'content', roles: [] }).allowed).toBe(false);
   });
 });
