@@ -1,4 +1,4 @@
-import type { Actor } from '@govern/contracts-common';
+import { Actor, ActorKind, type EventMeta } from '@govern/contracts-common';
 import { actorOf, type AuditRecord } from '@govern/platform-auth';
 import { currentCall } from '@govern/platform-grpc';
 
@@ -108,4 +108,24 @@ export const auditRecordOfCurrentCall = (at: Date, request: unknown, response: u
     reasonCodes: [...reasons],
     policyVersion: findPolicyVersion(json),
   };
+};
+
+/**
+ * The cause of a consumer's unit: the incoming event (its id, its flow's correlation id) and the
+ * actor that caused it (`meta.actor`), which the consumer's events and decisions then name.
+ */
+export const causeOfEvent = (event: { meta?: EventMeta | undefined }, eventId: string): { causationId: string; correlationId: string; actor?: Actor } => ({
+  causationId: eventId,
+  correlationId: event.meta?.correlationId || eventId,
+  ...(event.meta?.actor && event.meta.actor.kind !== ActorKind.ACTOR_KIND_UNSPECIFIED && event.meta.actor.subject ? { actor: event.meta.actor } : {}),
+});
+
+/**
+ * The actor stored with a durable job (`scheduled_jobs.caused_by`, written by the unit that
+ * scheduled it); undefined when none was (the job's unit then acts as the service itself).
+ */
+export const actorOfJob = (job: { causedBy?: unknown }): Actor | undefined => {
+  if (typeof job.causedBy !== 'object' || job.causedBy === null) return undefined;
+  const actor = Actor.fromJSON(job.causedBy);
+  return actor.subject && actor.kind !== ActorKind.ACTOR_KIND_UNSPECIFIED ? actor : undefined;
 };
