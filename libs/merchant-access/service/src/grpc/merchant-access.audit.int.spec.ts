@@ -72,6 +72,9 @@ describe('merchant-access: audit trail and rate limits', () => {
       }),
     ]);
     expect(auditRecords[0]?.decision).not.toBe('');
+    // The decision record the removal took names the same operator.
+    const { decisions } = await auditor.listDecisions({ kind: 'violation-points', subject: merchant, correlationId: '', pageSize: 0, pageToken: '', view: 0 });
+    expect(decisions.map((d) => [d.requestId, d.actor])).toEqual([['audit-counterfeit-1', { subject: 'olga', kind: ActorKind.ACTOR_KIND_PERSON, roles: ['operator'], service: '' }]]);
 
     // Filters: by actor and RPC across resources (the application too was a mutation, by the merchant center).
     const byCenter = await auditor.listAuditRecords({ actorSubject: 'merchant-center', rpc: 'govern.merchant_access.v1.MerchantAccessService/SubmitApplication', pageSize: 0, pageToken: '' });
