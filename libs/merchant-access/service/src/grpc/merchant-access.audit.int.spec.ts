@@ -78,7 +78,9 @@ describe('merchant-access: audit trail and rate limits', () => {
 
     // Filters: by actor and RPC across resources (the application too was a mutation, by the merchant center).
     const byCenter = await auditor.listAuditRecords({ actorSubject: 'merchant-center', rpc: 'govern.merchant_access.v1.MerchantAccessService/SubmitApplication', pageSize: 0, pageToken: '' });
-    expect(byCenter.auditRecords.map((r) => [r.requestId, r.actor?.kind])).toEqual([['audit-onboard-1', ActorKind.ACTOR_KIND_SYSTEM]]);
+    expect(byCenter.auditRecords.map((r) => [r.requestId, r.actor?.kind, r.resource?.type])).toEqual([['audit-onboard-1', ActorKind.ACTOR_KIND_SYSTEM, 'application']]);
+    // The resource a creating mutation declares comes from its response: the application it created.
+    expect(byCenter.auditRecords[0]?.resource?.id).toMatch(/.+/);
     const before = await auditor.listAuditRecords({ resource: merchant, window: { startTime: new Date('2000-01-01T00:00:00Z'), endTime: new Date('2001-01-01T00:00:00Z') }, actorSubject: '', rpc: '', pageSize: 0, pageToken: '' });
     expect(before.auditRecords).toEqual([]);
 

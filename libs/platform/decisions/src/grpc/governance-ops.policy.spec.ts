@@ -3,7 +3,7 @@ import { ActorKind, commonDescriptorSet } from '@govern/contracts-common';
 import { ANONYMOUS } from '@govern/platform-auth';
 import type { GrpcCallContext } from '@govern/platform-grpc';
 import { callerActor } from './governance-ops.handlers';
-import { checkPolicyCoverage, decide } from '@govern/platform-auth';
+import { checkPolicyCoverage, decide, mutationsWithoutResource } from '@govern/platform-auth';
 import { GOVERNANCE_OPS_POLICY } from './governance-ops.policy';
 
 describe('GOVERNANCE_OPS_POLICY', () => {
@@ -12,6 +12,12 @@ describe('GOVERNANCE_OPS_POLICY', () => {
     expect(coverage.rpcs).toContain('govern.ops.v1.GovernanceOpsService/RunBacktest');
     expect(coverage.withoutRule).toEqual([]);
     expect(coverage.unknownRules).toEqual([]);
+  });
+
+  it('declares the audit resource of every mutation', () => {
+    const audit = mutationsWithoutResource(commonDescriptorSet, [GOVERNANCE_OPS_POLICY], 'govern.ops.');
+    expect(audit.mutations).toEqual(['govern.ops.v1.GovernanceOpsService/SetShadowPolicy', 'govern.ops.v1.GovernanceOpsService/RedriveDeadLetter']);
+    expect(audit.withoutResource).toEqual([]);
   });
 
   it('lets auditors read and replay, and only operators switch shadow candidates or re-drive', () => {
