@@ -9,10 +9,12 @@
  *   govern events list|show --service NAME …
  *   govern dlq list|show|redrive --service NAME …
  *   govern shadow [on|off|report] --service NAME …
+ *   govern audit --service NAME [--resource TYPE:ID] …
  */
 import { parseArgs } from 'node:util';
 import { checkPlatformHealth, checkPlatformMetrics, DEFAULT_METRICS_ADDRESSES, metricsTrouble, parseMetricsOption, renderMetricsHealth } from './commands/health';
 import { fetchPlatformReport, renderReportTable } from './commands/platform-report';
+import { auditCommand } from './commands/audit';
 import { backtestCommand } from './commands/backtest';
 import { dlqCommand, eventsCommand } from './commands/events';
 import type { CliCommand } from './commands/ops-cli';
@@ -53,6 +55,7 @@ Commands:
   shadow     run a candidate policy beside the live one, and report how it diverges
   events     list and show the events a service produced
   dlq        list, show and re-drive a service's dead letters
+  audit      who did what to a resource: a service's audit trail
   token      print a development token (signed with the dev key of npm start)
 
 Run "govern <command> --help" for a command's options.`,
@@ -233,7 +236,7 @@ const parseTtl = (value: string): number => {
 };
 
 /** Commands that carry their own help and option parsing. */
-const SELF_DESCRIBED: readonly CliCommand[] = [replayCommand, backtestCommand, shadowCommand, eventsCommand, dlqCommand];
+const SELF_DESCRIBED: readonly CliCommand[] = [replayCommand, backtestCommand, shadowCommand, eventsCommand, dlqCommand, auditCommand];
 for (const command of SELF_DESCRIBED) {
   commands[command.name] = (args) => command.run(args);
   HELP[command.name] = command.help;

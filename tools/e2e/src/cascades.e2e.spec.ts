@@ -49,6 +49,7 @@ import {
   type ListedProduct,
   type OnboardedMerchant,
 } from './marketplace';
+import { expectActorOfFlow, opsClientsOf, removerOf } from './cascade-actors';
 import { startPlatformProcesses, type PlatformUnderTest, METRICS_REPORT_PERIOD_MS } from './platform-processes';
 
 /**
@@ -382,6 +383,21 @@ describe('cascade 2: a merchant removed → all its products banned → their co
     );
     expect(refused).toEqual({ codeName: 'FAILED_PRECONDITION', reason: 'ORDER.MERCHANT_REMOVED' });
     clock.total();
+  });
+
+  it('every service names the operator who removed the merchant on the cascade\'s events and decisions', async () => {
+    const ops = opsClientsOf(platform);
+    try {
+      const operator = await removerOf(ops, merchant.merchantId);
+      const merchantSubject = { type: 'merchant', id: merchant.merchantId };
+      // The removal's flow is its request (c2-counterfeit): MerchantRemoved, the bans, the unlinks, the refunds.
+      await expectActorOfFlow(ops, operator, 'merchant-access', { correlationId: 'c2-counterfeit', minEvents: 1, decisions: { kind: 'violation-points', subject: merchantSubject, min: 1 } });
+      await expectActorOfFlow(ops, operator, 'product-quality', { correlationId: 'c2-counterfeit', minEvents: products.length });
+      await expectActorOfFlow(ops, operator, 'content', { correlationId: 'c2-counterfeit', minEvents: 0 });
+      await expectActorOfFlow(ops, operator, 'consumer-experience', { correlationId: 'c2-counterfeit', minEvents: 1, decisions: { kind: 'compensation', subject: merchantSubject, min: 1 } });
+    } finally {
+      ops.close();
+    }
   });
 });
 

@@ -52,7 +52,7 @@ export const createConsumerExperienceService = (options: ConsumerExperienceOptio
       ...(options.cascadeChunkSize ? { cascadeChunkSize: options.cascadeChunkSize } : {}),
       ...(options.metricsReportPeriodMs ? { metricsPolicy: { ...METRICS_POLICY, reportDebounceMs: options.metricsReportPeriodMs } } : {}),
     };
-    const units = createUnitsOfWork({ database, clock, ids, create: createWork(deps), eventsCommitted: eventsWritten });
+    const units = createUnitsOfWork({ service: 'consumer-experience', database, clock, ids, create: createWork(deps), eventsCommitted: eventsWritten });
     server.add(ConsumerExperienceServiceDefinition, consumerExperienceHandlers({ deps, database, units }), consumerExperiencePolicy);
     server.add(
       GovernanceOpsServiceDefinition,

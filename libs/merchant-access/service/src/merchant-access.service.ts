@@ -36,7 +36,7 @@ export const createMerchantAccessService = (settings: MerchantAccessSettings): S
         log.warn('identity numbers are hashed with the DEVELOPMENT key: fine for the dev platform, never for real data');
       }
       const ring = await RingGraphIndex.load(db, log);
-      const units = createUnitsOfWork<MerchantAccessTx>({ database, clock, ids, eventsCommitted: context.eventsWritten });
+      const units = createUnitsOfWork<MerchantAccessTx>({ service: 'merchant-access', database, clock, ids, eventsCommitted: context.eventsWritten });
       const decisions = createMerchantAccessDecisionLog({ db, clock, ids, log, metrics: context.metrics });
       await decisions.seedShadowPolicies(settings.shadowPolicies ?? {}, serviceActor('merchant-access'));
       // In memory before the first decision: a decision must not read them inside its own transaction (see loadShadowSettings).

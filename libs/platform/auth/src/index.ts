@@ -34,8 +34,8 @@ export { callerIdentityMiddleware, type CallerIdentityOptions } from './grpc/cal
 export { bearer, bearerTokenClientMiddleware, devTokenProvider, devTokenProviderByPolicy, type TokenProvider } from './grpc/bearer-token.client-middleware';
 
 // Authorization
-export { decide, definePolicy, OPEN_SERVICES, PolicyTable, type AuthorizationPolicy, type RpcRule, type RuleDecision, type ServicePolicy } from './authorization/policy';
-export { checkPolicyCoverage, protectedRpcs, type PolicyCoverage } from './authorization/policy-coverage';
+export { decide, definePolicy, OPEN_SERVICES, PolicyTable, type AuditResource, type AuthorizationPolicy, type RpcRule, type RuleDecision, type ServicePolicy } from './authorization/policy';
+export { checkPolicyCoverage, mutationsWithoutResource, protectedRpcs, type PolicyCoverage } from './authorization/policy-coverage';
 export { createRateLimiter, type RateLimit, type RateLimiter } from './authorization/rate-limiter';
 export {
   DRAFT_CONSUMER_EXPERIENCE_POLICY,

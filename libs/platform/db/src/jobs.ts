@@ -20,6 +20,11 @@ export interface JobToSchedule {
   key: string;
   dueAt: Date;
   payload?: Record<string, unknown>;
+  /**
+   * The job acts as the service itself, not as the actor that scheduled it: for a job many
+   * actors' facts feed (a debounced report), where the first scheduler is not its cause.
+   */
+  asService?: boolean;
 }
 
 export interface DueJob {
@@ -31,6 +36,8 @@ export interface DueJob {
   attempts: number;
   /** `scheduled_jobs.trace_context`: what scheduled the job (null for rows written without a span). */
   traceContext?: string | null;
+  /** `scheduled_jobs.caused_by`: the actor (govern.common.v1.Actor as JSON) that caused the job; null for the service itself. */
+  causedBy?: unknown;
 }
 
 /** Schedules jobs in the caller's transaction; each keeps the current trace context, which its span will link to. */
@@ -151,14 +158,15 @@ export const createJobRunner = <Tx extends SqlTx>(options: {
         payload: Record<string, unknown>;
         attempts: number;
         trace_context: string | null;
+        caused_by: unknown;
       }>(
-        `SELECT id, kind, key, due_at, payload, attempts, trace_context FROM scheduled_jobs
+        `SELECT id, kind, key, due_at, payload, attempts, trace_context, caused_by FROM scheduled_jobs
           WHERE completed_at IS NULL AND due_at <= $1 AND kind = ANY($2::text[])
           ORDER BY due_at, id LIMIT $3`,
         [options.clock.now(), kinds, batchSize],
       );
       for (const row of due) {
-        await runOne({ id: BigInt(row.id), kind: row.kind, key: row.key, dueAt: row.due_at, payload: row.payload, attempts: row.attempts, traceContext: row.trace_context });
+        await runOne({ id: BigInt(row.id), kind: row.kind, key: row.key, dueAt: row.due_at, payload: row.payload, attempts: row.attempts, traceContext: row.trace_context, causedBy: row.caused_by });
       }
       total += due.length;
       if (due.length < batchSize) return total;

@@ -39,8 +39,12 @@ export interface DecisionToRecord<I, O> {
   evaluation: Evaluation<I, O>;
   /** Unique id; a new one when left out. Recording an id twice keeps the first. */
   decisionId?: string | undefined;
-  /** Who caused it: `actorOf(context.caller)`, the event's actor for a consumer, the service for a timer. */
-  actor?: Actor | undefined;
+  /**
+   * Who caused it: the caller of the mutation, the event's actor for a consumer, the actor that
+   * scheduled a job or else the service (a unit of work's `actor`). Required so that no call site
+   * forgets it; undefined only where there is truly no one (tests of the log itself).
+   */
+  actor: Actor | undefined;
   requestId?: string | undefined;
   correlationId?: string | undefined;
   /** Overrides `kind.subjectOf(input)`. */
@@ -50,6 +54,8 @@ export interface DecisionToRecord<I, O> {
 /** Decisions of different kinds recorded together (a cascade's compensations and points). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type SomeDecisionToRecord = DecisionToRecord<any, any>;
+/** A decision a service's unit of work records: the unit adds its actor (and its cause's request and correlation ids). */
+export type UnitDecisionToRecord = Omit<SomeDecisionToRecord, 'actor'>;
 
 export interface DecisionLogOptions<Tx extends SqlTx> {
   /** The service's Prisma client (raw SQL and transactions are all that is used). */

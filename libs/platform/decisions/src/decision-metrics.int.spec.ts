@@ -40,12 +40,12 @@ describe('decision counters', () => {
     const alsoDenied = await log.evaluateWithShadow(kind, input('as-3', 90_000n, 90));
 
     // In a Prisma transaction (a consumer's) and in a platform-run one (a mutation's or a job's).
-    await runInTransaction(conn.client, (tx) => log.recordDecisions(tx, [{ evaluation: granted }, { evaluation: denied }]));
-    await runTransaction(conn, (t) => log.recordDecision(t.tx, { evaluation: alsoDenied }));
+    await runInTransaction(conn.client, (tx) => log.recordDecisions(tx, [{ evaluation: granted, actor: undefined }, { evaluation: denied, actor: undefined }]));
+    await runTransaction(conn, (t) => log.recordDecision(t.tx, { evaluation: alsoDenied, actor: undefined }));
     const rolledBack = await log.evaluateWithShadow(kind, input('as-4', 90_000n, 10));
     await expect(
       runInTransaction(conn.client, async (tx) => {
-        await log.recordDecision(tx, { evaluation: rolledBack });
+        await log.recordDecision(tx, { evaluation: rolledBack, actor: undefined });
         throw new Error('the effect failed');
       }),
     ).rejects.toThrow('the effect failed');

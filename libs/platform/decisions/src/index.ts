@@ -22,7 +22,7 @@ export {
   type Evaluation,
   type ReadOptions,
   type ShadowPolicyChange,
-  type SomeDecisionToRecord,
+  type SomeDecisionToRecord, type UnitDecisionToRecord,
 } from './decision-log';
 export { replayStored, type ReplayResult, type ReplayVerdict } from './replay';
 export type { BacktestBaseline, BacktestExample, BacktestReport, CodeCount, OutcomeChange, OutcomeTally } from './backtest';

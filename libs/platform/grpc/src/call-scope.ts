@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { describeCaller, type Caller } from '@govern/platform-auth';
+import { describeCaller, type AuditResource, type Caller, type PolicyTable } from '@govern/platform-auth';
 import type { CallContext, ServerMiddleware } from 'nice-grpc-common';
 import { NOTE_CALLER, type CallerNote } from './server-middleware';
 
@@ -14,6 +14,8 @@ export interface CallScope {
   rpc: string;
   requestId: string;
   caller: Caller;
+  /** The audit resource the RPC's authorization rule declares (mutations do): what its audit record is about. */
+  resource?: AuditResource<unknown, unknown> | undefined;
 }
 
 const storage = new AsyncLocalStorage<CallScope>();
@@ -35,13 +37,17 @@ interface ScopeSource {
 
 /**
  * Sits right after the identity middleware: tells the call log who called (refused calls
- * included) and puts the call's scope on the context; handlers enter it (see `runInCallScope`).
+ * included) and puts the call's scope on the context (with the audit resource its rule in
+ * `policies` declares); handlers enter it (see `runInCallScope`).
  */
-export const callScopeMiddleware: ServerMiddleware<{ [SCOPE]: CallScope }, ScopeSource> = async function* callScope(call, context) {
-  context[NOTE_CALLER]?.(describeCaller(context.caller));
-  const scope: CallScope = { rpc: call.method.path.slice(1), requestId: context.requestId ?? '', caller: context.caller };
-  return yield* call.next(call.request, { ...context, [SCOPE]: scope });
-};
+export const callScopeMiddleware = (policies?: Pick<PolicyTable, 'ruleOf'>): ServerMiddleware<{ [SCOPE]: CallScope }, ScopeSource> =>
+  async function* callScope(call, context) {
+    context[NOTE_CALLER]?.(describeCaller(context.caller));
+    const rule = policies?.ruleOf(call.method.path);
+    const resource = rule && !rule.public ? (rule.resource as AuditResource<unknown, unknown> | undefined) : undefined;
+    const scope: CallScope = { rpc: call.method.path.slice(1), requestId: context.requestId ?? '', caller: context.caller, ...(resource ? { resource } : {}) };
+    return yield* call.next(call.request, { ...context, [SCOPE]: scope });
+  };
 
 const isAsyncIterable = (value: unknown): value is AsyncIterable<unknown> =>
   typeof value === 'object' && value !== null && typeof (value as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] === 'function';

@@ -147,7 +147,7 @@ export const createGrpcServer = (options: GrpcServerOptions): GrpcServer => {
     // Who calls, then whether they may, before the request's bounds are checked: an anonymous
     // or unauthorized caller learns nothing about what a valid request looks like.
     .use(callerIdentityMiddleware({ serviceName, tokens: options.tokens, trustDomain }))
-    .use(callScopeMiddleware)
+    .use(callScopeMiddleware(policies))
     .use(
       authorizationMiddleware({
         serviceName,

@@ -63,7 +63,8 @@ describe('audit records and event actors from the call scope', () => {
 
   it('a mutation in a call records who did it, the resource and the decision, once; its events carry the actor', async () => {
     const request = { requestId: 'r-1', merchantId: 'm-1', idCardNumber: '110101199003071234' };
-    const scope = { rpc: 'govern.test.v1.TestService/RecordViolation', requestId: 'r-1', caller: OLGA };
+    // The resource is the one the RPC's rule declares (the server kit puts it in the call scope).
+    const scope = { rpc: 'govern.test.v1.TestService/RecordViolation', requestId: 'r-1', caller: OLGA, resource: { type: 'merchant', id: (r: unknown) => (r as Remove).merchantId } };
     await withCallScope(scope, () => remove(request));
     // The idempotent repeat changes nothing, and records nothing.
     await withCallScope(scope, () => remove(request));

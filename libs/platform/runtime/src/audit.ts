@@ -1,6 +1,6 @@
-import type { Actor } from '@govern/contracts-common';
+import { Actor, ActorKind, type EventMeta } from '@govern/contracts-common';
 import { actorOf, type AuditRecord } from '@govern/platform-auth';
-import { currentCall } from '@govern/platform-grpc';
+import { currentCall, type CallScope } from '@govern/platform-grpc';
 
 /**
  * The audit record of a mutation, taken from the call it runs for (platform-grpc's call scope:
@@ -9,13 +9,14 @@ import { currentCall } from '@govern/platform-grpc';
  * anything. Written in the mutation's own transaction, on its first run only: a row exists
  * exactly when the change committed, and an idempotent repeat adds none.
  *
+ * The resource is the one the RPC's authorization rule declares (`resource` in the service's
+ * policy table: every mutation has one, its policy spec checks), read from the request or the
+ * response; `request`/the request id when the rule declares none or the id is empty.
  * What the generic reading takes (the protos follow these conventions throughout):
- * - resource: the request's first `<thing>_id` field (request_id aside), else the response's,
- *   one level deep (`application.application_id`); `rpc`/the request id when there is none;
  * - decision: the first `decision`/`outcome`/`verdict`/`state`/`status` enum of the response
  *   (by name, from the codec's JSON), else `COMMITTED`;
  * - reason codes and policy version: `reasons[].code` and `policy_version`/`policy.version`.
- * Identity numbers never reach a record: only `*_id` fields and enum names are read.
+ * Identity numbers never reach a record: only the declared ids and enum names are read.
  */
 interface JsonCodec {
   toJSON?(message: never): unknown;
@@ -24,26 +25,11 @@ interface JsonCodec {
 type Json = Record<string, unknown>;
 const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array) && !(value instanceof Date);
 
-const snake = (camel: string): string => camel.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-
-const idFieldOf = (message: Json): { type: string; id: string } | undefined => {
-  for (const [key, value] of Object.entries(message)) {
-    if (key !== 'requestId' && key.endsWith('Id') && typeof value === 'string' && value !== '') return { type: snake(key.slice(0, -2)), id: value };
-  }
-  return undefined;
-};
-
-export const resourceOf = (request: unknown, response: unknown): { type: string; id: string } | undefined => {
-  for (const message of [request, response]) {
-    if (!isObject(message)) continue;
-    const top = idFieldOf(message);
-    if (top) return top;
-    for (const nested of Object.values(message)) {
-      const inner = isObject(nested) ? idFieldOf(nested) : undefined;
-      if (inner) return inner;
-    }
-  }
-  return undefined;
+/** The resource the call's rule declares, with its id read from the request or response; undefined without one or with an empty id. */
+const declaredResourceOf = (declared: CallScope['resource'], request: unknown, response: unknown): { type: string; id: string } | undefined => {
+  if (!declared) return undefined;
+  const id = declared.id(request, response);
+  return typeof id === 'string' && id !== '' ? { type: declared.type, id } : undefined;
 };
 
 const DECISION_FIELDS = ['decision', 'outcome', 'verdict', 'state', 'status'];
@@ -94,7 +80,7 @@ export const auditRecordOfCurrentCall = (at: Date, request: unknown, response: u
   const call = currentCall();
   if (!call || call.caller.kind === 'anonymous') return undefined;
   const json = responseCodec.toJSON ? responseCodec.toJSON(response as never) : response;
-  const resource = resourceOf(request, response) ?? { type: 'request', id: call.requestId };
+  const resource = declaredResourceOf(call.resource, request, response) ?? { type: 'request', id: call.requestId };
   const reasons = new Set<string>();
   collectReasons(json, reasons);
   return {
@@ -108,4 +94,24 @@ export const auditRecordOfCurrentCall = (at: Date, request: unknown, response: u
     reasonCodes: [...reasons],
     policyVersion: findPolicyVersion(json),
   };
+};
+
+/**
+ * The cause of a consumer's unit: the incoming event (its id, its flow's correlation id) and the
+ * actor that caused it (`meta.actor`), which the consumer's events and decisions then name.
+ */
+export const causeOfEvent = (event: { meta?: EventMeta | undefined }, eventId: string): { causationId: string; correlationId: string; actor?: Actor } => ({
+  causationId: eventId,
+  correlationId: event.meta?.correlationId || eventId,
+  ...(event.meta?.actor && event.meta.actor.kind !== ActorKind.ACTOR_KIND_UNSPECIFIED && event.meta.actor.subject ? { actor: event.meta.actor } : {}),
+});
+
+/**
+ * The actor stored with a durable job (`scheduled_jobs.caused_by`, written by the unit that
+ * scheduled it); undefined when none was (the job's unit then acts as the service itself).
+ */
+export const actorOfJob = (job: { causedBy?: unknown }): Actor | undefined => {
+  if (typeof job.causedBy !== 'object' || job.causedBy === null) return undefined;
+  const actor = Actor.fromJSON(job.causedBy);
+  return actor.subject && actor.kind !== ActorKind.ACTOR_KIND_UNSPECIFIED ? actor : undefined;
 };

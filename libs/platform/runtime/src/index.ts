@@ -4,4 +4,4 @@ export * from './unit-of-work';
 export * from './units';
 export * from './service-process';
 export * from './service-main';
-export { auditRecordOfCurrentCall, callerActor, resourceOf } from './audit';
+export { actorOfJob, auditRecordOfCurrentCall, callerActor, causeOfEvent } from './audit';

@@ -1,4 +1,5 @@
-import type { EventMeta, EventType } from '@govern/contracts-common';
+import { Actor, type EventMeta, type EventType } from '@govern/contracts-common';
+import { serviceActor } from '@govern/platform-auth';
 import { sql, sqlEmpty, type DbTransaction, type JobToSchedule, type Sql, type SqlStatement } from '@govern/platform-db';
 import { toOutgoing, type EventMessage, type OutgoingEvent } from '@govern/platform-events';
 import { traceContextForJob, traceContextForOutbox } from '@govern/platform-observability';
@@ -20,6 +21,12 @@ export interface Cause {
   causationId: string;
   /** The business flow it belongs to (the consumed event's correlation id); the causation id when absent. */
   correlationId?: string | undefined;
+  /**
+   * Who caused it: the incoming event's `meta.actor` for a consumer (see `causeOfEvent`), the
+   * actor stored with a durable job (`actorOfJob`). When absent: the caller of the gRPC call the
+   * unit runs in, else the service itself.
+   */
+  actor?: Actor | undefined;
 }
 
 export interface UnitOfWorkInit<Tx> {
@@ -27,6 +34,8 @@ export interface UnitOfWorkInit<Tx> {
   clock: Clock;
   ids: IdGenerator;
   cause: Cause;
+  /** The service's short name: the actor of work nothing else caused (timers, sweeps). */
+  service?: string | undefined;
 }
 
 /** The answer a mutation stores with its effects, returned to every retry of the same request. */
@@ -46,6 +55,12 @@ export class UnitOfWork<Tx = unknown> {
   /** The service's Prisma client in the unit's transaction, joined on first use. */
   readonly tx: Tx;
   readonly cause: Cause;
+  /**
+   * The actor that caused this unit, named by its events (`meta.actor`), its decision records and
+   * the jobs it schedules: the cause's, else the caller of the gRPC call it runs in, else the
+   * service itself (undefined only for a unit made without a service name outside any call).
+   */
+  readonly actor: Actor | undefined;
   protected readonly transaction: DbTransaction<Tx>;
   private readonly clock: Clock;
   private readonly ids: IdGenerator;
@@ -62,6 +77,7 @@ export class UnitOfWork<Tx = unknown> {
     this.ids = init.ids;
     this.cause = init.cause;
     this.now = init.clock.now();
+    this.actor = init.cause.actor ?? callerActor() ?? (init.service ? serviceActor(init.service) : undefined);
   }
 
   /** A new id (resources, ledger transactions): from the injected generator, so tests can fix it. */
@@ -69,9 +85,9 @@ export class UnitOfWork<Tx = unknown> {
     return this.ids.next();
   }
 
-  /** Envelope metadata for one new event caused by this unit (with the caller as actor, inside a gRPC call). */
+  /** Envelope metadata for one new event caused by this unit, with the unit's actor. */
   meta(): EventMeta {
-    const actor = callerActor();
+    const actor = this.actor;
     return {
       eventId: this.ids.next(),
       occurredAt: this.now,
@@ -133,7 +149,7 @@ export class UnitOfWork<Tx = unknown> {
     this.events = [];
     this.jobs = new Map();
     this.cancels = new Map();
-    for (const statement of effectsStatements(events, cancels, jobs, answer)) this.sql.send(statement);
+    for (const statement of effectsStatements(events, cancels, jobs, answer, this.actor)) this.sql.send(statement);
   }
 }
 
@@ -148,6 +164,8 @@ export const effectsStatements = (
   cancels: readonly { kind: string; key: string }[],
   jobs: readonly JobToSchedule[],
   answer?: StoredAnswer,
+  /** Who caused the jobs: stored with them (`caused_by`), so the work they do later names it. */
+  causedBy?: Actor,
 ): SqlStatement[] => {
   const scheduled = new Set(jobs.map((j) => jobKey(j.kind, j.key)));
   const separateCancels = cancels.some((c) => scheduled.has(jobKey(c.kind, c.key)));
@@ -173,12 +191,13 @@ export const effectsStatements = (
   if (jobs.length > 0) {
     // What scheduled the jobs: each job's span links to it (or continues it, for continuation chunks).
     const traceContext = traceContextForJob();
+    const causedByJson = causedBy ? JSON.stringify(Actor.toJSON(causedBy)) : null;
     parts.push(sql`scheduled AS (
-      INSERT INTO scheduled_jobs (kind, key, due_at, payload, trace_context)
-      SELECT s.kind, s.key, s.due_at, s.payload::jsonb, ${traceContext}::text
+      INSERT INTO scheduled_jobs (kind, key, due_at, payload, trace_context, caused_by)
+      SELECT s.kind, s.key, s.due_at, s.payload::jsonb, ${traceContext}::text, s.caused_by::jsonb
         FROM unnest(${jobs.map((j) => j.kind)}::text[], ${jobs.map((j) => j.key)}::text[], ${jobs.map((j) => j.dueAt)}::timestamptz[],
-                    ${jobs.map((j) => JSON.stringify(j.payload ?? {}))}::text[])
-             WITH ORDINALITY AS s(kind, key, due_at, payload, n)
+                    ${jobs.map((j) => JSON.stringify(j.payload ?? {}))}::text[], ${jobs.map((j) => (j.asService ? null : causedByJson))}::text[])
+             WITH ORDINALITY AS s(kind, key, due_at, payload, caused_by, n)
        ORDER BY s.n
       ON CONFLICT (kind, key) DO NOTHING)`);
   }

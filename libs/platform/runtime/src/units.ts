@@ -14,7 +14,7 @@ import {
 } from '@govern/platform-db';
 import { DomainError, Violations, type Clock, type IdGenerator } from '@govern/policy-core';
 import { auditRecordInsert } from '@govern/platform-auth';
-import { auditRecordOfCurrentCall } from './audit';
+import { auditRecordOfCurrentCall, callerActor } from './audit';
 import { UnitOfWork, type Cause, type UnitOfWorkInit } from './unit-of-work';
 
 interface Codec<T> {
@@ -70,6 +70,8 @@ export interface UnitsOfWorkOptions<Tx extends SqlTx, W extends UnitOfWork<Tx>> 
   create?: (init: UnitOfWorkInit<Tx>) => W;
   /** After a unit that wrote events committed: wakes the outbox relay (`eventsWritten`). */
   eventsCommitted?: () => void;
+  /** The service's short name (`merchant-access`): the actor of units nothing else caused (timers, sweeps). */
+  service?: string;
 }
 
 /** Thrown inside the transaction when the claim found the request_id taken: rolled back, then answered. */
@@ -79,7 +81,7 @@ const isDbTransaction = <Tx>(value: unknown): value is DbTransaction<Tx> =>
   typeof value === 'object' && value !== null && 'sql' in value && 'settle' in value && 'deadline' in value;
 
 export const createUnitsOfWork = <Tx extends SqlTx, W extends UnitOfWork<Tx> = UnitOfWork<Tx>>(options: UnitsOfWorkOptions<Tx, W>): UnitsOfWork<Tx, W> => {
-  const { database, clock, ids } = options;
+  const { database, clock, ids, service } = options;
   const create = options.create ?? ((init: UnitOfWorkInit<Tx>) => new UnitOfWork<Tx>(init) as W);
   const committed = (events: number): void => {
     if (events > 0) options.eventsCommitted?.();
@@ -115,7 +117,7 @@ export const createUnitsOfWork = <Tx extends SqlTx, W extends UnitOfWork<Tx> = U
           async (t) => {
             // Sent behind BEGIN without waiting: the work's first statement goes out in the same write.
             const claim = t.sql.query<{ claimed: boolean }>(claimRequestStatement(call));
-            const unit = create({ transaction: t, clock, ids, cause: { causationId: call.requestId } });
+            const unit = create({ transaction: t, clock, ids, service, cause: { causationId: call.requestId, actor: callerActor() } });
             let result: Awaited<ReturnType<typeof work>>;
             try {
               result = await work(unit, checked);
@@ -150,7 +152,7 @@ export const createUnitsOfWork = <Tx extends SqlTx, W extends UnitOfWork<Tx> = U
       const { result, events } = await runTransaction(
         database,
         async (t) => {
-          const unit = create({ transaction: t, clock, ids, cause });
+          const unit = create({ transaction: t, clock, ids, service, cause });
           const value = await work(unit);
           unit.flush();
           return { result: value, events: unit.eventCount };
@@ -164,7 +166,7 @@ export const createUnitsOfWork = <Tx extends SqlTx, W extends UnitOfWork<Tx> = U
     async within(transaction, cause, work) {
       const owned = isDbTransaction<Tx>(transaction);
       const t = asDbTransaction(transaction);
-      const unit = create({ transaction: t, clock, ids, cause });
+      const unit = create({ transaction: t, clock, ids, service, cause });
       const result = await work(unit);
       unit.flush();
       // A platform transaction's COMMIT waits for the effects anyway (and fails if they failed); a

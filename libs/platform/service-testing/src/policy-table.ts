@@ -1,8 +1,8 @@
-import { checkPolicyCoverage, type RpcRule, type ServicePolicy } from '@govern/platform-auth';
+import { checkPolicyCoverage, mutationsWithoutResource, type RpcRule, type ServicePolicy } from '@govern/platform-auth';
 import { describe, expect, it } from 'vitest';
 
 /** A rule as data: who it admits and how it is metered (a cost function is compared by what it counts). */
-const shapeOf = (rule: RpcRule<never>) =>
+const shapeOf = (rule: RpcRule<never, never>) =>
   rule.public
     ? { public: true }
     : {
@@ -11,7 +11,7 @@ const shapeOf = (rule: RpcRule<never>) =>
         rateLimit: rule.rateLimit ? { perMinute: rule.rateLimit.perMinute, burst: rule.rateLimit.burst, metered: rule.rateLimit.cost !== undefined } : undefined,
       };
 
-const shapes = (rules: ServicePolicy['rules']) => Object.fromEntries(Object.entries(rules).map(([rpc, rule]) => [rpc, shapeOf(rule as RpcRule<never>)]));
+const shapes = (rules: ServicePolicy['rules']) => Object.fromEntries(Object.entries(rules).map(([rpc, rule]) => [rpc, shapeOf(rule as RpcRule<never, never>)]));
 
 /**
  * The checks every service's authorization table gets (`<service>.policy.spec.ts`): a rule for
@@ -29,13 +29,19 @@ export const describePolicyTable = (name: string, table: { descriptorSet: Uint8A
       expect(coverage.unknownRules).toEqual([]);
     });
 
+    it('declares the audit resource of every mutation (an RPC whose request has a request_id), read from the descriptors', () => {
+      const audit = mutationsWithoutResource(descriptorSet, [policy]);
+      expect(audit.mutations.length).toBeGreaterThan(0);
+      expect(audit.withoutResource).toEqual([]);
+    });
+
     it('equals the copy the operator console reads (platform-auth DRAFT_* policies)', () => {
       expect(policy.service).toBe(consoleCopy.service);
       expect(shapes(policy.rules)).toEqual(shapes(consoleCopy.rules));
     });
 
     it('admits nobody anonymously and grants nothing to an unknown role', () => {
-      for (const [rpc, rule] of Object.entries(policy.rules) as [string, RpcRule<never>][]) {
+      for (const [rpc, rule] of Object.entries(policy.rules) as [string, RpcRule<never, never>][]) {
         expect({ rpc, public: rule.public ?? false }).toEqual({ rpc, public: false });
         if (!rule.public) expect({ rpc, nobody: (rule.roles ?? []).includes('nobody') }).toEqual({ rpc, nobody: false });
       }

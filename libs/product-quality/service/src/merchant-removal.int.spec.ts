@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import { streamOf } from '@govern/contracts-common';
+import { ActorKind, streamOf } from '@govern/contracts-common';
 import { MerchantReinstatedEvent, MerchantRemovedEvent, MerchantStatus, ReinstatementCause } from '@govern/contracts-merchant-access';
 import {
   BanCause,
@@ -138,7 +138,10 @@ describe('cascade 2 beyond one transaction, and a reinstatement that undoes it',
 
   it('bans the first share in the consumer and the rest in durable jobs, then lifts them all on reinstatement', async () => {
     await seedCatalogue(sut.db, 'M-BIG', 50);
+    // The operator who removed the merchant: every ban, the consumer's and the jobs', names them (issue 12).
+    const olga = { subject: 'olga', kind: ActorKind.ACTOR_KIND_PERSON, roles: ['operator'], service: '' };
     const removed = removal(sut, 'M-BIG');
+    removed.meta = { ...removed.meta, actor: olga };
     await sut.publish(MerchantRemovedEvent, removed);
     await consumed(sut, removed.meta.eventId);
     await events.waitFor(ProductBannedEvent, 20);
@@ -147,6 +150,8 @@ describe('cascade 2 beyond one transaction, and a reinstatement that undoes it',
     expect(await sut.runDueJobs()).toBe(0);
     const banned = await events.waitFor(ProductBannedEvent, 50);
     expect(new Set(banned.map((b) => b.productId)).size).toBe(50);
+    expect(banned.map((b) => b.meta?.actor)).toEqual(banned.map(() => olga));
+    expect(new Set(banned.map((b) => b.meta?.correlationId))).toEqual(new Set([removed.meta.correlationId]));
 
     const reinstated = {
       meta: meta(sut),
@@ -160,6 +165,8 @@ describe('cascade 2 beyond one transaction, and a reinstatement that undoes it',
     await sut.publish(MerchantReinstatedEvent, reinstated);
     const unbanned = await events.waitFor(ProductUnbannedEvent, 50);
     expect(unbanned.every((u) => u.cause === UnbanCause.UNBAN_CAUSE_MERCHANT_REINSTATED)).toBe(true);
+    // A reinstatement event without an actor: the service acts as itself.
+    expect(new Set(unbanned.map((u) => u.meta?.actor?.subject))).toEqual(new Set(['spiffe://govern/product-quality']));
     const active = await client.listProducts({ pageSize: 100, pageToken: '', merchantId: 'M-BIG', categoryCode: '', status: ProductStatus.PRODUCT_STATUS_ACTIVE, tier: 0 });
     expect(active.products).toHaveLength(50);
   });

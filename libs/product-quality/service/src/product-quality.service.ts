@@ -52,7 +52,7 @@ export const createProductQualityService = (options: ProductQualityServiceOption
       // In memory before the first decision: a decision must not read them inside its own transaction (see loadShadowSettings).
       await decisions.loadShadowSettings();
       const deps: ProductQualityDeps = { clock: context.clock, ids: context.ids, decisions };
-      const units = createUnitsOfWork({ database: context.database, clock: context.clock, ids: context.ids, create: createWork(deps), eventsCommitted: context.eventsWritten });
+      const units = createUnitsOfWork({ service: 'product-quality', database: context.database, clock: context.clock, ids: context.ids, create: createWork(deps), eventsCommitted: context.eventsWritten });
       context.server.add(ProductQualityServiceDefinition, productQualityHandlers({ units, database: context.database, deps }), productQualityPolicy);
       context.server.add(GovernanceOpsServiceDefinition, governanceOpsHandlers({ serviceName: 'product-quality', db: context.db, decisions, events: { bus: context.bus, descriptorSets: [commonDescriptorSet, productQualityDescriptorSet] } }), GOVERNANCE_OPS_POLICY);
       context.jobs(createJobHandlers(units, limits));

@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { compensateInspectionFailure } from '../use-cases/cascades';
 import type { UnitsOfWork } from '@govern/platform-runtime';
 import type { Work } from '../use-cases/work';
+import { causeOfEvent } from '@govern/platform-runtime';
 
 /**
  * Durable consumer of product-quality's lab failures: a critical one pays back the product's recent
@@ -29,7 +30,7 @@ export const startInspectionFailuresConsumer = (options: { bus: EventBus; db: Pr
     eventTypes: [InspectionFailedEvent],
     log: options.log,
     async handler(event, ctx) {
-      const summary = await options.units.within(ctx.tx, { causationId: ctx.eventId }, (work) =>
+      const summary = await options.units.within(ctx.tx, causeOfEvent(event, ctx.eventId), (work) =>
         compensateInspectionFailure(work, {
           resultId: event.resultId || ctx.eventId,
           eventId: ctx.eventId,

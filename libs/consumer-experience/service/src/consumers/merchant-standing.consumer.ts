@@ -15,6 +15,7 @@ import { protectBuyersOfRemovedMerchant } from '../use-cases/cascades';
 import { applyDepositMinimum, applyMerchantStatus, applyStoreScore, type StandingStatus } from '../use-cases/standing';
 import type { UnitsOfWork } from '@govern/platform-runtime';
 import type { Work } from '../use-cases/work';
+import { causeOfEvent } from '@govern/platform-runtime';
 
 /**
  * Durable consumer of merchant-access's standing events, in stream order: status and score for
@@ -53,7 +54,7 @@ export const startMerchantStandingConsumer = (options: { bus: EventBus; db: Pris
     eventTypes: MERCHANT_EVENTS,
     log: options.log,
     async handler(event, ctx) {
-      await options.units.within(ctx.tx, { causationId: ctx.eventId }, async (work) => {
+      await options.units.within(ctx.tx, causeOfEvent(event, ctx.eventId), async (work) => {
         // Never ahead of our clock: a time far ahead would make every later change look older.
         const occurredAt = eventTime(event.meta?.occurredAt, work.now);
         if (isEvent(MerchantOnboardedEvent, event, ctx)) {

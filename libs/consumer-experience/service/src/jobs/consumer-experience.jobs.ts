@@ -4,7 +4,7 @@ import { onDisputePaymentDeadline, onMerchantResponseDeadline } from '../use-cas
 import { continueInspectionCompensation, continueMerchantRemoval } from '../use-cases/cascades';
 import { onDispatchDeadline, onFirstScanDeadline } from '../use-cases/orders';
 import { reportContentAttribution, reportMerchantMetrics, reportProductStats } from '../use-cases/reports';
-import type { UnitsOfWork } from '@govern/platform-runtime';
+import { actorOfJob, type UnitsOfWork } from '@govern/platform-runtime';
 import type { Work } from '../use-cases/work';
 import { JOB } from './job-kinds';
 
@@ -23,7 +23,7 @@ export const createJobHandlers = (units: UnitsOfWork<ConsumerExperienceTx, Work>
   const run =
     (action: (work: Work, job: DueJob) => Promise<unknown>): JobHandler<ConsumerExperienceTx> =>
     async (job, _tx, transaction) => {
-      await units.within(transaction, { causationId: `${job.kind}:${job.key}` }, (work) => action(work, job));
+      await units.within(transaction, { causationId: `${job.kind}:${job.key}`, actor: actorOfJob(job) }, (work) => action(work, job));
     };
   return {
     [JOB.DISPATCH_DEADLINE]: run((work, job) => onDispatchDeadline(work, job.key)),

@@ -15,7 +15,7 @@ import {
   type OrderPayouts,
   type Posting,
 } from '@govern/consumer-experience-domain';
-import type { SomeDecisionToRecord } from '@govern/platform-decisions';
+import type { UnitDecisionToRecord } from '@govern/platform-decisions';
 import type { Reason } from '@govern/policy-core';
 import { writePostings, type PostingToWrite } from '../adapters/ledger.repository';
 import {
@@ -98,7 +98,7 @@ export class Payouts {
   private readonly postings: PostingToWrite[] = [];
   private readonly afterSaleRefunds = new Map<string, { amountFen: bigint; fast: boolean }>();
   /** The fund's decisions, recorded with the payments they made (a cascade's in one statement). */
-  private readonly decisions: SomeDecisionToRecord[] = [];
+  private readonly decisions: UnitDecisionToRecord[] = [];
 
   private constructor(private readonly work: Work) {}
 

@@ -1,7 +1,7 @@
 import type { ConsumerExperienceTx } from '@govern/consumer-experience-data-access';
 import { METRICS_POLICY } from '@govern/consumer-experience-domain';
 import { pipelinedWrites, type JobToSchedule } from '@govern/platform-db';
-import type { SomeDecisionToRecord } from '@govern/platform-decisions';
+import type { UnitDecisionToRecord } from '@govern/platform-decisions';
 import { UnitOfWork, type UnitOfWorkInit } from '@govern/platform-runtime';
 import type { ConsumerExperienceDeps } from '../deps';
 import { JOB } from '../jobs/job-kinds';
@@ -47,9 +47,9 @@ export class Work extends UnitOfWork<ConsumerExperienceTx> {
    * stored answer without running the unit) records nothing. The request id is the unit's cause
    * (the request_id of a mutation, the event or job of other units); the correlation its flow's.
    */
-  async recordDecisions(records: readonly SomeDecisionToRecord[]): Promise<void> {
+  async recordDecisions(records: readonly UnitDecisionToRecord[]): Promise<void> {
     if (records.length === 0) return;
-    const cause = { requestId: this.cause.causationId, correlationId: this.cause.correlationId || this.cause.causationId };
+    const cause = { requestId: this.cause.causationId, correlationId: this.cause.correlationId || this.cause.causationId, actor: this.actor };
     await this.deps.decisions.recordDecisions(
       pipelinedWrites(this.sql),
       records.map((record) => ({ ...cause, ...record })),
@@ -67,7 +67,8 @@ export class Work extends UnitOfWork<ConsumerExperienceTx> {
     const periodEnd = new Date((Math.floor(this.now.getTime() / policy.reportDebounceMs) + 1) * policy.reportDebounceMs);
     for (const [kind, subjects] of Object.entries(this.touched)) {
       for (const subjectId of subjects) {
-        const report: JobToSchedule = { kind, key: `${subjectId}@${periodEnd.toISOString()}`, dueAt: periodEnd, payload: { subjectId } };
+        // Many actors' facts feed one report: it is the service's, not its first scheduler's.
+        const report: JobToSchedule = { kind, key: `${subjectId}@${periodEnd.toISOString()}`, dueAt: periodEnd, payload: { subjectId }, asService: true };
         this.schedule(report);
       }
       subjects.clear();

@@ -6,6 +6,7 @@ import type { UnitsOfWork } from '@govern/platform-runtime';
 import type { Logger } from 'pino';
 import { attributionReported, complaintFiled } from '../use-cases/buyer-feedback';
 import type { Work } from '../use-cases/work';
+import { causeOfEvent } from '@govern/platform-runtime';
 
 export const BUYER_FEEDBACK_CONSUMER = 'content_buyer_feedback';
 
@@ -27,7 +28,7 @@ export const startBuyerFeedbackConsumer = (options: { bus: EventBus; db: PrismaC
     eventTypes: [ContentAttributionReportedEvent, ComplaintFiledEvent] as const,
     log: options.log,
     async handler(event, ctx) {
-      await options.units.within(ctx.tx, { causationId: ctx.eventId }, async (work) => {
+      await options.units.within(ctx.tx, causeOfEvent(event, ctx.eventId), async (work) => {
         if (isEvent(ContentAttributionReportedEvent, event, ctx)) {
           // A window ending ahead of our clock would hide every real report until then: dead-lettered.
           const reportedAt = plausibleWindow(event.window, work.now, `attribution of ${event.contentId.slice(0, 64)}`).end;

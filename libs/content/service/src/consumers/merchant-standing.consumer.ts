@@ -6,6 +6,7 @@ import type { UnitsOfWork } from '@govern/platform-runtime';
 import type { Logger } from 'pino';
 import { affiliateEligibilityChanged, merchantReinstated, merchantRemoved } from '../use-cases/upstream-facts';
 import type { Work } from '../use-cases/work';
+import { causeOfEvent } from '@govern/platform-runtime';
 
 export const MERCHANT_STANDING_CONSUMER = 'content_merchant_standing';
 
@@ -26,7 +27,7 @@ export const startMerchantStandingConsumer = (options: { bus: EventBus; db: Pris
     async handler(event, ctx) {
       // One cascade per removal (its sanction), however many events announce it.
       if (isEvent(MerchantRemovedEvent, event, ctx) && event.sanctionId && !(await ctx.claimOnce(`removal:${event.sanctionId}`))) return;
-      await options.units.within(ctx.tx, { causationId: ctx.eventId }, async (work) => {
+      await options.units.within(ctx.tx, causeOfEvent(event, ctx.eventId), async (work) => {
         // Never ahead of our clock: a producer's time far ahead would make later facts look older.
         const at = eventTime(event.meta?.occurredAt, work.now);
         if (isEvent(MerchantRemovedEvent, event, ctx)) {

@@ -6,6 +6,7 @@ import type { UnitsOfWork } from '@govern/platform-runtime';
 import type { Logger } from 'pino';
 import { productApproved, productBanned, productUnbanned } from '../use-cases/upstream-facts';
 import type { Work } from '../use-cases/work';
+import { causeOfEvent } from '@govern/platform-runtime';
 
 export const PRODUCT_CATALOGUE_CONSUMER = 'content_product_catalogue';
 
@@ -30,7 +31,7 @@ export const startProductCatalogueConsumer = (options: { bus: EventBus; db: Pris
     async handler(event, ctx) {
       // One cascade per ban, however many events announce it.
       if (isEvent(ProductBannedEvent, event, ctx) && event.banId && !(await ctx.claimOnce(`ban:${event.banId}`))) return;
-      await options.units.within(ctx.tx, { causationId: ctx.eventId }, async (work) => {
+      await options.units.within(ctx.tx, causeOfEvent(event, ctx.eventId), async (work) => {
         // Never ahead of our clock: a producer's time far ahead would make later facts look older.
         const at = eventTime(event.meta?.occurredAt, work.now);
         if (isEvent(ListingApprovedEvent, event, ctx)) {

@@ -14,19 +14,19 @@ const STATS = { roles: [operator, auditor] } as const;
  * platform-auth (DRAFT_CONTENT_POLICY) to show what a person may do; the spec keeps them equal.
  */
 export const contentPolicy: ServicePolicy = definePolicy(ContentServiceDefinition, {
-  AssessVideo: { services: [P.video] },
+  AssessVideo: { services: [P.video], resource: { type: 'content', id: (r) => r.contentId } },
   GetContentItem: { services: [P.video, P.traffic], roles: [operator, auditor] },
   ListContentItems: { roles: [operator, auditor] },
-  ReassessContent: { roles: [operator] },
-  StartLivestream: { services: [P.live] },
-  EndLivestream: { services: [P.live] },
+  ReassessContent: { roles: [operator], resource: { type: 'content', id: (r) => r.contentId } },
+  StartLivestream: { services: [P.live], resource: { type: 'livestream', id: (r) => r.livestreamId } },
+  EndLivestream: { services: [P.live], resource: { type: 'livestream', id: (r) => r.livestreamId } },
   GetLivestream: { services: [P.live], roles: [operator, auditor] },
   StreamLivestreamSignals: { services: [P.live] },
   GetCreatorCredit: { services: [P.video, P.live, P.traffic, P.creatorCenter], roles: [operator, auditor] },
-  DeductCreatorCredit: { roles: [operator] },
+  DeductCreatorCredit: { roles: [operator], resource: { type: 'creator', id: (r) => r.creatorId } },
   ListPenalties: { services: [P.creatorCenter], roles: [operator, auditor] },
-  FileAppeal: { services: [P.creatorCenter] },
+  FileAppeal: { services: [P.creatorCenter], resource: { type: 'appeal', id: (_r, res) => res.appeal?.appealId } },
   ListAppeals: { services: [P.creatorCenter], roles: [operator, auditor] },
-  DecideAppeal: { roles: [operator] },
+  DecideAppeal: { roles: [operator], resource: { type: 'appeal', id: (r) => r.appealId } },
   GetGovernanceStats: STATS,
 });

@@ -1,6 +1,6 @@
 import type { ContentTx } from '@govern/content-data-access';
 import type { DueJob, JobHandler } from '@govern/platform-db';
-import type { UnitsOfWork } from '@govern/platform-runtime';
+import { actorOfJob, type UnitsOfWork } from '@govern/platform-runtime';
 import { continueCascade, type CascadeJobPayload } from '../use-cases/cascades';
 import { endLinkingSuspension, expireDeduction } from '../use-cases/credit-timers';
 import type { Work } from '../use-cases/work';
@@ -14,7 +14,7 @@ import { JOB_KINDS } from './job-kinds';
 const inUnit =
   (units: UnitsOfWork<ContentTx, Work>, action: (work: Work, job: DueJob) => Promise<void>): JobHandler<ContentTx> =>
   async (job, _tx, transaction) => {
-    await units.within(transaction, { causationId: `job:${job.kind}:${job.key}` }, (work) => action(work, job));
+    await units.within(transaction, { causationId: `job:${job.kind}:${job.key}`, actor: actorOfJob(job) }, (work) => action(work, job));
   };
 
 /** Credit timers: a deduction's expiry, the end of a linking suspension. */
@@ -33,6 +33,6 @@ export const creditJobHandlers = (units: UnitsOfWork<ContentTx, Work>): Record<s
 export const cascadeJobHandlers = (units: UnitsOfWork<ContentTx, Work>): Record<string, JobHandler<ContentTx>> => ({
   [JOB_KINDS.cascade]: async (job, _tx, transaction) => {
     const payload = job.payload as unknown as CascadeJobPayload;
-    await units.within(transaction, { causationId: payload.causationId }, (work) => continueCascade(work, payload));
+    await units.within(transaction, { causationId: payload.causationId, actor: actorOfJob(job) }, (work) => continueCascade(work, payload));
   },
 });

@@ -1,6 +1,6 @@
 import type { LivestreamSnapshot } from '@govern/content-domain';
 import type { Reason } from '@govern/policy-core';
-import type { SomeDecisionToRecord } from '@govern/platform-decisions';
+import type { UnitDecisionToRecord } from '@govern/platform-decisions';
 
 /** A session's snapshot as stored: the escalation's own, plus the claims heard on air. */
 export type StoredSnapshot = LivestreamSnapshot & { claimKeys?: string[] };
@@ -13,7 +13,7 @@ export interface PendingEscalation {
   reasons: Reason[];
   at: Date;
   /** The livestream-action decision behind it, recorded in the unit that writes the escalation. */
-  decision: SomeDecisionToRecord;
+  decision: UnitDecisionToRecord;
 }
 
 /** What a session holds that the database does not have yet. */

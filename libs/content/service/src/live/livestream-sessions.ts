@@ -1,5 +1,5 @@
 import type { ContentTx, PrismaClient } from '@govern/content-data-access';
-import type { SomeDecisionToRecord } from '@govern/platform-decisions';
+import type { UnitDecisionToRecord } from '@govern/platform-decisions';
 import type { UnitsOfWork } from '@govern/platform-runtime';
 import { LivestreamEscalation, claimViolationKey, type LiveDecision, type LiveLevel, type LiveSignal } from '@govern/content-domain';
 import { LivestreamActionKind, LivestreamInterruptedEvent, type LivestreamAction, type StreamLivestreamSignalsRequest } from '@govern/contracts-content';
@@ -322,7 +322,7 @@ export class LivestreamSessions {
   }
 
   /** Records a level with a penalty durably (with its events) before the action is answered. */
-  private async escalate(session: LiveSession, sequence: number, decision: LiveDecision, escalationId: string, record: SomeDecisionToRecord): Promise<void> {
+  private async escalate(session: LiveSession, sequence: number, decision: LiveDecision, escalationId: string, record: UnitDecisionToRecord): Promise<void> {
     const { units } = this.options;
     const level = decision.action;
     const pending = this.takePending(session);

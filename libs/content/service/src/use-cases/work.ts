@@ -1,6 +1,6 @@
 import type { ContentTx } from '@govern/content-data-access';
 import { pipelinedWrites } from '@govern/platform-db';
-import type { SomeDecisionToRecord } from '@govern/platform-decisions';
+import type { UnitDecisionToRecord } from '@govern/platform-decisions';
 import { UnitOfWork, type UnitOfWorkInit } from '@govern/platform-runtime';
 import type { ContentDeps } from '../deps';
 
@@ -28,9 +28,9 @@ export class Work extends UnitOfWork<ContentTx> {
    * stored answer without running the unit) records nothing. The request id is the unit's cause
    * (the request_id of a mutation, the event, job or livestream signal of other units).
    */
-  async recordDecisions(records: readonly SomeDecisionToRecord[]): Promise<void> {
+  async recordDecisions(records: readonly UnitDecisionToRecord[]): Promise<void> {
     if (records.length === 0) return;
-    const cause = { requestId: this.cause.causationId, correlationId: this.cause.correlationId || this.cause.causationId };
+    const cause = { requestId: this.cause.causationId, correlationId: this.cause.correlationId || this.cause.causationId, actor: this.actor };
     await this.deps.decisions.recordDecisions(
       pipelinedWrites(this.sql),
       records.map((record) => ({ ...cause, ...record })),

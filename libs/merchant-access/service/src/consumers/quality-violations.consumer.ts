@@ -5,6 +5,7 @@ import { eventTime, isEvent, startConsumer, type ConsumerHandle, type EventBus }
 import type { Logger } from 'pino';
 import type { MerchantAccessDeps } from '../deps';
 import { recordViolation, type RecordViolationCommand } from '../use-cases/violations';
+import { causeOfEvent } from '@govern/platform-runtime';
 
 export const QUALITY_VIOLATIONS_CONSUMER = 'merchant_access_quality_violations';
 
@@ -75,7 +76,7 @@ export const startQualityViolationsConsumer = (options: { bus: EventBus; db: Pri
         return;
       }
       if (!(await ctx.claimOnce(found.sourceRef))) return;
-      await options.deps.units.within(tx, { causationId: ctx.eventId }, async (work) => {
+      await options.deps.units.within(tx, causeOfEvent(event, ctx.eventId), async (work) => {
         // The producer's time of the finding, unless it lies ahead of our clock.
         const occurredAt = eventTime(found.occurredAt, work.now);
         await recordViolation(work, options.deps, { ...found, occurredAt });

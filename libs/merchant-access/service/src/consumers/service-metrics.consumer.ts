@@ -5,6 +5,7 @@ import { startConsumer, type ConsumerHandle, type EventBus } from '@govern/platf
 import type { Logger } from 'pino';
 import type { MerchantAccessDeps } from '../deps';
 import { applyServiceMetrics } from '../use-cases/store-experience';
+import { causeOfEvent } from '@govern/platform-runtime';
 
 export const SERVICE_METRICS_CONSUMER = 'merchant_access_service_metrics';
 
@@ -18,5 +19,5 @@ export const startServiceMetricsConsumer = (options: { bus: EventBus; db: Prisma
     eventTypes: [MerchantServiceMetricsReportedEvent] as const,
     log: options.log,
     handler: (event, ctx) =>
-      options.deps.units.within(ctx.tx as MerchantAccessTx, { causationId: ctx.eventId }, (work) => applyServiceMetrics(work, options.deps, ctx.log, event, ctx.eventId)),
+      options.deps.units.within(ctx.tx as MerchantAccessTx, causeOfEvent(event, ctx.eventId), (work) => applyServiceMetrics(work, options.deps, ctx.log, event, ctx.eventId)),
   });

@@ -1,5 +1,6 @@
 import type { MerchantAccessTx } from '@govern/merchant-access-data-access';
 import type { DueJob, JobHandler } from '@govern/platform-db';
+import { actorOfJob } from '@govern/platform-runtime';
 import type { MerchantAccessDeps, Work } from '../deps';
 import { sweepAffiliatesOnSchedule } from './affiliate-sweep.job';
 import { AFFILIATE_SWEEP_JOB, SANCTION_EXPIRY_JOB } from './job-kinds';
@@ -14,7 +15,7 @@ export const createJobHandlers = (deps: Pick<MerchantAccessDeps, 'units' | 'log'
   const run =
     (action: (work: Work, job: DueJob) => Promise<unknown>): JobHandler<MerchantAccessTx> =>
     async (job, _tx, transaction) => {
-      await deps.units.within(transaction, { causationId: `${job.kind}:${job.key}` }, (work) => action(work, job));
+      await deps.units.within(transaction, { causationId: `${job.kind}:${job.key}`, actor: actorOfJob(job) }, (work) => action(work, job));
     };
   return {
     [SANCTION_EXPIRY_JOB]: run((work, job) => endSanction(work, job.key)),

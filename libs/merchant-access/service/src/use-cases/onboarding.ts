@@ -148,6 +148,7 @@ export const submitApplication = async (
     decisionId: applicationId,
     requestId,
     correlationId: work.cause.correlationId ?? work.cause.causationId,
+    actor: work.actor,
     subjects: [{ type: 'application', id: applicationId }, ...(merchantId ? [{ type: 'merchant', id: merchantId }] : [])],
   });
   await tx.applicationIdentifier.createMany({ data: identifiers.map((i) => ({ applicationId, kind: i.kind, hash: i.key })), skipDuplicates: true });

@@ -128,7 +128,7 @@ export const applyServiceMetrics = async (
     return;
   }
   // Recorded only when it becomes the merchant's score: a score over an earlier window decides nothing.
-  await deps.decisions.recordDecision(pipelinedWrites(work.sql), { evaluation, decisionId: `store-score:${eventId}`, correlationId: work.cause.correlationId ?? work.cause.causationId });
+  await deps.decisions.recordDecision(pipelinedWrites(work.sql), { evaluation, decisionId: `store-score:${eventId}`, correlationId: work.cause.correlationId ?? work.cause.causationId, actor: work.actor });
   const data = {
     score: score.score,
     productScore: score.product,

@@ -68,6 +68,7 @@ export const recordViolation = async (work: Work, deps: Pick<MerchantAccessDeps,
     decisionId: violationId,
     requestId,
     correlationId: work.cause.correlationId ?? work.cause.causationId,
+    actor: work.actor,
   });
 
   const violation = await tx.violation.create({

@@ -12,7 +12,7 @@ import {
   DRAFT_PRODUCT_QUALITY_POLICY,
 } from './draft-policies';
 import { decide, definePolicy, PolicyTable, type AuthorizationPolicy } from './policy';
-import { checkPolicyCoverage, protectedRpcs } from './policy-coverage';
+import { checkPolicyCoverage, mutationsWithoutResource, protectedRpcs } from './policy-coverage';
 
 const person = (roles: string[]): Caller => ({ kind: 'person', subject: 'alice', roles });
 const service = (name: string): Caller => ({ kind: 'service', subject: `spiffe://govern/${name}`, service: name, roles: [] });
@@ -68,6 +68,17 @@ describe('the draft tables', () => {
     ]);
     expect(coverage.withoutRule).toEqual(['govern.merchant_access.v1.MerchantAccessService/RecordViolation']);
     expect(coverage.unknownRules).toEqual(['govern.merchant_access.v1.MerchantAccessService/RemoveEveryone']);
+  });
+
+  it('finds the mutations (requests with a request_id) whose rule declares no audit resource, and only those', () => {
+    const rules = { ...DRAFT_MERCHANT_ACCESS_POLICY.rules, RecordViolation: { roles: ['operator'], resource: { type: 'merchant', id: (r: { merchantId: string }) => r.merchantId } } };
+    const audit = mutationsWithoutResource(merchantAccessDescriptorSet, [{ service: DRAFT_MERCHANT_ACCESS_POLICY.service, rules: rules as typeof DRAFT_MERCHANT_ACCESS_POLICY.rules }]);
+    const mutation = (name: string) => `govern.merchant_access.v1.MerchantAccessService/${name}`;
+    expect(audit.mutations).toEqual(expect.arrayContaining([mutation('RecordViolation'), mutation('SubmitApplication'), mutation('DecideAppeal')]));
+    expect(audit.mutations).not.toContain(mutation('GetMerchant'));
+    expect(audit.mutations).not.toContain(mutation('CheckIdentifierLinks'));
+    expect(audit.withoutResource).toContain(mutation('SubmitApplication'));
+    expect(audit.withoutResource).not.toContain(mutation('RecordViolation'));
   });
 
   it('no draft RPC is public, and every mutation the issue names needs its role', () => {

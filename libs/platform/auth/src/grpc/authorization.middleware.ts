@@ -26,7 +26,7 @@ interface OptionalCallExt {
   requestId?: string;
 }
 
-const costOf = (rule: RpcRule<never>, call: { request?: unknown; requestStream: boolean }): number => {
+const costOf = (rule: RpcRule<never, never>, call: { request?: unknown; requestStream: boolean }): number => {
   if (rule.public || !rule.rateLimit?.cost || call.requestStream) return 1;
   let cost: number;
   try {

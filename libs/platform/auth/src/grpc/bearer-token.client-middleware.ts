@@ -47,7 +47,7 @@ export const devTokenProvider = (signingKeyFile: string, request: DevTokenReques
  */
 export const devTokenProviderByPolicy = (
   signingKeyFile: string,
-  policies: { ruleOf(path: string): RpcRule<never> | undefined },
+  policies: { ruleOf(path: string): RpcRule<never, never> | undefined },
   options: { personPrefix?: string; now?: () => number } = {},
 ): TokenProvider => {
   const providers = new Map<string, TokenProvider>();

@@ -13,6 +13,7 @@ import type { GrpcCallContext, GrpcServiceImplementation } from '@govern/platfor
 import { runMutation } from '@govern/platform-runtime';
 import { DomainError } from '@govern/policy-core';
 import type { DecisionLog } from '../decision-log';
+import { auditOpsHandlers } from './audit-ops.handlers';
 import { eventOpsHandlers } from './event-ops.handlers';
 import { backtestResponseOf, decisionKindOf, decisionRecordOf, replayResultOf, shadowKindReportOf, shadowPolicyOf } from './ops-mapping';
 import { checked, OpsChecks, pageTokenAfter } from './request-checks';
@@ -50,7 +51,8 @@ const MAX_PAGE_SIZE = 500;
 /**
  * govern.ops.v1.GovernanceOpsService over a service's decision log. Handlers check the
  * request, call the log and map; errors go through the server kit's one error mapper.
- * ListEvents, GetEvent, ListDeadLetters and RedriveDeadLetter: see `events` and event-ops.handlers.ts.
+ * ListEvents, GetEvent, ListDeadLetters and RedriveDeadLetter: see `events` and event-ops.handlers.ts;
+ * ListAuditRecords: audit-ops.handlers.ts, over the service's `audit_records` through `db`.
  */
 export const governanceOpsHandlers = (options: GovernanceOpsOptions): GrpcServiceImplementation<typeof GovernanceOpsServiceDefinition> => {
   const { decisions } = options;
@@ -63,6 +65,7 @@ export const governanceOpsHandlers = (options: GovernanceOpsOptions): GrpcServic
       ...(options.events?.bus ? { bus: options.events.bus } : {}),
       ...(options.events?.descriptorSets ? { descriptorSets: options.events.descriptorSets } : {}),
     }),
+    ...auditOpsHandlers({ db: options.db }),
     async listDecisionKinds(_request, context) {
       const settings = new Map((await decisions.shadowPolicies({ deadline: context.deadline })).map((s) => [s.kind, s]));
       return { kinds: decisions.kinds().map((kind) => decisionKindOf(kind, settings.get(kind.kind))) };

@@ -3,7 +3,7 @@ import { ActorKind, commonDescriptorSet } from '@govern/contracts-common';
 import { ANONYMOUS } from '@govern/platform-auth';
 import type { GrpcCallContext } from '@govern/platform-grpc';
 import { callerActor } from './governance-ops.handlers';
-import { checkPolicyCoverage, decide } from '@govern/platform-auth';
+import { checkPolicyCoverage, decide, mutationsWithoutResource } from '@govern/platform-auth';
 import { GOVERNANCE_OPS_POLICY } from './governance-ops.policy';
 
 describe('GOVERNANCE_OPS_POLICY', () => {
@@ -14,6 +14,12 @@ describe('GOVERNANCE_OPS_POLICY', () => {
     expect(coverage.unknownRules).toEqual([]);
   });
 
+  it('declares the audit resource of every mutation', () => {
+    const audit = mutationsWithoutResource(commonDescriptorSet, [GOVERNANCE_OPS_POLICY], 'govern.ops.');
+    expect(audit.mutations).toEqual(['govern.ops.v1.GovernanceOpsService/SetShadowPolicy', 'govern.ops.v1.GovernanceOpsService/RedriveDeadLetter']);
+    expect(audit.withoutResource).toEqual([]);
+  });
+
   it('lets auditors read and replay, and only operators switch shadow candidates or re-drive', () => {
     const person = (roles: string[]) => ({ kind: 'person' as const, subject: 'p', roles });
     const rule = (rpc: string) => GOVERNANCE_OPS_POLICY.rules[rpc];
@@ -21,6 +27,9 @@ describe('GOVERNANCE_OPS_POLICY', () => {
     expect(decide(rule('SetShadowPolicy'), person(['auditor'])).allowed).toBe(false);
     expect(decide(rule('SetShadowPolicy'), person(['operator'])).allowed).toBe(true);
     expect(decide(rule('RedriveDeadLetter'), person(['support'])).allowed).toBe(false);
+    expect(decide(rule('ListAuditRecords'), person(['auditor'])).allowed).toBe(true);
+    expect(decide(rule('ListAuditRecords'), person(['operator'])).allowed).toBe(true);
+    expect(decide(rule('ListAuditRecords'), person(['support', 'finance'])).allowed).toBe(false);
     expect(decide(rule('GetDecision'), { kind: 'service', subject: 'spiffe://govern/content', service: 'content', roles: [] }).allowed).toBe(false);
   });
 });

@@ -8,8 +8,8 @@ const HEAVY = { roles: [operator, auditor], rateLimit: { perMinute: 6, burst: 2 
 
 /**
  * Who may call GovernanceOpsService, the same table on every service: people of the
- * governance team only (no platform caller decides with it). Reading decisions and events is
- * for operators and auditors; changing what runs (shadow candidates, re-drives) for
+ * governance team only (no platform caller decides with it). Reading decisions, events and the
+ * audit trail is for operators and auditors; changing what runs (shadow candidates, re-drives) for
  * operators. Services pass it to the server kit with their own table once platform-auth is
  * wired (`server.add(GovernanceOpsServiceDefinition, handlers, GOVERNANCE_OPS_POLICY)`).
  */
@@ -19,11 +19,12 @@ export const GOVERNANCE_OPS_POLICY: ServicePolicy = definePolicy(GovernanceOpsSe
   ListDecisions: READ,
   ReplayDecision: READ,
   ReplayDecisions: HEAVY,
-  SetShadowPolicy: { roles: [operator] },
+  SetShadowPolicy: { roles: [operator], resource: { type: 'decision_kind', id: (r) => r.kind } },
   GetShadowReport: READ,
   RunBacktest: HEAVY,
   ListEvents: READ,
   GetEvent: READ,
   ListDeadLetters: READ,
-  RedriveDeadLetter: { roles: [operator] },
+  RedriveDeadLetter: { roles: [operator], resource: { type: 'dead_letter', id: (r) => r.deadLetterId } },
+  ListAuditRecords: READ,
 });

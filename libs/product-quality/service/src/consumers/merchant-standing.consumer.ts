@@ -18,6 +18,7 @@ import {
   onStoreExperienceScoreChanged,
 } from '../use-cases/merchant-standing';
 import type { ProductQualityUnits } from '../use-cases/work';
+import { causeOfEvent } from '@govern/platform-runtime';
 
 /**
  * One durable consumer for every merchant-access event product-quality keeps: one stream, one
@@ -47,7 +48,7 @@ export const startMerchantStandingConsumer = (options: {
     async handler(event, ctx) {
       const { units, limits } = options;
       // The consumed event causes what this does: its events carry the event's id and correlation id.
-      const cause = { causationId: ctx.eventId, correlationId: event.meta?.correlationId || ctx.eventId };
+      const cause = causeOfEvent(event, ctx.eventId);
       await units.within(ctx.tx, cause, async (work) => {
         if (isEvent(MerchantOnboardedEvent, event, ctx)) await onMerchantOnboarded(work, event);
         else if (isEvent(MerchantSanctionedEvent, event, ctx)) await onMerchantSanctioned(work, event);

@@ -5,6 +5,7 @@ import { type ConsumerHandle, type EventBus, startConsumer } from '@govern/platf
 import type { Logger } from 'pino';
 import { onProductServiceStatsReported } from '../use-cases/service-stats';
 import type { ProductQualityUnits } from '../use-cases/work';
+import { causeOfEvent } from '@govern/platform-runtime';
 
 /** consumer-experience's per-product quality returns, complaints and reviews feed the quality score. */
 export const PRODUCT_SERVICE_STATS_CONSUMER = 'product_quality_service_stats';
@@ -18,7 +19,7 @@ export const startProductServiceStatsConsumer = (options: { bus: EventBus; db: P
     eventTypes: [ProductServiceStatsReportedEvent] as const,
     log: options.log,
     async handler(event, ctx) {
-      const cause = { causationId: ctx.eventId, correlationId: event.meta?.correlationId || ctx.eventId };
+      const cause = causeOfEvent(event, ctx.eventId);
       const applied = await options.units.within(ctx.tx, cause, (work) => onProductServiceStatsReported(work, event));
       if (!applied) ctx.log.debug({ product_id: event.productId }, 'stats of an unknown product, or older than those held: ignored');
     },

@@ -1,6 +1,6 @@
 import type { ProductQualityTx } from '@govern/product-quality-data-access';
 import type { DueJob, JobHandler } from '@govern/platform-db';
-import type { Cause } from '@govern/platform-runtime';
+import { actorOfJob, type Cause } from '@govern/platform-runtime';
 import { restoreIfOwnerDidNotEscalate } from '../use-cases/brands-and-ip';
 import { type CascadeLimits, continueMerchantRemoval, type RemovalJobPayload } from '../use-cases/merchant-standing';
 import type { ProductQualityUnits, Work } from '../use-cases/work';
@@ -17,13 +17,13 @@ export const createJobHandlers = (units: ProductQualityUnits, limits: CascadeLim
     async (job, _tx, transaction) => {
       await units.within(transaction, causeOf(job), (work) => action(work, job));
     };
-  const ownCause = (job: DueJob): Cause => ({ causationId: `${job.kind}:${job.key}` });
+  const ownCause = (job: DueJob): Cause => ({ causationId: `${job.kind}:${job.key}`, actor: actorOfJob(job) });
   return {
     // The next share of a removed merchant's products: its events belong to the removal that started it.
     [JOB.MERCHANT_REMOVAL_CONTINUE]: run(
       (job) => {
         const payload = job.payload as unknown as RemovalJobPayload;
-        return { causationId: payload.removal_event_id, correlationId: payload.correlation_id };
+        return { causationId: payload.removal_event_id, correlationId: payload.correlation_id, actor: actorOfJob(job) };
       },
       (work, job) => continueMerchantRemoval(work, job.payload as unknown as RemovalJobPayload, limits),
     ),

@@ -156,6 +156,7 @@ export const evaluateListingUseCase = async (work: Work, command: EvaluateListin
     decisionId: evaluationId,
     requestId: command.requestId,
     correlationId: work.cause.correlationId ?? work.cause.causationId,
+    actor: work.actor,
   });
 
   const common = {
