@@ -4,7 +4,7 @@ import pino from 'pino';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startConsole, type RunningConsole } from '@govern/console-server';
-import { devTokenProviderByPolicy, DRAFT_POLICIES, PolicyTable } from '@govern/platform-auth';
+import { devTokenProviderByPolicy, SERVICE_POLICIES, PolicyTable } from '@govern/platform-auth';
 import { connectPlatform, type PlatformClients, type PlatformReport } from '@govern/platform-clients';
 import { axeViolations, launchBrowser, screenshot, type Browser } from './browser';
 import { governReportJson, startPlatformAsReadmeSays, type PlatformProcess } from './platform-process';
@@ -58,7 +58,7 @@ describe('operator console in Chromium', () => {
     // Seeding plays the marketplace's actors: per RPC, the caller the services' tables name for it.
     clients = connectPlatform(platform.addresses, {
       transport: { mode: 'tls', options: { ca } },
-      token: devTokenProviderByPolicy(join(platform.pkiDir, 'token-signing-key.json'), new PolicyTable(DRAFT_POLICIES), { personPrefix: 'console-e2e' }),
+      token: devTokenProviderByPolicy(join(platform.pkiDir, 'token-signing-key.json'), new PolicyTable(SERVICE_POLICIES), { personPrefix: 'console-e2e' }),
     });
     seeded = await seedPlatform(clients, `e2e${Date.now().toString(36)}`);
     // Dev sign-in signs with the platform's key (the only one its services trust); TLS against its CA.

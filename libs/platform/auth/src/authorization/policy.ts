@@ -1,50 +1,8 @@
+import type { RpcRule, ServicePolicy } from '@govern/contracts-common';
 import type { Caller } from '../identity/caller';
-import type { RateLimit } from './rate-limiter';
 
-/**
- * Who may call one RPC. A rule admits a caller when the caller is one of `services` (a
- * service by its client certificate, or a system by its token's client id) or holds one of
- * `roles`. `public` admits everyone, anonymous callers included (health, reflection).
- */
-export type RpcRule<Request = unknown> =
-  | { readonly public: true }
-  | {
-      readonly public?: false;
-      readonly services?: readonly string[];
-      readonly roles?: readonly string[];
-      /** Per caller, per RPC. */
-      readonly rateLimit?: RateLimit & {
-        /** Units one request takes (e.g. the number of identifiers it looks up); default 1. Streams cost 1 per call. */
-        readonly cost?: (request: Request) => number;
-      };
-    };
-
-type MethodsOf<Definition> = Definition extends { readonly methods: infer Methods } ? Methods : never;
-type RequestOf<Method> = Method extends { readonly requestStream: true } ? unknown : Method extends { readonly requestType: { decode(...args: never[]): infer R } } ? R : unknown;
-
-/**
- * The table of one gRPC service, keyed by RPC name as the proto spells it (`RecordViolation`).
- * Typed from the ts-proto service definition: leaving an RPC out, or naming one the service
- * does not have, is a compile error; `cost` sees the RPC's request type.
- */
-export type AuthorizationPolicy<Definition> = {
-  readonly [K in keyof MethodsOf<Definition> as MethodsOf<Definition>[K] extends { readonly name: infer N extends string } ? N : never]: RpcRule<
-    RequestOf<MethodsOf<Definition>[K]>
-  >;
-};
-
-/** A policy bound to its service's full name, ready for the middleware. */
-export interface ServicePolicy {
-  /** e.g. `govern.merchant_access.v1.MerchantAccessService`. */
-  readonly service: string;
-  readonly rules: Readonly<Record<string, RpcRule<never>>>;
-}
-
-/** `definePolicy(MerchantAccessServiceDefinition, { RecordViolation: { roles: ['operator'] }, … })`. */
-export const definePolicy = <Definition extends { readonly fullName: string }>(definition: Definition, rules: NoInfer<AuthorizationPolicy<Definition>>): ServicePolicy => ({
-  service: definition.fullName,
-  rules: rules as unknown as Record<string, RpcRule<never>>,
-});
+// The tables' language (RpcRule, definePolicy, …) is in contracts-common, beside the tables; enforcement is here.
+export { definePolicy, type AuthorizationPolicy, type RpcRule, type ServicePolicy } from '@govern/contracts-common';
 
 /** Health and reflection stay open: load balancers and grpcurl-style tools call them without credentials. */
 export const OPEN_SERVICES: readonly ServicePolicy[] = [
