@@ -27,6 +27,7 @@ export const merchantAccessPolicy: ServicePolicy = definePolicy(MerchantAccessSe
   GetAffiliateEligibility: { services: [P.traffic, P.merchantCenter, P.live, P.video], roles: [operator, auditor] },
   RunAffiliateSweep: { roles: [operator] },
   ListReviewCases: { roles: [operator, riskReviewer] },
+  GetReviewCase: { roles: [operator, riskReviewer] },
   ClaimReviewCase: { roles: [operator] },
   DecideReviewCase: { roles: [operator] },
   FileAppeal: { services: [P.merchantCenter] },

@@ -26,11 +26,13 @@ export const productQualityPolicy: ServicePolicy = definePolicy(ProductQualitySe
   FileBanAppeal: { services: [P.merchantCenter] },
   DecideBanAppeal: { roles: [operator] },
   GetBanAppeal: { services: [P.merchantCenter], roles: [operator, auditor] },
+  ListBanAppeals: { services: [P.merchantCenter], roles: [operator, auditor] },
   CreateInspectionCampaign: { roles: [operator] },
   GetInspectionCampaign: { services: [P.inspection], roles: [operator, auditor] },
   PlanInspectionCampaign: { roles: [operator] },
   // Labs report through their system; an operator may key in a paper report.
   RecordLabResult: { services: [P.inspection], roles: [operator] },
+  ListLabResults: { services: [P.inspection, P.merchantCenter], roles: [operator, auditor] },
   GetLotSamplingPlan: { services: [P.inspection], roles: [operator, auditor] },
   RecordLotInspection: { services: [P.inspection] },
   ListLotInspections: { services: [P.inspection, P.merchantCenter], roles: [operator, auditor] },
@@ -43,5 +45,6 @@ export const productQualityPolicy: ServicePolicy = definePolicy(ProductQualitySe
   EscalateIpComplaint: { services: [P.brandPortal] },
   DecideIpComplaint: { roles: [operator] },
   GetIpComplaint: { services: [P.brandPortal, P.merchantCenter], roles: [operator, auditor] },
+  ListIpComplaints: { services: [P.brandPortal, P.merchantCenter], roles: [operator, auditor] },
   GetGovernanceStats: STATS,
 });
