@@ -221,6 +221,7 @@ describe('operator console in Chromium', () => {
       ['/queues/ban-appeals', 'ban-appeals'],
       ['/queues/ip-complaints', 'ip-complaints'],
       [`/queues/disputes?merchant=${seeded.restrictedMerchantId}`, 'disputes'],
+      ['/queues/disputes', 'disputes-platform-wide'],
       ['/lookup', 'lookup'],
       [`/products/${seeded.restrictedMerchantId}`, 'product'],
       ['/orders/no-such-order', 'order'],
