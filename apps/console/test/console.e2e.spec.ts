@@ -75,7 +75,7 @@ describe('operator console in Chromium', () => {
     });
     browser = await launchBrowser();
     page = browser.page;
-  }, 240_000);
+  }, 420_000);
 
   afterAll(async () => {
     await browser?.close();

@@ -18,7 +18,7 @@ import type { TransportSecurity } from '../tls/tls-material';
 
 /**
  * A real gRPC server wired the way platform-grpc will wire it (interceptor, identity,
- * authorization, error details) serving merchant-access's contract with the draft table.
+ * authorization, error details) serving merchant-access's contract with its table.
  * Every handler answers `{}` and records who called, so tests can call any RPC.
  */
 export interface SecureTestServer {
