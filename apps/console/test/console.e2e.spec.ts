@@ -135,6 +135,8 @@ describe('operator console in Chromium', () => {
     await Promise.all([page.waitForURL(/done=/), page.keyboard.press('c')]);
     await decideWithKeys('o', '送检批次与店铺进货单不符，撤销违规');
     expect(await page.locator('[data-standing]').getAttribute('data-standing')).toBe('MERCHANT_STATUS_ACTIVE');
+    // The appeal itself names who decided it (merchant-access Appeal.reviewer_id).
+    expect(await page.locator('[data-appeal-decided-by]').textContent()).toBe('ops.lin');
 
     await visit(`/merchants/${seeded.restrictedMerchantId}`, 'merchant');
     expect(await page.locator('[data-part="standing"] [data-standing]').getAttribute('data-standing')).toBe('MERCHANT_STATUS_ACTIVE');
