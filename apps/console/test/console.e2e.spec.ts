@@ -4,7 +4,7 @@ import pino from 'pino';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startConsole, type RunningConsole } from '@govern/console-server';
-import { devTokenProviderByPolicy, DRAFT_POLICIES, PolicyTable } from '@govern/platform-auth';
+import { devTokenProviderByPolicy, SERVICE_POLICIES, PolicyTable } from '@govern/platform-auth';
 import { connectPlatform, type PlatformClients, type PlatformReport } from '@govern/platform-clients';
 import { axeViolations, launchBrowser, screenshot, type Browser } from './browser';
 import { governReportJson, startPlatformAsReadmeSays, type PlatformProcess } from './platform-process';
@@ -58,7 +58,7 @@ describe('operator console in Chromium', () => {
     // Seeding plays the marketplace's actors: per RPC, the caller the services' tables name for it.
     clients = connectPlatform(platform.addresses, {
       transport: { mode: 'tls', options: { ca } },
-      token: devTokenProviderByPolicy(join(platform.pkiDir, 'token-signing-key.json'), new PolicyTable(DRAFT_POLICIES), { personPrefix: 'console-e2e' }),
+      token: devTokenProviderByPolicy(join(platform.pkiDir, 'token-signing-key.json'), new PolicyTable(SERVICE_POLICIES), { personPrefix: 'console-e2e' }),
     });
     seeded = await seedPlatform(clients, `e2e${Date.now().toString(36)}`);
     // Dev sign-in signs with the platform's key (the only one its services trust); TLS against its CA.
@@ -75,7 +75,7 @@ describe('operator console in Chromium', () => {
     });
     browser = await launchBrowser();
     page = browser.page;
-  }, 240_000);
+  }, 420_000);
 
   afterAll(async () => {
     await browser?.close();
@@ -135,6 +135,8 @@ describe('operator console in Chromium', () => {
     await Promise.all([page.waitForURL(/done=/), page.keyboard.press('c')]);
     await decideWithKeys('o', '送检批次与店铺进货单不符，撤销违规');
     expect(await page.locator('[data-standing]').getAttribute('data-standing')).toBe('MERCHANT_STATUS_ACTIVE');
+    // The appeal itself names who decided it (merchant-access Appeal.reviewer_id).
+    expect(await page.locator('[data-appeal-decided-by]').textContent()).toBe('ops.lin');
 
     await visit(`/merchants/${seeded.restrictedMerchantId}`, 'merchant');
     expect(await page.locator('[data-part="standing"] [data-standing]').getAttribute('data-standing')).toBe('MERCHANT_STATUS_ACTIVE');
@@ -221,6 +223,7 @@ describe('operator console in Chromium', () => {
       ['/queues/ban-appeals', 'ban-appeals'],
       ['/queues/ip-complaints', 'ip-complaints'],
       [`/queues/disputes?merchant=${seeded.restrictedMerchantId}`, 'disputes'],
+      ['/queues/disputes', 'disputes-platform-wide'],
       ['/lookup', 'lookup'],
       [`/products/${seeded.restrictedMerchantId}`, 'product'],
       ['/orders/no-such-order', 'order'],

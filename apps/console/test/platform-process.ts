@@ -34,7 +34,8 @@ export const startPlatformAsReadmeSays = async (): Promise<PlatformProcess> => {
   if (!child.stdout) throw new Error('no stdout from the platform');
   const lines = createInterface({ input: child.stdout });
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('the platform did not start within 120 s')), 120_000);
+    // Four services, their embedded databases and migrations: minutes on a loaded 2-core machine.
+    const timer = setTimeout(() => reject(new Error('the platform did not start within 300 s')), 300_000);
     child.once('exit', (code) => reject(new Error(`the platform exited early with ${code}`)));
     lines.on('line', (line) => {
       const match = /^\s+([a-z-]+)\s+(127\.0\.0\.1:\d+)$/.exec(line);

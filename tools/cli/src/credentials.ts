@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { devTokenProvider, devTokenProviderByPolicy, DRAFT_POLICIES, PolicyTable, type ClientTransport, type TokenProvider } from '@govern/platform-auth';
+import { devTokenProvider, devTokenProviderByPolicy, SERVICE_POLICIES, PolicyTable, type ClientTransport, type TokenProvider } from '@govern/platform-auth';
 import { UsageError } from './usage-error';
 
 /**
@@ -86,5 +86,5 @@ export const tokenAs = (credentials: CliCredentials, subject: string, roles: rea
  */
 export const tokenPerActor = (credentials: CliCredentials): TokenProvider | undefined => {
   if (credentials.fixedToken) return () => credentials.fixedToken as string;
-  return credentials.signingKeyFile ? devTokenProviderByPolicy(credentials.signingKeyFile, new PolicyTable(DRAFT_POLICIES), { personPrefix: 'govern-cli' }) : undefined;
+  return credentials.signingKeyFile ? devTokenProviderByPolicy(credentials.signingKeyFile, new PolicyTable(SERVICE_POLICIES), { personPrefix: 'govern-cli' }) : undefined;
 };

@@ -1,6 +1,6 @@
 import { CompensationCause } from '@govern/contracts-consumer-experience';
 import { DefectClass, LabVerdict } from '@govern/contracts-product-quality';
-import { devTokenProviderByPolicy, DRAFT_POLICIES, PolicyTable } from '@govern/platform-auth';
+import { devTokenProviderByPolicy, SERVICE_POLICIES, PolicyTable } from '@govern/platform-auth';
 import { connectPlatform, type PlatformClients } from '@govern/platform-clients';
 import {
   collectedSpanOf,
@@ -59,7 +59,7 @@ beforeAll(async () => {
   platform = await startPlatformProcesses({ collectSpans: true });
   callerSpans = new InMemorySpanExporter();
   caller = startTelemetry({ serviceName: 'e2e-caller', exporter: callerSpans });
-  traced = connectPlatform(platform.addresses, { defaultDeadlineMs: 30_000, telemetry: caller, transport: platform.transport, token: devTokenProviderByPolicy(platform.pki.signingKeyFile, new PolicyTable(DRAFT_POLICIES), { personPrefix: 'e2e' }) });
+  traced = connectPlatform(platform.addresses, { defaultDeadlineMs: 30_000, telemetry: caller, transport: platform.transport, token: devTokenProviderByPolicy(platform.pki.signingKeyFile, new PolicyTable(SERVICE_POLICIES), { personPrefix: 'e2e' }) });
 
   const cx = platform.clients.consumerExperience;
   await cx.contributeToFund({ requestId: 'obs-fund-capital', amountFen: 100_000_000n, paymentRef: 'obs-fund-capital' });

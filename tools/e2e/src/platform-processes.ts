@@ -9,7 +9,7 @@ import { connectPlatform, type PlatformAddresses, type PlatformClients } from '@
 import {
   DEV_TOKEN_ISSUER,
   devTokenProviderByPolicy,
-  DRAFT_POLICIES,
+  SERVICE_POLICIES,
   ensureDevPki,
   PolicyTable,
   type ClientTransport,
@@ -149,7 +149,7 @@ export const startPlatformProcesses = async (options: PlatformOptions = {}): Pro
   const cli = pki.identity('cli').material;
   const transport: ClientTransport = { mode: 'tls', options: { ca: pki.ca, cert: cli.cert, key: cli.key } };
   // The test plays every actor of the marketplace: per RPC, the caller the services' tables name for it.
-  const clients = connectPlatform(addresses, { transport, token: devTokenProviderByPolicy(pki.signingKeyFile, new PolicyTable(DRAFT_POLICIES), { personPrefix: 'e2e' }) });
+  const clients = connectPlatform(addresses, { transport, token: devTokenProviderByPolicy(pki.signingKeyFile, new PolicyTable(SERVICE_POLICIES), { personPrefix: 'e2e' }) });
   const metricsUrls = Object.fromEntries(SERVICE_NAMES.map((service) => [service, metricsUrlOf(service, processes[service].output())])) as Record<ServiceName, string>;
   const sql = Object.fromEntries(
     SERVICE_NAMES.map((s) => {

@@ -1,3 +1,4 @@
+import { consumerExperiencePolicy } from '@govern/contracts-consumer-experience';
 /**
  * Measuring helpers of the consumer-experience benches: closed and open load loops, the raw
  * node-postgres floor, CPU time of processes and PostgreSQL backends from /proc, what the sessions
@@ -14,7 +15,6 @@ import pg from 'pg';
 import { DEV_TOKEN_ISSUER, PolicyTable } from '@govern/platform-auth';
 import { testClientCredentials, testPki, type TestClientCredentials } from '@govern/platform-service-testing';
 import { uniqueSuffix } from '@govern/platform-testing';
-import { consumerExperiencePolicy } from '../src/grpc/consumer-experience.policy';
 
 /** CPU per call: the bench's client side, the service process, the PostgreSQL backends. */
 export interface CpuPerCall {

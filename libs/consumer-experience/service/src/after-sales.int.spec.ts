@@ -252,6 +252,14 @@ describe('after-sales, fast refund and the refund invariants (gRPC + Postgres + 
     expect(noNote.fieldViolations).toEqual([expect.objectContaining({ field: 'note', reason: 'REQUIRED' })]);
     await f.client.respondAfterSale({ requestId: f.id('req'), afterSaleId, merchantId, answer: MerchantAnswer.MERCHANT_ANSWER_REJECT, note: 'as described', evidenceRefs: [] });
     await f.client.escalateDispute({ requestId: f.id('req'), afterSaleId, escalatedBy: DisputeParty.DISPUTE_PARTY_BUYER, statement: 'colour differs', evidenceRefs: [] });
+    // The platform-wide dispute queue: no order, buyer or merchant, only the status.
+    const disputeQueue = async () =>
+      (await f.client.listAfterSales({ orderId: '', buyerId: '', merchantId: '', status: AfterSaleStatus.AFTER_SALE_STATUS_IN_DISPUTE, pageSize: 500, pageToken: '' })).afterSales;
+    const queued = await disputeQueue();
+    expect(queued.map((a) => a.afterSaleId)).toContain(afterSaleId);
+    expect(new Set(queued.map((a) => a.status))).toEqual(new Set([AfterSaleStatus.AFTER_SALE_STATUS_IN_DISPUTE]));
+    const unbounded = await failureOf(f.client.listAfterSales({ orderId: '', buyerId: '', merchantId: '', status: 0, pageSize: 0, pageToken: '' }));
+    expect(unbounded.fieldViolations).toEqual([expect.objectContaining({ field: 'status', reason: 'REQUIRED' })]);
     const ruled = await f.client.decideDispute({
       requestId: f.id('req'),
       afterSaleId,
@@ -261,6 +269,7 @@ describe('after-sales, fast refund and the refund invariants (gRPC + Postgres + 
       reasons: [{ code: 'DISPUTE.LISTING_MISMATCH', message: 'Photos differ from the listing', evidence: {}, weight: 0 }],
     });
     expect(ruled.afterSale?.status).toBe(AfterSaleStatus.AFTER_SALE_STATUS_AWAITING_MERCHANT_PAYMENT);
+    expect((await disputeQueue()).map((a) => a.afterSaleId)).not.toContain(afterSaleId);
     expect(ruled.afterSale?.dispute).toMatchObject({ awardFen: 60_000n, decidedBy: 'op-7', merchantPaymentDueAt: new Date(f.clock.now().getTime() + 48 * HOUR) });
     const early = await failureOf(
       f.client.payAdvanceCompensation({

@@ -1,4 +1,4 @@
-import { ConsumerExperienceServiceDefinition, consumerExperienceDescriptorSet } from '@govern/contracts-consumer-experience';
+import { consumerExperienceDescriptorSet, consumerExperiencePolicy, ConsumerExperienceServiceDefinition } from '@govern/contracts-consumer-experience';
 import { commonDescriptorSet, GovernanceOpsServiceDefinition, streamOf } from '@govern/contracts-common';
 import { connectConsumerExperienceDatabase, ConsumerExperienceMigrations, type PrismaClient } from '@govern/consumer-experience-data-access';
 import { METRICS_POLICY } from '@govern/consumer-experience-domain';
@@ -13,7 +13,6 @@ import type { ConsumerExperienceDeps } from './deps';
 import { createJobHandlers } from './jobs/consumer-experience.jobs';
 import { JOB } from './jobs/job-kinds';
 import { createWork } from './use-cases/work';
-import { consumerExperiencePolicy } from './grpc/consumer-experience.policy';
 
 /**
  * The consumer-experience service as the platform runtime starts it: its database, its event

@@ -1,7 +1,7 @@
 import { connectContentDatabase, ContentMigrations, type PrismaClient } from '@govern/content-data-access';
 import { CONTENT_POLICY } from '@govern/content-domain';
 import { commonDescriptorSet, GovernanceOpsServiceDefinition, streamOf } from '@govern/contracts-common';
-import { ContentServiceDefinition, contentDescriptorSet } from '@govern/contracts-content';
+import { contentDescriptorSet, contentPolicy, ContentServiceDefinition } from '@govern/contracts-content';
 import { CLAIMS_LEXICON, compileClaimScanner } from '@govern/policy-claims';
 import { serviceActor } from '@govern/platform-auth';
 import { createDecisionLog, GOVERNANCE_OPS_POLICY, governanceOpsHandlers } from '@govern/platform-decisions';
@@ -15,7 +15,6 @@ import { createContentHandlers } from './grpc/content.handlers';
 import { cascadeJobHandlers, creditJobHandlers } from './jobs/content.jobs';
 import { LivestreamSessions } from './live/livestream-sessions';
 import { createWork } from './use-cases/work';
-import { contentPolicy } from './grpc/content.policy';
 
 /** Cascade batches run back to back: the next one is due the moment the previous commits. */
 const CASCADE_POLL_MS = 200;

@@ -114,7 +114,12 @@ describe('creator credit and appeals over gRPC', () => {
     const queue = await client.listAppeals({ state: AppealState.APPEAL_STATE_PENDING });
     expect(queue.appeals.map((a) => a.appealId)).toContain(filed.appeal?.appealId);
 
+    expect((await client.getAppeal({ appealId: filed.appeal?.appealId ?? '' })).appeal).toEqual(filed.appeal);
     const decided = await client.decideAppeal({ requestId: 'r-a-4', appealId: filed.appeal?.appealId ?? '', outcome: AppealOutcome.APPEAL_OUTCOME_OVERTURN, reviewerId: 'rev-1', note: 'price-match documented' });
+    expect((await client.getAppeal({ appealId: filed.appeal?.appealId ?? '' })).appeal).toEqual(decided.appeal);
+    expect(decided.appeal).toMatchObject({ reviewerId: 'rev-1', decisionNote: 'price-match documented' });
+    expect(await errorOf(client.getAppeal({ appealId: 'appeal-none' }))).toMatchObject({ codeName: 'NOT_FOUND', reason: 'APPEAL.NOT_FOUND' });
+    expect((await errorOf(client.getAppeal({ appealId: '' }))).fieldViolations.map((v) => `${v.field}:${v.reason}`)).toEqual(['appeal_id:REQUIRED']);
     expect(decided.appeal?.state).toBe(AppealState.APPEAL_STATE_OVERTURNED);
     expect(decided.penalty?.state).toBe(PenaltyState.PENALTY_STATE_OVERTURNED);
     expect(decided.contentItem?.tier).toBe(ContentTier.CONTENT_TIER_STANDARD);

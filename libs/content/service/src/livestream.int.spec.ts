@@ -247,4 +247,33 @@ describe('livestreams over gRPC', () => {
     );
     expect((await errorOf(client.getLivestream({ livestreamId: 'ls-none' }))).reason).toBe('LIVESTREAM.NOT_FOUND');
   });
+
+  it('lists the sessions on air, newest start first, page by page; ended ones under ENDED', async () => {
+    const { client } = cut;
+    const liveIds = async (pageSize: number) => {
+      const ids: string[] = [];
+      let pageToken = '';
+      do {
+        const page = await client.listLivestreams({ state: LivestreamState.LIVESTREAM_STATE_LIVE, pageSize, pageToken });
+        expect(page.livestreams.every((l) => l.state === LivestreamState.LIVESTREAM_STATE_LIVE)).toBe(true);
+        ids.push(...page.livestreams.map((l) => l.livestreamId));
+        pageToken = page.nextPageToken;
+      } while (pageToken !== '');
+      return ids;
+    };
+    for (const id of ['ls-list-a', 'ls-list-b', 'ls-list-c']) {
+      await start(id, 'cr-list');
+      cut.sut.clock.advance(1_000);
+    }
+    await client.endLivestream({ requestId: 'end-ls-list-b', livestreamId: 'ls-list-b' });
+    const onAir = await liveIds(1);
+    expect(onAir.filter((id) => id.startsWith('ls-list-'))).toEqual(['ls-list-c', 'ls-list-a']);
+    expect(onAir).toEqual(await liveIds(500));
+    const ended = await client.listLivestreams({ state: LivestreamState.LIVESTREAM_STATE_ENDED, pageSize: 500, pageToken: '' });
+    expect(ended.livestreams.map((l) => l.livestreamId)).toContain('ls-list-b');
+    const listed = (await client.listLivestreams({ state: LivestreamState.LIVESTREAM_STATE_LIVE, pageSize: 500, pageToken: '' })).livestreams.find((l) => l.livestreamId === 'ls-list-a');
+    expect(listed).toEqual((await client.getLivestream({ livestreamId: 'ls-list-a' })).livestream);
+    const bad = await errorOf(client.listLivestreams({ state: LivestreamState.LIVESTREAM_STATE_UNSPECIFIED, pageSize: -1, pageToken: 'garbage' }));
+    expect(bad.fieldViolations.map((v) => `${v.field}:${v.reason}`).sort()).toEqual(['page_size:OUT_OF_RANGE', 'page_token:INVALID_PAGE_TOKEN', 'state:REQUIRED'].sort());
+  });
 });

@@ -1,4 +1,4 @@
-import { MerchantAccessServiceDefinition, merchantAccessDescriptorSet } from '@govern/contracts-merchant-access';
+import { merchantAccessDescriptorSet, merchantAccessPolicy, MerchantAccessServiceDefinition } from '@govern/contracts-merchant-access';
 import { commonDescriptorSet, GovernanceOpsServiceDefinition, streamOf } from '@govern/contracts-common';
 import { serviceActor } from '@govern/platform-auth';
 import { GOVERNANCE_OPS_POLICY, governanceOpsHandlers } from '@govern/platform-decisions';
@@ -14,7 +14,6 @@ import { createMerchantAccessHandlers } from './grpc/merchant-access.handlers';
 import { scheduleNextSweep } from './jobs/affiliate-sweep.job';
 import { createJobHandlers } from './jobs/merchant-access.jobs';
 import { DEVELOPMENT_IDENTITY_HASH_KEY, type MerchantAccessSettings } from './settings';
-import { merchantAccessPolicy } from './grpc/merchant-access.policy';
 
 /**
  * The merchant-access service as the platform runtime starts it: its database, the stream it

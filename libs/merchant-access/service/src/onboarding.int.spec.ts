@@ -195,6 +195,12 @@ describe('merchant-access onboarding over gRPC', () => {
     expect(decided.application?.status).toBe(ApplicationStatus.APPLICATION_STATUS_APPROVED);
     expect(decided.merchant?.restrictions).toMatchObject({ listingQuota: 50, approvedCategoryCodes: ['general', 'apparel', 'electronics', 'home'] });
     expect(decided.reviewCase).toMatchObject({ status: ReviewCaseStatus.REVIEW_CASE_STATUS_DECIDED, overdue: true });
+    // One case by id, as the queue shows it: decided, by whom, past its SLA.
+    const { reviewCase: read } = await client.getReviewCase({ caseId });
+    expect(read).toEqual(decided.reviewCase);
+    expect(read).toMatchObject({ assigneeId: 'reviewer-a', note: 'documents checked by phone', reviewDecision: ReviewDecision.REVIEW_DECISION_APPROVE_WITH_RESTRICTIONS });
+    expect(await failureOf(client.getReviewCase({ caseId: 'no-such-case' }))).toMatchObject({ codeName: 'NOT_FOUND', reason: 'REVIEW_CASE.NOT_FOUND' });
+    expect((await failureOf(client.getReviewCase({ caseId: '' }))).fieldViolations).toEqual([expect.objectContaining({ field: 'case_id', reason: 'REQUIRED' })]);
     const onboarded = await events.waitFor(MerchantOnboardedEvent, 1);
     await expect
       .poll(() => events.of(MerchantOnboardedEvent).find((e) => e.merchantId === decided.merchant?.merchantId))

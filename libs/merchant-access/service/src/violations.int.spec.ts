@@ -166,7 +166,9 @@ describe('merchant-access violations, sanctions and appeals over gRPC', () => {
       decision: AppealDecision.APPEAL_DECISION_OVERTURN,
       note: 'lab mixed up two samples',
     });
-    expect(decided.appeal).toMatchObject({ status: AppealStatus.APPEAL_STATUS_OVERTURNED, restoredPoints: 12, liftedSanctionIds: [recorded.sanction?.sanctionId] });
+    expect(filed.appeal?.reviewerId).toBe('');
+    expect(decided.appeal).toMatchObject({ status: AppealStatus.APPEAL_STATUS_OVERTURNED, restoredPoints: 12, liftedSanctionIds: [recorded.sanction?.sanctionId], reviewerId: 'reviewer-c' });
+    expect((await client.getAppeal({ appealId: filed.appeal?.appealId ?? '' })).appeal?.reviewerId).toBe('reviewer-c');
     expect(decided.standing).toMatchObject({ status: MerchantStatus.MERCHANT_STATUS_ACTIVE, activePoints: 0, canList: true });
     await expect
       .poll(() => events.of(MerchantReinstatedEvent).find((e) => e.appealId === filed.appeal?.appealId), { timeout: 10_000 })

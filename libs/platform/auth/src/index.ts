@@ -37,14 +37,8 @@ export { bearer, bearerTokenClientMiddleware, devTokenProvider, devTokenProvider
 export { decide, definePolicy, OPEN_SERVICES, PolicyTable, type AuditResource, type AuthorizationPolicy, type RpcRule, type RuleDecision, type ServicePolicy } from './authorization/policy';
 export { checkPolicyCoverage, mutationsWithoutResource, protectedRpcs, type PolicyCoverage } from './authorization/policy-coverage';
 export { createRateLimiter, type RateLimit, type RateLimiter } from './authorization/rate-limiter';
-export {
-  DRAFT_CONSUMER_EXPERIENCE_POLICY,
-  DRAFT_CONTENT_POLICY,
-  DRAFT_MERCHANT_ACCESS_POLICY,
-  DRAFT_POLICIES,
-  DRAFT_PRODUCT_QUALITY_POLICY,
-} from './authorization/draft-policies';
-export { GOVERN_ROLES, GOVERN_SERVICES, PLATFORM_CALLERS, type GovernRole } from './authorization/vocabulary';
+export { SERVICE_POLICIES } from './authorization/service-policies';
+export { GOVERN_ROLES, GOVERN_SERVICES, PLATFORM_CALLERS, type GovernRole } from '@govern/contracts-common';
 export { authorizationMiddleware, type AuthorizationOptions, type Denial } from './grpc/authorization.middleware';
 
 // Audit trail

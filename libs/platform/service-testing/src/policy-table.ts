@@ -1,26 +1,14 @@
-import { checkPolicyCoverage, mutationsWithoutResource, type RpcRule, type ServicePolicy } from '@govern/platform-auth';
+import { checkPolicyCoverage, mutationsWithoutResource, SERVICE_POLICIES, type RpcRule, type ServicePolicy } from '@govern/platform-auth';
 import { describe, expect, it } from 'vitest';
-
-/** A rule as data: who it admits and how it is metered (a cost function is compared by what it counts). */
-const shapeOf = (rule: RpcRule<never, never>) =>
-  rule.public
-    ? { public: true }
-    : {
-        services: [...(rule.services ?? [])].sort(),
-        roles: [...(rule.roles ?? [])].sort(),
-        rateLimit: rule.rateLimit ? { perMinute: rule.rateLimit.perMinute, burst: rule.rateLimit.burst, metered: rule.rateLimit.cost !== undefined } : undefined,
-      };
-
-const shapes = (rules: ServicePolicy['rules']) => Object.fromEntries(Object.entries(rules).map(([rpc, rule]) => [rpc, shapeOf(rule as RpcRule<never, never>)]));
 
 /**
  * The checks every service's authorization table gets (`<service>.policy.spec.ts`): a rule for
- * every RPC its descriptors declare and none for an RPC it lacks; equal to the copy the operator
- * console reads from platform-auth (the console may not import a service lib); nobody admitted
+ * every RPC its descriptors declare and none for an RPC it lacks; the very table the operator
+ * console and the CLI read (the one in the service's contracts lib, not a copy); nobody admitted
  * anonymously and nothing granted to an unknown role.
  */
-export const describePolicyTable = (name: string, table: { descriptorSet: Uint8Array; policy: ServicePolicy; consoleCopy: ServicePolicy }): void => {
-  const { descriptorSet, policy, consoleCopy } = table;
+export const describePolicyTable = (name: string, table: { descriptorSet: Uint8Array; policy: ServicePolicy }): void => {
+  const { descriptorSet, policy } = table;
   describe(`${name} authorization table`, () => {
     it('has a rule for every RPC of the contract, read from the descriptors, and none for an RPC it lacks', () => {
       const coverage = checkPolicyCoverage(descriptorSet, [policy]);
@@ -35,9 +23,9 @@ export const describePolicyTable = (name: string, table: { descriptorSet: Uint8A
       expect(audit.withoutResource).toEqual([]);
     });
 
-    it('equals the copy the operator console reads (platform-auth DRAFT_* policies)', () => {
-      expect(policy.service).toBe(consoleCopy.service);
-      expect(shapes(policy.rules)).toEqual(shapes(consoleCopy.rules));
+    it('is the table the console and the CLI read (platform-auth SERVICE_POLICIES), not a copy', () => {
+      expect(SERVICE_POLICIES.filter((other) => other.service === policy.service)).toEqual([policy]);
+      expect(SERVICE_POLICIES.find((other) => other.service === policy.service)).toBe(policy);
     });
 
     it('admits nobody anonymously and grants nothing to an unknown role', () => {

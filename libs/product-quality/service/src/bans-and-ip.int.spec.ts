@@ -69,8 +69,25 @@ describe('bans, appeals and IP complaints over gRPC', () => {
     expect(readErrorDetails(stranger)).toMatchObject({ codeName: 'PERMISSION_DENIED', reason: 'BAN.APPEAL_NOT_OWNER' });
     const appeal = await client.fileBanAppeal({ requestId: unique('r'), banId, merchantId: 'M-B', statement: 'The certificate is genuine: CQC confirms it', evidenceRefs: ['cqc-letter-1'] });
     expect(appeal.ban?.status).toBe(BanStatus.BAN_STATUS_UNDER_APPEAL);
+    // The review queue: PENDING appeals oldest filed first, one page at a time; this one among them.
+    const pendingIds = async () => {
+      const ids: string[] = [];
+      let pageToken = '';
+      do {
+        const page = await client.listBanAppeals({ status: AppealStatus.APPEAL_STATUS_PENDING, merchantId: '', pageSize: 1, pageToken });
+        expect(page.appeals.every((a) => a.status === AppealStatus.APPEAL_STATUS_PENDING)).toBe(true);
+        ids.push(...page.appeals.map((a) => a.appealId));
+        pageToken = page.nextPageToken;
+      } while (pageToken !== '');
+      return ids;
+    };
+    expect(await pendingIds()).toContain(appeal.appeal?.appealId);
+    expect((await client.listBanAppeals({ status: 0, merchantId: 'M-B', pageSize: 0, pageToken: '' })).appeals).toContainEqual(appeal.appeal);
     const decided = await client.decideBanAppeal({ requestId: unique('r'), appealId: appeal.appeal?.appealId ?? '', outcome: AppealOutcome.APPEAL_OUTCOME_OVERTURN, reviewerId: 'RV-9', note: 'confirmed' });
     expect(decided.appeal?.status).toBe(AppealStatus.APPEAL_STATUS_OVERTURNED);
+    expect(await pendingIds()).not.toContain(appeal.appeal?.appealId);
+    const badList = await client.listBanAppeals({ status: 99 as AppealStatus, merchantId: '', pageSize: -1, pageToken: 'garbage' }).catch((e: unknown) => e);
+    expect(readErrorDetails(badList)?.fieldViolations.map((v) => `${v.field}:${v.reason}`).sort()).toEqual(['page_size:OUT_OF_RANGE', 'page_token:INVALID_PAGE_TOKEN', 'status:UNKNOWN_ENUM_VALUE']);
     expect(decided.ban).toMatchObject({ status: BanStatus.BAN_STATUS_LIFTED, unbanCause: UnbanCause.UNBAN_CAUSE_APPEAL_OVERTURNED, appealId: appeal.appeal?.appealId });
     const stored = await client.getBanAppeal({ appealId: appeal.appeal?.appealId ?? '' });
     expect(stored.appeal).toMatchObject({ status: AppealStatus.APPEAL_STATUS_OVERTURNED, reviewerId: 'RV-9', policy: { name: 'product-bans' } });
@@ -120,6 +137,10 @@ describe('bans, appeals and IP complaints over gRPC', () => {
     await expect.poll(() => events.of(ProductBannedEvent).some((e) => e.productId === product.productId && e.cause === BanCause.BAN_CAUSE_IP_TAKEDOWN)).toBe(true);
 
     const complaintId = taken.complaint?.complaintId ?? '';
+    // Taken down: the merchant may counter-notify for 30 days from the takedown.
+    expect(taken.complaint?.counterNoticeDueAt).toEqual(new Date((taken.complaint?.filedAt?.getTime() ?? 0) + 30 * DAY));
+    const takenDown = await client.listIpComplaints({ status: IpComplaintStatus.IP_COMPLAINT_STATUS_TAKEN_DOWN, merchantId: 'M-B', brandId: '', pageSize: 0, pageToken: '' });
+    expect(takenDown.complaints).toContainEqual(taken.complaint);
     const noticed = await client.fileCounterNotice({ requestId: unique('r'), complaintId, merchantId: 'M-B', statement: 'Bought from the brand\'s distributor', evidenceRefs: ['invoice-1'] });
     expect(noticed.complaint?.status).toBe(IpComplaintStatus.IP_COMPLAINT_STATUS_COUNTER_NOTICED);
     expect(noticed.complaint?.restoreDueAt).toEqual(new Date(start.getTime() + 15 * DAY));
@@ -165,6 +186,9 @@ describe('bans, appeals and IP complaints over gRPC', () => {
     expect((await client.getProduct({ productId: product.productId })).product?.status).toBe(ProductStatus.PRODUCT_STATUS_BANNED);
     const upheld = await client.decideIpComplaint({ requestId: unique('r'), complaintId, outcome: IpComplaintOutcome.IP_COMPLAINT_OUTCOME_UPHOLD, reviewerId: 'RV-3', note: '' });
     expect(upheld.complaint?.status).toBe(IpComplaintStatus.IP_COMPLAINT_STATUS_UPHELD);
+    // Who decided is on the complaint, in the queue of decided complaints of the brand.
+    const byBrand = await client.listIpComplaints({ status: IpComplaintStatus.IP_COMPLAINT_STATUS_UPHELD, merchantId: '', brandId: brand.brand?.brandId ?? '', pageSize: 0, pageToken: '' });
+    expect(byBrand.complaints.map((c) => [c.complaintId, c.reviewerId, c.counterNoticeDueAt])).toEqual([[complaintId, 'RV-3', undefined]]);
     expect(upheld.ban?.status).toBe(BanStatus.BAN_STATUS_ACTIVE);
     // A takedown ends with the complaint, not with a reviewer's unban.
     const unban = await client.unbanProduct({ requestId: unique('r'), productId: product.productId, actorId: 'RV-3', message: 'looks fine' }).catch((e: unknown) => e);

@@ -86,6 +86,20 @@ describe('sampling inspection and lot acceptance over gRPC', () => {
     expect((await client.getProduct({ productId: unrelated.productId })).product?.status).toBe(ProductStatus.PRODUCT_STATUS_ACTIVE);
     const ban = await client.listBans({ pageSize: 10, pageToken: '', merchantId: 'M-LAB', productId: '', status: 0, cause: BanCause.BAN_CAUSE_LAB_CRITICAL });
     expect(ban.bans).toHaveLength(2);
+
+    // The product's lab results, newest test first; the two share a tested_at, so the id breaks the tie across pages.
+    const pages: string[][] = [];
+    let pageToken = '';
+    do {
+      const page = await client.listLabResults({ productId: tested.productId, pageSize: 1, pageToken });
+      pages.push(page.results.map((r) => r.resultId));
+      pageToken = page.nextPageToken;
+    } while (pageToken !== '' && pages.length < 5);
+    expect(pages.flat()).toEqual([res.result?.resultId ?? '', again.result?.resultId ?? ''].sort().reverse());
+    expect((await client.listLabResults({ productId: tested.productId, pageSize: 0, pageToken: '' })).results).toContainEqual(again.result);
+    expect((await client.listLabResults({ productId: unrelated.productId, pageSize: 0, pageToken: '' })).results).toEqual([]);
+    const noProduct = await client.listLabResults({ productId: '', pageSize: 0, pageToken: '' }).catch((e: unknown) => e);
+    expect(readErrorDetails(noProduct)?.fieldViolations.map((v) => `${v.field}:${v.reason}`)).toEqual(['product_id:REQUIRED']);
   });
 
   it('rejects a lab result with bad fields, listing them all, and records nothing', async () => {

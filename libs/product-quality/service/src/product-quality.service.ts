@@ -1,6 +1,6 @@
 import { commonDescriptorSet, GovernanceOpsServiceDefinition, streamOf } from '@govern/contracts-common';
 import { serviceActor } from '@govern/platform-auth';
-import { ProductQualityServiceDefinition, productQualityDescriptorSet } from '@govern/contracts-product-quality';
+import { productQualityDescriptorSet, productQualityPolicy, ProductQualityServiceDefinition } from '@govern/contracts-product-quality';
 import { connectProductQualityDatabase, ProductQualityMigrations, type PrismaClient } from '@govern/product-quality-data-access';
 import { GOVERNANCE_OPS_POLICY, governanceOpsHandlers } from '@govern/platform-decisions';
 import { createUnitsOfWork, type ServiceDefinition } from '@govern/platform-runtime';
@@ -12,7 +12,6 @@ import type { ProductQualityDeps } from './deps';
 import { createJobHandlers } from './jobs/product-quality.jobs';
 import type { CascadeLimits } from './use-cases/merchant-standing';
 import { createWork } from './use-cases/work';
-import { productQualityPolicy } from './grpc/product-quality.policy';
 
 export interface ProductQualityServiceOptions {
   /**

@@ -6,7 +6,7 @@ import { connect } from '@nats-io/transport-node';
 import pg from 'pg';
 import { connectPlatform, type PlatformAddresses, type PlatformClients } from '@govern/platform-clients';
 import { createTestDatabase, deleteNamespaceStreams, uniqueSuffix, type TestDatabase } from '@govern/platform-testing';
-import { DEV_TOKEN_ISSUER, devTokenProviderByPolicy, DRAFT_POLICIES, ensureDevPki, PolicyTable } from '@govern/platform-auth';
+import { DEV_TOKEN_ISSUER, devTokenProviderByPolicy, SERVICE_POLICIES, ensureDevPki, PolicyTable } from '@govern/platform-auth';
 import { cpuMsOf, startNodeProgram, waitForLine, type Child } from './processes';
 
 /**
@@ -126,7 +126,7 @@ export const startPlatform = async (options: { natsUrl: string }): Promise<Platf
   // The bench plays every actor: per RPC, the caller the services' tables name for it.
   const clients = connectPlatform(addresses, {
     transport: { mode: 'tls', options: { ca: pki.ca, cert: cli.cert, key: cli.key } },
-    token: devTokenProviderByPolicy(pki.signingKeyFile, new PolicyTable(DRAFT_POLICIES), { personPrefix: 'bench' }),
+    token: devTokenProviderByPolicy(pki.signingKeyFile, new PolicyTable(SERVICE_POLICIES), { personPrefix: 'bench' }),
   });
   const sql = Object.fromEntries(SERVICES.map((s) => [s, new pg.Pool({ connectionString: databases[s]?.url, max: 4 })])) as Record<ServiceName, pg.Pool>;
   // An idle connection the shared server drops is replaced on next use, not fatal to the run.

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { SERVICE_NAMES, serviceKey, type ServiceName } from '@govern/contracts-common';
-import { DEV_TOKEN_ISSUER, devTokenProviderByPolicy, DRAFT_POLICIES, ensureDevPki, natsConnectionAuth, OPS_USER, PolicyTable, type ClientTransport } from '@govern/platform-auth';
+import { DEV_TOKEN_ISSUER, devTokenProviderByPolicy, ensureDevPki, natsConnectionAuth, OPS_USER, PolicyTable, SERVICE_POLICIES, type ClientTransport } from '@govern/platform-auth';
 import { connectPlatform, type PlatformAddresses } from '@govern/platform-clients';
 import {
   createTestDatabase,
@@ -167,7 +167,7 @@ export const startReplicatedPlatform = async (options: { dbPoolSize?: number } =
   const transport: ClientTransport = { mode: 'tls', options: { ca: pki.ca, cert: cli.cert, key: cli.key } };
   const clients = connectPlatform(addresses, {
     transport,
-    token: devTokenProviderByPolicy(pki.signingKeyFile, new PolicyTable(DRAFT_POLICIES), { personPrefix: 'so' }),
+    token: devTokenProviderByPolicy(pki.signingKeyFile, new PolicyTable(SERVICE_POLICIES), { personPrefix: 'so' }),
     channelOptions: ROUND_ROBIN,
   });
   const sql = Object.fromEntries(

@@ -2,14 +2,14 @@ import { ConsumerExperienceServiceDefinition } from '@govern/contracts-consumer-
 import { ContentServiceDefinition } from '@govern/contracts-content';
 import { MerchantAccessServiceDefinition } from '@govern/contracts-merchant-access';
 import { ProductQualityServiceDefinition } from '@govern/contracts-product-quality';
-import { decide, DRAFT_POLICIES, PolicyTable, type Caller } from '@govern/platform-auth';
+import { decide, SERVICE_POLICIES, PolicyTable, type Caller } from '@govern/platform-auth';
 
 /**
  * What an operator's roles allow, read from the services' own authorization tables (the same
  * rules their middleware enforces), so the console shows and offers exactly what the services
  * will accept. The console checks too, but it is not the guard: the services are.
  */
-const TABLE = new PolicyTable(DRAFT_POLICIES);
+const TABLE = new PolicyTable(SERVICE_POLICIES);
 
 const DEFINITIONS = {
   content: ContentServiceDefinition,

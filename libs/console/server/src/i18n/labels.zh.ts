@@ -95,6 +95,11 @@ export const ENUM_LABELS_ZH: Readonly<Record<string, string>> = {
   LIVESTREAM_STATE_INTERRUPTED: '已中断',
   // product-quality
   PRODUCT_STATUS_ACTIVE: '在售',
+  LAB_VERDICT_PASS: '合格',
+  LAB_VERDICT_FAIL: '不合格',
+  DEFECT_CLASS_CRITICAL: '致命缺陷',
+  DEFECT_CLASS_MAJOR: '严重缺陷',
+  DEFECT_CLASS_MINOR: '轻微缺陷',
   PRODUCT_STATUS_BANNED: '禁售',
   QUALITY_TIER_EXCELLENT: '优秀',
   QUALITY_TIER_GOOD: '良好',

@@ -1,13 +1,13 @@
-import { ContentKind, LivestreamState, type Livestream } from '@govern/contracts-content';
+import { LivestreamState, type Livestream } from '@govern/contracts-content';
 import type { Logger } from '@govern/platform-core';
 import type { OperatorApi } from '../grpc/platform-api';
 
 /**
- * Live livestreams for the live page, pushed to the browser as server-sent events. The content
- * service has no list of live sessions and no watch stream (see the README's missing RPCs), so
- * each open page polls with its own operator's token — never a shared console identity:
- * discovery over the newest content items (livestreams are content items of kind LIVESTREAM),
- * then GetLivestream for each one on air. Only changes are sent.
+ * Live livestreams for the live page, pushed to the browser as server-sent events. Each open page
+ * polls with its own operator's token — never a shared console identity: ListLivestreams(LIVE)
+ * each round, then GetLivestream for the sessions that left the list (their final state) and for
+ * the ones the operator asked for by name. Only changes are sent. (content has no watch stream
+ * yet: see the README.)
  */
 export interface LiveSnapshot {
   livestream: Livestream;
@@ -25,9 +25,7 @@ export interface LiveHub {
   close(): void;
 }
 
-/** One page of the newest content items is the discovery window; more would cost every poll. */
-const DISCOVERY_PAGE = 200;
-const DISCOVER_EVERY = 5;
+/** The most sessions one page follows (newest start first); more would cost every poll. */
 const MAX_TRACKED = 100;
 const CONCURRENCY = 8;
 
@@ -47,16 +45,28 @@ const pool = async <T>(items: readonly T[], limit: number, work: (item: T) => Pr
   );
 };
 
-/** The first livestreams of a discovery (what the page renders before the stream opens). */
-export const discoverLivestreams = async (api: OperatorApi, watch: readonly string[]): Promise<Livestream[]> => {
-  const { contentItems } = await api.content.listContentItems({ pageSize: DISCOVERY_PAGE, pageToken: '', creatorId: '', productId: '', tier: 0 });
-  const ids = [...new Set([...watch, ...contentItems.filter((item) => item.kind === ContentKind.CONTENT_KIND_LIVESTREAM).map((item) => item.livestreamId || item.contentId)])].slice(0, MAX_TRACKED);
+/** The sessions on air, newest start first, up to MAX_TRACKED. */
+const listLive = async (api: OperatorApi): Promise<Livestream[]> => {
+  const { livestreams } = await api.content.listLivestreams({ state: LivestreamState.LIVESTREAM_STATE_LIVE, pageSize: MAX_TRACKED, pageToken: '' });
+  return livestreams;
+};
+
+/** Sessions by id (asked for by name, or gone from the live list); unknown ids are left out. */
+const getEach = async (api: OperatorApi, ids: readonly string[]): Promise<Livestream[]> => {
   const found: Livestream[] = [];
   await pool(ids, CONCURRENCY, async (livestreamId) => {
     const { livestream } = await api.content.getLivestream({ livestreamId }).catch(() => ({ livestream: undefined }));
-    if (livestream && (livestream.state === LivestreamState.LIVESTREAM_STATE_LIVE || watch.includes(livestreamId))) found.push(livestream);
+    if (livestream) found.push(livestream);
   });
-  return found.sort((a, b) => (b.startTime?.getTime() ?? 0) - (a.startTime?.getTime() ?? 0));
+  return found;
+};
+
+/** What the page renders before the stream opens: the sessions on air and the ones asked for by name. */
+export const discoverLivestreams = async (api: OperatorApi, watch: readonly string[]): Promise<Livestream[]> => {
+  const live = await listLive(api);
+  const onAir = new Set(live.map((l) => l.livestreamId));
+  const named = await getEach(api, watch.filter((id) => !onAir.has(id)));
+  return [...live, ...named].sort((a, b) => (b.startTime?.getTime() ?? 0) - (a.startTime?.getTime() ?? 0));
 };
 
 export const createLiveHub = (options: { pollMs: number; log: Logger; sleep?: (ms: number, signal: AbortSignal) => Promise<void> }): LiveHub => {
@@ -76,29 +86,26 @@ export const createLiveHub = (options: { pollMs: number; log: Logger; sleep?: (m
       signal.addEventListener('abort', stop, { once: true });
       const sent = new Map<string, string>();
       const finished = new Set<string>();
-      let tracked: string[] = [...watch];
+      const send = async (livestream: Livestream, live: boolean): Promise<void> => {
+        const print = fingerprint(livestream);
+        if (sent.get(livestream.livestreamId) === print) return;
+        sent.set(livestream.livestreamId, print);
+        await emit({ livestream, live });
+      };
       try {
-        for (let round = 0; !controller.signal.aborted; round++) {
+        while (!controller.signal.aborted) {
           if (Date.now() >= until.getTime()) return 'expired';
-          if (round % DISCOVER_EVERY === 0) {
-            const { contentItems } = await api.content.listContentItems({ pageSize: DISCOVERY_PAGE, pageToken: '', creatorId: '', productId: '', tier: 0 });
-            const discovered = contentItems.filter((item) => item.kind === ContentKind.CONTENT_KIND_LIVESTREAM).map((item) => item.livestreamId || item.contentId);
-            tracked = [...new Set([...watch, ...tracked, ...discovered])].filter((id) => !finished.has(id)).slice(0, MAX_TRACKED);
+          const live = await listLive(api);
+          const onAir = new Set(live.map((l) => l.livestreamId));
+          for (const livestream of live) await send(livestream, true);
+          // Sessions shown before that left the list ended or were interrupted: their last state is sent once.
+          const gone = [...sent.keys()].filter((id) => !onAir.has(id) && !finished.has(id));
+          const named = watch.filter((id) => !onAir.has(id) && !gone.includes(id));
+          for (const livestream of await getEach(api, [...gone, ...named])) {
+            const watched = watch.includes(livestream.livestreamId);
+            if (sent.has(livestream.livestreamId) || watched) await send(livestream, livestream.state === LivestreamState.LIVESTREAM_STATE_LIVE || watched);
+            if (livestream.state !== LivestreamState.LIVESTREAM_STATE_LIVE && !watched) finished.add(livestream.livestreamId);
           }
-
-          await pool(tracked, CONCURRENCY, async (livestreamId) => {
-            const { livestream } = await api.content.getLivestream({ livestreamId });
-            if (!livestream) return;
-            const live = livestream.state === LivestreamState.LIVESTREAM_STATE_LIVE;
-            const print = fingerprint(livestream);
-            if (sent.get(livestreamId) !== print && (live || sent.has(livestreamId) || watch.includes(livestreamId))) {
-              sent.set(livestreamId, print);
-              await emit({ livestream, live: live || watch.includes(livestreamId) });
-            }
-            if (!live && !watch.includes(livestreamId)) finished.add(livestreamId);
-          });
-          // Ended sessions stop being asked about (their last state was sent).
-          tracked = tracked.filter((id) => !finished.has(id));
           await sleep(options.pollMs, controller.signal);
         }
         return 'ended';

@@ -1,13 +1,14 @@
-import { AppealOutcome, AppealStatus, BanCause, BanStatus, type Ban, type BanAppeal } from '@govern/contracts-product-quality';
+import { AppealOutcome, AppealStatus, BanCause, BanStatus, type Ban } from '@govern/contracts-product-quality';
 import type { RouteModule } from '../http/app';
 import { operatorOf, queryParam } from '../http/context';
 import { forbidden, notFound } from '../http/errors';
 import { redirectDone, render, viewOf } from '../http/render';
 import { enumLabel } from '../i18n/translate';
 import { decisionForm, noteOf, parseChoice } from '../views/decision-form';
-import { age, flash, html, label, link, pager, policyRef, reasonList, time, type Html, type ViewContext } from '../views/html';
+import { age, enumSelect, flash, html, label, link, numberParam, pager, policyRef, reasonList, time, type Html, type ViewContext } from '../views/html';
 
 const BASE = '/queues/ban-appeals';
+const STATUSES = [AppealStatus.APPEAL_STATUS_PENDING, AppealStatus.APPEAL_STATUS_UPHELD, AppealStatus.APPEAL_STATUS_OVERTURNED];
 
 export const banFacts = (v: ViewContext, ban: Ban): Html => html`<dl class="facts">
     <dt>${v.t('common.id')}</dt><dd><code>${ban.banId}</code></dd>
@@ -22,53 +23,49 @@ export const banFacts = (v: ViewContext, ban: Ban): Html => html`<dl class="fact
   <h3>${v.t('common.reasons')}</h3>
   ${reasonList(v, ban.reasons)}`;
 
-/**
- * Ban appeals. product-quality has no list of appeals: the queue is the bans UNDER_APPEAL
- * (ListBans), each with its appeal (GetBanAppeal).
- */
+/** Ban appeals: the pending ones, oldest filed first (ListBanAppeals); decided ones by status. */
 export const banAppealRoutes: RouteModule = (app) => {
   app.get(BASE, async (c) => {
     const can = c.get('can');
-    if (!can.can('productQuality', 'ListBans') || !can.can('productQuality', 'GetBanAppeal')) throw forbidden();
+    if (!can.can('productQuality', 'ListBanAppeals')) throw forbidden();
     const v = viewOf(c);
-    const api = c.get('api');
     const merchantId = queryParam(c, 'merchant');
+    // First visit: the pending queue. "All" is an explicit empty choice.
+    const statusParam = c.req.query('status');
+    const status = statusParam === undefined ? AppealStatus.APPEAL_STATUS_PENDING : numberParam(statusParam, STATUSES);
     const page = queryParam(c, 'page', 512);
-    const { bans, nextPageToken } = await api.productQuality.listBans({ pageSize: 50, pageToken: page, merchantId, productId: '', status: BanStatus.BAN_STATUS_UNDER_APPEAL, cause: 0 });
-    const appeals = await Promise.all(bans.map((ban) => (ban.appealId ? api.productQuality.getBanAppeal({ appealId: ban.appealId }).then((r) => r.appeal) : undefined)));
-    // Oldest appeal first: the queue order.
-    const rows = bans
-      .map((ban, i) => ({ ban, appeal: appeals[i] }))
-      .filter((row): row is { ban: Ban; appeal: BanAppeal } => row.appeal !== undefined)
-      .sort((a, b) => (a.appeal.filedAt?.getTime() ?? 0) - (b.appeal.filedAt?.getTime() ?? 0));
+    const { appeals, nextPageToken } = await c.get('api').productQuality.listBanAppeals({ pageSize: 50, pageToken: page, status, merchantId });
     return render(c, {
       title: v.t('ban.title'),
       active: 'banAppeals',
       body: html`<form method="get" class="filters" role="search">
+          ${enumSelect(v, 'status', v.t('common.status'), AppealStatus, status, STATUSES)}
           <label>${v.t('common.merchant')} <input type="search" name="merchant" value="${merchantId}" data-search /></label>
           <button type="submit">${v.t('common.filter')}</button>
         </form>
         <table data-queue="ban-appeals">
           <caption class="visually-hidden">${v.t('ban.title')}</caption>
           <thead><tr>
-            <th scope="col">${v.t('common.id')}</th><th scope="col">${v.t('common.product')}</th><th scope="col">${v.t('common.merchant')}</th>
-            <th scope="col">${v.t('ban.cause')}</th><th scope="col">${v.t('common.filedAt')}</th><th scope="col">${v.t('common.age')}</th>
+            <th scope="col">${v.t('common.id')}</th><th scope="col">${v.t('ban.ban')}</th><th scope="col">${v.t('common.merchant')}</th>
+            <th scope="col">${v.t('common.status')}</th><th scope="col">${v.t('common.filedAt')}</th><th scope="col">${v.t('common.age')}</th>
+            <th scope="col">${v.t('common.decidedBy')}</th>
           </tr></thead>
           <tbody>
-            ${rows.map(
-              ({ ban, appeal }) => html`<tr data-row>
+            ${appeals.map(
+              (appeal) => html`<tr data-row>
                 <td><a href="${BASE}/${encodeURIComponent(appeal.appealId)}">${appeal.appealId}</a></td>
-                <td>${link('products', ban.productId)}</td>
-                <td>${link('merchants', ban.merchantId)}</td>
-                <td>${label(v, BanCause, ban.cause)}</td>
+                <td><code>${appeal.banId}</code></td>
+                <td>${link('merchants', appeal.merchantId)}</td>
+                <td>${label(v, AppealStatus, appeal.status)}</td>
                 <td>${time(v, appeal.filedAt)}</td>
-                <td>${age(v, appeal.filedAt)}</td>
+                <td>${appeal.status === AppealStatus.APPEAL_STATUS_PENDING ? age(v, appeal.filedAt) : '—'}</td>
+                <td>${appeal.reviewerId || '—'}</td>
               </tr>`,
             )}
           </tbody>
         </table>
-        ${rows.length === 0 ? html`<p class="muted">${v.t('common.empty')}</p>` : ''}
-        ${pager(v, BASE, { merchant: merchantId }, nextPageToken, page === '')}`,
+        ${appeals.length === 0 ? html`<p class="muted">${v.t('common.empty')}</p>` : ''}
+        ${pager(v, BASE, { merchant: merchantId, status: String(status || '') }, nextPageToken, page === '')}`,
     });
   });
 

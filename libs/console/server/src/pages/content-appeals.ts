@@ -68,11 +68,11 @@ const appealRow = (v: ViewContext, appeal: Appeal): Html => html`<tr data-row>
   <td>${time(v, appeal.decideTime)}</td>
 </tr>`;
 
-const findAppeal = (c: ConsoleContext, creatorId: string, appealId: string): Promise<Appeal | undefined> =>
-  findIn(
-    (pageToken) => c.get('api').content.listAppeals({ pageSize: 100, pageToken, state: 0, creatorId }).then((r) => ({ items: r.appeals, next: r.nextPageToken })),
-    (appeal) => appeal.appealId === appealId,
-  );
+/** The appeal (GetAppeal), when it is the creator's of the path; NOT_FOUND from the service is the console's 404. */
+const findAppeal = async (c: ConsoleContext, creatorId: string, appealId: string): Promise<Appeal | undefined> => {
+  const { appeal } = await c.get('api').content.getAppeal({ appealId });
+  return appeal?.creatorId === creatorId ? appeal : undefined;
+};
 
 /** Content appeals: creators contest penalties; an overturn restores tier, credit and links. */
 export const contentAppealRoutes: RouteModule = (app) => {
@@ -109,7 +109,7 @@ export const contentAppealRoutes: RouteModule = (app) => {
 
   app.get(`${BASE}/:creatorId/:appealId`, async (c) => {
     const can = c.get('can');
-    if (!can.can('content', 'ListAppeals')) throw forbidden();
+    if (!can.can('content', 'GetAppeal')) throw forbidden();
     const v = viewOf(c);
     const api = c.get('api');
     const { creatorId, appealId } = c.req.param();

@@ -49,8 +49,9 @@ const fenOf = (value: unknown): bigint => {
 };
 
 /**
- * After-sale disputes. consumer-experience lists after-sales only per merchant, buyer or order
- * (FILTER_REQUIRED), so the queue asks for one of them; platform-wide, it cannot be listed.
+ * After-sale disputes: by default every IN_DISPUTE after-sale of the platform, newest first; a
+ * merchant, buyer or order narrows it. Without any of them the service needs a status (a
+ * platform-wide list of everything is not a queue), so "all statuses" asks for one.
  */
 export const disputeRoutes: RouteModule = (app) => {
   app.get(BASE, async (c) => {
@@ -62,12 +63,12 @@ export const disputeRoutes: RouteModule = (app) => {
     const statusParam = c.req.query('status');
     const status = statusParam === undefined ? AfterSaleStatus.AFTER_SALE_STATUS_IN_DISPUTE : numberParam(statusParam, STATUSES);
     const page = queryParam(c, 'page', 512);
-    const scoped = Boolean(merchantId || buyerId || orderId);
-    const response = scoped ? await c.get('api').consumerExperience.listAfterSales({ merchantId, buyerId, orderId, status, pageSize: 50, pageToken: page }) : undefined;
+    const listable = Boolean(merchantId || buyerId || orderId) || status !== AfterSaleStatus.AFTER_SALE_STATUS_UNSPECIFIED;
+    const response = listable ? await c.get('api').consumerExperience.listAfterSales({ merchantId, buyerId, orderId, status, pageSize: 50, pageToken: page }) : undefined;
     return render(c, {
       title: v.t('dispute.title'),
       active: 'disputes',
-      body: html`<p class="muted">${v.t('dispute.scopeHint')}</p>
+      body: html`${listable ? '' : html`<p class="muted" data-scope-hint>${v.t('dispute.scopeHint')}</p>`}
         <form method="get" class="filters" role="search">
           <label>${v.t('common.merchant')} <input type="search" name="merchant" value="${merchantId}" data-search /></label>
           <label>${v.t('common.buyer')} <input type="search" name="buyer" value="${buyerId}" /></label>

@@ -1,14 +1,28 @@
-import { BanCause, BanStatus, IpComplaintKind, IpComplaintOutcome, IpComplaintStatus, type IpComplaint } from '@govern/contracts-product-quality';
+import { IpComplaintKind, IpComplaintOutcome, IpComplaintStatus, type IpComplaint } from '@govern/contracts-product-quality';
 import type { RouteModule } from '../http/app';
 import { operatorOf, queryParam } from '../http/context';
 import { forbidden, notFound } from '../http/errors';
 import { redirectDone, render, viewOf } from '../http/render';
 import { enumLabel } from '../i18n/translate';
 import { decisionForm, noteOf, parseChoice } from '../views/decision-form';
-import { flash, html, label, link, pager, policyRef, reasonList, slaBadge, time, type Html, type ViewContext } from '../views/html';
+import { enumSelect, flash, html, label, link, numberParam, pager, policyRef, reasonList, slaBadge, time, type Html, type ViewContext } from '../views/html';
 
 const BASE = '/queues/ip-complaints';
+const STATUSES = [
+  IpComplaintStatus.IP_COMPLAINT_STATUS_COUNTER_NOTICED,
+  IpComplaintStatus.IP_COMPLAINT_STATUS_TAKEN_DOWN,
+  IpComplaintStatus.IP_COMPLAINT_STATUS_UPHELD,
+  IpComplaintStatus.IP_COMPLAINT_STATUS_RESTORED,
+  IpComplaintStatus.IP_COMPLAINT_STATUS_REJECTED,
+];
 const DECIDED = [IpComplaintStatus.IP_COMPLAINT_STATUS_UPHELD, IpComplaintStatus.IP_COMPLAINT_STATUS_RESTORED, IpComplaintStatus.IP_COMPLAINT_STATUS_REJECTED];
+
+/** What the row waits for: the restore deadline (counter-noticed), the counter-notice deadline (taken down), or who decided. */
+const dueOrDecider = (v: ViewContext, complaint: IpComplaint): Html | string => {
+  if (complaint.status === IpComplaintStatus.IP_COMPLAINT_STATUS_COUNTER_NOTICED) return slaBadge(v, complaint.restoreDueAt);
+  if (complaint.status === IpComplaintStatus.IP_COMPLAINT_STATUS_TAKEN_DOWN) return slaBadge(v, complaint.counterNoticeDueAt);
+  return complaint.reviewerId || '—';
+};
 
 const complaintRow = (v: ViewContext, complaint: IpComplaint): Html => html`<tr data-row>
   <td><a href="${BASE}/${encodeURIComponent(complaint.complaintId)}">${complaint.complaintId}</a></td>
@@ -17,48 +31,32 @@ const complaintRow = (v: ViewContext, complaint: IpComplaint): Html => html`<tr 
   <td>${link('products', complaint.productId)}</td>
   <td>${link('merchants', complaint.merchantId)}</td>
   <td>${time(v, complaint.filedAt)}</td>
-  <td>${complaint.status === IpComplaintStatus.IP_COMPLAINT_STATUS_COUNTER_NOTICED ? slaBadge(v, complaint.restoreDueAt) : v.t('ip.waiting')}</td>
+  <td>${dueOrDecider(v, complaint)}</td>
   <td>${complaint.escalatedAt ? '⚑' : ''}</td>
 </tr>`;
 
 /**
- * IP complaints with counter-notices. product-quality has no list of complaints: the queue is
- * the IP takedown bans in force (ListBans, cause IP_TAKEDOWN), each with its complaint
- * (GetIpComplaint, by the ban's source reference). Counter-noticed ones are decided before
- * their restore deadline.
+ * IP complaints (ListIpComplaints), oldest filed first: by default the counter-noticed ones,
+ * decided before their restore deadline; taken-down ones show until when the merchant may
+ * counter-notify, decided ones who decided.
  */
 export const ipComplaintRoutes: RouteModule = (app) => {
   app.get(BASE, async (c) => {
     const can = c.get('can');
-    if (!can.can('productQuality', 'ListBans') || !can.can('productQuality', 'GetIpComplaint')) throw forbidden();
+    if (!can.can('productQuality', 'ListIpComplaints')) throw forbidden();
     const v = viewOf(c);
-    const api = c.get('api');
     const merchantId = queryParam(c, 'merchant');
-    const onlyCounterNoticed = c.req.query('counter') !== '0';
+    // First visit: the counter-noticed queue. "All" is an explicit empty choice.
+    const statusParam = c.req.query('status');
+    const status = statusParam === undefined ? IpComplaintStatus.IP_COMPLAINT_STATUS_COUNTER_NOTICED : numberParam(statusParam, STATUSES);
     const page = queryParam(c, 'page', 512);
-    const { bans, nextPageToken } = await api.productQuality.listBans({
-      pageSize: 50,
-      pageToken: page,
-      merchantId,
-      productId: '',
-      status: BanStatus.BAN_STATUS_ACTIVE,
-      cause: BanCause.BAN_CAUSE_IP_TAKEDOWN,
-    });
-    const complaints = (await Promise.all(bans.map((ban) => api.productQuality.getIpComplaint({ complaintId: ban.sourceRef }).then((r) => r.complaint, () => undefined))))
-      .filter((complaint): complaint is IpComplaint => complaint !== undefined)
-      .filter((complaint) => !onlyCounterNoticed || complaint.status === IpComplaintStatus.IP_COMPLAINT_STATUS_COUNTER_NOTICED)
-      .sort((a, b) => (a.restoreDueAt?.getTime() ?? Infinity) - (b.restoreDueAt?.getTime() ?? Infinity));
+    const { complaints, nextPageToken } = await c.get('api').productQuality.listIpComplaints({ pageSize: 50, pageToken: page, status, merchantId, brandId: '' });
     return render(c, {
       title: v.t('ip.title'),
       active: 'ipComplaints',
       body: html`<form method="get" class="filters" role="search">
           <label>${v.t('common.merchant')} <input type="search" name="merchant" value="${merchantId}" data-search /></label>
-          <label>${v.t('common.status')}
-            <select name="counter">
-              <option value="1" ${onlyCounterNoticed ? 'selected' : ''}>${enumLabel(v.locale, IpComplaintStatus, IpComplaintStatus.IP_COMPLAINT_STATUS_COUNTER_NOTICED)}</option>
-              <option value="0" ${onlyCounterNoticed ? '' : 'selected'}>${v.t('common.all')}</option>
-            </select>
-          </label>
+          ${enumSelect(v, 'status', v.t('common.status'), IpComplaintStatus, status, STATUSES)}
           <button type="submit">${v.t('common.filter')}</button>
         </form>
         <table data-queue="ip-complaints">
@@ -66,12 +64,12 @@ export const ipComplaintRoutes: RouteModule = (app) => {
           <thead><tr>
             <th scope="col">${v.t('common.id')}</th><th scope="col">${v.t('common.status')}</th><th scope="col">${v.t('ip.kind')}</th>
             <th scope="col">${v.t('common.product')}</th><th scope="col">${v.t('common.merchant')}</th><th scope="col">${v.t('common.filedAt')}</th>
-            <th scope="col">${v.t('ip.restoreDue')}</th><th scope="col"><span class="visually-hidden">${v.t('ip.escalated')}</span>⚑</th>
+            <th scope="col">${v.t('common.sla')} / ${v.t('common.decidedBy')}</th><th scope="col"><span class="visually-hidden">${v.t('ip.escalated')}</span>⚑</th>
           </tr></thead>
           <tbody>${complaints.map((complaint) => complaintRow(v, complaint))}</tbody>
         </table>
         ${complaints.length === 0 ? html`<p class="muted">${v.t('common.empty')}</p>` : ''}
-        ${pager(v, BASE, { merchant: merchantId, counter: onlyCounterNoticed ? '' : '0' }, nextPageToken, page === '')}`,
+        ${pager(v, BASE, { merchant: merchantId, status: String(status || '') }, nextPageToken, page === '')}`,
     });
   });
 
@@ -108,7 +106,11 @@ export const ipComplaintRoutes: RouteModule = (app) => {
               <dt>${v.t('common.evidence')}</dt><dd>${complaint.evidenceRefs.join(', ') || '—'}</dd>
               <dt>${v.t('ip.restoreDue')}</dt><dd>${slaBadge(v, complaint.restoreDueAt, !decidable)}</dd>
               ${complaint.escalatedAt ? html`<dt>⚑</dt><dd>${v.t('ip.escalated')} · ${time(v, complaint.escalatedAt)}</dd>` : ''}
-              ${DECIDED.includes(complaint.status) ? html`<dt>${v.t('common.decidedAt')}</dt><dd>${time(v, complaint.decidedAt)}</dd>` : ''}
+              ${complaint.counterNoticeDueAt ? html`<dt>${v.t('ip.counterNoticeDue')}</dt><dd>${slaBadge(v, complaint.counterNoticeDueAt)}</dd>` : ''}
+              ${DECIDED.includes(complaint.status)
+                ? html`<dt>${v.t('common.decidedBy')}</dt><dd data-decided-by>${complaint.reviewerId || '—'}</dd>
+                    <dt>${v.t('common.decidedAt')}</dt><dd>${time(v, complaint.decidedAt)}</dd>`
+                : ''}
               <dt>${v.t('common.policy')}</dt><dd>${policyRef(complaint.policy)}</dd>
             </dl>
           </section>

@@ -35,7 +35,7 @@ const watchList = (value: string | undefined): string[] =>
 
 /** Livestreams on air with their latest governance action, updated in place by server-sent events. */
 export const liveRoutes: RouteModule = (app, deps) => {
-  const allowed = (can: { can: (s: 'content', rpc: 'GetLivestream' | 'ListContentItems') => boolean }) => can.can('content', 'GetLivestream') && can.can('content', 'ListContentItems');
+  const allowed = (can: { can: (s: 'content', rpc: 'GetLivestream' | 'ListLivestreams') => boolean }) => can.can('content', 'GetLivestream') && can.can('content', 'ListLivestreams');
 
   app.get('/live', async (c) => {
     if (!allowed(c.get('can'))) throw forbidden();

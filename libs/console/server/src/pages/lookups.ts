@@ -1,5 +1,5 @@
 import { MerchantStatus, SanctionKind, ViolationStatus, ViolationType, type Merchant, type StoreExperienceScore, type Violation } from '@govern/contracts-merchant-access';
-import { BanStatus, ProductStatus, QualityTier, type Ban, type GetQualityScoreResponse, type Product } from '@govern/contracts-product-quality';
+import { BanStatus, DefectClass, LabVerdict, ProductStatus, QualityTier, type Ban, type GetQualityScoreResponse, type LabResult, type Product } from '@govern/contracts-product-quality';
 import type { RouteModule } from '../http/app';
 import { queryParam } from '../http/context';
 import { render, viewOf } from '../http/render';
@@ -102,6 +102,20 @@ const qualityFacts = (v: ViewContext, response: GetQualityScoreResponse): Html =
     </table>`;
 };
 
+const labResultsTable = (v: ViewContext, results: readonly LabResult[]): Html =>
+  results.length === 0
+    ? html`<p class="muted">${v.t('common.none')}</p>`
+    : html`<table data-lab-results><caption class="visually-hidden">${v.t('product.labResults')}</caption>
+        <thead><tr>
+          <th scope="col">${v.t('product.testedAt')}</th><th scope="col">${v.t('product.verdict')}</th><th scope="col">${v.t('product.severity')}</th>
+          <th scope="col" class="num">${v.t('product.defects')}</th><th scope="col">${v.t('product.lab')}</th><th scope="col">${v.t('product.report')}</th>
+        </tr></thead>
+        <tbody>${results.map(
+          (r) => html`<tr><td>${time(v, r.testedAt)}</td><td>${label(v, LabVerdict, r.verdict)}</td><td>${r.severity ? label(v, DefectClass, r.severity) : '—'}</td>
+            <td class="num">${`${r.criticalDefects} / ${r.majorDefects} / ${r.minorDefects}`}</td><td>${r.labName}</td><td><code>${r.reportRef}</code></td></tr>`,
+        )}</tbody>
+      </table>`;
+
 /** Look-ups: a merchant's standing, a product's bans and quality; creators, orders and the fund in lookups-more. */
 export const lookupRoutes: RouteModule = (app, deps) => {
   app.get('/lookup', (c) => {
@@ -161,6 +175,13 @@ export const lookupRoutes: RouteModule = (app, deps) => {
     const body = await renderParts(v, [
       part({ id: 'product', title: v.t('common.product'), allowed: can.can('productQuality', 'GetProduct'), load: () => api.getProduct({ productId }).then((r) => r.product), show: (p) => productFacts(v, p) }),
       part({ id: 'quality', title: v.t('product.quality'), allowed: can.can('productQuality', 'GetQualityScore'), load: () => api.getQualityScore({ productId, historyPageSize: 50, historyPageToken: '' }), show: (q) => qualityFacts(v, q) }),
+      part({
+        id: 'lab-results',
+        title: v.t('product.labResults'),
+        allowed: can.can('productQuality', 'ListLabResults'),
+        load: () => api.listLabResults({ productId, pageSize: 50, pageToken: '' }).then((r) => r.results),
+        show: (results) => labResultsTable(v, results),
+      }),
       part({
         id: 'bans',
         title: v.t('product.bans'),

@@ -102,7 +102,7 @@ const appealPanel = (v: ViewContext, appeal: Appeal, violation: Violation | unde
       <dt>${v.t('common.filedAt')}</dt><dd>${time(v, appeal.filedAt)}</dd>
       <dt>${v.t('common.statement')}</dt><dd>${appeal.statement}</dd>
       <dt>${v.t('common.evidence')}</dt><dd>${appeal.evidenceRefs.join(', ') || '—'}</dd>
-      ${appeal.decidedAt ? html`<dt>${v.t('common.decidedAt')}</dt><dd>${time(v, appeal.decidedAt)}</dd>` : ''}
+      ${appeal.decidedAt ? html`<dt>${v.t('common.decidedBy')}</dt><dd data-appeal-decided-by>${appeal.reviewerId || '—'}</dd><dt>${v.t('common.decidedAt')}</dt><dd>${time(v, appeal.decidedAt)}</dd>` : ''}
     </dl>
     ${appeal.reasons.length > 0 ? html`<h3>${v.t('common.reasons')}</h3>${reasonList(v, appeal.reasons)}` : ''}
   </section>
@@ -217,7 +217,7 @@ export const reviewCaseRoutes: RouteModule = (app) => {
 
   app.get(`${BASE}/:caseId`, async (c) => {
     const can = c.get('can');
-    if (!can.can('merchantAccess', 'ListReviewCases')) throw forbidden();
+    if (!can.can('merchantAccess', 'GetReviewCase')) throw forbidden();
     const v = viewOf(c);
     const api = c.get('api');
     const caseId = c.req.param('caseId');
@@ -284,21 +284,9 @@ export const reviewCaseRoutes: RouteModule = (app) => {
   });
 };
 
-/**
- * A case by id. merchant-access has no GetReviewCase: the case is found in the queue listing
- * (by status, oldest SLA first), which is bounded by what is open plus recent decisions.
- */
+/** A case by id; NOT_FOUND from the service is the console's 404. */
 const findCase = async (c: ConsoleContext, caseId: string): Promise<ReviewCase> => {
-  for (const status of STATUSES) {
-    let pageToken = '';
-    for (let page = 0; page < 20; page++) {
-      const response = await c.get('api').merchantAccess.listReviewCases({ pageSize: 500, pageToken, status, kind: 0, assigneeId: '', overdueOnly: false });
-      const found = response.reviewCases.find((item) => item.caseId === caseId);
-      if (found) return found;
-      if (!response.nextPageToken) break;
-      pageToken = response.nextPageToken;
-    }
-  }
-  throw notFound();
+  const { reviewCase } = await c.get('api').merchantAccess.getReviewCase({ caseId });
+  if (!reviewCase) throw notFound();
+  return reviewCase;
 };
-

@@ -176,7 +176,7 @@ export const afterSaleHandlers = (kit: HandlerKit) => ({
     const checks = new ConsumerExperienceChecks();
     const { size, after, ...filter } = checks.done(
       {
-        ...orderBuyerOrMerchant(checks, request),
+        ...orderBuyerOrMerchant(checks, request, request),
         status: checks.optionalEnum('status', afterSaleStatusCodec, request.status),
         ...timePage(checks, request),
       },

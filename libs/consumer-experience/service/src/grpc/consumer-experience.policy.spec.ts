@@ -1,6 +1,4 @@
-import { consumerExperienceDescriptorSet } from '@govern/contracts-consumer-experience';
-import { DRAFT_CONSUMER_EXPERIENCE_POLICY } from '@govern/platform-auth';
+import { consumerExperienceDescriptorSet, consumerExperiencePolicy } from '@govern/contracts-consumer-experience';
 import { describePolicyTable } from '@govern/platform-service-testing';
-import { consumerExperiencePolicy } from './consumer-experience.policy';
 
-describePolicyTable('consumer-experience', { descriptorSet: consumerExperienceDescriptorSet, policy: consumerExperiencePolicy, consoleCopy: DRAFT_CONSUMER_EXPERIENCE_POLICY });
+describePolicyTable('consumer-experience', { descriptorSet: consumerExperienceDescriptorSet, policy: consumerExperiencePolicy });

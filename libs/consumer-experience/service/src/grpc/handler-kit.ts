@@ -95,11 +95,15 @@ export const timePage = (checks: RequestChecks, request: { pageSize: number; pag
 });
 
 /** The filters of a List call by order, buyer or merchant: at least one, each a bounded id ('' is "any"). */
+/** An order, buyer or merchant, or (`orStatus`) a status alone: the platform-wide queue of that status, which an index serves. */
 export const orderBuyerOrMerchant = (
   checks: RequestChecks,
   request: { orderId: string; buyerId: string; merchantId: string },
+  orStatus?: { status: number },
 ): { orderId: Checked<string | undefined>; buyerId: Checked<string | undefined>; merchantId: Checked<string | undefined> } => {
-  checks.check(Boolean(request.orderId || request.buyerId || request.merchantId), 'order_id', 'one of order_id, buyer_id or merchant_id is required', REASON.REQUIRED);
+  const subject = Boolean(request.orderId || request.buyerId || request.merchantId);
+  if (orStatus) checks.check(subject || orStatus.status !== 0, 'status', 'one of order_id, buyer_id, merchant_id or status is required', REASON.REQUIRED);
+  else checks.check(subject, 'order_id', 'one of order_id, buyer_id or merchant_id is required', REASON.REQUIRED);
   return {
     orderId: checks.optionalId('order_id', request.orderId),
     buyerId: checks.optionalId('buyer_id', request.buyerId),

@@ -3,6 +3,8 @@ import {
   DecideAppealResponse,
   FileAppealRequest,
   FileAppealResponse,
+  type GetAppealRequest,
+  type GetAppealResponse,
   type ListAppealsRequest,
   type ListAppealsResponse,
 } from '@govern/contracts-content';
@@ -10,7 +12,7 @@ import { timeIdPageToken } from '@govern/platform-grpc';
 import { appealOutcomes, appealStates } from '../mapping/enums';
 import { appealMessage, penaltyMessage, viewMessage } from '../mapping/messages';
 import { decideAppeal, fileAppeal } from '../use-cases/appeals';
-import { listAppeals } from '../use-cases/queries';
+import { getAppeal, listAppeals } from '../use-cases/queries';
 import { contentChecks } from './content-checks';
 import { creditOf, read, scopeOf, type Call, type ContentHandlerDeps } from './handler-kit';
 
@@ -48,6 +50,12 @@ export const appealHandlers = (kit: ContentHandlerDeps) => {
       });
       const page = await read(kit, call, (tx) => listAppeals(tx, filter));
       return { appeals: page.items.map(appealMessage), nextPageToken: page.nextPageToken };
+    },
+
+    async getAppeal(request: GetAppealRequest, call: Call): Promise<GetAppealResponse> {
+      const checks = contentChecks(policy);
+      const { appealId } = checks.done({ appealId: checks.id('appeal_id', request.appealId) }, INVALID_APPEAL);
+      return { appeal: appealMessage(await read(kit, call, (tx) => getAppeal(tx, appealId))) };
     },
 
     async decideAppeal(request: DecideAppealRequest, call: Call): Promise<DecideAppealResponse> {

@@ -5,10 +5,13 @@ import {
   StartLivestreamResponse,
   type GetLivestreamRequest,
   type GetLivestreamResponse,
+  type ListLivestreamsRequest,
+  type ListLivestreamsResponse,
 } from '@govern/contracts-content';
-import { liveLevelToProto } from '../mapping/enums';
+import { timeIdPageToken } from '@govern/platform-grpc';
+import { livestreamStates, liveLevelToProto } from '../mapping/enums';
 import { livestreamMessage, violationMessage } from '../mapping/messages';
-import { endLivestream, getLivestream, startLivestream } from '../use-cases/livestreams';
+import { endLivestream, getLivestream, listLivestreams, startLivestream, type LivestreamWithLinks } from '../use-cases/livestreams';
 import { contentChecks, linkedProducts } from './content-checks';
 import { read, scopeOf, type Call, type ContentHandlerDeps } from './handler-kit';
 import { streamLivestreamSignals } from './livestream-stream';
@@ -19,6 +22,18 @@ const INVALID_LIVESTREAM = 'LIVESTREAM.INVALID_INPUT';
 export const livestreamHandlers = (kit: ContentHandlerDeps) => {
   const { deps, sessions } = kit;
   const { policy } = deps;
+
+  /** The stored session, with what this replica applied after its last snapshot (signals it has not flushed yet). */
+  const freshest = ({ livestream, links }: LivestreamWithLinks) => {
+    const message = livestreamMessage(livestream, links);
+    const fresher = livestream.state === 'LIVE' ? sessions.peek(livestream.livestreamId) : undefined;
+    if (fresher && BigInt(fresher.lastSequence) > message.lastClientSequence) {
+      message.lastClientSequence = BigInt(fresher.lastSequence);
+      message.warnings = fresher.warnings;
+      message.level = liveLevelToProto(fresher.level);
+    }
+    return message;
+  };
 
   return {
     async startLivestream(request: StartLivestreamRequest, call: Call): Promise<StartLivestreamResponse> {
@@ -57,16 +72,21 @@ export const livestreamHandlers = (kit: ContentHandlerDeps) => {
     async getLivestream(request: GetLivestreamRequest, call: Call): Promise<GetLivestreamResponse> {
       const checks = contentChecks(policy);
       const { livestreamId } = checks.done({ livestreamId: checks.id('livestream_id', request.livestreamId) }, INVALID_LIVESTREAM);
-      const { livestream, links } = await read(kit, call, (tx) => getLivestream(tx, livestreamId));
-      const message = livestreamMessage(livestream, links);
-      // This replica may have applied signals its last snapshot does not hold yet.
-      const fresher = livestream.state === 'LIVE' ? sessions.peek(livestreamId) : undefined;
-      if (fresher && BigInt(fresher.lastSequence) > message.lastClientSequence) {
-        message.lastClientSequence = BigInt(fresher.lastSequence);
-        message.warnings = fresher.warnings;
-        message.level = liveLevelToProto(fresher.level);
-      }
-      return { livestream: message };
+      return { livestream: freshest(await read(kit, call, (tx) => getLivestream(tx, livestreamId))) };
+    },
+
+    async listLivestreams(request: ListLivestreamsRequest, call: Call): Promise<ListLivestreamsResponse> {
+      const checks = contentChecks(policy);
+      const filter = checks.done(
+        {
+          pageSize: checks.pageSize(request.pageSize),
+          after: checks.pageToken(timeIdPageToken, request.pageToken),
+          state: checks.enumValue('state', livestreamStates, request.state),
+        },
+        INVALID_LIVESTREAM,
+      );
+      const page = await read(kit, call, (tx) => listLivestreams(tx, filter));
+      return { livestreams: page.items.map(freshest), nextPageToken: page.nextPageToken };
     },
 
     streamLivestreamSignals: (requests: Parameters<typeof streamLivestreamSignals>[1], call: Call) => streamLivestreamSignals(sessions, requests, call),

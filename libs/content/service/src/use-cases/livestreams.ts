@@ -1,8 +1,10 @@
 import type { ContentProductLinkRow, ContentTx, LivestreamRow } from '@govern/content-data-access';
 import { policyRef, type LinkedProductRef, type Violation } from '@govern/content-domain';
+import { keysetPage, timeIdPageToken, type KeysetPage } from '@govern/platform-grpc';
 import { alreadyExists, failedPrecondition, notFound } from '@govern/policy-core';
 import { lockLivestream, writeLiveStates } from '../adapters/livestreams.repository';
 import type { LiveStateWrite, StoredSnapshot } from '../live/live-state';
+import type { LivestreamStateName } from '../mapping/enums';
 import { toJson } from '../mapping/json';
 import { assessSubmittedContent } from './assess-content-item';
 import { currentStanding } from './creator-standing';
@@ -74,6 +76,25 @@ export const getLivestream = async (tx: ContentTx, livestreamId: string): Promis
   if (!livestream) throw notFound('LIVESTREAM.NOT_FOUND', `Livestream ${livestreamId} is not known`, { livestream_id: livestreamId });
   const links = await tx.contentProductLink.findMany({ where: { contentId: livestream.contentId }, orderBy: { position: 'asc' } });
   return { livestream, links };
+};
+
+/** Sessions in one state, newest start first (LIVE: the ones on air); their links in one query. */
+export const listLivestreams = async (
+  tx: ContentTx,
+  filter: { pageSize: number; after: [Date, string] | undefined; state: LivestreamStateName },
+): Promise<KeysetPage<LivestreamWithLinks>> => {
+  const [afterAt, afterId] = filter.after ?? [];
+  const rows = await tx.livestream.findMany({
+    where: {
+      state: filter.state,
+      ...(afterAt ? { OR: [{ startedAt: { lt: afterAt } }, { startedAt: afterAt, livestreamId: { lt: afterId } }] } : {}),
+    },
+    orderBy: [{ startedAt: 'desc' }, { livestreamId: 'desc' }],
+    take: filter.pageSize + 1,
+  });
+  const links = await tx.contentProductLink.findMany({ where: { contentId: { in: rows.map((row) => row.contentId) } }, orderBy: [{ contentId: 'asc' }, { position: 'asc' }] });
+  const page = rows.map((livestream) => ({ livestream, links: links.filter((link) => link.contentId === livestream.contentId) }));
+  return keysetPage(page, filter.pageSize, timeIdPageToken, (last) => [last.livestream.startedAt, last.livestream.livestreamId]);
 };
 
 /**

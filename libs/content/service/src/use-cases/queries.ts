@@ -1,6 +1,7 @@
 import type { AppealRow, ContentTx, PenaltyRow, Prisma } from '@govern/content-data-access';
 import type { Tier } from '@govern/content-domain';
 import { keysetPage, timeIdPageToken, type KeysetPage } from '@govern/platform-grpc';
+import { notFound } from '@govern/policy-core';
 import type { AppealStateName, PenaltyStateName } from '../mapping/enums';
 import type { ContentItemView } from './content-view';
 
@@ -65,6 +66,12 @@ export const listPenalties = async (
 };
 
 /** Appeals oldest first: filtered by PENDING it is the review queue in the order it must be worked. */
+export const getAppeal = async (tx: ContentTx, appealId: string): Promise<AppealRow> => {
+  const appeal = await tx.appeal.findUnique({ where: { id: appealId } });
+  if (!appeal) throw notFound('APPEAL.NOT_FOUND', `Appeal ${appealId} is not known`, { appeal_id: appealId });
+  return appeal;
+};
+
 export const listAppeals = async (
   tx: ContentTx,
   filter: PageRequest & { creatorId: string | undefined; state: AppealStateName | undefined },

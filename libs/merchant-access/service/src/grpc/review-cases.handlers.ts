@@ -10,13 +10,13 @@ import { RequestChecks, timeIdPageToken, type GrpcServiceImplementation } from '
 import type { MerchantAccessDeps } from '../deps';
 import { reviewCaseKindCodec, reviewCaseStatusCodec, reviewDecisionCodec } from '../mapping/enums';
 import { applicationToProto, merchantTermsToProto, merchantViewToProto, reviewCaseToProto } from '../mapping/resources';
-import { claimReviewCase, decideReviewCase, listReviewCases } from '../use-cases/review-cases';
+import { claimReviewCase, decideReviewCase, getReviewCase, listReviewCases } from '../use-cases/review-cases';
 import { mutation } from './calls';
 
 type Handlers = Required<GrpcServiceImplementation<typeof MerchantAccessServiceDefinition>>;
 
-/** The reviewers' queue of application cases: list, claim, decide. */
-export const reviewCaseHandlers = (deps: MerchantAccessDeps): Pick<Handlers, 'listReviewCases' | 'claimReviewCase' | 'decideReviewCase'> => ({
+/** The reviewers' queue of application cases: list, read one, claim, decide. */
+export const reviewCaseHandlers = (deps: MerchantAccessDeps): Pick<Handlers, 'listReviewCases' | 'getReviewCase' | 'claimReviewCase' | 'decideReviewCase'> => ({
   async listReviewCases(request) {
     const checks = new RequestChecks();
     const query = checks.done({
@@ -29,6 +29,12 @@ export const reviewCaseHandlers = (deps: MerchantAccessDeps): Pick<Handlers, 'li
     const at = deps.clock.now();
     const page = await listReviewCases(deps.db, { ...query, overdueOnly: request.overdueOnly, at });
     return { reviewCases: page.items.map((row) => reviewCaseToProto(row, at)), nextPageToken: page.nextPageToken };
+  },
+
+  async getReviewCase(request) {
+    const checks = new RequestChecks();
+    const { caseId } = checks.done({ caseId: checks.id('case_id', request.caseId) });
+    return { reviewCase: reviewCaseToProto(await getReviewCase(deps.db, caseId), deps.clock.now()) };
   },
 
   claimReviewCase: (request, context) =>

@@ -200,6 +200,7 @@ export const appealToProto = (row: AppealRow): Appeal => ({
   liftedSanctionIds: stringsOf(row.liftedSanctionIds),
   reasons: reasonsToProto(reasonsOf(row.reasons)),
   policy: policyOfRow(row),
+  reviewerId: row.reviewerId ?? '',
 });
 
 /** A stored score, or the neutral score of a merchant no metrics have reached yet. */

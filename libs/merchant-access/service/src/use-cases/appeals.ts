@@ -154,7 +154,7 @@ export const decideAppeal = async (work: Work, command: DecideAppealCommand): Pr
   const status = command.decision === 'UPHOLD' ? 'UPHELD' : 'OVERTURNED';
   const appealRow = await tx.appeal.update({
     where: { id: appeal.id },
-    data: { status, decidedAt: now, restoredPoints, liftedSanctionIds, reasons: toJson(reasons) },
+    data: { status, decidedAt: now, reviewerId: command.reviewerId, restoredPoints, liftedSanctionIds, reasons: toJson(reasons) },
   });
   await tx.reviewCase.update({
     where: { id: caseRow.id },

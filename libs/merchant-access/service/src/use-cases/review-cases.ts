@@ -28,6 +28,12 @@ export const lockedReviewCase = async (work: Work, caseId: string): Promise<Revi
   return row;
 };
 
+export const getReviewCase = async (db: Db, caseId: string): Promise<ReviewCaseRow> => {
+  const row = await db.reviewCase.findUnique({ where: { id: caseId } });
+  if (!row) throw notFound('REVIEW_CASE.NOT_FOUND', `no review case ${caseId}`, { case_id: caseId });
+  return row;
+};
+
 export interface ListReviewCasesQuery {
   pageSize: number;
   /** The (sla_due_at, id) of the last case of the previous page. */

@@ -1,67 +1,8 @@
+import type { RpcRule, ServicePolicy } from '@govern/contracts-common';
 import type { Caller } from '../identity/caller';
-import type { RateLimit } from './rate-limiter';
 
-/**
- * Who may call one RPC. A rule admits a caller when the caller is one of `services` (a
- * service by its client certificate, or a system by its token's client id) or holds one of
- * `roles`. `public` admits everyone, anonymous callers included (health, reflection).
- */
-export type RpcRule<Request = unknown, Response = unknown> =
-  | { readonly public: true }
-  | {
-      readonly public?: false;
-      readonly services?: readonly string[];
-      readonly roles?: readonly string[];
-      /**
-       * What a mutation acts on, for its audit record (`audit_records.resource_type/_id`): every
-       * mutation declares it (the policy spec fails otherwise), reads leave it out.
-       */
-      readonly resource?: AuditResource<Request, Response>;
-      /** Per caller, per RPC. */
-      readonly rateLimit?: RateLimit & {
-        /** Units one request takes (e.g. the number of identifiers it looks up); default 1. Streams cost 1 per call. */
-        readonly cost?: (request: Request) => number;
-      };
-    };
-
-/**
- * The resource of a mutation: its type in the service's words and its id, read from the request,
- * or from the response for a resource the call creates (an application, a campaign). An id the
- * call does not have (an empty field) falls back to the request id in the record.
- */
-export interface AuditResource<Request = never, Response = never> {
-  readonly type: string;
-  readonly id: (request: Request, response: Response) => string | undefined;
-}
-
-type MethodsOf<Definition> = Definition extends { readonly methods: infer Methods } ? Methods : never;
-type RequestOf<Method> = Method extends { readonly requestStream: true } ? unknown : Method extends { readonly requestType: { decode(...args: never[]): infer R } } ? R : unknown;
-type ResponseOf<Method> = Method extends { readonly responseStream: true } ? unknown : Method extends { readonly responseType: { decode(...args: never[]): infer R } } ? R : unknown;
-
-/**
- * The table of one gRPC service, keyed by RPC name as the proto spells it (`RecordViolation`).
- * Typed from the ts-proto service definition: leaving an RPC out, or naming one the service
- * does not have, is a compile error; `cost` sees the RPC's request type.
- */
-export type AuthorizationPolicy<Definition> = {
-  readonly [K in keyof MethodsOf<Definition> as MethodsOf<Definition>[K] extends { readonly name: infer N extends string } ? N : never]: RpcRule<
-    RequestOf<MethodsOf<Definition>[K]>,
-    ResponseOf<MethodsOf<Definition>[K]>
-  >;
-};
-
-/** A policy bound to its service's full name, ready for the middleware. */
-export interface ServicePolicy {
-  /** e.g. `govern.merchant_access.v1.MerchantAccessService`. */
-  readonly service: string;
-  readonly rules: Readonly<Record<string, RpcRule<never, never>>>;
-}
-
-/** `definePolicy(MerchantAccessServiceDefinition, { RecordViolation: { roles: ['operator'] }, … })`. */
-export const definePolicy = <Definition extends { readonly fullName: string }>(definition: Definition, rules: NoInfer<AuthorizationPolicy<Definition>>): ServicePolicy => ({
-  service: definition.fullName,
-  rules: rules as unknown as Record<string, RpcRule<never, never>>,
-});
+// The tables' language (RpcRule, definePolicy, …) is in contracts-common, beside the tables; enforcement is here.
+export { definePolicy, type AuditResource, type AuthorizationPolicy, type RpcRule, type ServicePolicy } from '@govern/contracts-common';
 
 /** Health and reflection stay open: load balancers and grpcurl-style tools call them without credentials. */
 export const OPEN_SERVICES: readonly ServicePolicy[] = [

@@ -1,16 +1,13 @@
+import type { RateLimit } from '@govern/contracts-common';
+
+export type { RateLimit };
+
 /**
  * Per-caller token buckets, in process. Hand-written because it is a dozen lines of
  * arithmetic and the libraries on npm either want Redis or keep a timer per key; each replica
  * limits on its own (a caller spread over N replicas gets up to N times the rate, which the
  * limits below are chosen to tolerate).
  */
-export interface RateLimit {
-  /** Sustained rate: units per minute (a unit is one call unless `cost` says otherwise). */
-  perMinute: number;
-  /** Largest burst; default `perMinute`. */
-  burst?: number;
-}
-
 export interface RateLimiter {
   /** Takes `cost` units from the bucket of `key`; when there are not enough, nothing is taken and the wait is returned. */
   take(key: string, limit: RateLimit, cost?: number): { allowed: true } | { allowed: false; retryAfterMs: number };

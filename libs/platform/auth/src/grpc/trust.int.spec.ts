@@ -1,10 +1,9 @@
 import { writeFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { MerchantAccessServiceDefinition } from '@govern/contracts-merchant-access';
+import { MerchantAccessServiceDefinition, merchantAccessPolicy } from '@govern/contracts-merchant-access';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { Metadata, Status } from 'nice-grpc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DRAFT_MERCHANT_ACCESS_POLICY } from '../authorization/draft-policies';
 import { createRateLimiter } from '../authorization/rate-limiter';
 import type { DevPki } from '../dev/dev-pki';
 import { DEV_TOKEN_AUDIENCE, DEV_TOKEN_ISSUER, issueDevToken } from '../dev/dev-tokens';
@@ -106,7 +105,7 @@ describe('trust over real gRPC (TLS, client certificates, tokens, per-RPC rules)
     const anonymous = connect(server.address, tlsTransport(pki));
     const stranger = connect(server.address, tlsTransport(pki), await token({ subject: 'mallory', roles: ['no-such-role'] }));
     const methods = Object.entries(MerchantAccessServiceDefinition.methods);
-    expect(methods.length).toBe(Object.keys(DRAFT_MERCHANT_ACCESS_POLICY.rules).length);
+    expect(methods.length).toBe(Object.keys(merchantAccessPolicy.rules).length);
     for (const [key, method] of methods) {
       const call = (client: typeof anonymous.merchantAccess) => (client as unknown as Record<string, (request: object) => Promise<unknown>>)[key]?.({}) ?? Promise.reject(new Error(key));
       expect({ rpc: method.name, ...(await outcomeOf(call(anonymous.merchantAccess))) }).toMatchObject({ rpc: method.name, code: Status.UNAUTHENTICATED });

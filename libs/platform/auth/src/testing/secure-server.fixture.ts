@@ -1,13 +1,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { HealthCheckResponse_ServingStatus, HealthDefinition } from '@govern/contracts-common';
-import { MerchantAccessServiceDefinition } from '@govern/contracts-merchant-access';
+import { GOVERN_SERVICES, HealthCheckResponse_ServingStatus, HealthDefinition } from '@govern/contracts-common';
+import { MerchantAccessServiceDefinition, merchantAccessPolicy } from '@govern/contracts-merchant-access';
 import { createChannel, createClientFactory, createServer, Metadata, type Channel, type Client, type Server } from 'nice-grpc';
 import { errorDetailsClientMiddleware, errorDetailsServerMiddleware, RichClientError } from 'nice-grpc-error-details';
-import { DRAFT_MERCHANT_ACCESS_POLICY } from '../authorization/draft-policies';
 import type { RateLimiter } from '../authorization/rate-limiter';
-import { GOVERN_SERVICES } from '../authorization/vocabulary';
 import { ensureDevPki, type DevPki } from '../dev/dev-pki';
 import { DEV_TOKEN_AUDIENCE, DEV_TOKEN_ISSUER } from '../dev/dev-tokens';
 import { authorizationMiddleware } from '../grpc/authorization.middleware';
@@ -20,7 +18,7 @@ import type { TransportSecurity } from '../tls/tls-material';
 
 /**
  * A real gRPC server wired the way platform-grpc will wire it (interceptor, identity,
- * authorization, error details) serving merchant-access's contract with the draft table.
+ * authorization, error details) serving merchant-access's contract with its table.
  * Every handler answers `{}` and records who called, so tests can call any RPC.
  */
 export interface SecureTestServer {
@@ -55,7 +53,7 @@ export const startSecureServer = async (options: {
     .use(
       authorizationMiddleware({
         serviceName: 'merchant-access',
-        policies: [DRAFT_MERCHANT_ACCESS_POLICY],
+        policies: [merchantAccessPolicy],
         ...(options.rateLimiter ? { rateLimiter: options.rateLimiter } : {}),
       }),
     );

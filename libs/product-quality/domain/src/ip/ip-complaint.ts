@@ -114,6 +114,10 @@ export const fileIpComplaint = (
 };
 
 /** The merchant answers a takedown; the owner then has the response window to escalate. */
+/** While taken down: the last moment the merchant may counter-notify (the takedown is at filing). */
+export const counterNoticeDueAt = (complaint: Pick<IpComplaint, 'status' | 'filedAt'>, policy: IpComplaintPolicy = IP_COMPLAINT_POLICY): Date | undefined =>
+  complaint.status === 'TAKEN_DOWN' ? new Date(complaint.filedAt.getTime() + policy.counterNoticeWindowMs) : undefined;
+
 export const fileCounterNotice = (
   complaint: IpComplaint,
   input: { merchantId: string; statement: string; evidenceRefs: readonly string[] },
@@ -130,7 +134,7 @@ export const fileCounterNotice = (
   if (complaint.status !== 'TAKEN_DOWN') {
     throw failedPrecondition('IP.NOT_TAKEN_DOWN', `A complaint in status ${complaint.status} cannot be counter-notified`, { ...meta, status: complaint.status });
   }
-  if (now.getTime() - complaint.filedAt.getTime() > policy.counterNoticeWindowMs) {
+  if (now.getTime() > (counterNoticeDueAt(complaint, policy)?.getTime() ?? 0)) {
     throw failedPrecondition('IP.COUNTER_NOTICE_WINDOW_CLOSED', 'The counter-notice window has closed', meta);
   }
   const restoreDueAt = new Date(now.getTime() + policy.ownerResponseWindowMs);

@@ -7,6 +7,8 @@ import {
   FileBanAppealResponse,
   type GetBanAppealRequest,
   type GetBanAppealResponse,
+  type ListBanAppealsRequest,
+  type ListBanAppealsResponse,
   type ListBansRequest,
   type ListBansResponse,
   UnbanProductRequest,
@@ -15,7 +17,8 @@ import {
 import { BAN_POLICY } from '@govern/product-quality-domain';
 import { type Checked, INVALID, isInvalid, RequestChecks, timeIdPageToken } from '@govern/platform-grpc';
 import { banFromRow } from '../adapters/prisma-ban.repository';
-import { appealOutcomes, banCauses, banStatuses } from '../mapping/enums';
+import { listBanAppeals } from '../adapters/queue.queries';
+import { appealOutcomes, appealStatuses, banCauses, banStatuses } from '../mapping/enums';
 import { banAppealFromRow, toProtoBan, toProtoBanAppeal } from '../mapping/resources';
 import { banProductManually, decideAppeal, fileAppeal, unbanProduct } from '../use-cases/bans';
 import { getBanAppeal, listBans } from '../adapters/read-models.queries';
@@ -119,5 +122,17 @@ export const banHandlers = (context: HandlerContext) => ({
     const checks = new RequestChecks();
     const { appealId } = checks.done({ appealId: checks.id('appeal_id', request.appealId) });
     return { appeal: toProtoBanAppeal(banAppealFromRow(await read(context, call, (tx) => getBanAppeal(tx, appealId)))) };
+  },
+
+  async listBanAppeals(request: ListBanAppealsRequest, call: Call): Promise<ListBanAppealsResponse> {
+    const checks = new RequestChecks();
+    const query = checks.done({
+      pageSize: checks.pageSize(request.pageSize),
+      after: checks.pageToken(timeIdPageToken, request.pageToken),
+      status: checks.optionalEnum('status', appealStatuses, request.status),
+      merchantId: checks.optionalId('merchant_id', request.merchantId),
+    });
+    const page = await read(context, call, (tx) => listBanAppeals(tx, query));
+    return { appeals: page.items.map((row) => toProtoBanAppeal(banAppealFromRow(row))), nextPageToken: page.nextPageToken };
   },
 });

@@ -9,6 +9,8 @@ import {
   FileIpComplaintResponse,
   type GetIpComplaintRequest,
   type GetIpComplaintResponse,
+  type ListIpComplaintsRequest,
+  type ListIpComplaintsResponse,
   GrantBrandAuthorisationRequest,
   GrantBrandAuthorisationResponse,
   RegisterBrandRequest,
@@ -17,9 +19,10 @@ import {
   RevokeBrandAuthorisationResponse,
 } from '@govern/contracts-product-quality';
 import { compactText, IP_COMPLAINT_POLICY, REQUEST_LIMITS_POLICY } from '@govern/product-quality-domain';
-import { type Checked, INVALID, isInvalid, REASON, RequestChecks } from '@govern/platform-grpc';
-import { ipComplaintKinds, ipComplaintOutcomes } from '../mapping/enums';
-import { toProtoBan, toProtoBrand, toProtoBrandAuthorisation, toProtoIpComplaint } from '../mapping/resources';
+import { type Checked, INVALID, isInvalid, REASON, RequestChecks, timeIdPageToken } from '@govern/platform-grpc';
+import { listIpComplaints } from '../adapters/queue.queries';
+import { ipComplaintKinds, ipComplaintOutcomes, ipComplaintStatuses } from '../mapping/enums';
+import { ipComplaintFromRow, toProtoBan, toProtoBrand, toProtoBrandAuthorisation, toProtoIpComplaint } from '../mapping/resources';
 import {
   decideIpComplaint,
   escalateIpComplaint,
@@ -188,5 +191,18 @@ export const brandIpHandlers = (context: HandlerContext) => ({
     const checks = new RequestChecks();
     const { complaintId } = checks.done({ complaintId: checks.id('complaint_id', request.complaintId) });
     return { complaint: toProtoIpComplaint(await read(context, call, (tx) => getIpComplaint(tx, complaintId))) };
+  },
+
+  async listIpComplaints(request: ListIpComplaintsRequest, call: Call): Promise<ListIpComplaintsResponse> {
+    const checks = new RequestChecks();
+    const query = checks.done({
+      pageSize: checks.pageSize(request.pageSize),
+      after: checks.pageToken(timeIdPageToken, request.pageToken),
+      status: checks.optionalEnum('status', ipComplaintStatuses, request.status),
+      merchantId: checks.optionalId('merchant_id', request.merchantId),
+      brandId: checks.optionalId('brand_id', request.brandId),
+    });
+    const page = await read(context, call, (tx) => listIpComplaints(tx, query));
+    return { complaints: page.items.map((row) => toProtoIpComplaint(ipComplaintFromRow(row))), nextPageToken: page.nextPageToken };
   },
 });

@@ -9,11 +9,14 @@ import {
   PlanInspectionCampaignResponse,
   RecordLabResultRequest,
   RecordLabResultResponse,
+  type ListLabResultsRequest,
+  type ListLabResultsResponse,
 } from '@govern/contracts-product-quality';
 import { checkCampaignSpec, type LabDefect, REQUEST_LIMITS_POLICY, SAMPLING_INSPECTION_POLICY, validateLabResult } from '@govern/product-quality-domain';
-import { type Checked, INVALID, isInvalid, RequestChecks } from '@govern/platform-grpc';
+import { type Checked, INVALID, isInvalid, RequestChecks, timeIdPageToken } from '@govern/platform-grpc';
 import { Violations } from '@govern/policy-core';
 import { randomInt } from 'node:crypto';
+import { listLabResults } from '../adapters/queue.queries';
 import { defectClasses, labVerdicts } from '../mapping/enums';
 import { policyOf, toProtoPolicy, toProtoReasons } from '../mapping/json';
 import { toProtoBan, toProtoCampaign, toProtoLabResult, toProtoQualityScore, toProtoSample } from '../mapping/resources';
@@ -142,5 +145,16 @@ export const inspectionHandlers = (context: HandlerContext) => ({
         policy: toProtoPolicy(outcome.policy.name, outcome.policy.version),
       };
     });
+  },
+
+  async listLabResults(request: ListLabResultsRequest, call: Call): Promise<ListLabResultsResponse> {
+    const checks = new RequestChecks();
+    const query = checks.done({
+      productId: checks.id('product_id', request.productId),
+      pageSize: checks.pageSize(request.pageSize),
+      before: checks.pageToken(timeIdPageToken, request.pageToken),
+    });
+    const page = await read(context, call, (tx) => listLabResults(tx, query));
+    return { results: page.items.map(toProtoLabResult), nextPageToken: page.nextPageToken };
   },
 });

@@ -28,7 +28,7 @@ import type {
   ProductRow,
   QualityScoreRow,
 } from '@govern/product-quality-data-access';
-import type { Ban, BanAppeal, IpComplaint, ListingClaimHit, QualityComponent, SwitchingState } from '@govern/product-quality-domain';
+import { counterNoticeDueAt, type Ban, type BanAppeal, type IpComplaint, type ListingClaimHit, type QualityComponent, type SwitchingState } from '@govern/product-quality-domain';
 import type { PolicyRef, Reason } from '@govern/policy-core';
 import {
   appealStatuses,
@@ -337,6 +337,8 @@ export const toProtoIpComplaint = (c: IpComplaint): ProtoIpComplaint => ({
   decidedAt: c.decidedAt,
   restoreDueAt: c.restoreDueAt,
   escalatedAt: c.escalatedAt,
+  reviewerId: c.reviewerId ?? '',
+  counterNoticeDueAt: counterNoticeDueAt(c),
 });
 
 type StoredLotOutcome = {

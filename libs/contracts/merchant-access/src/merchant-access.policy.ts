@@ -1,5 +1,5 @@
-import { MerchantAccessServiceDefinition } from '@govern/contracts-merchant-access';
-import { definePolicy, GOVERN_ROLES, PLATFORM_CALLERS, type ServicePolicy } from '@govern/platform-auth';
+import { MerchantAccessServiceDefinition } from './gen';
+import { definePolicy, GOVERN_ROLES, PLATFORM_CALLERS, type ServicePolicy } from '@govern/contracts-common';
 
 const { operator, finance, riskReviewer, auditor, support } = GOVERN_ROLES;
 const P = PLATFORM_CALLERS;
@@ -10,8 +10,8 @@ const STATS = { roles: [operator, auditor] } as const;
  * runs; an RPC without a rule is refused, and `merchant-access.policy.spec.ts` fails when the contract
  * gains an RPC this table does not name. Platform services (by client certificate, or a system
  * token's client id) call the decision RPCs on their hot paths; enforcement needs `operator`,
- * money `finance`, governance stats `operator` or `auditor`. The console reads the copy in
- * platform-auth (DRAFT_MERCHANT_ACCESS_POLICY) to show what a person may do; the spec keeps them equal.
+ * money `finance`, governance stats `operator` or `auditor`. The table is part of the
+ * contract: the operator console and the CLI import it from here to know what a person may do.
  */
 export const merchantAccessPolicy: ServicePolicy = definePolicy(MerchantAccessServiceDefinition, {
   SubmitApplication: { services: [P.merchantCenter], resource: { type: 'application', id: (_r, res) => res.application?.applicationId } },
@@ -27,6 +27,7 @@ export const merchantAccessPolicy: ServicePolicy = definePolicy(MerchantAccessSe
   GetAffiliateEligibility: { services: [P.traffic, P.merchantCenter, P.live, P.video], roles: [operator, auditor] },
   RunAffiliateSweep: { roles: [operator], resource: { type: 'affiliate_sweep', id: (_r, res) => res.sweepId } },
   ListReviewCases: { roles: [operator, riskReviewer] },
+  GetReviewCase: { roles: [operator, riskReviewer] },
   ClaimReviewCase: { roles: [operator], resource: { type: 'review_case', id: (r) => r.caseId } },
   DecideReviewCase: { roles: [operator], resource: { type: 'review_case', id: (r) => r.caseId } },
   FileAppeal: { services: [P.merchantCenter], resource: { type: 'appeal', id: (_r, res) => res.appeal?.appealId } },

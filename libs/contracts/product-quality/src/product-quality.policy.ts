@@ -1,5 +1,5 @@
-import { ProductQualityServiceDefinition } from '@govern/contracts-product-quality';
-import { definePolicy, GOVERN_ROLES, PLATFORM_CALLERS, type ServicePolicy } from '@govern/platform-auth';
+import { ProductQualityServiceDefinition } from './gen';
+import { definePolicy, GOVERN_ROLES, PLATFORM_CALLERS, type ServicePolicy } from '@govern/contracts-common';
 
 const { operator, auditor, support } = GOVERN_ROLES;
 const P = PLATFORM_CALLERS;
@@ -10,8 +10,8 @@ const STATS = { roles: [operator, auditor] } as const;
  * runs; an RPC without a rule is refused, and `product-quality.policy.spec.ts` fails when the contract
  * gains an RPC this table does not name. Platform services (by client certificate, or a system
  * token's client id) call the decision RPCs on their hot paths; enforcement needs `operator`,
- * money `finance`, governance stats `operator` or `auditor`. The console reads the copy in
- * platform-auth (DRAFT_PRODUCT_QUALITY_POLICY) to show what a person may do; the spec keeps them equal.
+ * money `finance`, governance stats `operator` or `auditor`. The table is part of the
+ * contract: the operator console and the CLI import it from here to know what a person may do.
  */
 export const productQualityPolicy: ServicePolicy = definePolicy(ProductQualityServiceDefinition, {
   EvaluateListing: { services: [P.listing], resource: { type: 'listing', id: (r) => r.listing?.listingId } },
@@ -26,11 +26,13 @@ export const productQualityPolicy: ServicePolicy = definePolicy(ProductQualitySe
   FileBanAppeal: { services: [P.merchantCenter], resource: { type: 'ban_appeal', id: (_r, res) => res.appeal?.appealId } },
   DecideBanAppeal: { roles: [operator], resource: { type: 'ban_appeal', id: (r) => r.appealId } },
   GetBanAppeal: { services: [P.merchantCenter], roles: [operator, auditor] },
+  ListBanAppeals: { services: [P.merchantCenter], roles: [operator, auditor] },
   CreateInspectionCampaign: { roles: [operator], resource: { type: 'campaign', id: (_r, res) => res.campaign?.campaignId } },
   GetInspectionCampaign: { services: [P.inspection], roles: [operator, auditor] },
   PlanInspectionCampaign: { roles: [operator], resource: { type: 'campaign', id: (r) => r.campaignId } },
   // Labs report through their system; an operator may key in a paper report.
   RecordLabResult: { services: [P.inspection], roles: [operator], resource: { type: 'sample', id: (r) => r.sampleId } },
+  ListLabResults: { services: [P.inspection, P.merchantCenter], roles: [operator, auditor] },
   GetLotSamplingPlan: { services: [P.inspection], roles: [operator, auditor] },
   RecordLotInspection: { services: [P.inspection], resource: { type: 'lot', id: (r) => r.lotId } },
   ListLotInspections: { services: [P.inspection, P.merchantCenter], roles: [operator, auditor] },
@@ -43,5 +45,6 @@ export const productQualityPolicy: ServicePolicy = definePolicy(ProductQualitySe
   EscalateIpComplaint: { services: [P.brandPortal], resource: { type: 'ip_complaint', id: (r) => r.complaintId } },
   DecideIpComplaint: { roles: [operator], resource: { type: 'ip_complaint', id: (r) => r.complaintId } },
   GetIpComplaint: { services: [P.brandPortal, P.merchantCenter], roles: [operator, auditor] },
+  ListIpComplaints: { services: [P.brandPortal, P.merchantCenter], roles: [operator, auditor] },
   GetGovernanceStats: STATS,
 });

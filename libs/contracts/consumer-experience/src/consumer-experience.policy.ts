@@ -1,5 +1,5 @@
-import { ConsumerExperienceServiceDefinition } from '@govern/contracts-consumer-experience';
-import { definePolicy, GOVERN_ROLES, PLATFORM_CALLERS, type ServicePolicy } from '@govern/platform-auth';
+import { ConsumerExperienceServiceDefinition } from './gen';
+import { definePolicy, GOVERN_ROLES, PLATFORM_CALLERS, type ServicePolicy } from '@govern/contracts-common';
 
 const { operator, finance, auditor, support } = GOVERN_ROLES;
 const P = PLATFORM_CALLERS;
@@ -10,8 +10,8 @@ const STATS = { roles: [operator, auditor] } as const;
  * runs; an RPC without a rule is refused, and `consumer-experience.policy.spec.ts` fails when the contract
  * gains an RPC this table does not name. Platform services (by client certificate, or a system
  * token's client id) call the decision RPCs on their hot paths; enforcement needs `operator`,
- * money `finance`, governance stats `operator` or `auditor`. The console reads the copy in
- * platform-auth (DRAFT_CONSUMER_EXPERIENCE_POLICY) to show what a person may do; the spec keeps them equal.
+ * money `finance`, governance stats `operator` or `auditor`. The table is part of the
+ * contract: the operator console and the CLI import it from here to know what a person may do.
  */
 export const consumerExperiencePolicy: ServicePolicy = definePolicy(ConsumerExperienceServiceDefinition, {
   RecordOrder: { services: [P.order], resource: { type: 'order', id: (r) => r.orderId } },
