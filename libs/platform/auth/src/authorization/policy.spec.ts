@@ -37,7 +37,7 @@ describe('the policy table of a server', () => {
     expect(table.ruleOf('/grpc.health.v1.Health/Check')).toEqual({ public: true });
     expect(table.ruleOf('/grpc.reflection.v1.ServerReflection/ServerReflectionInfo')).toEqual({ public: true });
     table.add(contentPolicy);
-    expect(table.ruleOf('/govern.content.v1.ContentService/DeductCreatorCredit')).toEqual({ roles: ['operator'] });
+    expect(table.ruleOf('/govern.content.v1.ContentService/DeductCreatorCredit')).toMatchObject({ roles: ['operator'], resource: { type: 'creator' } });
     expect(() => table.add(contentPolicy)).toThrow(/already registered/);
   });
 });
