@@ -250,6 +250,9 @@ export const requireCauseApplies = (
   if (cause === 'LATE_DISPATCH' && !order.lateDispatch) {
     throw failedPrecondition('COMPENSATION.NOT_LATE', 'The order was not dispatched late');
   }
+  if (cause === 'NEW_BUYER_CARE') {
+    throw failedPrecondition('COMPENSATION.CARE_ONLY', 'New-buyer care pays by its own timers, when a new buyer’s order is stuck past its bound');
+  }
   if (cause === 'MERCHANT_REMOVED' && !order.merchantRemoved) {
     throw failedPrecondition('COMPENSATION.MERCHANT_NOT_REMOVED', 'The merchant has not been removed');
   }

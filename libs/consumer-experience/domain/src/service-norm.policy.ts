@@ -30,6 +30,12 @@ export interface ServiceNormPolicy {
   readonly version: string;
   readonly serviceHours: ServiceHours;
   readonly channels: Readonly<Record<ContactChannel, ChannelNorm>>;
+  /**
+   * A reply reaches the platform a little after the merchant sends it: an unanswered contact is
+   * found in breach this long after its due time, so a reply sent in time but recorded late is
+   * judged by when it was sent, not turned into a breach by the timer.
+   */
+  readonly noReplyFoundAfterMs: number;
   readonly resolution: {
     /** The buyer's own verdict in the rating (solved or not) prevails over the merchant's mark. */
     readonly buyerVerdictPrevails: boolean;
@@ -55,6 +61,8 @@ export const SERVICE_NORM_POLICY: ServiceNormPolicy = {
     /** Messages left for the merchant: answered within 24 h, hours or not. */
     MESSAGE: { firstReplyWithinMs: 24 * HOUR, serviceHoursOnly: false },
   },
+  /** The request checks' clock skew: what a reply's time may be off by. */
+  noReplyFoundAfterMs: 5 * MINUTE,
   resolution: { buyerVerdictPrevails: true, merchantMarkCountsWithinMs: 48 * HOUR },
   satisfiedRatingAtLeast: 4,
   ratingWithinMs: 7 * DAY,

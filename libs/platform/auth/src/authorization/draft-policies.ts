@@ -120,6 +120,12 @@ export const DRAFT_CONSUMER_EXPERIENCE_POLICY: ServicePolicy = definePolicy(Cons
   ListLedgerEntries: { roles: [finance, auditor] },
   GetMerchantServiceMetrics: { services: [P.merchantCenter, P.traffic], roles: [operator, auditor] },
   GetGovernanceStats: STATS,
+  RecordBuyerContact: { services: [P.buyerService], roles: [support] },
+  RecordMerchantReply: { services: [P.merchantCenter], roles: [support] },
+  RateContact: { services: [P.buyerService] },
+  GetServiceNormMetrics: { services: [P.merchantCenter, P.traffic], roles: [operator, auditor] },
+  GetCareCase: { services: [P.buyerService, P.merchantCenter], roles: [operator, auditor, support] },
+  ListCareCases: { services: [P.buyerService, P.merchantCenter], roles: [operator, auditor, support] },
 });
 
 export const DRAFT_POLICIES: readonly ServicePolicy[] = [DRAFT_CONTENT_POLICY, DRAFT_PRODUCT_QUALITY_POLICY, DRAFT_MERCHANT_ACCESS_POLICY, DRAFT_CONSUMER_EXPERIENCE_POLICY];
