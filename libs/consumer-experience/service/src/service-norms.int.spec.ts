@@ -92,6 +92,18 @@ describe('buyer contacts and merchant service norms (gRPC + Postgres + NATS)', (
     expect(events.of(BuyerContactBreachedEvent).filter((e) => e.merchantId === merchantId)).toHaveLength(5);
   });
 
+  it('judges a reply by when it was sent: one sent in time but recorded after the timer found silence clears the breach', async () => {
+    const merchantId = 'merchant-recorded-late';
+    const sent = f.clock.now();
+    const { contact } = await f.client.recordBuyerContact(contactOf(merchantId));
+    f.clock.advance(3 * MINUTE + SERVICE_NORM_POLICY.noReplyFoundAfterMs);
+    await f.sut.runDueJobs();
+    await expect.poll(() => events.of(BuyerContactBreachedEvent).filter((e) => e.merchantId === merchantId), { timeout: 10_000 }).toHaveLength(1);
+    const late = (await reply(contact?.contactId ?? '', new Date(sent.getTime() + 2 * MINUTE))).contact;
+    expect(late?.breached).toBe(false);
+    expect(late?.reasons.map((r) => r.code)).toEqual(expect.arrayContaining(['SERVICE_NORM.NO_REPLY', 'SERVICE_NORM.REPLIED_IN_TIME', 'SERVICE_NORM.REPLY_RECORDED_LATE']));
+  });
+
   it('counts response rate, first-reply percentiles, resolution and satisfaction, and reports them with the merchant metrics', async () => {
     const merchantId = 'merchant-figures';
     const windowStart = f.clock.now();

@@ -20,6 +20,7 @@ import { careCaseStatusCodec, careKindCodec, type CareCaseStatus } from '../mapp
 import { policyToProto, reasonsToProto } from '../mapping/to-proto';
 import { afterSaleState, applyAfterSaleStep, closeSettledAfterSales } from './after-sale-steps';
 import { Payouts, type CompensationOutcome } from './payouts';
+import { onDispatchDeadline } from './orders';
 import type { Work } from './work';
 
 /**
@@ -176,7 +177,11 @@ const platformPays = async (work: Work, c: CareCaseRow, order: OrderRow, afterSa
 export const onCareStepIn = async (work: Work, caseId: string): Promise<void> => {
   const seen = await findCareCase(work.tx, caseId);
   if (!seen || seen.status !== 'OPEN') return;
-  // Orders before cases: the same lock order as the money desk everywhere.
+  // The broken promise is judged before the platform steps in, whichever timer runs first: a late
+  // order is compensated as late (once: the deadline's own timer then finds it judged), and the
+  // outcome does not hang on the order in which due timers are picked up.
+  if (seen.kind === 'DISPATCH_STUCK') await onDispatchDeadline(work, seen.orderId);
+  // Orders before cases: the same lock order as the money desk everywhere (read after the judgement above).
   const order = await lockOrder(work.sql, seen.orderId);
   const c = await lockCareCase(work.sql, caseId);
   if (!c || c.status !== 'OPEN') return;
