@@ -7,6 +7,8 @@ export type { Prisma } from './generated/prisma/client';
 export type {
   AfterSale as AfterSaleRow,
   AfterSaleChange as AfterSaleChangeRow,
+  BuyerContact as BuyerContactRow,
+  CareCase as CareCaseRow,
   Complaint as ComplaintRow,
   Compensation as CompensationRow,
   LedgerEntry as LedgerEntryRow,

@@ -63,13 +63,15 @@ export type AfterSaleEvent =
   | { kind: 'REPLACEMENT_SHIPPED' }
   /** The merchant was removed: the fund settles the open after-sale in its place. */
   | { kind: 'MERCHANT_REMOVED' }
+  /** New-buyer care: the merchant left a new buyer's refund request open past the care bound; the fund settles it. */
+  | { kind: 'PLATFORM_CARE' }
   /** The order was paid back in full outside this after-sale (fund compensation, removal refund). */
   | { kind: 'ORDER_REFUNDED_IN_FULL' };
 
 export type AfterSaleEffect =
   | { kind: 'REFUND'; amountFen: bigint; fast: boolean }
   /** The fund pays the buyer first; `amountFen` undefined pays what is still refundable on the order. */
-  | { kind: 'ADVANCE_COMPENSATION'; cause: 'DISPUTE_UNPAID' | 'MERCHANT_REMOVED'; amountFen?: bigint }
+  | { kind: 'ADVANCE_COMPENSATION'; cause: 'DISPUTE_UNPAID' | 'MERCHANT_REMOVED' | 'NEW_BUYER_CARE'; amountFen?: bigint }
   | { kind: 'SETTLE_RETURN_INSURANCE' }
   | { kind: 'SCHEDULE'; timer: Timer }
   | { kind: 'CANCEL'; timer: TimerKind };
@@ -269,20 +271,22 @@ export const transitionAfterSale = (
       if (state.type !== 'EXCHANGE' || state.status !== 'RETURN_IN_TRANSIT') return invalid(state, event);
       return { status: 'EXCHANGED', effects: [], reasons: [reason('AFTER_SALE.EXCHANGED', 'Replacement shipped')], policy: ref };
     }
-    case 'MERCHANT_REMOVED': {
+    case 'MERCHANT_REMOVED':
+    case 'PLATFORM_CARE': {
       if (!isOpenAfterSale(state.status)) return unchanged(state, 'AFTER_SALE.ALREADY_SETTLED', 'Nothing left open to protect', policy);
       const cancel = AFTER_SALE_TIMERS.map((timer): AfterSaleEffect => ({ kind: 'CANCEL', timer }));
       // An exchange can no longer be honoured: the buyer gets the price back instead.
       const owed = state.type === 'EXCHANGE' ? undefined : remaining(state, state.awardFen ?? state.amountFen);
-      const pay: AfterSaleEffect[] =
-        owed === undefined || owed > 0n ? [{ kind: 'ADVANCE_COMPENSATION', cause: 'MERCHANT_REMOVED', ...(owed === undefined ? {} : { amountFen: owed }) }] : [];
+      const cause = event.kind === 'MERCHANT_REMOVED' ? 'MERCHANT_REMOVED' : 'NEW_BUYER_CARE';
+      const pay: AfterSaleEffect[] = owed === undefined || owed > 0n ? [{ kind: 'ADVANCE_COMPENSATION', cause, ...(owed === undefined ? {} : { amountFen: owed }) }] : [];
+      const owedText = owed === undefined ? 'rest of the order' : owed.toString();
       return {
         status: 'REFUNDED',
         effects: [...cancel, ...pay],
         reasons: [
-          reason('AFTER_SALE.FUND_PROTECTED', 'The merchant was removed; the consumer protection fund settles this after-sale', {
-            owed_fen: owed === undefined ? 'rest of the order' : owed.toString(),
-          }),
+          event.kind === 'MERCHANT_REMOVED'
+            ? reason('AFTER_SALE.FUND_PROTECTED', 'The merchant was removed; the consumer protection fund settles this after-sale', { owed_fen: owedText })
+            : reason('AFTER_SALE.CARE_PROTECTED', 'A new buyer’s refund was left open; the consumer protection fund settles this after-sale', { owed_fen: owedText }),
         ],
         policy: ref,
       };

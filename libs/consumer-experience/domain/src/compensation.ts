@@ -37,7 +37,9 @@ export const emptyPayouts = (priceFen: bigint): OrderPayouts => ({
 export type PayoutKind = 'REFUND' | 'PUNITIVE' | 'LATE_DISPATCH';
 
 export const payoutKindOf = (cause: CompensationCause, policy: CompensationPolicy = COMPENSATION_POLICY): PayoutKind => {
-  if (policy.refundKindCauses.includes(cause)) return 'REFUND';
+  // New-buyer care pays the price back under every fund version (the cause came after the versions
+  // shipped, and old versions are never edited): it is a refund by what it is, like LATE_DISPATCH is its own kind.
+  if (cause === 'NEW_BUYER_CARE' || policy.refundKindCauses.includes(cause)) return 'REFUND';
   return cause === 'LATE_DISPATCH' ? 'LATE_DISPATCH' : 'PUNITIVE';
 };
 
@@ -247,6 +249,9 @@ export const requireCauseApplies = (
   }
   if (cause === 'LATE_DISPATCH' && !order.lateDispatch) {
     throw failedPrecondition('COMPENSATION.NOT_LATE', 'The order was not dispatched late');
+  }
+  if (cause === 'NEW_BUYER_CARE') {
+    throw failedPrecondition('COMPENSATION.CARE_ONLY', 'New-buyer care pays by its own timers, when a new buyer’s order is stuck past its bound');
   }
   if (cause === 'MERCHANT_REMOVED' && !order.merchantRemoved) {
     throw failedPrecondition('COMPENSATION.MERCHANT_NOT_REMOVED', 'The merchant has not been removed');

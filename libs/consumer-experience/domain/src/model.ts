@@ -49,7 +49,9 @@ export type CompensationCause =
   | 'MERCHANT_REMOVED'
   | 'FRAUD'
   | 'FOOD_SAFETY'
-  | 'LATE_DISPATCH';
+  | 'LATE_DISPATCH'
+  /** New-buyer care (issue 19): the platform steps in for a stuck first order and pays the buyer back. */
+  | 'NEW_BUYER_CARE';
 
 /** Standing of a merchant as this service learns it from merchant-access events. */
 export interface MerchantStanding {

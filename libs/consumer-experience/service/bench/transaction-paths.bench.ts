@@ -61,6 +61,8 @@ const main = async (): Promise<void> => {
     promiseReasons: [],
     promisePolicyName: 'consumer-promise',
     promisePolicyVersion: '1',
+    newBuyer: false,
+    newBuyerPolicyVersion: null,
     now: new Date(),
   });
   const requestOf = (id: string) =>

@@ -41,4 +41,12 @@ export const consumerExperiencePolicy: ServicePolicy = definePolicy(ConsumerExpe
   ListLedgerEntries: { roles: [finance, auditor] },
   GetMerchantServiceMetrics: { services: [P.merchantCenter, P.traffic], roles: [operator, auditor] },
   GetGovernanceStats: STATS,
+  // Buyer care (issue 19): the customer-service system records contacts and merchants' replies, the
+  // buyer app the ratings; support reads and records on a buyer's behalf.
+  RecordBuyerContact: { services: [P.buyerService], roles: [support], resource: { type: 'buyer_contact', id: (r) => r.contactId } },
+  RecordMerchantReply: { services: [P.merchantCenter], roles: [support], resource: { type: 'buyer_contact', id: (r) => r.contactId } },
+  RateContact: { services: [P.buyerService], resource: { type: 'buyer_contact', id: (r) => r.contactId } },
+  GetServiceNormMetrics: { services: [P.merchantCenter, P.traffic], roles: [operator, auditor] },
+  GetCareCase: { services: [P.buyerService, P.merchantCenter], roles: [operator, auditor, support] },
+  ListCareCases: { services: [P.buyerService, P.merchantCenter], roles: [operator, auditor, support] },
 });

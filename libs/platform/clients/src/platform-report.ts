@@ -58,6 +58,12 @@ export const buildPlatformReport = (
       line('service', 'orders dispatched within 48 h', service.dispatchWithin48hRate, 'share', 'consumer-experience'),
       line('service', 'compensation paid in advance', n(service.compensationPaidFen) / 100, 'yuan', 'consumer-experience'),
       line('service', 'complaints', n(service.complaints), 'count', 'consumer-experience'),
+      // Buyer care (issue 19): merchant service norms and new-buyer care.
+      line('service', 'merchant service response rate', service.serviceNorms?.responseRate ?? 0, 'share', 'consumer-experience'),
+      line('service', 'merchant service satisfaction', service.serviceNorms?.satisfactionRate ?? 0, 'share', 'consumer-experience'),
+      line('service', 'new-buyer care cases opened', n(service.careCasesOpened), 'count', 'consumer-experience'),
+      line('service', 'new-buyer care cases resolved', n(service.careCasesResolved), 'count', 'consumer-experience'),
+      line('service', 'new-buyer satisfaction', service.newBuyerSatisfactionRate, 'share', 'consumer-experience'),
     ],
   };
 };

@@ -12,6 +12,7 @@ import { apply, awaitOnboarding, list, recordViolations, sweep } from './run/mer
 import { assessVideo, livestream, reassess } from './run/content';
 import { inspect, recordLab } from './run/inspections';
 import { complain, order } from './run/buyers';
+import { contact } from './run/care';
 import { settle } from './run/settle';
 import { groupBy, RunContext, type ExecutorOptions } from './run/run-context';
 import type { OrderPlan, VideoPlan } from './scenario';
@@ -37,6 +38,7 @@ export const estimateCalls = (scenario: Scenario): number => {
     Math.round(scenario.products.length * 0.12) +
     orderCalls +
     scenario.complaints.length +
+    scenario.contacts.reduce((sum, c) => sum + 1 + (c.reply ? 1 : 0) + (c.rating ? 1 : 0), 0) +
     scenario.violations.length +
     scenario.reentries.length +
     scenario.products.filter((p) => p.lateCritical).length +
@@ -93,6 +95,7 @@ export class Executor {
     const dueSoon = (o: OrderPlan): boolean => o.kind === 'delivered' || o.kind === 'in-transit' || o.kind === 'fake-shipment';
     await ctx.lanes('orders', [...s.orders.filter(dueSoon), ...s.orders.filter((o) => !dueSoon(o))], (o) => order(ctx, o));
     await ctx.lanes('complaints', s.complaints, (c) => complain(ctx, c));
+    await ctx.lanes('buyer contacts', s.contacts, (c) => contact(ctx, c));
     // The services' timers (late dispatch, missing first scans) and events must have caught up
     // before removals refund undispatched orders and lab failures pay buyers back.
     const afterOrders = await settle(ctx, 'settle: orders');

@@ -27,6 +27,30 @@ describe('generateScenario', () => {
     expect(generateScenario({ seed: 1, orders: SCALES.demo })).toEqual(demo);
   });
 
+  it('plans new buyers’ stuck first orders and buyers’ contacts with merchants (issue 19)', () => {
+    const firsts = demo.orders.filter((o) => o.buyerHistory?.priorOrders === 0);
+    const stuck = firsts.filter((o) => o.kind === 'never-shipped');
+    const nudged = firsts.filter((o) => o.kind === 'awaiting-dispatch');
+    expect(stuck.length).toBeGreaterThanOrEqual(3);
+    expect(nudged.length).toBeGreaterThanOrEqual(3);
+    // Each the only order of its buyer, with nothing planned on it that could race the care timers.
+    expect(new Set(firsts.map((o) => o.buyerId)).size).toBe(firsts.length);
+    expect(demo.orders.filter((o) => firsts.some((f) => f.buyerId === o.buyerId))).toHaveLength(firsts.length);
+    expect(firsts.every((o) => !o.shipment && !o.afterSale && !o.review)).toBe(true);
+    // Nudged (36 h) but not stepped in (72 h), with the dispatch promise (48 h) hours away.
+    expect(nudged.every((o) => o.paidAgoMs >= 38 * HOUR && o.paidAgoMs <= 40 * HOUR)).toBe(true);
+    expect(demo.orders.filter((o) => o.buyerHistory?.priorOrders !== 0).every((o) => (o.buyerHistory?.priorOrders ?? 0) > 3)).toBe(true);
+    // Contacts: answered in time or well clear of the bound, many rated; every new buyer asks about its order.
+    expect(demo.contacts.filter((c) => c.rating).length).toBeGreaterThan(10);
+    expect(firsts.every((o) => demo.contacts.some((c) => c.orderKey === o.key && c.buyerId === o.buyerId))).toBe(true);
+    for (const c of demo.contacts.filter((x) => x.reply)) {
+      const after = c.reply?.afterMs ?? 0;
+      if (c.channel === 'CHAT') expect(after).toBeLessThan(3 * 60_000);
+      else expect(Math.abs(after - 24 * HOUR)).toBeGreaterThan(HOUR);
+      expect(after).toBeLessThan(c.contactAgoMs);
+    }
+  });
+
   it('gives a different marketplace for another seed, under ids of that seed', () => {
     const other = generateScenario({ seed: 2, orders: SCALES.demo });
     expect(other.orders[0]?.orderId).toBe('sim2-ord-000001');

@@ -14,6 +14,7 @@
  */
 import { hash32 } from './random';
 import { Generator } from './plan/generator';
+import { ESTABLISHED_BUYER, planCare } from './plan/care';
 import { planComplaints } from './plan/complaints';
 import { planContent } from './plan/content';
 import { planMerchants, planProducts, planReentries } from './plan/merchants';
@@ -58,6 +59,10 @@ export const generateScenario = (options: ScenarioOptions): Scenario => {
   const lateCandidates = d.shuffle(listable.filter((p) => p.labOutcome === 'pass' && orderedProducts.has(p.key) && !spared.has(p.merchantKey)));
   for (const product of lateCandidates.slice(0, lateCriticalCount)) product.lateCritical = true;
 
+  // Ordinary buyers are long-standing customers; new buyers' first orders come from the care plan.
+  for (const o of orders) o.buyerHistory = { ...ESTABLISHED_BUYER };
+  const care = planCare(g, orders, sellers.filter((m) => !spared.has(m.key)), listable);
+
   const samples = Math.max(4, Math.round(listable.length * SIMULATION_POLICY.inspection.sampleShare));
   const inspection: InspectionPlan = {
     name: `Simulated sampling campaign (seed ${options.seed})`,
@@ -84,6 +89,7 @@ export const generateScenario = (options: ScenarioOptions): Scenario => {
     buyers,
     orders,
     complaints,
+    contacts: care.contacts,
     inspection,
     violations,
     fundContributionFen: SIMULATION_POLICY.fund.contributionFen,

@@ -155,6 +155,7 @@ export const ENUM_LABELS_ZH: Readonly<Record<string, string>> = {
   COMPENSATION_CAUSE_FRAUD: '欺诈（三倍赔偿）',
   COMPENSATION_CAUSE_FOOD_SAFETY: '食品安全（十倍赔偿）',
   COMPENSATION_CAUSE_LATE_DISPATCH: '延迟发货',
+  COMPENSATION_CAUSE_NEW_BUYER_CARE: '新用户关怀（平台垫付）',
   ENTRY_SIDE_DEBIT: '借',
   ENTRY_SIDE_CREDIT: '贷',
   FULFILMENT_TYPE_IN_STOCK: '现货',
@@ -181,4 +182,9 @@ export const REPORT_FIGURES_ZH: Readonly<Record<string, string>> = {
   'orders dispatched within 48 h': '48 小时发货率',
   'compensation paid in advance': '先行赔付金额',
   complaints: '投诉量',
+  'merchant service response rate': '商家服务响应率',
+  'merchant service satisfaction': '商家服务满意度',
+  'new-buyer care cases opened': '新用户关怀工单',
+  'new-buyer care cases resolved': '新用户关怀工单已解决',
+  'new-buyer satisfaction': '新用户满意度',
 };

@@ -25,6 +25,9 @@ export interface NewOrder {
   promiseReasons: Prisma.InputJsonValue;
   promisePolicyName: string;
   promisePolicyVersion: string;
+  /** A new buyer's order (issue 19), and the care policy version that said so; null when not new. */
+  newBuyer: boolean;
+  newBuyerPolicyVersion: string | null;
   now: Date;
 }
 
@@ -41,12 +44,13 @@ export const insertOrder = async (db: Sql, order: NewOrder): Promise<OrderIntake
     recorded AS (
       INSERT INTO orders (order_id, buyer_id, merchant_id, product_id, sku_id, category_code, content_id, creator_id, amount_fen, paid_at,
                           fulfilment, promised_dispatch_at, dispatch_due_at, status, return_exemptions, promise_reasons,
-                          promise_policy_name, promise_policy_version, created_at, updated_at)
+                          promise_policy_name, promise_policy_version, new_buyer, new_buyer_policy_version, created_at, updated_at)
       SELECT ${order.orderId}, ${order.buyerId}, ${order.merchantId}, ${order.productId}, ${order.skuId}, ${order.categoryCode},
              ${order.contentId}::text, ${order.creatorId}::text, ${order.amountFen}::bigint, ${order.paidAt}::timestamptz,
              ${order.fulfilment}, ${order.promisedDispatchAt}::timestamptz, ${order.dispatchDueAt}::timestamptz, 'PAID',
              ${JSON.stringify(order.returnExemptions)}::jsonb, ${JSON.stringify(order.promiseReasons)}::jsonb,
-             ${order.promisePolicyName}, ${order.promisePolicyVersion}, ${order.now}::timestamptz, ${order.now}::timestamptz
+             ${order.promisePolicyName}, ${order.promisePolicyVersion}, ${order.newBuyer}, ${order.newBuyerPolicyVersion}::text,
+             ${order.now}::timestamptz, ${order.now}::timestamptz
        WHERE NOT EXISTS (SELECT 1 FROM standing WHERE status = 'REMOVED')
       ON CONFLICT (order_id) DO NOTHING
       RETURNING *)

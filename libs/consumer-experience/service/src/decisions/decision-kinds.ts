@@ -1,8 +1,12 @@
 import {
   COMPENSATION_POLICIES,
   decideCompensation,
+  decideCare,
   decideFastRefund,
   FAST_REFUND_POLICIES,
+  NEW_BUYER_CARE_POLICIES,
+  type CareDecision,
+  type CareFacts,
   type CompensationDecision,
   type CompensationFacts,
   type FastRefundDecision,
@@ -51,4 +55,20 @@ export const compensationDecisions = decisionKindOfPolicies({
   ],
 });
 
-export const CONSUMER_EXPERIENCE_DECISION_KINDS: readonly SomeDecisionKind[] = [fastRefundDecisions, compensationDecisions];
+/**
+ * New-buyer care (issue 19): each timer's step (open and nudge, step in, stand down) over the
+ * order's state as read then. The money is the compensation kind's decision, recorded with its payment.
+ */
+export const careDecisions = decisionKindOfPolicies({
+  kind: 'new-buyer-care',
+  policies: NEW_BUYER_CARE_POLICIES,
+  decide: (policy, facts: CareFacts): CareDecision => decideCare(facts, policy),
+  summarize: (decision: CareDecision) => ({ outcome: decision.outcome, reasons: decision.reasons }),
+  subjectOf: (facts) => [
+    { type: 'care_case', id: facts.caseId },
+    { type: 'order', id: facts.orderId },
+    { type: 'merchant', id: facts.merchantId },
+  ],
+});
+
+export const CONSUMER_EXPERIENCE_DECISION_KINDS: readonly SomeDecisionKind[] = [fastRefundDecisions, compensationDecisions, careDecisions];

@@ -1,5 +1,6 @@
 import type { ConsumerExperienceServiceImplementation } from '@govern/contracts-consumer-experience';
 import { afterSaleHandlers } from './after-sale.handlers';
+import { careHandlers } from './care.handlers';
 import { complaintHandlers } from './complaint.handlers';
 import { fundHandlers } from './fund.handlers';
 import type { Call, HandlerKit } from './handler-kit';
@@ -17,4 +18,5 @@ export const consumerExperienceHandlers = (kit: HandlerKit): ConsumerExperienceS
   ...complaintHandlers(kit),
   ...fundHandlers(kit),
   ...statsHandlers(kit),
+  ...careHandlers(kit),
 });

@@ -28,6 +28,18 @@ const returnExemptions = (checks: ConsumerExperienceChecks, values: readonly num
   return names.some(isInvalid) ? INVALID : [...new Set(names as ReturnExemption[])];
 };
 
+/** The order system's buyer history, when given: a count of earlier orders and a first payment not after this one's. */
+const buyerHistory = (checks: ConsumerExperienceChecks, request: RecordOrderRequest, now: Date): Checked<{ priorOrders: number; firstPaidAt: Date } | undefined> => {
+  const history = request.buyerHistory;
+  if (!history) return undefined;
+  const priorOrders = checks.number('buyer_history.prior_orders', history.priorOrders, { min: 0, max: 1_000_000_000, integer: true });
+  const firstPaidAt = checks.timestamp('buyer_history.first_paid_at', history.firstPaidAt, { now });
+  if (!isInvalid(firstPaidAt) && request.paidAt) {
+    checks.check(firstPaidAt.getTime() <= request.paidAt.getTime(), 'buyer_history.first_paid_at', 'is after the order’s paid_at', 'AFTER_PAID_AT');
+  }
+  return isInvalid(priorOrders) || isInvalid(firstPaidAt) ? INVALID : { priorOrders, firstPaidAt };
+};
+
 /** Orders and their promise clocks: intake, shipments, carrier scans, reviews, and the order lists. */
 export const orderHandlers = (kit: HandlerKit) => ({
   recordOrder(request: RecordOrderRequest, call: Call): Promise<RecordOrderResponse> {
@@ -50,6 +62,7 @@ export const orderHandlers = (kit: HandlerKit) => ({
         fulfilment: checks.enumValue('fulfilment', fulfilmentCodec, request.fulfilment),
         promisedDispatchAt: checks.optionalTimestamp('promised_dispatch_at', request.promisedDispatchAt),
         returnExemptions: returnExemptions(checks, request.returnExemptions),
+        buyerHistory: buyerHistory(checks, request, now),
       } as const; // keeps INVALID's own type (a mutable property would widen it to symbol)
       checks.check(!request.attributedCreatorId || Boolean(request.attributedContentId), 'attributed_creator_id', 'needs attributed_content_id', 'CREATOR_WITHOUT_CONTENT');
       // The order rules beyond the fields' own (a promised date only for pre-sale, at most 15 days out).

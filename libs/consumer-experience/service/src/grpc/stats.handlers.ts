@@ -5,6 +5,8 @@ import type {
   GetMerchantServiceMetricsResponse,
 } from '@govern/contracts-consumer-experience';
 import { METRICS_POLICY } from '@govern/consumer-experience-domain';
+import { careFigures } from '../adapters/care.repository';
+import { merchantNormFigures, platformNormFigures } from '../adapters/contacts.repository';
 import { governanceFigures, merchantMetrics } from '../adapters/metrics.queries';
 import { governanceStatsToProto, merchantMetricsToProto } from '../mapping/stats';
 import { reportWindow } from '../use-cases/reports';
@@ -29,14 +31,24 @@ export const statsHandlers = (kit: HandlerKit) => ({
       },
       'METRICS.INVALID',
     );
-    const metrics = await read(kit, call, (_tx, db) => merchantMetrics(db, merchantId, window, now));
-    return { metrics: merchantMetricsToProto(metrics) };
+    const [metrics, norms] = await read(kit, call, (_tx, db) => Promise.all([merchantMetrics(db, merchantId, window, now), merchantNormFigures(db, merchantId, window, now)]));
+    return { metrics: merchantMetricsToProto(metrics, norms) };
   },
 
   async getGovernanceStats(request: GetGovernanceStatsRequest, call: Call): Promise<GetGovernanceStatsResponse> {
     const checks = new ConsumerExperienceChecks();
     const { window } = checks.done({ window: checks.window('window', request.window, windowOptions(kit)) }, 'STATS.INVALID');
-    const stats = await read(kit, call, (_tx, db) => governanceFigures(db, window, kit.deps.clock.now()));
-    return { stats: governanceStatsToProto(stats) };
+    const now = kit.deps.clock.now();
+    const [stats, norms, care] = await read(kit, call, (_tx, db) => Promise.all([governanceFigures(db, window, now), platformNormFigures(db, window, now), careFigures(db, window)]));
+    return {
+      stats: governanceStatsToProto(stats, {
+        norms: norms.norms,
+        careCasesOpened: care.opened,
+        careCasesResolved: care.resolved,
+        careCasesResolvedByPlatform: care.resolvedByPlatform,
+        newBuyerRatings: norms.newBuyerRatings,
+        newBuyerSatisfied: norms.newBuyerSatisfied,
+      }),
+    };
   },
 });

@@ -1,7 +1,9 @@
 import type { ConsumerExperienceTx } from '@govern/consumer-experience-data-access';
 import type { DueJob, JobHandler } from '@govern/platform-db';
 import { onDisputePaymentDeadline, onMerchantResponseDeadline } from '../use-cases/after-sales';
+import { onCareNudge, onCareStepIn } from '../use-cases/care';
 import { continueInspectionCompensation, continueMerchantRemoval } from '../use-cases/cascades';
+import { onContactReplyDeadline } from '../use-cases/contacts';
 import { onDispatchDeadline, onFirstScanDeadline } from '../use-cases/orders';
 import { reportContentAttribution, reportMerchantMetrics, reportProductStats } from '../use-cases/reports';
 import { actorOfJob, type UnitsOfWork } from '@govern/platform-runtime';
@@ -35,5 +37,8 @@ export const createJobHandlers = (units: UnitsOfWork<ConsumerExperienceTx, Work>
     [JOB.REPORT_PRODUCT_STATS]: run((work, job) => reportProductStats(work, subjectOf(job))),
     [JOB.INSPECTION_COMPENSATION_CHUNK]: run((work, job) => continueInspectionCompensation(work, subjectOf(job))),
     [JOB.MERCHANT_REMOVAL_CHUNK]: run((work, job) => continueMerchantRemoval(work, subjectOf(job))),
+    [JOB.CONTACT_REPLY_DEADLINE]: run((work, job) => onContactReplyDeadline(work, job.key)),
+    [JOB.CARE_NUDGE]: run((work, job) => onCareNudge(work, job.payload)),
+    [JOB.CARE_STEP_IN]: run((work, job) => onCareStepIn(work, subjectOf(job))),
   };
 };

@@ -9,4 +9,10 @@ export const JOB = {
   REPORT_PRODUCT_STATS: 'REPORT_PRODUCT_STATS',
   INSPECTION_COMPENSATION_CHUNK: 'INSPECTION_COMPENSATION_CHUNK',
   MERCHANT_REMOVAL_CHUNK: 'MERCHANT_REMOVAL_CHUNK',
+  /** A buyer contact's first reply fell due (key: contact id): no reply by then is a service-norm breach. */
+  CONTACT_REPLY_DEADLINE: 'CONTACT_REPLY_DEADLINE',
+  /** A new buyer's watch reached its first bound (key: the watch, "<kind>:<order or after-sale id>"). */
+  CARE_NUDGE: 'CARE_NUDGE',
+  /** A care case reached its second bound (key: case id): the platform steps in unless it was resolved. */
+  CARE_STEP_IN: 'CARE_STEP_IN',
 } as const;

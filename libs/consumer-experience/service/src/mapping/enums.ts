@@ -2,10 +2,14 @@ import {
   AfterSaleReason as AfterSaleReasonProto,
   AfterSaleStatus as AfterSaleStatusProto,
   AfterSaleType as AfterSaleTypeProto,
+  CareCaseStatus as CareCaseStatusProto,
+  CareKind as CareKindProto,
   CompensationCause as CompensationCauseProto,
   ComplaintCategory as ComplaintCategoryProto,
   ComplaintStatus as ComplaintStatusProto,
   ComplaintTargetType as ComplaintTargetTypeProto,
+  ContactChannel as ContactChannelProto,
+  ContactTopic as ContactTopicProto,
   DisputeOutcome as DisputeOutcomeProto,
   DisputeParty as DisputePartyProto,
   EntrySide as EntrySideProto,
@@ -60,3 +64,9 @@ export const complaintStatusCodec = protoEnum(ComplaintStatusProto, 'COMPLAINT_S
 export const compensationCauseCodec = protoEnum(CompensationCauseProto, 'COMPENSATION_CAUSE_');
 export const ledgerAccountTypeCodec = protoEnum(LedgerAccountTypeProto, 'LEDGER_ACCOUNT_TYPE_');
 export const entrySideCodec = protoEnum(EntrySideProto, 'ENTRY_SIDE_');
+export const contactChannelCodec = protoEnum(ContactChannelProto, 'CONTACT_CHANNEL_');
+export const contactTopicCodec = protoEnum(ContactTopicProto, 'CONTACT_TOPIC_');
+export const careKindCodec = protoEnum(CareKindProto, 'CARE_KIND_');
+export const careCaseStatusCodec = protoEnum(CareCaseStatusProto, 'CARE_CASE_STATUS_');
+
+export type CareCaseStatus = 'OPEN' | 'RESOLVED_BY_MERCHANT' | 'RESOLVED_BY_PLATFORM';

@@ -1,10 +1,12 @@
 import type { GovernanceStats as GovernanceStatsProto, MerchantServiceMetrics as MerchantServiceMetricsProto } from '@govern/contracts-consumer-experience';
-import type { ComplaintTargetType, GovernanceStats, MerchantServiceMetrics } from '@govern/consumer-experience-domain';
+import type { ComplaintTargetType, GovernanceStats, MerchantServiceMetrics, ServiceNormMetrics } from '@govern/consumer-experience-domain';
+import { serviceNormMetricsToProto } from './care';
 import { complaintTargetCodec } from './enums';
 
 /** Domain figures (numbers) -> proto (int64 counts as bigint). */
 
-export const merchantMetricsToProto = (m: MerchantServiceMetrics): MerchantServiceMetricsProto => ({
+/** A merchant's figures with its service-norm figures (issue 19: the service dimension of the store experience score). */
+export const merchantMetricsToProto = (m: MerchantServiceMetrics, norms: ServiceNormMetrics): MerchantServiceMetricsProto => ({
   merchantId: m.merchantId,
   window: { startTime: m.window.start, endTime: m.window.end },
   orders: BigInt(m.orders),
@@ -24,9 +26,24 @@ export const merchantMetricsToProto = (m: MerchantServiceMetrics): MerchantServi
   qualityReturnRate: m.qualityReturnRate,
   positiveReviews: BigInt(m.positiveReviews),
   negativeReviews: BigInt(m.negativeReviews),
+  contacts: BigInt(norms.contacts),
+  contactResponseRate: norms.responseRate,
+  contactBreaches: BigInt(norms.breaches),
+  contactSatisfactionRate: norms.satisfactionRate,
+  contactRatings: BigInt(norms.ratings),
 });
 
-export const governanceStatsToProto = (s: GovernanceStats): GovernanceStatsProto => ({
+/** Buyer-care figures of the governance report (issue 19). */
+export interface CareReportFigures {
+  norms: ServiceNormMetrics;
+  careCasesOpened: number;
+  careCasesResolved: number;
+  careCasesResolvedByPlatform: number;
+  newBuyerRatings: number;
+  newBuyerSatisfied: number;
+}
+
+export const governanceStatsToProto = (s: GovernanceStats, care: CareReportFigures): GovernanceStatsProto => ({
   window: { startTime: s.window.start, endTime: s.window.end },
   orders: BigInt(s.orders),
   inStockOrdersDue: BigInt(s.inStockOrdersDue),
@@ -53,4 +70,11 @@ export const governanceStatsToProto = (s: GovernanceStats): GovernanceStatsProto
     targetType: complaintTargetCodec.toProto(target),
     count: BigInt(count),
   })),
+  serviceNorms: serviceNormMetricsToProto(care.norms, ''),
+  careCasesOpened: BigInt(care.careCasesOpened),
+  careCasesResolved: BigInt(care.careCasesResolved),
+  careCasesResolvedByPlatform: BigInt(care.careCasesResolvedByPlatform),
+  newBuyerRatings: BigInt(care.newBuyerRatings),
+  newBuyerSatisfied: BigInt(care.newBuyerSatisfied),
+  newBuyerSatisfactionRate: care.newBuyerRatings > 0 ? care.newBuyerSatisfied / care.newBuyerRatings : 0,
 });

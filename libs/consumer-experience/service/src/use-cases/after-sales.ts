@@ -25,6 +25,7 @@ import { disputeOutcomeCodec, type MerchantAnswer } from '../mapping/enums';
 import { reasonsToJson, stringsFromJson, type AfterSaleView } from '../mapping/to-proto';
 import { afterSaleState, applyAfterSaleStep, type FundClaimContext, type StepOutcome } from './after-sale-steps';
 import { Payouts } from './payouts';
+import { watchNewBuyerOrder } from './care';
 import type { Work } from './work';
 
 /**
@@ -175,6 +176,10 @@ export const requestAfterSale = async (work: Work, input: RequestAfterSaleInput)
   };
   insertStatusChanges(work.sql, [change], now);
   await desk.write();
+  // A new buyer's refund request left waiting on the merchant is watched by care (issue 19).
+  if (order.newBuyer && opened.status === 'AWAITING_MERCHANT' && input.type !== 'EXCHANGE' && standing.status !== 'REMOVED') {
+    watchNewBuyerOrder(work, 'REFUND_PENDING', { orderId: order.orderId, afterSaleId, anchor: now });
+  }
   work.touch({ merchantId: order.merchantId, productId: assessment.qualityReturn ? order.productId : undefined });
 
   // A removed merchant can neither answer nor pay: the fund settles the after-sale at once.

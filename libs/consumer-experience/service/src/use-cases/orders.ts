@@ -1,6 +1,8 @@
 import { FakeShipmentDetectedEvent, LateDispatchDetectedEvent, OrderRecordedEvent } from '@govern/contracts-consumer-experience';
 import type { AfterSaleRow, ConsumerExperienceTx, OrderRow, RefundRow, ReviewRow, ShipmentRow } from '@govern/consumer-experience-data-access';
 import {
+  isNewBuyerOrder,
+  NEW_BUYER_CARE_POLICIES,
   onDispatchDeadline as decideDispatchDeadline,
   onFirstScanDeadline as decideFirstScanDeadline,
   planDispatchPromise,
@@ -11,11 +13,13 @@ import {
 } from '@govern/consumer-experience-domain';
 import { alreadyExists, failedPrecondition, notFound, ValidationError, type Reason } from '@govern/policy-core';
 import { isUniqueViolation } from '@govern/platform-db';
+import { buyerFirstOrders } from '../adapters/care.repository';
 import { insertOrder } from '../adapters/orders.repository';
 import { lockOrder } from '../adapters/sql-rows';
 import { fulfilmentCodec, type TrackingScanType } from '../mapping/enums';
 import { reasonsFromJson, reasonsToJson, type AfterSaleView } from '../mapping/to-proto';
 import { afterSaleState, applyAfterSaleStep } from './after-sale-steps';
+import { watchNewBuyerOrder } from './care';
 import { insertShipment, loadAfterSaleView } from './after-sales';
 import { Payouts } from './payouts';
 import type { Work } from './work';
@@ -52,10 +56,27 @@ export interface RecordOrderInput {
   fulfilment: Fulfilment;
   promisedDispatchAt?: Date | undefined;
   returnExemptions: ReturnExemption[];
+  /** The order system's history of the buyer, when it gave one. */
+  buyerHistory?: { priorOrders: number; firstPaidAt: Date } | undefined;
 }
+
+/**
+ * Whether the order is a new buyer's (issue 19): the buyer's orders recorded before it, read with
+ * one index range (buyer_id, paid_at) of at most the policy's count. Two first orders of one buyer
+ * racing may both count as new: care watches one order too many, never one too few.
+ */
+const newBuyerOf = async (work: Work, input: RecordOrderInput) => {
+  const policy = NEW_BUYER_CARE_POLICIES.active;
+  // The order system knows the buyer's whole history; ours starts when this service went live.
+  if (input.buyerHistory) return isNewBuyerOrder(input.buyerHistory, input.paidAt, policy);
+  const history = await buyerFirstOrders(work.sql, input.buyerId, policy.newBuyer.firstOrders);
+  const firstPaidAt = history.firstPaidAt && history.firstPaidAt < input.paidAt ? history.firstPaidAt : input.paidAt;
+  return isNewBuyerOrder({ priorOrders: history.count, firstPaidAt }, input.paidAt, policy);
+};
 
 export const recordOrder = async (work: Work, input: RecordOrderInput): Promise<OrderView> => {
   const promise = planDispatchPromise(input);
+  const newBuyer = await newBuyerOf(work, input);
   const intake = await insertOrder(work.sql, {
     orderId: input.orderId,
     buyerId: input.buyerId,
@@ -74,6 +95,8 @@ export const recordOrder = async (work: Work, input: RecordOrderInput): Promise<
     promiseReasons: reasonsToJson(promise.reasons),
     promisePolicyName: promise.policy.name,
     promisePolicyVersion: promise.policy.version,
+    newBuyer: newBuyer.newBuyer,
+    newBuyerPolicyVersion: newBuyer.newBuyer ? newBuyer.policy.version : null,
     now: work.now,
   });
   if ('refused' in intake) {
@@ -83,6 +106,7 @@ export const recordOrder = async (work: Work, input: RecordOrderInput): Promise<
     throw orderExists(input.orderId);
   }
   for (const timer of promise.timers) work.schedule({ kind: timer.kind, key: timer.subjectId, dueAt: timer.dueAt });
+  if (newBuyer.newBuyer) watchNewBuyerOrder(work, 'DISPATCH_STUCK', { orderId: input.orderId, anchor: promise.dispatchDueAt });
   work.emit(OrderRecordedEvent, {
     orderId: input.orderId,
     buyerId: input.buyerId,
@@ -149,6 +173,7 @@ export const recordShipment = async (work: Work, input: RecordShipmentInput): Pr
   });
   for (const timer of plan.timers) work.schedule({ kind: timer.kind, key: timer.subjectId, dueAt: timer.dueAt });
   for (const kind of plan.cancel) work.cancel(kind, order.orderId);
+  if (order.newBuyer) watchNewBuyerOrder(work, 'NO_LOGISTICS_SCAN', { orderId: order.orderId, anchor: input.shippedAt });
   work.touch({ merchantId: order.merchantId });
   return loadOrderView(tx, order.orderId);
 };

@@ -4,6 +4,7 @@ import {
   ProductServiceStatsReportedEvent,
 } from '@govern/contracts-consumer-experience';
 import { METRICS_POLICY, type Window } from '@govern/consumer-experience-domain';
+import { merchantNormFigures } from '../adapters/contacts.repository';
 import { contentAttribution, merchantMetrics, productStats } from '../adapters/metrics.queries';
 import { merchantMetricsToProto } from '../mapping/stats';
 import type { Work } from './work';
@@ -18,8 +19,9 @@ export const reportWindow = (now: Date): Window => ({ start: new Date(now.getTim
 
 /** Debounced report jobs: each emits the subject's figures over the report window. */
 export const reportMerchantMetrics = async (work: Work, merchantId: string): Promise<void> => {
-  const metrics = await merchantMetrics(work.sql, merchantId, reportWindow(work.now), work.now);
-  const proto = merchantMetricsToProto(metrics);
+  const window = reportWindow(work.now);
+  const metrics = await merchantMetrics(work.sql, merchantId, window, work.now);
+  const proto = merchantMetricsToProto(metrics, await merchantNormFigures(work.sql, merchantId, window, work.now));
   work.emit(MerchantServiceMetricsReportedEvent, {
     merchantId,
     window: proto.window,

@@ -147,6 +147,24 @@ export interface OrderPlan {
   shipment?: { carrierCode: string; trackingNumber: string; shippedAgoMs: number; scans: ScanPlan[] };
   afterSale?: AfterSalePlan;
   review?: { rating: number; text: string };
+  /** What the order system knows of the buyer (issue 19): decides whether the order is a new buyer's. */
+  buyerHistory?: { priorOrders: number; firstPaidAgoMs: number };
+}
+
+/** A buyer's contact with a merchant's customer service, the merchant's reply and the buyer's rating (issue 19). */
+export interface ContactPlan {
+  key: string;
+  contactId: string;
+  buyerId: string;
+  merchantKey: string;
+  /** The order it is about (its buyer writes); none for a pre-sale question. */
+  orderKey?: string;
+  channel: 'CHAT' | 'MESSAGE';
+  topic: 'PRE_SALE' | 'ORDER_PROBLEM';
+  contactAgoMs: number;
+  /** The merchant's first reply, this long after the contact; none: never answered. */
+  reply?: { afterMs: number; resolves: boolean };
+  rating?: { rating: number; resolved: boolean };
 }
 
 export type ComplaintTarget = 'CONTENT' | 'PRODUCT' | 'MERCHANT' | 'SERVICE';
@@ -191,6 +209,8 @@ export interface Scenario {
   buyers: BuyerPlan[];
   orders: OrderPlan[];
   complaints: ComplaintPlan[];
+  /** Buyers' contacts with merchants' customer service (issue 19). */
+  contacts: ContactPlan[];
   inspection: InspectionPlan;
   violations: ViolationPlan[];
   fundContributionFen: bigint;

@@ -70,6 +70,9 @@ export const order = async (ctx: RunContext, o: OrderPlan): Promise<void> => {
       fulfilment: preSale ? FulfilmentType.FULFILMENT_TYPE_PRE_SALE : FulfilmentType.FULFILMENT_TYPE_IN_STOCK,
       promisedDispatchAt: preSale && o.promisedAfterPaidMs !== undefined ? new Date(paidAt.getTime() + o.promisedAfterPaidMs) : undefined,
       returnExemptions: [],
+      buyerHistory: o.buyerHistory
+        ? { priorOrders: o.buyerHistory.priorOrders, firstPaidAt: o.buyerHistory.priorOrders === 0 ? paidAt : at(o.buyerHistory.firstPaidAgoMs) }
+        : undefined,
     }),
   );
   if (!recorded.ok) {

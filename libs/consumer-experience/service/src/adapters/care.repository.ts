@@ -1,0 +1,107 @@
+import type { CareCaseRow, ConsumerExperienceTx } from '@govern/consumer-experience-data-access';
+import type { Window } from '@govern/consumer-experience-domain';
+import { sql, type Sql } from '@govern/platform-db';
+import { keysetPage, timeIdPageToken, type KeysetPage } from '@govern/platform-grpc';
+import type { Page } from './lists.queries';
+import { rowFromSql } from './sql-rows';
+
+/**
+ * New-buyer care (issue 19): the buyer's history that decides whether an order is a new buyer's,
+ * and the care cases (plain SQL for the timers' writes, Prisma for the reads of the RPCs).
+ */
+
+/** The buyer's first `limit` orders by payment: how many came before (up to the limit) and when the first was paid. */
+export const buyerFirstOrders = async (db: Sql, buyerId: string, limit: number): Promise<{ count: number; firstPaidAt: Date | undefined }> => {
+  const rows = await db.query<{ paid_at: Date }>(sql`SELECT paid_at FROM orders WHERE buyer_id = ${buyerId} ORDER BY paid_at LIMIT ${Math.max(1, limit)}`);
+  return { count: rows.length, firstPaidAt: rows[0]?.paid_at };
+};
+
+/** Whether the buyer's latest order (by payment) was a new buyer's; undefined when the buyer has none. */
+export const latestOrderNewBuyer = async (db: Sql, buyerId: string): Promise<boolean | undefined> => {
+  const [row] = await db.query<{ new_buyer: boolean }>(sql`SELECT new_buyer FROM orders WHERE buyer_id = ${buyerId} ORDER BY paid_at DESC LIMIT 1`);
+  return row?.new_buyer;
+};
+
+export interface NewCareCase {
+  caseId: string;
+  watchKey: string;
+  orderId: string;
+  buyerId: string;
+  merchantId: string;
+  kind: string;
+  afterSaleId: string | null;
+  openedAt: Date;
+  stepInDueAt: Date;
+  steps: unknown;
+  policyName: string;
+  policyVersion: string;
+}
+
+/** Opens a case for a watch; undefined when the watch already has one (a timer that fired twice). */
+export const insertCareCase = async (db: Sql, c: NewCareCase): Promise<CareCaseRow | undefined> => {
+  const [row] = await db.query(sql`
+    INSERT INTO care_cases (case_id, watch_key, order_id, buyer_id, merchant_id, kind, after_sale_id, status, opened_at, step_in_due_at,
+                            steps, policy_name, policy_version, created_at, updated_at)
+    VALUES (${c.caseId}, ${c.watchKey}, ${c.orderId}, ${c.buyerId}, ${c.merchantId}, ${c.kind}, ${c.afterSaleId}::text, 'OPEN',
+            ${c.openedAt}::timestamptz, ${c.stepInDueAt}::timestamptz, ${JSON.stringify(c.steps)}::jsonb, ${c.policyName}, ${c.policyVersion},
+            ${c.openedAt}::timestamptz, ${c.openedAt}::timestamptz)
+    ON CONFLICT (watch_key) DO NOTHING
+    RETURNING *`);
+  return row ? rowFromSql<CareCaseRow>(row) : undefined;
+};
+
+/** Locks a case (after its order: orders before cases, one lock order everywhere). */
+export const lockCareCase = async (db: Sql, caseId: string): Promise<CareCaseRow | undefined> => {
+  const [row] = await db.query(sql`SELECT * FROM care_cases WHERE case_id = ${caseId} FOR UPDATE`);
+  return row ? rowFromSql<CareCaseRow>(row) : undefined;
+};
+
+export const resolveCareCase = async (
+  db: Sql,
+  caseId: string,
+  c: { status: string; resolvedAt: Date; compensationId: string | null; paidFen: bigint; steps: unknown },
+): Promise<CareCaseRow> => {
+  const [row] = await db.query(sql`
+    UPDATE care_cases
+       SET status = ${c.status}, resolved_at = ${c.resolvedAt}::timestamptz, compensation_id = ${c.compensationId}::text,
+           paid_fen = ${c.paidFen}::bigint, steps = ${JSON.stringify(c.steps)}::jsonb, updated_at = ${c.resolvedAt}::timestamptz
+     WHERE case_id = ${caseId}
+    RETURNING *`);
+  if (!row) throw new Error(`care case ${caseId} vanished under its lock`);
+  return rowFromSql<CareCaseRow>(row);
+};
+
+/** Care cases opened and resolved in a window, for the governance report. */
+export const careFigures = async (db: Sql, window: Window): Promise<{ opened: number; resolved: number; resolvedByPlatform: number }> => {
+  const start = sql`${window.start}::timestamptz`;
+  const end = sql`${window.end}::timestamptz`;
+  const [row] = await db.query<{ opened: bigint; resolved: bigint; by_platform: bigint }>(sql`
+    SELECT (SELECT count(*) FROM care_cases WHERE opened_at >= ${start} AND opened_at < ${end}) AS opened,
+           count(*) AS resolved,
+           count(*) FILTER (WHERE status = 'RESOLVED_BY_PLATFORM') AS by_platform
+      FROM care_cases WHERE resolved_at >= ${start} AND resolved_at < ${end}`);
+  return { opened: Number(row?.opened ?? 0n), resolved: Number(row?.resolved ?? 0n), resolvedByPlatform: Number(row?.by_platform ?? 0n) };
+};
+
+export const findCareCase = (tx: ConsumerExperienceTx, caseId: string): Promise<CareCaseRow | null> => tx.careCase.findUnique({ where: { caseId } });
+
+export interface CareCaseFilter {
+  orderId?: string | undefined;
+  buyerId?: string | undefined;
+  merchantId?: string | undefined;
+}
+
+/** Care cases newest first, keyset pages over (opened_at, case_id) like the other List RPCs. */
+export const listCareCases = async (tx: ConsumerExperienceTx, filter: CareCaseFilter, page: Page): Promise<KeysetPage<CareCaseRow>> => {
+  const rows = await tx.careCase.findMany({
+    where: {
+      ...(filter.orderId ? { orderId: filter.orderId } : {}),
+      ...(filter.buyerId ? { buyerId: filter.buyerId } : {}),
+      ...(filter.merchantId ? { merchantId: filter.merchantId } : {}),
+      ...(page.after ? { OR: [{ openedAt: { lt: page.after[0] } }, { openedAt: page.after[0], caseId: { lt: page.after[1] } }] } : {}),
+    },
+    orderBy: [{ openedAt: 'desc' }, { caseId: 'desc' }],
+    take: page.size + 1,
+  });
+  return keysetPage(rows, page.size, timeIdPageToken, (last) => [last.openedAt, last.caseId]);
+};

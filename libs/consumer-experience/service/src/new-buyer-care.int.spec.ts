@@ -1,0 +1,168 @@
+import { DecisionView, GovernanceOpsServiceDefinition, streamOf } from '@govern/contracts-common';
+import {
+  CareCaseBuyerToldEvent,
+  CareCaseMerchantNudgedEvent,
+  CareCasePlatformSteppedInEvent,
+  CareCaseStatus,
+  CareKind,
+  CompensationCause,
+  OrderStatus,
+  TrackingScanType,
+} from '@govern/contracts-consumer-experience';
+import { NEW_BUYER_CARE_POLICY } from '@govern/consumer-experience-domain';
+import { closeServiceClient, type ServiceClient } from '@govern/platform-grpc';
+import type { EventCollector } from '@govern/platform-service-testing';
+import { DAY, HOUR, MINUTE } from '@govern/policy-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { expectLedgerBalanced, failureOf, startFixture, type Fixture } from './testing/service-fixture';
+
+/**
+ * Proactive care for new buyers over real gRPC, PostgreSQL and NATS (issue 19). Orders are paid an
+ * hour before the clock (the fixture's default): the dispatch promise runs out 47 h later, the
+ * merchant is nudged 12 h before it and the platform steps in 24 h after it.
+ */
+describe('new-buyer care (gRPC + Postgres + NATS)', () => {
+  let f: Fixture;
+  let events: EventCollector;
+  let ops: ServiceClient<typeof GovernanceOpsServiceDefinition>;
+
+  beforeAll(async () => {
+    f = await startFixture();
+    events = await f.sut.collect(streamOf('consumer_experience').name, ['govern.consumer_experience.>']);
+    ops = f.sut.client(GovernanceOpsServiceDefinition, undefined, { defaultDeadlineMs: 20_000 });
+  });
+  afterEach(async () => expectLedgerBalanced(f.client));
+  afterAll(async () => {
+    if (ops) closeServiceClient(ops);
+    await f?.stop();
+  });
+
+  const casesOf = async (orderId: string) => (await f.client.listCareCases({ orderId, buyerId: '', merchantId: '', pageSize: 50, pageToken: '' })).careCases;
+  const compensationsOf = async (orderId: string) =>
+    (await f.client.listCompensations({ orderId, buyerId: '', merchantId: '', cause: 0, pageSize: 50, pageToken: '' })).compensations;
+  const shipAndScan = async (orderId: string): Promise<void> => {
+    const trackingNumber = f.id('SF');
+    await f.client.recordShipment({ requestId: f.id('req'), orderId, trackingNumber, carrierCode: 'SF', shippedAt: f.clock.now(), afterSaleId: '' });
+    await f.client.recordTrackingScan({ requestId: f.id('req'), trackingNumber, carrierCode: 'SF', scanType: TrackingScanType.TRACKING_SCAN_TYPE_PICKUP, scannedAt: f.clock.now(), location: '' });
+  };
+  const rearmCareTimers = async (): Promise<void> => {
+    // A timer firing twice: the completed rows made due again, as a restore or a replica's double claim would.
+    await f.sut.db.$executeRawUnsafe(`UPDATE scheduled_jobs SET completed_at = NULL, due_at = $1 WHERE kind IN ('CARE_NUDGE', 'CARE_STEP_IN')`, f.clock.now());
+    await f.sut.runDueJobs();
+  };
+
+  it('a new buyer’s order stuck before dispatch: a case opens, the merchant is nudged, the platform refunds from the fund and recovers from the deposit', async () => {
+    const merchantId = 'merchant-care';
+    await f.client.depositMerchantFunds({ requestId: f.id('req'), merchantId, amountFen: 100_000n, paymentRef: 'bank-care-1' });
+    const buyerId = f.id('new-buyer');
+    const orderId = await f.recordOrder({ buyerId, merchantId, amountFen: 10_000n });
+
+    f.clock.advance(35 * HOUR + MINUTE);
+    await f.sut.runDueJobs();
+    const [opened] = await casesOf(orderId);
+    expect(opened).toMatchObject({ kind: CareKind.CARE_KIND_DISPATCH_STUCK, status: CareCaseStatus.CARE_CASE_STATUS_OPEN, buyerId, merchantId, paidFen: 0n });
+    expect(opened?.policy).toEqual({ name: NEW_BUYER_CARE_POLICY.name, version: NEW_BUYER_CARE_POLICY.version });
+    expect(opened?.steps.map((s) => s.step)).toEqual(['NUDGED']);
+    expect(opened?.steps[0]?.reasons.map((r) => r.code)).toEqual(['CARE.NOT_DISPATCHED', 'CARE.MERCHANT_NUDGED']);
+    const [nudged] = await events.waitFor(CareCaseMerchantNudgedEvent, 1);
+    expect(nudged).toMatchObject({ caseId: opened?.caseId, merchantId, kind: CareKind.CARE_KIND_DISPATCH_STUCK, stepInDueTime: opened?.stepInDueTime });
+    expect((await events.waitFor(CareCaseBuyerToldEvent, 1))[0]).toMatchObject({ buyerId, status: CareCaseStatus.CARE_CASE_STATUS_OPEN });
+
+    // Past the promise the late-dispatch clock compensates as before; past the second bound the platform steps in.
+    f.clock.advance(37 * HOUR);
+    await f.sut.runDueJobs();
+    const { careCase } = await f.client.getCareCase({ caseId: opened?.caseId ?? '' });
+    expect(careCase).toMatchObject({ status: CareCaseStatus.CARE_CASE_STATUS_RESOLVED_BY_PLATFORM, paidFen: 10_000n });
+    expect(careCase?.steps.map((s) => s.step)).toEqual(['NUDGED', 'PLATFORM_STEPPED_IN']);
+    expect(careCase?.steps[1]?.reasons.map((r) => r.code)).toEqual(['CARE.NOT_DISPATCHED', 'CARE.PLATFORM_REFUNDS_ORDER']);
+    const care = (await compensationsOf(orderId)).find((c) => c.cause === CompensationCause.COMPENSATION_CAUSE_NEW_BUYER_CARE);
+    expect(care).toMatchObject({ compensationId: careCase?.compensationId, amountFen: 10_000n, recoveredFen: 10_000n, outstandingFen: 0n, triggeredBy: 'system', evidenceRef: opened?.caseId });
+    expect(care?.reasons.map((r) => r.code)).toEqual(expect.arrayContaining(['CARE.NOT_DISPATCHED', 'COMPENSATION.NEW_BUYER_CARE', 'COMPENSATION.RECOVERY']));
+    expect((await f.client.getOrder({ orderId })).order?.status).toBe(OrderStatus.ORDER_STATUS_REFUNDED);
+    // The deposit paid the late-dispatch compensation (30 yuan) and the care refund (100 yuan).
+    expect((await f.client.getMerchantDeposit({ merchantId })).deposit?.balanceFen).toBe(100_000n - 3_000n - 10_000n);
+    const recovery = (await f.client.listLedgerEntries({ account: `MERCHANT_DEPOSIT:${merchantId}`, orderId: '', pageSize: 100, pageToken: '' })).entries;
+    expect(recovery.some((e) => e.transactionId === care?.ledgerTransactionId)).toBe(true);
+    const [stepped] = await events.waitFor(CareCasePlatformSteppedInEvent, 1);
+    expect(stepped).toMatchObject({ caseId: opened?.caseId, compensationId: care?.compensationId, paidFen: 10_000n });
+    const told = (await events.waitFor(CareCaseBuyerToldEvent, 2)).filter((e) => e.caseId === opened?.caseId);
+    expect(told.map((e) => e.status)).toEqual([CareCaseStatus.CARE_CASE_STATUS_OPEN, CareCaseStatus.CARE_CASE_STATUS_RESOLVED_BY_PLATFORM]);
+
+    // Each step is a decision with its reasons and policy version.
+    const { decisions } = await ops.listDecisions({ subject: { type: 'care_case', id: opened?.caseId ?? '' }, view: DecisionView.DECISION_VIEW_FULL });
+    expect(decisions.map((d) => d.kind)).toEqual(['new-buyer-care', 'new-buyer-care']);
+    expect(decisions.every((d) => d.policy?.version === NEW_BUYER_CARE_POLICY.version)).toBe(true);
+
+    // Timers firing twice change nothing: no second case, payment, or event.
+    await rearmCareTimers();
+    expect(await casesOf(orderId)).toHaveLength(1);
+    expect((await compensationsOf(orderId)).filter((c) => c.cause === CompensationCause.COMPENSATION_CAUSE_NEW_BUYER_CARE)).toHaveLength(1);
+    expect((await f.client.getMerchantDeposit({ merchantId })).deposit?.balanceFen).toBe(87_000n);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(events.of(CareCasePlatformSteppedInEvent).filter((e) => e.caseId === opened?.caseId)).toHaveLength(1);
+    expect(events.of(CareCaseMerchantNudgedEvent).filter((e) => e.orderId === orderId)).toHaveLength(1);
+  });
+
+  it('a buyer who is not new: the same stuck order opens no case', async () => {
+    const buyerId = f.id('veteran');
+    const merchantId = 'merchant-veteran';
+    for (let i = 0; i < NEW_BUYER_CARE_POLICY.newBuyer.firstOrders; i += 1) await shipAndScan(await f.recordOrder({ buyerId, merchantId }));
+    const orderId = await f.recordOrder({ buyerId, merchantId });
+    f.clock.advance(4 * DAY);
+    await f.sut.runDueJobs();
+    expect(await casesOf(orderId)).toEqual([]);
+    expect((await f.client.listCareCases({ orderId: '', buyerId, merchantId: '', pageSize: 50, pageToken: '' })).careCases).toEqual([]);
+    expect((await compensationsOf(orderId)).map((c) => c.cause)).toEqual([CompensationCause.COMPENSATION_CAUSE_LATE_DISPATCH]);
+  });
+
+  it('a merchant that ships after the nudge resolves the case itself: the platform pays nothing', async () => {
+    const buyerId = f.id('new-buyer');
+    const merchantId = 'merchant-moves';
+    const orderId = await f.recordOrder({ buyerId, merchantId });
+    f.clock.advance(36 * HOUR);
+    await f.sut.runDueJobs();
+    const [opened] = await casesOf(orderId);
+    expect(opened?.status).toBe(CareCaseStatus.CARE_CASE_STATUS_OPEN);
+    await shipAndScan(orderId);
+    f.clock.advance(2 * DAY);
+    await f.sut.runDueJobs();
+    const [resolved] = await casesOf(orderId);
+    expect(resolved).toMatchObject({ caseId: opened?.caseId, status: CareCaseStatus.CARE_CASE_STATUS_RESOLVED_BY_MERCHANT, paidFen: 0n, compensationId: '' });
+    expect(resolved?.steps.map((s) => s.step)).toEqual(['NUDGED', 'RESOLVED_BY_MERCHANT']);
+    // The scan came in time: the logistics watch opened nothing either.
+    expect(await casesOf(orderId)).toHaveLength(1);
+    expect(await compensationsOf(orderId)).toEqual([]);
+  });
+
+  it('a parcel with no carrier scan after dispatch: nudged at 12 h, refunded by the platform at 72 h', async () => {
+    const buyerId = f.id('new-buyer');
+    const merchantId = 'merchant-no-scan';
+    const orderId = await f.recordOrder({ buyerId, merchantId, amountFen: 5_000n });
+    await f.client.recordShipment({ requestId: f.id('req'), orderId, trackingNumber: f.id('YT'), carrierCode: 'YT', shippedAt: f.clock.now(), afterSaleId: '' });
+    f.clock.advance(12 * HOUR + MINUTE);
+    await f.sut.runDueJobs();
+    expect((await casesOf(orderId)).map((c) => [c.kind, c.status])).toEqual([[CareKind.CARE_KIND_NO_LOGISTICS_SCAN, CareCaseStatus.CARE_CASE_STATUS_OPEN]]);
+    f.clock.advance(60 * HOUR);
+    await f.sut.runDueJobs();
+    const [resolved] = await casesOf(orderId);
+    expect(resolved).toMatchObject({ status: CareCaseStatus.CARE_CASE_STATUS_RESOLVED_BY_PLATFORM, paidFen: 5_000n });
+    // The deposit was empty: the fund paid and the merchant owes it (a receivable), with a top-up requested.
+    const [care] = (await compensationsOf(orderId)).filter((c) => c.cause === CompensationCause.COMPENSATION_CAUSE_NEW_BUYER_CARE);
+    expect(care).toMatchObject({ amountFen: 5_000n, recoveredFen: 0n, outstandingFen: 5_000n });
+  });
+
+  it('reads refuse bad input; the fund refuses care payments asked for by hand; the report counts the cases', async () => {
+    expect((await failureOf(f.client.getCareCase({ caseId: 'no-such-case' }))).codeName).toBe('NOT_FOUND');
+    const list = await failureOf(f.client.listCareCases({ orderId: '', buyerId: '', merchantId: '', pageSize: 0, pageToken: '' }));
+    expect(list.fieldViolations).toEqual([expect.objectContaining({ field: 'order_id', reason: 'REQUIRED' })]);
+    const orderId = await f.recordOrder({ buyerId: f.id('buyer') });
+    const byHand = await failureOf(
+      f.client.payAdvanceCompensation({ requestId: f.id('req'), orderId, cause: CompensationCause.COMPENSATION_CAUSE_NEW_BUYER_CARE, afterSaleId: '', operatorId: 'op-1', evidenceRef: '', note: '' }),
+    );
+    expect(byHand).toMatchObject({ codeName: 'FAILED_PRECONDITION', reason: 'COMPENSATION.CARE_ONLY' });
+
+    // Windows are half-open: the last case resolved at the clock's now, so the window runs a minute past it.
+    const { stats } = await f.client.getGovernanceStats({ window: { startTime: new Date(f.clock.now().getTime() - 30 * DAY), endTime: new Date(f.clock.now().getTime() + MINUTE) } });
+    expect(stats).toMatchObject({ careCasesOpened: 3n, careCasesResolved: 3n, careCasesResolvedByPlatform: 2n });
+  });
+});

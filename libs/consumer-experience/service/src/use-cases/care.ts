@@ -1,0 +1,225 @@
+import { CareCaseBuyerToldEvent, CareCaseMerchantNudgedEvent, CareCasePlatformSteppedInEvent } from '@govern/contracts-consumer-experience';
+import type { AfterSaleRow, CareCaseRow, ConsumerExperienceTx, OrderRow } from '@govern/consumer-experience-data-access';
+import {
+  careSchedule,
+  NEW_BUYER_CARE_POLICIES,
+  transitionAfterSale,
+  type AfterSaleStatus,
+  type CareDecision,
+  type CareKind,
+  type CareState,
+  type CareStep,
+} from '@govern/consumer-experience-domain';
+import { DomainError, notFound, type Reason } from '@govern/policy-core';
+import { findCareCase, insertCareCase, lockCareCase, resolveCareCase } from '../adapters/care.repository';
+import { lockOrder } from '../adapters/sql-rows';
+import { careDecisions } from '../decisions/decision-kinds';
+import { JOB } from '../jobs/job-kinds';
+import { careStepToJson, type StoredCareStep } from '../mapping/care';
+import { careCaseStatusCodec, careKindCodec, type CareCaseStatus } from '../mapping/enums';
+import { policyToProto, reasonsToProto } from '../mapping/to-proto';
+import { afterSaleState, applyAfterSaleStep, closeSettledAfterSales } from './after-sale-steps';
+import { Payouts, type CompensationOutcome } from './payouts';
+import { onDispatchDeadline } from './orders';
+import type { Work } from './work';
+
+/**
+ * Proactive care for new buyers (issue 19). A new buyer's order is watched by durable timers
+ * (CARE_NUDGE per watch, keyed "<kind>:<order or after-sale id>"): at the first bound a stuck order
+ * opens a case (one per watch: the key is unique) and the merchant is nudged; at the second
+ * (CARE_STEP_IN per case) the platform steps in through the money desk — the fund pays the buyer
+ * and recovers from the merchant's deposit in one balanced posting — or the case resolves as the
+ * merchant's when the order moved. Each step is a recorded decision (kind `new-buyer-care`) with
+ * its reasons and policy version, and the buyer is told. Handlers re-read state under the order's
+ * lock and do nothing once the case moved on: a timer firing twice or late changes nothing.
+ */
+
+/** Payload of a CARE_NUDGE job. */
+interface WatchPayload {
+  kind: CareKind;
+  orderId: string;
+  afterSaleId?: string | undefined;
+}
+
+const watchKey = (kind: CareKind, subjectId: string): string => `${kind}:${subjectId}`;
+
+/** Starts a watch on a new buyer's order (DISPATCH_STUCK at intake, NO_LOGISTICS_SCAN at dispatch, REFUND_PENDING at a refund request). */
+export const watchNewBuyerOrder = (work: Work, kind: CareKind, watch: { orderId: string; afterSaleId?: string | undefined; anchor: Date }): void => {
+  const schedule = careSchedule(kind, watch.anchor, NEW_BUYER_CARE_POLICIES.active);
+  const payload: Record<string, unknown> = { kind, orderId: watch.orderId, ...(watch.afterSaleId ? { afterSaleId: watch.afterSaleId } : {}) };
+  work.schedule({ kind: JOB.CARE_NUDGE, key: watchKey(kind, watch.afterSaleId ?? watch.orderId), dueAt: schedule.nudgeAt, payload });
+};
+
+const careKinds: readonly CareKind[] = ['DISPATCH_STUCK', 'NO_LOGISTICS_SCAN', 'REFUND_PENDING'];
+
+export const watchPayloadOf = (payload: Record<string, unknown>): WatchPayload | undefined => {
+  const { kind, orderId, afterSaleId } = payload;
+  if (typeof kind !== 'string' || !careKinds.includes(kind as CareKind) || typeof orderId !== 'string') return undefined;
+  return { kind: kind as CareKind, orderId, afterSaleId: typeof afterSaleId === 'string' ? afterSaleId : undefined };
+};
+
+/** Statuses in which a refund waits on the merchant (its answer, its receipt of the return, its payment). */
+const REFUND_WAITING_ON_MERCHANT: readonly AfterSaleStatus[] = ['AWAITING_MERCHANT', 'RETURN_IN_TRANSIT', 'AWAITING_MERCHANT_PAYMENT'];
+
+const careState = async (tx: ConsumerExperienceTx, kind: CareKind, order: OrderRow, afterSale: AfterSaleRow | null): Promise<CareState> => {
+  const forward = kind === 'NO_LOGISTICS_SCAN' ? await tx.shipment.findFirst({ where: { orderId: order.orderId, kind: 'FORWARD' }, select: { firstScanAt: true } }) : null;
+  return {
+    kind,
+    shipped: order.shippedAt !== null,
+    refundedInFull: order.refundedFen >= order.amountFen,
+    scanned: forward?.firstScanAt !== null && forward?.firstScanAt !== undefined,
+    afterSaleOpen: afterSale !== null && REFUND_WAITING_ON_MERCHANT.includes(afterSale.status as AfterSaleStatus),
+  };
+};
+
+const anchorOf = (kind: CareKind, order: OrderRow, afterSale: AfterSaleRow | null): Date | undefined => {
+  if (kind === 'DISPATCH_STUCK') return order.dispatchDueAt;
+  if (kind === 'NO_LOGISTICS_SCAN') return order.shippedAt ?? undefined;
+  return afterSale?.createdAt;
+};
+
+const decide = async (work: Work, caseId: string, step: CareStep, order: OrderRow, state: CareState) => {
+  const evaluation = await work.deps.decisions.evaluateWithShadow(careDecisions, {
+    at: work.now,
+    caseId,
+    orderId: order.orderId,
+    merchantId: order.merchantId,
+    buyerId: order.buyerId,
+    step,
+    state,
+  });
+  return evaluation;
+};
+
+const storedStep = (step: StoredCareStep['step'], at: Date, decision: CareDecision): StoredCareStep => ({ step, at, reasons: decision.reasons, policy: decision.policy });
+
+const tellBuyer = (work: Work, c: { caseId: string; orderId: string; buyerId: string; kind: string }, status: CareCaseStatus, paidFen: bigint, reasons: readonly Reason[], policy: { name: string; version: string }) =>
+  work.emit(CareCaseBuyerToldEvent, {
+    caseId: c.caseId,
+    orderId: c.orderId,
+    buyerId: c.buyerId,
+    kind: careKindCodec.toProto(c.kind as CareKind),
+    status: careCaseStatusCodec.toProto(status),
+    paidFen,
+    reasons: reasonsToProto(reasons),
+    policy: policyToProto(policy.name, policy.version),
+  });
+
+/** A watch reached its first bound: a stuck order opens its case, the merchant is nudged and the buyer told. */
+export const onCareNudge = async (work: Work, payload: Record<string, unknown>): Promise<void> => {
+  const watch = watchPayloadOf(payload);
+  if (!watch) throw new Error(`CARE_NUDGE job without a valid watch: ${JSON.stringify(payload)}`);
+  const order = await lockOrder(work.sql, watch.orderId);
+  if (!order.newBuyer) return;
+  const afterSale = watch.afterSaleId ? await work.tx.afterSale.findUnique({ where: { afterSaleId: watch.afterSaleId } }) : null;
+  const anchor = anchorOf(watch.kind, order, afterSale);
+  if (!anchor) return;
+  const caseId = work.newId();
+  const evaluation = await decide(work, caseId, 'NUDGE', order, await careState(work.tx, watch.kind, order, afterSale));
+  const decision = evaluation.outcome;
+  // Nothing stuck, nothing recorded: most new buyers' orders go well, and a case is what a decision is about.
+  if (decision.outcome !== 'OPEN_AND_NUDGE') return;
+  const policy = NEW_BUYER_CARE_POLICIES.find(decision.policy.version) ?? NEW_BUYER_CARE_POLICIES.active;
+  const stepInAt = careSchedule(watch.kind, anchor, policy).stepInAt;
+  const opened = await insertCareCase(work.sql, {
+    caseId,
+    watchKey: watchKey(watch.kind, watch.afterSaleId ?? watch.orderId),
+    orderId: order.orderId,
+    buyerId: order.buyerId,
+    merchantId: order.merchantId,
+    kind: watch.kind,
+    afterSaleId: watch.afterSaleId ?? null,
+    openedAt: work.now,
+    stepInDueAt: stepInAt,
+    steps: [careStepToJson(storedStep('NUDGED', work.now, decision))],
+    policyName: decision.policy.name,
+    policyVersion: decision.policy.version,
+  });
+  if (!opened) return;
+  await work.recordDecisions([{ evaluation, decisionId: work.newId() }]);
+  work.schedule({ kind: JOB.CARE_STEP_IN, key: caseId, dueAt: stepInAt, payload: { subjectId: caseId } });
+  work.emit(CareCaseMerchantNudgedEvent, {
+    caseId,
+    orderId: order.orderId,
+    merchantId: order.merchantId,
+    kind: careKindCodec.toProto(watch.kind),
+    stepInDueTime: stepInAt,
+    reasons: reasonsToProto(decision.reasons),
+    policy: policyToProto(decision.policy.name, decision.policy.version),
+  });
+  tellBuyer(work, opened, 'OPEN', 0n, decision.reasons, decision.policy);
+};
+
+const isNothingLeftToPay = (error: unknown): boolean =>
+  error instanceof DomainError && (error.code === 'COMPENSATION.CAP_REACHED' || error.code === 'REFUND.ALREADY_PAID');
+
+/** The fund pays: the after-sale's amount (REFUND_PENDING) or what is left of the order's price. */
+const platformPays = async (work: Work, c: CareCaseRow, order: OrderRow, afterSale: AfterSaleRow | null, reasons: readonly Reason[]): Promise<CompensationOutcome | undefined> => {
+  const desk = await Payouts.open(work, [order], afterSale ? [afterSale] : undefined);
+  const claim = { triggeredBy: 'system', evidenceRef: c.caseId };
+  try {
+    if (c.kind === 'REFUND_PENDING' && afterSale) {
+      const step = await applyAfterSaleStep(work, desk, order, afterSale, transitionAfterSale(afterSaleState(afterSale), { kind: 'PLATFORM_CARE' }, work.now), {}, claim);
+      return step.compensation;
+    }
+    const paid = await desk.compensate({ order, cause: 'NEW_BUYER_CARE', ...claim, reasons });
+    await desk.write();
+    await closeSettledAfterSales(work, desk.fullyRefundedOrderIds());
+    return paid;
+  } catch (error) {
+    // The caps leave nothing to pay (paid back meanwhile by another path): the buyer is whole.
+    if (isNothingLeftToPay(error)) return undefined;
+    throw error;
+  }
+};
+
+/** A case reached its second bound: the platform steps in, or the case resolves as the merchant's. */
+export const onCareStepIn = async (work: Work, caseId: string): Promise<void> => {
+  const seen = await findCareCase(work.tx, caseId);
+  if (!seen || seen.status !== 'OPEN') return;
+  // The broken promise is judged before the platform steps in, whichever timer runs first: a late
+  // order is compensated as late (once: the deadline's own timer then finds it judged), and the
+  // outcome does not hang on the order in which due timers are picked up.
+  if (seen.kind === 'DISPATCH_STUCK') await onDispatchDeadline(work, seen.orderId);
+  // Orders before cases: the same lock order as the money desk everywhere (read after the judgement above).
+  const order = await lockOrder(work.sql, seen.orderId);
+  const c = await lockCareCase(work.sql, caseId);
+  if (!c || c.status !== 'OPEN') return;
+  const afterSale = c.afterSaleId ? await work.tx.afterSale.findUnique({ where: { afterSaleId: c.afterSaleId } }) : null;
+  const kind = c.kind as CareKind;
+  const evaluation = await decide(work, caseId, 'STEP_IN', order, await careState(work.tx, kind, order, afterSale));
+  const decision = evaluation.outcome;
+  const steps = Array.isArray(c.steps) ? c.steps : [];
+  const paid = decision.outcome === 'PLATFORM_STEPS_IN' ? await platformPays(work, c, order, afterSale, decision.reasons) : undefined;
+  const status: CareCaseStatus = paid ? 'RESOLVED_BY_PLATFORM' : 'RESOLVED_BY_MERCHANT';
+  const paidFen = paid?.compensation.amountFen ?? 0n;
+  await resolveCareCase(work.sql, caseId, {
+    status,
+    resolvedAt: work.now,
+    compensationId: paid?.compensation.compensationId ?? null,
+    paidFen,
+    steps: [...steps, careStepToJson(storedStep(paid ? 'PLATFORM_STEPPED_IN' : 'RESOLVED_BY_MERCHANT', work.now, decision))],
+  });
+  await work.recordDecisions([{ evaluation, decisionId: work.newId() }]);
+  if (paid) {
+    work.emit(CareCasePlatformSteppedInEvent, {
+      caseId,
+      orderId: c.orderId,
+      merchantId: c.merchantId,
+      kind: careKindCodec.toProto(kind),
+      compensationId: paid.compensation.compensationId,
+      paidFen,
+      reasons: reasonsToProto(decision.reasons),
+      policy: policyToProto(decision.policy.name, decision.policy.version),
+    });
+  }
+  tellBuyer(work, c, status, paidFen, decision.reasons, decision.policy);
+  work.touch({ merchantId: c.merchantId });
+};
+
+export const getCareCase = async (tx: ConsumerExperienceTx, caseId: string): Promise<CareCaseRow> => {
+  const found = await findCareCase(tx, caseId);
+  if (!found) throw notFound('CARE_CASE.NOT_FOUND', `Unknown care case ${caseId}`, { case_id: caseId });
+  return found;
+};
+
