@@ -236,6 +236,55 @@ const CHECKS: FigureCheck[] = [
     unit: 'count',
     count: (db, w) => countOf(db, `SELECT count(*) AS n FROM complaints WHERE ${IN('created_at')}`)(w),
   },
+  // consumer-experience, buyer care (issue 19): contacts made in the window, care cases opened and resolved in it.
+  {
+    figure: 'merchant service response rate',
+    service: 'consumer-experience',
+    unit: 'share',
+    count: async (db, w) => {
+      // Judged: answered by now, or past its first-reply due time unanswered; answered in time: first reply by its due time.
+      const answered = 'first_reply_at IS NOT NULL AND first_reply_at <= now()';
+      const row = await first(
+        db,
+        `SELECT count(*) FILTER (WHERE ${answered} OR first_reply_due_at <= now()) AS whole,
+                count(*) FILTER (WHERE ${answered} AND first_reply_at <= first_reply_due_at) AS part
+           FROM buyer_contacts WHERE ${IN('contacted_at')}`,
+        w,
+      );
+      return shareOf(num(row['part']), num(row['whole']));
+    },
+  },
+  {
+    figure: 'merchant service satisfaction',
+    service: 'consumer-experience',
+    unit: 'share',
+    // Satisfied: a rating of 4 or 5 (the service-norm policy's satisfied mark).
+    count: async (db, w) => {
+      const row = await first(db, `SELECT count(rating) AS whole, count(*) FILTER (WHERE rating >= 4) AS part FROM buyer_contacts WHERE ${IN('contacted_at')}`, w);
+      return shareOf(num(row['part']), num(row['whole']));
+    },
+  },
+  {
+    figure: 'new-buyer care cases opened',
+    service: 'consumer-experience',
+    unit: 'count',
+    count: (db, w) => countOf(db, `SELECT count(*) AS n FROM care_cases WHERE ${IN('opened_at')}`)(w),
+  },
+  {
+    figure: 'new-buyer care cases resolved',
+    service: 'consumer-experience',
+    unit: 'count',
+    count: (db, w) => countOf(db, `SELECT count(*) AS n FROM care_cases WHERE ${IN('resolved_at')}`)(w),
+  },
+  {
+    figure: 'new-buyer satisfaction',
+    service: 'consumer-experience',
+    unit: 'share',
+    count: async (db, w) => {
+      const row = await first(db, `SELECT count(rating) AS whole, count(*) FILTER (WHERE rating >= 4) AS part FROM buyer_contacts WHERE new_buyer AND ${IN('contacted_at')}`, w);
+      return shareOf(num(row['part']), num(row['whole']));
+    },
+  },
 ];
 
 const agrees = (unit: ReportLine['unit'], report: number, db: number): boolean => {
