@@ -99,7 +99,7 @@ export const auditCommand: CliCommand = {
     if ((values.from === undefined) !== (values.to === undefined)) throw new UsageError('--from and --to go together');
     const pageSize = positiveInteger('limit', values.limit) ?? 0;
     const window = values.from !== undefined && values.to !== undefined ? { startTime: timeOf('from', values.from), endTime: timeOf('to', values.to) } : undefined;
-    const client = connectOps(addressOf(values, service), 60_000, resolveCredentials(values as CredentialValues));
+    const client = connectOps(addressOf(values, service), 60_000, resolveCredentials(values as CredentialValues), 'auditor');
     try {
       const answer = await client.listAuditRecords({
         pageSize,

@@ -132,7 +132,7 @@ export const backtestCommand: CliCommand = {
     const examples = positiveInteger('examples', values.examples);
     const max = positiveInteger('max', values.max);
     // The service re-evaluates every decision of the window: give it time.
-    const client = connectOps(addressOf(values, service), 15 * 60_000, resolveCredentials(values));
+    const client = connectOps(addressOf(values, service), 15 * 60_000, resolveCredentials(values), 'auditor');
     try {
       const { kinds } = await client.listDecisionKinds({});
       if (values.policy === undefined && values.parameters === undefined) {

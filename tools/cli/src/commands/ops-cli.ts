@@ -41,9 +41,13 @@ export const serviceNamed = (value: string | undefined, option = '--service'): S
 
 export const addressOf = (values: Record<string, unknown>, service: ServiceName): string => String(values[service] ?? DEFAULT_ADDRESSES[serviceKey(service)]);
 
-export const connectOps = (address: string, deadlineMs: number, credentials: CliCredentials = resolveCredentials({})): OpsClient => {
-  // Operators' tool: replays and backtests run as an operator (dev token) or the given --token.
-  const token = tokenAs(credentials, 'govern-cli', ['operator']);
+/**
+ * A service's GovernanceOpsService client. Without --token the CLI signs a development token with
+ * the least role the command needs: `auditor` to read (decisions, replays, backtests, the audit
+ * trail), `operator` to change what runs (shadow candidates, re-drives).
+ */
+export const connectOps = (address: string, deadlineMs: number, credentials: CliCredentials = resolveCredentials({}), role: 'auditor' | 'operator' = 'operator'): OpsClient => {
+  const token = tokenAs(credentials, 'govern-cli', [role]);
   // Every ops method is read-only or idempotent by request_id: retrying on UNAVAILABLE is safe.
   return createServiceClient(GovernanceOpsServiceDefinition, address, {
     defaultDeadlineMs: deadlineMs,

@@ -75,7 +75,7 @@ const replayAnywhere = async (decisionId: string, values: Record<string, unknown
   const problems: string[] = [];
   const answers = await Promise.all(
     services.map(async (service) => {
-      const client = connectOps(addressOf(values, service), 30_000, resolveCredentials(values));
+      const client = connectOps(addressOf(values, service), 30_000, resolveCredentials(values), 'auditor');
       try {
         const { result } = await client.replayDecision({ decisionId });
         return result && { service, result };
@@ -127,7 +127,7 @@ export const replayCommand: CliCommand = {
     const window = windowOf(values);
     const max = positiveInteger('max', values.max);
     // A month of decisions takes a while to recompute: the service walks them in pages.
-    const client = connectOps(addressOf(values, service), 15 * 60_000, resolveCredentials(values));
+    const client = connectOps(addressOf(values, service), 15 * 60_000, resolveCredentials(values), 'auditor');
     try {
       const report = await client.replayDecisions({ kind: values.kind ?? '', window, maxDecisions: BigInt(max ?? 0), maxResults: 50 });
       console.log(values.json ? toJson({ service, ...report }) : renderBulkReplay(report, service, window));

@@ -89,7 +89,7 @@ export const shadowCommand: CliCommand = {
     if (rest.length > 0 || !['list', 'on', 'off', 'report'].includes(action)) throw new UsageError(`govern shadow [on|off|report]: unexpected "${positionals.join(' ')}"`);
     const service = serviceNamed(values.service);
     // SetShadowPolicy is keyed by request_id: one per invocation, so the client's retries of it are one change.
-    const client = connectOps(addressOf(values, service), 60_000, resolveCredentials(values));
+    const client = connectOps(addressOf(values, service), 60_000, resolveCredentials(values), action === 'on' || action === 'off' ? 'operator' : 'auditor');
     try {
       if (action === 'list') {
         const { kinds } = await client.listDecisionKinds({});
