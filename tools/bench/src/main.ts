@@ -4,7 +4,7 @@
  * to tmp/bench/<timestamp>.json (and tmp/bench/latest.json). See tools/bench/README.md.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { newFixtures, type BenchContext } from './context';
@@ -30,6 +30,8 @@ const USAGE = `npm run bench [-- --quick] [-- --only ${GROUPS.join(',')}] [-- --
   --quick   every path but the simulation, shorter and smaller (meant to take under 3 minutes on a machine of its own)
   --only    run these groups only (floors are measured whenever a measured group needs them)
   --skip    run everything but these groups
+  --profile DIR  run the services under V8's CPU profiler; each writes DIR/<service>/*.cpuprofile (one per thread) when it stops
+                 (summary: npx tsx tools/bench/src/profile-summary.ts DIR)
 Servers: DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/postgres), NATS_URL (default nats://127.0.0.1:4222).`;
 
 const groupsOf = (list: string | undefined): Group[] => {
@@ -40,7 +42,7 @@ const groupsOf = (list: string | undefined): Group[] => {
 };
 
 const main = async (): Promise<void> => {
-  const { values } = parseArgs({ options: { quick: { type: 'boolean' }, only: { type: 'string' }, skip: { type: 'string' }, help: { type: 'boolean' } } });
+  const { values } = parseArgs({ options: { quick: { type: 'boolean' }, only: { type: 'string' }, skip: { type: 'string' }, profile: { type: 'string' }, help: { type: 'boolean' } } });
   if (values.help) return void console.log(USAGE);
   const only = groupsOf(values.only);
   const skip = groupsOf(values.skip);
@@ -80,7 +82,7 @@ const main = async (): Promise<void> => {
 
   if (platformGroups.some(runs)) {
     progress('starting the four services as processes');
-    const platform: Platform = await startPlatform({ natsUrl });
+    const platform: Platform = await startPlatform({ natsUrl, ...(values.profile === undefined ? {} : { profileDir: resolve(values.profile) }) });
     const stopOnSignal = (): void => {
       void platform.stop().finally(() => process.exit(130));
     };

@@ -6,7 +6,7 @@ import { createServiceClient, closeServiceClient } from '@govern/platform-grpc';
 import { createTestDatabase, uniqueSuffix } from '@govern/platform-testing';
 import { pgFloorId, type Measurement } from '../goals';
 import { closedLoop, type LoadRun } from '../load';
-import { startNodeProgram, waitForLine } from '../platform/processes';
+import { cpuMsOf, startNodeProgram, waitForLine } from '../platform/processes';
 import type { Scale } from '../scale';
 import { ECHO_SERVICE } from './echo-service';
 
@@ -32,6 +32,12 @@ export const fromRun = (id: string, label: string, unit: string, run: LoadRun, n
   ],
 });
 
+/** "CPU ms/call: echo server X, bench client Y": the floor's own cost per call, beside the services'. */
+const cpuNote = (server: string, serverMs: number, client: NodeJS.CpuUsage, run: LoadRun): string => {
+  const calls = Math.max(1, run.calls + run.errors);
+  return `CPU ms/call: ${server} ${(serverMs / calls).toFixed(2)}, bench client ${((client.user + client.system) / 1000 / calls).toFixed(2)}`;
+};
+
 /** The client stack is the one the services are called with (platform-clients' options). */
 const CLIENT_OPTIONS = { defaultDeadlineMs: 30_000, retry: { maxAttempts: 4, baseDelayMs: 200, allMethods: true } };
 
@@ -43,9 +49,18 @@ export const measureEchoFloors = async (scale: Scale): Promise<Measurement[]> =>
     // About the size of a GetMerchantStanding answer.
     const payload = randomBytes(160);
     try {
-      const one = await closedLoop({ inFlight: 1, calls: scale.rowCalls, maxMs: scale.rowMs, warmup: scale.warmup, call: () => client.echo(payload) });
-      const many = await closedLoop({ inFlight: 64, calls: scale.rowCalls, maxMs: scale.rowMs, warmup: scale.warmup, call: () => client.echo(payload) });
-      return [fromRun('floor.echo.1', 'bare grpc-js echo, 1 in flight', 'calls/s', one), fromRun('floor.echo.64', 'bare grpc-js echo, 64 in flight', 'calls/s', many)];
+      const run = async (inFlight: number): Promise<{ run: LoadRun; cpu: string }> => {
+        const before = cpuMsOf(server.child.pid);
+        const client0 = process.cpuUsage();
+        const result = await closedLoop({ inFlight, calls: scale.rowCalls, maxMs: scale.rowMs, warmup: scale.warmup, call: () => client.echo(payload) });
+        return { run: result, cpu: cpuNote('echo server', (cpuMsOf(server.child.pid) ?? Number.NaN) - (before ?? Number.NaN), process.cpuUsage(client0), result) };
+      };
+      const one = await run(1);
+      const many = await run(64);
+      return [
+        fromRun('floor.echo.1', 'bare grpc-js echo, 1 in flight', 'calls/s', one.run, [one.cpu]),
+        fromRun('floor.echo.64', 'bare grpc-js echo, 64 in flight', 'calls/s', many.run, [many.cpu]),
+      ];
     } finally {
       closeServiceClient(client);
     }
@@ -72,6 +87,7 @@ export const measurePgFloors = async (scale: Scale, shapes: readonly { inserts: 
     const run = uniqueSuffix();
     const out: Measurement[] = [];
     for (const shape of [...shapes].sort((a, b) => a.inserts - b.inserts || a.inFlight - b.inFlight)) {
+      const client0 = process.cpuUsage();
       const result = await closedLoop({
         inFlight: shape.inFlight,
         calls: scale.rowCalls,
@@ -90,7 +106,11 @@ export const measurePgFloors = async (scale: Scale, shapes: readonly { inserts: 
           }
         },
       });
-      out.push(fromRun(pgFloorId(shape.inserts, shape.inFlight), `node-postgres ${shape.inserts}-insert tx, 8 conns, ${shape.inFlight} in flight`, 'tx/s', result));
+      // The bench process is this floor's whole client (pool and driver): its CPU per transaction is
+      // what node-postgres alone costs a service for a write of this shape.
+      const clientCpu = process.cpuUsage(client0);
+      const cpuNoteText = `CPU ms/tx: node-postgres client ${((clientCpu.user + clientCpu.system) / 1000 / Math.max(1, result.calls + result.errors)).toFixed(2)}`;
+      out.push(fromRun(pgFloorId(shape.inserts, shape.inFlight), `node-postgres ${shape.inserts}-insert tx, 8 conns, ${shape.inFlight} in flight`, 'tx/s', result, [cpuNoteText]));
     }
     return out;
   } finally {

@@ -1,6 +1,7 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import pg from 'pg';
@@ -62,7 +63,12 @@ export const errorText = (line: string): string | undefined => {
 /** Keeps the services' error lines (bounded: a failing path must not grow the bench's memory). */
 const MAX_ERRORS_KEPT = 5_000;
 
-export const startPlatform = async (options: { natsUrl: string }): Promise<Platform> => {
+/**
+ * `profileDir`: each service runs with V8's sampling profiler (`--cpu-prof`) and writes a
+ * `.cpuprofile` per thread to `<profileDir>/<service>/` when it stops (its main thread's is the one
+ * that serves; tsx's module loader runs on a thread of its own). `src/profile-summary.ts` reads them.
+ */
+export const startPlatform = async (options: { natsUrl: string; profileDir?: string }): Promise<Platform> => {
   const namespace = `bench${uniqueSuffix()}`;
   const databases: Partial<Record<ServiceName, TestDatabase>> = {};
   const programs: Partial<Record<ServiceName, Child>> = {};
@@ -82,6 +88,7 @@ export const startPlatform = async (options: { natsUrl: string }): Promise<Platf
     for (const service of SERVICES) databases[service] = await createTestDatabase({ prefix: `bench_${service.replaceAll('-', '_')}` });
     await Promise.all(
       SERVICES.map(async (service) => {
+        const spawnedAt = performance.now();
         const program = startNodeProgram(`apps/${service}/src/main.ts`, [], {
           ...process.env,
           HOST: '127.0.0.1',
@@ -96,7 +103,7 @@ export const startPlatform = async (options: { natsUrl: string }): Promise<Platf
           TLS_CA: pki.caFile,
           JWT_ISSUER: DEV_TOKEN_ISSUER,
           JWT_JWKS_FILE: pki.jwksFile,
-        });
+        }, options.profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${join(options.profileDir, service)}`]);
         programs[service] = program;
         program.onLine((line) => {
           const text = errorText(line);
@@ -110,6 +117,11 @@ export const startPlatform = async (options: { natsUrl: string }): Promise<Platf
           (line) => (line.includes('"msg":"serving"') ? (JSON.parse(line) as { address: string }).address : undefined),
           service,
         );
+        // The profile summary leaves out start-up (module loading) by this mark.
+        if (options.profileDir !== undefined) {
+          await mkdir(join(options.profileDir, service), { recursive: true });
+          await writeFile(join(options.profileDir, service, 'serving.json'), JSON.stringify({ servingAfterMs: performance.now() - spawnedAt }));
+        }
       }),
     );
   } catch (error) {
