@@ -1,7 +1,16 @@
-import { exportJWK, generateKeyPair, SignJWT, type JWTPayload } from 'jose';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { exportJWK, generateKeyPair, jwtVerify, SignJWT, type JWTPayload } from 'jose';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { AuthError } from './auth-error';
 import { createTokenVerifier, type TokenVerifier } from './token-verifier';
+
+// Counted, to see that a remembered token's signature is not checked again.
+vi.mock('jose', async (importOriginal) => {
+  const jose = await importOriginal<typeof import('jose')>();
+  return { ...jose, jwtVerify: vi.fn(jose.jwtVerify) };
+});
 
 describe('bearer token claims', () => {
   let sign: (claims: JWTPayload, alg?: string) => Promise<string>;
@@ -56,5 +65,51 @@ describe('bearer token claims', () => {
   it('a JWKS endpoint that cannot be reached is UNAVAILABLE (retry), not the caller’s fault', async () => {
     const unreachable = createTokenVerifier({ issuer: 'https://sso.example', audience: 'govern', keys: { url: 'http://127.0.0.1:9/jwks.json' } });
     expect(await reasonOf(unreachable.verify(await sign({ sub: 'alice' })))).toBe('UNAVAILABLE AUTH.KEYS_UNAVAILABLE');
+  });
+
+  describe('verified tokens are remembered', () => {
+    const startMs = Date.now();
+    let clockMs = startMs;
+    const clock = () => new Date(clockMs);
+
+    it('a remembered token is refused from the moment it expires, and its caller is a copy', async () => {
+      clockMs = startMs;
+      const remembering = verifier({ now: clock });
+      const token = await sign({ sub: 'alice', roles: ['support'] });
+      const checksBefore = vi.mocked(jwtVerify).mock.calls.length;
+      const first = await remembering.verify(token);
+      (first.roles as string[]).push('operator');
+      expect((await remembering.verify(token)).roles).toEqual(['support']);
+      expect(vi.mocked(jwtVerify).mock.calls.length - checksBefore).toBe(1);
+      clockMs = startMs + 5 * 60_000 + 40_000;
+      expect(await reasonOf(remembering.verify(token))).toBe('UNAUTHENTICATED AUTH.TOKEN_EXPIRED');
+    });
+
+    it('a key withdrawn from the JWKS stops its remembered tokens as soon as the JWKS is re-read, as with the cache off', async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'govern-jwks-'));
+      try {
+        const file = join(dir, 'jwks.json');
+        const withdrawn = await generateKeyPair('ES256');
+        const next = await generateKeyPair('ES256');
+        const jwksOf = async (key: Parameters<typeof exportJWK>[0], kid: string) => JSON.stringify({ keys: [{ ...(await exportJWK(key)), kid, alg: 'ES256' }] });
+        await writeFile(file, await jwksOf(withdrawn.publicKey, 'old'));
+        clockMs = startMs;
+        const token = await new SignJWT({ sub: 'alice' }).setProtectedHeader({ alg: 'ES256', kid: 'old' }).setIssuer('https://sso.example').setAudience('govern').setExpirationTime('10m').sign(withdrawn.privateKey);
+        const remembering = verifier({ now: clock, keys: { file }, verifiedCacheMs: 60_000 });
+        const forgetting = verifier({ now: clock, keys: { file }, verifiedCacheMs: 0 });
+        expect(await reasonOf(remembering.verify(token))).toBe('accepted');
+        expect(await reasonOf(forgetting.verify(token))).toBe('accepted');
+        clockMs = startMs + 1_000;
+        expect(await reasonOf(remembering.verify(token))).toBe('accepted');
+        // The issuer rotates: the file now publishes only the next key.
+        await writeFile(file, await jwksOf(next.publicKey, 'new'));
+        await utimes(file, new Date(startMs + 10_000), new Date(startMs + 10_000));
+        clockMs = startMs + 10_000;
+        expect(await reasonOf(forgetting.verify(token))).toBe('UNAUTHENTICATED AUTH.INVALID_TOKEN');
+        expect(await reasonOf(remembering.verify(token))).toBe('UNAUTHENTICATED AUTH.INVALID_TOKEN');
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    });
   });
 });

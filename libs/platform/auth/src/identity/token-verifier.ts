@@ -1,5 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
-import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify, type JSONWebKeySet, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { createLocalJWKSet, createRemoteJWKSet, decodeProtectedHeader, errors, jwtVerify, type JSONWebKeySet, type JWTHeaderParameters, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { AUTH_REASONS, AuthError, unauthenticated } from './auth-error';
 import type { Caller } from './caller';
 import { isWorkloadName } from './spiffe';
@@ -37,6 +37,14 @@ export interface TokenVerifierOptions {
   /** Default: RFC 9068 — a token whose `sub` is its `client_id` (client credentials) is a system; else a person. */
   kindOf?: (claims: JWTPayload) => 'person' | 'system';
   now?: () => Date;
+  /**
+   * How long a verified token's caller is remembered (default 60 s; 0 turns it off). A caller
+   * sends the same token on every call until it renews it, and checking its signature is the
+   * costly part of verifying it (issue 13's profile). A remembered token is refused from the
+   * moment it expires, and is verified afresh whenever the key it was verified with is no
+   * longer the one the JWKS gives for its header (rotation, withdrawal: as without the cache).
+   */
+  verifiedCacheMs?: number;
 }
 
 export interface TokenVerifier {
@@ -50,6 +58,9 @@ const MAX_SUBJECT_LENGTH = 256;
 const MAX_ROLES = 64;
 const ROLE = /^[a-z][a-z0-9-]{0,62}$/;
 const FILE_RECHECK_MS = 5_000;
+const VERIFIED_CACHE_MS = 60_000;
+/** Bounds the memory of the verified-token cache (about 1 KB an entry). */
+const VERIFIED_CACHE_ENTRIES = 10_000;
 
 /** JWKS from a file, re-read when its mtime changes (checked at most every few seconds) or a `kid` is unknown. */
 const fileKeys = (path: string, now: () => number): JWTVerifyGetKey => {
@@ -114,37 +125,77 @@ export const createTokenVerifier = (options: TokenVerifierOptions): TokenVerifie
   const reserved = new Set(options.certificateOnlyWorkloads ?? []);
   const kindOf = options.kindOf ?? rfc9068Kind;
 
+  const cacheMs = options.verifiedCacheMs ?? VERIFIED_CACHE_MS;
+  const clockToleranceSec = options.clockToleranceSec ?? 30;
+  /** Verified tokens: the caller, the key that verified it, until when it may be reused (the earlier of expiry and the cache time). */
+  const verified = new Map<string, { caller: Caller; key: unknown; usableUntilMs: number }>();
+  const remember = (token: string, caller: Caller, claims: JWTPayload, key: unknown): void => {
+    if (cacheMs <= 0 || claims.exp === undefined || key === undefined) return;
+    const nowMs = now().getTime();
+    if (verified.size >= VERIFIED_CACHE_ENTRIES) {
+      for (const [key, entry] of verified) if (entry.usableUntilMs <= nowMs) verified.delete(key);
+      // Still full: forget the oldest (insertion order) rather than grow.
+      if (verified.size >= VERIFIED_CACHE_ENTRIES) verified.delete(verified.keys().next().value as string);
+    }
+    verified.set(token, { caller: { ...caller, roles: [...caller.roles] }, key, usableUntilMs: Math.min(nowMs + cacheMs, (claims.exp + clockToleranceSec) * 1000) });
+  };
+
+  /** The key the JWKS gives now for this token's header (the source re-reads or refetches on its own schedule). */
+  const currentKey = async (token: string): Promise<unknown> => {
+    const [protectedHeader = '', payload = '', signature = ''] = token.split('.');
+    return keys(decodeProtectedHeader(token) as JWTHeaderParameters, { protected: protectedHeader, payload, signature });
+  };
+
+  const verifyToken = async (token: string): Promise<Caller> => {
+    let claims: JWTPayload;
+    let usedKey: unknown;
+    const keyOfThisToken: JWTVerifyGetKey = async (header, input) => (usedKey = await keys(header, input));
+    try {
+      ({ payload: claims } = await jwtVerify(token, keyOfThisToken, {
+        issuer: options.issuer,
+        audience: options.audience,
+        algorithms,
+        clockTolerance: clockToleranceSec,
+        requiredClaims: ['exp', 'sub'],
+        currentDate: now(),
+      }));
+    } catch (error) {
+      throw toAuthError(error);
+    }
+    const subject = claims.sub ?? '';
+    if (subject.length === 0 || subject.length > MAX_SUBJECT_LENGTH || /\p{Cc}/u.test(subject)) throw invalid('The bearer token subject is empty, too long or holds control characters');
+    const rawRoles = claimAt(claims, rolesClaim) ?? [];
+    if (!Array.isArray(rawRoles) || rawRoles.length > MAX_ROLES || rawRoles.some((role) => typeof role !== 'string')) {
+      throw invalid(`The bearer token's "${rolesClaim}" claim must be a list of at most ${MAX_ROLES} strings`, { claim: rolesClaim });
+    }
+    // Roles outside the vocabulary's spelling can match no rule; they are dropped rather than refused.
+    const roles = [...new Set((rawRoles as string[]).filter((role) => ROLE.test(role)))];
+    const kind = kindOf(claims);
+    const tokenId = typeof claims.jti === 'string' && claims.jti.length <= 128 ? claims.jti : undefined;
+    if (kind === 'person') {
+      const person: Caller = { kind, subject, roles, ...(tokenId ? { tokenId } : {}) };
+      remember(token, person, claims, usedKey);
+      return person;
+    }
+    const clientId = typeof claims['client_id'] === 'string' ? claims['client_id'] : subject;
+    if (!isWorkloadName(clientId)) throw invalid('A system token needs a client_id of lowercase letters, digits and dashes', { claim: 'client_id' });
+    if (reserved.has(clientId)) throw invalid(`"${clientId}" is a service identity; it is proven by client certificate, not by token`, { claim: 'client_id' });
+    const system: Caller = { kind, subject, service: clientId, roles, ...(tokenId ? { tokenId } : {}) };
+    remember(token, system, claims, usedKey);
+    return system;
+  };
+
   return {
     async verify(token) {
       if (token.length === 0 || token.length > MAX_TOKEN_LENGTH) throw invalid('The bearer token is empty or too long');
-      let claims: JWTPayload;
-      try {
-        ({ payload: claims } = await jwtVerify(token, keys, {
-          issuer: options.issuer,
-          audience: options.audience,
-          algorithms,
-          clockTolerance: options.clockToleranceSec ?? 30,
-          requiredClaims: ['exp', 'sub'],
-          currentDate: now(),
-        }));
-      } catch (error) {
-        throw toAuthError(error);
+      const known = verified.get(token);
+      if (known !== undefined) {
+        const stillKeyed = now().getTime() < known.usableUntilMs && (await currentKey(token).catch(() => undefined)) === known.key;
+        // A copy: what a call does with its caller must not reach the next call's.
+        if (stillKeyed) return { ...known.caller, roles: [...known.caller.roles] };
+        verified.delete(token);
       }
-      const subject = claims.sub ?? '';
-      if (subject.length === 0 || subject.length > MAX_SUBJECT_LENGTH || /\p{Cc}/u.test(subject)) throw invalid('The bearer token subject is empty, too long or holds control characters');
-      const rawRoles = claimAt(claims, rolesClaim) ?? [];
-      if (!Array.isArray(rawRoles) || rawRoles.length > MAX_ROLES || rawRoles.some((role) => typeof role !== 'string')) {
-        throw invalid(`The bearer token's "${rolesClaim}" claim must be a list of at most ${MAX_ROLES} strings`, { claim: rolesClaim });
-      }
-      // Roles outside the vocabulary's spelling can match no rule; they are dropped rather than refused.
-      const roles = [...new Set((rawRoles as string[]).filter((role) => ROLE.test(role)))];
-      const kind = kindOf(claims);
-      const tokenId = typeof claims.jti === 'string' && claims.jti.length <= 128 ? claims.jti : undefined;
-      if (kind === 'person') return { kind, subject, roles, ...(tokenId ? { tokenId } : {}) };
-      const clientId = typeof claims['client_id'] === 'string' ? claims['client_id'] : subject;
-      if (!isWorkloadName(clientId)) throw invalid('A system token needs a client_id of lowercase letters, digits and dashes', { claim: 'client_id' });
-      if (reserved.has(clientId)) throw invalid(`"${clientId}" is a service identity; it is proven by client certificate, not by token`, { claim: 'client_id' });
-      return { kind, subject, service: clientId, roles, ...(tokenId ? { tokenId } : {}) };
+      return verifyToken(token);
     },
   };
 };
