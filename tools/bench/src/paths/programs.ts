@@ -153,7 +153,8 @@ export const simulatePath = async (scale: Scale, measurements: Measurement[], pr
       address('merchant-access'),
       '--consumer-experience',
       address('consumer-experience'),
-    ], { ...process.env });
+      // The platform made its development CA and keys in its data dir; the CLI trusts and signs with those.
+    ], { ...process.env, GOVERN_PKI_DIR: join(dataDir, 'pki') });
     const code = await runToEnd(cli, 1_800_000, 'govern simulate');
     const totalMs = performance.now() - simulateStarted;
     measurements.push({
