@@ -1,4 +1,6 @@
+import type { CreditDeductionRow } from '@govern/content-data-access';
 import { sql, type Sql } from '@govern/platform-db';
+import { rowFromSql } from './sql-rows';
 
 /** What was last announced of a creator's standing (the `creators` row, what the events said). */
 export interface AnnouncedStanding {
@@ -30,3 +32,7 @@ export const lockPenaltyRow = async (db: Sql, penaltyId: string): Promise<void> 
 export const lockAppealRow = async (db: Sql, appealId: string): Promise<void> => {
   await db.execute(sql`SELECT 1 FROM appeals WHERE id = ${appealId} FOR UPDATE`);
 };
+
+/** Every credit deduction of a creator, oldest first (the standing is computed from them all). */
+export const creditDeductions = async (db: Sql, creatorId: string): Promise<CreditDeductionRow[]> =>
+  (await db.query(sql`SELECT * FROM credit_deductions WHERE creator_id = ${creatorId} ORDER BY deducted_at, id`)).map((row) => rowFromSql<CreditDeductionRow>(row));

@@ -77,7 +77,7 @@ export const appealHandlers = (kit: ContentHandlerDeps) => {
           appeal: appealMessage(decided.appeal),
           penalty: penaltyMessage(decided.penalty),
           contentItem: decided.item && decision.outcome === 'OVERTURN' ? viewMessage(decided.item) : undefined,
-          creatorCredit: await creditOf(work.tx, deps, decided.creatorId, work.now),
+          creatorCredit: await creditOf(work.sql, deps, decided.creatorId, work.now),
         });
       });
     },

@@ -31,7 +31,7 @@ export const contentItemHandlers = (kit: ContentHandlerDeps) => {
     contentItem: viewMessage({ item: outcome.item, links: outcome.links, latest: outcome.assessment, activePenaltyIds: outcome.activePenaltyIds }),
     assessment: assessmentMessage(outcome.assessment),
     penalties: outcome.penalty ? [penaltyMessage(outcome.penalty.penalty)] : [],
-    creatorCredit: await creditOf(work.tx, deps, outcome.item.creatorId, work.now),
+    creatorCredit: await creditOf(work.sql, deps, outcome.item.creatorId, work.now),
   });
 
   return {

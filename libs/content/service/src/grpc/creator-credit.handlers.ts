@@ -6,6 +6,7 @@ import {
   type ListPenaltiesRequest,
   type ListPenaltiesResponse,
 } from '@govern/contracts-content';
+import { sqlOverPrisma } from '@govern/platform-db';
 import { INVALID, isInvalid, timeIdPageToken, type Checked, type RequestChecks } from '@govern/platform-grpc';
 import type { Reason } from '@govern/policy-core';
 import type { ContentPolicy } from '@govern/content-domain';
@@ -40,7 +41,7 @@ export const creatorCreditHandlers = (kit: ContentHandlerDeps) => {
     async getCreatorCredit(request: GetCreatorCreditRequest, call: Call): Promise<GetCreatorCreditResponse> {
       const checks = contentChecks(policy);
       const { creatorId } = checks.done({ creatorId: checks.id('creator_id', request.creatorId) }, INVALID_CREATOR);
-      return { creatorCredit: await read(kit, call, (tx) => creditOf(tx, deps, creatorId, deps.clock.now())) };
+      return { creatorCredit: await read(kit, call, (tx) => creditOf(sqlOverPrisma(tx), deps, creatorId, deps.clock.now())) };
     },
 
     async deductCreatorCredit(request: DeductCreatorCreditRequest, call: Call): Promise<DeductCreatorCreditResponse> {
@@ -63,7 +64,7 @@ export const creatorCreditHandlers = (kit: ContentHandlerDeps) => {
         return DeductCreatorCreditResponse.fromPartial({
           deduction: imposed.deduction ? deductionMessage(imposed.deduction, work.now) : undefined,
           penalty: penaltyMessage(imposed.penalty),
-          creatorCredit: await creditOf(work.tx, deps, deduction.creatorId, work.now),
+          creatorCredit: await creditOf(work.sql, deps, deduction.creatorId, work.now),
         });
       });
     },

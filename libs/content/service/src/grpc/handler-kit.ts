@@ -1,6 +1,6 @@
 import type { ContentTx, PrismaClient } from '@govern/content-data-access';
 import type { CreatorCredit } from '@govern/contracts-content';
-import { runInTransaction } from '@govern/platform-db';
+import { runInTransaction, type Sql } from '@govern/platform-db';
 import type { GrpcCallContext } from '@govern/platform-grpc';
 import type { UnitsOfWork } from '@govern/platform-runtime';
 import type { ContentDeps } from '../deps';
@@ -32,7 +32,7 @@ export const read = <T>(kit: ContentHandlerDeps, call: Call, work: (tx: ContentT
   runInTransaction(kit.db, work, { deadline: call.deadline, isolationLevel: 'RepeatableRead' });
 
 /** A creator's credit as the answers show it: computed from every deduction at `now`. */
-export const creditOf = async (tx: ContentTx, deps: ContentDeps, creatorId: string, now: Date): Promise<CreatorCredit> => {
-  const { standing, deductions } = await currentStanding(tx, deps.policy, now, creatorId);
+export const creditOf = async (db: Sql, deps: ContentDeps, creatorId: string, now: Date): Promise<CreatorCredit> => {
+  const { standing, deductions } = await currentStanding(db, deps.policy, now, creatorId);
   return creatorCreditMessage(creatorId, standing, deductions, now);
 };

@@ -1,4 +1,4 @@
-import type { ContentAssessmentRow, ContentItemRow, ContentProductLinkRow, ContentTx } from '@govern/content-data-access';
+import type { ContentAssessmentRow, ContentItemRow, ContentProductLinkRow, Prisma } from '@govern/content-data-access';
 import {
   type AttributionFigures,
   type ContentAssessmentResult,
@@ -10,11 +10,19 @@ import {
 import { ContentAssessedEvent, ContentTierChangedEvent } from '@govern/contracts-content';
 import { DomainError, Violations, failedPrecondition, notFound } from '@govern/policy-core';
 import { recordComplaint } from '../adapters/complaints.repository';
-import { claimFingerprint, linkFacts, lockContentItem, merchantsOfKnownProducts, replaceLinks, type LinkWrite } from '../adapters/content-items.repository';
+import {
+  activePenaltyIds,
+  claimFingerprint,
+  linkFacts,
+  linksAndPenaltyKeys,
+  lockContentItem,
+  merchantsOfKnownProducts,
+  writeAssessment,
+  type LinkWrite,
+} from '../adapters/content-items.repository';
 import { kindToProto, tierToProto, triggerToProto, type ContentKindName, type TriggerName } from '../mapping/enums';
-import { engagementOf, stringsOf, toJson } from '../mapping/json';
+import { engagementOf, stringsOf } from '../mapping/json';
 import { qualityMessage, violationMessage } from '../mapping/messages';
-import { activePenaltyIdsOf } from './content-view';
 import type { Work } from './work';
 import { currentStanding } from './creator-standing';
 import { imposePenalty, type ImposedPenalty } from './penalties';
@@ -57,9 +65,27 @@ interface AssessmentInput {
 }
 
 /** The item, locked for this unit (advisory lock on its id, then the row). */
-const lockedItem = async (work: Work, contentId: string): Promise<ContentItemRow | null> => {
-  await lockContentItem(work.sql, contentId);
-  return work.tx.contentItem.findUnique({ where: { contentId } });
+const lockedItem = (work: Work, contentId: string): Promise<ContentItemRow | null> => lockContentItem(work.sql, contentId);
+
+/** Violation keys of the item's earlier penalties: punished ones are not punished twice, overturned ones are waived. */
+const penaltyKeysOf = (penalties: readonly { state: string; violationKeys: Prisma.JsonValue }[]): PenaltyKeys => {
+  const punished = new Set<string>();
+  const waived = new Set<string>();
+  for (const row of penalties) for (const key of stringsOf(row.violationKeys)) (row.state === 'OVERTURNED' ? waived : punished).add(key);
+  for (const key of waived) punished.delete(key);
+  return { punished, waived };
+};
+
+interface PenaltyKeys {
+  punished: Set<string>;
+  waived: Set<string>;
+}
+
+/** A stored item's links (in the creator's order) and the keys of its earlier penalties. */
+const storedState = async (work: Work, existing: ContentItemRow | null, contentId: string): Promise<{ links: ContentProductLinkRow[]; keys: PenaltyKeys }> => {
+  if (!existing) return { links: [], keys: { punished: new Set(), waived: new Set() } };
+  const { links, penalties } = await linksAndPenaltyKeys(work.sql, contentId);
+  return { links, keys: penaltyKeysOf(penalties) };
 };
 
 /**
@@ -111,16 +137,6 @@ const loadLinkFacts = async (work: Work, links: readonly LinkedProductRef[]): Pr
   return facts;
 };
 
-/** Violation keys of the item's earlier penalties: punished ones are not punished twice, overturned ones are waived. */
-const penaltyKeys = async (tx: ContentTx, contentId: string): Promise<{ punished: Set<string>; waived: Set<string> }> => {
-  const rows = await tx.penalty.findMany({ where: { contentId }, select: { state: true, violationKeys: true } });
-  const punished = new Set<string>();
-  const waived = new Set<string>();
-  for (const row of rows) for (const key of stringsOf(row.violationKeys)) (row.state === 'OVERTURNED' ? waived : punished).add(key);
-  for (const key of waived) punished.delete(key);
-  return { punished, waived };
-};
-
 const LINK_REFUSAL_CODES: Partial<Record<Violation['kind'], true>> = {
   BANNED_PRODUCT_LINK: true,
   REMOVED_MERCHANT_LINK: true,
@@ -160,15 +176,18 @@ const run = async (
   work: Work,
   existing: ContentItemRow | null,
   storedLinks: readonly ContentProductLinkRow[],
+  keys: PenaltyKeys,
   input: AssessmentInput,
 ): Promise<AssessmentOutcome> => {
-  const { tx, now, policy } = work;
-  const facts = await loadLinkFacts(work, input.links);
-  const { standing } = await currentStanding(tx, policy, now, input.creatorId);
-  const keys = existing ? await penaltyKeys(tx, input.contentId) : { punished: new Set<string>(), waived: new Set<string>() };
-  const owner = input.mediaFingerprint
-    ? await claimFingerprint(work.sql, { fingerprint: input.mediaFingerprint, creatorId: input.creatorId, contentId: input.contentId, at: now })
-    : undefined;
+  const { now, policy } = work;
+  // The facts the rules read leave in one write (and the fingerprint's claim with them).
+  const [facts, { standing }, owner] = await Promise.all([
+    loadLinkFacts(work, input.links),
+    currentStanding(work.sql, policy, now, input.creatorId),
+    input.mediaFingerprint
+      ? claimFingerprint(work.sql, { fingerprint: input.mediaFingerprint, creatorId: input.creatorId, contentId: input.contentId, at: now })
+      : undefined,
+  ]);
   const attribution: AttributionFigures | undefined =
     existing?.attributionReportedAt
       ? { orders: Number(existing.attributionOrders), refunds: Number(existing.attributionRefunds), complaints: Number(existing.attributionComplaints) }
@@ -204,42 +223,6 @@ const run = async (
 
   const assessmentId = work.newId();
   await work.recordDecisions([{ evaluation, decisionId: assessmentId }]);
-  const itemData = {
-    kind: input.kind,
-    creatorId: input.creatorId,
-    livestreamId: input.livestreamId ?? null,
-    title: input.text.title,
-    captions: input.text.captions,
-    transcript: input.text.transcript,
-    mediaFingerprint: input.mediaFingerprint ?? null,
-    tier: result.tier,
-    trafficWeight: result.trafficWeight,
-    latestAssessmentId: assessmentId,
-    engagement: input.engagement ? toJson(input.engagement) : undefined,
-    updatedAt: now,
-  };
-  const item = existing
-    ? await tx.contentItem.update({ where: { contentId: input.contentId }, data: itemData })
-    : await tx.contentItem.create({ data: { ...itemData, contentId: input.contentId, createdAt: now } });
-
-  const assessment = await tx.contentAssessment.create({
-    data: {
-      id: assessmentId,
-      contentId: input.contentId,
-      trigger: input.trigger,
-      violations: toJson(result.violations),
-      quality: toJson(result.quality),
-      tier: result.tier,
-      trafficWeight: result.trafficWeight,
-      reasons: toJson(result.reasons),
-      policyName: result.policy.name,
-      policyVersion: result.policy.version,
-      complaintId: input.complaintId ?? null,
-      note: input.note ?? null,
-      assessedAt: now,
-    },
-  });
-
   // Links: the given list replaces the stored one; each link is live unless a rule refuses it now.
   const previousState = new Map(storedLinks.map((l) => [l.productId, l.state]));
   const codes = refusalCodes(result);
@@ -250,26 +233,51 @@ const run = async (
     state: codes.has(link.productId) ? 'UNLINKED' : 'ACTIVE',
     code: codes.get(link.productId) ?? null,
   }));
-  await replaceLinks(work.sql, input.contentId, linkRows, now);
-  const links = await tx.contentProductLink.findMany({ where: { contentId: input.contentId }, orderBy: { position: 'asc' } });
+  const tierChanged = existing?.tier !== result.tier;
+  const { item, assessment, links } = await writeAssessment(work.sql, {
+    existing: existing !== null,
+    item: {
+      contentId: input.contentId,
+      kind: input.kind,
+      creatorId: input.creatorId,
+      livestreamId: input.livestreamId ?? null,
+      title: input.text.title,
+      captions: input.text.captions,
+      transcript: input.text.transcript,
+      mediaFingerprint: input.mediaFingerprint ?? null,
+      tier: result.tier,
+      trafficWeight: result.trafficWeight,
+      latestAssessmentId: assessmentId,
+      engagement: input.engagement,
+      now,
+    },
+    tierChange: tierChanged ? { fromTier: existing?.tier ?? null, toTier: result.tier } : undefined,
+    assessment: {
+      id: assessmentId,
+      trigger: input.trigger,
+      violations: result.violations,
+      quality: result.quality,
+      reasons: result.reasons,
+      policyName: result.policy.name,
+      policyVersion: result.policy.version,
+      complaintId: input.complaintId ?? null,
+      note: input.note ?? null,
+    },
+    links: linkRows,
+  });
   const relinkedProductIds = linkRows.filter((l) => l.state === 'ACTIVE' && previousState.get(l.productId) === 'UNLINKED').map((l) => l.productId);
 
-  if (existing?.tier !== result.tier) {
-    await tx.contentTierChange.create({
-      data: { contentId: input.contentId, creatorId: input.creatorId, fromTier: existing?.tier ?? null, toTier: result.tier, cause: 'ASSESSMENT', changedAt: now },
+  if (tierChanged && existing) {
+    work.emit(ContentTierChangedEvent, {
+      contentId: input.contentId,
+      creatorId: input.creatorId,
+      tier: tierToProto(result.tier),
+      trafficWeight: result.trafficWeight,
+      previousTier: tierToProto(existing.tier),
+      previousTrafficWeight: existing.trafficWeight,
+      reasons: result.reasons,
+      policy: result.policy,
     });
-    if (existing) {
-      work.emit(ContentTierChangedEvent, {
-        contentId: input.contentId,
-        creatorId: input.creatorId,
-        tier: tierToProto(result.tier),
-        trafficWeight: result.trafficWeight,
-        previousTier: tierToProto(existing.tier),
-        previousTrafficWeight: existing.trafficWeight,
-        reasons: result.reasons,
-        policy: result.policy,
-      });
-    }
   }
 
   let penalty: ImposedPenalty | undefined;
@@ -310,7 +318,7 @@ const run = async (
     productIds: links.filter((l) => l.state === 'ACTIVE').map((l) => l.productId),
   });
 
-  return { item, links, assessment, result, penalty, activePenaltyIds: await activePenaltyIdsOf(tx, input.contentId), relinkedProductIds };
+  return { item, links, assessment, result, penalty, activePenaltyIds: await activePenaltyIds(work.sql, input.contentId), relinkedProductIds };
 };
 
 /**
@@ -318,7 +326,6 @@ const run = async (
  * text, links and fingerprint given replace what was stored.
  */
 export const assessSubmittedContent = async (work: Work, input: SubmittedContent): Promise<AssessmentOutcome> => {
-  const { tx } = work;
   const existing = await lockedItem(work, input.contentId);
   if (existing && existing.kind !== input.kind) {
     throw failedPrecondition('CONTENT.KIND_MISMATCH', `Content ${input.contentId} is a ${existing.kind.toLowerCase()}, not a ${input.kind.toLowerCase()}`, {
@@ -329,9 +336,9 @@ export const assessSubmittedContent = async (work: Work, input: SubmittedContent
   if (existing && existing.creatorId !== input.creatorId) {
     throw new DomainError('PERMISSION_DENIED', 'CONTENT.CREATOR_MISMATCH', `Content ${input.contentId} belongs to another creator`, { content_id: input.contentId });
   }
-  const storedLinks = existing ? await tx.contentProductLink.findMany({ where: { contentId: input.contentId } }) : [];
+  const { links: storedLinks, keys } = await storedState(work, existing, input.contentId);
   await checkLinksKnown(work, input.links, storedLinks);
-  return run(work, existing, storedLinks, {
+  return run(work, existing, storedLinks, keys, {
     contentId: input.contentId,
     kind: input.kind,
     creatorId: input.creatorId,
@@ -349,11 +356,10 @@ export const reassessStoredContent = async (
   work: Work,
   input: { contentId: string; trigger: TriggerName; complaintId?: string | undefined; note?: string | undefined },
 ): Promise<AssessmentOutcome> => {
-  const { tx } = work;
   const existing = await lockedItem(work, input.contentId);
   if (!existing) throw notFound('CONTENT.NOT_FOUND', `Content item ${input.contentId} is not known`, { content_id: input.contentId });
-  const storedLinks = await tx.contentProductLink.findMany({ where: { contentId: input.contentId }, orderBy: { position: 'asc' } });
-  return run(work, existing, storedLinks, {
+  const { links: storedLinks, keys } = await storedState(work, existing, input.contentId);
+  return run(work, existing, storedLinks, keys, {
     contentId: existing.contentId,
     kind: existing.kind as ContentKindName,
     creatorId: existing.creatorId,

@@ -1,4 +1,4 @@
-import type { ContentTx, CreditDeductionRow } from '@govern/content-data-access';
+import type { CreditDeductionRow } from '@govern/content-data-access';
 import {
   creatorStanding,
   deductionExpiresAt,
@@ -18,9 +18,10 @@ import {
   CreditChangeCause,
   LinkingRestoreCause,
 } from '@govern/contracts-content';
+import type { Sql } from '@govern/platform-db';
 import { reason, type Reason } from '@govern/policy-core';
 import { capCreatorContent, insertTierChanges } from '../adapters/content-items.repository';
-import { lockCreator } from '../adapters/standing.repository';
+import { creditDeductions, lockCreator } from '../adapters/standing.repository';
 import { JOB_KINDS } from '../jobs/job-kinds';
 import { standingToProto, tierToProto, type PenaltySourceName } from '../mapping/enums';
 import { toJson } from '../mapping/json';
@@ -42,17 +43,17 @@ const toRecord = (row: CreditDeductionRow): CreditDeductionRecord => ({
   overturned: row.state === 'OVERTURNED',
 });
 
-export const loadDeductions = (tx: ContentTx, creatorId: string): Promise<CreditDeductionRow[]> =>
-  tx.creditDeduction.findMany({ where: { creatorId }, orderBy: [{ deductedAt: 'asc' }, { id: 'asc' }] });
-
-/** The creator's standing at `now`, computed from every deduction (a creator never penalised has full credit). */
+/**
+ * The creator's standing at `now`, computed from every deduction (a creator never penalised has full
+ * credit). Plain SQL: every assessment and every answer with a credit reads it.
+ */
 export const currentStanding = async (
-  tx: ContentTx,
+  db: Sql,
   policy: ContentPolicy,
   now: Date,
   creatorId: string,
 ): Promise<{ standing: CreatorStanding; deductions: CreditDeductionRow[] }> => {
-  const deductions = await loadDeductions(tx, creatorId);
+  const deductions = await creditDeductions(db, creatorId);
   return { standing: creatorStanding(deductions.map(toRecord), now, policy), deductions };
 };
 
@@ -71,7 +72,7 @@ export const syncCreatorStanding = async (
 ): Promise<CreatorStanding> => {
   const { tx, now, policy: contentPolicy } = work;
   const announced = await lockCreator(work.sql, { creatorId, maxCredit: contentPolicy.credit.maxCredit, at: now });
-  const { standing: after } = await currentStanding(tx, contentPolicy, now, creatorId);
+  const { standing: after } = await currentStanding(work.sql, contentPolicy, now, creatorId);
   const announcedUntil = announced.linking_suspended_until ?? undefined;
   const before: CreatorStanding = {
     ...after,

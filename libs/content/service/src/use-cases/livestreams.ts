@@ -32,7 +32,7 @@ export const startLivestream = async (
   const { tx, now, policy } = work;
   const existing = await tx.livestream.findUnique({ where: { livestreamId: input.livestreamId } });
   if (existing) throw alreadyExists('LIVESTREAM.ALREADY_STARTED', `Livestream ${input.livestreamId} was already started`, { livestream_id: input.livestreamId });
-  const { standing } = await currentStanding(tx, policy, now, input.creatorId);
+  const { standing } = await currentStanding(work.sql, policy, now, input.creatorId);
   if (standing.privilegesRevoked) {
     throw failedPrecondition('CREATOR.PRIVILEGES_REVOKED', `Creator ${input.creatorId} has lost e-commerce privileges (credit ${standing.credit})`, {
       creator_id: input.creatorId,

@@ -1,5 +1,5 @@
 import type { Prisma, SanctionRow } from '@govern/merchant-access-data-access';
-import { standingAt, VIOLATION_POLICY, type MerchantStanding, type ViolationPolicy } from '@govern/merchant-access-domain';
+import { standingAt, VIOLATION_POLICY, type MerchantStanding, type ViolationPolicy, type ViolationRecord } from '@govern/merchant-access-domain';
 import { sanctionRecordOf, violationRecordOf, type Db } from './records';
 
 /** A merchant's standing with the stored row of its sanction in force (for its reasons and policy). */
@@ -117,8 +117,22 @@ export const loadStandings = async (
         overturnedAt: dateOrNull(v.overturned_at),
       }),
     );
-    const standing = standingAt(violations, sanctionRows.map(sanctionRecordOf), at, policy);
-    result.set(row.id, { merchantId: row.id, standing, activeSanctionRow: sanctionRows.find((r) => r.id === standing.activeSanction?.id) });
+    result.set(row.id, standingViewOf(row.id, violations, sanctionRows, at, policy));
   }
   return result;
+};
+
+/**
+ * A merchant's standing at `at` from its violations and sanctions in force. A merchant created in
+ * the caller's unit has neither yet: its view is `standingViewOf(id, [], [], at)`, with no read.
+ */
+export const standingViewOf = (
+  merchantId: string,
+  violations: readonly ViolationRecord[],
+  sanctionRows: readonly SanctionRow[],
+  at: Date,
+  policy: ViolationPolicy = VIOLATION_POLICY,
+): StandingView => {
+  const standing = standingAt(violations, sanctionRows.map(sanctionRecordOf), at, policy);
+  return { merchantId, standing, activeSanctionRow: sanctionRows.find((r) => r.id === standing.activeSanction?.id) };
 };

@@ -1,4 +1,4 @@
-import type { SqlTx } from '@govern/platform-db';
+import type { Sql, SqlTx } from '@govern/platform-db';
 import {
   IDENTIFIER_KINDS,
   RingGraph,
@@ -31,6 +31,12 @@ export interface RingGraphIndexOptions {
 const STATUSES: readonly MerchantStatus[] = ['ACTIVE', 'LISTING_RESTRICTED', 'SUSPENDED', 'REMOVED'];
 const isStatus = (value: string | null): value is MerchantStatus => value !== null && (STATUSES as readonly string[]).includes(value);
 const isKind = (value: string | null): value is IdentifierKind => value !== null && (IDENTIFIER_KINDS as readonly string[]).includes(value);
+
+/** A unit of work's plain SQL (pipelined, no Prisma) or a Prisma client (start-up, reads outside a unit). */
+type EntrySource = Sql | SqlTx;
+const isSql = (db: EntrySource): db is Sql => typeof (db as Partial<Sql>).send === 'function';
+const readRows = <Row>(db: EntrySource, text: string, values: unknown[]): Promise<Row[]> =>
+  isSql(db) ? db.query<Row>(text, values) : db.$queryRawUnsafe<Row[]>(text, ...values);
 
 /**
  * The service's ring graph: built once from `ring_graph_entries` at start-up, then kept up to
@@ -86,9 +92,10 @@ export class RingGraphIndex {
   /**
    * Reads the entries committed since the last catch-up (by any replica). Concurrent callers
    * share catch-ups: each waits for one that started after it called. `db` may be the caller's
-   * transaction (the embedded database has a single connection).
+   * transaction (the embedded database has a single connection): its plain SQL on a hot path, so
+   * the check does not make Prisma join the unit.
    */
-  catchUp(db: SqlTx): Promise<void> {
+  catchUp(db: EntrySource): Promise<void> {
     const ticket = ++this.asked;
     const run = this.queue.then(async () => {
       if (this.covered >= ticket) return;
@@ -109,16 +116,15 @@ export class RingGraphIndex {
     return this.graph.size;
   }
 
-  private async readNewEntries(db: SqlTx): Promise<void> {
+  private async readNewEntries(db: EntrySource): Promise<void> {
     for (;;) {
       const gaps = this.tracker.gaps(this.nowMs()).map(String);
-      const rows = await db.$queryRawUnsafe<EntryRow[]>(
+      const rows = await readRows<EntryRow>(
+        db,
         `SELECT seq, merchant_id, identifier_kind, identifier_hash, status FROM ring_graph_entries
           WHERE seq > $1::bigint OR seq = ANY($2::bigint[])
           ORDER BY seq LIMIT $3`,
-        String(this.tracker.last),
-        gaps,
-        this.pageSize,
+        [String(this.tracker.last), gaps, this.pageSize],
       );
       const now = this.nowMs();
       for (const row of rows) {

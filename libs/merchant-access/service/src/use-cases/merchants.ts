@@ -2,7 +2,7 @@ import type { MerchantRow, StoreExperienceScoreRow } from '@govern/merchant-acce
 import { evaluateAffiliateEligibility, isSanctionedStatus, type AffiliateEligibility, type MerchantStatus } from '@govern/merchant-access-domain';
 import { keysetPage, timeIdPageToken, type KeysetPage } from '@govern/platform-grpc';
 import { notFound } from '@govern/policy-core';
-import { loadStandings, type StandingView } from '../adapters/prisma-standing.repository';
+import { loadStandings, standingViewOf, type StandingView } from '../adapters/prisma-standing.repository';
 import type { Db } from '../adapters/records';
 import { storedScoreOf } from '../mapping/resources';
 
@@ -24,6 +24,16 @@ export const merchantViews = async (db: Db, rows: readonly MerchantRow[], at: Da
     return { row, standing, score: storedScoreOf(scoreOf.get(row.id), at).score };
   });
 };
+
+/**
+ * The view of a merchant this unit just created: no violation, sanction or score can name it yet,
+ * so it is what `merchantViews` would read, without the reads.
+ */
+export const newMerchantView = (row: MerchantRow, at: Date): MerchantView => ({
+  row,
+  standing: standingViewOf(row.id, [], [], at),
+  score: storedScoreOf(undefined, at).score,
+});
 
 export const merchantNotFound = (merchantId: string) => notFound('MERCHANT.NOT_FOUND', `no merchant ${merchantId}`, { merchant_id: merchantId });
 

@@ -20,13 +20,13 @@ import {
 } from '@govern/merchant-access-domain';
 import { notFound, type PolicyRef, type Reason } from '@govern/policy-core';
 import { otherApplicantsPerDevice } from '../adapters/applications.queries';
+import { insertApplication, insertApplicationReviewCase, insertMerchant } from '../adapters/onboarding.repository';
 import type { Db } from '../adapters/records';
 import { onboardingDecisions, type OnboardingFacts } from '../decisions/onboarding.decision-kind';
 import type { MerchantAccessDeps, Work } from '../deps';
 import { riskBandCodec } from '../mapping/enums';
-import { toJson } from '../mapping/json';
 import { policyToProto, reasonsToProto, restrictionsToProto } from '../mapping/resources';
-import { merchantViews, type MerchantView } from './merchants';
+import { newMerchantView, type MerchantView } from './merchants';
 
 export interface OnboardMerchantInput {
   merchantId: string;
@@ -46,10 +46,10 @@ export interface OnboardMerchantInput {
  * policy admits that score.
  */
 export const onboardMerchant = async (work: Work, input: OnboardMerchantInput): Promise<MerchantRow> => {
-  const { tx } = work;
   const affiliate = evaluateAffiliateEligibility({ storeExperienceScore: STORE_EXPERIENCE_POLICY.neutralScore, status: 'ACTIVE' });
-  const row = await tx.merchant.create({
-    data: {
+  const row = await insertMerchant(
+    work.sql,
+    {
       id: input.merchantId,
       applicationId: input.application.id,
       companyName: input.application.companyName,
@@ -57,15 +57,12 @@ export const onboardMerchant = async (work: Work, input: OnboardMerchantInput): 
       onboardingBand: input.band,
       listingQuota: input.terms.listingQuota,
       depositFen: input.terms.depositFen,
-      approvedCategoryCodes: [...input.terms.approvedCategoryCodes],
+      approvedCategoryCodes: input.terms.approvedCategoryCodes,
       affiliateEligible: affiliate.eligible,
       onboardedAt: work.now,
     },
-  });
-  await tx.ringGraphEntry.createMany({
-    data: input.identifiers.map((i) => ({ merchantId: input.merchantId, identifierKind: i.kind, identifierHash: i.key })),
-    skipDuplicates: true,
-  });
+    input.identifiers,
+  );
   work.emit(MerchantOnboardedEvent, {
     merchantId: input.merchantId,
     applicationId: input.application.id,
@@ -101,13 +98,13 @@ export const submitApplication = async (
   application: ValidatedApplication,
   requestId?: string,
 ): Promise<ApplicationSubmitted> => {
-  const { tx, now } = work;
+  const { now } = work;
   const identifiers: GraphIdentifier[] = application.identifiers.map((i) => ({ kind: i.kind, key: deps.hasher.hash(i.kind, i.value) }));
-  await deps.ring.catchUp(tx);
-  const ring = deps.ring.check(identifiers);
   const licenceHash = identifiers.find((i) => i.kind === 'LICENCE')?.key ?? '';
   const deviceHashes = identifiers.filter((i) => i.kind === 'DEVICE').map((i) => i.key);
-  const maxOthersPerDevice = await otherApplicantsPerDevice(work.sql, deviceHashes, licenceHash);
+  // Both reads leave in one write: the graph's catch-up and the devices' other applicants.
+  const [, maxOthersPerDevice] = await Promise.all([deps.ring.catchUp(work.sql), otherApplicantsPerDevice(work.sql, deviceHashes, licenceHash)]);
+  const ring = deps.ring.check(identifiers);
   const applicationId = work.newId();
   const facts: OnboardingFacts = { applicationId, application: onboardingApplicationFacts(application), ring, maxOthersPerDevice, at: now };
   // The outcome acted on is exactly the one recorded (a shadow candidate's is recorded beside it, never acted on).
@@ -116,8 +113,9 @@ export const submitApplication = async (
   const approved = decision.band === 'APPROVE' || decision.band === 'APPROVE_WITH_RESTRICTIONS';
   const merchantId = approved ? work.newId() : undefined;
   const reviewCase = decision.band === 'MANUAL_REVIEW' ? openReviewCase(work.newId(), 'APPLICATION', applicationId, now) : undefined;
-  const row = await tx.application.create({
-    data: {
+  const inserted = insertApplication(
+    work.sql,
+    {
       id: applicationId,
       status: statusOfBand(decision.band),
       companyName: application.companyName,
@@ -131,8 +129,8 @@ export const submitApplication = async (
       riskScore: decision.riskScore,
       band: decision.band,
       ringLink: decision.criticalLink !== undefined,
-      reasons: toJson(decision.reasons),
-      ringLinks: toJson(decision.ringLinks),
+      reasons: decision.reasons,
+      ringLinks: decision.ringLinks,
       approvableCategoryCodes: approvableCategories(application.categories, application.qualificationsHeld),
       policyName: decision.policy.name,
       policyVersion: decision.policy.version,
@@ -142,7 +140,8 @@ export const submitApplication = async (
       reviewCaseId: reviewCase?.id ?? null,
       merchantId: merchantId ?? null,
     },
-  });
+    identifiers,
+  );
   await deps.decisions.recordDecision(pipelinedWrites(work.sql), {
     evaluation,
     decisionId: applicationId,
@@ -151,12 +150,12 @@ export const submitApplication = async (
     actor: work.actor,
     subjects: [{ type: 'application', id: applicationId }, ...(merchantId ? [{ type: 'merchant', id: merchantId }] : [])],
   });
-  await tx.applicationIdentifier.createMany({ data: identifiers.map((i) => ({ applicationId, kind: i.kind, hash: i.key })), skipDuplicates: true });
 
   if (merchantId && decision.terms && (decision.band === 'APPROVE' || decision.band === 'APPROVE_WITH_RESTRICTIONS')) {
-    const merchant = await onboardMerchant(work, {
+    // Sent right behind the application (one round trip for both): the merchant needs only what the application was given.
+    const onboarded = onboardMerchant(work, {
       merchantId,
-      application: row,
+      application: { id: applicationId, companyName: application.companyName, creditCodeMasked: maskCreditCode(application.creditCode) },
       band: decision.band,
       terms: decision.terms,
       identifiers,
@@ -164,22 +163,20 @@ export const submitApplication = async (
       reasons: decision.reasons,
       policy: decision.policy,
     });
-    const [view] = await merchantViews(tx, [merchant], now);
-    return { application: row, terms: decision.terms, merchant: view };
+    const [row, merchant] = await Promise.all([inserted, onboarded]);
+    return { application: row, terms: decision.terms, merchant: newMerchantView(merchant, now) };
   }
   if (reviewCase) {
-    const caseRow = await tx.reviewCase.create({
-      data: {
-        id: reviewCase.id,
-        kind: 'APPLICATION',
-        status: reviewCase.status,
-        applicationId,
-        riskScore: decision.riskScore,
-        reasons: toJson(decision.reasons),
-        openedAt: reviewCase.openedAt,
-        slaDueAt: reviewCase.slaDueAt,
-      },
+    const caseInserted = insertApplicationReviewCase(work.sql, {
+      id: reviewCase.id,
+      status: reviewCase.status,
+      applicationId,
+      riskScore: decision.riskScore,
+      reasons: decision.reasons,
+      openedAt: reviewCase.openedAt,
+      slaDueAt: reviewCase.slaDueAt,
     });
+    const [row, caseRow] = await Promise.all([inserted, caseInserted]);
     work.emit(MerchantReviewOpenedEvent, {
       caseId: reviewCase.id,
       applicationId,
@@ -189,6 +186,7 @@ export const submitApplication = async (
     });
     return { application: row, reviewCase: caseRow };
   }
+  const row = await inserted;
   work.emit(MerchantApplicationRejectedEvent, {
     applicationId,
     riskScore: decision.riskScore,
