@@ -121,13 +121,18 @@ export const ensureFixtures = async (ctx: BenchContext, need: { merchants?: numb
 export const measure = async (
   ctx: BenchContext,
   row: { id: string; label: string; unit?: string; services: readonly ServiceName[]; notes?: string[] },
-  run: () => Promise<LoadRun>,
+  /** `markStart`: call it when the warm-up is over (closedLoop's `onMeasureStart`), so the CPU per call counts measured calls only. */
+  run: (markStart: () => void) => Promise<LoadRun>,
 ): Promise<Measurement> => {
   ctx.progress(row.label);
   const errorMark = ctx.platform.errorCount();
-  const before = ctx.platform.cpuMs();
-  const client = process.cpuUsage();
-  const result = await run();
+  let before = ctx.platform.cpuMs();
+  let client = process.cpuUsage();
+  const markStart = (): void => {
+    before = ctx.platform.cpuMs();
+    client = process.cpuUsage();
+  };
+  const result = await run(markStart);
   const after = ctx.platform.cpuMs();
   const clientCpu = process.cpuUsage(client);
   const calls = Math.max(1, result.calls + result.errors);

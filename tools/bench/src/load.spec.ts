@@ -21,6 +21,25 @@ describe('closedLoop', () => {
     expect(run.errorKinds).toEqual({ refused: 2 });
   });
 
+  it('says when the warm-up is over: after every warm-up call has returned, before the first measured one starts', async () => {
+    const events: string[] = [];
+    await closedLoop({
+      inFlight: 2,
+      calls: 3,
+      maxMs: 60_000,
+      warmup: 4,
+      onMeasureStart: () => events.push('measure'),
+      async call(i) {
+        events.push(`start ${i}`);
+        await sleep(1);
+        events.push(`end ${i}`);
+      },
+    });
+    const mark = events.indexOf('measure');
+    expect(events.slice(0, mark).filter((e) => e.startsWith('end'))).toHaveLength(4);
+    expect(events.slice(mark + 1).filter((e) => e.startsWith('start'))).toEqual(['start 4', 'start 5', 'start 6']);
+  });
+
   it('never has more calls outstanding than asked', async () => {
     let outstanding = 0;
     let most = 0;

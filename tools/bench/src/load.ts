@@ -57,6 +57,8 @@ export interface ClosedLoopOptions {
   warmup: number;
   /** Makes call number `i` (0-based over warm-up and measured calls; unique per run). */
   call(i: number): Promise<unknown>;
+  /** Called when the warm-up is over and the measured calls begin (e.g. to read CPU counters then). */
+  onMeasureStart?: () => void;
 }
 
 export const closedLoop = async (options: ClosedLoopOptions): Promise<LoadRun> => {
@@ -73,6 +75,7 @@ export const closedLoop = async (options: ClosedLoopOptions): Promise<LoadRun> =
     await Promise.all(Array.from({ length: options.inFlight }, worker));
   };
   await drive(options.warmup, performance.now() + options.maxMs, undefined);
+  options.onMeasureStart?.();
   const outcomes = new Outcomes();
   const started = performance.now();
   await drive(next + options.calls, started + options.maxMs, outcomes);

@@ -18,7 +18,7 @@ export const readsPath = async (ctx: BenchContext): Promise<void> => {
     const id = `reads.standing.${inFlight}`;
     const label = `GetMerchantStanding, ${inFlight} in flight`;
     try {
-      await measure(ctx, { id, label, services: ['merchant-access'] }, () => closedLoop({ inFlight, calls: scale.rowCalls, maxMs: scale.rowMs, warmup: scale.warmup, call: standing }));
+      await measure(ctx, { id, label, services: ['merchant-access'] }, (markStart) => closedLoop({ inFlight, calls: scale.rowCalls, maxMs: scale.rowMs, warmup: scale.warmup, call: standing, onMeasureStart: markStart }));
     } catch (error) {
       failedRow(ctx, id, label, error);
     }
@@ -27,12 +27,13 @@ export const readsPath = async (ctx: BenchContext): Promise<void> => {
   const batch = Math.min(BATCH_IDS, merchants.length);
   const label = `BatchGetMerchantStandings (${batch} ids), 8 in flight`;
   try {
-    await measure(ctx, { id: 'reads.batch.8', label, services: ['merchant-access'], notes: [`${batch} standings per call`] }, () =>
+    await measure(ctx, { id: 'reads.batch.8', label, services: ['merchant-access'], notes: [`${batch} standings per call`] }, (markStart) =>
       closedLoop({
         inFlight: 8,
         calls: scale.rowCalls,
         maxMs: scale.rowMs,
         warmup: scale.warmup,
+        onMeasureStart: markStart,
         call: (i) => ma.batchGetMerchantStandings({ merchantIds: Array.from({ length: batch }, (_, k) => merchants[(i * batch + k) % merchants.length] as string) }),
       }),
     );

@@ -33,8 +33,8 @@ const runWritePath = async (ctx: BenchContext, write: WritePath, inFlights: read
   for (const inFlight of inFlights) {
     const id = `writes.${write.path}.${inFlight}`;
     try {
-      const run = await measure(ctx, { id, label: `${write.label}, ${inFlight} in flight`, services: write.services }, () =>
-        closedLoop({ inFlight, calls: scale.rowCalls, maxMs: scale.rowMs, warmup: index === 0 ? scale.warmup : 0, call: (i) => write.call(index + i) }),
+      const run = await measure(ctx, { id, label: `${write.label}, ${inFlight} in flight`, services: write.services }, (markStart) =>
+        closedLoop({ inFlight, calls: scale.rowCalls, maxMs: scale.rowMs, warmup: index === 0 ? scale.warmup : 0, call: (i) => write.call(index + i), onMeasureStart: markStart }),
       );
       index += (run.calls ?? 0) + (run.errors ?? 0) + (index === 0 ? scale.warmup : 0) + inFlight;
     } catch (error) {
