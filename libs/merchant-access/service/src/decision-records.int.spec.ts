@@ -15,6 +15,8 @@ import { createMerchantAccessService } from './merchant-access.service';
 import { applicationInput } from './testing/applications';
 
 const ACTIVE = '2026-11-01.1';
+/** The store score's active version reads buyer contacts (issue 19); the candidate in shadow is still the 2026-11 one with 50 orders. */
+const STORE_SCORE_ACTIVE = '2026-12-05.1';
 const CANDIDATE = '2026-12-01.1';
 const WINDOW = { startTime: new Date('2026-10-01T00:00:00Z'), endTime: new Date('2027-01-01T00:00:00Z') };
 
@@ -123,7 +125,7 @@ describe('merchant-access decision records through GovernanceOpsService', () => 
     await expect.poll(async () => (await ops.listDecisions({ kind: 'store-score', pageSize: 10 })).decisions.length, { timeout: 10_000 }).toBe(1);
     note('store-score', id);
     const decision = await decisionOf(id);
-    expect(decision).toMatchObject({ kind: 'store-score', outcome: '5.00', policy: { name: 'store-experience-score', version: ACTIVE }, shadow: { outcome: 'NEUTRAL', agrees: false } });
+    expect(decision).toMatchObject({ kind: 'store-score', outcome: '5.00', policy: { name: 'store-experience-score', version: STORE_SCORE_ACTIVE }, shadow: { outcome: 'NEUTRAL', agrees: false } });
     expect((await client.getStoreExperienceScore({ merchantId })).score).toMatchObject({ score: 5, neutral: false });
     const facts = decodeDecisionJson(decision?.inputJson ?? '') as { reports: { orders: number }[] };
     expect(facts.reports.map((r) => r.orders)).toEqual([40]);
