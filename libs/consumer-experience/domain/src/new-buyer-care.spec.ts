@@ -41,6 +41,13 @@ describe('care steps', () => {
     expect(decideCare(facts('NUDGE', { refundedInFull: true })).outcome).toBe('NOT_STUCK');
   });
 
+  it('rechecks a merchant move: unstuck resolves the case at once, a move that left it stuck changes nothing', () => {
+    expect(decideCare(facts('RECHECK', { shipped: true }))).toMatchObject({ outcome: 'NOT_STUCK', reasons: [{ code: 'CARE.MOVED_ON' }] });
+    expect(decideCare(facts('RECHECK', { kind: 'NO_LOGISTICS_SCAN', shipped: true, scanned: true })).outcome).toBe('NOT_STUCK');
+    const still = decideCare(facts('RECHECK', { kind: 'NO_LOGISTICS_SCAN', shipped: true }));
+    expect(still).toMatchObject({ outcome: 'STILL_STUCK', reasons: [{ code: 'CARE.NO_LOGISTICS_SCAN' }] });
+  });
+
   it('watches scans after dispatch and open refund requests', () => {
     expect(decideCare(facts('NUDGE', { kind: 'NO_LOGISTICS_SCAN', shipped: true })).outcome).toBe('OPEN_AND_NUDGE');
     expect(decideCare(facts('NUDGE', { kind: 'NO_LOGISTICS_SCAN', shipped: true, scanned: true })).outcome).toBe('NOT_STUCK');

@@ -64,7 +64,11 @@ export interface CareState {
   afterSaleOpen: boolean;
 }
 
-export type CareStep = 'NUDGE' | 'STEP_IN';
+/**
+ * NUDGE and STEP_IN are the watch's two timers; RECHECK is the merchant's own move (a dispatch, a
+ * scan, an after-sale step) looked at as it happens, so a case fixed early resolves at once.
+ */
+export type CareStep = 'NUDGE' | 'STEP_IN' | 'RECHECK';
 
 /** A care case's facts as evaluated by one timer: recorded with the decision, enough to replay it. */
 export interface CareFacts {
@@ -83,7 +87,9 @@ export type CareOutcome =
   /** Stuck past the second bound: the fund pays (order refund or the after-sale's amount). */
   | 'PLATFORM_STEPS_IN'
   /** The merchant moved in time: nothing opens, or an open case resolves as the merchant's. */
-  | 'NOT_STUCK';
+  | 'NOT_STUCK'
+  /** RECHECK of a move that did not unstick the order: the case stays open for its step-in bound. */
+  | 'STILL_STUCK';
 
 export interface CareDecision extends Explained {
   outcome: CareOutcome;
@@ -114,6 +120,7 @@ export const decideCare = (facts: CareFacts, policy: NewBuyerCarePolicy = NEW_BU
     };
   }
   const bound = policy.watches[facts.state.kind];
+  if (facts.step === 'RECHECK') return { outcome: 'STILL_STUCK', reasons: [stuck], policy: ref };
   if (facts.step === 'NUDGE') {
     return {
       outcome: 'OPEN_AND_NUDGE',

@@ -115,7 +115,10 @@ describe('new-buyer care (gRPC + Postgres + NATS)', () => {
     expect((await compensationsOf(orderId)).map((c) => c.cause)).toEqual([CompensationCause.COMPENSATION_CAUSE_LATE_DISPATCH]);
   });
 
-  it('a merchant that ships after the nudge resolves the case itself: the platform pays nothing', async () => {
+  const decisionsOf = async (caseId: string) => (await ops.listDecisions({ kind: 'new-buyer-care', subject: { type: 'care_case', id: caseId }, view: DecisionView.DECISION_VIEW_FULL })).decisions;
+  const toldOf = (caseId: string) => events.of(CareCaseBuyerToldEvent).filter((e) => e.caseId === caseId);
+
+  it('a merchant that ships after the nudge resolves the case at once; the step-in timer then finds it resolved and pays nothing', async () => {
     const buyerId = f.id('new-buyer');
     const merchantId = 'merchant-moves';
     const orderId = await f.recordOrder({ buyerId, merchantId });
@@ -123,15 +126,61 @@ describe('new-buyer care (gRPC + Postgres + NATS)', () => {
     await f.sut.runDueJobs();
     const [opened] = await casesOf(orderId);
     expect(opened?.status).toBe(CareCaseStatus.CARE_CASE_STATUS_OPEN);
+    const caseId = opened?.caseId ?? '';
     await shipAndScan(orderId);
+    // Resolved by the dispatch itself, no timer run: when it happened, why, under which policy, and the buyer told.
+    const [resolved] = await casesOf(orderId);
+    expect(resolved).toMatchObject({ caseId, status: CareCaseStatus.CARE_CASE_STATUS_RESOLVED_BY_MERCHANT, paidFen: 0n, compensationId: '', resolveTime: f.clock.now() });
+    expect(resolved?.steps.map((s) => [s.step, s.reasons.map((r) => r.code)])).toEqual([
+      ['NUDGED', ['CARE.NOT_DISPATCHED', 'CARE.MERCHANT_NUDGED']],
+      ['RESOLVED_BY_MERCHANT', ['CARE.MOVED_ON']],
+    ]);
+    const recheck = (await decisionsOf(caseId)).find((d) => d.outcome === 'NOT_STUCK');
+    expect(recheck).toMatchObject({ policy: { version: NEW_BUYER_CARE_POLICY.version } });
+    expect(recheck?.inputJson).toContain('"step":"RECHECK"');
+    await expect.poll(() => toldOf(caseId).map((e) => e.status), { timeout: 10_000 }).toEqual([
+      CareCaseStatus.CARE_CASE_STATUS_OPEN,
+      CareCaseStatus.CARE_CASE_STATUS_RESOLVED_BY_MERCHANT,
+    ]);
+
+    // Past the second bound the step-in timer fires (twice, too) and finds the case resolved: nothing more happens.
     f.clock.advance(2 * DAY);
     await f.sut.runDueJobs();
-    const [resolved] = await casesOf(orderId);
-    expect(resolved).toMatchObject({ caseId: opened?.caseId, status: CareCaseStatus.CARE_CASE_STATUS_RESOLVED_BY_MERCHANT, paidFen: 0n, compensationId: '' });
-    expect(resolved?.steps.map((s) => s.step)).toEqual(['NUDGED', 'RESOLVED_BY_MERCHANT']);
+    await rearmCareTimers();
+    const [after] = await casesOf(orderId);
+    expect(after).toMatchObject({ status: CareCaseStatus.CARE_CASE_STATUS_RESOLVED_BY_MERCHANT, resolveTime: resolved?.resolveTime });
+    expect(after?.steps).toHaveLength(2);
+    expect(await decisionsOf(caseId)).toHaveLength(2);
     // The scan came in time: the logistics watch opened nothing either.
     expect(await casesOf(orderId)).toHaveLength(1);
     expect(await compensationsOf(orderId)).toEqual([]);
+    // A sentinel behind the timers' events: another new buyer's case, opened and resolved by its dispatch.
+    const sentinel = await f.recordOrder({ buyerId: f.id('sentinel-buyer'), merchantId });
+    f.clock.advance(36 * HOUR);
+    await f.sut.runDueJobs();
+    await shipAndScan(sentinel);
+    const sentinelCase = (await casesOf(sentinel))[0]?.caseId ?? '';
+    await expect.poll(() => toldOf(sentinelCase).map((e) => e.status), { timeout: 10_000 }).toContain(CareCaseStatus.CARE_CASE_STATUS_RESOLVED_BY_MERCHANT);
+    expect(toldOf(caseId)).toHaveLength(2);
+  });
+
+  it('a late first carrier scan resolves the logistics case at once, before the platform would step in', async () => {
+    const buyerId = f.id('new-buyer');
+    const orderId = await f.recordOrder({ buyerId, merchantId: 'merchant-late-scan', amountFen: 5_000n });
+    const trackingNumber = f.id('ZT');
+    await f.client.recordShipment({ requestId: f.id('req'), orderId, trackingNumber, carrierCode: 'ZT', shippedAt: f.clock.now(), afterSaleId: '' });
+    f.clock.advance(12 * HOUR + MINUTE);
+    await f.sut.runDueJobs();
+    const [opened] = await casesOf(orderId);
+    expect(opened).toMatchObject({ kind: CareKind.CARE_KIND_NO_LOGISTICS_SCAN, status: CareCaseStatus.CARE_CASE_STATUS_OPEN });
+    f.clock.advance(8 * HOUR);
+    await f.client.recordTrackingScan({ requestId: f.id('req'), trackingNumber, carrierCode: 'ZT', scanType: TrackingScanType.TRACKING_SCAN_TYPE_PICKUP, scannedAt: f.clock.now(), location: '' });
+    const [resolved] = await casesOf(orderId);
+    expect(resolved).toMatchObject({ caseId: opened?.caseId, status: CareCaseStatus.CARE_CASE_STATUS_RESOLVED_BY_MERCHANT, resolveTime: f.clock.now(), paidFen: 0n });
+    f.clock.advance(3 * DAY);
+    await f.sut.runDueJobs();
+    expect((await casesOf(orderId))[0]).toMatchObject({ status: CareCaseStatus.CARE_CASE_STATUS_RESOLVED_BY_MERCHANT, paidFen: 0n });
+    expect((await compensationsOf(orderId)).filter((c) => c.cause === CompensationCause.COMPENSATION_CAUSE_NEW_BUYER_CARE)).toEqual([]);
   });
 
   it('a parcel with no carrier scan after dispatch: nudged at 12 h, refunded by the platform at 72 h', async () => {
@@ -163,6 +212,6 @@ describe('new-buyer care (gRPC + Postgres + NATS)', () => {
 
     // Windows are half-open: the last case resolved at the clock's now, so the window runs a minute past it.
     const { stats } = await f.client.getGovernanceStats({ window: { startTime: new Date(f.clock.now().getTime() - 30 * DAY), endTime: new Date(f.clock.now().getTime() + MINUTE) } });
-    expect(stats).toMatchObject({ careCasesOpened: 3n, careCasesResolved: 3n, careCasesResolvedByPlatform: 2n });
+    expect(stats).toMatchObject({ careCasesOpened: 5n, careCasesResolved: 5n, careCasesResolvedByPlatform: 2n });
   });
 });

@@ -1,24 +1,20 @@
-import { CareCaseBuyerToldEvent, CareCaseMerchantNudgedEvent, CareCasePlatformSteppedInEvent } from '@govern/contracts-consumer-experience';
+import { CareCaseMerchantNudgedEvent, CareCasePlatformSteppedInEvent } from '@govern/contracts-consumer-experience';
 import type { AfterSaleRow, CareCaseRow, ConsumerExperienceTx, OrderRow } from '@govern/consumer-experience-data-access';
 import {
   careSchedule,
   NEW_BUYER_CARE_POLICIES,
   transitionAfterSale,
-  type AfterSaleStatus,
-  type CareDecision,
   type CareKind,
-  type CareState,
-  type CareStep,
 } from '@govern/consumer-experience-domain';
 import { DomainError, notFound, type Reason } from '@govern/policy-core';
 import { findCareCase, insertCareCase, lockCareCase, resolveCareCase } from '../adapters/care.repository';
 import { lockOrder } from '../adapters/sql-rows';
-import { careDecisions } from '../decisions/decision-kinds';
 import { JOB } from '../jobs/job-kinds';
-import { careStepToJson, type StoredCareStep } from '../mapping/care';
-import { careCaseStatusCodec, careKindCodec, type CareCaseStatus } from '../mapping/enums';
+import { careStepToJson } from '../mapping/care';
+import { careKindCodec, type CareCaseStatus } from '../mapping/enums';
 import { policyToProto, reasonsToProto } from '../mapping/to-proto';
 import { afterSaleState, applyAfterSaleStep, closeSettledAfterSales } from './after-sale-steps';
+import { careState, decideCareStep, storedStep, tellBuyer } from './care-checks';
 import { Payouts, type CompensationOutcome } from './payouts';
 import { onDispatchDeadline } from './orders';
 import type { Work } from './work';
@@ -58,52 +54,11 @@ export const watchPayloadOf = (payload: Record<string, unknown>): WatchPayload |
   return { kind: kind as CareKind, orderId, afterSaleId: typeof afterSaleId === 'string' ? afterSaleId : undefined };
 };
 
-/** Statuses in which a refund waits on the merchant (its answer, its receipt of the return, its payment). */
-const REFUND_WAITING_ON_MERCHANT: readonly AfterSaleStatus[] = ['AWAITING_MERCHANT', 'RETURN_IN_TRANSIT', 'AWAITING_MERCHANT_PAYMENT'];
-
-const careState = async (tx: ConsumerExperienceTx, kind: CareKind, order: OrderRow, afterSale: AfterSaleRow | null): Promise<CareState> => {
-  const forward = kind === 'NO_LOGISTICS_SCAN' ? await tx.shipment.findFirst({ where: { orderId: order.orderId, kind: 'FORWARD' }, select: { firstScanAt: true } }) : null;
-  return {
-    kind,
-    shipped: order.shippedAt !== null,
-    refundedInFull: order.refundedFen >= order.amountFen,
-    scanned: forward?.firstScanAt !== null && forward?.firstScanAt !== undefined,
-    afterSaleOpen: afterSale !== null && REFUND_WAITING_ON_MERCHANT.includes(afterSale.status as AfterSaleStatus),
-  };
-};
-
 const anchorOf = (kind: CareKind, order: OrderRow, afterSale: AfterSaleRow | null): Date | undefined => {
   if (kind === 'DISPATCH_STUCK') return order.dispatchDueAt;
   if (kind === 'NO_LOGISTICS_SCAN') return order.shippedAt ?? undefined;
   return afterSale?.createdAt;
 };
-
-const decide = async (work: Work, caseId: string, step: CareStep, order: OrderRow, state: CareState) => {
-  const evaluation = await work.deps.decisions.evaluateWithShadow(careDecisions, {
-    at: work.now,
-    caseId,
-    orderId: order.orderId,
-    merchantId: order.merchantId,
-    buyerId: order.buyerId,
-    step,
-    state,
-  });
-  return evaluation;
-};
-
-const storedStep = (step: StoredCareStep['step'], at: Date, decision: CareDecision): StoredCareStep => ({ step, at, reasons: decision.reasons, policy: decision.policy });
-
-const tellBuyer = (work: Work, c: { caseId: string; orderId: string; buyerId: string; kind: string }, status: CareCaseStatus, paidFen: bigint, reasons: readonly Reason[], policy: { name: string; version: string }) =>
-  work.emit(CareCaseBuyerToldEvent, {
-    caseId: c.caseId,
-    orderId: c.orderId,
-    buyerId: c.buyerId,
-    kind: careKindCodec.toProto(c.kind as CareKind),
-    status: careCaseStatusCodec.toProto(status),
-    paidFen,
-    reasons: reasonsToProto(reasons),
-    policy: policyToProto(policy.name, policy.version),
-  });
 
 /** A watch reached its first bound: a stuck order opens its case, the merchant is nudged and the buyer told. */
 export const onCareNudge = async (work: Work, payload: Record<string, unknown>): Promise<void> => {
@@ -115,7 +70,7 @@ export const onCareNudge = async (work: Work, payload: Record<string, unknown>):
   const anchor = anchorOf(watch.kind, order, afterSale);
   if (!anchor) return;
   const caseId = work.newId();
-  const evaluation = await decide(work, caseId, 'NUDGE', order, await careState(work.tx, watch.kind, order, afterSale));
+  const evaluation = await decideCareStep(work, caseId, 'NUDGE', order, await careState(work.tx, watch.kind, order, afterSale));
   const decision = evaluation.outcome;
   // Nothing stuck, nothing recorded: most new buyers' orders go well, and a case is what a decision is about.
   if (decision.outcome !== 'OPEN_AND_NUDGE') return;
@@ -187,7 +142,7 @@ export const onCareStepIn = async (work: Work, caseId: string): Promise<void> =>
   if (!c || c.status !== 'OPEN') return;
   const afterSale = c.afterSaleId ? await work.tx.afterSale.findUnique({ where: { afterSaleId: c.afterSaleId } }) : null;
   const kind = c.kind as CareKind;
-  const evaluation = await decide(work, caseId, 'STEP_IN', order, await careState(work.tx, kind, order, afterSale));
+  const evaluation = await decideCareStep(work, caseId, 'STEP_IN', order, await careState(work.tx, kind, order, afterSale));
   const decision = evaluation.outcome;
   const steps = Array.isArray(c.steps) ? c.steps : [];
   const paid = decision.outcome === 'PLATFORM_STEPS_IN' ? await platformPays(work, c, order, afterSale, decision.reasons) : undefined;
