@@ -46,11 +46,11 @@ export interface CareSchedule {
 }
 
 /** When a watch nudges and steps in, from its anchor (dispatch deadline, dispatch, or after-sale request). */
-export const careSchedule = (kind: CareKind, anchor: Date, policy: NewBuyerCarePolicy = NEW_BUYER_CARE_POLICY): CareSchedule => ({
-  kind,
-  nudgeAt: addMs(anchor, policy.watches[kind].nudgeAtMs),
-  stepInAt: addMs(anchor, policy.watches[kind].stepInAtMs),
-});
+export const careSchedule = (kind: CareKind, anchor: Date, policy: NewBuyerCarePolicy = NEW_BUYER_CARE_POLICY): CareSchedule => {
+  const watch = policy.watches[kind];
+  if (!watch) throw new Error(`${policy.name} ${policy.version} does not watch ${kind}`);
+  return { kind, nudgeAt: addMs(anchor, watch.nudgeAtMs), stepInAt: addMs(anchor, watch.stepInAtMs) };
+};
 
 /** What the care rules read about the watched order when a timer fires. */
 export interface CareState {
@@ -62,6 +62,8 @@ export interface CareState {
   scanned: boolean;
   /** REFUND_PENDING: the after-sale is still open (no refund, no ruling, no close). */
   afterSaleOpen: boolean;
+  /** RETURN_FEE_UNSETTLED: return freight the merchant owes the buyer is still unpaid (absent in records before the kind). */
+  returnFeeOwed?: boolean | undefined;
 }
 
 /**
@@ -97,6 +99,10 @@ export interface CareDecision extends Explained {
 
 /** Whether the watched problem is still there. */
 const stuckReason = (state: CareState): Reason | undefined => {
+  // The buyer's freight is owed whatever became of the price.
+  if (state.kind === 'RETURN_FEE_UNSETTLED') {
+    return state.returnFeeOwed ? reason('CARE.RETURN_FEE_UNSETTLED', 'The return shipping the merchant owes the buyer is unpaid') : undefined;
+  }
   if (state.refundedInFull) return undefined;
   switch (state.kind) {
     case 'DISPATCH_STUCK':
@@ -119,7 +125,7 @@ export const decideCare = (facts: CareFacts, policy: NewBuyerCarePolicy = NEW_BU
       policy: ref,
     };
   }
-  const bound = policy.watches[facts.state.kind];
+  const bound = policy.watches[facts.state.kind] ?? { nudgeAtMs: 0, stepInAtMs: 0 };
   if (facts.step === 'RECHECK') return { outcome: 'STILL_STUCK', reasons: [stuck], policy: ref };
   if (facts.step === 'NUDGE') {
     return {
@@ -132,7 +138,9 @@ export const decideCare = (facts: CareFacts, policy: NewBuyerCarePolicy = NEW_BU
     outcome: 'PLATFORM_STEPS_IN',
     reasons: [
       stuck,
-      facts.state.kind === 'REFUND_PENDING'
+      facts.state.kind === 'RETURN_FEE_UNSETTLED'
+        ? reason('CARE.PLATFORM_PAYS_RETURN_FEE', 'The merchant did not pay: the fund pays the buyer the return shipping owed, recovered from the deposit', { step_in_at_ms: String(bound.stepInAtMs) })
+        : facts.state.kind === 'REFUND_PENDING'
         ? reason('CARE.PLATFORM_REFUNDS_AFTER_SALE', 'The merchant did not act: the fund pays the refund asked for, recovered from the deposit', { step_in_at_ms: String(bound.stepInAtMs) })
         : reason('CARE.PLATFORM_REFUNDS_ORDER', 'The merchant did not act: the fund pays the order back, recovered from the deposit', { step_in_at_ms: String(bound.stepInAtMs) }),
     ],

@@ -28,6 +28,7 @@ export const careState = async (tx: ConsumerExperienceTx, kind: CareKind, order:
     refundedInFull: order.refundedFen >= order.amountFen,
     scanned: forward?.firstScanAt !== null && forward?.firstScanAt !== undefined,
     afterSaleOpen: afterSale !== null && REFUND_WAITING_ON_MERCHANT.includes(afterSale.status as AfterSaleStatus),
+    ...(kind === 'RETURN_FEE_UNSETTLED' ? { returnFeeOwed: afterSale !== null && afterSale.returnFeeOwedFen > 0n && afterSale.returnFeeSettledAt === null } : {}),
   };
 };
 

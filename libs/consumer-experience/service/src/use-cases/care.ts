@@ -16,6 +16,7 @@ import { policyToProto, reasonsToProto } from '../mapping/to-proto';
 import { afterSaleState, applyAfterSaleStep, closeSettledAfterSales } from './after-sale-steps';
 import { careState, decideCareStep, storedStep, tellBuyer } from './care-checks';
 import { Payouts, type CompensationOutcome } from './payouts';
+import { payReturnFee } from './return-fee';
 import { onDispatchDeadline } from './orders';
 import type { Work } from './work';
 
@@ -46,7 +47,7 @@ export const watchNewBuyerOrder = (work: Work, kind: CareKind, watch: { orderId:
   work.schedule({ kind: JOB.CARE_NUDGE, key: watchKey(kind, watch.afterSaleId ?? watch.orderId), dueAt: schedule.nudgeAt, payload });
 };
 
-const careKinds: readonly CareKind[] = ['DISPATCH_STUCK', 'NO_LOGISTICS_SCAN', 'REFUND_PENDING'];
+const careKinds: readonly CareKind[] = ['DISPATCH_STUCK', 'NO_LOGISTICS_SCAN', 'REFUND_PENDING', 'RETURN_FEE_UNSETTLED'];
 
 export const watchPayloadOf = (payload: Record<string, unknown>): WatchPayload | undefined => {
   const { kind, orderId, afterSaleId } = payload;
@@ -57,6 +58,8 @@ export const watchPayloadOf = (payload: Record<string, unknown>): WatchPayload |
 const anchorOf = (kind: CareKind, order: OrderRow, afterSale: AfterSaleRow | null): Date | undefined => {
   if (kind === 'DISPATCH_STUCK') return order.dispatchDueAt;
   if (kind === 'NO_LOGISTICS_SCAN') return order.shippedAt ?? undefined;
+  // The freight became owed when the return shipped, which is when its insurance settled.
+  if (kind === 'RETURN_FEE_UNSETTLED') return afterSale?.insuranceSettledAt ?? undefined;
   return afterSale?.createdAt;
 };
 
@@ -108,19 +111,32 @@ export const onCareNudge = async (work: Work, payload: Record<string, unknown>):
 const isNothingLeftToPay = (error: unknown): boolean =>
   error instanceof DomainError && (error.code === 'COMPENSATION.CAP_REACHED' || error.code === 'REFUND.ALREADY_PAID');
 
-/** The fund pays: the after-sale's amount (REFUND_PENDING) or what is left of the order's price. */
-const platformPays = async (work: Work, c: CareCaseRow, order: OrderRow, afterSale: AfterSaleRow | null, reasons: readonly Reason[]): Promise<CompensationOutcome | undefined> => {
+/** What the fund paid when the platform stepped in: a compensation (a refund), or the return freight (a ledger payment). */
+interface PlatformPayment {
+  paidFen: bigint;
+  compensationId: string | null;
+}
+
+const asPayment = (paid: CompensationOutcome | undefined): PlatformPayment | undefined =>
+  paid ? { paidFen: paid.compensation.amountFen, compensationId: paid.compensation.compensationId } : undefined;
+
+/** The fund pays: the freight owed (RETURN_FEE_UNSETTLED), the after-sale's amount (REFUND_PENDING) or what is left of the order's price. */
+const platformPays = async (work: Work, c: CareCaseRow, order: OrderRow, afterSale: AfterSaleRow | null, reasons: readonly Reason[]): Promise<PlatformPayment | undefined> => {
   const desk = await Payouts.open(work, [order], afterSale ? [afterSale] : undefined);
   const claim = { triggeredBy: 'system', evidenceRef: c.caseId };
   try {
+    if (c.kind === 'RETURN_FEE_UNSETTLED') {
+      const paid = afterSale ? await payReturnFee(work, desk, order, afterSale, 'PLATFORM') : undefined;
+      return paid ? { paidFen: paid.amountFen, compensationId: null } : undefined;
+    }
     if (c.kind === 'REFUND_PENDING' && afterSale) {
       const step = await applyAfterSaleStep(work, desk, order, afterSale, transitionAfterSale(afterSaleState(afterSale), { kind: 'PLATFORM_CARE' }, work.now), {}, claim);
-      return step.compensation;
+      return asPayment(step.compensation);
     }
     const paid = await desk.compensate({ order, cause: 'NEW_BUYER_CARE', ...claim, reasons });
     await desk.write();
     await closeSettledAfterSales(work, desk.fullyRefundedOrderIds());
-    return paid;
+    return asPayment(paid);
   } catch (error) {
     // The caps leave nothing to pay (paid back meanwhile by another path): the buyer is whole.
     if (isNothingLeftToPay(error)) return undefined;
@@ -147,11 +163,11 @@ export const onCareStepIn = async (work: Work, caseId: string): Promise<void> =>
   const steps = Array.isArray(c.steps) ? c.steps : [];
   const paid = decision.outcome === 'PLATFORM_STEPS_IN' ? await platformPays(work, c, order, afterSale, decision.reasons) : undefined;
   const status: CareCaseStatus = paid ? 'RESOLVED_BY_PLATFORM' : 'RESOLVED_BY_MERCHANT';
-  const paidFen = paid?.compensation.amountFen ?? 0n;
+  const paidFen = paid?.paidFen ?? 0n;
   await resolveCareCase(work.sql, caseId, {
     status,
     resolvedAt: work.now,
-    compensationId: paid?.compensation.compensationId ?? null,
+    compensationId: paid?.compensationId ?? null,
     paidFen,
     steps: [...steps, careStepToJson(storedStep(paid ? 'PLATFORM_STEPPED_IN' : 'RESOLVED_BY_MERCHANT', work.now, decision))],
   });
@@ -162,7 +178,7 @@ export const onCareStepIn = async (work: Work, caseId: string): Promise<void> =>
       orderId: c.orderId,
       merchantId: c.merchantId,
       kind: careKindCodec.toProto(kind),
-      compensationId: paid.compensation.compensationId,
+      compensationId: paid.compensationId ?? '',
       paidFen,
       reasons: reasonsToProto(decision.reasons),
       policy: policyToProto(decision.policy.name, decision.policy.version),

@@ -1,6 +1,7 @@
 import { CompensationPaidEvent, MerchantDepositTopUpRequestedEvent, RefundIssuedEvent } from '@govern/contracts-consumer-experience';
 import type { AfterSaleRow, CompensationRow, MerchantDepositRow, OrderRow, RefundRow } from '@govern/consumer-experience-data-access';
 import {
+  advanceCompensationPosting,
   applyRefund,
   COMPENSATION_POLICY,
   depositPosting,
@@ -9,6 +10,7 @@ import {
   merchantRefundPosting,
   promiseFactsOf,
   refusalError,
+  returnFeeMerchantPosting,
   topUpFor,
   type AfterSaleReason,
   type CompensationCause,
@@ -285,6 +287,34 @@ export class Payouts {
   /** Capital entering the fund (the platform's allocation). */
   contributeToFund(amountFen: bigint, transactionId: string): void {
     this.post(transactionId, fundContributionPosting(amountFen));
+  }
+
+  /**
+   * Return freight the merchant owed the buyer (outside the order's caps: it is not the price):
+   * paid by the merchant from its settlement, or by the fund, which recovers it from the deposit
+   * at once (the rest a receivable, a top-up requested). Returns the ledger transaction.
+   */
+  async payReturnFee(order: OrderRow, amountFen: bigint, by: 'MERCHANT' | 'PLATFORM'): Promise<{ transactionId: string; recoveredFen: bigint }> {
+    this.entry(order.orderId);
+    const transactionId = this.work.newId();
+    const payment = { orderId: order.orderId, merchantId: order.merchantId, amountFen };
+    if (by === 'MERCHANT') {
+      this.post(transactionId, returnFeeMerchantPosting(payment));
+      return { transactionId, recoveredFen: 0n };
+    }
+    const deposit = await this.deposit(order.merchantId);
+    const plan = advanceCompensationPosting({ ...payment, memo: 'RETURN_FEE.FUND_PAY' }, deposit.row);
+    this.post(transactionId, plan.posting);
+    deposit.row = {
+      ...deposit.row,
+      balanceFen: plan.deposit.balanceFen,
+      owedFen: plan.deposit.owedFen,
+      topUpRequested: plan.topUp.requested,
+      topUpRequestedFen: plan.topUp.amountFen,
+      updatedAt: this.work.now,
+    };
+    deposit.changed = true;
+    return { transactionId, recoveredFen: plan.recoveredFen };
   }
 
   /** Return-shipping insurance paid by the insurer (outside the order's caps); returns the ledger transaction. */
