@@ -16,7 +16,7 @@ import { closeServiceClient, type ServiceClient } from '@govern/platform-grpc';
 import type { EventCollector } from '@govern/platform-service-testing';
 import { HOUR, MINUTE } from '@govern/policy-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { expectLedgerBalanced, failureOf, startFixture, type Fixture } from './testing/service-fixture';
+import { expectLedgerBalanced, failureOf, rearmCareTimers, startFixture, type Fixture } from './testing/service-fixture';
 
 /**
  * Return shipping a merchant owes a new buyer (issue 19), over real gRPC, PostgreSQL and NATS. A
@@ -44,11 +44,6 @@ describe('new-buyer care: return shipping owed (gRPC + Postgres + NATS)', () => 
     (await f.client.listCareCases({ orderId, buyerId: '', merchantId: '', pageSize: 50, pageToken: '' })).careCases.filter((c) => c.kind === CareKind.CARE_KIND_RETURN_FEE_UNSETTLED);
   const afterSaleOf = async (afterSaleId: string) => (await f.client.getAfterSale({ afterSaleId })).afterSale;
   const depositOf = async (merchantId: string) => (await f.client.getMerchantDeposit({ merchantId })).deposit?.balanceFen;
-  const rearmCareTimers = async (): Promise<void> => {
-    // A timer firing twice: the completed rows made due again, as a restore or a replica's double claim would.
-    await f.sut.db.$executeRawUnsafe(`UPDATE scheduled_jobs SET completed_at = NULL, due_at = $1 WHERE kind IN ('CARE_NUDGE', 'CARE_STEP_IN')`, f.clock.now());
-    await f.sut.runDueJobs();
-  };
 
   /** A delivered order of a buyer, returned for `reason` in a 40-yuan parcel that has arrived back at the merchant (refunded). */
   const returnedOrder = async (merchantId: string, buyerId: string, reason: AfterSaleReason, shippingFeeFen = 4_000n) => {
@@ -129,7 +124,7 @@ describe('new-buyer care: return shipping owed (gRPC + Postgres + NATS)', () => 
     expect(decisions.map((d) => d.outcome).sort()).toEqual(['OPEN_AND_NUDGE', 'PLATFORM_STEPS_IN']);
 
     // Timers firing twice, and the merchant paying late: nothing is paid a second time.
-    await rearmCareTimers();
+    await rearmCareTimers(f);
     expect(await feeCases(orderId)).toHaveLength(1);
     expect(await depositOf(merchantId)).toBe((before ?? 0n) - 1_500n);
     const late = await failureOf(f.client.settleReturnShippingFee({ requestId: f.id('req'), afterSaleId, merchantId }));

@@ -14,7 +14,7 @@ import { closeServiceClient, type ServiceClient } from '@govern/platform-grpc';
 import type { EventCollector } from '@govern/platform-service-testing';
 import { DAY, HOUR, MINUTE } from '@govern/policy-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { expectLedgerBalanced, failureOf, startFixture, type Fixture } from './testing/service-fixture';
+import { expectLedgerBalanced, failureOf, rearmCareTimers, startFixture, type Fixture } from './testing/service-fixture';
 
 /**
  * Proactive care for new buyers over real gRPC, PostgreSQL and NATS (issue 19). Orders are paid an
@@ -44,11 +44,6 @@ describe('new-buyer care (gRPC + Postgres + NATS)', () => {
     const trackingNumber = f.id('SF');
     await f.client.recordShipment({ requestId: f.id('req'), orderId, trackingNumber, carrierCode: 'SF', shippedAt: f.clock.now(), afterSaleId: '' });
     await f.client.recordTrackingScan({ requestId: f.id('req'), trackingNumber, carrierCode: 'SF', scanType: TrackingScanType.TRACKING_SCAN_TYPE_PICKUP, scannedAt: f.clock.now(), location: '' });
-  };
-  const rearmCareTimers = async (): Promise<void> => {
-    // A timer firing twice: the completed rows made due again, as a restore or a replica's double claim would.
-    await f.sut.db.$executeRawUnsafe(`UPDATE scheduled_jobs SET completed_at = NULL, due_at = $1 WHERE kind IN ('CARE_NUDGE', 'CARE_STEP_IN')`, f.clock.now());
-    await f.sut.runDueJobs();
   };
 
   it('a new buyer’s order stuck before dispatch: a case opens, the merchant is nudged, the platform refunds from the fund and recovers from the deposit', async () => {
@@ -94,7 +89,7 @@ describe('new-buyer care (gRPC + Postgres + NATS)', () => {
     expect(decisions.every((d) => d.policy?.version === NEW_BUYER_CARE_POLICY.version)).toBe(true);
 
     // Timers firing twice change nothing: no second case, payment, or event.
-    await rearmCareTimers();
+    await rearmCareTimers(f);
     expect(await casesOf(orderId)).toHaveLength(1);
     expect((await compensationsOf(orderId)).filter((c) => c.cause === CompensationCause.COMPENSATION_CAUSE_NEW_BUYER_CARE)).toHaveLength(1);
     expect((await f.client.getMerchantDeposit({ merchantId })).deposit?.balanceFen).toBe(87_000n);
@@ -146,7 +141,7 @@ describe('new-buyer care (gRPC + Postgres + NATS)', () => {
     // Past the second bound the step-in timer fires (twice, too) and finds the case resolved: nothing more happens.
     f.clock.advance(2 * DAY);
     await f.sut.runDueJobs();
-    await rearmCareTimers();
+    await rearmCareTimers(f);
     const [after] = await casesOf(orderId);
     expect(after).toMatchObject({ status: CareCaseStatus.CARE_CASE_STATUS_RESOLVED_BY_MERCHANT, resolveTime: resolved?.resolveTime });
     expect(after?.steps).toHaveLength(2);

@@ -3,6 +3,7 @@ import type { AfterSaleRow, CompensationRow, MerchantDepositRow, OrderRow, Refun
 import {
   advanceCompensationPosting,
   applyRefund,
+  type AdvanceCompensationPosting,
   COMPENSATION_POLICY,
   depositPosting,
   fundContributionPosting,
@@ -194,15 +195,7 @@ export class Payouts {
     const { plan } = evaluation.outcome;
     entry.payouts = plan.payouts;
     entry.changed = true;
-    deposit.row = {
-      ...deposit.row,
-      balanceFen: plan.deposit.balanceFen,
-      owedFen: plan.deposit.owedFen,
-      topUpRequested: plan.topUp.requested,
-      topUpRequestedFen: plan.topUp.amountFen,
-      updatedAt: this.work.now,
-    };
-    deposit.changed = true;
+    this.recover(deposit, plan);
     const transactionId = this.work.newId();
     this.post(transactionId, plan.posting);
     const compensationId = this.work.newId();
@@ -305,15 +298,7 @@ export class Payouts {
     const deposit = await this.deposit(order.merchantId);
     const plan = advanceCompensationPosting({ ...payment, memo: 'RETURN_FEE.FUND_PAY' }, deposit.row);
     this.post(transactionId, plan.posting);
-    deposit.row = {
-      ...deposit.row,
-      balanceFen: plan.deposit.balanceFen,
-      owedFen: plan.deposit.owedFen,
-      topUpRequested: plan.topUp.requested,
-      topUpRequestedFen: plan.topUp.amountFen,
-      updatedAt: this.work.now,
-    };
-    deposit.changed = true;
+    this.recover(deposit, plan);
     return { transactionId, recoveredFen: plan.recoveredFen };
   }
 
@@ -409,6 +394,19 @@ export class Payouts {
       lateDispatchFen: payouts.lateDispatchFen,
       status: payouts.refundedFen >= payouts.priceFen ? 'REFUNDED' : order.status,
     };
+  }
+
+  /** The deposit after the fund recovered a payment from it (what it lacked owed, a top-up requested). */
+  private recover(deposit: DepositEntry, plan: Pick<AdvanceCompensationPosting, 'deposit' | 'topUp'>): void {
+    deposit.row = {
+      ...deposit.row,
+      balanceFen: plan.deposit.balanceFen,
+      owedFen: plan.deposit.owedFen,
+      topUpRequested: plan.topUp.requested,
+      topUpRequestedFen: plan.topUp.amountFen,
+      updatedAt: this.work.now,
+    };
+    deposit.changed = true;
   }
 
   private post(transactionId: string, posting: Posting): void {
