@@ -1,11 +1,15 @@
 import { DecisionView } from '@govern/contracts-common';
 import {
+  AfterSaleReason,
+  AfterSaleStatus,
+  AfterSaleType,
   CareCaseBuyerToldEvent,
   CareCaseMerchantNudgedEvent,
   CareCasePlatformSteppedInEvent,
   CareCaseStatus,
   CareKind,
   CompensationCause,
+  MerchantAnswer,
   OrderStatus,
   TrackingScanType,
 } from '@govern/contracts-consumer-experience';
@@ -164,6 +168,43 @@ describe('new-buyer care (gRPC + Postgres + NATS)', () => {
     expect((await compensationsOf(orderId)).filter((c) => c.cause === CompensationCause.COMPENSATION_CAUSE_NEW_BUYER_CARE)).toEqual([]);
   });
 
+  it('a refund request the merchant accepts after the nudge: the case resolves with the refund, not at the step-in', async () => {
+    const buyerId = world.f.id('new-buyer');
+    const merchantId = 'merchant-refunds';
+    const orderId = await world.f.recordOrder({ buyerId, merchantId, amountFen: 6_000n });
+    await shipAndScan(orderId);
+    const { afterSale } = await world.f.client.requestAfterSale({
+      requestId: world.f.id('req'),
+      orderId,
+      buyerId,
+      type: AfterSaleType.AFTER_SALE_TYPE_REFUND_ONLY,
+      reason: AfterSaleReason.AFTER_SALE_REASON_QUALITY_DEFECT,
+      amountFen: 6_000n,
+      description: '',
+      evidenceRefs: [],
+      goodsUnsealed: true,
+      buyerTrustScore: 5,
+    });
+    expect(afterSale?.status).toBe(AfterSaleStatus.AFTER_SALE_STATUS_AWAITING_MERCHANT);
+    world.f.clock.advance(24 * HOUR + MINUTE);
+    await world.f.sut.runDueJobs();
+    const [opened] = await casesOf(orderId);
+    expect(opened).toMatchObject({ kind: CareKind.CARE_KIND_REFUND_PENDING, status: CareCaseStatus.CARE_CASE_STATUS_OPEN });
+    await world.f.client.respondAfterSale({
+      requestId: world.f.id('req'),
+      afterSaleId: afterSale?.afterSaleId ?? '',
+      merchantId,
+      answer: MerchantAnswer.MERCHANT_ANSWER_ACCEPT,
+      note: '',
+      evidenceRefs: [],
+    });
+    expect((await casesOf(orderId))[0]).toMatchObject({ caseId: opened?.caseId, status: CareCaseStatus.CARE_CASE_STATUS_RESOLVED_BY_MERCHANT, resolveTime: world.f.clock.now() });
+    world.f.clock.advance(2 * DAY);
+    await world.f.sut.runDueJobs();
+    expect((await casesOf(orderId))[0]).toMatchObject({ status: CareCaseStatus.CARE_CASE_STATUS_RESOLVED_BY_MERCHANT, paidFen: 0n });
+    expect(await compensationsOf(orderId)).toEqual([]);
+  });
+
   it('a parcel with no carrier scan after dispatch: nudged at 12 h, refunded by the platform at 72 h', async () => {
     const buyerId = world.f.id('new-buyer');
     const merchantId = 'merchant-no-scan';
@@ -193,6 +234,6 @@ describe('new-buyer care (gRPC + Postgres + NATS)', () => {
 
     // Windows are half-open: the last case resolved at the clock's now, so the window runs a minute past it.
     const { stats } = await world.f.client.getGovernanceStats({ window: { startTime: new Date(world.f.clock.now().getTime() - 30 * DAY), endTime: new Date(world.f.clock.now().getTime() + MINUTE) } });
-    expect(stats).toMatchObject({ careCasesOpened: 5n, careCasesResolved: 5n, careCasesResolvedByPlatform: 2n });
+    expect(stats).toMatchObject({ careCasesOpened: 6n, careCasesResolved: 6n, careCasesResolvedByPlatform: 2n });
   });
 });
