@@ -1,6 +1,6 @@
 import { DAY } from '@govern/policy-core';
 import { describe, expect, it } from 'vitest';
-import { STORE_EXPERIENCE_POLICIES, STORE_EXPERIENCE_POLICY_2026_11 } from './policies/store-experience.policy';
+import { STORE_EXPERIENCE_POLICIES, STORE_EXPERIENCE_POLICY_2026_11, STORE_EXPERIENCE_POLICY_2026_12_05_CANDIDATE } from './policies/store-experience.policy';
 import { computeStoreExperienceScore, metricScore, placeMetricsReport, replacesStoredScore, type ServiceMetricsReport } from './store-experience-score';
 
 const at = new Date('2026-06-30T00:00:00Z');
@@ -149,6 +149,14 @@ describe('store experience score: buyer contacts in the service dimension (2026-
     expect(unhappy.components.find((c) => c.metric === 'contact_satisfaction_rate')).toMatchObject({ observed: 0.6, score: 1 });
     expect(unhappy.service).toBe(4.4);
     expect(unhappy.score).toBe(4.82);
+  });
+
+  it('has a candidate that differs from the active version by the 50-order minimum alone', () => {
+    const forty = { ...goodContacts, contactBreaches: 30, orders: 40, dispatchedWithin48h: 40 };
+    expect(computeStoreExperienceScore([report(forty)], at)).toMatchObject({ neutral: false, service: 4.2 });
+    expect(computeStoreExperienceScore([report(forty)], at, STORE_EXPERIENCE_POLICY_2026_12_05_CANDIDATE)).toMatchObject({ neutral: true, score: 4 });
+    const thousand = computeStoreExperienceScore([report({ ...goodContacts, contactBreaches: 30 })], at, STORE_EXPERIENCE_POLICY_2026_12_05_CANDIDATE);
+    expect({ ...thousand, policy: undefined }).toEqual({ ...computeStoreExperienceScore([report({ ...goodContacts, contactBreaches: 30 })], at), policy: undefined });
   });
 
   it('leaves a contact metric out below its minimum, the others reweighted', () => {

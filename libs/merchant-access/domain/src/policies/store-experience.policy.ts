@@ -129,12 +129,20 @@ export const STORE_EXPERIENCE_POLICY: StoreExperiencePolicy = {
   },
 };
 
+/**
+ * Candidate, not active: 2026-12-01.1's 50-order minimum over the active document. (2026-12-01.1 is
+ * the 2026-11 document with that minimum: beside the active version it would also differ by the
+ * contact metrics, so a shadow run of it no longer isolates the minimum.)
+ */
+export const STORE_EXPERIENCE_POLICY_2026_12_05_CANDIDATE: StoreExperiencePolicy = { ...STORE_EXPERIENCE_POLICY, version: '2026-12-05.2', minOrders: 50 };
+
 /** Every shipped version of the score (decisions replay with the version they were taken under). */
 export const STORE_EXPERIENCE_POLICIES = definePolicyVersions<StoreExperiencePolicy>(
   {
     [STORE_EXPERIENCE_POLICY_2026_11.version]: STORE_EXPERIENCE_POLICY_2026_11,
     [STORE_EXPERIENCE_POLICY_2026_12.version]: STORE_EXPERIENCE_POLICY_2026_12,
     [STORE_EXPERIENCE_POLICY.version]: STORE_EXPERIENCE_POLICY,
+    [STORE_EXPERIENCE_POLICY_2026_12_05_CANDIDATE.version]: STORE_EXPERIENCE_POLICY_2026_12_05_CANDIDATE,
   },
   STORE_EXPERIENCE_POLICY.version,
 );
