@@ -22,6 +22,7 @@ import { failureOf, rearmCareTimers } from './testing/service-fixture';
  * return for the merchant's fault costs the buyer nothing, and the return-shipping insurance pays at
  * most 25 yuan: on a 40-yuan parcel the merchant owes the other 15. Unpaid a day after the return
  * shipped, the merchant is nudged; three days after, the fund pays and recovers it from the deposit.
+ * The returns here ship two hours before the platform records them.
  */
 describe('new-buyer care: return shipping owed (gRPC + Postgres + NATS)', () => {
   const world = useCareWorld();
@@ -54,8 +55,11 @@ describe('new-buyer care: return shipping owed (gRPC + Postgres + NATS)', () => 
     if (requested.afterSale?.status === AfterSaleStatus.AFTER_SALE_STATUS_AWAITING_MERCHANT) {
       await world.f.client.respondAfterSale({ requestId: world.f.id('req'), afterSaleId, merchantId, answer: MerchantAnswer.MERCHANT_ANSWER_ACCEPT, note: '', evidenceRefs: [] });
     }
+    // The buyer shipped it an hour after asking; the carrier's record reaches the platform two hours after that.
+    world.f.clock.advance(3 * HOUR);
     const back = world.f.id('RT');
-    const shipped = await world.f.client.recordReturnShipment({ requestId: world.f.id('req'), afterSaleId, trackingNumber: back, carrierCode: 'SF', shippedAt: world.f.clock.now(), shippingFeeFen });
+    const shippedAt = new Date(world.f.clock.now().getTime() - 2 * HOUR);
+    const shipped = await world.f.client.recordReturnShipment({ requestId: world.f.id('req'), afterSaleId, trackingNumber: back, carrierCode: 'SF', shippedAt, shippingFeeFen });
     for (const scanType of [TrackingScanType.TRACKING_SCAN_TYPE_PICKUP, TrackingScanType.TRACKING_SCAN_TYPE_DELIVERED]) {
       await world.f.client.recordTrackingScan({ requestId: world.f.id('req'), trackingNumber: back, carrierCode: 'SF', scanType, scannedAt: world.f.clock.now(), location: '' });
     }
@@ -73,10 +77,15 @@ describe('new-buyer care: return shipping owed (gRPC + Postgres + NATS)', () => 
     expect(shipped?.returnFee?.reasons.map((r) => r.code)).toEqual(['RETURN_FEE.MERCHANT_OWES']);
     expect(shipped?.returnFee?.settleTime).toBeUndefined();
 
-    world.f.clock.advance(24 * HOUR + MINUTE);
+    // The bounds run from when the return shipped: the nudge a day after it, 22 h after it was recorded.
+    world.f.clock.advance(22 * HOUR - MINUTE);
+    await world.f.sut.runDueJobs();
+    expect(await feeCases(orderId)).toEqual([]);
+    world.f.clock.advance(2 * MINUTE);
     await world.f.sut.runDueJobs();
     const [opened] = await feeCases(orderId);
     expect(opened).toMatchObject({ status: CareCaseStatus.CARE_CASE_STATUS_OPEN, afterSaleId, policy: { version: NEW_BUYER_CARE_POLICY.version } });
+    expect(opened?.stepInDueTime).toEqual(new Date(world.f.clock.now().getTime() - MINUTE + 48 * HOUR));
     expect(opened?.steps[0]?.reasons.map((r) => r.code)).toEqual(['CARE.RETURN_FEE_UNSETTLED', 'CARE.MERCHANT_NUDGED']);
     const before = await depositOf(merchantId);
 
@@ -122,7 +131,7 @@ describe('new-buyer care: return shipping owed (gRPC + Postgres + NATS)', () => 
     const merchantId = 'merchant-fee-paid';
     await world.f.client.depositMerchantFunds({ requestId: world.f.id('req'), merchantId, amountFen: 50_000n, paymentRef: 'bank-fee-2' });
     const { orderId, afterSaleId } = await returnedOrder(merchantId, world.f.id('new-buyer'), AfterSaleReason.AFTER_SALE_REASON_NOT_AS_DESCRIBED);
-    world.f.clock.advance(24 * HOUR + MINUTE);
+    world.f.clock.advance(22 * HOUR + MINUTE);
     await world.f.sut.runDueJobs();
     const [opened] = await feeCases(orderId);
     expect(opened?.status).toBe(CareCaseStatus.CARE_CASE_STATUS_OPEN);

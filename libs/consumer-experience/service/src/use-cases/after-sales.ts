@@ -302,7 +302,7 @@ export const recordReturnShipment = async (
     ...fee.patch,
   });
   // A new buyer's freight the merchant owes is watched like the buyer's other stuck first-order problems.
-  if (order.newBuyer && fee.owedFen > 0n) watchNewBuyerOrder(work, 'RETURN_FEE_UNSETTLED', { orderId: order.orderId, afterSaleId: afterSale.afterSaleId, anchor: work.now });
+  if (order.newBuyer && fee.owedFen > 0n) watchNewBuyerOrder(work, 'RETURN_FEE_UNSETTLED', { orderId: order.orderId, afterSaleId: afterSale.afterSaleId, anchor: input.shippedAt });
   return loadAfterSaleView(work.tx, afterSale.afterSaleId);
 };
 

@@ -55,11 +55,15 @@ export const watchPayloadOf = (payload: Record<string, unknown>): WatchPayload |
   return { kind: kind as CareKind, orderId, afterSaleId: typeof afterSaleId === 'string' ? afterSaleId : undefined };
 };
 
-const anchorOf = (kind: CareKind, order: OrderRow, afterSale: AfterSaleRow | null): Date | undefined => {
+const anchorOf = async (tx: ConsumerExperienceTx, kind: CareKind, order: OrderRow, afterSale: AfterSaleRow | null): Promise<Date | undefined> => {
   if (kind === 'DISPATCH_STUCK') return order.dispatchDueAt;
   if (kind === 'NO_LOGISTICS_SCAN') return order.shippedAt ?? undefined;
-  // The freight became owed when the return shipped, which is when its insurance settled.
-  if (kind === 'RETURN_FEE_UNSETTLED') return afterSale?.insuranceSettledAt ?? undefined;
+  if (kind === 'RETURN_FEE_UNSETTLED') {
+    // The freight became owed when the return shipped.
+    if (!afterSale) return undefined;
+    const parcel = await tx.shipment.findFirst({ where: { afterSaleId: afterSale.afterSaleId, kind: 'RETURN' }, select: { shippedAt: true } });
+    return parcel?.shippedAt;
+  }
   return afterSale?.createdAt;
 };
 
@@ -70,7 +74,7 @@ export const onCareNudge = async (work: Work, payload: Record<string, unknown>):
   const order = await lockOrder(work.sql, watch.orderId);
   if (!order.newBuyer) return;
   const afterSale = watch.afterSaleId ? await work.tx.afterSale.findUnique({ where: { afterSaleId: watch.afterSaleId } }) : null;
-  const anchor = anchorOf(watch.kind, order, afterSale);
+  const anchor = await anchorOf(work.tx, watch.kind, order, afterSale);
   if (!anchor) return;
   const caseId = work.newId();
   const evaluation = await decideCareStep(work, caseId, 'NUDGE', order, await careState(work.tx, watch.kind, order, afterSale));
