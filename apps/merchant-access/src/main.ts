@@ -19,7 +19,7 @@ runServiceMain({
   configSchema: serviceProcessSettings(defaultPortOf('merchant-access')).extend({
     /** Secret key of the HMAC under which identity numbers are stored (never in clear). */
     IDENTITY_HASH_KEY: settings.secret(IDENTITY_HASH_KEY_MIN_LENGTH),
-    /** Shadow candidates seeded at start, e.g. `onboarding=2026-12-01.1,store-score=2026-12-01.1`. */
+    /** Shadow candidates seeded at start, e.g. `onboarding=2026-12-01.1,store-score=2026-12-05.2`. */
     SHADOW_POLICIES: shadowPoliciesSetting(),
   }),
   migrationsDir: MerchantAccessMigrations,

@@ -274,6 +274,8 @@ const CHECKS: FigureCheck[] = [
     figure: 'new-buyer care cases resolved',
     service: 'consumer-experience',
     unit: 'count',
+    // Whatever resolved it sets resolved_at: the step-in timer, or at once the merchant's own fix (a dispatch, a scan, an
+    // after-sale step, the freight paid), so an early resolution counts in the window it happened in, like the report's.
     count: (db, w) => countOf(db, `SELECT count(*) AS n FROM care_cases WHERE ${IN('resolved_at')}`)(w),
   },
   {

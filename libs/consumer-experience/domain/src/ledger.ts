@@ -130,6 +130,10 @@ export const merchantRefundPosting = (refund: { orderId: string; merchantId: str
 export const insuranceSettlementPosting = (settlement: { orderId: string; amountFen: bigint }): Posting =>
   post('RETURN_INSURANCE.SETTLE', transfer(ACCOUNTS.RETURN_INSURANCE, ACCOUNTS.BUYER_PAYOUT, settlement.amountFen), settlement.orderId);
 
+/** Return freight the merchant owed the buyer (issue 19), paid by the merchant from its settlement. */
+export const returnFeeMerchantPosting = (payment: { orderId: string; merchantId: string; amountFen: bigint }): Posting =>
+  post('RETURN_FEE.MERCHANT_PAY', transfer(ACCOUNTS.merchantSettlement(payment.merchantId), ACCOUNTS.BUYER_PAYOUT, payment.amountFen), payment.orderId);
+
 /** A merchant's deposit as the ledger sees it. */
 export interface DepositState {
   balanceFen: bigint;

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { transitionAfterSale } from './after-sale-flow';
 import { payoutKindOf } from './compensation';
 import { careSchedule, decideCare, isNewBuyerOrder, type CareFacts, type CareState } from './new-buyer-care';
-import { NEW_BUYER_CARE_POLICIES, NEW_BUYER_CARE_POLICY } from './new-buyer-care.policy';
+import { NEW_BUYER_CARE_POLICIES, NEW_BUYER_CARE_POLICY, NEW_BUYER_CARE_POLICY_2026_12_05 } from './new-buyer-care.policy';
 
 const paidAt = new Date('2026-11-10T00:00:00Z');
 
@@ -39,6 +39,26 @@ describe('care steps', () => {
     expect(stepIn.policy.version).toBe(NEW_BUYER_CARE_POLICY.version);
     expect(decideCare(facts('STEP_IN', { shipped: true })).outcome).toBe('NOT_STUCK');
     expect(decideCare(facts('NUDGE', { refundedInFull: true })).outcome).toBe('NOT_STUCK');
+  });
+
+  it('rechecks a merchant move: unstuck resolves the case at once, a move that left it stuck changes nothing', () => {
+    expect(decideCare(facts('RECHECK', { shipped: true }))).toMatchObject({ outcome: 'NOT_STUCK', reasons: [{ code: 'CARE.MOVED_ON' }] });
+    expect(decideCare(facts('RECHECK', { kind: 'NO_LOGISTICS_SCAN', shipped: true, scanned: true })).outcome).toBe('NOT_STUCK');
+    const still = decideCare(facts('RECHECK', { kind: 'NO_LOGISTICS_SCAN', shipped: true }));
+    expect(still).toMatchObject({ outcome: 'STILL_STUCK', reasons: [{ code: 'CARE.NO_LOGISTICS_SCAN' }] });
+  });
+
+  it('watches return shipping owed from 2026-12-06.1: stuck while unpaid whatever became of the price, the fund pays at the second bound', () => {
+    const shipped = new Date(paidAt.getTime() + 5 * DAY);
+    expect(careSchedule('RETURN_FEE_UNSETTLED', shipped)).toEqual({ kind: 'RETURN_FEE_UNSETTLED', nudgeAt: new Date(shipped.getTime() + DAY), stepInAt: new Date(shipped.getTime() + 3 * DAY) });
+    expect(() => careSchedule('RETURN_FEE_UNSETTLED', shipped, NEW_BUYER_CARE_POLICY_2026_12_05)).toThrow(/does not watch RETURN_FEE_UNSETTLED/);
+    const owed = { kind: 'RETURN_FEE_UNSETTLED' as const, shipped: true, refundedInFull: true, returnFeeOwed: true };
+    expect(decideCare(facts('NUDGE', owed)).outcome).toBe('OPEN_AND_NUDGE');
+    expect(decideCare(facts('STEP_IN', owed)).reasons.map((r) => r.code)).toEqual(['CARE.RETURN_FEE_UNSETTLED', 'CARE.PLATFORM_PAYS_RETURN_FEE']);
+    expect(decideCare(facts('STEP_IN', { ...owed, returnFeeOwed: false })).outcome).toBe('NOT_STUCK');
+    expect(decideCare(facts('RECHECK', { ...owed, returnFeeOwed: false })).outcome).toBe('NOT_STUCK');
+    // The earlier version still decides its own kinds as it did.
+    expect(decideCare(facts('STEP_IN', {}), NEW_BUYER_CARE_POLICY_2026_12_05)).toMatchObject({ outcome: 'PLATFORM_STEPS_IN', policy: { version: '2026-12-05.1' } });
   });
 
   it('watches scans after dispatch and open refund requests', () => {

@@ -46,11 +46,11 @@ export interface CareSchedule {
 }
 
 /** When a watch nudges and steps in, from its anchor (dispatch deadline, dispatch, or after-sale request). */
-export const careSchedule = (kind: CareKind, anchor: Date, policy: NewBuyerCarePolicy = NEW_BUYER_CARE_POLICY): CareSchedule => ({
-  kind,
-  nudgeAt: addMs(anchor, policy.watches[kind].nudgeAtMs),
-  stepInAt: addMs(anchor, policy.watches[kind].stepInAtMs),
-});
+export const careSchedule = (kind: CareKind, anchor: Date, policy: NewBuyerCarePolicy = NEW_BUYER_CARE_POLICY): CareSchedule => {
+  const watch = policy.watches[kind];
+  if (!watch) throw new Error(`${policy.name} ${policy.version} does not watch ${kind}`);
+  return { kind, nudgeAt: addMs(anchor, watch.nudgeAtMs), stepInAt: addMs(anchor, watch.stepInAtMs) };
+};
 
 /** What the care rules read about the watched order when a timer fires. */
 export interface CareState {
@@ -62,9 +62,15 @@ export interface CareState {
   scanned: boolean;
   /** REFUND_PENDING: the after-sale is still open (no refund, no ruling, no close). */
   afterSaleOpen: boolean;
+  /** RETURN_FEE_UNSETTLED: return freight the merchant owes the buyer is still unpaid (absent in records before the kind). */
+  returnFeeOwed?: boolean | undefined;
 }
 
-export type CareStep = 'NUDGE' | 'STEP_IN';
+/**
+ * NUDGE and STEP_IN are the watch's two timers; RECHECK is the merchant's own move (a dispatch, a
+ * scan, an after-sale step) looked at as it happens, so a case fixed early resolves at once.
+ */
+export type CareStep = 'NUDGE' | 'STEP_IN' | 'RECHECK';
 
 /** A care case's facts as evaluated by one timer: recorded with the decision, enough to replay it. */
 export interface CareFacts {
@@ -83,7 +89,9 @@ export type CareOutcome =
   /** Stuck past the second bound: the fund pays (order refund or the after-sale's amount). */
   | 'PLATFORM_STEPS_IN'
   /** The merchant moved in time: nothing opens, or an open case resolves as the merchant's. */
-  | 'NOT_STUCK';
+  | 'NOT_STUCK'
+  /** RECHECK of a move that did not unstick the order: the case stays open for its step-in bound. */
+  | 'STILL_STUCK';
 
 export interface CareDecision extends Explained {
   outcome: CareOutcome;
@@ -91,6 +99,10 @@ export interface CareDecision extends Explained {
 
 /** Whether the watched problem is still there. */
 const stuckReason = (state: CareState): Reason | undefined => {
+  // The buyer's freight is owed whatever became of the price.
+  if (state.kind === 'RETURN_FEE_UNSETTLED') {
+    return state.returnFeeOwed ? reason('CARE.RETURN_FEE_UNSETTLED', 'The return shipping the merchant owes the buyer is unpaid') : undefined;
+  }
   if (state.refundedInFull) return undefined;
   switch (state.kind) {
     case 'DISPATCH_STUCK':
@@ -113,7 +125,8 @@ export const decideCare = (facts: CareFacts, policy: NewBuyerCarePolicy = NEW_BU
       policy: ref,
     };
   }
-  const bound = policy.watches[facts.state.kind];
+  const bound = policy.watches[facts.state.kind] ?? { nudgeAtMs: 0, stepInAtMs: 0 };
+  if (facts.step === 'RECHECK') return { outcome: 'STILL_STUCK', reasons: [stuck], policy: ref };
   if (facts.step === 'NUDGE') {
     return {
       outcome: 'OPEN_AND_NUDGE',
@@ -125,7 +138,9 @@ export const decideCare = (facts: CareFacts, policy: NewBuyerCarePolicy = NEW_BU
     outcome: 'PLATFORM_STEPS_IN',
     reasons: [
       stuck,
-      facts.state.kind === 'REFUND_PENDING'
+      facts.state.kind === 'RETURN_FEE_UNSETTLED'
+        ? reason('CARE.PLATFORM_PAYS_RETURN_FEE', 'The merchant did not pay: the fund pays the buyer the return shipping owed, recovered from the deposit', { step_in_at_ms: String(bound.stepInAtMs) })
+        : facts.state.kind === 'REFUND_PENDING'
         ? reason('CARE.PLATFORM_REFUNDS_AFTER_SALE', 'The merchant did not act: the fund pays the refund asked for, recovered from the deposit', { step_in_at_ms: String(bound.stepInAtMs) })
         : reason('CARE.PLATFORM_REFUNDS_ORDER', 'The merchant did not act: the fund pays the order back, recovered from the deposit', { step_in_at_ms: String(bound.stepInAtMs) }),
     ],

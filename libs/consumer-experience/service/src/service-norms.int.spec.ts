@@ -136,7 +136,16 @@ describe('buyer contacts and merchant service norms (gRPC + Postgres + NATS)', (
     await f.sut.runDueJobs();
     await expect
       .poll(() => events.of(MerchantServiceMetricsReportedEvent).find((e) => e.merchantId === merchantId)?.metrics, { timeout: 10_000 })
-      .toMatchObject({ contacts: 3n, contactBreaches: 1n, contactRatings: 2n });
+      .toMatchObject({
+        contacts: 3n,
+        contactBreaches: 1n,
+        contactRatings: 2n,
+        contactsJudged: 3n,
+        contactsAnswered: 3n,
+        contactFirstReplyP90Seconds: 600,
+        contactsResolved: 2n,
+        contactRatingsSatisfied: 1n,
+      });
   });
 
   it('refuses bad input with every violation, and is idempotent', async () => {

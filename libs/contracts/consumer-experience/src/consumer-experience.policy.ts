@@ -24,6 +24,7 @@ export const consumerExperiencePolicy: ServicePolicy = definePolicy(ConsumerExpe
   EscalateDispute: { services: [P.buyerService, P.merchantCenter], roles: [support], resource: { type: 'after_sale', id: (r) => r.afterSaleId } },
   DecideDispute: { roles: [operator], resource: { type: 'after_sale', id: (r) => r.afterSaleId } },
   RecordReturnShipment: { services: [P.buyerService, P.logistics], resource: { type: 'after_sale', id: (r) => r.afterSaleId } },
+  SettleReturnShippingFee: { services: [P.merchantCenter], roles: [support], resource: { type: 'after_sale', id: (r) => r.afterSaleId } },
   GetAfterSale: { services: [P.buyerService, P.merchantCenter], roles: [operator, auditor, support] },
   ListAfterSales: { services: [P.buyerService, P.merchantCenter], roles: [operator, auditor, support] },
   FileComplaint: { services: [P.buyerService], roles: [support], resource: { type: 'complaint', id: (_r, res) => res.complaint?.complaintId } },

@@ -1,5 +1,6 @@
 import { DAY } from '@govern/policy-core';
 import { describe, expect, it } from 'vitest';
+import { STORE_EXPERIENCE_POLICIES, STORE_EXPERIENCE_POLICY_2026_11, STORE_EXPERIENCE_POLICY_2026_12_05_CANDIDATE } from './policies/store-experience.policy';
 import { computeStoreExperienceScore, metricScore, placeMetricsReport, replacesStoredScore, type ServiceMetricsReport } from './store-experience-score';
 
 const at = new Date('2026-06-30T00:00:00Z');
@@ -114,5 +115,69 @@ describe('score staleness', () => {
     expect(replacesStoredScore({ windowEnd: daysAgo(1) }, { windowEnd: daysAgo(1) })).toBe(true);
     expect(replacesStoredScore({ windowEnd: daysAgo(2) }, { windowEnd: daysAgo(1) })).toBe(true);
     expect(replacesStoredScore({ windowEnd: daysAgo(1) }, { windowEnd: daysAgo(2) })).toBe(false);
+  });
+});
+
+describe('store experience score: buyer contacts in the service dimension (2026-12-05.1)', () => {
+  /** 100 contacts judged, all answered in time, resolved and rated satisfied, p90 first reply 2 minutes. */
+  const goodContacts = {
+    contacts: 100, contactsJudged: 100, contactBreaches: 0, contactsAnswered: 100, contactFirstReplyP90Seconds: 120,
+    contactsResolved: 95, contactRatings: 50, contactRatingsSatisfied: 50,
+  };
+  const serviceOf = (overrides: Partial<ServiceMetricsReport>) => computeStoreExperienceScore([report({ ...goodContacts, ...overrides })], at);
+
+  it('is the active version, and scores the four contact metrics in the service dimension only', () => {
+    expect(STORE_EXPERIENCE_POLICIES.active.version).toBe('2026-12-05.1');
+    const s = serviceOf({});
+    expect(s).toMatchObject({ score: 5, service: 5 });
+    expect(s.components.filter((c) => c.metric.startsWith('contact_')).map((c) => [c.metric, c.dimension])).toEqual([
+      ['contact_response_rate', 'service'],
+      ['contact_first_reply_p90_minutes', 'service'],
+      ['contact_resolution_rate', 'service'],
+      ['contact_satisfaction_rate', 'service'],
+    ]);
+  });
+
+  it('lowers the service dimension and the score for a poor response rate and for low satisfaction', () => {
+    // 30 of 100 judged contacts breached: a 70% response rate scores 1.0 at weight 0.2.
+    const slow = serviceOf({ contactBreaches: 30 });
+    expect(slow.components.find((c) => c.metric === 'contact_response_rate')).toMatchObject({ observed: 0.7, score: 1 });
+    expect(slow.service).toBe(4.2);
+    expect(slow.score).toBe(4.76);
+    // 30 of 50 ratings satisfied: 60% scores 1.0 at weight 0.15.
+    const unhappy = serviceOf({ contactRatingsSatisfied: 30 });
+    expect(unhappy.components.find((c) => c.metric === 'contact_satisfaction_rate')).toMatchObject({ observed: 0.6, score: 1 });
+    expect(unhappy.service).toBe(4.4);
+    expect(unhappy.score).toBe(4.82);
+  });
+
+  it('has a candidate that differs from the active version by the 50-order minimum alone', () => {
+    const forty = { ...goodContacts, contactBreaches: 30, orders: 40, dispatchedWithin48h: 40 };
+    expect(computeStoreExperienceScore([report(forty)], at)).toMatchObject({ neutral: false, service: 4.2 });
+    expect(computeStoreExperienceScore([report(forty)], at, STORE_EXPERIENCE_POLICY_2026_12_05_CANDIDATE)).toMatchObject({ neutral: true, score: 4 });
+    const thousand = computeStoreExperienceScore([report({ ...goodContacts, contactBreaches: 30 })], at, STORE_EXPERIENCE_POLICY_2026_12_05_CANDIDATE);
+    expect({ ...thousand, policy: undefined }).toEqual({ ...computeStoreExperienceScore([report({ ...goodContacts, contactBreaches: 30 })], at), policy: undefined });
+  });
+
+  it('leaves a contact metric out below its minimum, the others reweighted', () => {
+    const few = serviceOf({ contacts: 9, contactsJudged: 9, contactBreaches: 9, contactsAnswered: 0, contactsResolved: 0, contactRatings: 9, contactRatingsSatisfied: 0 });
+    expect(few.components.some((c) => c.metric.startsWith('contact_'))).toBe(false);
+    expect(few.service).toBe(5);
+    // A report without contact figures (sent before they were carried) scores as before them.
+    expect(computeStoreExperienceScore([report()], at).components.some((c) => c.metric.startsWith('contact_'))).toBe(false);
+  });
+
+  it('leaves the 2026-11-01.1 score as it was: contact figures count for nothing under it', () => {
+    const old = computeStoreExperienceScore([report({ ...goodContacts, contactBreaches: 100, contactRatingsSatisfied: 0, ...badService })], at, STORE_EXPERIENCE_POLICY_2026_11);
+    expect(old).toEqual(computeStoreExperienceScore([report(badService)], at, STORE_EXPERIENCE_POLICY_2026_11));
+    expect(old.components).toHaveLength(9);
+  });
+
+  it('adds contact counts of disjoint reports; their p90 is the mean weighted by contacts answered', () => {
+    const first = report({ ...goodContacts, contactBreaches: 20, contactFirstReplyP90Seconds: 60, contactsAnswered: 100 }, 60, 30);
+    const second = report({ ...goodContacts, contactBreaches: 0, contactFirstReplyP90Seconds: 360, contactsAnswered: 50 }, 30, 0);
+    const s = computeStoreExperienceScore([first, second], at);
+    expect(s.components.find((c) => c.metric === 'contact_response_rate')?.observed).toBe(180 / 200);
+    expect(s.components.find((c) => c.metric === 'contact_first_reply_p90_minutes')?.observed).toBe((60 * 100 + 360 * 50) / 150 / 60);
   });
 });

@@ -7,6 +7,8 @@ import {
   type StoreMetric,
 } from './policies/store-experience.policy';
 
+type ContactMetric = 'contact_response_rate' | 'contact_first_reply_p90_minutes' | 'contact_resolution_rate' | 'contact_satisfaction_rate';
+
 /** One MerchantServiceMetricsReported event (consumer-experience), over its own window. */
 export interface ServiceMetricsReport {
   windowStart: Date;
@@ -29,9 +31,36 @@ export interface ServiceMetricsReport {
   qualityReturns: number;
   positiveReviews: number;
   negativeReviews: number;
+  /**
+   * Service-norm figures of the buyer contacts made in the window (issue 19). Absent from reports
+   * (and recorded decision inputs) from before they were carried: nothing judged.
+   */
+  contacts?: number | undefined;
+  /** Contacts answered, or whose first reply was due: the response rate's base. */
+  contactsJudged?: number | undefined;
+  /** Judged contacts not answered within the norm. */
+  contactBreaches?: number | undefined;
+  contactsAnswered?: number | undefined;
+  /** 90th percentile first-reply time of the answered contacts (nearest rank). */
+  contactFirstReplyP90Seconds?: number | undefined;
+  contactsResolved?: number | undefined;
+  contactRatings?: number | undefined;
+  contactRatingsSatisfied?: number | undefined;
 }
 
-export type MetricTotals = Omit<ServiceMetricsReport, 'windowStart' | 'windowEnd' | 'inStockOrdersDue'> & { inStockOrdersDue: number };
+type ContactFigure =
+  | 'contacts'
+  | 'contactsJudged'
+  | 'contactBreaches'
+  | 'contactsAnswered'
+  | 'contactFirstReplyP90Seconds'
+  | 'contactsResolved'
+  | 'contactRatings'
+  | 'contactRatingsSatisfied';
+
+export type MetricTotals = Omit<ServiceMetricsReport, 'windowStart' | 'windowEnd' | 'inStockOrdersDue' | ContactFigure> & {
+  inStockOrdersDue: number;
+} & Record<ContactFigure, number>;
 
 export interface ScoreComponent {
   metric: StoreMetric;
@@ -58,13 +87,17 @@ export interface StoreExperienceScore {
 const EMPTY: MetricTotals = {
   orders: 0, inStockOrdersDue: 0, dispatchedWithin48h: 0, lateDispatches: 0, fakeShipments: 0, afterSales: 0, avgResponseMinutes: 0,
   disputes: 0, disputesLost: 0, complaints: 0, qualityReturns: 0, positiveReviews: 0, negativeReviews: 0,
+  contacts: 0, contactsJudged: 0, contactBreaches: 0, contactsAnswered: 0, contactFirstReplyP90Seconds: 0, contactsResolved: 0,
+  contactRatings: 0, contactRatingsSatisfied: 0,
 };
 
 /**
  * Sums the reports of the rolling window ending at `at`. A report belongs to the moment its
  * period ended: the producer's periods need not line up with ours to the millisecond, so one
  * that ends inside the window counts whole. Response time is averaged weighted by after-sales
- * (by orders when a report has none).
+ * (by orders when a report has none). Contact counts add up; a percentile cannot be summed, so the
+ * first-reply p90 of several reports is their mean weighted by contacts answered (one rolling report,
+ * the usual case, keeps its own).
  */
 export const aggregateMetrics = (
   reports: readonly ServiceMetricsReport[],
@@ -75,6 +108,7 @@ export const aggregateMetrics = (
   const totals = { ...EMPTY };
   let responseWeight = 0;
   let responseSum = 0;
+  let p90Sum = 0;
   for (const r of reports) {
     if (r.windowEnd.getTime() <= from || r.windowEnd.getTime() > at.getTime()) continue;
     totals.orders += r.orders;
@@ -89,6 +123,14 @@ export const aggregateMetrics = (
     totals.qualityReturns += r.qualityReturns;
     totals.positiveReviews += r.positiveReviews;
     totals.negativeReviews += r.negativeReviews;
+    totals.contacts += r.contacts ?? 0;
+    totals.contactsJudged += r.contactsJudged ?? 0;
+    totals.contactBreaches += r.contactBreaches ?? 0;
+    totals.contactsAnswered += r.contactsAnswered ?? 0;
+    totals.contactsResolved += r.contactsResolved ?? 0;
+    totals.contactRatings += r.contactRatings ?? 0;
+    totals.contactRatingsSatisfied += r.contactRatingsSatisfied ?? 0;
+    p90Sum += (r.contactFirstReplyP90Seconds ?? 0) * (r.contactsAnswered ?? 0);
     const w = r.afterSales > 0 ? r.afterSales : r.orders;
     if (w > 0) {
       responseWeight += w;
@@ -96,6 +138,7 @@ export const aggregateMetrics = (
     }
   }
   totals.avgResponseMinutes = responseWeight > 0 ? responseSum / responseWeight : 0;
+  totals.contactFirstReplyP90Seconds = totals.contactsAnswered > 0 ? p90Sum / totals.contactsAnswered : 0;
   return totals;
 };
 
@@ -125,6 +168,19 @@ const observe = (t: MetricTotals, policy: StoreExperiencePolicy): Record<StoreMe
     dispute_rate: perOrder(t.disputes),
     dispute_loss_rate: perOrder(t.disputesLost),
     complaint_rate: perOrder(t.complaints),
+    ...observeContacts(t, policy),
+  };
+};
+
+/** The contact metrics, each only with enough contacts behind it (and none under a version without minimums). */
+const observeContacts = (t: MetricTotals, policy: StoreExperiencePolicy): Record<ContactMetric, number | undefined> => {
+  const min = policy.contactMinimums;
+  const enough = (count: number, minimum: number | undefined): boolean => minimum !== undefined && count >= minimum && count > 0;
+  return {
+    contact_response_rate: enough(t.contactsJudged, min?.judged) ? (t.contactsJudged - t.contactBreaches) / t.contactsJudged : undefined,
+    contact_first_reply_p90_minutes: enough(t.contactsAnswered, min?.answered) ? t.contactFirstReplyP90Seconds / 60 : undefined,
+    contact_resolution_rate: enough(t.contactsJudged, min?.judged) ? Math.min(1, t.contactsResolved / Math.max(t.contacts, 1)) : undefined,
+    contact_satisfaction_rate: enough(t.contactRatings, min?.ratings) ? t.contactRatingsSatisfied / t.contactRatings : undefined,
   };
 };
 
@@ -154,8 +210,8 @@ export const computeStoreExperienceScore = (
   const observed = observe(totals, policy);
   const components: ScoreComponent[] = [];
   const dimensionScore = (dimension: ScoreDimension): number => {
-    const entries = (Object.entries(policy.metrics) as [StoreMetric, MetricScale][]).filter(
-      ([metric, scale]) => scale.dimension === dimension && observed[metric] !== undefined,
+    const entries = (Object.entries(policy.metrics) as [StoreMetric, MetricScale | undefined][]).filter(
+      (entry): entry is [StoreMetric, MetricScale] => entry[1] !== undefined && entry[1].dimension === dimension && observed[entry[0]] !== undefined,
     );
     const totalWeight = entries.reduce((sum, [, scale]) => sum + scale.weight, 0);
     if (totalWeight === 0) return policy.neutralScore;

@@ -15,6 +15,9 @@ import { createMerchantAccessService } from './merchant-access.service';
 import { applicationInput } from './testing/applications';
 
 const ACTIVE = '2026-11-01.1';
+/** The store score's active version reads buyer contacts (issue 19); its candidate is that document with the 50-order minimum. */
+const STORE_SCORE_ACTIVE = '2026-12-05.1';
+const candidateOf = (kind: string): string => (kind === 'store-score' ? '2026-12-05.2' : CANDIDATE);
 const CANDIDATE = '2026-12-01.1';
 const WINDOW = { startTime: new Date('2026-10-01T00:00:00Z'), endTime: new Date('2027-01-01T00:00:00Z') };
 
@@ -33,7 +36,7 @@ describe('merchant-access decision records through GovernanceOpsService', () => 
     sut = await startServiceForTest(
       createMerchantAccessService({
         identityHashKey: 'integration-test-identity-hash-key-0123456789',
-        shadowPolicies: { onboarding: CANDIDATE, 'violation-points': CANDIDATE, 'store-score': CANDIDATE },
+        shadowPolicies: { onboarding: CANDIDATE, 'violation-points': CANDIDATE, 'store-score': candidateOf('store-score') },
       }),
     );
     client = sut.client(MerchantAccessServiceDefinition);
@@ -123,7 +126,7 @@ describe('merchant-access decision records through GovernanceOpsService', () => 
     await expect.poll(async () => (await ops.listDecisions({ kind: 'store-score', pageSize: 10 })).decisions.length, { timeout: 10_000 }).toBe(1);
     note('store-score', id);
     const decision = await decisionOf(id);
-    expect(decision).toMatchObject({ kind: 'store-score', outcome: '5.00', policy: { name: 'store-experience-score', version: ACTIVE }, shadow: { outcome: 'NEUTRAL', agrees: false } });
+    expect(decision).toMatchObject({ kind: 'store-score', outcome: '5.00', policy: { name: 'store-experience-score', version: STORE_SCORE_ACTIVE }, shadow: { outcome: 'NEUTRAL', agrees: false } });
     expect((await client.getStoreExperienceScore({ merchantId })).score).toMatchObject({ score: 5, neutral: false });
     const facts = decodeDecisionJson(decision?.inputJson ?? '') as { reports: { orders: number }[] };
     expect(facts.reports.map((r) => r.orders)).toEqual([40]);
@@ -146,8 +149,8 @@ describe('merchant-access decision records through GovernanceOpsService', () => 
   it('backtests each kind’s candidate: the changed outcomes match a direct re-evaluation of the recorded inputs', async () => {
     const kinds: SomeDecisionKind[] = [onboardingDecisions, violationPointsDecisions, storeScoreDecisions];
     for (const kind of kinds) {
-      const candidate = kind.versions[CANDIDATE];
-      if (!candidate) throw new Error(`${kind.kind} lacks ${CANDIDATE}`);
+      const candidate = kind.versions[candidateOf(kind.kind)];
+      if (!candidate) throw new Error(`${kind.kind} lacks ${candidateOf(kind.kind)}`);
       const changed: string[] = [];
       for (const id of made.get(kind.kind) ?? []) {
         const decision = await decisionOf(id);
@@ -155,7 +158,7 @@ describe('merchant-access decision records through GovernanceOpsService', () => 
       }
       expect(changed, kind.kind).toHaveLength(1);
       // Three kinds, and RunBacktest allows bursts of two per caller: the third waits for a refill.
-      const report = await waitingOutRateLimit(() => ops.runBacktest({ kind: kind.kind, candidateVersion: CANDIDATE, window: WINDOW, exampleLimit: 5 }));
+      const report = await waitingOutRateLimit(() => ops.runBacktest({ kind: kind.kind, candidateVersion: candidateOf(kind.kind), window: WINDOW, exampleLimit: 5 }));
       expect(report, kind.kind).toMatchObject({ evaluated: BigInt(made.get(kind.kind)?.length ?? 0), failed: 0n, outcomeChanged: BigInt(changed.length) });
       expect(report.changes.flatMap((c) => c.examples.map((e) => e.decisionId))).toEqual(changed);
     }

@@ -1,7 +1,9 @@
-import { MerchantServiceMetricsReported, MerchantServiceMetricsReportedEvent } from '@govern/contracts-consumer-experience';
+import { GovernanceOpsServiceDefinition, ReplayVerdict } from '@govern/contracts-common';
+import { MerchantServiceMetrics, MerchantServiceMetricsReported, MerchantServiceMetricsReportedEvent } from '@govern/contracts-consumer-experience';
 import { AffiliateEligibilityChangedEvent, MerchantAccessServiceDefinition, StoreExperienceScoreChangedEvent, ViolationSource, ViolationType } from '@govern/contracts-merchant-access';
 import type { PrismaClient } from '@govern/merchant-access-data-access';
-import { type ServiceClient } from '@govern/platform-grpc';
+import { toOutgoing } from '@govern/platform-events';
+import { closeServiceClient, type ServiceClient } from '@govern/platform-grpc';
 import { type EventCollector, type ServiceUnderTest } from '@govern/platform-service-testing';
 import { DAY } from '@govern/policy-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -65,6 +67,61 @@ describe('merchant-access store experience score and affiliate programme over gR
     await expect.poll(() => scoreEvents(merchantId).length, { timeout: 10_000 }).toBe(3);
     expect(scoreEvents(merchantId)[2]).toMatchObject({ score: 3, productScore: 1, logisticsScore: 5, serviceScore: 5 });
     expect((await client.getStoreExperienceScore({ merchantId })).score?.orderCount).toBe(1000n);
+  });
+
+  it('scores buyer contacts in the service dimension: a poor response rate and low satisfaction lower it, with the reasons named; a redelivery changes nothing', async () => {
+    const merchantId = await onboard(250);
+    const ops = sut.client(GovernanceOpsServiceDefinition);
+    /** 100 contacts judged and answered, p90 first reply 2 minutes, 90 resolved, 40 of 50 ratings satisfied, `breaches` late. */
+    const contacts = (breaches: bigint, satisfied: bigint) =>
+      MerchantServiceMetrics.fromPartial({
+        merchantId,
+        contacts: 100n,
+        contactsJudged: 100n,
+        contactBreaches: breaches,
+        contactsAnswered: 100n,
+        contactFirstReplyP90Seconds: 120,
+        contactsResolved: 90n,
+        contactRatings: 50n,
+        contactRatingsSatisfied: satisfied,
+      });
+    await sut.publish(MerchantServiceMetricsReportedEvent, metrics('contacts-good', merchantId, { metrics: contacts(0n, 49n) }));
+    await expect.poll(() => scoreEvents(merchantId).length, { timeout: 10_000 }).toBe(1);
+    expect(scoreEvents(merchantId)[0]).toMatchObject({ score: 5, serviceScore: 5, policy: { version: '2026-12-05.1' } });
+
+    // The next day's rolling report: 30 of 100 contacts past the norm (70%), 30 of 50 ratings satisfied (60%).
+    sut.clock.advance(DAY);
+    const poorEvent = metrics('contacts-poor', merchantId, { metrics: contacts(30n, 30n) });
+    await sut.publish(MerchantServiceMetricsReportedEvent, poorEvent);
+    await expect.poll(() => scoreEvents(merchantId).length, { timeout: 10_000 }).toBe(2);
+    // Service 5 - 4 × (0.2 response + 0.15 satisfaction) = 3.6; score 0.5 × 5 + 0.2 × 5 + 0.3 × 3.6 = 4.58.
+    expect(scoreEvents(merchantId)[1]).toMatchObject({ score: 4.58, previousScore: 5, productScore: 5, logisticsScore: 5, serviceScore: 3.6 });
+    const { score } = await client.getStoreExperienceScore({ merchantId });
+    expect(score).toMatchObject({ score: 4.58, serviceScore: 3.6, policy: { version: '2026-12-05.1' } });
+    expect(score?.components.find((c) => c.metric === 'contact_response_rate')).toMatchObject({ dimension: 'service', observed: 0.7, score: 1 });
+    expect(score?.components.find((c) => c.metric === 'contact_satisfaction_rate')).toMatchObject({ dimension: 'service', observed: 0.6, score: 1 });
+    const decision = (await ops.getDecision({ decisionId: 'store-score:contacts-poor' })).decision;
+    expect(decision).toMatchObject({ outcome: '4.58', policy: { name: 'store-experience-score', version: '2026-12-05.1' } });
+    const reasons = new Map(decision?.reasons.map((r) => [r.code, r.evidence]));
+    expect(reasons.get('STORE_SCORE.CONTACT_RESPONSE_RATE')).toMatchObject({ observed: '0.7', score: '1' });
+    expect(reasons.get('STORE_SCORE.CONTACT_SATISFACTION_RATE')).toMatchObject({ observed: '0.6', score: '1' });
+    expect((await ops.replayDecision({ decisionId: 'store-score:contacts-poor' })).result?.verdict).toBe(ReplayVerdict.REPLAY_VERDICT_IDENTICAL);
+
+    // The same event delivered again (re-published under a new message id, past the bus's duplicate
+    // check), then a sentinel behind it on the same consumer: nothing moved.
+    const copy = toOutgoing(MerchantServiceMetricsReportedEvent, poorEvent);
+    await sut.bus.publish([{ subject: copy.subject, eventId: 'contacts-poor-copy', eventType: copy.eventType, payload: copy.payload }]);
+    sut.clock.advance(DAY);
+    await sut.publish(MerchantServiceMetricsReportedEvent, metrics('contacts-sentinel', merchantId, { metrics: contacts(30n, 30n) }));
+    await expect.poll(async () => (await client.getStoreExperienceScore({ merchantId })).score?.window?.endTime?.getTime(), { timeout: 10_000 }).toBe(
+      sut.clock.now().getTime(),
+    );
+    expect(scoreEvents(merchantId)).toHaveLength(2);
+    expect((await ops.listDecisions({ kind: 'store-score', subject: { type: 'merchant', id: merchantId }, pageSize: 10 })).decisions.map((d) => d.decisionId).sort()).toEqual(
+      ['store-score:contacts-good', 'store-score:contacts-poor', 'store-score:contacts-sentinel'],
+    );
+    expect(await sut.db.serviceMetricsReport.count({ where: { merchantId } })).toBe(1);
+    closeServiceClient(ops);
   });
 
   it('refuses a report whose window ends far ahead of the clock (it would freeze the score window), and keeps scoring real reports', async () => {

@@ -122,6 +122,13 @@ export const insertAfterSale = (db: Sql, a: NewAfterSale): AfterSaleRow => {
     insurancePolicyName: null,
     insurancePolicyVersion: null,
     insuranceSettledAt: null,
+    returnFeeOwedFen: 0n,
+    returnFeeReasons: null,
+    returnFeePolicyName: null,
+    returnFeePolicyVersion: null,
+    returnFeeSettledAt: null,
+    returnFeeSettledBy: null,
+    returnFeeTransactionId: null,
     updatedAt: a.createdAt,
   };
 };

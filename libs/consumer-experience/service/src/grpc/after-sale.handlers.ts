@@ -13,6 +13,8 @@ import {
   RequestAfterSaleResponse,
   RespondAfterSaleRequest,
   RespondAfterSaleResponse,
+  SettleReturnShippingFeeRequest,
+  SettleReturnShippingFeeResponse,
 } from '@govern/contracts-consumer-experience';
 import { INVALID, isInvalid, type Checked } from '@govern/platform-grpc';
 import type { Reason } from '@govern/policy-core';
@@ -20,6 +22,7 @@ import { listAfterSales } from '../adapters/lists.queries';
 import { afterSaleReasonCodec, afterSaleStatusCodec, afterSaleTypeCodec, disputeOutcomeCodec, disputePartyCodec, merchantAnswerCodec } from '../mapping/enums';
 import { afterSaleToProto, refundToProto } from '../mapping/to-proto';
 import { decideDispute, escalateDispute, loadAfterSaleView, recordReturnShipment, requestAfterSale, respondAfterSale } from '../use-cases/after-sales';
+import { settleReturnShippingFee } from '../use-cases/return-fee';
 import { type Call, ConsumerExperienceChecks, type HandlerKit, MAX_TRACKING_NUMBER, mutate, orderBuyerOrMerchant, read, timePage } from './handler-kit';
 
 /** A ruling's reasons: a bounded list, each with a code, bounded words and bounded evidence. */
@@ -163,6 +166,17 @@ export const afterSaleHandlers = (kit: HandlerKit) => ({
     };
     return mutate(kit, call, 'RecordReturnShipment', { request: RecordReturnShipmentRequest, response: RecordReturnShipmentResponse }, request, check, async (work, shipment) => ({
       afterSale: afterSaleToProto(await recordReturnShipment(work, shipment)),
+    }));
+  },
+
+  settleReturnShippingFee(request: SettleReturnShippingFeeRequest, call: Call): Promise<SettleReturnShippingFeeResponse> {
+    const check = () => {
+      const checks = new ConsumerExperienceChecks();
+      checks.requestId(request.requestId);
+      return checks.done({ afterSaleId: checks.id('after_sale_id', request.afterSaleId), merchantId: checks.id('merchant_id', request.merchantId) }, 'RETURN_FEE.INVALID');
+    };
+    return mutate(kit, call, 'SettleReturnShippingFee', { request: SettleReturnShippingFeeRequest, response: SettleReturnShippingFeeResponse }, request, check, async (work, input) => ({
+      afterSale: afterSaleToProto(await settleReturnShippingFee(work, input)),
     }));
   },
 

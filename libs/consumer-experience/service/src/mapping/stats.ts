@@ -31,6 +31,11 @@ export const merchantMetricsToProto = (m: MerchantServiceMetrics, norms: Service
   contactBreaches: BigInt(norms.breaches),
   contactSatisfactionRate: norms.satisfactionRate,
   contactRatings: BigInt(norms.ratings),
+  contactsJudged: BigInt(norms.judged),
+  contactsAnswered: BigInt(norms.answered),
+  contactFirstReplyP90Seconds: norms.firstReplyP90Ms / 1000,
+  contactsResolved: BigInt(norms.resolved),
+  contactRatingsSatisfied: BigInt(norms.satisfied),
 });
 
 /** Buyer-care figures of the governance report (issue 19). */

@@ -163,6 +163,17 @@ export const afterSaleToProto = ({ afterSale: a, changes, refunds, returnShipmen
           policy: policyToProto(a.insurancePolicyName, a.insurancePolicyVersion),
           settleTime: orUndefined(a.insuranceSettledAt),
         },
+  returnFee:
+    a.returnFeePolicyVersion === null
+      ? undefined
+      : {
+          owedFen: a.returnFeeOwedFen,
+          settleTime: orUndefined(a.returnFeeSettledAt),
+          settledBy: a.returnFeeSettledBy ?? '',
+          ledgerTransactionId: a.returnFeeTransactionId ?? '',
+          reasons: reasonsToProto(reasonsFromJson(a.returnFeeReasons)),
+          policy: policyToProto(a.returnFeePolicyName, a.returnFeePolicyVersion),
+        },
   dispute:
     a.escalatedAt === null
       ? undefined

@@ -116,3 +116,9 @@ export const expectLedgerBalanced = async (client: ConsumerExperienceClient): Pr
     throw new Error(`ledger out of balance: debits ${ledger?.totalDebitsFen} credits ${ledger?.totalCreditsFen}`);
   }
 };
+
+/** A care timer firing twice: the completed care jobs made due again (as a restore or a replica's double claim would), then run. */
+export const rearmCareTimers = async (f: Pick<Fixture, 'sut' | 'clock'>): Promise<void> => {
+  await f.sut.db.$executeRawUnsafe(`UPDATE scheduled_jobs SET completed_at = NULL, due_at = $1 WHERE kind IN ('CARE_NUDGE', 'CARE_STEP_IN')`, f.clock.now());
+  await f.sut.runDueJobs();
+};

@@ -14,6 +14,7 @@ import { recordStatusChanges as writeStatusChanges } from '../adapters/after-sal
 import { afterSalesOfOrders } from '../adapters/cascades.queries';
 import { reasonsToJson } from '../mapping/to-proto';
 import type { CompensationOutcome, Payouts } from './payouts';
+import { resolveCareCasesMovedOn } from './care-checks';
 import type { Work } from './work';
 
 /**
@@ -129,6 +130,7 @@ export const applyAfterSaleStep = async (
     },
   });
   work.touch({ merchantId: afterSale.merchantId });
+  if (order.newBuyer) await resolveCareCasesMovedOn(work, [order.orderId]);
   return { afterSale: updated, ...(refund ? { refund } : {}), ...(compensation ? { compensation } : {}) };
 };
 
@@ -147,5 +149,7 @@ export const closeSettledAfterSales = async (work: Work, orderIds: readonly stri
     work.touch({ merchantId: afterSale.merchantId });
   }
   recordStatusChanges(work, changes);
+  // Paid back in full: a new buyer's care case waiting on the merchant has nothing left to wait for.
+  await resolveCareCasesMovedOn(work, orderIds);
   return changes.length;
 };

@@ -26,6 +26,7 @@ import { reasonsToJson, stringsFromJson, type AfterSaleView } from '../mapping/t
 import { afterSaleState, applyAfterSaleStep, type FundClaimContext, type StepOutcome } from './after-sale-steps';
 import { Payouts } from './payouts';
 import { watchNewBuyerOrder } from './care';
+import { returnFeePatch } from './return-fee';
 import type { Work } from './work';
 
 /**
@@ -291,13 +292,17 @@ export const recordReturnShipment = async (
   });
   const desk = await Payouts.open(work, [order], [afterSale]);
   desk.settleInsurance(order.orderId, insurance.amountFen);
+  const fee = returnFeePatch(afterSale, input.shippingFeeFen, insurance.amountFen);
   await applyAfterSaleStep(work, desk, order, afterSale, transition, {
     insuranceFen: insurance.amountFen,
     insuranceReasons: reasonsToJson(insurance.reasons),
     insurancePolicyName: insurance.policy.name,
     insurancePolicyVersion: insurance.policy.version,
     insuranceSettledAt: work.now,
+    ...fee.patch,
   });
+  // A new buyer's freight the merchant owes is watched like the buyer's other stuck first-order problems.
+  if (order.newBuyer && fee.owedFen > 0n) watchNewBuyerOrder(work, 'RETURN_FEE_UNSETTLED', { orderId: order.orderId, afterSaleId: afterSale.afterSaleId, anchor: input.shippedAt });
   return loadAfterSaleView(work.tx, afterSale.afterSaleId);
 };
 

@@ -1,25 +1,22 @@
-import { CareCaseBuyerToldEvent, CareCaseMerchantNudgedEvent, CareCasePlatformSteppedInEvent } from '@govern/contracts-consumer-experience';
+import { CareCaseMerchantNudgedEvent, CareCasePlatformSteppedInEvent } from '@govern/contracts-consumer-experience';
 import type { AfterSaleRow, CareCaseRow, ConsumerExperienceTx, OrderRow } from '@govern/consumer-experience-data-access';
 import {
   careSchedule,
   NEW_BUYER_CARE_POLICIES,
   transitionAfterSale,
-  type AfterSaleStatus,
-  type CareDecision,
   type CareKind,
-  type CareState,
-  type CareStep,
 } from '@govern/consumer-experience-domain';
 import { DomainError, notFound, type Reason } from '@govern/policy-core';
 import { findCareCase, insertCareCase, lockCareCase, resolveCareCase } from '../adapters/care.repository';
 import { lockOrder } from '../adapters/sql-rows';
-import { careDecisions } from '../decisions/decision-kinds';
 import { JOB } from '../jobs/job-kinds';
-import { careStepToJson, type StoredCareStep } from '../mapping/care';
-import { careCaseStatusCodec, careKindCodec, type CareCaseStatus } from '../mapping/enums';
+import { careStepToJson } from '../mapping/care';
+import { careKindCodec, type CareCaseStatus } from '../mapping/enums';
 import { policyToProto, reasonsToProto } from '../mapping/to-proto';
 import { afterSaleState, applyAfterSaleStep, closeSettledAfterSales } from './after-sale-steps';
+import { careState, decideCareStep, storedStep, tellBuyer } from './care-checks';
 import { Payouts, type CompensationOutcome } from './payouts';
+import { payReturnFee } from './return-fee';
 import { onDispatchDeadline } from './orders';
 import type { Work } from './work';
 
@@ -50,7 +47,7 @@ export const watchNewBuyerOrder = (work: Work, kind: CareKind, watch: { orderId:
   work.schedule({ kind: JOB.CARE_NUDGE, key: watchKey(kind, watch.afterSaleId ?? watch.orderId), dueAt: schedule.nudgeAt, payload });
 };
 
-const careKinds: readonly CareKind[] = ['DISPATCH_STUCK', 'NO_LOGISTICS_SCAN', 'REFUND_PENDING'];
+const careKinds: readonly CareKind[] = ['DISPATCH_STUCK', 'NO_LOGISTICS_SCAN', 'REFUND_PENDING', 'RETURN_FEE_UNSETTLED'];
 
 export const watchPayloadOf = (payload: Record<string, unknown>): WatchPayload | undefined => {
   const { kind, orderId, afterSaleId } = payload;
@@ -58,52 +55,17 @@ export const watchPayloadOf = (payload: Record<string, unknown>): WatchPayload |
   return { kind: kind as CareKind, orderId, afterSaleId: typeof afterSaleId === 'string' ? afterSaleId : undefined };
 };
 
-/** Statuses in which a refund waits on the merchant (its answer, its receipt of the return, its payment). */
-const REFUND_WAITING_ON_MERCHANT: readonly AfterSaleStatus[] = ['AWAITING_MERCHANT', 'RETURN_IN_TRANSIT', 'AWAITING_MERCHANT_PAYMENT'];
-
-const careState = async (tx: ConsumerExperienceTx, kind: CareKind, order: OrderRow, afterSale: AfterSaleRow | null): Promise<CareState> => {
-  const forward = kind === 'NO_LOGISTICS_SCAN' ? await tx.shipment.findFirst({ where: { orderId: order.orderId, kind: 'FORWARD' }, select: { firstScanAt: true } }) : null;
-  return {
-    kind,
-    shipped: order.shippedAt !== null,
-    refundedInFull: order.refundedFen >= order.amountFen,
-    scanned: forward?.firstScanAt !== null && forward?.firstScanAt !== undefined,
-    afterSaleOpen: afterSale !== null && REFUND_WAITING_ON_MERCHANT.includes(afterSale.status as AfterSaleStatus),
-  };
-};
-
-const anchorOf = (kind: CareKind, order: OrderRow, afterSale: AfterSaleRow | null): Date | undefined => {
+const anchorOf = async (tx: ConsumerExperienceTx, kind: CareKind, order: OrderRow, afterSale: AfterSaleRow | null): Promise<Date | undefined> => {
   if (kind === 'DISPATCH_STUCK') return order.dispatchDueAt;
   if (kind === 'NO_LOGISTICS_SCAN') return order.shippedAt ?? undefined;
+  if (kind === 'RETURN_FEE_UNSETTLED') {
+    // The freight became owed when the return shipped.
+    if (!afterSale) return undefined;
+    const parcel = await tx.shipment.findFirst({ where: { afterSaleId: afterSale.afterSaleId, kind: 'RETURN' }, select: { shippedAt: true } });
+    return parcel?.shippedAt;
+  }
   return afterSale?.createdAt;
 };
-
-const decide = async (work: Work, caseId: string, step: CareStep, order: OrderRow, state: CareState) => {
-  const evaluation = await work.deps.decisions.evaluateWithShadow(careDecisions, {
-    at: work.now,
-    caseId,
-    orderId: order.orderId,
-    merchantId: order.merchantId,
-    buyerId: order.buyerId,
-    step,
-    state,
-  });
-  return evaluation;
-};
-
-const storedStep = (step: StoredCareStep['step'], at: Date, decision: CareDecision): StoredCareStep => ({ step, at, reasons: decision.reasons, policy: decision.policy });
-
-const tellBuyer = (work: Work, c: { caseId: string; orderId: string; buyerId: string; kind: string }, status: CareCaseStatus, paidFen: bigint, reasons: readonly Reason[], policy: { name: string; version: string }) =>
-  work.emit(CareCaseBuyerToldEvent, {
-    caseId: c.caseId,
-    orderId: c.orderId,
-    buyerId: c.buyerId,
-    kind: careKindCodec.toProto(c.kind as CareKind),
-    status: careCaseStatusCodec.toProto(status),
-    paidFen,
-    reasons: reasonsToProto(reasons),
-    policy: policyToProto(policy.name, policy.version),
-  });
 
 /** A watch reached its first bound: a stuck order opens its case, the merchant is nudged and the buyer told. */
 export const onCareNudge = async (work: Work, payload: Record<string, unknown>): Promise<void> => {
@@ -112,10 +74,10 @@ export const onCareNudge = async (work: Work, payload: Record<string, unknown>):
   const order = await lockOrder(work.sql, watch.orderId);
   if (!order.newBuyer) return;
   const afterSale = watch.afterSaleId ? await work.tx.afterSale.findUnique({ where: { afterSaleId: watch.afterSaleId } }) : null;
-  const anchor = anchorOf(watch.kind, order, afterSale);
+  const anchor = await anchorOf(work.tx, watch.kind, order, afterSale);
   if (!anchor) return;
   const caseId = work.newId();
-  const evaluation = await decide(work, caseId, 'NUDGE', order, await careState(work.tx, watch.kind, order, afterSale));
+  const evaluation = await decideCareStep(work, caseId, 'NUDGE', order, await careState(work.tx, watch.kind, order, afterSale));
   const decision = evaluation.outcome;
   // Nothing stuck, nothing recorded: most new buyers' orders go well, and a case is what a decision is about.
   if (decision.outcome !== 'OPEN_AND_NUDGE') return;
@@ -153,19 +115,32 @@ export const onCareNudge = async (work: Work, payload: Record<string, unknown>):
 const isNothingLeftToPay = (error: unknown): boolean =>
   error instanceof DomainError && (error.code === 'COMPENSATION.CAP_REACHED' || error.code === 'REFUND.ALREADY_PAID');
 
-/** The fund pays: the after-sale's amount (REFUND_PENDING) or what is left of the order's price. */
-const platformPays = async (work: Work, c: CareCaseRow, order: OrderRow, afterSale: AfterSaleRow | null, reasons: readonly Reason[]): Promise<CompensationOutcome | undefined> => {
+/** What the fund paid when the platform stepped in: a compensation (a refund), or the return freight (a ledger payment). */
+interface PlatformPayment {
+  paidFen: bigint;
+  compensationId: string | null;
+}
+
+const asPayment = (paid: CompensationOutcome | undefined): PlatformPayment | undefined =>
+  paid ? { paidFen: paid.compensation.amountFen, compensationId: paid.compensation.compensationId } : undefined;
+
+/** The fund pays: the freight owed (RETURN_FEE_UNSETTLED), the after-sale's amount (REFUND_PENDING) or what is left of the order's price. */
+const platformPays = async (work: Work, c: CareCaseRow, order: OrderRow, afterSale: AfterSaleRow | null, reasons: readonly Reason[]): Promise<PlatformPayment | undefined> => {
   const desk = await Payouts.open(work, [order], afterSale ? [afterSale] : undefined);
   const claim = { triggeredBy: 'system', evidenceRef: c.caseId };
   try {
+    if (c.kind === 'RETURN_FEE_UNSETTLED') {
+      const paid = afterSale ? await payReturnFee(work, desk, order, afterSale, 'PLATFORM') : undefined;
+      return paid ? { paidFen: paid.amountFen, compensationId: null } : undefined;
+    }
     if (c.kind === 'REFUND_PENDING' && afterSale) {
       const step = await applyAfterSaleStep(work, desk, order, afterSale, transitionAfterSale(afterSaleState(afterSale), { kind: 'PLATFORM_CARE' }, work.now), {}, claim);
-      return step.compensation;
+      return asPayment(step.compensation);
     }
     const paid = await desk.compensate({ order, cause: 'NEW_BUYER_CARE', ...claim, reasons });
     await desk.write();
     await closeSettledAfterSales(work, desk.fullyRefundedOrderIds());
-    return paid;
+    return asPayment(paid);
   } catch (error) {
     // The caps leave nothing to pay (paid back meanwhile by another path): the buyer is whole.
     if (isNothingLeftToPay(error)) return undefined;
@@ -187,16 +162,16 @@ export const onCareStepIn = async (work: Work, caseId: string): Promise<void> =>
   if (!c || c.status !== 'OPEN') return;
   const afterSale = c.afterSaleId ? await work.tx.afterSale.findUnique({ where: { afterSaleId: c.afterSaleId } }) : null;
   const kind = c.kind as CareKind;
-  const evaluation = await decide(work, caseId, 'STEP_IN', order, await careState(work.tx, kind, order, afterSale));
+  const evaluation = await decideCareStep(work, caseId, 'STEP_IN', order, await careState(work.tx, kind, order, afterSale));
   const decision = evaluation.outcome;
   const steps = Array.isArray(c.steps) ? c.steps : [];
   const paid = decision.outcome === 'PLATFORM_STEPS_IN' ? await platformPays(work, c, order, afterSale, decision.reasons) : undefined;
   const status: CareCaseStatus = paid ? 'RESOLVED_BY_PLATFORM' : 'RESOLVED_BY_MERCHANT';
-  const paidFen = paid?.compensation.amountFen ?? 0n;
+  const paidFen = paid?.paidFen ?? 0n;
   await resolveCareCase(work.sql, caseId, {
     status,
     resolvedAt: work.now,
-    compensationId: paid?.compensation.compensationId ?? null,
+    compensationId: paid?.compensationId ?? null,
     paidFen,
     steps: [...steps, careStepToJson(storedStep(paid ? 'PLATFORM_STEPPED_IN' : 'RESOLVED_BY_MERCHANT', work.now, decision))],
   });
@@ -207,7 +182,7 @@ export const onCareStepIn = async (work: Work, caseId: string): Promise<void> =>
       orderId: c.orderId,
       merchantId: c.merchantId,
       kind: careKindCodec.toProto(kind),
-      compensationId: paid.compensation.compensationId,
+      compensationId: paid.compensationId ?? '',
       paidFen,
       reasons: reasonsToProto(decision.reasons),
       policy: policyToProto(decision.policy.name, decision.policy.version),

@@ -20,6 +20,7 @@ import { fulfilmentCodec, type TrackingScanType } from '../mapping/enums';
 import { reasonsFromJson, reasonsToJson, type AfterSaleView } from '../mapping/to-proto';
 import { afterSaleState, applyAfterSaleStep } from './after-sale-steps';
 import { watchNewBuyerOrder } from './care';
+import { resolveCareCasesMovedOn } from './care-checks';
 import { insertShipment, loadAfterSaleView } from './after-sales';
 import { Payouts } from './payouts';
 import type { Work } from './work';
@@ -173,7 +174,10 @@ export const recordShipment = async (work: Work, input: RecordShipmentInput): Pr
   });
   for (const timer of plan.timers) work.schedule({ kind: timer.kind, key: timer.subjectId, dueAt: timer.dueAt });
   for (const kind of plan.cancel) work.cancel(kind, order.orderId);
-  if (order.newBuyer) watchNewBuyerOrder(work, 'NO_LOGISTICS_SCAN', { orderId: order.orderId, anchor: input.shippedAt });
+  if (order.newBuyer) {
+    watchNewBuyerOrder(work, 'NO_LOGISTICS_SCAN', { orderId: order.orderId, anchor: input.shippedAt });
+    await resolveCareCasesMovedOn(work, [order.orderId]);
+  }
   work.touch({ merchantId: order.merchantId });
   return loadOrderView(tx, order.orderId);
 };
@@ -244,6 +248,7 @@ export const recordTrackingScan = async (work: Work, input: RecordScanInput): Pr
         data: { deliveredAt, ...(order.status === 'SHIPPED' ? { status: 'DELIVERED' } : {}), updatedAt: now },
       });
     }
+    if (order.newBuyer) await resolveCareCasesMovedOn(work, [order.orderId]);
     return { order: await loadOrderView(tx, order.orderId) };
   }
   if (!shipment.afterSaleId) return { order: await loadOrderView(tx, order.orderId) };

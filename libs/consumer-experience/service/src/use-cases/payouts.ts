@@ -1,7 +1,9 @@
 import { CompensationPaidEvent, MerchantDepositTopUpRequestedEvent, RefundIssuedEvent } from '@govern/contracts-consumer-experience';
 import type { AfterSaleRow, CompensationRow, MerchantDepositRow, OrderRow, RefundRow } from '@govern/consumer-experience-data-access';
 import {
+  advanceCompensationPosting,
   applyRefund,
+  type AdvanceCompensationPosting,
   COMPENSATION_POLICY,
   depositPosting,
   fundContributionPosting,
@@ -9,6 +11,7 @@ import {
   merchantRefundPosting,
   promiseFactsOf,
   refusalError,
+  returnFeeMerchantPosting,
   topUpFor,
   type AfterSaleReason,
   type CompensationCause,
@@ -192,15 +195,7 @@ export class Payouts {
     const { plan } = evaluation.outcome;
     entry.payouts = plan.payouts;
     entry.changed = true;
-    deposit.row = {
-      ...deposit.row,
-      balanceFen: plan.deposit.balanceFen,
-      owedFen: plan.deposit.owedFen,
-      topUpRequested: plan.topUp.requested,
-      topUpRequestedFen: plan.topUp.amountFen,
-      updatedAt: this.work.now,
-    };
-    deposit.changed = true;
+    this.recover(deposit, plan);
     const transactionId = this.work.newId();
     this.post(transactionId, plan.posting);
     const compensationId = this.work.newId();
@@ -285,6 +280,26 @@ export class Payouts {
   /** Capital entering the fund (the platform's allocation). */
   contributeToFund(amountFen: bigint, transactionId: string): void {
     this.post(transactionId, fundContributionPosting(amountFen));
+  }
+
+  /**
+   * Return freight the merchant owed the buyer (outside the order's caps: it is not the price):
+   * paid by the merchant from its settlement, or by the fund, which recovers it from the deposit
+   * at once (the rest a receivable, a top-up requested). Returns the ledger transaction.
+   */
+  async payReturnFee(order: OrderRow, amountFen: bigint, by: 'MERCHANT' | 'PLATFORM'): Promise<{ transactionId: string; recoveredFen: bigint }> {
+    this.entry(order.orderId);
+    const transactionId = this.work.newId();
+    const payment = { orderId: order.orderId, merchantId: order.merchantId, amountFen };
+    if (by === 'MERCHANT') {
+      this.post(transactionId, returnFeeMerchantPosting(payment));
+      return { transactionId, recoveredFen: 0n };
+    }
+    const deposit = await this.deposit(order.merchantId);
+    const plan = advanceCompensationPosting({ ...payment, memo: 'RETURN_FEE.FUND_PAY' }, deposit.row);
+    this.post(transactionId, plan.posting);
+    this.recover(deposit, plan);
+    return { transactionId, recoveredFen: plan.recoveredFen };
   }
 
   /** Return-shipping insurance paid by the insurer (outside the order's caps); returns the ledger transaction. */
@@ -379,6 +394,19 @@ export class Payouts {
       lateDispatchFen: payouts.lateDispatchFen,
       status: payouts.refundedFen >= payouts.priceFen ? 'REFUNDED' : order.status,
     };
+  }
+
+  /** The deposit after the fund recovered a payment from it (what it lacked owed, a top-up requested). */
+  private recover(deposit: DepositEntry, plan: Pick<AdvanceCompensationPosting, 'deposit' | 'topUp'>): void {
+    deposit.row = {
+      ...deposit.row,
+      balanceFen: plan.deposit.balanceFen,
+      owedFen: plan.deposit.owedFen,
+      topUpRequested: plan.topUp.requested,
+      topUpRequestedFen: plan.topUp.amountFen,
+      updatedAt: this.work.now,
+    };
+    deposit.changed = true;
   }
 
   private post(transactionId: string, posting: Posting): void {

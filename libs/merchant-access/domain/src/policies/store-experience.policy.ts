@@ -25,6 +25,11 @@ export const STORE_METRICS = [
   'dispute_rate',
   'dispute_loss_rate',
   'complaint_rate',
+  // Buyer contacts judged by consumer-experience's service norms (issue 19), from version 2026-12-05.1.
+  'contact_response_rate',
+  'contact_first_reply_p90_minutes',
+  'contact_resolution_rate',
+  'contact_satisfaction_rate',
 ] as const;
 export type StoreMetric = (typeof STORE_METRICS)[number];
 
@@ -39,7 +44,13 @@ export interface StoreExperiencePolicy {
   readonly minOrders: number;
   readonly neutralScore: number;
   readonly minReviews: number;
-  readonly metrics: Readonly<Record<StoreMetric, MetricScale>>;
+  /**
+   * Fewer contacts judged (answered, rated) than these and the contact metric is left out (its weight
+   * spread over the others). Versions without it score no contact metric.
+   */
+  readonly contactMinimums?: { readonly judged: number; readonly answered: number; readonly ratings: number } | undefined;
+  /** The metrics this version scores; a metric it does not name counts for nothing. */
+  readonly metrics: Readonly<Partial<Record<StoreMetric, MetricScale>>>;
 }
 
 /**
@@ -51,8 +62,10 @@ export interface StoreExperiencePolicy {
  * it exactly at the affiliate-programme threshold, so new stores are neither locked out of
  * the programme nor ranked above proven ones (who score 4.0-5.0 when they serve well); its
  * own orders take over as soon as there are enough.
+ *
+ * Superseded by 2026-12-05.1 (below); kept unchanged so the decisions taken under it replay.
  */
-export const STORE_EXPERIENCE_POLICY: StoreExperiencePolicy = {
+export const STORE_EXPERIENCE_POLICY_2026_11: StoreExperiencePolicy = {
   name: 'store-experience-score',
   version: '2026-11-01.1',
   windowMs: 90 * DAY,
@@ -86,11 +99,51 @@ export const STORE_EXPERIENCE_POLICY: StoreExperiencePolicy = {
  * (30 let a few bad weeks of a small store swing it by a whole band). Run in shadow or
  * backtested before it ships.
  */
-export const STORE_EXPERIENCE_POLICY_2026_12: StoreExperiencePolicy = { ...STORE_EXPERIENCE_POLICY, version: '2026-12-01.1', minOrders: 50 };
+export const STORE_EXPERIENCE_POLICY_2026_12: StoreExperiencePolicy = { ...STORE_EXPERIENCE_POLICY_2026_11, version: '2026-12-01.1', minOrders: 50 };
+
+/**
+ * Active: the service dimension also reads how the merchant's customer service treats buyers who
+ * contact it (issue 19; the source credits the merchant service norms with raising service
+ * satisfaction and response rate): the share of contacts answered within the norm, the 90th
+ * percentile first reply, the share resolved, and the share of satisfied post-contact ratings.
+ * The after-sale answer time and the dispute and complaint rates keep most of their say.
+ * Scales: a response rate of 98% or more scores 5.0, 70% (three in ten buyers left waiting past
+ * the norm) 1.0; satisfaction 96% (the source's new-user figure) scores 5.0, 60% 1.0; a p90 first
+ * reply of 3 minutes (the chat norm) 5.0, a day (the message norm: a tenth of the buyers waited past
+ * every channel's) 1.0; resolution 90% 5.0, 50% 1.0.
+ */
+export const STORE_EXPERIENCE_POLICY: StoreExperiencePolicy = {
+  ...STORE_EXPERIENCE_POLICY_2026_11,
+  version: '2026-12-05.1',
+  contactMinimums: { judged: 10, answered: 10, ratings: 10 },
+  metrics: {
+    ...STORE_EXPERIENCE_POLICY_2026_11.metrics,
+    avg_response_minutes: { dimension: 'service', weight: 0.15, best: 3, worst: 60 },
+    dispute_rate: { dimension: 'service', weight: 0.1, best: 0.002, worst: 0.03 },
+    dispute_loss_rate: { dimension: 'service', weight: 0.15, best: 0.0005, worst: 0.01 },
+    complaint_rate: { dimension: 'service', weight: 0.15, best: 0.001, worst: 0.02 },
+    contact_response_rate: { dimension: 'service', weight: 0.2, best: 0.98, worst: 0.7 },
+    contact_first_reply_p90_minutes: { dimension: 'service', weight: 0.05, best: 3, worst: 24 * 60 },
+    contact_resolution_rate: { dimension: 'service', weight: 0.05, best: 0.9, worst: 0.5 },
+    contact_satisfaction_rate: { dimension: 'service', weight: 0.15, best: 0.96, worst: 0.6 },
+  },
+};
+
+/**
+ * Candidate, not active: 2026-12-01.1's 50-order minimum over the active document. (2026-12-01.1 is
+ * the 2026-11 document with that minimum: beside the active version it would also differ by the
+ * contact metrics, so a shadow run of it no longer isolates the minimum.)
+ */
+export const STORE_EXPERIENCE_POLICY_2026_12_05_CANDIDATE: StoreExperiencePolicy = { ...STORE_EXPERIENCE_POLICY, version: '2026-12-05.2', minOrders: 50 };
 
 /** Every shipped version of the score (decisions replay with the version they were taken under). */
 export const STORE_EXPERIENCE_POLICIES = definePolicyVersions<StoreExperiencePolicy>(
-  { [STORE_EXPERIENCE_POLICY.version]: STORE_EXPERIENCE_POLICY, [STORE_EXPERIENCE_POLICY_2026_12.version]: STORE_EXPERIENCE_POLICY_2026_12 },
+  {
+    [STORE_EXPERIENCE_POLICY_2026_11.version]: STORE_EXPERIENCE_POLICY_2026_11,
+    [STORE_EXPERIENCE_POLICY_2026_12.version]: STORE_EXPERIENCE_POLICY_2026_12,
+    [STORE_EXPERIENCE_POLICY.version]: STORE_EXPERIENCE_POLICY,
+    [STORE_EXPERIENCE_POLICY_2026_12_05_CANDIDATE.version]: STORE_EXPERIENCE_POLICY_2026_12_05_CANDIDATE,
+  },
   STORE_EXPERIENCE_POLICY.version,
 );
 

@@ -33,7 +33,48 @@ export const reportOf = (row: ServiceMetricsReportRow): ServiceMetricsReport => 
   qualityReturns: Number(row.qualityReturns),
   positiveReviews: Number(row.positiveReviews),
   negativeReviews: Number(row.negativeReviews),
+  contacts: Number(row.contacts),
+  contactsJudged: Number(row.contactsJudged),
+  contactBreaches: Number(row.contactBreaches),
+  contactsAnswered: Number(row.contactsAnswered),
+  contactFirstReplyP90Seconds: row.contactFirstReplyP90Seconds,
+  contactsResolved: Number(row.contactsResolved),
+  contactRatings: Number(row.contactRatings),
+  contactRatingsSatisfied: Number(row.contactRatingsSatisfied),
 });
+
+/**
+ * The service-norm figures of a report (its `metrics`; zero when the producer sent none). Counts
+ * that cannot hold together (more breaches than contacts judged, more satisfied ratings than
+ * ratings) make the report poison, as negative counts do.
+ */
+const contactFiguresOf = (event: MerchantServiceMetricsReported) => {
+  const m = event.metrics;
+  const figures = {
+    contacts: m?.contacts ?? 0n,
+    contactsJudged: m?.contactsJudged ?? 0n,
+    contactBreaches: m?.contactBreaches ?? 0n,
+    contactsAnswered: m?.contactsAnswered ?? 0n,
+    contactFirstReplyP90Seconds: m?.contactFirstReplyP90Seconds ?? 0,
+    contactsResolved: m?.contactsResolved ?? 0n,
+    contactRatings: m?.contactRatings ?? 0n,
+    contactRatingsSatisfied: m?.contactRatingsSatisfied ?? 0n,
+  };
+  const counts = [figures.contacts, figures.contactsJudged, figures.contactBreaches, figures.contactsAnswered, figures.contactsResolved, figures.contactRatings, figures.contactRatingsSatisfied];
+  if (
+    counts.some((c) => c < 0n) ||
+    !Number.isFinite(figures.contactFirstReplyP90Seconds) ||
+    figures.contactFirstReplyP90Seconds < 0 ||
+    figures.contactBreaches > figures.contactsJudged ||
+    figures.contactsJudged > figures.contacts ||
+    figures.contactsAnswered > figures.contacts ||
+    figures.contactsResolved > figures.contacts ||
+    figures.contactRatingsSatisfied > figures.contactRatings
+  ) {
+    throw new PoisonMessageError('service metrics report with contact figures that do not hold together');
+  }
+  return figures;
+};
 
 /**
  * A report whose figures cannot be true can never be processed: it goes to the dead-letter
@@ -73,6 +114,7 @@ export const applyServiceMetrics = async (
 ): Promise<void> => {
   const { tx, now } = work;
   const { start, end } = assertPlausible(event, now);
+  const contactFigures = contactFiguresOf(event);
   if (!(await lockMerchant(work.sql, event.merchantId))) {
     log.warn({ merchant_id: event.merchantId }, 'service metrics for an unknown merchant; ignored');
     return;
@@ -107,6 +149,7 @@ export const applyServiceMetrics = async (
       qualityReturns: event.qualityReturns,
       positiveReviews: event.positiveReviews,
       negativeReviews: event.negativeReviews,
+      ...contactFigures,
       receivedAt: now,
     },
   });

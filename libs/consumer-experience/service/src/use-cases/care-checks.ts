@@ -1,0 +1,97 @@
+import { CareCaseBuyerToldEvent } from '@govern/contracts-consumer-experience';
+import type { AfterSaleRow, ConsumerExperienceTx, OrderRow } from '@govern/consumer-experience-data-access';
+import type { AfterSaleStatus, CareDecision, CareKind, CareState, CareStep } from '@govern/consumer-experience-domain';
+import { sql } from '@govern/platform-db';
+import type { Reason } from '@govern/policy-core';
+import { lockCareCase, resolveCareCase } from '../adapters/care.repository';
+import { lockOrder } from '../adapters/sql-rows';
+import { careDecisions } from '../decisions/decision-kinds';
+import { careStepToJson, type StoredCareStep } from '../mapping/care';
+import { careCaseStatusCodec, careKindCodec, type CareCaseStatus } from '../mapping/enums';
+import { policyToProto, reasonsToProto } from '../mapping/to-proto';
+import type { Work } from './work';
+
+/**
+ * What every step of a new buyer's care case shares (issue 19): the state of the watched order as
+ * the care rules read it, the recorded decision of a step, telling the buyer — and the merchant's
+ * early fix: a move that unsticks the order resolves its open case at once.
+ */
+
+/** Statuses in which a refund waits on the merchant (its answer, its receipt of the return, its payment). */
+const REFUND_WAITING_ON_MERCHANT: readonly AfterSaleStatus[] = ['AWAITING_MERCHANT', 'RETURN_IN_TRANSIT', 'AWAITING_MERCHANT_PAYMENT'];
+
+export const careState = async (tx: ConsumerExperienceTx, kind: CareKind, order: OrderRow, afterSale: AfterSaleRow | null): Promise<CareState> => {
+  const forward = kind === 'NO_LOGISTICS_SCAN' ? await tx.shipment.findFirst({ where: { orderId: order.orderId, kind: 'FORWARD' }, select: { firstScanAt: true } }) : null;
+  return {
+    kind,
+    shipped: order.shippedAt !== null,
+    refundedInFull: order.refundedFen >= order.amountFen,
+    scanned: forward?.firstScanAt !== null && forward?.firstScanAt !== undefined,
+    afterSaleOpen: afterSale !== null && REFUND_WAITING_ON_MERCHANT.includes(afterSale.status as AfterSaleStatus),
+    ...(kind === 'RETURN_FEE_UNSETTLED' ? { returnFeeOwed: afterSale !== null && afterSale.returnFeeOwedFen > 0n && afterSale.returnFeeSettledAt === null } : {}),
+  };
+};
+
+export const decideCareStep = async (work: Work, caseId: string, step: CareStep, order: OrderRow, state: CareState) => {
+  const evaluation = await work.deps.decisions.evaluateWithShadow(careDecisions, {
+    at: work.now,
+    caseId,
+    orderId: order.orderId,
+    merchantId: order.merchantId,
+    buyerId: order.buyerId,
+    step,
+    state,
+  });
+  return evaluation;
+};
+
+export const storedStep = (step: StoredCareStep['step'], at: Date, decision: CareDecision): StoredCareStep => ({ step, at, reasons: decision.reasons, policy: decision.policy });
+
+export const tellBuyer = (work: Work, c: { caseId: string; orderId: string; buyerId: string; kind: string }, status: CareCaseStatus, paidFen: bigint, reasons: readonly Reason[], policy: { name: string; version: string }) =>
+  work.emit(CareCaseBuyerToldEvent, {
+    caseId: c.caseId,
+    orderId: c.orderId,
+    buyerId: c.buyerId,
+    kind: careKindCodec.toProto(c.kind as CareKind),
+    status: careCaseStatusCodec.toProto(status),
+    paidFen,
+    reasons: reasonsToProto(reasons),
+    policy: policyToProto(policy.name, policy.version),
+  });
+
+
+/**
+ * The merchant moved on a new buyer's order (dispatched it, its parcel was scanned, an after-sale
+ * step, a payment): each open care case of the order is rechecked, and one no longer stuck resolves
+ * at once as the merchant's, with its decision recorded and the buyer told. Cases at or past their
+ * step-in bound are left to the step-in timer, which is due and decides them (the platform's own
+ * payment is such a move, made from that timer). Callers hold the order's lock (orders before cases).
+ */
+export const resolveCareCasesMovedOn = async (work: Work, orderIds: readonly string[]): Promise<void> => {
+  if (orderIds.length === 0) return;
+  const open = await work.sql.query<{ case_id: string; order_id: string }>(sql`
+    SELECT c.case_id, c.order_id FROM care_cases c JOIN orders o ON o.order_id = c.order_id
+     WHERE c.order_id = ANY(${[...new Set(orderIds)]}::text[]) AND c.status = 'OPEN' AND o.new_buyer
+       AND c.step_in_due_at > ${work.now}::timestamptz
+     ORDER BY c.order_id, c.case_id`);
+  for (const { case_id: caseId, order_id: orderId } of open) {
+    const order = await lockOrder(work.sql, orderId);
+    const c = await lockCareCase(work.sql, caseId);
+    if (!c || c.status !== 'OPEN') continue;
+    const afterSale = c.afterSaleId ? await work.tx.afterSale.findUnique({ where: { afterSaleId: c.afterSaleId } }) : null;
+    const evaluation = await decideCareStep(work, caseId, 'RECHECK', order, await careState(work.tx, c.kind as CareKind, order, afterSale));
+    const decision = evaluation.outcome;
+    if (decision.outcome !== 'NOT_STUCK') continue;
+    const steps = Array.isArray(c.steps) ? c.steps : [];
+    await resolveCareCase(work.sql, caseId, {
+      status: 'RESOLVED_BY_MERCHANT',
+      resolvedAt: work.now,
+      compensationId: null,
+      paidFen: 0n,
+      steps: [...steps, careStepToJson(storedStep('RESOLVED_BY_MERCHANT', work.now, decision))],
+    });
+    await work.recordDecisions([{ evaluation, decisionId: work.newId() }]);
+    tellBuyer(work, c, 'RESOLVED_BY_MERCHANT', 0n, decision.reasons, decision.policy);
+    work.touch({ merchantId: c.merchantId });
+  }
+};
