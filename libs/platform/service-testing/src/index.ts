@@ -1,5 +1,6 @@
 export * from './service-harness';
 export * from './test-credentials';
+export { useForSuite } from './suite';
 export { caseArbitrary, messageInit, type CaseKind, type FuzzCase } from './fuzz/message-cases';
 export { createRawGrpcClient, type RawAnswer, type RawGrpcClient } from './fuzz/raw-client';
 export {
