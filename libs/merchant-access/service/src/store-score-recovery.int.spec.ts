@@ -3,22 +3,16 @@ import { MerchantAccessServiceDefinition, StoreExperienceScoreChangedEvent, Viol
 import { violationExpiresAt } from '@govern/merchant-access-domain';
 import type { PrismaClient } from '@govern/merchant-access-data-access';
 import { readErrorDetails, type ServiceClient } from '@govern/platform-grpc';
-import { type EventCollector, type ServiceUnderTest } from '@govern/platform-service-testing';
+import { type EventCollector, type ServiceUnderTest, useForSuite } from '@govern/platform-service-testing';
 import { DAY } from '@govern/policy-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type MerchantAccessUnderTest, onboardMerchant, startMerchantAccessForTest } from './testing/service';
+import { describe, expect, it } from 'vitest';
+import { onboardMerchant, startMerchantAccessForTest } from './testing/service';
 
 describe('merchant-access: what restores a store experience score, over gRPC', () => {
   let sut: ServiceUnderTest<PrismaClient>;
   let client: ServiceClient<typeof MerchantAccessServiceDefinition>;
   let events: EventCollector;
-  let ma: MerchantAccessUnderTest | undefined;
-
-  beforeAll(async () => {
-    ma = await startMerchantAccessForTest();
-    ({ sut, client, events } = ma);
-  });
-  afterAll(() => ma?.stop());
+  useForSuite(startMerchantAccessForTest, (ma) => ({ sut, client, events } = ma));
 
   const metrics = (eventId: string, merchantId: string, complaints: bigint): MerchantServiceMetricsReported => {
     const end = sut.clock.now();
