@@ -1,3 +1,4 @@
+import { streamOf } from '@govern/contracts-common';
 import {
   ConsumerExperienceServiceDefinition,
   FulfilmentType,
@@ -6,7 +7,15 @@ import {
 import type { PrismaClient } from '@govern/consumer-experience-data-access';
 import { closeServiceClient, createServiceClient, readErrorDetails, type GrpcErrorDetails, type ServiceClient } from '@govern/platform-grpc';
 import { startService, type RunningService } from '@govern/platform-runtime';
-import { devTokenVerifier, serverTransportOf, startServiceForTest, testClientCredentials, type ServiceUnderTest } from '@govern/platform-service-testing';
+import {
+  devTokenVerifier,
+  serverTransportOf,
+  startServiceForTest,
+  testClientCredentials,
+  useForSuite,
+  type EventCollector,
+  type ServiceUnderTest,
+} from '@govern/platform-service-testing';
 import { HOUR, ManualClock } from '@govern/policy-core';
 import pino from 'pino';
 import { createConsumerExperienceService, type ConsumerExperienceOptions } from '../consumer-experience.service';
@@ -116,3 +125,25 @@ export const expectLedgerBalanced = async (client: ConsumerExperienceClient): Pr
     throw new Error(`ledger out of balance: debits ${ledger?.totalDebitsFen} credits ${ledger?.totalCreditsFen}`);
   }
 };
+
+/** A fixture with every event the service publishes collected (govern.consumer_experience.>). */
+export interface CollectingFixture {
+  f: Fixture;
+  events: EventCollector;
+  stop(): Promise<void>;
+}
+
+/**
+ * For a describe block: the service started with its events collected before the tests (handed to
+ * `bind`), stopped after them; with `ledgerBalancedAfterEach`, the ledger checked after every test.
+ */
+export const useCollectingFixture = (bind: (suite: CollectingFixture) => void, options: { ledgerBalancedAfterEach?: boolean } = {}): void =>
+  useForSuite(
+    async () => {
+      const f = await startFixture();
+      const events = await f.sut.collect(streamOf('consumer_experience').name, ['govern.consumer_experience.>']);
+      return { f, events, stop: () => f.stop() };
+    },
+    bind,
+    options.ledgerBalancedAfterEach ? { afterEach: ({ f }) => expectLedgerBalanced(f.client) } : {},
+  );
