@@ -5,7 +5,7 @@ import {
   type RecordOrderRequest,
 } from '@govern/contracts-consumer-experience';
 import type { PrismaClient } from '@govern/consumer-experience-data-access';
-import { closeServiceClient, createServiceClient, readErrorDetails, type GrpcErrorDetails, type ServiceClient } from '@govern/platform-grpc';
+import { closeServiceClient, createServiceClient, type ServiceClient } from '@govern/platform-grpc';
 import { startService, type RunningService } from '@govern/platform-runtime';
 import {
   devTokenVerifier,
@@ -107,16 +107,7 @@ export const startFixture = async (options: ConsumerExperienceOptions = {}): Pro
 };
 
 /** The gRPC error a call failed with (code name, ErrorInfo reason, field violations). */
-export const failureOf = async (call: Promise<unknown>): Promise<GrpcErrorDetails> => {
-  try {
-    await call;
-  } catch (error) {
-    const details = readErrorDetails(error);
-    if (details) return details;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
-};
+export { failureOf } from '@govern/platform-service-testing';
 
 /** Every ledger transaction balanced and debits equal credits: checked after every test. */
 export const expectLedgerBalanced = async (client: ConsumerExperienceClient): Promise<void> => {

@@ -1,7 +1,7 @@
 import { streamOf } from '@govern/contracts-common';
 import { MerchantAccessServiceDefinition } from '@govern/contracts-merchant-access';
 import type { PrismaClient } from '@govern/merchant-access-data-access';
-import { closeServiceClient, readErrorDetails, type GrpcErrorDetails, type ServiceClient } from '@govern/platform-grpc';
+import { closeServiceClient, type ServiceClient } from '@govern/platform-grpc';
 import { startServiceForTest, type EventCollector, type ServiceUnderTest } from '@govern/platform-service-testing';
 import { createMerchantAccessService } from '../merchant-access.service';
 import { applicationInput } from './applications';
@@ -32,15 +32,7 @@ export const startMerchantAccessForTest = async (): Promise<MerchantAccessUnderT
 };
 
 /** The gRPC error a call failed with (its status, reason and field violations); throws if it did not fail. */
-export const failureOf = async (call: Promise<unknown>): Promise<GrpcErrorDetails> => {
-  const error = await call.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  const details = readErrorDetails(error);
-  if (!details) throw new Error(`expected a gRPC error, got ${String(error)}`);
-  return details;
-};
+export { failureOf } from '@govern/platform-service-testing';
 
 /** Onboards the clean applicant of `seed` and returns its merchant id. */
 export const onboardMerchant = async (client: MerchantAccessUnderTest['client'], seed: number): Promise<string> => {

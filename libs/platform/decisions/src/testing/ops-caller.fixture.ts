@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import { Metadata } from 'nice-grpc';
 import { ActorKind, type Actor } from '@govern/contracts-common';
-import { readErrorDetails, type GrpcErrorDetails } from '@govern/platform-grpc';
 
 /** What the GovernanceOpsService integration specs share: the platform's migrations and a stand-in for a person's token. */
 export const PLATFORM_MIGRATIONS = join(import.meta.dirname, '..', '..', '..', 'db', 'prisma', 'migrations');
@@ -16,8 +15,4 @@ export const actorOf = (context: { metadata: Metadata }): Actor | undefined => {
 export const as = (person: string) => ({ metadata: Metadata({ 'x-test-person': person }) });
 
 /** The gRPC error a call failed with; throws if it did not fail. */
-export const failure = async (call: Promise<unknown>): Promise<GrpcErrorDetails> => {
-  const details = readErrorDetails(await call.then(() => undefined, (error: unknown) => error));
-  if (!details) throw new Error('the call did not fail');
-  return details;
-};
+export { failureOf as failure } from '@govern/platform-service-testing';
