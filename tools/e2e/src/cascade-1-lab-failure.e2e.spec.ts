@@ -3,21 +3,8 @@ import { ContentTier, PenaltyAction, PenaltySource } from '@govern/contracts-con
 import { MerchantStatus, ViolationSource, ViolationType } from '@govern/contracts-merchant-access';
 import { BanCause, DefectClass, LabVerdict, ProductStatus } from '@govern/contracts-product-quality';
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  CascadeClock,
-  CLEAN_CAPTIONS,
-  CLEAN_TRANSCRIPT,
-  hoursAgo,
-  listProduct,
-  onboardMerchant,
-  publishVideo,
-  recordOrder,
-  serviceErrors,
-  sumFen,
-  type ListedProduct,
-  type OnboardedMerchant,
-} from './marketplace';
-import { ct, cx, ma, platform, pq, STEP_TIMEOUT_MS, useCascadePlatform } from './cascade-platform';
+import { CLEAN_CAPTIONS, CLEAN_TRANSCRIPT, hoursAgo, listProduct, onboardMerchant, publishVideo, recordOrder, sumFen, type ListedProduct, type OnboardedMerchant } from './marketplace';
+import { cascadeClock, ct, cx, ma, platform, pq, STEP_TIMEOUT_MS, useCascadePlatform } from './cascade-platform';
 
 /**
  * Cascade 1 of DESIGN.md, end to end (see cascade-platform.ts): a critical lab failure bans the
@@ -28,7 +15,7 @@ import { ct, cx, ma, platform, pq, STEP_TIMEOUT_MS, useCascadePlatform } from '.
 useCascadePlatform();
 
 describe('cascade 1: a critical lab failure bans the product → content limited → merchant points → buyers compensated by the fund, recovered from the deposit', { timeout: STEP_TIMEOUT_MS }, () => {
-  const clock = new CascadeClock('cascade 1', () => serviceErrors(platform));
+  const clock = cascadeClock('cascade 1');
   let merchant: OnboardedMerchant;
   let product: ListedProduct;
   let orders: Order[];

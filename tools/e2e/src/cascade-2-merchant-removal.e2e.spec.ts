@@ -3,23 +3,9 @@ import { ProductLinkState } from '@govern/contracts-content';
 import { MerchantStatus, ViolationSource, ViolationType } from '@govern/contracts-merchant-access';
 import { BanCause, ProductStatus } from '@govern/contracts-product-quality';
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  CascadeClock,
-  CLEAN_CAPTIONS,
-  CLEAN_TRANSCRIPT,
-  failureOf,
-  hoursAgo,
-  listProduct,
-  onboardMerchant,
-  publishVideo,
-  recordOrder,
-  serviceErrors,
-  shipOrder,
-  type ListedProduct,
-  type OnboardedMerchant,
-} from './marketplace';
+import { CLEAN_CAPTIONS, CLEAN_TRANSCRIPT, failureOf, hoursAgo, listProduct, onboardMerchant, publishVideo, recordOrder, shipOrder, type ListedProduct, type OnboardedMerchant } from './marketplace';
 import { expectActorOfFlow, opsClientsOf, removerOf } from './cascade-actors';
-import { ct, cx, ma, platform, pq, STEP_TIMEOUT_MS, useCascadePlatform } from './cascade-platform';
+import { cascadeClock, ct, cx, ma, platform, pq, STEP_TIMEOUT_MS, useCascadePlatform } from './cascade-platform';
 
 /**
  * Cascade 2 of DESIGN.md, end to end (see cascade-platform.ts): a removed merchant: its products
@@ -30,7 +16,7 @@ import { ct, cx, ma, platform, pq, STEP_TIMEOUT_MS, useCascadePlatform } from '.
 useCascadePlatform();
 
 describe('cascade 2: a merchant removed → all its products banned → their content unlinked → undispatched orders refunded, open after-sales protected by the fund', { timeout: STEP_TIMEOUT_MS }, () => {
-  const clock = new CascadeClock('cascade 2', () => serviceErrors(platform));
+  const clock = cascadeClock('cascade 2');
   let merchant: OnboardedMerchant;
   let products: ListedProduct[];
   const contentId = 'c2-video-kitchen';

@@ -1,16 +1,8 @@
 import { ComplaintCategory, ComplaintStatus, ComplaintTargetType } from '@govern/contracts-consumer-experience';
-import {
-  AssessmentTrigger,
-  ContentTier,
-  CreatorStanding,
-  LivestreamActionKind,
-  PenaltySource,
-  ViolationKind,
-  type StreamLivestreamSignalsRequest,
-} from '@govern/contracts-content';
+import { AssessmentTrigger, ContentTier, CreatorStanding, LivestreamActionKind, PenaltySource, ViolationKind, type StreamLivestreamSignalsRequest } from '@govern/contracts-content';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CascadeClock, CLEAN_TRANSCRIPT, listProduct, onboardMerchant, publishVideo, serviceErrors, type ListedProduct } from './marketplace';
-import { ct, cx, platform, STEP_TIMEOUT_MS, useCascadePlatform } from './cascade-platform';
+import { CLEAN_TRANSCRIPT, listProduct, onboardMerchant, publishVideo, type ListedProduct } from './marketplace';
+import { cascadeClock, ct, cx, platform, STEP_TIMEOUT_MS, useCascadePlatform } from './cascade-platform';
 
 /**
  * Cascade 3 of DESIGN.md, end to end (see cascade-platform.ts): a complaint about a misleading
@@ -20,7 +12,7 @@ import { ct, cx, platform, STEP_TIMEOUT_MS, useCascadePlatform } from './cascade
 useCascadePlatform();
 
 describe('cascade 3: a complaint about a misleading livestream → re-assessment → creator credit deduction → linking suspended at the threshold', { timeout: STEP_TIMEOUT_MS }, () => {
-  const clock = new CascadeClock('cascade 3', () => serviceErrors(platform));
+  const clock = cascadeClock('cascade 3');
   const creatorId = 'c3-creator';
   const livestreamId = 'c3-livestream-tea';
   let product: ListedProduct;

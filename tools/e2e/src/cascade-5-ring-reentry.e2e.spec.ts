@@ -1,8 +1,8 @@
 import { ApplicationStatus, IdentifierKind, MerchantStatus, RiskBand, ViolationSource, ViolationType } from '@govern/contracts-merchant-access';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { syntheticIdentity } from '@govern/platform-testing';
-import { applicationInput, CascadeClock, hoursAgo, onboardMerchant, serviceErrors, type OnboardedMerchant } from './marketplace';
-import { ma, platform, STEP_TIMEOUT_MS, useCascadePlatform } from './cascade-platform';
+import { applicationInput, hoursAgo, onboardMerchant, type OnboardedMerchant } from './marketplace';
+import { cascadeClock, ma, platform, STEP_TIMEOUT_MS, useCascadePlatform } from './cascade-platform';
 
 /**
  * Cascade 5 of DESIGN.md, end to end (see cascade-platform.ts): a removed merchant's bank account
@@ -12,7 +12,7 @@ import { ma, platform, STEP_TIMEOUT_MS, useCascadePlatform } from './cascade-pla
 useCascadePlatform();
 
 describe("cascade 5: a removed merchant's bank account in a new application → intercepted", { timeout: STEP_TIMEOUT_MS }, () => {
-  const clock = new CascadeClock('cascade 5', () => serviceErrors(platform));
+  const clock = cascadeClock('cascade 5');
   let removed: OnboardedMerchant;
 
   beforeAll(async () => {

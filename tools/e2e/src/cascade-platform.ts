@@ -1,4 +1,5 @@
 import { afterAll, beforeAll } from 'vitest';
+import { CascadeClock, serviceErrors } from './marketplace';
 import { startPlatformProcesses, type PlatformUnderTest } from './platform-processes';
 
 /**
@@ -23,6 +24,9 @@ export const ma = () => platform.clients.merchantAccess;
 export const pq = () => platform.clients.productQuality;
 export const ct = () => platform.clients.content;
 export const cx = () => platform.clients.consumerExperience;
+
+/** The clock of a cascade's steps; a step that does not settle reports the services' errors with it. */
+export const cascadeClock = (name: string): CascadeClock => new CascadeClock(name, () => serviceErrors(platform));
 
 /** Starts the platform before the file's tests (before its own `beforeAll`s, which run after this one) and stops it after them. */
 export const useCascadePlatform = (): void => {
