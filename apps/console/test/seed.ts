@@ -1,7 +1,7 @@
 import { ViolationSeverity } from '@govern/contracts-content';
 import { ReviewCaseKind, ReviewCaseStatus, ViolationSource, ViolationType, type ApplicationInput } from '@govern/contracts-merchant-access';
 import type { PlatformClients } from '@govern/platform-clients';
-import { syntheticIdentity } from '@govern/platform-testing';
+import { syntheticApplication } from '@govern/platform-testing';
 
 /**
  * Data the browser tests work on, made through the services' public APIs the way the platform's
@@ -10,24 +10,8 @@ import { syntheticIdentity } from '@govern/platform-testing';
  * appeals, and a creator whose deduction is appealed.
  */
 
-const application = (seed: number, overrides: Partial<ApplicationInput> = {}): ApplicationInput => {
-  const company = `测试商贸有限公司${seed}`;
-  // Well-formed identity numbers (GB 32100 credit code, GB 11643 ID, mobile, Luhn card), distinct per seed.
-  const identity = syntheticIdentity(seed);
-  return {
-    companyName: company,
-    businessLicenceCode: identity.creditCode,
-    legalRepresentative: { name: `林晓${seed}`, idNumber: identity.residentId },
-    contactPhone: identity.mobilePhone,
-    bankAccount: { accountNumber: identity.bankCard, bankName: '中国工商银行', accountHolder: company },
-    deviceIds: [`device-${seed}`],
-    address: { regionCode: '350102', province: '福建省', city: '福州市', district: '鼓楼区', line: `五四路 ${seed} 号` },
-    categoryCodes: ['general'],
-    qualifications: [],
-    registeredCapitalFen: 10_000_000n,
-    ...overrides,
-  };
-};
+/** A clean applicant of `seed` (well-formed identity numbers, distinct per seed). */
+const application = (seed: number, overrides: Partial<ApplicationInput> = {}): ApplicationInput => ({ ...syntheticApplication(seed), ...overrides });
 
 /** Two regulated categories without their licences, six in all: 20+20+20+10, the manual review band. */
 const REVIEW_BAND_CATEGORIES = ['general', 'apparel', 'electronics', 'home', 'cosmetics', 'medical_device'];

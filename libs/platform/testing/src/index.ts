@@ -2,6 +2,7 @@ export * from './test-infra';
 export * from './nats';
 export * from './local-servers';
 export * from './identities';
+export * from './applications';
 export * from './poll';
 export * from './service-process';
 export * from './nats-cluster';

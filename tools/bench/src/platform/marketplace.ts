@@ -3,7 +3,7 @@ import { FulfilmentType, type RecordOrderRequest } from '@govern/contracts-consu
 import type { AssessVideoRequest } from '@govern/contracts-content';
 import type { ApplicationInput } from '@govern/contracts-merchant-access';
 import { ListingAction, type EvaluateListingRequest } from '@govern/contracts-product-quality';
-import { syntheticIdentity } from '@govern/platform-testing';
+import { syntheticApplication } from '@govern/platform-testing';
 
 /**
  * Well-formed requests for the paths under load: each derived from an index, so a run's ids never
@@ -17,23 +17,10 @@ import { syntheticIdentity } from '@govern/platform-testing';
  * `restricted` applies also for two categories whose qualifications it lacks: the risk score lands
  * in the "approve with restrictions" band, whose terms carry a listing quota.
  */
-export const applicationInput = (seed: number, options: { restricted?: boolean } = {}): ApplicationInput => {
-  const company = `福州基准商贸有限公司${seed}`;
-  // Well-formed identity numbers, distinct per seed.
-  const identity = syntheticIdentity(seed);
-  return {
-    companyName: company,
-    businessLicenceCode: identity.creditCode,
-    legalRepresentative: { name: `林晓${seed}`, idNumber: identity.residentId },
-    contactPhone: identity.mobilePhone,
-    bankAccount: { accountNumber: identity.bankCard, bankName: '中国工商银行', accountHolder: company },
-    deviceIds: [`bench-device-${seed}`],
-    address: { regionCode: '350102', province: '福建省', city: '福州市', district: '鼓楼区', line: `五四路 ${seed} 号` },
-    categoryCodes: options.restricted ? ['general', 'books', 'cosmetics'] : ['general'],
-    qualifications: [],
-    registeredCapitalFen: 10_000_000n,
-  };
-};
+export const applicationInput = (seed: number, options: { restricted?: boolean } = {}): ApplicationInput => ({
+  ...syntheticApplication(seed, 'bench-'),
+  categoryCodes: options.restricted ? ['general', 'books', 'cosmetics'] : ['general'],
+});
 
 // --- listings, videos, orders -------------------------------------------------------------------
 
