@@ -5,7 +5,7 @@ import { type ServiceClient } from '@govern/platform-grpc';
 import { type EventCollector, type ServiceUnderTest, useForSuite } from '@govern/platform-service-testing';
 import { DAY } from '@govern/policy-core';
 import { describe, expect, it } from 'vitest';
-import { onboardMerchant, startMerchantAccessForTest } from './testing/service';
+import { onboardMerchant, startMerchantAccessForTest, serviceMetricsReport } from './testing/service';
 
 describe('merchant-access store experience score and affiliate programme over gRPC', () => {
   let sut: ServiceUnderTest<PrismaClient>;
@@ -16,21 +16,8 @@ describe('merchant-access store experience score and affiliate programme over gR
   const onboard = (seed: number): Promise<string> => onboardMerchant(client, seed);
 
   /** A 90-day rolling report ending now: perfect service unless overridden. */
-  const metrics = (eventId: string, merchantId: string, overrides: Partial<MerchantServiceMetricsReported> = {}): MerchantServiceMetricsReported => {
-    const end = sut.clock.now();
-    return MerchantServiceMetricsReported.fromPartial({
-      meta: { eventId, occurredAt: end, causationId: eventId, correlationId: eventId },
-      merchantId,
-      window: { startTime: new Date(end.getTime() - 90 * DAY), endTime: end },
-      orders: 1000n,
-      inStockOrdersDue: 1000n,
-      dispatchedWithin48h: 1000n,
-      afterSales: 20n,
-      avgResponseMinutes: 2,
-      positiveReviews: 200n,
-      ...overrides,
-    });
-  };
+  const metrics = (eventId: string, merchantId: string, overrides: Partial<MerchantServiceMetricsReported> = {}): MerchantServiceMetricsReported =>
+    serviceMetricsReport(sut.clock.now(), eventId, merchantId, overrides);
   const poor = { qualityReturns: 100n, negativeReviews: 200n, positiveReviews: 0n, complaints: 100n, disputes: 100n, disputesLost: 50n };
 
   const scoreEvents = (merchantId: string) => events.of(StoreExperienceScoreChangedEvent).filter((e) => e.merchantId === merchantId);

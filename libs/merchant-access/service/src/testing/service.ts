@@ -1,5 +1,7 @@
 import { streamOf } from '@govern/contracts-common';
+import { MerchantServiceMetricsReported } from '@govern/contracts-consumer-experience';
 import { MerchantAccessServiceDefinition } from '@govern/contracts-merchant-access';
+import { DAY } from '@govern/policy-core';
 import type { PrismaClient } from '@govern/merchant-access-data-access';
 import { closeServiceClient, type ServiceClient } from '@govern/platform-grpc';
 import { startServiceForTest, type EventCollector, type ServiceUnderTest } from '@govern/platform-service-testing';
@@ -40,3 +42,18 @@ export const onboardMerchant = async (client: MerchantAccessUnderTest['client'],
   if (!merchant) throw new Error('expected an approved merchant');
   return merchant.merchantId;
 };
+
+/** consumer-experience's 90-day rolling metrics report of a merchant, ending at `end`: perfect service unless overridden. */
+export const serviceMetricsReport = (end: Date, eventId: string, merchantId: string, overrides: Partial<MerchantServiceMetricsReported> = {}): MerchantServiceMetricsReported =>
+  MerchantServiceMetricsReported.fromPartial({
+    meta: { eventId, occurredAt: end, causationId: eventId, correlationId: eventId },
+    merchantId,
+    window: { startTime: new Date(end.getTime() - 90 * DAY), endTime: end },
+    orders: 1000n,
+    inStockOrdersDue: 1000n,
+    dispatchedWithin48h: 1000n,
+    afterSales: 20n,
+    avgResponseMinutes: 2,
+    positiveReviews: 200n,
+    ...overrides,
+  });
