@@ -1,5 +1,6 @@
 export * from './test-infra';
 export * from './nats';
+export * from './server-process';
 export * from './local-servers';
 export * from './identities';
 export * from './applications';

@@ -3,6 +3,7 @@ import { chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { stopProcess, untilReady } from '@govern/platform-testing';
 
 /**
  * A PostgreSQL cluster a fault test owns: its own data directory and port, so the test can
@@ -48,36 +49,20 @@ export const startOwnedPostgres = async (): Promise<OwnedPostgres> => {
   execFileSync(join(BIN, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8'], { stdio: 'ignore', ...user });
   let child: ChildProcess | undefined;
 
-  const start = (): Promise<void> =>
-    new Promise((resolve, reject) => {
-      const proc = spawn(
-        join(BIN, 'postgres'),
-        ['-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'max_connections=200'],
-        { stdio: ['ignore', 'ignore', 'pipe'], ...user },
-      );
-      child = proc;
-      let output = '';
-      const timer = setTimeout(() => reject(new Error(`postgres did not become ready:\n${output}`)), 30_000);
-      proc.stderr?.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-        if (output.includes('database system is ready to accept connections')) {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-      proc.once('exit', (code) => {
-        clearTimeout(timer);
-        reject(new Error(`postgres exited (${code}):\n${output}`));
-      });
-    });
+  const start = (): Promise<void> => {
+    const proc = spawn(
+      join(BIN, 'postgres'),
+      ['-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'max_connections=200'],
+      { stdio: ['ignore', 'ignore', 'pipe'], ...user },
+    );
+    child = proc;
+    return untilReady(proc, 'postgres', 'database system is ready to accept connections', 30_000);
+  };
 
   const stop = async (signal: NodeJS.Signals): Promise<void> => {
     const proc = child;
     child = undefined;
-    if (!proc || proc.exitCode !== null) return;
-    const exited = new Promise((resolve) => proc.once('exit', resolve));
-    proc.kill(signal);
-    await exited;
+    await stopProcess(proc, signal);
   };
 
   await start();
