@@ -1,9 +1,8 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { stopProcess, untilReady } from '@govern/platform-testing';
+import { freePort, stopProcess, untilReady } from '@govern/platform-testing';
 
 /**
  * A PostgreSQL cluster a fault test owns: its own data directory and port, so the test can
@@ -22,16 +21,6 @@ export interface OwnedPostgres {
 const BIN = '/usr/lib/postgresql/15/bin';
 
 export const postgresBinaries = (): boolean => existsSync(join(BIN, 'initdb')) && existsSync(join(BIN, 'postgres'));
-
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 
 const runAs = (): { uid: number; gid: number } | undefined => {
   if (process.getuid?.() !== 0) return undefined;
