@@ -58,7 +58,7 @@ export default [
     // Test helpers (testcontainers, nats-server processes, fixtures) never reach a deployable:
     // a production bundle that imports them drags Docker's SSH client and native addons along.
     files: ['libs/**/*.ts', 'apps/**/*.ts'],
-    ignores: ['**/*.spec.ts', '**/testing/**', '**/test-support/**', '**/bench/**', 'libs/platform/testing/**', 'libs/platform/service-testing/**'],
+    ignores: ['**/*.spec.ts', '**/testing/**', 'apps/*/test/**', '**/test-support/**', '**/bench/**', 'libs/platform/testing/**', 'libs/platform/service-testing/**'],
     rules: {
       'no-restricted-imports': [
         'error',

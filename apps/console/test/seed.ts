@@ -1,6 +1,7 @@
 import { ViolationSeverity } from '@govern/contracts-content';
 import { ReviewCaseKind, ReviewCaseStatus, ViolationSource, ViolationType, type ApplicationInput } from '@govern/contracts-merchant-access';
 import type { PlatformClients } from '@govern/platform-clients';
+import { syntheticApplication } from '@govern/platform-testing';
 
 /**
  * Data the browser tests work on, made through the services' public APIs the way the platform's
@@ -9,59 +10,8 @@ import type { PlatformClients } from '@govern/platform-clients';
  * appeals, and a creator whose deduction is appealed.
  */
 
-// Well-formed identity numbers (GB 32100 credit code, GB 11643 ID, Luhn card), as the CLI's
-// simulation makes them (tools/cli/src/simulation/identity.ts; tools are not importable here).
-const CREDIT_CHARSET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
-const creditCode = (seed: number): string => {
-  const body = String(10_000_000 + seed).slice(-8);
-  const orgWeights = [3, 7, 9, 10, 5, 8, 4, 2];
-  const orgSum = [...body].reduce((sum, ch, i) => sum + Number(ch) * (orgWeights[i] as number), 0);
-  const orgCheck = 11 - (orgSum % 11);
-  const first17 = `91350100${body}${orgCheck === 10 ? 'X' : orgCheck === 11 ? '0' : String(orgCheck)}`;
-  let sum = 0;
-  let weight = 1;
-  for (const ch of first17) {
-    sum += CREDIT_CHARSET.indexOf(ch) * weight;
-    weight = (weight * 3) % 31;
-  }
-  return first17 + CREDIT_CHARSET[(31 - (sum % 31)) % 31];
-};
-const residentId = (seed: number): string => {
-  const first17 = `35010219900101${String(seed % 1000).padStart(3, '0')}`;
-  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-  const sum = [...first17].reduce((s, d, i) => s + Number(d) * (weights[i] as number), 0);
-  return first17 + '10X98765432'[sum % 11];
-};
-const luhnCard = (seed: number): string => {
-  const body = `622202${String(1_000_000_000_000 + seed).slice(-12)}`;
-  let sum = 0;
-  for (let i = 0; i < body.length; i++) {
-    let d = Number(body[body.length - 1 - i]);
-    if (i % 2 === 0) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-  }
-  return body + String((10 - (sum % 10)) % 10);
-};
-
-const application = (seed: number, overrides: Partial<ApplicationInput> = {}): ApplicationInput => {
-  const company = `测试商贸有限公司${seed}`;
-  return {
-    companyName: company,
-    businessLicenceCode: creditCode(seed),
-    legalRepresentative: { name: `林晓${seed}`, idNumber: residentId(seed) },
-    contactPhone: `138${String(10_000_000 + seed).slice(-8)}`,
-    bankAccount: { accountNumber: luhnCard(seed), bankName: '中国工商银行', accountHolder: company },
-    deviceIds: [`device-${seed}`],
-    address: { regionCode: '350102', province: '福建省', city: '福州市', district: '鼓楼区', line: `五四路 ${seed} 号` },
-    categoryCodes: ['general'],
-    qualifications: [],
-    registeredCapitalFen: 10_000_000n,
-    ...overrides,
-  };
-};
+/** A clean applicant of `seed` (well-formed identity numbers, distinct per seed). */
+const application = (seed: number, overrides: Partial<ApplicationInput> = {}): ApplicationInput => ({ ...syntheticApplication(seed), ...overrides });
 
 /** Two regulated categories without their licences, six in all: 20+20+20+10, the manual review band. */
 const REVIEW_BAND_CATEGORIES = ['general', 'apparel', 'electronics', 'home', 'cosmetics', 'medical_device'];

@@ -4,7 +4,7 @@ import type { AssessVideoRequest, AssessVideoResponse } from '@govern/contracts-
 import { ApplicationStatus, type ApplicationInput, type Merchant } from '@govern/contracts-merchant-access';
 import { ListingAction, ListingDecision, type Listing } from '@govern/contracts-product-quality';
 import { readErrorDetails } from '@govern/platform-grpc';
-import { syntheticIdentity } from '@govern/platform-testing';
+import { syntheticApplication } from '@govern/platform-testing';
 import { SERVICE_NAMES, settle, type PlatformUnderTest } from './platform-processes';
 
 /**
@@ -17,23 +17,7 @@ import { SERVICE_NAMES, settle, type PlatformUnderTest } from './platform-proces
 // --- applicants ---------------------------------------------------------------------------------
 
 /** A clean application (no risk signal): every identifier distinct per seed, so tests choose what two applicants share. */
-export const applicationInput = (seed: number, overrides: Partial<ApplicationInput> = {}): ApplicationInput => {
-  const company = `福州联调商贸有限公司${seed}`;
-  const identity = syntheticIdentity(seed);
-  return {
-    companyName: company,
-    businessLicenceCode: identity.creditCode,
-    legalRepresentative: { name: `陈晓${seed}`, idNumber: identity.residentId },
-    contactPhone: identity.mobilePhone,
-    bankAccount: { accountNumber: identity.bankCard, bankName: '中国工商银行', accountHolder: company },
-    deviceIds: [`e2e-device-${seed}`],
-    address: { regionCode: '350102', province: '福建省', city: '福州市', district: '鼓楼区', line: `东街 ${seed} 号` },
-    categoryCodes: ['general'],
-    qualifications: [],
-    registeredCapitalFen: 10_000_000n,
-    ...overrides,
-  };
-};
+export const applicationInput = (seed: number, overrides: Partial<ApplicationInput> = {}): ApplicationInput => ({ ...syntheticApplication(seed, 'e2e-'), ...overrides });
 
 // --- helpers ------------------------------------------------------------------------------------
 

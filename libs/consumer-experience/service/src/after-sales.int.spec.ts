@@ -1,4 +1,3 @@
-import { streamOf } from '@govern/contracts-common';
 import {
   AfterSaleReason,
   AfterSaleStatus,
@@ -18,19 +17,13 @@ import {
 } from '@govern/contracts-consumer-experience';
 import type { EventCollector } from '@govern/platform-service-testing';
 import { DAY, HOUR } from '@govern/policy-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { expectLedgerBalanced, failureOf, startFixture, type Fixture } from './testing/service-fixture';
+import { describe, expect, it } from 'vitest';
+import { failureOf, type Fixture, useCollectingFixture } from './testing/service-fixture';
 
 describe('after-sales, fast refund and the refund invariants (gRPC + Postgres + NATS)', () => {
   let f: Fixture;
   let events: EventCollector;
-
-  beforeAll(async () => {
-    f = await startFixture();
-    events = await f.sut.collect(streamOf('consumer_experience').name, ['govern.consumer_experience.>']);
-  });
-  afterEach(async () => expectLedgerBalanced(f.client));
-  afterAll(async () => f?.stop());
+  useCollectingFixture((suite) => ({ f, events } = suite), { ledgerBalancedAfterEach: true });
 
   /** Each order gets its own buyer: one test's refunds must not make another's buyer look abusive. */
   const buyers = new Map<string, string>();

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { streamOf, type EventMeta } from '@govern/contracts-common';
+import { type EventMeta } from '@govern/contracts-common';
 import {
   AfterSaleReason,
   AfterSaleStatus,
@@ -27,19 +27,13 @@ import {
 import { DefectClass, InspectionFailed, InspectionFailedEvent } from '@govern/contracts-product-quality';
 import type { EventCollector } from '@govern/platform-service-testing';
 import { DAY, HOUR } from '@govern/policy-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { expectLedgerBalanced, failureOf, startFixture, type Fixture } from './testing/service-fixture';
+import { describe, expect, it } from 'vitest';
+import { expectLedgerBalanced, failureOf, startFixture, type Fixture, useCollectingFixture } from './testing/service-fixture';
 
 describe('consumer protection fund and cascades (gRPC + Postgres + NATS)', () => {
   let f: Fixture;
   let events: EventCollector;
-
-  beforeAll(async () => {
-    f = await startFixture();
-    events = await f.sut.collect(streamOf('consumer_experience').name, ['govern.consumer_experience.>']);
-  });
-  afterEach(async () => expectLedgerBalanced(f.client));
-  afterAll(async () => f?.stop());
+  useCollectingFixture((suite) => ({ f, events } = suite), { ledgerBalancedAfterEach: true });
 
   const meta = (eventId = randomUUID()): EventMeta => ({ eventId, occurredAt: f.clock.now(), causationId: eventId, correlationId: eventId });
 

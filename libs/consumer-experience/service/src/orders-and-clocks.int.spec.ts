@@ -1,4 +1,3 @@
-import { streamOf } from '@govern/contracts-common';
 import {
   CompensationCause,
   FakeShipmentDetectedEvent,
@@ -10,19 +9,13 @@ import {
 } from '@govern/contracts-consumer-experience';
 import type { EventCollector } from '@govern/platform-service-testing';
 import { DAY, HOUR, MINUTE } from '@govern/policy-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { expectLedgerBalanced, failureOf, startFixture, type Fixture } from './testing/service-fixture';
+import { describe, expect, it } from 'vitest';
+import { expectLedgerBalanced, failureOf, startFixture, type Fixture, useCollectingFixture } from './testing/service-fixture';
 
 describe('orders and promise clocks (gRPC + Postgres + NATS)', () => {
   let f: Fixture;
   let events: EventCollector;
-
-  beforeAll(async () => {
-    f = await startFixture();
-    events = await f.sut.collect(streamOf('consumer_experience').name, ['govern.consumer_experience.>']);
-  });
-  afterEach(async () => expectLedgerBalanced(f.client));
-  afterAll(async () => f?.stop());
+  useCollectingFixture((suite) => ({ f, events } = suite), { ledgerBalancedAfterEach: true });
 
   it('records an in-stock order with its 48 h dispatch deadline, explained, and announces it', async () => {
     const paidAt = new Date(f.clock.now().getTime() - HOUR);

@@ -1,4 +1,3 @@
-import { streamOf } from '@govern/contracts-common';
 import {
   AfterSaleReason,
   AfterSaleType,
@@ -17,8 +16,8 @@ import {
 import type { EventCollector } from '@govern/platform-service-testing';
 import { METRICS_POLICY } from '@govern/consumer-experience-domain';
 import { DAY, HOUR, MINUTE } from '@govern/policy-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { expectLedgerBalanced, failureOf, START, startFixture, type Fixture } from './testing/service-fixture';
+import { describe, expect, it } from 'vitest';
+import { failureOf, START, type Fixture, useCollectingFixture } from './testing/service-fixture';
 
 /**
  * One merchant's month on a fresh database, so every figure can be counted by hand:
@@ -31,13 +30,7 @@ describe('complaints, service metrics and governance stats (gRPC + Postgres + NA
   let events: EventCollector;
   const merchantId = 'merchant-m';
   const ids: Record<string, string> = {};
-
-  beforeAll(async () => {
-    f = await startFixture();
-    events = await f.sut.collect(streamOf('consumer_experience').name, ['govern.consumer_experience.>']);
-  });
-  afterEach(async () => expectLedgerBalanced(f.client));
-  afterAll(async () => f?.stop());
+  useCollectingFixture((suite) => ({ f, events } = suite), { ledgerBalancedAfterEach: true });
 
   const complaint = (overrides: Partial<FileComplaintRequest>): FileComplaintRequest => ({
     requestId: f.id('req'),

@@ -1,4 +1,3 @@
-import { streamOf } from '@govern/contracts-common';
 import {
   BuyerContactBreachedEvent,
   ContactChannel,
@@ -9,8 +8,8 @@ import {
 import { METRICS_POLICY, SERVICE_NORM_POLICY } from '@govern/consumer-experience-domain';
 import type { EventCollector } from '@govern/platform-service-testing';
 import { DAY, HOUR, MINUTE } from '@govern/policy-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { failureOf, startFixture, type Fixture } from './testing/service-fixture';
+import { describe, expect, it } from 'vitest';
+import { failureOf, type Fixture, useCollectingFixture } from './testing/service-fixture';
 
 const SECOND = 1_000;
 
@@ -21,12 +20,7 @@ const SECOND = 1_000;
 describe('buyer contacts and merchant service norms (gRPC + Postgres + NATS)', () => {
   let f: Fixture;
   let events: EventCollector;
-
-  beforeAll(async () => {
-    f = await startFixture();
-    events = await f.sut.collect(streamOf('consumer_experience').name, ['govern.consumer_experience.>']);
-  });
-  afterAll(async () => f?.stop());
+  useCollectingFixture((suite) => ({ f, events } = suite));
 
   const contactOf = (merchantId: string, overrides: Partial<RecordBuyerContactRequest> = {}): RecordBuyerContactRequest => ({
     requestId: f.id('req'),

@@ -3,18 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { assessContent, validateContentInput, type AssessContentInput, type ContentInputShape } from './assess-content';
 import { CONTENT_POLICY } from './content.policy';
 import { SCANNER } from './testing/fake-claim-scanner';
+import { COMPLETE_VIDEO } from './testing/complete-video';
 
 const GOOD_CREATOR = { linkingAllowed: true, linkingSuspendedUntil: undefined, privilegesRevoked: false, credit: 12 };
 
 const video = (over: Partial<AssessContentInput> = {}): AssessContentInput => ({
   creatorId: 'cr-1',
-  text: {
-    title: 'Linen shirt after ten washes',
-    captions: 'I washed this linen shirt ten times: here is how the fabric and seams held up.',
-    transcript: 'Hello everyone. '.repeat(20),
-  },
-  linkedProducts: [{ productId: 'p-1', merchantId: 'm-1' }],
-  mediaFingerprint: 'fp-1',
+  ...COMPLETE_VIDEO,
   creator: GOOD_CREATOR,
   creatorTrafficLimited: false,
   bannedProductIds: new Set(),

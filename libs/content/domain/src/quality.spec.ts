@@ -1,15 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { scoreQuality, type QualityInput } from './quality';
 import type { LocatedClaim } from './violations';
+import { COMPLETE_VIDEO } from './testing/complete-video';
 
 const COMPLETE: QualityInput = {
-  text: {
-    title: 'Linen shirt after ten washes',
-    captions: 'I washed this linen shirt ten times: here is how the fabric and seams held up.',
-    transcript: 'Hello everyone. '.repeat(20),
-  },
-  linkedProducts: [{ productId: 'p-1', merchantId: 'm-1' }],
-  mediaFingerprint: 'fp-1',
+  ...COMPLETE_VIDEO,
   reposted: false,
   claims: [],
   creatorCredit: 12,

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PrismaClient } from '@govern/content-data-access';
-import { ContentServiceDefinition, LivestreamActionKind, LivestreamState, PenaltyAction } from '@govern/contracts-content';
+import { ContentServiceDefinition, LivestreamState, PenaltyAction } from '@govern/contracts-content';
 import type { ServiceClient } from '@govern/platform-grpc';
 import { startServiceForTest, type ServiceUnderTest } from '@govern/platform-service-testing';
 import { createContentService } from './content.service';
 import { approveListings, startContentForTest, type ContentUnderTest } from './testing/content-test-kit';
-import { openSignalStream } from './testing/signal-stream';
+import { openSignalStream, NONE, WARN_HOST, LIMIT_TRAFFIC, INTERRUPT, say } from './testing/signal-stream';
 
 /**
  * Issue 15 item 4: two replicas of content on one database. A livestream's signal stream moves
@@ -14,13 +14,6 @@ import { openSignalStream } from './testing/signal-stream';
  * the one a single replica would climb (same sequence as livestream.int.spec.ts).
  */
 const LIVE_PRODUCT = { productId: 'p-live-kettle', merchantId: 'm-live' };
-const { NONE, WARN_HOST, LIMIT_TRAFFIC, INTERRUPT } = {
-  NONE: LivestreamActionKind.LIVESTREAM_ACTION_KIND_NONE,
-  WARN_HOST: LivestreamActionKind.LIVESTREAM_ACTION_KIND_WARN_HOST,
-  LIMIT_TRAFFIC: LivestreamActionKind.LIVESTREAM_ACTION_KIND_LIMIT_TRAFFIC,
-  INTERRUPT: LivestreamActionKind.LIVESTREAM_ACTION_KIND_INTERRUPT,
-};
-const say = (livestreamId: string, sequence: number, text: string) => ({ signal: { livestreamId, clientSequence: BigInt(sequence), transcriptSegment: { text, startOffsetMs: 0n, endOffsetMs: 1_000n } } });
 
 describe('livestream sessions across two replicas of content', () => {
   let a: ContentUnderTest;

@@ -15,17 +15,9 @@ import {
 } from '@govern/contracts-content';
 import { CONTENT_POLICY } from '@govern/content-domain';
 import { approveListings, errorOf, eventually, meta, startContentForTest, type ContentUnderTest } from './testing/content-test-kit';
-import { openSignalStream } from './testing/signal-stream';
+import { openSignalStream, NONE, WARN_HOST, LIMIT_TRAFFIC, INTERRUPT, say } from './testing/signal-stream';
 
 const LIVE_PRODUCT = { productId: 'p-live-tea', merchantId: 'm-live' };
-const { NONE, WARN_HOST, LIMIT_TRAFFIC, INTERRUPT } = {
-  NONE: LivestreamActionKind.LIVESTREAM_ACTION_KIND_NONE,
-  WARN_HOST: LivestreamActionKind.LIVESTREAM_ACTION_KIND_WARN_HOST,
-  LIMIT_TRAFFIC: LivestreamActionKind.LIVESTREAM_ACTION_KIND_LIMIT_TRAFFIC,
-  INTERRUPT: LivestreamActionKind.LIVESTREAM_ACTION_KIND_INTERRUPT,
-};
-
-const say = (livestreamId: string, sequence: number, text: string) => ({ signal: { livestreamId, clientSequence: BigInt(sequence), transcriptSegment: { text, startOffsetMs: 0n, endOffsetMs: 1_000n } } });
 
 /** The BadRequest field violations and ErrorInfo reason an error action carries. */
 const decodeError = (status: Status | undefined) => {
@@ -157,7 +149,8 @@ describe('livestreams over gRPC', () => {
     expect(ended.livestream?.state).toBe(LivestreamState.LIVESTREAM_STATE_ENDED);
     expect((await client.getCreatorCredit({ creatorId: 'cr-c3' })).creatorCredit?.credit).toBe(9);
 
-    await sut.publish(ComplaintFiledEvent, {
+    // The buyer's complaint about the session (each delivery a new event).
+    const complaintFiled = () => ({
       meta: meta(sut),
       complaintId: 'cmp-c3',
       targetType: ComplaintTargetType.COMPLAINT_TARGET_TYPE_CONTENT,
@@ -170,6 +163,7 @@ describe('livestreams over gRPC', () => {
       productId: LIVE_PRODUCT.productId,
       contentId: 'ls-c3',
     });
+    await sut.publish(ComplaintFiledEvent, complaintFiled());
     const suspended = await eventually(async () => events.of(CreatorLinkingSuspendedEvent).find((e) => e.creatorId === 'cr-c3'), 'linking suspended');
     expect(suspended.credit).toBe(3);
     const reassessed = events.of(ContentAssessedEvent).find((e) => e.contentId === 'ls-c3' && e.trigger === AssessmentTrigger.ASSESSMENT_TRIGGER_COMPLAINT);
@@ -179,19 +173,7 @@ describe('livestreams over gRPC', () => {
     // The same complaint delivered again (a new event, the same complaint id) re-assesses nothing. The
     // attribution report behind it goes through the same consumer, so once it shows, the duplicate was handled.
     const penaltiesBefore = (await client.listPenalties({ creatorId: 'cr-c3' })).penalties.length;
-    await sut.publish(ComplaintFiledEvent, {
-      meta: meta(sut),
-      complaintId: 'cmp-c3',
-      targetType: ComplaintTargetType.COMPLAINT_TARGET_TYPE_CONTENT,
-      targetId: 'ls-c3',
-      merchantId: LIVE_PRODUCT.merchantId,
-      orderId: 'o-1',
-      category: ComplaintCategory.COMPLAINT_CATEGORY_MISLEADING_CLAIM,
-      text: 'The host said it was the cheapest; it was not.',
-      buyerId: 'b-1',
-      productId: LIVE_PRODUCT.productId,
-      contentId: 'ls-c3',
-    });
+    await sut.publish(ComplaintFiledEvent, complaintFiled());
     await sut.publish(ContentAttributionReportedEvent, {
       meta: meta(sut),
       contentId: 'ls-severe',

@@ -1,10 +1,10 @@
 import { ApplicationStatus, IdentifierKind, MerchantAccessServiceDefinition, MerchantApplicationRejectedEvent, MerchantOnboardedEvent, MerchantRemovedEvent, MerchantReviewOpenedEvent, MerchantStatus, ReviewCaseStatus, ReviewDecision, RiskBand, ViolationSource, ViolationType } from '@govern/contracts-merchant-access';
 import type { PrismaClient } from '@govern/merchant-access-data-access';
 import { type ServiceClient } from '@govern/platform-grpc';
-import { type EventCollector, type ServiceUnderTest } from '@govern/platform-service-testing';
+import { type EventCollector, type ServiceUnderTest, useForSuite } from '@govern/platform-service-testing';
 import { HOUR } from '@govern/policy-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { failureOf, type MerchantAccessUnderTest, startMerchantAccessForTest } from './testing/service';
+import { describe, expect, it } from 'vitest';
+import { failureOf, startMerchantAccessForTest } from './testing/service';
 import { syntheticIdentity } from '@govern/platform-testing';
 import { applicationInput, reviewBandCategories, withBankAccount } from './testing/applications';
 
@@ -15,13 +15,7 @@ describe('merchant-access onboarding over gRPC', () => {
   let sut: ServiceUnderTest<PrismaClient>;
   let client: ServiceClient<typeof MerchantAccessServiceDefinition>;
   let events: EventCollector;
-  let ma: MerchantAccessUnderTest | undefined;
-
-  beforeAll(async () => {
-    ma = await startMerchantAccessForTest();
-    ({ sut, client, events } = ma);
-  });
-  afterAll(() => ma?.stop());
+  useForSuite(startMerchantAccessForTest, (ma) => ({ sut, client, events } = ma));
 
   const receivedApplications = async (): Promise<bigint> => {
     const stats = await client.getGovernanceStats({ window: { startTime: new Date(0), endTime: new Date('2100-01-01T00:00:00Z') } });

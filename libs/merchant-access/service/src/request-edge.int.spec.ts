@@ -1,22 +1,16 @@
 import { MerchantAccessServiceDefinition, MerchantStatus, ViolationSource, ViolationType, type RecordViolationRequest } from '@govern/contracts-merchant-access';
 import type { PrismaClient } from '@govern/merchant-access-data-access';
 import { type ServiceClient } from '@govern/platform-grpc';
-import { type ServiceUnderTest } from '@govern/platform-service-testing';
+import { type ServiceUnderTest, useForSuite } from '@govern/platform-service-testing';
 import { DAY } from '@govern/policy-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { failureOf, type MerchantAccessUnderTest, onboardMerchant, startMerchantAccessForTest } from './testing/service';
+import { describe, expect, it } from 'vitest';
+import { failureOf, onboardMerchant, startMerchantAccessForTest } from './testing/service';
 
 /** The request edge: the platform's checks (same reasons as every service), keyset pages, retries answered before time checks. */
 describe('merchant-access request edge over gRPC', () => {
   let sut: ServiceUnderTest<PrismaClient>;
   let client: ServiceClient<typeof MerchantAccessServiceDefinition>;
-  let ma: MerchantAccessUnderTest | undefined;
-
-  beforeAll(async () => {
-    ma = await startMerchantAccessForTest();
-    ({ sut, client } = ma);
-  });
-  afterAll(() => ma?.stop());
+  useForSuite(startMerchantAccessForTest, (ma) => ({ sut, client } = ma));
 
   const onboard = (seed: number): Promise<string> => onboardMerchant(client, seed);
 

@@ -4,41 +4,22 @@ import { AffiliateEligibilityChangedEvent, MerchantAccessServiceDefinition, Stor
 import type { PrismaClient } from '@govern/merchant-access-data-access';
 import { toOutgoing } from '@govern/platform-events';
 import { closeServiceClient, type ServiceClient } from '@govern/platform-grpc';
-import { type EventCollector, type ServiceUnderTest } from '@govern/platform-service-testing';
+import { type EventCollector, type ServiceUnderTest, useForSuite } from '@govern/platform-service-testing';
 import { DAY } from '@govern/policy-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type MerchantAccessUnderTest, onboardMerchant, startMerchantAccessForTest } from './testing/service';
+import { describe, expect, it } from 'vitest';
+import { onboardMerchant, startMerchantAccessForTest, serviceMetricsReport } from './testing/service';
 
 describe('merchant-access store experience score and affiliate programme over gRPC', () => {
   let sut: ServiceUnderTest<PrismaClient>;
   let client: ServiceClient<typeof MerchantAccessServiceDefinition>;
   let events: EventCollector;
-  let ma: MerchantAccessUnderTest | undefined;
-
-  beforeAll(async () => {
-    ma = await startMerchantAccessForTest();
-    ({ sut, client, events } = ma);
-  });
-  afterAll(() => ma?.stop());
+  useForSuite(startMerchantAccessForTest, (ma) => ({ sut, client, events } = ma));
 
   const onboard = (seed: number): Promise<string> => onboardMerchant(client, seed);
 
   /** A 90-day rolling report ending now: perfect service unless overridden. */
-  const metrics = (eventId: string, merchantId: string, overrides: Partial<MerchantServiceMetricsReported> = {}): MerchantServiceMetricsReported => {
-    const end = sut.clock.now();
-    return MerchantServiceMetricsReported.fromPartial({
-      meta: { eventId, occurredAt: end, causationId: eventId, correlationId: eventId },
-      merchantId,
-      window: { startTime: new Date(end.getTime() - 90 * DAY), endTime: end },
-      orders: 1000n,
-      inStockOrdersDue: 1000n,
-      dispatchedWithin48h: 1000n,
-      afterSales: 20n,
-      avgResponseMinutes: 2,
-      positiveReviews: 200n,
-      ...overrides,
-    });
-  };
+  const metrics = (eventId: string, merchantId: string, overrides: Partial<MerchantServiceMetricsReported> = {}): MerchantServiceMetricsReported =>
+    serviceMetricsReport(sut.clock.now(), eventId, merchantId, overrides);
   const poor = { qualityReturns: 100n, negativeReviews: 200n, positiveReviews: 0n, complaints: 100n, disputes: 100n, disputesLost: 50n };
 
   const scoreEvents = (merchantId: string) => events.of(StoreExperienceScoreChangedEvent).filter((e) => e.merchantId === merchantId);

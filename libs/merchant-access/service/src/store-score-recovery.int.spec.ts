@@ -3,39 +3,19 @@ import { MerchantAccessServiceDefinition, StoreExperienceScoreChangedEvent, Viol
 import { violationExpiresAt } from '@govern/merchant-access-domain';
 import type { PrismaClient } from '@govern/merchant-access-data-access';
 import { readErrorDetails, type ServiceClient } from '@govern/platform-grpc';
-import { type EventCollector, type ServiceUnderTest } from '@govern/platform-service-testing';
+import { type EventCollector, type ServiceUnderTest, useForSuite } from '@govern/platform-service-testing';
 import { DAY } from '@govern/policy-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type MerchantAccessUnderTest, onboardMerchant, startMerchantAccessForTest } from './testing/service';
+import { describe, expect, it } from 'vitest';
+import { onboardMerchant, startMerchantAccessForTest, serviceMetricsReport } from './testing/service';
 
 describe('merchant-access: what restores a store experience score, over gRPC', () => {
   let sut: ServiceUnderTest<PrismaClient>;
   let client: ServiceClient<typeof MerchantAccessServiceDefinition>;
   let events: EventCollector;
-  let ma: MerchantAccessUnderTest | undefined;
+  useForSuite(startMerchantAccessForTest, (ma) => ({ sut, client, events } = ma));
 
-  beforeAll(async () => {
-    ma = await startMerchantAccessForTest();
-    ({ sut, client, events } = ma);
-  });
-  afterAll(() => ma?.stop());
-
-  const metrics = (eventId: string, merchantId: string, complaints: bigint): MerchantServiceMetricsReported => {
-    const end = sut.clock.now();
-    return MerchantServiceMetricsReported.fromPartial({
-      meta: { eventId, occurredAt: end, causationId: eventId, correlationId: eventId },
-      merchantId,
-      window: { startTime: new Date(end.getTime() - 90 * DAY), endTime: end },
-      orders: 1000n,
-      inStockOrdersDue: 1000n,
-      dispatchedWithin48h: 1000n,
-      afterSales: 20n,
-      avgResponseMinutes: 2,
-      positiveReviews: 200n,
-      complaints,
-      disputes: 0n,
-    });
-  };
+  const metrics = (eventId: string, merchantId: string, complaints: bigint): MerchantServiceMetricsReported =>
+    serviceMetricsReport(sut.clock.now(), eventId, merchantId, { complaints, disputes: 0n });
   const scoreEvents = (merchantId: string) => events.of(StoreExperienceScoreChangedEvent).filter((e) => e.merchantId === merchantId);
 
   it('names the fewest complaints that reach the next band, and a window with that many fewer scores there live', async () => {

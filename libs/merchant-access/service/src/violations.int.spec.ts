@@ -2,22 +2,16 @@ import { AppealDecision, AppealStatus, MerchantAccessServiceDefinition, Merchant
 import { DefectClass, InspectionFailed, InspectionFailedEvent, ListingRejected, ListingRejectedEvent } from '@govern/contracts-product-quality';
 import type { PrismaClient } from '@govern/merchant-access-data-access';
 import { type ServiceClient } from '@govern/platform-grpc';
-import { type EventCollector, type ServiceUnderTest } from '@govern/platform-service-testing';
+import { type EventCollector, type ServiceUnderTest, useForSuite } from '@govern/platform-service-testing';
 import { DAY, HOUR } from '@govern/policy-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { failureOf, type MerchantAccessUnderTest, onboardMerchant, startMerchantAccessForTest } from './testing/service';
+import { describe, expect, it } from 'vitest';
+import { failureOf, onboardMerchant, startMerchantAccessForTest } from './testing/service';
 
 describe('merchant-access violations, sanctions and appeals over gRPC', () => {
   let sut: ServiceUnderTest<PrismaClient>;
   let client: ServiceClient<typeof MerchantAccessServiceDefinition>;
   let events: EventCollector;
-  let ma: MerchantAccessUnderTest | undefined;
-
-  beforeAll(async () => {
-    ma = await startMerchantAccessForTest();
-    ({ sut, client, events } = ma);
-  });
-  afterAll(() => ma?.stop());
+  useForSuite(startMerchantAccessForTest, (ma) => ({ sut, client, events } = ma));
 
   const onboard = (seed: number): Promise<string> => onboardMerchant(client, seed);
 

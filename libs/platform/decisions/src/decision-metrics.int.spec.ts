@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectPrisma, runInTransaction, runTransaction, type DatabaseConnection } from '@govern/platform-db';
@@ -8,13 +7,13 @@ import { ManualClock } from '@govern/policy-core';
 import { createDecisionLog } from './decision-log';
 import { PrismaClient } from './generated/test-client/client';
 import { toyRefundKind, type ToyRefundInput } from './testing/toy-refund.fixture';
+import { PLATFORM_MIGRATIONS } from './testing/ops-caller.fixture';
 
 /**
  * The governance counters are fed where decisions are recorded: once per committed decision,
  * by type, outcome, policy version and reason code; a rolled-back or retried transaction counts
  * nothing.
  */
-const MIGRATIONS = join(import.meta.dirname, '..', '..', 'db', 'prisma', 'migrations');
 
 describe('decision counters', () => {
   const kind = toyRefundKind();
@@ -23,7 +22,7 @@ describe('decision counters', () => {
   let conn: DatabaseConnection<PrismaClient>;
 
   beforeAll(async () => {
-    db = await createTestDatabase({ migrationsDir: MIGRATIONS, prefix: 'decision_metrics' });
+    db = await createTestDatabase({ migrationsDir: PLATFORM_MIGRATIONS, prefix: 'decision_metrics' });
     conn = connectPrisma((adapter) => new PrismaClient({ adapter }), { connectionString: db.url, poolSize: 4 });
   });
   afterAll(async () => {

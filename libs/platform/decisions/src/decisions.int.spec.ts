@@ -1,6 +1,4 @@
-import { join } from 'node:path';
 import pino from 'pino';
-import { Metadata } from 'nice-grpc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ActorKind,
@@ -13,7 +11,7 @@ import {
   type Actor,
 } from '@govern/contracts-common';
 import { connectPrisma, runInTransaction, type DatabaseConnection } from '@govern/platform-db';
-import { closeServiceClient, createGrpcServer, createServiceClient, readErrorDetails, type GrpcServer, type ServiceClient } from '@govern/platform-grpc';
+import { closeServiceClient, createGrpcServer, createServiceClient, type GrpcServer, type ServiceClient } from '@govern/platform-grpc';
 import { createTestDatabase, type TestDatabase } from '@govern/platform-testing';
 import { definePolicyVersions, ManualClock, sequentialIds } from '@govern/policy-core';
 import { decodeDecisionJson } from './codec/decision-json';
@@ -22,8 +20,8 @@ import { PrismaClient } from './generated/test-client/client';
 import { governanceOpsHandlers } from './grpc/governance-ops.handlers';
 import { decideToyRefund, TOY_POLICIES, toyInputs, toyRefundKind, type ToyRefundInput } from './testing/toy-refund.fixture';
 import { GOVERNANCE_OPS_POLICY } from './grpc/governance-ops.policy';
+import { actorOf, as, failure, PLATFORM_MIGRATIONS } from './testing/ops-caller.fixture';
 
-const MIGRATIONS = join(import.meta.dirname, '..', '..', 'db', 'prisma', 'migrations');
 const silent = pino({ level: 'silent' });
 const ACTIVE = '2026-11-01.1';
 const STRICTER = '2026-12-01.1';
@@ -34,18 +32,6 @@ const v1 = TOY_POLICIES.find(ACTIVE);
 const v2 = TOY_POLICIES.find(STRICTER);
 if (!v1 || !v2) throw new Error('toy policies lack a version');
 
-/** The server kit will carry the authenticated caller; this header stands in for a person's token here. */
-const actorOf = (context: { metadata: Metadata }): Actor | undefined => {
-  const person = context.metadata.get('x-test-person');
-  return person ? { subject: person, kind: ActorKind.ACTOR_KIND_PERSON, roles: ['operator'], service: '' } : undefined;
-};
-const as = (person: string) => ({ metadata: Metadata({ 'x-test-person': person }) });
-
-const failure = async (call: Promise<unknown>) => {
-  const details = readErrorDetails(await call.then(() => undefined, (error: unknown) => error));
-  if (!details) throw new Error('the call did not fail');
-  return details;
-};
 
 describe('decision records, replay, shadow and backtest through GovernanceOpsService', () => {
   const kind = toyRefundKind();
@@ -83,7 +69,7 @@ describe('decision records, replay, shadow and backtest through GovernanceOpsSer
   };
 
   beforeAll(async () => {
-    db = await createTestDatabase({ migrationsDir: MIGRATIONS, prefix: 'platform_decisions' });
+    db = await createTestDatabase({ migrationsDir: PLATFORM_MIGRATIONS, prefix: 'platform_decisions' });
     conn = connectPrisma((adapter) => new PrismaClient({ adapter }), { connectionString: db.url, poolSize: 5 });
     // A long refresh: this replica sees its own changes at once (invalidation), not by polling.
     decisions = createDecisionLog({ db: conn.client, kinds: [kind], clock, ids: sequentialIds('dec'), log: silent, shadowRefreshMs: 600_000, batchSize: 97 });

@@ -1,8 +1,6 @@
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BinaryReader, BinaryWriter } from '@bufbuild/protobuf/wire';
 import pino from 'pino';
-import { Metadata } from 'nice-grpc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ActorKind,
@@ -14,11 +12,10 @@ import {
   EventMeta,
   GovernanceOpsServiceDefinition,
   PayloadView,
-  type Actor,
 } from '@govern/contracts-common';
 import { connectPrisma, runInTransaction, type DatabaseConnection } from '@govern/platform-db';
 import { appendToOutbox, createInMemoryBus, createJetStreamBus, PoisonMessageError, startConsumer, toOutgoing, type ConsumerHandle, type EventBus } from '@govern/platform-events';
-import { closeServiceClient, createGrpcServer, createServiceClient, readErrorDetails, type GrpcServer, type ServiceClient } from '@govern/platform-grpc';
+import { closeServiceClient, createGrpcServer, createServiceClient, type GrpcServer, type ServiceClient } from '@govern/platform-grpc';
 import { createTestDatabase, deleteNamespaceStreams, testInfra, uniqueSuffix, type TestDatabase } from '@govern/platform-testing';
 import { ManualClock, sequentialIds } from '@govern/policy-core';
 import { createDecisionLog } from './decision-log';
@@ -26,8 +23,8 @@ import { PrismaClient } from './generated/test-client/client';
 import { governanceOpsHandlers } from './grpc/governance-ops.handlers';
 import { GOVERNANCE_OPS_POLICY } from './grpc/governance-ops.policy';
 import { toyRefundKind } from './testing/toy-refund.fixture';
+import { actorOf, as, failure, PLATFORM_MIGRATIONS } from './testing/ops-caller.fixture';
 
-const MIGRATIONS = join(import.meta.dirname, '..', '..', 'db', 'prisma', 'migrations');
 const silent = pino({ level: 'silent' });
 
 /**
@@ -69,17 +66,6 @@ const thing = (eventId: string, thingId: string, correlationId: string, at = new
   thingId,
 });
 
-const actorOf = (context: { metadata: Metadata }): Actor | undefined => {
-  const person = context.metadata.get('x-test-person');
-  return person ? { subject: person, kind: ActorKind.ACTOR_KIND_PERSON, roles: ['operator'], service: '' } : undefined;
-};
-const as = (person: string) => ({ metadata: Metadata({ 'x-test-person': person }) });
-
-const failure = async (call: Promise<unknown>) => {
-  const details = readErrorDetails(await call.then(() => undefined, (error: unknown) => error));
-  if (!details) throw new Error('the call did not fail');
-  return details;
-};
 
 const eventually = async <T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> => {
   const until = Date.now() + timeoutMs;
@@ -106,7 +92,7 @@ describe.each(buses)('events and dead letters through GovernanceOpsService on %s
   let ops: ServiceClient<typeof GovernanceOpsServiceDefinition>;
 
   beforeAll(async () => {
-    db = await createTestDatabase({ migrationsDir: MIGRATIONS, prefix: 'platform_event_ops' });
+    db = await createTestDatabase({ migrationsDir: PLATFORM_MIGRATIONS, prefix: 'platform_event_ops' });
     conn = connectPrisma((adapter) => new PrismaClient({ adapter }), { connectionString: db.url, poolSize: 5 });
     // The toy service keeps a catalogue of things; an event about a thing it does not know is
     // poison until the thing is added (the "cause" an operator removes).

@@ -26,6 +26,7 @@ import pg from 'pg';
 import pino from 'pino';
 import { appendToOutbox, createJetStreamBus, createOutboxRelay, startConsumer, toOutgoing, type ConsumerHandle, type EventBus } from '../src/index';
 import { PLATFORM_MIGRATIONS } from '../src/testing/flow-fixture';
+import { pgTransactionalClient } from '../src/testing/pg-transactional-client';
 import { TEST_STREAM, ThingHappenedEvent, thingHappened } from '../src/testing/test-event';
 
 const EVENTS = Number(process.argv[2] ?? 10_000);
@@ -107,33 +108,13 @@ const world = async (natsUrl: string, options: { consumer: boolean } = { consume
   // Stamps the events handled in a transaction when it commits (the consumer's own commit time).
   const consumerPool = new pg.Pool({ connectionString: database.url, max: 4 });
   consumerPool.on('error', () => undefined);
-  const consumerDb: TransactionalClient<SqlTx> = {
-    async $transaction(fn) {
-      const client = await consumerPool.connect();
-      const handled: string[] = [];
-      try {
-        await client.query('BEGIN');
-        const tx: SqlTx & { handled: string[] } = {
-          handled,
-          $executeRawUnsafe: async (query, ...values) => (await client.query(query, values)).rowCount ?? 0,
-          $queryRawUnsafe: async <T>(query: string, ...values: unknown[]) => (await client.query(query, values)).rows as T,
-        };
-        let result;
-        try {
-          result = await fn(tx);
-          await client.query('COMMIT');
-        } catch (error) {
-          await client.query('ROLLBACK').catch(() => undefined);
-          throw error;
-        }
-        const at = performance.now();
-        for (const id of handled) handledAt.set(id, at);
-        return result;
-      } finally {
-        client.release();
-      }
+  const handledIn = new WeakMap<SqlTx, string[]>();
+  const consumerDb = pgTransactionalClient(consumerPool, {
+    afterCommit: (tx) => {
+      const at = performance.now();
+      for (const id of handledIn.get(tx) ?? []) handledAt.set(id, at);
     },
-  };
+  });
   let consumer: ConsumerHandle | undefined;
   const startBenchConsumer = async (): Promise<void> => {
     consumer = await startConsumer({
@@ -145,7 +126,7 @@ const world = async (natsUrl: string, options: { consumer: boolean } = { consume
     log,
     handler: async (event, ctx) => {
       await ctx.tx.$executeRawUnsafe(`INSERT INTO effects (event_id, thing_id) VALUES ($1, $2)`, ctx.eventId, event.thingId);
-      (ctx.tx as SqlTx & { handled: string[] }).handled.push(ctx.eventId);
+      handledIn.set(ctx.tx, [...(handledIn.get(ctx.tx) ?? []), ctx.eventId]);
     },
     });
   };

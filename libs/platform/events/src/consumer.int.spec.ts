@@ -1,11 +1,11 @@
 import { testInfra } from '@govern/platform-testing';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startConsumer } from './consumer';
-import { DLQ_HEADERS, type ConsumerHandle, type EventBus, type OutgoingMessage } from './event-bus';
+import { DLQ_HEADERS, type EventBus, type OutgoingMessage } from './event-bus';
 import { createInMemoryBus } from './in-memory-bus';
 import { createJetStreamBus } from './jetstream-bus';
 import { toOutgoing } from './outbox';
-import { createFlowFixture, readDeadLetters, silentLog, type FlowFixture } from './testing/flow-fixture';
+import { readDeadLetters, silentLog, useFlowWorlds } from './testing/flow-fixture';
 import { TEST_STREAM, ThingHappenedCodec, ThingHappenedEvent, thingHappened } from './testing/test-event';
 import { eventually, sleep } from './testing/wait';
 
@@ -22,34 +22,13 @@ const buses: [string, (namespace: string) => Promise<EventBus>][] = [
 ];
 
 describe.each(buses)('inbox consumer on the %s bus', (_name, makeBus) => {
-  let fixture: FlowFixture | undefined;
-  let natsUrl = '';
-  const cleanup: (() => Promise<unknown>)[] = [];
-
-  const world = async (): Promise<{ fixture: FlowFixture; bus: EventBus }> => {
-    natsUrl = (await testInfra()).natsUrl;
-    fixture = await createFlowFixture();
-    const bus = await makeBus(fixture.namespace);
-    await bus.ensureStreams([TEST_STREAM]);
-    cleanup.push(() => bus.close());
-    return { fixture, bus };
-  };
-  const track = (handle: ConsumerHandle): ConsumerHandle => {
-    cleanup.push(() => handle.stop());
-    return handle;
-  };
+  const { world, track } = useFlowWorlds({ makeBus });
   /** The same encoded event under another transport message id (a replay tool, a bridge). */
   const under = (message: OutgoingMessage, messageId: string): OutgoingMessage => ({ ...message, eventId: messageId });
   const asMessage = (eventId: string, thingId = eventId): OutgoingMessage => {
     const event = toOutgoing(ThingHappenedEvent, thingHappened(eventId, thingId));
     return { subject: event.subject, eventId: event.eventId, eventType: event.eventType, payload: event.payload };
   };
-
-  afterEach(async () => {
-    for (const step of cleanup.splice(0).reverse()) await step();
-    await fixture?.dispose(natsUrl);
-    fixture = undefined;
-  });
 
   it('applies an event once when it is re-published under new message ids, within and after the duplicate window', async () => {
     const { fixture, bus } = await world();

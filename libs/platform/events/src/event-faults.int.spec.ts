@@ -1,13 +1,11 @@
-import { testInfra } from '@govern/platform-testing';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DLQ_HEADERS, type ConsumerHandle, type EventBus, type IncomingMessage } from './event-bus';
-import { createJetStreamBus } from './jetstream-bus';
 import { toOutgoing, type OutgoingEvent } from './outbox';
-import { createOutboxRelay, type OutboxRelay } from './outbox-relay';
-import { createFlowFixture, readDeadLetters, silentLog, tap, type FlowFixture } from './testing/flow-fixture';
+import { createOutboxRelay } from './outbox-relay';
+import { readDeadLetters, silentLog, tap, useFlowWorlds } from './testing/flow-fixture';
 import { natsServerBinary, startNatsServer, type NatsServerProcess } from '@govern/platform-testing';
 import { pgTransactionalClient } from './testing/pg-transactional-client';
-import { TEST_STREAM, ThingHappenedEvent, thingHappened } from './testing/test-event';
+import { ThingHappenedEvent, thingHappened } from './testing/test-event';
 import { eventually, nth, present, sleep } from './testing/wait';
 
 /**
@@ -15,37 +13,10 @@ import { eventually, nth, present, sleep } from './testing/wait';
  * final state: every effect applied exactly once, nothing lost, poison set aside.
  */
 describe('event flow under faults (Postgres + NATS)', () => {
-  let fixture: FlowFixture | undefined;
-  let natsUrl = '';
-  const cleanup: (() => Promise<unknown>)[] = [];
-
-  const world = async (options: { natsUrl?: string; duplicateWindowMs?: number; publishTimeoutMs?: number } = {}) => {
-    natsUrl = options.natsUrl ?? (await testInfra()).natsUrl;
-    fixture = await createFlowFixture();
-    const bus = await createJetStreamBus({
-      natsUrl,
-      log: silentLog,
-      namespace: fixture.namespace,
-      ...(options.duplicateWindowMs ? { duplicateWindowMs: options.duplicateWindowMs } : {}),
-      ...(options.publishTimeoutMs ? { publishTimeoutMs: options.publishTimeoutMs } : {}),
-    });
-    await bus.ensureStreams([TEST_STREAM]);
-    cleanup.push(() => bus.close());
-    return { fixture, bus };
-  };
-  const track = <T extends ConsumerHandle | OutboxRelay>(thing: T): T => {
-    cleanup.push(() => thing.stop());
-    return thing;
-  };
+  const { world, track, cleanup } = useFlowWorlds();
   const events = (prefix: string, count: number): OutgoingEvent[] =>
     Array.from({ length: count }, (_, i) => toOutgoing(ThingHappenedEvent, thingHappened(`${prefix}-${i}`)));
   const deliveriesOf = (deliveries: IncomingMessage[], eventId: string) => deliveries.filter((d) => d.eventId === eventId);
-
-  afterEach(async () => {
-    for (const step of cleanup.splice(0).reverse()) await step();
-    await fixture?.dispose(natsUrl);
-    fixture = undefined;
-  });
 
   /** A relay whose process dies after the bus stored the batch but before published_at was written. */
   const crashAfterPublish = (bus: EventBus): Pick<EventBus, 'publish'> => ({

@@ -1,40 +1,17 @@
 import { runInTransaction } from '@govern/platform-db';
-import { testInfra } from '@govern/platform-testing';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { ConsumerHandle, EventBus } from './event-bus';
+import { describe, expect, it } from 'vitest';
+import type { EventBus } from './event-bus';
 import { createInMemoryBus } from './in-memory-bus';
-import { createJetStreamBus } from './jetstream-bus';
 import { appendToOutbox, toOutgoing } from './outbox';
-import { createOutboxRelay, type OutboxRelay } from './outbox-relay';
+import { createOutboxRelay } from './outbox-relay';
 import { pgTransactionalClient } from './testing/pg-transactional-client';
-import { createFlowFixture, silentLog, tap, type FlowFixture } from './testing/flow-fixture';
+import { silentLog, tap, useFlowWorlds } from './testing/flow-fixture';
 import { TEST_STREAM, ThingHappenedEvent, thingHappened } from './testing/test-event';
 import { eventually, nth, sleep } from './testing/wait';
 
 /** Outbox -> relay -> bus -> consumer with inbox, against real Postgres and NATS. */
 describe('outbox relay and inbox consumer', () => {
-  let fixture: FlowFixture | undefined;
-  let natsUrl = '';
-  const cleanup: (() => Promise<unknown>)[] = [];
-
-  const world = async (): Promise<{ fixture: FlowFixture; bus: EventBus }> => {
-    natsUrl = (await testInfra()).natsUrl;
-    fixture = await createFlowFixture();
-    const bus = await createJetStreamBus({ natsUrl, log: silentLog, namespace: fixture.namespace });
-    await bus.ensureStreams([TEST_STREAM]);
-    cleanup.push(() => bus.close());
-    return { fixture, bus };
-  };
-  const track = <T extends ConsumerHandle | OutboxRelay>(thing: T): T => {
-    cleanup.push(() => thing.stop());
-    return thing;
-  };
-
-  afterEach(async () => {
-    for (const step of cleanup.splice(0).reverse()) await step();
-    await fixture?.dispose(natsUrl);
-    fixture = undefined;
-  });
+  const { world, track, cleanup } = useFlowWorlds();
 
   it('publishes committed events promptly when the writer kicks after commit, marks them sent, and the consumer applies each once', async () => {
     const { fixture, bus } = await world();

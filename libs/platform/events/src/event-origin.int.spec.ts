@@ -1,12 +1,12 @@
 import { defineEventType } from '@govern/contracts-common';
 import { testInfra } from '@govern/platform-testing';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startConsumer } from './consumer';
 import { DLQ_HEADERS, type ConsumerHandle, type EventBus, type IncomingMessage, type OutgoingMessage } from './event-bus';
 import { createInMemoryBus } from './in-memory-bus';
 import { createJetStreamBus } from './jetstream-bus';
 import { toOutgoing } from './outbox';
-import { createFlowFixture, readDeadLetters, silentLog, type FlowFixture } from './testing/flow-fixture';
+import { readDeadLetters, silentLog, useFlowWorlds } from './testing/flow-fixture';
 import { TEST_STREAM, ThingHappenedCodec, ThingHappenedEvent, ThingRemovedEvent, thingHappened } from './testing/test-event';
 import { eventually, present, sleep } from './testing/wait';
 
@@ -25,18 +25,10 @@ const buses: [string, (namespace: string) => Promise<EventBus>][] = [
 ];
 
 describe.each(buses)('event origin check on the %s bus', (_name, makeBus) => {
-  let fixture: FlowFixture | undefined;
-  let natsUrl = '';
-  const cleanup: (() => Promise<unknown>)[] = [];
-  afterEach(async () => {
-    for (const step of cleanup.splice(0).reverse()) await step();
-    await fixture?.dispose(natsUrl);
-    fixture = undefined;
-  });
+  const { flowFixture, cleanup } = useFlowWorlds();
 
   it('dead-letters another producer’s type on this producer’s subjects, and a type on a subject it is not declared on, with the reason; handles what follows', async () => {
-    natsUrl = (await testInfra()).natsUrl;
-    fixture = await createFlowFixture();
+    const { fixture } = await flowFixture();
     const { db } = fixture;
     const bus = await makeBus(fixture.namespace);
     cleanup.push(() => bus.close());

@@ -1,12 +1,10 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
-import { testInfra } from '@govern/platform-testing';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { watchConsumerHealth } from './consumer-health';
-import type { ConsumerHandle, EventBus } from './event-bus';
-import { createJetStreamBus } from './jetstream-bus';
+import type { EventBus } from './event-bus';
 import { toOutgoing } from './outbox';
-import { createFlowFixture, silentLog, type FlowFixture } from './testing/flow-fixture';
+import { silentLog, useFlowWorlds } from './testing/flow-fixture';
 import { natsServerBinary, startNatsServer, type NatsServerProcess } from '@govern/platform-testing';
 import { TEST_STREAM, ThingHappenedEvent, thingHappened } from './testing/test-event';
 import { eventually, present } from './testing/wait';
@@ -16,22 +14,7 @@ import { eventually, present } from './testing/wait';
  * recreates what went missing, and the service's health follows it.
  */
 describe('JetStream consumers heal', () => {
-  let fixture: FlowFixture | undefined;
-  let natsUrl = '';
-  const cleanup: (() => Promise<unknown>)[] = [];
-
-  const world = async (url?: string): Promise<{ fixture: FlowFixture; bus: EventBus }> => {
-    natsUrl = url ?? (await testInfra()).natsUrl;
-    fixture = await createFlowFixture();
-    const bus = await createJetStreamBus({ natsUrl, log: silentLog, namespace: fixture.namespace, publishTimeoutMs: 1_000 });
-    await bus.ensureStreams([TEST_STREAM]);
-    cleanup.push(() => bus.close());
-    return { fixture, bus };
-  };
-  const track = (handle: ConsumerHandle): ConsumerHandle => {
-    cleanup.push(() => handle.stop());
-    return handle;
-  };
+  const { world, track, cleanup } = useFlowWorlds({ publishTimeoutMs: 1_000 });
   const publish = (bus: EventBus, ids: string[]) =>
     bus.publish(
       ids.map((id) => {
@@ -45,14 +28,8 @@ describe('JetStream consumers heal', () => {
     return jetstreamManager(nc);
   };
 
-  afterEach(async () => {
-    for (const step of cleanup.splice(0).reverse()) await step();
-    await fixture?.dispose(natsUrl);
-    fixture = undefined;
-  });
-
   it('recreates its durable consumer when it is deleted underneath, and goes on from the stream', async () => {
-    const { fixture, bus } = await world();
+    const { fixture, bus, natsUrl } = await world();
     const handle = track(await fixture.startCounting(bus));
     await publish(bus, ['before']);
     await eventually('before', async () => (await fixture.effects()).has('before'));
@@ -68,7 +45,7 @@ describe('JetStream consumers heal', () => {
   });
 
   it('recreates the stream it consumes when the stream is deleted underneath', async () => {
-    const { fixture, bus } = await world();
+    const { fixture, bus, natsUrl } = await world();
     const handle = track(await fixture.startCounting(bus));
     await publish(bus, ['before']);
     await eventually('before', async () => (await fixture.effects()).has('before'));
@@ -87,7 +64,7 @@ describe('JetStream consumers heal', () => {
   withOwnServer('reports down while its server is gone (health NOT_SERVING past the bound), then SERVING and caught up after the restart', async () => {
     const server: NatsServerProcess = await startNatsServer(present(binary, 'nats-server binary'));
     cleanup.unshift(() => server.dispose());
-    const { fixture, bus } = await world(server.url);
+    const { fixture, bus } = await world({ natsUrl: server.url });
     const statuses: string[] = [];
     const watch = watchConsumerHealth({ setServing: (status) => statuses.push(status), log: silentLog, boundMs: 1_000, checkEveryMs: 50 });
     cleanup.push(async () => watch.stop());

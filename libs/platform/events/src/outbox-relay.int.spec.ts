@@ -1,31 +1,14 @@
-import { testInfra } from '@govern/platform-testing';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PublishError, type EventBus, type PublishAck } from './event-bus';
-import { createJetStreamBus } from './jetstream-bus';
 import { toOutgoing } from './outbox';
-import { createOutboxRelay, type OutboxRelay } from './outbox-relay';
-import { createFlowFixture, silentLog, type FlowFixture } from './testing/flow-fixture';
-import { TEST_STREAM, ThingHappenedEvent, thingHappened } from './testing/test-event';
+import { createOutboxRelay } from './outbox-relay';
+import { silentLog, useFlowWorlds } from './testing/flow-fixture';
+import { ThingHappenedEvent, thingHappened } from './testing/test-event';
 import { eventually, sleep } from './testing/wait';
 
 /** The relay's bounds: rows the bus keeps refusing go dead (not retried forever), outages count nothing against rows, retention. */
 describe('outbox relay bounds', () => {
-  let fixture: FlowFixture | undefined;
-  let natsUrl = '';
-  const cleanup: (() => Promise<unknown>)[] = [];
-
-  const world = async (): Promise<{ fixture: FlowFixture; bus: EventBus }> => {
-    natsUrl = (await testInfra()).natsUrl;
-    fixture = await createFlowFixture();
-    const bus = await createJetStreamBus({ natsUrl, log: silentLog, namespace: fixture.namespace });
-    await bus.ensureStreams([TEST_STREAM]);
-    cleanup.push(() => bus.close());
-    return { fixture, bus };
-  };
-  const track = (relay: OutboxRelay): OutboxRelay => {
-    cleanup.push(() => relay.stop());
-    return relay;
-  };
+  const { world, track } = useFlowWorlds();
   const events = (prefix: string, count: number) => Array.from({ length: count }, (_, i) => toOutgoing(ThingHappenedEvent, thingHappened(`${prefix}-${i}`)));
 
   /** A bus that refuses one event id (as a server refuses a message it will never store) and passes the rest on. */
@@ -36,12 +19,6 @@ describe('outbox relay bounds', () => {
       if (acks.length === messages.length) return acks;
       throw new PublishError('refused', acks, [{ eventId: refused, error: 'Error: maximum payload exceeded' }]);
     },
-  });
-
-  afterEach(async () => {
-    for (const step of cleanup.splice(0).reverse()) await step();
-    await fixture?.dispose(natsUrl);
-    fixture = undefined;
   });
 
   it('sets a row the bus keeps refusing dead after the bound, and keeps publishing the rows behind it', async () => {

@@ -1,15 +1,14 @@
 import { createServiceMetrics, inSpan, parseExposition, sampleValue, startTelemetry } from '@govern/platform-observability';
-import { testInfra } from '@govern/platform-testing';
 import { SpanKind } from '@opentelemetry/api';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startConsumer } from './consumer';
 import { observeConsumersOn } from './consumer-observation';
 import type { EventBus } from './event-bus';
 import { createJetStreamBus } from './jetstream-bus';
 import { appendToOutbox, toOutgoing } from './outbox';
 import { createOutboxRelay } from './outbox-relay';
-import { createFlowFixture, silentLog, type FlowFixture } from './testing/flow-fixture';
+import { silentLog, useFlowWorlds } from './testing/flow-fixture';
 import { TEST_STREAM, ThingHappenedEvent, ThingRemovedEvent, thingHappened, type ThingHappened } from './testing/test-event';
 import { eventually } from './testing/wait';
 
@@ -20,19 +19,10 @@ import { eventually } from './testing/wait';
  * they did.
  */
 describe('a traced event flow', () => {
-  let fixture: FlowFixture | undefined;
-  let natsUrl = '';
-  const cleanup: (() => Promise<unknown>)[] = [];
-
-  afterEach(async () => {
-    for (const step of cleanup.splice(0).reverse()) await step();
-    await fixture?.dispose(natsUrl);
-    fixture = undefined;
-  });
+  const { flowFixture, cleanup } = useFlowWorlds();
 
   it('continues the producer trace in the consumer, carries it into the events the consumer writes, and counts deliveries by outcome', async () => {
-    natsUrl = (await testInfra()).natsUrl;
-    fixture = await createFlowFixture();
+    const { fixture, natsUrl } = await flowFixture();
     const exporter = new InMemorySpanExporter();
     const telemetry = startTelemetry({ serviceName: 'test', exporter });
     const metrics = createServiceMetrics({ serviceName: 'test', processMetrics: false });

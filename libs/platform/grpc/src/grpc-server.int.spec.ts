@@ -1,7 +1,7 @@
 import { commonDescriptorSet, HealthCheckResponse_ServingStatus as Serving } from '@govern/contracts-common';
 import { DomainError, notFound, ValidationError } from '@govern/policy-core';
 import { BinaryReader } from '@bufbuild/protobuf/wire';
-import { ClientError, createChannel, createClient, Metadata, Status } from 'nice-grpc';
+import { createChannel, createClient, Metadata, Status } from 'nice-grpc';
 import { RichClientError } from 'nice-grpc-error-details';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createGrpcServer, type GrpcServerOptions, type GrpcServiceImplementation } from './grpc-server';
@@ -16,6 +16,7 @@ import {
   TestServiceDefinition,
   type ReflectionRequest,
 } from './test-service.fixture';
+import { failure } from './testing/client-error';
 
 const IDENTITY_NUMBER = '110101199003071234';
 
@@ -82,16 +83,6 @@ const start = async (options: Partial<GrpcServerOptions> = {}) => {
   const health = createServiceClient(HealthClientDefinition, address, { defaultDeadlineMs: 5_000 });
   clients.push(test, health);
   return { server, address, effects, test, health, ...memory };
-};
-
-const failure = async (call: Promise<unknown>): Promise<ClientError> => {
-  try {
-    await call;
-  } catch (error) {
-    if (error instanceof ClientError) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
 };
 
 const waitFor = async (condition: () => boolean, timeoutMs = 5_000): Promise<void> => {

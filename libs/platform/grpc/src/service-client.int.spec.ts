@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createGrpcServer, type GrpcServiceImplementation } from './grpc-server';
 import { closeServiceClient, createServiceClient, readErrorDetails, type ServiceClientOptions } from './service-client';
 import { memoryLogger, openPolicyOf, PLAINTEXT, TestServiceDefinition } from './test-service.fixture';
+import { failure } from './testing/client-error';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -33,16 +34,6 @@ const start = async (flakyTimes: number, implementation: GrpcServiceImplementati
     return made;
   };
   return { calls, client, address };
-};
-
-const failure = async (call: Promise<unknown>): Promise<ClientError> => {
-  try {
-    await call;
-  } catch (error) {
-    if (error instanceof ClientError) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
 };
 
 const RETRY = { maxAttempts: 4, baseDelayMs: 10 };

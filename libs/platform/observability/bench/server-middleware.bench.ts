@@ -12,7 +12,7 @@ import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
 import { composeServerMiddleware, Metadata, type CallContext, type ServerMiddleware } from 'nice-grpc-common';
 import { createChannel, createClient, createServer } from 'nice-grpc';
 import { createServiceMetrics, serverMetricsMiddleware, serverTracingMiddleware, startTelemetry, traceLogMixin } from '../src/index';
-import { LedgerDefinition, type Note } from '../src/testing/json-service.fixture';
+import { LedgerDefinition, type Note, echoLedger } from '../src/testing/json-service.fixture';
 
 /** Production batches spans to OTLP; here the batch goes nowhere, so only the SDK's own work is timed. */
 let exported = 0;
@@ -96,13 +96,7 @@ const servers = await Promise.all(
   ].map(async ([name, middlewares]) => {
     let server = createServer();
     for (const m of middlewares as ServerMiddleware[]) server = server.use(m);
-    server.add(LedgerDefinition, {
-      record: async (request: Note) => request,
-      fail: async (request: Note) => request,
-      async *ticks() {
-        yield { text: '0' };
-      },
-    });
+    server.add(LedgerDefinition, echoLedger);
     const channel = createChannel(`127.0.0.1:${await server.listen('127.0.0.1:0')}`);
     return { name: name as string, server, channel, client: createClient(LedgerDefinition, channel), times: [] as number[] };
   }),

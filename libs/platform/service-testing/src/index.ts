@@ -1,5 +1,7 @@
 export * from './service-harness';
 export * from './test-credentials';
+export { useForSuite } from './suite';
+export { failureOf } from './failure-of';
 export { caseArbitrary, messageInit, type CaseKind, type FuzzCase } from './fuzz/message-cases';
 export { createRawGrpcClient, type RawAnswer, type RawGrpcClient } from './fuzz/raw-client';
 export {

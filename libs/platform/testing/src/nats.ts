@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
+import { stopProcess, untilReady } from './server-process';
 
 /**
  * NATS for tests: cleaning a test's namespace off a shared server, and nats-server processes of
@@ -68,35 +69,19 @@ export const startNatsServer = async (binary: string, options: NatsServerOptions
   const storeDir = mkdtempSync(join(tmpdir(), 'govern-nats-'));
   let child: ChildProcess | undefined;
 
-  const launch = (): Promise<void> =>
-    new Promise((resolve, reject) => {
-      const proc = spawn(binary, [...config, '-a', '127.0.0.1', '-p', String(port), ...(jetStream ? ['-js', '-sd', storeDir] : [])], {
-        stdio: ['ignore', 'ignore', 'pipe'],
-        ...(options.env ? { env: options.env } : {}),
-      });
-      child = proc;
-      let output = '';
-      const timer = setTimeout(() => reject(new Error(`nats-server did not become ready:\n${output}`)), 10_000);
-      proc.stderr?.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-        if (output.includes('Server is ready')) {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-      proc.once('exit', (code) => {
-        clearTimeout(timer);
-        reject(new Error(`nats-server exited (${code}):\n${output}`));
-      });
+  const launch = (): Promise<void> => {
+    const proc = spawn(binary, [...config, '-a', '127.0.0.1', '-p', String(port), ...(jetStream ? ['-js', '-sd', storeDir] : [])], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      ...(options.env ? { env: options.env } : {}),
     });
+    child = proc;
+    return untilReady(proc, 'nats-server', 'Server is ready', 10_000);
+  };
 
   const kill = async (): Promise<void> => {
     const proc = child;
     child = undefined;
-    if (!proc || proc.exitCode !== null) return;
-    const exited = new Promise((resolve) => proc.once('exit', resolve));
-    proc.kill('SIGKILL');
-    await exited;
+    await stopProcess(proc, 'SIGKILL');
   };
 
   await launch();

@@ -1,5 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { streamOf } from '@govern/contracts-common';
+import { describe, expect, it } from 'vitest';
 import {
   AppealOutcome,
   AppealStatus,
@@ -17,12 +16,9 @@ import {
 } from '@govern/contracts-product-quality';
 import type { PrismaClient } from '@govern/product-quality-data-access';
 import { readErrorDetails, type ServiceClient } from '@govern/platform-grpc';
-import { type EventCollector, type ServiceUnderTest, startServiceForTest } from '@govern/platform-service-testing';
+import { type EventCollector, type ServiceUnderTest, useForSuite } from '@govern/platform-service-testing';
 import { DAY } from '@govern/policy-core';
-import { createProductQualityService } from './product-quality.service';
-import { listing, onboard, unique } from './testing/fixtures';
-
-const PQ = streamOf('product_quality');
+import { listing, unique, startProductQualityForTest } from './testing/fixtures';
 
 describe('bans, appeals and IP complaints over gRPC', () => {
   let sut: ServiceUnderTest<PrismaClient>;
@@ -36,15 +32,7 @@ describe('bans, appeals and IP complaints over gRPC', () => {
     return l;
   };
 
-  beforeAll(async () => {
-    sut = await startServiceForTest(createProductQualityService());
-    client = sut.client(ProductQualityServiceDefinition);
-    events = await sut.collect(PQ.name, PQ.subjects);
-    await onboard(sut, 'M-B');
-  });
-  afterAll(async () => {
-    await sut?.stop();
-  });
+  useForSuite(() => startProductQualityForTest({ merchants: ['M-B'] }), (pq) => ({ sut, client, events } = pq));
 
   it('bans by a reviewer with evidence (and the same SKU), then an overturned appeal lifts the ban', async () => {
     const product = await publish('M-B');

@@ -1,5 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { streamOf } from '@govern/contracts-common';
+import { describe, expect, it } from 'vitest';
 import {
   BanCause,
   CampaignStatus,
@@ -18,26 +17,15 @@ import {
 } from '@govern/contracts-product-quality';
 import type { PrismaClient } from '@govern/product-quality-data-access';
 import { readErrorDetails, type ServiceClient } from '@govern/platform-grpc';
-import { type EventCollector, type ServiceUnderTest, startServiceForTest } from '@govern/platform-service-testing';
-import { createProductQualityService } from './product-quality.service';
-import { listing, onboard, seedCatalogue, sentinel, unique } from './testing/fixtures';
-
-const PQ = streamOf('product_quality');
+import { type EventCollector, type ServiceUnderTest, useForSuite } from '@govern/platform-service-testing';
+import { listing, onboard, seedCatalogue, sentinel, unique, startProductQualityForTest } from './testing/fixtures';
 
 describe('sampling inspection and lot acceptance over gRPC', () => {
   let sut: ServiceUnderTest<PrismaClient>;
   let client: ServiceClient<typeof ProductQualityServiceDefinition>;
   let events: EventCollector;
 
-  beforeAll(async () => {
-    sut = await startServiceForTest(createProductQualityService());
-    client = sut.client(ProductQualityServiceDefinition);
-    events = await sut.collect(PQ.name, PQ.subjects);
-    await onboard(sut, 'M-LAB');
-  });
-  afterAll(async () => {
-    await sut?.stop();
-  });
+  useForSuite(() => startProductQualityForTest({ merchants: ['M-LAB'] }), (pq) => ({ sut, client, events } = pq));
 
   it('cascade 1: a critical lab failure bans the product and its same-SKU relisting, exactly one InspectionFailed and one ProductBanned each', async () => {
     const tested = listing({ merchantId: 'M-LAB', categoryCode: 'baby.toys', title: '儿童软胶洗澡玩具 小黄鸭 6只装' });

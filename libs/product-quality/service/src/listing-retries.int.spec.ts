@@ -1,15 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { streamOf } from '@govern/contracts-common';
+import { describe, expect, it } from 'vitest';
 import { ListingDecision, ListingRejectedEvent, ProductQualityServiceDefinition } from '@govern/contracts-product-quality';
 import type { PrismaClient } from '@govern/product-quality-data-access';
 import { readErrorDetails, type ServiceClient } from '@govern/platform-grpc';
-import { type EventCollector, type ServiceUnderTest, startServiceForTest } from '@govern/platform-service-testing';
+import { type EventCollector, type ServiceUnderTest, useForSuite } from '@govern/platform-service-testing';
 import { HOUR } from '@govern/policy-core';
 import { RichClientError } from 'nice-grpc-error-details';
-import { createProductQualityService } from './product-quality.service';
-import { listing, onboard, sentinel, unique } from './testing/fixtures';
-
-const PQ = streamOf('product_quality');
+import { listing, onboard, sentinel, unique, startProductQualityForTest } from './testing/fixtures';
 
 /** Issue 11 item 7: what a retry gets, for the listing gate and for a mutation with a time check. */
 describe('product-quality: retries of the listing gate and of time-checked mutations', () => {
@@ -17,14 +13,7 @@ describe('product-quality: retries of the listing gate and of time-checked mutat
   let client: ServiceClient<typeof ProductQualityServiceDefinition>;
   let events: EventCollector;
 
-  beforeAll(async () => {
-    sut = await startServiceForTest(createProductQualityService());
-    client = sut.client(ProductQualityServiceDefinition);
-    events = await sut.collect(PQ.name, PQ.subjects);
-  });
-  afterAll(async () => {
-    await sut?.stop();
-  });
+  useForSuite(() => startProductQualityForTest(), (pq) => ({ sut, client, events } = pq));
 
   it('refuses a listing of a merchant not known yet with a retryable error that records nothing, and decides the same request once the merchant is known', async () => {
     const merchantId = unique('M-LATE');

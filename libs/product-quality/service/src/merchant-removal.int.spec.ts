@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import { ActorKind, streamOf } from '@govern/contracts-common';
+import { ActorKind } from '@govern/contracts-common';
 import { MerchantReinstatedEvent, MerchantRemovedEvent, MerchantStatus, ReinstatementCause } from '@govern/contracts-merchant-access';
 import {
   BanCause,
@@ -13,14 +13,11 @@ import {
 } from '@govern/contracts-product-quality';
 import type { PrismaClient, ProductQualityTx } from '@govern/product-quality-data-access';
 import { type ServiceClient } from '@govern/platform-grpc';
-import { type EventCollector, type ServiceUnderTest, startServiceForTest } from '@govern/platform-service-testing';
+import { type EventCollector, type ServiceUnderTest, useForSuite } from '@govern/platform-service-testing';
 import pino from 'pino';
 import { createProductQualityDecisionLog } from './decisions/decision-log';
-import { createProductQualityService } from './product-quality.service';
-import { consumed, inWork, listing, meta, onboard, seedCatalogue, sentinel, unique } from './testing/fixtures';
+import { consumed, inWork, listing, meta, seedCatalogue, sentinel, unique, startProductQualityForTest } from './testing/fixtures';
 import { onMerchantRemoved } from './use-cases/merchant-standing';
-
-const PQ = streamOf('product_quality');
 
 const removal = (sut: ServiceUnderTest<PrismaClient>, merchantId: string) => ({
   meta: meta(sut),
@@ -38,16 +35,7 @@ describe('cascade 2: a removed merchant loses every product (real gRPC, Postgres
   let client: ServiceClient<typeof ProductQualityServiceDefinition>;
   let events: EventCollector;
 
-  beforeAll(async () => {
-    sut = await startServiceForTest(createProductQualityService());
-    client = sut.client(ProductQualityServiceDefinition);
-    events = await sut.collect(PQ.name, PQ.subjects);
-    await onboard(sut, 'M-RM');
-    await onboard(sut, 'M-OK');
-  });
-  afterAll(async () => {
-    await sut?.stop();
-  });
+  useForSuite(() => startProductQualityForTest({ merchants: ['M-RM', 'M-OK'] }), (pq) => ({ sut, client, events } = pq));
 
   it('bans all 5,000 products of a merchant-removed event and publishes one ProductBanned each, with no call per product', async () => {
     // Three products through the gate, the rest of the catalogue seeded: 5,000 in all.
@@ -126,15 +114,7 @@ describe('cascade 2 beyond one transaction, and a reinstatement that undoes it',
   let client: ServiceClient<typeof ProductQualityServiceDefinition>;
   let events: EventCollector;
 
-  beforeAll(async () => {
-    sut = await startServiceForTest(createProductQualityService({ cascade: { batchSize: 8, perTransaction: 20 } }));
-    client = sut.client(ProductQualityServiceDefinition);
-    events = await sut.collect(PQ.name, PQ.subjects);
-    await onboard(sut, 'M-BIG');
-  });
-  afterAll(async () => {
-    await sut?.stop();
-  });
+  useForSuite(() => startProductQualityForTest({ merchants: ['M-BIG'], options: { cascade: { batchSize: 8, perTransaction: 20 } } }), (pq) => ({ sut, client, events } = pq));
 
   it('bans the first share in the consumer and the rest in durable jobs, then lifts them all on reinstatement', async () => {
     await seedCatalogue(sut.db, 'M-BIG', 50);

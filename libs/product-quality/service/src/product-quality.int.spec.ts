@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   type ListingAction,
   ListingApprovedEvent,
@@ -9,31 +9,19 @@ import {
   QualityTier,
   QualityTierChangedEvent,
 } from '@govern/contracts-product-quality';
-import { streamOf } from '@govern/contracts-common';
 import { ProductServiceStatsReportedEvent } from '@govern/contracts-consumer-experience';
 import { MerchantReinstatedEvent, MerchantSanctionedEvent, MerchantStatus, ReinstatementCause, SanctionKind, StoreExperienceScoreChangedEvent } from '@govern/contracts-merchant-access';
 import type { PrismaClient } from '@govern/product-quality-data-access';
 import { readErrorDetails, type ServiceClient } from '@govern/platform-grpc';
-import { type EventCollector, type ServiceUnderTest, startServiceForTest } from '@govern/platform-service-testing';
-import { createProductQualityService } from './product-quality.service';
-import { consumed, listing, meta, onboard, sentinel, unique } from './testing/fixtures';
-
-const PQ = streamOf('product_quality');
+import { type EventCollector, type ServiceUnderTest, useForSuite } from '@govern/platform-service-testing';
+import { consumed, listing, meta, onboard, sentinel, unique, startProductQualityForTest } from './testing/fixtures';
 
 describe('product-quality over gRPC: the listing gate', () => {
   let sut: ServiceUnderTest<PrismaClient>;
   let client: ServiceClient<typeof ProductQualityServiceDefinition>;
   let events: EventCollector;
 
-  beforeAll(async () => {
-    sut = await startServiceForTest(createProductQualityService());
-    client = sut.client(ProductQualityServiceDefinition);
-    events = await sut.collect(PQ.name, PQ.subjects);
-    await onboard(sut, 'M-1');
-  });
-  afterAll(async () => {
-    await sut?.stop();
-  });
+  useForSuite(() => startProductQualityForTest({ merchants: ['M-1'] }), (pq) => ({ sut, client, events } = pq));
 
   it('approves a complete listing, records the decision and scores the product', async () => {
     const l = listing();

@@ -1,78 +1,54 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { ActorKind, commonDescriptorSet, GovernanceOpsServiceDefinition, type ListAuditRecordsRequest } from '@govern/contracts-common';
-import { checkTlsMaterial, createTokenVerifier, DEV_TOKEN_AUDIENCE, DEV_TOKEN_ISSUER, ensureDevPki, type DevPki } from '@govern/platform-auth';
-import { GOVERNANCE_OPS_POLICY } from '@govern/platform-decisions';
-import { createGrpcServer, type GrpcServer } from '@govern/platform-grpc';
+import { ActorKind, type ListAuditRecordsRequest } from '@govern/contracts-common';
+import { type DevPki } from '@govern/platform-auth';
 import { UsageError } from '../usage-error';
 import { auditCommand } from './audit';
+import { capturePrinted, cleanUpOpsSuite, devPkiForCli, startOpsServer, type OpsServerStub } from '../testing/ops-server.fixture';
 
 /**
  * `govern audit` against a real gRPC server (TLS, dev tokens, the ops policy) serving
  * ListAuditRecords with a fixed answer (the service side is tested through merchant-access's
  * audit integration spec): the filters it sends, who it calls as, the table and --json it prints.
  */
-const silent = pino({ level: 'silent' });
 const asked: { request: ListAuditRecordsRequest; caller: string | undefined }[] = [];
 
 describe('govern audit', () => {
-  let server: GrpcServer;
+  let stub: OpsServerStub | undefined;
   let address: string;
   let pki: DevPki;
   const printed: string[] = [];
 
   beforeAll(async () => {
-    pki = await ensureDevPki({ dir: await mkdtemp(join(tmpdir(), 'govern-cli-pki-')), services: ['merchant-access'], clients: ['cli'] });
-    vi.stubEnv('GOVERN_PKI_DIR', pki.dir);
+    pki = await devPkiForCli('merchant-access');
     vi.stubEnv('GOVERN_TOKEN', '');
-    const material = pki.identity('merchant-access').material;
-    server = createGrpcServer({
-      serviceName: 'test',
-      logger: silent,
-      descriptorSets: [commonDescriptorSet],
-      transport: { mode: 'tls', material, clientAuth: 'optional', identity: checkTlsMaterial(material) },
-      tokens: createTokenVerifier({ issuer: DEV_TOKEN_ISSUER, audience: DEV_TOKEN_AUDIENCE, keys: { file: pki.jwksFile } }),
-    });
-    server.add(
-      GovernanceOpsServiceDefinition,
-      {
-        async listAuditRecords(request, context) {
-          asked.push({ request, caller: context.caller.subject });
-          return {
-            auditRecords: [
-              {
-                auditRecordId: '7',
-                recordTime: new Date('2026-12-02T08:00:00Z'),
-                actor: { subject: 'olga', kind: ActorKind.ACTOR_KIND_PERSON, roles: ['operator'], service: 'console' },
-                rpc: 'govern.merchant_access.v1.MerchantAccessService/RecordViolation',
-                resource: { type: 'merchant', id: 'm-1' },
-                requestId: 'req-9',
-                decision: 'MERCHANT_REMOVED',
-                reasonCodes: ['VIOLATION.COUNTERFEIT'],
-                policyVersion: 'v3',
-              },
-            ],
-            nextPageToken: 'NEXT',
-          };
-        },
+    stub = await startOpsServer(pki, 'merchant-access', {
+      async listAuditRecords(request, context) {
+        asked.push({ request, caller: context.caller.subject });
+        return {
+          auditRecords: [
+            {
+              auditRecordId: '7',
+              recordTime: new Date('2026-12-02T08:00:00Z'),
+              actor: { subject: 'olga', kind: ActorKind.ACTOR_KIND_PERSON, roles: ['operator'], service: 'console' },
+              rpc: 'govern.merchant_access.v1.MerchantAccessService/RecordViolation',
+              resource: { type: 'merchant', id: 'm-1' },
+              requestId: 'req-9',
+              decision: 'MERCHANT_REMOVED',
+              reasonCodes: ['VIOLATION.COUNTERFEIT'],
+              policyVersion: 'v3',
+            },
+          ],
+          nextPageToken: 'NEXT',
+        };
       },
-      GOVERNANCE_OPS_POLICY,
-    );
-    address = `127.0.0.1:${await server.listen('127.0.0.1:0')}`;
-    vi.spyOn(console, 'log').mockImplementation((line: unknown) => void printed.push(String(line)));
+    });
+    address = stub.address;
+    capturePrinted(printed);
   });
   afterEach(() => {
     printed.length = 0;
   });
-  afterAll(async () => {
-    vi.restoreAllMocks();
-    vi.unstubAllEnvs();
-    await server?.shutdown();
-    if (pki) await rm(pki.dir, { recursive: true, force: true });
-  });
+  afterAll(() => cleanUpOpsSuite([stub], pki));
 
   it('sends the filters with a token of its own and prints who did what as a table', async () => {
     await auditCommand.run(['--service', 'merchant-access', '--merchant-access', address, '--resource', 'merchant:m-1', '--actor', 'olga', '--limit', '5', '--from', '2026-12-01T00:00:00Z', '--to', '2026-12-03T00:00:00Z']);

@@ -1,9 +1,6 @@
-import { parseArgs } from 'node:util';
 import { ActorKind, type AuditRecord } from '@govern/contracts-common';
-import { closeServiceClient } from '@govern/platform-grpc';
 import { UsageError } from '../usage-error';
-import { resolveCredentials, type CredentialValues } from '../credentials';
-import { addressOf, connectOps, OPS_ADDRESS_HELP, OPS_ADDRESS_OPTIONS, positiveInteger, serviceNamed, toJson, type CliCommand } from './ops-cli';
+import { OPS_ADDRESS_HELP, positiveInteger, serviceNamed, toJson, type CliCommand, parseOpsArgs, WINDOW_OPTIONS, withOpsClient } from './ops-cli';
 
 /**
  * `govern audit`: a service's audit trail — who did what to which resource — through its
@@ -75,23 +72,16 @@ export const auditCommand: CliCommand = {
   summary: "who did what to a resource: a service's audit trail",
   help: HELP,
   async run(args) {
-    const { values, positionals } = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        ...OPS_ADDRESS_OPTIONS,
-        service: { type: 'string' },
-        resource: { type: 'string' },
-        actor: { type: 'string' },
-        rpc: { type: 'string' },
-        from: { type: 'string' },
-        to: { type: 'string' },
-        limit: { type: 'string' },
-        page: { type: 'string' },
-        json: { type: 'boolean', default: false },
-      },
+    const parsed = parseOpsArgs(args, HELP, {
+      resource: { type: 'string' },
+      actor: { type: 'string' },
+      rpc: { type: 'string' },
+      ...WINDOW_OPTIONS,
+      limit: { type: 'string' },
+      page: { type: 'string' },
     });
-    if (values.help) return void console.log(HELP);
+    if (!parsed) return;
+    const { values, positionals } = parsed;
     if (positionals.length > 0) throw new UsageError(`unexpected arguments: ${positionals.join(' ')}`);
     const service = serviceNamed(values.service);
     const [resourceType, ...resourceId] = (values.resource ?? '').split(':');
@@ -99,8 +89,7 @@ export const auditCommand: CliCommand = {
     if ((values.from === undefined) !== (values.to === undefined)) throw new UsageError('--from and --to go together');
     const pageSize = positiveInteger('limit', values.limit) ?? 0;
     const window = values.from !== undefined && values.to !== undefined ? { startTime: timeOf('from', values.from), endTime: timeOf('to', values.to) } : undefined;
-    const client = connectOps(addressOf(values, service), 60_000, resolveCredentials(values as CredentialValues), 'auditor');
-    try {
+    await withOpsClient(values, service, { deadlineMs: 60_000, role: 'auditor' }, async (client) => {
       const answer = await client.listAuditRecords({
         pageSize,
         pageToken: values.page ?? '',
@@ -112,8 +101,6 @@ export const auditCommand: CliCommand = {
       if (values.json) return void console.log(toJson({ service, ...answer }));
       if (answer.auditRecords.length === 0) return void console.log(`no audit records of ${service} match`);
       console.log(renderAuditTable(answer.auditRecords) + (answer.nextPageToken ? `\nmore: --page ${answer.nextPageToken}` : ''));
-    } finally {
-      closeServiceClient(client);
-    }
+    });
   },
 };

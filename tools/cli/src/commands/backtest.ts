@@ -1,21 +1,6 @@
-import { parseArgs } from 'node:util';
 import { BacktestBaseline, type DecisionKind, type OutcomeTally, type RunBacktestResponse } from '@govern/contracts-common';
-import { closeServiceClient } from '@govern/platform-grpc';
 import { UsageError } from '../usage-error';
-import {
-  addressOf,
-  connectOps,
-  count,
-  OPS_ADDRESS_HELP,
-  OPS_ADDRESS_OPTIONS,
-  positiveInteger,
-  serviceNamed,
-  toJson,
-  windowOf,
-  yuan,
-  type CliCommand,
-} from './ops-cli';
-import { resolveCredentials } from '../credentials';
+import { count, OPS_ADDRESS_HELP, positiveInteger, serviceNamed, toJson, windowOf, yuan, type CliCommand, parseOpsArgs, WINDOW_OPTIONS, withOpsClient } from './ops-cli';
 
 const HELP = `Usage: govern backtest --service NAME (--policy VERSION | --parameters JSON) [options]
 
@@ -108,23 +93,18 @@ export const backtestCommand: CliCommand = {
   summary: 'show how a candidate policy would have decided a past period',
   help: HELP,
   async run(args) {
-    const { values } = parseArgs({
-      args,
-      options: {
-        ...OPS_ADDRESS_OPTIONS,
-        service: { type: 'string' },
-        policy: { type: 'string' },
-        parameters: { type: 'string' },
-        kind: { type: 'string' },
-        from: { type: 'string' },
-        to: { type: 'string' },
-        baseline: { type: 'string', default: 'recorded' },
-        examples: { type: 'string' },
-        max: { type: 'string' },
-        json: { type: 'boolean', default: false },
-      },
+    const parsed = parseOpsArgs(args, HELP, {
+      policy: { type: 'string' },
+      parameters: { type: 'string' },
+      kind: { type: 'string' },
+      ...WINDOW_OPTIONS,
+      baseline: { type: 'string', default: 'recorded' },
+      examples: { type: 'string' },
+      max: { type: 'string' },
     });
-    if (values.help) return void console.log(HELP);
+    if (!parsed) return;
+    const { values, positionals } = parsed;
+    if (positionals.length > 0) throw new UsageError(`unexpected arguments: ${positionals.join(' ')}`);
     const service = serviceNamed(values.service);
     if (values.policy !== undefined && values.parameters !== undefined) throw new UsageError('give --policy or --parameters, not both');
     if (values.baseline !== 'recorded' && values.baseline !== 'active') throw new UsageError(`--baseline: "recorded" or "active", not "${values.baseline}"`);
@@ -132,8 +112,7 @@ export const backtestCommand: CliCommand = {
     const examples = positiveInteger('examples', values.examples);
     const max = positiveInteger('max', values.max);
     // The service re-evaluates every decision of the window: give it time.
-    const client = connectOps(addressOf(values, service), 15 * 60_000, resolveCredentials(values), 'auditor');
-    try {
+    await withOpsClient(values, service, { deadlineMs: 15 * 60_000, role: 'auditor' }, async (client) => {
       const { kinds } = await client.listDecisionKinds({});
       if (values.policy === undefined && values.parameters === undefined) {
         console.log(values.json ? toJson(kinds) : renderKinds(kinds, service));
@@ -150,8 +129,6 @@ export const backtestCommand: CliCommand = {
         maxDecisions: BigInt(max ?? 0),
       });
       console.log(values.json ? toJson({ service, ...report }) : renderBacktest(report, service, window));
-    } finally {
-      closeServiceClient(client);
-    }
+    });
   },
 };

@@ -1,34 +1,26 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pino from 'pino';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   ActorKind,
-  commonDescriptorSet,
   DeadLetterOrigin,
   DeadLetterState,
   EventDeliveryState,
-  GovernanceOpsServiceDefinition,
   PayloadView,
   type DeadLetter,
   type ListDeadLettersRequest,
   type ListEventsRequest,
   type RedriveDeadLetterRequest,
 } from '@govern/contracts-common';
-import { checkTlsMaterial, createTokenVerifier, DEV_TOKEN_AUDIENCE, DEV_TOKEN_ISSUER, ensureDevPki, issueDevToken, type DevPki } from '@govern/platform-auth';
-import { GOVERNANCE_OPS_POLICY } from '@govern/platform-decisions';
-import { createGrpcServer, type GrpcServer } from '@govern/platform-grpc';
+import { issueDevToken, type DevPki } from '@govern/platform-auth';
 import { DomainError } from '@govern/policy-core';
 import { UsageError } from '../usage-error';
 import { dlqCommand, eventsCommand } from './events';
+import { capturePrinted, cleanUpOpsSuite, devPkiForCli, startOpsServer, type OpsServerStub } from '../testing/ops-server.fixture';
 
 /**
  * `govern events` and `govern dlq` against a real gRPC server serving GovernanceOpsService with
  * fixed answers (the service side is tested in platform-decisions' event-ops.int.spec.ts): what
  * the CLI sends, the token it passes, what it prints.
  */
-const silent = pino({ level: 'silent' });
 const listed: ListEventsRequest[] = [];
 const letterLists: ListDeadLettersRequest[] = [];
 /** What each re-drive carried, and who the server's identity middleware says called (it removes the token itself from the metadata). */
@@ -53,7 +45,7 @@ const letter = (state: DeadLetterState): DeadLetter => ({
 });
 
 describe('govern events and govern dlq', () => {
-  let server: GrpcServer;
+  let stub: OpsServerStub | undefined;
   let address: string;
   const printed: string[] = [];
 
@@ -62,18 +54,9 @@ describe('govern events and govern dlq', () => {
   let operatorToken: string;
 
   beforeAll(async () => {
-    pki = await ensureDevPki({ dir: await mkdtemp(join(tmpdir(), 'govern-cli-pki-')), services: ['content'], clients: ['cli'] });
-    vi.stubEnv('GOVERN_PKI_DIR', pki.dir);
+    pki = await devPkiForCli('content');
     operatorToken = await issueDevToken(pki.signingKeyFile, { subject: 'alice', roles: ['operator'] });
-    const material = pki.identity('content').material;
-    server = createGrpcServer({
-      serviceName: 'test',
-      logger: silent,
-      descriptorSets: [commonDescriptorSet],
-      transport: { mode: 'tls', material, clientAuth: 'optional', identity: checkTlsMaterial(material) },
-      tokens: createTokenVerifier({ issuer: DEV_TOKEN_ISSUER, audience: DEV_TOKEN_AUDIENCE, keys: { file: pki.jwksFile } }),
-    });
-    server.add(GovernanceOpsServiceDefinition, {
+    stub = await startOpsServer(pki, 'content', {
       async listEvents(request) {
         listed.push(request);
         return {
@@ -105,19 +88,14 @@ describe('govern events and govern dlq', () => {
         if (request.deadLetterId !== 'c-7') throw new DomainError('NOT_FOUND', 'DEAD_LETTER.NOT_FOUND', 'no such dead letter');
         return { deadLetter: letter(DeadLetterState.DEAD_LETTER_STATE_REDRIVEN) };
       },
-    }, GOVERNANCE_OPS_POLICY);
-    address = `127.0.0.1:${await server.listen('127.0.0.1:0')}`;
-    vi.spyOn(console, 'log').mockImplementation((line: unknown) => void printed.push(String(line)));
+    });
+    address = stub.address;
+    capturePrinted(printed);
   });
   afterEach(() => {
     printed.length = 0;
   });
-  afterAll(async () => {
-    vi.restoreAllMocks();
-    vi.unstubAllEnvs();
-    await server?.shutdown();
-    if (pki) await rm(pki.dir, { recursive: true, force: true });
-  });
+  afterAll(() => cleanUpOpsSuite([stub], pki));
 
   it('events list sends the filters and prints events with the next page', async () => {
     await eventsCommand.run(['list', '--service', 'content', '--content', address, '--correlation', 'flow-1', '--resource', 'video:v-1', '--state', 'published', '--limit', '10', '--from', '2026-12-01T00:00:00Z', '--to', '2026-12-03T00:00:00Z']);

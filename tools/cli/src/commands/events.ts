@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { parseArgs } from 'node:util';
 import {
   DeadLetterOrigin,
   DeadLetterState,
@@ -9,10 +8,8 @@ import {
   type EventRecord,
 } from '@govern/contracts-common';
 import { bearer } from '@govern/platform-auth';
-import { closeServiceClient } from '@govern/platform-grpc';
 import { UsageError } from '../usage-error';
-import { resolveCredentials, type CredentialValues } from '../credentials';
-import { addressOf, connectOps, OPS_ADDRESS_HELP, OPS_ADDRESS_OPTIONS, positiveInteger, serviceNamed, toJson, type CliCommand, type OpsClient } from './ops-cli';
+import { OPS_ADDRESS_HELP, positiveInteger, serviceNamed, toJson, type CliCommand, type OpsClient, parseOpsArgs, WINDOW_OPTIONS, withOpsClient } from './ops-cli';
 
 /**
  * `govern events` and `govern dlq`: the events a service produced and its dead letters, read
@@ -66,10 +63,8 @@ Exit status: 1 when the re-drive was refused (still failing, already re-driven, 
 
 ${OPS_ADDRESS_HELP}`;
 
-const COMMON_OPTIONS = {
-  ...OPS_ADDRESS_OPTIONS,
-  service: { type: 'string' },
-  json: { type: 'boolean', default: false },
+/** The listing options of both commands (with OPS_COMMAND_OPTIONS). */
+const LIST_OPTIONS = {
   limit: { type: 'string' },
   page: { type: 'string' },
   type: { type: 'string' },
@@ -126,12 +121,7 @@ export const renderDeadLetter = (letter: DeadLetter, full = false): string => {
 
 const withClient = async (values: Record<string, unknown>, run: (client: OpsClient, service: string) => Promise<void>): Promise<void> => {
   const service = serviceNamed(values['service'] as string | undefined);
-  const client = connectOps(addressOf(values, service), 60_000, resolveCredentials(values as CredentialValues));
-  try {
-    await run(client, service);
-  } finally {
-    closeServiceClient(client);
-  }
+  await withOpsClient(values, service, { deadlineMs: 60_000, role: 'operator' }, (client) => run(client, service));
 };
 
 const nextPageHint = (token: string): string => (token ? `\nmore: --page ${token}` : '');
@@ -141,12 +131,9 @@ export const eventsCommand: CliCommand = {
   summary: 'list and show the events a service produced',
   help: EVENTS_HELP,
   async run(args) {
-    const { values, positionals } = parseArgs({
-      args,
-      allowPositionals: true,
-      options: { ...COMMON_OPTIONS, correlation: { type: 'string' }, resource: { type: 'string' }, state: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' } },
-    });
-    if (values.help) return void console.log(EVENTS_HELP);
+    const parsed = parseOpsArgs(args, EVENTS_HELP, { ...LIST_OPTIONS, correlation: { type: 'string' }, resource: { type: 'string' }, state: { type: 'string' }, ...WINDOW_OPTIONS });
+    if (!parsed) return;
+    const { values, positionals } = parsed;
     const [action, id, ...extra] = positionals;
     if (extra.length > 0) throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);
     if (action === 'show') {
@@ -187,20 +174,17 @@ export const dlqCommand: CliCommand = {
   summary: "list, show and re-drive a service's dead letters",
   help: DLQ_HELP,
   async run(args) {
-    const { values, positionals } = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        ...COMMON_OPTIONS,
-        consumer: { type: 'string' },
-        state: { type: 'string' },
-        origin: { type: 'string' },
-        note: { type: 'string' },
-        'request-id': { type: 'string' },
-        token: { type: 'string' },
-      },
+    const parsed = parseOpsArgs(args, DLQ_HELP, {
+      ...LIST_OPTIONS,
+      consumer: { type: 'string' },
+      state: { type: 'string' },
+      origin: { type: 'string' },
+      note: { type: 'string' },
+      'request-id': { type: 'string' },
+      token: { type: 'string' },
     });
-    if (values.help) return void console.log(DLQ_HELP);
+    if (!parsed) return;
+    const { values, positionals } = parsed;
     const [action, id, ...extra] = positionals;
     if (extra.length > 0) throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);
     if (action === 'list' || action === 'show') {

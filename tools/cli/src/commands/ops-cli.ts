@@ -1,8 +1,9 @@
 import { GovernanceOpsServiceDefinition, isServiceName, serviceKey, SERVICE_NAMES, type Money, type ServiceName } from '@govern/contracts-common';
 import { DEFAULT_ADDRESSES } from '@govern/platform-clients';
-import { createServiceClient, type ServiceClient } from '@govern/platform-grpc';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { closeServiceClient, createServiceClient, type ServiceClient } from '@govern/platform-grpc';
 import { UsageError } from '../usage-error';
-import { CREDENTIAL_OPTIONS, CREDENTIALS_HELP, resolveCredentials, tokenAs, type CliCredentials } from '../credentials';
+import { CREDENTIAL_OPTIONS, CREDENTIALS_HELP, resolveCredentials, tokenAs, type CliCredentials, type CredentialValues } from '../credentials';
 
 /**
  * What the operator commands (`govern replay`, `govern backtest`) share: choosing a service,
@@ -26,6 +27,27 @@ export const OPS_ADDRESS_OPTIONS = {
   ...CREDENTIAL_OPTIONS,
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
+
+/** What every ops command takes: the addresses, credentials and --help, then --service and --json. */
+export const OPS_COMMAND_OPTIONS = {
+  ...OPS_ADDRESS_OPTIONS,
+  service: { type: 'string' },
+  json: { type: 'boolean', default: false },
+} as const;
+
+/** --from and --to, for the commands that read a time window (see windowOf). */
+export const WINDOW_OPTIONS = { from: { type: 'string' }, to: { type: 'string' } } as const;
+
+type OptionsConfig = NonNullable<ParseArgsConfig['options']>;
+type OpsArgs<Options extends OptionsConfig> = ReturnType<typeof parseArgs<{ args: string[]; allowPositionals: true; options: typeof OPS_COMMAND_OPTIONS & Options }>>;
+
+/** An ops command's arguments: OPS_COMMAND_OPTIONS and its own `options`. Undefined after --help (the help printed). */
+export const parseOpsArgs = <const Options extends OptionsConfig>(args: string[], help: string, options: Options): OpsArgs<Options> | undefined => {
+  const parsed = parseArgs({ args, allowPositionals: true, options: { ...OPS_COMMAND_OPTIONS, ...options } });
+  // OPS_COMMAND_OPTIONS has --help; TypeScript does not resolve the values of a generic config.
+  if ((parsed.values as { help?: boolean }).help) return void console.log(help);
+  return parsed;
+};
 
 const addressFlagWidth = Math.max(...SERVICE_NAMES.map((name) => name.length)) + ' HOST:PORT'.length + 2;
 export const OPS_ADDRESS_HELP = `Service addresses (defaults: the ports npm start uses):
@@ -55,6 +77,24 @@ export const connectOps = (address: string, deadlineMs: number, credentials: Cli
     transport: credentials.transport,
     ...(token ? { token } : {}),
   });
+};
+
+/**
+ * Runs `use` with `service`'s GovernanceOpsService client (connectOps, at the address and with the
+ * credentials the command's arguments give) and closes the client after, whatever happened.
+ */
+export const withOpsClient = async <T>(
+  values: Record<string, unknown>,
+  service: ServiceName,
+  connection: { deadlineMs: number; role: 'auditor' | 'operator' },
+  use: (client: OpsClient) => Promise<T>,
+): Promise<T> => {
+  const client = connectOps(addressOf(values, service), connection.deadlineMs, resolveCredentials(values as CredentialValues), connection.role);
+  try {
+    return await use(client);
+  } finally {
+    closeServiceClient(client);
+  }
 };
 
 const parseTime = (name: string, value: string | undefined, fallback: Date): Date => {

@@ -1,44 +1,28 @@
-import pino from 'pino';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   BacktestBaseline,
-  commonDescriptorSet,
-  GovernanceOpsServiceDefinition,
   ReplayVerdict,
   type RunBacktestRequest,
 } from '@govern/contracts-common';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { checkTlsMaterial, createTokenVerifier, DEV_TOKEN_AUDIENCE, DEV_TOKEN_ISSUER, ensureDevPki, type DevPki } from '@govern/platform-auth';
-import { GOVERNANCE_OPS_POLICY } from '@govern/platform-decisions';
-import { createGrpcServer, type GrpcServer } from '@govern/platform-grpc';
+import { type DevPki } from '@govern/platform-auth';
 import { notFound } from '@govern/policy-core';
 import { UsageError } from '../usage-error';
 import { backtestCommand } from './backtest';
 import { replayCommand } from './replay';
+import { capturePrinted, cleanUpOpsSuite, devPkiForCli, startOpsServer, type OpsServerStub } from '../testing/ops-server.fixture';
 
 /**
  * The operator commands against real gRPC servers that serve GovernanceOpsService with fixed
  * answers (the service side is tested in platform-decisions): what the CLI sends, which
  * service it picks, what it prints and its exit status.
  */
-const silent = pino({ level: 'silent' });
 const backtests: RunBacktestRequest[] = [];
 
 // The CLI finds the development CA, its certificate and the dev signing key here, as after npm start.
 let pki: DevPki;
 
-const opsServer = async (hasDecision: boolean): Promise<{ server: GrpcServer; address: string }> => {
-  const material = pki.identity('content').material;
-  const server = createGrpcServer({
-    serviceName: 'test',
-    logger: silent,
-    descriptorSets: [commonDescriptorSet],
-    transport: { mode: 'tls', material, clientAuth: 'optional', identity: checkTlsMaterial(material) },
-    tokens: createTokenVerifier({ issuer: DEV_TOKEN_ISSUER, audience: DEV_TOKEN_AUDIENCE, keys: { file: pki.jwksFile } }),
-  });
-  server.add(GovernanceOpsServiceDefinition, {
+const opsServer = (hasDecision: boolean): Promise<OpsServerStub> =>
+  startOpsServer(pki, 'content', {
     async replayDecision(request) {
       if (!hasDecision || request.decisionId !== 'dec-9') throw notFound('DECISION.NOT_FOUND', 'No decision with this id');
       return {
@@ -82,39 +66,29 @@ const opsServer = async (hasDecision: boolean): Promise<{ server: GrpcServer; ad
         ],
       };
     },
-  }, GOVERNANCE_OPS_POLICY);
-  const port = await server.listen('127.0.0.1:0');
-  return { server, address: `127.0.0.1:${port}` };
-};
+  });
 
 describe('govern replay and govern backtest', () => {
-  let consumer: { server: GrpcServer; address: string };
-  let content: { server: GrpcServer; address: string };
-  let others: { server: GrpcServer; address: string }[] = [];
+  let consumer: OpsServerStub;
+  let content: OpsServerStub;
+  let others: OpsServerStub[] = [];
   let addresses: string[];
   const printed: string[] = [];
 
   beforeAll(async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'govern-cli-pki-'));
-    pki = await ensureDevPki({ dir, services: ['content'], clients: ['cli'] });
-    vi.stubEnv('GOVERN_PKI_DIR', dir);
+    pki = await devPkiForCli('content');
     consumer = await opsServer(true);
     content = await opsServer(false);
     // product-quality and merchant-access answer NOT_FOUND too: the decision lives in one service.
     others = await Promise.all([opsServer(false), opsServer(false)]);
     addresses = ['--content', content.address, '--consumer-experience', consumer.address, '--product-quality', others[0]?.address ?? '', '--merchant-access', others[1]?.address ?? ''];
-    vi.spyOn(console, 'log').mockImplementation((line: unknown) => void printed.push(String(line)));
+    capturePrinted(printed);
   });
   afterEach(() => {
     printed.length = 0;
     process.exitCode = undefined;
   });
-  afterAll(async () => {
-    vi.restoreAllMocks();
-    vi.unstubAllEnvs();
-    await Promise.all([consumer, content, ...others].map((s) => s?.server.shutdown()));
-    if (pki) await rm(pki.dir, { recursive: true, force: true });
-  });
+  afterAll(() => cleanUpOpsSuite([consumer, content, ...others], pki));
 
   it('replay finds the service that took the decision, prints the first difference and exits 1', async () => {
     await replayCommand.run(['dec-9', ...addresses]);

@@ -1,22 +1,7 @@
-import { parseArgs } from 'node:util';
 import { ReplayVerdict, type ReplayDecisionsResponse, type ReplayResult } from '@govern/contracts-common';
-import { closeServiceClient, readErrorDetails } from '@govern/platform-grpc';
+import { readErrorDetails } from '@govern/platform-grpc';
 import { UsageError } from '../usage-error';
-import {
-  addressOf,
-  connectOps,
-  count,
-  OPS_ADDRESS_HELP,
-  OPS_ADDRESS_OPTIONS,
-  positiveInteger,
-  SERVICE_NAMES,
-  serviceNamed,
-  toJson,
-  windowOf,
-  type CliCommand,
-  type ServiceName,
-} from './ops-cli';
-import { resolveCredentials } from '../credentials';
+import { count, OPS_ADDRESS_HELP, positiveInteger, SERVICE_NAMES, serviceNamed, toJson, windowOf, type CliCommand, type ServiceName, parseOpsArgs, WINDOW_OPTIONS, withOpsClient } from './ops-cli';
 
 const HELP = `Usage: govern replay <decision-id> [--service NAME] [--json]
        govern replay --service NAME [--kind KIND] [--from ISO] [--to ISO] [--max N] [--json]
@@ -74,19 +59,16 @@ export const renderBulkReplay = (report: ReplayDecisionsResponse, service: strin
 const replayAnywhere = async (decisionId: string, values: Record<string, unknown>, services: readonly ServiceName[]): Promise<{ service: ServiceName; result: ReplayResult }> => {
   const problems: string[] = [];
   const answers = await Promise.all(
-    services.map(async (service) => {
-      const client = connectOps(addressOf(values, service), 30_000, resolveCredentials(values), 'auditor');
-      try {
+    services.map((service) =>
+      withOpsClient(values, service, { deadlineMs: 30_000, role: 'auditor' }, async (client) => {
         const { result } = await client.replayDecision({ decisionId });
         return result && { service, result };
-      } catch (error) {
+      }).catch((error: unknown) => {
         const details = readErrorDetails(error);
         if (details?.codeName !== 'NOT_FOUND') problems.push(`${service}: ${details ? `${details.codeName} ${details.message}` : (error as Error).message}`);
         return undefined;
-      } finally {
-        closeServiceClient(client);
-      }
-    }),
+      }),
+    ),
   );
   const found = answers.find((answer) => answer !== undefined);
   if (found) return found;
@@ -98,20 +80,9 @@ export const replayCommand: CliCommand = {
   summary: 'recompute recorded decisions with their policy version and compare',
   help: HELP,
   async run(args) {
-    const { values, positionals } = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        ...OPS_ADDRESS_OPTIONS,
-        service: { type: 'string' },
-        kind: { type: 'string' },
-        from: { type: 'string' },
-        to: { type: 'string' },
-        max: { type: 'string' },
-        json: { type: 'boolean', default: false },
-      },
-    });
-    if (values.help) return void console.log(HELP);
+    const parsed = parseOpsArgs(args, HELP, { kind: { type: 'string' }, ...WINDOW_OPTIONS, max: { type: 'string' } });
+    if (!parsed) return;
+    const { values, positionals } = parsed;
     if (positionals.length > 1) throw new UsageError('give one decision id at most');
     const [decisionId] = positionals;
 
@@ -127,13 +98,10 @@ export const replayCommand: CliCommand = {
     const window = windowOf(values);
     const max = positiveInteger('max', values.max);
     // A month of decisions takes a while to recompute: the service walks them in pages.
-    const client = connectOps(addressOf(values, service), 15 * 60_000, resolveCredentials(values), 'auditor');
-    try {
+    await withOpsClient(values, service, { deadlineMs: 15 * 60_000, role: 'auditor' }, async (client) => {
       const report = await client.replayDecisions({ kind: values.kind ?? '', window, maxDecisions: BigInt(max ?? 0), maxResults: 50 });
       console.log(values.json ? toJson({ service, ...report }) : renderBulkReplay(report, service, window));
       if (report.different > 0n || report.notReplayable > 0n) process.exitCode = 1;
-    } finally {
-      closeServiceClient(client);
-    }
+    });
   },
 };

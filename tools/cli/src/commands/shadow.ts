@@ -1,11 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { parseArgs } from 'node:util';
 import { ReasonSide, type GetShadowReportResponse, type ShadowPolicy } from '@govern/contracts-common';
-import { closeServiceClient } from '@govern/platform-grpc';
-import { resolveCredentials } from '../credentials';
 import { UsageError } from '../usage-error';
 import { renderKinds } from './backtest';
-import { addressOf, connectOps, count, OPS_ADDRESS_HELP, OPS_ADDRESS_OPTIONS, positiveInteger, serviceNamed, toJson, windowOf, type CliCommand } from './ops-cli';
+import { count, OPS_ADDRESS_HELP, positiveInteger, serviceNamed, toJson, windowOf, type CliCommand, parseOpsArgs, WINDOW_OPTIONS, withOpsClient } from './ops-cli';
 
 const HELP = `Usage: govern shadow --service NAME                                   (the kinds and their shadow settings)
        govern shadow on --service NAME --kind KIND --policy VERSION [--note TEXT]
@@ -68,29 +65,21 @@ export const shadowCommand: CliCommand = {
   summary: 'switch a candidate policy on or off in shadow, and report how it diverges',
   help: HELP,
   async run(args) {
-    const { values, positionals } = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        ...OPS_ADDRESS_OPTIONS,
-        service: { type: 'string' },
-        kind: { type: 'string' },
-        policy: { type: 'string' },
-        note: { type: 'string', default: '' },
-        from: { type: 'string' },
-        to: { type: 'string' },
-        top: { type: 'string' },
-        examples: { type: 'string' },
-        json: { type: 'boolean', default: false },
-      },
+    const parsed = parseOpsArgs(args, HELP, {
+      kind: { type: 'string' },
+      policy: { type: 'string' },
+      note: { type: 'string', default: '' },
+      ...WINDOW_OPTIONS,
+      top: { type: 'string' },
+      examples: { type: 'string' },
     });
-    if (values.help) return void console.log(HELP);
+    if (!parsed) return;
+    const { values, positionals } = parsed;
     const [action = 'list', ...rest] = positionals;
     if (rest.length > 0 || !['list', 'on', 'off', 'report'].includes(action)) throw new UsageError(`govern shadow [on|off|report]: unexpected "${positionals.join(' ')}"`);
     const service = serviceNamed(values.service);
     // SetShadowPolicy is keyed by request_id: one per invocation, so the client's retries of it are one change.
-    const client = connectOps(addressOf(values, service), 60_000, resolveCredentials(values), action === 'on' || action === 'off' ? 'operator' : 'auditor');
-    try {
+    await withOpsClient(values, service, { deadlineMs: 60_000, role: action === 'on' || action === 'off' ? 'operator' : 'auditor' }, async (client) => {
       if (action === 'list') {
         const { kinds } = await client.listDecisionKinds({});
         console.log(values.json ? toJson(kinds) : renderKinds(kinds, service));
@@ -116,8 +105,6 @@ export const shadowCommand: CliCommand = {
         });
         console.log(values.json ? toJson({ service, shadowPolicy }) : renderShadowPolicy(shadowPolicy, service));
       }
-    } finally {
-      closeServiceClient(client);
-    }
+    });
   },
 };

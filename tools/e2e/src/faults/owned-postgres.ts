@@ -1,8 +1,8 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort, stopProcess, untilReady } from '@govern/platform-testing';
 
 /**
  * A PostgreSQL cluster a fault test owns: its own data directory and port, so the test can
@@ -22,16 +22,6 @@ const BIN = '/usr/lib/postgresql/15/bin';
 
 export const postgresBinaries = (): boolean => existsSync(join(BIN, 'initdb')) && existsSync(join(BIN, 'postgres'));
 
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-
 const runAs = (): { uid: number; gid: number } | undefined => {
   if (process.getuid?.() !== 0) return undefined;
   const uid = Number(execFileSync('id', ['-u', 'postgres']).toString().trim());
@@ -48,36 +38,20 @@ export const startOwnedPostgres = async (): Promise<OwnedPostgres> => {
   execFileSync(join(BIN, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8'], { stdio: 'ignore', ...user });
   let child: ChildProcess | undefined;
 
-  const start = (): Promise<void> =>
-    new Promise((resolve, reject) => {
-      const proc = spawn(
-        join(BIN, 'postgres'),
-        ['-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'max_connections=200'],
-        { stdio: ['ignore', 'ignore', 'pipe'], ...user },
-      );
-      child = proc;
-      let output = '';
-      const timer = setTimeout(() => reject(new Error(`postgres did not become ready:\n${output}`)), 30_000);
-      proc.stderr?.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-        if (output.includes('database system is ready to accept connections')) {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-      proc.once('exit', (code) => {
-        clearTimeout(timer);
-        reject(new Error(`postgres exited (${code}):\n${output}`));
-      });
-    });
+  const start = (): Promise<void> => {
+    const proc = spawn(
+      join(BIN, 'postgres'),
+      ['-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'max_connections=200'],
+      { stdio: ['ignore', 'ignore', 'pipe'], ...user },
+    );
+    child = proc;
+    return untilReady(proc, 'postgres', 'database system is ready to accept connections', 30_000);
+  };
 
   const stop = async (signal: NodeJS.Signals): Promise<void> => {
     const proc = child;
     child = undefined;
-    if (!proc || proc.exitCode !== null) return;
-    const exited = new Promise((resolve) => proc.once('exit', resolve));
-    proc.kill(signal);
-    await exited;
+    await stopProcess(proc, signal);
   };
 
   await start();

@@ -1,12 +1,21 @@
+import { streamOf } from '@govern/contracts-common';
 import {
   ConsumerExperienceServiceDefinition,
   FulfilmentType,
   type RecordOrderRequest,
 } from '@govern/contracts-consumer-experience';
 import type { PrismaClient } from '@govern/consumer-experience-data-access';
-import { closeServiceClient, createServiceClient, readErrorDetails, type GrpcErrorDetails, type ServiceClient } from '@govern/platform-grpc';
+import { closeServiceClient, createServiceClient, type ServiceClient } from '@govern/platform-grpc';
 import { startService, type RunningService } from '@govern/platform-runtime';
-import { devTokenVerifier, serverTransportOf, startServiceForTest, testClientCredentials, type ServiceUnderTest } from '@govern/platform-service-testing';
+import {
+  devTokenVerifier,
+  serverTransportOf,
+  startServiceForTest,
+  testClientCredentials,
+  useForSuite,
+  type EventCollector,
+  type ServiceUnderTest,
+} from '@govern/platform-service-testing';
 import { HOUR, ManualClock } from '@govern/policy-core';
 import pino from 'pino';
 import { createConsumerExperienceService, type ConsumerExperienceOptions } from '../consumer-experience.service';
@@ -98,16 +107,7 @@ export const startFixture = async (options: ConsumerExperienceOptions = {}): Pro
 };
 
 /** The gRPC error a call failed with (code name, ErrorInfo reason, field violations). */
-export const failureOf = async (call: Promise<unknown>): Promise<GrpcErrorDetails> => {
-  try {
-    await call;
-  } catch (error) {
-    const details = readErrorDetails(error);
-    if (details) return details;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
-};
+export { failureOf } from '@govern/platform-service-testing';
 
 /** Every ledger transaction balanced and debits equal credits: checked after every test. */
 export const expectLedgerBalanced = async (client: ConsumerExperienceClient): Promise<void> => {
@@ -122,3 +122,25 @@ export const rearmCareTimers = async (f: Pick<Fixture, 'sut' | 'clock'>): Promis
   await f.sut.db.$executeRawUnsafe(`UPDATE scheduled_jobs SET completed_at = NULL, due_at = $1 WHERE kind IN ('CARE_NUDGE', 'CARE_STEP_IN')`, f.clock.now());
   await f.sut.runDueJobs();
 };
+
+/** A fixture with every event the service publishes collected (govern.consumer_experience.>). */
+export interface CollectingFixture {
+  f: Fixture;
+  events: EventCollector;
+  stop(): Promise<void>;
+}
+
+/**
+ * For a describe block: the service started with its events collected before the tests (handed to
+ * `bind`), stopped after them; with `ledgerBalancedAfterEach`, the ledger checked after every test.
+ */
+export const useCollectingFixture = (bind: (suite: CollectingFixture) => void, options: { ledgerBalancedAfterEach?: boolean } = {}): void =>
+  useForSuite(
+    async () => {
+      const f = await startFixture();
+      const events = await f.sut.collect(streamOf('consumer_experience').name, ['govern.consumer_experience.>']);
+      return { f, events, stop: () => f.stop() };
+    },
+    bind,
+    options.ledgerBalancedAfterEach ? { afterEach: ({ f }) => expectLedgerBalanced(f.client) } : {},
+  );

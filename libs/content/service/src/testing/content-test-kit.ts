@@ -4,7 +4,7 @@ import type { PrismaClient } from '@govern/content-data-access';
 import type { EventMeta, EventType } from '@govern/contracts-common';
 import { ContentServiceDefinition } from '@govern/contracts-content';
 import { ListingApprovedEvent, ListingAction } from '@govern/contracts-product-quality';
-import { readErrorDetails, type GrpcErrorDetails, type ServiceClient } from '@govern/platform-grpc';
+import { type ServiceClient } from '@govern/platform-grpc';
 import { startServiceForTest, type EventCollector, type ServiceUnderTest } from '@govern/platform-service-testing';
 import { createContentService, type ContentServiceOptions } from '../content.service';
 
@@ -73,13 +73,4 @@ export const eventsAbout = <T>(events: EventCollector, type: EventType<T>, match
 
 
 /** The error details of a call expected to fail (fails the test if it succeeds). */
-export const errorOf = async (call: Promise<unknown>): Promise<GrpcErrorDetails> => {
-  try {
-    await call;
-  } catch (error) {
-    const details = readErrorDetails(error);
-    if (details) return details;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
-};
+export { failureOf as errorOf } from '@govern/platform-service-testing';

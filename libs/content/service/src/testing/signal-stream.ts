@@ -1,7 +1,18 @@
-import type { ContentServiceDefinition, LivestreamAction } from '@govern/contracts-content';
+import { LivestreamActionKind, type ContentServiceDefinition, type LivestreamAction } from '@govern/contracts-content';
 import type { ServiceClient } from '@govern/platform-grpc';
 
 type RequestMessage = Parameters<ServiceClient<typeof ContentServiceDefinition>['streamLivestreamSignals']>[0] extends AsyncIterable<infer R> ? R : never;
+
+/** The action levels by their short names, as the livestream specs read them. */
+export const { NONE, WARN_HOST, LIMIT_TRAFFIC, INTERRUPT } = {
+  NONE: LivestreamActionKind.LIVESTREAM_ACTION_KIND_NONE,
+  WARN_HOST: LivestreamActionKind.LIVESTREAM_ACTION_KIND_WARN_HOST,
+  LIMIT_TRAFFIC: LivestreamActionKind.LIVESTREAM_ACTION_KIND_LIMIT_TRAFFIC,
+  INTERRUPT: LivestreamActionKind.LIVESTREAM_ACTION_KIND_INTERRUPT,
+};
+
+/** A one-second transcript segment the host says, as signal `sequence` of the livestream. */
+export const say = (livestreamId: string, sequence: number, text: string) => ({ signal: { livestreamId, clientSequence: BigInt(sequence), transcriptSegment: { text, startOffsetMs: 0n, endOffsetMs: 1_000n } } });
 
 /** A client side of StreamLivestreamSignals that tests and the benchmark drive message by message. */
 export interface SignalStream {

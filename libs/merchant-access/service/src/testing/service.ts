@@ -1,7 +1,9 @@
 import { streamOf } from '@govern/contracts-common';
+import { MerchantServiceMetricsReported } from '@govern/contracts-consumer-experience';
 import { MerchantAccessServiceDefinition } from '@govern/contracts-merchant-access';
+import { DAY } from '@govern/policy-core';
 import type { PrismaClient } from '@govern/merchant-access-data-access';
-import { closeServiceClient, readErrorDetails, type GrpcErrorDetails, type ServiceClient } from '@govern/platform-grpc';
+import { closeServiceClient, type ServiceClient } from '@govern/platform-grpc';
 import { startServiceForTest, type EventCollector, type ServiceUnderTest } from '@govern/platform-service-testing';
 import { createMerchantAccessService } from '../merchant-access.service';
 import { applicationInput } from './applications';
@@ -32,15 +34,7 @@ export const startMerchantAccessForTest = async (): Promise<MerchantAccessUnderT
 };
 
 /** The gRPC error a call failed with (its status, reason and field violations); throws if it did not fail. */
-export const failureOf = async (call: Promise<unknown>): Promise<GrpcErrorDetails> => {
-  const error = await call.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  const details = readErrorDetails(error);
-  if (!details) throw new Error(`expected a gRPC error, got ${String(error)}`);
-  return details;
-};
+export { failureOf } from '@govern/platform-service-testing';
 
 /** Onboards the clean applicant of `seed` and returns its merchant id. */
 export const onboardMerchant = async (client: MerchantAccessUnderTest['client'], seed: number): Promise<string> => {
@@ -48,3 +42,18 @@ export const onboardMerchant = async (client: MerchantAccessUnderTest['client'],
   if (!merchant) throw new Error('expected an approved merchant');
   return merchant.merchantId;
 };
+
+/** consumer-experience's 90-day rolling metrics report of a merchant, ending at `end`: perfect service unless overridden. */
+export const serviceMetricsReport = (end: Date, eventId: string, merchantId: string, overrides: Partial<MerchantServiceMetricsReported> = {}): MerchantServiceMetricsReported =>
+  MerchantServiceMetricsReported.fromPartial({
+    meta: { eventId, occurredAt: end, causationId: eventId, correlationId: eventId },
+    merchantId,
+    window: { startTime: new Date(end.getTime() - 90 * DAY), endTime: end },
+    orders: 1000n,
+    inStockOrdersDue: 1000n,
+    dispatchedWithin48h: 1000n,
+    afterSales: 20n,
+    avgResponseMinutes: 2,
+    positiveReviews: 200n,
+    ...overrides,
+  });

@@ -1,10 +1,12 @@
 import { join } from 'node:path';
 import { runInTransaction, type SqlTx, type TransactionalClient } from '@govern/platform-db';
-import { createTestDatabase, uniqueSuffix, type TestDatabase } from '@govern/platform-testing';
+import { createTestDatabase, testInfra, uniqueSuffix, type TestDatabase } from '@govern/platform-testing';
 import pg from 'pg';
 import pino from 'pino';
+import { afterEach } from 'vitest';
 import { startConsumer } from '../consumer';
 import { DLQ_STREAM, type ConsumerHandle, type EventBus, type IncomingMessage, type PublishAck } from '../event-bus';
+import { createJetStreamBus } from '../jetstream-bus';
 import { appendToOutbox, type OutgoingEvent } from '../outbox';
 import { deleteNamespaceStreams } from '@govern/platform-testing';
 import { pgTransactionalClient } from './pg-transactional-client';
@@ -132,4 +134,47 @@ export const createFlowFixture = async (): Promise<FlowFixture> => {
       if (natsUrl) await deleteNamespaceStreams(natsUrl, namespace).catch(() => undefined);
     },
   };
+};
+
+/**
+ * The worlds of a describe block's flow tests, each a fresh database and event namespace:
+ * `flowFixture()` alone, or `world()` with a bus on it that has the test stream (a JetStream bus,
+ * or `makeBus`'s). `track` queues a consumer or relay to stop, `cleanup` takes any step. After each
+ * test the queued steps run, last first, then the world is disposed.
+ */
+export const useFlowWorlds = (defaults: { makeBus?: (namespace: string) => Promise<EventBus>; publishTimeoutMs?: number } = {}) => {
+  let current: { fixture: FlowFixture; natsUrl: string } | undefined;
+  const cleanup: (() => Promise<unknown>)[] = [];
+  afterEach(async () => {
+    for (const step of cleanup.splice(0).reverse()) await step();
+    await current?.fixture.dispose(current.natsUrl);
+    current = undefined;
+  });
+
+  const flowFixture = async (natsUrl?: string): Promise<{ fixture: FlowFixture; natsUrl: string }> => {
+    const url = natsUrl ?? (await testInfra()).natsUrl;
+    current = { natsUrl: url, fixture: await createFlowFixture() };
+    return current;
+  };
+  const world = async (options: { natsUrl?: string; duplicateWindowMs?: number; publishTimeoutMs?: number } = {}): Promise<{ fixture: FlowFixture; bus: EventBus; natsUrl: string }> => {
+    const { fixture, natsUrl } = await flowFixture(options.natsUrl);
+    const publishTimeoutMs = options.publishTimeoutMs ?? defaults.publishTimeoutMs;
+    const bus = defaults.makeBus
+      ? await defaults.makeBus(fixture.namespace)
+      : await createJetStreamBus({
+          natsUrl,
+          log: silentLog,
+          namespace: fixture.namespace,
+          ...(options.duplicateWindowMs ? { duplicateWindowMs: options.duplicateWindowMs } : {}),
+          ...(publishTimeoutMs ? { publishTimeoutMs } : {}),
+        });
+    await bus.ensureStreams([TEST_STREAM]);
+    cleanup.push(() => bus.close());
+    return { fixture, bus, natsUrl };
+  };
+  const track = <T extends { stop(): Promise<unknown> }>(thing: T): T => {
+    cleanup.push(() => thing.stop());
+    return thing;
+  };
+  return { world, flowFixture, track, cleanup };
 };

@@ -9,10 +9,11 @@ const ISOLATION: Record<IsolationLevel, string> = {
 
 /**
  * What a generated Prisma client offers consumers (`$transaction` with raw SQL), over a
- * plain pg pool, so the lib's tests need no service schema. `afterCommit` lets a fault
- * test act between commit and the caller seeing it (a crash before ack).
+ * plain pg pool, so the lib's tests need no service schema. `afterCommit` (given the committed
+ * transaction) lets a fault test act between commit and the caller seeing it (a crash before ack)
+ * and a bench stamp what the transaction did at its commit time.
  */
-export const pgTransactionalClient = (pool: pg.Pool, hooks: { afterCommit?: () => void } = {}): TransactionalClient<SqlTx> => ({
+export const pgTransactionalClient = (pool: pg.Pool, hooks: { afterCommit?: (tx: SqlTx) => void } = {}): TransactionalClient<SqlTx> => ({
   async $transaction(fn, options) {
     const client = await pool.connect();
     try {
@@ -29,7 +30,7 @@ export const pgTransactionalClient = (pool: pg.Pool, hooks: { afterCommit?: () =
         await client.query('ROLLBACK').catch(() => undefined);
         throw error;
       }
-      hooks.afterCommit?.();
+      hooks.afterCommit?.(tx);
       return result;
     } finally {
       client.release();

@@ -77,3 +77,24 @@ export async function* withContextGenerator<T, R>(ctx: Context, inner: AsyncGene
     if (!finished) await contextApi.with(ctx, () => inner.return(undefined));
   }
 }
+
+/**
+ * Runs a call (`inner`, what nice-grpc's `call.next` returns) and hands `settle` the status code
+ * it ended with and its error, if any: CANCELLED when the generator is closed early (the client
+ * went away mid-stream), which neither returns nor throws.
+ */
+export async function* settledCall<T, R>(inner: AsyncGenerator<T, R | void, undefined>, settle: (code: Status, failure: unknown) => void): AsyncGenerator<T, R | void, undefined> {
+  let code = Status.CANCELLED;
+  let failure: unknown;
+  try {
+    const result = yield* inner;
+    code = Status.OK;
+    return result;
+  } catch (error) {
+    failure = error;
+    code = grpcStatusOf(error);
+    throw error;
+  } finally {
+    settle(code, failure);
+  }
+}

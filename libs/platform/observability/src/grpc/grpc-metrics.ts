@@ -1,6 +1,15 @@
-import { Status, type ClientMiddleware, type ServerMiddleware } from 'nice-grpc-common';
-import type { ServiceMetrics } from '../metrics/service-metrics';
-import { grpcMethodOf, grpcStatusOf, statusName } from './grpc-call';
+import type { ClientMiddleware, MethodDescriptor, ServerMiddleware } from 'nice-grpc-common';
+import type { RpcObservation, ServiceMetrics } from '../metrics/service-metrics';
+import { grpcMethodOf, settledCall, statusName } from './grpc-call';
+
+/** Runs a call (`inner`) and records its method, the status code it ended with and how long it took, passed or failed. */
+const observed = <T, R>(method: MethodDescriptor, inner: AsyncGenerator<T, R | void, undefined>, record: (call: RpcObservation, seconds: number) => void) => {
+  const started = performance.now();
+  return settledCall(inner, (code) => {
+    const { type, service, method: name } = grpcMethodOf(method);
+    record({ type, service, method: name, code: statusName(code) }, (performance.now() - started) / 1_000);
+  });
+};
 
 /**
  * `grpc_server_handled_total` and `grpc_server_handling_seconds` by method and status code.
@@ -9,35 +18,11 @@ import { grpcMethodOf, grpcStatusOf, statusName } from './grpc-call';
  */
 export const serverMetricsMiddleware = (metrics: Pick<ServiceMetrics, 'rpcServer'>): ServerMiddleware =>
   async function* serverMetrics(call, context) {
-    const started = performance.now();
-    let code = Status.CANCELLED;
-    try {
-      const result = yield* call.next(call.request, context);
-      code = Status.OK;
-      return result;
-    } catch (error) {
-      code = grpcStatusOf(error);
-      throw error;
-    } finally {
-      const { type, service, method } = grpcMethodOf(call.method);
-      metrics.rpcServer({ type, service, method, code: statusName(code) }, (performance.now() - started) / 1_000);
-    }
+    return yield* observed(call.method, call.next(call.request, context), (observation, seconds) => metrics.rpcServer(observation, seconds));
   };
 
 /** `grpc_client_handled_total` and `grpc_client_handling_seconds` of the calls a service makes. */
 export const clientMetricsMiddleware = (metrics: Pick<ServiceMetrics, 'rpcClient'>): ClientMiddleware =>
   async function* clientMetrics(call, options) {
-    const started = performance.now();
-    let code = Status.CANCELLED;
-    try {
-      const result = yield* call.next(call.request, options);
-      code = Status.OK;
-      return result;
-    } catch (error) {
-      code = grpcStatusOf(error);
-      throw error;
-    } finally {
-      const { type, service, method } = grpcMethodOf(call.method);
-      metrics.rpcClient({ type, service, method, code: statusName(code) }, (performance.now() - started) / 1_000);
-    }
+    return yield* observed(call.method, call.next(call.request, options), (observation, seconds) => metrics.rpcClient(observation, seconds));
   };

@@ -3,7 +3,7 @@ import { Metadata, Status, type CallContext, type ClientMiddleware, type ServerM
 import { ATTR, RPC_SYSTEM_GRPC } from '../semconv';
 import type { Telemetry } from '../telemetry/telemetry';
 import { propagator } from '../tracing/trace-context';
-import { grpcMethodOf, grpcStatusOf, reasonOf, withContextGenerator } from './grpc-call';
+import { grpcMethodOf, reasonOf, settledCall, withContextGenerator } from './grpc-call';
 
 /**
  * Spans for gRPC calls, as nice-grpc middlewares (see telemetry.ts for why not grpc-js
@@ -56,20 +56,9 @@ export const serverTracingMiddleware = (telemetry: Pick<Telemetry, 'tracer'>): S
       },
       parent,
     );
-    // The generator is closed early (no catch, no normal return) when the client goes away mid-stream.
-    let code = Status.CANCELLED;
-    let failure: unknown;
-    try {
-      const result = yield* withContextGenerator(trace.setSpan(parent, span), call.next(call.request, context));
-      code = Status.OK;
-      return result;
-    } catch (error) {
-      failure = error;
-      code = grpcStatusOf(error);
-      throw error;
-    } finally {
-      endCall(span, code, failure, SERVER_ERROR_CODES.has(code));
-    }
+    return yield* settledCall(withContextGenerator(trace.setSpan(parent, span), call.next(call.request, context)), (code, failure) =>
+      endCall(span, code, failure, SERVER_ERROR_CODES.has(code)),
+    );
   };
 
 export interface ClientTracingOptions {
@@ -101,20 +90,8 @@ export const clientTracingMiddleware = (telemetry: Pick<Telemetry, 'tracer'>, op
     const ctx = trace.setSpan(parent, span);
     const metadata = Metadata(callOptions.metadata);
     propagator.inject(ctx, metadata, metadataSetter);
-    let code = Status.CANCELLED;
-    let failure: unknown;
-    try {
-      const result = yield* withContextGenerator(ctx, call.next(call.request, { ...callOptions, metadata }));
-      code = Status.OK;
-      return result;
-    } catch (error) {
-      failure = error;
-      code = grpcStatusOf(error);
-      throw error;
-    } finally {
-      // Client-side, every status but OK is an error of this call.
-      endCall(span, code, failure, code !== Status.OK);
-    }
+    // Client-side, every status but OK is an error of this call.
+    return yield* settledCall(withContextGenerator(ctx, call.next(call.request, { ...callOptions, metadata })), (code, failure) => endCall(span, code, failure, code !== Status.OK));
   };
 };
 

@@ -38,6 +38,15 @@ export const LedgerDefinition = {
   ticks: method('govern.test.v1.Ledger', 'Ticks', true),
 } as const;
 
+/** Ledger served as an echo: the bench and the runtime probe measure the middlewares around it, not its work. */
+export const echoLedger = {
+  record: async (request: Note) => request,
+  fail: async (request: Note) => request,
+  async *ticks() {
+    yield { text: '0' };
+  },
+};
+
 export interface LogLine {
   msg: string;
   trace_id?: string;

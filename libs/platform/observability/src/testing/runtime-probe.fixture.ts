@@ -14,19 +14,13 @@ import { startMetricsServer } from '../metrics/metrics-server';
 import { createServiceMetrics } from '../metrics/service-metrics';
 import { telemetrySettings } from '../telemetry/settings';
 import { startTelemetry } from '../telemetry/telemetry';
-import { LedgerDefinition, type Note } from './json-service.fixture';
+import { LedgerDefinition, echoLedger } from './json-service.fixture';
 
 const [endpoint = ''] = process.argv.slice(2);
 const telemetry = startTelemetry({ serviceName: 'runtime-probe', settings: z.object(telemetrySettings).parse({ OTEL_EXPORTER_OTLP_ENDPOINT: endpoint }) });
 const metrics = createServiceMetrics({ serviceName: 'runtime-probe' });
 const server = createServer().use(serverTracingMiddleware(telemetry)).use(serverMetricsMiddleware(metrics));
-server.add(LedgerDefinition, {
-  record: async (request: Note) => request,
-  fail: async (request: Note) => request,
-  async *ticks() {
-    yield { text: '0' };
-  },
-});
+server.add(LedgerDefinition, echoLedger);
 const channel = createChannel(`127.0.0.1:${await server.listen('127.0.0.1:0')}`);
 const client = createClientFactory().use(clientTracingMiddleware(telemetry)).create(LedgerDefinition, channel);
 const reply = await client.record({ text: 'probe' });

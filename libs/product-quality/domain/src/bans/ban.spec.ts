@@ -1,6 +1,7 @@
-import { DAY, DomainError, ValidationError, reason } from '@govern/policy-core';
+import { DAY, ValidationError, reason } from '@govern/policy-core';
 import { describe, expect, it } from 'vitest';
 import { type Ban, bansLiftedOnReinstatement, decideBanAppeal, fileBanAppeal, liftBan, liftBanByReviewer, openBan } from './ban';
+import { codeOf } from '../testing/fixtures';
 
 const T0 = new Date('2026-11-01T00:00:00Z');
 const at = (days: number) => new Date(T0.getTime() + days * DAY);
@@ -10,15 +11,6 @@ const ban = (cause: Ban['cause'] = 'LAB_CRITICAL'): Ban =>
   openBan({ banId: 'BAN-1', product, cause, reasons: [reason('BAN.LAB_FAILURE', 'critical defect', { report_ref: 'R-1' })], sourceRef: 'LR-1' }, undefined, T0);
 
 const appealInput = { appealId: 'AP-1', merchantId: 'M-1', statement: 'Wrong batch was tested', evidenceRefs: ['doc-1'] };
-
-const codeOf = (fn: () => unknown): string => {
-  try {
-    fn();
-  } catch (e) {
-    return (e as DomainError).code;
-  }
-  return 'NO_ERROR';
-};
 
 describe('bans', () => {
   it('opens an active ban with its reasons and policy', () => {

@@ -1,7 +1,8 @@
-import { DAY, type DomainError, ValidationError } from '@govern/policy-core';
+import { DAY, ValidationError } from '@govern/policy-core';
 import { describe, expect, it } from 'vitest';
 import type { BrandRecord } from '../listing/listing';
 import { type IpComplaint, decideIpComplaint, escalateIpComplaint, fileCounterNotice, fileIpComplaint, restoreIfOwnerSilent } from './ip-complaint';
+import { codeOf } from '../testing/fixtures';
 
 const T0 = new Date('2026-11-01T00:00:00Z');
 const at = (days: number) => new Date(T0.getTime() + days * DAY);
@@ -20,15 +21,6 @@ const complaintInput = {
 const counter = { merchantId: 'M-1', statement: 'Bought from the authorised distributor', evidenceRefs: ['invoice-77'] };
 
 const takenDown = (): IpComplaint => fileIpComplaint(complaintInput, [], T0).complaint;
-
-const codeOf = (fn: () => unknown): string => {
-  try {
-    fn();
-  } catch (e) {
-    return (e as DomainError).code;
-  }
-  return 'NO_ERROR';
-};
 
 describe('IP complaints: notice and takedown', () => {
   it('takes the product down on the registered brand owner\'s complaint', () => {

@@ -3,39 +3,14 @@ import { describe, expect, it } from 'vitest';
 import type { ClaimScanner } from './claim-scanner.port';
 import { type ListingGateContext, evaluateListing } from './evaluate-listing';
 import type { ListingInput } from './listing';
+import { listingInput, gateContext } from '../testing/fixtures';
 
 // The shared lexicon plugs into the gate's port as it is: this file fails to compile if it stops fitting.
 const lexicon: ClaimScanner = compileClaimScanner();
 
-const listing = (over: Partial<ListingInput> = {}): ListingInput => ({
-  listingId: 'L-1',
-  productId: 'P-1',
-  skuId: 'SKU-1',
-  merchantId: 'M-1',
-  categoryCode: 'home.kitchen',
-  title: '316不锈钢保温杯 500ml',
-  description: '双层真空，保温12小时。',
-  brand: '',
-  manufacturer: '浙江某某杯业有限公司',
-  productionDate: new Date('2026-09-01T00:00:00Z'),
-  batchNumber: '',
-  certificateCode: 'GB/T 29606-2013',
-  imageHashes: [],
-  declaredQualifications: [],
-  priceFen: 5900n,
-  ...over,
-});
+const listing = (over: Partial<ListingInput> = {}): ListingInput => listingInput({ ...over });
 
-const context = (over: Partial<ListingGateContext> = {}): ListingGateContext => ({
-  action: 'PUBLISH',
-  merchant: { merchantId: 'M-1', standing: 'ACTIVE', qualifications: [] },
-  brands: [],
-  authorisations: [],
-  bannedPrints: [],
-  claimScanner: lexicon,
-  now: new Date('2026-11-10T08:00:00Z'),
-  ...over,
-});
+const context = (over: Partial<ListingGateContext> = {}): ListingGateContext => gateContext(lexicon, new Date('2026-11-10T08:00:00Z'), over);
 
 describe('listing gate with the shared claims lexicon', () => {
   it('rejects evasion spellings of absolute claims and records the lexicon version', () => {

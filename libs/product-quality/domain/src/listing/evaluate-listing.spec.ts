@@ -4,6 +4,7 @@ import type { ClaimHit, ClaimScanner } from './claim-scanner.port';
 import { type ListingGateContext, evaluateListing, imageHashDistance, validateListingInput } from './evaluate-listing';
 import type { BrandRecord, ListingInput } from './listing';
 import { LISTING_GATE_POLICY } from './listing-gate.policy';
+import { listingInput, gateContext } from '../testing/fixtures';
 
 const NOW = new Date('2026-11-10T08:00:00Z');
 
@@ -27,35 +28,9 @@ const scanner = stubScanner({
   '推荐': { category: 'ENDORSEMENT', severity: 'LOW' },
 });
 
-const listing = (over: Partial<ListingInput> = {}): ListingInput => ({
-  listingId: 'L-1',
-  productId: 'P-1',
-  skuId: 'SKU-1',
-  merchantId: 'M-1',
-  categoryCode: 'home.kitchen',
-  title: '316不锈钢保温杯 500ml',
-  description: '双层真空，保温12小时。',
-  brand: '',
-  manufacturer: '浙江某某杯业有限公司',
-  productionDate: new Date('2026-09-01T00:00:00Z'),
-  batchNumber: '',
-  certificateCode: 'GB/T 29606-2013',
-  imageHashes: ['f0e1d2c3b4a59687'],
-  declaredQualifications: [],
-  priceFen: 5900n,
-  ...over,
-});
+const listing = (over: Partial<ListingInput> = {}): ListingInput => listingInput({ imageHashes: ['f0e1d2c3b4a59687'], ...over });
 
-const context = (over: Partial<ListingGateContext> = {}): ListingGateContext => ({
-  action: 'PUBLISH',
-  merchant: { merchantId: 'M-1', standing: 'ACTIVE', qualifications: [] },
-  brands: [],
-  authorisations: [],
-  bannedPrints: [],
-  claimScanner: scanner,
-  now: NOW,
-  ...over,
-});
+const context = (over: Partial<ListingGateContext> = {}): ListingGateContext => gateContext(scanner, NOW, over);
 
 const codes = (d: { reasons: { code: string }[] }) => d.reasons.map((r) => r.code);
 

@@ -22,7 +22,7 @@ import { appealOutcomes, appealStatuses, banCauses, banStatuses } from '../mappi
 import { banAppealFromRow, toProtoBan, toProtoBanAppeal } from '../mapping/resources';
 import { banProductManually, decideAppeal, fileAppeal, unbanProduct } from '../use-cases/bans';
 import { getBanAppeal, listBans } from '../adapters/read-models.queries';
-import { type Call, type HandlerContext, mutation, read } from './handler-context';
+import { type Call, type HandlerContext, mutation, read } from './handler-kit';
 
 /** Causes a reviewer may give; the others come from the lab, IP and merchant-removal flows. */
 const REVIEWER_CAUSES = ['MANUAL', 'RE_UPLOAD'] as const;

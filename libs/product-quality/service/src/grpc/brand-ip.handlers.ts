@@ -33,7 +33,7 @@ import {
   registerBrand,
   revokeBrandAuthorisation,
 } from '../use-cases/brands-and-ip';
-import { type Call, type HandlerContext, mutation, read, refuse } from './handler-context';
+import { type Call, type HandlerContext, mutation, read, refuse } from './handler-kit';
 
 const BRAND_LIMITS = REQUEST_LIMITS_POLICY.brand;
 

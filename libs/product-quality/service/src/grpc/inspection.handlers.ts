@@ -21,7 +21,7 @@ import { defectClasses, labVerdicts } from '../mapping/enums';
 import { policyOf, toProtoPolicy, toProtoReasons } from '../mapping/json';
 import { toProtoBan, toProtoCampaign, toProtoLabResult, toProtoQualityScore, toProtoSample } from '../mapping/resources';
 import { createCampaign, drawSeed, getCampaign, planCampaign, recordLabResult } from '../use-cases/inspections';
-import { type Call, type HandlerContext, mutation, read, validated } from './handler-context';
+import { type Call, type HandlerContext, mutation, read, validated } from './handler-kit';
 
 /** Category costs: each category once; the domain's spec rules (budget, cost bounds) reported by index, as the contract names them. */
 const checkedCampaignCosts = (checks: RequestChecks, request: CreateInspectionCampaignRequest): Checked<readonly CategoryCost[]> => {

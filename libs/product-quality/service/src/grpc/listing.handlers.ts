@@ -20,7 +20,7 @@ import { policyOf, toProtoReasons } from '../mapping/json';
 import { scoreViewFromRow, toProtoClaimHit, toProtoListingEvaluation, toProtoProduct, toProtoQualityScore } from '../mapping/resources';
 import { evaluateListingUseCase } from '../use-cases/evaluate-listing';
 import { getListingEvaluation, getProduct, listListingEvaluations, listProducts, productPageToken, qualityScoreHistory } from '../adapters/read-models.queries';
-import { type Call, type HandlerContext, mutation, read, validated } from './handler-context';
+import { type Call, type HandlerContext, mutation, read, validated } from './handler-kit';
 
 const listingInput = (listing: Listing): ListingInput => ({
   listingId: listing.listingId,

@@ -25,7 +25,7 @@ import { defectClasses, inspectionLevels, lotDispositions, samplingStages } from
 import { policyOf, toProtoReasons } from '../mapping/json';
 import { toProtoLotInspection, toProtoSwitchingState } from '../mapping/resources';
 import { listLotInspections, lotSamplingPlan, recordLotInspection, resumeLotInspection } from '../use-cases/lot-sampling';
-import { type Call, type HandlerContext, mutation, read } from './handler-context';
+import { type Call, type HandlerContext, mutation, read } from './handler-kit';
 
 const toProtoPlan = (defectClass: DefectClass, plan: LotSamplingPlan): ClassSamplingPlan => ({
   defectClass: defectClasses.toProto(defectClass),

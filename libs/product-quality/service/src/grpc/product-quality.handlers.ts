@@ -3,7 +3,7 @@ import { RequestChecks } from '@govern/platform-grpc';
 import { governanceStats } from '../adapters/governance-stats.queries';
 import { banHandlers } from './ban.handlers';
 import { brandIpHandlers } from './brand-ip.handlers';
-import { type Call, type HandlerContext, read } from './handler-context';
+import { type Call, type HandlerContext, read } from './handler-kit';
 import { inspectionHandlers } from './inspection.handlers';
 import { listingHandlers } from './listing.handlers';
 import { lotHandlers } from './lot.handlers';

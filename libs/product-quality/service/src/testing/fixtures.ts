@@ -1,16 +1,35 @@
 import { randomUUID } from 'node:crypto';
-import type { EventMeta } from '@govern/contracts-common';
+import { streamOf, type EventMeta } from '@govern/contracts-common';
 import { MerchantOnboardedEvent, RiskBand } from '@govern/contracts-merchant-access';
-import { ListingApprovedEvent, ListingDecision, type Listing, type ProductQualityServiceDefinition } from '@govern/contracts-product-quality';
+import { ListingApprovedEvent, ListingDecision, ProductQualityServiceDefinition, type Listing } from '@govern/contracts-product-quality';
 import type { PrismaClient, ProductQualityTx } from '@govern/product-quality-data-access';
 import { asDbTransaction } from '@govern/platform-runtime';
 import type { ProductQualityDeps } from '../deps';
 import { Work } from '../use-cases/work';
+import { createProductQualityService, type ProductQualityServiceOptions } from '../product-quality.service';
 import type { ServiceClient } from '@govern/platform-grpc';
-import type { EventCollector, ServiceUnderTest } from '@govern/platform-service-testing';
+import { startServiceForTest, type EventCollector, type ServiceUnderTest } from '@govern/platform-service-testing';
 import { pollUntil } from '@govern/platform-testing';
 
 /** Test fixtures for the product-quality integration suites (real gRPC, Postgres, JetStream). */
+
+export interface ProductQualityUnderTest {
+  sut: ServiceUnderTest<PrismaClient>;
+  client: ServiceClient<typeof ProductQualityServiceDefinition>;
+  /** Everything the service published (its stream's subjects), from the start. */
+  events: EventCollector;
+  stop(): Promise<void>;
+}
+
+/** The real service on 127.0.0.1:0 with a fresh database and event namespace, a client, its events collected, and `merchants` onboarded. */
+export const startProductQualityForTest = async (setup: { merchants?: string[]; options?: ProductQualityServiceOptions } = {}): Promise<ProductQualityUnderTest> => {
+  const sut = await startServiceForTest(createProductQualityService(setup.options));
+  const client = sut.client(ProductQualityServiceDefinition);
+  const stream = streamOf('product_quality');
+  const events = await sut.collect(stream.name, stream.subjects);
+  for (const merchantId of setup.merchants ?? []) await onboard(sut, merchantId);
+  return { sut, client, events, stop: () => sut.stop() };
+};
 
 export const meta = (sut: ServiceUnderTest<PrismaClient>, eventId: string = randomUUID()): EventMeta => ({
   eventId,
