@@ -49,7 +49,7 @@ export const NEW_BUYER_CARE_POLICY_2026_12_05: NewBuyerCarePolicy = {
  */
 export const NEW_BUYER_CARE_POLICY: NewBuyerCarePolicy = {
   ...NEW_BUYER_CARE_POLICY_2026_12_05,
-  version: '2026-12-06.1',
+  version: '2026-12-05.2',
   watches: { ...NEW_BUYER_CARE_POLICY_2026_12_05.watches, RETURN_FEE_UNSETTLED: { nudgeAtMs: 24 * HOUR, stepInAtMs: 72 * HOUR } },
 };
 

@@ -48,7 +48,7 @@ describe('care steps', () => {
     expect(still).toMatchObject({ outcome: 'STILL_STUCK', reasons: [{ code: 'CARE.NO_LOGISTICS_SCAN' }] });
   });
 
-  it('watches return shipping owed from 2026-12-06.1: stuck while unpaid whatever became of the price, the fund pays at the second bound', () => {
+  it('watches return shipping owed from 2026-12-05.2: stuck while unpaid whatever became of the price, the fund pays at the second bound', () => {
     const shipped = new Date(paidAt.getTime() + 5 * DAY);
     expect(careSchedule('RETURN_FEE_UNSETTLED', shipped)).toEqual({ kind: 'RETURN_FEE_UNSETTLED', nudgeAt: new Date(shipped.getTime() + DAY), stepInAt: new Date(shipped.getTime() + 3 * DAY) });
     expect(() => careSchedule('RETURN_FEE_UNSETTLED', shipped, NEW_BUYER_CARE_POLICY_2026_12_05)).toThrow(/does not watch RETURN_FEE_UNSETTLED/);

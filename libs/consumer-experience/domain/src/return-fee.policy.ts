@@ -16,7 +16,7 @@ export interface ReturnFeePolicy {
 
 export const RETURN_FEE_POLICY: ReturnFeePolicy = {
   name: 'consumer-return-fee',
-  version: '2026-12-06.1',
+  version: '2026-12-05.1',
   // The quality reasons: the goods were not what was sold.
   merchantBearsReasons: ['QUALITY_DEFECT', 'NOT_AS_DESCRIBED', 'COUNTERFEIT', 'MISSING_PARTS'],
 };

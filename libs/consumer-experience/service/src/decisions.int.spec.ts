@@ -240,7 +240,7 @@ describe('consumer-experience decision records (gRPC + Postgres + NATS)', () => 
       ['compensation', '2026-11-01.1', ['2026-11-01.1', '2026-12-01.1'], true],
       ['fast-refund', '2026-11-01.1', ['2026-11-01.1', '2026-12-01.1'], true],
       // Care's steps decide no amount: the fund's payment is the compensation kind's decision.
-      ['new-buyer-care', '2026-12-06.1', ['2026-12-05.1', '2026-12-06.1'], false],
+      ['new-buyer-care', '2026-12-05.2', ['2026-12-05.1', '2026-12-05.2'], false],
     ]);
     // Every record replays identical but the two the tampering test changed.
     const bulk = await ops.replayDecisions({ window });
