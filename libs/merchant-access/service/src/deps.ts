@@ -4,6 +4,7 @@ import type { Clock, IdGenerator } from '@govern/policy-core';
 import type { DecisionLog } from '@govern/platform-decisions';
 import type { Logger } from 'pino';
 import type { IdentityHasher } from './adapters/identity-hasher';
+import type { StandingReads } from './adapters/prisma-standing.repository';
 import type { RingGraphIndex } from './adapters/ring-graph.index';
 
 /**
@@ -16,6 +17,8 @@ export type Work = UnitOfWork<MerchantAccessTx>;
 export interface MerchantAccessDeps {
   /** Reads outside a unit of work (queries answer from the pool, no transaction). */
   db: PrismaClient;
+  /** Plain SQL reads on the pool, outside a transaction: the standing reads (the hot path of every caller). */
+  reads: StandingReads;
   /** Every write: mutations (`units.mutation`), timers and consumed events (`units.within`). */
   units: UnitsOfWork<MerchantAccessTx, Work>;
   clock: Clock;

@@ -5,6 +5,7 @@ import { GOVERNANCE_OPS_POLICY, governanceOpsHandlers } from '@govern/platform-d
 import { connectMerchantAccessDatabase, MerchantAccessMigrations, type MerchantAccessTx, type PrismaClient } from '@govern/merchant-access-data-access';
 import { createUnitsOfWork, type ServiceDefinition } from '@govern/platform-runtime';
 import { createIdentityHasher } from './adapters/identity-hasher';
+import { poolReads } from './adapters/prisma-standing.repository';
 import { RingGraphIndex } from './adapters/ring-graph.index';
 import { startQualityViolationsConsumer } from './consumers/quality-violations.consumer';
 import { startServiceMetricsConsumer } from './consumers/service-metrics.consumer';
@@ -40,7 +41,7 @@ export const createMerchantAccessService = (settings: MerchantAccessSettings): S
       await decisions.seedShadowPolicies(settings.shadowPolicies ?? {}, serviceActor('merchant-access'));
       // In memory before the first decision: a decision must not read them inside its own transaction (see loadShadowSettings).
       await decisions.loadShadowSettings();
-      const deps: MerchantAccessDeps = { db, units, clock, ids, hasher, ring, decisions, log };
+      const deps: MerchantAccessDeps = { db, reads: poolReads(database.pool), units, clock, ids, hasher, ring, decisions, log };
 
       context.server.add(MerchantAccessServiceDefinition, createMerchantAccessHandlers(deps), merchantAccessPolicy);
       context.server.add(GovernanceOpsServiceDefinition, governanceOpsHandlers({ serviceName: 'merchant-access', db, decisions, events: { bus, descriptorSets: [commonDescriptorSet, merchantAccessDescriptorSet] } }), GOVERNANCE_OPS_POLICY);

@@ -139,6 +139,16 @@ describe('product-quality over gRPC: the listing gate', () => {
     expect(third.reasons.find((r) => r.code === 'LISTING.QUOTA_EXCEEDED')?.evidence).toMatchObject({ quota: '2', active_listings: '2' });
   });
 
+  it('approves exactly the quota when a merchant publishes many listings at once', async () => {
+    await onboard(sut, 'M-QUOTA-RACE', [], 3);
+    const answers = await Promise.all(
+      Array.from({ length: 12 }, () => client.evaluateListing({ requestId: unique('r'), listing: listing({ merchantId: 'M-QUOTA-RACE' }), action: 0 })),
+    );
+    expect(answers.filter((a) => a.decision === ListingDecision.LISTING_DECISION_APPROVED)).toHaveLength(3);
+    const refused = answers.filter((a) => a.reasons.some((r) => r.code === 'LISTING.QUOTA_EXCEEDED'));
+    expect(refused).toHaveLength(9);
+  });
+
   it('requires the qualification merchant-access verified for the category', async () => {
     await onboard(sut, 'M-FOOD', ['food']);
     const food = (merchantId: string) => listing({ merchantId, categoryCode: 'food.snacks', title: '每日坚果混合装 750g 30袋' });

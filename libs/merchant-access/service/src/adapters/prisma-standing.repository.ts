@@ -1,5 +1,7 @@
 import type { Prisma, SanctionRow } from '@govern/merchant-access-data-access';
 import { standingAt, VIOLATION_POLICY, type MerchantStanding, type ViolationPolicy, type ViolationRecord } from '@govern/merchant-access-domain';
+import { sql, SQL_RESULT_TYPES, statementOf, type Sql } from '@govern/platform-db';
+import type pg from 'pg';
 import { sanctionRecordOf, violationRecordOf, type Db } from './records';
 
 /** A merchant's standing with the stored row of its sanction in force (for its reasons and policy). */
@@ -66,14 +68,42 @@ const sanctionRowOf = (s: SanctionJson): SanctionRow => ({
   liftCause: s.lift_cause,
 });
 
+/** What a standing read needs: one query (plain SQL on the pool, or through a Prisma client). */
+export type StandingReads = Pick<Sql, 'query'>;
+
+/**
+ * Plain SQL reads on the pool, outside any transaction: the standing reads of GetMerchantStanding
+ * and BatchGetMerchantStandings, the hot read of every listing, video and order, skip the Prisma
+ * client's raw-query path (issue 13). Rows are typed as Prisma's raw queries type them.
+ */
+export const poolReads = (pool: pg.Pool): StandingReads => ({
+  query: async <Row>(statement: Parameters<Sql['query']>[0], values?: readonly unknown[]): Promise<Row[]> => {
+    const s = statementOf(statement, values);
+    const result = await pool.query({ text: s.text, values: [...s.values], types: SQL_RESULT_TYPES });
+    return result.rows as Row[];
+  },
+});
+
+/** A Prisma client or transaction as standing reads (its raw queries). */
+const prismaReads = (db: Db): StandingReads => ({
+  query: <Row>(statement: Parameters<Sql['query']>[0], values?: readonly unknown[]): Promise<Row[]> => {
+    const s = statementOf(statement, values);
+    return db.$queryRawUnsafe<Row[]>(s.text, ...s.values);
+  },
+});
+
 /**
  * Standings of many merchants at `at`, computed from their sanctions and violations (not from the
  * status column, which a timer updates a moment after a sanction ends), in one round trip
  * whatever the number of merchants: this is the hot path of every listing, video and order.
  * Only known merchants are in the result.
  */
-export const loadStandings = async (
-  db: Db,
+export const loadStandings = (db: Db, merchantIds: readonly string[], at: Date, policy: ViolationPolicy = VIOLATION_POLICY): Promise<Map<string, StandingView>> =>
+  readStandings(prismaReads(db), merchantIds, at, policy);
+
+/** `loadStandings` over plain SQL reads (`poolReads`). */
+export const readStandings = async (
+  reads: StandingReads,
   merchantIds: readonly string[],
   at: Date,
   policy: ViolationPolicy = VIOLATION_POLICY,
@@ -81,8 +111,9 @@ export const loadStandings = async (
   const result = new Map<string, StandingView>();
   const ids = [...new Set(merchantIds)];
   if (ids.length === 0) return result;
-  const rows = await db.$queryRawUnsafe<StandingSourceRow[]>(
-    `SELECT m.id,
+  const windowStart = new Date(at.getTime() - policy.windowMs);
+  const rows = await reads.query<StandingSourceRow>(
+    sql`SELECT m.id,
             (SELECT json_agg(json_build_object(
                       'id', s.id, 'merchant_id', s.merchant_id, 'kind', s.kind, 'starts_at', s.starts_at, 'ends_at', s.ends_at,
                       'trigger_points', s.trigger_points, 'threshold', s.threshold, 'zero_tolerance', s.zero_tolerance,
@@ -90,19 +121,16 @@ export const loadStandings = async (
                       'deposit_forfeited_fen', s.deposit_forfeited_fen::text, 'reasons', s.reasons, 'policy_name', s.policy_name,
                       'policy_version', s.policy_version, 'lifted_at', s.lifted_at, 'lift_cause', s.lift_cause))
                FROM sanctions s
-              WHERE s.merchant_id = m.id AND s.starts_at <= $2
-                AND (s.ends_at IS NULL OR s.ends_at > $2) AND (s.lifted_at IS NULL OR s.lifted_at > $2)) AS sanctions,
+              WHERE s.merchant_id = m.id AND s.starts_at <= ${at}
+                AND (s.ends_at IS NULL OR s.ends_at > ${at}) AND (s.lifted_at IS NULL OR s.lifted_at > ${at})) AS sanctions,
             (SELECT json_agg(json_build_object(
                       'id', v.id, 'type', v.type, 'points', v.points, 'zero_tolerance', v.zero_tolerance,
                       'occurred_at', v.occurred_at, 'recorded_at', v.recorded_at, 'overturned_at', v.overturned_at))
                FROM violations v
-              WHERE v.merchant_id = m.id AND v.occurred_at <= $2 AND v.occurred_at > $3
-                AND (v.overturned_at IS NULL OR v.overturned_at > $2)) AS violations
+              WHERE v.merchant_id = m.id AND v.occurred_at <= ${at} AND v.occurred_at > ${windowStart}
+                AND (v.overturned_at IS NULL OR v.overturned_at > ${at})) AS violations
        FROM merchants m
-      WHERE m.id = ANY($1::text[])`,
-    ids,
-    at,
-    new Date(at.getTime() - policy.windowMs),
+      WHERE m.id = ANY(${ids}::text[])`,
   );
   for (const row of rows) {
     const sanctionRows = parsed<SanctionJson>(row.sanctions).map(sanctionRowOf);

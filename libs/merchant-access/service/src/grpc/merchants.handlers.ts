@@ -61,13 +61,13 @@ export const merchantHandlers = (
   },
 
   async getMerchantStanding(request) {
-    return { standing: standingViewToProto(await getMerchantStanding(deps.db, merchantIdOf(request), deps.clock.now())) };
+    return { standing: standingViewToProto(await getMerchantStanding(deps.reads, merchantIdOf(request), deps.clock.now())) };
   },
 
   async batchGetMerchantStandings(request) {
     const checks = new RequestChecks();
     const { merchantIds } = checks.done({ merchantIds: checks.idList('merchant_ids', request.merchantIds, { maxItems: MAX_BATCH_MERCHANT_IDS }) });
-    const found = await batchGetMerchantStandings(deps.db, merchantIds, deps.clock.now());
+    const found = await batchGetMerchantStandings(deps.reads, merchantIds, deps.clock.now());
     return { standings: found.standings.map(standingViewToProto), missingMerchantIds: found.missing };
   },
 

@@ -2,7 +2,7 @@ import type { MerchantRow, StoreExperienceScoreRow } from '@govern/merchant-acce
 import { evaluateAffiliateEligibility, isSanctionedStatus, type AffiliateEligibility, type MerchantStatus } from '@govern/merchant-access-domain';
 import { keysetPage, timeIdPageToken, type KeysetPage } from '@govern/platform-grpc';
 import { notFound } from '@govern/policy-core';
-import { loadStandings, standingViewOf, type StandingView } from '../adapters/prisma-standing.repository';
+import { loadStandings, readStandings, standingViewOf, type StandingReads, type StandingView } from '../adapters/prisma-standing.repository';
 import type { Db } from '../adapters/records';
 import { storedScoreOf } from '../mapping/resources';
 
@@ -76,16 +76,20 @@ export const listMerchants = async (db: Db, query: ListMerchantsQuery): Promise<
 };
 
 /** Standing now; one round trip (the standing query only returns merchants that exist). */
-export const getMerchantStanding = async (db: Db, merchantId: string, at: Date): Promise<StandingView> => {
-  const view = (await loadStandings(db, [merchantId], at)).get(merchantId);
+export const getMerchantStanding = async (reads: StandingReads, merchantId: string, at: Date): Promise<StandingView> => {
+  const view = (await readStandings(reads, [merchantId], at)).get(merchantId);
   if (!view) throw merchantNotFound(merchantId);
   return view;
 };
 
 /** Standings of known merchants in request order (repeats once), and the ids no merchant has. */
-export const batchGetMerchantStandings = async (db: Db, merchantIds: readonly string[], at: Date): Promise<{ standings: StandingView[]; missing: string[] }> => {
+export const batchGetMerchantStandings = async (
+  reads: StandingReads,
+  merchantIds: readonly string[],
+  at: Date,
+): Promise<{ standings: StandingView[]; missing: string[] }> => {
   const ids = [...new Set(merchantIds)];
-  const found = await loadStandings(db, ids, at);
+  const found = await readStandings(reads, ids, at);
   const standings: StandingView[] = [];
   const missing: string[] = [];
   for (const id of ids) {

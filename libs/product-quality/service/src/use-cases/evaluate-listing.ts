@@ -14,7 +14,7 @@ import {
 } from '@govern/product-quality-domain';
 import { DomainError, failedPrecondition } from '@govern/policy-core';
 import { listingGateDecisions, type ListingGateFacts } from '../decisions/listing-gate.decision-kind';
-import { type GateContextRows, loadGateContext, lockMerchantGate, recordGateDecision } from '../adapters/prisma-listing-gate.repository';
+import { type GateContextRows, lockAndLoadGateContext, recordGateDecision } from '../adapters/listing-gate.repository';
 import { listingActions } from '../mapping/enums';
 import { policyOf, toProtoReasons } from '../mapping/json';
 import type { ScoreView } from '../mapping/resources';
@@ -85,20 +85,20 @@ const concurrentChange = (productId: string): DomainError =>
   new DomainError('ABORTED', 'PRODUCT.CHANGED_CONCURRENTLY', 'The product changed while the listing was evaluated; retry', { product_id: productId });
 
 /**
- * The listing gate on publish and edit: one statement reads everything the rules need, the
+ * The listing gate on publish and edit, in the unit's plain SQL: the merchant's gate lock and one
+ * statement that reads everything the rules need leave in one write, the
  * rules run (all of them, so every reason is listed), one statement records the decision and,
  * on approval, creates or updates the product and listing with the product's new score. The
  * ListingApproved or ListingRejected event (and QualityTierChanged when the tier moves) goes
  * to the outbox in the same transaction.
  */
 export const evaluateListingUseCase = async (work: Work, command: EvaluateListingCommand): Promise<EvaluateListingOutcome> => {
-  const { tx, now, deps } = work;
+  const { now, deps } = work;
   // The lookups follow the active version's parameters (the facts recorded are what it read).
   const policy = LISTING_GATE_POLICIES.active;
   const listing: ListingInput = { ...command.listing, imageHashes: normaliseImageHashes(command.listing.imageHashes) };
   const shingles = titleShingles(listing.title);
-  await lockMerchantGate(tx, listing.merchantId);
-  const context = await loadGateContext(tx, {
+  const context = await lockAndLoadGateContext(work.sql, {
     listing,
     action: command.action,
     declaredBrandKey: compactText(listing.brand),
@@ -141,7 +141,7 @@ export const evaluateListingUseCase = async (work: Work, command: EvaluateListin
     : undefined;
 
   const evaluationId = work.newId();
-  const written = await recordGateDecision(tx, {
+  const written = await recordGateDecision(work.sql, {
     evaluationId,
     requestId: command.requestId,
     listing,
