@@ -15,7 +15,7 @@ import {
   getStoreExperienceScore,
   listMerchants,
 } from '../use-cases/merchants';
-import { mutation } from './calls';
+import { mutation } from './handler-kit';
 
 type Handlers = Required<GrpcServiceImplementation<typeof MerchantAccessServiceDefinition>>;
 

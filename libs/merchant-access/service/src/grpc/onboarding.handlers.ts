@@ -20,7 +20,7 @@ import {
 } from '../mapping/resources';
 import { checkIdentifierLinks } from '../use-cases/identifier-links';
 import { getApplication, submitApplication } from '../use-cases/onboarding';
-import { checkedItems, mutation } from './calls';
+import { checkedItems, mutation } from './handler-kit';
 
 type Handlers = Required<GrpcServiceImplementation<typeof MerchantAccessServiceDefinition>>;
 

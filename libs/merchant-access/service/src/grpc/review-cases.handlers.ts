@@ -11,7 +11,7 @@ import type { MerchantAccessDeps } from '../deps';
 import { reviewCaseKindCodec, reviewCaseStatusCodec, reviewDecisionCodec } from '../mapping/enums';
 import { applicationToProto, merchantTermsToProto, merchantViewToProto, reviewCaseToProto } from '../mapping/resources';
 import { claimReviewCase, decideReviewCase, getReviewCase, listReviewCases } from '../use-cases/review-cases';
-import { mutation } from './calls';
+import { mutation } from './handler-kit';
 
 type Handlers = Required<GrpcServiceImplementation<typeof MerchantAccessServiceDefinition>>;
 

@@ -14,7 +14,7 @@ import { appealDecisionCodec, violationSourceCodec, violationStatusCodec, violat
 import { appealToProto, policyToProto, reasonsToProto, reviewCaseToProto, sanctionToProto, standingViewToProto, violationToProto } from '../mapping/resources';
 import { decideAppeal, fileAppeal, getAppeal } from '../use-cases/appeals';
 import { listViolations, recordViolation } from '../use-cases/violations';
-import { mutation } from './calls';
+import { mutation } from './handler-kit';
 
 type Handlers = Required<GrpcServiceImplementation<typeof MerchantAccessServiceDefinition>>;
 
