@@ -4,6 +4,7 @@ export { afterCommit } from './after-commit';
 export { pipelinedWrites } from './pipelined-writes';
 export * from './pg-transaction';
 export * from './sql';
+export { oneRowFromSql, rowFromSql } from './sql-rows';
 export * from './idempotency';
 export * from './pg-errors';
 export * from './embedded-postgres';

@@ -1,9 +1,8 @@
 import type { CareCaseRow, ConsumerExperienceTx } from '@govern/consumer-experience-data-access';
 import type { Window } from '@govern/consumer-experience-domain';
-import { sql, type Sql } from '@govern/platform-db';
+import { sql, type Sql, rowFromSql } from '@govern/platform-db';
 import { keysetPage, timeIdPageToken, type KeysetPage } from '@govern/platform-grpc';
 import type { Page } from './lists.queries';
-import { rowFromSql } from './sql-rows';
 
 /**
  * New-buyer care (issue 19): the buyer's history that decides whether an order is a new buyer's,

@@ -1,6 +1,5 @@
 import type { Prisma } from '@govern/consumer-experience-data-access';
-import { sql, type Sql } from '@govern/platform-db';
-import { rowFromSql } from './sql-rows';
+import { sql, type Sql, rowFromSql } from '@govern/platform-db';
 
 /**
  * The run rows of cascades (one per lab result, one per removal): locked at the start of each chunk,

@@ -1,7 +1,6 @@
 import type { BuyerContactRow } from '@govern/consumer-experience-data-access';
 import { SERVICE_NORM_POLICY, serviceNormMetricsFromCounts, type ServiceNormMetrics, type ServiceNormPolicy, type Window } from '@govern/consumer-experience-domain';
-import { sql, type Sql, type SqlStatement } from '@govern/platform-db';
-import { rowFromSql } from './sql-rows';
+import { sql, type Sql, type SqlStatement, rowFromSql } from '@govern/platform-db';
 
 /**
  * Buyer contacts in plain SQL (issue 19): every buyer message of the platform lands here, so the

@@ -1,6 +1,5 @@
 import type { OrderRow, Prisma } from '@govern/consumer-experience-data-access';
-import { sql, type Sql } from '@govern/platform-db';
-import { rowFromSql } from './sql-rows';
+import { sql, type Sql, rowFromSql } from '@govern/platform-db';
 
 /**
  * Order intake in plain SQL: RecordOrder is a hot path (every order of the platform), and Prisma's

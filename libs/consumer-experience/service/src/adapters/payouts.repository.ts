@@ -1,6 +1,5 @@
 import type { CompensationRow, MerchantDepositRow, RefundRow } from '@govern/consumer-experience-data-access';
-import { sql, type Sql } from '@govern/platform-db';
-import { rowFromSql } from './sql-rows';
+import { sql, type Sql, rowFromSql } from '@govern/platform-db';
 
 /**
  * The money desk's rows (refunds, compensations, order totals, deposits) in set-based statements:

@@ -1,16 +1,11 @@
 import type { AfterSaleRow, OrderRow } from '@govern/consumer-experience-data-access';
-import { sql, type Sql, type SqlStatement } from '@govern/platform-db';
+import { rowFromSql, sql, type Sql, type SqlStatement } from '@govern/platform-db';
 import { notFound } from '@govern/policy-core';
 
 /**
- * Row locks and set-based reads in plain SQL. `SELECT *` returns snake_case columns; the tables'
- * Prisma fields are their camelCase names, so a row read here has the model's shape (bigint,
- * Date and parsed JSON, as Prisma returns them).
+ * Row locks and set-based reads in plain SQL; a row read here has the model's shape
+ * (`rowFromSql`, platform-db).
  */
-const camel = (column: string): string => column.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
-
-export const rowFromSql = <T>(row: Record<string, unknown>): T =>
-  Object.fromEntries(Object.entries(row).map(([column, value]) => [camel(column), value])) as T;
 
 /**
  * Locks one order (its payout record) for the rest of the transaction. Every mutation that

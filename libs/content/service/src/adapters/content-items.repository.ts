@@ -1,7 +1,6 @@
 import type { ContentAssessmentRow, ContentItemRow, ContentProductLinkRow, Prisma } from '@govern/content-data-access';
 import type { Tier } from '@govern/content-domain';
-import { sql, sqlEmpty, type Sql } from '@govern/platform-db';
-import { oneRowFromSql, rowFromSql } from './sql-rows';
+import { sql, sqlEmpty, type Sql, oneRowFromSql, rowFromSql } from '@govern/platform-db';
 
 /**
  * Plain SQL on content items and their product links: the statements where a row lock, a set-based

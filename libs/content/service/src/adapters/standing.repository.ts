@@ -1,6 +1,5 @@
 import type { CreditDeductionRow } from '@govern/content-data-access';
-import { sql, type Sql } from '@govern/platform-db';
-import { rowFromSql } from './sql-rows';
+import { sql, type Sql, rowFromSql } from '@govern/platform-db';
 
 /** What was last announced of a creator's standing (the `creators` row, what the events said). */
 export interface AnnouncedStanding {

@@ -1,6 +1,6 @@
 import type { ApplicationRow, MerchantRow, ReviewCaseRow } from '@govern/merchant-access-data-access';
 import type { GraphIdentifier } from '@govern/merchant-access-domain';
-import { sql, type Sql } from '@govern/platform-db';
+import { oneRowFromSql, sql, type Sql } from '@govern/platform-db';
 
 /**
  * Onboarding's writes in plain SQL: SubmitApplication is a hot path, and through Prisma its five
@@ -8,13 +8,6 @@ import { sql, type Sql } from '@govern/platform-db';
  * 13). Each function is one statement (the identifiers and ring entries ride along as data-modifying
  * CTEs over arrays) that returns the row as stored, with the model's field names and types.
  */
-const camel = (column: string): string => column.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
-
-const rowFromSql = <T>(row: Record<string, unknown> | undefined, table: string): T => {
-  if (!row) throw new Error(`the insert into ${table} returned no row`);
-  return Object.fromEntries(Object.entries(row).map(([column, value]) => [camel(column), value])) as T;
-};
-
 const json = (value: unknown): string => JSON.stringify(value);
 
 export interface NewApplication {
@@ -46,7 +39,7 @@ export interface NewApplication {
 
 /** The application and its hashed identifiers (an identifier given twice is stored once). */
 export const insertApplication = async (db: Sql, a: NewApplication, identifiers: readonly GraphIdentifier[]): Promise<ApplicationRow> => {
-  const [row] = await db.query(sql`
+  const rows = await db.query(sql`
     WITH application AS (
       INSERT INTO applications (id, status, company_name, credit_code_masked, legal_rep_name_masked, phone_masked, bank_account_masked,
                                 region_code, category_codes, registered_capital_fen, risk_score, band, ring_link, reasons, ring_links,
@@ -63,7 +56,7 @@ export const insertApplication = async (db: Sql, a: NewApplication, identifiers:
         FROM unnest(${identifiers.map((i) => i.kind)}::text[], ${identifiers.map((i) => i.key)}::text[]) AS i(kind, hash)
       ON CONFLICT DO NOTHING)
     SELECT * FROM application`);
-  return rowFromSql<ApplicationRow>(row, 'applications');
+  return oneRowFromSql<ApplicationRow>(rows, 'applications');
 };
 
 export interface NewMerchant {
@@ -84,7 +77,7 @@ export interface NewMerchant {
  * reads them at its next check; an entry already there is kept).
  */
 export const insertMerchant = async (db: Sql, m: NewMerchant, identifiers: readonly GraphIdentifier[]): Promise<MerchantRow> => {
-  const [row] = await db.query(sql`
+  const rows = await db.query(sql`
     WITH merchant AS (
       INSERT INTO merchants (id, application_id, company_name, credit_code_masked, onboarding_band, listing_quota, deposit_fen,
                              approved_category_codes, affiliate_eligible, onboarded_at)
@@ -98,7 +91,7 @@ export const insertMerchant = async (db: Sql, m: NewMerchant, identifiers: reado
        ORDER BY e.n
       ON CONFLICT DO NOTHING)
     SELECT * FROM merchant`);
-  return rowFromSql<MerchantRow>(row, 'merchants');
+  return oneRowFromSql<MerchantRow>(rows, 'merchants');
 };
 
 export interface NewApplicationReviewCase {
@@ -113,10 +106,10 @@ export interface NewApplicationReviewCase {
 
 /** The review case an application in the manual-review band opens. */
 export const insertApplicationReviewCase = async (db: Sql, c: NewApplicationReviewCase): Promise<ReviewCaseRow> => {
-  const [row] = await db.query(sql`
+  const rows = await db.query(sql`
     INSERT INTO review_cases (id, kind, status, application_id, risk_score, reasons, opened_at, sla_due_at)
     VALUES (${c.id}, 'APPLICATION', ${c.status}, ${c.applicationId}, ${c.riskScore}::int, ${json(c.reasons)}::jsonb,
             ${c.openedAt}::timestamptz, ${c.slaDueAt}::timestamptz)
     RETURNING *`);
-  return rowFromSql<ReviewCaseRow>(row, 'review_cases');
+  return oneRowFromSql<ReviewCaseRow>(rows, 'review_cases');
 };

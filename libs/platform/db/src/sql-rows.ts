@@ -1,6 +1,8 @@
 /**
  * Rows read with plain SQL in the shape Prisma gives them: `SELECT *` and `RETURNING *` name the
- * snake_case columns, the models their camelCase fields (bigint, Date and parsed JSON alike).
+ * snake_case columns, the models their camelCase fields (bigint, Date and parsed JSON alike, as
+ * node-postgres and Prisma both return them). The services' hot paths read and write with plain
+ * SQL and hand these rows to code written against the Prisma models.
  */
 const camel = (column: string): string => column.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 
