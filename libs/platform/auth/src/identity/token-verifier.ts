@@ -132,11 +132,8 @@ export const createTokenVerifier = (options: TokenVerifierOptions): TokenVerifie
   const remember = (token: string, caller: Caller, claims: JWTPayload, key: unknown): void => {
     if (cacheMs <= 0 || claims.exp === undefined || key === undefined) return;
     const nowMs = now().getTime();
-    if (verified.size >= VERIFIED_CACHE_ENTRIES) {
-      for (const [key, entry] of verified) if (entry.usableUntilMs <= nowMs) verified.delete(key);
-      // Still full: forget the oldest (insertion order) rather than grow.
-      if (verified.size >= VERIFIED_CACHE_ENTRIES) verified.delete(verified.keys().next().value as string);
-    }
+    // Full: forget the oldest (insertion order; an entry lives 60 s at most) rather than grow.
+    if (verified.size >= VERIFIED_CACHE_ENTRIES) verified.delete(verified.keys().next().value as string);
     verified.set(token, { caller: { ...caller, roles: [...caller.roles] }, key, usableUntilMs: Math.min(nowMs + cacheMs, (claims.exp + clockToleranceSec) * 1000) });
   };
 
