@@ -9,6 +9,16 @@ import type { Page } from './lists.queries';
  * and the care cases (plain SQL for the timers' writes, Prisma for the reads of the RPCs).
  */
 
+/** Open cases of new buyers' orders among `orderIds` not yet at their step-in bound (a recheck may resolve them), in lock order. */
+export const openCareCasesBeforeStepIn = async (db: Sql, orderIds: readonly string[], now: Date): Promise<{ caseId: string; orderId: string }[]> => {
+  const rows = await db.query<{ case_id: string; order_id: string }>(sql`
+    SELECT c.case_id, c.order_id FROM care_cases c JOIN orders o ON o.order_id = c.order_id
+     WHERE c.order_id = ANY(${[...new Set(orderIds)]}::text[]) AND c.status = 'OPEN' AND o.new_buyer
+       AND c.step_in_due_at > ${now}::timestamptz
+     ORDER BY c.order_id, c.case_id`);
+  return rows.map((r) => ({ caseId: r.case_id, orderId: r.order_id }));
+};
+
 /** The buyer's first `limit` orders by payment: how many came before (up to the limit) and when the first was paid. */
 export const buyerFirstOrders = async (db: Sql, buyerId: string, limit: number): Promise<{ count: number; firstPaidAt: Date | undefined }> => {
   const rows = await db.query<{ paid_at: Date }>(sql`SELECT paid_at FROM orders WHERE buyer_id = ${buyerId} ORDER BY paid_at LIMIT ${Math.max(1, limit)}`);

@@ -1,9 +1,8 @@
 import { CareCaseBuyerToldEvent } from '@govern/contracts-consumer-experience';
 import type { AfterSaleRow, ConsumerExperienceTx, OrderRow } from '@govern/consumer-experience-data-access';
 import type { AfterSaleStatus, CareDecision, CareKind, CareState, CareStep } from '@govern/consumer-experience-domain';
-import { sql } from '@govern/platform-db';
 import type { Reason } from '@govern/policy-core';
-import { lockCareCase, resolveCareCase } from '../adapters/care.repository';
+import { lockCareCase, openCareCasesBeforeStepIn, resolveCareCase } from '../adapters/care.repository';
 import { lockOrder } from '../adapters/sql-rows';
 import { careDecisions } from '../decisions/decision-kinds';
 import { careStepToJson, type StoredCareStep } from '../mapping/care';
@@ -69,12 +68,7 @@ export const tellBuyer = (work: Work, c: { caseId: string; orderId: string; buye
  */
 export const resolveCareCasesMovedOn = async (work: Work, orderIds: readonly string[]): Promise<void> => {
   if (orderIds.length === 0) return;
-  const open = await work.sql.query<{ case_id: string; order_id: string }>(sql`
-    SELECT c.case_id, c.order_id FROM care_cases c JOIN orders o ON o.order_id = c.order_id
-     WHERE c.order_id = ANY(${[...new Set(orderIds)]}::text[]) AND c.status = 'OPEN' AND o.new_buyer
-       AND c.step_in_due_at > ${work.now}::timestamptz
-     ORDER BY c.order_id, c.case_id`);
-  for (const { case_id: caseId, order_id: orderId } of open) {
+  for (const { caseId, orderId } of await openCareCasesBeforeStepIn(work.sql, orderIds, work.now)) {
     const order = await lockOrder(work.sql, orderId);
     const c = await lockCareCase(work.sql, caseId);
     if (!c || c.status !== 'OPEN') continue;
