@@ -48,6 +48,9 @@ describe('findSensitiveData', () => {
 
   it('finds card numbers that pass Luhn, also written in groups', () => {
     expect(kindsIn('card 6222021234567890128 used')).toEqual(['bank-card']);
+    // A span id whose 16 hex digits are all decimal and pass Luhn is an id, not a card; the same digits elsewhere are a card.
+    expect(kindsIn('{"trace_id":"0af7651916cd43dd8448eb211c80319c","span_id":"6222021234567894"}')).toEqual([]);
+    expect(kindsIn('{"card":"6222021234567894"}')).toEqual(['bank-card']);
     expect(kindsIn('card 6222 0212 3456 7890 128 used')).toEqual(['bank-card']);
     expect(kindsIn('card 6222021234567890123 used')).toEqual([]);
     expect(kindsIn('card 6222-0212-3456-7890-128 used')).toEqual(['bank-card']);
