@@ -106,11 +106,14 @@ class PgTransaction<Tx extends SqlTx> implements DbTransaction<Tx>, Sql {
     private readonly budgetMs: number,
     private readonly callerDeadline: boolean,
     isolation: IsolationLevel,
+    deadline: Date,
   ) {
-    this.deadline = new Date(Date.now() + budgetMs);
+    // The bound was set before the connection was acquired: the wait for it counts.
+    this.deadline = deadline;
     this.client.on('error', this.onConnectionError);
     // One message: the transaction and its statement timeout (SET LOCAL ends with the transaction).
-    this.submit({ text: `BEGIN ISOLATION LEVEL ${ISOLATION[isolation]}; SET LOCAL statement_timeout = ${Math.ceil(budgetMs)}` });
+    const left = Math.max(1, Math.ceil(deadline.getTime() - Date.now()));
+    this.submit({ text: `BEGIN ISOLATION LEVEL ${ISOLATION[isolation]}; SET LOCAL statement_timeout = ${left}` }, { internal: true });
   }
 
   private readonly onConnectionError = (error: Error): void => {
@@ -343,9 +346,10 @@ export const runTransaction = async <Tx extends SqlTx, R>(
     const remaining = options.deadline ? options.deadline.getTime() - Date.now() : undefined;
     if (remaining !== undefined && remaining <= 0) throw deadlineExceeded();
     const budget = Math.max(1, Math.min(remaining ?? Number.POSITIVE_INFINITY, options.timeoutMs ?? 15_000));
+    const deadline = new Date(Date.now() + budget);
     const client = (await acquire(database.pool, budget, Boolean(options.deadline))) as PipelineClient;
     if (pipelined) client.pipeline = true;
-    const t = new PgTransaction<Tx>(client, prisma, pipelined, budget, Boolean(options.deadline), options.isolationLevel ?? 'ReadCommitted');
+    const t = new PgTransaction<Tx>(client, prisma, pipelined, budget, Boolean(options.deadline), options.isolationLevel ?? 'ReadCommitted', deadline);
     // Work may name this transaction by `t` or by its Prisma view `t.tx` (created lazily, joined on first use).
     const tracked = trackTransaction([t, t.tx as object]);
     try {
