@@ -76,6 +76,28 @@ const withDatabase = (url: string, database: string): string => {
   return parsed.toString();
 };
 
+/** How long `drop()` lets the suite's own connections finish closing before it forces them. */
+const CLOSING_GRACE_MS = 5_000;
+
+/**
+ * Waits until nothing is connected to the database any more, or the grace time is up.
+ *
+ * Why: node-postgres' `pool.end()` resolves as soon as it has *asked* its idle clients to end,
+ * not once their sockets closed. A `DROP DATABASE … WITH (FORCE)` right behind it can reach a
+ * backend before that backend read the client's Terminate; the backend then sends FATAL 57P01
+ * to a client that still has the pool's idle-error listener, and a pool without an 'error'
+ * listener turns that into an uncaught exception in the suite's afterAll (CI saw one, rarely).
+ * Connections still open after the grace time are leaks, and FORCE ends them as before.
+ */
+const untilClosed = async (admin: pg.Client, database: string): Promise<void> => {
+  const giveUpAt = Date.now() + CLOSING_GRACE_MS;
+  while (Date.now() < giveUpAt) {
+    const { rows } = await admin.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [database]);
+    if ((rows[0]?.n ?? 0) === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+};
+
 /** A fresh database (migrated when a migrations folder is given), dropped by `drop()`; on the shared server unless a test brings its own. */
 export const createTestDatabase = async (options: { migrationsDir?: string; prefix?: string; adminDatabaseUrl?: string } = {}): Promise<TestDatabase> => {
   const adminDatabaseUrl = options.adminDatabaseUrl ?? (await testInfra()).adminDatabaseUrl;
@@ -96,6 +118,7 @@ export const createTestDatabase = async (options: { migrationsDir?: string; pref
       const client = new pg.Client({ connectionString: adminDatabaseUrl });
       await client.connect();
       try {
+        await untilClosed(client, name);
         await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
       } finally {
         await client.end();
