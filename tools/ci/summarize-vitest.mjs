@@ -19,7 +19,7 @@ const failedSuites = (report.testResults ?? []).filter((suite) => suite.status =
 
 let unhandled = 0;
 if (consoleLog && existsSync(consoleLog)) {
-  // eslint-disable-next-line no-control-regex -- vitest colours its output: strip the escapes.
+  // vitest colours its output: strip the escapes.
   const text = readFileSync(consoleLog, 'utf8').replace(/\u001b\[[0-9;]*m/g, '');
   const caught = /Vitest caught (\d+) unhandled errors? during the test run/.exec(text);
   if (caught) {
