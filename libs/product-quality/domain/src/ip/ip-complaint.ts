@@ -55,6 +55,28 @@ const requireStatement = (v: Violations, field: string, statement: string, refsF
 };
 
 /**
+ * What a party's statement on a complaint (the merchant's counter-notice, the owner's
+ * escalation) must pass, in this order: a valid statement with evidence, from the party
+ * entitled to it, on a complaint in the one status it answers. Returns the reasons' metadata.
+ */
+const checkStatementOfParty = (
+  complaint: IpComplaint,
+  input: { statement: string; evidenceRefs: readonly string[] },
+  policy: IpComplaintPolicy,
+  rule: { isParty: boolean; notPartyCode: string; notPartyMessage: string; status: IpComplaintStatus; wrongStatusCode: string; action: string },
+): { complaint_id: string } => {
+  const v = new Violations();
+  requireStatement(v, 'statement', input.statement, 'evidence_refs', input.evidenceRefs, policy);
+  v.throwIfAny();
+  const meta = { complaint_id: complaint.complaintId };
+  if (!rule.isParty) throw new DomainError('PERMISSION_DENIED', rule.notPartyCode, rule.notPartyMessage, meta);
+  if (complaint.status !== rule.status) {
+    throw failedPrecondition(rule.wrongStatusCode, `A complaint in status ${complaint.status} cannot be ${rule.action}`, { ...meta, status: complaint.status });
+  }
+  return meta;
+};
+
+/**
  * A complaint from the brand's registered owner takes the product down at once (notice and
  * takedown); anyone else's is rejected, as is one the merchant's authorisation answers.
  * `takenDown` tells the use case to ban the product with cause IP_TAKEDOWN.
@@ -113,27 +135,25 @@ export const fileIpComplaint = (
   };
 };
 
-/** The merchant answers a takedown; the owner then has the response window to escalate. */
 /** While taken down: the last moment the merchant may counter-notify (the takedown is at filing). */
 export const counterNoticeDueAt = (complaint: Pick<IpComplaint, 'status' | 'filedAt'>, policy: IpComplaintPolicy = IP_COMPLAINT_POLICY): Date | undefined =>
   complaint.status === 'TAKEN_DOWN' ? new Date(complaint.filedAt.getTime() + policy.counterNoticeWindowMs) : undefined;
 
+/** The merchant answers a takedown; the owner then has the response window to escalate. */
 export const fileCounterNotice = (
   complaint: IpComplaint,
   input: { merchantId: string; statement: string; evidenceRefs: readonly string[] },
   now: Date,
   policy: IpComplaintPolicy = IP_COMPLAINT_POLICY,
 ): IpComplaint => {
-  const v = new Violations();
-  requireStatement(v, 'statement', input.statement, 'evidence_refs', input.evidenceRefs, policy);
-  v.throwIfAny();
-  const meta = { complaint_id: complaint.complaintId };
-  if (input.merchantId !== complaint.merchantId) {
-    throw new DomainError('PERMISSION_DENIED', 'IP.COUNTER_NOTICE_NOT_OWNER', 'Only the merchant of the product may counter-notify', meta);
-  }
-  if (complaint.status !== 'TAKEN_DOWN') {
-    throw failedPrecondition('IP.NOT_TAKEN_DOWN', `A complaint in status ${complaint.status} cannot be counter-notified`, { ...meta, status: complaint.status });
-  }
+  const meta = checkStatementOfParty(complaint, input, policy, {
+    isParty: input.merchantId === complaint.merchantId,
+    notPartyCode: 'IP.COUNTER_NOTICE_NOT_OWNER',
+    notPartyMessage: 'Only the merchant of the product may counter-notify',
+    status: 'TAKEN_DOWN',
+    wrongStatusCode: 'IP.NOT_TAKEN_DOWN',
+    action: 'counter-notified',
+  });
   if (now.getTime() > (counterNoticeDueAt(complaint, policy)?.getTime() ?? 0)) {
     throw failedPrecondition('IP.COUNTER_NOTICE_WINDOW_CLOSED', 'The counter-notice window has closed', meta);
   }
@@ -193,16 +213,14 @@ export const escalateIpComplaint = (
   now: Date,
   policy: IpComplaintPolicy = IP_COMPLAINT_POLICY,
 ): IpComplaint => {
-  const v = new Violations();
-  requireStatement(v, 'statement', input.statement, 'evidence_refs', input.evidenceRefs, policy);
-  v.throwIfAny();
-  const meta = { complaint_id: complaint.complaintId };
-  if (input.ownerId !== complaint.complainantId) {
-    throw new DomainError('PERMISSION_DENIED', 'IP.ESCALATION_NOT_COMPLAINANT', 'Only the complainant may escalate its complaint', meta);
-  }
-  if (complaint.status !== 'COUNTER_NOTICED') {
-    throw failedPrecondition('IP.NOT_COUNTER_NOTICED', `A complaint in status ${complaint.status} cannot be escalated`, { ...meta, status: complaint.status });
-  }
+  const meta = checkStatementOfParty(complaint, input, policy, {
+    isParty: input.ownerId === complaint.complainantId,
+    notPartyCode: 'IP.ESCALATION_NOT_COMPLAINANT',
+    notPartyMessage: 'Only the complainant may escalate its complaint',
+    status: 'COUNTER_NOTICED',
+    wrongStatusCode: 'IP.NOT_COUNTER_NOTICED',
+    action: 'escalated',
+  });
   if (complaint.escalatedAt !== undefined) throw failedPrecondition('IP.ALREADY_ESCALATED', 'The complaint is already escalated', meta);
   if (complaint.restoreDueAt !== undefined && now.getTime() >= complaint.restoreDueAt.getTime()) {
     throw failedPrecondition('IP.RESPONSE_WINDOW_CLOSED', 'The response window after the counter-notice has closed', {
