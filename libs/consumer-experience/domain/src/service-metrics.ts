@@ -97,8 +97,17 @@ export const inWindow = (at: Date | undefined, window: Window): boolean =>
 
 const rate = (count: number, of: number, whenNone = 0): number => (of > 0 ? count / of : whenNone);
 
+/** How a window's orders were dispatched: part of a merchant's service metrics and of the governance report. */
+export interface DispatchFigures {
+  inStockOrdersDue: number;
+  dispatchedWithin48h: number;
+  dispatchWithin48hRate: number;
+  lateDispatches: number;
+  fakeShipments: number;
+}
+
 /** Dispatch figures of orders whose deadline fell in the window and has run out by now. */
-const dispatchFigures = (orders: readonly OrderFact[], window: Window, now: Date, promise: PromisePolicy) => {
+const dispatchFigures = (orders: readonly OrderFact[], window: Window, now: Date, promise: PromisePolicy): DispatchFigures => {
   let inStockOrdersDue = 0;
   let dispatchedWithin48h = 0;
   let lateDispatches = 0;
@@ -124,15 +133,10 @@ const dispatchFigures = (orders: readonly OrderFact[], window: Window, now: Date
   };
 };
 
-export interface MerchantServiceMetrics {
+export interface MerchantServiceMetrics extends DispatchFigures {
   merchantId: string;
   window: Window;
   orders: number;
-  inStockOrdersDue: number;
-  dispatchedWithin48h: number;
-  dispatchWithin48hRate: number;
-  lateDispatches: number;
-  fakeShipments: number;
   afterSales: number;
   avgResponseMinutes: number;
   disputes: number;
@@ -371,14 +375,9 @@ export const productServiceStats = (
     .sort((a, b) => a.productId.localeCompare(b.productId));
 };
 
-export interface GovernanceStats {
+export interface GovernanceStats extends DispatchFigures {
   window: Window;
   orders: number;
-  inStockOrdersDue: number;
-  dispatchedWithin48h: number;
-  dispatchWithin48hRate: number;
-  lateDispatches: number;
-  fakeShipments: number;
   preSaleOrders: number;
   afterSales: number;
   fastRefunds: number;
