@@ -1,4 +1,4 @@
-import { consumerExperiencePolicy } from '@govern/contracts-consumer-experience';
+import { AfterSaleReason, AfterSaleType, consumerExperiencePolicy, type RequestAfterSaleRequest } from '@govern/contracts-consumer-experience';
 /**
  * Measuring helpers of the consumer-experience benches: closed and open load loops, the raw
  * node-postgres floor, CPU time of processes and PostgreSQL backends from /proc, what the sessions
@@ -30,6 +30,19 @@ export interface Run {
   latenciesMs: number[];
   firstError?: string;
 }
+
+/** The after-sale the benches request: a buyer who no longer wants a 5,000 fen order before dispatch (a fast refund). */
+export const preDispatchRefundRequest = (requestId: string, orderId: string, buyerId: string): RequestAfterSaleRequest => ({
+  requestId,
+  orderId,
+  buyerId,
+  type: AfterSaleType.AFTER_SALE_TYPE_REFUND_ONLY,
+  reason: AfterSaleReason.AFTER_SALE_REASON_NOT_WANTED_BEFORE_DISPATCH,
+  amountFen: 5_000n,
+  description: '',
+  evidenceRefs: [],
+  goodsUnsealed: false,
+});
 
 export const percentile = (sorted: readonly number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? 0;
 
