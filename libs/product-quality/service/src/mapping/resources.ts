@@ -294,12 +294,17 @@ export const toProtoBrandAuthorisation = (row: BrandAuthorisationRow): ProtoBran
   revokedAt: row.revokedAt ?? undefined,
 });
 
+/** Who complained of which product under which brand: the same on the row, the record and the message. */
+const ipComplaintParties = (c: Pick<IpComplaint, 'complaintId' | 'brandId' | 'complainantId' | 'productId' | 'merchantId'>) => ({
+  complaintId: c.complaintId,
+  brandId: c.brandId,
+  complainantId: c.complainantId,
+  productId: c.productId,
+  merchantId: c.merchantId,
+});
+
 export const ipComplaintFromRow = (row: IpComplaintRow): IpComplaint => ({
-  complaintId: row.complaintId,
-  brandId: row.brandId,
-  complainantId: row.complainantId,
-  productId: row.productId,
-  merchantId: row.merchantId,
+  ...ipComplaintParties(row),
   kind: stored(ipComplaintKinds, row.kind),
   statement: row.statement,
   evidenceRefs: jsonStrings(row.evidenceRefs),
@@ -318,11 +323,7 @@ export const ipComplaintFromRow = (row: IpComplaintRow): IpComplaint => ({
 });
 
 export const toProtoIpComplaint = (c: IpComplaint): ProtoIpComplaint => ({
-  complaintId: c.complaintId,
-  brandId: c.brandId,
-  complainantId: c.complainantId,
-  productId: c.productId,
-  merchantId: c.merchantId,
+  ...ipComplaintParties(c),
   kind: ipComplaintKinds.toProto(c.kind),
   statement: c.statement,
   evidenceRefs: [...c.evidenceRefs],
