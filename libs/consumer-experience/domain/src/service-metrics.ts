@@ -92,6 +92,14 @@ export interface InsuranceFact {
   settledAt: Date;
 }
 
+/** What a merchant's service metrics and a product's service stats are counted from. */
+export interface ServiceFacts {
+  orders: readonly OrderFact[];
+  afterSales: readonly AfterSaleFact[];
+  complaints: readonly ComplaintFact[];
+  reviews: readonly ReviewFact[];
+}
+
 export const inWindow = (at: Date | undefined, window: Window): boolean =>
   at !== undefined && at.getTime() >= window.start.getTime() && at.getTime() < window.end.getTime();
 
@@ -157,12 +165,7 @@ export interface MerchantServiceMetrics extends DispatchFigures {
 export const merchantServiceMetrics = (
   merchantId: string,
   window: Window,
-  facts: {
-    orders: readonly OrderFact[];
-    afterSales: readonly AfterSaleFact[];
-    complaints: readonly ComplaintFact[];
-    reviews: readonly ReviewFact[];
-  },
+  facts: ServiceFacts,
   now: Date,
   policies: { metrics?: MetricsPolicy; promise?: PromisePolicy } = {},
 ): MerchantServiceMetrics => {
@@ -323,12 +326,7 @@ export interface ProductServiceStats {
 /** Per product: orders, quality returns, complaints (about it or its orders) and reviews in the window. */
 export const productServiceStats = (
   window: Window,
-  facts: {
-    orders: readonly OrderFact[];
-    afterSales: readonly AfterSaleFact[];
-    complaints: readonly ComplaintFact[];
-    reviews: readonly ReviewFact[];
-  },
+  facts: ServiceFacts,
   policy: MetricsPolicy = METRICS_POLICY,
 ): ProductServiceStats[] => {
   const productOfOrder = new Map(facts.orders.map((o) => [o.orderId, o] as const));

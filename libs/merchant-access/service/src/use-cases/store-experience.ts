@@ -13,7 +13,7 @@ import { DAY } from '@govern/policy-core';
 import type { Logger } from 'pino';
 import { lockMerchant } from '../adapters/records';
 import { toJson } from '../mapping/json';
-import { policyToProto } from '../mapping/resources';
+import { policyToProto, storeScoreFigures } from '../mapping/resources';
 import { storeScoreDecisions, type StoreScoreFacts } from '../decisions/store-score.decision-kind';
 import type { MerchantAccessDeps, Work } from '../deps';
 
@@ -173,11 +173,7 @@ export const applyServiceMetrics = async (
   // Recorded only when it becomes the merchant's score: a score over an earlier window decides nothing.
   await deps.decisions.recordDecision(pipelinedWrites(work.sql), { evaluation, decisionId: `store-score:${eventId}`, correlationId: work.cause.correlationId ?? work.cause.causationId, actor: work.actor });
   const data = {
-    score: score.score,
-    productScore: score.product,
-    logisticsScore: score.logistics,
-    serviceScore: score.service,
-    neutral: score.neutral,
+    ...storeScoreFigures(score),
     orderCount: BigInt(score.orderCount),
     windowStart: score.windowStart,
     windowEnd: score.windowEnd,
@@ -197,12 +193,8 @@ export const applyServiceMetrics = async (
   if (!changed) return;
   work.emit(StoreExperienceScoreChangedEvent, {
     merchantId: event.merchantId,
-    score: score.score,
+    ...storeScoreFigures(score),
     previousScore: previous?.score ?? 0,
-    productScore: score.product,
-    logisticsScore: score.logistics,
-    serviceScore: score.service,
-    neutral: score.neutral,
     window: { startTime: score.windowStart, endTime: score.windowEnd },
     policy: policyToProto(score.policy),
   });

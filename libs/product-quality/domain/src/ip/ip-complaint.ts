@@ -54,24 +54,46 @@ const requireStatement = (v: Violations, field: string, statement: string, refsF
   v.maxItems(refsField, refs, policy.limits.maxEvidenceRefs);
 };
 
+interface PartyStatement {
+  notParty: { code: string; message: string };
+  /** The one status the statement answers, the error otherwise and the verb of its message. */
+  status: IpComplaintStatus;
+  wrongStatus: { code: string; verb: string };
+}
+
+/** The statements a party may make on a complaint: the merchant's counter-notice, the owner's escalation. */
+const PARTY_STATEMENTS = {
+  counterNotice: {
+    notParty: { code: 'IP.COUNTER_NOTICE_NOT_OWNER', message: 'Only the merchant of the product may counter-notify' },
+    status: 'TAKEN_DOWN',
+    wrongStatus: { code: 'IP.NOT_TAKEN_DOWN', verb: 'counter-notified' },
+  },
+  escalation: {
+    notParty: { code: 'IP.ESCALATION_NOT_COMPLAINANT', message: 'Only the complainant may escalate its complaint' },
+    status: 'COUNTER_NOTICED',
+    wrongStatus: { code: 'IP.NOT_COUNTER_NOTICED', verb: 'escalated' },
+  },
+} as const satisfies Record<string, PartyStatement>;
+
 /**
- * What a party's statement on a complaint (the merchant's counter-notice, the owner's
- * escalation) must pass, in this order: a valid statement with evidence, from the party
- * entitled to it, on a complaint in the one status it answers. Returns the reasons' metadata.
+ * What a party's statement on a complaint must pass, in this order: a valid statement with
+ * evidence, from the party entitled to it, on a complaint in the one status it answers.
+ * Returns the reasons' metadata.
  */
 const checkStatementOfParty = (
   complaint: IpComplaint,
   input: { statement: string; evidenceRefs: readonly string[] },
   policy: IpComplaintPolicy,
-  rule: { isParty: boolean; notPartyCode: string; notPartyMessage: string; status: IpComplaintStatus; wrongStatusCode: string; action: string },
+  isParty: boolean,
+  rule: PartyStatement,
 ): { complaint_id: string } => {
   const v = new Violations();
   requireStatement(v, 'statement', input.statement, 'evidence_refs', input.evidenceRefs, policy);
   v.throwIfAny();
   const meta = { complaint_id: complaint.complaintId };
-  if (!rule.isParty) throw new DomainError('PERMISSION_DENIED', rule.notPartyCode, rule.notPartyMessage, meta);
+  if (!isParty) throw new DomainError('PERMISSION_DENIED', rule.notParty.code, rule.notParty.message, meta);
   if (complaint.status !== rule.status) {
-    throw failedPrecondition(rule.wrongStatusCode, `A complaint in status ${complaint.status} cannot be ${rule.action}`, { ...meta, status: complaint.status });
+    throw failedPrecondition(rule.wrongStatus.code, `A complaint in status ${complaint.status} cannot be ${rule.wrongStatus.verb}`, { ...meta, status: complaint.status });
   }
   return meta;
 };
@@ -146,14 +168,7 @@ export const fileCounterNotice = (
   now: Date,
   policy: IpComplaintPolicy = IP_COMPLAINT_POLICY,
 ): IpComplaint => {
-  const meta = checkStatementOfParty(complaint, input, policy, {
-    isParty: input.merchantId === complaint.merchantId,
-    notPartyCode: 'IP.COUNTER_NOTICE_NOT_OWNER',
-    notPartyMessage: 'Only the merchant of the product may counter-notify',
-    status: 'TAKEN_DOWN',
-    wrongStatusCode: 'IP.NOT_TAKEN_DOWN',
-    action: 'counter-notified',
-  });
+  const meta = checkStatementOfParty(complaint, input, policy, input.merchantId === complaint.merchantId, PARTY_STATEMENTS.counterNotice);
   if (now.getTime() > (counterNoticeDueAt(complaint, policy)?.getTime() ?? 0)) {
     throw failedPrecondition('IP.COUNTER_NOTICE_WINDOW_CLOSED', 'The counter-notice window has closed', meta);
   }
@@ -213,14 +228,7 @@ export const escalateIpComplaint = (
   now: Date,
   policy: IpComplaintPolicy = IP_COMPLAINT_POLICY,
 ): IpComplaint => {
-  const meta = checkStatementOfParty(complaint, input, policy, {
-    isParty: input.ownerId === complaint.complainantId,
-    notPartyCode: 'IP.ESCALATION_NOT_COMPLAINANT',
-    notPartyMessage: 'Only the complainant may escalate its complaint',
-    status: 'COUNTER_NOTICED',
-    wrongStatusCode: 'IP.NOT_COUNTER_NOTICED',
-    action: 'escalated',
-  });
+  const meta = checkStatementOfParty(complaint, input, policy, input.ownerId === complaint.complainantId, PARTY_STATEMENTS.escalation);
   if (complaint.escalatedAt !== undefined) throw failedPrecondition('IP.ALREADY_ESCALATED', 'The complaint is already escalated', meta);
   if (complaint.restoreDueAt !== undefined && now.getTime() >= complaint.restoreDueAt.getTime()) {
     throw failedPrecondition('IP.RESPONSE_WINDOW_CLOSED', 'The response window after the counter-notice has closed', {

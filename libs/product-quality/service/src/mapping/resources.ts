@@ -28,7 +28,7 @@ import type {
   ProductRow,
   QualityScoreRow,
 } from '@govern/product-quality-data-access';
-import { counterNoticeDueAt, type Ban, type BanAppeal, type IpComplaint, type ListingClaimHit, type QualityComponent, type SwitchingState } from '@govern/product-quality-domain';
+import { counterNoticeDueAt, type Ban, type BanAppeal, type BrandAuthorisationRecord, type IpComplaint, type ListingClaimHit, type QualityComponent, type SwitchingState } from '@govern/product-quality-domain';
 import type { PolicyRef, Reason } from '@govern/policy-core';
 import {
   appealStatuses,
@@ -284,7 +284,7 @@ export const toProtoBrand = (row: BrandRow): ProtoBrand => ({
   expiresAt: row.expiresAt ?? undefined,
 });
 
-export const toProtoBrandAuthorisation = (row: BrandAuthorisationRow): ProtoBrandAuthorisation => ({
+export const brandAuthorisationFromRow = (row: BrandAuthorisationRow): BrandAuthorisationRecord => ({
   authorisationId: row.authorisationId,
   brandId: row.brandId,
   merchantId: row.merchantId,
@@ -293,6 +293,12 @@ export const toProtoBrandAuthorisation = (row: BrandAuthorisationRow): ProtoBran
   validUntil: row.validUntil ?? undefined,
   revokedAt: row.revokedAt ?? undefined,
 });
+
+/** The message has the record's fields. */
+export const toProtoBrandAuthorisation = (row: BrandAuthorisationRow): ProtoBrandAuthorisation => {
+  const authorisation = brandAuthorisationFromRow(row);
+  return { ...authorisation, categoryCodes: [...authorisation.categoryCodes] };
+};
 
 /** Who complained of which product under which brand: the same on the row, the record and the message. */
 const ipComplaintParties = (c: Pick<IpComplaint, 'complaintId' | 'brandId' | 'complainantId' | 'productId' | 'merchantId'>) => ({
