@@ -12,7 +12,7 @@ import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
-import { DEV_TOKEN_ISSUER, PolicyTable } from '@govern/platform-auth';
+import { devServiceSecuritySettings, PolicyTable } from '@govern/platform-auth';
 import { testClientCredentials, testPki, type TestClientCredentials } from '@govern/platform-service-testing';
 import { uniqueSuffix } from '@govern/platform-testing';
 
@@ -263,11 +263,7 @@ export const startServiceProcess = async (
       PORT: '0',
       DB_POOL_SIZE: String(settings.poolSize),
       LOG_LEVEL: 'info',
-      TLS_CERT: pki.identity('consumer-experience').certFile,
-      TLS_KEY: pki.identity('consumer-experience').keyFile,
-      TLS_CA: pki.caFile,
-      JWT_ISSUER: DEV_TOKEN_ISSUER,
-      JWT_JWKS_FILE: pki.jwksFile,
+      ...devServiceSecuritySettings(pki, 'consumer-experience'),
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
