@@ -1,4 +1,3 @@
-import { pipelinedWrites } from '@govern/platform-db';
 import type { MerchantServiceMetricsReported } from '@govern/contracts-consumer-experience';
 import { StoreExperienceScoreChangedEvent } from '@govern/contracts-merchant-access';
 import type { ServiceMetricsReportRow } from '@govern/merchant-access-data-access';
@@ -15,6 +14,7 @@ import { lockMerchant } from '../adapters/records';
 import { toJson } from '../mapping/json';
 import { policyToProto, storeScoreFigures } from '../mapping/resources';
 import { storeScoreDecisions, type StoreScoreFacts } from '../decisions/store-score.decision-kind';
+import { recordWorkDecision } from '../decisions/decision-log';
 import type { MerchantAccessDeps, Work } from '../deps';
 
 export const reportOf = (row: ServiceMetricsReportRow): ServiceMetricsReport => ({
@@ -171,7 +171,7 @@ export const applyServiceMetrics = async (
     return;
   }
   // Recorded only when it becomes the merchant's score: a score over an earlier window decides nothing.
-  await deps.decisions.recordDecision(pipelinedWrites(work.sql), { evaluation, decisionId: `store-score:${eventId}`, correlationId: work.cause.correlationId ?? work.cause.causationId, actor: work.actor });
+  await recordWorkDecision(deps.decisions, work, { evaluation, decisionId: `store-score:${eventId}` });
   const data = {
     ...storeScoreFigures(score),
     orderCount: BigInt(score.orderCount),
