@@ -10,19 +10,25 @@ import { createTestDatabase, deleteNamespaceStreams, healthOf, startServiceProce
 /** Every deployable refuses to start on bad settings and names each one it could not use. */
 const root = join(import.meta.dirname, '..', '..', '..');
 
+/** Runs the app's main.ts to its exit with `settings` and nothing else of this environment but PATH and HOME. */
+const runApp = (app: string, settings: NodeJS.ProcessEnv) =>
+  spawnSync(join(root, 'node_modules/.bin/tsx'), [`apps/${app}/src/main.ts`], {
+    cwd: root,
+    env: { PATH: process.env['PATH'], HOME: process.env['HOME'], ...settings },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+
 describe('app configuration', () => {
   it.each(SERVICE_NAMES)('%s exits with code 2 naming every bad or missing setting', (app) => {
-    const env: NodeJS.ProcessEnv = {
-      PATH: process.env['PATH'],
-      HOME: process.env['HOME'],
+    const result = runApp(app, {
       PORT: 'not-a-port',
       NATS_URL: 'http://wrong',
       NATS_NKEY_SEED: 'SUnot-a-seed',
       // Only http/protobuf export is built in: a gRPC collector setting is refused, not ignored.
       OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc',
       METRICS_PORT: 'metrics',
-    };
-    const result = spawnSync(join(root, 'node_modules/.bin/tsx'), [`apps/${app}/src/main.ts`], { cwd: root, env, encoding: 'utf8', timeout: 60_000 });
+    });
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(/PORT: .*"not-a-port"/);
     expect(result.stderr).toMatch(/DATABASE_URL: /);
@@ -33,14 +39,11 @@ describe('app configuration', () => {
   }, 60_000);
 
   it.each(SERVICE_NAMES)('%s refuses to start without TLS material unless plaintext is allowed explicitly (exit 2)', (app) => {
-    const env: NodeJS.ProcessEnv = {
-      PATH: process.env['PATH'],
-      HOME: process.env['HOME'],
+    const result = runApp(app, {
       DATABASE_URL: 'postgresql://postgres@127.0.0.1:1/none',
       NATS_URL: 'nats://127.0.0.1:1',
       IDENTITY_HASH_KEY: 'a-test-identity-hash-key-of-enough-length-0123',
-    };
-    const result = spawnSync(join(root, 'node_modules/.bin/tsx'), [`apps/${app}/src/main.ts`], { cwd: root, env, encoding: 'utf8', timeout: 60_000 });
+    });
     expect(result.status).toBe(2);
     expect(result.stderr).toContain('TLS_CERT, TLS_KEY, TLS_CA: required (set ALLOW_INSECURE_PLAINTEXT=true');
   }, 60_000);

@@ -199,23 +199,12 @@ export const shipOrder = async (platform: PlatformUnderTest, orderId: string, at
   const trackingNumber = `SF${orderId.replace(/[^A-Za-z0-9]/g, '').toUpperCase()}`;
   const cx = platform.clients.consumerExperience;
   await cx.recordShipment({ requestId: `e2e-ship-${orderId}`, orderId, trackingNumber, carrierCode: 'SF', shippedAt: at.shippedAt });
-  await cx.recordTrackingScan({
-    requestId: `e2e-pickup-${orderId}`,
-    trackingNumber,
-    carrierCode: 'SF',
-    scanType: TrackingScanType.TRACKING_SCAN_TYPE_PICKUP,
-    scannedAt: at.pickedUpAt,
-    location: '福州转运中心',
-  });
-  if (at.deliveredAt) {
-    await cx.recordTrackingScan({
-      requestId: `e2e-deliver-${orderId}`,
-      trackingNumber,
-      carrierCode: 'SF',
-      scanType: TrackingScanType.TRACKING_SCAN_TYPE_DELIVERED,
-      scannedAt: at.deliveredAt,
-      location: '福州市鼓楼区',
-    });
+  const scans = [
+    { step: 'pickup', scanType: TrackingScanType.TRACKING_SCAN_TYPE_PICKUP, scannedAt: at.pickedUpAt, location: '福州转运中心' },
+    ...(at.deliveredAt ? [{ step: 'deliver', scanType: TrackingScanType.TRACKING_SCAN_TYPE_DELIVERED, scannedAt: at.deliveredAt, location: '福州市鼓楼区' }] : []),
+  ];
+  for (const { step, ...scan } of scans) {
+    await cx.recordTrackingScan({ requestId: `e2e-${step}-${orderId}`, trackingNumber, carrierCode: 'SF', ...scan });
   }
 };
 

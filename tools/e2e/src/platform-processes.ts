@@ -7,7 +7,7 @@ import { createTestDatabase, deleteNamespaceStreams, natsServerBinary, pollUntil
 import { SERVICE_NAMES, serviceKey, type ServiceName } from '@govern/contracts-common';
 import { connectPlatform, type PlatformAddresses, type PlatformClients } from '@govern/platform-clients';
 import {
-  DEV_TOKEN_ISSUER,
+  devServiceSecuritySettings,
   devTokenProviderByPolicy,
   SERVICE_POLICIES,
   ensureDevPki,
@@ -126,11 +126,7 @@ export const startPlatformProcesses = async (options: PlatformOptions = {}): Pro
       LOG_LEVEL: 'info',
       METRICS_PORT: '0',
       ...(collector ? { OTEL_EXPORTER_OTLP_ENDPOINT: collector.endpoint, OTEL_BSP_SCHEDULE_DELAY: '100' } : {}),
-      TLS_CERT: pki.identity(service).certFile,
-      TLS_KEY: pki.identity(service).keyFile,
-      TLS_CA: pki.caFile,
-      JWT_ISSUER: DEV_TOKEN_ISSUER,
-      JWT_JWKS_FILE: pki.jwksFile,
+      ...devServiceSecuritySettings(pki, service),
       ...options.env,
     });
     // Settled, not all: the services that did start are stopped even when another did not.

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
 import { createServer } from 'node:http';
 import { HealthCheckResponse_ServingStatus, HealthDefinition } from '@govern/contracts-common';
 import type { ClientTransport } from '@govern/platform-auth';
 import type { Logger } from '@govern/platform-core';
+import { listenHttp } from '@govern/platform-observability';
 import { channelOptionsFor, createChannelCredentials } from '@govern/platform-auth';
 import { createChannel, createClient } from 'nice-grpc';
 import { createSessionSealer } from './auth/session';
@@ -123,15 +123,8 @@ export const startConsole = async (options: ConsoleOptions): Promise<RunningCons
     ROUTES,
   );
   const server: Server = createServer(getRequestListener(app.fetch));
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
-  const url = options.publicUrl ?? `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`;
+  const { port, urlHost } = await listenHttp(server, options.port, options.host);
+  const url = options.publicUrl ?? `http://${urlHost}:${port}`;
   log.info({ url, auth: options.auth.mode, transport: options.transport.mode }, 'console serving');
   let closing: Promise<void> | undefined;
   return {

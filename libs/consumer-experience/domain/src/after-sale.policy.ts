@@ -1,4 +1,4 @@
-import { DAY, HOUR } from '@govern/policy-core';
+import { DAY, HOUR, type VersionedPolicy } from '@govern/policy-core';
 import type { ReturnExemption } from './model';
 
 /**
@@ -6,9 +6,7 @@ import type { ReturnExemption } from './model';
  * exemptions, the merchant's answer deadline and what the platform does when it passes, and the
  * merchant's deadline to pay a dispute award.
  */
-export interface AfterSalePolicy {
-  readonly name: string;
-  readonly version: string;
+export interface AfterSalePolicy extends VersionedPolicy {
   readonly noReasonWindowMs: number;
   readonly categoryExemptions: Readonly<Record<string, readonly ReturnExemption[]>>;
   readonly exemptionsNeedingUnsealed: readonly ReturnExemption[];

@@ -1,4 +1,4 @@
-import { DAY, definePolicyVersions } from '@govern/policy-core';
+import { DAY, definePolicyVersions, type VersionedPolicy } from '@govern/policy-core';
 import type { CompensationCause } from './model';
 
 /**
@@ -20,9 +20,7 @@ export interface StatutoryRule {
   readonly law: string;
 }
 
-export interface CompensationPolicy {
-  readonly name: string;
-  readonly version: string;
+export interface CompensationPolicy extends VersionedPolicy {
   readonly refundKindCauses: readonly CompensationCause[];
   readonly statutory: { readonly FRAUD: StatutoryRule; readonly FOOD_SAFETY: StatutoryRule };
   readonly foodCategoryPrefixes: readonly string[];

@@ -1,4 +1,4 @@
-import { DAY, definePolicyVersions, type Rung } from '@govern/policy-core';
+import { DAY, definePolicyVersions, type Rung, type VersionedPolicy } from '@govern/policy-core';
 import type { AfterSaleReason } from './model';
 
 /**
@@ -6,9 +6,7 @@ import type { AfterSaleReason } from './model';
  * once; post-dispatch ones by buyer trust (tiers with amount caps), merchant standing and the
  * carrier's pickup scan, guarded by a buyer-abuse signal over a rolling window.
  */
-export interface FastRefundPolicy {
-  readonly name: string;
-  readonly version: string;
+export interface FastRefundPolicy extends VersionedPolicy {
   readonly defaultTrustScore: number;
   readonly trustTiers: readonly Rung<{ readonly tier: string; readonly capFen: bigint }>[];
   readonly refundOnlyInTransit: { readonly minTrustScore: number; readonly capFen: bigint; readonly reasons: readonly AfterSaleReason[] };

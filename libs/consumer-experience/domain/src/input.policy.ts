@@ -1,12 +1,10 @@
-import { MINUTE } from '@govern/policy-core';
+import { MINUTE, type VersionedPolicy } from '@govern/policy-core';
 
 /**
  * Bounds on what callers may send. Amounts stay far below int64 and Number.MAX_SAFE_INTEGER
  * so sums and rates computed from them stay exact.
  */
-export interface InputPolicy {
-  readonly name: string;
-  readonly version: string;
+export interface InputPolicy extends VersionedPolicy {
   readonly maxAmountFen: bigint;
   readonly clockSkewMs: number;
   readonly maxTextLength: number;

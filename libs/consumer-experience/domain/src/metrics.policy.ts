@@ -1,9 +1,7 @@
-import { DAY, MINUTE } from '@govern/policy-core';
+import { DAY, MINUTE, type VersionedPolicy } from '@govern/policy-core';
 
 /** How service figures are counted, over which window, and how often they are reported. */
-export interface MetricsPolicy {
-  readonly name: string;
-  readonly version: string;
+export interface MetricsPolicy extends VersionedPolicy {
   readonly positiveRatingAtLeast: number;
   readonly negativeRatingAtMost: number;
   readonly reportWindowMs: number;

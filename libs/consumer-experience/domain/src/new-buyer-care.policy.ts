@@ -1,4 +1,4 @@
-import { DAY, definePolicyVersions, HOUR } from '@govern/policy-core';
+import { DAY, definePolicyVersions, HOUR, type VersionedPolicy } from '@govern/policy-core';
 
 /** How a new buyer's order can get stuck, each watched by its own durable timer. */
 export type CareKind = 'DISPATCH_STUCK' | 'NO_LOGISTICS_SCAN' | 'REFUND_PENDING' | 'RETURN_FEE_UNSETTLED';
@@ -19,9 +19,7 @@ export interface CareWatch {
  * a care case and nudges the merchant, and when the platform steps in (the fund pays, recovered
  * from the merchant's deposit through the ledger).
  */
-export interface NewBuyerCarePolicy {
-  readonly name: string;
-  readonly version: string;
+export interface NewBuyerCarePolicy extends VersionedPolicy {
   /** An order is a new buyer's while it is among the buyer's first `firstOrders` and within `firstDays` of the first (whichever ends first). */
   readonly newBuyer: { readonly firstOrders: number; readonly firstDaysMs: number };
   /** The watches of this version; a kind it does not name is not watched under it. */

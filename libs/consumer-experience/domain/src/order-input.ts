@@ -9,13 +9,27 @@ import type { Fulfilment } from './model';
  * at the edge and by the promise clocks (planShipment).
  */
 
-export interface RecordOrderInput {
+/** What names an order and what it sold: the same whether recorded, stored, announced or served. */
+export interface OrderIdentity {
   orderId: string;
   buyerId: string;
   merchantId: string;
   productId: string;
   skuId: string;
   categoryCode: string;
+}
+
+/** Only the identity of `order` (a row or a request carries more). */
+export const orderIdentityOf = (order: OrderIdentity): OrderIdentity => ({
+  orderId: order.orderId,
+  buyerId: order.buyerId,
+  merchantId: order.merchantId,
+  productId: order.productId,
+  skuId: order.skuId,
+  categoryCode: order.categoryCode,
+});
+
+export interface RecordOrderInput extends OrderIdentity {
   amountFen: bigint;
   paidAt?: Date | undefined;
   fulfilment?: Fulfilment | undefined;

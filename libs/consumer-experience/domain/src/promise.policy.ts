@@ -1,9 +1,7 @@
-import { DAY, HOUR } from '@govern/policy-core';
+import { DAY, HOUR, type VersionedPolicy } from '@govern/policy-core';
 
 /** Dispatch promises made to buyers and what breaking them costs the merchant. */
-export interface PromisePolicy {
-  readonly name: string;
-  readonly version: string;
+export interface PromisePolicy extends VersionedPolicy {
   readonly inStockDispatchWithinMs: number;
   readonly preSaleMaxDispatchMs: number;
   readonly firstScanWithinMs: number;

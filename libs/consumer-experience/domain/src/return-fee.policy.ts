@@ -1,3 +1,4 @@
+import type { VersionedPolicy } from '@govern/policy-core';
 import type { AfterSaleReason } from './model';
 
 /**
@@ -7,9 +8,7 @@ import type { AfterSaleReason } from './model';
  * freight is the buyer's (art. 25). Return-shipping insurance pays at most its cap when the return
  * ships: what the buyer paid beyond it, on a return for the merchant's fault, the merchant owes.
  */
-export interface ReturnFeePolicy {
-  readonly name: string;
-  readonly version: string;
+export interface ReturnFeePolicy extends VersionedPolicy {
   /** Returns for these reasons are the merchant's fault: their freight is the merchant's. */
   readonly merchantBearsReasons: readonly AfterSaleReason[];
 }

@@ -1,12 +1,11 @@
+import type { VersionedPolicy } from '@govern/policy-core';
 import type { AfterSaleType } from './model';
 
 /**
  * Return-shipping insurance: when a return ships the buyer is paid the shipping fee declared,
  * at least the standard first-weight rate and at most the insured cap.
  */
-export interface ReturnInsurancePolicy {
-  readonly name: string;
-  readonly version: string;
+export interface ReturnInsurancePolicy extends VersionedPolicy {
   readonly insuredTypes: readonly AfterSaleType[];
   readonly minFen: bigint;
   readonly maxFen: bigint;

@@ -92,13 +92,30 @@ export interface InsuranceFact {
   settledAt: Date;
 }
 
+/** What a merchant's service metrics and a product's service stats are counted from. */
+export interface ServiceFacts {
+  orders: readonly OrderFact[];
+  afterSales: readonly AfterSaleFact[];
+  complaints: readonly ComplaintFact[];
+  reviews: readonly ReviewFact[];
+}
+
 export const inWindow = (at: Date | undefined, window: Window): boolean =>
   at !== undefined && at.getTime() >= window.start.getTime() && at.getTime() < window.end.getTime();
 
 const rate = (count: number, of: number, whenNone = 0): number => (of > 0 ? count / of : whenNone);
 
+/** How a window's orders were dispatched: part of a merchant's service metrics and of the governance report. */
+export interface DispatchFigures {
+  inStockOrdersDue: number;
+  dispatchedWithin48h: number;
+  dispatchWithin48hRate: number;
+  lateDispatches: number;
+  fakeShipments: number;
+}
+
 /** Dispatch figures of orders whose deadline fell in the window and has run out by now. */
-const dispatchFigures = (orders: readonly OrderFact[], window: Window, now: Date, promise: PromisePolicy) => {
+const dispatchFigures = (orders: readonly OrderFact[], window: Window, now: Date, promise: PromisePolicy): DispatchFigures => {
   let inStockOrdersDue = 0;
   let dispatchedWithin48h = 0;
   let lateDispatches = 0;
@@ -124,15 +141,10 @@ const dispatchFigures = (orders: readonly OrderFact[], window: Window, now: Date
   };
 };
 
-export interface MerchantServiceMetrics {
+export interface MerchantServiceMetrics extends DispatchFigures {
   merchantId: string;
   window: Window;
   orders: number;
-  inStockOrdersDue: number;
-  dispatchedWithin48h: number;
-  dispatchWithin48hRate: number;
-  lateDispatches: number;
-  fakeShipments: number;
   afterSales: number;
   avgResponseMinutes: number;
   disputes: number;
@@ -153,12 +165,7 @@ export interface MerchantServiceMetrics {
 export const merchantServiceMetrics = (
   merchantId: string,
   window: Window,
-  facts: {
-    orders: readonly OrderFact[];
-    afterSales: readonly AfterSaleFact[];
-    complaints: readonly ComplaintFact[];
-    reviews: readonly ReviewFact[];
-  },
+  facts: ServiceFacts,
   now: Date,
   policies: { metrics?: MetricsPolicy; promise?: PromisePolicy } = {},
 ): MerchantServiceMetrics => {
@@ -319,12 +326,7 @@ export interface ProductServiceStats {
 /** Per product: orders, quality returns, complaints (about it or its orders) and reviews in the window. */
 export const productServiceStats = (
   window: Window,
-  facts: {
-    orders: readonly OrderFact[];
-    afterSales: readonly AfterSaleFact[];
-    complaints: readonly ComplaintFact[];
-    reviews: readonly ReviewFact[];
-  },
+  facts: ServiceFacts,
   policy: MetricsPolicy = METRICS_POLICY,
 ): ProductServiceStats[] => {
   const productOfOrder = new Map(facts.orders.map((o) => [o.orderId, o] as const));
@@ -371,14 +373,9 @@ export const productServiceStats = (
     .sort((a, b) => a.productId.localeCompare(b.productId));
 };
 
-export interface GovernanceStats {
+export interface GovernanceStats extends DispatchFigures {
   window: Window;
   orders: number;
-  inStockOrdersDue: number;
-  dispatchedWithin48h: number;
-  dispatchWithin48hRate: number;
-  lateDispatches: number;
-  fakeShipments: number;
   preSaleOrders: number;
   afterSales: number;
   fastRefunds: number;

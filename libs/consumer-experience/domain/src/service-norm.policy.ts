@@ -1,4 +1,4 @@
-import { DAY, definePolicyVersions, HOUR, MINUTE } from '@govern/policy-core';
+import { DAY, definePolicyVersions, HOUR, MINUTE, type VersionedPolicy } from '@govern/policy-core';
 
 /** How a buyer reached the merchant's customer service. */
 export type ContactChannel = 'CHAT' | 'MESSAGE';
@@ -25,9 +25,7 @@ export interface ChannelNorm {
  * satisfaction is read from buyers' post-contact ratings, and when breaches become a violation
  * candidate for merchant-access.
  */
-export interface ServiceNormPolicy {
-  readonly name: string;
-  readonly version: string;
+export interface ServiceNormPolicy extends VersionedPolicy {
   readonly serviceHours: ServiceHours;
   readonly channels: Readonly<Record<ContactChannel, ChannelNorm>>;
   /**

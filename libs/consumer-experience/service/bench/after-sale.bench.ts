@@ -10,9 +10,10 @@
  * Prints figures only; nothing here asserts timing.
  */
 import { performance } from 'node:perf_hooks';
-import { AfterSaleReason, AfterSaleType, FastRefundOutcome, FulfilmentType } from '@govern/contracts-consumer-experience';
+import { FastRefundOutcome, FulfilmentType } from '@govern/contracts-consumer-experience';
 import { HOUR } from '@govern/policy-core';
 import { startFixture } from '../src/testing/service-fixture';
+import { preDispatchRefundRequest } from './bench-kit';
 
 const DECISIONS = Number(process.argv[2] ?? 2_000);
 const CONCURRENCY = Number(process.argv[3] ?? 16);
@@ -56,17 +57,7 @@ const main = async (): Promise<void> => {
     const started = performance.now();
     await runPool(DECISIONS, CONCURRENCY, async (i) => {
       const t0 = performance.now();
-      const { afterSale } = await f.client.requestAfterSale({
-        requestId: `after-sale-req-${i}`,
-        orderId: `order-${i}`,
-        buyerId: `buyer-${i}`,
-        type: AfterSaleType.AFTER_SALE_TYPE_REFUND_ONLY,
-        reason: AfterSaleReason.AFTER_SALE_REASON_NOT_WANTED_BEFORE_DISPATCH,
-        amountFen: 5_000n,
-        description: '',
-        evidenceRefs: [],
-        goodsUnsealed: false,
-      });
+      const { afterSale } = await f.client.requestAfterSale(preDispatchRefundRequest(`after-sale-req-${i}`, `order-${i}`, `buyer-${i}`));
       latencies.push(performance.now() - t0);
       if (afterSale?.fastRefund?.outcome === FastRefundOutcome.FAST_REFUND_OUTCOME_GRANTED) granted += 1;
     });

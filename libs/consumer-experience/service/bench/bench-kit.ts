@@ -1,4 +1,4 @@
-import { consumerExperiencePolicy } from '@govern/contracts-consumer-experience';
+import { AfterSaleReason, AfterSaleType, consumerExperiencePolicy, type RequestAfterSaleRequest } from '@govern/contracts-consumer-experience';
 /**
  * Measuring helpers of the consumer-experience benches: closed and open load loops, the raw
  * node-postgres floor, CPU time of processes and PostgreSQL backends from /proc, what the sessions
@@ -12,7 +12,7 @@ import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
-import { DEV_TOKEN_ISSUER, PolicyTable } from '@govern/platform-auth';
+import { devServiceSecuritySettings, PolicyTable } from '@govern/platform-auth';
 import { testClientCredentials, testPki, type TestClientCredentials } from '@govern/platform-service-testing';
 import { uniqueSuffix } from '@govern/platform-testing';
 
@@ -30,6 +30,19 @@ export interface Run {
   latenciesMs: number[];
   firstError?: string;
 }
+
+/** The after-sale the benches request: a buyer who no longer wants a 5,000 fen order before dispatch (a fast refund). */
+export const preDispatchRefundRequest = (requestId: string, orderId: string, buyerId: string): RequestAfterSaleRequest => ({
+  requestId,
+  orderId,
+  buyerId,
+  type: AfterSaleType.AFTER_SALE_TYPE_REFUND_ONLY,
+  reason: AfterSaleReason.AFTER_SALE_REASON_NOT_WANTED_BEFORE_DISPATCH,
+  amountFen: 5_000n,
+  description: '',
+  evidenceRefs: [],
+  goodsUnsealed: false,
+});
 
 export const percentile = (sorted: readonly number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? 0;
 
@@ -250,11 +263,7 @@ export const startServiceProcess = async (
       PORT: '0',
       DB_POOL_SIZE: String(settings.poolSize),
       LOG_LEVEL: 'info',
-      TLS_CERT: pki.identity('consumer-experience').certFile,
-      TLS_KEY: pki.identity('consumer-experience').keyFile,
-      TLS_CA: pki.caFile,
-      JWT_ISSUER: DEV_TOKEN_ISSUER,
-      JWT_JWKS_FILE: pki.jwksFile,
+      ...devServiceSecuritySettings(pki, 'consumer-experience'),
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

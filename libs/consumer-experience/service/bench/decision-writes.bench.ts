@@ -21,13 +21,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
-import {
-  AfterSaleReason,
-  AfterSaleType,
-  ConsumerExperienceServiceDefinition,
-  FastRefundOutcome,
-  FulfilmentType,
-} from '@govern/contracts-consumer-experience';
+import { ConsumerExperienceServiceDefinition, FastRefundOutcome, FulfilmentType } from '@govern/contracts-consumer-experience';
 import { HealthDefinition } from '@govern/contracts-common';
 import { ConsumerExperienceMigrations } from '@govern/consumer-experience-data-access';
 import { closeServiceClient, createServiceClient, type ServiceClient } from '@govern/platform-grpc';
@@ -40,6 +34,7 @@ import {
   measureFloor,
   openLoop,
   percentile,
+  preDispatchRefundRequest,
   processCpuMs,
   rate,
   sampleSessions,
@@ -199,17 +194,7 @@ const main = async (): Promise<void> => {
       if (!next) return undefined;
       const [orderId, buyerId] = next.split('|') as [string, string];
       return client
-        .requestAfterSale({
-          requestId: `${stamp}-${orderId}`,
-          orderId,
-          buyerId,
-          type: AfterSaleType.AFTER_SALE_TYPE_REFUND_ONLY,
-          reason: AfterSaleReason.AFTER_SALE_REASON_NOT_WANTED_BEFORE_DISPATCH,
-          amountFen: 5_000n,
-          description: '',
-          evidenceRefs: [],
-          goodsUnsealed: false,
-        })
+        .requestAfterSale(preDispatchRefundRequest(`${stamp}-${orderId}`, orderId, buyerId))
         .then(({ afterSale }) => {
           if (afterSale?.fastRefund?.outcome === FastRefundOutcome.FAST_REFUND_OUTCOME_GRANTED) granted += 1;
         });

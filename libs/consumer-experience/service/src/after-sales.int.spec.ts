@@ -34,18 +34,8 @@ describe('after-sales, fast refund and the refund invariants (gRPC + Postgres + 
     return orderId;
   };
 
-  const afterSaleRequest = (orderId: string, overrides: Partial<RequestAfterSaleRequest> = {}): RequestAfterSaleRequest => ({
-    requestId: f.id('req'),
-    orderId,
-    buyerId: buyers.get(orderId) ?? 'unknown-buyer',
-    type: AfterSaleType.AFTER_SALE_TYPE_REFUND_ONLY,
-    reason: AfterSaleReason.AFTER_SALE_REASON_NOT_WANTED_BEFORE_DISPATCH,
-    amountFen: 10_000n,
-    description: '',
-    evidenceRefs: [],
-    goodsUnsealed: false,
-    ...overrides,
-  });
+  const afterSaleRequest = (orderId: string, overrides: Partial<RequestAfterSaleRequest> = {}): RequestAfterSaleRequest =>
+    f.afterSaleRequest({ orderId, buyerId: buyers.get(orderId) ?? 'unknown-buyer', ...overrides });
 
   const ship = async (orderId: string, options: { pickup?: boolean; deliver?: boolean } = {}): Promise<string> => {
     const trackingNumber = f.id('SF');

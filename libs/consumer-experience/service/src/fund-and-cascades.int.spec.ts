@@ -114,31 +114,12 @@ describe('consumer protection fund and cascades (gRPC + Postgres + NATS)', () =>
     const old = await f.recordOrder({ merchantId, productId, paidAt: new Date(f.clock.now().getTime() - 100 * DAY) });
     const recent = await f.recordOrder({ merchantId, productId, buyerId: 'buyer-lab-1', amountFen: 8_000n });
     const partlyRefunded = await f.recordOrder({ merchantId, productId, buyerId: 'buyer-lab-2', amountFen: 10_000n });
-    await f.client.requestAfterSale({
-      requestId: f.id('req'),
-      orderId: partlyRefunded,
-      buyerId: 'buyer-lab-2',
-      type: AfterSaleType.AFTER_SALE_TYPE_REFUND_ONLY,
-      reason: AfterSaleReason.AFTER_SALE_REASON_NOT_WANTED_BEFORE_DISPATCH,
-      amountFen: 4_000n,
-      description: '',
-      evidenceRefs: [],
-      goodsUnsealed: false,
-    });
+    await f.client.requestAfterSale(f.afterSaleRequest({ orderId: partlyRefunded, buyerId: 'buyer-lab-2', amountFen: 4_000n }));
     const openAfterSaleOrder = await f.recordOrder({ merchantId, productId, buyerId: 'buyer-lab-3', amountFen: 5_000n });
     await ship(openAfterSaleOrder);
-    const open = await f.client.requestAfterSale({
-      requestId: f.id('req'),
-      orderId: openAfterSaleOrder,
-      buyerId: 'buyer-lab-3',
-      type: AfterSaleType.AFTER_SALE_TYPE_REFUND_ONLY,
-      reason: AfterSaleReason.AFTER_SALE_REASON_QUALITY_DEFECT,
-      amountFen: 5_000n,
-      description: '',
-      evidenceRefs: [],
-      goodsUnsealed: false,
-      buyerTrustScore: 10,
-    });
+    const open = await f.client.requestAfterSale(
+      f.afterSaleRequest({ orderId: openAfterSaleOrder, buyerId: 'buyer-lab-3', reason: AfterSaleReason.AFTER_SALE_REASON_QUALITY_DEFECT, amountFen: 5_000n, buyerTrustScore: 10 }),
+    );
     expect(open.afterSale?.status).toBe(AfterSaleStatus.AFTER_SALE_STATUS_AWAITING_MERCHANT);
     const otherProduct = await f.recordOrder({ merchantId, productId: 'product-fine' });
 
@@ -187,18 +168,9 @@ describe('consumer protection fund and cascades (gRPC + Postgres + NATS)', () =>
     const undispatched = await f.recordOrder({ merchantId, buyerId: 'buyer-r1', amountFen: 7_000n });
     const withAfterSale = await f.recordOrder({ merchantId, buyerId: 'buyer-r2', amountFen: 9_000n });
     await ship(withAfterSale);
-    const { afterSale } = await f.client.requestAfterSale({
-      requestId: f.id('req'),
-      orderId: withAfterSale,
-      buyerId: 'buyer-r2',
-      type: AfterSaleType.AFTER_SALE_TYPE_REFUND_ONLY,
-      reason: AfterSaleReason.AFTER_SALE_REASON_QUALITY_DEFECT,
-      amountFen: 5_000n,
-      description: '',
-      evidenceRefs: [],
-      goodsUnsealed: false,
-      buyerTrustScore: 10,
-    });
+    const { afterSale } = await f.client.requestAfterSale(
+      f.afterSaleRequest({ orderId: withAfterSale, buyerId: 'buyer-r2', reason: AfterSaleReason.AFTER_SALE_REASON_QUALITY_DEFECT, amountFen: 5_000n, buyerTrustScore: 10 }),
+    );
     expect(afterSale?.status).toBe(AfterSaleStatus.AFTER_SALE_STATUS_AWAITING_MERCHANT);
     const delivered = await f.recordOrder({ merchantId, buyerId: 'buyer-r3', amountFen: 3_000n });
     await ship(delivered);
@@ -223,17 +195,9 @@ describe('consumer protection fund and cascades (gRPC + Postgres + NATS)', () =>
     const refused = await failureOf(f.recordOrder({ merchantId }));
     expect([refused.codeName, refused.reason]).toEqual(['FAILED_PRECONDITION', 'ORDER.MERCHANT_REMOVED']);
     // After removal, a new after-sale on a delivered order is settled by the fund at once.
-    const late = await f.client.requestAfterSale({
-      requestId: f.id('req'),
-      orderId: delivered,
-      buyerId: 'buyer-r3',
-      type: AfterSaleType.AFTER_SALE_TYPE_REFUND_ONLY,
-      reason: AfterSaleReason.AFTER_SALE_REASON_QUALITY_DEFECT,
-      amountFen: 3_000n,
-      description: '',
-      evidenceRefs: [],
-      goodsUnsealed: false,
-    });
+    const late = await f.client.requestAfterSale(
+      f.afterSaleRequest({ orderId: delivered, buyerId: 'buyer-r3', reason: AfterSaleReason.AFTER_SALE_REASON_QUALITY_DEFECT, amountFen: 3_000n }),
+    );
     expect(late.afterSale?.status).toBe(AfterSaleStatus.AFTER_SALE_STATUS_REFUNDED);
     expect(late.afterSale?.fastRefund?.reasons.map((r) => r.code)).toContain('FAST_REFUND.MERCHANT_REMOVED');
     expect(late.refund).toMatchObject({ amountFen: 3_000n, source: RefundSource.REFUND_SOURCE_FUND });

@@ -1,4 +1,4 @@
-import { FulfilmentType, TrackingScanType } from '@govern/contracts-consumer-experience';
+import { TrackingScanType } from '@govern/contracts-consumer-experience';
 import { HOUR, MINUTE } from '@govern/policy-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { failureOf, startFixture, type Fixture } from './testing/service-fixture';
@@ -19,21 +19,7 @@ describe('idempotent retries and time-relative checks', () => {
 
   it('a RecordOrder retried where its paid_at now fails the clock check gets the stored answer; a new request is refused', async () => {
     const accepted = new Date(f.clock.now().getTime() + 4 * MINUTE); // inside the 5-minute clock skew
-    const request = {
-      requestId: f.id('req'),
-      orderId: f.id('order'),
-      buyerId: 'buyer-1',
-      merchantId: 'merchant-1',
-      productId: 'product-1',
-      skuId: 'sku-1',
-      categoryCode: 'home',
-      attributedContentId: '',
-      attributedCreatorId: '',
-      amountFen: 5_000n,
-      paidAt: accepted,
-      fulfilment: FulfilmentType.FULFILMENT_TYPE_IN_STOCK,
-      returnExemptions: [],
-    };
+    const request = f.orderRequest({ categoryCode: 'home', amountFen: 5_000n, paidAt: accepted });
     const first = await f.client.recordOrder(request);
     // The retry lands on a replica whose clock is 3 minutes behind: paid_at is now 7 minutes ahead.
     f.clock.advance(-3 * MINUTE);

@@ -30,21 +30,7 @@ describe('orders and promise clocks (gRPC + Postgres + NATS)', () => {
   });
 
   it('answers a repeated request with the first answer, refuses a reused request id and a second recording of an order', async () => {
-    const request = {
-      requestId: f.id('req'),
-      orderId: f.id('order'),
-      buyerId: 'buyer-1',
-      merchantId: 'merchant-1',
-      productId: 'product-1',
-      skuId: 'sku-1',
-      categoryCode: 'home',
-      attributedContentId: '',
-      attributedCreatorId: '',
-      amountFen: 5_000n,
-      paidAt: f.clock.now(),
-      fulfilment: FulfilmentType.FULFILMENT_TYPE_IN_STOCK,
-      returnExemptions: [],
-    };
+    const request = f.orderRequest({ categoryCode: 'home', amountFen: 5_000n, paidAt: f.clock.now() });
     const first = await f.client.recordOrder(request);
     expect(await f.client.recordOrder(request)).toEqual(first);
     const reused = await failureOf(f.client.recordOrder({ ...request, amountFen: 6_000n }));

@@ -1,6 +1,5 @@
 import {
   AfterSaleReason,
-  AfterSaleType,
   ComplaintCategory,
   ComplaintFiledEvent,
   ComplaintStatus,
@@ -118,17 +117,7 @@ describe('complaints, service metrics and governance stats (gRPC + Postgres + NA
     await scan(t1, TrackingScanType.TRACKING_SCAN_TYPE_DELIVERED);
     await f.client.recordReview({ requestId: f.id('req'), orderId: 'o1', buyerId: 'buyer-o1', rating: 5, text: '好' });
     // o3: refunded before dispatch.
-    await f.client.requestAfterSale({
-      requestId: f.id('req'),
-      orderId: 'o3',
-      buyerId: 'buyer-o3',
-      type: AfterSaleType.AFTER_SALE_TYPE_REFUND_ONLY,
-      reason: AfterSaleReason.AFTER_SALE_REASON_NOT_WANTED_BEFORE_DISPATCH,
-      amountFen: 10_000n,
-      description: '',
-      evidenceRefs: [],
-      goodsUnsealed: false,
-    });
+    await f.client.requestAfterSale(f.afterSaleRequest({ orderId: 'o3', buyerId: 'buyer-o3' }));
     // o5: shipped, delivered, a quality after-sale the merchant accepts after two hours.
     const t5 = f.id('SF');
     await f.client.recordShipment({ requestId: f.id('req'), orderId: 'o5', trackingNumber: t5, carrierCode: 'SF', shippedAt: f.clock.now(), afterSaleId: '' });
@@ -136,18 +125,9 @@ describe('complaints, service metrics and governance stats (gRPC + Postgres + NA
     await scan(t5, TrackingScanType.TRACKING_SCAN_TYPE_DELIVERED);
     const notDelivered = await failureOf(f.client.recordReview({ requestId: f.id('req'), orderId: 'o2', buyerId: 'buyer-o2', rating: 1, text: '' }));
     expect(notDelivered.reason).toBe('REVIEW.NOT_DELIVERED');
-    const { afterSale } = await f.client.requestAfterSale({
-      requestId: f.id('req'),
-      orderId: 'o5',
-      buyerId: 'buyer-o5',
-      type: AfterSaleType.AFTER_SALE_TYPE_REFUND_ONLY,
-      reason: AfterSaleReason.AFTER_SALE_REASON_QUALITY_DEFECT,
-      amountFen: 2_000n,
-      description: '',
-      evidenceRefs: [],
-      goodsUnsealed: false,
-      buyerTrustScore: 10,
-    });
+    const { afterSale } = await f.client.requestAfterSale(
+      f.afterSaleRequest({ orderId: 'o5', buyerId: 'buyer-o5', reason: AfterSaleReason.AFTER_SALE_REASON_QUALITY_DEFECT, amountFen: 2_000n, buyerTrustScore: 10 }),
+    );
     f.clock.advance(2 * HOUR);
     await f.client.respondAfterSale({ requestId: f.id('req'), afterSaleId: afterSale?.afterSaleId ?? '', merchantId, answer: MerchantAnswer.MERCHANT_ANSWER_ACCEPT, note: '', evidenceRefs: [] });
 

@@ -3,25 +3,13 @@ import { validateApplication, type ApplicationInput, type ValidatedApplication }
 import { identifierKey } from './identifiers';
 import { RingGraph, type GraphIdentifier, type RingCheckResult, type RingLink } from './ring-graph';
 import { bandFor, decideOnboarding } from './risk-scoring';
+import { goodApplication } from './testing/applications';
 
 const at = new Date('2026-11-10T00:00:00Z');
 
+/** A valid application of a general-goods seller (no qualification needed). */
 const application = (overrides: Partial<ApplicationInput> = {}): ValidatedApplication =>
-  validateApplication(
-    {
-      companyName: '福州好物商贸有限公司',
-      businessLicenceCode: '91350100M000100Y43',
-      legalRepresentative: { name: '林晓', idNumber: '11010519491231002X' },
-      contactPhone: '13812345678',
-      bankAccount: { accountNumber: '6222021234567890128', bankName: '中国工商银行', accountHolder: '福州好物商贸有限公司' },
-      deviceIds: ['dev-1'],
-      address: { regionCode: '350102', province: '福建省', city: '福州市', district: '鼓楼区', line: '五四路1号302室' },
-      categoryCodes: ['general'],
-      qualifications: [],
-      ...overrides,
-    },
-    at,
-  );
+  validateApplication(goodApplication({ categoryCodes: ['general'], qualifications: [], ...overrides }), at);
 
 const noRing: RingCheckResult = { links: [], linkedToRemoved: false, linkedToSanctioned: false, matches: [], truncated: false };
 const link = (merchantId: string, status: RingLink['status']): RingLink => ({

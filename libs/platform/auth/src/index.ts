@@ -19,7 +19,7 @@ export {
 } from './tls/grpc-credentials';
 
 // Development PKI and token issuer
-export { ensureDevPki, type DevPki, type DevPkiOptions, type IssuedIdentity } from './dev/dev-pki';
+export { devServiceSecuritySettings, ensureDevPki, type DevPki, type DevPkiOptions, type IssuedIdentity } from './dev/dev-pki';
 export { DEV_CLI_CLIENT_ID, DEV_TOKEN_AUDIENCE, DEV_TOKEN_ISSUER, ensureDevSigningKey, issueDevToken, type DevTokenRequest } from './dev/dev-tokens';
 
 // Caller identity

@@ -30,40 +30,44 @@ export const buildPlatformReport = (
   stats: { content: ContentStats; products: ProductStats; merchants: MerchantStats; service: ServiceStats },
 ): PlatformReport => {
   const { content, products, merchants, service } = stats;
-  const line = (pillar: ReportLine['pillar'], figure: string, value: number, unit: ReportLine['unit'], source: string): ReportLine => ({
-    pillar,
-    figure,
-    value,
-    unit,
-    source,
-  });
+  // A pillar's figures all come from one service: its source is named once.
+  const pillar = (name: ReportLine['pillar'], source: string, figures: [figure: string, value: number, unit?: ReportLine['unit']][]): ReportLine[] =>
+    figures.map(([figure, value, unit = 'count']) => ({ pillar: name, figure, value, unit, source }));
   return {
     window: { from: window.from.toISOString(), to: window.to.toISOString() },
     lines: [
-      line('content', 'violating videos punished', n(content.videosPunished), 'count', 'content'),
-      line('content', 'violating livestreams punished', n(content.livestreamsPunished), 'count', 'content'),
-      line('content', 'livestreams interrupted', n(content.livestreamsInterrupted), 'count', 'content'),
-      line('content', 'quality items boosted', n(content.itemsBoosted), 'count', 'content'),
-      line('products', 'violating listings intercepted', n(products.listingsIntercepted), 'count', 'product-quality'),
-      line('products', '"three-no" listings intercepted', n(products.threeNoIntercepted), 'count', 'product-quality'),
-      line('products', 'risky products banned', n(products.productsBanned), 'count', 'product-quality'),
-      line('products', 'sampling inspections run', n(products.inspectionsRun), 'count', 'product-quality'),
-      line('products', 'sampling inspections failed', n(products.inspectionsFailed), 'count', 'product-quality'),
-      line('merchants', 'high-risk merchants intercepted at onboarding', n(merchants.highRiskApplicationsIntercepted), 'count', 'merchant-access'),
-      line('merchants', 'ring links intercepted', n(merchants.ringLinksIntercepted), 'count', 'merchant-access'),
-      line('merchants', 'merchants removed', n(merchants.merchantsRemoved), 'count', 'merchant-access'),
-      line('merchants', 'affiliate programme clearances', n(merchants.affiliateClearances), 'count', 'merchant-access'),
-      line('service', 'fast-refund share of after-sales', service.fastRefundShare, 'share', 'consumer-experience'),
-      line('service', 'fast-refund share of pre-dispatch after-sales', service.preDispatchFastRefundShare, 'share', 'consumer-experience'),
-      line('service', 'orders dispatched within 48 h', service.dispatchWithin48hRate, 'share', 'consumer-experience'),
-      line('service', 'compensation paid in advance', n(service.compensationPaidFen) / 100, 'yuan', 'consumer-experience'),
-      line('service', 'complaints', n(service.complaints), 'count', 'consumer-experience'),
-      // Buyer care (issue 19): merchant service norms and new-buyer care.
-      line('service', 'merchant service response rate', service.serviceNorms?.responseRate ?? 0, 'share', 'consumer-experience'),
-      line('service', 'merchant service satisfaction', service.serviceNorms?.satisfactionRate ?? 0, 'share', 'consumer-experience'),
-      line('service', 'new-buyer care cases opened', n(service.careCasesOpened), 'count', 'consumer-experience'),
-      line('service', 'new-buyer care cases resolved', n(service.careCasesResolved), 'count', 'consumer-experience'),
-      line('service', 'new-buyer satisfaction', service.newBuyerSatisfactionRate, 'share', 'consumer-experience'),
+      ...pillar('content', 'content', [
+        ['violating videos punished', n(content.videosPunished)],
+        ['violating livestreams punished', n(content.livestreamsPunished)],
+        ['livestreams interrupted', n(content.livestreamsInterrupted)],
+        ['quality items boosted', n(content.itemsBoosted)],
+      ]),
+      ...pillar('products', 'product-quality', [
+        ['violating listings intercepted', n(products.listingsIntercepted)],
+        ['"three-no" listings intercepted', n(products.threeNoIntercepted)],
+        ['risky products banned', n(products.productsBanned)],
+        ['sampling inspections run', n(products.inspectionsRun)],
+        ['sampling inspections failed', n(products.inspectionsFailed)],
+      ]),
+      ...pillar('merchants', 'merchant-access', [
+        ['high-risk merchants intercepted at onboarding', n(merchants.highRiskApplicationsIntercepted)],
+        ['ring links intercepted', n(merchants.ringLinksIntercepted)],
+        ['merchants removed', n(merchants.merchantsRemoved)],
+        ['affiliate programme clearances', n(merchants.affiliateClearances)],
+      ]),
+      ...pillar('service', 'consumer-experience', [
+        ['fast-refund share of after-sales', service.fastRefundShare, 'share'],
+        ['fast-refund share of pre-dispatch after-sales', service.preDispatchFastRefundShare, 'share'],
+        ['orders dispatched within 48 h', service.dispatchWithin48hRate, 'share'],
+        ['compensation paid in advance', n(service.compensationPaidFen) / 100, 'yuan'],
+        ['complaints', n(service.complaints)],
+        // Buyer care (issue 19): merchant service norms and new-buyer care.
+        ['merchant service response rate', service.serviceNorms?.responseRate ?? 0, 'share'],
+        ['merchant service satisfaction', service.serviceNorms?.satisfactionRate ?? 0, 'share'],
+        ['new-buyer care cases opened', n(service.careCasesOpened)],
+        ['new-buyer care cases resolved', n(service.careCasesResolved)],
+        ['new-buyer satisfaction', service.newBuyerSatisfactionRate, 'share'],
+      ]),
     ],
   };
 };

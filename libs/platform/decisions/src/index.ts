@@ -24,6 +24,7 @@ export {
   type ShadowPolicyChange,
   type SomeDecisionToRecord, type UnitDecisionToRecord,
 } from './decision-log';
+export { recordUnitDecisions } from './unit-decisions';
 export { replayStored, type ReplayResult, type ReplayVerdict } from './replay';
 export type { BacktestBaseline, BacktestExample, BacktestReport, CodeCount, OutcomeChange, OutcomeTally } from './backtest';
 export type { DecisionFilter, DecisionKey, ShadowEvaluationRecord, StoredDecision, TimeWindow } from './store/decision-store';

@@ -1,4 +1,4 @@
-import type { EventType } from '@govern/contracts-common';
+import { SERVICE_NAMES, servicePackage, streamOf, type EventType } from '@govern/contracts-common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { checkEventOrigin } from '@govern/platform-auth';
 import { isDatabaseUnavailable, runInTransaction, type SqlTx, type TransactionalClient } from '@govern/platform-db';
@@ -60,8 +60,11 @@ export interface StartConsumerOptions<Tx extends SqlTx, Types extends readonly A
   db: TransactionalClient<Tx>;
   /** Durable name and inbox key, `<service>_<purpose>`. */
   consumer: string;
-  /** Logical stream name (`streamOf('content').name`). */
-  stream: string;
+  /**
+   * Logical stream name (`streamOf('content').name`); by default the stream of the service that
+   * publishes `eventTypes` (their subjects' `govern.<service>.` prefix), which must be one service.
+   */
+  stream?: string;
   /** Events this consumer handles; their subjects are what it subscribes to unless `subjects` is given. */
   eventTypes: Types;
   subjects?: string[];
@@ -87,6 +90,14 @@ export interface StartConsumerOptions<Tx extends SqlTx, Types extends readonly A
   telemetry?: ConsumerObservation['telemetry'];
   metrics?: ConsumerObservation['metrics'];
 }
+
+/** The stream of the one service whose subjects (`govern.<service>.…`) `eventTypes` are published on. */
+export const producerStreamOf = (eventTypes: readonly AnyEventType[]): string => {
+  const producers = new Set(eventTypes.map((type) => type.subject.split('.')[1]));
+  const service = SERVICE_NAMES.map(servicePackage).find((name) => producers.size === 1 && producers.has(name));
+  if (!service) throw new Error(`event types of one producer's stream expected, got subjects of: ${[...producers].join(', ') || 'none'}`);
+  return streamOf(service).name;
+};
 
 export const DEFAULT_MAX_DELIVER = 5;
 export const DEFAULT_BACKOFF_MS = [1_000, 5_000, 30_000, 120_000];
@@ -277,7 +288,7 @@ export const startConsumer = async <Tx extends SqlTx, const Types extends readon
 
   return options.bus.consume({
     durable: options.consumer,
-    stream: options.stream,
+    stream: options.stream ?? producerStreamOf(options.eventTypes),
     subjects,
     maxDeliver,
     backoffMs: options.backoffMs ?? DEFAULT_BACKOFF_MS,

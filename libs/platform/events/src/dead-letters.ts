@@ -1,4 +1,4 @@
-import { DLQ_HEADERS, EVENT_TYPE_HEADER, dlqSubject, type ConsumeOptions, type IncomingMessage, type OutgoingMessage } from './event-bus';
+import { DLQ_HEADERS, EVENT_TYPE_HEADER, dlqSubject, type IncomingMessage, type OutgoingMessage } from './event-bus';
 
 /**
  * Dead letters for operators: read from the dead-letter stream (GOVERN_DLQ on JetStream, the
@@ -61,25 +61,6 @@ export class ConsumerNotRunningError extends Error {
     this.name = 'ConsumerNotRunningError';
   }
 }
-
-/** Consumers a bus runs, by durable name: the handlers a re-drive goes through. */
-export const consumerRegistry = () => {
-  const running = new Map<string, ConsumeOptions>();
-  return {
-    add(options: ConsumeOptions): () => void {
-      running.set(options.durable, options);
-      return () => {
-        if (running.get(options.durable) === options) running.delete(options.durable);
-      };
-    },
-    names: (): string[] => [...running.keys()],
-    async redeliver(durable: string, message: IncomingMessage): Promise<void> {
-      const options = running.get(durable);
-      if (!options) throw new ConsumerNotRunningError(durable);
-      await options.handler(message);
-    },
-  };
-};
 
 export interface RedriveRecord {
   /** Actor as proto3 JSON of govern.common.v1.Actor. */

@@ -1,4 +1,5 @@
 import type { StreamSpec } from '@govern/contracts-common';
+import type { ConsumerSnapshot } from '@govern/platform-observability';
 import type { DeadLetterQueue } from './dead-letters';
 
 /**
@@ -157,19 +158,8 @@ export interface EventBus {
   consumerStats?(): Promise<ConsumerStats[]>;
 }
 
-/** One durable consumer at a moment (`EventBus.consumerStats`); the shape of platform-observability's ConsumerSnapshot. */
-export interface ConsumerStats {
-  consumer: string;
-  /** Logical stream name. */
-  stream: string;
-  /** Not yet delivered (JetStream `num_pending`). */
-  pending: number;
-  /** Not yet acknowledged: pending + delivered and unacked (`num_pending + num_ack_pending`). */
-  lag: number;
-  up: boolean;
-  /** Dead letters of this consumer in GOVERN_DLQ; absent when they could not be counted. */
-  deadLetters?: number;
-}
+/** One durable consumer at a moment (`EventBus.consumerStats`): what the metrics scrape reports of it. */
+export type ConsumerStats = ConsumerSnapshot;
 
 /** Thrown by a handler for a message that can never succeed: dead-lettered at once. */
 export class PoisonMessageError extends Error {

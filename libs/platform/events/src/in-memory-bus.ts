@@ -1,6 +1,7 @@
 import type { StreamSpec } from '@govern/contracts-common';
 import type { Logger } from 'pino';
-import { consumerRegistry, type DeadLetterQueue, type StoredDeadLetterMessage } from './dead-letters';
+import { consumerRegistry } from './consumer-registry';
+import type { DeadLetterQueue, StoredDeadLetterMessage } from './dead-letters';
 import { DEFAULT_ACK_WAIT_MS, checkConsumeOptions, maxBatchOf, processBatch, type Delivery } from './delivery';
 import {
   DLQ_STREAM,

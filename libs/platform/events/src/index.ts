@@ -41,19 +41,6 @@ export {
   type EventOf,
   type StartConsumerOptions,
 } from './consumer';
-/** A nats-server process a fault test owns (its own port and store), to kill and restart. */
-export {
-  ConsumerNotRunningError,
-  REDRIVE_HEADERS,
-  consumerDeadLetterOf,
-  isRedriveMarker,
-  redeliveryOf,
-  redriveMarkerOf,
-  redriveOf,
-  type ConsumerDeadLetter,
-  type DeadLetterQueue,
-  type RedriveRecord,
-  type StoredDeadLetterMessage,
-} from './dead-letters';
+export * from './dead-letters';
 export { createEventLog, eventMetaOf, type EventLog, type EventLogOptions, type EventPage, type OutboxEventState, type ProducedEvent, type ProducedEventFilter } from './event-log';
 export { RedriveRefusedError, createEventOps, type DeadLetterFilter, type DeadLetterView, type EventOps, type EventOpsOptions, type RedriveRefusal } from './event-ops';

@@ -16,7 +16,8 @@ import {
 import { connect, headers as natsHeaders, nanos, type Authenticator } from '@nats-io/transport-node';
 import type { StreamSpec } from '@govern/contracts-common';
 import type { Logger } from 'pino';
-import { consumerRegistry, type DeadLetterQueue, type StoredDeadLetterMessage } from './dead-letters';
+import { consumerRegistry } from './consumer-registry';
+import type { DeadLetterQueue, StoredDeadLetterMessage } from './dead-letters';
 import { DEFAULT_ACK_WAIT_MS, checkConsumeOptions } from './delivery';
 import {
   DEFAULT_DUPLICATE_WINDOW_MS,

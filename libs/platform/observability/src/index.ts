@@ -31,6 +31,7 @@ export {
   type ServiceMetricsOptions,
 } from './metrics/service-metrics';
 export { DEFAULT_METRICS_BASE_PORT, startMetricsServer, type MetricsServer } from './metrics/metrics-server';
+export { listenHttp } from './http/listen';
 export { jobsSnapshotFrom, outboxSnapshotFrom, OUTBOX_BACKLOG_COUNT_LIMIT, type Queryable } from './metrics/platform-table-snapshots';
 export { summarizeMetrics, type ConsumerHealth, type MetricsHealthSummary } from './metrics/metrics-summary';
 export { ExpositionError, parseExposition, samplesOf, sampleValue, type ExpositionFamily, type ExpositionSample, type ExpositionType } from './metrics/exposition-parser';

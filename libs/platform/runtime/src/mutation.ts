@@ -4,7 +4,8 @@ import { fingerprintOf, runIdempotent, runInTransaction, type IsolationLevel, ty
 import { Violations, type Clock, type IdGenerator } from '@govern/policy-core';
 import { auditRecordOfCurrentCall, callerActor } from './audit';
 
-interface Codec<T> {
+/** A protobuf message codec (ts-proto's generated one). */
+export interface Codec<T> {
   encode(message: T): { finish(): Uint8Array };
   decode(input: Uint8Array): T;
   /** ts-proto's JSON form (enums by name), read for the audit record's decision. */

@@ -7,7 +7,6 @@ import {
   sqlOverPrisma,
   type DbTransaction,
   type IdempotentCall,
-  type IsolationLevel,
   type SqlTx,
   type TransactionalClient,
   type TransactionOptions,
@@ -15,23 +14,11 @@ import {
 import { DomainError, Violations, type Clock, type IdGenerator } from '@govern/policy-core';
 import { auditRecordInsert } from '@govern/platform-auth';
 import { auditRecordOfCurrentCall, callerActor } from './audit';
+import type { Codec, MutationOptions } from './mutation';
 import { UnitOfWork, type Cause, type UnitOfWorkInit } from './unit-of-work';
 
-interface Codec<T> {
-  encode(message: T): { finish(): Uint8Array };
-  decode(input: Uint8Array): T;
-  /** ts-proto's JSON form (enums by name), read for the audit record's decision. */
-  toJSON?(message: T): unknown;
-}
-
-export interface UnitMutationOptions<Req, Res, Checked> {
-  /** Unique per RPC: `consumer_experience.RecordOrder`. */
-  scope: string;
-  request: Req & { requestId: string };
-  requestCodec: Pick<Codec<Req & { requestId: string }>, 'encode'>;
-  responseCodec: Codec<Res>;
-  deadline?: Date | undefined;
-  isolationLevel?: IsolationLevel;
+/** A mutation's options as `runMutation` takes them (the units bring the clock), and its checks. */
+export interface UnitMutationOptions<Req, Res, Checked> extends Omit<MutationOptions<Req, Res>, 'clock'> {
   /**
    * The request's checks, run before the transaction; what they return is handed to the work. Checks
    * that depend on the time (a paid_at not in the future, a deadline not passed) or on policy may

@@ -7,7 +7,7 @@ import { connect } from '@nats-io/transport-node';
 import pg from 'pg';
 import { connectPlatform, type PlatformAddresses, type PlatformClients } from '@govern/platform-clients';
 import { createTestDatabase, deleteNamespaceStreams, uniqueSuffix, type TestDatabase } from '@govern/platform-testing';
-import { DEV_TOKEN_ISSUER, devTokenProviderByPolicy, SERVICE_POLICIES, ensureDevPki, PolicyTable } from '@govern/platform-auth';
+import { devServiceSecuritySettings, devTokenProviderByPolicy, SERVICE_POLICIES, ensureDevPki, PolicyTable } from '@govern/platform-auth';
 import { cpuMsOf, startNodeProgram, waitForLine, type Child } from './processes';
 
 /**
@@ -98,11 +98,7 @@ export const startPlatform = async (options: { natsUrl: string; profileDir?: str
           EVENT_NAMESPACE: namespace,
           IDENTITY_HASH_KEY: BENCH_IDENTITY_HASH_KEY,
           LOG_LEVEL: 'info',
-          TLS_CERT: pki.identity(service).certFile,
-          TLS_KEY: pki.identity(service).keyFile,
-          TLS_CA: pki.caFile,
-          JWT_ISSUER: DEV_TOKEN_ISSUER,
-          JWT_JWKS_FILE: pki.jwksFile,
+          ...devServiceSecuritySettings(pki, service),
         }, options.profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${join(options.profileDir, service)}`]);
         programs[service] = program;
         program.onLine((line) => {

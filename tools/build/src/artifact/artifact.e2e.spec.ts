@@ -11,7 +11,7 @@ import { ConsumerExperienceServiceDefinition } from '@govern/contracts-consumer-
 import { ContentServiceDefinition } from '@govern/contracts-content';
 import { MerchantAccessServiceDefinition } from '@govern/contracts-merchant-access';
 import { ProductQualityServiceDefinition } from '@govern/contracts-product-quality';
-import { DEV_TOKEN_ISSUER, devTokenProvider, ensureDevPki, type ClientTransport, type DevPki } from '@govern/platform-auth';
+import { devServiceSecuritySettings, devTokenProvider, ensureDevPki, type ClientTransport, type DevPki } from '@govern/platform-auth';
 import { closeServiceClient, createServiceClient } from '@govern/platform-grpc';
 import { createTestDatabase, deleteNamespaceStreams, installArtifact, runArtifactCommand, startArtifact, testInfra, uniqueSuffix, type InstalledArtifact } from '@govern/platform-testing';
 
@@ -134,11 +134,7 @@ describe('service artifacts (nx build)', () => {
           MIGRATE_ON_START: 'false',
           HOST: '127.0.0.1',
           PORT: '0',
-          TLS_CERT: pki.identity(service.name).certFile,
-          TLS_KEY: pki.identity(service.name).keyFile,
-          TLS_CA: pki.caFile,
-          JWT_ISSUER: DEV_TOKEN_ISSUER,
-          JWT_JWKS_FILE: pki.jwksFile,
+          ...devServiceSecuritySettings(pki, service.name),
         });
         try {
           const health = createServiceClient(HealthDefinition, running.address, { defaultDeadlineMs: 5_000, transport });

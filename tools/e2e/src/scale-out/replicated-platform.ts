@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { SERVICE_NAMES, serviceKey, type ServiceName } from '@govern/contracts-common';
-import { DEV_TOKEN_ISSUER, devTokenProviderByPolicy, ensureDevPki, natsConnectionAuth, OPS_USER, PolicyTable, SERVICE_POLICIES, type ClientTransport } from '@govern/platform-auth';
+import { devServiceSecuritySettings, devTokenProviderByPolicy, ensureDevPki, natsConnectionAuth, OPS_USER, PolicyTable, SERVICE_POLICIES, type ClientTransport } from '@govern/platform-auth';
 import { connectPlatform, type PlatformAddresses } from '@govern/platform-clients';
 import {
   createTestDatabase,
@@ -130,11 +130,7 @@ export const startReplicatedPlatform = async (options: { dbPoolSize?: number } =
       IDENTITY_HASH_KEY: TEST_IDENTITY_HASH_KEY,
       METRICS_REPORT_PERIOD_MS: String(METRICS_REPORT_PERIOD_MS),
       LOG_LEVEL: 'info',
-      TLS_CERT: pki.identity(service).certFile,
-      TLS_KEY: pki.identity(service).keyFile,
-      TLS_CA: pki.caFile,
-      JWT_ISSUER: DEV_TOKEN_ISSUER,
-      JWT_JWKS_FILE: pki.jwksFile,
+      ...devServiceSecuritySettings(pki, service),
     });
     // Replica a of every service first (it makes the streams), then every b: both start against
     // streams and durables that exist, as a scale-up does.

@@ -1,4 +1,3 @@
-import { streamOf } from '@govern/contracts-common';
 import { DefectClass, InspectionFailedEvent } from '@govern/contracts-product-quality';
 import type { ConsumerExperienceTx, PrismaClient } from '@govern/consumer-experience-data-access';
 import type { InspectionSeverity } from '@govern/consumer-experience-domain';
@@ -21,16 +20,13 @@ const SEVERITIES: Partial<Record<DefectClass, InspectionSeverity>> = {
   [DefectClass.DEFECT_CLASS_CRITICAL]: 'CRITICAL',
 };
 
-export const startInspectionFailuresConsumer = (options: { bus: EventBus; db: PrismaClient; log: Logger; units: UnitsOfWork<ConsumerExperienceTx, Work> }): Promise<ConsumerHandle> =>
+export const startInspectionFailuresConsumer = ({ units, ...wiring }: { bus: EventBus; db: PrismaClient; log: Logger; units: UnitsOfWork<ConsumerExperienceTx, Work> }): Promise<ConsumerHandle> =>
   startConsumer<ConsumerExperienceTx, [typeof InspectionFailedEvent]>({
-    bus: options.bus,
-    db: options.db,
+    ...wiring,
     consumer: INSPECTION_FAILURES_CONSUMER,
-    stream: streamOf('product_quality').name,
     eventTypes: [InspectionFailedEvent],
-    log: options.log,
     async handler(event, ctx) {
-      const summary = await options.units.within(ctx.tx, causeOfEvent(event, ctx.eventId), (work) =>
+      const summary = await units.within(ctx.tx, causeOfEvent(event, ctx.eventId), (work) =>
         compensateInspectionFailure(work, {
           resultId: event.resultId || ctx.eventId,
           eventId: ctx.eventId,

@@ -1,4 +1,3 @@
-import { streamOf } from '@govern/contracts-common';
 import {
   MerchantOnboardedEvent,
   MerchantReinstatedEvent,
@@ -45,16 +44,13 @@ const MERCHANT_STATUS: Partial<Record<MerchantStatus, StandingStatus>> = {
   [MerchantStatus.MERCHANT_STATUS_REMOVED]: 'REMOVED',
 };
 
-export const startMerchantStandingConsumer = (options: { bus: EventBus; db: PrismaClient; log: Logger; units: UnitsOfWork<ConsumerExperienceTx, Work> }): Promise<ConsumerHandle> =>
+export const startMerchantStandingConsumer = ({ units, ...wiring }: { bus: EventBus; db: PrismaClient; log: Logger; units: UnitsOfWork<ConsumerExperienceTx, Work> }): Promise<ConsumerHandle> =>
   startConsumer<ConsumerExperienceTx, typeof MERCHANT_EVENTS>({
-    bus: options.bus,
-    db: options.db,
+    ...wiring,
     consumer: MERCHANT_STANDING_CONSUMER,
-    stream: streamOf('merchant_access').name,
     eventTypes: MERCHANT_EVENTS,
-    log: options.log,
     async handler(event, ctx) {
-      await options.units.within(ctx.tx, causeOfEvent(event, ctx.eventId), async (work) => {
+      await units.within(ctx.tx, causeOfEvent(event, ctx.eventId), async (work) => {
         // Never ahead of our clock: a time far ahead would make every later change look older.
         const occurredAt = eventTime(event.meta?.occurredAt, work.now);
         if (isEvent(MerchantOnboardedEvent, event, ctx)) {

@@ -23,7 +23,7 @@ import type {
   ReviewRow,
   ShipmentRow,
 } from '@govern/consumer-experience-data-access';
-import { parseAccount, type EntrySide } from '@govern/consumer-experience-domain';
+import { orderIdentityOf, parseAccount, type EntrySide } from '@govern/consumer-experience-domain';
 import type { Reason } from '@govern/policy-core';
 import {
   afterSaleReasonCodec,
@@ -84,12 +84,7 @@ export const shipmentToProto = (s: ShipmentRow): Shipment => ({
 });
 
 export const orderToProto = (o: OrderRow, forwardShipment?: ShipmentRow | null): Order => ({
-  orderId: o.orderId,
-  buyerId: o.buyerId,
-  merchantId: o.merchantId,
-  productId: o.productId,
-  skuId: o.skuId,
-  categoryCode: o.categoryCode,
+  ...orderIdentityOf(o),
   attributedContentId: o.contentId ?? '',
   attributedCreatorId: o.creatorId ?? '',
   amountFen: o.amountFen,
@@ -198,15 +193,20 @@ export const afterSaleToProto = ({ afterSale: a, changes, refunds, returnShipmen
   })),
 });
 
-export const complaintToProto = (c: ComplaintRow): Complaint => ({
-  complaintId: c.complaintId,
-  buyerId: c.buyerId,
+/** What a complaint is about and says: the same on the resource and on ComplaintFiled. */
+export const complaintSubjectToProto = (c: ComplaintRow) => ({
   targetType: complaintTargetCodec.toProto(c.targetType),
   targetId: c.targetId,
   merchantId: c.merchantId ?? '',
   orderId: c.orderId ?? '',
   category: complaintCategoryCodec.toProto(c.category),
   text: c.text,
+});
+
+export const complaintToProto = (c: ComplaintRow): Complaint => ({
+  complaintId: c.complaintId,
+  buyerId: c.buyerId,
+  ...complaintSubjectToProto(c),
   evidenceRefs: stringsFromJson(c.evidenceRefs),
   status: complaintStatusCodec.toProto(c.status),
   routedTo: c.routedTo,

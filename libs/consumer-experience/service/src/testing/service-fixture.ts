@@ -1,8 +1,11 @@
 import { streamOf } from '@govern/contracts-common';
 import {
+  AfterSaleReason,
+  AfterSaleType,
   ConsumerExperienceServiceDefinition,
   FulfilmentType,
   type RecordOrderRequest,
+  type RequestAfterSaleRequest,
 } from '@govern/contracts-consumer-experience';
 import type { PrismaClient } from '@govern/consumer-experience-data-access';
 import { closeServiceClient, createServiceClient, type ServiceClient } from '@govern/platform-grpc';
@@ -32,7 +35,11 @@ export interface Fixture {
   clock: ManualClock;
   /** A fresh id per call: tests never collide on order ids or request ids. */
   id(prefix: string): string;
+  /** A valid RecordOrder request: a fresh request and order id, an in-stock order paid an hour ago. */
+  orderRequest(overrides?: Partial<RecordOrderRequest>): RecordOrderRequest;
   recordOrder(overrides?: Partial<RecordOrderRequest>): Promise<string>;
+  /** A valid RequestAfterSale request of the order's buyer: a full refund-only request before dispatch (10,000 fen) unless told otherwise. */
+  afterSaleRequest(request: Pick<RequestAfterSaleRequest, 'orderId' | 'buyerId'> & Partial<RequestAfterSaleRequest>): RequestAfterSaleRequest;
   /** A second process of the service on the same database and bus (the first must be stopped). */
   restart(): Promise<{ service: RunningService<PrismaClient>; client: ConsumerExperienceClient; stop(): Promise<void> }>;
   stop(): Promise<void>;
@@ -47,31 +54,46 @@ export const startFixture = async (options: ConsumerExperienceOptions = {}): Pro
   const client = sut.client(ConsumerExperienceServiceDefinition);
   let counter = 0;
   const id = (prefix: string): string => `${prefix}-${++counter}-${Math.random().toString(36).slice(2, 8)}`;
+  const orderRequest = (overrides: Partial<RecordOrderRequest> = {}): RecordOrderRequest => {
+    const orderId = overrides.orderId ?? id('order');
+    return {
+      requestId: id('req'),
+      orderId,
+      buyerId: 'buyer-1',
+      merchantId: 'merchant-1',
+      productId: 'product-1',
+      skuId: 'sku-1',
+      categoryCode: 'home.kitchen',
+      attributedContentId: '',
+      attributedCreatorId: '',
+      amountFen: 10_000n,
+      paidAt: new Date(clock.now().getTime() - HOUR),
+      fulfilment: FulfilmentType.FULFILMENT_TYPE_IN_STOCK,
+      returnExemptions: [],
+      ...overrides,
+    };
+  };
   return {
     sut,
     client,
     clock,
     id,
+    orderRequest,
     async recordOrder(overrides = {}) {
-      const orderId = overrides.orderId ?? id('order');
-      await client.recordOrder({
-        requestId: id('req'),
-        orderId,
-        buyerId: 'buyer-1',
-        merchantId: 'merchant-1',
-        productId: 'product-1',
-        skuId: 'sku-1',
-        categoryCode: 'home.kitchen',
-        attributedContentId: '',
-        attributedCreatorId: '',
-        amountFen: 10_000n,
-        paidAt: new Date(clock.now().getTime() - HOUR),
-        fulfilment: FulfilmentType.FULFILMENT_TYPE_IN_STOCK,
-        returnExemptions: [],
-        ...overrides,
-      });
-      return orderId;
+      const request = orderRequest(overrides);
+      await client.recordOrder(request);
+      return request.orderId;
     },
+    afterSaleRequest: (request) => ({
+      requestId: id('req'),
+      type: AfterSaleType.AFTER_SALE_TYPE_REFUND_ONLY,
+      reason: AfterSaleReason.AFTER_SALE_REASON_NOT_WANTED_BEFORE_DISPATCH,
+      amountFen: 10_000n,
+      description: '',
+      evidenceRefs: [],
+      goodsUnsealed: false,
+      ...request,
+    }),
     async restart() {
       const service = await startService(definition, {
         log: pino({ level: 'silent' }),

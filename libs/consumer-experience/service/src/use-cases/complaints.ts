@@ -3,7 +3,8 @@ import type { ComplaintRow, ConsumerExperienceTx } from '@govern/consumer-experi
 import { routeComplaint, type ComplaintTargetType } from '@govern/consumer-experience-domain';
 import { notFound, Violations } from '@govern/policy-core';
 import { findComplaint } from '../adapters/lists.queries';
-import { complaintCategoryCodec, complaintTargetCodec, type ComplaintCategory } from '../mapping/enums';
+import type { ComplaintCategory } from '../mapping/enums';
+import { complaintSubjectToProto } from '../mapping/to-proto';
 import type { Work } from './work';
 
 /**
@@ -59,12 +60,7 @@ export const fileComplaint = async (work: Work, input: FileComplaintInput): Prom
   });
   work.emit(ComplaintFiledEvent, {
     complaintId: complaint.complaintId,
-    targetType: complaintTargetCodec.toProto(input.targetType),
-    targetId: input.targetId,
-    merchantId: complaint.merchantId ?? '',
-    orderId: complaint.orderId ?? '',
-    category: complaintCategoryCodec.toProto(input.category),
-    text: input.text,
+    ...complaintSubjectToProto(complaint),
     buyerId: input.buyerId,
     productId: productId ?? '',
     contentId: contentId ?? '',

@@ -5,10 +5,12 @@ import {
   NEW_BUYER_CARE_POLICIES,
   onDispatchDeadline as decideDispatchDeadline,
   onFirstScanDeadline as decideFirstScanDeadline,
+  orderIdentityOf,
   planDispatchPromise,
   planShipment,
   transitionAfterSale,
   type Fulfilment,
+  type OrderIdentity,
   type ReturnExemption,
 } from '@govern/consumer-experience-domain';
 import { alreadyExists, failedPrecondition, notFound, ValidationError, type Reason } from '@govern/policy-core';
@@ -43,13 +45,7 @@ export const loadOrderView = async (tx: ConsumerExperienceTx, orderId: string): 
   return { order, forwardShipment: shipments[0] ?? null };
 };
 
-export interface RecordOrderInput {
-  orderId: string;
-  buyerId: string;
-  merchantId: string;
-  productId: string;
-  skuId: string;
-  categoryCode: string;
+export interface RecordOrderInput extends OrderIdentity {
   contentId?: string | undefined;
   creatorId?: string | undefined;
   amountFen: bigint;
@@ -79,12 +75,7 @@ export const recordOrder = async (work: Work, input: RecordOrderInput): Promise<
   const promise = planDispatchPromise(input);
   const newBuyer = await newBuyerOf(work, input);
   const intake = await insertOrder(work.sql, {
-    orderId: input.orderId,
-    buyerId: input.buyerId,
-    merchantId: input.merchantId,
-    productId: input.productId,
-    skuId: input.skuId,
-    categoryCode: input.categoryCode,
+    ...orderIdentityOf(input),
     contentId: input.contentId ?? null,
     creatorId: input.creatorId ?? null,
     amountFen: input.amountFen,
@@ -109,12 +100,7 @@ export const recordOrder = async (work: Work, input: RecordOrderInput): Promise<
   for (const timer of promise.timers) work.schedule({ kind: timer.kind, key: timer.subjectId, dueAt: timer.dueAt });
   if (newBuyer.newBuyer) watchNewBuyerOrder(work, 'DISPATCH_STUCK', { orderId: input.orderId, anchor: promise.dispatchDueAt });
   work.emit(OrderRecordedEvent, {
-    orderId: input.orderId,
-    buyerId: input.buyerId,
-    merchantId: input.merchantId,
-    productId: input.productId,
-    skuId: input.skuId,
-    categoryCode: input.categoryCode,
+    ...orderIdentityOf(input),
     contentId: input.contentId ?? '',
     creatorId: input.creatorId ?? '',
     amountFen: input.amountFen,

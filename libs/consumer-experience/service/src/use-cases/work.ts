@@ -1,7 +1,7 @@
 import type { ConsumerExperienceTx } from '@govern/consumer-experience-data-access';
 import { METRICS_POLICY } from '@govern/consumer-experience-domain';
-import { pipelinedWrites, type JobToSchedule } from '@govern/platform-db';
-import type { UnitDecisionToRecord } from '@govern/platform-decisions';
+import type { JobToSchedule } from '@govern/platform-db';
+import { recordUnitDecisions, type UnitDecisionToRecord } from '@govern/platform-decisions';
 import { UnitOfWork, type UnitOfWorkInit } from '@govern/platform-runtime';
 import type { ConsumerExperienceDeps } from '../deps';
 import { JOB } from '../jobs/job-kinds';
@@ -41,19 +41,9 @@ export class Work extends UnitOfWork<ConsumerExperienceTx> {
     if (what.contentId) this.touched[JOB.REPORT_CONTENT_ATTRIBUTION].add(what.contentId);
   }
 
-  /**
-   * Records decisions in this unit's transaction, one INSERT sent with the unit's other writes:
-   * they commit with what they decided or not at all, and an idempotent repeat (which gets the
-   * stored answer without running the unit) records nothing. The request id is the unit's cause
-   * (the request_id of a mutation, the event or job of other units); the correlation its flow's.
-   */
-  async recordDecisions(records: readonly UnitDecisionToRecord[]): Promise<void> {
-    if (records.length === 0) return;
-    const cause = { requestId: this.cause.causationId, correlationId: this.cause.correlationId || this.cause.causationId, actor: this.actor };
-    await this.deps.decisions.recordDecisions(
-      pipelinedWrites(this.sql),
-      records.map((record) => ({ ...cause, ...record })),
-    );
+  /** Records decisions in this unit's transaction, committed with it (see recordUnitDecisions). */
+  recordDecisions(records: readonly UnitDecisionToRecord[]): Promise<void> {
+    return recordUnitDecisions(this.deps.decisions, this, records);
   }
 
   /**

@@ -113,6 +113,15 @@ export const insertTierChanges = async (
                   ${changes.map((c) => c.toTier)}::text[]) AS u(content_id, creator_id, from_tier, to_tier)`);
 };
 
+/** A cascade's tier changes (penalties, restores, lost boosts), from their previous tier, into that history. */
+export const insertCascadeTierChanges = (db: Sql, at: Date, cause: string, changes: readonly { contentId: string; creatorId: string; previousTier: string; tier: string }[]): Promise<void> =>
+  insertTierChanges(
+    db,
+    at,
+    cause,
+    changes.map((c) => ({ contentId: c.contentId, creatorId: c.creatorId, fromTier: c.previousTier, toTier: c.tier })),
+  );
+
 /** What an assessment stores on its item (the columns it sets, as the item is after it). */
 export interface AssessedItem {
   contentId: string;

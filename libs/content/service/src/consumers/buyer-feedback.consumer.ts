@@ -1,5 +1,4 @@
 import type { ContentTx, PrismaClient } from '@govern/content-data-access';
-import { streamOf } from '@govern/contracts-common';
 import { ComplaintCategory, ComplaintFiledEvent, ComplaintTargetType, ContentAttributionReportedEvent } from '@govern/contracts-consumer-experience';
 import { eventTime, isEvent, plausibleWindow, startConsumer, type ConsumerHandle, type EventBus } from '@govern/platform-events';
 import type { UnitsOfWork } from '@govern/platform-runtime';
@@ -19,16 +18,13 @@ const categoryName = (category: ComplaintCategory): string => (ComplaintCategory
  * recorded and re-assesses it (cascade 3: complaint → re-assessment → credit deduction → linking
  * suspended at the threshold).
  */
-export const startBuyerFeedbackConsumer = (options: { bus: EventBus; db: PrismaClient; units: UnitsOfWork<ContentTx, Work>; log: Logger }): Promise<ConsumerHandle> =>
+export const startBuyerFeedbackConsumer = ({ units, ...wiring }: { bus: EventBus; db: PrismaClient; units: UnitsOfWork<ContentTx, Work>; log: Logger }): Promise<ConsumerHandle> =>
   startConsumer({
-    bus: options.bus,
-    db: options.db,
+    ...wiring,
     consumer: BUYER_FEEDBACK_CONSUMER,
-    stream: streamOf('consumer_experience').name,
     eventTypes: [ContentAttributionReportedEvent, ComplaintFiledEvent] as const,
-    log: options.log,
     async handler(event, ctx) {
-      await options.units.within(ctx.tx, causeOfEvent(event, ctx.eventId), async (work) => {
+      await units.within(ctx.tx, causeOfEvent(event, ctx.eventId), async (work) => {
         if (isEvent(ContentAttributionReportedEvent, event, ctx)) {
           // A window ending ahead of our clock would hide every real report until then: dead-lettered.
           const reportedAt = plausibleWindow(event.window, work.now, `attribution of ${event.contentId.slice(0, 64)}`).end;

@@ -1,5 +1,4 @@
 import type { ContentTx, PrismaClient } from '@govern/content-data-access';
-import { streamOf } from '@govern/contracts-common';
 import { AffiliateEligibilityChangedEvent, MerchantReinstatedEvent, MerchantRemovedEvent, MerchantStatus } from '@govern/contracts-merchant-access';
 import { eventTime, isEvent, startConsumer, type ConsumerHandle, type EventBus } from '@govern/platform-events';
 import type { UnitsOfWork } from '@govern/platform-runtime';
@@ -15,19 +14,16 @@ export const MERCHANT_STANDING_CONSUMER = 'content_merchant_standing';
  * merchant's goods and unlinks every item selling them; a reinstatement (of a removed merchant)
  * restores them; losing affiliate eligibility takes the boost from content selling its goods.
  */
-export const startMerchantStandingConsumer = (options: { bus: EventBus; db: PrismaClient; units: UnitsOfWork<ContentTx, Work>; log: Logger }): Promise<ConsumerHandle> =>
+export const startMerchantStandingConsumer = ({ units, ...wiring }: { bus: EventBus; db: PrismaClient; units: UnitsOfWork<ContentTx, Work>; log: Logger }): Promise<ConsumerHandle> =>
   startConsumer({
-    bus: options.bus,
-    db: options.db,
+    ...wiring,
     consumer: MERCHANT_STANDING_CONSUMER,
-    stream: streamOf('merchant_access').name,
     eventTypes: [MerchantRemovedEvent, MerchantReinstatedEvent, AffiliateEligibilityChangedEvent] as const,
-    log: options.log,
     transactionTimeoutMs: 60_000,
     async handler(event, ctx) {
       // One cascade per removal (its sanction), however many events announce it.
       if (isEvent(MerchantRemovedEvent, event, ctx) && event.sanctionId && !(await ctx.claimOnce(`removal:${event.sanctionId}`))) return;
-      await options.units.within(ctx.tx, causeOfEvent(event, ctx.eventId), async (work) => {
+      await units.within(ctx.tx, causeOfEvent(event, ctx.eventId), async (work) => {
         // Never ahead of our clock: a producer's time far ahead would make later facts look older.
         const at = eventTime(event.meta?.occurredAt, work.now);
         if (isEvent(MerchantRemovedEvent, event, ctx)) {

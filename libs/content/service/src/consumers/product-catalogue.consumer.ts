@@ -1,5 +1,4 @@
 import type { ContentTx, PrismaClient } from '@govern/content-data-access';
-import { streamOf } from '@govern/contracts-common';
 import { BanCause, ListingApprovedEvent, ProductBannedEvent, ProductUnbannedEvent } from '@govern/contracts-product-quality';
 import { eventTime, isEvent, startConsumer, type ConsumerHandle, type EventBus } from '@govern/platform-events';
 import type { UnitsOfWork } from '@govern/platform-runtime';
@@ -18,20 +17,17 @@ const banCauseName = (cause: BanCause): string => (BanCause[cause] ?? 'BAN_CAUSE
  * approved listings make products known (links to unknown products are refused), bans refuse
  * new links and limit or unlink every item that already sells the product, unbans restore them.
  */
-export const startProductCatalogueConsumer = (options: { bus: EventBus; db: PrismaClient; units: UnitsOfWork<ContentTx, Work>; log: Logger }): Promise<ConsumerHandle> =>
+export const startProductCatalogueConsumer = ({ units, ...wiring }: { bus: EventBus; db: PrismaClient; units: UnitsOfWork<ContentTx, Work>; log: Logger }): Promise<ConsumerHandle> =>
   startConsumer({
-    bus: options.bus,
-    db: options.db,
+    ...wiring,
     consumer: PRODUCT_CATALOGUE_CONSUMER,
-    stream: streamOf('product_quality').name,
     eventTypes: [ListingApprovedEvent, ProductBannedEvent, ProductUnbannedEvent] as const,
-    log: options.log,
     // A ban's first batch may touch a few thousand items in this transaction.
     transactionTimeoutMs: 60_000,
     async handler(event, ctx) {
       // One cascade per ban, however many events announce it.
       if (isEvent(ProductBannedEvent, event, ctx) && event.banId && !(await ctx.claimOnce(`ban:${event.banId}`))) return;
-      await options.units.within(ctx.tx, causeOfEvent(event, ctx.eventId), async (work) => {
+      await units.within(ctx.tx, causeOfEvent(event, ctx.eventId), async (work) => {
         // Never ahead of our clock: a producer's time far ahead would make later facts look older.
         const at = eventTime(event.meta?.occurredAt, work.now);
         if (isEvent(ListingApprovedEvent, event, ctx)) {

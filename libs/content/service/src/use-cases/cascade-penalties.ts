@@ -1,7 +1,7 @@
 import { planCascade, type ProductLink } from '@govern/content-domain';
 import { ContentPenalisedEvent, ContentTierChangedEvent, PenaltyAction, PenaltySource } from '@govern/contracts-content';
 import { insertCascadePenalties, linksOf, lockItems, setLinkStates, updateTiers, type CascadeItemRow } from '../adapters/cascade.queries';
-import { insertTierChanges } from '../adapters/content-items.repository';
+import { insertCascadeTierChanges } from '../adapters/content-items.repository';
 import { severityToProto, tierToProto } from '../mapping/enums';
 import { causeRefOf, groupBy, type CascadeTrigger } from './cascade-trigger';
 import type { Work } from './work';
@@ -66,12 +66,7 @@ export const applyBanOrRemoval = async (work: Work, trigger: Extract<CascadeTrig
     { action: plan.action === 'LIMIT' ? 'LIMITED' : 'UNLINKED', severity, policy: plan.policy, causeRef: causeRefOf(trigger), imposedAt: now },
     penalties.map((p) => p.penalty),
   );
-  await insertTierChanges(
-    work.sql,
-    now,
-    'CASCADE',
-    tierChanges.map((c) => ({ contentId: c.contentId, creatorId: c.creatorId, fromTier: c.previousTier, toTier: c.tier })),
-  );
+  await insertCascadeTierChanges(work.sql, now, 'CASCADE', tierChanges);
 
   for (const { decision: d, item, penalty } of penalties) {
     work.emit(ContentPenalisedEvent, {

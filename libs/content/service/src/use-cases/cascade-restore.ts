@@ -2,7 +2,7 @@ import { planOverturn, policyRef, tierRank, type Tier } from '@govern/content-do
 import { ContentRestoredEvent, ContentTierChangedEvent, RestoreCause } from '@govern/contracts-content';
 import { reason, type Reason } from '@govern/policy-core';
 import { liftPenalties, linksOf, lockItems, setLinkStates, updateTiers, type CascadeItemRow, type CascadeLinkRow } from '../adapters/cascade.queries';
-import { insertTierChanges, linkFacts } from '../adapters/content-items.repository';
+import { insertCascadeTierChanges, linkFacts } from '../adapters/content-items.repository';
 import { tierToProto } from '../mapping/enums';
 import { penaltyRecordOf } from '../mapping/json';
 import { causeRefOf, groupBy, MERCHANT_REMOVAL_CODES, PRODUCT_BAN_CODES, type CascadeTrigger } from './cascade-trigger';
@@ -70,12 +70,7 @@ export const liftBanOrRemoval = async (work: Work, trigger: Extract<CascadeTrigg
   await updateTiers(work.sql, now, tierChanges);
   await setLinkStates(work.sql, now, relinks, 'ACTIVE', null);
   await liftPenalties(work.sql, liftedIds, now);
-  await insertTierChanges(
-    work.sql,
-    now,
-    'RESTORE',
-    tierChanges.map((c) => ({ contentId: c.contentId, creatorId: c.creatorId, fromTier: c.previousTier, toTier: c.tier })),
-  );
+  await insertCascadeTierChanges(work.sql, now, 'RESTORE', tierChanges);
 
   const decidedUnder = policyRef(policy);
   for (const r of restored) {

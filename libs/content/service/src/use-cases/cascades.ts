@@ -1,7 +1,7 @@
 import { planBoostRemoval, policyRef, tierRank, type Tier } from '@govern/content-domain';
 import { ContentTierChangedEvent } from '@govern/contracts-content';
 import { boostedItemsOfMerchant, itemsLinkedTo, itemsMarkedBy, lockItems, updateTiers } from '../adapters/cascade.queries';
-import { insertTierChanges } from '../adapters/content-items.repository';
+import { insertCascadeTierChanges } from '../adapters/content-items.repository';
 import { JOB_KINDS } from '../jobs/job-kinds';
 import { tierToProto } from '../mapping/enums';
 import { applyBanOrRemoval } from './cascade-penalties';
@@ -56,12 +56,7 @@ const removeBoost = async (work: Work, trigger: Extract<CascadeTrigger, { type: 
   if (removals.length === 0) return 0;
   const weightBefore = new Map(items.map((i) => [i.content_id, i.traffic_weight]));
   await updateTiers(work.sql, now, removals);
-  await insertTierChanges(
-    work.sql,
-    now,
-    'AFFILIATE',
-    removals.map((c) => ({ contentId: c.contentId, creatorId: c.creatorId, fromTier: c.previousTier, toTier: c.tier })),
-  );
+  await insertCascadeTierChanges(work.sql, now, 'AFFILIATE', removals);
   const policy = policyRef(work.policy);
   for (const r of removals) {
     work.emit(ContentTierChangedEvent, {

@@ -1,6 +1,5 @@
 import type { ContentTx } from '@govern/content-data-access';
-import { pipelinedWrites } from '@govern/platform-db';
-import type { UnitDecisionToRecord } from '@govern/platform-decisions';
+import { recordUnitDecisions, type UnitDecisionToRecord } from '@govern/platform-decisions';
 import { UnitOfWork, type UnitOfWorkInit } from '@govern/platform-runtime';
 import type { ContentDeps } from '../deps';
 
@@ -22,19 +21,9 @@ export class Work extends UnitOfWork<ContentTx> {
     return this.deps.policy;
   }
 
-  /**
-   * Records decisions in this unit's transaction, one INSERT sent with the unit's other writes:
-   * they commit with what they decided or not at all, and an idempotent repeat (which gets the
-   * stored answer without running the unit) records nothing. The request id is the unit's cause
-   * (the request_id of a mutation, the event, job or livestream signal of other units).
-   */
-  async recordDecisions(records: readonly UnitDecisionToRecord[]): Promise<void> {
-    if (records.length === 0) return;
-    const cause = { requestId: this.cause.causationId, correlationId: this.cause.correlationId || this.cause.causationId, actor: this.actor };
-    await this.deps.decisions.recordDecisions(
-      pipelinedWrites(this.sql),
-      records.map((record) => ({ ...cause, ...record })),
-    );
+  /** Records decisions in this unit's transaction, committed with it (see recordUnitDecisions). */
+  recordDecisions(records: readonly UnitDecisionToRecord[]): Promise<void> {
+    return recordUnitDecisions(this.deps.decisions, this, records);
   }
 }
 

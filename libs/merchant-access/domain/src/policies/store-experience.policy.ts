@@ -1,4 +1,4 @@
-import { DAY, definePolicyVersions } from '@govern/policy-core';
+import { DAY, definePolicyVersions, type VersionedPolicy } from '@govern/policy-core';
 import type { Widen } from './widen';
 
 export type ScoreDimension = 'product' | 'logistics' | 'service';
@@ -33,9 +33,7 @@ export const STORE_METRICS = [
 ] as const;
 export type StoreMetric = (typeof STORE_METRICS)[number];
 
-export interface StoreExperiencePolicy {
-  readonly name: string;
-  readonly version: string;
+export interface StoreExperiencePolicy extends VersionedPolicy {
   readonly windowMs: number;
   readonly weights: Readonly<Record<ScoreDimension, number>>;
   readonly minScore: number;

@@ -1,4 +1,4 @@
-import { DAY, definePolicyVersions, MINUTE } from '@govern/policy-core';
+import { DAY, definePolicyVersions, MINUTE, type VersionedPolicy } from '@govern/policy-core';
 
 export const VIOLATION_TYPES = [
   'COUNTERFEIT',
@@ -19,9 +19,7 @@ export type ViolationType = (typeof VIOLATION_TYPES)[number];
 
 export type LadderSanction = 'LISTING_RESTRICTED' | 'SUSPENDED' | 'REMOVED';
 
-export interface ViolationPolicy {
-  readonly name: string;
-  readonly version: string;
+export interface ViolationPolicy extends VersionedPolicy {
   readonly windowMs: number;
   readonly zeroTolerance: readonly ViolationType[];
   readonly points: Readonly<Record<ViolationType, number>>;

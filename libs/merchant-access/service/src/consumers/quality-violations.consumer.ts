@@ -1,4 +1,3 @@
-import { streamOf } from '@govern/contracts-common';
 import { DefectClass, InspectionFailedEvent, ListingRejectedEvent } from '@govern/contracts-product-quality';
 import type { MerchantAccessTx, PrismaClient } from '@govern/merchant-access-data-access';
 import { eventTime, isEvent, startConsumer, type ConsumerHandle, type EventBus } from '@govern/platform-events';
@@ -58,14 +57,11 @@ export const violationOfQualityEvent = (
   return undefined;
 };
 
-export const startQualityViolationsConsumer = (options: { bus: EventBus; db: PrismaClient; deps: MerchantAccessDeps; log: Logger }): Promise<ConsumerHandle> =>
+export const startQualityViolationsConsumer = ({ deps, ...wiring }: { bus: EventBus; db: PrismaClient; deps: MerchantAccessDeps; log: Logger }): Promise<ConsumerHandle> =>
   startConsumer({
-    bus: options.bus,
-    db: options.db,
+    ...wiring,
     consumer: QUALITY_VIOLATIONS_CONSUMER,
-    stream: streamOf('product_quality').name,
     eventTypes: [ListingRejectedEvent, InspectionFailedEvent] as const,
-    log: options.log,
     async handler(event, ctx) {
       const found = violationOfQualityEvent(event, ctx);
       if (!found) return;
@@ -76,10 +72,10 @@ export const startQualityViolationsConsumer = (options: { bus: EventBus; db: Pri
         return;
       }
       if (!(await ctx.claimOnce(found.sourceRef))) return;
-      await options.deps.units.within(tx, causeOfEvent(event, ctx.eventId), async (work) => {
+      await deps.units.within(tx, causeOfEvent(event, ctx.eventId), async (work) => {
         // The producer's time of the finding, unless it lies ahead of our clock.
         const occurredAt = eventTime(found.occurredAt, work.now);
-        await recordViolation(work, options.deps, { ...found, occurredAt });
+        await recordViolation(work, deps, { ...found, occurredAt });
       });
     },
   });

@@ -1,4 +1,3 @@
-import { streamOf } from '@govern/contracts-common';
 import { MerchantServiceMetricsReportedEvent } from '@govern/contracts-consumer-experience';
 import type { MerchantAccessTx, PrismaClient } from '@govern/merchant-access-data-access';
 import { startConsumer, type ConsumerHandle, type EventBus } from '@govern/platform-events';
@@ -10,14 +9,11 @@ import { causeOfEvent } from '@govern/platform-runtime';
 export const SERVICE_METRICS_CONSUMER = 'merchant_access_service_metrics';
 
 /** Store experience score from consumer-experience's service metrics, one report at a time. */
-export const startServiceMetricsConsumer = (options: { bus: EventBus; db: PrismaClient; deps: MerchantAccessDeps; log: Logger }): Promise<ConsumerHandle> =>
+export const startServiceMetricsConsumer = ({ deps, ...wiring }: { bus: EventBus; db: PrismaClient; deps: MerchantAccessDeps; log: Logger }): Promise<ConsumerHandle> =>
   startConsumer({
-    bus: options.bus,
-    db: options.db,
+    ...wiring,
     consumer: SERVICE_METRICS_CONSUMER,
-    stream: streamOf('consumer_experience').name,
     eventTypes: [MerchantServiceMetricsReportedEvent] as const,
-    log: options.log,
     handler: (event, ctx) =>
-      options.deps.units.within(ctx.tx as MerchantAccessTx, causeOfEvent(event, ctx.eventId), (work) => applyServiceMetrics(work, options.deps, ctx.log, event, ctx.eventId)),
+      deps.units.within(ctx.tx as MerchantAccessTx, causeOfEvent(event, ctx.eventId), (work) => applyServiceMetrics(work, deps, ctx.log, event, ctx.eventId)),
   });

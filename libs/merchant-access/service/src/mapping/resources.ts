@@ -236,13 +236,18 @@ export const storedScoreOf = (row: StoreExperienceScoreRow | null | undefined, a
   };
 };
 
-export const scoreToProto = (merchantId: string, score: StoreExperienceScore & { computedAt: Date }): StoreExperienceScoreProto => ({
-  merchantId,
+/** A store score's figures, named alike on the stored row, the StoreExperienceScore message and StoreExperienceScoreChanged. */
+export const storeScoreFigures = (score: StoreExperienceScore) => ({
   score: score.score,
   productScore: score.product,
   logisticsScore: score.logistics,
   serviceScore: score.service,
   neutral: score.neutral,
+});
+
+export const scoreToProto = (merchantId: string, score: StoreExperienceScore & { computedAt: Date }): StoreExperienceScoreProto => ({
+  merchantId,
+  ...storeScoreFigures(score),
   orderCount: BigInt(score.orderCount),
   window: { startTime: score.windowStart, endTime: score.windowEnd },
   components: score.components.map((c) => ({ metric: c.metric, dimension: c.dimension, observed: c.observed, score: c.score, weight: c.weight })),

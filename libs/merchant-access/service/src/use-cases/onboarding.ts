@@ -1,4 +1,3 @@
-import { pipelinedWrites } from '@govern/platform-db';
 import { MerchantApplicationRejectedEvent, MerchantOnboardedEvent, MerchantReviewOpenedEvent } from '@govern/contracts-merchant-access';
 import type { ApplicationRow, MerchantRow, ReviewCaseRow } from '@govern/merchant-access-data-access';
 import {
@@ -23,6 +22,7 @@ import { otherApplicantsPerDevice } from '../adapters/applications.queries';
 import { insertApplication, insertApplicationReviewCase, insertMerchant } from '../adapters/onboarding.repository';
 import type { Db } from '../adapters/records';
 import { onboardingDecisions, type OnboardingFacts } from '../decisions/onboarding.decision-kind';
+import { recordWorkDecision } from '../decisions/decision-log';
 import type { MerchantAccessDeps, Work } from '../deps';
 import { riskBandCodec } from '../mapping/enums';
 import { policyToProto, reasonsToProto, restrictionsToProto } from '../mapping/resources';
@@ -142,12 +142,10 @@ export const submitApplication = async (
     },
     identifiers,
   );
-  await deps.decisions.recordDecision(pipelinedWrites(work.sql), {
+  await recordWorkDecision(deps.decisions, work, {
     evaluation,
     decisionId: applicationId,
     requestId,
-    correlationId: work.cause.correlationId ?? work.cause.causationId,
-    actor: work.actor,
     subjects: [{ type: 'application', id: applicationId }, ...(merchantId ? [{ type: 'merchant', id: merchantId }] : [])],
   });
 

@@ -1,4 +1,3 @@
-import { pipelinedWrites } from '@govern/platform-db';
 import type { MerchantServiceMetricsReported } from '@govern/contracts-consumer-experience';
 import { StoreExperienceScoreChangedEvent } from '@govern/contracts-merchant-access';
 import type { ServiceMetricsReportRow } from '@govern/merchant-access-data-access';
@@ -13,8 +12,9 @@ import { DAY } from '@govern/policy-core';
 import type { Logger } from 'pino';
 import { lockMerchant } from '../adapters/records';
 import { toJson } from '../mapping/json';
-import { policyToProto } from '../mapping/resources';
+import { policyToProto, storeScoreFigures } from '../mapping/resources';
 import { storeScoreDecisions, type StoreScoreFacts } from '../decisions/store-score.decision-kind';
+import { recordWorkDecision } from '../decisions/decision-log';
 import type { MerchantAccessDeps, Work } from '../deps';
 
 export const reportOf = (row: ServiceMetricsReportRow): ServiceMetricsReport => ({
@@ -171,13 +171,9 @@ export const applyServiceMetrics = async (
     return;
   }
   // Recorded only when it becomes the merchant's score: a score over an earlier window decides nothing.
-  await deps.decisions.recordDecision(pipelinedWrites(work.sql), { evaluation, decisionId: `store-score:${eventId}`, correlationId: work.cause.correlationId ?? work.cause.causationId, actor: work.actor });
+  await recordWorkDecision(deps.decisions, work, { evaluation, decisionId: `store-score:${eventId}` });
   const data = {
-    score: score.score,
-    productScore: score.product,
-    logisticsScore: score.logistics,
-    serviceScore: score.service,
-    neutral: score.neutral,
+    ...storeScoreFigures(score),
     orderCount: BigInt(score.orderCount),
     windowStart: score.windowStart,
     windowEnd: score.windowEnd,
@@ -197,12 +193,8 @@ export const applyServiceMetrics = async (
   if (!changed) return;
   work.emit(StoreExperienceScoreChangedEvent, {
     merchantId: event.merchantId,
-    score: score.score,
+    ...storeScoreFigures(score),
     previousScore: previous?.score ?? 0,
-    productScore: score.product,
-    logisticsScore: score.logistics,
-    serviceScore: score.service,
-    neutral: score.neutral,
     window: { startTime: score.windowStart, endTime: score.windowEnd },
     policy: policyToProto(score.policy),
   });

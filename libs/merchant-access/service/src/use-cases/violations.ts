@@ -1,4 +1,3 @@
-import { pipelinedWrites } from '@govern/platform-db';
 import { MerchantRemovedEvent, MerchantSanctionedEvent, MerchantViolationRecordedEvent } from '@govern/contracts-merchant-access';
 import type { Prisma, SanctionRow, ViolationRow } from '@govern/merchant-access-data-access';
 import { appealDeadline, violationExpiresAt, VIOLATION_POLICIES, type MerchantStatus, type ViolationType } from '@govern/merchant-access-domain';
@@ -7,6 +6,7 @@ import type { PolicyRef, Reason } from '@govern/policy-core';
 import { loadStandings, type StandingView } from '../adapters/prisma-standing.repository';
 import { loadMerchantHistory, lockMerchant, type Db } from '../adapters/records';
 import { violationPointsDecisions, type ViolationPointsFacts } from '../decisions/violation-points.decision-kind';
+import { recordWorkDecision } from '../decisions/decision-log';
 import type { MerchantAccessDeps, Work } from '../deps';
 import { SANCTION_EXPIRY_JOB } from '../jobs/job-kinds';
 import { sanctionKindCodec, violationTypeCodec, type ViolationSourceName, type ViolationStatusName } from '../mapping/enums';
@@ -63,13 +63,7 @@ export const recordViolation = async (work: Work, deps: Pick<MerchantAccessDeps,
   // The outcome acted on is exactly the one recorded (a shadow candidate's is recorded beside it, never acted on).
   const evaluation = await deps.decisions.evaluateWithShadow(violationPointsDecisions, facts);
   const outcome = evaluation.outcome;
-  await deps.decisions.recordDecision(pipelinedWrites(work.sql), {
-    evaluation,
-    decisionId: violationId,
-    requestId,
-    correlationId: work.cause.correlationId ?? work.cause.causationId,
-    actor: work.actor,
-  });
+  await recordWorkDecision(deps.decisions, work, { evaluation, decisionId: violationId, requestId });
 
   const violation = await tx.violation.create({
     data: {

@@ -5,7 +5,7 @@ import * as x509 from '@peculiar/x509';
 import { DEFAULT_TRUST_DOMAIN, spiffeIdOf } from '../identity/spiffe';
 import type { TlsMaterial } from '../tls/tls-material';
 import { readIfExists, withDirectoryLock, writeFileAtomic } from './file-store';
-import { ensureDevSigningKey } from './dev-tokens';
+import { DEV_TOKEN_ISSUER, ensureDevSigningKey } from './dev-tokens';
 
 /**
  * The development PKI of embedded mode (`npm start`): a local CA, one certificate per
@@ -50,6 +50,15 @@ export interface DevPki {
   jwksFile: string;
   signingKeyFile: string;
 }
+
+/** A service process's settings for serving with its dev identity and accepting dev tokens (TLS_*, JWT_*). */
+export const devServiceSecuritySettings = (pki: DevPki, service: string) => ({
+  TLS_CERT: pki.identity(service).certFile,
+  TLS_KEY: pki.identity(service).keyFile,
+  TLS_CA: pki.caFile,
+  JWT_ISSUER: DEV_TOKEN_ISSUER,
+  JWT_JWKS_FILE: pki.jwksFile,
+});
 
 const DAY_MS = 86_400_000;
 const CA_LIFETIME_DAYS = 365;

@@ -25,6 +25,15 @@ export const DLQ_STREAM_NAME = 'GOVERN_DLQ';
 /** Dead letters of one consumer (as platform-events writes them): `govern.dlq.<stream>.<durable>`. */
 export const dlqSubjectOf = (stream: string, durable: string): string => `govern.dlq.${stream}.${durable}`;
 
+/** A merchant's standing as product-quality and consumer-experience both follow it. */
+const MERCHANT_STANDING_SUBJECTS = [
+  'govern.merchant_access.merchant.onboarded',
+  'govern.merchant_access.merchant.sanctioned',
+  'govern.merchant_access.merchant.removed',
+  'govern.merchant_access.merchant.reinstated',
+  'govern.merchant_access.store_experience_score.changed',
+];
+
 export const GOVERN_EVENT_TOPOLOGY: readonly ServiceTopology[] = [
   {
     service: 'content',
@@ -52,13 +61,7 @@ export const GOVERN_EVENT_TOPOLOGY: readonly ServiceTopology[] = [
       {
         stream: 'GOVERN_MERCHANT_ACCESS',
         durable: 'product_quality_merchant_standing',
-        subjects: [
-          'govern.merchant_access.merchant.onboarded',
-          'govern.merchant_access.merchant.sanctioned',
-          'govern.merchant_access.merchant.removed',
-          'govern.merchant_access.merchant.reinstated',
-          'govern.merchant_access.store_experience_score.changed',
-        ],
+        subjects: MERCHANT_STANDING_SUBJECTS,
       },
       { stream: 'GOVERN_CONSUMER_EXPERIENCE', durable: 'product_quality_service_stats', subjects: ['govern.consumer_experience.product_service_stats.reported'] },
     ],
@@ -81,13 +84,7 @@ export const GOVERN_EVENT_TOPOLOGY: readonly ServiceTopology[] = [
       {
         stream: 'GOVERN_MERCHANT_ACCESS',
         durable: 'consumer_experience_merchant_standing',
-        subjects: [
-          'govern.merchant_access.merchant.onboarded',
-          'govern.merchant_access.merchant.sanctioned',
-          'govern.merchant_access.merchant.removed',
-          'govern.merchant_access.merchant.reinstated',
-          'govern.merchant_access.store_experience_score.changed',
-        ],
+        subjects: MERCHANT_STANDING_SUBJECTS,
       },
     ],
   },

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
+import { listenHttp } from '../http/listen';
 import type { ServiceMetrics } from './service-metrics';
 
 /**
@@ -47,16 +47,8 @@ export const startMetricsServer = async (options: { metrics: Pick<ServiceMetrics
   // A slow or stuck scraper must not hold sockets forever.
   server.requestTimeout = 30_000;
   server.headersTimeout = 10_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
-  const host = options.host.includes(':') ? `[${options.host}]` : options.host;
-  const url = `http://${host}:${port}/metrics`;
+  const { port, urlHost } = await listenHttp(server, options.port, options.host);
+  const url = `http://${urlHost}:${port}/metrics`;
   let closing: Promise<void> | undefined;
   return {
     port,

@@ -13,6 +13,7 @@ export interface OutboxSnapshot {
 /** One durable consumer at a scrape, as the bus sees it (JetStream consumer info, or the in-process bus). */
 export interface ConsumerSnapshot {
   consumer: string;
+  /** Logical stream name. */
   stream: string;
   /** Not yet delivered (JetStream `num_pending`). */
   pending: number;
@@ -20,7 +21,7 @@ export interface ConsumerSnapshot {
   lag: number;
   /** Pulling now (false once stopped, or when its loop failed). */
   up: boolean;
-  /** Dead letters of this consumer waiting in GOVERN_DLQ; leave out if unknown. */
+  /** Dead letters of this consumer waiting in GOVERN_DLQ; absent when they could not be counted. */
   deadLetters?: number;
 }
 

@@ -1,4 +1,4 @@
-import type { PolicyRef } from '@govern/policy-core';
+import type { PolicyRef, VersionedPolicy } from '@govern/policy-core';
 import type { DefectClass, InspectionLevel } from './sampling.types';
 
 /**
@@ -6,9 +6,7 @@ import type { DefectClass, InspectionLevel } from './sampling.types';
  * level, the AQL per defect class and the switching rules. The switching numbers are the
  * standard's own; they live here so a decision records the version it was taken under.
  */
-export interface AcceptanceSamplingPolicy {
-  readonly name: string;
-  readonly version: string;
+export interface AcceptanceSamplingPolicy extends VersionedPolicy {
   /** Inspection level used with Table 1 to find the sample size code letter. */
   readonly inspectionLevel: InspectionLevel;
   /**

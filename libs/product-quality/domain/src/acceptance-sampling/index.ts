@@ -10,18 +10,7 @@ export {
   planLotInspection,
 } from './judge-lot';
 export { type LotSamplingPlan, type LotSamplingPlanRequest, acceptanceOneStepTighter, samplingPlan } from './sampling-plan';
-export {
-  CODE_LETTERS,
-  type CodeLetter,
-  DEFECT_CLASSES,
-  type DefectClass,
-  INSPECTION_LEVELS,
-  type InspectionLevel,
-  type InspectionSeverity,
-  type PlanCodeLetter,
-  STANDARD_AQLS,
-  ZERO_ACCEPTANCE_AQL,
-} from './sampling.types';
+export * from './sampling.types';
 export { type PlanCell, type SingleSamplingTable, SINGLE_SAMPLING_TABLES, TABLE_2A, TABLE_2B, TABLE_2C } from './single-sampling.tables';
 export {
   type LotOutcome,

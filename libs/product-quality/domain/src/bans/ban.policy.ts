@@ -1,8 +1,7 @@
+import type { VersionedPolicy } from '@govern/policy-core';
 import type { BanCause } from './ban';
 
-export interface BanPolicy {
-  readonly name: string;
-  readonly version: string;
+export interface BanPolicy extends VersionedPolicy {
   /** How long after the ban the merchant may appeal. */
   readonly appealWindowMs: number;
   /** Appeals allowed per ban (a rejected appeal is final after this many). */

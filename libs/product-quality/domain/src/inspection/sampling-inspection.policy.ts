@@ -1,6 +1,6 @@
-export interface SamplingInspectionPolicy {
-  readonly name: string;
-  readonly version: string;
+import type { VersionedPolicy } from '@govern/policy-core';
+
+export interface SamplingInspectionPolicy extends VersionedPolicy {
   /**
    * Share of the budget (basis points) kept for the random floor: drawn uniformly among
    * every eligible product, so no product is safe from sampling whatever its risk.

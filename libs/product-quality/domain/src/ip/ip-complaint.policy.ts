@@ -1,8 +1,7 @@
+import type { VersionedPolicy } from '@govern/policy-core';
 import type { IpComplaintKind } from './ip-complaint';
 
-export interface IpComplaintPolicy {
-  readonly name: string;
-  readonly version: string;
+export interface IpComplaintPolicy extends VersionedPolicy {
   /** Evidence references a complaint and a counter-notice must carry at least. */
   readonly minEvidenceRefs: number;
   /** How long after the takedown the merchant may counter-notify. */

@@ -54,6 +54,50 @@ const requireStatement = (v: Violations, field: string, statement: string, refsF
   v.maxItems(refsField, refs, policy.limits.maxEvidenceRefs);
 };
 
+interface PartyStatement {
+  notParty: { code: string; message: string };
+  /** The one status the statement answers, the error otherwise and the verb of its message. */
+  status: IpComplaintStatus;
+  wrongStatus: { code: string; verb: string };
+}
+
+/** The statements a party may make on a complaint: the merchant's counter-notice, the owner's escalation. */
+const PARTY_STATEMENTS = {
+  counterNotice: {
+    notParty: { code: 'IP.COUNTER_NOTICE_NOT_OWNER', message: 'Only the merchant of the product may counter-notify' },
+    status: 'TAKEN_DOWN',
+    wrongStatus: { code: 'IP.NOT_TAKEN_DOWN', verb: 'counter-notified' },
+  },
+  escalation: {
+    notParty: { code: 'IP.ESCALATION_NOT_COMPLAINANT', message: 'Only the complainant may escalate its complaint' },
+    status: 'COUNTER_NOTICED',
+    wrongStatus: { code: 'IP.NOT_COUNTER_NOTICED', verb: 'escalated' },
+  },
+} as const satisfies Record<string, PartyStatement>;
+
+/**
+ * What a party's statement on a complaint must pass, in this order: a valid statement with
+ * evidence, from the party entitled to it, on a complaint in the one status it answers.
+ * Returns the reasons' metadata.
+ */
+const checkStatementOfParty = (
+  complaint: IpComplaint,
+  input: { statement: string; evidenceRefs: readonly string[] },
+  policy: IpComplaintPolicy,
+  isParty: boolean,
+  rule: PartyStatement,
+): { complaint_id: string } => {
+  const v = new Violations();
+  requireStatement(v, 'statement', input.statement, 'evidence_refs', input.evidenceRefs, policy);
+  v.throwIfAny();
+  const meta = { complaint_id: complaint.complaintId };
+  if (!isParty) throw new DomainError('PERMISSION_DENIED', rule.notParty.code, rule.notParty.message, meta);
+  if (complaint.status !== rule.status) {
+    throw failedPrecondition(rule.wrongStatus.code, `A complaint in status ${complaint.status} cannot be ${rule.wrongStatus.verb}`, { ...meta, status: complaint.status });
+  }
+  return meta;
+};
+
 /**
  * A complaint from the brand's registered owner takes the product down at once (notice and
  * takedown); anyone else's is rejected, as is one the merchant's authorisation answers.
@@ -113,27 +157,18 @@ export const fileIpComplaint = (
   };
 };
 
-/** The merchant answers a takedown; the owner then has the response window to escalate. */
 /** While taken down: the last moment the merchant may counter-notify (the takedown is at filing). */
 export const counterNoticeDueAt = (complaint: Pick<IpComplaint, 'status' | 'filedAt'>, policy: IpComplaintPolicy = IP_COMPLAINT_POLICY): Date | undefined =>
   complaint.status === 'TAKEN_DOWN' ? new Date(complaint.filedAt.getTime() + policy.counterNoticeWindowMs) : undefined;
 
+/** The merchant answers a takedown; the owner then has the response window to escalate. */
 export const fileCounterNotice = (
   complaint: IpComplaint,
   input: { merchantId: string; statement: string; evidenceRefs: readonly string[] },
   now: Date,
   policy: IpComplaintPolicy = IP_COMPLAINT_POLICY,
 ): IpComplaint => {
-  const v = new Violations();
-  requireStatement(v, 'statement', input.statement, 'evidence_refs', input.evidenceRefs, policy);
-  v.throwIfAny();
-  const meta = { complaint_id: complaint.complaintId };
-  if (input.merchantId !== complaint.merchantId) {
-    throw new DomainError('PERMISSION_DENIED', 'IP.COUNTER_NOTICE_NOT_OWNER', 'Only the merchant of the product may counter-notify', meta);
-  }
-  if (complaint.status !== 'TAKEN_DOWN') {
-    throw failedPrecondition('IP.NOT_TAKEN_DOWN', `A complaint in status ${complaint.status} cannot be counter-notified`, { ...meta, status: complaint.status });
-  }
+  const meta = checkStatementOfParty(complaint, input, policy, input.merchantId === complaint.merchantId, PARTY_STATEMENTS.counterNotice);
   if (now.getTime() > (counterNoticeDueAt(complaint, policy)?.getTime() ?? 0)) {
     throw failedPrecondition('IP.COUNTER_NOTICE_WINDOW_CLOSED', 'The counter-notice window has closed', meta);
   }
@@ -193,16 +228,7 @@ export const escalateIpComplaint = (
   now: Date,
   policy: IpComplaintPolicy = IP_COMPLAINT_POLICY,
 ): IpComplaint => {
-  const v = new Violations();
-  requireStatement(v, 'statement', input.statement, 'evidence_refs', input.evidenceRefs, policy);
-  v.throwIfAny();
-  const meta = { complaint_id: complaint.complaintId };
-  if (input.ownerId !== complaint.complainantId) {
-    throw new DomainError('PERMISSION_DENIED', 'IP.ESCALATION_NOT_COMPLAINANT', 'Only the complainant may escalate its complaint', meta);
-  }
-  if (complaint.status !== 'COUNTER_NOTICED') {
-    throw failedPrecondition('IP.NOT_COUNTER_NOTICED', `A complaint in status ${complaint.status} cannot be escalated`, { ...meta, status: complaint.status });
-  }
+  const meta = checkStatementOfParty(complaint, input, policy, input.ownerId === complaint.complainantId, PARTY_STATEMENTS.escalation);
   if (complaint.escalatedAt !== undefined) throw failedPrecondition('IP.ALREADY_ESCALATED', 'The complaint is already escalated', meta);
   if (complaint.restoreDueAt !== undefined && now.getTime() >= complaint.restoreDueAt.getTime()) {
     throw failedPrecondition('IP.RESPONSE_WINDOW_CLOSED', 'The response window after the counter-notice has closed', {

@@ -1,9 +1,7 @@
-import { definePolicyVersions } from '@govern/policy-core';
+import { definePolicyVersions, type VersionedPolicy } from '@govern/policy-core';
 import type { ListingAction, MerchantStanding } from './listing';
 
-export interface ListingGatePolicy {
-  readonly name: string;
-  readonly version: string;
+export interface ListingGatePolicy extends VersionedPolicy {
   /**
    * The claims lexicon version the gate scans with: the lexicon is part of the policy, so a
    * lexicon change ships as a new gate version and old decisions replay with the old terms.

@@ -1,6 +1,6 @@
-export interface MerchantStandingPolicy {
-  readonly name: string;
-  readonly version: string;
+import type { VersionedPolicy } from '@govern/policy-core';
+
+export interface MerchantStandingPolicy extends VersionedPolicy {
   /**
    * What merchant-access verified when it approved a category: MerchantOnboarded carries the
    * approved category codes (merchant-access's own codes), and merchant-access approves a

@@ -1,10 +1,8 @@
-import type { Rung } from '@govern/policy-core';
+import type { Rung, VersionedPolicy } from '@govern/policy-core';
 
 export type QualityTier = 'EXCELLENT' | 'GOOD' | 'FAIR' | 'POOR';
 
-export interface QualityScorePolicy {
-  readonly name: string;
-  readonly version: string;
+export interface QualityScorePolicy extends VersionedPolicy {
   /** Weights of the prior (what is known before buyers have spoken); they sum to 1. */
   readonly priorWeights: { readonly completeness: number; readonly merchant: number; readonly categorySafety: number };
   /** Weights of the observed outcome; they sum to 1. */

@@ -1,10 +1,10 @@
+import type { VersionedPolicy } from '@govern/policy-core';
+
 /**
  * Bounds on what a request may carry, so one call cannot make the service allocate, store or
  * scan without limit. Rule thresholds live in each rule's own policy; these are the edges.
  */
-export interface RequestLimitsPolicy {
-  readonly name: string;
-  readonly version: string;
+export interface RequestLimitsPolicy extends VersionedPolicy {
   readonly idMaxChars: number;
   /** Reviewer notes, ban messages, statements not bounded by a rule policy. */
   readonly noteMaxChars: number;

@@ -27,6 +27,12 @@ export interface LiftedBan {
   merchantId: string;
 }
 
+/** Lookup tables of the listing gate's re-upload check: a banned listing's JSON array column, one row per element. */
+const BAN_PRINT_INDEXES = [
+  { table: 'banned_image_hashes', key: 'image_hash', listingColumn: 'image_hashes' },
+  { table: 'banned_title_shingles', key: 'shingle', listingColumn: 'title_shingles' },
+] as const;
+
 /**
  * Bans the given products that are ACTIVE, in three statements whatever their number: the
  * products turn BANNED (their row locks serialise with a concurrent approval or ban), the bans
@@ -65,22 +71,17 @@ export const insertBans = async (
        title_fingerprint = EXCLUDED.title_fingerprint, image_hashes = EXCLUDED.image_hashes`,
     productIds,
   );
-  await tx.$executeRawUnsafe(
-    `INSERT INTO banned_image_hashes (image_hash, listing_id, product_id)
-     SELECT DISTINCT h.hash, l.listing_id, l.product_id
-       FROM listings l CROSS JOIN LATERAL jsonb_array_elements_text(l.image_hashes) AS h(hash)
-      WHERE l.product_id = ANY($1::text[])
-     ON CONFLICT DO NOTHING`,
-    productIds,
-  );
-  await tx.$executeRawUnsafe(
-    `INSERT INTO banned_title_shingles (shingle, listing_id, product_id)
-     SELECT DISTINCT s.shingle, l.listing_id, l.product_id
-       FROM listings l CROSS JOIN LATERAL jsonb_array_elements_text(l.title_shingles) AS s(shingle)
-      WHERE l.product_id = ANY($1::text[])
-     ON CONFLICT DO NOTHING`,
-    productIds,
-  );
+  // The re-upload index: one row per image hash and per title shingle of each banned listing.
+  for (const index of BAN_PRINT_INDEXES) {
+    await tx.$executeRawUnsafe(
+      `INSERT INTO ${index.table} (${index.key}, listing_id, product_id)
+       SELECT DISTINCT e.value, l.listing_id, l.product_id
+         FROM listings l CROSS JOIN LATERAL jsonb_array_elements_text(l.${index.listingColumn}) AS e(value)
+        WHERE l.product_id = ANY($1::text[])
+       ON CONFLICT DO NOTHING`,
+      productIds,
+    );
+  }
   return banned.map((b) => ({ banId: b.ban_id, productId: b.product_id, merchantId: b.merchant_id, skuId: b.sku_id, categoryCode: b.category_code }));
 };
 
@@ -110,7 +111,7 @@ export const liftBansInForce = async (
   const lifted = await queryRows<{ ban_id: string; product_id: string; merchant_id: string }>(tx, statement);
   if (lifted.length === 0) return [];
   const productIds = lifted.map((l) => l.product_id);
-  for (const table of ['banned_listing_prints', 'banned_image_hashes', 'banned_title_shingles']) {
+  for (const table of ['banned_listing_prints', ...BAN_PRINT_INDEXES.map((index) => index.table)]) {
     await tx.$executeRawUnsafe(`DELETE FROM ${table} WHERE product_id = ANY($1::text[])`, productIds);
   }
   return lifted.map((l) => ({ banId: l.ban_id, productId: l.product_id, merchantId: l.merchant_id }));

@@ -1,4 +1,3 @@
-import { streamOf } from '@govern/contracts-common';
 import {
   MerchantOnboardedEvent,
   MerchantReinstatedEvent,
@@ -28,7 +27,7 @@ import { causeOfEvent } from '@govern/platform-runtime';
  */
 export const MERCHANT_STANDING_CONSUMER = 'product_quality_merchant_standing';
 
-export const startMerchantStandingConsumer = (options: {
+export const startMerchantStandingConsumer = ({ units, limits, ...wiring }: {
   bus: EventBus;
   db: PrismaClient;
   units: ProductQualityUnits;
@@ -38,15 +37,10 @@ export const startMerchantStandingConsumer = (options: {
   transactionTimeoutMs: number;
 }): Promise<ConsumerHandle> =>
   startConsumer({
-    bus: options.bus,
-    db: options.db,
+    ...wiring,
     consumer: MERCHANT_STANDING_CONSUMER,
-    stream: streamOf('merchant_access').name,
     eventTypes: [MerchantOnboardedEvent, MerchantSanctionedEvent, MerchantRemovedEvent, MerchantReinstatedEvent, StoreExperienceScoreChangedEvent] as const,
-    log: options.log,
-    transactionTimeoutMs: options.transactionTimeoutMs,
     async handler(event, ctx) {
-      const { units, limits } = options;
       // The consumed event causes what this does: its events carry the event's id and correlation id.
       const cause = causeOfEvent(event, ctx.eventId);
       await units.within(ctx.tx, cause, async (work) => {

@@ -1,4 +1,3 @@
-import { streamOf } from '@govern/contracts-common';
 import { ProductServiceStatsReportedEvent } from '@govern/contracts-consumer-experience';
 import type { PrismaClient } from '@govern/product-quality-data-access';
 import { type ConsumerHandle, type EventBus, startConsumer } from '@govern/platform-events';
@@ -10,17 +9,14 @@ import { causeOfEvent } from '@govern/platform-runtime';
 /** consumer-experience's per-product quality returns, complaints and reviews feed the quality score. */
 export const PRODUCT_SERVICE_STATS_CONSUMER = 'product_quality_service_stats';
 
-export const startProductServiceStatsConsumer = (options: { bus: EventBus; db: PrismaClient; units: ProductQualityUnits; log: Logger }): Promise<ConsumerHandle> =>
+export const startProductServiceStatsConsumer = ({ units, ...wiring }: { bus: EventBus; db: PrismaClient; units: ProductQualityUnits; log: Logger }): Promise<ConsumerHandle> =>
   startConsumer({
-    bus: options.bus,
-    db: options.db,
+    ...wiring,
     consumer: PRODUCT_SERVICE_STATS_CONSUMER,
-    stream: streamOf('consumer_experience').name,
     eventTypes: [ProductServiceStatsReportedEvent] as const,
-    log: options.log,
     async handler(event, ctx) {
       const cause = causeOfEvent(event, ctx.eventId);
-      const applied = await options.units.within(ctx.tx, cause, (work) => onProductServiceStatsReported(work, event));
+      const applied = await units.within(ctx.tx, cause, (work) => onProductServiceStatsReported(work, event));
       if (!applied) ctx.log.debug({ product_id: event.productId }, 'stats of an unknown product, or older than those held: ignored');
     },
   });

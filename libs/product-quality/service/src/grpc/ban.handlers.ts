@@ -14,7 +14,7 @@ import {
   UnbanProductRequest,
   UnbanProductResponse,
 } from '@govern/contracts-product-quality';
-import { BAN_POLICY } from '@govern/product-quality-domain';
+import { BAN_POLICY, type Ban, type BanAppeal } from '@govern/product-quality-domain';
 import { type Checked, INVALID, isInvalid, RequestChecks, timeIdPageToken } from '@govern/platform-grpc';
 import { banFromRow } from '../adapters/prisma-ban.repository';
 import { listBanAppeals } from '../adapters/queue.queries';
@@ -35,15 +35,26 @@ const reviewerCause = (checks: RequestChecks, value: number): Checked<ReviewerCa
   return isInvalid(cause) ? INVALID : (REVIEWER_CAUSES.find((c) => c === cause) ?? INVALID);
 };
 
+/** What a reviewer's ban and unban of a product both name, checked in the same order. */
+const productActionChecks = (
+  checks: RequestChecks,
+  request: Pick<UnbanProductRequest, 'requestId' | 'productId' | 'actorId' | 'message'>,
+): Record<'requestId' | 'productId' | 'actorId' | 'message', Checked<string>> => ({
+  requestId: checks.requestId(request.requestId),
+  productId: checks.id('product_id', request.productId),
+  actorId: checks.id('actor_id', request.actorId),
+  message: checks.text('message', request.message),
+});
+
+/** An appeal's filing and its decision both answer with the appeal and its ban. */
+const toProtoAppealAndBan = ({ ban, appeal }: { ban: Ban; appeal: BanAppeal }) => ({ appeal: toProtoBanAppeal(appeal), ban: toProtoBan(ban) });
+
 export const banHandlers = (context: HandlerContext) => ({
   async banProduct(request: BanProductRequest, call: Call): Promise<BanProductResponse> {
     const check = () => {
       const checks = new RequestChecks();
       return checks.done({
-        requestId: checks.requestId(request.requestId),
-        productId: checks.id('product_id', request.productId),
-        actorId: checks.id('actor_id', request.actorId),
-        message: checks.text('message', request.message),
+        ...productActionChecks(checks, request),
         evidence: checks.evidence('evidence', request.evidence),
         cause: reviewerCause(checks, request.cause),
         includeSameSku: request.includeSameSku,
@@ -59,10 +70,7 @@ export const banHandlers = (context: HandlerContext) => ({
     const check = () => {
       const checks = new RequestChecks();
       return checks.done({
-        requestId: checks.requestId(request.requestId),
-        productId: checks.id('product_id', request.productId),
-        actorId: checks.id('actor_id', request.actorId),
-        message: checks.text('message', request.message),
+        ...productActionChecks(checks, request),
       });
     };
     return mutation(context, call, 'UnbanProduct', { request: UnbanProductRequest, response: UnbanProductResponse }, request, check, async (work, command) => ({
@@ -96,8 +104,7 @@ export const banHandlers = (context: HandlerContext) => ({
       });
     };
     return mutation(context, call, 'FileBanAppeal', { request: FileBanAppealRequest, response: FileBanAppealResponse }, request, check, async (work, command) => {
-      const { ban, appeal } = await fileAppeal(work, command);
-      return { appeal: toProtoBanAppeal(appeal), ban: toProtoBan(ban) };
+      return toProtoAppealAndBan(await fileAppeal(work, command));
     });
   },
 
@@ -113,8 +120,7 @@ export const banHandlers = (context: HandlerContext) => ({
       });
     };
     return mutation(context, call, 'DecideBanAppeal', { request: DecideBanAppealRequest, response: DecideBanAppealResponse }, request, check, async (work, command) => {
-      const { ban, appeal } = await decideAppeal(work, command);
-      return { appeal: toProtoBanAppeal(appeal), ban: toProtoBan(ban) };
+      return toProtoAppealAndBan(await decideAppeal(work, command));
     });
   },
 

@@ -28,7 +28,7 @@ import type {
   ProductRow,
   QualityScoreRow,
 } from '@govern/product-quality-data-access';
-import { counterNoticeDueAt, type Ban, type BanAppeal, type IpComplaint, type ListingClaimHit, type QualityComponent, type SwitchingState } from '@govern/product-quality-domain';
+import { counterNoticeDueAt, type Ban, type BanAppeal, type BrandAuthorisationRecord, type IpComplaint, type ListingClaimHit, type QualityComponent, type SwitchingState } from '@govern/product-quality-domain';
 import type { PolicyRef, Reason } from '@govern/policy-core';
 import {
   appealStatuses,
@@ -284,7 +284,7 @@ export const toProtoBrand = (row: BrandRow): ProtoBrand => ({
   expiresAt: row.expiresAt ?? undefined,
 });
 
-export const toProtoBrandAuthorisation = (row: BrandAuthorisationRow): ProtoBrandAuthorisation => ({
+export const brandAuthorisationFromRow = (row: BrandAuthorisationRow): BrandAuthorisationRecord => ({
   authorisationId: row.authorisationId,
   brandId: row.brandId,
   merchantId: row.merchantId,
@@ -294,12 +294,23 @@ export const toProtoBrandAuthorisation = (row: BrandAuthorisationRow): ProtoBran
   revokedAt: row.revokedAt ?? undefined,
 });
 
+/** The message has the record's fields. */
+export const toProtoBrandAuthorisation = (row: BrandAuthorisationRow): ProtoBrandAuthorisation => {
+  const authorisation = brandAuthorisationFromRow(row);
+  return { ...authorisation, categoryCodes: [...authorisation.categoryCodes] };
+};
+
+/** Who complained of which product under which brand: the same on the row, the record and the message. */
+const ipComplaintParties = (c: Pick<IpComplaint, 'complaintId' | 'brandId' | 'complainantId' | 'productId' | 'merchantId'>) => ({
+  complaintId: c.complaintId,
+  brandId: c.brandId,
+  complainantId: c.complainantId,
+  productId: c.productId,
+  merchantId: c.merchantId,
+});
+
 export const ipComplaintFromRow = (row: IpComplaintRow): IpComplaint => ({
-  complaintId: row.complaintId,
-  brandId: row.brandId,
-  complainantId: row.complainantId,
-  productId: row.productId,
-  merchantId: row.merchantId,
+  ...ipComplaintParties(row),
   kind: stored(ipComplaintKinds, row.kind),
   statement: row.statement,
   evidenceRefs: jsonStrings(row.evidenceRefs),
@@ -318,11 +329,7 @@ export const ipComplaintFromRow = (row: IpComplaintRow): IpComplaint => ({
 });
 
 export const toProtoIpComplaint = (c: IpComplaint): ProtoIpComplaint => ({
-  complaintId: c.complaintId,
-  brandId: c.brandId,
-  complainantId: c.complainantId,
-  productId: c.productId,
-  merchantId: c.merchantId,
+  ...ipComplaintParties(c),
   kind: ipComplaintKinds.toProto(c.kind),
   statement: c.statement,
   evidenceRefs: [...c.evidenceRefs],

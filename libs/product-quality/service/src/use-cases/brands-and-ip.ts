@@ -18,7 +18,7 @@ import { insertBrand } from '../adapters/brands.repository';
 import { findBan } from '../adapters/prisma-ban.repository';
 import { JOB } from '../jobs/job-kinds';
 import { jsonStrings, reasonsJson } from '../mapping/json';
-import { ipComplaintFromRow } from '../mapping/resources';
+import { brandAuthorisationFromRow, ipComplaintFromRow } from '../mapping/resources';
 import { banProducts, liftBans } from './ban-products';
 import type { Work } from './work';
 
@@ -49,15 +49,7 @@ export const registerBrand = async (work: Work, command: RegisterBrandCommand): 
 /** The merchant's authorisations for the brands (an IP complaint is answered by a valid one). */
 const findAuthorisations = async (tx: ProductQualityTx, merchantId: string, brandIds: readonly string[]): Promise<BrandAuthorisationRecord[]> => {
   const rows = await tx.brandAuthorisation.findMany({ where: { merchantId, brandId: { in: [...brandIds] } } });
-  return rows.map((r) => ({
-    authorisationId: r.authorisationId,
-    brandId: r.brandId,
-    merchantId: r.merchantId,
-    categoryCodes: jsonStrings(r.categoryCodes),
-    validFrom: r.validFrom,
-    validUntil: r.validUntil ?? undefined,
-    revokedAt: r.revokedAt ?? undefined,
-  }));
+  return rows.map(brandAuthorisationFromRow);
 };
 
 const brandNotFound = (brandId: string) => notFound('BRAND.NOT_FOUND', 'No such brand', { brand_id: brandId });
