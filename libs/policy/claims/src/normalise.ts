@@ -352,7 +352,9 @@ export class MatchBuffer {
 }
 
 // Codes of the one-pass table (see MatchingNormaliser). A kept BMP character that maps to one
-// unit is (automaton class << 3) | kind, non-negative; everything else is negative.
+// unit is (automaton class << 8) | kind, non-negative, so its low byte is the packed byte of
+// a unit with no gap before it; everything else is negative.
+const CODE_CLASS_SHIFT = 8;
 const CODE_UNKNOWN = -1;
 const CODE_VISIBLE = -2;
 /** Surrogates, invisible filler, marks, characters of several units: the general path. */
@@ -428,14 +430,26 @@ export class MatchingNormaliser {
           else automaton.emit((row = ~t), k, sink);
         }
         start[k] = i;
-        packed[k] = pendingGap | (code & 7);
+        packed[k] = pendingGap | code; // the store keeps the low byte: gap | kind
         k++;
-        const t = next[row + (code >>> 3)] as number;
+        let t = next[row + (code >> CODE_CLASS_SHIFT)] as number;
         if (t >= 0) row = t;
         else automaton.emit((row = ~t), k, sink);
+        i++;
+        // The characters that follow it directly, with no gap: the inner loop of most text.
+        while (i < n) {
+          const more = codes[source.charCodeAt(i)] as number;
+          if (more < 0) break;
+          start[k] = i;
+          packed[k] = more;
+          k++;
+          t = next[row + (more >> CODE_CLASS_SHIFT)] as number;
+          if (t >= 0) row = t;
+          else automaton.emit((row = ~t), k, sink);
+          i++;
+        }
         pendingGap = GAP_NONE << PACKED_GAP_SHIFT;
         visibleRun = 0;
-        i++;
         continue;
       }
       if (code === CODE_VISIBLE) {
@@ -542,6 +556,6 @@ export class MatchingNormaliser {
     }
     if (unit === FILLER_VISIBLE) return CODE_VISIBLE;
     if (unit < 0) return CODE_GENERAL;
-    return ((this.automaton.classOf[unit] as number) << 3) | (bmpKind[c] as number);
+    return ((this.automaton.classOf[unit] as number) << CODE_CLASS_SHIFT) | (bmpKind[c] as number);
   }
 }
