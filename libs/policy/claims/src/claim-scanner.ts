@@ -150,6 +150,7 @@ const foundScratch: number[] = [];
  */
 export const resolveHits = (compiled: CompiledLexicon, text: NormalisedColumns, occurrences: readonly number[]): ClaimHit[] => {
   const { patterns, lexicon } = compiled;
+  const { patternLength } = compiled.automaton; // the patterns' lengths, without a load of each pattern's units
   const allowed = allowedScratch;
   const found = foundScratch;
   allowed.length = 0;
@@ -157,7 +158,7 @@ export const resolveHits = (compiled: CompiledLexicon, text: NormalisedColumns, 
   for (let i = 0; i < occurrences.length; i += 2) {
     const pattern = patterns[occurrences[i] as number] as CompiledPattern;
     const e = occurrences[i + 1] as number;
-    const s = e - pattern.units.length;
+    const s = e - (patternLength[occurrences[i] as number] as number);
     if (!stands(pattern, text, s, e)) continue;
     if (pattern.isAllow) allowed.push(s, e);
     else found.push(pattern.termIndex, s, e);
@@ -172,7 +173,18 @@ export const resolveHits = (compiled: CompiledLexicon, text: NormalisedColumns, 
     kept.push({ termIndex: found[f] as number, start: text.start[s] as number, end: text.end[e - 1] as number });
   }
   if (kept.length === 0) return [];
-  kept.sort((a, b) => a.start - b.start || b.end - a.end || a.termIndex - b.termIndex);
+  // By start, longer first, then term order. A stable insertion sort: the lists are a handful
+  // of hits, for which Array.prototype.sort's call into the comparator costs more.
+  for (let j = 1; j < kept.length; j++) {
+    const hit = kept[j] as (typeof kept)[number];
+    let at = j;
+    for (; at > 0; at--) {
+      const before = kept[at - 1] as (typeof kept)[number];
+      if ((before.start - hit.start || hit.end - before.end || before.termIndex - hit.termIndex) <= 0) break;
+      kept[at] = before;
+    }
+    kept[at] = hit;
+  }
   return kept.map(({ termIndex, start, end }) => {
     const term = lexicon.terms[termIndex] as ClaimTerm;
     return {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { ClaimLexicon } from './claim-types';
+import type { ClaimHit, ClaimLexicon } from './claim-types';
 import { CLAIMS_LEXICON } from './claims-lexicon.policy';
 import { compileClaimScanner, compileLexicon } from './claim-scanner';
 import { MatchBuffer, MatchingNormaliser, NormaliseBuffer, normaliseForClaims, normaliseInto } from './normalise';
@@ -64,6 +64,38 @@ describe('MatchingNormaliser: one pass equals normalise, then scan', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+
+  it('orders hits by start, longer first, then lexicon order', () => {
+    const scanner = compileClaimScanner(CLAIMS_LEXICON);
+    const termIndex = new Map(CLAIMS_LEXICON.terms.map((t, index) => [t.id, index]));
+    const order = (a: ClaimHit, b: ClaimHit): number =>
+      a.start - b.start || b.end - a.end || (termIndex.get(a.termId) ?? 0) - (termIndex.get(b.termId) ?? 0);
+    let multiple = 0;
+    fc.assert(
+      fc.property(text, (source) => {
+        const hits = scanner.scan(source);
+        if (hits.length > 1) multiple++;
+        expect(hits).toEqual([...hits].sort(order));
+      }),
+      { numRuns: 2000 },
+    );
+    expect(multiple).toBeGreaterThan(100);
+  });
+
+  it('puts hits on the same span in lexicon order', () => {
+    // ㍿ is one character of four units: all three terms span it, found in the order A, C, B.
+    const scanner = compileClaimScanner({
+      name: 'test',
+      version: '1',
+      normalisation: { maxFillerRun: 4 },
+      terms: [
+        { id: 'B', term: '会社', category: 'ABSOLUTE', severity: 'HIGH' },
+        { id: 'A', term: '株式', category: 'ABSOLUTE', severity: 'HIGH' },
+        { id: 'C', term: '式会', category: 'ABSOLUTE', severity: 'HIGH' },
+      ],
+    });
+    expect(scanner.scan('x㍿y').map((hit) => [hit.termId, hit.start, hit.end])).toEqual([['B', 1, 2], ['A', 1, 2], ['C', 1, 2]]);
   });
 
   it('grows its buffer for characters that expand to many units', () => {
