@@ -42,14 +42,35 @@ describe('MatchingNormaliser: one pass equals normalise, then scan', () => {
         const columns = onePass.run(buffer, source, occurrences);
         expect(occurrences).toEqual(expected);
         expect(columns.length).toBe(reference.length);
-        expect([...columns.start.subarray(0, columns.length)]).toEqual([...reference.start.subarray(0, reference.length)]);
         for (let o = 0; o < occurrences.length; o += 2) {
           const e = occurrences[o + 1] as number;
           const s = e - (compiled.patterns[occurrences[o] as number]?.units.length ?? 0);
           for (let k = Math.max(0, s - 1); k < Math.min(columns.length, e + 1); k++) {
-            expect([columns.end[k], columns.gap[k], columns.kind[k]], `unit ${k}`).toEqual([reference.end[k], reference.gap[k], reference.kind[k]]);
+            expect([columns.start[k], columns.end[k], columns.gap[k], columns.kind[k]], `unit ${k}`).toEqual([
+              reference.start[k],
+              reference.end[k],
+              reference.gap[k],
+              reference.kind[k],
+            ]);
           }
         }
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('unpacks every column to what normaliseInto writes', () => {
+    fc.assert(
+      fc.property(text, (source) => {
+        const reference = normaliseInto(new NormaliseBuffer(8), source, maxFillerRun);
+        const columns = onePass.run(buffer, source, []);
+        buffer.unpack(0, columns.length);
+        const n = reference.length;
+        expect(columns.length).toBe(n);
+        expect([...columns.start.subarray(0, n)]).toEqual([...reference.start.subarray(0, n)]);
+        expect([...columns.end.subarray(0, n)]).toEqual([...reference.end.subarray(0, n)]);
+        expect([...columns.gap.subarray(0, n)]).toEqual([...reference.gap.subarray(0, n)]);
+        expect([...columns.kind.subarray(0, n)]).toEqual([...reference.kind.subarray(0, n)]);
       }),
       { numRuns: 2000 },
     );
