@@ -7,7 +7,10 @@ import {
   GAP_VISIBLE,
   KIND_DIGIT,
   KIND_LATIN_LETTER,
+  MatchBuffer,
+  MatchingNormaliser,
   NormaliseBuffer,
+  type NormalisedColumns,
   type NormalisedText,
   normaliseInto,
 } from './normalise';
@@ -122,7 +125,7 @@ export const compileLexicon = (lexicon: ClaimLexicon): CompiledLexicon => {
 };
 
 /** Does the occurrence of `pattern` at normalised [s, e) stand as a match in the text? */
-const stands = (pattern: CompiledPattern, text: NormalisedText, s: number, e: number): boolean => {
+const stands = (pattern: CompiledPattern, text: NormalisedColumns, s: number, e: number): boolean => {
   const { gap, kind } = text;
   if (pattern.boundaryAtStart && s > 0 && gap[s] === GAP_NONE && isLatin(kind[s - 1] as number)) return false;
   if (pattern.boundaryAtEnd && e < text.length && gap[e] === GAP_NONE && isLatin(kind[e] as number)) return false;
@@ -134,30 +137,57 @@ const stands = (pattern: CompiledPattern, text: NormalisedText, s: number, e: nu
   return true;
 };
 
+// Scratch of resolveHits, reused across calls (it is synchronous and does not re-enter):
+// flat (s, e) pairs of standing allow phrases and (termIndex, s, e) triples of standing terms.
+// Most texts with occurrences end with no hit ("第一次" is an occurrence of 第一 and of an
+// allow phrase), so that case allocates nothing.
+const allowedScratch: number[] = [];
+const foundScratch: number[] = [];
+
 /**
  * Turns raw occurrences — pairs (pattern index, normalised end) from any matcher — into hits:
  * boundary and split checks, allow phrases suppressing what lies inside them, original offsets.
  */
-export const resolveHits = (compiled: CompiledLexicon, text: NormalisedText, occurrences: readonly number[]): ClaimHit[] => {
+export const resolveHits = (compiled: CompiledLexicon, text: NormalisedColumns, occurrences: readonly number[]): ClaimHit[] => {
   const { patterns, lexicon } = compiled;
-  const found: { termIndex: number; s: number; e: number }[] = [];
-  const allowed: { s: number; e: number }[] = [];
+  const { patternLength } = compiled.automaton; // the patterns' lengths, without a load of each pattern's units
+  const allowed = allowedScratch;
+  const found = foundScratch;
+  allowed.length = 0;
+  found.length = 0;
   for (let i = 0; i < occurrences.length; i += 2) {
     const pattern = patterns[occurrences[i] as number] as CompiledPattern;
     const e = occurrences[i + 1] as number;
-    const s = e - pattern.units.length;
+    const s = e - (patternLength[occurrences[i] as number] as number);
     if (!stands(pattern, text, s, e)) continue;
-    if (pattern.isAllow) allowed.push({ s, e });
-    else found.push({ termIndex: pattern.termIndex, s, e });
+    if (pattern.isAllow) allowed.push(s, e);
+    else found.push(pattern.termIndex, s, e);
   }
-  const hits: (ClaimHit & { termIndex: number })[] = [];
-  for (const { termIndex, s, e } of found) {
-    if (allowed.some((a) => a.s <= s && a.e >= e)) continue;
+  const kept: { termIndex: number; start: number; end: number }[] = [];
+  for (let f = 0; f < found.length; f += 3) {
+    const s = found[f + 1] as number;
+    const e = found[f + 2] as number;
+    let inside = false;
+    for (let a = 0; a < allowed.length && !inside; a += 2) inside = (allowed[a] as number) <= s && (allowed[a + 1] as number) >= e;
+    if (inside) continue;
+    kept.push({ termIndex: found[f] as number, start: text.start[s] as number, end: text.end[e - 1] as number });
+  }
+  if (kept.length === 0) return [];
+  // By start, longer first, then term order. A stable insertion sort: the lists are a handful
+  // of hits, for which Array.prototype.sort's call into the comparator costs more.
+  for (let j = 1; j < kept.length; j++) {
+    const hit = kept[j] as (typeof kept)[number];
+    let at = j;
+    for (; at > 0; at--) {
+      const before = kept[at - 1] as (typeof kept)[number];
+      if ((before.start - hit.start || hit.end - before.end || before.termIndex - hit.termIndex) <= 0) break;
+      kept[at] = before;
+    }
+    kept[at] = hit;
+  }
+  return kept.map(({ termIndex, start, end }) => {
     const term = lexicon.terms[termIndex] as ClaimTerm;
-    const start = text.start[s] as number;
-    const end = text.end[e - 1] as number;
-    hits.push({
-      termIndex,
+    return {
       termId: term.id,
       term: term.term,
       category: term.category,
@@ -165,27 +195,34 @@ export const resolveHits = (compiled: CompiledLexicon, text: NormalisedText, occ
       start,
       end,
       matchedText: text.source.slice(start, end),
-    });
-  }
-  hits.sort((a, b) => a.start - b.start || b.end - a.end || a.termIndex - b.termIndex);
-  return hits.map(({ termIndex: _termIndex, ...hit }) => hit);
+    };
+  });
 };
 
 /** Compiles a scanner for `lexicon` (the platform lexicon by default). */
 export const compileClaimScanner = (lexicon: ClaimLexicon = CLAIMS_LEXICON): ClaimScanner => {
   const compiled = compileLexicon(lexicon);
   const byId = new Map(lexicon.terms.map((term) => [term.id, term]));
-  const scratch = new NormaliseBuffer(1024);
+  const onePass = new MatchingNormaliser(compiled.automaton, lexicon.normalisation.maxFillerRun);
+  // The normalised text and the occurrences never leave `scan`, so one buffer and one array
+  // serve every call (scans are synchronous; nothing re-enters).
+  const scratch = new MatchBuffer(1024);
+  const occurrences: number[] = [];
   const scanNormalised = (text: NormalisedText): ClaimHit[] => {
-    const occurrences: number[] = [];
+    occurrences.length = 0;
     compiled.automaton.scan(text.units, text.length, occurrences);
     return occurrences.length === 0 ? [] : resolveHits(compiled, text, occurrences);
   };
   return {
     policy: { name: lexicon.name, version: lexicon.version },
     terms: lexicon.terms,
-    // The normalised text never leaves `scan`, so one buffer serves every call.
-    scan: (text) => scanNormalised(normaliseInto(scratch, text, lexicon.normalisation.maxFillerRun)),
+    // One pass normalises and matches (see MatchingNormaliser); the same as
+    // scanNormalised(normaliseForClaims(text, maxFillerRun)).
+    scan: (text) => {
+      occurrences.length = 0;
+      const normalised = onePass.run(scratch, text, occurrences);
+      return occurrences.length === 0 ? [] : resolveHits(compiled, normalised, occurrences);
+    },
     scanNormalised,
     term: (termId) => byId.get(termId),
   };

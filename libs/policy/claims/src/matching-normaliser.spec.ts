@@ -1,0 +1,162 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { ClaimHit, ClaimLexicon } from './claim-types';
+import { CLAIMS_LEXICON } from './claims-lexicon.policy';
+import { compileClaimScanner, compileLexicon } from './claim-scanner';
+import { MatchBuffer, MatchingNormaliser, NormaliseBuffer, normaliseForClaims, normaliseInto } from './normalise';
+
+// Pieces that exercise every path of the one-pass scan: terms and allow phrases and their
+// characters, separators visible and invisible, long filler runs (hard breaks), combining
+// marks, full-width and look-alike letters, traditional characters, surrogate pairs, lone
+// surrogates, characters that expand to several units, letters and digits around terms.
+const termPieces = CLAIMS_LEXICON.terms.flatMap((t) => [t.term, ...(t.allow ?? [])]);
+const charPieces = [...new Set(termPieces.join(''))];
+const otherPieces = [
+  ' ', '.', '-', '✨', '　', '\u200b', '\u200d', '\u0336', '\u0301', '     ', '— — ', '\n\n\n\n\n\n',
+  'ＢＥＳＴ', 'Ｎｏ．１', 'е', 'Ο', '國', '療', '壹', '𝐛𝐞𝐬𝐭', '🔥', '\ud800', '\udc00', '\ud83d',
+  '㍿', '①', 'ﬁ', 'ﷺ', '0', '1', 'l', 'O', 'x', 'st', 'er', '%', '#', '这款', 'the ', 'a', 'é',
+];
+const textOf = (...pools: string[][]): fc.Arbitrary<string> =>
+  fc.array(fc.oneof(...pools.map((pool) => fc.constantFrom(...pool))), { maxLength: 40 }).map((pieces) => pieces.join(''));
+const text = textOf(termPieces, charPieces, otherPieces);
+
+const twoPass = (lexicon: ClaimLexicon) => {
+  const compiled = compileLexicon(lexicon);
+  const onePass = new MatchingNormaliser(compiled.automaton, lexicon.normalisation.maxFillerRun);
+  const buffer = new MatchBuffer(4); // small, so texts grow it
+  return { compiled, onePass, buffer };
+};
+
+describe('MatchingNormaliser: one pass equals normalise, then scan', () => {
+  const { compiled, onePass, buffer } = twoPass(CLAIMS_LEXICON);
+  const { maxFillerRun } = CLAIMS_LEXICON.normalisation;
+
+  it('finds the same occurrences, with the same columns wherever resolution reads them', () => {
+    fc.assert(
+      fc.property(text, (source) => {
+        const reference = normaliseInto(new NormaliseBuffer(8), source, maxFillerRun);
+        const expected: number[] = [];
+        compiled.automaton.scan(reference.units, reference.length, expected);
+
+        const occurrences: number[] = [];
+        const columns = onePass.run(buffer, source, occurrences);
+        expect(occurrences).toEqual(expected);
+        expect(columns.length).toBe(reference.length);
+        for (let o = 0; o < occurrences.length; o += 2) {
+          const e = occurrences[o + 1] as number;
+          const s = e - (compiled.patterns[occurrences[o] as number]?.units.length ?? 0);
+          for (let k = Math.max(0, s - 1); k < Math.min(columns.length, e + 1); k++) {
+            expect([columns.start[k], columns.end[k], columns.gap[k], columns.kind[k]], `unit ${k}`).toEqual([
+              reference.start[k],
+              reference.end[k],
+              reference.gap[k],
+              reference.kind[k],
+            ]);
+          }
+        }
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('unpacks every column to what normaliseInto writes', () => {
+    fc.assert(
+      fc.property(text, (source) => {
+        const reference = normaliseInto(new NormaliseBuffer(8), source, maxFillerRun);
+        const columns = onePass.run(buffer, source, []);
+        buffer.unpack(0, columns.length);
+        const n = reference.length;
+        expect(columns.length).toBe(n);
+        expect([...columns.start.subarray(0, n)]).toEqual([...reference.start.subarray(0, n)]);
+        expect([...columns.end.subarray(0, n)]).toEqual([...reference.end.subarray(0, n)]);
+        expect([...columns.gap.subarray(0, n)]).toEqual([...reference.gap.subarray(0, n)]);
+        expect([...columns.kind.subarray(0, n)]).toEqual([...reference.kind.subarray(0, n)]);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('gives the scanner the same hits as scanning the normalised text', () => {
+    const scanner = compileClaimScanner(CLAIMS_LEXICON);
+    fc.assert(
+      fc.property(text, (source) => {
+        const viaTwoPasses = scanner.scanNormalised(normaliseForClaims(source, maxFillerRun));
+        expect(scanner.scan(source)).toEqual(viaTwoPasses);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('orders hits by start, longer first, then lexicon order', () => {
+    const scanner = compileClaimScanner(CLAIMS_LEXICON);
+    const termIndex = new Map(CLAIMS_LEXICON.terms.map((t, index) => [t.id, index]));
+    const order = (a: ClaimHit, b: ClaimHit): number =>
+      a.start - b.start || b.end - a.end || (termIndex.get(a.termId) ?? 0) - (termIndex.get(b.termId) ?? 0);
+    let multiple = 0;
+    fc.assert(
+      fc.property(text, (source) => {
+        const hits = scanner.scan(source);
+        if (hits.length > 1) multiple++;
+        expect(hits).toEqual([...hits].sort(order));
+      }),
+      { numRuns: 2000 },
+    );
+    expect(multiple).toBeGreaterThan(100);
+  });
+
+  it('puts hits on the same span in lexicon order', () => {
+    // ㍿ is one character of four units: all three terms span it, found in the order A, C, B.
+    const scanner = compileClaimScanner({
+      name: 'test',
+      version: '1',
+      normalisation: { maxFillerRun: 4 },
+      terms: [
+        { id: 'B', term: '会社', category: 'ABSOLUTE', severity: 'HIGH' },
+        { id: 'A', term: '株式', category: 'ABSOLUTE', severity: 'HIGH' },
+        { id: 'C', term: '式会', category: 'ABSOLUTE', severity: 'HIGH' },
+      ],
+    });
+    expect(scanner.scan('x㍿y').map((hit) => [hit.termId, hit.start, hit.end])).toEqual([['B', 1, 2], ['A', 1, 2], ['C', 1, 2]]);
+  });
+
+  it('grows its buffer for characters that expand to many units', () => {
+    const source = `最${'ﷺ'.repeat(300)}好 ${'㍿'.repeat(500)} best`;
+    const reference = normaliseForClaims(source, maxFillerRun);
+    const occurrences: number[] = [];
+    const columns = onePass.run(new MatchBuffer(4), source, occurrences);
+    expect(columns.length).toBe(reference.length);
+    expect(columns.length).toBeGreaterThan(source.length);
+    const expected: number[] = [];
+    compiled.automaton.scan(reference.units, reference.length, expected);
+    expect(occurrences).toEqual(expected);
+  });
+});
+
+describe('MatchingNormaliser: other filler limits and a pattern across a hard break', () => {
+  // maxFillerRun 0 turns every visible separator into a hard break, and a term written with
+  // a long run of spaces holds the hard-break unit itself, so the automaton has a class for it.
+  const lexicon: ClaimLexicon = {
+    name: 'test',
+    version: '1',
+    normalisation: { maxFillerRun: 0 },
+    terms: [
+      { id: 'A', term: 'best', category: 'ABSOLUTE', severity: 'HIGH' },
+      { id: 'B', term: '最 好', category: 'ABSOLUTE', severity: 'HIGH' },
+      { id: 'C', term: '第一', category: 'ABSOLUTE', severity: 'HIGH', allow: ['第一次'] },
+    ],
+  };
+
+  const ownPieces = ['best', '最 好', '最', '好', '第一', '第一次', '次', 'b', 'e', 's', 't', ' ', '  ', '.', '\u200b', '\u0336', '𝐛'];
+
+  it.each([0, 1, 4])('maxFillerRun %i', (maxFillerRun) => {
+    const withLimit = { ...lexicon, normalisation: { maxFillerRun } };
+    const scanner = compileClaimScanner(withLimit);
+    fc.assert(
+      fc.property(textOf(ownPieces, otherPieces), (source) => {
+        expect(scanner.scan(source)).toEqual(scanner.scanNormalised(normaliseForClaims(source, maxFillerRun)));
+      }),
+      { numRuns: 1000 },
+    );
+    if (maxFillerRun === 0) expect(scanner.scan('它最 好').map((hit) => hit.termId)).toEqual(['B']);
+  });
+});
