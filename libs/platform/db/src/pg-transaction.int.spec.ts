@@ -77,6 +77,23 @@ describe('runTransaction: plain SQL and Prisma in one platform-owned transaction
     expect(await inboxCount(conn, 'deadline')).toBe(0);
   });
 
+  it("the wait for a connection counts against the caller's deadline: the statements get only the time left", async () => {
+    // Every pooled connection is busy for 400 ms; the caller allows 700 ms in all. A statement of
+    // 500 ms fits the whole budget but not what is left after the wait, so it must not commit.
+    const held = await Promise.all(Array.from({ length: 4 }, () => conn.pool.connect()));
+    setTimeout(() => held.forEach((client) => client.release()), 400);
+    const attempt = runTransaction(
+      conn,
+      async (t) => {
+        t.sql.send(sql`INSERT INTO inbox_events (consumer, event_id, subject) VALUES ('waited', 'x', 's')`);
+        await t.sql.query(sql`SELECT pg_sleep(0.5)`);
+      },
+      { deadline: new Date(Date.now() + 700) },
+    );
+    await expect(attempt).rejects.toSatisfy((e: unknown) => e instanceof DomainError && e.kind === 'DEADLINE_EXCEEDED');
+    expect(await inboxCount(conn, 'waited')).toBe(0);
+  });
+
   it('no statement starts after the deadline, and a domain error passes unchanged', async () => {
     const refusal = new DomainError('FAILED_PRECONDITION', 'ORDER.REFUNDED', 'already refunded');
     await expect(
