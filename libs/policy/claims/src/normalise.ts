@@ -155,6 +155,33 @@ const mappingOf = (cp: number): Mapping => {
   return mapping;
 };
 
+/** The code point at `i`, a surrogate pair read as one (it is then 2 UTF-16 units wide: above U+FFFF). */
+const codePointAt = (source: string, i: number, n: number): number => {
+  const cp = source.charCodeAt(i);
+  if (cp >= 0xd800 && cp < 0xdc00 && i + 1 < n) {
+    const low = source.charCodeAt(i + 1);
+    if (low >= 0xdc00 && low < 0xe000) return ((cp - 0xd800) << 10) + (low - 0xdc00) + 0x10000;
+  }
+  return cp;
+};
+
+/**
+ * A code point's unit (≥ 0) or what it is instead: COMPLEX (several units, or above U+FFFF:
+ * `mappingOf` gives them), FILLER_MARK, FILLER_INVISIBLE or FILLER_VISIBLE. Learns it if new.
+ */
+const unitOf = (cp: number): number => {
+  let unit = cp <= 0xffff ? (bmpUnit[cp] as number) : COMPLEX;
+  if (unit === UNSEEN) {
+    learn(cp);
+    unit = bmpUnit[cp] as number;
+  }
+  if (unit !== COMPLEX) return unit;
+  const mapping = mappingOf(cp);
+  if (mapping.units.length > 0) return COMPLEX;
+  if (mapping.mark === true) return FILLER_MARK;
+  return mapping.filler === GAP_INVISIBLE ? FILLER_INVISIBLE : FILLER_VISIBLE;
+};
+
 /**
  * Growable output columns carved from one buffer (allocating typed arrays dominates the cost
  * of short texts, so there is one allocation, and a scanner reuses its builder).
@@ -229,27 +256,10 @@ export const normaliseInto = (out: NormaliseBuffer, source: string, maxFillerRun
 
   let i = 0;
   while (i < n) {
-    let cp = source.charCodeAt(i);
-    let width = 1;
-    if (cp >= 0xd800 && cp < 0xdc00 && i + 1 < n) {
-      const low = source.charCodeAt(i + 1);
-      if (low >= 0xdc00 && low < 0xe000) {
-        cp = ((cp - 0xd800) << 10) + (low - 0xdc00) + 0x10000;
-        width = 2;
-      }
-    }
-    let unit = cp <= 0xffff ? (bmpUnit[cp] as number) : COMPLEX;
-    if (unit === UNSEEN) {
-      learn(cp);
-      unit = bmpUnit[cp] as number;
-    }
-    let mapping: Mapping | undefined;
-    if (unit === COMPLEX) {
-      mapping = mappingOf(cp);
-      if (mapping.units.length > 0) unit = COMPLEX;
-      else if (mapping.mark === true) unit = FILLER_MARK;
-      else unit = mapping.filler === GAP_INVISIBLE ? FILLER_INVISIBLE : FILLER_VISIBLE;
-    }
+    const cp = codePointAt(source, i, n);
+    const width = cp > 0xffff ? 2 : 1;
+    const unit = unitOf(cp);
+    const mapping = unit === COMPLEX ? mappingOf(cp) : undefined;
 
     if (unit >= 0 || unit === COMPLEX) {
       // A long run of visible filler before this character becomes a hard break.
@@ -465,27 +475,10 @@ export class MatchingNormaliser {
       }
 
       // The general path: normaliseInto's logic for one code point.
-      let cp = c;
-      let width = 1;
-      if (cp >= 0xd800 && cp < 0xdc00 && i + 1 < n) {
-        const low = source.charCodeAt(i + 1);
-        if (low >= 0xdc00 && low < 0xe000) {
-          cp = ((cp - 0xd800) << 10) + (low - 0xdc00) + 0x10000;
-          width = 2;
-        }
-      }
-      let unit = cp <= 0xffff ? (bmpUnit[cp] as number) : COMPLEX;
-      if (unit === UNSEEN) {
-        learn(cp);
-        unit = bmpUnit[cp] as number;
-      }
-      let mapping: Mapping | undefined;
-      if (unit === COMPLEX) {
-        mapping = mappingOf(cp);
-        if (mapping.units.length > 0) unit = COMPLEX;
-        else if (mapping.mark === true) unit = FILLER_MARK;
-        else unit = mapping.filler === GAP_INVISIBLE ? FILLER_INVISIBLE : FILLER_VISIBLE;
-      }
+      const cp = codePointAt(source, i, n);
+      const width = cp > 0xffff ? 2 : 1;
+      const unit = unitOf(cp);
+      const mapping = unit === COMPLEX ? mappingOf(cp) : undefined;
       if (unit >= 0 || unit === COMPLEX) {
         const count = mapping === undefined ? 1 : mapping.units.length;
         if (k + count + 1 + (n - i) + 16 > start.length) {
