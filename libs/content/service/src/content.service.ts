@@ -48,7 +48,7 @@ export const createContentService = (options: ContentServiceOptions = {}): Servi
     await decisions.seedShadowPolicies(options.shadowPolicies ?? {}, serviceActor('content'));
     const deps: ContentDeps = { clock, ids, scanner, policy: CONTENT_POLICY, lexicon, decisions, kinds };
     const units = createUnitsOfWork({ service: 'content', database, clock, ids, create: createWork(deps), eventsCommitted: eventsWritten });
-    const sessions = new LivestreamSessions({ db, units, deps, log: log.child({ component: 'livestream-sessions' }) });
+    const sessions = new LivestreamSessions({ database, units, deps, log: log.child({ component: 'livestream-sessions' }) });
     onStop('livestream sessions', () => sessions.stop());
     server.add(ContentServiceDefinition, createContentHandlers({ db, deps, units, sessions }), contentPolicy);
     server.add(GovernanceOpsServiceDefinition, governanceOpsHandlers({ serviceName: 'content', db, decisions, events: { bus, descriptorSets: [commonDescriptorSet, contentDescriptorSet] } }), GOVERNANCE_OPS_POLICY);

@@ -1,8 +1,22 @@
 import { sql, sqlRaw, type Sql } from '@govern/platform-db';
 import type { Reason } from '@govern/policy-core';
-import type { LiveStateWrite } from '../live/live-state';
+import type { LiveStateWrite, StoredSession } from '../live/live-state';
 
 const LEVELS = sqlRaw(`ARRAY['NONE', 'WARN_HOST', 'LIMIT_TRAFFIC', 'INTERRUPT']`);
+
+/**
+ * The stored sessions of many livestreams in one statement (those that exist): each row with its
+ * item's tier weight and the products linked to it, in the creator's order. One plain statement
+ * whatever the number, where a Prisma read with its relations took a few round trips per session:
+ * when 200 streams open at once their sessions load together (LivestreamSessions: loads).
+ */
+export const readStoredSessions = async (db: Sql, livestreamIds: readonly string[]): Promise<StoredSession[]> =>
+  db.query<StoredSession>(sql`
+    SELECT l.livestream_id AS "livestreamId", l.content_id AS "contentId", l.creator_id AS "creatorId", l.state, l.reasons, l.snapshot,
+           c.traffic_weight AS "tierWeight",
+           ARRAY(SELECT p.product_id FROM content_product_links p WHERE p.content_id = l.content_id AND p.state = 'ACTIVE' ORDER BY p.position) AS "productIds"
+      FROM livestreams l JOIN content_items c ON c.content_id = l.content_id
+     WHERE l.livestream_id = ANY(${livestreamIds}::text[])`);
 
 /** Locks a livestream's row; undefined when it does not exist. */
 export const lockLivestream = async (db: Sql, livestreamId: string): Promise<{ state: string; level: string } | undefined> =>

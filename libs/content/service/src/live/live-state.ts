@@ -1,9 +1,27 @@
+import type { Prisma } from '@govern/content-data-access';
 import type { LivestreamSnapshot } from '@govern/content-domain';
 import type { Reason } from '@govern/policy-core';
 import type { UnitDecisionToRecord } from '@govern/platform-decisions';
 
 /** A session's snapshot as stored: the escalation's own, plus the claims heard on air. */
 export type StoredSnapshot = LivestreamSnapshot & { claimKeys?: string[] };
+
+/** A livestream's session as stored, with what resuming it needs from its item (readStoredSessions). */
+export interface StoredSession {
+  livestreamId: string;
+  contentId: string;
+  creatorId: string;
+  /** LIVE | ENDED | INTERRUPTED */
+  state: string;
+  /** The reasons of the current level (reasonsOf). */
+  reasons: Prisma.JsonValue;
+  /** A StoredSnapshot (snapshotOf). */
+  snapshot: Prisma.JsonValue;
+  /** The item's tier weight: a livestream is never distributed more than its item. */
+  tierWeight: number;
+  /** Products linked to the item and still active, in the creator's order. */
+  productIds: string[];
+}
 
 /** A level reached that is written behind (a host warning: no penalty rides on it). */
 export interface PendingEscalation {

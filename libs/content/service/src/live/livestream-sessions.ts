@@ -1,4 +1,5 @@
-import type { ContentTx, PrismaClient } from '@govern/content-data-access';
+import type { ContentTx } from '@govern/content-data-access';
+import { runTransaction, type DatabaseConnection } from '@govern/platform-db';
 import type { UnitDecisionToRecord } from '@govern/platform-decisions';
 import type { UnitsOfWork } from '@govern/platform-runtime';
 import { LivestreamEscalation, claimViolationKey, type LiveDecision, type LiveLevel, type LiveSignal } from '@govern/content-domain';
@@ -7,13 +8,14 @@ import { toServerError } from '@govern/platform-grpc';
 import { DomainError, failedPrecondition, notFound, type Reason } from '@govern/policy-core';
 import type { Logger } from 'pino';
 import type { ContentDeps } from '../deps';
-import { applyEscalation, lockLivestream, recordEscalation, writeLiveStates } from '../adapters/livestreams.repository';
+import { applyEscalation, lockLivestream, readStoredSessions, recordEscalation, writeLiveStates } from '../adapters/livestreams.repository';
 import { liveLevelToProto, type LivestreamStateName } from '../mapping/enums';
 import { reasonsOf, snapshotOf } from '../mapping/json';
 import { imposePenalty } from '../use-cases/penalties';
 import type { Work } from '../use-cases/work';
+import { BatchedReads } from './batched-reads';
 import { parseLiveSignal } from './live-signal';
-import type { LiveStateWrite, PendingEscalation, StoredSnapshot } from './live-state';
+import type { LiveStateWrite, PendingEscalation, StoredSession, StoredSnapshot } from './live-state';
 
 interface LiveSession {
   livestreamId: string;
@@ -40,8 +42,8 @@ interface LiveSession {
 }
 
 export interface LivestreamSessionsOptions {
-  /** Loads a session to resume (one read). */
-  db: PrismaClient;
+  /** Loads sessions to resume: plain SQL on the pool, many sessions a statement (BatchedReads). */
+  database: Pick<DatabaseConnection<unknown>, 'pool'>;
   /** Escalations and write-behind, each in its own transaction; the relay is woken after events. */
   units: UnitsOfWork<ContentTx, Work>;
   deps: ContentDeps;
@@ -51,6 +53,8 @@ export interface LivestreamSessionsOptions {
 }
 
 const DEFAULT_FLUSH_INTERVAL_MS = 500;
+/** Bounds a read of sessions to resume (a signal waiting for it gets an error action past it). */
+const LOAD_TIMEOUT_MS = 5_000;
 const LEVEL_RANK: Readonly<Record<string, number>> = { NONE: 0, WARN_HOST: 1, LIMIT_TRAFFIC: 2, INTERRUPT: 3 };
 
 /** The mapper packs its details (ErrorInfo, BadRequest, ...) as google.protobuf.Any. */
@@ -78,6 +82,7 @@ const isPackedDetail = (detail: unknown): detail is { typeUrl: string; value: Ui
 export class LivestreamSessions {
   private readonly sessions = new Map<string, LiveSession>();
   private readonly loading = new Map<string, Promise<LiveSession | undefined>>();
+  private readonly stored: BatchedReads<StoredSession>;
   /** Open signal streams on this replica per livestream. */
   private readonly holders = new Map<string, number>();
   private readonly flushIntervalMs: number;
@@ -87,6 +92,10 @@ export class LivestreamSessions {
 
   constructor(private readonly options: LivestreamSessionsOptions) {
     this.flushIntervalMs = options.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS;
+    this.stored = new BatchedReads(async (ids) => {
+      const rows = await runTransaction(options.database, (t) => readStoredSessions(t.sql, ids), { timeoutMs: LOAD_TIMEOUT_MS });
+      return new Map(rows.map((row) => [row.livestreamId, row]));
+    });
   }
 
   /** What this replica knows of a session that the database may not have yet. */
@@ -224,18 +233,14 @@ export class LivestreamSessions {
   }
 
   private async load(livestreamId: string): Promise<LiveSession | undefined> {
-    const { db } = this.options;
-    const row = await db.livestream.findUnique({
-      where: { livestreamId },
-      include: { contentItem: { select: { trafficWeight: true, productLinks: { where: { state: 'ACTIVE' }, select: { productId: true } } } } },
-    });
+    const row = await this.stored.get(livestreamId);
     if (!row) return undefined;
     const session = this.newSession({
       livestreamId,
       contentId: row.contentId,
       creatorId: row.creatorId,
-      tierWeight: row.contentItem.trafficWeight,
-      productIds: row.contentItem.productLinks.map((l) => l.productId),
+      tierWeight: row.tierWeight,
+      productIds: row.productIds,
       state: row.state as LivestreamStateName,
       reasons: reasonsOf(row.reasons),
       snapshot: snapshotOf(row.snapshot) as StoredSnapshot,
