@@ -53,8 +53,11 @@ export interface LivestreamSessionsOptions {
 }
 
 const DEFAULT_FLUSH_INTERVAL_MS = 500;
-/** Bounds a read of sessions to resume (a signal waiting for it gets an error action past it). */
-const LOAD_TIMEOUT_MS = 5_000;
+/**
+ * Bounds a read of sessions to resume: a signal waiting for it longer gets an error action (the
+ * client sends it again). As long as the write-behind's bound: a late answer is still a right one.
+ */
+const LOAD_TIMEOUT_MS = 10_000;
 const LEVEL_RANK: Readonly<Record<string, number>> = { NONE: 0, WARN_HOST: 1, LIMIT_TRAFFIC: 2, INTERRUPT: 3 };
 
 /** The mapper packs its details (ErrorInfo, BadRequest, ...) as google.protobuf.Any. */
