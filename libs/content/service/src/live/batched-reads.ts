@@ -13,6 +13,11 @@ interface Waiter<T> {
  * of 10 connections, and the signals behind them waited seconds (the livestream bench's start-up).
  * Read together, they take a few set-based statements on one connection, and a stream opening
  * alone still waits for one read only.
+ *
+ * Why not the `dataloader` package: it batches what is asked within one tick and runs its batches
+ * concurrently, but a reconnect storm arrives over many socket reads (many ticks), so it would send
+ * many small reads at once into the pool, which is the queue this avoids; holding the ids that
+ * arrive during a read for the next one is the part that matters here.
  */
 export class BatchedReads<T> {
   private readonly waiting = new Map<string, Waiter<T>[]>();
