@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import type { ClaimHit, ClaimLexicon } from './claim-types';
 import { CLAIMS_LEXICON } from './claims-lexicon.policy';
 import { compileClaimScanner, compileLexicon } from './claim-scanner';
-import { MatchBuffer, MatchingNormaliser, NormaliseBuffer, normaliseForClaims, normaliseInto } from './normalise';
+import { MatchBuffer, MatchingNormaliser } from './matching-normaliser';
+import { NormaliseBuffer, normaliseForClaims, normaliseInto } from './normalise';
 
 // Pieces that exercise every path of the one-pass scan: terms and allow phrases and their
 // characters, separators visible and invisible, long filler runs (hard breaks), combining
