@@ -15,6 +15,36 @@ import {
   unitOf,
 } from './normalise';
 
+// Buffer#write stores UTF-16 little-endian; on a big-endian machine the units are swapped
+// back so the Uint16Array view reads them right.
+const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
+
+/**
+ * The UTF-16 units of the text being scanned, copied in one native call, reused by a scanner.
+ *
+ * Why a copy: the hot loop reads every unit, and `String#charCodeAt` in a loop dispatches on
+ * the string's representation at each call (sequential one- or two-byte, or a rope or slice
+ * of one: texts built by concatenation are ropes, flattened but still reached through their
+ * first half). `Buffer#write(text, 'utf16le')` copies any representation at memcpy speed
+ * (lone surrogates included), and a load from a Uint16Array is one instruction.
+ */
+export class CharBuffer {
+  private bytes = Buffer.allocUnsafeSlow(0);
+  private units = new Uint16Array(0);
+
+  /** The units of `source` (a view valid until the next call; it may be longer than the text). */
+  load(source: string): Uint16Array {
+    const n = source.length;
+    if (n > this.units.length) {
+      this.bytes = Buffer.allocUnsafeSlow(Math.max(2 * n, 1024) * 2);
+      this.units = new Uint16Array(this.bytes.buffer, this.bytes.byteOffset, this.bytes.length / 2);
+    }
+    this.bytes.write(source, 0, 'utf16le');
+    if (!LITTLE_ENDIAN) this.bytes.subarray(0, 2 * n).swap16();
+    return this.units;
+  }
+}
+
 /** In `MatchBuffer.packed`: kind in bits 0-2, gap in bits 3-4, and this flag when `end` was written. */
 const PACKED_END_WRITTEN = 0x20;
 const PACKED_GAP_SHIFT = 3;
@@ -113,6 +143,7 @@ export const ONE_PASS_TABLE_BYTES = 0x10000 * 4;
  */
 export class MatchingNormaliser {
   private readonly codes = new Int32Array(ONE_PASS_TABLE_BYTES / 4).fill(CODE_UNKNOWN);
+  private readonly chars = new CharBuffer();
 
   constructor(
     private readonly automaton: AhoCorasick,
@@ -127,6 +158,7 @@ export class MatchingNormaliser {
    */
   run(out: MatchBuffer, source: string, sink: number[]): NormalisedColumns {
     const { codes, automaton, maxFillerRun } = this;
+    const chars = this.chars.load(source);
     const { classOf, next } = automaton;
     const breakClass = classOf[HARD_BREAK] as number;
     const firstOccurrence = sink.length;
@@ -143,7 +175,7 @@ export class MatchingNormaliser {
     let runStart = 0;
     let i = 0;
     while (i < n) {
-      const c = source.charCodeAt(i);
+      const c = chars[i] as number;
       const code = codes[c] as number;
       if (code >= 0) {
         if (visibleRun > maxFillerRun && k > 0) {
@@ -169,7 +201,7 @@ export class MatchingNormaliser {
         i++;
         // The characters that follow it directly, with no gap: the inner loop of most text.
         while (i < n) {
-          const more = codes[source.charCodeAt(i)] as number;
+          const more = codes[chars[i] as number] as number;
           if (more < 0) break;
           start[k] = i;
           packed[k] = more;
