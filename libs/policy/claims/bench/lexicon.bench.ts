@@ -13,7 +13,7 @@ import { performance } from 'node:perf_hooks';
 import { type Random, seededRandom } from '@govern/policy-core';
 import { type ClaimHit, CLAIMS_LEXICON, compileClaimScanner, type NormalisedText, normaliseForClaims } from '../src/index';
 import { compileLexicon, resolveHits } from '../src/claim-scanner';
-import { ONE_PASS_TABLE_BYTES } from '../src/normalise';
+import { ONE_PASS_TABLE_BYTES } from '../src/matching-normaliser';
 import { LOOK_ALIKES } from '../src/look-alikes';
 
 const positional = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));

@@ -7,13 +7,12 @@ import {
   GAP_VISIBLE,
   KIND_DIGIT,
   KIND_LATIN_LETTER,
-  MatchBuffer,
-  MatchingNormaliser,
   NormaliseBuffer,
   type NormalisedColumns,
   type NormalisedText,
   normaliseInto,
 } from './normalise';
+import { MatchBuffer, MatchingNormaliser } from './matching-normaliser';
 
 /** Finds prohibited claims in a text. Compile once, scan many times; safe to share. */
 export interface ClaimScanner {

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import type { ClaimHit, ClaimLexicon } from './claim-types';
 import { CLAIMS_LEXICON } from './claims-lexicon.policy';
 import { compileClaimScanner, compileLexicon } from './claim-scanner';
-import { MatchBuffer, MatchingNormaliser, NormaliseBuffer, normaliseForClaims, normaliseInto } from './normalise';
+import { CharBuffer, MatchBuffer, MatchingNormaliser } from './matching-normaliser';
+import { NormaliseBuffer, normaliseForClaims, normaliseInto } from './normalise';
 
 // Pieces that exercise every path of the one-pass scan: terms and allow phrases and their
 // characters, separators visible and invisible, long filler runs (hard breaks), combining
@@ -158,5 +159,29 @@ describe('MatchingNormaliser: other filler limits and a pattern across a hard br
       { numRuns: 1000 },
     );
     if (maxFillerRun === 0) expect(scanner.scan('它最 好').map((hit) => hit.termId)).toEqual(['B']);
+  });
+});
+
+describe('CharBuffer: the units the one-pass scan reads', () => {
+  const unitsOf = (source: string): number[] => Array.from({ length: source.length }, (_, i) => source.charCodeAt(i));
+
+  it('copies every representation of a string exactly: ropes, one-byte text, lone surrogates', () => {
+    const chars = new CharBuffer();
+    let rope = '';
+    for (const piece of ['最', 'best ', '\ud800', 'x', '\udc00', '𝐛', 'No.1']) rope += piece;
+    const cases = [rope, 'plain ascii text', '\ud83d', '', '第一'.repeat(3000), rope.slice(1, -1)];
+    for (const source of cases) {
+      expect([...chars.load(source).subarray(0, source.length)]).toEqual(unitsOf(source));
+    }
+  });
+
+  it('gives the same units as charCodeAt for any text, growing as needed', () => {
+    const chars = new CharBuffer();
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 3000 }), (source) => {
+        expect([...chars.load(source).subarray(0, source.length)]).toEqual(unitsOf(source));
+      }),
+      { numRuns: 300 },
+    );
   });
 });
