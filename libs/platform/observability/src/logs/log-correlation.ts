@@ -56,6 +56,9 @@ const REDACT_DEPTH = 3;
  * line costs one look-up per key; otherwise a copy (same prototype, so an Error keeps its message
  * and stack): the caller's object is never changed.
  */
+const copyOf = (source: Record<string, unknown>): Record<string, unknown> =>
+  Array.isArray(source) ? ([...source] as unknown as Record<string, unknown>) : (Object.create(Object.getPrototypeOf(source), Object.getOwnPropertyDescriptors(source)) as Record<string, unknown>);
+
 const censored = (value: unknown, levels: number): unknown => {
   if (levels === 0 || typeof value !== 'object' || value === null || ArrayBuffer.isView(value)) return value;
   let copy: Record<string, unknown> | undefined;
@@ -65,8 +68,8 @@ const censored = (value: unknown, levels: number): unknown => {
     const inner = source[key];
     const next = SENSITIVE.has(key) && inner !== undefined ? CENSOR : censored(inner, levels - 1);
     if (next === inner) continue;
-    copy ??= Array.isArray(source) ? ([...source] as unknown as Record<string, unknown>) : Object.create(Object.getPrototypeOf(source), Object.getOwnPropertyDescriptors(source));
-    copy![key] = next;
+    copy ??= copyOf(source);
+    copy[key] = next;
   }
   return copy ?? value;
 };
