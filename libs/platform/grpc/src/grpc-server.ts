@@ -135,7 +135,8 @@ export const createGrpcServer = (options: GrpcServerOptions): GrpcServer => {
   // outside the error mapper, so they count the status the client gets.
   const base = createServer({
     'grpc.max_receive_message_length': options.maxReceiveMessageBytes ?? DEFAULT_MAX_RECEIVE_MESSAGE_BYTES,
-    interceptors: [deadlineInterceptor, peerIdentityInterceptor(trustDomain)],
+    // The peer identity first: it is handed grpc-js' own call, whose connection it remembers (see there).
+    interceptors: [peerIdentityInterceptor(trustDomain), deadlineInterceptor],
   });
   const traced = options.telemetry ? base.use(serverTracingMiddleware(options.telemetry)) : base;
   const measured = options.metrics ? traced.use(serverMetricsMiddleware(options.metrics)) : traced;

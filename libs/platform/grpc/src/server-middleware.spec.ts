@@ -2,7 +2,7 @@ import { composeServerMiddleware, Metadata, ServerError, Status, type CallContex
 import { describe, expect, it, vi } from 'vitest';
 import type { GrpcCallContext } from './call-context';
 import { DEADLINE_METADATA_KEY, formatGrpcTimeout, takeDeadline } from './deadline';
-import { callLogMiddleware, callSignalMiddleware, createTerminator, errorMappingMiddleware } from './server-middleware';
+import { callLogMiddleware, callSignalMiddleware, createTerminator, errorMappingMiddleware, NOTE_CALLER, type CallerNote } from './server-middleware';
 import { memoryLogger } from './test-service.fixture';
 
 const NOW = Date.parse('2026-11-02T10:00:00Z');
@@ -77,6 +77,21 @@ describe('call middleware chain', () => {
     expect(seen).toMatchObject({ deadline: new Date(NOW + 2_000), requestId: 'r-2', internal: undefined });
     expect(typeof seen.log?.info).toBe('function');
     expect(context.header.get('x-request-id')).toBe('r-2');
+  });
+
+  it("binds the handler's logger to the rpc, request id and the caller named before it logs; the rpc finished line names each once", async () => {
+    const { middleware, lines } = chain();
+    await unary(middleware, { requestId: 'r-log' }, callContext(), async (_request, ctx) => {
+      (ctx as GrpcCallContext & { [NOTE_CALLER]: CallerNote })[NOTE_CALLER]('service:traffic');
+      ctx.log.info({ step: 1 }, 'handler line');
+      ctx.log.child({ part: 'inner' }).warn('nested line');
+      return {};
+    });
+    const bound = { rpc: '/govern.test.v1.TestService/Echo', request_id: 'r-log', caller: 'service:traffic' };
+    expect(lines.map((line) => line['msg'])).toEqual(['handler line', 'nested line', 'rpc finished']);
+    expect(lines[0]).toMatchObject({ ...bound, step: 1 });
+    expect(lines[1]).toMatchObject({ ...bound, part: 'inner' });
+    expect(lines[2]).toMatchObject({ ...bound, code: 'OK' });
   });
 
   it('takes the request id from the body, else x-request-id, else generates one', async () => {

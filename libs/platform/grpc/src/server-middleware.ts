@@ -33,20 +33,44 @@ const levelOf = (code: Status, path: string): 'debug' | 'info' | 'warn' | 'error
 };
 
 /**
- * (a) Per-call child logger and request id, and one line per call with the status and
- * duration. Never logs the request or response body (identity numbers live there).
+ * A child of `logger` bound to `bindings()`, made the first time it is used. Most calls log
+ * nothing but their `rpc finished` line, and a pino child costs more to make than a line costs
+ * to write, so a call pays for its child only when its handler (or the error mapper) logs. A
+ * Proxy because the context is spread by every middleware after this one: a getter would be
+ * read (and the child made) by the first spread.
+ */
+const lazyChild = (logger: Logger, bindings: () => Record<string, string>): Logger => {
+  let child: Logger | undefined;
+  const target = (): Logger => (child ??= logger.child(bindings()));
+  return new Proxy({} as Logger, {
+    get(_, key) {
+      const made = target();
+      const value: unknown = Reflect.get(made, key, made);
+      return typeof value === 'function' ? value.bind(made) : value;
+    },
+    set: (_, key, value) => Reflect.set(target(), key, value),
+    has: (_, key) => Reflect.has(target(), key),
+  });
+};
+
+/**
+ * (a) The request id, a logger for the call (`context.log`, bound to `rpc`, `request_id` and,
+ * once the identity step has named it, `caller`), and one line per call with the status and
+ * duration. Never logs the request or response body (identity numbers live there). The line is
+ * written by the server logger with the call's fields, not through a per-call child.
  */
 export const callLogMiddleware = (logger: Logger): ServerMiddleware<CallLogExt> =>
   async function* callLog(call, context) {
     const started = performance.now();
+    const rpc = call.method.path;
     const requestId = requestIdOf(call.requestStream ? undefined : call.request, context);
-    const log = logger.child({ rpc: call.method.path, request_id: requestId });
+    let caller: string | undefined;
+    const log = lazyChild(logger, () => ({ rpc, request_id: requestId, ...(caller ? { caller } : {}) }));
     // A client's id may hold any text; a header may not (grpc-js would throw, and the call end UNKNOWN).
     context.header.set('x-request-id', toHeaderValue(requestId, MAX_REQUEST_ID_LENGTH));
     // Stays CANCELLED if the generator is closed early (the client went away mid-stream).
     let code = Status.CANCELLED;
     let reason: string | undefined;
-    let caller: string | undefined;
     try {
       const result = yield* call.next(call.request, { ...context, log, requestId, [NOTE_CALLER]: (who: string) => (caller = who) });
       code = Status.OK;
@@ -60,8 +84,15 @@ export const callLogMiddleware = (logger: Logger): ServerMiddleware<CallLogExt> 
       } else if (!isAbortError(error)) code = Status.UNKNOWN;
       throw error;
     } finally {
-      const line = { code: Status[code], duration_ms: Math.round((performance.now() - started) * 10) / 10, ...(reason ? { reason } : {}), ...(caller ? { caller } : {}) };
-      log[levelOf(code, call.method.path)](line, 'rpc finished');
+      const line = {
+        rpc,
+        request_id: requestId,
+        code: Status[code],
+        duration_ms: Math.round((performance.now() - started) * 10) / 10,
+        ...(reason ? { reason } : {}),
+        ...(caller ? { caller } : {}),
+      };
+      logger[levelOf(code, rpc)](line, 'rpc finished');
     }
   };
 

@@ -1,6 +1,6 @@
 import type { CallContext, ServerMiddleware } from 'nice-grpc-common';
 import { AUTH_REASONS, AuthError, unauthenticated } from '../identity/auth-error';
-import { ANONYMOUS, describeCaller, type Caller, type CallerContextExt } from '../identity/caller';
+import { ANONYMOUS, type Caller, type CallerContextExt } from '../identity/caller';
 import { takePeerIdentity } from '../identity/peer-identity';
 import { DEFAULT_TRUST_DOMAIN, spiffeIdOf } from '../identity/spiffe';
 import type { TokenVerifier } from '../identity/token-verifier';
@@ -19,7 +19,6 @@ const BEARER = /^Bearer +([A-Za-z0-9._~+/=-]+)$/;
 
 interface OptionalCallExt {
   requestId?: string;
-  log?: { child(bindings: Record<string, unknown>): unknown };
 }
 
 const requestIdOf = (context: CallContext): string | undefined => (context as CallContext & OptionalCallExt).requestId;
@@ -34,7 +33,8 @@ const requestIdOf = (context: CallContext): string | undefined => (context as Ca
  *   only (UNAUTHENTICATED elsewhere).
  * Needs `peerIdentityInterceptor` on the grpc-js server for certificates. The authorization
  * header is removed from the metadata handlers see. Sits inside the call-log and
- * error-mapping middlewares (it uses their `requestId`/`log` when present).
+ * error-mapping middlewares (it uses their `requestId` when present); the call log learns the
+ * caller from the call-scope step, and binds it to the call's logger.
  */
 export const callerIdentityMiddleware = (options: CallerIdentityOptions): ServerMiddleware<CallerContextExt> =>
   async function* callerIdentity(call, context) {
@@ -48,9 +48,7 @@ export const callerIdentityMiddleware = (options: CallerIdentityOptions): Server
       if (error instanceof AuthError) throw toAuthServerError(error, { serviceName: options.serviceName, requestId: requestIdOf(context) });
       throw error;
     }
-    const log = (context as CallContext & OptionalCallExt).log;
-    const extra = log ? { log: log.child({ caller: describeCaller(caller) }) } : {};
-    return yield* call.next(call.request, { ...context, ...extra, caller });
+    return yield* call.next(call.request, { ...context, caller });
   };
 
 const identify = async (header: string | undefined, workload: string | undefined, tokens: TokenVerifier | undefined, trustDomain: string): Promise<Caller> => {

@@ -62,4 +62,16 @@ describe('logRedaction', () => {
     for (const secret of ['hunter2hunter2', '91350100M000100Y43', '6222021234567890128', '11010119900307803X', 'abc.def.ghi']) expect(line).not.toContain(secret);
     expect(lines[0]?.['merchantId']).toBe('m-1');
   });
+
+  it('censors in arrays, in an Error and in the base and top-level child bindings, without changing what the caller logged', () => {
+    const { logger, lines } = memoryLogger();
+    const fields = { items: [{ idNumber: '11010119900307803X' }], note: 'kept' };
+    const error = Object.assign(new Error('refused'), { token: 'tok-secret-1' });
+    logger.child({ accessToken: 'tok-secret-2', merchantId: 'm-2' }).info({ ...fields, err: error }, 'listed');
+    const line = JSON.stringify(lines[0]);
+    for (const secret of ['11010119900307803X', 'tok-secret-1', 'tok-secret-2']) expect(line).not.toContain(secret);
+    expect(lines[0]).toMatchObject({ note: 'kept', merchantId: 'm-2', err: { message: 'refused', type: 'Error' } });
+    expect(fields.items[0]?.idNumber).toBe('11010119900307803X');
+    expect(error.token).toBe('tok-secret-1');
+  });
 });
