@@ -121,22 +121,24 @@ const main = async (): Promise<void> => {
     },
   };
 
+  const refused = (why: string): Error => new Error(`order refused: ${why}`);
+
   async function recordViaUnit(scope: string, pipelined: boolean): Promise<unknown> {
     const id = randomUUID();
     const request = requestOf(id);
     if (pipelined) {
       return units.mutation({ scope, request, requestCodec: RecordOrderRequest, responseCodec: RecordOrderResponse }, async (unit) => {
-        const intake = await insertOrder(unit.sql, orderOf(id));
+        const recorded = insertOrder(unit.sql, orderOf(id), refused);
         unit.emit(OrderRecordedEvent, { ...OrderRecordedEvent.codec.decode(new Uint8Array()), orderId: id });
         for (const job of jobsOf(id)) unit.schedule(job);
-        return { order: 'recorded' in intake ? orderToProto(intake.recorded, null) : undefined };
+        return { order: orderToProto(recorded, null) };
       });
     }
     return runTransaction(
       conn,
       async (t) => {
         await t.sql.query(sql`INSERT INTO idempotency_keys (scope, request_id, fingerprint) VALUES (${scope}, ${id}, 'f') ON CONFLICT DO NOTHING RETURNING true`);
-        await insertOrder(t.sql, orderOf(id));
+        insertOrder(t.sql, orderOf(id), refused);
         const unit = new UnitOfWork({ transaction: t, clock: systemClock, ids, cause: { causationId: id } });
         unit.emit(OrderRecordedEvent, { ...OrderRecordedEvent.codec.decode(new Uint8Array()), orderId: id });
         for (const job of jobsOf(id)) unit.schedule(job);

@@ -43,6 +43,13 @@ export const isAbortedTransaction = (error: unknown): boolean => sqlState(error)
 export const isUniqueViolation = (error: unknown): boolean =>
   sqlState(error) === '23505' || (error as { code?: string } | null)?.code === 'P2002';
 
+/** A NOT NULL column refused a row (23502): of `table`.`column` (as PostgreSQL names them) when given. */
+export const isNotNullViolation = (error: unknown, table?: string, column?: string): boolean => {
+  if (sqlState(error) !== '23502') return false;
+  const detail = error as { table?: string; column?: string };
+  return (table === undefined || detail.table === table) && (column === undefined || detail.column === column);
+};
+
 export const deadlineExceeded = (): DomainError =>
   new DomainError('DEADLINE_EXCEEDED', 'REQUEST.DEADLINE_EXCEEDED', 'the deadline passed before the work could be committed');
 

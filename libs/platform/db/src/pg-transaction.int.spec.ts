@@ -5,6 +5,7 @@ import { createTestDatabase, type TestDatabase } from '@govern/platform-testing'
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres';
 import { PrismaClient } from './generated/test-client/client';
 import { applyMigrations } from '@govern/platform-migrate';
+import { isUniqueViolation } from './pg-errors';
 import { runTransaction } from './pg-transaction';
 import { connectPrisma, type DatabaseConnection } from './prisma-client';
 import { sql } from './sql';
@@ -62,6 +63,25 @@ describe('runTransaction: plain SQL and Prisma in one platform-owned transaction
     // The unique violation itself, not the "transaction is aborted" of the statements behind it.
     await expect(attempt).rejects.toMatchObject({ code: '23505' });
     expect(await inboxCount(conn, 'dup')).toBe(1);
+  });
+
+  it('a refusing write that fails fails the transaction with its refusal, after the writes behind it were sent', async () => {
+    await conn.client.inboxEvent.create({ data: { consumer: 'refused', eventId: 'taken', subject: 's' } });
+    const refusal = new DomainError('ABORTED', 'TEST.TAKEN', 'the event id is taken');
+    const attempt = runTransaction(conn, async (t) => {
+      t.sql.send(sql`INSERT INTO inbox_events (consumer, event_id, subject) VALUES ('refused', 'first', 's')`);
+      t.sql.sendRefusing(sql`INSERT INTO inbox_events (consumer, event_id, subject) VALUES ('refused', 'taken', 's')`, (error) =>
+        isUniqueViolation(error) ? refusal : undefined,
+      );
+      t.sql.send(sql`INSERT INTO inbox_events (consumer, event_id, subject) VALUES ('refused', 'after', 's')`);
+    });
+    await expect(attempt).rejects.toBe(refusal);
+    expect(await inboxCount(conn, 'refused')).toBe(1);
+    // A failure the refusal does not recognise is the error itself.
+    const other = runTransaction(conn, async (t) => {
+      t.sql.sendRefusing(sql`INSERT INTO inbox_events (consumer, event_id, subject) VALUES ('refused', 'taken', 's')`, () => undefined);
+    });
+    await expect(other).rejects.toMatchObject({ code: '23505' });
   });
 
   it("a statement that outlives the caller's deadline is DEADLINE_EXCEEDED and leaves nothing", async () => {

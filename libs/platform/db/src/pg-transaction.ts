@@ -140,6 +140,11 @@ class PgTransaction<Tx extends SqlTx> implements DbTransaction<Tx>, Sql {
     void this.submit(this.configOf(s)).catch(() => undefined);
   }
 
+  sendRefusing(statement: SqlInput, refusal: (error: unknown) => Error | undefined): void {
+    const s = statementOf(statement);
+    void this.submit(this.configOf(s), { refusal }).catch(() => undefined);
+  }
+
   private configOf(s: SqlStatement): pg.QueryConfig {
     const name = s.values.length > 0 ? preparedName(s.text) : undefined;
     return { text: s.text, values: [...s.values], types: SQL_RESULT_TYPES, ...(name ? { name } : {}) };
@@ -192,7 +197,7 @@ class PgTransaction<Tx extends SqlTx> implements DbTransaction<Tx>, Sql {
    * Writes a statement now (pipelined) or after the previous one (embedded), and tracks it so commit
    * and rollback wait for it. Statements after the deadline are refused, not sent.
    */
-  private submit(config: pg.QueryConfig, options: { internal?: boolean } = {}): Promise<pg.QueryResult> {
+  private submit(config: pg.QueryConfig, options: { internal?: boolean; refusal?: (error: unknown) => Error | undefined } = {}): Promise<pg.QueryResult> {
     if (!options.internal) {
       if (this.ended) return Promise.reject(new Error('the transaction has already ended'));
       if (Date.now() > this.deadline.getTime()) {
@@ -208,11 +213,16 @@ class PgTransaction<Tx extends SqlTx> implements DbTransaction<Tx>, Sql {
       result = this.tail.then(() => this.client.query(config));
       this.tail = result.catch(() => undefined);
     }
-    this.sent.push(result);
-    result.catch((error: unknown) => {
-      this.firstFailure ??= error;
+    // One handler per statement, attached in the order sent: the first failure recorded is the
+    // first statement's that failed (what its refusal made of it), not a later "transaction aborted".
+    const { refusal } = options;
+    const tracked = result.catch((error: unknown) => {
+      const failure = refusal?.(error) ?? error;
+      this.firstFailure ??= failure;
+      throw failure;
     });
-    return result;
+    this.sent.push(tracked);
+    return handled(tracked);
   }
 
   /**

@@ -40,6 +40,14 @@ export interface Sql {
    * caller maps a failure (a unique violation into a domain error) or reads what it returns.
    */
   send(statement: SqlInput, values?: readonly unknown[]): void;
+  /**
+   * Sends a write like `send`, one that refuses the work by failing: when it fails, the transaction
+   * fails with what `refusal` makes of the error (a domain error rolls the work back and reaches
+   * the caller unchanged), or with the error itself when `refusal` returns undefined. For a check
+   * that would otherwise cost a round trip (write, read back what was written, refuse): the check
+   * rides in the statement, which then leaves with COMMIT.
+   */
+  sendRefusing(statement: SqlInput, refusal: (error: unknown) => Error | undefined): void;
 }
 
 export const statementOf = (statement: SqlInput, values?: readonly unknown[]): SqlStatement =>
@@ -93,6 +101,14 @@ export const sqlOverPrisma = (tx: SqlTx): Sql & { settle(): Promise<void> } => {
     send(statement, values) {
       const s = statementOf(statement, values);
       void run(() => tx.$executeRawUnsafe(text(s), ...s.values)).catch(() => undefined);
+    },
+    sendRefusing(statement, refusal) {
+      const s = statementOf(statement);
+      void run(() =>
+        tx.$executeRawUnsafe(text(s), ...s.values).catch((error: unknown) => {
+          throw refusal(error) ?? error;
+        }),
+      ).catch(() => undefined);
     },
     async settle() {
       await tail;

@@ -83,4 +83,20 @@ describe('product-quality: retries of the listing gate and of time-checked mutat
     const fresh = await client.registerBrand({ ...request, requestId: unique('r') }).catch((e: unknown) => e);
     expect(readErrorDetails(fresh)?.fieldViolations.map((v) => [v.field, v.reason])).toEqual([['expires_at', 'OUT_OF_RANGE']]);
   });
+  it('an approval that loses the race to a ban is PRODUCT.CHANGED_CONCURRENTLY and records nothing', async () => {
+    const merchantId = unique('M-RACE');
+    await onboard(sut, merchantId);
+    const productId = unique('P-RACE');
+    const first = await client.evaluateListing({ requestId: unique('r'), listing: listing({ merchantId, productId }), action: 0 });
+    expect(first.decision).toBe(ListingDecision.LISTING_DECISION_APPROVED);
+    // What an approval finds when a ban commits between its read and its write: the product no longer
+    // ACTIVE (without a ban id, so the gate's rules, which read before the ban, still approve).
+    await sut.db.$executeRawUnsafe(`UPDATE products SET status = 'BANNED' WHERE product_id = $1`, productId);
+    const edit = { requestId: unique('r'), listing: listing({ merchantId, productId, listingId: unique('L-RACE'), title: 'A new title for the same product' }), action: 0 };
+    const error = await client.evaluateListing(edit).catch((e: unknown) => e);
+    expect(readErrorDetails(error)).toMatchObject({ codeName: 'ABORTED', reason: 'PRODUCT.CHANGED_CONCURRENTLY', metadata: { product_id: productId } });
+    const recorded = await client.listListingEvaluations({ pageSize: 10, pageToken: '', listingId: '', productId, merchantId, decision: 0 });
+    expect(recorded.evaluations.map((e) => e.evaluationId)).toEqual([first.evaluationId]);
+    expect(await sut.db.$queryRawUnsafe(`SELECT count(*)::int AS n FROM quality_scores WHERE product_id = $1`, productId)).toEqual([{ n: 1 }]);
+  });
 });

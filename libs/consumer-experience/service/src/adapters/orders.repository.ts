@@ -1,6 +1,6 @@
 import type { OrderRow, Prisma } from '@govern/consumer-experience-data-access';
 import type { OrderIdentity } from '@govern/consumer-experience-domain';
-import { sql, type Sql, rowFromSql } from '@govern/platform-db';
+import { isNotNullViolation, isUniqueViolation, sql, type Sql } from '@govern/platform-db';
 
 /**
  * Order intake in plain SQL: RecordOrder is a hot path (every order of the platform), and Prisma's
@@ -25,32 +25,53 @@ export interface NewOrder extends OrderIdentity {
   now: Date;
 }
 
-export type OrderIntake = { recorded: OrderRow } | { refused: 'MERCHANT_REMOVED' | 'ALREADY_RECORDED' };
+/** Why an order was not recorded: its merchant was removed, or its order id is taken. */
+export type OrderRefusal = 'MERCHANT_REMOVED' | 'ALREADY_RECORDED';
+
+const isOrderIdTaken = (error: unknown): boolean => isUniqueViolation(error) && (error as { constraint?: string }).constraint === 'orders_pkey';
 
 /**
- * Records a new paid order in one statement: the merchant's standing is read, the row inserted
- * unless the merchant was removed or the order id is taken (a concurrent insert of the same id waits
- * for the other to commit and then finds it), and the row comes back as stored.
+ * Records a new paid order in one statement, sent without waiting: it leaves with the unit's
+ * effects and COMMIT, so the call costs no round trip of its own. A removed merchant's order gets
+ * no order id (NULL, which the primary key refuses) and a taken order id violates the primary key
+ * (a concurrent insert of the same id waits for the other to commit): either fails the statement,
+ * and with it the unit, with what `refuse` makes of it. Returns the row as it will be stored (the
+ * columns left to their defaults: not shipped, nothing refunded or compensated).
  */
-export const insertOrder = async (db: Sql, order: NewOrder): Promise<OrderIntake> => {
-  const [row] = await db.query<Record<string, unknown> & { standing: string | null; order_id: string | null }>(sql`
-    WITH standing AS (SELECT status FROM merchant_standings WHERE merchant_id = ${order.merchantId}),
-    recorded AS (
-      INSERT INTO orders (order_id, buyer_id, merchant_id, product_id, sku_id, category_code, content_id, creator_id, amount_fen, paid_at,
-                          fulfilment, promised_dispatch_at, dispatch_due_at, status, return_exemptions, promise_reasons,
-                          promise_policy_name, promise_policy_version, new_buyer, new_buyer_policy_version, created_at, updated_at)
-      SELECT ${order.orderId}, ${order.buyerId}, ${order.merchantId}, ${order.productId}, ${order.skuId}, ${order.categoryCode},
-             ${order.contentId}::text, ${order.creatorId}::text, ${order.amountFen}::bigint, ${order.paidAt}::timestamptz,
-             ${order.fulfilment}, ${order.promisedDispatchAt}::timestamptz, ${order.dispatchDueAt}::timestamptz, 'PAID',
-             ${JSON.stringify(order.returnExemptions)}::jsonb, ${JSON.stringify(order.promiseReasons)}::jsonb,
-             ${order.promisePolicyName}, ${order.promisePolicyVersion}, ${order.newBuyer}, ${order.newBuyerPolicyVersion}::text,
-             ${order.now}::timestamptz, ${order.now}::timestamptz
-       WHERE NOT EXISTS (SELECT 1 FROM standing WHERE status = 'REMOVED')
-      ON CONFLICT (order_id) DO NOTHING
-      RETURNING *)
-    SELECT (SELECT status FROM standing) AS standing, recorded.* FROM (SELECT 1) AS one LEFT JOIN recorded ON true`);
-  if (row?.standing === 'REMOVED') return { refused: 'MERCHANT_REMOVED' };
-  if (!row?.order_id) return { refused: 'ALREADY_RECORDED' };
-  const { standing: _standing, ...columns } = row;
-  return { recorded: rowFromSql<OrderRow>(columns) };
+export const insertOrder = (db: Sql, order: NewOrder, refuse: (why: OrderRefusal) => Error): OrderRow => {
+  const returnExemptions = JSON.stringify(order.returnExemptions);
+  const promiseReasons = JSON.stringify(order.promiseReasons);
+  db.sendRefusing(
+    sql`
+    INSERT INTO orders (order_id, buyer_id, merchant_id, product_id, sku_id, category_code, content_id, creator_id, amount_fen, paid_at,
+                        fulfilment, promised_dispatch_at, dispatch_due_at, status, return_exemptions, promise_reasons,
+                        promise_policy_name, promise_policy_version, new_buyer, new_buyer_policy_version, created_at, updated_at)
+    SELECT CASE WHEN EXISTS (SELECT 1 FROM merchant_standings WHERE merchant_id = ${order.merchantId} AND status = 'REMOVED') THEN NULL ELSE ${order.orderId}::text END,
+           ${order.buyerId}, ${order.merchantId}, ${order.productId}, ${order.skuId}, ${order.categoryCode},
+           ${order.contentId}::text, ${order.creatorId}::text, ${order.amountFen}::bigint, ${order.paidAt}::timestamptz,
+           ${order.fulfilment}, ${order.promisedDispatchAt}::timestamptz, ${order.dispatchDueAt}::timestamptz, 'PAID',
+           ${returnExemptions}::jsonb, ${promiseReasons}::jsonb,
+           ${order.promisePolicyName}, ${order.promisePolicyVersion}, ${order.newBuyer}, ${order.newBuyerPolicyVersion}::text,
+           ${order.now}::timestamptz, ${order.now}::timestamptz`,
+    (error) =>
+      isNotNullViolation(error, 'orders', 'order_id') ? refuse('MERCHANT_REMOVED') : isOrderIdTaken(error) ? refuse('ALREADY_RECORDED') : undefined,
+  );
+  const { now, ...columns } = order;
+  return {
+    ...columns,
+    status: 'PAID',
+    returnExemptions: JSON.parse(returnExemptions) as OrderRow['returnExemptions'],
+    promiseReasons: JSON.parse(promiseReasons) as OrderRow['promiseReasons'],
+    shippedAt: null,
+    dispatchedOnTime: null,
+    deliveredAt: null,
+    fakeShipment: false,
+    lateDispatch: false,
+    lateDispatchAt: null,
+    refundedFen: 0n,
+    punitiveFen: 0n,
+    lateDispatchFen: 0n,
+    createdAt: now,
+    updatedAt: now,
+  };
 };

@@ -74,29 +74,31 @@ const newBuyerOf = async (work: Work, input: RecordOrderInput) => {
 export const recordOrder = async (work: Work, input: RecordOrderInput): Promise<OrderView> => {
   const promise = planDispatchPromise(input);
   const newBuyer = await newBuyerOf(work, input);
-  const intake = await insertOrder(work.sql, {
-    ...orderIdentityOf(input),
-    contentId: input.contentId ?? null,
-    creatorId: input.creatorId ?? null,
-    amountFen: input.amountFen,
-    paidAt: input.paidAt,
-    fulfilment: input.fulfilment,
-    promisedDispatchAt: input.promisedDispatchAt ?? null,
-    dispatchDueAt: promise.dispatchDueAt,
-    returnExemptions: input.returnExemptions,
-    promiseReasons: reasonsToJson(promise.reasons),
-    promisePolicyName: promise.policy.name,
-    promisePolicyVersion: promise.policy.version,
-    newBuyer: newBuyer.newBuyer,
-    newBuyerPolicyVersion: newBuyer.newBuyer ? newBuyer.policy.version : null,
-    now: work.now,
-  });
-  if ('refused' in intake) {
-    if (intake.refused === 'MERCHANT_REMOVED') {
-      throw failedPrecondition('ORDER.MERCHANT_REMOVED', 'The merchant was removed from the platform and may not sell', { merchant_id: input.merchantId });
-    }
-    throw orderExists(input.orderId);
-  }
+  // Not awaited: a refusal fails the unit at COMMIT with the error below.
+  const recorded = insertOrder(
+    work.sql,
+    {
+      ...orderIdentityOf(input),
+      contentId: input.contentId ?? null,
+      creatorId: input.creatorId ?? null,
+      amountFen: input.amountFen,
+      paidAt: input.paidAt,
+      fulfilment: input.fulfilment,
+      promisedDispatchAt: input.promisedDispatchAt ?? null,
+      dispatchDueAt: promise.dispatchDueAt,
+      returnExemptions: input.returnExemptions,
+      promiseReasons: reasonsToJson(promise.reasons),
+      promisePolicyName: promise.policy.name,
+      promisePolicyVersion: promise.policy.version,
+      newBuyer: newBuyer.newBuyer,
+      newBuyerPolicyVersion: newBuyer.newBuyer ? newBuyer.policy.version : null,
+      now: work.now,
+    },
+    (why) =>
+      why === 'MERCHANT_REMOVED'
+        ? failedPrecondition('ORDER.MERCHANT_REMOVED', 'The merchant was removed from the platform and may not sell', { merchant_id: input.merchantId })
+        : orderExists(input.orderId),
+  );
   for (const timer of promise.timers) work.schedule({ kind: timer.kind, key: timer.subjectId, dueAt: timer.dueAt });
   if (newBuyer.newBuyer) watchNewBuyerOrder(work, 'DISPATCH_STUCK', { orderId: input.orderId, anchor: promise.dispatchDueAt });
   work.emit(OrderRecordedEvent, {
@@ -109,8 +111,8 @@ export const recordOrder = async (work: Work, input: RecordOrderInput): Promise<
     dispatchDueAt: promise.dispatchDueAt,
   });
   work.touch({ merchantId: input.merchantId, productId: input.productId, contentId: input.contentId });
-  // The row as stored (RETURNING), and a new order has no shipment: nothing to read back.
-  return { order: intake.recorded, forwardShipment: null };
+  // The row as it will be stored, and a new order has no shipment: nothing to read back.
+  return { order: recorded, forwardShipment: null };
 };
 
 const orderExists = (orderId: string) => alreadyExists('ORDER.ALREADY_RECORDED', `Order ${orderId} is already recorded`, { order_id: orderId });

@@ -1,14 +1,19 @@
 import type { ApplicationRow, MerchantRow, ReviewCaseRow } from '@govern/merchant-access-data-access';
 import type { GraphIdentifier } from '@govern/merchant-access-domain';
-import { oneRowFromSql, sql, type Sql } from '@govern/platform-db';
+import { sql, type Sql } from '@govern/platform-db';
 
 /**
  * Onboarding's writes in plain SQL: SubmitApplication is a hot path, and through Prisma its five
  * model calls and the transaction Prisma joined for them were a quarter of the service's CPU (issue
  * 13). Each function is one statement (the identifiers and ring entries ride along as data-modifying
- * CTEs over arrays) that returns the row as stored, with the model's field names and types.
+ * CTEs over arrays), sent without waiting: it leaves with the unit's other writes and COMMIT, and a
+ * failure fails the unit. Each returns the row as it is stored (the model's field names and types,
+ * the columns' defaults, JSON as read back), built here rather than read back with RETURNING,
+ * which would cost the call a round trip.
  */
 const json = (value: unknown): string => JSON.stringify(value);
+/** A JSON column's value as PostgreSQL gives it back: what the text sent parses to. */
+const stored = (text: string): ApplicationRow['reasons'] => JSON.parse(text) as ApplicationRow['reasons'];
 
 export interface NewApplication {
   id: string;
@@ -38,25 +43,33 @@ export interface NewApplication {
 }
 
 /** The application and its hashed identifiers (an identifier given twice is stored once). */
-export const insertApplication = async (db: Sql, a: NewApplication, identifiers: readonly GraphIdentifier[]): Promise<ApplicationRow> => {
-  const rows = await db.query(sql`
+export const insertApplication = (db: Sql, a: NewApplication, identifiers: readonly GraphIdentifier[]): ApplicationRow => {
+  const categoryCodes = json(a.categoryCodes);
+  const reasons = json(a.reasons);
+  const ringLinks = json(a.ringLinks);
+  const approvableCategoryCodes = json(a.approvableCategoryCodes);
+  db.send(sql`
     WITH application AS (
       INSERT INTO applications (id, status, company_name, credit_code_masked, legal_rep_name_masked, phone_masked, bank_account_masked,
                                 region_code, category_codes, registered_capital_fen, risk_score, band, ring_link, reasons, ring_links,
                                 approvable_category_codes, policy_name, policy_version, submitted_at, decided_at, closed_at,
                                 review_case_id, merchant_id)
       VALUES (${a.id}, ${a.status}, ${a.companyName}, ${a.creditCodeMasked}, ${a.legalRepNameMasked}, ${a.phoneMasked}, ${a.bankAccountMasked},
-              ${a.regionCode}, ${json(a.categoryCodes)}::jsonb, ${a.registeredCapitalFen}::bigint, ${a.riskScore}::int, ${a.band}, ${a.ringLink}::boolean,
-              ${json(a.reasons)}::jsonb, ${json(a.ringLinks)}::jsonb, ${json(a.approvableCategoryCodes)}::jsonb, ${a.policyName}, ${a.policyVersion},
+              ${a.regionCode}, ${categoryCodes}::jsonb, ${a.registeredCapitalFen}::bigint, ${a.riskScore}::int, ${a.band}, ${a.ringLink}::boolean,
+              ${reasons}::jsonb, ${ringLinks}::jsonb, ${approvableCategoryCodes}::jsonb, ${a.policyName}, ${a.policyVersion},
               ${a.submittedAt}::timestamptz, ${a.decidedAt}::timestamptz, ${a.closedAt}::timestamptz, ${a.reviewCaseId}::text, ${a.merchantId}::text)
-      RETURNING *),
-    identifiers AS (
-      INSERT INTO application_identifiers (application_id, kind, hash)
-      SELECT (SELECT id FROM application), i.kind, i.hash
-        FROM unnest(${identifiers.map((i) => i.kind)}::text[], ${identifiers.map((i) => i.key)}::text[]) AS i(kind, hash)
-      ON CONFLICT DO NOTHING)
-    SELECT * FROM application`);
-  return oneRowFromSql<ApplicationRow>(rows, 'applications');
+      RETURNING id)
+    INSERT INTO application_identifiers (application_id, kind, hash)
+    SELECT (SELECT id FROM application), i.kind, i.hash
+      FROM unnest(${identifiers.map((i) => i.kind)}::text[], ${identifiers.map((i) => i.key)}::text[]) AS i(kind, hash)
+    ON CONFLICT DO NOTHING`);
+  return {
+    ...a,
+    categoryCodes: stored(categoryCodes),
+    reasons: stored(reasons),
+    ringLinks: stored(ringLinks),
+    approvableCategoryCodes: stored(approvableCategoryCodes),
+  };
 };
 
 export interface NewMerchant {
@@ -76,22 +89,22 @@ export interface NewMerchant {
  * The merchant and its identifiers in the ring graph log, in the order given (every replica's graph
  * reads them at its next check; an entry already there is kept).
  */
-export const insertMerchant = async (db: Sql, m: NewMerchant, identifiers: readonly GraphIdentifier[]): Promise<MerchantRow> => {
-  const rows = await db.query(sql`
+export const insertMerchant = (db: Sql, m: NewMerchant, identifiers: readonly GraphIdentifier[]): MerchantRow => {
+  const approvedCategoryCodes = json(m.approvedCategoryCodes);
+  db.send(sql`
     WITH merchant AS (
       INSERT INTO merchants (id, application_id, company_name, credit_code_masked, onboarding_band, listing_quota, deposit_fen,
                              approved_category_codes, affiliate_eligible, onboarded_at)
       VALUES (${m.id}, ${m.applicationId}, ${m.companyName}, ${m.creditCodeMasked}, ${m.onboardingBand}, ${m.listingQuota}::int,
-              ${m.depositFen}::bigint, ${json(m.approvedCategoryCodes)}::jsonb, ${m.affiliateEligible}::boolean, ${m.onboardedAt}::timestamptz)
-      RETURNING *),
-    ring AS (
-      INSERT INTO ring_graph_entries (merchant_id, identifier_kind, identifier_hash)
-      SELECT (SELECT id FROM merchant), e.kind, e.hash
-        FROM unnest(${identifiers.map((i) => i.kind)}::text[], ${identifiers.map((i) => i.key)}::text[]) WITH ORDINALITY AS e(kind, hash, n)
-       ORDER BY e.n
-      ON CONFLICT DO NOTHING)
-    SELECT * FROM merchant`);
-  return oneRowFromSql<MerchantRow>(rows, 'merchants');
+              ${m.depositFen}::bigint, ${approvedCategoryCodes}::jsonb, ${m.affiliateEligible}::boolean, ${m.onboardedAt}::timestamptz)
+      RETURNING id)
+    INSERT INTO ring_graph_entries (merchant_id, identifier_kind, identifier_hash)
+    SELECT (SELECT id FROM merchant), e.kind, e.hash
+      FROM unnest(${identifiers.map((i) => i.kind)}::text[], ${identifiers.map((i) => i.key)}::text[]) WITH ORDINALITY AS e(kind, hash, n)
+     ORDER BY e.n
+    ON CONFLICT DO NOTHING`);
+  // The columns left to their defaults: a new merchant is active, has forfeited nothing and is not removed.
+  return { ...m, approvedCategoryCodes: stored(approvedCategoryCodes), status: 'ACTIVE', depositForfeitedFen: 0n, removedAt: null };
 };
 
 export interface NewApplicationReviewCase {
@@ -105,11 +118,25 @@ export interface NewApplicationReviewCase {
 }
 
 /** The review case an application in the manual-review band opens. */
-export const insertApplicationReviewCase = async (db: Sql, c: NewApplicationReviewCase): Promise<ReviewCaseRow> => {
-  const rows = await db.query(sql`
+export const insertApplicationReviewCase = (db: Sql, c: NewApplicationReviewCase): ReviewCaseRow => {
+  const reasons = json(c.reasons);
+  db.send(sql`
     INSERT INTO review_cases (id, kind, status, application_id, risk_score, reasons, opened_at, sla_due_at)
-    VALUES (${c.id}, 'APPLICATION', ${c.status}, ${c.applicationId}, ${c.riskScore}::int, ${json(c.reasons)}::jsonb,
-            ${c.openedAt}::timestamptz, ${c.slaDueAt}::timestamptz)
-    RETURNING *`);
-  return oneRowFromSql<ReviewCaseRow>(rows, 'review_cases');
+    VALUES (${c.id}, 'APPLICATION', ${c.status}, ${c.applicationId}, ${c.riskScore}::int, ${reasons}::jsonb,
+            ${c.openedAt}::timestamptz, ${c.slaDueAt}::timestamptz)`);
+  // The columns left to their defaults: unclaimed, undecided, no note, within its SLA.
+  return {
+    ...c,
+    kind: 'APPLICATION',
+    reasons: stored(reasons),
+    appealId: null,
+    merchantId: null,
+    assigneeId: null,
+    claimedAt: null,
+    decidedAt: null,
+    reviewDecision: null,
+    appealDecision: null,
+    note: '',
+    slaBreached: false,
+  };
 };

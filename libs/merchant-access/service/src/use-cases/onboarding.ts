@@ -45,9 +45,9 @@ export interface OnboardMerchantInput {
  * starts at the neutral score, so it is in the affiliate programme exactly when the programme
  * policy admits that score.
  */
-export const onboardMerchant = async (work: Work, input: OnboardMerchantInput): Promise<MerchantRow> => {
+export const onboardMerchant = (work: Work, input: OnboardMerchantInput): MerchantRow => {
   const affiliate = evaluateAffiliateEligibility({ storeExperienceScore: STORE_EXPERIENCE_POLICY.neutralScore, status: 'ACTIVE' });
-  const row = await insertMerchant(
+  const row = insertMerchant(
     work.sql,
     {
       id: input.merchantId,
@@ -113,7 +113,8 @@ export const submitApplication = async (
   const approved = decision.band === 'APPROVE' || decision.band === 'APPROVE_WITH_RESTRICTIONS';
   const merchantId = approved ? work.newId() : undefined;
   const reviewCase = decision.band === 'MANUAL_REVIEW' ? openReviewCase(work.newId(), 'APPLICATION', applicationId, now) : undefined;
-  const inserted = insertApplication(
+  // Sent, not awaited (as every write below): they leave with the decision record, the effects and COMMIT.
+  const row = insertApplication(
     work.sql,
     {
       id: applicationId,
@@ -150,8 +151,8 @@ export const submitApplication = async (
   });
 
   if (merchantId && decision.terms && (decision.band === 'APPROVE' || decision.band === 'APPROVE_WITH_RESTRICTIONS')) {
-    // Sent right behind the application (one round trip for both): the merchant needs only what the application was given.
-    const onboarded = onboardMerchant(work, {
+    // The merchant needs only what the application was given.
+    const merchant = onboardMerchant(work, {
       merchantId,
       application: { id: applicationId, companyName: application.companyName, creditCodeMasked: maskCreditCode(application.creditCode) },
       band: decision.band,
@@ -161,11 +162,10 @@ export const submitApplication = async (
       reasons: decision.reasons,
       policy: decision.policy,
     });
-    const [row, merchant] = await Promise.all([inserted, onboarded]);
     return { application: row, terms: decision.terms, merchant: newMerchantView(merchant, now) };
   }
   if (reviewCase) {
-    const caseInserted = insertApplicationReviewCase(work.sql, {
+    const caseRow = insertApplicationReviewCase(work.sql, {
       id: reviewCase.id,
       status: reviewCase.status,
       applicationId,
@@ -174,7 +174,6 @@ export const submitApplication = async (
       openedAt: reviewCase.openedAt,
       slaDueAt: reviewCase.slaDueAt,
     });
-    const [row, caseRow] = await Promise.all([inserted, caseInserted]);
     work.emit(MerchantReviewOpenedEvent, {
       caseId: reviewCase.id,
       applicationId,
@@ -184,7 +183,6 @@ export const submitApplication = async (
     });
     return { application: row, reviewCase: caseRow };
   }
-  const row = await inserted;
   work.emit(MerchantApplicationRejectedEvent, {
     applicationId,
     riskScore: decision.riskScore,

@@ -125,7 +125,7 @@ export const decideReviewCase = async (work: Work, deps: Pick<MerchantAccessDeps
         subject: caseRow.applicationId,
       });
     }
-    const row = await onboardMerchant(work, {
+    const row = onboardMerchant(work, {
       merchantId: work.newId(),
       application,
       band: decision,

@@ -11,7 +11,7 @@ import type {
   QualityScoreResult,
   QualityTier,
 } from '@govern/product-quality-domain';
-import { sql, type Sql } from '@govern/platform-db';
+import { isNotNullViolation, sql, type Sql } from '@govern/platform-db';
 import { jsonStrings, reasonsJson } from '../mapping/json';
 
 /**
@@ -225,10 +225,12 @@ export interface GateRecord {
 /**
  * Records the decision; on approval also writes the product (created, or updated only while
  * still ACTIVE, so an approval racing a ban waits for it and then writes nothing), the listing
- * (only for its own product) and the score history. Returns whether the product and listing
- * were written, so the caller can tell a lost race from success.
+ * (only for its own product) and the score history. Nothing is read back: the statement leaves
+ * with the unit's effects and COMMIT. An approval that lost a race (the product was not written,
+ * or the listing belongs to another product) fails the statement, and with it the unit, with
+ * what `lostRace` returns.
  */
-export const recordGateDecision = async (db: Sql, r: GateRecord): Promise<{ productWritten: boolean; listingWritten: boolean }> => {
+export const recordGateDecision = (db: Sql, r: GateRecord, lostRace: () => Error): void => {
   const { listing, decision, approval } = r;
   const claimHits = decision.claimHits.map((h) => ({ field: h.field, term: h.term, category: h.category, severity: h.severity, start: h.start, end: h.end }));
   const insertEvaluation = sql`
@@ -239,14 +241,16 @@ export const recordGateDecision = async (db: Sql, r: GateRecord): Promise<{ prod
             ${JSON.stringify([...new Set(decision.reasons.map((x) => x.code))])}::jsonb, ${JSON.stringify(claimHits)}::jsonb,
             ${decision.titleFingerprint}, ${decision.policy.name}, ${decision.policy.version}, ${r.now})`;
   if (!approval) {
-    // Nothing to read back: it leaves with the decision record and the effects, ahead of COMMIT.
     db.send(insertEvaluation);
-    return { productWritten: false, listingWritten: false };
+    return;
   }
   const { score } = approval;
   const imageHashes = JSON.stringify(listing.imageHashes);
   const now = r.now;
-  const [written] = await db.query<{ products: bigint; listings: bigint }>(
+  // The score history's product_id is the product this statement wrote, paired with the listing it
+  // wrote: when either was not written, it is NULL, the NOT NULL column refuses the row and the
+  // whole statement fails (and the unit rolls back). That failure is the lost race.
+  db.sendRefusing(
     sql`WITH evaluation AS (
        ${insertEvaluation}
      ), created AS (
@@ -257,14 +261,14 @@ export const recordGateDecision = async (db: Sql, r: GateRecord): Promise<{ prod
               ${score.score}::int, ${score.tier}, 'ACTIVE', ${now}::timestamptz, ${now}::timestamptz
         WHERE ${approval.isNew}::boolean
        ON CONFLICT (product_id) DO NOTHING
-       RETURNING 1
+       RETURNING product_id
      ), updated AS (
        UPDATE products SET category_code = ${listing.categoryCode}, title = ${listing.title}, description = ${listing.description}, brand = ${listing.brand},
                            manufacturer = ${listing.manufacturer}, production_date = ${listing.productionDate ?? null}::timestamptz, batch_number = ${listing.batchNumber},
                            certificate_code = ${listing.certificateCode}, image_hashes = ${imageHashes}::jsonb, quality_score = ${score.score},
                            quality_tier = ${score.tier}, updated_at = ${now}
         WHERE NOT ${approval.isNew}::boolean AND product_id = ${listing.productId} AND merchant_id = ${listing.merchantId} AND status = 'ACTIVE'
-       RETURNING 1
+       RETURNING product_id
      ), listing AS (
        INSERT INTO listings (listing_id, product_id, merchant_id, sku_id, category_code, title, title_fingerprint, title_shingles, image_hashes,
                              price_fen, last_evaluation_id, created_at, updated_at)
@@ -275,12 +279,11 @@ export const recordGateDecision = async (db: Sql, r: GateRecord): Promise<{ prod
          price_fen = EXCLUDED.price_fen, last_evaluation_id = EXCLUDED.last_evaluation_id, updated_at = EXCLUDED.updated_at
        WHERE listings.product_id = EXCLUDED.product_id
        RETURNING 1
-     ), history AS (
-       INSERT INTO quality_scores (score_id, product_id, merchant_id, score, tier, components, reasons, policy_name, policy_version, trigger, computed_at)
-       VALUES (${approval.scoreId}, ${listing.productId}, ${listing.merchantId}, ${score.score}, ${score.tier}, ${JSON.stringify(score.components)}::jsonb,
-               ${JSON.stringify(reasonsJson(score.reasons))}::jsonb, ${score.policy.name}, ${score.policy.version}, 'LISTING_APPROVED', ${now})
      )
-     SELECT (SELECT count(*) FROM created) + (SELECT count(*) FROM updated) AS products, (SELECT count(*) FROM listing) AS listings`,
+     INSERT INTO quality_scores (score_id, product_id, merchant_id, score, tier, components, reasons, policy_name, policy_version, trigger, computed_at)
+     VALUES (${approval.scoreId}, (SELECT p.product_id FROM (SELECT product_id FROM created UNION ALL SELECT product_id FROM updated) p, listing),
+             ${listing.merchantId}, ${score.score}, ${score.tier}, ${JSON.stringify(score.components)}::jsonb,
+             ${JSON.stringify(reasonsJson(score.reasons))}::jsonb, ${score.policy.name}, ${score.policy.version}, 'LISTING_APPROVED', ${now})`,
+    (error) => (isNotNullViolation(error, 'quality_scores', 'product_id') ? lostRace() : undefined),
   );
-  return { productWritten: Number(written?.products ?? 0n) > 0, listingWritten: Number(written?.listings ?? 0n) > 0 };
 };

@@ -141,16 +141,20 @@ export const evaluateListingUseCase = async (work: Work, command: EvaluateListin
     : undefined;
 
   const evaluationId = work.newId();
-  const written = await recordGateDecision(work.sql, {
-    evaluationId,
-    requestId: command.requestId,
-    listing,
-    action: command.action,
-    decision,
-    now,
-    approval: score ? { score, scoreId: work.newId(), isNew: product === undefined, shingles } : undefined,
-  });
-  if (score && (!written.productWritten || !written.listingWritten)) throw concurrentChange(listing.productId);
+  // Not awaited: a lost race fails the unit at COMMIT with PRODUCT.CHANGED_CONCURRENTLY.
+  recordGateDecision(
+    work.sql,
+    {
+      evaluationId,
+      requestId: command.requestId,
+      listing,
+      action: command.action,
+      decision,
+      now,
+      approval: score ? { score, scoreId: work.newId(), isNew: product === undefined, shingles } : undefined,
+    },
+    () => concurrentChange(listing.productId),
+  );
   await deps.decisions.recordDecision(pipelinedWrites(work.sql), {
     evaluation,
     decisionId: evaluationId,
