@@ -149,6 +149,15 @@ const overPrisma = <Tx extends SqlTx>(tx: Tx): DbTransaction<Tx> => {
   return { sql, tx, deadline: new Date(8_640_000_000_000_000), settle: () => sql.settle() };
 };
 
+/** The consumer's own statements (fixed texts: prepared once per connection on the platform's transaction). */
+const INBOX_INSERT = `INSERT INTO inbox_events (consumer, event_id, subject)
+  SELECT $1, e.event_id, e.subject FROM unnest($2::text[], $3::text[]) AS e(event_id, subject)
+  ON CONFLICT DO NOTHING RETURNING event_id`;
+const CLAIM_FACT = `INSERT INTO consumed_facts (consumer, fact, event_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`;
+const SUPERSEDE = `INSERT INTO consumed_versions (consumer, key, version_at, event_id) VALUES ($1, $2, $3, $4)
+  ON CONFLICT (consumer, key) DO UPDATE SET version_at = EXCLUDED.version_at, event_id = EXCLUDED.event_id
+  WHERE consumed_versions.version_at < EXCLUDED.version_at`;
+
 /** Longest fact key `claimOnce` takes (it is a primary key column). */
 const MAX_FACT_LENGTH = 500;
 
@@ -186,14 +195,6 @@ export const startConsumer = async <Tx extends SqlTx, const Types extends readon
     if (!eventId) throw new PoisonMessageError(`${message.eventType} without meta.event_id (message id ${message.eventId})`);
     return { index, message, event, eventId };
   };
-
-  const INBOX_INSERT = `INSERT INTO inbox_events (consumer, event_id, subject)
-       SELECT $1, e.event_id, e.subject FROM unnest($2::text[], $3::text[]) AS e(event_id, subject)
-       ON CONFLICT DO NOTHING RETURNING event_id`;
-  const CLAIM_FACT = `INSERT INTO consumed_facts (consumer, fact, event_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`;
-  const SUPERSEDE = `INSERT INTO consumed_versions (consumer, key, version_at, event_id) VALUES ($1, $2, $3, $4)
-             ON CONFLICT (consumer, key) DO UPDATE SET version_at = EXCLUDED.version_at, event_id = EXCLUDED.event_id
-              WHERE consumed_versions.version_at < EXCLUDED.version_at`;
 
   /**
    * Records the batch's event ids and runs the handler of each one not seen before, in order (each
