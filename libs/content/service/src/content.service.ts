@@ -55,11 +55,11 @@ export const createContentService = (options: ContentServiceOptions = {}): Servi
 
     const consumerOptions = { bus, db, units, log };
     for (const [name, start] of [
-      [PRODUCT_CATALOGUE_CONSUMER, startProductCatalogueConsumer],
-      [MERCHANT_STANDING_CONSUMER, startMerchantStandingConsumer],
-      [BUYER_FEEDBACK_CONSUMER, startBuyerFeedbackConsumer],
+      [PRODUCT_CATALOGUE_CONSUMER, () => startProductCatalogueConsumer({ bus, database, units, log })],
+      [MERCHANT_STANDING_CONSUMER, () => startMerchantStandingConsumer(consumerOptions)],
+      [BUYER_FEEDBACK_CONSUMER, () => startBuyerFeedbackConsumer(consumerOptions)],
     ] as const) {
-      const handle = await start(consumerOptions);
+      const handle = await start();
       onStop(name, () => handle.stop());
     }
 

@@ -8,6 +8,9 @@
  *              relay and the consumer run, until every effect committed;
  *            - latency: one event per transaction at a fixed rate (default 1,000/s for 10 s),
  *              commit -> consumer effect committed, p50/p99.
+ *   The consumer runs in the platform's transaction (`database`), as the services' consumers do;
+ *   "consumer alone" is also measured with a transaction that sends one statement per round trip
+ *   (`db`, as a Prisma-owned one does), so both figures come from the same run.
  *
  *   DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres NATS_URL=nats://127.0.0.1:4222 \
  *     npx tsx libs/platform/events/bench/event-pipeline.bench.ts [events=10000] [rate=1000] [seconds=10]
@@ -20,7 +23,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { jetstream, jetstreamManager, AckPolicy } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
-import { runInTransaction, type SqlTx, type TransactionalClient } from '@govern/platform-db';
+import { afterCommit, runInTransaction, type SqlTx, type TransactionalClient } from '@govern/platform-db';
 import { createTestDatabase, deleteNamespaceStreams, testInfra, uniqueSuffix } from '@govern/platform-testing';
 import pg from 'pg';
 import pino from 'pino';
@@ -95,8 +98,10 @@ interface World {
   stop(): Promise<void>;
 }
 
+type ConsumerTransaction = 'platform' | 'per-statement';
+
 /** A fresh database and namespace, a relay (LISTEN on) and one inbox consumer writing one effect row per event. */
-const world = async (natsUrl: string, options: { consumer: boolean } = { consumer: true }): Promise<World & { startConsumer(): Promise<void> }> => {
+const world = async (natsUrl: string, options: { consumer: boolean } = { consumer: true }): Promise<World & { startConsumer(kind?: ConsumerTransaction): Promise<void> }> => {
   const database = await createTestDatabase({ migrationsDir: PLATFORM_MIGRATIONS, prefix: 'bench_events' });
   const pool = new pg.Pool({ connectionString: database.url, max: WRITERS + 4 });
   pool.on('error', () => undefined);
@@ -105,29 +110,23 @@ const world = async (natsUrl: string, options: { consumer: boolean } = { consume
   const bus = await createJetStreamBus({ natsUrl, log, namespace });
   await bus.ensureStreams([TEST_STREAM]);
   const handledAt = new Map<string, number>();
-  // Stamps the events handled in a transaction when it commits (the consumer's own commit time).
   const consumerPool = new pg.Pool({ connectionString: database.url, max: 4 });
   consumerPool.on('error', () => undefined);
-  const handledIn = new WeakMap<SqlTx, string[]>();
-  const consumerDb = pgTransactionalClient(consumerPool, {
-    afterCommit: (tx) => {
-      const at = performance.now();
-      for (const id of handledIn.get(tx) ?? []) handledAt.set(id, at);
-    },
-  });
   let consumer: ConsumerHandle | undefined;
-  const startBenchConsumer = async (): Promise<void> => {
+  const startBenchConsumer = async (kind: ConsumerTransaction = 'platform'): Promise<void> => {
     consumer = await startConsumer({
-    bus,
-    db: consumerDb,
-    consumer: 'bench_effects',
-    stream: TEST_STREAM.name,
-    eventTypes: [ThingHappenedEvent],
-    log,
-    handler: async (event, ctx) => {
-      await ctx.tx.$executeRawUnsafe(`INSERT INTO effects (event_id, thing_id) VALUES ($1, $2)`, ctx.eventId, event.thingId);
-      handledIn.set(ctx.tx, [...(handledIn.get(ctx.tx) ?? []), ctx.eventId]);
-    },
+      bus,
+      ...(kind === 'platform' ? { database: { pool: consumerPool } } : { db: pgTransactionalClient(consumerPool) }),
+      consumer: 'bench_effects',
+      stream: TEST_STREAM.name,
+      eventTypes: [ThingHappenedEvent],
+      log,
+      handler: async (event, ctx) => {
+        // Sent, not awaited: nothing here needs its answer, so a batch costs a few round trips, not one per event.
+        ctx.sql.send(`INSERT INTO effects (event_id, thing_id) VALUES ($1, $2)`, [ctx.eventId, event.thingId]);
+        // Stamped when the consumer's transaction commits (its own commit time).
+        afterCommit(ctx.tx, () => handledAt.set(ctx.eventId, performance.now()));
+      },
     });
   };
   if (options.consumer) await startBenchConsumer();
@@ -180,7 +179,8 @@ const waitForAll = async (w: World, count: number, boundMs = 300_000): Promise<v
   }
 };
 
-const drain = async (natsUrl: string): Promise<void> => {
+/** The relay alone, then the consumer alone (in a platform transaction, or one statement per round trip). */
+const components = async (natsUrl: string, kind: ConsumerTransaction, withRelay: boolean): Promise<void> => {
   const w = await world(natsUrl, { consumer: false });
   try {
     await w.relay.stop();
@@ -192,15 +192,18 @@ const drain = async (natsUrl: string): Promise<void> => {
     const started = performance.now();
     await relay.drain();
     const relayed = performance.now();
-    rows.push({ path: 'component: relay alone, outbox -> stream', events: EVENTS, perSecond: EVENTS / ((relayed - started) / 1000) });
+    if (withRelay) rows.push({ path: 'component: relay alone, outbox -> stream', events: EVENTS, perSecond: EVENTS / ((relayed - started) / 1000) });
     const consuming = performance.now();
-    await w.startConsumer();
+    await w.startConsumer(kind);
     await waitForAll(w, EVENTS);
-    rows.push({ path: 'component: consumer alone, stream -> inbox', events: EVENTS, perSecond: EVENTS / ((performance.now() - consuming) / 1000) });
+    rows.push({ path: `component: consumer alone, stream -> inbox (${kind} tx)`, events: EVENTS, perSecond: EVENTS / ((performance.now() - consuming) / 1000) });
   } finally {
     await w.stop();
   }
-  // Then both at once, as in a service: a pre-filled outbox until every effect committed.
+};
+
+/** Relay and consumer at once, as in a service: a pre-filled outbox until every effect committed. */
+const drain = async (natsUrl: string): Promise<void> => {
   const both = await world(natsUrl);
   try {
     await both.relay.stop();
@@ -287,6 +290,8 @@ const latency = async (natsUrl: string): Promise<void> => {
 const main = async (): Promise<void> => {
   const { natsUrl } = await testInfra();
   const floor = await natsFloor(natsUrl);
+  await components(natsUrl, 'per-statement', false);
+  await components(natsUrl, 'platform', true);
   await drain(natsUrl);
   await live(natsUrl);
   await latency(natsUrl);

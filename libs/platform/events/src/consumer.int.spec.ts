@@ -125,6 +125,42 @@ describe.each(buses)('inbox consumer on the %s bus', (_name, makeBus) => {
     expect(letters[0]?.headers[DLQ_HEADERS.error]).toBe('Error: cannot handle fail-forever');
   });
 
+  it("in the platform's transaction (database): pipelined effects are applied once, and one whose statement fails fails alone", async () => {
+    const { fixture, bus } = await world();
+    const { letters, reader } = await readDeadLetters(bus);
+    track(reader);
+    const messages = Array.from({ length: 20 }, (_, i) => asMessage(`piped-${i}`, i === 5 ? 'bad-statement' : `thing-${i}`));
+    // A copy of one under another message id in the same batch: the inbox keeps it to one effect.
+    await bus.publish([...messages, under(messages[3] as OutgoingMessage, 'bridge-copy')]);
+    track(
+      await startConsumer({
+        bus,
+        database: { pool: fixture.pool },
+        consumer: 'test_pipelined',
+        stream: TEST_STREAM.name,
+        eventTypes: [ThingHappenedEvent],
+        log: silentLog,
+        maxDeliver: 2,
+        backoffMs: [50],
+        handler: async (event, ctx) => {
+          if (!(await ctx.claimOnce(`thing:${event.thingId}`))) return;
+          // Sent without waiting: the failure (NULL count) only shows at COMMIT, after the other handlers ran.
+          ctx.sql.send(`INSERT INTO effects (event_id, count) VALUES ($1, $2)`, [ctx.eventId, event.thingId === 'bad-statement' ? null : 1]);
+        },
+      }),
+    );
+    await eventually('the failing event dead-lettered', () => letters.length === 1);
+    await eventually('the nineteen others', async () => (await fixture.effects()).size === 19);
+    await sleep(200);
+    const effects = await fixture.effects();
+    expect([...effects.values()].every((count) => count === 1)).toBe(true);
+    expect(effects.has('piped-5')).toBe(false);
+    expect(letters[0]?.headers[DLQ_HEADERS.eventId]).toBe('piped-5');
+    expect(letters[0]?.headers[DLQ_HEADERS.error]).toMatch(/null value in column "count"/);
+    const { rows } = await fixture.pool.query(`SELECT count(*)::int AS n FROM consumed_facts WHERE consumer = 'test_pipelined'`);
+    expect(rows[0]?.n).toBe(19);
+  });
+
   it('dead-letters an event that carries no meta.event_id', async () => {
     const { fixture, bus } = await world();
     const { letters, reader } = await readDeadLetters(bus);

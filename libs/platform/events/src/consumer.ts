@@ -1,7 +1,17 @@
 import { SERVICE_NAMES, servicePackage, streamOf, type EventType } from '@govern/contracts-common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { checkEventOrigin } from '@govern/platform-auth';
-import { isDatabaseUnavailable, runInTransaction, type SqlTx, type TransactionalClient } from '@govern/platform-db';
+import {
+  isDatabaseUnavailable,
+  runInTransaction,
+  runTransaction,
+  sqlOverPrisma,
+  type DbTransaction,
+  type Sql,
+  type SqlTx,
+  type TransactionalClient,
+} from '@govern/platform-db';
+import type pg from 'pg';
 import type { Logger } from 'pino';
 import { consumerObservationOf, createConsumerObserver, type ConsumerObservation, type Handled } from './consumer-observation';
 import { DEFAULT_MAX_BATCH } from './delivery';
@@ -20,6 +30,12 @@ import { PoisonMessageError, type ConsumerHandle, type EventBus, type IncomingMe
  * batch, each handler in stream order); if any handler fails, the batch is rolled back and
  * each event is retried in its own transaction, so one failing event cannot hold back or
  * undo the others.
+ *
+ * Given the service's `database` (its pool and Prisma client), that transaction is the platform's
+ * (`runTransaction`, issue 13): BEGIN and the inbox insert leave in one write, handlers' plain SQL
+ * (`ctx.sql`, `ctx.claimOnce`) is pipelined, and Prisma (`ctx.tx`) joins only when a handler uses
+ * it. Measured with event-pipeline.bench.ts, a Prisma-owned transaction sends every statement as
+ * its own round trip, which made the consumer, not the bus, the bound of the pipeline.
  */
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -31,8 +47,15 @@ type MessageOf<Type> = Type extends EventType<infer T> ? T : never;
 export type EventOf<Types extends readonly AnyEventType[]> = MessageOf<Types[number]>;
 
 export interface EventContext<Tx extends SqlTx> {
-  /** The transaction the inbox row is written in: do the effect with it. */
+  /** The transaction the inbox row is written in, as the service's Prisma client: do the effect with it. */
   tx: Tx;
+  /**
+   * The same transaction as the platform's unit of work takes it (`units.within(ctx.transaction, …)`):
+   * plain SQL pipelined when the consumer was given `database`, one statement at a time otherwise.
+   */
+  transaction: DbTransaction<Tx>;
+  /** Plain SQL in this transaction (`ctx.transaction.sql`). */
+  sql: Sql;
   /** The event's own id (`meta.event_id`). */
   eventId: string;
   /**
@@ -57,7 +80,13 @@ export interface EventContext<Tx extends SqlTx> {
 
 export interface StartConsumerOptions<Tx extends SqlTx, Types extends readonly AnyEventType[]> {
   bus: EventBus;
-  db: TransactionalClient<Tx>;
+  /** The service's Prisma client: each batch in a Prisma-owned transaction (one round trip per statement). */
+  db?: TransactionalClient<Tx>;
+  /**
+   * The service's database (pool and Prisma client): each batch in a platform transaction
+   * (pipelined plain SQL, Prisma joined on first use). Preferred over `db` when both are given.
+   */
+  database?: { pool: pg.Pool; client?: TransactionalClient<Tx> };
   /** Durable name and inbox key, `<service>_<purpose>`. */
   consumer: string;
   /**
@@ -113,6 +142,22 @@ interface Decoded<Event> {
   eventId: string;
 }
 
+/** A Prisma-owned transaction as a DbTransaction: its plain SQL runs through Prisma, one statement at a time. */
+const overPrisma = <Tx extends SqlTx>(tx: Tx): DbTransaction<Tx> => {
+  const sql = sqlOverPrisma(tx);
+  // Prisma's transaction timeout bounds it; the latest date a Date can hold.
+  return { sql, tx, deadline: new Date(8_640_000_000_000_000), settle: () => sql.settle() };
+};
+
+/** The consumer's own statements (fixed texts: prepared once per connection on the platform's transaction). */
+const INBOX_INSERT = `INSERT INTO inbox_events (consumer, event_id, subject)
+  SELECT $1, e.event_id, e.subject FROM unnest($2::text[], $3::text[]) AS e(event_id, subject)
+  ON CONFLICT DO NOTHING RETURNING event_id`;
+const CLAIM_FACT = `INSERT INTO consumed_facts (consumer, fact, event_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`;
+const SUPERSEDE = `INSERT INTO consumed_versions (consumer, key, version_at, event_id) VALUES ($1, $2, $3, $4)
+  ON CONFLICT (consumer, key) DO UPDATE SET version_at = EXCLUDED.version_at, event_id = EXCLUDED.event_id
+  WHERE consumed_versions.version_at < EXCLUDED.version_at`;
+
 /** Longest fact key `claimOnce` takes (it is a primary key column). */
 const MAX_FACT_LENGTH = 500;
 
@@ -151,17 +196,18 @@ export const startConsumer = async <Tx extends SqlTx, const Types extends readon
     return { index, message, event, eventId };
   };
 
-  /** Records the batch's event ids and runs the handler of each one not seen before, in order (each in its span). */
-  const apply = async (tx: Tx, batch: readonly Decoded<EventOf<Types>>[]): Promise<Handled[]> => {
+  /**
+   * Records the batch's event ids and runs the handler of each one not seen before, in order (each
+   * in its span). `settleEach`: a Prisma-owned transaction commits when its callback returns, so
+   * what a handler sent is awaited before the next one runs (and its failure is that event's).
+   */
+  const apply = async (t: DbTransaction<Tx>, batch: readonly Decoded<EventOf<Types>>[], settleEach: boolean): Promise<Handled[]> => {
     const handled: Handled[] = [];
-    const fresh = await tx.$queryRawUnsafe<{ event_id: string }[]>(
-      `INSERT INTO inbox_events (consumer, event_id, subject)
-       SELECT $1, e.event_id, e.subject FROM unnest($2::text[], $3::text[]) AS e(event_id, subject)
-       ON CONFLICT DO NOTHING RETURNING event_id`,
+    const fresh = await t.sql.query<{ event_id: string }>(INBOX_INSERT, [
       options.consumer,
       batch.map((item) => item.eventId),
       batch.map((item) => item.message.subject),
-    );
+    ]);
     const pending = new Set(fresh.map((row) => row.event_id));
     for (const item of batch) {
       // Made only when a handler logs: a child logger per event costs more than most effects.
@@ -174,30 +220,21 @@ export const startConsumer = async <Tx extends SqlTx, const Types extends readon
         continue;
       }
       const ctx: EventContext<Tx> = {
-        tx,
+        get tx() {
+          return t.tx;
+        },
+        transaction: t,
+        sql: t.sql,
         eventId: item.eventId,
         claimOnce: async (fact) => {
           if (!fact || fact.length > MAX_FACT_LENGTH) throw new Error(`claimOnce: fact key must be 1..${MAX_FACT_LENGTH} characters`);
-          const claimed = await tx.$executeRawUnsafe(
-            `INSERT INTO consumed_facts (consumer, fact, event_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
-            options.consumer,
-            fact,
-            item.eventId,
-          );
+          const claimed = await t.sql.execute(CLAIM_FACT, [options.consumer, fact, item.eventId]);
           if (claimed === 0) logOf().info({ fact }, 'fact already handled by an earlier event; effect skipped');
           return claimed > 0;
         },
         supersedes: async (key, version) => {
           if (!key || key.length > MAX_FACT_LENGTH) throw new Error(`supersedes: key must be 1..${MAX_FACT_LENGTH} characters`);
-          const newer = await tx.$executeRawUnsafe(
-            `INSERT INTO consumed_versions (consumer, key, version_at, event_id) VALUES ($1, $2, $3, $4)
-             ON CONFLICT (consumer, key) DO UPDATE SET version_at = EXCLUDED.version_at, event_id = EXCLUDED.event_id
-              WHERE consumed_versions.version_at < EXCLUDED.version_at`,
-            options.consumer,
-            key,
-            version,
-            item.eventId,
-          );
+          const newer = await t.sql.execute(SUPERSEDE, [options.consumer, key, version, item.eventId]);
           if (newer === 0) logOf().info({ key, version }, 'not newer than the version applied; effect skipped');
           return newer > 0;
         },
@@ -209,10 +246,21 @@ export const startConsumer = async <Tx extends SqlTx, const Types extends readon
           return logOf();
         },
       };
-      const cascadeStartedAt = await observer.handle(item.message, item.eventId, () => options.handler(item.event, ctx));
+      const cascadeStartedAt = await observer.handle(item.message, item.eventId, async () => {
+        await options.handler(item.event, ctx);
+        if (settleEach) await t.settle();
+      });
       handled.push({ outcome: 'handled', occurredAt: (item.event as { meta?: { occurredAt?: Date } }).meta?.occurredAt, cascadeStartedAt });
     }
     return handled;
+  };
+
+  const { database, db } = options;
+  if (!database && !db) throw new Error(`consumer ${options.consumer}: give it the service's database (or its Prisma client as db)`);
+  /** One try of the batch's transaction: the platform's when the consumer has the database, else Prisma's. */
+  const attempt = (batch: readonly Decoded<EventOf<Types>>[]): Promise<Handled[]> => {
+    if (database) return runTransaction(database, (t) => apply(t, batch, false), { timeoutMs });
+    return runInTransaction(db as TransactionalClient<Tx>, (tx) => apply(overPrisma(tx), batch, true), { timeoutMs });
   };
 
   const databaseWaitMs = options.databaseWaitMs ?? 60_000;
@@ -222,7 +270,7 @@ export const startConsumer = async <Tx extends SqlTx, const Types extends readon
     const startedAt = Date.now();
     for (let wait = 100; ; wait = Math.min(wait * 2, 5_000)) {
       try {
-        const handled = await runInTransaction(options.db, (tx) => apply(tx, batch), { timeoutMs });
+        const handled = await attempt(batch);
         observer.committed(
           batch.flatMap((item, i) => (handled[i] ? [{ message: item.message, handled: handled[i] }] : [])),
           startedAt,

@@ -1,4 +1,5 @@
 import { sql, type Sql } from '@govern/platform-db';
+import type { Reason } from '@govern/policy-core';
 
 /**
  * Products content may link to, learnt from product-quality's events (content never reads its
@@ -11,8 +12,23 @@ export const rememberApprovedProduct = async (db: Sql, product: { productId: str
     ON CONFLICT (product_id) DO UPDATE SET merchant_id = EXCLUDED.merchant_id, source = EXCLUDED.source, seen_at = EXCLUDED.seen_at`);
 };
 
-export const rememberBannedProduct = async (db: Sql, product: { productId: string; merchantId: string; at: Date }): Promise<void> => {
-  await db.execute(sql`
+/** Sent, not awaited (nothing reads its answer): a ban burst's writes leave with the next statement. */
+export const rememberBannedProduct = (db: Sql, product: { productId: string; merchantId: string; at: Date }): void => {
+  db.send(sql`
     INSERT INTO known_products (product_id, merchant_id, source, seen_at) VALUES (${product.productId}, ${product.merchantId}, 'PRODUCT_BANNED', ${product.at}::timestamptz)
     ON CONFLICT DO NOTHING`);
+};
+
+/**
+ * The ban in force on a product (a later ban of the same product replaces it; the merchant stays
+ * the first one's). Sent, not awaited, like the product it makes known.
+ */
+export const recordBan = (
+  db: Sql,
+  ban: { productId: string; merchantId: string; cause: string; banId: string; reasons: readonly Reason[]; bannedAt: Date },
+): void => {
+  db.send(sql`
+    INSERT INTO banned_products (product_id, merchant_id, cause, ban_id, reasons, banned_at)
+    VALUES (${ban.productId}, ${ban.merchantId}, ${ban.cause}, ${ban.banId}, ${JSON.stringify(ban.reasons)}::jsonb, ${ban.bannedAt}::timestamptz)
+    ON CONFLICT (product_id) DO UPDATE SET cause = EXCLUDED.cause, ban_id = EXCLUDED.ban_id, reasons = EXCLUDED.reasons, banned_at = EXCLUDED.banned_at`);
 };

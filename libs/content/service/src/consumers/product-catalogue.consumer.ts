@@ -2,6 +2,7 @@ import type { ContentTx, PrismaClient } from '@govern/content-data-access';
 import { BanCause, ListingApprovedEvent, ProductBannedEvent, ProductUnbannedEvent } from '@govern/contracts-product-quality';
 import { eventTime, isEvent, startConsumer, type ConsumerHandle, type EventBus } from '@govern/platform-events';
 import type { UnitsOfWork } from '@govern/platform-runtime';
+import type pg from 'pg';
 import type { Logger } from 'pino';
 import { productApproved, productBanned, productUnbanned } from '../use-cases/upstream-facts';
 import type { Work } from '../use-cases/work';
@@ -17,7 +18,16 @@ const banCauseName = (cause: BanCause): string => (BanCause[cause] ?? 'BAN_CAUSE
  * approved listings make products known (links to unknown products are refused), bans refuse
  * new links and limit or unlink every item that already sells the product, unbans restore them.
  */
-export const startProductCatalogueConsumer = ({ units, ...wiring }: { bus: EventBus; db: PrismaClient; units: UnitsOfWork<ContentTx, Work>; log: Logger }): Promise<ConsumerHandle> =>
+export const startProductCatalogueConsumer = ({
+  units,
+  ...wiring
+}: {
+  bus: EventBus;
+  /** In the platform's transaction (pipelined plain SQL): a merchant's removal bans all its products in one burst. */
+  database: { pool: pg.Pool; client: PrismaClient };
+  units: UnitsOfWork<ContentTx, Work>;
+  log: Logger;
+}): Promise<ConsumerHandle> =>
   startConsumer({
     ...wiring,
     consumer: PRODUCT_CATALOGUE_CONSUMER,
@@ -27,7 +37,7 @@ export const startProductCatalogueConsumer = ({ units, ...wiring }: { bus: Event
     async handler(event, ctx) {
       // One cascade per ban, however many events announce it.
       if (isEvent(ProductBannedEvent, event, ctx) && event.banId && !(await ctx.claimOnce(`ban:${event.banId}`))) return;
-      await units.within(ctx.tx, causeOfEvent(event, ctx.eventId), async (work) => {
+      await units.within(ctx.transaction, causeOfEvent(event, ctx.eventId), async (work) => {
         // Never ahead of our clock: a producer's time far ahead would make later facts look older.
         const at = eventTime(event.meta?.occurredAt, work.now);
         if (isEvent(ListingApprovedEvent, event, ctx)) {

@@ -1,5 +1,5 @@
 import type { Reason } from '@govern/policy-core';
-import { rememberApprovedProduct, rememberBannedProduct } from '../adapters/known-products.repository';
+import { recordBan, rememberApprovedProduct, rememberBannedProduct } from '../adapters/known-products.repository';
 import { toJson } from '../mapping/json';
 import { startCascade } from './cascades';
 import type { Work } from './work';
@@ -13,14 +13,17 @@ import type { Work } from './work';
 /** An approved listing makes its product known: links to it are accepted from now on. */
 export const productApproved = (work: Work, fact: { productId: string; merchantId: string; at: Date }): Promise<void> => rememberApprovedProduct(work.sql, fact);
 
-/** A ban refuses new links to the product and limits or unlinks every item already selling it. */
+/**
+ * A ban refuses new links to the product and limits or unlinks every item already selling it.
+ * Plain SQL, its two writes sent ahead of the cascade's first read (one round trip for the three):
+ * a merchant's removal bans all its products at once, and content handles that burst (issue 13).
+ */
 export const productBanned = async (
   work: Work,
   fact: { productId: string; merchantId: string; cause: string; banId: string; reasons: Reason[]; bannedAt: Date; at: Date },
 ): Promise<void> => {
-  await rememberBannedProduct(work.sql, { productId: fact.productId, merchantId: fact.merchantId, at: fact.at });
-  const ban = { cause: fact.cause, banId: fact.banId, reasons: toJson(fact.reasons), bannedAt: fact.bannedAt };
-  await work.tx.bannedProduct.upsert({ where: { productId: fact.productId }, create: { productId: fact.productId, merchantId: fact.merchantId, ...ban }, update: ban });
+  rememberBannedProduct(work.sql, { productId: fact.productId, merchantId: fact.merchantId, at: fact.at });
+  recordBan(work.sql, fact);
   await startCascade(work, { type: 'PRODUCT_BANNED', productId: fact.productId, cause: fact.cause });
 };
 
