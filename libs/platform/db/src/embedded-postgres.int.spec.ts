@@ -46,3 +46,60 @@ describe('startEmbeddedPostgres (PGlite in a worker thread)', () => {
     }
   }, STARTS_TIMEOUT_MS);
 });
+
+describe('the embedded database shared by several connections (one PGlite session, taken in turns)', () => {
+  const TIMEOUT_MS = 120_000;
+
+  it("runs a parameterised query, a pipelined batch and errors the way a server does, and never lets one connection's statements into another's transaction", async () => {
+    const db = await startEmbeddedPostgres();
+    const a = new pg.Client({ connectionString: db.connectionString });
+    const b = new pg.Client({ connectionString: db.connectionString });
+    try {
+      await Promise.all([a.connect(), b.connect()]);
+      await a.query('CREATE TABLE turns (who TEXT NOT NULL, n INT NOT NULL)');
+      expect((await a.query('SELECT $1::int + 1 AS next', [41])).rows).toEqual([{ next: 42 }]);
+      await expect(a.query('SELECT * FROM no_such_table')).rejects.toMatchObject({ code: '42P01' });
+
+      await a.query('BEGIN');
+      await a.query("INSERT INTO turns VALUES ('a', 1)");
+      // b's statement waits for a's transaction to end instead of running inside it (and seeing its row).
+      const bReads = b.query('SELECT count(*)::int AS n FROM turns');
+      await a.query("INSERT INTO turns VALUES ('a', 2)");
+      await a.query('ROLLBACK');
+      expect((await bReads).rows).toEqual([{ n: 0 }]);
+
+      // Queries sent without waiting (node-postgres queues them; several can arrive in one packet).
+      const inserts = Array.from({ length: 20 }, (_, n) => a.query('INSERT INTO turns VALUES ($1, $2)', ['a', n]));
+      await Promise.all([...inserts, ...Array.from({ length: 20 }, (_, n) => b.query('INSERT INTO turns VALUES ($1, $2)', ['b', n]))]);
+      expect((await b.query('SELECT who, count(*)::int AS n FROM turns GROUP BY who ORDER BY who')).rows).toEqual([
+        { who: 'a', n: 20 },
+        { who: 'b', n: 20 },
+      ]);
+    } finally {
+      await Promise.all([a.end(), b.end()]);
+      await db.stop();
+    }
+  }, TIMEOUT_MS);
+
+  it('rolls back the open transaction of a connection that goes away, and lets the others go on', async () => {
+    const db = await startEmbeddedPostgres();
+    const leaving = new pg.Client({ connectionString: db.connectionString });
+    const staying = new pg.Client({ connectionString: db.connectionString });
+    try {
+      await Promise.all([leaving.connect(), staying.connect()]);
+      await staying.query('CREATE TABLE left_behind (value TEXT NOT NULL)');
+      await leaving.query('BEGIN');
+      await leaving.query("INSERT INTO left_behind VALUES ('uncommitted')");
+      const waiting = staying.query('SELECT count(*)::int AS n FROM left_behind');
+      await leaving.end();
+      expect((await waiting).rows).toEqual([{ n: 0 }]);
+      await staying.query('BEGIN');
+      await staying.query("INSERT INTO left_behind VALUES ('committed')");
+      await staying.query('COMMIT');
+      expect((await staying.query('SELECT value FROM left_behind')).rows).toEqual([{ value: 'committed' }]);
+    } finally {
+      await staying.end();
+      await db.stop();
+    }
+  }, TIMEOUT_MS);
+});
