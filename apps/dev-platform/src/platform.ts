@@ -102,6 +102,25 @@ const ensureDatabase = async (serverUrl: string, databaseUrl: string): Promise<v
   }
 };
 
+/**
+ * One embedded PostgreSQL per service, all started at once: each initialises (initdb on a fresh
+ * data dir) in its own worker thread, so on a multi-core machine they overlap instead of
+ * queuing one after the other. Every database that started is pushed to `started` (stopped by
+ * the caller on failure), even when another one failed.
+ */
+const startEmbeddedDatabases = async (dataDir: string | undefined, started: EmbeddedPostgres[]): Promise<Map<ServiceName, string>> => {
+  const results = await Promise.allSettled(
+    SERVICE_NAMES.map(async (name) => {
+      const db = await startEmbeddedPostgres(dataDir ? { dataDir: join(dataDir, name) } : {});
+      started.push(db);
+      return [name, db.connectionString] as const;
+    }),
+  );
+  const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+  if (failed) throw failed.reason;
+  return new Map(results.map((result) => (result as PromiseFulfilledResult<readonly [ServiceName, string]>).value));
+};
+
 export const startPlatform = async (options: PlatformOptions): Promise<RunningPlatform> => {
   const { log } = options;
   const bus = options.natsUrl
@@ -131,6 +150,7 @@ export const startPlatform = async (options: PlatformOptions): Promise<RunningPl
     if (failures.length > 0) throw new AggregateError(failures, 'the platform did not stop cleanly');
   };
   try {
+    const databaseUrls = options.databaseUrl ? undefined : await startEmbeddedDatabases(options.dataDir, embedded);
     // In registry order: the ports follow it.
     for (const [index, name] of SERVICE_NAMES.entries()) {
       let databaseUrl: string;
@@ -138,9 +158,7 @@ export const startPlatform = async (options: PlatformOptions): Promise<RunningPl
         databaseUrl = databaseFor(options.databaseUrl, name);
         await ensureDatabase(options.databaseUrl, databaseUrl);
       } else {
-        const db = await startEmbeddedPostgres(options.dataDir ? { dataDir: join(options.dataDir, name) } : {});
-        embedded.push(db);
-        databaseUrl = db.connectionString;
+        databaseUrl = (databaseUrls as Map<ServiceName, string>).get(name) as string;
       }
       const deps: ServiceDependencies = {
         log,

@@ -46,3 +46,73 @@ describe('startEmbeddedPostgres (PGlite in a worker thread)', () => {
     }
   }, STARTS_TIMEOUT_MS);
 });
+
+describe('the embedded database shared by several connections (one PGlite session, taken in turns)', () => {
+  const TIMEOUT_MS = 120_000;
+
+  it("runs parameterised queries and errors the way a server does, and never lets one connection's statements into another's transaction", async () => {
+    const db = await startEmbeddedPostgres();
+    const a = new pg.Client({ connectionString: db.connectionString });
+    const b = new pg.Client({ connectionString: db.connectionString });
+    try {
+      await Promise.all([a.connect(), b.connect()]);
+      await a.query('CREATE TABLE turns (who TEXT NOT NULL, n INT NOT NULL)');
+      expect((await a.query('SELECT $1::int + 1 AS next', [41])).rows).toEqual([{ next: 42 }]);
+      await expect(a.query('SELECT * FROM no_such_table')).rejects.toMatchObject({ code: '42P01' });
+
+      await a.query('BEGIN');
+      await a.query("INSERT INTO turns VALUES ('a', 1)");
+      // b's statement waits for a's transaction to end instead of running inside it (and seeing its row).
+      const bReads = b.query('SELECT count(*)::int AS n FROM turns');
+      await a.query("INSERT INTO turns VALUES ('a', 2)");
+      await a.query('ROLLBACK');
+      expect((await bReads).rows).toEqual([{ n: 0 }]);
+
+      // A pool of four, each connection in its own transactions, all at once.
+      const pool = new pg.Pool({ connectionString: db.connectionString, max: 4 });
+      try {
+        await Promise.all(
+          Array.from({ length: 20 }, async (_, n) => {
+            const client = await pool.connect();
+            try {
+              await client.query('BEGIN');
+              await client.query('INSERT INTO turns VALUES ($1, $2)', ['pool', n]);
+              await client.query('INSERT INTO turns VALUES ($1, $2)', ['pool', -n]);
+              await client.query('COMMIT');
+            } finally {
+              client.release();
+            }
+          }),
+        );
+      } finally {
+        await pool.end();
+      }
+      expect((await b.query('SELECT who, count(*)::int AS n, sum(n)::int AS total FROM turns GROUP BY who')).rows).toEqual([{ who: 'pool', n: 40, total: 0 }]);
+    } finally {
+      await Promise.all([a.end(), b.end()]);
+      await db.stop();
+    }
+  }, TIMEOUT_MS);
+
+  it('rolls back the open transaction of a connection that goes away, and lets the others go on', async () => {
+    const db = await startEmbeddedPostgres();
+    const leaving = new pg.Client({ connectionString: db.connectionString });
+    const staying = new pg.Client({ connectionString: db.connectionString });
+    try {
+      await Promise.all([leaving.connect(), staying.connect()]);
+      await staying.query('CREATE TABLE left_behind (value TEXT NOT NULL)');
+      await leaving.query('BEGIN');
+      await leaving.query("INSERT INTO left_behind VALUES ('uncommitted')");
+      const waiting = staying.query('SELECT count(*)::int AS n FROM left_behind');
+      await leaving.end();
+      expect((await waiting).rows).toEqual([{ n: 0 }]);
+      await staying.query('BEGIN');
+      await staying.query("INSERT INTO left_behind VALUES ('committed')");
+      await staying.query('COMMIT');
+      expect((await staying.query('SELECT value FROM left_behind')).rows).toEqual([{ value: 'committed' }]);
+    } finally {
+      await staying.end();
+      await db.stop();
+    }
+  }, TIMEOUT_MS);
+});

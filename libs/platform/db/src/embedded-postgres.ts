@@ -5,8 +5,9 @@ import { Worker } from 'node:worker_threads';
  * Postgres wire protocol, so the same `pg` pool, Prisma adapter and migrations run
  * against it as against a server. Used by embedded mode when no DATABASE_URL is set.
  *
- * PGlite is a single session: queries from all connections are queued, and an open
- * transaction would be shared, so callers must use a pool of one connection.
+ * PGlite is a single session: connections take it in turns, one transaction (or unfinished
+ * query) at a time (embedded-postgres.wire.mjs), so a pool of several connections queues in the
+ * database rather than interleaving its transactions.
  */
 export interface EmbeddedPostgres {
   connectionString: string;
