@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { EventMeta, EventType } from '@govern/contracts-common';
-import { sql, type SqlTx } from '@govern/platform-db';
+import { runTransaction, sql, type SqlTx } from '@govern/platform-db';
 import { createTestDatabase, type TestDatabase } from '@govern/platform-testing';
 import { DomainError, HOUR, ManualClock, Violations, type IdGenerator } from '@govern/policy-core';
 import { createUnitsOfWork, type UnitsOfWork } from './units';
@@ -211,5 +211,21 @@ describe('units of work', () => {
       client.release();
     }
     expect(await count('scheduled_jobs', `key = 'o-within'`)).toBe(0);
+  });
+
+  it('inside a transaction another part owns, events wake the relay once that transaction commits, not when it rolls back', async () => {
+    committedWithEvents = 0;
+    const emitWithin = (orderId: string) =>
+      runTransaction({ pool }, async (t) => {
+        await units.within(t, { causationId: `event-${orderId}` }, async (unit) => void unit.emit(PaymentMadeEvent, { orderId }));
+        // The unit is done, its owner has not committed yet: nothing to wake the relay for.
+        expect(committedWithEvents).toBe(0);
+        if (orderId === 'o-within-undone') throw new DomainError('FAILED_PRECONDITION', 'TEST.UNDONE', 'the owner gives up');
+      });
+    await expect(emitWithin('o-within-undone')).rejects.toMatchObject({ code: 'TEST.UNDONE' });
+    expect(committedWithEvents).toBe(0);
+    await emitWithin('o-within-done');
+    expect(committedWithEvents).toBe(1);
+    expect(await count('outbox_events', `convert_from(payload, 'UTF8')::jsonb->>'orderId' LIKE 'o-within-%'`)).toBe(1);
   });
 });

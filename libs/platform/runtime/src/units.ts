@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import {
+  afterCommit,
   claimRequestStatement,
   fingerprintOf,
   readStoredAnswer,
@@ -156,6 +157,11 @@ export const createUnitsOfWork = <Tx extends SqlTx, W extends UnitOfWork<Tx> = U
       const unit = create({ transaction: t, clock, ids, service, cause });
       const result = await work(unit);
       unit.flush();
+      // The owner commits, not this unit: the relay is woken then, as after a mutation's commit,
+      // instead of the events waiting for its next poll (a consumer's cascade otherwise lost up to
+      // a poll interval per hop). Dropped with an attempt that rolls back.
+      const events = unit.eventCount;
+      if (events > 0 && !afterCommit(t, () => committed(events))) afterCommit(t.tx as object, () => committed(events));
       // A platform transaction's COMMIT waits for the effects anyway (and fails if they failed); a
       // Prisma-owned one commits when its callback returns, so the effects must be in before.
       if (!owned) await t.settle();
