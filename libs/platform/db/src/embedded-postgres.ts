@@ -6,8 +6,10 @@ import { Worker } from 'node:worker_threads';
  * against it as against a server. Used by embedded mode when no DATABASE_URL is set.
  *
  * PGlite is a single session: connections take it in turns, one transaction (or unfinished
- * query) at a time (embedded-postgres.wire.mjs), so a pool of several connections queues in the
- * database rather than interleaving its transactions.
+ * query) at a time (embedded-postgres.wire.mjs), so their transactions never interleave. What a
+ * session keeps is still shared, though: named prepared statements (the platform's transactions
+ * prepare theirs by a name derived from the text, per connection as node-postgres sees it) would
+ * collide between two connections, so each service keeps a pool of one connection here.
  */
 export interface EmbeddedPostgres {
   connectionString: string;
