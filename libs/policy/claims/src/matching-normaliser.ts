@@ -1,4 +1,4 @@
-import type { AhoCorasick } from './aho-corasick';
+import { type AhoCorasick, ROW_SHIFT } from './aho-corasick';
 import {
   bmpKindOf,
   codePointAt,
@@ -242,16 +242,16 @@ export class MatchingNormaliser {
         packed[k] = PACKED_END_WRITTEN | (GAP_VISIBLE << PACKED_GAP_SHIFT) | KIND_SYMBOL;
         k++;
         const t = next[row + breakClass] as number;
-        if (t >= 0) row = t;
-        else automaton.emit((row = ~t), k, sink);
+        if (t >= 0) row = t << ROW_SHIFT;
+        else automaton.emit((row = ~t << ROW_SHIFT), k, sink);
       }
       if (code >= 0) {
         start[k] = i;
         packed[k] = pendingGap | code; // the store keeps the low byte: gap | kind
         k++;
         let t = next[row + (code >> CODE_CLASS_SHIFT)] as number;
-        if (t >= 0) row = t;
-        else automaton.emit((row = ~t), k, sink);
+        if (t >= 0) row = t << ROW_SHIFT;
+        else automaton.emit((row = ~t << ROW_SHIFT), k, sink);
         i++;
         // The characters that follow it directly, with no gap: the inner loop of most text.
         while (i < n) {
@@ -261,8 +261,8 @@ export class MatchingNormaliser {
           packed[k] = more;
           k++;
           t = next[row + (more >> CODE_CLASS_SHIFT)] as number;
-          if (t >= 0) row = t;
-          else automaton.emit((row = ~t), k, sink);
+          if (t >= 0) row = t << ROW_SHIFT;
+          else automaton.emit((row = ~t << ROW_SHIFT), k, sink);
           i++;
         }
       } else {
@@ -274,8 +274,8 @@ export class MatchingNormaliser {
           packed[k] = PACKED_END_WRITTEN | (j === 0 ? pendingGap : GAP_NONE << PACKED_GAP_SHIFT) | unitKind;
           k++;
           const t = next[row + (classOf[u] as number)] as number;
-          if (t >= 0) row = t;
-          else automaton.emit((row = ~t), k, sink);
+          if (t >= 0) row = t << ROW_SHIFT;
+          else automaton.emit((row = ~t << ROW_SHIFT), k, sink);
         }
         i += width;
       }
