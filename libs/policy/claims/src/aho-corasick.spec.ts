@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '@govern/policy-core';
-import { AhoCorasick } from './aho-corasick';
+import { AhoCorasick, ROW_SHIFT } from './aho-corasick';
 
 const units = (s: string): Uint16Array => Uint16Array.from(s, (c) => c.charCodeAt(0));
 
@@ -72,8 +72,39 @@ describe('AhoCorasick: dense table encoding', () => {
     );
   });
 
-  it('keeps the table at states × alphabet × 4 bytes', () => {
+  it('keeps the table at states × padded alphabet × 2 bytes while the entries fit 16 bits', () => {
     const automaton = new AhoCorasick([units('best'), units('第一')]);
-    expect(automaton.next.byteLength).toBe(automaton.stateCount * automaton.width * 4);
+    expect(automaton.next).toBeInstanceOf(Int16Array);
+    expect(automaton.stride).toBe(Math.ceil(automaton.width / (1 << ROW_SHIFT)) << ROW_SHIFT);
+    expect(automaton.next.byteLength).toBe(automaton.stateCount * automaton.stride * 2);
+  });
+
+  // Every string of `length` letters over the first `letters` Latin letters.
+  const allStrings = (letters: number, length: number): string[] => {
+    let out = [''];
+    for (let l = 0; l < length; l++) out = out.flatMap((prefix) => Array.from({ length: letters }, (_, c) => prefix + String.fromCharCode(0x61 + c)));
+    return out;
+  };
+  const randomText = (letters: number, length: number): string => {
+    const random = seededRandom(length);
+    return Array.from({ length }, () => String.fromCharCode(0x61 + Math.floor(random.next() * (letters + 1)))).join('');
+  };
+
+  it('finds every occurrence with 16-bit entries whose row offsets pass 16 bits', () => {
+    // 1 + 20 + 400 + 8,000 states, 21 classes in rows of 32: row offsets up to 269,440, stored >> 5.
+    const patterns = allStrings(20, 3);
+    const automaton = new AhoCorasick(patterns.map(units));
+    expect(automaton.next).toBeInstanceOf(Int16Array);
+    expect(automaton.stride).toBe(32);
+    const text = randomText(20, 400);
+    expect(viaAutomaton(patterns, text)).toEqual(naive(patterns, text));
+  });
+
+  it('keeps 32-bit entries for an automaton of more than 32,768 states', () => {
+    const patterns = allStrings(14, 4); // 41,371 states
+    const automaton = new AhoCorasick(patterns.map(units));
+    expect(automaton.next).toBeInstanceOf(Int32Array);
+    const text = randomText(14, 200);
+    expect(viaAutomaton(patterns, text)).toEqual(naive(patterns, text));
   });
 });

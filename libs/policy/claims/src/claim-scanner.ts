@@ -139,7 +139,7 @@ const stands = (pattern: CompiledPattern, text: NormalisedColumns, s: number, e:
 // Scratch of resolveHits, reused across calls (it is synchronous and does not re-enter):
 // flat (s, e) pairs of standing allow phrases and (termIndex, s, e) triples of standing terms.
 // Most texts with occurrences end with no hit ("第一次" is an occurrence of 第一 and of an
-// allow phrase), so that case allocates nothing.
+// allow phrase), so that case allocates nothing but the empty answer.
 const allowedScratch: number[] = [];
 const foundScratch: number[] = [];
 
@@ -152,41 +152,58 @@ export const resolveHits = (compiled: CompiledLexicon, text: NormalisedColumns, 
   const { patternLength } = compiled.automaton; // the patterns' lengths, without a load of each pattern's units
   const allowed = allowedScratch;
   const found = foundScratch;
-  allowed.length = 0;
-  found.length = 0;
+  // Emptied only when used: setting an array's length is a call into the runtime.
+  if (allowed.length !== 0) allowed.length = 0;
+  if (found.length !== 0) found.length = 0;
   for (let i = 0; i < occurrences.length; i += 2) {
     const pattern = patterns[occurrences[i] as number] as CompiledPattern;
     const e = occurrences[i + 1] as number;
     const s = e - (patternLength[occurrences[i] as number] as number);
     if (!stands(pattern, text, s, e)) continue;
     if (pattern.isAllow) allowed.push(s, e);
-    else found.push(pattern.termIndex, s, e);
+    else found.push(pattern.termIndex, text.start[s] as number, text.end[e - 1] as number, s, e);
   }
-  const kept: { termIndex: number; start: number; end: number }[] = [];
-  for (let f = 0; f < found.length; f += 3) {
-    const s = found[f + 1] as number;
-    const e = found[f + 2] as number;
+  // Kept in place: the terms no allow phrase covers move to the front, as (termIndex, start, end)
+  // in original offsets, so the hits are built from numbers with no object in between.
+  let kept = 0;
+  for (let f = 0; f < found.length; f += 5) {
+    const s = found[f + 3] as number;
+    const e = found[f + 4] as number;
     let inside = false;
     for (let a = 0; a < allowed.length && !inside; a += 2) inside = (allowed[a] as number) <= s && (allowed[a + 1] as number) >= e;
     if (inside) continue;
-    kept.push({ termIndex: found[f] as number, start: text.start[s] as number, end: text.end[e - 1] as number });
+    found[3 * kept] = found[f] as number;
+    found[3 * kept + 1] = found[f + 1] as number;
+    found[3 * kept + 2] = found[f + 2] as number;
+    kept++;
   }
-  if (kept.length === 0) return [];
+  if (kept === 0) return [];
   // By start, longer first, then term order. A stable insertion sort: the lists are a handful
   // of hits, for which Array.prototype.sort's call into the comparator costs more.
-  for (let j = 1; j < kept.length; j++) {
-    const hit = kept[j] as (typeof kept)[number];
+  for (let j = 1; j < kept; j++) {
+    const termIndex = found[3 * j] as number;
+    const start = found[3 * j + 1] as number;
+    const end = found[3 * j + 2] as number;
     let at = j;
     for (; at > 0; at--) {
-      const before = kept[at - 1] as (typeof kept)[number];
-      if ((before.start - hit.start || hit.end - before.end || before.termIndex - hit.termIndex) <= 0) break;
-      kept[at] = before;
+      const before = 3 * (at - 1);
+      const beforeStart = found[before + 1] as number;
+      const beforeEnd = found[before + 2] as number;
+      if ((beforeStart - start || end - beforeEnd || (found[before] as number) - termIndex) <= 0) break;
+      found[3 * at] = found[before] as number;
+      found[3 * at + 1] = beforeStart;
+      found[3 * at + 2] = beforeEnd;
     }
-    kept[at] = hit;
+    found[3 * at] = termIndex;
+    found[3 * at + 1] = start;
+    found[3 * at + 2] = end;
   }
-  return kept.map(({ termIndex, start, end }) => {
-    const term = lexicon.terms[termIndex] as ClaimTerm;
-    return {
+  const hits: ClaimHit[] = [];
+  for (let h = 0; h < kept; h++) {
+    const term = lexicon.terms[found[3 * h] as number] as ClaimTerm;
+    const start = found[3 * h + 1] as number;
+    const end = found[3 * h + 2] as number;
+    hits.push({
       termId: term.id,
       term: term.term,
       category: term.category,
@@ -194,8 +211,9 @@ export const resolveHits = (compiled: CompiledLexicon, text: NormalisedColumns, 
       start,
       end,
       matchedText: text.source.slice(start, end),
-    };
-  });
+    });
+  }
+  return hits;
 };
 
 /** Compiles a scanner for `lexicon` (the platform lexicon by default). */
@@ -208,7 +226,7 @@ export const compileClaimScanner = (lexicon: ClaimLexicon = CLAIMS_LEXICON): Cla
   const scratch = new MatchBuffer(1024);
   const occurrences: number[] = [];
   const scanNormalised = (text: NormalisedText): ClaimHit[] => {
-    occurrences.length = 0;
+    if (occurrences.length !== 0) occurrences.length = 0;
     compiled.automaton.scan(text.units, text.length, occurrences);
     return occurrences.length === 0 ? [] : resolveHits(compiled, text, occurrences);
   };
@@ -218,7 +236,7 @@ export const compileClaimScanner = (lexicon: ClaimLexicon = CLAIMS_LEXICON): Cla
     // One pass normalises and matches (see MatchingNormaliser); the same as
     // scanNormalised(normaliseForClaims(text, maxFillerRun)).
     scan: (text) => {
-      occurrences.length = 0;
+      if (occurrences.length !== 0) occurrences.length = 0;
       const normalised = onePass.run(scratch, text, occurrences);
       return occurrences.length === 0 ? [] : resolveHits(compiled, normalised, occurrences);
     },

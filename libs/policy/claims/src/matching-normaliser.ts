@@ -1,4 +1,4 @@
-import type { AhoCorasick } from './aho-corasick';
+import { type AhoCorasick, ROW_SHIFT } from './aho-corasick';
 import {
   bmpKindOf,
   codePointAt,
@@ -177,27 +177,81 @@ export class MatchingNormaliser {
     while (i < n) {
       const c = chars[i] as number;
       const code = codes[c] as number;
-      if (code >= 0) {
-        if (visibleRun > maxFillerRun && k > 0) {
-          if (k + 2 + (n - i) > start.length) {
-            out.length = k;
-            out.grow(k + 2 + (n - i) + 16);
-            ({ start, end, packed } = out);
-          }
-          start[k] = runStart;
-          end[k] = i;
-          packed[k] = PACKED_END_WRITTEN | (GAP_VISIBLE << PACKED_GAP_SHIFT) | KIND_SYMBOL;
-          k++;
-          const t = next[row + breakClass] as number;
-          if (t >= 0) row = t;
-          else automaton.emit((row = ~t), k, sink);
+      // For the general path: the code point, its width in units, and what it normalises to.
+      let cp = c;
+      let width = 1;
+      let unit = 0;
+      let mapping: ReturnType<typeof mappingOf> | undefined;
+      let count = 1;
+      if (code < 0) {
+        if (code === CODE_VISIBLE) {
+          if (visibleRun === 0) runStart = i;
+          visibleRun++;
+          pendingGap = GAP_VISIBLE << PACKED_GAP_SHIFT;
+          i++;
+          continue;
         }
+        if (code === CODE_UNKNOWN) {
+          codes[c] = this.codeFor(c);
+          continue; // again, now known
+        }
+        // The general path: normaliseInto's logic for one code point.
+        cp = codePointAt(source, i, n);
+        width = cp > 0xffff ? 2 : 1;
+        unit = unitOf(cp);
+        if (unit < 0 && unit !== COMPLEX) {
+          if (unit === FILLER_VISIBLE) {
+            if (visibleRun === 0) runStart = i;
+            visibleRun++;
+            pendingGap = GAP_VISIBLE << PACKED_GAP_SHIFT;
+          } else if (unit === FILLER_MARK && pendingGap === GAP_NONE << PACKED_GAP_SHIFT && k > 0) {
+            // A mark right after a kept character stays with it: "b̶e̶s̶t̶" matches to its last stroke.
+            const last = packed[k - 1] as number;
+            const lastEnd = (last & PACKED_END_WRITTEN) !== 0 ? (end[k - 1] as number) : (start[k - 1] as number) + 1;
+            if (lastEnd === i) {
+              end[k - 1] = i + width;
+              packed[k - 1] = last | PACKED_END_WRITTEN;
+            } else {
+              pendingGap = GAP_INVISIBLE << PACKED_GAP_SHIFT;
+            }
+          } else if (pendingGap === GAP_NONE << PACKED_GAP_SHIFT) {
+            pendingGap = GAP_INVISIBLE << PACKED_GAP_SHIFT;
+          }
+          i += width;
+          continue;
+        }
+        mapping = unit === COMPLEX ? mappingOf(cp) : undefined;
+        count = mapping === undefined ? 1 : mapping.units.length;
+        if (k + count + 1 + (n - i) + 16 > start.length) {
+          out.length = k;
+          out.grow(k + count + 1 + (n - i) + 16);
+          ({ start, end, packed } = out);
+        }
+      }
+
+      // A kept character. A visible run longer than maxFillerRun before it is a hard break: one
+      // symbol unit spanning the run, which no pattern crosses. One place for both paths.
+      if (visibleRun > maxFillerRun && k > 0) {
+        if (k + 1 + count + (n - i) + 16 > start.length) {
+          out.length = k;
+          out.grow(k + 1 + count + (n - i) + 16);
+          ({ start, end, packed } = out);
+        }
+        start[k] = runStart;
+        end[k] = i;
+        packed[k] = PACKED_END_WRITTEN | (GAP_VISIBLE << PACKED_GAP_SHIFT) | KIND_SYMBOL;
+        k++;
+        const t = next[row + breakClass] as number;
+        if (t >= 0) row = t << ROW_SHIFT;
+        else automaton.emit((row = ~t << ROW_SHIFT), k, sink);
+      }
+      if (code >= 0) {
         start[k] = i;
         packed[k] = pendingGap | code; // the store keeps the low byte: gap | kind
         k++;
         let t = next[row + (code >> CODE_CLASS_SHIFT)] as number;
-        if (t >= 0) row = t;
-        else automaton.emit((row = ~t), k, sink);
+        if (t >= 0) row = t << ROW_SHIFT;
+        else automaton.emit((row = ~t << ROW_SHIFT), k, sink);
         i++;
         // The characters that follow it directly, with no gap: the inner loop of most text.
         while (i < n) {
@@ -207,47 +261,11 @@ export class MatchingNormaliser {
           packed[k] = more;
           k++;
           t = next[row + (more >> CODE_CLASS_SHIFT)] as number;
-          if (t >= 0) row = t;
-          else automaton.emit((row = ~t), k, sink);
+          if (t >= 0) row = t << ROW_SHIFT;
+          else automaton.emit((row = ~t << ROW_SHIFT), k, sink);
           i++;
         }
-        pendingGap = GAP_NONE << PACKED_GAP_SHIFT;
-        visibleRun = 0;
-        continue;
-      }
-      if (code === CODE_VISIBLE) {
-        if (visibleRun === 0) runStart = i;
-        visibleRun++;
-        pendingGap = GAP_VISIBLE << PACKED_GAP_SHIFT;
-        i++;
-        continue;
-      }
-      if (code === CODE_UNKNOWN) {
-        codes[c] = this.codeFor(c);
-        continue; // again, now known
-      }
-
-      // The general path: normaliseInto's logic for one code point.
-      const cp = codePointAt(source, i, n);
-      const width = cp > 0xffff ? 2 : 1;
-      const unit = unitOf(cp);
-      const mapping = unit === COMPLEX ? mappingOf(cp) : undefined;
-      if (unit >= 0 || unit === COMPLEX) {
-        const count = mapping === undefined ? 1 : mapping.units.length;
-        if (k + count + 1 + (n - i) + 16 > start.length) {
-          out.length = k;
-          out.grow(k + count + 1 + (n - i) + 16);
-          ({ start, end, packed } = out);
-        }
-        if (visibleRun > maxFillerRun && k > 0) {
-          start[k] = runStart;
-          end[k] = i;
-          packed[k] = PACKED_END_WRITTEN | (GAP_VISIBLE << PACKED_GAP_SHIFT) | KIND_SYMBOL;
-          k++;
-          const t = next[row + breakClass] as number;
-          if (t >= 0) row = t;
-          else automaton.emit((row = ~t), k, sink);
-        }
+      } else {
         for (let j = 0; j < count; j++) {
           const u = mapping === undefined ? unit : (mapping.units[j] as number);
           const unitKind = mapping === undefined ? bmpKindOf(cp) : (mapping.kinds[j] as number);
@@ -256,29 +274,13 @@ export class MatchingNormaliser {
           packed[k] = PACKED_END_WRITTEN | (j === 0 ? pendingGap : GAP_NONE << PACKED_GAP_SHIFT) | unitKind;
           k++;
           const t = next[row + (classOf[u] as number)] as number;
-          if (t >= 0) row = t;
-          else automaton.emit((row = ~t), k, sink);
+          if (t >= 0) row = t << ROW_SHIFT;
+          else automaton.emit((row = ~t << ROW_SHIFT), k, sink);
         }
-        pendingGap = GAP_NONE << PACKED_GAP_SHIFT;
-        visibleRun = 0;
-      } else if (unit === FILLER_VISIBLE) {
-        if (visibleRun === 0) runStart = i;
-        visibleRun++;
-        pendingGap = GAP_VISIBLE << PACKED_GAP_SHIFT;
-      } else if (unit === FILLER_MARK && pendingGap === GAP_NONE << PACKED_GAP_SHIFT && k > 0) {
-        // A mark right after a kept character stays with it: "b̶e̶s̶t̶" matches to its last stroke.
-        const last = packed[k - 1] as number;
-        const lastEnd = (last & PACKED_END_WRITTEN) !== 0 ? (end[k - 1] as number) : (start[k - 1] as number) + 1;
-        if (lastEnd === i) {
-          end[k - 1] = i + width;
-          packed[k - 1] = last | PACKED_END_WRITTEN;
-        } else {
-          pendingGap = GAP_INVISIBLE << PACKED_GAP_SHIFT;
-        }
-      } else if (pendingGap === GAP_NONE << PACKED_GAP_SHIFT) {
-        pendingGap = GAP_INVISIBLE << PACKED_GAP_SHIFT;
+        i += width;
       }
-      i += width;
+      pendingGap = GAP_NONE << PACKED_GAP_SHIFT;
+      visibleRun = 0;
     }
     out.length = k;
 
