@@ -9,6 +9,8 @@
  *   log (to stdout, as deployed), error details, call signal, error mapper, token verification,
  *   call scope, authorization, edge guard.
  * The handler answers at once, so the difference is the edge's own cost. Prints figures; asserts nothing.
+ * Arguments: calls per round (6000), the servers (`bare,kit`; `kit-no-trace`, `kit-no-metrics`,
+ * `kit-no-log`, `kit-no-token` leave that part out), a directory for CPU profiles of the servers.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -39,7 +41,12 @@ const POLICY: ServicePolicy = {
   service: TestServiceDefinition.fullName,
   rules: Object.fromEntries(['Echo', 'Fail', 'Lookup', 'Slow', 'Upload', 'Ticks', 'Later'].map((rpc) => [rpc, { roles: ['operator'], services: ['cli'] }])),
 };
-const CALLS = Number(process.env["EDGE_CALLS"] ?? 6_000);
+// `server-edge.bench.ts [calls per round] [servers, e.g. bare,kit,kit-no-trace] [profile dir]`
+const [flag, ...args] = process.argv.slice(2);
+const CALLS = flag === '--serve' ? 0 : Number(flag ?? 6_000);
+const KINDS = (args[0] ?? 'bare,kit').split(',');
+/** The servers run under V8's profiler and write a .cpuprofile here when they stop. */
+const PROFILE_DIR = args[1];
 const WARMUP = CALLS / 2;
 const ROUNDS = 5;
 const IN_FLIGHT = 64;
@@ -98,8 +105,7 @@ const cpuMsOf = (pid: number): number => {
 };
 
 const start = async (kind: string, dir: string, jwksFile: string): Promise<{ child: ChildProcess; address: string }> => {
-  // EDGE_CPU_PROF=<dir>: the servers run under V8's profiler and write a .cpuprofile there when they stop.
-  const profile = process.env['EDGE_CPU_PROF'] ? ['--cpu-prof', `--cpu-prof-dir=${join(process.env['EDGE_CPU_PROF'], kind)}`] : [];
+  const profile = PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${join(PROFILE_DIR, kind)}`] : [];
   const child = spawn(process.execPath, [...profile, '--import', 'tsx', import.meta.filename, '--serve', kind, dir, jwksFile], { stdio: ['ignore', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
   const address = await new Promise<string>((resolve) => lines.on('line', (line) => line.startsWith('{"address"') && resolve((JSON.parse(line) as { address: string }).address)));
@@ -112,7 +118,7 @@ const main = async (): Promise<void> => {
   const token = await issueDevToken(pki.signingKeyFile, { subject: 'bench', roles: ['operator'], ttlSeconds: 3_600 });
   const { cert, key } = pki.identity('cli').material;
   const servers = await Promise.all(
-    (process.env['EDGE_KINDS'] ?? 'bare,kit').split(',').map(async (kind) => {
+    KINDS.map(async (kind) => {
       const { child, address } = await start(kind, dir, pki.jwksFile);
       // `kit-no-token`: the client certificate alone proves the caller.
       const client = createServiceClient(TestServiceDefinition, address, {
@@ -151,6 +157,5 @@ const main = async (): Promise<void> => {
   await rm(dir, { recursive: true, force: true });
 };
 
-const [flag, kind = 'kit', dir = '', jwksFile = ''] = process.argv.slice(2);
-if (flag === '--serve') await serve(kind, dir, jwksFile);
+if (flag === '--serve') await serve(args[0] ?? 'kit', args[1] ?? '', args[2] ?? '');
 else await main();
