@@ -142,7 +142,7 @@ export const createTokenVerifier = (options: TokenVerifierOptions): TokenVerifie
   /**
    * Verified tokens: the caller, the key that verified it, until when it may be reused (the
    * earlier of expiry and the cache time), and the token's decoded header and parts, which are
-   * what the JWKS is asked with on every reuse (decoding them again each call was a third of a
+   * what the JWKS is asked with on every reuse (decoding them again each call was two thirds of a
    * remembered token's cost: a split, a base64url decode and a JSON parse).
    */
   const verified = new Map<string, { caller: Caller; key: unknown; usableUntilMs: number; header: JWTHeaderParameters; parts: FlattenedToken }>();
