@@ -68,8 +68,23 @@ const sanctionRowOf = (s: SanctionJson): SanctionRow => ({
   liftCause: s.lift_cause,
 });
 
-/** What a standing read needs: one query (plain SQL on the pool, or through a Prisma client). */
-export type StandingReads = Pick<Sql, 'query'>;
+/**
+ * What a standing read needs: one query (plain SQL on the pool, or through a Prisma client).
+ * `name`, when given, names the statement for the pool's connections (see `poolReads`).
+ */
+export interface StandingReads {
+  query<Row>(statement: Parameters<Sql['query']>[0], values?: readonly unknown[], name?: string): Promise<Row[]>;
+}
+
+/**
+ * The standing read as a named prepared statement: each pool connection parses and plans it once
+ * and then only binds and executes it. It is the hottest statement of the service (every listing,
+ * video and order asks it), and its two correlated json_agg sub-selects cost PostgreSQL more to
+ * parse and plan than to run on a merchant's few rows (issue 13). Its text never changes at run
+ * time (the values are bound), which a named statement needs: node-postgres refuses a name
+ * reused with another text.
+ */
+export const STANDINGS_STATEMENT = 'merchant_access_standings_v1';
 
 /**
  * Plain SQL reads on the pool, outside any transaction: the standing reads of GetMerchantStanding
@@ -77,14 +92,14 @@ export type StandingReads = Pick<Sql, 'query'>;
  * client's raw-query path (issue 13). Rows are typed as Prisma's raw queries type them.
  */
 export const poolReads = (pool: pg.Pool): StandingReads => ({
-  query: async <Row>(statement: Parameters<Sql['query']>[0], values?: readonly unknown[]): Promise<Row[]> => {
+  query: async <Row>(statement: Parameters<Sql['query']>[0], values?: readonly unknown[], name?: string): Promise<Row[]> => {
     const s = statementOf(statement, values);
-    const result = await pool.query({ text: s.text, values: [...s.values], types: SQL_RESULT_TYPES });
+    const result = await pool.query({ ...(name === undefined ? {} : { name }), text: s.text, values: [...s.values], types: SQL_RESULT_TYPES });
     return result.rows as Row[];
   },
 });
 
-/** A Prisma client or transaction as standing reads (its raw queries). */
+/** A Prisma client or transaction as standing reads (its raw queries; Prisma names no statement of ours). */
 const prismaReads = (db: Db): StandingReads => ({
   query: <Row>(statement: Parameters<Sql['query']>[0], values?: readonly unknown[]): Promise<Row[]> => {
     const s = statementOf(statement, values);
@@ -131,6 +146,8 @@ export const readStandings = async (
                 AND (v.overturned_at IS NULL OR v.overturned_at > ${at})) AS violations
        FROM merchants m
       WHERE m.id = ANY(${ids}::text[])`,
+    undefined,
+    STANDINGS_STATEMENT,
   );
   for (const row of rows) {
     const sanctionRows = parsed<SanctionJson>(row.sanctions).map(sanctionRowOf);
