@@ -152,11 +152,11 @@ class PgTransaction<Tx extends SqlTx> implements DbTransaction<Tx>, Sql {
   }
 
   query<Row = Record<string, unknown>>(statement: SqlInput, values?: readonly unknown[]): Promise<Row[]> {
-    return handled(this.submit(configOf(statementOf(statement, values))).then(rowsOf<Row>));
+    return this.submit(configOf(statementOf(statement, values)), {}, rowsOf<Row>);
   }
 
   execute(statement: SqlInput, values?: readonly unknown[]): Promise<number> {
-    return handled(this.submit(configOf(statementOf(statement, values))).then(rowCountOf));
+    return this.submit(configOf(statementOf(statement, values)), {}, rowCountOf);
   }
 
   send(statement: SqlInput, values?: readonly unknown[]): void {
@@ -219,7 +219,13 @@ class PgTransaction<Tx extends SqlTx> implements DbTransaction<Tx>, Sql {
    * Writes a statement now (pipelined) or after the previous one (embedded), and tracks it so commit
    * and rollback wait for it. Statements after the deadline are refused, not sent.
    */
-  private submit(config: pg.QueryConfig, options: { internal?: boolean; refusal?: (error: unknown) => Error | undefined } = {}): Promise<pg.QueryResult> {
+  private submit(config: pg.QueryConfig, options?: { internal?: boolean; refusal?: (error: unknown) => Error | undefined }): Promise<pg.QueryResult>;
+  private submit<T>(config: pg.QueryConfig, options: { internal?: boolean; refusal?: (error: unknown) => Error | undefined }, map: (result: pg.QueryResult) => T): Promise<T>;
+  private submit<T>(
+    config: pg.QueryConfig,
+    options: { internal?: boolean; refusal?: (error: unknown) => Error | undefined } = {},
+    map?: (result: pg.QueryResult) => T,
+  ): Promise<T | pg.QueryResult> {
     const sequence = ++this.sequence;
     if (!options.internal) {
       const refused = this.ended
@@ -243,9 +249,10 @@ class PgTransaction<Tx extends SqlTx> implements DbTransaction<Tx>, Sql {
     // (with a stack capture on every error) and a handler chain on top. Failures are booked in the
     // callback, which runs in the order the statements were sent: the first one recorded is the
     // first statement's that failed (what its refusal made of it), not a later "transaction aborted".
-    const result = new Promise<pg.QueryResult>((resolve, reject) => {
+    // What the caller wants of the answer (its rows, its count) is taken in the callback too.
+    const result = new Promise<T | pg.QueryResult>((resolve, reject) => {
       const done = (error: Error | null | undefined, answer: pg.QueryResult): void => {
-        if (!error) return resolve(answer);
+        if (!error) return resolve(map ? map(answer) : answer);
         const failure = refusal?.(error) ?? error;
         this.firstFailure ??= failure;
         this.failures.push({ sequence, error: failure });
