@@ -1,11 +1,14 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { DomainError } from '@govern/policy-core';
 import type pg from 'pg';
 import { sql, type SqlStatement } from './sql';
 import type { SqlTx } from './transaction';
 
-/** A stable fingerprint of a request's bytes: the same request_id must carry the same request. */
-export const fingerprintOf = (requestBytes: Uint8Array): string => createHash('sha256').update(requestBytes).digest('hex');
+/**
+ * A stable fingerprint of a request's bytes: the same request_id must carry the same request.
+ * Node's one-shot `hash` (the same SHA-256 hex) costs half of a `createHash` object per call.
+ */
+export const fingerprintOf = (requestBytes: Uint8Array): string => hash('sha256', requestBytes, 'hex');
 
 export interface IdempotentCall {
   /** The RPC, e.g. `merchant_access.SubmitApplication`: request ids are unique per scope. */

@@ -139,6 +139,22 @@ describe('runTransaction: plain SQL and Prisma in one platform-owned transaction
     expect(await inboxCount(conn, 'late')).toBe(0);
   });
 
+  it('a write sent without waiting after the deadline fails the commit: nothing of the unit commits without it', async () => {
+    await expect(
+      runTransaction(
+        conn,
+        async (t) => {
+          t.sql.send(sql`INSERT INTO inbox_events (consumer, event_id, subject) VALUES ('late-send', 'early', 's')`);
+          await t.settle();
+          await new Promise((resolve) => setTimeout(resolve, Math.max(0, t.deadline.getTime() - Date.now()) + 50));
+          t.sql.send(sql`INSERT INTO inbox_events (consumer, event_id, subject) VALUES ('late-send', 'late', 's')`);
+        },
+        { deadline: new Date(Date.now() + 1_000) },
+      ),
+    ).rejects.toSatisfy((e: unknown) => e instanceof DomainError && e.kind === 'DEADLINE_EXCEEDED');
+    expect(await inboxCount(conn, 'late-send')).toBe(0);
+  });
+
   it('a deadlock between two transactions is retried and both commit', async () => {
     await conn.pool.query(`INSERT INTO idempotency_keys (scope, request_id, fingerprint) VALUES ('lock', 'a', '0'), ('lock', 'b', '0')`);
     const bump = (first: string, second: string) =>

@@ -68,6 +68,22 @@ const handled = <T>(promise: Promise<T>): Promise<T> => {
   return promise;
 };
 
+const ignore = (): void => undefined;
+const rowsOf = <Row>(result: pg.QueryResult): Row[] => result.rows as Row[];
+const rowCountOf = (result: pg.QueryResult): number => result.rowCount ?? 0;
+
+/**
+ * The statement as node-postgres takes it: named when it has values (see MAX_PREPARED). The `sql`
+ * tag's `text` is a getter that joins the statement's pieces at every read: read once here. The
+ * values are passed as they are (node-postgres maps them into a new list when it binds them).
+ */
+const configOf = (s: SqlStatement): pg.QueryConfig => {
+  const text = s.text;
+  const values = s.values as unknown[];
+  const name = values.length > 0 ? preparedName(text) : undefined;
+  return name === undefined ? { text, values, types: SQL_RESULT_TYPES } : { text, values, types: SQL_RESULT_TYPES, name };
+};
+
 const ISOLATION: Record<IsolationLevel, string> = {
   ReadCommitted: 'READ COMMITTED',
   RepeatableRead: 'REPEATABLE READ',
@@ -91,7 +107,17 @@ class PgTransaction<Tx extends SqlTx> implements DbTransaction<Tx>, Sql {
   readonly deadline: Date;
   /** The first statement that failed, in the order sent: the cause of the "transaction aborted" after it. */
   firstFailure: unknown;
-  private sent: Promise<unknown>[] = [];
+  /**
+   * Statements complete in the order they were sent (one connection, answered in order; chained
+   * when not pipelined), so waiting for all of them is waiting for the last one: no list of
+   * promises per transaction. Each statement has a sequence number; failures (rare) are kept
+   * with theirs, so `settle` reports the first failure among the statements it waited for.
+   */
+  private last: Promise<unknown> | undefined;
+  private sequence = 0;
+  private settledUpTo = 0;
+  private failures: { sequence: number; error: unknown }[] = [];
+  private refusedUnsent: { error: unknown } | undefined;
   private tail: Promise<unknown> = Promise.resolve();
   private ended = false;
   private corked = false;
@@ -126,40 +152,35 @@ class PgTransaction<Tx extends SqlTx> implements DbTransaction<Tx>, Sql {
   }
 
   query<Row = Record<string, unknown>>(statement: SqlInput, values?: readonly unknown[]): Promise<Row[]> {
-    const s = statementOf(statement, values);
-    return handled(this.submit(this.configOf(s)).then((r) => r.rows as Row[]));
+    return this.submit(configOf(statementOf(statement, values)), {}, rowsOf<Row>);
   }
 
   execute(statement: SqlInput, values?: readonly unknown[]): Promise<number> {
-    const s = statementOf(statement, values);
-    return handled(this.submit(this.configOf(s)).then((r) => r.rowCount ?? 0));
+    return this.submit(configOf(statementOf(statement, values)), {}, rowCountOf);
   }
 
   send(statement: SqlInput, values?: readonly unknown[]): void {
-    const s = statementOf(statement, values);
-    void this.submit(this.configOf(s)).catch(() => undefined);
+    this.submit(configOf(statementOf(statement, values)));
   }
 
   sendRefusing(statement: SqlInput, refusal: (error: unknown) => Error | undefined): void {
-    const s = statementOf(statement);
-    void this.submit(this.configOf(s), { refusal }).catch(() => undefined);
-  }
-
-  private configOf(s: SqlStatement): pg.QueryConfig {
-    const name = s.values.length > 0 ? preparedName(s.text) : undefined;
-    return { text: s.text, values: [...s.values], types: SQL_RESULT_TYPES, ...(name ? { name } : {}) };
+    this.submit(configOf(statementOf(statement)), { refusal });
   }
 
   async settle(): Promise<void> {
-    const sent = this.sent;
-    this.sent = [];
-    const results = await Promise.allSettled(sent);
+    const upTo = this.sequence;
+    const from = this.settledUpTo;
+    this.settledUpTo = upTo;
+    await this.last?.then(ignore, ignore);
     // Statements were sent in order: the first failure is the cause, the rest say "transaction aborted".
-    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed) throw failed.reason;
+    const failed = this.failures.find((f) => f.sequence > from && f.sequence <= upTo);
+    if (failed) throw failed.error;
   }
 
   async commit(): Promise<void> {
+    // A statement refused before it was sent (past the deadline) never reached the server, whose
+    // transaction would commit without it: the unit fails instead, and rollback follows.
+    if (this.refusedUnsent !== undefined) throw this.refusedUnsent.error;
     await this.closePrisma(true);
     // COMMIT goes out right behind the last writes; if one of them failed, PostgreSQL turns the
     // COMMIT of the aborted transaction into a ROLLBACK, so nothing half-done can commit.
@@ -182,8 +203,9 @@ class PgTransaction<Tx extends SqlTx> implements DbTransaction<Tx>, Sql {
         this.broken ??= error;
       });
     }
-    await Promise.allSettled(this.sent.splice(0));
-    await this.tail.catch(() => undefined);
+    this.settledUpTo = this.sequence;
+    await this.last?.then(ignore, ignore);
+    await this.tail.catch(ignore);
     return !this.broken;
   }
 
@@ -197,32 +219,70 @@ class PgTransaction<Tx extends SqlTx> implements DbTransaction<Tx>, Sql {
    * Writes a statement now (pipelined) or after the previous one (embedded), and tracks it so commit
    * and rollback wait for it. Statements after the deadline are refused, not sent.
    */
-  private submit(config: pg.QueryConfig, options: { internal?: boolean; refusal?: (error: unknown) => Error | undefined } = {}): Promise<pg.QueryResult> {
+  private submit(config: pg.QueryConfig, options?: { internal?: boolean; refusal?: (error: unknown) => Error | undefined }): Promise<pg.QueryResult>;
+  private submit<T>(config: pg.QueryConfig, options: { internal?: boolean; refusal?: (error: unknown) => Error | undefined }, map: (result: pg.QueryResult) => T): Promise<T>;
+  private submit<T>(
+    config: pg.QueryConfig,
+    options: { internal?: boolean; refusal?: (error: unknown) => Error | undefined } = {},
+    map?: (result: pg.QueryResult) => T,
+  ): Promise<T | pg.QueryResult> {
+    const sequence = ++this.sequence;
     if (!options.internal) {
-      if (this.ended) return Promise.reject(new Error('the transaction has already ended'));
-      if (Date.now() > this.deadline.getTime()) {
-        return Promise.reject(this.callerDeadline ? deadlineExceeded() : new TransactionTimedOut(this.budgetMs));
+      const refused = this.ended
+        ? new Error('the transaction has already ended')
+        : Date.now() > this.deadline.getTime()
+          ? this.callerDeadline
+            ? deadlineExceeded()
+            : new TransactionTimedOut(this.budgetMs)
+          : undefined;
+      if (refused) {
+        // Not sent, and booked as this statement's failure: a write the unit sent without waiting
+        // (`send`) after its deadline fails the commit instead of being left out of what commits.
+        this.firstFailure ??= refused;
+        this.failures.push({ sequence, error: refused });
+        this.refusedUnsent ??= { error: refused };
+        return handled(Promise.reject(refused));
       }
     }
-    let result: Promise<pg.QueryResult>;
-    if (this.pipelined) {
-      this.holdWrites();
-      result = this.client.query(config);
-    } else {
-      // node-postgres queues a query sent while another runs, but warns that this goes away: chain.
-      result = this.tail.then(() => this.client.query(config));
-      this.tail = result.catch(() => undefined);
-    }
-    // One handler per statement, attached in the order sent: the first failure recorded is the
-    // first statement's that failed (what its refusal made of it), not a later "transaction aborted".
     const { refusal } = options;
-    const tracked = result.catch((error: unknown) => {
-      const failure = refusal?.(error) ?? error;
-      this.firstFailure ??= failure;
-      throw failure;
+    // node-postgres's callback form: one promise per statement here, instead of its own promise
+    // (with a stack capture on every error) and a handler chain on top. Failures are booked in the
+    // callback, which runs in the order the statements were sent: the first one recorded is the
+    // first statement's that failed (what its refusal made of it), not a later "transaction aborted".
+    // What the caller wants of the answer (its rows, its count) is taken in the callback too.
+    const result = new Promise<T | pg.QueryResult>((resolve, reject) => {
+      const done = (error: Error | null | undefined, answer: pg.QueryResult): void => {
+        if (!error) return resolve(map ? map(answer) : answer);
+        const failure = refusal?.(error) ?? error;
+        this.firstFailure ??= failure;
+        this.failures.push({ sequence, error: failure });
+        reject(failure);
+      };
+      const write = (callback: (error: Error | null | undefined, answer: pg.QueryResult) => void): void => {
+        try {
+          this.client.query(config, callback);
+        } catch (error) {
+          callback(error as Error, undefined as unknown as pg.QueryResult);
+        }
+      };
+      if (this.pipelined) {
+        this.holdWrites();
+        write(done);
+      } else {
+        // node-postgres queues a query sent while another runs, but warns that this goes away: chain.
+        this.tail = this.tail.then(
+          () =>
+            new Promise<void>((next) =>
+              write((error, answer) => {
+                done(error, answer);
+                next();
+              }),
+            ),
+        );
+      }
     });
-    this.sent.push(tracked);
-    return handled(tracked);
+    this.last = result;
+    return handled(result);
   }
 
   /**

@@ -62,11 +62,30 @@ const parseInt8Array = pg.types.getTypeParser(INT8_ARRAY as Parameters<typeof pg
  * Result types as Prisma's raw queries return them, so a row read here has the model's types:
  * int8 as bigint (node-postgres gives strings), the rest as node-postgres parses them.
  */
+const parseInt8 = (value: string): bigint => BigInt(value);
+const parseInt8s = (value: string): (bigint | null)[] => parseInt8Array(value).map((v) => (v === null ? null : BigInt(v)));
+/**
+ * Text-format parsers by type oid, looked up once: node-postgres asks for a parser for every column
+ * of every result. The parsers registered with pg-types are set at start-up, before any query.
+ */
+const textParsers = new Map<number, (value: string) => unknown>();
+const textParserOf = (oid: number): ((value: string) => unknown) => {
+  let parser = textParsers.get(oid);
+  if (parser === undefined) {
+    parser = oid === INT8 ? parseInt8 : oid === INT8_ARRAY ? parseInt8s : (pg.types.getTypeParser(oid as Parameters<typeof pg.types.getTypeParser>[0], 'text') as (value: string) => unknown);
+    textParsers.set(oid, parser);
+  }
+  return parser;
+};
+
 export const SQL_RESULT_TYPES = {
   getTypeParser(oid: number, format?: 'text' | 'binary') {
-    if (oid === INT8) return (value: string) => BigInt(value);
-    if (oid === INT8_ARRAY) return (value: string) => parseInt8Array(value).map((v) => (v === null ? null : BigInt(v)));
-    return pg.types.getTypeParser(oid as Parameters<typeof pg.types.getTypeParser>[0], format ?? 'text');
+    if (format === 'binary') {
+      if (oid === INT8) return parseInt8;
+      if (oid === INT8_ARRAY) return parseInt8s;
+      return pg.types.getTypeParser(oid as Parameters<typeof pg.types.getTypeParser>[0], 'binary');
+    }
+    return textParserOf(oid);
   },
 };
 
