@@ -46,4 +46,27 @@ describe('profile summary', () => {
     ]);
     expect(afterStart.topFunctions[0]).toMatchObject({ owner: '@prisma/client', ms: 3 });
   });
+
+  it('counts a sample at most the largest gap given, the rest as off CPU', () => {
+    const profile = {
+      nodes: [
+        { id: 1, callFrame: frame('(root)', '') },
+        { id: 2, callFrame: frame('next', 'node:internal/per_context/primordials') },
+        { id: 3, callFrame: frame('decide', 'file:///w/libs/product-quality/domain/src/gate.ts') },
+      ],
+      // 1 ms samples in `decide`, and one that arrives 1.5 s late in `next` (the process waited for a core).
+      samples: [3, 3, 2, 3],
+      timeDeltas: [1_000, 1_000, 1_500_000, 1_000],
+    };
+    const uncapped = summarise(profile, 5);
+    expect(uncapped.busyMs).toBe(1_503);
+    expect(uncapped.offCpuMs).toBe(0);
+    const capped = summarise(profile, 5, 0, 3);
+    expect(capped.busyMs).toBe(6);
+    expect(capped.offCpuMs).toBe(1_497);
+    expect(capped.byOwner).toEqual([
+      { owner: 'libs/product-quality/domain', ms: 3 },
+      { owner: 'node:per_context', ms: 3 },
+    ]);
+  });
 });

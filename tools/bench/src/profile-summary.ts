@@ -4,6 +4,7 @@
  * `DIR/<service>/` (V8's sampling profile; the busiest thread's, since tsx loads modules on a thread
  * of its own) it prints the CPU time (idle excluded) by what ran it — a package in node_modules, Node's own
  * modules, the garbage collector, the project's libs — and the functions with the most self time.
+ * Gaps between samples longer than `--max-gap-ms` (default 3) count only that much: see `summarise`.
  *
  * Hand-written rather than a profile viewer: a `.cpuprofile` is a flat JSON node list whose self
  * time is the sum of its samples' deltas, and the viewers (Chrome DevTools, speedscope) are
@@ -60,19 +61,31 @@ export interface ProfileSummary {
   /** Sampled time not idle, in ms. */
   busyMs: number;
   idleMs: number;
+  /** Time between samples beyond `maxGapMs`, left out of every other figure (the thread was off CPU). */
+  offCpuMs: number;
   byOwner: { owner: string; ms: number }[];
   topFunctions: { name: string; owner: string; ms: number }[];
 }
 
-/** `skipMs`: samples in the profile's first `skipMs` are left out (the service's start-up). */
-export const summarise = (profile: CpuProfile, top: number, skipMs = 0): ProfileSummary => {
+/**
+ * `skipMs`: samples in the profile's first `skipMs` are left out (the service's start-up).
+ * `maxGapMs`: a sample counts at most this much. V8 charges the whole time since the previous sample
+ * to the frame it finds, so on a loaded machine, where the process waits seconds for a core, one
+ * sample can carry 1.5 s to whatever function happened to be on the stack and top the table; its
+ * sampler ticks every 1 ms (Node's default), so a gap of several ms is time off CPU, not work.
+ */
+export const summarise = (profile: CpuProfile, top: number, skipMs = 0, maxGapMs = Number.POSITIVE_INFINITY): ProfileSummary => {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const selfUs = new Map<number, number>();
   let atUs = 0;
+  let offCpuUs = 0;
   profile.samples.forEach((id, i) => {
     const delta = profile.timeDeltas[i] ?? 0;
     atUs += delta;
-    if (atUs > skipMs * 1000) selfUs.set(id, (selfUs.get(id) ?? 0) + delta);
+    if (atUs <= skipMs * 1000) return;
+    const counted = Math.min(delta, maxGapMs * 1000);
+    offCpuUs += delta - counted;
+    selfUs.set(id, (selfUs.get(id) ?? 0) + counted);
   });
   let idleUs = 0;
   const owners = new Map<string, number>();
@@ -95,6 +108,7 @@ export const summarise = (profile: CpuProfile, top: number, skipMs = 0): Profile
   return {
     busyMs: busyUs / 1000,
     idleMs: idleUs / 1000,
+    offCpuMs: offCpuUs / 1000,
     byOwner: [...owners].map(([owner, us]) => ({ owner, ms: us / 1000 })).sort((a, b) => b.ms - a.ms),
     topFunctions: [...functions.values()].sort((a, b) => b.us - a.us).slice(0, top).map((f) => ({ name: f.name, owner: f.owner, ms: f.us / 1000 })),
   };
@@ -103,9 +117,10 @@ export const summarise = (profile: CpuProfile, top: number, skipMs = 0): Profile
 const pct = (part: number, whole: number): string => `${((100 * part) / whole).toFixed(1)}%`;
 
 const main = (): void => {
-  const { positionals, values } = parseArgs({ allowPositionals: true, options: { top: { type: 'string', default: '15' } } });
+  const { positionals, values } = parseArgs({ allowPositionals: true, options: { top: { type: 'string', default: '15' }, 'max-gap-ms': { type: 'string', default: '3' } } });
   const dir = positionals[0];
-  if (dir === undefined) throw new Error('usage: profile-summary.ts DIR [--top N] (DIR holds <service>.cpuprofile files from npm run bench -- --profile DIR)');
+  const maxGapMs = Number(values['max-gap-ms']);
+  if (dir === undefined || !(maxGapMs > 0)) throw new Error('usage: profile-summary.ts DIR [--top N] [--max-gap-ms MS, default 3] (DIR holds <service>.cpuprofile files from npm run bench -- --profile DIR)');
   const services = readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
   if (services.length === 0) throw new Error(`no <service>/ folder in ${dir}: run npm run bench -- --profile ${dir} first`);
   for (const service of services) {
@@ -113,10 +128,10 @@ const main = (): void => {
     const skipMs = existsSync(servingFile) ? (JSON.parse(readFileSync(servingFile, 'utf8')) as { servingAfterMs: number }).servingAfterMs : 0;
     const threads = readdirSync(join(dir, service))
       .filter((f) => f.endsWith('.cpuprofile'))
-      .map((f) => summarise(JSON.parse(readFileSync(join(dir, service, f), 'utf8')) as CpuProfile, Number(values.top), skipMs));
+      .map((f) => summarise(JSON.parse(readFileSync(join(dir, service, f), 'utf8')) as CpuProfile, Number(values.top), skipMs, maxGapMs));
     const summary = threads.sort((a, b) => b.busyMs - a.busyMs)[0];
     if (summary === undefined) continue;
-    console.log(`\n## ${service}: ${(summary.busyMs / 1000).toFixed(1)} s on CPU, ${(summary.idleMs / 1000).toFixed(1)} s idle (main thread, after its first ${(skipMs / 1000).toFixed(1)} s of start-up)\n`);
+    console.log(`\n## ${service}: ${(summary.busyMs / 1000).toFixed(1)} s on CPU, ${(summary.idleMs / 1000).toFixed(1)} s idle, ${(summary.offCpuMs / 1000).toFixed(1)} s off CPU in gaps over ${maxGapMs} ms between samples (main thread, after its first ${(skipMs / 1000).toFixed(1)} s of start-up)\n`);
     const layers = new Map<string, number>();
     for (const { owner, ms } of summary.byOwner) layers.set(layerOf(owner), (layers.get(layerOf(owner)) ?? 0) + ms);
     console.log('| layer | share |\n|---|--:|');
