@@ -257,7 +257,8 @@ export const startConsumer = async <Tx extends SqlTx, const Types extends readon
     const eventIds = batch.map((item) => item.eventId);
     const subjects = batch.map((item) => item.message.subject);
     // Neither statement is awaited before the other is sent: with BEGIN they leave in one write.
-    const recorded = facts
+    // A batch none of whose events names a fact (approvals only) takes the plain inbox insert.
+    const recorded = facts?.eventIds.length
       ? t.sql.query<{ event_id: string; claim: boolean }>(INBOX_INSERT_CLAIMING, [options.consumer, eventIds, subjects, facts.eventIds, facts.facts])
       : t.sql.query<{ event_id: string; claim: boolean }>(INBOX_INSERT, [options.consumer, eventIds, subjects]);
     const prefetching = options.prefetch?.(
