@@ -53,7 +53,7 @@ export const createContentService = (options: ContentServiceOptions = {}): Servi
     server.add(ContentServiceDefinition, createContentHandlers({ db, deps, units, sessions }), contentPolicy);
     server.add(GovernanceOpsServiceDefinition, governanceOpsHandlers({ serviceName: 'content', db, decisions, events: { bus, descriptorSets: [commonDescriptorSet, contentDescriptorSet] } }), GOVERNANCE_OPS_POLICY);
 
-    const consumerOptions = { bus, db, units, log };
+    const consumerOptions = { bus, database, units, log };
     for (const [name, start] of [
       [PRODUCT_CATALOGUE_CONSUMER, () => startProductCatalogueConsumer({ bus, database, units, log })],
       [MERCHANT_STANDING_CONSUMER, () => startMerchantStandingConsumer(consumerOptions)],

@@ -46,7 +46,7 @@ type MessageOf<Type> = Type extends EventType<infer T> ? T : never;
 /** The union of the messages the given event types decode to. */
 export type EventOf<Types extends readonly AnyEventType[]> = MessageOf<Types[number]>;
 
-export interface EventContext<Tx extends SqlTx> {
+export interface EventContext<Tx extends SqlTx, Prefetched = undefined> {
   /** The transaction the inbox row is written in, as the service's Prisma client: do the effect with it. */
   tx: Tx;
   /**
@@ -76,9 +76,18 @@ export interface EventContext<Tx extends SqlTx> {
   deliveryCount: number;
   headers: Record<string, string>;
   log: Logger;
+  /** What the consumer's `prefetch` read for this event's batch (undefined without one). */
+  prefetched: Prefetched;
 }
 
-export interface StartConsumerOptions<Tx extends SqlTx, Types extends readonly AnyEventType[]> {
+/** One event of a batch as `prefetch` sees it (every decoded event of the batch, in stream order). */
+export interface BatchEvent<Event> {
+  event: Event;
+  eventId: string;
+  typeName: string;
+}
+
+export interface StartConsumerOptions<Tx extends SqlTx, Types extends readonly AnyEventType[], Prefetched = undefined> {
   bus: EventBus;
   /** The service's Prisma client: each batch in a Prisma-owned transaction (one round trip per statement). */
   db?: TransactionalClient<Tx>;
@@ -98,7 +107,23 @@ export interface StartConsumerOptions<Tx extends SqlTx, Types extends readonly A
   eventTypes: Types;
   subjects?: string[];
   /** Throw to retry with backoff; throw `PoisonMessageError` for an event that can never succeed. */
-  handler(event: EventOf<Types>, ctx: EventContext<Tx>): Promise<void>;
+  handler(event: EventOf<Types>, ctx: EventContext<Tx, Prefetched>): Promise<void>;
+  /**
+   * The real-world fact an event stands for where one effect per fact is wanted (`ban:<ban_id>`),
+   * or undefined. The facts of a batch are claimed in the statement that records its events in the
+   * inbox (the first event of the batch to name a fact claims it), and an event whose fact is
+   * already claimed is acknowledged without running the handler: what `ctx.claimOnce` returning
+   * false lets a handler do, without its round trip per event (issue 13: a merchant's removal
+   * sends a burst of bans, each claiming its ban).
+   */
+  factOf?(event: EventOf<Types>, meta: { typeName: string; eventId: string }): string | undefined;
+  /**
+   * Reads once per batch what its handlers would each read (one statement for all, rather than one
+   * round trip per event); sent right behind the batch's inbox statement, in the same write. Only
+   * reads: handlers get the result as `ctx.prefetched`, and each decides whether it still holds
+   * after what the handlers before it in the batch changed (else reads again).
+   */
+  prefetch?(events: readonly BatchEvent<EventOf<Types>>[], sql: Sql): Promise<Prefetched>;
   log: Logger;
   /** Tries before dead-lettering; default 5. */
   maxDeliver?: number;
@@ -142,6 +167,13 @@ interface Decoded<Event> {
   eventId: string;
 }
 
+/** The facts a batch's events name (`factOf`), in stream order. */
+interface BatchFacts {
+  eventIds: string[];
+  facts: string[];
+  factOf: Map<string, string>;
+}
+
 /** A Prisma-owned transaction as a DbTransaction: its plain SQL runs through Prisma, one statement at a time. */
 const overPrisma = <Tx extends SqlTx>(tx: Tx): DbTransaction<Tx> => {
   const sql = sqlOverPrisma(tx);
@@ -152,7 +184,26 @@ const overPrisma = <Tx extends SqlTx>(tx: Tx): DbTransaction<Tx> => {
 /** The consumer's own statements (fixed texts: prepared once per connection on the platform's transaction). */
 const INBOX_INSERT = `INSERT INTO inbox_events (consumer, event_id, subject)
   SELECT $1, e.event_id, e.subject FROM unnest($2::text[], $3::text[]) AS e(event_id, subject)
-  ON CONFLICT DO NOTHING RETURNING event_id`;
+  ON CONFLICT DO NOTHING RETURNING event_id, false AS claim`;
+/**
+ * The inbox insert with the batch's facts claimed in the same statement: only events new to the
+ * inbox claim (a redelivered one claimed when it was applied), in stream order (ORDER BY the
+ * position: of two events naming one fact the first claims it; ON CONFLICT DO NOTHING skips a
+ * second row of the same key within the statement too). Rows: each new event id (claim false) and
+ * each event id that claimed its fact (claim true).
+ */
+const INBOX_INSERT_CLAIMING = `WITH fresh AS (
+    INSERT INTO inbox_events (consumer, event_id, subject)
+    SELECT $1, e.event_id, e.subject FROM unnest($2::text[], $3::text[]) AS e(event_id, subject)
+    ON CONFLICT DO NOTHING RETURNING event_id
+  ), claimed AS (
+    INSERT INTO consumed_facts (consumer, fact, event_id)
+    SELECT $1, f.fact, f.event_id FROM unnest($4::text[], $5::text[]) WITH ORDINALITY AS f(event_id, fact, n)
+     WHERE f.event_id IN (SELECT event_id FROM fresh)
+     ORDER BY f.n
+    ON CONFLICT DO NOTHING RETURNING event_id
+  )
+  SELECT event_id, false AS claim FROM fresh UNION ALL SELECT event_id, true AS claim FROM claimed`;
 const CLAIM_FACT = `INSERT INTO consumed_facts (consumer, fact, event_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`;
 const SUPERSEDE = `INSERT INTO consumed_versions (consumer, key, version_at, event_id) VALUES ($1, $2, $3, $4)
   ON CONFLICT (consumer, key) DO UPDATE SET version_at = EXCLUDED.version_at, event_id = EXCLUDED.event_id
@@ -161,8 +212,8 @@ const SUPERSEDE = `INSERT INTO consumed_versions (consumer, key, version_at, eve
 /** Longest fact key `claimOnce` takes (it is a primary key column). */
 const MAX_FACT_LENGTH = 500;
 
-export const startConsumer = async <Tx extends SqlTx, const Types extends readonly AnyEventType[]>(
-  options: StartConsumerOptions<Tx, Types>,
+export const startConsumer = async <Tx extends SqlTx, const Types extends readonly AnyEventType[], Prefetched = undefined>(
+  options: StartConsumerOptions<Tx, Types, Prefetched>,
 ): Promise<ConsumerHandle> => {
   const types = new Map(options.eventTypes.map((type) => [type.typeName, type] as const));
   const subjects = options.subjects ?? [...new Set(options.eventTypes.map((type) => type.subject))];
@@ -201,14 +252,27 @@ export const startConsumer = async <Tx extends SqlTx, const Types extends readon
    * in its span). `settleEach`: a Prisma-owned transaction commits when its callback returns, so
    * what a handler sent is awaited before the next one runs (and its failure is that event's).
    */
-  const apply = async (t: DbTransaction<Tx>, batch: readonly Decoded<EventOf<Types>>[], settleEach: boolean): Promise<Handled[]> => {
+  const apply = async (t: DbTransaction<Tx>, batch: readonly Decoded<EventOf<Types>>[], facts: BatchFacts | undefined, settleEach: boolean): Promise<Handled[]> => {
     const handled: Handled[] = [];
-    const fresh = await t.sql.query<{ event_id: string }>(INBOX_INSERT, [
-      options.consumer,
-      batch.map((item) => item.eventId),
-      batch.map((item) => item.message.subject),
-    ]);
-    const pending = new Set(fresh.map((row) => row.event_id));
+    const eventIds = batch.map((item) => item.eventId);
+    const subjects = batch.map((item) => item.message.subject);
+    // Neither statement is awaited before the other is sent: with BEGIN they leave in one write.
+    // A batch none of whose events names a fact (approvals only) takes the plain inbox insert.
+    const recorded = facts?.eventIds.length
+      ? t.sql.query<{ event_id: string; claim: boolean }>(INBOX_INSERT_CLAIMING, [options.consumer, eventIds, subjects, facts.eventIds, facts.facts])
+      : t.sql.query<{ event_id: string; claim: boolean }>(INBOX_INSERT, [options.consumer, eventIds, subjects]);
+    const prefetching = options.prefetch?.(
+      batch.map((item) => ({ event: item.event, eventId: item.eventId, typeName: item.message.eventType })),
+      t.sql,
+    );
+    // Awaited after the inbox rows; a failure of the inbox statement must not leave it unheard.
+    prefetching?.catch(() => undefined);
+    const rows = await recorded;
+    const prefetched = (await prefetching) as Prefetched;
+    const pending = new Set(rows.filter((row) => !row.claim).map((row) => row.event_id));
+    /** Events whose fact was already claimed (by an earlier event, in this batch or before): no effect. */
+    const claimedBefore = new Set(facts ? facts.eventIds : []);
+    for (const row of rows) if (row.claim) claimedBefore.delete(row.event_id);
     for (const item of batch) {
       // Made only when a handler logs: a child logger per event costs more than most effects.
       let eventLog: Logger | undefined;
@@ -219,7 +283,7 @@ export const startConsumer = async <Tx extends SqlTx, const Types extends readon
         handled.push({ outcome: 'duplicate' });
         continue;
       }
-      const ctx: EventContext<Tx> = {
+      const ctx: EventContext<Tx, Prefetched> = {
         get tx() {
           return t.tx;
         },
@@ -245,8 +309,13 @@ export const startConsumer = async <Tx extends SqlTx, const Types extends readon
         get log() {
           return logOf();
         },
+        prefetched,
       };
       const cascadeStartedAt = await observer.handle(item.message, item.eventId, async () => {
+        if (claimedBefore.has(item.eventId)) {
+          logOf().info({ fact: facts?.factOf.get(item.eventId) }, 'fact already handled by an earlier event; effect skipped');
+          return;
+        }
         await options.handler(item.event, ctx);
         if (settleEach) await t.settle();
       });
@@ -255,12 +324,30 @@ export const startConsumer = async <Tx extends SqlTx, const Types extends readon
     return handled;
   };
 
+  /** The batch's facts (`factOf`), in stream order; undefined when the consumer names none. */
+  const factsOf = (batch: readonly Decoded<EventOf<Types>>[]): BatchFacts | undefined => {
+    if (!options.factOf) return undefined;
+    const named = { eventIds: [] as string[], facts: [] as string[], factOf: new Map<string, string>() };
+    for (const item of batch) {
+      const fact = options.factOf(item.event, { typeName: item.message.eventType, eventId: item.eventId });
+      if (fact === undefined) continue;
+      // Thrown here, the batch fails and each event is tried alone: only this one keeps failing.
+      if (!fact || fact.length > MAX_FACT_LENGTH) throw new Error(`factOf: fact key must be 1..${MAX_FACT_LENGTH} characters`);
+      named.eventIds.push(item.eventId);
+      named.facts.push(fact);
+      named.factOf.set(item.eventId, fact);
+    }
+    return named;
+  };
+
   const { database, db } = options;
   if (!database && !db) throw new Error(`consumer ${options.consumer}: give it the service's database (or its Prisma client as db)`);
   /** One try of the batch's transaction: the platform's when the consumer has the database, else Prisma's. */
-  const attempt = (batch: readonly Decoded<EventOf<Types>>[]): Promise<Handled[]> => {
-    if (database) return runTransaction(database, (t) => apply(t, batch, false), { timeoutMs });
-    return runInTransaction(db as TransactionalClient<Tx>, (tx) => apply(overPrisma(tx), batch, true), { timeoutMs });
+  const attempt = async (batch: readonly Decoded<EventOf<Types>>[]): Promise<Handled[]> => {
+    // Named before the transaction: a fact that cannot be claimed fails the try without opening one.
+    const facts = factsOf(batch);
+    if (database) return runTransaction(database, (t) => apply(t, batch, facts, false), { timeoutMs });
+    return runInTransaction(db as TransactionalClient<Tx>, (tx) => apply(overPrisma(tx), batch, facts, true), { timeoutMs });
   };
 
   const databaseWaitMs = options.databaseWaitMs ?? 60_000;

@@ -37,6 +37,7 @@ export {
   DEFAULT_MAX_DELIVER,
   isEvent,
   startConsumer,
+  type BatchEvent,
   type EventContext,
   type EventOf,
   type StartConsumerOptions,

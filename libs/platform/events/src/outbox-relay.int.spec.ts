@@ -1,3 +1,4 @@
+import type pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { PublishError, type EventBus, type PublishAck } from './event-bus';
 import { toOutgoing } from './outbox';
@@ -66,6 +67,40 @@ describe('outbox relay bounds', () => {
       { rejections: 0, dead_at: null },
       { rejections: 0, dead_at: null },
     ]);
+  });
+
+  it('sends BEGIN with its claim and the stamp with COMMIT: two round trips to PostgreSQL per batch, the pool left as it was', async () => {
+    const { fixture, bus } = await world();
+    await fixture.produce(events('piped', 5));
+    // Each statement with the statements still unanswered when it was written (0: the connection was idle).
+    const written: { text: string; unanswered: number }[] = [];
+    const clients = new Set<pg.PoolClient>();
+    fixture.pool.on('acquire', (client) => {
+      if (clients.has(client)) return;
+      clients.add(client);
+      let unanswered = 0;
+      const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
+      (client as unknown as { query: (...args: unknown[]) => Promise<unknown> }).query = (config: unknown, ...rest: unknown[]) => {
+        written.push({ text: (typeof config === 'string' ? config : (config as { text: string }).text).trim().split(/\s+/)[0] as string, unanswered });
+        unanswered++;
+        const result = query(config, ...rest);
+        return result.finally(() => unanswered--);
+      };
+    });
+    const relay = createOutboxRelay({ pool: fixture.pool, bus, log: silentLog, listen: false });
+    expect(await relay.drain()).toBe(5);
+    // The batch, then the claim that finds nothing left.
+    expect(written).toEqual([
+      { text: 'BEGIN', unanswered: 0 },
+      { text: 'SELECT', unanswered: 1 },
+      { text: 'UPDATE', unanswered: 0 },
+      { text: 'COMMIT', unanswered: 1 },
+      { text: 'BEGIN', unanswered: 0 },
+      { text: 'SELECT', unanswered: 1 },
+      { text: 'COMMIT', unanswered: 0 },
+    ]);
+    // Back in the pool, a connection runs one statement at a time again (as its other users expect).
+    expect([...clients].every((client) => !(client as pg.PoolClient & { pipeline?: boolean }).pipeline)).toBe(true);
   });
 
   it('deletes published rows past the retention age, and keeps unpublished and dead ones', async () => {

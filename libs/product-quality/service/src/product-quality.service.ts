@@ -55,10 +55,10 @@ export const createProductQualityService = (options: ProductQualityServiceOption
       context.server.add(ProductQualityServiceDefinition, productQualityHandlers({ units, database: context.database, deps }), productQualityPolicy);
       context.server.add(GovernanceOpsServiceDefinition, governanceOpsHandlers({ serviceName: 'product-quality', db: context.db, decisions, events: { bus: context.bus, descriptorSets: [commonDescriptorSet, productQualityDescriptorSet] } }), GOVERNANCE_OPS_POLICY);
       context.jobs(createJobHandlers(units, limits));
-      const { bus, db, log } = context;
-      const standing = await startMerchantStandingConsumer({ bus, db, units, limits, log, transactionTimeoutMs: options.consumerTransactionTimeoutMs ?? 60_000 });
+      const { bus, database, log } = context;
+      const standing = await startMerchantStandingConsumer({ bus, database, units, limits, log, transactionTimeoutMs: options.consumerTransactionTimeoutMs ?? 60_000 });
       context.onStop('merchant standing consumer', () => standing.stop());
-      const stats = await startProductServiceStatsConsumer({ bus, db, units, log });
+      const stats = await startProductServiceStatsConsumer({ bus, database, units, log });
       context.onStop('product service stats consumer', () => stats.stop());
     },
   };

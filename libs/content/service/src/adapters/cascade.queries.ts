@@ -48,6 +48,27 @@ export const itemsLinkedTo = (db: Sql, link: { productId: string } | { merchantI
   );
 };
 
+/**
+ * The first page of `itemsLinkedTo` for each of several products, in one statement (a consumer's
+ * batch of bans reads them all at once instead of one round trip per ban). Products with no live
+ * link have no entry.
+ */
+export const firstItemsLinkedToProducts = async (db: Sql, productIds: readonly string[], limit: number): Promise<Map<string, string[]>> => {
+  const rows = await db.query<{ product_id: string; content_id: string }>(sql`
+    SELECT p.product_id, l.content_id FROM unnest(${productIds}::text[]) AS p(product_id)
+     CROSS JOIN LATERAL (SELECT DISTINCT content_id FROM content_product_links
+                          WHERE product_id = p.product_id AND state = 'ACTIVE' AND content_id > ''
+                          ORDER BY content_id LIMIT ${limit}::int) l
+     ORDER BY p.product_id, l.content_id`);
+  const linked = new Map<string, string[]>();
+  for (const row of rows) {
+    const ids = linked.get(row.product_id);
+    if (ids) ids.push(row.content_id);
+    else linked.set(row.product_id, [row.content_id]);
+  }
+  return linked;
+};
+
 /** Items selling the merchant's goods whose tier is one of `tiers` (those above the affiliate cap). */
 export const boostedItemsOfMerchant = (db: Sql, merchantId: string, tiers: readonly Tier[], page: Page): Promise<string[]> =>
   ids(

@@ -6,8 +6,9 @@ import type { Reason } from '@govern/policy-core';
  * database): an approved listing makes a product known with its merchant (the latest approval
  * wins); a ban makes it known too if no listing was seen, without overriding an approval.
  */
-export const rememberApprovedProduct = async (db: Sql, product: { productId: string; merchantId: string; at: Date }): Promise<void> => {
-  await db.execute(sql`
+/** Sent, not awaited (nothing reads its answer): a consumer's batch of approvals leaves in one write. */
+export const rememberApprovedProduct = (db: Sql, product: { productId: string; merchantId: string; at: Date }): void => {
+  db.send(sql`
     INSERT INTO known_products (product_id, merchant_id, source, seen_at) VALUES (${product.productId}, ${product.merchantId}, 'LISTING_APPROVED', ${product.at}::timestamptz)
     ON CONFLICT (product_id) DO UPDATE SET merchant_id = EXCLUDED.merchant_id, source = EXCLUDED.source, seen_at = EXCLUDED.seen_at`);
 };

@@ -2,6 +2,7 @@ import type { ContentTx, PrismaClient } from '@govern/content-data-access';
 import { ComplaintCategory, ComplaintFiledEvent, ComplaintTargetType, ContentAttributionReportedEvent } from '@govern/contracts-consumer-experience';
 import { eventTime, isEvent, plausibleWindow, startConsumer, type ConsumerHandle, type EventBus } from '@govern/platform-events';
 import type { UnitsOfWork } from '@govern/platform-runtime';
+import type pg from 'pg';
 import type { Logger } from 'pino';
 import { attributionReported, complaintFiled } from '../use-cases/buyer-feedback';
 import type { Work } from '../use-cases/work';
@@ -18,13 +19,19 @@ const categoryName = (category: ComplaintCategory): string => (ComplaintCategory
  * recorded and re-assesses it (cascade 3: complaint → re-assessment → credit deduction → linking
  * suspended at the threshold).
  */
-export const startBuyerFeedbackConsumer = ({ units, ...wiring }: { bus: EventBus; db: PrismaClient; units: UnitsOfWork<ContentTx, Work>; log: Logger }): Promise<ConsumerHandle> =>
+export const startBuyerFeedbackConsumer = ({ units, ...wiring }: {
+  bus: EventBus;
+  /** In the platform's transaction: plain SQL pipelined, Prisma joined only when a use case calls it. */
+  database: { pool: pg.Pool; client: PrismaClient };
+  units: UnitsOfWork<ContentTx, Work>;
+  log: Logger;
+}): Promise<ConsumerHandle> =>
   startConsumer({
     ...wiring,
     consumer: BUYER_FEEDBACK_CONSUMER,
     eventTypes: [ContentAttributionReportedEvent, ComplaintFiledEvent] as const,
     async handler(event, ctx) {
-      await units.within(ctx.tx, causeOfEvent(event, ctx.eventId), async (work) => {
+      await units.within(ctx.transaction, causeOfEvent(event, ctx.eventId), async (work) => {
         if (isEvent(ContentAttributionReportedEvent, event, ctx)) {
           // A window ending ahead of our clock would hide every real report until then: dead-lettered.
           const reportedAt = plausibleWindow(event.window, work.now, `attribution of ${event.contentId.slice(0, 64)}`).end;

@@ -2,6 +2,7 @@ import type { ContentTx, PrismaClient } from '@govern/content-data-access';
 import { AffiliateEligibilityChangedEvent, MerchantReinstatedEvent, MerchantRemovedEvent, MerchantStatus } from '@govern/contracts-merchant-access';
 import { eventTime, isEvent, startConsumer, type ConsumerHandle, type EventBus } from '@govern/platform-events';
 import type { UnitsOfWork } from '@govern/platform-runtime';
+import type pg from 'pg';
 import type { Logger } from 'pino';
 import { affiliateEligibilityChanged, merchantReinstated, merchantRemoved } from '../use-cases/upstream-facts';
 import type { Work } from '../use-cases/work';
@@ -14,16 +15,22 @@ export const MERCHANT_STANDING_CONSUMER = 'content_merchant_standing';
  * merchant's goods and unlinks every item selling them; a reinstatement (of a removed merchant)
  * restores them; losing affiliate eligibility takes the boost from content selling its goods.
  */
-export const startMerchantStandingConsumer = ({ units, ...wiring }: { bus: EventBus; db: PrismaClient; units: UnitsOfWork<ContentTx, Work>; log: Logger }): Promise<ConsumerHandle> =>
+export const startMerchantStandingConsumer = ({ units, ...wiring }: {
+  bus: EventBus;
+  /** In the platform's transaction: plain SQL pipelined, Prisma joined only when a use case calls it. */
+  database: { pool: pg.Pool; client: PrismaClient };
+  units: UnitsOfWork<ContentTx, Work>;
+  log: Logger;
+}): Promise<ConsumerHandle> =>
   startConsumer({
     ...wiring,
     consumer: MERCHANT_STANDING_CONSUMER,
     eventTypes: [MerchantRemovedEvent, MerchantReinstatedEvent, AffiliateEligibilityChangedEvent] as const,
     transactionTimeoutMs: 60_000,
+    // One cascade per removal (its sanction), however many events announce it: claimed with the batch's inbox row.
+    factOf: (event, meta) => (isEvent(MerchantRemovedEvent, event, meta) && event.sanctionId ? `removal:${event.sanctionId}` : undefined),
     async handler(event, ctx) {
-      // One cascade per removal (its sanction), however many events announce it.
-      if (isEvent(MerchantRemovedEvent, event, ctx) && event.sanctionId && !(await ctx.claimOnce(`removal:${event.sanctionId}`))) return;
-      await units.within(ctx.tx, causeOfEvent(event, ctx.eventId), async (work) => {
+      await units.within(ctx.transaction, causeOfEvent(event, ctx.eventId), async (work) => {
         // Never ahead of our clock: a producer's time far ahead would make later facts look older.
         const at = eventTime(event.meta?.occurredAt, work.now);
         if (isEvent(MerchantRemovedEvent, event, ctx)) {

@@ -78,8 +78,15 @@ const removeBoost = async (work: Work, trigger: Extract<CascadeTrigger, { type: 
  * few set-based statements (never one query per item). Returns where the next batch starts,
  * or undefined when the cascade is done.
  */
-export const runCascadeBatch = async (work: Work, trigger: CascadeTrigger, after: string, batchSize = CASCADE_BATCH_SIZE): Promise<{ next: string | undefined; changed: number }> => {
-  const ids = await candidates(work, trigger, { after, limit: batchSize });
+export const runCascadeBatch = async (
+  work: Work,
+  trigger: CascadeTrigger,
+  after: string,
+  batchSize = CASCADE_BATCH_SIZE,
+  /** This page's candidates when the caller read them already (a consumer's batch-wide read). */
+  page?: readonly string[],
+): Promise<{ next: string | undefined; changed: number }> => {
+  const ids = page ?? (await candidates(work, trigger, { after, limit: batchSize }));
   if (ids.length === 0) return { next: undefined, changed: 0 };
   let changed: number;
   switch (trigger.type) {
@@ -98,9 +105,12 @@ export const runCascadeBatch = async (work: Work, trigger: CascadeTrigger, after
   return { next: ids.length < batchSize ? undefined : ids[ids.length - 1], changed };
 };
 
-/** Runs the first batch now (in the caller's transaction) and leaves the rest to durable jobs. */
-export const startCascade = async (work: Work, trigger: CascadeTrigger, batchSize = CASCADE_BATCH_SIZE): Promise<void> => {
-  const { next } = await runCascadeBatch(work, trigger, '', batchSize);
+/**
+ * Runs the first batch now (in the caller's transaction) and leaves the rest to durable jobs.
+ * `firstPage`: the first `batchSize` candidates, when the caller read them already.
+ */
+export const startCascade = async (work: Work, trigger: CascadeTrigger, batchSize = CASCADE_BATCH_SIZE, firstPage?: readonly string[]): Promise<void> => {
+  const { next } = await runCascadeBatch(work, trigger, '', batchSize, firstPage);
   if (next !== undefined) scheduleCascadeContinuation(work, { trigger, after: next, causationId: work.cause.causationId });
 };
 

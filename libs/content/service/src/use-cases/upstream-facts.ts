@@ -1,7 +1,7 @@
 import type { Reason } from '@govern/policy-core';
 import { recordBan, rememberApprovedProduct, rememberBannedProduct } from '../adapters/known-products.repository';
 import { toJson } from '../mapping/json';
-import { startCascade } from './cascades';
+import { CASCADE_BATCH_SIZE, startCascade } from './cascades';
 import type { Work } from './work';
 
 /**
@@ -10,8 +10,8 @@ import type { Work } from './work';
  * merchant's goods. `at` is the fact's time as the consumer read it (never ahead of our clock).
  */
 
-/** An approved listing makes its product known: links to it are accepted from now on. */
-export const productApproved = (work: Work, fact: { productId: string; merchantId: string; at: Date }): Promise<void> => rememberApprovedProduct(work.sql, fact);
+/** An approved listing makes its product known: links to it are accepted from now on (sent, not awaited: nothing reads its answer). */
+export const productApproved = (work: Work, fact: { productId: string; merchantId: string; at: Date }): void => rememberApprovedProduct(work.sql, fact);
 
 /**
  * A ban refuses new links to the product and limits or unlinks every item already selling it.
@@ -21,10 +21,12 @@ export const productApproved = (work: Work, fact: { productId: string; merchantI
 export const productBanned = async (
   work: Work,
   fact: { productId: string; merchantId: string; cause: string; banId: string; reasons: Reason[]; bannedAt: Date; at: Date },
+  /** The first page of items linked to the product, when the consumer read it for its whole batch. */
+  linkedItems?: readonly string[],
 ): Promise<void> => {
   rememberBannedProduct(work.sql, { productId: fact.productId, merchantId: fact.merchantId, at: fact.at });
   recordBan(work.sql, fact);
-  await startCascade(work, { type: 'PRODUCT_BANNED', productId: fact.productId, cause: fact.cause });
+  await startCascade(work, { type: 'PRODUCT_BANNED', productId: fact.productId, cause: fact.cause }, CASCADE_BATCH_SIZE, linkedItems);
 };
 
 /** An unban lets the product be linked again and restores what the ban took from items. */

@@ -7,6 +7,7 @@ import {
 } from '@govern/contracts-merchant-access';
 import type { PrismaClient } from '@govern/product-quality-data-access';
 import { type ConsumerHandle, type EventBus, eventTime, isEvent, startConsumer } from '@govern/platform-events';
+import type pg from 'pg';
 import type { Logger } from 'pino';
 import {
   type CascadeLimits,
@@ -29,7 +30,8 @@ export const MERCHANT_STANDING_CONSUMER = 'product_quality_merchant_standing';
 
 export const startMerchantStandingConsumer = ({ units, limits, ...wiring }: {
   bus: EventBus;
-  db: PrismaClient;
+  /** In the platform's transaction: plain SQL pipelined, Prisma joined only when a use case calls it. */
+  database: { pool: pg.Pool; client: PrismaClient };
   units: ProductQualityUnits;
   limits: CascadeLimits;
   log: Logger;
@@ -43,7 +45,7 @@ export const startMerchantStandingConsumer = ({ units, limits, ...wiring }: {
     async handler(event, ctx) {
       // The consumed event causes what this does: its events carry the event's id and correlation id.
       const cause = causeOfEvent(event, ctx.eventId);
-      await units.within(ctx.tx, cause, async (work) => {
+      await units.within(ctx.transaction, cause, async (work) => {
         if (isEvent(MerchantOnboardedEvent, event, ctx)) await onMerchantOnboarded(work, event);
         else if (isEvent(MerchantSanctionedEvent, event, ctx)) await onMerchantSanctioned(work, event);
         else if (isEvent(MerchantRemovedEvent, event, ctx)) {

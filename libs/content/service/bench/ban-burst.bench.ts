@@ -1,0 +1,86 @@
+/**
+ * A merchant's removal as content sees it: N ProductBanned events (products no item sells, as in
+ * the suite's ProductBanned burst) published at once onto the bus; the content service (in this
+ * process, real PostgreSQL and NATS) handles them. Prints the handling rate (first to last inbox
+ * row), this process's CPU per event (the service's consumer plus the publishing, the same work in
+ * any version) and the statements sent to PostgreSQL per event: on a shared, loaded machine CPU
+ * and statements per event move far less than the rate.
+ *
+ *   DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres NATS_URL=nats://127.0.0.1:4222 \
+ *     npx tsx libs/content/service/bench/ban-burst.bench.ts [bans=2000] [rounds=3]
+ *
+ * Uses only what the service's tests use (startContentForTest, the bus), so the same script
+ * measures any version of the consumer. Prints figures only; nothing here asserts timing.
+ */
+import { randomUUID } from 'node:crypto';
+import { loadavg } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { BanCause, ProductBannedEvent } from '@govern/contracts-product-quality';
+import pg from 'pg';
+import { approveListings, startContentForTest } from '../src/testing/content-test-kit';
+
+const BANS = Number(process.argv[2] ?? 2_000);
+const ROUNDS = Number(process.argv[3] ?? 3);
+
+/** Statements sent by every pg client of this process (the service's pool included). */
+let statements = 0;
+const query = pg.Client.prototype.query;
+pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+  statements++;
+  return (query as (...a: unknown[]) => unknown).apply(this, args);
+} as typeof pg.Client.prototype.query;
+
+const main = async (): Promise<void> => {
+  const cut = await startContentForTest();
+  const { sut } = cut;
+  try {
+    for (let round = 0; round < ROUNDS; round++) {
+      const merchantId = `m-burst-${round}`;
+      const products = Array.from({ length: BANS }, (_, i) => ({ productId: `p-${round}-${i}`, merchantId }));
+      await approveListings(cut, products);
+      const before = { cpu: process.cpuUsage(), statements, at: performance.now() };
+      const bans = products.map((p) => ({
+        meta: { eventId: randomUUID(), occurredAt: sut.clock.now(), causationId: `removal-${round}`, correlationId: `removal-${round}` },
+        productId: p.productId,
+        merchantId,
+        skuId: `sku-${p.productId}`,
+        categoryCode: 'kitchen',
+        cause: BanCause.BAN_CAUSE_MERCHANT_REMOVED,
+        reasons: [{ code: 'MERCHANT.REMOVED', message: 'merchant removed', evidence: {}, weight: 0 }],
+        banId: `ban-${p.productId}`,
+        policy: { name: 'bans', version: 'bench' },
+        sourceRef: `removal-${round}`,
+        bannedAt: sut.clock.now(),
+      }));
+      for (let i = 0; i < bans.length; i += 256) await Promise.all(bans.slice(i, i + 256).map((ban) => sut.publish(ProductBannedEvent, ban)));
+      const span = `SELECT count(*)::int AS n, extract(epoch FROM max(processed_at) - min(processed_at)) * 1000 AS ms FROM inbox_events
+                     WHERE consumer = 'content_product_catalogue' AND subject = $1 AND event_id = ANY($2::text[])`;
+      const ids = bans.map((b) => b.meta.eventId);
+      let done: { n: number; ms: number } | undefined;
+      while (!done) {
+        const [row] = await sut.db.$queryRawUnsafe<{ n: number; ms: number }[]>(span, ProductBannedEvent.subject, ids);
+        if (row && row.n >= BANS) done = row;
+        else await sleep(20);
+      }
+      const cpu = process.cpuUsage(before.cpu);
+      const wall = performance.now() - before.at;
+      const cpuMs = (cpu.user + cpu.system) / 1000;
+      console.info(
+        `round ${round + 1}: ${BANS} bans handled at ${Math.round(((BANS - 1) * 1000) / Number(done.ms))} events/s (first to last), ` +
+          `${(wall / 1000).toFixed(2)} s publish → last; CPU ${(cpuMs / BANS).toFixed(3)} ms/event; ` +
+          `${((statements - before.statements) / BANS).toFixed(2)} statements/event; load ${loadavg().map((l) => l.toFixed(1)).join(' ')}`,
+      );
+    }
+  } finally {
+    await cut.stop();
+  }
+};
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
