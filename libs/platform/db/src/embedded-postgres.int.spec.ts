@@ -94,6 +94,37 @@ describe('the embedded database shared by several connections (one PGlite sessio
     }
   }, TIMEOUT_MS);
 
+  it('keeps named prepared statements apart per connection, and closes those of a connection that goes away', async () => {
+    const db = await startEmbeddedPostgres();
+    const a = new pg.Client({ connectionString: db.connectionString });
+    const b = new pg.Client({ connectionString: db.connectionString });
+    const watcher = new pg.Client({ connectionString: db.connectionString });
+    // The session's own statements, whichever connection prepared them.
+    const sessionStatements = async (): Promise<number> =>
+      (await watcher.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_prepared_statements WHERE statement LIKE 'SELECT $1::int%'")).rows[0]?.n ?? -1;
+    try {
+      await Promise.all([a.connect(), b.connect(), watcher.connect()]);
+      // The same name with different texts, as two services' pools (or one pool's two connections) would.
+      const [fromA, fromB] = await Promise.all([
+        a.query({ name: 'same-name', text: 'SELECT $1::int * 2 AS v', values: [21] }),
+        b.query({ name: 'same-name', text: 'SELECT $1::int + 100 AS v', values: [1] }),
+      ]);
+      expect(fromA.rows).toEqual([{ v: 42 }]);
+      expect(fromB.rows).toEqual([{ v: 101 }]);
+      // Each connection runs its own statement again by name.
+      expect((await a.query({ name: 'same-name', text: 'SELECT $1::int * 2 AS v', values: [5] })).rows).toEqual([{ v: 10 }]);
+      expect((await b.query({ name: 'same-name', text: 'SELECT $1::int + 100 AS v', values: [5] })).rows).toEqual([{ v: 105 }]);
+      expect(await sessionStatements()).toBe(2);
+
+      await a.end();
+      await expect.poll(sessionStatements, { timeout: 10_000 }).toBe(1);
+      expect((await b.query({ name: 'same-name', text: 'SELECT $1::int + 100 AS v', values: [7] })).rows).toEqual([{ v: 107 }]);
+    } finally {
+      await Promise.all([b.end(), watcher.end()]);
+      await db.stop();
+    }
+  }, TIMEOUT_MS);
+
   it('rolls back the open transaction of a connection that goes away, and lets the others go on', async () => {
     const db = await startEmbeddedPostgres();
     const leaving = new pg.Client({ connectionString: db.connectionString });

@@ -7,9 +7,10 @@ import { Worker } from 'node:worker_threads';
  *
  * PGlite is a single session: connections take it in turns, one transaction (or unfinished
  * query) at a time (embedded-postgres.wire.mjs), so their transactions never interleave. What a
- * session keeps is still shared, though: named prepared statements (the platform's transactions
- * prepare theirs by a name derived from the text, per connection as node-postgres sees it) would
- * collide between two connections, so each service keeps a pool of one connection here.
+ * session keeps by name is kept apart per connection there: named prepared statements (the
+ * platform's transactions prepare theirs by a name derived from the text, per connection as
+ * node-postgres sees it) are prefixed with the connection's id, so any number of clients may
+ * connect. The services still keep one connection each (apps/dev-platform says why).
  */
 export interface EmbeddedPostgres {
   connectionString: string;

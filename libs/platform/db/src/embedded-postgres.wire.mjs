@@ -15,6 +15,15 @@
  * While it is in a transaction ('T', or 'E' after an error) or in the middle of an extended
  * query (no ReadyForQuery yet), other connections' messages wait. A connection that closes while
  * holding the session has its unfinished query ended and its transaction rolled back.
+ *
+ * What the session keeps by name is kept apart per connection: the names of prepared statements
+ * and portals in Parse, Bind, Describe, Close and Execute are prefixed with the connection's id
+ * (`c7.govern_…`), so two connections may prepare the same name (node-postgres prepares a name per
+ * connection, and the platform names its statements by their text), and a closing connection's
+ * statements are closed with it. The unnamed statement and portal stay as they are: node-postgres
+ * sends them with their Sync in one write, and the session stays with one connection until
+ * ReadyForQuery. So several clients with named statements may connect at once (a pool, a test, a
+ * developer's tool alongside the services); their transactions still run one at a time.
  */
 import { createServer } from 'node:net';
 
@@ -24,6 +33,82 @@ const TERMINATE = 0x58; // 'X'
 const READY_FOR_QUERY = 0x5a; // 'Z'
 const IDLE = 0x49; // 'I': ReadyForQuery's status outside a transaction
 const SYNC = new Uint8Array([0x53, 0, 0, 0, 4]);
+const PARSE = 0x50; // 'P'
+const BIND = 0x42; // 'B'
+const DESCRIBE = 0x44; // 'D'
+const CLOSE = 0x43; // 'C'
+const EXECUTE = 0x45; // 'E'
+const STATEMENT = 0x53; // 'S': Describe/Close of a statement (else 'P', a portal)
+
+/** Where the NUL-terminated string starting at `start` ends (the NUL's index), or -1 past `limit`. */
+const stringEnd = (/** @type {Buffer} */ buffer, /** @type {number} */ start, /** @type {number} */ limit) => {
+  const end = buffer.indexOf(0, start);
+  return end < 0 || end >= limit ? -1 : end;
+};
+
+/**
+ * The client's messages with every non-empty statement or portal name prefixed; the names of
+ * statements parsed are added to `prepared` (to close them when the connection goes).
+ * Messages are complete here (Connection.receive); anything else passes unchanged.
+ */
+export const namespaceNames = (/** @type {Buffer} */ input, /** @type {string} */ prefix, /** @type {Set<string>} */ prepared) => {
+  const tag = Buffer.from(prefix);
+  /** @type {Buffer[]} */
+  const out = [];
+  let changed = false;
+  let offset = 0;
+  while (offset < input.length) {
+    const type = /** @type {number} */ (input[offset]);
+    const end = offset + 1 + input.readInt32BE(offset + 1);
+    /** @type {number[]} where, inside the message, a name to prefix starts */
+    let names = [];
+    const body = offset + 5;
+    if (type === PARSE) names = [body];
+    else if (type === EXECUTE) names = [body];
+    else if (type === BIND) names = [body, stringEnd(input, body, end) + 1];
+    else if (type === DESCRIBE || type === CLOSE) names = [body + 1];
+    // A malformed message (a name not terminated inside it) goes as it is: PostgreSQL refuses it.
+    const malformed = names.some((start) => start <= 0 || start >= end || stringEnd(input, start, end) < 0);
+    names = names.filter((start) => input[start] !== 0);
+    if (names.length === 0 || malformed) {
+      out.push(input.subarray(offset, end));
+    } else {
+      changed = true;
+      /** @type {Buffer[]} */
+      const parts = [];
+      let from = offset + 5;
+      for (const start of names) {
+        parts.push(input.subarray(from, start), tag);
+        from = start;
+      }
+      parts.push(input.subarray(from, end));
+      const rest = Buffer.concat(parts);
+      const header = Buffer.alloc(5);
+      header[0] = type;
+      header.writeInt32BE(4 + rest.length, 1);
+      out.push(header, rest);
+      if (type === PARSE) prepared.add(input.subarray(body, stringEnd(input, body, end)).toString());
+      else if (type === CLOSE && input[body] === STATEMENT) prepared.delete(input.subarray(body + 1, stringEnd(input, body + 1, end)).toString());
+    }
+    offset = end;
+  }
+  return changed ? Buffer.concat(out) : input;
+};
+
+/** Close messages for the given statement names (already prefixed by `prefix`), then Sync. */
+const closeStatements = (/** @type {Iterable<string>} */ names, /** @type {string} */ prefix) => {
+  /** @type {Buffer[]} */
+  const out = [];
+  for (const name of names) {
+    const body = Buffer.from(`S${prefix}${name}\0`);
+    const header = Buffer.alloc(5);
+    header[0] = CLOSE;
+    header.writeInt32BE(4 + body.length, 1);
+    out.push(header, body);
+  }
+  out.push(Buffer.from(SYNC));
+  return Buffer.concat(out);
+};
 
 /** A simple-protocol query message ('Q'). */
 const simpleQuery = (/** @type {string} */ text) => {
@@ -45,9 +130,17 @@ const leavesSessionIdle = (/** @type {Buffer} */ answer) =>
  * messages) and the incomplete rest.
  */
 class Connection {
-  /** @param {import('node:net').Socket} socket */
-  constructor(socket) {
+  /**
+   * @param {import('node:net').Socket} socket
+   * @param {number} id
+   */
+  constructor(socket, id) {
     this.socket = socket;
+    /** Prefixed to the names of its statements and portals in the shared session. */
+    this.prefix = `c${id}.`;
+    /** Names (unprefixed) of the statements it prepared and has not closed. */
+    /** @type {Set<string>} */
+    this.prepared = new Set();
     /** @type {Buffer} */
     this.received = Buffer.alloc(0);
     /** The startup packet, run on its own: PGlite answers it by a path of its own. */
@@ -106,9 +199,9 @@ class Connection {
       this.startup = undefined;
       return startup;
     }
-    const input = this.messages.length === 1 ? this.messages[0] : Buffer.concat(this.messages);
+    const input = /** @type {Buffer} */ (this.messages.length === 1 ? this.messages[0] : Buffer.concat(this.messages));
     this.messages = [];
-    return /** @type {Buffer} */ (input);
+    return namespaceNames(input, this.prefix, this.prepared);
   }
 }
 
@@ -143,7 +236,7 @@ export const startWireServer = async (db, options) => {
         if (index < 0 || waiting.length === 0) return;
         const [connection] = /** @type {[Connection]} */ (waiting.splice(index, 1));
         if (connection.closed) {
-          await releaseSession();
+          await releaseSession(connection, holder === connection);
           holder = undefined;
           continue;
         }
@@ -163,7 +256,7 @@ export const startWireServer = async (db, options) => {
         holder = leavesSessionIdle(bytes) ? undefined : connection;
         if (connection.closed) {
           // It left while its messages ran: reset what it leaves behind before anyone else runs.
-          if (holder === connection && !waiting.includes(connection)) waiting.push(connection);
+          if ((holder === connection || connection.prepared.size > 0) && !waiting.includes(connection)) waiting.push(connection);
           continue;
         }
         if (bytes.length > 0) connection.socket.write(bytes);
@@ -175,13 +268,22 @@ export const startWireServer = async (db, options) => {
     }
   };
 
-  /** Ends the unfinished query and transaction of a connection that left while holding the session. */
-  const releaseSession = async () => {
+  /**
+   * What a connection that left leaves in the session: its unfinished query and transaction
+   * when it held the session, and the statements it prepared (so a pool that opens and closes
+   * connections does not fill the session with them).
+   */
+  const releaseSession = async (/** @type {Connection} */ connection, /** @type {boolean} */ holding) => {
     await db.runExclusive(async () => {
-      await db.execProtocolRaw(SYNC);
-      if (db.isInTransaction()) await db.execProtocolRaw(ROLLBACK);
+      if (holding) {
+        await db.execProtocolRaw(SYNC);
+        if (db.isInTransaction()) await db.execProtocolRaw(ROLLBACK);
+      }
+      if (connection.prepared.size > 0) await db.execProtocolRaw(closeStatements(connection.prepared, connection.prefix));
+      connection.prepared.clear();
     });
   };
+  let connectionIds = 0;
 
   const server = createServer((socket) => {
     if (connections.size >= options.maxConnections) {
@@ -189,7 +291,7 @@ export const startWireServer = async (db, options) => {
       return;
     }
     socket.setNoDelay(true);
-    const connection = new Connection(socket);
+    const connection = new Connection(socket, ++connectionIds);
     connections.add(connection);
     socket.on('data', (chunk) => {
       if (!connection.receive(chunk)) socket.end();
@@ -202,8 +304,8 @@ export const startWireServer = async (db, options) => {
       connections.delete(connection);
       const index = waiting.indexOf(connection);
       if (index >= 0) waiting.splice(index, 1);
-      // Its session state is PGlite's: reset it in turn before anyone else runs.
-      if (holder === connection) enqueue(connection);
+      // Its session state is PGlite's: reset it in turn (before anyone else runs, if it held the session).
+      if (holder === connection || connection.prepared.size > 0) enqueue(connection);
     });
   });
   server.maxConnections = options.maxConnections;
