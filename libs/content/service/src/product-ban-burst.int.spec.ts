@@ -1,31 +1,13 @@
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ContentPenalisedEvent } from '@govern/contracts-content';
 import { BanCause, ProductBannedEvent } from '@govern/contracts-product-quality';
-import { approveListings, eventually, meta, startContentForTest, type ContentUnderTest } from './testing/content-test-kit';
+import { approveListings, countStatements, eventually, meta, startContentForTest, type ContentUnderTest } from './testing/content-test-kit';
 
 const BANS = 60;
 const LINKED = ['p-burst-3', 'p-burst-30'];
 
-/** Counts the statements the service sends that read the items linked to products (one process: the service runs here). */
-const countLinkReads = () => {
-  const original = pg.Client.prototype.query;
-  let count = 0;
-  pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-    const first = args[0] as string | { text?: string } | undefined;
-    const text = typeof first === 'string' ? first : first?.text;
-    if (text && /FROM content_product_links/.test(text) && /state = 'ACTIVE'/.test(text)) count++;
-    return (original as (...a: unknown[]) => unknown).apply(this, args);
-  } as typeof pg.Client.prototype.query;
-  return {
-    get count() {
-      return count;
-    },
-    restore: () => {
-      pg.Client.prototype.query = original;
-    },
-  };
-};
+/** The statements that read the items linked to products. */
+const countLinkReads = () => countStatements((text) => /FROM content_product_links/.test(text) && /state = 'ACTIVE'/.test(text));
 
 /**
  * A merchant's removal bans all its products at once: content handles the burst in batches whose

@@ -1,39 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ContentPenalisedEvent, ContentTier, ContentTierChangedEvent, PenaltyAction, PenaltySource } from '@govern/contracts-content';
 import { BanCause, ProductBannedEvent } from '@govern/contracts-product-quality';
-import { approveListings, eventually, startContentForTest, type ContentUnderTest } from './testing/content-test-kit';
+import { approveListings, countStatements, eventually, startContentForTest, type ContentUnderTest } from './testing/content-test-kit';
 
 const ITEMS = 10_000;
 const BYSTANDERS = 200;
 const HOT = { productId: 'p-hot', merchantId: 'm-hot' };
 const OTHER = { productId: 'p-other', merchantId: 'm-other' };
 
-/**
- * Counts the SQL statements the service sends that touch content's item, link and penalty
- * tables, by wrapping the pg driver every Prisma query goes through (one process: the service
- * under test runs in this test's process).
- */
-const countStatements = () => {
-  const original = pg.Client.prototype.query;
-  let count = 0;
-  const touched = /content_items|content_product_links|penalties|content_tier_changes/;
-  pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-    const first = args[0] as string | { text?: string } | undefined;
-    const text = typeof first === 'string' ? first : first?.text;
-    if (text && touched.test(text)) count++;
-    return (original as (...a: unknown[]) => unknown).apply(this, args);
-  } as typeof pg.Client.prototype.query;
-  return {
-    get count() {
-      return count;
-    },
-    restore: () => {
-      pg.Client.prototype.query = original;
-    },
-  };
-};
+/** The statements that touch content's item, link and penalty tables. */
+const touched = /content_items|content_product_links|penalties|content_tier_changes/;
 
 describe('cascade: a banned product limits every content item that links it', () => {
   let cut: ContentUnderTest;
@@ -73,7 +50,7 @@ describe('cascade: a banned product limits every content item that links it', ()
 
   it('limits 10,000 linked items with a handful of set-based statements and emits their events once', async () => {
     const { sut, events } = cut;
-    const statements = countStatements();
+    const statements = countStatements((text) => touched.test(text));
     const ban = {
       meta: { eventId: randomUUID(), occurredAt: sut.clock.now(), causationId: 'lab-1', correlationId: 'lab-1' },
       productId: HOT.productId,

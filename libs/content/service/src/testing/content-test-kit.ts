@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import pg from 'pg';
 import type { PrismaClient } from '@govern/content-data-access';
 import type { EventMeta, EventType } from '@govern/contracts-common';
 import { ContentServiceDefinition } from '@govern/contracts-content';
@@ -74,3 +75,27 @@ export const eventsAbout = <T>(events: EventCollector, type: EventType<T>, match
 
 /** The error details of a call expected to fail (fails the test if it succeeds). */
 export { failureOf as errorOf } from '@govern/platform-service-testing';
+
+/**
+ * Counts the SQL statements the service sends whose text `matches`, by wrapping the pg driver every
+ * query goes through (Prisma's adapter and the platform's transactions alike; one process: the
+ * service under test runs in the test's process). `restore()` unwraps it.
+ */
+export const countStatements = (matches: (text: string) => boolean) => {
+  const original = pg.Client.prototype.query;
+  let count = 0;
+  pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+    const first = args[0] as string | { text?: string } | undefined;
+    const text = typeof first === 'string' ? first : first?.text;
+    if (text && matches(text)) count++;
+    return (original as (...a: unknown[]) => unknown).apply(this, args);
+  } as typeof pg.Client.prototype.query;
+  return {
+    get count() {
+      return count;
+    },
+    restore: () => {
+      pg.Client.prototype.query = original;
+    },
+  };
+};
