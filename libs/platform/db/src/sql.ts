@@ -58,10 +58,6 @@ const INT8_ARRAY = 1016;
 // 1016 (int8[]) is missing from pg-types' TypeId list, though its parser exists.
 const parseInt8Array = pg.types.getTypeParser(INT8_ARRAY as Parameters<typeof pg.types.getTypeParser>[0], 'text') as (value: string) => (string | null)[];
 
-/**
- * Result types as Prisma's raw queries return them, so a row read here has the model's types:
- * int8 as bigint (node-postgres gives strings), the rest as node-postgres parses them.
- */
 const parseInt8 = (value: string): bigint => BigInt(value);
 const parseInt8s = (value: string): (bigint | null)[] => parseInt8Array(value).map((v) => (v === null ? null : BigInt(v)));
 /**
@@ -78,6 +74,10 @@ const textParserOf = (oid: number): ((value: string) => unknown) => {
   return parser;
 };
 
+/**
+ * Result types as Prisma's raw queries return them, so a row read here has the model's types:
+ * int8 as bigint (node-postgres gives strings), the rest as node-postgres parses them.
+ */
 export const SQL_RESULT_TYPES = {
   getTypeParser(oid: number, format?: 'text' | 'binary') {
     if (format === 'binary') {

@@ -87,6 +87,12 @@ export interface BatchEvent<Event> {
   typeName: string;
 }
 
+/** A service's database as its consumers take it: the pool for the platform's transaction, and its Prisma client. */
+export interface ConsumerDatabase<Client> {
+  pool: pg.Pool;
+  client: Client;
+}
+
 export interface StartConsumerOptions<Tx extends SqlTx, Types extends readonly AnyEventType[], Prefetched = undefined> {
   bus: EventBus;
   /** The service's Prisma client: each batch in a Prisma-owned transaction (one round trip per statement). */

@@ -38,6 +38,7 @@ export {
   isEvent,
   startConsumer,
   type BatchEvent,
+  type ConsumerDatabase,
   type EventContext,
   type EventOf,
   type StartConsumerOptions,

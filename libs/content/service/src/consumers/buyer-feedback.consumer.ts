@@ -1,8 +1,7 @@
 import type { ContentTx, PrismaClient } from '@govern/content-data-access';
 import { ComplaintCategory, ComplaintFiledEvent, ComplaintTargetType, ContentAttributionReportedEvent } from '@govern/contracts-consumer-experience';
-import { eventTime, isEvent, plausibleWindow, startConsumer, type ConsumerHandle, type EventBus } from '@govern/platform-events';
+import { eventTime, isEvent, plausibleWindow, startConsumer, type ConsumerHandle, type EventBus, type ConsumerDatabase } from '@govern/platform-events';
 import type { UnitsOfWork } from '@govern/platform-runtime';
-import type pg from 'pg';
 import type { Logger } from 'pino';
 import { attributionReported, complaintFiled } from '../use-cases/buyer-feedback';
 import type { Work } from '../use-cases/work';
@@ -22,7 +21,7 @@ const categoryName = (category: ComplaintCategory): string => (ComplaintCategory
 export const startBuyerFeedbackConsumer = ({ units, ...wiring }: {
   bus: EventBus;
   /** In the platform's transaction: plain SQL pipelined, Prisma joined only when a use case calls it. */
-  database: { pool: pg.Pool; client: PrismaClient };
+  database: ConsumerDatabase<PrismaClient>;
   units: UnitsOfWork<ContentTx, Work>;
   log: Logger;
 }): Promise<ConsumerHandle> =>

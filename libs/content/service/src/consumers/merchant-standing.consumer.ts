@@ -1,8 +1,7 @@
 import type { ContentTx, PrismaClient } from '@govern/content-data-access';
 import { AffiliateEligibilityChangedEvent, MerchantReinstatedEvent, MerchantRemovedEvent, MerchantStatus } from '@govern/contracts-merchant-access';
-import { eventTime, isEvent, startConsumer, type ConsumerHandle, type EventBus } from '@govern/platform-events';
+import { eventTime, isEvent, startConsumer, type ConsumerHandle, type EventBus, type ConsumerDatabase } from '@govern/platform-events';
 import type { UnitsOfWork } from '@govern/platform-runtime';
-import type pg from 'pg';
 import type { Logger } from 'pino';
 import { affiliateEligibilityChanged, merchantReinstated, merchantRemoved } from '../use-cases/upstream-facts';
 import type { Work } from '../use-cases/work';
@@ -18,7 +17,7 @@ export const MERCHANT_STANDING_CONSUMER = 'content_merchant_standing';
 export const startMerchantStandingConsumer = ({ units, ...wiring }: {
   bus: EventBus;
   /** In the platform's transaction: plain SQL pipelined, Prisma joined only when a use case calls it. */
-  database: { pool: pg.Pool; client: PrismaClient };
+  database: ConsumerDatabase<PrismaClient>;
   units: UnitsOfWork<ContentTx, Work>;
   log: Logger;
 }): Promise<ConsumerHandle> =>

@@ -1,9 +1,8 @@
 import type { ContentTx, PrismaClient } from '@govern/content-data-access';
 import { BanCause, ListingApprovedEvent, ProductBannedEvent, ProductUnbannedEvent } from '@govern/contracts-product-quality';
-import { eventTime, isEvent, startConsumer, type BatchEvent, type ConsumerHandle, type EventBus, type EventOf } from '@govern/platform-events';
+import { eventTime, isEvent, startConsumer, type BatchEvent, type ConsumerHandle, type EventBus, type EventOf, type ConsumerDatabase } from '@govern/platform-events';
 import type { Sql } from '@govern/platform-db';
 import type { UnitsOfWork } from '@govern/platform-runtime';
-import type pg from 'pg';
 import type { Logger } from 'pino';
 import { firstItemsLinkedToProducts } from '../adapters/cascade.queries';
 import { CASCADE_BATCH_SIZE } from '../use-cases/cascades';
@@ -51,7 +50,7 @@ export const startProductCatalogueConsumer = ({
 }: {
   bus: EventBus;
   /** In the platform's transaction (pipelined plain SQL): a merchant's removal bans all its products in one burst. */
-  database: { pool: pg.Pool; client: PrismaClient };
+  database: ConsumerDatabase<PrismaClient>;
   units: UnitsOfWork<ContentTx, Work>;
   log: Logger;
 }): Promise<ConsumerHandle> =>

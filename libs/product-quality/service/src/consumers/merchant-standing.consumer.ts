@@ -6,8 +6,7 @@ import {
   StoreExperienceScoreChangedEvent,
 } from '@govern/contracts-merchant-access';
 import type { PrismaClient } from '@govern/product-quality-data-access';
-import { type ConsumerHandle, type EventBus, eventTime, isEvent, startConsumer } from '@govern/platform-events';
-import type pg from 'pg';
+import { type ConsumerHandle, type EventBus, eventTime, isEvent, startConsumer, type ConsumerDatabase } from '@govern/platform-events';
 import type { Logger } from 'pino';
 import {
   type CascadeLimits,
@@ -31,7 +30,7 @@ export const MERCHANT_STANDING_CONSUMER = 'product_quality_merchant_standing';
 export const startMerchantStandingConsumer = ({ units, limits, ...wiring }: {
   bus: EventBus;
   /** In the platform's transaction: plain SQL pipelined, Prisma joined only when a use case calls it. */
-  database: { pool: pg.Pool; client: PrismaClient };
+  database: ConsumerDatabase<PrismaClient>;
   units: ProductQualityUnits;
   limits: CascadeLimits;
   log: Logger;

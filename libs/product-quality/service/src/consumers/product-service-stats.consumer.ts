@@ -1,7 +1,6 @@
 import { ProductServiceStatsReportedEvent } from '@govern/contracts-consumer-experience';
 import type { PrismaClient } from '@govern/product-quality-data-access';
-import { type ConsumerHandle, type EventBus, startConsumer } from '@govern/platform-events';
-import type pg from 'pg';
+import { type ConsumerHandle, type EventBus, startConsumer, type ConsumerDatabase } from '@govern/platform-events';
 import type { Logger } from 'pino';
 import { onProductServiceStatsReported } from '../use-cases/service-stats';
 import type { ProductQualityUnits } from '../use-cases/work';
@@ -13,7 +12,7 @@ export const PRODUCT_SERVICE_STATS_CONSUMER = 'product_quality_service_stats';
 export const startProductServiceStatsConsumer = ({ units, ...wiring }: {
   bus: EventBus;
   /** In the platform's transaction: plain SQL pipelined, Prisma joined only when a use case calls it. */
-  database: { pool: pg.Pool; client: PrismaClient };
+  database: ConsumerDatabase<PrismaClient>;
   units: ProductQualityUnits;
   log: Logger;
 }): Promise<ConsumerHandle> =>
