@@ -2,7 +2,7 @@
  * What one merchant's standing read costs PostgreSQL (the statement behind GetMerchantStanding,
  * `readStandings` over `poolReads` as the service runs it), away from gRPC and the other services:
  *
- *   [DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres] \
+ *   DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres NATS_URL=nats://127.0.0.1:4222 \
  *     npx tsx --tsconfig tsconfig.base.json libs/merchant-access/service/bench/standing-read.bench.ts [reads per round] [ids per read]
  *
  * A fresh database with 5,000 merchants, 1,500 violations over the first 500 and a sanction in
@@ -10,7 +10,8 @@
  * median counts): the backend's CPU per read (from /proc, so PostgreSQL must run on this machine)
  * and the read's p50 time; then how often PostgreSQL planned the statement for the values
  * (custom plans) and how often it reused its generic plan (pg_prepared_statements). Prints
- * figures; asserts nothing.
+ * figures; asserts nothing. (The database comes from the integration tests' infrastructure, which
+ * wants NATS as well, though this bench does not use it.)
  */
 import { readFileSync } from 'node:fs';
 import { MerchantAccessMigrations } from '@govern/merchant-access-data-access';
@@ -46,11 +47,7 @@ INSERT INTO sanctions (id, merchant_id, kind, starts_at, ends_at, trigger_points
 SET session_replication_role = DEFAULT;
 ANALYZE;`;
 
-const database = await createTestDatabase({
-  migrationsDir: MerchantAccessMigrations,
-  prefix: 'standing_read_bench',
-  adminDatabaseUrl: process.env['DATABASE_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/postgres',
-});
+const database = await createTestDatabase({ migrationsDir: MerchantAccessMigrations, prefix: 'standing_read_bench' });
 const pool = new pg.Pool({ connectionString: database.url, max: 1 });
 try {
   await pool.query(SEED);
