@@ -55,4 +55,16 @@ describe('merchant-access: the standing read on the pool, a named prepared state
     const { standing } = await client.getMerchantStanding({ merchantId });
     expect(standing?.activePoints).toBe(second.get(merchantId)?.standing.activePoints);
   });
+
+  it("keeps its generic plan for one merchant's standing: planned once, not at every read", async () => {
+    const merchantId = await onboardMerchant(client, 922);
+    const reads = poolReads(pool);
+    // PostgreSQL plans the first five executions for their values, then keeps the generic plan
+    // unless a plan for the values looks cheaper (for `id = ANY($ids)` and one id, it always did).
+    for (let read = 0; read < 12; read++) expect((await readStandings(reads, [merchantId], sut.clock.now())).has(merchantId)).toBe(true);
+    const plans = await pool.query<{ generic_plans: string; custom_plans: string }>('SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE name = $1', [STANDINGS_STATEMENT]);
+    const [counts] = plans.rows;
+    expect(Number(counts?.custom_plans)).toBeLessThanOrEqual(5);
+    expect(Number(counts?.generic_plans)).toBeGreaterThanOrEqual(7);
+  });
 });
