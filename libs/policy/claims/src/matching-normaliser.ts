@@ -45,16 +45,27 @@ export class CharBuffer {
   }
 }
 
-/** In `MatchBuffer.packed`: kind in bits 0-2, gap in bits 3-4, and this flag when `end` was written. */
-const PACKED_END_WRITTEN = 0x20;
+/**
+ * In `MatchBuffer.packed`: kind in bits 0-2, gap in bits 3-4, PACKED_END_WRITTEN when `end` was
+ * written, and PACKED_WRITTEN on every byte written. A byte left 0 is a unit of the one-pass
+ * scan's inner loop (see `MatchBuffer`).
+ */
+const PACKED_KIND_MASK = 7;
 const PACKED_GAP_SHIFT = 3;
+const PACKED_END_WRITTEN = 0x20;
+const PACKED_WRITTEN = 0x40;
 
 /**
- * The columns of a one-pass scan. Per unit the hot loop writes two: `start` and one packed
- * byte (gap, kind, and whether `end` differs from start + 1, in which case `end` was written).
- * `gap`, `kind` and `end` — what hit resolution reads — are unpacked afterwards only around
- * the occurrences found (`unpack`), a few units per occurrence rather than three stores per
- * unit of text. 11 bytes per unit in one allocation, reused by a scanner.
+ * The columns of a one-pass scan. Per unit the hot loop writes `start`, and where the unit is
+ * not plain one packed byte (gap, kind, whether `end` differs from start + 1, in which case
+ * `end` was written). A plain unit — one that the scan's inner loop wrote: a kept character
+ * of one unit right after another, no gap — leaves its packed byte 0 (the column is zeroed
+ * natively when the buffer is reset) and its kind is read back from its character's one-pass
+ * code. Why: each typed array the inner loop touches costs, at every unit, a map check, two
+ * loads for its data pointer and a bounds check (V8 does not hoist them out of the loop), so
+ * one store fewer per unit is worth a memset. `gap`, `kind` and `end` — what hit resolution
+ * reads — are unpacked afterwards only around the occurrences found (`unpack`). 11 bytes per
+ * unit in one allocation, reused by a scanner.
  */
 export class MatchBuffer {
   start!: Int32Array;
@@ -64,13 +75,21 @@ export class MatchBuffer {
   kind!: Uint8Array;
   length = 0;
   private capacity = 0;
+  /** The scanned text's units and the one-pass codes that give a plain unit its kind. */
+  private chars = new Uint16Array(0);
+  private codes = new Int32Array(0);
 
   constructor(capacity: number) {
     this.allocate(capacity);
   }
 
-  /** Empties the buffer and makes room for at least `capacity` units. */
+  /**
+   * Empties the buffer and makes room for at least `capacity` units. `packed` is 0 from
+   * `length` on (a scan writes only below the length it sets, and a new allocation is zero),
+   * so zeroing what the last scan wrote leaves it all 0.
+   */
   reset(capacity: number): void {
+    this.packed.fill(0, 0, this.length);
     this.length = 0;
     if (capacity > this.capacity) this.allocate(capacity);
   }
@@ -80,12 +99,24 @@ export class MatchBuffer {
     if (capacity > this.capacity) this.allocate(Math.max(capacity, this.capacity * 2));
   }
 
+  /** Where the kinds of plain units come from, for the scan now filling the buffer. */
+  readPlainKindsFrom(chars: Uint16Array, codes: Int32Array): void {
+    this.chars = chars;
+    this.codes = codes;
+  }
+
   /** Fills `gap`, `kind` and `end` of units [from, to) from the packed column. Idempotent. */
   unpack(from: number, to: number): void {
-    const { start, end, packed, gap, kind } = this;
+    const { start, end, packed, gap, kind, chars, codes } = this;
     for (let k = from; k < to; k++) {
       const p = packed[k] as number;
-      kind[k] = p & 7;
+      if (p === 0) {
+        kind[k] = (codes[chars[start[k] as number] as number] as number) & PACKED_KIND_MASK;
+        gap[k] = GAP_NONE;
+        end[k] = (start[k] as number) + 1;
+        continue;
+      }
+      kind[k] = p & PACKED_KIND_MASK;
       gap[k] = (p >> PACKED_GAP_SHIFT) & 3;
       if ((p & PACKED_END_WRITTEN) === 0) end[k] = (start[k] as number) + 1;
     }
@@ -113,8 +144,8 @@ export class MatchBuffer {
 }
 
 // Codes of the one-pass table (see MatchingNormaliser). A kept BMP character that maps to one
-// unit is (automaton class << 8) | kind, non-negative, so its low byte is the packed byte of
-// a unit with no gap before it; everything else is negative.
+// unit is (automaton class << 8) | kind, non-negative, so its low byte is the kind bits of its
+// packed byte; everything else is negative.
 const CODE_CLASS_SHIFT = 8;
 const CODE_UNKNOWN = -1;
 const CODE_VISIBLE = -2;
@@ -164,6 +195,7 @@ export class MatchingNormaliser {
     const firstOccurrence = sink.length;
     const n = source.length;
     out.reset(n + 16);
+    out.readPlainKindsFrom(chars, codes);
     // Every unit the fast path pushes is paid for by a character it consumed (a hard break
     // by the filler before it), so n + 16 holds them; the other paths make room first.
     let { start, end, packed } = out;
@@ -206,7 +238,9 @@ export class MatchingNormaliser {
             pendingGap = GAP_VISIBLE << PACKED_GAP_SHIFT;
           } else if (unit === FILLER_MARK && pendingGap === GAP_NONE << PACKED_GAP_SHIFT && k > 0) {
             // A mark right after a kept character stays with it: "b̶e̶s̶t̶" matches to its last stroke.
-            const last = packed[k - 1] as number;
+            const written = packed[k - 1] as number;
+            const last =
+              written !== 0 ? written : PACKED_WRITTEN | ((codes[chars[start[k - 1] as number] as number] as number) & PACKED_KIND_MASK);
             const lastEnd = (last & PACKED_END_WRITTEN) !== 0 ? (end[k - 1] as number) : (start[k - 1] as number) + 1;
             if (lastEnd === i) {
               end[k - 1] = i + width;
@@ -239,7 +273,7 @@ export class MatchingNormaliser {
         }
         start[k] = runStart;
         end[k] = i;
-        packed[k] = PACKED_END_WRITTEN | (GAP_VISIBLE << PACKED_GAP_SHIFT) | KIND_SYMBOL;
+        packed[k] = PACKED_WRITTEN | PACKED_END_WRITTEN | (GAP_VISIBLE << PACKED_GAP_SHIFT) | KIND_SYMBOL;
         k++;
         const t = next[row + breakClass] as number;
         if (t >= 0) row = t << ROW_SHIFT;
@@ -247,31 +281,33 @@ export class MatchingNormaliser {
       }
       if (code >= 0) {
         start[k] = i;
-        packed[k] = pendingGap | code; // the store keeps the low byte: gap | kind
+        packed[k] = PACKED_WRITTEN | pendingGap | code; // the store keeps the low byte: flag | gap | kind
         k++;
-        let t = next[row + (code >> CODE_CLASS_SHIFT)] as number;
-        if (t >= 0) row = t << ROW_SHIFT;
-        else automaton.emit((row = ~t << ROW_SHIFT), k, sink);
         i++;
-        // The characters that follow it directly, with no gap: the inner loop of most text.
-        while (i < n) {
+        let t = next[row + (code >> CODE_CLASS_SHIFT)] as number;
+        // The characters that follow it directly, with no gap, up to the next state that ends a
+        // pattern: the inner loop of most text. It calls nothing, so V8 loads the typed arrays'
+        // data pointers and lengths once before it instead of at every unit (a call anywhere in
+        // a loop, as emit was here, makes it assume the call may have changed them).
+        while (t >= 0) {
+          row = t << ROW_SHIFT;
+          if (i === n) break;
           const more = codes[chars[i] as number] as number;
           if (more < 0) break;
-          start[k] = i;
-          packed[k] = more;
+          start[k] = i; // a plain unit: its packed byte stays 0
           k++;
-          t = next[row + (more >> CODE_CLASS_SHIFT)] as number;
-          if (t >= 0) row = t << ROW_SHIFT;
-          else automaton.emit((row = ~t << ROW_SHIFT), k, sink);
           i++;
+          t = next[row + (more >> CODE_CLASS_SHIFT)] as number;
         }
+        // A state that ends a pattern (the outer loop carries on with the next character).
+        if (t < 0) automaton.emit((row = ~t << ROW_SHIFT), k, sink);
       } else {
         for (let j = 0; j < count; j++) {
           const u = mapping === undefined ? unit : (mapping.units[j] as number);
           const unitKind = mapping === undefined ? bmpKindOf(cp) : (mapping.kinds[j] as number);
           start[k] = i;
           end[k] = i + width;
-          packed[k] = PACKED_END_WRITTEN | (j === 0 ? pendingGap : GAP_NONE << PACKED_GAP_SHIFT) | unitKind;
+          packed[k] = PACKED_WRITTEN | PACKED_END_WRITTEN | (j === 0 ? pendingGap : GAP_NONE << PACKED_GAP_SHIFT) | unitKind;
           k++;
           const t = next[row + (classOf[u] as number)] as number;
           if (t >= 0) row = t << ROW_SHIFT;
