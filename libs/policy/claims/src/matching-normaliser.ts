@@ -76,8 +76,8 @@ export class MatchBuffer {
   length = 0;
   private capacity = 0;
   /** The scanned text's units and the one-pass codes that give a plain unit its kind. */
-  private chars = new Uint16Array(0);
-  private codes = new Int32Array(0);
+  private chars: Uint16Array = new Uint16Array(0);
+  private codes: Int16Array | Int32Array = new Int16Array(0);
 
   constructor(capacity: number) {
     this.allocate(capacity);
@@ -100,7 +100,7 @@ export class MatchBuffer {
   }
 
   /** Where the kinds of plain units come from, for the scan now filling the buffer. */
-  readPlainKindsFrom(chars: Uint16Array, codes: Int32Array): void {
+  readPlainKindsFrom(chars: Uint16Array, codes: Int16Array | Int32Array): void {
     this.chars = chars;
     this.codes = codes;
   }
@@ -143,17 +143,16 @@ export class MatchBuffer {
   }
 }
 
-// Codes of the one-pass table (see MatchingNormaliser). A kept BMP character that maps to one
-// unit is (automaton class << 8) | kind, non-negative, so its low byte is the kind bits of its
-// packed byte; everything else is negative.
-const CODE_CLASS_SHIFT = 8;
+// Codes of the one-pass table (see MatchingNormaliser), its first 0x10000 entries. A kept BMP
+// character that maps to one unit is (automaton class << 3) | kind, non-negative, its low bits
+// the kind bits of its packed byte; everything else is negative.
+const CODE_CLASS_SHIFT = 3;
 const CODE_UNKNOWN = -1;
 const CODE_VISIBLE = -2;
 /** Surrogates, invisible filler, marks, characters of several units: the general path. */
 const CODE_GENERAL = -3;
-
-/** Size of a scanner's one-pass character table (one Int32 per UTF-16 unit). */
-export const ONE_PASS_TABLE_BYTES = 0x10000 * 4;
+/** Where the transition rows start in the one-pass table: after one code per UTF-16 unit. */
+const ROWS_AT = 0x10000;
 
 /**
  * Normalisation and matching in one pass, for one automaton: the same occurrences as
@@ -165,21 +164,44 @@ export const ONE_PASS_TABLE_BYTES = 0x10000 * 4;
  * five stores per character), then a second loop over the units for the automaton. Here one
  * table indexed by the raw UTF-16 unit answers both questions at once — how the character
  * normalises (kept, visible filler, or something rarer) and the class in the automaton's
- * alphabet of the unit it becomes — so the common character costs one load from this table,
- * one from the transition table and two stores (see MatchBuffer). Everything else (surrogate
- * pairs, marks, invisible filler, characters that expand to several units, a character seen
- * for the first time) takes the general path, which is `normaliseInto`'s logic unit for
- * unit. The table is 0x10000 × 4 bytes = 256 KB per scanner, filled lazily from the module's
- * memo; only the entries of characters that occur are touched.
+ * alphabet of the unit it becomes — so the common character costs one load for its code,
+ * one for the transition and one store (see MatchBuffer). Everything else (surrogate pairs,
+ * marks, invisible filler, characters that expand to several units, a character seen for the
+ * first time) takes the general path, which is `normaliseInto`'s logic unit for unit.
+ *
+ * The codes and a copy of the automaton's transitions share one typed array, `table`: codes at
+ * [0, 0x10000), filled lazily from the module's memo (only the entries of characters that
+ * occur are touched), then the transition rows, their entries rebased to start at ROWS_AT.
+ * Why one array: V8 checks the map, reloads the data pointer and checks the bounds of every
+ * typed array a loop touches at every iteration, so the inner loop costs less per array it
+ * reads. 16-bit entries where the rebased rows fit, as in the automaton; 32-bit otherwise.
  */
 export class MatchingNormaliser {
-  private readonly codes = new Int32Array(ONE_PASS_TABLE_BYTES / 4).fill(CODE_UNKNOWN);
+  /** Codes at [0, ROWS_AT), then the automaton's `next`, each entry + (ROWS_AT >> ROW_SHIFT). */
+  private readonly table: Int16Array | Int32Array;
   private readonly chars = new CharBuffer();
 
   constructor(
     private readonly automaton: AhoCorasick,
     private readonly maxFillerRun: number,
-  ) {}
+  ) {
+    const { next, width } = automaton;
+    const base = ROWS_AT >> ROW_SHIFT;
+    const lastEntry = base + ((automaton.stateCount - 1) * automaton.stride) / (1 << ROW_SHIFT);
+    const narrow = lastEntry <= 0x7fff && (((width - 1) << CODE_CLASS_SHIFT) | PACKED_KIND_MASK) <= 0x7fff;
+    const table = narrow ? new Int16Array(ROWS_AT + next.length) : new Int32Array(ROWS_AT + next.length);
+    table.fill(CODE_UNKNOWN, 0, ROWS_AT);
+    for (let j = 0; j < next.length; j++) {
+      const entry = next[j] as number;
+      table[ROWS_AT + j] = entry >= 0 ? entry + base : ~(~entry + base);
+    }
+    this.table = table;
+  }
+
+  /** Bytes held by the one-pass table (codes and the copy of the transitions). */
+  get tableBytes(): number {
+    return this.table.byteLength;
+  }
 
   /**
    * Normalises `source` into `out` and appends every occurrence of the automaton's patterns
@@ -188,19 +210,21 @@ export class MatchingNormaliser {
    * units s - 1 .. e of each occurrence [s, e) appended by this call.
    */
   run(out: MatchBuffer, source: string, sink: number[]): NormalisedColumns {
-    const { codes, automaton, maxFillerRun } = this;
+    const { table, automaton, maxFillerRun } = this;
     const chars = this.chars.load(source);
-    const { classOf, next } = automaton;
+    const { classOf } = automaton;
     const breakClass = classOf[HARD_BREAK] as number;
+    // A run of one visible filler is no hard break: the inner loop may step over it.
+    const oneFillerJoins = maxFillerRun >= 1;
     const firstOccurrence = sink.length;
     const n = source.length;
     out.reset(n + 16);
-    out.readPlainKindsFrom(chars, codes);
+    out.readPlainKindsFrom(chars, table);
     // Every unit the fast path pushes is paid for by a character it consumed (a hard break
     // by the filler before it), so n + 16 holds them; the other paths make room first.
     let { start, end, packed } = out;
     let k = 0;
-    let row = 0;
+    let row = ROWS_AT; // the root's row in the table
     // The gap before the next unit, already shifted into its place in the packed byte.
     let pendingGap = GAP_NONE << PACKED_GAP_SHIFT;
     let visibleRun = 0;
@@ -208,7 +232,7 @@ export class MatchingNormaliser {
     let i = 0;
     while (i < n) {
       const c = chars[i] as number;
-      const code = codes[c] as number;
+      const code = table[c] as number;
       // For the general path: the code point, its width in units, and what it normalises to.
       let cp = c;
       let width = 1;
@@ -224,7 +248,7 @@ export class MatchingNormaliser {
           continue;
         }
         if (code === CODE_UNKNOWN) {
-          codes[c] = this.codeFor(c);
+          table[c] = this.codeFor(c);
           continue; // again, now known
         }
         // The general path: normaliseInto's logic for one code point.
@@ -240,7 +264,7 @@ export class MatchingNormaliser {
             // A mark right after a kept character stays with it: "b̶e̶s̶t̶" matches to its last stroke.
             const written = packed[k - 1] as number;
             const last =
-              written !== 0 ? written : PACKED_WRITTEN | ((codes[chars[start[k - 1] as number] as number] as number) & PACKED_KIND_MASK);
+              written !== 0 ? written : PACKED_WRITTEN | ((table[chars[start[k - 1] as number] as number] as number) & PACKED_KIND_MASK);
             const lastEnd = (last & PACKED_END_WRITTEN) !== 0 ? (end[k - 1] as number) : (start[k - 1] as number) + 1;
             if (lastEnd === i) {
               end[k - 1] = i + width;
@@ -275,32 +299,43 @@ export class MatchingNormaliser {
         end[k] = i;
         packed[k] = PACKED_WRITTEN | PACKED_END_WRITTEN | (GAP_VISIBLE << PACKED_GAP_SHIFT) | KIND_SYMBOL;
         k++;
-        const t = next[row + breakClass] as number;
+        const t = table[row + breakClass] as number;
         if (t >= 0) row = t << ROW_SHIFT;
-        else automaton.emit((row = ~t << ROW_SHIFT), k, sink);
+        else automaton.emit((row = ~t << ROW_SHIFT) - ROWS_AT, k, sink);
       }
       if (code >= 0) {
         start[k] = i;
-        packed[k] = PACKED_WRITTEN | pendingGap | code; // the store keeps the low byte: flag | gap | kind
+        packed[k] = PACKED_WRITTEN | pendingGap | (code & PACKED_KIND_MASK);
         k++;
         i++;
-        let t = next[row + (code >> CODE_CLASS_SHIFT)] as number;
-        // The characters that follow it directly, with no gap, up to the next state that ends a
-        // pattern: the inner loop of most text. It calls nothing, so V8 loads the typed arrays'
-        // data pointers and lengths once before it instead of at every unit (a call anywhere in
-        // a loop, as emit was here, makes it assume the call may have changed them).
+        let t = table[row + (code >> CODE_CLASS_SHIFT)] as number;
+        // The characters that follow, up to the next state that ends a pattern: the inner loop
+        // of most text. Kept characters of one unit, and a single visible filler between two
+        // of them (a space, "，", "。": a sixth of the units of the bench's corpus), which only
+        // sets the next unit's gap when it cannot be a hard break (maxFillerRun ≥ 1); a longer
+        // run of filler, anything rarer, or the end of a pattern goes back to the outer loop.
         while (t >= 0) {
           row = t << ROW_SHIFT;
           if (i === n) break;
-          const more = codes[chars[i] as number] as number;
-          if (more < 0) break;
-          start[k] = i; // a plain unit: its packed byte stays 0
+          const more = table[chars[i] as number] as number;
+          if (more >= 0) {
+            start[k] = i; // a plain unit: its packed byte stays 0
+            k++;
+            i++;
+            t = table[row + (more >> CODE_CLASS_SHIFT)] as number;
+            continue;
+          }
+          if (more !== CODE_VISIBLE || !oneFillerJoins || i + 1 === n) break;
+          const after = table[chars[i + 1] as number] as number;
+          if (after < 0) break;
+          start[k] = i + 1;
+          packed[k] = PACKED_WRITTEN | (GAP_VISIBLE << PACKED_GAP_SHIFT) | (after & PACKED_KIND_MASK);
           k++;
-          i++;
-          t = next[row + (more >> CODE_CLASS_SHIFT)] as number;
+          i += 2;
+          t = table[row + (after >> CODE_CLASS_SHIFT)] as number;
         }
         // A state that ends a pattern (the outer loop carries on with the next character).
-        if (t < 0) automaton.emit((row = ~t << ROW_SHIFT), k, sink);
+        if (t < 0) automaton.emit((row = ~t << ROW_SHIFT) - ROWS_AT, k, sink);
       } else {
         for (let j = 0; j < count; j++) {
           const u = mapping === undefined ? unit : (mapping.units[j] as number);
@@ -309,9 +344,9 @@ export class MatchingNormaliser {
           end[k] = i + width;
           packed[k] = PACKED_WRITTEN | PACKED_END_WRITTEN | (j === 0 ? pendingGap : GAP_NONE << PACKED_GAP_SHIFT) | unitKind;
           k++;
-          const t = next[row + (classOf[u] as number)] as number;
+          const t = table[row + (classOf[u] as number)] as number;
           if (t >= 0) row = t << ROW_SHIFT;
-          else automaton.emit((row = ~t << ROW_SHIFT), k, sink);
+          else automaton.emit((row = ~t << ROW_SHIFT) - ROWS_AT, k, sink);
         }
         i += width;
       }
