@@ -78,6 +78,20 @@ describe('MatchingNormaliser: one pass equals normalise, then scan', () => {
     );
   });
 
+  it('unpacks right after a scan that stopped half way (it wrote packed bytes and never reported its length)', () => {
+    const source = '这款最好的best seller，第一次用。'.repeat(20);
+    const reference = normaliseInto(new NormaliseBuffer(8), source, maxFillerRun);
+    const interrupted = new MatchBuffer(4);
+    interrupted.reset(source.length + 16);
+    interrupted.packed.fill(0xff, 0, source.length); // what a scan that threw could leave
+    const columns = onePass.run(interrupted, source, []);
+    interrupted.unpack(0, columns.length);
+    const n = reference.length;
+    expect([...columns.end.subarray(0, n)]).toEqual([...reference.end.subarray(0, n)]);
+    expect([...columns.gap.subarray(0, n)]).toEqual([...reference.gap.subarray(0, n)]);
+    expect([...columns.kind.subarray(0, n)]).toEqual([...reference.kind.subarray(0, n)]);
+  });
+
   it('gives the scanner the same hits as scanning the normalised text', () => {
     const scanner = compileClaimScanner(CLAIMS_LEXICON);
     fc.assert(

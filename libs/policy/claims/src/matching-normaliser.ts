@@ -75,6 +75,8 @@ export class MatchBuffer {
   kind!: Uint8Array;
   length = 0;
   private capacity = 0;
+  /** `packed` may be non-zero below this: what the last scan wrote, or all if it did not finish. */
+  private writtenTo = 0;
   /** The scanned text's units and the one-pass codes that give a plain unit its kind. */
   private chars: Uint16Array = new Uint16Array(0);
   private codes: Int16Array | Int32Array = new Int16Array(0);
@@ -84,14 +86,21 @@ export class MatchBuffer {
   }
 
   /**
-   * Empties the buffer and makes room for at least `capacity` units. `packed` is 0 from
-   * `length` on (a scan writes only below the length it sets, and a new allocation is zero),
-   * so zeroing what the last scan wrote leaves it all 0.
+   * Empties the buffer for a scan and makes room for at least `capacity` units, with `packed`
+   * all 0: what the last scan wrote is zeroed (below the length it reported with `written`, or
+   * everything if it never did, say because it threw), and a new allocation is zero.
    */
   reset(capacity: number): void {
-    this.packed.fill(0, 0, this.length);
+    this.packed.fill(0, 0, this.writtenTo);
     this.length = 0;
     if (capacity > this.capacity) this.allocate(capacity);
+    this.writtenTo = this.capacity;
+  }
+
+  /** The scan is over: it wrote units [0, length). */
+  written(length: number): void {
+    this.length = length;
+    this.writtenTo = length;
   }
 
   /** Makes room for at least `capacity` units, keeping the first `length`. */
@@ -140,6 +149,7 @@ export class MatchBuffer {
     this.gap = gap;
     this.kind = kind;
     this.capacity = capacity;
+    this.writtenTo = capacity; // until the scan that grew it reports its length
   }
 }
 
@@ -353,7 +363,7 @@ export class MatchingNormaliser {
       pendingGap = GAP_NONE << PACKED_GAP_SHIFT;
       visibleRun = 0;
     }
-    out.length = k;
+    out.written(k);
 
     // Unpack what resolution reads: units s - 1 .. e of each occurrence [s, e).
     const { patternLength } = automaton;
