@@ -15,7 +15,7 @@ import { runInNewContext } from 'node:vm';
 import { type Random, seededRandom } from '@govern/policy-core';
 import { type ClaimHit, CLAIMS_LEXICON, compileClaimScanner, type NormalisedText, normaliseForClaims } from '../src/index';
 import { compileLexicon, resolveHits } from '../src/claim-scanner';
-import { ONE_PASS_TABLE_BYTES } from '../src/matching-normaliser';
+import { MatchingNormaliser } from '../src/matching-normaliser';
 import { LOOK_ALIKES } from '../src/look-alikes';
 
 const positional = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
@@ -288,10 +288,13 @@ const main = (): void => {
   const allowCount = compiled.patterns.filter((p) => p.isAllow).length;
 
   console.log(`claims lexicon ${CLAIMS_LEXICON.name}@${CLAIMS_LEXICON.version}: ${CLAIMS_LEXICON.terms.length} terms + ${allowCount} allow phrases, ${compiled.automaton.stateCount} automaton states, compiled in ${buildMs.toFixed(1)} ms`);
-  // Memory of the matcher: the automaton's dense table (states × alphabet × 4 bytes, with its
-  // class map and outputs) and the scanner's one-pass character table (0x10000 × 4 bytes).
-  const tableMb = (compiled.automaton.tableBytes + ONE_PASS_TABLE_BYTES) / (1024 * 1024);
-  console.log(`matcher tables: ${tableMb.toFixed(2)} MB (automaton ${compiled.automaton.stateCount} states × ${compiled.automaton.width} classes × 4 B + class map + outputs; one-pass character table ${ONE_PASS_TABLE_BYTES / 1024} KB)`);
+  // Memory of the matcher: the automaton's dense table (states × padded alphabet, with its class
+  // map and outputs) and the scanner's one-pass table (a code per UTF-16 unit, then a copy of
+  // the transitions).
+  const { automaton } = compiled;
+  const onePassBytes = new MatchingNormaliser(automaton, maxFillerRun).tableBytes;
+  const tableMb = (automaton.tableBytes + onePassBytes) / (1024 * 1024);
+  console.log(`matcher tables: ${tableMb.toFixed(2)} MB (automaton ${automaton.stateCount} states × ${automaton.stride} classes padded from ${automaton.width} × ${automaton.next.BYTES_PER_ELEMENT} B + class map + outputs; one-pass table ${(onePassBytes / 1024).toFixed(0)} KB)`);
   console.log(`corpus: ${texts.length} listings, ${mb.toFixed(2)} MB UTF-8, ${chars} UTF-16 units, seed ${SEED}, node ${process.version}`);
 
   // Warm up both, and check they agree hit for hit.

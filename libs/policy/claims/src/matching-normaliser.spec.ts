@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '@govern/policy-core';
 import type { ClaimHit, ClaimLexicon } from './claim-types';
 import { CLAIMS_LEXICON } from './claims-lexicon.policy';
 import { compileClaimScanner, compileLexicon } from './claim-scanner';
@@ -77,6 +78,20 @@ describe('MatchingNormaliser: one pass equals normalise, then scan', () => {
     );
   });
 
+  it('unpacks right after a scan that stopped half way (it wrote packed bytes and never reported its length)', () => {
+    const source = '这款最好的best seller，第一次用。'.repeat(20);
+    const reference = normaliseInto(new NormaliseBuffer(8), source, maxFillerRun);
+    const interrupted = new MatchBuffer(4);
+    interrupted.reset(source.length + 16);
+    interrupted.packed.fill(0xff, 0, source.length); // what a scan that threw could leave
+    const columns = onePass.run(interrupted, source, []);
+    interrupted.unpack(0, columns.length);
+    const n = reference.length;
+    expect([...columns.end.subarray(0, n)]).toEqual([...reference.end.subarray(0, n)]);
+    expect([...columns.gap.subarray(0, n)]).toEqual([...reference.gap.subarray(0, n)]);
+    expect([...columns.kind.subarray(0, n)]).toEqual([...reference.kind.subarray(0, n)]);
+  });
+
   it('gives the scanner the same hits as scanning the normalised text', () => {
     const scanner = compileClaimScanner(CLAIMS_LEXICON);
     fc.assert(
@@ -130,6 +145,53 @@ describe('MatchingNormaliser: one pass equals normalise, then scan', () => {
     const expected: number[] = [];
     compiled.automaton.scan(reference.units, reference.length, expected);
     expect(occurrences).toEqual(expected);
+  });
+});
+
+describe('MatchingNormaliser: single separators, stepped over by the inner loop', () => {
+  // A space, "，" or "。" between two kept characters only sets the gap of the second, unless
+  // maxFillerRun is 0 (then it is a hard break); runs of two or more, invisible filler and
+  // marks go the general way. Terms, allow phrases and their characters, joined this way.
+  const separators = [' ', '，', '。', '.', '-', '✨', '  ', '\u200b', ' \u200b', '\u0336', ''];
+  const joined = fc
+    .array(fc.tuple(fc.constantFrom(...termPieces, ...charPieces, 'best', 'No', '1', 'x'), fc.constantFrom(...separators)), { maxLength: 30 })
+    .map((parts) => parts.map(([piece, separator]) => piece + separator).join(''));
+
+  it.each([0, 1, 4])('maxFillerRun %i: the same hits as scanning the normalised text', (maxFillerRun) => {
+    const scanner = compileClaimScanner({ ...CLAIMS_LEXICON, normalisation: { maxFillerRun } });
+    fc.assert(
+      fc.property(joined, (source) => {
+        expect(scanner.scan(source)).toEqual(scanner.scanNormalised(normaliseForClaims(source, maxFillerRun)));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});
+
+describe('MatchingNormaliser: a one-pass table past 16-bit entries', () => {
+  it('keeps 32-bit entries and finds what scanning the normalised text finds', () => {
+    // 120 terms of 30 characters drawn from 400: about 3,600 states × 416 classes, so the rows
+    // do not fit 16-bit entries once moved past the 0x10000 codes.
+    const letters = Array.from({ length: 400 }, (_, i) => String.fromCharCode(0x4e00 + i));
+    const random = seededRandom(13);
+    const pick = (): string => letters[Math.floor(random.next() * letters.length)] as string;
+    const words = Array.from({ length: 120 }, () => Array.from({ length: 30 }, pick).join(''));
+    const lexicon: ClaimLexicon = {
+      name: 'test',
+      version: '1',
+      normalisation: { maxFillerRun: 4 },
+      terms: words.map((term, index) => ({ id: `T${index}`, term, category: 'ABSOLUTE', severity: 'HIGH' })),
+    };
+    const scanner = compileClaimScanner(lexicon);
+    const { automaton } = compileLexicon(lexicon);
+    expect(new MatchingNormaliser(automaton, 4).tableBytes).toBe((0x10000 + automaton.next.length) * 4);
+    const halves = words.flatMap((word) => [word.slice(0, 15), word.slice(15)]);
+    fc.assert(
+      fc.property(textOf(words, halves, letters, otherPieces), (source) => {
+        expect(scanner.scan(source)).toEqual(scanner.scanNormalised(normaliseForClaims(source, 4)));
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 
