@@ -16,14 +16,14 @@ import {
 import { alreadyExists, failedPrecondition, notFound, ValidationError, type Reason } from '@govern/policy-core';
 import { isUniqueViolation } from '@govern/platform-db';
 import { buyerFirstOrders } from '../adapters/care.repository';
-import { insertOrder } from '../adapters/orders.repository';
+import { insertOrder, markOrderShipped } from '../adapters/orders.repository';
 import { lockOrder } from '../adapters/sql-rows';
 import { fulfilmentCodec, type TrackingScanType } from '../mapping/enums';
 import { reasonsFromJson, reasonsToJson, type AfterSaleView } from '../mapping/to-proto';
 import { afterSaleState, applyAfterSaleStep } from './after-sale-steps';
 import { watchNewBuyerOrder } from './care';
 import { resolveCareCasesMovedOn } from './care-checks';
-import { insertShipment, loadAfterSaleView } from './after-sales';
+import { loadAfterSaleView, registerShipment } from './after-sales';
 import { Payouts } from './payouts';
 import type { Work } from './work';
 
@@ -141,7 +141,7 @@ export const recordShipment = async (work: Work, input: RecordShipmentInput): Pr
     throw failedPrecondition('ORDER.REFUNDED', 'The order was refunded in full before dispatch; nothing is to be shipped', { order_id: order.orderId });
   }
   const plan = planShipment({ orderId: order.orderId, paidAt: order.paidAt, dispatchDueAt: order.dispatchDueAt, shippedAt: input.shippedAt });
-  await insertShipment(work, {
+  const forwardShipment = await registerShipment(work, {
     trackingNumber: input.trackingNumber,
     carrierCode: input.carrierCode,
     kind: 'FORWARD',
@@ -150,16 +150,7 @@ export const recordShipment = async (work: Work, input: RecordShipmentInput): Pr
     firstScanDueAt: plan.firstScanDueAt,
     dispatchedOnTime: plan.onTime,
   });
-  await tx.order.update({
-    where: { orderId: order.orderId },
-    data: {
-      status: 'SHIPPED',
-      shippedAt: input.shippedAt,
-      dispatchedOnTime: plan.onTime,
-      promiseReasons: appendReasons(order, plan.reasons),
-      updatedAt: now,
-    },
-  });
+  const shipped = markOrderShipped(work.sql, { orderId: order.orderId, shippedAt: input.shippedAt, dispatchedOnTime: plan.onTime, promiseReasons: appendReasons(order, plan.reasons), now });
   for (const timer of plan.timers) work.schedule({ kind: timer.kind, key: timer.subjectId, dueAt: timer.dueAt });
   for (const kind of plan.cancel) work.cancel(kind, order.orderId);
   if (order.newBuyer) {
@@ -167,7 +158,8 @@ export const recordShipment = async (work: Work, input: RecordShipmentInput): Pr
     await resolveCareCasesMovedOn(work, [order.orderId]);
   }
   work.touch({ merchantId: order.merchantId });
-  return loadOrderView(tx, order.orderId);
+  // The order as the update leaves it and the parcel as stored: nothing to read back.
+  return { order: { ...order, ...shipped }, forwardShipment };
 };
 
 const recordReplacementShipment = async (work: Work, order: OrderRow, input: RecordShipmentInput & { afterSaleId: string }): Promise<void> => {
@@ -176,7 +168,7 @@ const recordReplacementShipment = async (work: Work, order: OrderRow, input: Rec
     throw notFound('AFTER_SALE.NOT_FOUND', `Order ${order.orderId} has no after-sale ${input.afterSaleId}`, { after_sale_id: input.afterSaleId });
   }
   const transition = transitionAfterSale(afterSaleState(afterSale), { kind: 'REPLACEMENT_SHIPPED' }, work.now);
-  await insertShipment(work, {
+  await registerShipment(work, {
     trackingNumber: input.trackingNumber,
     carrierCode: input.carrierCode,
     kind: 'REPLACEMENT',
