@@ -54,6 +54,27 @@ describe('orders and promise clocks (gRPC + Postgres + NATS)', () => {
     expect((await f.client.getOrder({ orderId: other })).order?.status).toBe(OrderStatus.ORDER_STATUS_PAID);
   });
 
+  it('answers carrier scans with the order as stored (delivered on the delivery scan), and refuses an unknown parcel or another carrier', async () => {
+    const orderId = await f.recordOrder({});
+    const trackingNumber = f.id('SF');
+    await f.client.recordShipment({ requestId: f.id('req'), orderId, trackingNumber, carrierCode: 'SF', shippedAt: f.clock.now(), afterSaleId: '' });
+    const scan = (scanType: TrackingScanType, overrides: { trackingNumber?: string; carrierCode?: string } = {}) =>
+      f.client.recordTrackingScan({ requestId: f.id('req'), trackingNumber, carrierCode: 'SF', scanType, scannedAt: f.clock.now(), location: 'Hangzhou', ...overrides });
+
+    const pickedUp = await scan(TrackingScanType.TRACKING_SCAN_TYPE_PICKUP);
+    expect(pickedUp.order?.status).toBe(OrderStatus.ORDER_STATUS_SHIPPED);
+    expect(await f.client.getOrder({ orderId })).toEqual({ order: pickedUp.order });
+    f.clock.advance(DAY);
+    const delivered = await scan(TrackingScanType.TRACKING_SCAN_TYPE_DELIVERED);
+    expect(delivered.order?.status).toBe(OrderStatus.ORDER_STATUS_DELIVERED);
+    expect(await f.client.getOrder({ orderId })).toEqual({ order: delivered.order });
+
+    const unknown = await failureOf(scan(TrackingScanType.TRACKING_SCAN_TYPE_IN_TRANSIT, { trackingNumber: f.id('SF') }));
+    expect([unknown.codeName, unknown.reason]).toEqual(['NOT_FOUND', 'SHIPMENT.UNKNOWN_TRACKING_NUMBER']);
+    const otherCarrier = await failureOf(scan(TrackingScanType.TRACKING_SCAN_TYPE_IN_TRANSIT, { carrierCode: 'YTO' }));
+    expect([otherCarrier.codeName, otherCarrier.reason]).toEqual(['FAILED_PRECONDITION', 'SHIPMENT.CARRIER_MISMATCH']);
+  });
+
   it('refuses bad input with every violation listed, and writes nothing', async () => {
     const orderId = f.id('order');
     const failure = await failureOf(

@@ -97,3 +97,10 @@ export const markOrderShipped = (
     updatedAt: change.now,
   };
 };
+
+/** Marks a locked order delivered (a shipped one moves to DELIVERED), sent without waiting; returns the columns as they will be stored. */
+export const markOrderDelivered = (db: Sql, order: Pick<OrderRow, 'orderId' | 'status'>, deliveredAt: Date, now: Date): Pick<OrderRow, 'status' | 'deliveredAt' | 'updatedAt'> => {
+  const status = order.status === 'SHIPPED' ? 'DELIVERED' : order.status;
+  db.send(sql`UPDATE orders SET delivered_at = ${deliveredAt}::timestamptz, status = ${status}, updated_at = ${now}::timestamptz WHERE order_id = ${order.orderId}`);
+  return { status, deliveredAt, updatedAt: now };
+};

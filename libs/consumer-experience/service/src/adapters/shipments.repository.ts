@@ -1,4 +1,4 @@
-import type { ShipmentRow } from '@govern/consumer-experience-data-access';
+import type { OrderRow, ShipmentRow } from '@govern/consumer-experience-data-access';
 import { rowFromSql, sql, type Sql } from '@govern/platform-db';
 
 /**
@@ -31,4 +31,32 @@ export const insertShipment = async (db: Sql, shipment: NewShipment, now: Date):
     ON CONFLICT (tracking_number) DO NOTHING
     RETURNING *`);
   return row ? rowFromSql<ShipmentRow>(row) : undefined;
+};
+
+/**
+ * Locks the order a parcel belongs to (its payout record, as every order step does) and reads the
+ * parcel as it stands under that lock: both statements leave in one write, and the parcel's read
+ * runs once the lock is granted. Undefined for a tracking number never registered.
+ */
+export const lockParcel = async (db: Sql, trackingNumber: string): Promise<{ order: OrderRow; shipment: ShipmentRow } | undefined> => {
+  const locking = db.query(sql`SELECT * FROM orders WHERE order_id = (SELECT order_id FROM shipments WHERE tracking_number = ${trackingNumber}) FOR UPDATE`);
+  const reading = db.query(sql`SELECT * FROM shipments WHERE tracking_number = ${trackingNumber}`);
+  const [order] = await locking;
+  const [shipment] = await reading;
+  return order && shipment ? { order: rowFromSql<OrderRow>(order), shipment: rowFromSql<ShipmentRow>(shipment) } : undefined;
+};
+
+/** A carrier scan and the parcel's milestones it moves, sent without waiting (they leave with COMMIT). */
+export const recordScan = (
+  db: Sql,
+  scan: { trackingNumber: string; scanType: string; scannedAt: Date; location: string; recordedAt: Date },
+  milestones: Pick<ShipmentRow, 'firstScanAt' | 'pickupAt' | 'deliveredAt'>,
+): void => {
+  db.send(sql`
+    INSERT INTO tracking_scans (tracking_number, scan_type, scanned_at, location, recorded_at)
+    VALUES (${scan.trackingNumber}, ${scan.scanType}, ${scan.scannedAt}::timestamptz, ${scan.location}, ${scan.recordedAt}::timestamptz)`);
+  db.send(sql`
+    UPDATE shipments SET first_scan_at = ${milestones.firstScanAt}::timestamptz, pickup_at = ${milestones.pickupAt}::timestamptz,
+                         delivered_at = ${milestones.deliveredAt}::timestamptz
+     WHERE tracking_number = ${scan.trackingNumber}`);
 };

@@ -16,7 +16,8 @@ import {
 import { alreadyExists, failedPrecondition, notFound, ValidationError, type Reason } from '@govern/policy-core';
 import { isUniqueViolation } from '@govern/platform-db';
 import { buyerFirstOrders } from '../adapters/care.repository';
-import { insertOrder, markOrderShipped } from '../adapters/orders.repository';
+import { insertOrder, markOrderDelivered, markOrderShipped } from '../adapters/orders.repository';
+import { lockParcel, recordScan } from '../adapters/shipments.repository';
 import { lockOrder } from '../adapters/sql-rows';
 import { fulfilmentCodec, type TrackingScanType } from '../mapping/enums';
 import { reasonsFromJson, reasonsToJson, type AfterSaleView } from '../mapping/to-proto';
@@ -197,39 +198,31 @@ const earliest = (current: Date | null, candidate: Date): Date => (current && cu
 
 export const recordTrackingScan = async (work: Work, input: RecordScanInput): Promise<ScanResult> => {
   const { tx, now } = work;
-  const located = await tx.shipment.findUnique({ where: { trackingNumber: input.trackingNumber }, select: { orderId: true } });
-  if (!located) {
+  const parcel = await lockParcel(work.sql, input.trackingNumber);
+  if (!parcel) {
     throw notFound('SHIPMENT.UNKNOWN_TRACKING_NUMBER', `No parcel with tracking number ${input.trackingNumber}`, {
       tracking_number: input.trackingNumber,
     });
   }
-  const order = await lockOrder(work.sql, located.orderId);
-  const shipment = await tx.shipment.findUniqueOrThrow({ where: { trackingNumber: input.trackingNumber } });
+  const { order, shipment } = parcel;
   if (shipment.carrierCode !== input.carrierCode) {
     throw failedPrecondition('SHIPMENT.CARRIER_MISMATCH', 'The parcel was registered with another carrier', {
       tracking_number: input.trackingNumber,
       registered_carrier: shipment.carrierCode,
     });
   }
-  await tx.trackingScan.create({
-    data: { trackingNumber: shipment.trackingNumber, scanType: input.scanType, scannedAt: input.scannedAt, location: input.location, recordedAt: now },
-  });
   const firstScanAt = earliest(shipment.firstScanAt, input.scannedAt);
   const pickupAt = input.scanType === 'PICKUP' ? earliest(shipment.pickupAt, input.scannedAt) : shipment.pickupAt;
   const deliveredAt = input.scanType === 'DELIVERED' ? earliest(shipment.deliveredAt, input.scannedAt) : shipment.deliveredAt;
-  await tx.shipment.update({ where: { trackingNumber: shipment.trackingNumber }, data: { firstScanAt, pickupAt, deliveredAt } });
+  recordScan(work.sql, { trackingNumber: shipment.trackingNumber, scanType: input.scanType, scannedAt: input.scannedAt, location: input.location, recordedAt: now }, { firstScanAt, pickupAt, deliveredAt });
 
   if (shipment.kind === 'FORWARD') {
     // A first scan by the deadline stops the fake-shipment clock; one after it changes nothing (already judged).
     if (shipment.firstScanDueAt && firstScanAt.getTime() <= shipment.firstScanDueAt.getTime()) work.cancel('FIRST_SCAN_DEADLINE', order.orderId);
-    if (input.scanType === 'DELIVERED' && order.deliveredAt === null) {
-      await tx.order.update({
-        where: { orderId: order.orderId },
-        data: { deliveredAt, ...(order.status === 'SHIPPED' ? { status: 'DELIVERED' } : {}), updatedAt: now },
-      });
-    }
+    const delivered = input.scanType === 'DELIVERED' && order.deliveredAt === null && deliveredAt ? markOrderDelivered(work.sql, order, deliveredAt, now) : {};
     if (order.newBuyer) await resolveCareCasesMovedOn(work, [order.orderId]);
-    return { order: await loadOrderView(tx, order.orderId) };
+    // The order and parcel as these writes leave them: nothing to read back.
+    return { order: { order: { ...order, ...delivered }, forwardShipment: { ...shipment, firstScanAt, pickupAt, deliveredAt } } };
   }
   if (!shipment.afterSaleId) return { order: await loadOrderView(tx, order.orderId) };
   const afterSale = await tx.afterSale.findUniqueOrThrow({ where: { afterSaleId: shipment.afterSaleId } });
