@@ -60,9 +60,9 @@ export const createConsumerExperienceService = (options: ConsumerExperienceOptio
     );
     // The next chunk of a large cascade continues its trace (one cascade, one trace); timers start their own, linked.
     jobs(createJobHandlers(units), { continuationKinds: [JOB.INSPECTION_COMPENSATION_CHUNK, JOB.MERCHANT_REMOVAL_CHUNK] });
-    const inspections = await startInspectionFailuresConsumer({ bus, db, log, units });
+    const inspections = await startInspectionFailuresConsumer({ bus, database, log, units });
     onStop('inspection failures consumer', () => inspections.stop());
-    const standing = await startMerchantStandingConsumer({ bus, db, log, units });
+    const standing = await startMerchantStandingConsumer({ bus, database, log, units });
     onStop('merchant standing consumer', () => standing.stop());
   },
 });

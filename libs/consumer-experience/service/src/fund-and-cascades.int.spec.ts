@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import pg from 'pg';
 import { type EventMeta } from '@govern/contracts-common';
 import {
   AfterSaleReason,
@@ -27,7 +28,7 @@ import {
 import { DefectClass, InspectionFailed, InspectionFailedEvent } from '@govern/contracts-product-quality';
 import type { EventCollector } from '@govern/platform-service-testing';
 import { DAY, HOUR } from '@govern/policy-core';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { expectLedgerBalanced, failureOf, startFixture, type Fixture, useCollectingFixture } from './testing/service-fixture';
 
 describe('consumer protection fund and cascades (gRPC + Postgres + NATS)', () => {
@@ -208,6 +209,24 @@ describe('consumer protection fund and cascades (gRPC + Postgres + NATS)', () =>
     await f.sut.publish(MerchantRemovedEvent, MerchantRemoved.fromPartial({ meta: meta(), merchantId: 'merchant-removed-2', sanctionId: 'sanction-10' }));
     await eventually(async () => expect((await f.client.getOrder({ orderId: sentinel })).order?.status).toBe(OrderStatus.ORDER_STATUS_REFUNDED));
     expect(await compensationsOf({ merchantId })).toHaveLength(2);
+  });
+
+  it('protects the buyers of a removed merchant in the platform transaction: none of the consumer\'s statements go through Prisma', async () => {
+    const merchantId = 'merchant-removed-plain';
+    const orderId = await f.recordOrder({ merchantId, buyerId: 'buyer-rp1', amountFen: 4_000n });
+    // Every statement goes through pg's client (the service runs in this process); Prisma's adapter asks for its rows as arrays.
+    const queries = vi.spyOn(pg.Client.prototype, 'query');
+    try {
+      await f.sut.publish(MerchantRemovedEvent, MerchantRemoved.fromPartial({ meta: meta(), merchantId, sanctionId: 'sanction-plain' }));
+      await eventually(async () => expect((await f.client.getOrder({ orderId })).order?.status).toBe(OrderStatus.ORDER_STATUS_REFUNDED));
+      const consumerStatements = queries.mock.calls
+        .map(([statement]) => statement as unknown as { text?: string; rowMode?: string })
+        .filter((statement) => /inbox_events|merchant_removal_runs/.test(statement.text ?? ''));
+      expect(consumerStatements.length).toBeGreaterThan(0);
+      expect(consumerStatements.filter((statement) => statement.rowMode === 'array').map((statement) => statement.text)).toEqual([]);
+    } finally {
+      queries.mockRestore();
+    }
   });
 
   it('merchant standing from merchant-access steers fast refund: sanction, reinstatement (older news ignored), store score (newest window wins, implausible windows set aside)', async () => {

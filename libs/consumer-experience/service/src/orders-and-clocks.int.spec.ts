@@ -39,6 +39,42 @@ describe('orders and promise clocks (gRPC + Postgres + NATS)', () => {
     expect([again.codeName, again.reason]).toEqual(['ALREADY_EXISTS', 'ORDER.ALREADY_RECORDED']);
   });
 
+  it('answers a shipment with the order and parcel as stored, and refuses a tracking number already registered to another parcel', async () => {
+    const orderId = await f.recordOrder({ amountFen: 8_000n });
+    const trackingNumber = f.id('SF');
+    const shipped = await f.client.recordShipment({ requestId: f.id('req'), orderId, trackingNumber, carrierCode: 'SF', shippedAt: f.clock.now(), afterSaleId: '' });
+    expect(shipped.order?.status).toBe(OrderStatus.ORDER_STATUS_SHIPPED);
+    expect(shipped.order?.reasons.map((r) => r.code)).toContain('PROMISE.IN_STOCK');
+    // What the call answered is what a read finds afterwards.
+    expect(await f.client.getOrder({ orderId })).toEqual(shipped);
+
+    const other = await f.recordOrder({});
+    const reused = await failureOf(f.client.recordShipment({ requestId: f.id('req'), orderId: other, trackingNumber, carrierCode: 'SF', shippedAt: f.clock.now(), afterSaleId: '' }));
+    expect([reused.codeName, reused.reason]).toEqual(['FAILED_PRECONDITION', 'SHIPMENT.TRACKING_NUMBER_IN_USE']);
+    expect((await f.client.getOrder({ orderId: other })).order?.status).toBe(OrderStatus.ORDER_STATUS_PAID);
+  });
+
+  it('answers carrier scans with the order as stored (delivered on the delivery scan), and refuses an unknown parcel or another carrier', async () => {
+    const orderId = await f.recordOrder({});
+    const trackingNumber = f.id('SF');
+    await f.client.recordShipment({ requestId: f.id('req'), orderId, trackingNumber, carrierCode: 'SF', shippedAt: f.clock.now(), afterSaleId: '' });
+    const scan = (scanType: TrackingScanType, overrides: { trackingNumber?: string; carrierCode?: string } = {}) =>
+      f.client.recordTrackingScan({ requestId: f.id('req'), trackingNumber, carrierCode: 'SF', scanType, scannedAt: f.clock.now(), location: 'Hangzhou', ...overrides });
+
+    const pickedUp = await scan(TrackingScanType.TRACKING_SCAN_TYPE_PICKUP);
+    expect(pickedUp.order?.status).toBe(OrderStatus.ORDER_STATUS_SHIPPED);
+    expect(await f.client.getOrder({ orderId })).toEqual({ order: pickedUp.order });
+    f.clock.advance(DAY);
+    const delivered = await scan(TrackingScanType.TRACKING_SCAN_TYPE_DELIVERED);
+    expect(delivered.order?.status).toBe(OrderStatus.ORDER_STATUS_DELIVERED);
+    expect(await f.client.getOrder({ orderId })).toEqual({ order: delivered.order });
+
+    const unknown = await failureOf(scan(TrackingScanType.TRACKING_SCAN_TYPE_IN_TRANSIT, { trackingNumber: f.id('SF') }));
+    expect([unknown.codeName, unknown.reason]).toEqual(['NOT_FOUND', 'SHIPMENT.UNKNOWN_TRACKING_NUMBER']);
+    const otherCarrier = await failureOf(scan(TrackingScanType.TRACKING_SCAN_TYPE_IN_TRANSIT, { carrierCode: 'YTO' }));
+    expect([otherCarrier.codeName, otherCarrier.reason]).toEqual(['FAILED_PRECONDITION', 'SHIPMENT.CARRIER_MISMATCH']);
+  });
+
   it('refuses bad input with every violation listed, and writes nothing', async () => {
     const orderId = f.id('order');
     const failure = await failureOf(

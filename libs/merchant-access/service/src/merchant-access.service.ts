@@ -48,7 +48,7 @@ export const createMerchantAccessService = (settings: MerchantAccessSettings): S
       context.jobs(createJobHandlers(deps));
       await units.run({ causationId: 'merchant-access:start' }, async (work) => scheduleNextSweep(work));
 
-      const consumers = [await startQualityViolationsConsumer({ bus, db, deps, log }), await startServiceMetricsConsumer({ bus, db, deps, log })];
+      const consumers = [await startQualityViolationsConsumer({ bus, database, deps, log }), await startServiceMetricsConsumer({ bus, database, deps, log })];
       for (const consumer of consumers) context.onStop('consumer', () => consumer.stop());
     },
   };

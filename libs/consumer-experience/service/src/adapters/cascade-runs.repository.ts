@@ -26,6 +26,21 @@ export interface RemovalRun {
   completedAt: Date | null;
 }
 
+/**
+ * Starts the run of a lab result: true when this call recorded it, false when a run of the result
+ * exists (an earlier event announced it). One statement instead of a read and a create, and a
+ * concurrent start of the same result waits for the other's commit and then finds it taken.
+ */
+export const startInspectionRun = async (
+  db: Sql,
+  run: { resultId: string; eventId: string; productId: string; merchantId: string; reportRef: string; failedAt: Date; paidSince: Date; reasons: Prisma.InputJsonValue; startedAt: Date },
+): Promise<boolean> =>
+  (await db.execute(sql`
+    INSERT INTO inspection_compensation_runs (result_id, event_id, product_id, merchant_id, report_ref, failed_at, paid_since, reasons, orders_compensated, compensated_fen, started_at)
+    VALUES (${run.resultId}, ${run.eventId}, ${run.productId}, ${run.merchantId}, ${run.reportRef}, ${run.failedAt}::timestamptz, ${run.paidSince}::timestamptz,
+            ${JSON.stringify(run.reasons)}::jsonb, 0, 0, ${run.startedAt}::timestamptz)
+    ON CONFLICT (result_id) DO NOTHING`)) > 0;
+
 export const lockInspectionRun = async (db: Sql, resultId: string): Promise<InspectionRun | undefined> => {
   const [row] = await db.query(sql`SELECT * FROM inspection_compensation_runs WHERE result_id = ${resultId} FOR UPDATE`);
   return row ? rowFromSql<InspectionRun>(row) : undefined;
@@ -43,6 +58,13 @@ export const advanceInspectionRun = (
            completed_at = ${chunk.completedAt}::timestamptz
      WHERE result_id = ${resultId}`);
 };
+
+/** Starts the protection run of a removal: true when this call recorded it, false when it exists (as startInspectionRun). */
+export const startRemovalRun = async (db: Sql, run: { removalId: string; merchantId: string; eventId: string; startedAt: Date }): Promise<boolean> =>
+  (await db.execute(sql`
+    INSERT INTO merchant_removal_runs (removal_id, merchant_id, event_id, orders_refunded, after_sales_protected, started_at)
+    VALUES (${run.removalId}, ${run.merchantId}, ${run.eventId}, 0, 0, ${run.startedAt}::timestamptz)
+    ON CONFLICT (removal_id) DO NOTHING`)) > 0;
 
 export const lockRemovalRun = async (db: Sql, removalId: string): Promise<RemovalRun | undefined> => {
   const [row] = await db.query(sql`SELECT * FROM merchant_removal_runs WHERE removal_id = ${removalId} FOR UPDATE`);

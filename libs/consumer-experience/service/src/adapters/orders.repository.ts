@@ -75,3 +75,32 @@ export const insertOrder = (db: Sql, order: NewOrder, refuse: (why: OrderRefusal
     updatedAt: now,
   };
 };
+
+/**
+ * Marks a locked order shipped, sent without waiting (it leaves with the unit's effects and COMMIT).
+ * Returns the columns as they will be stored.
+ */
+export const markOrderShipped = (
+  db: Sql,
+  change: { orderId: string; shippedAt: Date; dispatchedOnTime: boolean; promiseReasons: Prisma.InputJsonValue; now: Date },
+): Pick<OrderRow, 'status' | 'shippedAt' | 'dispatchedOnTime' | 'promiseReasons' | 'updatedAt'> => {
+  const promiseReasons = JSON.stringify(change.promiseReasons);
+  db.send(sql`
+    UPDATE orders SET status = 'SHIPPED', shipped_at = ${change.shippedAt}::timestamptz, dispatched_on_time = ${change.dispatchedOnTime},
+                      promise_reasons = ${promiseReasons}::jsonb, updated_at = ${change.now}::timestamptz
+     WHERE order_id = ${change.orderId}`);
+  return {
+    status: 'SHIPPED',
+    shippedAt: change.shippedAt,
+    dispatchedOnTime: change.dispatchedOnTime,
+    promiseReasons: JSON.parse(promiseReasons) as OrderRow['promiseReasons'],
+    updatedAt: change.now,
+  };
+};
+
+/** Marks a locked order delivered (a shipped one moves to DELIVERED), sent without waiting; returns the columns as they will be stored. */
+export const markOrderDelivered = (db: Sql, order: Pick<OrderRow, 'orderId' | 'status'>, deliveredAt: Date, now: Date): Pick<OrderRow, 'status' | 'deliveredAt' | 'updatedAt'> => {
+  const status = order.status === 'SHIPPED' ? 'DELIVERED' : order.status;
+  db.send(sql`UPDATE orders SET delivered_at = ${deliveredAt}::timestamptz, status = ${status}, updated_at = ${now}::timestamptz WHERE order_id = ${order.orderId}`);
+  return { status, deliveredAt, updatedAt: now };
+};

@@ -1,7 +1,7 @@
 import { DefectClass, InspectionFailedEvent } from '@govern/contracts-product-quality';
 import type { ConsumerExperienceTx, PrismaClient } from '@govern/consumer-experience-data-access';
 import type { InspectionSeverity } from '@govern/consumer-experience-domain';
-import { eventTime, startConsumer, type ConsumerHandle, type EventBus } from '@govern/platform-events';
+import { eventTime, startConsumer, type ConsumerDatabase, type ConsumerHandle, type EventBus } from '@govern/platform-events';
 import type { Logger } from 'pino';
 import { compensateInspectionFailure } from '../use-cases/cascades';
 import type { UnitsOfWork } from '@govern/platform-runtime';
@@ -20,13 +20,19 @@ const SEVERITIES: Partial<Record<DefectClass, InspectionSeverity>> = {
   [DefectClass.DEFECT_CLASS_CRITICAL]: 'CRITICAL',
 };
 
-export const startInspectionFailuresConsumer = ({ units, ...wiring }: { bus: EventBus; db: PrismaClient; log: Logger; units: UnitsOfWork<ConsumerExperienceTx, Work> }): Promise<ConsumerHandle> =>
+export const startInspectionFailuresConsumer = ({ units, ...wiring }: {
+  bus: EventBus;
+  /** In the platform's transaction: plain SQL pipelined, Prisma joined only when a use case calls it. */
+  database: ConsumerDatabase<PrismaClient>;
+  log: Logger;
+  units: UnitsOfWork<ConsumerExperienceTx, Work>;
+}): Promise<ConsumerHandle> =>
   startConsumer<ConsumerExperienceTx, [typeof InspectionFailedEvent]>({
     ...wiring,
     consumer: INSPECTION_FAILURES_CONSUMER,
     eventTypes: [InspectionFailedEvent],
     async handler(event, ctx) {
-      const summary = await units.within(ctx.tx, causeOfEvent(event, ctx.eventId), (work) =>
+      const summary = await units.within(ctx.transaction, causeOfEvent(event, ctx.eventId), (work) =>
         compensateInspectionFailure(work, {
           resultId: event.resultId || ctx.eventId,
           eventId: ctx.eventId,

@@ -8,7 +8,7 @@ import {
   StoreExperienceScoreChangedEvent,
 } from '@govern/contracts-merchant-access';
 import type { ConsumerExperienceTx, PrismaClient } from '@govern/consumer-experience-data-access';
-import { eventTime, isEvent, plausibleWindow, startConsumer, type ConsumerHandle, type EventBus } from '@govern/platform-events';
+import { eventTime, isEvent, plausibleWindow, startConsumer, type ConsumerDatabase, type ConsumerHandle, type EventBus } from '@govern/platform-events';
 import type { Logger } from 'pino';
 import { protectBuyersOfRemovedMerchant } from '../use-cases/cascades';
 import { applyDepositMinimum, applyMerchantStatus, applyStoreScore, type StandingStatus } from '../use-cases/standing';
@@ -44,13 +44,19 @@ const MERCHANT_STATUS: Partial<Record<MerchantStatus, StandingStatus>> = {
   [MerchantStatus.MERCHANT_STATUS_REMOVED]: 'REMOVED',
 };
 
-export const startMerchantStandingConsumer = ({ units, ...wiring }: { bus: EventBus; db: PrismaClient; log: Logger; units: UnitsOfWork<ConsumerExperienceTx, Work> }): Promise<ConsumerHandle> =>
+export const startMerchantStandingConsumer = ({ units, ...wiring }: {
+  bus: EventBus;
+  /** In the platform's transaction: plain SQL pipelined, Prisma joined only when a use case calls it. */
+  database: ConsumerDatabase<PrismaClient>;
+  log: Logger;
+  units: UnitsOfWork<ConsumerExperienceTx, Work>;
+}): Promise<ConsumerHandle> =>
   startConsumer<ConsumerExperienceTx, typeof MERCHANT_EVENTS>({
     ...wiring,
     consumer: MERCHANT_STANDING_CONSUMER,
     eventTypes: MERCHANT_EVENTS,
     async handler(event, ctx) {
-      await units.within(ctx.tx, causeOfEvent(event, ctx.eventId), async (work) => {
+      await units.within(ctx.transaction, causeOfEvent(event, ctx.eventId), async (work) => {
         // Never ahead of our clock: a time far ahead would make every later change look older.
         const occurredAt = eventTime(event.meta?.occurredAt, work.now);
         if (isEvent(MerchantOnboardedEvent, event, ctx)) {

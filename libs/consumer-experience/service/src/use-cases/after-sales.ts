@@ -1,5 +1,5 @@
 import { DisputeDecidedEvent } from '@govern/contracts-consumer-experience';
-import type { AfterSaleChangeRow, AfterSaleRow, ConsumerExperienceTx, OrderRow, RefundRow } from '@govern/consumer-experience-data-access';
+import type { AfterSaleChangeRow, AfterSaleRow, ConsumerExperienceTx, OrderRow, RefundRow, ShipmentRow } from '@govern/consumer-experience-data-access';
 import {
   assessAfterSaleRequest,
   FAST_REFUND_POLICY,
@@ -17,9 +17,9 @@ import {
   type ReturnExemption,
 } from '@govern/consumer-experience-domain';
 import { DomainError, failedPrecondition, notFound, Violations, type Reason } from '@govern/policy-core';
-import { isUniqueViolation } from '@govern/platform-db';
 import { fastRefundDecisions } from '../decisions/decision-kinds';
 import { afterSaleFacts, insertAfterSale, insertStatusChanges } from '../adapters/after-sales.repository';
+import { insertShipment, type NewShipment } from '../adapters/shipments.repository';
 import { lockOrder } from '../adapters/sql-rows';
 import { disputeOutcomeCodec, type MerchantAnswer } from '../mapping/enums';
 import { reasonsToJson, stringsFromJson, type AfterSaleView } from '../mapping/to-proto';
@@ -281,7 +281,7 @@ export const recordReturnShipment = async (
   v.throwIfAny('RETURN.INVALID');
   const transition = transitionAfterSale(afterSaleState(afterSale), { kind: 'RETURN_SHIPPED' }, work.now);
   const insurance = settleReturnInsurance({ type: afterSale.type as AfterSaleType, shippingFeeFen: input.shippingFeeFen, alreadySettled: afterSale.insuranceFen !== null });
-  await insertShipment(work, {
+  await registerShipment(work, {
     trackingNumber: input.trackingNumber,
     carrierCode: input.carrierCode,
     kind: 'RETURN',
@@ -306,29 +306,11 @@ export const recordReturnShipment = async (
   return loadAfterSaleView(work.tx, afterSale.afterSaleId);
 };
 
-export interface NewShipment {
-  trackingNumber: string;
-  carrierCode: string;
-  kind: 'FORWARD' | 'RETURN' | 'REPLACEMENT';
-  orderId: string;
-  afterSaleId?: string | null;
-  shippedAt: Date;
-  firstScanDueAt?: Date | null;
-  dispatchedOnTime?: boolean | null;
-  shippingFeeFen?: bigint | null;
-}
-
-/** A parcel with a tracking number never seen before (a reused number is a fake-shipment trick). */
-export const insertShipment = async (work: Work, shipment: NewShipment): Promise<void> => {
-  const taken = await work.tx.shipment.findUnique({ where: { trackingNumber: shipment.trackingNumber }, select: { orderId: true } });
-  if (taken) throw trackingNumberInUse(shipment.trackingNumber);
-  try {
-    await work.tx.shipment.create({ data: { ...shipment, createdAt: work.now } });
-  } catch (error) {
-    // Two parcels registered concurrently with one number: the second loses on the primary key.
-    if (isUniqueViolation(error)) throw trackingNumberInUse(shipment.trackingNumber);
-    throw error;
-  }
+/** A parcel with a tracking number never seen before (a reused number is a fake-shipment trick); returns it as stored. */
+export const registerShipment = async (work: Work, shipment: NewShipment): Promise<ShipmentRow> => {
+  const stored = await insertShipment(work.sql, shipment, work.now);
+  if (!stored) throw trackingNumberInUse(shipment.trackingNumber);
+  return stored;
 };
 
 const trackingNumberInUse = (trackingNumber: string): DomainError =>

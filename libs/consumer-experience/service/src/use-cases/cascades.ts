@@ -8,7 +8,15 @@ import {
   type InspectionSeverity,
 } from '@govern/consumer-experience-domain';
 import { DomainError, reason } from '@govern/policy-core';
-import { advanceInspectionRun, advanceRemovalRun, appendOrderReasons, lockInspectionRun, lockRemovalRun } from '../adapters/cascade-runs.repository';
+import {
+  advanceInspectionRun,
+  advanceRemovalRun,
+  appendOrderReasons,
+  lockInspectionRun,
+  lockRemovalRun,
+  startInspectionRun,
+  startRemovalRun,
+} from '../adapters/cascade-runs.repository';
 import { afterSalesOfOrders, lockInspectionChunk, lockRemovalChunk } from '../adapters/cascades.queries';
 import { reasonsFromJson, reasonsToJson } from '../mapping/to-proto';
 import { afterSaleState, closeSettledAfterSales, recordStatusChanges, type StatusChange } from './after-sale-steps';
@@ -57,30 +65,23 @@ export interface CascadeProgress {
  * still refundable on their order, by the fund, recovered from the merchant's deposit.
  */
 export const compensateInspectionFailure = async (work: Work, failure: InspectionFailure): Promise<CascadeProgress & { compensates: boolean }> => {
-  const { tx } = work;
-  if (await tx.inspectionCompensationRun.findUnique({ where: { resultId: failure.resultId }, select: { resultId: true } })) {
-    return { compensates: true, alreadyProcessed: true, orders: 0, completed: true };
-  }
   const decision = failedInspectionCompensation({ severity: failure.severity, criticalDefects: failure.criticalDefects, failedAt: failure.failedAt });
   if (!decision.compensates) return { compensates: false, alreadyProcessed: false, orders: 0, completed: true };
-  await tx.inspectionCompensationRun.create({
-    data: {
-      resultId: failure.resultId,
-      eventId: failure.eventId,
-      productId: failure.productId,
-      merchantId: failure.merchantId,
-      reportRef: failure.reportRef || failure.resultId,
-      failedAt: failure.failedAt,
-      paidSince: decision.paidSince,
-      reasons: reasonsToJson([
-        ...decision.reasons,
-        reason('COMPENSATION.INSPECTION_RESULT', 'Lab result that failed', { result_id: failure.resultId, report_ref: failure.reportRef }),
-      ]),
-      ordersCompensated: 0,
-      compensatedFen: 0n,
-      startedAt: work.now,
-    },
+  const started = await startInspectionRun(work.sql, {
+    resultId: failure.resultId,
+    eventId: failure.eventId,
+    productId: failure.productId,
+    merchantId: failure.merchantId,
+    reportRef: failure.reportRef || failure.resultId,
+    failedAt: failure.failedAt,
+    paidSince: decision.paidSince,
+    reasons: reasonsToJson([
+      ...decision.reasons,
+      reason('COMPENSATION.INSPECTION_RESULT', 'Lab result that failed', { result_id: failure.resultId, report_ref: failure.reportRef }),
+    ]),
+    startedAt: work.now,
   });
+  if (!started) return { compensates: true, alreadyProcessed: true, orders: 0, completed: true };
   return { compensates: true, ...(await continueInspectionCompensation(work, failure.resultId)) };
 };
 
@@ -128,13 +129,7 @@ export interface MerchantRemoval {
  * settled by the fund (recovered from the deposit, the rest a receivable).
  */
 export const protectBuyersOfRemovedMerchant = async (work: Work, removal: MerchantRemoval): Promise<CascadeProgress> => {
-  const { tx } = work;
-  if (await tx.merchantRemovalRun.findUnique({ where: { removalId: removal.removalId }, select: { removalId: true } })) {
-    return { alreadyProcessed: true, orders: 0, completed: true };
-  }
-  await tx.merchantRemovalRun.create({
-    data: { removalId: removal.removalId, merchantId: removal.merchantId, eventId: removal.eventId, ordersRefunded: 0, afterSalesProtected: 0, startedAt: work.now },
-  });
+  if (!(await startRemovalRun(work.sql, { ...removal, startedAt: work.now }))) return { alreadyProcessed: true, orders: 0, completed: true };
   return continueMerchantRemoval(work, removal.removalId);
 };
 

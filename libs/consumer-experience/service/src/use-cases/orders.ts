@@ -16,14 +16,15 @@ import {
 import { alreadyExists, failedPrecondition, notFound, ValidationError, type Reason } from '@govern/policy-core';
 import { isUniqueViolation } from '@govern/platform-db';
 import { buyerFirstOrders } from '../adapters/care.repository';
-import { insertOrder } from '../adapters/orders.repository';
+import { insertOrder, markOrderDelivered, markOrderShipped } from '../adapters/orders.repository';
+import { lockParcel, recordScan } from '../adapters/shipments.repository';
 import { lockOrder } from '../adapters/sql-rows';
 import { fulfilmentCodec, type TrackingScanType } from '../mapping/enums';
 import { reasonsFromJson, reasonsToJson, type AfterSaleView } from '../mapping/to-proto';
 import { afterSaleState, applyAfterSaleStep } from './after-sale-steps';
 import { watchNewBuyerOrder } from './care';
 import { resolveCareCasesMovedOn } from './care-checks';
-import { insertShipment, loadAfterSaleView } from './after-sales';
+import { loadAfterSaleView, registerShipment } from './after-sales';
 import { Payouts } from './payouts';
 import type { Work } from './work';
 
@@ -141,7 +142,7 @@ export const recordShipment = async (work: Work, input: RecordShipmentInput): Pr
     throw failedPrecondition('ORDER.REFUNDED', 'The order was refunded in full before dispatch; nothing is to be shipped', { order_id: order.orderId });
   }
   const plan = planShipment({ orderId: order.orderId, paidAt: order.paidAt, dispatchDueAt: order.dispatchDueAt, shippedAt: input.shippedAt });
-  await insertShipment(work, {
+  const forwardShipment = await registerShipment(work, {
     trackingNumber: input.trackingNumber,
     carrierCode: input.carrierCode,
     kind: 'FORWARD',
@@ -150,16 +151,7 @@ export const recordShipment = async (work: Work, input: RecordShipmentInput): Pr
     firstScanDueAt: plan.firstScanDueAt,
     dispatchedOnTime: plan.onTime,
   });
-  await tx.order.update({
-    where: { orderId: order.orderId },
-    data: {
-      status: 'SHIPPED',
-      shippedAt: input.shippedAt,
-      dispatchedOnTime: plan.onTime,
-      promiseReasons: appendReasons(order, plan.reasons),
-      updatedAt: now,
-    },
-  });
+  const shipped = markOrderShipped(work.sql, { orderId: order.orderId, shippedAt: input.shippedAt, dispatchedOnTime: plan.onTime, promiseReasons: appendReasons(order, plan.reasons), now });
   for (const timer of plan.timers) work.schedule({ kind: timer.kind, key: timer.subjectId, dueAt: timer.dueAt });
   for (const kind of plan.cancel) work.cancel(kind, order.orderId);
   if (order.newBuyer) {
@@ -167,7 +159,8 @@ export const recordShipment = async (work: Work, input: RecordShipmentInput): Pr
     await resolveCareCasesMovedOn(work, [order.orderId]);
   }
   work.touch({ merchantId: order.merchantId });
-  return loadOrderView(tx, order.orderId);
+  // The order as the update leaves it and the parcel as stored: nothing to read back.
+  return { order: { ...order, ...shipped }, forwardShipment };
 };
 
 const recordReplacementShipment = async (work: Work, order: OrderRow, input: RecordShipmentInput & { afterSaleId: string }): Promise<void> => {
@@ -176,7 +169,7 @@ const recordReplacementShipment = async (work: Work, order: OrderRow, input: Rec
     throw notFound('AFTER_SALE.NOT_FOUND', `Order ${order.orderId} has no after-sale ${input.afterSaleId}`, { after_sale_id: input.afterSaleId });
   }
   const transition = transitionAfterSale(afterSaleState(afterSale), { kind: 'REPLACEMENT_SHIPPED' }, work.now);
-  await insertShipment(work, {
+  await registerShipment(work, {
     trackingNumber: input.trackingNumber,
     carrierCode: input.carrierCode,
     kind: 'REPLACEMENT',
@@ -205,39 +198,31 @@ const earliest = (current: Date | null, candidate: Date): Date => (current && cu
 
 export const recordTrackingScan = async (work: Work, input: RecordScanInput): Promise<ScanResult> => {
   const { tx, now } = work;
-  const located = await tx.shipment.findUnique({ where: { trackingNumber: input.trackingNumber }, select: { orderId: true } });
-  if (!located) {
+  const parcel = await lockParcel(work.sql, input.trackingNumber);
+  if (!parcel) {
     throw notFound('SHIPMENT.UNKNOWN_TRACKING_NUMBER', `No parcel with tracking number ${input.trackingNumber}`, {
       tracking_number: input.trackingNumber,
     });
   }
-  const order = await lockOrder(work.sql, located.orderId);
-  const shipment = await tx.shipment.findUniqueOrThrow({ where: { trackingNumber: input.trackingNumber } });
+  const { order, shipment } = parcel;
   if (shipment.carrierCode !== input.carrierCode) {
     throw failedPrecondition('SHIPMENT.CARRIER_MISMATCH', 'The parcel was registered with another carrier', {
       tracking_number: input.trackingNumber,
       registered_carrier: shipment.carrierCode,
     });
   }
-  await tx.trackingScan.create({
-    data: { trackingNumber: shipment.trackingNumber, scanType: input.scanType, scannedAt: input.scannedAt, location: input.location, recordedAt: now },
-  });
   const firstScanAt = earliest(shipment.firstScanAt, input.scannedAt);
   const pickupAt = input.scanType === 'PICKUP' ? earliest(shipment.pickupAt, input.scannedAt) : shipment.pickupAt;
   const deliveredAt = input.scanType === 'DELIVERED' ? earliest(shipment.deliveredAt, input.scannedAt) : shipment.deliveredAt;
-  await tx.shipment.update({ where: { trackingNumber: shipment.trackingNumber }, data: { firstScanAt, pickupAt, deliveredAt } });
+  recordScan(work.sql, { trackingNumber: shipment.trackingNumber, scanType: input.scanType, scannedAt: input.scannedAt, location: input.location, recordedAt: now }, { firstScanAt, pickupAt, deliveredAt });
 
   if (shipment.kind === 'FORWARD') {
     // A first scan by the deadline stops the fake-shipment clock; one after it changes nothing (already judged).
     if (shipment.firstScanDueAt && firstScanAt.getTime() <= shipment.firstScanDueAt.getTime()) work.cancel('FIRST_SCAN_DEADLINE', order.orderId);
-    if (input.scanType === 'DELIVERED' && order.deliveredAt === null) {
-      await tx.order.update({
-        where: { orderId: order.orderId },
-        data: { deliveredAt, ...(order.status === 'SHIPPED' ? { status: 'DELIVERED' } : {}), updatedAt: now },
-      });
-    }
+    const delivered = input.scanType === 'DELIVERED' && order.deliveredAt === null && deliveredAt ? markOrderDelivered(work.sql, order, deliveredAt, now) : {};
     if (order.newBuyer) await resolveCareCasesMovedOn(work, [order.orderId]);
-    return { order: await loadOrderView(tx, order.orderId) };
+    // The order and parcel as these writes leave them: nothing to read back.
+    return { order: { order: { ...order, ...delivered }, forwardShipment: { ...shipment, firstScanAt, pickupAt, deliveredAt } } };
   }
   if (!shipment.afterSaleId) return { order: await loadOrderView(tx, order.orderId) };
   const afterSale = await tx.afterSale.findUniqueOrThrow({ where: { afterSaleId: shipment.afterSaleId } });

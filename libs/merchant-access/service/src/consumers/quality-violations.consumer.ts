@@ -1,6 +1,7 @@
 import { DefectClass, InspectionFailedEvent, ListingRejectedEvent } from '@govern/contracts-product-quality';
-import type { MerchantAccessTx, PrismaClient } from '@govern/merchant-access-data-access';
-import { eventTime, isEvent, startConsumer, type ConsumerHandle, type EventBus } from '@govern/platform-events';
+import type { PrismaClient } from '@govern/merchant-access-data-access';
+import { sql } from '@govern/platform-db';
+import { eventTime, isEvent, startConsumer, type ConsumerDatabase, type ConsumerHandle, type EventBus } from '@govern/platform-events';
 import type { Logger } from 'pino';
 import type { MerchantAccessDeps } from '../deps';
 import { recordViolation, type RecordViolationCommand } from '../use-cases/violations';
@@ -57,7 +58,13 @@ export const violationOfQualityEvent = (
   return undefined;
 };
 
-export const startQualityViolationsConsumer = ({ deps, ...wiring }: { bus: EventBus; db: PrismaClient; deps: MerchantAccessDeps; log: Logger }): Promise<ConsumerHandle> =>
+export const startQualityViolationsConsumer = ({ deps, ...wiring }: {
+  bus: EventBus;
+  /** In the platform's transaction: plain SQL pipelined, Prisma joined only when a use case calls it. */
+  database: ConsumerDatabase<PrismaClient>;
+  deps: MerchantAccessDeps;
+  log: Logger;
+}): Promise<ConsumerHandle> =>
   startConsumer({
     ...wiring,
     consumer: QUALITY_VIOLATIONS_CONSUMER,
@@ -65,14 +72,13 @@ export const startQualityViolationsConsumer = ({ deps, ...wiring }: { bus: Event
     async handler(event, ctx) {
       const found = violationOfQualityEvent(event, ctx);
       if (!found) return;
-      const tx = ctx.tx as MerchantAccessTx;
-      const known = await tx.merchant.count({ where: { id: found.merchantId } });
-      if (known === 0) {
+      const known = await ctx.sql.query(sql`SELECT 1 FROM merchants WHERE id = ${found.merchantId}`);
+      if (known.length === 0) {
         ctx.log.warn({ merchant_id: found.merchantId }, 'violation event for an unknown merchant; ignored');
         return;
       }
       if (!(await ctx.claimOnce(found.sourceRef))) return;
-      await deps.units.within(tx, causeOfEvent(event, ctx.eventId), async (work) => {
+      await deps.units.within(ctx.transaction, causeOfEvent(event, ctx.eventId), async (work) => {
         // The producer's time of the finding, unless it lies ahead of our clock.
         const occurredAt = eventTime(found.occurredAt, work.now);
         await recordViolation(work, deps, { ...found, occurredAt });

@@ -1,0 +1,62 @@
+import type { OrderRow, ShipmentRow } from '@govern/consumer-experience-data-access';
+import { rowFromSql, sql, type Sql } from '@govern/platform-db';
+
+/**
+ * Parcels in plain SQL: a shipment is registered once per order (and per return or replacement), as
+ * often as orders are recorded, and Prisma's model API costs about 0.35 ms of CPU and a round trip
+ * per call against 0.02 ms for a plain statement (see bench/transaction-paths.bench.ts).
+ */
+export interface NewShipment {
+  trackingNumber: string;
+  carrierCode: string;
+  kind: 'FORWARD' | 'RETURN' | 'REPLACEMENT';
+  orderId: string;
+  afterSaleId?: string | null;
+  shippedAt: Date;
+  firstScanDueAt?: Date | null;
+  dispatchedOnTime?: boolean | null;
+  shippingFeeFen?: bigint | null;
+}
+
+/**
+ * Registers a parcel and returns it as stored, or undefined when its tracking number is already
+ * registered: one statement instead of a read and an insert. A parcel registered concurrently with
+ * the same number makes this one wait for that commit, then find the number taken.
+ */
+export const insertShipment = async (db: Sql, shipment: NewShipment, now: Date): Promise<ShipmentRow | undefined> => {
+  const [row] = await db.query(sql`
+    INSERT INTO shipments (tracking_number, carrier_code, kind, order_id, after_sale_id, shipped_at, first_scan_due_at, dispatched_on_time, shipping_fee_fen, created_at)
+    VALUES (${shipment.trackingNumber}, ${shipment.carrierCode}, ${shipment.kind}, ${shipment.orderId}, ${shipment.afterSaleId ?? null}::text, ${shipment.shippedAt}::timestamptz,
+            ${shipment.firstScanDueAt ?? null}::timestamptz, ${shipment.dispatchedOnTime ?? null}::boolean, ${shipment.shippingFeeFen ?? null}::bigint, ${now}::timestamptz)
+    ON CONFLICT (tracking_number) DO NOTHING
+    RETURNING *`);
+  return row ? rowFromSql<ShipmentRow>(row) : undefined;
+};
+
+/**
+ * Locks the order a parcel belongs to (its payout record, as every order step does) and reads the
+ * parcel as it stands under that lock: both statements leave in one write, and the parcel's read
+ * runs once the lock is granted. Undefined for a tracking number never registered.
+ */
+export const lockParcel = async (db: Sql, trackingNumber: string): Promise<{ order: OrderRow; shipment: ShipmentRow } | undefined> => {
+  const locking = db.query(sql`SELECT * FROM orders WHERE order_id = (SELECT order_id FROM shipments WHERE tracking_number = ${trackingNumber}) FOR UPDATE`);
+  const reading = db.query(sql`SELECT * FROM shipments WHERE tracking_number = ${trackingNumber}`);
+  const [order] = await locking;
+  const [shipment] = await reading;
+  return order && shipment ? { order: rowFromSql<OrderRow>(order), shipment: rowFromSql<ShipmentRow>(shipment) } : undefined;
+};
+
+/** A carrier scan and the parcel's milestones it moves, sent without waiting (they leave with COMMIT). */
+export const recordScan = (
+  db: Sql,
+  scan: { trackingNumber: string; scanType: string; scannedAt: Date; location: string; recordedAt: Date },
+  milestones: Pick<ShipmentRow, 'firstScanAt' | 'pickupAt' | 'deliveredAt'>,
+): void => {
+  db.send(sql`
+    INSERT INTO tracking_scans (tracking_number, scan_type, scanned_at, location, recorded_at)
+    VALUES (${scan.trackingNumber}, ${scan.scanType}, ${scan.scannedAt}::timestamptz, ${scan.location}, ${scan.recordedAt}::timestamptz)`);
+  db.send(sql`
+    UPDATE shipments SET first_scan_at = ${milestones.firstScanAt}::timestamptz, pickup_at = ${milestones.pickupAt}::timestamptz,
+                         delivered_at = ${milestones.deliveredAt}::timestamptz
+     WHERE tracking_number = ${scan.trackingNumber}`);
+};
