@@ -3,8 +3,9 @@
  * the suite's ProductBanned burst) published at once onto the bus; the content service (in this
  * process, real PostgreSQL and NATS) handles them. Prints the handling rate (first to last inbox
  * row), this process's CPU per event (the service's consumer plus the publishing, the same work in
- * any version) and the statements sent to PostgreSQL per event: on a shared, loaded machine CPU
- * and statements per event move far less than the rate.
+ * any version), the statements sent to PostgreSQL per event and the consumer's batches (how many
+ * events each, the time from one to the next): on a shared, loaded machine CPU and statements per
+ * event move far less than the rate.
  *
  *   DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres NATS_URL=nats://127.0.0.1:4222 \
  *     npx tsx libs/content/service/bench/ban-burst.bench.ts [bans=2000] [rounds=3]
@@ -66,10 +67,24 @@ const main = async (): Promise<void> => {
       const cpu = process.cpuUsage(before.cpu);
       const wall = performance.now() - before.at;
       const cpuMs = (cpu.user + cpu.system) / 1000;
+      const counted = statements - before.statements;
+      // An inbox row's processed_at is its transaction's start: one time per batch, so the batches'
+      // sizes and the time from one batch's start to the next show whether the consumer waited for
+      // events (small batches) or the events for the consumer (full batches, the gap its time per batch).
+      const batches = await sut.db.$queryRawUnsafe<{ n: number; gap_ms: number | null }[]>(
+        `SELECT count(*)::int AS n, extract(epoch FROM processed_at - lag(processed_at) OVER (ORDER BY processed_at)) * 1000 AS gap_ms
+           FROM inbox_events WHERE consumer = 'content_product_catalogue' AND subject = $1 AND event_id = ANY($2::text[])
+          GROUP BY processed_at ORDER BY processed_at`,
+        ProductBannedEvent.subject,
+        ids,
+      );
+      const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
+      const gaps = batches.flatMap((b) => (b.gap_ms === null ? [] : [Number(b.gap_ms)]));
       console.info(
         `round ${round + 1}: ${BANS} bans handled at ${Math.round(((BANS - 1) * 1000) / Number(done.ms))} events/s (first to last), ` +
           `${(wall / 1000).toFixed(2)} s publish → last; CPU ${(cpuMs / BANS).toFixed(3)} ms/event; ` +
-          `${((statements - before.statements) / BANS).toFixed(2)} statements/event; load ${loadavg().map((l) => l.toFixed(1)).join(' ')}`,
+          `${(counted / BANS).toFixed(2)} statements/event; ${batches.length} batches (median ${median(batches.map((b) => b.n))} events, ` +
+          `${median(gaps).toFixed(1)} ms from one to the next); load ${loadavg().map((l) => l.toFixed(1)).join(' ')}`,
       );
     }
   } finally {
