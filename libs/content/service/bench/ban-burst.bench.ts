@@ -3,8 +3,10 @@
  * the suite's ProductBanned burst) published at once onto the bus; the content service (in this
  * process, real PostgreSQL and NATS) handles them. Prints the handling rate (first to last inbox
  * row), this process's CPU per event (the service's consumer plus the publishing, the same work in
- * any version) and the statements sent to PostgreSQL per event: on a shared, loaded machine CPU
- * and statements per event move far less than the rate.
+ * any version), the CPU of the PostgreSQL backends serving its database (the server on this machine),
+ * the statements sent to PostgreSQL per event and the consumer's batches (how many
+ * events each, the time from one to the next): on a shared, loaded machine CPU and statements per
+ * event move far less than the rate.
  *
  *   DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres NATS_URL=nats://127.0.0.1:4222 \
  *     npx tsx libs/content/service/bench/ban-burst.bench.ts [bans=2000] [rounds=3]
@@ -13,6 +15,7 @@
  * measures any version of the consumer. Prints figures only; nothing here asserts timing.
  */
 import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -31,6 +34,22 @@ pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
   return (query as (...a: unknown[]) => unknown).apply(this, args);
 } as typeof pg.Client.prototype.query;
 
+/** CPU ms PostgreSQL's backends serving this database have used so far (from /proc; the server runs on this machine). */
+const databaseCpuMs = async (db: { $queryRawUnsafe<T>(query: string): Promise<T> }): Promise<number> => {
+  const backends = await db.$queryRawUnsafe<{ pid: number }[]>(`SELECT pid FROM pg_stat_activity WHERE datname = current_database()`);
+  const ticks = await Promise.all(
+    backends.map(async ({ pid }) => {
+      const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+      // utime and stime: fields 14 and 15, counted after the ")" that ends the command name.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return Number(fields[11] ?? 0) + Number(fields[12] ?? 0);
+    }),
+  );
+  return (ticks.reduce((a, b) => a + b, 0) * 1000) / CLOCK_TICKS_PER_SECOND;
+};
+/** Linux's USER_HZ, the unit of /proc/<pid>/stat's times. */
+const CLOCK_TICKS_PER_SECOND = 100;
+
 const main = async (): Promise<void> => {
   const cut = await startContentForTest();
   const { sut } = cut;
@@ -39,7 +58,8 @@ const main = async (): Promise<void> => {
       const merchantId = `m-burst-${round}`;
       const products = Array.from({ length: BANS }, (_, i) => ({ productId: `p-${round}-${i}`, merchantId }));
       await approveListings(cut, products);
-      const before = { cpu: process.cpuUsage(), statements, at: performance.now() };
+      const databaseCpuBefore = await databaseCpuMs(sut.db);
+      const before = { cpu: process.cpuUsage(), databaseCpuMs: databaseCpuBefore, statements, at: performance.now() };
       const bans = products.map((p) => ({
         meta: { eventId: randomUUID(), occurredAt: sut.clock.now(), causationId: `removal-${round}`, correlationId: `removal-${round}` },
         productId: p.productId,
@@ -66,10 +86,25 @@ const main = async (): Promise<void> => {
       const cpu = process.cpuUsage(before.cpu);
       const wall = performance.now() - before.at;
       const cpuMs = (cpu.user + cpu.system) / 1000;
+      const counted = statements - before.statements;
+      const databaseMs = (await databaseCpuMs(sut.db)) - before.databaseCpuMs;
+      // An inbox row's processed_at is its transaction's start: one time per batch, so the batches'
+      // sizes and the time from one batch's start to the next show whether the consumer waited for
+      // events (small batches) or the events for the consumer (full batches, the gap its time per batch).
+      const batches = await sut.db.$queryRawUnsafe<{ n: number; gap_ms: number | null }[]>(
+        `SELECT count(*)::int AS n, extract(epoch FROM processed_at - lag(processed_at) OVER (ORDER BY processed_at)) * 1000 AS gap_ms
+           FROM inbox_events WHERE consumer = 'content_product_catalogue' AND subject = $1 AND event_id = ANY($2::text[])
+          GROUP BY processed_at ORDER BY processed_at`,
+        ProductBannedEvent.subject,
+        ids,
+      );
+      const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
+      const gaps = batches.flatMap((b) => (b.gap_ms === null ? [] : [Number(b.gap_ms)]));
       console.info(
         `round ${round + 1}: ${BANS} bans handled at ${Math.round(((BANS - 1) * 1000) / Number(done.ms))} events/s (first to last), ` +
-          `${(wall / 1000).toFixed(2)} s publish → last; CPU ${(cpuMs / BANS).toFixed(3)} ms/event; ` +
-          `${((statements - before.statements) / BANS).toFixed(2)} statements/event; load ${loadavg().map((l) => l.toFixed(1)).join(' ')}`,
+          `${(wall / 1000).toFixed(2)} s publish → last; CPU ${(cpuMs / BANS).toFixed(3)} ms/event, PostgreSQL ${(databaseMs / BANS).toFixed(3)} ms/event; ` +
+          `${(counted / BANS).toFixed(2)} statements/event; ${batches.length} batches (median ${median(batches.map((b) => b.n))} events, ` +
+          `${median(gaps).toFixed(1)} ms from one to the next); load ${loadavg().map((l) => l.toFixed(1)).join(' ')}`,
       );
     }
   } finally {

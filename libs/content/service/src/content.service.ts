@@ -55,7 +55,7 @@ export const createContentService = (options: ContentServiceOptions = {}): Servi
 
     const consumerOptions = { bus, database, units, log };
     for (const [name, start] of [
-      [PRODUCT_CATALOGUE_CONSUMER, () => startProductCatalogueConsumer({ bus, database, units, log })],
+      [PRODUCT_CATALOGUE_CONSUMER, () => startProductCatalogueConsumer({ bus, database, units, clock, log })],
       [MERCHANT_STANDING_CONSUMER, () => startMerchantStandingConsumer(consumerOptions)],
       [BUYER_FEEDBACK_CONSUMER, () => startBuyerFeedbackConsumer(consumerOptions)],
     ] as const) {

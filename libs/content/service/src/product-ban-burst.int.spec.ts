@@ -3,6 +3,22 @@ import { ContentPenalisedEvent } from '@govern/contracts-content';
 import { BanCause, ProductBannedEvent } from '@govern/contracts-product-quality';
 import { approveListings, countStatements, eventually, meta, startContentForTest, type ContentUnderTest } from './testing/content-test-kit';
 
+/** A merchant's removal banning one of its products, with the reason's message given. */
+const banOfMerchant = (cut: ContentUnderTest, merchantId: string, productId: string, message = 'merchant removed') => ({
+  meta: meta(cut.sut),
+  productId,
+  merchantId,
+  skuId: `sku-${productId}`,
+  categoryCode: 'kitchen',
+  cause: BanCause.BAN_CAUSE_MERCHANT_REMOVED,
+  reasons: [{ code: 'MERCHANT.REMOVED', message, evidence: {}, weight: 0 }],
+  banId: `ban-${productId}`,
+  policy: { name: 'bans', version: 'test' },
+  sourceRef: `removal-${merchantId}`,
+  bannedAt: cut.sut.clock.now(),
+});
+
+
 const BANS = 60;
 const LINKED = ['p-burst-3', 'p-burst-30'];
 
@@ -71,5 +87,34 @@ describe('a burst of product bans', () => {
     // Read per batch: the bans arrive in a few batches, far fewer reads than bans.
     expect(reads.count).toBeGreaterThan(0);
     expect(reads.count).toBeLessThan(BANS / 3);
+  }, 120_000);
+
+  it('records the bans of a batch with one write per table, not one per ban', async () => {
+    const { sut } = cut;
+    const products = Array.from({ length: BANS }, (_, i) => `p-rows-${i}`);
+    const writes = countStatements((text) => /INSERT INTO (known_products|banned_products)/.test(text));
+    try {
+      await Promise.all(products.map((productId) => sut.publish(ProductBannedEvent, banOfMerchant(cut, 'm-rows', productId))));
+      await eventually(async () => (await sut.db.bannedProduct.count({ where: { merchantId: 'm-rows' } })) === BANS, 'every ban recorded', 30_000);
+    } finally {
+      writes.restore();
+    }
+    const rows = await sut.db.bannedProduct.findMany({ where: { merchantId: 'm-rows' }, orderBy: { productId: 'asc' } });
+    expect(rows.map((r) => [r.productId, r.banId, r.cause])).toEqual(products.sort().map((p) => [p, `ban-${p}`, 'MERCHANT_REMOVED']));
+    expect(await sut.db.knownProduct.count({ where: { merchantId: 'm-rows', source: 'PRODUCT_BANNED' } })).toBe(BANS);
+    // Two tables, a few batches: far fewer writes than the two per ban of one ban at a time.
+    expect(writes.count).toBeGreaterThan(0);
+    expect(writes.count).toBeLessThan(BANS / 3);
+  }, 120_000);
+
+  it('records the rest of a batch when one ban of it cannot be written', async () => {
+    const { sut } = cut;
+    const products = Array.from({ length: 20 }, (_, i) => `p-poison-${i}`);
+    // PostgreSQL's jsonb refuses \u0000: this ban's row can never be written, in a batch or alone.
+    const poisoned = 'p-poison-7';
+    await Promise.all(products.map((productId) => sut.publish(ProductBannedEvent, banOfMerchant(cut, 'm-poison', productId, productId === poisoned ? 'nul \u0000 byte' : 'merchant removed'))));
+    await eventually(async () => (await sut.db.bannedProduct.count({ where: { merchantId: 'm-poison' } })) === products.length - 1, 'every other ban recorded', 30_000);
+    const recorded = await sut.db.bannedProduct.findMany({ where: { merchantId: 'm-poison' }, select: { productId: true } });
+    expect(recorded.map((r) => r.productId).sort()).toEqual(products.filter((p) => p !== poisoned).sort());
   }, 120_000);
 });

@@ -12,8 +12,8 @@ import { eventually, sleep } from './testing/wait';
 
 /**
  * The consumer's batch-wide statements (issue 13): facts named by `factOf` are claimed in the
- * statement that records the batch in the inbox, and `prefetch` reads for the whole batch in one
- * statement; the inbox's promises hold exactly as with `ctx.claimOnce` (one effect per fact, a
+ * statement that records the batch in the inbox, `prefetch` reads for the whole batch in one
+ * statement and `batchWrites` writes for it in one; the inbox's promises hold exactly as with `ctx.claimOnce` (one effect per fact, a
  * redelivered event applied once, one bad event dead-lettered and the rest applied once).
  */
 const buses: [string, (namespace: string) => Promise<EventBus>][] = [
@@ -166,5 +166,71 @@ describe.each(buses)('batch-wide consumer statements on the %s bus', (_name, mak
     expect(reads.every((t) => t.length === 1)).toBe(true);
     expect(Math.max(...reads.flatMap((t) => t.map((s) => (s.values[0] as string[]).length)))).toBeGreaterThan(1);
     expect(batches.reduce((a, b) => a + b, 0)).toBe(20);
+  });
+
+  it('writes once for the events of a batch that will be handled: not for a redelivered one or one whose fact was claimed, and a failing write fails only its event', async () => {
+    const { fixture, bus } = await world();
+    const { letters, reader } = await readDeadLetters(bus);
+    track(reader);
+    const pool = track(ownPool(fixture.database.url));
+    const statements = recordStatements(pool);
+    await pool.query(`INSERT INTO consumed_facts (consumer, fact, event_id) VALUES ('test_batch_writes', 'thing:claimed-earlier', 'earlier')`);
+    // The batch write stores each thing id as the effect's count: "x" is no number, its write fails.
+    const messages = [
+      ...Array.from({ length: 12 }, (_, i) => asMessage(`write-${i}`, String(i))),
+      // A second copy of an event in the same batch (re-published under another message id).
+      { ...asMessage('write-3', '3'), eventId: 'write-3-copy' },
+      asMessage('late', 'claimed-earlier'),
+      asMessage('own-write', 'own'),
+      asMessage('poison', 'x'),
+    ];
+    await bus.publish(messages);
+    const given: string[][] = [];
+    track(
+      await startConsumer({
+        bus,
+        database: { pool },
+        consumer: 'test_batch_writes',
+        stream: TEST_STREAM.name,
+        eventTypes: [ThingHappenedEvent],
+        log: silentLog,
+        maxDeliver: 2,
+        backoffMs: [50],
+        factOf: (event) => (event.thingId === 'claimed-earlier' ? 'thing:claimed-earlier' : undefined),
+        batchWrites: (events, sql) => {
+          given.push(events.map((e) => e.eventId));
+          const written = events.filter((e) => e.event.thingId !== 'own');
+          sql.send(`INSERT INTO effects (event_id, count) SELECT w.event_id, w.n::int FROM unnest($1::text[], $2::text[]) AS w(event_id, n)`, [
+            written.map((e) => e.eventId),
+            written.map((e) => e.event.thingId),
+          ]);
+          return new Set(written.map((e) => e.eventId));
+        },
+        handler: async (_event, ctx) => {
+          // Its own write for an event the batch write left out: -1, to tell them apart.
+          if (!ctx.batchWritten) ctx.sql.send(`INSERT INTO effects (event_id, count) VALUES ($1, -1)`, [ctx.eventId]);
+        },
+      }),
+    );
+    await eventually('the poison dead-lettered', () => letters.length === 1);
+    await eventually('the twelve and the own write', async () => (await fixture.effects()).size === 13);
+    // Redelivered after being applied: the batch write is not given it (a second insert of its row would fail).
+    await bus.publish([{ ...asMessage('write-0', '0'), eventId: 'redelivery' }, asMessage('sentinel', '99')]);
+    await eventually('the sentinel', async () => (await fixture.effects()).has('sentinel'));
+    await sleep(200);
+    expect(letters.map((l) => l.headers[DLQ_HEADERS.eventId])).toEqual(['poison']);
+    expect(letters[0]?.headers[DLQ_HEADERS.error]).toMatch(/invalid input syntax for type integer/);
+    expect(Object.fromEntries(await fixture.effects())).toEqual({
+      ...Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`write-${i}`, i])),
+      'own-write': -1,
+      sentinel: 99,
+    });
+    const handed = given.flat();
+    expect(handed).not.toContain('late');
+    expect(given.every((ids) => new Set(ids).size === ids.length)).toBe(true);
+    // One write per transaction for all its events (the first batch holds several), not one per event.
+    const writes = transactionsOf(statements, /INSERT INTO effects .*unnest/s);
+    expect(writes.every((t) => t.length === 1)).toBe(true);
+    expect(Math.max(...writes.flatMap((t) => t.map((s) => (s.values[0] as string[]).length)))).toBeGreaterThan(1);
   });
 });

@@ -78,6 +78,8 @@ export interface EventContext<Tx extends SqlTx, Prefetched = undefined> {
   log: Logger;
   /** What the consumer's `prefetch` read for this event's batch (undefined without one). */
   prefetched: Prefetched;
+  /** True when the consumer's `batchWrites` sent this event's writes for its whole batch: the handler leaves them out. */
+  batchWritten: boolean;
 }
 
 /** One event of a batch as `prefetch` sees it (every decoded event of the batch, in stream order). */
@@ -130,6 +132,17 @@ export interface StartConsumerOptions<Tx extends SqlTx, Types extends readonly A
    * after what the handlers before it in the batch changed (else reads again).
    */
   prefetch?(events: readonly BatchEvent<EventOf<Types>>[], sql: Sql): Promise<Prefetched>;
+  /**
+   * Sends once for the batch (one multi-row statement per table rather than one per event) writes
+   * its handlers would each send, and returns the ids of the events it wrote for: their handlers
+   * see `ctx.batchWritten` and leave those writes out. Given only the events whose handlers will
+   * run (new to the inbox, their fact not claimed before), in stream order, once the inbox statement
+   * has answered and before the first handler runs; so it must write only what no handler before
+   * an event's own in the batch could change (e.g. rows of a product no other event of the batch
+   * names). Sent, not awaited: a failing write fails the batch, whose events are then tried one
+   * by one, each with a batch of its own, so only the event whose write fails keeps failing.
+   */
+  batchWrites?(events: readonly BatchEvent<EventOf<Types>>[], sql: Sql, prefetched: Prefetched): ReadonlySet<string>;
   log: Logger;
   /** Tries before dead-lettering; default 5. */
   maxDeliver?: number;
@@ -279,6 +292,7 @@ export const startConsumer = async <Tx extends SqlTx, const Types extends readon
     /** Events whose fact was already claimed (by an earlier event, in this batch or before): no effect. */
     const claimedBefore = new Set(facts ? facts.eventIds : []);
     for (const row of rows) if (row.claim) claimedBefore.delete(row.event_id);
+    const batchWritten = options.batchWrites ? options.batchWrites(toHandle(batch, pending, claimedBefore), t.sql, prefetched) : new Set<string>();
     for (const item of batch) {
       // Made only when a handler logs: a child logger per event costs more than most effects.
       let eventLog: Logger | undefined;
@@ -316,6 +330,7 @@ export const startConsumer = async <Tx extends SqlTx, const Types extends readon
           return logOf();
         },
         prefetched,
+        batchWritten: batchWritten.has(item.eventId),
       };
       const cascadeStartedAt = await observer.handle(item.message, item.eventId, async () => {
         if (claimedBefore.has(item.eventId)) {
@@ -328,6 +343,21 @@ export const startConsumer = async <Tx extends SqlTx, const Types extends readon
       handled.push({ outcome: 'handled', occurredAt: (item.event as { meta?: { occurredAt?: Date } }).meta?.occurredAt, cascadeStartedAt });
     }
     return handled;
+  };
+
+  /**
+   * The events of the batch whose handlers will run, in stream order: the first copy of each event
+   * new to the inbox (`pending`), unless its fact was claimed before.
+   */
+  const toHandle = (batch: readonly Decoded<EventOf<Types>>[], pending: ReadonlySet<string>, claimedBefore: ReadonlySet<string>): BatchEvent<EventOf<Types>>[] => {
+    const seen = new Set<string>();
+    const events: BatchEvent<EventOf<Types>>[] = [];
+    for (const item of batch) {
+      if (!pending.has(item.eventId) || seen.has(item.eventId) || claimedBefore.has(item.eventId)) continue;
+      seen.add(item.eventId);
+      events.push({ event: item.event, eventId: item.eventId, typeName: item.message.eventType });
+    }
+    return events;
   };
 
   /** The batch's facts (`factOf`), in stream order; undefined when the consumer names none. */

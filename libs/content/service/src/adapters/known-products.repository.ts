@@ -33,3 +33,39 @@ export const recordBan = (
     VALUES (${ban.productId}, ${ban.merchantId}, ${ban.cause}, ${ban.banId}, ${JSON.stringify(ban.reasons)}::jsonb, ${ban.bannedAt}::timestamptz)
     ON CONFLICT (product_id) DO UPDATE SET cause = EXCLUDED.cause, ban_id = EXCLUDED.ban_id, reasons = EXCLUDED.reasons, banned_at = EXCLUDED.banned_at`);
 };
+
+/** A ban as the banned-products rows keep it (and the product it makes known). */
+export interface BanRecord {
+  productId: string;
+  merchantId: string;
+  cause: string;
+  banId: string;
+  reasons: readonly Reason[];
+  bannedAt: Date;
+  /** When content learnt of the product (the event's time). */
+  at: Date;
+}
+
+/**
+ * The bans of a consumer's batch, each of a different product, written as `rememberBannedProduct`
+ * and `recordBan` write one: one statement per table for the whole batch (a merchant's removal
+ * sends a burst of bans, issue 13). Products must be distinct: an upsert may not touch a row twice.
+ * Sent, not awaited, like the single writes.
+ */
+export const recordBans = (db: Sql, bans: readonly BanRecord[]): void => {
+  if (bans.length === 0) return;
+  const productIds = bans.map((b) => b.productId);
+  const merchantIds = bans.map((b) => b.merchantId);
+  db.send(sql`
+    INSERT INTO known_products (product_id, merchant_id, source, seen_at)
+    SELECT p.product_id, p.merchant_id, 'PRODUCT_BANNED', p.seen_at
+      FROM unnest(${productIds}::text[], ${merchantIds}::text[], ${bans.map((b) => b.at)}::timestamptz[]) AS p(product_id, merchant_id, seen_at)
+    ON CONFLICT DO NOTHING`);
+  db.send(sql`
+    INSERT INTO banned_products (product_id, merchant_id, cause, ban_id, reasons, banned_at)
+    SELECT b.product_id, b.merchant_id, b.cause, b.ban_id, b.reasons::jsonb, b.banned_at
+      FROM unnest(${productIds}::text[], ${merchantIds}::text[], ${bans.map((b) => b.cause)}::text[], ${bans.map((b) => b.banId)}::text[],
+                  ${bans.map((b) => JSON.stringify(b.reasons))}::text[], ${bans.map((b) => b.bannedAt)}::timestamptz[])
+           AS b(product_id, merchant_id, cause, ban_id, reasons, banned_at)
+    ON CONFLICT (product_id) DO UPDATE SET cause = EXCLUDED.cause, ban_id = EXCLUDED.ban_id, reasons = EXCLUDED.reasons, banned_at = EXCLUDED.banned_at`);
+};

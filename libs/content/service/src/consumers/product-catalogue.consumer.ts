@@ -3,8 +3,10 @@ import { BanCause, ListingApprovedEvent, ProductBannedEvent, ProductUnbannedEven
 import { eventTime, isEvent, startConsumer, type BatchEvent, type ConsumerHandle, type EventBus, type EventOf, type ConsumerDatabase } from '@govern/platform-events';
 import type { Sql } from '@govern/platform-db';
 import type { UnitsOfWork } from '@govern/platform-runtime';
+import type { Clock } from '@govern/policy-core';
 import type { Logger } from 'pino';
 import { firstItemsLinkedToProducts } from '../adapters/cascade.queries';
+import { recordBans, type BanRecord } from '../adapters/known-products.repository';
 import { CASCADE_BATCH_SIZE } from '../use-cases/cascades';
 import { productApproved, productBanned, productUnbanned } from '../use-cases/upstream-facts';
 import type { Work } from '../use-cases/work';
@@ -17,24 +19,42 @@ const banCauseName = (cause: BanCause): string => (BanCause[cause] ?? 'BAN_CAUSE
 
 const CATALOGUE_EVENTS = [ListingApprovedEvent, ProductBannedEvent, ProductUnbannedEvent] as const;
 type CatalogueEvent = EventOf<typeof CATALOGUE_EVENTS>;
+type ProductBan = EventOf<[typeof ProductBannedEvent]>;
 
 /**
- * The items each ban of the batch would read first (its cascade's first page), read for all the
- * batch's bans in one statement: event id → item ids. Only for a product that no other ban or unban
- * of the batch names: the handlers before it would change that product's links (an unban restores
- * them), so such a ban reads its own when its turn comes. Bans of other products and approvals
- * never touch this product's links.
+ * The bans of the batch whose product no other ban or unban of the batch names: the handlers before
+ * such a ban cannot change that product's rows or links (an unban restores links, a second ban
+ * replaces the first), so its reads and writes may be done for the whole batch. Bans of other
+ * products and approvals never touch this product's links or ban. A product named twice is left to
+ * its handlers, one event at a time.
  */
-const linkedItemsOfBans = async (events: readonly BatchEvent<CatalogueEvent>[], sql: Sql): Promise<Map<string, readonly string[]>> => {
+const bansOfOwnProduct = (events: readonly BatchEvent<CatalogueEvent>[]): BatchEvent<ProductBan>[] => {
   const namings = new Map<string, number>();
   for (const { event, typeName } of events) {
     if (typeName === ListingApprovedEvent.typeName) continue;
     namings.set(event.productId, (namings.get(event.productId) ?? 0) + 1);
   }
-  const bans = events.filter((e) => e.typeName === ProductBannedEvent.typeName && namings.get(e.event.productId) === 1);
+  return events.filter(
+    (e): e is BatchEvent<ProductBan> => e.typeName === ProductBannedEvent.typeName && namings.get(e.event.productId) === 1,
+  );
+};
+
+/**
+ * The items each ban of its own product would read first (its cascade's first page), read for all
+ * the batch's such bans in one statement: event id → item ids.
+ */
+const linkedItemsOfBans = async (events: readonly BatchEvent<CatalogueEvent>[], sql: Sql): Promise<Map<string, readonly string[]>> => {
+  const bans = bansOfOwnProduct(events);
   if (bans.length === 0) return new Map();
   const linked = await firstItemsLinkedToProducts(sql, [...new Set(bans.map((b) => b.event.productId))], CASCADE_BATCH_SIZE);
   return new Map(bans.map((b) => [b.eventId, linked.get(b.event.productId) ?? []]));
+};
+
+/** A ban as content records it, its times bounded by `now` (a producer's time ahead of our clock would make later facts look older). */
+const banRecordOf = (event: ProductBan, now: Date): BanRecord => {
+  const at = eventTime(event.meta?.occurredAt, now);
+  // The ban's own time is bounded like the event's: a time ahead of it (or impossible) reads as the event's time.
+  return { productId: event.productId, merchantId: event.merchantId, cause: banCauseName(event.cause), banId: event.banId, reasons: event.reasons, bannedAt: eventTime(event.bannedAt, at), at };
 };
 
 /**
@@ -46,12 +66,15 @@ const linkedItemsOfBans = async (events: readonly BatchEvent<CatalogueEvent>[], 
  */
 export const startProductCatalogueConsumer = ({
   units,
+  clock,
   ...wiring
 }: {
   bus: EventBus;
   /** In the platform's transaction (pipelined plain SQL): a merchant's removal bans all its products in one burst. */
   database: ConsumerDatabase<PrismaClient>;
   units: UnitsOfWork<ContentTx, Work>;
+  /** The service's clock: the batch's ban records are bounded by its time, as each unit's are by its own. */
+  clock: Clock;
   log: Logger;
 }): Promise<ConsumerHandle> =>
   startConsumer({
@@ -63,16 +86,20 @@ export const startProductCatalogueConsumer = ({
     // One cascade per ban, however many events announce it.
     factOf: (event, meta) => (isEvent(ProductBannedEvent, event, meta) && event.banId ? `ban:${event.banId}` : undefined),
     prefetch: linkedItemsOfBans,
+    // The burst's two rows per ban (known product, ban in force): one statement per table per batch.
+    batchWrites(events, sql) {
+      const bans = bansOfOwnProduct(events);
+      const now = clock.now();
+      recordBans(sql, bans.map((b) => banRecordOf(b.event, now)));
+      return new Set(bans.map((b) => b.eventId));
+    },
     async handler(event, ctx) {
       await units.within(ctx.transaction, causeOfEvent(event, ctx.eventId), async (work) => {
-        // Never ahead of our clock: a producer's time far ahead would make later facts look older.
-        const at = eventTime(event.meta?.occurredAt, work.now);
         if (isEvent(ListingApprovedEvent, event, ctx)) {
-          productApproved(work, { productId: event.productId, merchantId: event.merchantId, at });
+          // Never ahead of our clock: a producer's time far ahead would make later facts look older.
+          productApproved(work, { productId: event.productId, merchantId: event.merchantId, at: eventTime(event.meta?.occurredAt, work.now) });
         } else if (isEvent(ProductBannedEvent, event, ctx)) {
-          const ban = { productId: event.productId, merchantId: event.merchantId, cause: banCauseName(event.cause), banId: event.banId, reasons: event.reasons };
-          // The ban's own time is bounded like the event's: a time ahead of it (or impossible) reads as the event's time.
-          await productBanned(work, { ...ban, bannedAt: eventTime(event.bannedAt, at), at }, ctx.prefetched.get(ctx.eventId));
+          await productBanned(work, banRecordOf(event, work.now), { linkedItems: ctx.prefetched.get(ctx.eventId), recorded: ctx.batchWritten });
         } else if (isEvent(ProductUnbannedEvent, event, ctx)) {
           await productUnbanned(work, event.productId);
         }

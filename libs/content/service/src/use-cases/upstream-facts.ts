@@ -1,5 +1,5 @@
 import type { Reason } from '@govern/policy-core';
-import { recordBan, rememberApprovedProduct, rememberBannedProduct } from '../adapters/known-products.repository';
+import { recordBan, rememberApprovedProduct, rememberBannedProduct, type BanRecord } from '../adapters/known-products.repository';
 import { toJson } from '../mapping/json';
 import { CASCADE_BATCH_SIZE, startCascade } from './cascades';
 import type { Work } from './work';
@@ -20,13 +20,19 @@ export const productApproved = (work: Work, fact: { productId: string; merchantI
  */
 export const productBanned = async (
   work: Work,
-  fact: { productId: string; merchantId: string; cause: string; banId: string; reasons: Reason[]; bannedAt: Date; at: Date },
-  /** The first page of items linked to the product, when the consumer read it for its whole batch. */
-  linkedItems?: readonly string[],
+  fact: BanRecord,
+  batch: {
+    /** The first page of items linked to the product, when the consumer read it for its whole batch. */
+    linkedItems?: readonly string[] | undefined;
+    /** The ban's rows were written for the consumer's whole batch (`recordBans`): only the cascade is left. */
+    recorded?: boolean;
+  } = {},
 ): Promise<void> => {
-  rememberBannedProduct(work.sql, { productId: fact.productId, merchantId: fact.merchantId, at: fact.at });
-  recordBan(work.sql, fact);
-  await startCascade(work, { type: 'PRODUCT_BANNED', productId: fact.productId, cause: fact.cause }, CASCADE_BATCH_SIZE, linkedItems);
+  if (!batch.recorded) {
+    rememberBannedProduct(work.sql, { productId: fact.productId, merchantId: fact.merchantId, at: fact.at });
+    recordBan(work.sql, fact);
+  }
+  await startCascade(work, { type: 'PRODUCT_BANNED', productId: fact.productId, cause: fact.cause }, CASCADE_BATCH_SIZE, batch.linkedItems);
 };
 
 /** An unban lets the product be linked again and restores what the ban took from items. */
