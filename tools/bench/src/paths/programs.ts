@@ -138,16 +138,19 @@ export const lexiconPath = async (scale: Scale, measurements: Measurement[], pro
 export const simulatePath = async (scale: Scale, measurements: Measurement[], progress: (m: string) => void): Promise<void> => {
   const label = `govern ${scale.simulateArgs.join(' ')}, embedded platform`;
   const dataDir = mkdtempSync(join(ROOT, 'tmp', 'bench', 'embedded-'));
-  const env: NodeJS.ProcessEnv = { ...process.env, BASE_PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
+  // Metrics on free ports, as `npm start` serves them on its own: the simulation settles by them.
+  const env: NodeJS.ProcessEnv = { ...process.env, BASE_PORT: '0', METRICS_BASE_PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
   delete env['DATABASE_URL'];
   delete env['NATS_URL'];
   progress(`${label}: starting the platform`);
   const startedAt = performance.now();
   const platform = startNodeProgram('apps/dev-platform/src/main.ts', [], env);
   const addresses = new Map<string, string>();
+  const metrics: string[] = [];
   platform.onLine((line) => {
-    const match = /^\s+([a-z-]+)\s+(127\.0\.0\.1:\d+)$/.exec(line);
+    const match = /^\s+([a-z-]+)\s+(127\.0\.0\.1:\d+)(?:\s+metrics http:\/\/(127\.0\.0\.1:\d+)\/metrics)?$/.exec(line);
     if (match) addresses.set(match[1] as string, match[2] as string);
+    if (match?.[3]) metrics.push(`${match[1]}=${match[3]}`);
   });
   try {
     await waitForLine(platform, (line) => (line.startsWith('Press Ctrl+C') ? true : undefined), 'the embedded platform', 180_000);
@@ -165,6 +168,8 @@ export const simulatePath = async (scale: Scale, measurements: Measurement[], pr
       address('merchant-access'),
       '--consumer-experience',
       address('consumer-experience'),
+      '--metrics',
+      metrics.join(','),
       // The platform made its development CA and keys in its data dir; the CLI trusts and signs with those.
     ], { ...process.env, GOVERN_PKI_DIR: join(dataDir, 'pki') });
     const code = await runToEnd(cli, 1_800_000, 'govern simulate');
