@@ -5,6 +5,7 @@ import { generateScenario } from '../scenario';
 import { Tally } from '../summary';
 import type { PlatformActivity } from './platform-activity';
 import { RunContext } from './run-context';
+import { awaitOnboarding } from './merchants';
 import { waitUntilQuiet } from './settle';
 
 /** Clients whose governance stats answer `figures` (a value per call, the last one repeated); counts the calls. */
@@ -77,5 +78,25 @@ describe('settling on the services metrics', () => {
     expect(ctx.platformActivity).toBeUndefined();
     // Figures read until they repeated: 1, 2, 2.
     expect(stats.statsCalls()).toBeGreaterThanOrEqual(12);
+  });
+
+  it("waits for onboarding to spread by the same drain, without asking for each merchant's deposit", async () => {
+    let depositReads = 0;
+    const service = {
+      getMerchantDeposit: async () => {
+        depositReads++;
+        return {};
+      },
+    };
+    const clients = { content: service, productQuality: service, merchantAccess: service, consumerExperience: service } as unknown as PlatformClients;
+    const metrics = scrapes([busy('a'), idle('b'), idle('b')]);
+    const { ctx, slept } = context(clients, metrics.read);
+    ctx.merchantIds.set('m1', 'merchant-1');
+    ctx.merchantIds.set('m2', 'merchant-2');
+    await awaitOnboarding(ctx);
+    expect(metrics.count()).toBe(3);
+    expect(depositReads).toBe(0);
+    // Without the metrics, a grace of at least 500 ms follows the reads for product-quality.
+    expect(slept()).toBeLessThan(500);
   });
 });

@@ -45,7 +45,11 @@ export const waitUntilQuiet = async (ctx: RunContext): Promise<{ settled: boolea
   return { settled, waitedMs: Date.now() - started };
 };
 
-const waitUntilDrained = async (ctx: RunContext, read: ReadPlatformActivity, deadline: number): Promise<boolean> => {
+/**
+ * Until two scrapes in a row find nothing in flight and the same counters (platform-activity.ts
+ * says why that is enough); by the figures instead if the metrics stop answering.
+ */
+export const waitUntilDrained = async (ctx: RunContext, read: ReadPlatformActivity, deadline: number): Promise<boolean> => {
   /** The counters of the last scrape that found nothing in flight. */
   let idleProgress: string | undefined;
   for (;;) {
