@@ -41,7 +41,8 @@ const startPlatform = async (): Promise<Platform> => {
   let caFile = '';
   const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('platform did not start within 120 s')), 120_000);
+    // Four PGlite initdbs and migrations: 47 s on a quiet 2-core machine, up to 164 s measured at load 20-35.
+    const timer = setTimeout(() => reject(new Error('platform did not start within 300 s')), 300_000);
     child.once('exit', (code) => reject(new Error(`platform exited early with ${code}`)));
     lines.on('line', (line) => {
       const match = /^\s+([a-z-]+)\s+(127\.0\.0\.1:\d+)(?:\s+metrics http:\/\/(127\.0\.0\.1:\d+)\/metrics)?$/.exec(line);
