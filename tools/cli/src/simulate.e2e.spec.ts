@@ -57,7 +57,8 @@ const startPlatform = async (): Promise<Platform> => {
     });
   });
   const args = SERVICE_NAMES.flatMap((name) => [`--${name}`, addresses.get(name) as string]);
-  return { child, args, metrics: metrics.join(','), pkiDir: dirname(caFile) };
+  // Never the default endpoints: those are npm start's, maybe another platform's.
+  return { child, args, metrics: metrics.length > 0 ? metrics.join(',') : 'off', pkiDir: dirname(caFile) };
 };
 
 const stopPlatform = async (platform: Platform): Promise<void> => {

@@ -169,8 +169,9 @@ export const simulatePath = async (scale: Scale, measurements: Measurement[], pr
       address('merchant-access'),
       '--consumer-experience',
       address('consumer-experience'),
+      // Never the default endpoints: those are npm start's, maybe another platform's.
       '--metrics',
-      metrics.join(','),
+      metrics.length > 0 ? metrics.join(',') : 'off',
       // The platform made its development CA and keys in its data dir; the CLI trusts and signs with those.
     ], { ...process.env, GOVERN_PKI_DIR: join(dataDir, 'pki') });
     // The summary's phase lines ("  settle: orders      2.3 s      4 calls"): the waits for the platform to settle.
