@@ -88,6 +88,10 @@ are relative to the real clock (the services run on it), always in the recent pa
                       simulate again on a platform that already holds a run
   --settle-timeout S  longest wait, in seconds, for the platform to settle each time
                       (default 60, or one second per 100 orders when more)
+  --metrics LIST      the services' Prometheus endpoints, as for "govern health" (default:
+                      npm start's, when the services are at npm start's ports): settling ends
+                      once no event, delivery or job is in flight there. "off", or endpoints
+                      that do not answer: it ends when no figure changed for 2 s
   --json              print the summary as JSON
   --quiet             no progress on stderr (a bar on a terminal, periodic lines otherwise)
 
@@ -157,13 +161,14 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
         concurrency: { type: 'string' },
         'id-prefix': { type: 'string' },
         'settle-timeout': { type: 'string' },
+        metrics: { type: 'string' },
         json: { type: 'boolean', default: false },
         quiet: { type: 'boolean', default: false },
       },
     });
     if (values.help) return void console.log(HELP['simulate']);
-    const options = parseSimulateOptions(values);
     const addresses = addressesFrom(values);
+    const options = parseSimulateOptions(values, Object.entries(DEFAULT_ADDRESSES).every(([key, address]) => addresses[key as keyof PlatformAddresses] === address));
     const credentials = resolveCredentials(values);
     // Simulate plays every actor: each RPC goes out with the token of the caller it belongs to.
     const clients = connectPlatform(addresses, { transport: credentials.transport, token: tokenPerActor(credentials) });

@@ -19,6 +19,8 @@ const run = promisify(execFile);
 interface Platform {
   child: ChildProcess;
   args: string[];
+  /** `--metrics` for simulate: each service's metrics endpoint. */
+  metrics: string;
   /** Where the platform's development CA and token key are: the CLI finds them through GOVERN_PKI_DIR. */
   pkiDir: string;
 }
@@ -26,7 +28,8 @@ interface Platform {
 const started: ChildProcess[] = [];
 
 const startPlatform = async (): Promise<Platform> => {
-  const env: NodeJS.ProcessEnv = { ...process.env, BASE_PORT: '0', DATA_DIR: '', LOG_LEVEL: 'error' };
+  // Metrics on free ports, as `npm start` serves them on its own: simulate settles by them.
+  const env: NodeJS.ProcessEnv = { ...process.env, BASE_PORT: '0', METRICS_BASE_PORT: '0', DATA_DIR: '', LOG_LEVEL: 'error' };
   delete env['DATABASE_URL'];
   delete env['NATS_URL'];
   // `node --import tsx` rather than the tsx CLI: signals reach the service itself (the CLI relays
@@ -34,14 +37,17 @@ const startPlatform = async (): Promise<Platform> => {
   const child = spawn(process.execPath, ['--import', 'tsx', 'apps/dev-platform/src/main.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'] });
   started.push(child);
   const addresses = new Map<string, string>();
+  const metrics: string[] = [];
   let caFile = '';
   const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('platform did not start within 120 s')), 120_000);
+    // Four PGlite initdbs and migrations: 47 s on a quiet 2-core machine, up to 164 s measured at load 20-35.
+    const timer = setTimeout(() => reject(new Error('platform did not start within 300 s')), 300_000);
     child.once('exit', (code) => reject(new Error(`platform exited early with ${code}`)));
     lines.on('line', (line) => {
-      const match = /^\s+([a-z-]+)\s+(127\.0\.0\.1:\d+)$/.exec(line);
+      const match = /^\s+([a-z-]+)\s+(127\.0\.0\.1:\d+)(?:\s+metrics http:\/\/(127\.0\.0\.1:\d+)\/metrics)?$/.exec(line);
       if (match) addresses.set(match[1] as string, match[2] as string);
+      if (match?.[3]) metrics.push(`${match[1]}=${match[3]}`);
       const ca = /^\s+development CA\s+(\S+)/.exec(line);
       if (ca) caFile = ca[1] as string;
       if (line.startsWith('Press Ctrl+C')) {
@@ -51,7 +57,8 @@ const startPlatform = async (): Promise<Platform> => {
     });
   });
   const args = SERVICE_NAMES.flatMap((name) => [`--${name}`, addresses.get(name) as string]);
-  return { child, args, pkiDir: dirname(caFile) };
+  // Never the default endpoints: those are npm start's, maybe another platform's.
+  return { child, args, metrics: metrics.length > 0 ? metrics.join(',') : 'off', pkiDir: dirname(caFile) };
 };
 
 const stopPlatform = async (platform: Platform): Promise<void> => {
@@ -88,7 +95,7 @@ const simulateAndReport = async (options: { shadow?: boolean } = {}): Promise<{ 
       expect(on).toContain('is on: candidate 2026-12-01.1');
     }
     const started = Date.now();
-    const summary = JSON.parse(await govern(['simulate', '--seed', '1', '--scale', 'demo', '--json', '--quiet', ...platform.args], platform.pkiDir)) as SimulationSummary;
+    const summary = JSON.parse(await govern(['simulate', '--seed', '1', '--scale', 'demo', '--json', '--quiet', '--metrics', platform.metrics, ...platform.args], platform.pkiDir)) as SimulationSummary;
     console.log(
       `govern simulate --seed 1 --scale demo: ${summary.calls} calls, ${((Date.now() - started) / 1000).toFixed(1)} s (settled: ${summary.settle.settled}); ` +
         `refused: ${JSON.stringify(summary.errors)}`,

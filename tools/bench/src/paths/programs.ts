@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { failedRow, listProduct, onboardMerchants, waitProductsKnownToContent, type BenchContext } from '../context';
 import type { Measurement } from '../goals';
-import { ROOT, startNodeProgram, waitForLine, type Child } from '../platform/processes';
+import { cpuMsOf, ROOT, startNodeProgram, waitForLine, type Child } from '../platform/processes';
 import type { Scale } from '../scale';
 
 /**
@@ -138,16 +138,19 @@ export const lexiconPath = async (scale: Scale, measurements: Measurement[], pro
 export const simulatePath = async (scale: Scale, measurements: Measurement[], progress: (m: string) => void): Promise<void> => {
   const label = `govern ${scale.simulateArgs.join(' ')}, embedded platform`;
   const dataDir = mkdtempSync(join(ROOT, 'tmp', 'bench', 'embedded-'));
-  const env: NodeJS.ProcessEnv = { ...process.env, BASE_PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
+  // Metrics on free ports, as `npm start` serves them on its own: the simulation settles by them.
+  const env: NodeJS.ProcessEnv = { ...process.env, BASE_PORT: '0', METRICS_BASE_PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
   delete env['DATABASE_URL'];
   delete env['NATS_URL'];
   progress(`${label}: starting the platform`);
   const startedAt = performance.now();
   const platform = startNodeProgram('apps/dev-platform/src/main.ts', [], env);
   const addresses = new Map<string, string>();
+  const metrics: string[] = [];
   platform.onLine((line) => {
-    const match = /^\s+([a-z-]+)\s+(127\.0\.0\.1:\d+)$/.exec(line);
+    const match = /^\s+([a-z-]+)\s+(127\.0\.0\.1:\d+)(?:\s+metrics http:\/\/(127\.0\.0\.1:\d+)\/metrics)?$/.exec(line);
     if (match) addresses.set(match[1] as string, match[2] as string);
+    if (match?.[3]) metrics.push(`${match[1]}=${match[3]}`);
   });
   try {
     await waitForLine(platform, (line) => (line.startsWith('Press Ctrl+C') ? true : undefined), 'the embedded platform', 180_000);
@@ -155,6 +158,7 @@ export const simulatePath = async (scale: Scale, measurements: Measurement[], pr
     const address = (name: string): string => addresses.get(name) ?? '';
     progress(label);
     const simulateStarted = performance.now();
+    const platformCpuBefore = cpuMsOf(platform.child.pid);
     const cli = startNodeProgram('tools/cli/src/main.ts', [
       ...scale.simulateArgs,
       '--content',
@@ -165,16 +169,29 @@ export const simulatePath = async (scale: Scale, measurements: Measurement[], pr
       address('merchant-access'),
       '--consumer-experience',
       address('consumer-experience'),
+      // Never the default endpoints: those are npm start's, maybe another platform's.
+      '--metrics',
+      metrics.length > 0 ? metrics.join(',') : 'off',
       // The platform made its development CA and keys in its data dir; the CLI trusts and signs with those.
     ], { ...process.env, GOVERN_PKI_DIR: join(dataDir, 'pki') });
+    // The summary's phase lines ("  settle: orders      2.3 s      4 calls"): the waits for the platform to settle.
+    const settleMs: number[] = [];
+    cli.onLine((line) => {
+      const phase = /^\s+(settle: .+?|onboarding)\s+(\d+\.\d) s\s+[\d,]+ calls$/.exec(line);
+      if (phase) settleMs.push(Number(phase[2]) * 1_000);
+    });
     const code = await runToEnd(cli, 1_800_000, 'govern simulate');
     const totalMs = performance.now() - simulateStarted;
+    const platformCpuMs = (cpuMsOf(platform.child.pid) ?? NaN) - (platformCpuBefore ?? NaN);
     measurements.push({
       id: 'simulate.embedded',
       label,
       unit: '',
       ...(code === 0 ? { totalMs } : { failed: `exited with ${code}: ${cli.log.text().slice(-300)}` }),
-      notes: [`embedded platform started in ${(startMs / 1000).toFixed(1)} s (not counted)`],
+      notes: [
+        `embedded platform started in ${(startMs / 1000).toFixed(1)} s (not counted)`,
+        `platform CPU during the run ${(platformCpuMs / 1000).toFixed(1)} s (its threads together); waits for the platform to settle (onboarding and settle phases) ${(settleMs.reduce((a, b) => a + b, 0) / 1000).toFixed(1)} s`,
+      ],
     });
   } catch (error) {
     measurements.push({ id: 'simulate.embedded', label, unit: '', failed: (error as Error).message.split('\n')[0] ?? 'failed' });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../usage-error';
+import { DEFAULT_METRICS_ADDRESSES } from './health';
 import { parseSimulateOptions } from './simulate';
 
 describe('govern simulate options', () => {
@@ -11,6 +12,7 @@ describe('govern simulate options', () => {
       concurrency: 16,
       idPrefix: undefined,
       settleTimeoutMs: 60_000,
+      metrics: DEFAULT_METRICS_ADDRESSES,
       json: false,
       quiet: false,
     });
@@ -31,5 +33,18 @@ describe('govern simulate options', () => {
     expect(() => parseSimulateOptions({ concurrency: '0' })).toThrow(/--concurrency/);
     expect(() => parseSimulateOptions({ 'id-prefix': 'a b' })).toThrow(/--id-prefix/);
     expect(parseSimulateOptions({ seed: '42', concurrency: '4', 'id-prefix': 'run-2' })).toMatchObject({ seed: 42, concurrency: 4, idPrefix: 'run-2' });
+  });
+
+  it("settles by npm start's metrics only for npm start's services, unless told where they are", () => {
+    expect(parseSimulateOptions({}, false).metrics).toBeUndefined();
+    expect(parseSimulateOptions({ metrics: 'off' }).metrics).toBeUndefined();
+    const endpoints = 'content=127.0.0.1:1,product-quality=127.0.0.1:2,merchant-access=127.0.0.1:3,consumer-experience=127.0.0.1:4';
+    expect(parseSimulateOptions({ metrics: endpoints }, false).metrics).toEqual({
+      content: '127.0.0.1:1',
+      'product-quality': '127.0.0.1:2',
+      'merchant-access': '127.0.0.1:3',
+      'consumer-experience': '127.0.0.1:4',
+    });
+    expect(() => parseSimulateOptions({ metrics: 'content=nowhere' })).toThrow(/--metrics/);
   });
 });

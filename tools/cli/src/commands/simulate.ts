@@ -3,10 +3,11 @@ import type { PlatformAddresses, PlatformClients } from '@govern/platform-client
 import { readErrorDetails } from '@govern/platform-grpc';
 import { UsageError } from '../usage-error';
 import { Executor, SimulationAborted, estimateCalls } from '../simulation/executor';
-import { createProgress, silentProgress, type ProgressStream } from '../simulation/progress';
+import { createProgress, silentProgress, type Progress, type ProgressStream } from '../simulation/progress';
+import { platformActivityFromMetrics, type ReadPlatformActivity } from '../simulation/run/platform-activity';
 import { generateScenario, SCALES, type ScaleName, type Scenario } from '../simulation/scenario';
 import { buildSummary, renderSummary, Tally, type SimulationSummary } from '../simulation/summary';
-import { checkPlatformHealth } from './health';
+import { checkPlatformHealth, parseMetricsOption } from './health';
 import type { ClientTransport } from '@govern/platform-auth';
 
 export interface SimulateOptions {
@@ -16,6 +17,8 @@ export interface SimulateOptions {
   concurrency: number;
   idPrefix: string | undefined;
   settleTimeoutMs: number;
+  /** Each service's Prometheus endpoint, by registry name: settling waits for the work in flight there to drain. */
+  metrics: Record<string, string> | undefined;
   json: boolean;
   quiet: boolean;
 }
@@ -28,17 +31,25 @@ const integer = (name: string, raw: string | undefined, fallback: number, min: n
   return value;
 };
 
-/** Options from parseArgs values; throws UsageError on anything unusable. */
-export const parseSimulateOptions = (values: {
+/**
+ * Options from parseArgs values; throws UsageError on anything unusable. `npmStartAddresses`:
+ * the services are at the ports `npm start` uses, so by default their metrics are at its metrics
+ * ports too (of another platform, they would say nothing about this one: `--metrics` names them).
+ */
+export const parseSimulateOptions = (
+  values: {
   seed?: string | undefined;
   scale?: string | undefined;
   orders?: string | undefined;
   concurrency?: string | undefined;
   'id-prefix'?: string | undefined;
   'settle-timeout'?: string | undefined;
+  metrics?: string | undefined;
   json?: boolean | undefined;
   quiet?: boolean | undefined;
-}): SimulateOptions => {
+  },
+  npmStartAddresses = true,
+): SimulateOptions => {
   const scale = values.scale ?? 'small';
   if (!Object.hasOwn(SCALES, scale)) throw new UsageError(`--scale: one of ${Object.keys(SCALES).join(', ')}, got ${scale}`);
   if (values.orders !== undefined && values.scale !== undefined) throw new UsageError('--orders and --scale: give one or the other');
@@ -55,6 +66,7 @@ export const parseSimulateOptions = (values: {
     idPrefix,
     // The services' timers and consumers catch up in time proportional to the load.
     settleTimeoutMs: integer('settle-timeout', values['settle-timeout'], Math.max(60, Math.ceil(orders / 100)), 1, 3_600) * 1_000,
+    metrics: values.metrics === undefined && !npmStartAddresses ? undefined : parseMetricsOption(values.metrics),
     json: values.json ?? false,
     quiet: values.quiet ?? false,
   };
@@ -98,6 +110,19 @@ const refuseRerun = async (clients: PlatformClients, scenario: Scenario): Promis
   }
 };
 
+/** The metrics reader when every endpoint answers now; otherwise settling goes by the figures (and says so). */
+const readableActivity = async (endpoints: Record<string, string>, progress: Progress): Promise<ReadPlatformActivity | undefined> => {
+  const read = platformActivityFromMetrics(endpoints);
+  try {
+    await read();
+    return read;
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string } }).cause?.code;
+    progress.note(`the services' metrics could not be read (${cause ?? (error as Error).message}); settling waits for the figures to stay unchanged instead`);
+    return undefined;
+  }
+};
+
 export const runSimulate = async (
   options: SimulateOptions,
   clients: PlatformClients,
@@ -109,8 +134,9 @@ export const runSimulate = async (
   await refuseRerun(clients, scenario);
   const tally = new Tally();
   const progress = options.quiet ? silentProgress : createProgress(io.stderr, estimateCalls(scenario));
+  const platformActivity = options.metrics ? await readableActivity(options.metrics, progress) : undefined;
   const started = Date.now();
-  const executor = new Executor(scenario, { clients, concurrency: options.concurrency, progress, tally, settleTimeoutMs: options.settleTimeoutMs });
+  const executor = new Executor(scenario, { clients, concurrency: options.concurrency, progress, tally, settleTimeoutMs: options.settleTimeoutMs, platformActivity });
   let settle: { settled: boolean; waitedMs: number };
   try {
     settle = await executor.run();

@@ -193,7 +193,7 @@ export const renderSummary = (tally: Tally, summary: SimulationSummary): string 
   }
   out.push(
     summary.settle.settled
-      ? `The platform settled (no figure changed for a while) ${(summary.settle.waitedMs / 1000).toFixed(1)} s after the last call.`
+      ? `The platform settled (no event, delivery or job in flight, or else no figure changed for a while) ${(summary.settle.waitedMs / 1000).toFixed(1)} s after the last call.`
       : `The platform was still changing ${(summary.settle.waitedMs / 1000).toFixed(1)} s after the last call; figures may still move.`,
   );
   return out.join('\n');

@@ -4,6 +4,7 @@ import { ReviewDecision, RiskBand, ViolationSource, ViolationType } from '@gover
 import { readErrorDetails } from '@govern/platform-grpc';
 import type { MerchantPlan, ProductPlan, Scenario } from '../scenario';
 import { DAY, FATAL_CODES, MERCHANT_NOT_YET_KNOWN, SimulationAborted, type RunContext } from './run-context';
+import { waitUntilDrained } from './settle';
 
 const VIOLATION_TYPES = {
   COUNTERFEIT: ViolationType.VIOLATION_TYPE_COUNTERFEIT,
@@ -70,14 +71,18 @@ export const apply = async (ctx: RunContext, m: MerchantPlan): Promise<void> => 
 };
 
 /**
- * Onboarding reaches product-quality and consumer-experience as events. consumer-experience
- * shows it (the merchant's deposit account appears); product-quality has no read of it, so a
- * grace follows. A listing sent too early is rejected (and recorded) as "merchant not known".
+ * Onboarding reaches product-quality and consumer-experience as events. With the services'
+ * metrics, the wait ends when nothing is in flight. Without, consumer-experience shows it (the
+ * merchant's deposit account appears); product-quality has no read of it, so a grace follows.
+ * A listing sent too early is refused as "merchant not known" and sent again (RunContext.call).
  */
 export const awaitOnboarding = async (ctx: RunContext): Promise<void> => {
   const end = ctx.startPhase('onboarding');
   const started = Date.now();
   const deadline = Date.now() + Math.max(10_000, ctx.options.settleTimeoutMs);
+  // With the services' metrics: once nothing is in flight, consumer-experience and
+  // product-quality have both taken every approved merchant's events.
+  if (ctx.platformActivity && (await waitUntilDrained(ctx, ctx.platformActivity, deadline))) return end();
   for (const merchantId of ctx.merchantIds.values()) {
     for (;;) {
       try {

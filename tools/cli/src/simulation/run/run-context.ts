@@ -10,6 +10,7 @@ import { readErrorDetails, type GrpcErrorDetails } from '@govern/platform-grpc';
 import type { Progress } from '../progress';
 import type { OrderPlan, ProductPlan, Scenario, VideoPlan } from '../scenario';
 import type { Tally } from '../summary';
+import type { ReadPlatformActivity } from './platform-activity';
 
 export const HOUR = 3_600_000;
 export const DAY = 24 * HOUR;
@@ -24,8 +25,10 @@ export interface ExecutorOptions {
   tally: Tally;
   /** Longest wait for the platform to settle (events between services) at the end of the run. */
   settleTimeoutMs: number;
-  /** How long figures must stay unchanged to count as settled. */
+  /** How long figures must stay unchanged to count as settled (when the services' metrics are not at hand). */
   quietMs?: number;
+  /** What the services' metrics say is in flight: settling ends once nothing is (see settle.ts). */
+  platformActivity?: ReadPlatformActivity | undefined;
   /** Longest wait for an event another service needs (a product approved, reaching content). */
   propagationTimeoutMs?: number;
   sleep?: (ms: number) => Promise<void>;
@@ -57,6 +60,8 @@ export class RunContext {
   readonly progress: Progress;
   readonly tally: Tally;
   readonly sleep: (ms: number) => Promise<void>;
+  /** How settling sees work in flight; dropped when the metrics cannot be read (settling then waits for quiet figures). */
+  platformActivity: ReadPlatformActivity | undefined;
   fatal: SimulationAborted | undefined;
   calls = 0;
   /** Wall time and calls of each phase, in run order. */
@@ -87,6 +92,7 @@ export class RunContext {
     this.progress = options.progress;
     this.tally = options.tally;
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.platformActivity = options.platformActivity;
     this.productByKey = new Map(scenario.products.map((p) => [p.key, p]));
     this.productKeyById = new Map(scenario.products.map((p) => [p.productId, p.key]));
     this.videoByKey = new Map(scenario.videos.map((v) => [v.key, v]));
