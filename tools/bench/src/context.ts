@@ -5,6 +5,7 @@ import { ListingDecision } from '@govern/contracts-product-quality';
 import { fromRun } from './floors/floors';
 import type { Measurement } from './goals';
 import { forEachConcurrently, type LoadRun } from './load';
+import { machineCpuNote, sampleMachineCpu } from './machine-cpu';
 import { applicationInput, listingRequest, productOf, type ProductRef } from './platform/marketplace';
 import type { Platform, ServiceError, ServiceName } from './platform/platform';
 import type { Scale } from './scale';
@@ -128,21 +129,28 @@ export const measure = async (
   const errorMark = ctx.platform.errorCount();
   let before = ctx.platform.cpuMs();
   let client = process.cpuUsage();
+  let machine = sampleMachineCpu();
+  let startedAt = performance.now();
   const markStart = (): void => {
     before = ctx.platform.cpuMs();
     client = process.cpuUsage();
+    machine = sampleMachineCpu();
+    startedAt = performance.now();
   };
   const result = await run(markStart);
   const after = ctx.platform.cpuMs();
   const clientCpu = process.cpuUsage(client);
+  const machineAfter = sampleMachineCpu();
+  const elapsedMs = performance.now() - startedAt;
   const calls = Math.max(1, result.calls + result.errors);
-  const cpu = row.services.map((s) => {
-    const used = (after[s] ?? Number.NaN) - (before[s] ?? Number.NaN);
-    return `${s} ${(used / calls).toFixed(2)}`;
-  });
+  const usedBy = (s: ServiceName): number => (after[s] ?? Number.NaN) - (before[s] ?? Number.NaN);
+  const cpu = row.services.map((s) => `${s} ${(usedBy(s) / calls).toFixed(2)}`);
+  const clientMs = (clientCpu.user + clientCpu.system) / 1000;
+  const allServicesMs = (Object.keys(after) as ServiceName[]).reduce((sum, s) => sum + (Number.isFinite(usedBy(s)) ? usedBy(s) : 0), 0);
   const measurement = fromRun(row.id, row.label, row.unit ?? 'calls/s', result, [
     ...(row.notes ?? []),
-    `CPU ms/call: ${cpu.join(', ')}, bench client ${((clientCpu.user + clientCpu.system) / 1000 / calls).toFixed(2)}`,
+    `CPU ms/call: ${cpu.join(', ')}, bench client ${(clientMs / calls).toFixed(2)}`,
+    ...(machine && machineAfter ? [machineCpuNote(machine, machineAfter, elapsedMs, calls, [{ label: 'services', ms: allServicesMs }, { label: 'bench client', ms: clientMs }])] : []),
     ...summarizeErrors(ctx.platform.errorsSince(errorMark)),
   ]);
   ctx.measurements.push(measurement);

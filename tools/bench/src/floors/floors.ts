@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, StorageType } from '@nats-io/jetstream';
 import { connect, headers as natsHeaders, nanos } from '@nats-io/transport-node';
 import pg from 'pg';
@@ -6,6 +7,7 @@ import { createServiceClient, closeServiceClient } from '@govern/platform-grpc';
 import { createTestDatabase, uniqueSuffix } from '@govern/platform-testing';
 import { pgFloorId, type Measurement } from '../goals';
 import { closedLoop, type LoadRun } from '../load';
+import { machineCpuNote, sampleMachineCpu, type KnownProcesses } from '../machine-cpu';
 import { cpuMsOf, startNodeProgram, waitForLine } from '../platform/processes';
 import type { Scale } from '../scale';
 import { ECHO_SERVICE } from './echo-service';
@@ -33,10 +35,28 @@ export const fromRun = (id: string, label: string, unit: string, run: LoadRun, n
 });
 
 /** "CPU ms/call: echo server X, bench client Y": the floor's own cost per call, beside the services'. */
-const cpuNote = (server: string, serverMs: number, client: NodeJS.CpuUsage, run: LoadRun): string => {
+const cpuNote = (server: string, serverMs: number, clientMs: number, run: LoadRun): string => {
   const calls = Math.max(1, run.calls + run.errors);
-  return `CPU ms/call: ${server} ${(serverMs / calls).toFixed(2)}, bench client ${((client.user + client.system) / 1000 / calls).toFixed(2)}`;
+  return `CPU ms/call: ${server} ${(serverMs / calls).toFixed(2)}, bench client ${(clientMs / calls).toFixed(2)}`;
 };
+
+/** The bench process's and the whole machine's CPU from the end of a floor's warm-up (or from its start). */
+class MeasuredSpan {
+  private readonly client = process.cpuUsage();
+  private readonly machine = sampleMachineCpu();
+  private readonly startedAt = performance.now();
+
+  clientMs(): number {
+    const used = process.cpuUsage(this.client);
+    return (used.user + used.system) / 1000;
+  }
+
+  /** The machine note (empty where /proc cannot be read). */
+  machineNote(run: LoadRun, known: KnownProcesses): string[] {
+    const after = sampleMachineCpu();
+    return this.machine && after ? [machineCpuNote(this.machine, after, performance.now() - this.startedAt, run.calls + run.errors, known)] : [];
+  }
+}
 
 /** The client stack is the one the services are called with (platform-clients' options). */
 const CLIENT_OPTIONS = { defaultDeadlineMs: 30_000, retry: { maxAttempts: 4, baseDelayMs: 200, allMethods: true } };
@@ -49,17 +69,29 @@ export const measureEchoFloors = async (scale: Scale): Promise<Measurement[]> =>
     // About the size of a GetMerchantStanding answer.
     const payload = randomBytes(160);
     try {
-      const run = async (inFlight: number): Promise<{ run: LoadRun; cpu: string }> => {
-        const before = cpuMsOf(server.child.pid);
-        const client0 = process.cpuUsage();
-        const result = await closedLoop({ inFlight, calls: scale.rowCalls, maxMs: scale.rowMs, warmup: scale.warmup, call: () => client.echo(payload) });
-        return { run: result, cpu: cpuNote('echo server', (cpuMsOf(server.child.pid) ?? Number.NaN) - (before ?? Number.NaN), process.cpuUsage(client0), result) };
+      const run = async (inFlight: number): Promise<{ run: LoadRun; cpu: string[] }> => {
+        let before = cpuMsOf(server.child.pid);
+        let span = new MeasuredSpan();
+        const result = await closedLoop({
+          inFlight,
+          calls: scale.rowCalls,
+          maxMs: scale.rowMs,
+          warmup: scale.warmup,
+          call: () => client.echo(payload),
+          onMeasureStart: () => {
+            before = cpuMsOf(server.child.pid);
+            span = new MeasuredSpan();
+          },
+        });
+        const serverMs = (cpuMsOf(server.child.pid) ?? Number.NaN) - (before ?? Number.NaN);
+        const clientMs = span.clientMs();
+        return { run: result, cpu: [cpuNote('echo server', serverMs, clientMs, result), ...span.machineNote(result, [{ label: 'echo server', ms: serverMs }, { label: 'bench client', ms: clientMs }])] };
       };
       const one = await run(1);
       const many = await run(64);
       return [
-        fromRun('floor.echo.1', 'bare grpc-js echo, 1 in flight', 'calls/s', one.run, [one.cpu]),
-        fromRun('floor.echo.64', 'bare grpc-js echo, 64 in flight', 'calls/s', many.run, [many.cpu]),
+        fromRun('floor.echo.1', 'bare grpc-js echo, 1 in flight', 'calls/s', one.run, one.cpu),
+        fromRun('floor.echo.64', 'bare grpc-js echo, 64 in flight', 'calls/s', many.run, many.cpu),
       ];
     } finally {
       closeServiceClient(client);
@@ -87,12 +119,15 @@ export const measurePgFloors = async (scale: Scale, shapes: readonly { inserts: 
     const run = uniqueSuffix();
     const out: Measurement[] = [];
     for (const shape of [...shapes].sort((a, b) => a.inserts - b.inserts || a.inFlight - b.inFlight)) {
-      const client0 = process.cpuUsage();
+      let span = new MeasuredSpan();
       const result = await closedLoop({
         inFlight: shape.inFlight,
         calls: scale.rowCalls,
         maxMs: scale.rowMs,
         warmup: scale.warmup,
+        onMeasureStart: () => {
+          span = new MeasuredSpan();
+        },
         async call(i) {
           const client = await pool.connect();
           try {
@@ -108,9 +143,10 @@ export const measurePgFloors = async (scale: Scale, shapes: readonly { inserts: 
       });
       // The bench process is this floor's whole client (pool and driver): its CPU per transaction is
       // what node-postgres alone costs a service for a write of this shape.
-      const clientCpu = process.cpuUsage(client0);
-      const cpuNoteText = `CPU ms/tx: node-postgres client ${((clientCpu.user + clientCpu.system) / 1000 / Math.max(1, result.calls + result.errors)).toFixed(2)}`;
-      out.push(fromRun(pgFloorId(shape.inserts, shape.inFlight), `node-postgres ${shape.inserts}-insert tx, 8 conns, ${shape.inFlight} in flight`, 'tx/s', result, [cpuNoteText]));
+      const clientMs = span.clientMs();
+      const cpuNoteText = `CPU ms/tx: node-postgres client ${(clientMs / Math.max(1, result.calls + result.errors)).toFixed(2)}`;
+      const machineNote = span.machineNote(result, [{ label: 'node-postgres client', ms: clientMs }]);
+      out.push(fromRun(pgFloorId(shape.inserts, shape.inFlight), `node-postgres ${shape.inserts}-insert tx, 8 conns, ${shape.inFlight} in flight`, 'tx/s', result, [cpuNoteText, ...machineNote]));
     }
     return out;
   } finally {
@@ -133,17 +169,22 @@ export const measureNatsFloors = async (scale: Scale, natsUrl: string): Promise<
   try {
     await jsm.streams.add({ name, subjects: [subject], storage: StorageType.File, duplicate_window: nanos(120_000) });
     const payload = randomBytes(300);
+    let span = new MeasuredSpan();
     const publish = await closedLoop({
       inFlight: 256,
       calls: scale.rowCalls * 4,
       maxMs: scale.rowMs,
       warmup: scale.warmup,
+      onMeasureStart: () => {
+        span = new MeasuredSpan();
+      },
       call: (i) => {
         const headers = natsHeaders();
         headers.set('Govern-Event-Type', 'govern.bench.v1.FloorSent');
         return js.publish(subject, payload, { msgID: `floor-${i}`, headers });
       },
     });
+    const publishMachine = span.machineNote(publish, [{ label: 'nats.js client', ms: span.clientMs() }]);
     const stored = (await jsm.streams.info(name)).state.messages;
     await jsm.consumers.add(name, { durable_name: 'bench_floor', ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All, max_ack_pending: 10_000 });
     const consumer = await js.consumers.get(name, 'bench_floor');
@@ -158,7 +199,7 @@ export const measureNatsFloors = async (scale: Scale, natsUrl: string): Promise<
     const elapsed = performance.now() - started;
     await messages.close();
     return [
-      fromRun('floor.nats.publish', 'nats.js acked publish, 256 awaiting acks', 'msgs/s', publish),
+      fromRun('floor.nats.publish', 'nats.js acked publish, 256 awaiting acks', 'msgs/s', publish, publishMachine),
       { id: 'floor.nats.consume', label: 'nats.js pull consume + ack', unit: 'msgs/s', rate: (read * 1000) / elapsed, calls: read, notes: [] },
     ];
   } finally {

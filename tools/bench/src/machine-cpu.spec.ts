@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { busyTicksOf, machineCpuNote, processTicksOf, sampleMachineCpu } from './machine-cpu';
+
+describe('the machine CPU note', () => {
+  it('counts busy ticks without idle and iowait', () => {
+    // user nice system idle iowait irq softirq steal guest guest_nice
+    expect(busyTicksOf('cpu  100 5 50 9000 300 2 8 1 0 0\ncpu0 50 2 25 4500 150 1 4 0 0 0\n')).toBe(166);
+    expect(() => busyTicksOf('intr 1 2 3')).toThrow(/unexpected/);
+  });
+
+  it('reads a process stat line whose command name holds spaces and parentheses', () => {
+    const stat = '4242 (postgres: a (b) c) S 1 4242 4242 0 -1 4194560 100 0 0 0 37 12 0 0 20 0 1 0 100 0 0';
+    expect(processTicksOf(stat)).toEqual({ comm: 'postgres: a (b) c', ticks: 49 });
+  });
+
+  it('splits the machine cost of a call between the processes and the rest', () => {
+    const before = { busyMs: 10_000, postgresMs: 1_000, natsMs: 100 };
+    const after = { busyMs: 14_000, postgresMs: 2_000, natsMs: 200 };
+    const note = machineCpuNote(before, after, 2_000, 1_000, [{ label: 'services', ms: 2_000 }, { label: 'bench client', ms: 600 }], 2);
+    expect(note).toBe('machine CPU ms/call 4.00 (PostgreSQL 1.00, NATS 0.10, services 2.00, bench client 0.60, rest 0.30); 2.00 of 2 cores busy');
+  });
+
+  it('shows a rest below zero (tick rounding) as 0', () => {
+    const note = machineCpuNote({ busyMs: 0, postgresMs: 0, natsMs: 0 }, { busyMs: 100, postgresMs: 60, natsMs: 0 }, 100, 10, [{ label: 'x', ms: 50 }], 2);
+    expect(note).toContain('rest 0.00');
+  });
+
+  it('samples this machine (Linux)', () => {
+    const sample = sampleMachineCpu();
+    if (process.platform !== 'linux') return expect(sample).toBeUndefined();
+    expect(sample?.busyMs).toBeGreaterThan(0);
+  });
+});
