@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** The workspace root (commands run from there, as `npm start` and the services do). */
@@ -31,16 +31,33 @@ export class TailLog {
 }
 
 /** CPU time (user + system, ms) a process has used so far, from /proc; undefined where there is none. */
-export const cpuMsOf = (pid: number | undefined): number | undefined => {
+export const cpuMsOf = (pid: number | undefined, statFile = `/proc/${pid}/stat`): number | undefined => {
   if (pid === undefined) return undefined;
   try {
     // Fields after the parenthesised command name: state is field 3, utime 14 and stime 15 (clock ticks, 100/s on Linux).
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const stat = readFileSync(statFile, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return (Number(fields[11]) + Number(fields[12])) * 10;
   } catch {
     return undefined;
   }
+};
+
+/** CPU time (user + system, ms) of each thread of a process so far, by thread id, from /proc; empty where there is none. */
+export const threadCpuMsOf = (pid: number | undefined): Map<number, number> => {
+  const threads = new Map<number, number>();
+  if (pid === undefined) return threads;
+  let tids: string[];
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return threads;
+  }
+  for (const tid of tids) {
+    const ms = cpuMsOf(Number(tid), `/proc/${pid}/task/${tid}/stat`);
+    if (ms !== undefined) threads.set(Number(tid), ms);
+  }
+  return threads;
 };
 
 export interface Child {
