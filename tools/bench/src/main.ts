@@ -31,6 +31,7 @@ const USAGE = `npm run bench [-- --quick] [-- --only ${GROUPS.join(',')}] [-- --
   --only    run these groups only (floors are measured whenever a measured group needs them)
   --skip    run everything but these groups
   --profile DIR  run the services under V8's CPU profiler; each writes DIR/<service>/*.cpuprofile (one per thread) when it stops
+                 (the simulation's embedded platform: DIR/embedded-platform/)
                  (summary: npx tsx tools/bench/src/profile-summary.ts DIR)
 Servers: DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/postgres), NATS_URL (default nats://127.0.0.1:4222).`;
 
@@ -114,7 +115,7 @@ const main = async (): Promise<void> => {
     }
   }
   if (runs('lexicon')) await lexiconPath(scale, measurements, progress);
-  if (runs('simulate') && (scale.simulateByDefault || only.includes('simulate'))) await simulatePath(scale, measurements, progress);
+  if (runs('simulate') && (scale.simulateByDefault || only.includes('simulate'))) await simulatePath(scale, measurements, progress, values.profile === undefined ? undefined : resolve(values.profile));
   else if (runs('simulate')) {
     measurements.push({ id: 'simulate.embedded', label: 'govern simulate --seed 1, embedded platform', unit: '', notes: ['not run by --quick (it takes minutes): run the full bench, or --quick --only simulate for the demo scale'] });
   }

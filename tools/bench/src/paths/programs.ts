@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { failedRow, listProduct, onboardMerchants, waitProductsKnownToContent, type BenchContext } from '../context';
@@ -150,7 +150,7 @@ const threadSplit = (pid: number | undefined, before: Map<number, number>, after
  * `govern simulate` against `npm start`'s platform in embedded mode (PGlite per service, the
  * in-process bus), with a fresh data directory; the row is the simulate command's wall time.
  */
-export const simulatePath = async (scale: Scale, measurements: Measurement[], progress: (m: string) => void): Promise<void> => {
+export const simulatePath = async (scale: Scale, measurements: Measurement[], progress: (m: string) => void, profileDir?: string): Promise<void> => {
   const label = `govern ${scale.simulateArgs.join(' ')}, embedded platform`;
   const dataDir = mkdtempSync(join(ROOT, 'tmp', 'bench', 'embedded-'));
   // Metrics on free ports, as `npm start` serves them on its own: the simulation settles by them.
@@ -159,7 +159,8 @@ export const simulatePath = async (scale: Scale, measurements: Measurement[], pr
   delete env['NATS_URL'];
   progress(`${label}: starting the platform`);
   const startedAt = performance.now();
-  const platform = startNodeProgram('apps/dev-platform/src/main.ts', [], env);
+  // Under --profile, the platform's threads (the main one and each PGlite worker) each write a .cpuprofile when it stops.
+  const platform = startNodeProgram('apps/dev-platform/src/main.ts', [], env, profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${join(profileDir, 'embedded-platform')}`]);
   const addresses = new Map<string, string>();
   const metrics: string[] = [];
   platform.onLine((line) => {
@@ -173,6 +174,11 @@ export const simulatePath = async (scale: Scale, measurements: Measurement[], pr
     const address = (name: string): string => addresses.get(name) ?? '';
     progress(label);
     const simulateStarted = performance.now();
+    // profile-summary leaves the platform's start-up out, as it does the services' (its main thread's profile starts at the spawn).
+    if (profileDir !== undefined) {
+      mkdirSync(join(profileDir, 'embedded-platform'), { recursive: true });
+      writeFileSync(join(profileDir, 'embedded-platform', 'serving.json'), JSON.stringify({ servingAfterMs: simulateStarted - startedAt }));
+    }
     const platformCpuBefore = cpuMsOf(platform.child.pid);
     const threadsBefore = threadCpuMsOf(platform.child.pid);
     const cli = startNodeProgram('tools/cli/src/main.ts', [
