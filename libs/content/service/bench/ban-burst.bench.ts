@@ -9,13 +9,17 @@
  * event move far less than the rate.
  *
  *   DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres NATS_URL=nats://127.0.0.1:4222 \
- *     npx tsx libs/content/service/bench/ban-burst.bench.ts [bans=2000] [rounds=3]
+ *     npx tsx libs/content/service/bench/ban-burst.bench.ts [bans=2000] [rounds=3] [profile.cpuprofile]
+ *
+ * With a third argument, V8's CPU profile of the rounds after the first (warm code, no start-up or
+ * module loading in it) is written to that file (read it with tools/bench/src/profile-summary.ts).
  *
  * Uses only what the service's tests use (startContentForTest, the bus), so the same script
  * measures any version of the consumer. Prints figures only; nothing here asserts timing.
  */
 import { randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
+import { Session } from 'node:inspector/promises';
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -25,6 +29,7 @@ import { approveListings, startContentForTest } from '../src/testing/content-tes
 
 const BANS = Number(process.argv[2] ?? 2_000);
 const ROUNDS = Number(process.argv[3] ?? 3);
+const PROFILE = process.argv[4];
 
 /** Statements sent by every pg client of this process (the service's pool included). */
 let statements = 0;
@@ -53,8 +58,14 @@ const CLOCK_TICKS_PER_SECOND = 100;
 const main = async (): Promise<void> => {
   const cut = await startContentForTest();
   const { sut } = cut;
+  const profiler = PROFILE ? new Session() : undefined;
   try {
     for (let round = 0; round < ROUNDS; round++) {
+      if (profiler && round === 1) {
+        profiler.connect();
+        await profiler.post('Profiler.enable');
+        await profiler.post('Profiler.start');
+      }
       const merchantId = `m-burst-${round}`;
       const products = Array.from({ length: BANS }, (_, i) => ({ productId: `p-${round}-${i}`, merchantId }));
       await approveListings(cut, products);
@@ -107,7 +118,13 @@ const main = async (): Promise<void> => {
           `${median(gaps).toFixed(1)} ms from one to the next); load ${loadavg().map((l) => l.toFixed(1)).join(' ')}`,
       );
     }
+    if (profiler && PROFILE && ROUNDS > 1) {
+      const { profile } = await profiler.post('Profiler.stop');
+      await writeFile(PROFILE, JSON.stringify(profile));
+      console.info(`CPU profile of rounds 2-${ROUNDS}: ${PROFILE}`);
+    }
   } finally {
+    profiler?.disconnect();
     await cut.stop();
   }
 };
