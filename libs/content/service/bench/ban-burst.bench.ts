@@ -11,8 +11,9 @@
  *   DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres NATS_URL=nats://127.0.0.1:4222 \
  *     npx tsx libs/content/service/bench/ban-burst.bench.ts [bans=2000] [rounds=3] [profile.cpuprofile]
  *
- * With a third argument, V8's CPU profile of the rounds after the first (warm code, no start-up or
- * module loading in it) is written to that file (read it with tools/bench/src/profile-summary.ts).
+ * With a third argument, V8's CPU profile of each burst after the first round's (warm code; from the
+ * first publish to the last event handled, not the approvals that set the round up) is written to
+ * `<argument>.round<N>.cpuprofile` (read them with tools/bench/src/profile-summary.ts).
  *
  * Uses only what the service's tests use (startContentForTest, the bus), so the same script
  * measures any version of the consumer. Prints figures only; nothing here asserts timing.
@@ -61,14 +62,16 @@ const main = async (): Promise<void> => {
   const profiler = PROFILE ? new Session() : undefined;
   try {
     for (let round = 0; round < ROUNDS; round++) {
-      if (profiler && round === 1) {
-        profiler.connect();
-        await profiler.post('Profiler.enable');
-        await profiler.post('Profiler.start');
-      }
       const merchantId = `m-burst-${round}`;
       const products = Array.from({ length: BANS }, (_, i) => ({ productId: `p-${round}-${i}`, merchantId }));
       await approveListings(cut, products);
+      if (profiler && round > 0) {
+        if (round === 1) {
+          profiler.connect();
+          await profiler.post('Profiler.enable');
+        }
+        await profiler.post('Profiler.start');
+      }
       const databaseCpuBefore = await databaseCpuMs(sut.db);
       const before = { cpu: process.cpuUsage(), databaseCpuMs: databaseCpuBefore, statements, at: performance.now() };
       const bans = products.map((p) => ({
@@ -95,6 +98,10 @@ const main = async (): Promise<void> => {
         else await sleep(20);
       }
       const cpu = process.cpuUsage(before.cpu);
+      if (profiler && round > 0) {
+        const { profile } = await profiler.post('Profiler.stop');
+        await writeFile(`${PROFILE}.round${round + 1}.cpuprofile`, JSON.stringify(profile));
+      }
       const wall = performance.now() - before.at;
       const cpuMs = (cpu.user + cpu.system) / 1000;
       const counted = statements - before.statements;
@@ -117,11 +124,6 @@ const main = async (): Promise<void> => {
           `${(counted / BANS).toFixed(2)} statements/event; ${batches.length} batches (median ${median(batches.map((b) => b.n))} events, ` +
           `${median(gaps).toFixed(1)} ms from one to the next); load ${loadavg().map((l) => l.toFixed(1)).join(' ')}`,
       );
-    }
-    if (profiler && PROFILE && ROUNDS > 1) {
-      const { profile } = await profiler.post('Profiler.stop');
-      await writeFile(PROFILE, JSON.stringify(profile));
-      console.info(`CPU profile of rounds 2-${ROUNDS}: ${PROFILE}`);
     }
   } finally {
     profiler?.disconnect();
