@@ -9,13 +9,18 @@
  * event move far less than the rate.
  *
  *   DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres NATS_URL=nats://127.0.0.1:4222 \
- *     npx tsx libs/content/service/bench/ban-burst.bench.ts [bans=2000] [rounds=3]
+ *     npx tsx libs/content/service/bench/ban-burst.bench.ts [bans=2000] [rounds=3] [profile.cpuprofile]
+ *
+ * With a third argument, V8's CPU profile of each burst after the first round's (warm code; from the
+ * first publish to the last event handled, not the approvals that set the round up) is written to
+ * `<argument>.round<N>.cpuprofile` (read them with tools/bench/src/profile-summary.ts).
  *
  * Uses only what the service's tests use (startContentForTest, the bus), so the same script
  * measures any version of the consumer. Prints figures only; nothing here asserts timing.
  */
 import { randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
+import { Session } from 'node:inspector/promises';
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -25,6 +30,7 @@ import { approveListings, startContentForTest } from '../src/testing/content-tes
 
 const BANS = Number(process.argv[2] ?? 2_000);
 const ROUNDS = Number(process.argv[3] ?? 3);
+const PROFILE = process.argv[4];
 
 /** Statements sent by every pg client of this process (the service's pool included). */
 let statements = 0;
@@ -53,11 +59,19 @@ const CLOCK_TICKS_PER_SECOND = 100;
 const main = async (): Promise<void> => {
   const cut = await startContentForTest();
   const { sut } = cut;
+  const profiler = PROFILE ? new Session() : undefined;
   try {
     for (let round = 0; round < ROUNDS; round++) {
       const merchantId = `m-burst-${round}`;
       const products = Array.from({ length: BANS }, (_, i) => ({ productId: `p-${round}-${i}`, merchantId }));
       await approveListings(cut, products);
+      if (profiler && round > 0) {
+        if (round === 1) {
+          profiler.connect();
+          await profiler.post('Profiler.enable');
+        }
+        await profiler.post('Profiler.start');
+      }
       const databaseCpuBefore = await databaseCpuMs(sut.db);
       const before = { cpu: process.cpuUsage(), databaseCpuMs: databaseCpuBefore, statements, at: performance.now() };
       const bans = products.map((p) => ({
@@ -84,6 +98,10 @@ const main = async (): Promise<void> => {
         else await sleep(20);
       }
       const cpu = process.cpuUsage(before.cpu);
+      if (profiler && round > 0) {
+        const { profile } = await profiler.post('Profiler.stop');
+        await writeFile(`${PROFILE}.round${round + 1}.cpuprofile`, JSON.stringify(profile));
+      }
       const wall = performance.now() - before.at;
       const cpuMs = (cpu.user + cpu.system) / 1000;
       const counted = statements - before.statements;
@@ -108,6 +126,7 @@ const main = async (): Promise<void> => {
       );
     }
   } finally {
+    profiler?.disconnect();
     await cut.stop();
   }
 };

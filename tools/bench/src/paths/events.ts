@@ -99,6 +99,8 @@ export const eventsBurstPath = async (ctx: BenchContext): Promise<void> => {
     await pq.query('ANALYZE products; ANALYZE listings');
     await waitProductsKnownToContent(ctx, [template.productId]);
     ctx.progress(label);
+    // The services' CPU from the removal to the last event handled: per event, steadier than the rate on a shared machine.
+    const cpuBefore = ctx.platform.cpuMs();
     const triggeredAt = wallNow();
     const removal = await ctx.platform.clients.merchantAccess.recordViolation({
       requestId: `bench-burst-removal-${merchantId}`,
@@ -121,6 +123,11 @@ export const eventsBurstPath = async (ctx: BenchContext): Promise<void> => {
     }, 600_000, 250);
     if (!done) throw new Error(`content did not handle ${ctx.scale.burstEvents} ProductBanned events within 10 minutes`);
     const spanMs = Number(done.last) - Number(done.first);
+    const cpuAfter = ctx.platform.cpuMs();
+    const cpuPerEvent = (['product-quality', 'content'] as const).flatMap((service) => {
+      const [before, after] = [cpuBefore[service], cpuAfter[service]];
+      return before === undefined || after === undefined ? [] : [`${service} ${((after - before) / done.n).toFixed(2)}`];
+    });
     ctx.measurements.push({
       id,
       label,
@@ -129,6 +136,7 @@ export const eventsBurstPath = async (ctx: BenchContext): Promise<void> => {
       calls: done.n,
       notes: [
         `content handled ${done.n} events in ${(spanMs / 1000).toFixed(1)} s (first to last); removal call → last handled ${((Number(done.last) - triggeredAt) / 1000).toFixed(1)} s`,
+        ...(cpuPerEvent.length > 0 ? [`CPU ms/event (removal call → last handled): ${cpuPerEvent.join(', ')}`] : []),
       ],
     });
   } catch (error) {

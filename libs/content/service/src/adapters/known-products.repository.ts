@@ -13,6 +13,23 @@ export const rememberApprovedProduct = (db: Sql, product: { productId: string; m
     ON CONFLICT (product_id) DO UPDATE SET merchant_id = EXCLUDED.merchant_id, source = EXCLUDED.source, seen_at = EXCLUDED.seen_at`);
 };
 
+/**
+ * The approvals of a consumer's batch, one per product (the batch's last approval of it: the one a
+ * handler at a time would have left), written as `rememberApprovedProduct` writes one: one
+ * statement for the batch rather than one per approval (a merchant uploading listings sends a
+ * stream of them, issue 13). Products must be distinct: an upsert may not touch a row twice.
+ * Sent, not awaited, like the single write.
+ */
+export const rememberApprovedProducts = (db: Sql, products: readonly { productId: string; merchantId: string; at: Date }[]): void => {
+  if (products.length === 0) return;
+  db.send(sql`
+    INSERT INTO known_products (product_id, merchant_id, source, seen_at)
+    SELECT p.product_id, p.merchant_id, 'LISTING_APPROVED', p.seen_at
+      FROM unnest(${products.map((p) => p.productId)}::text[], ${products.map((p) => p.merchantId)}::text[], ${products.map((p) => p.at)}::timestamptz[])
+           AS p(product_id, merchant_id, seen_at)
+    ON CONFLICT (product_id) DO UPDATE SET merchant_id = EXCLUDED.merchant_id, source = EXCLUDED.source, seen_at = EXCLUDED.seen_at`);
+};
+
 /** Sent, not awaited (nothing reads its answer): a ban burst's writes leave with the next statement. */
 export const rememberBannedProduct = (db: Sql, product: { productId: string; merchantId: string; at: Date }): void => {
   db.send(sql`

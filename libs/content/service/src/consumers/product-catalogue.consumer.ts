@@ -6,7 +6,7 @@ import type { UnitsOfWork } from '@govern/platform-runtime';
 import type { Clock } from '@govern/policy-core';
 import type { Logger } from 'pino';
 import { firstItemsLinkedToProducts } from '../adapters/cascade.queries';
-import { recordBans, type BanRecord } from '../adapters/known-products.repository';
+import { recordBans, rememberApprovedProducts, type BanRecord } from '../adapters/known-products.repository';
 import { CASCADE_BATCH_SIZE } from '../use-cases/cascades';
 import { productApproved, productBanned, productUnbanned } from '../use-cases/upstream-facts';
 import type { Work } from '../use-cases/work';
@@ -20,6 +20,22 @@ const banCauseName = (cause: BanCause): string => (BanCause[cause] ?? 'BAN_CAUSE
 const CATALOGUE_EVENTS = [ListingApprovedEvent, ProductBannedEvent, ProductUnbannedEvent] as const;
 type CatalogueEvent = EventOf<typeof CATALOGUE_EVENTS>;
 type ProductBan = EventOf<[typeof ProductBannedEvent]>;
+type ListingApproval = EventOf<[typeof ListingApprovedEvent]>;
+
+/**
+ * The batch's approvals as the known products they leave, one per product: the last approval of a
+ * product in stream order, which is the one its handlers, one at a time, would have left (each
+ * approval overwrites the product's row; a ban's row never overwrites one, and an unban leaves it).
+ */
+const approvedProductsOf = (events: readonly BatchEvent<CatalogueEvent>[], now: Date): { productId: string; merchantId: string; at: Date }[] => {
+  const latest = new Map<string, { productId: string; merchantId: string; at: Date }>();
+  for (const { event, typeName } of events) {
+    if (typeName !== ListingApprovedEvent.typeName) continue;
+    const approval = event as ListingApproval;
+    latest.set(approval.productId, { productId: approval.productId, merchantId: approval.merchantId, at: eventTime(approval.meta?.occurredAt, now) });
+  }
+  return [...latest.values()];
+};
 
 /**
  * The bans of the batch whose product no other ban or unban of the batch names: the handlers before
@@ -86,14 +102,22 @@ export const startProductCatalogueConsumer = ({
     // One cascade per ban, however many events announce it.
     factOf: (event, meta) => (isEvent(ProductBannedEvent, event, meta) && event.banId ? `ban:${event.banId}` : undefined),
     prefetch: linkedItemsOfBans,
-    // The burst's two rows per ban (known product, ban in force): one statement per table per batch.
+    // The burst's two rows per ban (known product, ban in force) and the approvals' known products:
+    // one statement per table per batch.
     batchWrites(events, sql) {
       const bans = bansOfOwnProduct(events);
       const now = clock.now();
       recordBans(sql, bans.map((b) => banRecordOf(b.event, now)));
-      return new Set(bans.map((b) => b.eventId));
+      rememberApprovedProducts(sql, approvedProductsOf(events, now));
+      const written = new Set(bans.map((b) => b.eventId));
+      for (const e of events) if (e.typeName === ListingApprovedEvent.typeName) written.add(e.eventId);
+      return written;
     },
     async handler(event, ctx) {
+      // Nothing left once the batch wrote its rows: an approval, or a ban whose product no item
+      // sells (the batch read its linked items: none). No unit of work for it, so a burst's
+      // events cost their span and inbox row only.
+      if (ctx.batchWritten && (isEvent(ListingApprovedEvent, event, ctx) || ctx.prefetched.get(ctx.eventId)?.length === 0)) return;
       await units.within(ctx.transaction, causeOfEvent(event, ctx.eventId), async (work) => {
         if (isEvent(ListingApprovedEvent, event, ctx)) {
           // Never ahead of our clock: a producer's time far ahead would make later facts look older.
