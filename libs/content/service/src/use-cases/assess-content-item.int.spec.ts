@@ -59,7 +59,7 @@ describe('AssessVideo round trips', () => {
   });
   afterAll(async () => cut?.stop());
 
-  it('waits for three round trips on a new video: the lock with every read, the writes, COMMIT', async () => {
+  it('waits for two round trips on a new video: the lock with every read, then the writes with COMMIT', async () => {
     const writes = recordWrites();
     try {
       const response = await cut.client.assessVideo({
@@ -74,9 +74,9 @@ describe('AssessVideo round trips', () => {
       expect(response.contentItem?.productLinks).toMatchObject([{ productId: 'p-rt-shirt', state: ProductLinkState.PRODUCT_LINK_STATE_ACTIVE }]);
       expect(response.contentItem?.activePenaltyIds).toEqual([]);
       expect(response.creatorCredit?.credit).toBe(12);
-      // Seven before: the known products, the rules' facts, the active penalties and the answer's
-      // credit each waited for a round trip of their own.
-      expect(writes.writesOfUnit(/INSERT INTO content_assessments/)).toBe(3);
+      // Seven before: the known products, the rules' facts, the writes (read back), the active
+      // penalties and the answer's credit each waited for a round trip of their own.
+      expect(writes.writesOfUnit(/INSERT INTO content_assessments/)).toBe(2);
     } finally {
       writes.restore();
     }
@@ -106,12 +106,25 @@ describe('AssessVideo round trips', () => {
     expect(clean.creatorCredit?.credit).toBe(6);
   });
 
-  it('keeps the active penalties of a re-published video in its answer', async () => {
-    const request = { contentId: 'v-rt-again', creatorId: 'cr-rt-again', ...CLEAN, linkedProducts: [], mediaFingerprint: 'fp-rt-again' };
+  it('answers the item, its links and the assessment as stored, for a new and a re-published video', async () => {
+    const request = {
+      contentId: 'v-rt-again',
+      creatorId: 'cr-rt-again',
+      ...CLEAN,
+      linkedProducts: [{ productId: 'p-rt-shirt', merchantId: 'm-rt-linen' }],
+      mediaFingerprint: 'fp-rt-again',
+      engagement: { views: 1_000n, likes: 70n, comments: 12n, shares: 5n, completionRate: 0.61 },
+    };
     const first = await cut.client.assessVideo({ ...request, requestId: 'r-rt-again-1', title: 'The cheapest linen shirt' });
     expect(first.penalties).toHaveLength(1);
-    const again = await cut.client.assessVideo({ ...request, requestId: 'r-rt-again-2', captions: 'Same video, new captions.' });
+    expect(first.contentItem).toEqual((await cut.client.getContentItem({ contentId: 'v-rt-again' })).contentItem);
+    // Re-published without engagement (the stored figures stay) and without its link (deleted).
+    const again = await cut.client.assessVideo({ ...request, requestId: 'r-rt-again-2', captions: 'Same video, new captions.', linkedProducts: [], engagement: undefined });
     expect(again.penalties).toEqual([]);
     expect(again.contentItem?.activePenaltyIds).toEqual([first.penalties[0]?.penaltyId]);
+    expect(again.contentItem?.productLinks).toEqual([]);
+    expect(again.contentItem).toEqual((await cut.client.getContentItem({ contentId: 'v-rt-again' })).contentItem);
+    expect(again.contentItem?.createTime).toEqual(first.contentItem?.createTime);
+    expect(again.contentItem?.engagement).toEqual(first.contentItem?.engagement);
   });
 });

@@ -281,8 +281,8 @@ const run = async (
     code: codes.get(link.productId) ?? null,
   }));
   const tierChanged = existing?.tier !== result.tier;
-  const { item, assessment, links } = await writeAssessment(work.sql, {
-    existing: existing !== null,
+  const { item, assessment, links } = writeAssessment(work.sql, {
+    existing,
     item: {
       contentId: input.contentId,
       kind: input.kind,
