@@ -1,6 +1,6 @@
 import type { ContentAssessmentRow, ContentItemRow, ContentProductLinkRow, Prisma } from '@govern/content-data-access';
 import type { Tier } from '@govern/content-domain';
-import { sql, sqlEmpty, type Sql, oneRowFromSql, rowFromSql } from '@govern/platform-db';
+import { sql, sqlEmpty, type Sql, rowFromSql } from '@govern/platform-db';
 
 /**
  * Plain SQL on content items and their product links: the statements where a row lock, a set-based
@@ -141,8 +141,8 @@ export interface AssessedItem {
 }
 
 export interface AssessmentWrite {
-  /** Whether the item exists already (locked by this unit): updated, else created. */
-  existing: boolean;
+  /** The item as this unit locked it (updated), or null (created). */
+  existing: ContentItemRow | null;
   item: AssessedItem;
   /** The tier change to append for the governance report, when the tier changed. */
   tierChange?: { fromTier: string | null; toTier: string } | undefined;
@@ -161,63 +161,112 @@ export interface AssessmentWrite {
   links: readonly LinkWrite[];
 }
 
-const itemStatement = (existing: boolean, i: AssessedItem) => {
-  const engagement = i.engagement === undefined ? null : JSON.stringify(i.engagement);
-  return existing
+const itemStatement = (existing: boolean, i: AssessedItem, engagement: string | null) =>
+  existing
     ? sql`UPDATE content_items SET kind = ${i.kind}, creator_id = ${i.creatorId}, livestream_id = ${i.livestreamId}::text, title = ${i.title},
              captions = ${i.captions}, transcript = ${i.transcript}, media_fingerprint = ${i.mediaFingerprint}::text, tier = ${i.tier},
              traffic_weight = ${i.trafficWeight}::float8, latest_assessment_id = ${i.latestAssessmentId},
              ${engagement === null ? sqlEmpty : sql`engagement = ${engagement}::jsonb,`} updated_at = ${i.now}::timestamptz
-        WHERE content_id = ${i.contentId}
-       RETURNING *`
+        WHERE content_id = ${i.contentId}`
     : sql`INSERT INTO content_items (content_id, kind, creator_id, livestream_id, title, captions, transcript, media_fingerprint, tier,
                                      traffic_weight, latest_assessment_id, engagement, created_at, updated_at)
         VALUES (${i.contentId}, ${i.kind}, ${i.creatorId}, ${i.livestreamId}::text, ${i.title}, ${i.captions}, ${i.transcript},
                 ${i.mediaFingerprint}::text, ${i.tier}, ${i.trafficWeight}::float8, ${i.latestAssessmentId}, ${engagement}::jsonb,
-                ${i.now}::timestamptz, ${i.now}::timestamptz)
-       RETURNING *`;
-};
+                ${i.now}::timestamptz, ${i.now}::timestamptz)`;
+
+/** A JSON column's value as PostgreSQL gives it back: what the text sent parses to. */
+const stored = (text: string): Prisma.JsonValue => JSON.parse(text) as Prisma.JsonValue;
 
 /**
- * An assessment's writes, sent together (one write, one round trip): the item (with its tier change
- * for the report), the assessment, and the links replacing the stored ones. Returns the rows as
- * stored, the links in the creator's order.
+ * An assessment's writes: the item (with its tier change for the report), the assessment, and the
+ * links replacing the stored ones. Sent, not awaited: they leave with the unit's effects and COMMIT,
+ * and a failure fails the unit. Returns the rows as they are stored (the links in the creator's
+ * order), built here from what was written and the item as locked rather than read back with
+ * RETURNING, which cost AssessVideo a round trip and the parsing of every column (issue 13).
  */
-export const writeAssessment = async (
+export const writeAssessment = (
   db: Sql,
   w: AssessmentWrite,
-): Promise<{ item: ContentItemRow; assessment: ContentAssessmentRow; links: ContentProductLinkRow[] }> => {
-  const { item: i, assessment: a, links } = w;
+): { item: ContentItemRow; assessment: ContentAssessmentRow; links: ContentProductLinkRow[] } => {
+  const { item: i, assessment: a, links, existing } = w;
+  const engagement = i.engagement === undefined ? null : JSON.stringify(i.engagement);
   const tierChange = w.tierChange
     ? sql`, tier_change AS (
         INSERT INTO content_tier_changes (content_id, creator_id, from_tier, to_tier, cause, changed_at)
         VALUES (${i.contentId}, ${i.creatorId}, ${w.tierChange.fromTier}::text, ${w.tierChange.toTier}, 'ASSESSMENT', ${i.now}::timestamptz))`
     : sqlEmpty;
-  const itemWritten = db.query(sql`WITH item AS (${itemStatement(w.existing, i)})${tierChange} SELECT * FROM item`);
-  const assessed = db.query(sql`
+  db.send(sql`WITH item AS (${itemStatement(existing !== null, i, engagement)})${tierChange} SELECT 1`);
+  const violations = JSON.stringify(a.violations);
+  const quality = JSON.stringify(a.quality);
+  const reasons = JSON.stringify(a.reasons);
+  db.send(sql`
     INSERT INTO content_assessments (id, content_id, trigger, violations, quality, tier, traffic_weight, reasons, policy_name, policy_version,
                                      complaint_id, note, assessed_at)
-    VALUES (${a.id}, ${i.contentId}, ${a.trigger}, ${JSON.stringify(a.violations)}::jsonb, ${JSON.stringify(a.quality)}::jsonb, ${i.tier},
-            ${i.trafficWeight}::float8, ${JSON.stringify(a.reasons)}::jsonb, ${a.policyName}, ${a.policyVersion}, ${a.complaintId}::text,
-            ${a.note}::text, ${i.now}::timestamptz)
-    RETURNING *`);
+    VALUES (${a.id}, ${i.contentId}, ${a.trigger}, ${violations}::jsonb, ${quality}::jsonb, ${i.tier},
+            ${i.trafficWeight}::float8, ${reasons}::jsonb, ${a.policyName}, ${a.policyVersion}, ${a.complaintId}::text,
+            ${a.note}::text, ${i.now}::timestamptz)`);
   // The links not given are deleted and the given ones upserted: disjoint rows, so one statement.
-  const linked = db.query(sql`
+  db.send(sql`
     WITH removed AS (
-      DELETE FROM content_product_links WHERE content_id = ${i.contentId} AND NOT (product_id = ANY(${links.map((l) => l.productId)}::text[]))),
-    kept AS (
-      INSERT INTO content_product_links (content_id, product_id, merchant_id, position, state, unlinked_reason_code, updated_at)
-      SELECT ${i.contentId}::text, u.product_id, u.merchant_id, u.position, u.state, u.code, ${i.now}::timestamptz
-        FROM unnest(${links.map((l) => l.productId)}::text[], ${links.map((l) => l.merchantId)}::text[], ${links.map((l) => l.position)}::int[],
-                    ${links.map((l) => l.state)}::text[], ${links.map((l) => l.code)}::text[]) AS u(product_id, merchant_id, position, state, code)
-      ON CONFLICT (content_id, product_id) DO UPDATE SET merchant_id = EXCLUDED.merchant_id, position = EXCLUDED.position,
-        state = EXCLUDED.state, unlinked_reason_code = EXCLUDED.unlinked_reason_code, updated_at = EXCLUDED.updated_at
-      RETURNING *)
-    SELECT * FROM kept ORDER BY position`);
-  const [itemRows, assessmentRows, linkRows] = await Promise.all([itemWritten, assessed, linked]);
+      DELETE FROM content_product_links WHERE content_id = ${i.contentId} AND NOT (product_id = ANY(${links.map((l) => l.productId)}::text[])))
+    INSERT INTO content_product_links (content_id, product_id, merchant_id, position, state, unlinked_reason_code, updated_at)
+    SELECT ${i.contentId}::text, u.product_id, u.merchant_id, u.position, u.state, u.code, ${i.now}::timestamptz
+      FROM unnest(${links.map((l) => l.productId)}::text[], ${links.map((l) => l.merchantId)}::text[], ${links.map((l) => l.position)}::int[],
+                  ${links.map((l) => l.state)}::text[], ${links.map((l) => l.code)}::text[]) AS u(product_id, merchant_id, position, state, code)
+    ON CONFLICT (content_id, product_id) DO UPDATE SET merchant_id = EXCLUDED.merchant_id, position = EXCLUDED.position,
+      state = EXCLUDED.state, unlinked_reason_code = EXCLUDED.unlinked_reason_code, updated_at = EXCLUDED.updated_at`);
+  const written = {
+    contentId: i.contentId,
+    kind: i.kind,
+    creatorId: i.creatorId,
+    livestreamId: i.livestreamId,
+    title: i.title,
+    captions: i.captions,
+    transcript: i.transcript,
+    mediaFingerprint: i.mediaFingerprint,
+    tier: i.tier,
+    trafficWeight: i.trafficWeight,
+    latestAssessmentId: i.latestAssessmentId,
+    updatedAt: i.now,
+  };
+  const item: ContentItemRow = existing
+    ? // What the update left alone (attribution, creation time, engagement when none was given) stays as locked.
+      { ...existing, ...written, engagement: engagement === null ? existing.engagement : stored(engagement) }
+    : {
+        ...written,
+        engagement: engagement === null ? null : stored(engagement),
+        // The columns a new item leaves to their defaults.
+        attributionOrders: 0n,
+        attributionRefunds: 0n,
+        attributionComplaints: 0n,
+        attributionReportedAt: null,
+        createdAt: i.now,
+      };
   return {
-    item: oneRowFromSql<ContentItemRow>(itemRows, 'content_items'),
-    assessment: oneRowFromSql<ContentAssessmentRow>(assessmentRows, 'content_assessments'),
-    links: linkRows.map((row) => rowFromSql<ContentProductLinkRow>(row)),
+    item,
+    assessment: {
+      id: a.id,
+      contentId: i.contentId,
+      trigger: a.trigger,
+      violations: stored(violations),
+      quality: stored(quality),
+      tier: i.tier,
+      trafficWeight: i.trafficWeight,
+      reasons: stored(reasons),
+      policyName: a.policyName,
+      policyVersion: a.policyVersion,
+      complaintId: a.complaintId,
+      note: a.note,
+      assessedAt: i.now,
+    },
+    links: links.map((l) => ({
+      contentId: i.contentId,
+      productId: l.productId,
+      merchantId: l.merchantId,
+      position: l.position,
+      state: l.state,
+      unlinkedReasonCode: l.code,
+      updatedAt: i.now,
+    })),
   };
 };

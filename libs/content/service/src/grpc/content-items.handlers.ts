@@ -11,7 +11,7 @@ import {
 } from '@govern/contracts-content';
 import { timeIdPageToken } from '@govern/platform-grpc';
 import { contentTiers, triggers } from '../mapping/enums';
-import { assessmentMessage, penaltyMessage, viewMessage } from '../mapping/messages';
+import { assessmentMessage, creatorCreditMessage, penaltyMessage, viewMessage } from '../mapping/messages';
 import { assessSubmittedContent, reassessForCaller, type AssessmentOutcome } from '../use-cases/assess-content-item';
 import { loadContentItemView } from '../use-cases/content-view';
 import { listContentItems } from '../use-cases/queries';
@@ -27,12 +27,20 @@ export const contentItemHandlers = (kit: ContentHandlerDeps) => {
   const { deps } = kit;
   const { policy } = deps;
 
-  const assessmentBody = async (work: Work, outcome: AssessmentOutcome) => ({
+  const assessmentBody = (outcome: AssessmentOutcome) => ({
     contentItem: viewMessage({ item: outcome.item, links: outcome.links, latest: outcome.assessment, activePenaltyIds: outcome.activePenaltyIds }),
     assessment: assessmentMessage(outcome.assessment),
     penalties: outcome.penalty ? [penaltyMessage(outcome.penalty.penalty)] : [],
-    creatorCredit: await creditOf(work.sql, deps, outcome.item.creatorId, work.now),
   });
+
+  /**
+   * The creator's credit after the assessment: as the assessment read it before deciding, unless it
+   * imposed a penalty (which may have deducted credit), when the deductions are read again.
+   */
+  const creditAfter = async (work: Work, outcome: AssessmentOutcome) =>
+    outcome.penalty
+      ? creditOf(work.sql, deps, outcome.item.creatorId, work.now)
+      : creatorCreditMessage(outcome.item.creatorId, outcome.standingRead.standing, outcome.standingRead.deductions, work.now);
 
   return {
     async assessVideo(request: AssessVideoRequest, call: Call): Promise<AssessVideoResponse> {
@@ -65,7 +73,7 @@ export const contentItemHandlers = (kit: ContentHandlerDeps) => {
           engagement: video.engagement,
           trigger: 'PUBLISH',
         });
-        return AssessVideoResponse.fromPartial(await assessmentBody(work, outcome));
+        return AssessVideoResponse.fromPartial({ ...assessmentBody(outcome), creatorCredit: await creditAfter(work, outcome) });
       });
     },
 
@@ -86,9 +94,8 @@ export const contentItemHandlers = (kit: ContentHandlerDeps) => {
       const reassessment = { contentId, trigger: checkedTrigger, complaintId: complaintId || undefined, note: note || undefined };
       const mutation = { scope: scopeOf('ReassessContent'), request, requestCodec: ReassessContentRequest, responseCodec: ReassessContentResponse, deadline: call.deadline };
       return kit.units.mutation(mutation, async (work) => {
-        const outcome = await reassessForCaller(work, reassessment);
-        const body = await assessmentBody(work, outcome);
-        return ReassessContentResponse.fromPartial({ contentItem: body.contentItem, assessment: body.assessment, penalties: body.penalties });
+        // Its answer shows no credit: none is read for it.
+        return ReassessContentResponse.fromPartial(assessmentBody(await reassessForCaller(work, reassessment)));
       });
     },
 
