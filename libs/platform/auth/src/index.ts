@@ -25,7 +25,15 @@ export { DEV_CLI_CLIENT_ID, DEV_TOKEN_AUDIENCE, DEV_TOKEN_ISSUER, ensureDevSigni
 // Caller identity
 export { AUTH_REASONS, AuthError, type AuthErrorStatus, type AuthReason } from './identity/auth-error';
 export { ANONYMOUS, describeCaller, type Caller, type CallerContextExt, type CallerKind } from './identity/caller';
-export { PEER_METADATA_KEY, peerIdentityInterceptor, takePeerIdentity, type PeerIdentity } from './identity/peer-identity';
+export {
+  metadataInterceptor,
+  PEER_METADATA_KEY,
+  peerIdentityInterceptor,
+  peerIdentityStep,
+  takePeerIdentity,
+  type MetadataStep,
+  type PeerIdentity,
+} from './identity/peer-identity';
 export { DEFAULT_TRUST_DOMAIN, isWorkloadName, parseSubjectAltNames, spiffeIdOf, workloadOfCertificate, workloadOfSpiffeId } from './identity/spiffe';
 export { callerTokenSettings, tokenVerifierFromSettings, type CallerTokenSettings } from './identity/token-settings';
 export { createTokenVerifier, type JwksSource, type TokenVerifier, type TokenVerifierOptions } from './identity/token-verifier';

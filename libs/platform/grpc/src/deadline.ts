@@ -1,4 +1,5 @@
-import { ServerInterceptingCall, type ServerInterceptor } from '@grpc/grpc-js';
+import type { ServerInterceptor } from '@grpc/grpc-js';
+import { metadataInterceptor, type MetadataStep } from '@govern/platform-auth';
 import type { Metadata } from 'nice-grpc-common';
 
 /**
@@ -9,20 +10,15 @@ import type { Metadata } from 'nice-grpc-common';
  */
 export const DEADLINE_METADATA_KEY = 'govern-internal-deadline-ms';
 
-export const deadlineInterceptor: ServerInterceptor = (_method, call) =>
-  new ServerInterceptingCall(call, {
-    start(next) {
-      next({
-        onReceiveMetadata(metadata, passOn) {
-          metadata.remove(DEADLINE_METADATA_KEY);
-          const deadline = call.getDeadline();
-          const ms = deadline instanceof Date ? deadline.getTime() : deadline;
-          if (Number.isFinite(ms)) metadata.set(DEADLINE_METADATA_KEY, String(ms));
-          passOn(metadata);
-        },
-      });
-    },
-  });
+export const deadlineStep: MetadataStep = (call, metadata) => {
+  metadata.remove(DEADLINE_METADATA_KEY);
+  const deadline = call.getDeadline();
+  const ms = deadline instanceof Date ? deadline.getTime() : deadline;
+  if (Number.isFinite(ms)) metadata.set(DEADLINE_METADATA_KEY, String(ms));
+};
+
+/** The deadline step as an interceptor of its own (the kit's server runs it in one with the peer identity's). */
+export const deadlineInterceptor: ServerInterceptor = metadataInterceptor(deadlineStep);
 
 /** Reads (and removes) the deadline the interceptor left in the call's metadata. */
 export const takeDeadline = (metadata: Metadata): Date | undefined => {

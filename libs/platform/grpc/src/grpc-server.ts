@@ -2,14 +2,15 @@ import { HealthDefinition } from '@govern/contracts-common';
 import { createServer, ServerError, Status, type CompatServiceDefinition, type ServiceImplementation } from 'nice-grpc';
 import { errorDetailsServerMiddleware } from 'nice-grpc-error-details';
 import { ServerReflectionService } from 'nice-grpc-server-reflection';
-import { serverMetricsMiddleware, serverTracingMiddleware, type ServiceMetrics, type Telemetry } from '@govern/platform-observability';
+import { serverObservationMiddleware, type ServiceMetrics, type Telemetry } from '@govern/platform-observability';
 import type { Logger } from 'pino';
 import {
   authorizationMiddleware,
   callerIdentityMiddleware,
   createServerCredentials,
   DEFAULT_TRUST_DOMAIN,
-  peerIdentityInterceptor,
+  metadataInterceptor,
+  peerIdentityStep,
   PolicyTable,
   type Denial,
   type RateLimiter,
@@ -20,7 +21,7 @@ import {
 import type { GrpcCallContextExt } from './call-context';
 import { callScopeMiddleware, runInCallScope } from './call-scope';
 import { DEFAULT_ANSWER_LIMITS, type AnswerLimits } from './bounded-answer';
-import { deadlineInterceptor } from './deadline';
+import { deadlineStep } from './deadline';
 import { createEdgeGuard, edgeGuardMiddleware } from './edge-guard/edge-guard';
 import { DEFAULT_EDGE_GUARD_SETTINGS, type EdgeGuardSettings } from './edge-guard/settings';
 import { mergeDescriptorSets } from './descriptor-set';
@@ -135,12 +136,14 @@ export const createGrpcServer = (options: GrpcServerOptions): GrpcServer => {
   // outside the error mapper, so they count the status the client gets.
   const base = createServer({
     'grpc.max_receive_message_length': options.maxReceiveMessageBytes ?? DEFAULT_MAX_RECEIVE_MESSAGE_BYTES,
-    // The peer identity first: it is handed grpc-js' own call, whose connection it remembers (see there).
-    interceptors: [peerIdentityInterceptor(trustDomain), deadlineInterceptor],
+    // One interceptor for both steps (each interceptor wraps every call once more). The peer
+    // identity first and the interceptor alone: it is handed grpc-js' own call, whose connection
+    // it remembers (see there).
+    interceptors: [metadataInterceptor(peerIdentityStep(trustDomain), deadlineStep)],
   });
-  const traced = options.telemetry ? base.use(serverTracingMiddleware(options.telemetry)) : base;
-  const measured = options.metrics ? traced.use(serverMetricsMiddleware(options.metrics)) : traced;
-  const server = measured
+  // The span and the metrics in one middleware (see there).
+  const observed = options.telemetry || options.metrics ? base.use(serverObservationMiddleware({ telemetry: options.telemetry, metrics: options.metrics })) : base;
+  const server = observed
     .use(callLogMiddleware(logger))
     .use(errorDetailsServerMiddleware)
     .use(callSignalMiddleware(terminator))

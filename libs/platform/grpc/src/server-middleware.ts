@@ -32,26 +32,38 @@ const levelOf = (code: Status, path: string): 'debug' | 'info' | 'warn' | 'error
   return 'info';
 };
 
+/** What the call log knows of a call; also the target of its lazy logger (see `lazyChild`). */
+interface CallLogState {
+  logger: Logger;
+  rpc: string;
+  requestId: string;
+  /** Set by the identity step (through NOTE_CALLER) once it knows who called. */
+  caller?: string | undefined;
+  child?: Logger | undefined;
+}
+
+const childOf = (state: CallLogState): Logger =>
+  (state.child ??= state.logger.child({ rpc: state.rpc, request_id: state.requestId, ...(state.caller ? { caller: state.caller } : {}) }));
+
 /**
- * A child of `logger` bound to `bindings()`, made the first time it is used. Most calls log
- * nothing but their `rpc finished` line, and a pino child costs more to make than a line costs
- * to write, so a call pays for its child only when its handler (or the error mapper) logs. A
- * Proxy because the context is spread by every middleware after this one: a getter would be
- * read (and the child made) by the first spread.
+ * A child of the server logger bound to the call's `rpc`, `request_id` and `caller`, made the
+ * first time it is used. Most calls log nothing but their `rpc finished` line, and a pino child
+ * costs more to make than a line costs to write, so a call pays for its child only when its
+ * handler (or the error mapper) logs. A Proxy because the context is spread by every middleware
+ * after this one: a getter would be read (and the child made) by the first spread. The handler
+ * is shared and the call's state is the Proxy's target, so a call allocates no closures for it.
  */
-const lazyChild = (logger: Logger, bindings: () => Record<string, string>): Logger => {
-  let child: Logger | undefined;
-  const target = (): Logger => (child ??= logger.child(bindings()));
-  return new Proxy({} as Logger, {
-    get(_, key) {
-      const made = target();
-      const value: unknown = Reflect.get(made, key, made);
-      return typeof value === 'function' ? value.bind(made) : value;
-    },
-    set: (_, key, value) => Reflect.set(target(), key, value),
-    has: (_, key) => Reflect.has(target(), key),
-  });
+const LAZY_CHILD: ProxyHandler<CallLogState> = {
+  get(state, key) {
+    const made = childOf(state);
+    const value: unknown = Reflect.get(made, key, made);
+    return typeof value === 'function' ? value.bind(made) : value;
+  },
+  set: (state, key, value) => Reflect.set(childOf(state), key, value),
+  has: (state, key) => Reflect.has(childOf(state), key),
 };
+
+const lazyChild = (state: CallLogState): Logger => new Proxy(state, LAZY_CHILD) as unknown as Logger;
 
 /**
  * (a) The request id, a logger for the call (`context.log`, bound to `rpc`, `request_id` and,
@@ -64,15 +76,14 @@ export const callLogMiddleware = (logger: Logger): ServerMiddleware<CallLogExt> 
     const started = performance.now();
     const rpc = call.method.path;
     const requestId = requestIdOf(call.requestStream ? undefined : call.request, context);
-    let caller: string | undefined;
-    const log = lazyChild(logger, () => ({ rpc, request_id: requestId, ...(caller ? { caller } : {}) }));
+    const state: CallLogState = { logger, rpc, requestId };
     // A client's id may hold any text; a header may not (grpc-js would throw, and the call end UNKNOWN).
     context.header.set('x-request-id', toHeaderValue(requestId, MAX_REQUEST_ID_LENGTH));
     // Stays CANCELLED if the generator is closed early (the client went away mid-stream).
     let code = Status.CANCELLED;
     let reason: string | undefined;
     try {
-      const result = yield* call.next(call.request, { ...context, log, requestId, [NOTE_CALLER]: (who: string) => (caller = who) });
+      const result = yield* call.next(call.request, { ...context, log: lazyChild(state), requestId, [NOTE_CALLER]: (who: string) => (state.caller = who) });
       code = Status.OK;
       return result;
     } catch (error) {
@@ -84,6 +95,7 @@ export const callLogMiddleware = (logger: Logger): ServerMiddleware<CallLogExt> 
       } else if (!isAbortError(error)) code = Status.UNKNOWN;
       throw error;
     } finally {
+      const { caller } = state;
       const line = {
         rpc,
         request_id: requestId,

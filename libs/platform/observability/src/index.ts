@@ -17,6 +17,7 @@ export { withConsumerSpan, withJobSpan, type ClaimedJob, type ConsumedMessage, t
 export { grpcMethodOf, grpcStatusOf, withContextGenerator, type GrpcMethodName, type GrpcType } from './grpc/grpc-call';
 export { annotateCaller, clientTracingMiddleware, serverTracingMiddleware, type ClientTracingOptions } from './grpc/grpc-tracing';
 export { clientMetricsMiddleware, serverMetricsMiddleware } from './grpc/grpc-metrics';
+export { serverObservationMiddleware, type ServerObservationOptions } from './grpc/grpc-server-observation';
 export { METRICS, exposedSeriesNames, type MetricKey, type MetricSpec, type MetricType } from './metrics/catalogue';
 export {
   createServiceMetrics,

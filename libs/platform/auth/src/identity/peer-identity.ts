@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { ServerInterceptingCall, type ServerInterceptingCallInterface, type ServerInterceptor } from '@grpc/grpc-js';
+import { ServerInterceptingCall, type Metadata as GrpcMetadata, type ServerInterceptingCallInterface, type ServerInterceptor } from '@grpc/grpc-js';
 import type { Metadata } from 'nice-grpc-common';
 import { DEFAULT_TRUST_DOMAIN, workloadOfCertificate } from './spiffe';
 
@@ -38,7 +38,30 @@ const sessionOf = (call: ServerInterceptingCallInterface): object | undefined =>
   return typeof session === 'object' && session !== null ? session : undefined;
 };
 
-export const peerIdentityInterceptor = (trustDomain = DEFAULT_TRUST_DOMAIN): ServerInterceptor => {
+/** What an interceptor step does with a call's metadata as it arrives (grpc-js' own call and metadata). */
+export type MetadataStep = (call: ServerInterceptingCallInterface, metadata: GrpcMetadata) => void;
+
+/**
+ * One grpc-js interceptor that runs `steps` in order on each call's metadata. Every interceptor
+ * wraps each call in a ServerInterceptingCall that every event of the call passes through, so
+ * the server's steps (peer identity, deadline) share one instead of wrapping a call once each.
+ */
+export const metadataInterceptor =
+  (...steps: readonly MetadataStep[]): ServerInterceptor =>
+  (_method, call) =>
+    new ServerInterceptingCall(call, {
+      start(next) {
+        next({
+          onReceiveMetadata(metadata, passOn) {
+            for (const step of steps) step(call, metadata);
+            passOn(metadata);
+          },
+        });
+      },
+    });
+
+/** The peer identity step (see above): put it first, so that it is handed grpc-js' base call. */
+export const peerIdentityStep = (trustDomain = DEFAULT_TRUST_DOMAIN): MetadataStep => {
   // Entries go with their sessions (a closed connection's session is collected).
   const bySession = new WeakMap<object, string | undefined>();
   const entryOf = (call: ServerInterceptingCallInterface): string | undefined => {
@@ -49,20 +72,14 @@ export const peerIdentityInterceptor = (trustDomain = DEFAULT_TRUST_DOMAIN): Ser
     bySession.set(session, entry);
     return entry;
   };
-  return (_method, call) =>
-    new ServerInterceptingCall(call, {
-      start(next) {
-        next({
-          onReceiveMetadata(metadata, passOn) {
-            metadata.remove(PEER_METADATA_KEY);
-            const entry = entryOf(call);
-            if (entry) metadata.set(PEER_METADATA_KEY, entry);
-            passOn(metadata);
-          },
-        });
-      },
-    });
+  return (call, metadata) => {
+    metadata.remove(PEER_METADATA_KEY);
+    const entry = entryOf(call);
+    if (entry) metadata.set(PEER_METADATA_KEY, entry);
+  };
 };
+
+export const peerIdentityInterceptor = (trustDomain = DEFAULT_TRUST_DOMAIN): ServerInterceptor => metadataInterceptor(peerIdentityStep(trustDomain));
 
 export type PeerIdentity = { certificate: false } | { certificate: true; workload?: string };
 

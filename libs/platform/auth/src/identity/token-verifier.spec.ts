@@ -6,10 +6,18 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { AuthError } from './auth-error';
 import { createTokenVerifier, type TokenVerifier } from './token-verifier';
 
-// Counted, to see that a remembered token's signature is not checked again.
+// Counted, to see that a remembered token's signature is not checked again, and how often its key is looked up.
+const keyLookups = vi.hoisted(() => ({ count: 0 }));
 vi.mock('jose', async (importOriginal) => {
   const jose = await importOriginal<typeof import('jose')>();
-  return { ...jose, jwtVerify: vi.fn(jose.jwtVerify) };
+  const createLocalJWKSet = (jwks: Parameters<typeof jose.createLocalJWKSet>[0]) => {
+    const set = jose.createLocalJWKSet(jwks);
+    return (...args: Parameters<typeof set>) => {
+      keyLookups.count++;
+      return set(...args);
+    };
+  };
+  return { ...jose, jwtVerify: vi.fn(jose.jwtVerify), createLocalJWKSet };
 });
 
 describe('bearer token claims', () => {
@@ -83,6 +91,22 @@ describe('bearer token claims', () => {
       expect(vi.mocked(jwtVerify).mock.calls.length - checksBefore).toBe(1);
       clockMs = startMs + 5 * 60_000 + 40_000;
       expect(await reasonOf(remembering.verify(token))).toBe('UNAUTHENTICATED AUTH.TOKEN_EXPIRED');
+    });
+
+    it('asks the JWKS for a remembered token\'s key at most once a second', async () => {
+      clockMs = startMs;
+      const remembering = verifier({ now: clock });
+      const token = await sign({ sub: 'alice' });
+      expect(await reasonOf(remembering.verify(token))).toBe('accepted');
+      const afterFirst = keyLookups.count;
+      for (let i = 0; i < 10; i++) {
+        clockMs = startMs + i * 50;
+        expect(await reasonOf(remembering.verify(token))).toBe('accepted');
+      }
+      expect(keyLookups.count - afterFirst).toBe(0);
+      clockMs = startMs + 1_000;
+      expect(await reasonOf(remembering.verify(token))).toBe('accepted');
+      expect(keyLookups.count - afterFirst).toBe(1);
     });
 
     it('a key withdrawn from the JWKS stops its remembered tokens as soon as the JWKS is re-read, as with the cache off', async () => {

@@ -42,7 +42,8 @@ export interface TokenVerifierOptions {
    * sends the same token on every call until it renews it, and checking its signature is the
    * costly part of verifying it (issue 13's profile). A remembered token is refused from the
    * moment it expires, and is verified afresh whenever the key it was verified with is no
-   * longer the one the JWKS gives for its header (rotation, withdrawal: as without the cache).
+   * longer the one the JWKS gives for its header (rotation, withdrawal: as without the cache,
+   * looked up at most once a second per token, see KEY_RECHECK_MS).
    */
   verifiedCacheMs?: number;
 }
@@ -61,6 +62,14 @@ const FILE_RECHECK_MS = 5_000;
 const VERIFIED_CACHE_MS = 60_000;
 /** Bounds the memory of the verified-token cache (about 1 KB an entry). */
 const VERIFIED_CACHE_ENTRIES = 10_000;
+/**
+ * How often a remembered token's key is looked up again in the JWKS. Asking the JWKS on every
+ * call was most of a remembered token's cost (about ten promises through the key source and
+ * jose's key set, for an answer that changes only when the keys are re-read: a file every 5 s at
+ * most, an endpoint when its cache is stale), so a withdrawn key stops its tokens at most this
+ * much later than without the cache.
+ */
+const KEY_RECHECK_MS = 1_000;
 
 /** JWKS from a file, re-read when its mtime changes (checked at most every few seconds) or a `kid` is unknown. */
 const fileKeys = (path: string, now: () => number): JWTVerifyGetKey => {
@@ -145,7 +154,7 @@ export const createTokenVerifier = (options: TokenVerifierOptions): TokenVerifie
    * what the JWKS is asked with on every reuse (decoding them again each call was two thirds of a
    * remembered token's cost: a split, a base64url decode and a JSON parse).
    */
-  const verified = new Map<string, { caller: Caller; key: unknown; usableUntilMs: number; header: JWTHeaderParameters; parts: FlattenedToken }>();
+  const verified = new Map<string, { caller: Caller; key: unknown; usableUntilMs: number; keyCheckedAtMs: number; header: JWTHeaderParameters; parts: FlattenedToken }>();
   const remember = (token: string, caller: Caller, claims: JWTPayload, key: unknown): void => {
     if (cacheMs <= 0 || claims.exp === undefined || key === undefined) return;
     const nowMs = now().getTime();
@@ -155,6 +164,7 @@ export const createTokenVerifier = (options: TokenVerifierOptions): TokenVerifie
       caller: { ...caller, roles: [...caller.roles] },
       key,
       usableUntilMs: Math.min(nowMs + cacheMs, (claims.exp + clockToleranceSec) * 1000),
+      keyCheckedAtMs: nowMs,
       header: decodeProtectedHeader(token) as JWTHeaderParameters,
       parts: partsOf(token),
     });
@@ -207,7 +217,12 @@ export const createTokenVerifier = (options: TokenVerifierOptions): TokenVerifie
       if (token.length === 0 || token.length > MAX_TOKEN_LENGTH) throw invalid('The bearer token is empty or too long');
       const known = verified.get(token);
       if (known !== undefined) {
-        const stillKeyed = now().getTime() < known.usableUntilMs && (await currentKey(known.header, known.parts).catch(() => undefined)) === known.key;
+        const nowMs = now().getTime();
+        let stillKeyed = nowMs < known.usableUntilMs;
+        if (stillKeyed && nowMs - known.keyCheckedAtMs >= KEY_RECHECK_MS) {
+          stillKeyed = (await currentKey(known.header, known.parts).catch(() => undefined)) === known.key;
+          known.keyCheckedAtMs = nowMs;
+        }
         // A copy: what a call does with its caller must not reach the next call's.
         if (stillKeyed) return { ...known.caller, roles: [...known.caller.roles] };
         verified.delete(token);

@@ -1,9 +1,21 @@
-import { context as contextApi, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Attributes, type Span, type TextMapGetter, type TextMapSetter } from '@opentelemetry/api';
+import {
+  context as contextApi,
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Attributes,
+  type Context,
+  type Span,
+  type TextMapGetter,
+  type TextMapSetter,
+  type Tracer,
+} from '@opentelemetry/api';
 import { Metadata, Status, type CallContext, type ClientMiddleware, type ServerMiddleware } from 'nice-grpc-common';
 import { ATTR, RPC_SYSTEM_GRPC } from '../semconv';
 import type { Telemetry } from '../telemetry/telemetry';
 import { propagator } from '../tracing/trace-context';
-import { grpcMethodOf, reasonOf, settledCall, withContextGenerator } from './grpc-call';
+import { grpcMethodOf, reasonOf, settledCall, withContextGenerator, type GrpcMethodName } from './grpc-call';
 
 /**
  * Spans for gRPC calls, as nice-grpc middlewares (see telemetry.ts for why not grpc-js
@@ -39,26 +51,42 @@ const peerAttributes = (peer: string): Attributes => {
   return match ? { [ATTR.NETWORK_PEER_ADDRESS]: match[1], [ATTR.NETWORK_PEER_PORT]: Number(match[2]) } : {};
 };
 
+/** The attributes every span of a method starts with, made once per method. */
+const methodAttributes = new WeakMap<GrpcMethodName, Attributes>();
+const attributesOf = (name: GrpcMethodName): Attributes => {
+  let attributes = methodAttributes.get(name);
+  if (!attributes) {
+    attributes = { [ATTR.RPC_SYSTEM]: RPC_SYSTEM_GRPC, [ATTR.RPC_SERVICE]: name.service, [ATTR.RPC_METHOD]: name.method };
+    methodAttributes.set(name, attributes);
+  }
+  return attributes;
+};
+
+/**
+ * A call's SERVER span, child of the caller's span when the request carries `traceparent`, and
+ * that parent context. The peer's address is added only to a span that records: parsing it is
+ * wasted on the spans that are not sampled (most, when nothing is exported), and the SDK's
+ * samplers decide on the trace, not on attributes.
+ */
+export const startServerSpan = (tracer: Tracer, name: GrpcMethodName, context: CallContext): { span: Span; parent: Context } => {
+  const parent = propagator.extract(ROOT_CONTEXT, context.metadata, metadataGetter);
+  const span = tracer.startSpan(`${name.service}/${name.method}`, { kind: SpanKind.SERVER, attributes: attributesOf(name) }, parent);
+  if (span.isRecording()) span.setAttributes(peerAttributes(context.peer));
+  return { span, parent };
+};
+
+export const endServerSpan = (span: Span, code: Status, error: unknown): void => endCall(span, code, error, SERVER_ERROR_CODES.has(code));
+
 /**
  * A SERVER span per call, child of the caller's span when the request carries `traceparent`,
  * made current for the handler (log lines, outgoing calls and outbox rows see it). Put it
  * first in the chain, so the call-log line and the mapped status are inside it.
+ * (`serverObservationMiddleware` does this and the metrics in one step.)
  */
 export const serverTracingMiddleware = (telemetry: Pick<Telemetry, 'tracer'>): ServerMiddleware =>
   async function* serverTracing(call, context: CallContext) {
-    const { service, method } = grpcMethodOf(call.method);
-    const parent = propagator.extract(ROOT_CONTEXT, context.metadata, metadataGetter);
-    const span = telemetry.tracer.startSpan(
-      `${service}/${method}`,
-      {
-        kind: SpanKind.SERVER,
-        attributes: { [ATTR.RPC_SYSTEM]: RPC_SYSTEM_GRPC, [ATTR.RPC_SERVICE]: service, [ATTR.RPC_METHOD]: method, ...peerAttributes(context.peer) },
-      },
-      parent,
-    );
-    return yield* settledCall(withContextGenerator(trace.setSpan(parent, span), call.next(call.request, context)), (code, failure) =>
-      endCall(span, code, failure, SERVER_ERROR_CODES.has(code)),
-    );
+    const { span, parent } = startServerSpan(telemetry.tracer, grpcMethodOf(call.method), context);
+    return yield* settledCall(withContextGenerator(trace.setSpan(parent, span), call.next(call.request, context)), (code, failure) => endServerSpan(span, code, failure));
   };
 
 export interface ClientTracingOptions {
