@@ -209,9 +209,9 @@ const refusalOf =
 
 /**
  * The effects as data-modifying CTEs of one statement: outbox rows, cancelled and new jobs, the
- * stored answer, and the writes sent with them (`sendWithEffects`). A job both cancelled and scheduled here (a clock restarted) is cancelled in a
- * statement of its own first: sub-statements of one WITH see the same snapshot, so a DELETE and an
- * INSERT of the same key must not share one.
+ * stored answer, and the writes sent with them (`sendWithEffects`). A job both cancelled and
+ * scheduled here (a clock restarted) is cancelled in a statement of its own first: sub-statements of
+ * one WITH see the same snapshot, so a DELETE and an INSERT of the same key must not share one.
  */
 export const effectsStatements = (
   events: readonly OutgoingEvent[],

@@ -9,7 +9,6 @@ import {
   settleReturnInsurance,
   transitionAfterSale,
   type AfterSaleReason,
-  type AfterSaleStatus,
   type AfterSaleType,
   type DisputeOutcome,
   type DisputeParty,
