@@ -42,7 +42,7 @@ describe('statements of the hot writes (gRPC + Postgres + NATS)', () => {
     expect((await f.client.getOrder({ orderId: request.orderId })).order?.orderId).toBe(request.orderId);
   });
 
-  it('a fast refund writes its status change with the unit’s effects, and the after-sale reads back whole', async () => {
+  it('a fast refund writes its status change, decision, refund and order totals with the unit’s effects, and reads back whole', async () => {
     const orderId = await f.recordOrder({ buyerId: 'buyer-statements' });
     let afterSaleId = '';
     const texts = await statementsDuring(async () => {
@@ -55,8 +55,13 @@ describe('statements of the hot writes (gRPC + Postgres + NATS)', () => {
     expect(withChange[0]).toMatch(/INSERT INTO outbox_events/);
     expect(withChange[0]).toMatch(/INSERT INTO audit_records/);
     expect(withChange[0]).toMatch(/INSERT INTO decision_records/);
+    expect(withChange[0]).toMatch(/INSERT INTO refunds/);
+    expect(withChange[0]).toMatch(/UPDATE orders SET refunded_fen/);
+    expect(texts.filter((text) => /^\s*INSERT INTO refunds|^\s*UPDATE orders/.test(text))).toEqual([]);
     const { afterSale } = await f.client.getAfterSale({ afterSaleId });
-    expect(afterSale?.history.map((change) => change.status)).toHaveLength(1);
+    expect(afterSale?.history).toHaveLength(1);
+    expect(afterSale?.refunds.map((refund) => refund.amountFen)).toEqual([10_000n]);
+    expect((await f.client.getOrder({ orderId })).order?.refundedFen).toBe(10_000n);
     await expectLedgerBalanced(f.client);
   });
 });

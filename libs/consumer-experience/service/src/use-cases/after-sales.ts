@@ -180,7 +180,8 @@ export const requestAfterSale = async (work: Work, input: RequestAfterSaleInput)
   // change row, so it goes out inside the unit's effects statement (one statement fewer).
   const settlesAtOnce = standing.status === 'REMOVED' && isOpenAfterSale(opened.status) && !refund;
   insertStatusChanges(settlesAtOnce ? work.sql : work.withEffectsSql, [change], now);
-  await desk.write();
+  // Likewise the refund and the order's totals (the after-sale they refer to went out above).
+  await desk.write({ withEffects: !settlesAtOnce });
   // A new buyer's refund request left waiting on the merchant is watched by care (issue 19).
   if (order.newBuyer && opened.status === 'AWAITING_MERCHANT' && input.type !== 'EXCHANGE' && standing.status !== 'REMOVED') {
     watchNewBuyerOrder(work, 'REFUND_PENDING', { orderId: order.orderId, afterSaleId, anchor: now });
