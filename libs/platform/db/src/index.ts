@@ -1,6 +1,6 @@
 export * from '@govern/platform-migrate';
 export * from './transaction';
-export { afterCommit } from './after-commit';
+export { afterCommit, sameTransaction } from './after-commit';
 export { pipelinedWrites } from './pipelined-writes';
 export * from './pg-transaction';
 export * from './sql';

@@ -50,6 +50,30 @@ export interface Sql {
   sendRefusing(statement: SqlInput, refusal: (error: unknown) => Error | undefined): void;
 }
 
+/**
+ * A statement written with `$n` placeholders and its parameter list (what `pg`'s `query(text, params)`
+ * takes, e.g. platform-auth's audit INSERT) as a `sql` tag fragment, so it can sit inside another
+ * statement (a data-modifying CTE of the unit of work's effects statement) with its values still
+ * sent as bind parameters. Each `$n` takes `params[n - 1]`.
+ */
+export const sqlPositional = (text: string, params: readonly unknown[]): SqlStatement => {
+  const pieces = text.split(/\$(\d+)/);
+  const strings: string[] = [];
+  const values: unknown[] = [];
+  for (let i = 0; i < pieces.length; i += 2) {
+    strings.push(pieces[i] as string);
+    if (i + 1 < pieces.length) {
+      const n = Number(pieces[i + 1]);
+      if (!(n >= 1 && n <= params.length)) throw new Error(`$${n} has no parameter (${params.length} given)`);
+      values.push(params[n - 1]);
+    }
+  }
+  return sqltag(strings, ...values);
+};
+
+/** Whether a statement was built with the `sql` tag, so it can be nested in another one as SQL rather than as a value. */
+export const isSqlFragment = (statement: SqlStatement): boolean => statement instanceof (sqlEmpty.constructor as new (...args: never[]) => SqlStatement);
+
 export const statementOf = (statement: SqlInput, values?: readonly unknown[]): SqlStatement =>
   typeof statement === 'string' ? { text: statement, values: values ?? [] } : statement;
 

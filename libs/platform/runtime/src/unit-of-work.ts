@@ -1,6 +1,6 @@
 import { Actor, type EventMeta, type EventType } from '@govern/contracts-common';
 import { serviceActor } from '@govern/platform-auth';
-import { sql, sqlEmpty, type DbTransaction, type JobToSchedule, type Sql, type SqlStatement } from '@govern/platform-db';
+import { isSqlFragment, sameTransaction, sql, sqlEmpty, sqlPositional, sqlRaw, statementOf, type DbTransaction, type JobToSchedule, type Sql, type SqlStatement } from '@govern/platform-db';
 import { toOutgoing, type EventMessage, type OutgoingEvent } from '@govern/platform-events';
 import { traceContextForJob, traceContextForOutbox } from '@govern/platform-observability';
 import type { Clock, IdGenerator } from '@govern/policy-core';
@@ -67,6 +67,8 @@ export class UnitOfWork<Tx = unknown> {
   private events: OutgoingEvent[] = [];
   private jobs = new Map<string, JobToSchedule>();
   private cancels = new Map<string, { kind: string; key: string }>();
+  private withEffects: SqlStatement[] = [];
+  private refusals: ((error: unknown) => Error | undefined)[] = [];
   private written = 0;
 
   constructor(init: UnitOfWorkInit<Tx>) {
@@ -78,6 +80,7 @@ export class UnitOfWork<Tx = unknown> {
     this.cause = init.cause;
     this.now = init.clock.now();
     this.actor = init.cause.actor ?? callerActor() ?? (init.service ? serviceActor(init.service) : undefined);
+    sameTransaction(this.withEffectsSql, this.sql);
   }
 
   /** A new id (resources, ledger transactions): from the injected generator, so tests can fix it. */
@@ -118,6 +121,36 @@ export class UnitOfWork<Tx = unknown> {
   }
 
   /**
+   * A write sent inside the unit's effects statement (one of its data-modifying CTEs) when the unit
+   * flushes, instead of as a statement of its own: every statement costs the service a query's
+   * worth of work in node-postgres (messages written, answers parsed, a callback), and the unit's
+   * effects go out anyway. Like `sendRefusing`, a failure fails the unit with what `refusal` makes
+   * of it (with the error itself without one).
+   *
+   * Only for a write that nothing else in the unit depends on: it is written at flush, after every
+   * statement sent before it, and the sub-statements of one statement share one snapshot, so no
+   * statement of the unit sees its row (no read, no foreign key of a later write, no UPDATE of it).
+   * An order's intake row or a mutation's audit record qualify; a row the unit reads back does not.
+   */
+  sendWithEffects(statement: SqlStatement, refusal?: (error: unknown) => Error | undefined): void {
+    // Nested as a fragment: a `sql` tag statement as it is, any other (`$n` text and values) rebuilt as one.
+    this.withEffects.push(isSqlFragment(statement) ? statement : sqlPositional(statement.text, statement.values));
+    if (refusal) this.refusals.push(refusal);
+  }
+
+  /**
+   * `sendWithEffects` as an `Sql` for adapters that write through `send`/`sendRefusing` (and
+   * `pipelinedWrites` over it); it refuses reads and awaited writes, which cannot wait for the
+   * effects. It names the unit's transaction for `afterCommit`.
+   */
+  readonly withEffectsSql: Sql = {
+    send: (statement, values) => this.sendWithEffects(statementOf(statement, values)),
+    sendRefusing: (statement, refusal) => this.sendWithEffects(statementOf(statement), refusal),
+    query: () => Promise.reject(new Error('a read cannot go with the effects: read through the unit’s sql')),
+    execute: () => Promise.reject(new Error('an awaited write cannot go with the effects: write through the unit’s sql')),
+  };
+
+  /**
    * Waits for every statement sent so far and throws the first failure: for a use case that maps a
    * failure of a write it sent (a unique violation into a domain error) before going on.
    */
@@ -145,19 +178,40 @@ export class UnitOfWork<Tx = unknown> {
     // Sorted: transactions scheduling overlapping keys take the key locks in the same order.
     const jobs = [...this.jobs.values()].sort((a, b) => (a.kind === b.kind ? (a.key < b.key ? -1 : 1) : a.kind < b.kind ? -1 : 1));
     const cancels = [...this.cancels.values()];
+    const writes = this.withEffects;
+    const refusals = this.refusals;
     this.written += events.length;
     this.events = [];
     this.jobs = new Map();
     this.cancels = new Map();
-    for (const statement of effectsStatements(events, cancels, jobs, answer, this.actor)) this.sql.send(statement);
+    this.withEffects = [];
+    this.refusals = [];
+    const statements = effectsStatements(events, cancels, jobs, answer, this.actor, writes);
+    // The writes joined to the effects are in the last statement: it refuses as they would have.
+    const last = statements.length - 1;
+    statements.forEach((statement, i) => {
+      if (i === last && refusals.length > 0) this.sql.sendRefusing(statement, refusalOf(refusals));
+      else this.sql.send(statement);
+    });
   }
 }
 
+/** The first refusal that recognises the error; undefined (the error itself) when none does. */
+const refusalOf =
+  (refusals: readonly ((error: unknown) => Error | undefined)[]) =>
+  (error: unknown): Error | undefined => {
+    for (const refusal of refusals) {
+      const refused = refusal(error);
+      if (refused) return refused;
+    }
+    return undefined;
+  };
+
 /**
  * The effects as data-modifying CTEs of one statement: outbox rows, cancelled and new jobs, the
- * stored answer. A job both cancelled and scheduled here (a clock restarted) is cancelled in a
- * statement of its own first: sub-statements of one WITH see the same snapshot, so a DELETE and an
- * INSERT of the same key must not share one.
+ * stored answer, and the writes sent with them (`sendWithEffects`). A job both cancelled and
+ * scheduled here (a clock restarted) is cancelled in a statement of its own first: sub-statements of
+ * one WITH see the same snapshot, so a DELETE and an INSERT of the same key must not share one.
  */
 export const effectsStatements = (
   events: readonly OutgoingEvent[],
@@ -166,6 +220,8 @@ export const effectsStatements = (
   answer?: StoredAnswer,
   /** Who caused the jobs: stored with them (`caused_by`), so the work they do later names it. */
   causedBy?: Actor,
+  /** Writes that go out inside the same statement (see `UnitOfWork.sendWithEffects`). */
+  writes: readonly SqlStatement[] = [],
 ): SqlStatement[] => {
   const scheduled = new Set(jobs.map((j) => jobKey(j.kind, j.key)));
   const separateCancels = cancels.some((c) => scheduled.has(jobKey(c.kind, c.key)));
@@ -206,6 +262,7 @@ export const effectsStatements = (
       UPDATE idempotency_keys SET response = ${Buffer.from(answer.response.buffer, answer.response.byteOffset, answer.response.byteLength)}::bytea
        WHERE scope = ${answer.scope} AND request_id = ${answer.requestId})`);
   }
+  writes.forEach((write, i) => parts.push(sql`${sqlRaw(`write_${i}`)} AS (${write})`));
   const statements: SqlStatement[] = [];
   if (cancelStatement && separateCancels) statements.push(cancelStatement);
   if (parts.length > 0) {

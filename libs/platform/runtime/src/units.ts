@@ -6,6 +6,7 @@ import {
   readStoredAnswer,
   runTransaction,
   sqlOverPrisma,
+  sqlPositional,
   type DbTransaction,
   type IdempotentCall,
   type SqlTx,
@@ -118,8 +119,9 @@ export const createUnitsOfWork = <Tx extends SqlTx, W extends UnitOfWork<Tx> = U
             // Who did it, in the same transaction: first run only (a replay threw above).
             const audit = auditRecordOfCurrentCall(unit.now, mutation.request, result, mutation.responseCodec);
             if (audit) {
+              // Nothing in the unit reads it back: it goes out inside the effects statement, not as one of its own.
               const insert = auditRecordInsert(audit);
-              t.sql.send(insert.sql, insert.params);
+              unit.sendWithEffects(sqlPositional(insert.sql, insert.params));
             }
             const response = mutation.responseCodec.encode(result).finish();
             unit.flush({ scope: call.scope, requestId: call.requestId, response });

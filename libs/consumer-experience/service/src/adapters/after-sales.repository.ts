@@ -143,7 +143,7 @@ export interface StatusChange {
 }
 
 /** One audit row per change, in order (their ids keep the order). */
-export const insertStatusChanges = (db: Sql, changes: readonly StatusChange[], at: Date): void => {
+export const insertStatusChanges = (db: Pick<Sql, 'send'>, changes: readonly StatusChange[], at: Date): void => {
   if (changes.length === 0) return;
   db.send(sql`
     INSERT INTO after_sale_changes (after_sale_id, status, reasons, policy_name, policy_version, changed_at)

@@ -75,9 +75,10 @@ const newBuyerOf = async (work: Work, input: RecordOrderInput) => {
 export const recordOrder = async (work: Work, input: RecordOrderInput): Promise<OrderView> => {
   const promise = planDispatchPromise(input);
   const newBuyer = await newBuyerOf(work, input);
-  // Not awaited: a refusal fails the unit at COMMIT with the error below.
+  // Not awaited: a refusal fails the unit at COMMIT with the error below. Nothing in this unit reads
+  // the new row or refers to it, so it goes out inside the unit's effects statement.
   const recorded = insertOrder(
-    work.sql,
+    work.withEffectsSql,
     {
       ...orderIdentityOf(input),
       contentId: input.contentId ?? null,

@@ -324,18 +324,24 @@ export class Payouts {
   /**
    * Stores everything paid so far: one statement per table, sent without waiting (they go out with
    * the unit's effects and COMMIT). The desk can keep paying afterwards.
+   *
+   * With `withEffects`, the refund rows and the orders' new totals go out inside the unit's effects
+   * statement instead of as statements of their own (`sendWithEffects`): only for a unit that writes
+   * once and reads none of it back (the fast refund). The ledger postings keep their own statement:
+   * it is a WITH of its own, which PostgreSQL does not nest in another's.
    */
-  async write(): Promise<void> {
+  async write(options: { withEffects?: boolean } = {}): Promise<void> {
     const { sql: db, now } = this.work;
+    const rows = options.withEffects ? this.work.withEffectsSql : db;
     writePostings(db, this.postings.splice(0));
-    insertRefunds(db, this.refunds.splice(0));
+    insertRefunds(rows, this.refunds.splice(0));
     insertCompensations(db, this.compensations.splice(0));
     await this.work.recordDecisions(this.decisions.splice(0));
     const changedOrders = [...this.book.values()].filter((e) => e.changed);
     if (changedOrders.length > 0) {
       const totals = changedOrders.map((e) => ({ entry: e, ...this.totalsOf(e) }));
       updateOrderTotals(
-        db,
+        rows,
         totals.map((t) => ({ orderId: t.entry.order.orderId, refundedFen: t.refundedFen, punitiveFen: t.punitiveFen, lateDispatchFen: t.lateDispatchFen, status: t.status })),
         now,
       );

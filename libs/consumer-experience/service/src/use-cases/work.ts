@@ -41,9 +41,13 @@ export class Work extends UnitOfWork<ConsumerExperienceTx> {
     if (what.contentId) this.touched[JOB.REPORT_CONTENT_ATTRIBUTION].add(what.contentId);
   }
 
-  /** Records decisions in this unit's transaction, committed with it (see recordUnitDecisions). */
-  recordDecisions(records: readonly UnitDecisionToRecord[]): Promise<void> {
-    return recordUnitDecisions(this.deps.decisions, this, records);
+  /**
+   * Records decisions in this unit's transaction, committed with it (see recordUnitDecisions). With
+   * `withEffects`, their row goes out inside the unit's effects statement (`sendWithEffects`): for a
+   * unit that records no other decision and never reads its records back.
+   */
+  recordDecisions(records: readonly UnitDecisionToRecord[], options: { withEffects?: boolean } = {}): Promise<void> {
+    return recordUnitDecisions(this.deps.decisions, options.withEffects ? { sql: this.withEffectsSql, cause: this.cause, actor: this.actor } : this, records);
   }
 
   /**
