@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { busyTicksOf, machineCpuNote, processTicksOf, sampleMachineCpu } from './machine-cpu';
+import { busyTicksOf, machineCpuNote, processTicksOf, sampleMachineCpu, usedSince } from './machine-cpu';
 
 describe('the machine CPU note', () => {
   it('counts busy ticks without idle and iowait', () => {
@@ -14,15 +14,20 @@ describe('the machine CPU note', () => {
   });
 
   it('splits the machine cost of a call between the processes and the rest', () => {
-    const before = { busyMs: 10_000, postgresMs: 1_000, natsMs: 100 };
-    const after = { busyMs: 14_000, postgresMs: 2_000, natsMs: 200 };
+    const before = { busyMs: 10_000, postgres: new Map([[10, 600], [11, 400]]), nats: new Map([[20, 100]]) };
+    const after = { busyMs: 14_000, postgres: new Map([[10, 1_100], [11, 900]]), nats: new Map([[20, 200]]) };
     const note = machineCpuNote(before, after, 2_000, 1_000, [{ label: 'services', ms: 2_000 }, { label: 'bench client', ms: 600 }], 2);
     expect(note).toBe('machine CPU ms/call 4.00 (PostgreSQL 1.00, NATS 0.10, services 2.00, bench client 0.60, rest 0.30); 2.00 of 2 cores busy');
   });
 
   it('shows a rest below zero (tick rounding) as 0', () => {
-    const note = machineCpuNote({ busyMs: 0, postgresMs: 0, natsMs: 0 }, { busyMs: 100, postgresMs: 60, natsMs: 0 }, 100, 10, [{ label: 'x', ms: 50 }], 2);
+    const note = machineCpuNote({ busyMs: 0, postgres: new Map(), nats: new Map() }, { busyMs: 100, postgres: new Map([[1, 60]]), nats: new Map() }, 100, 10, [{ label: 'x', ms: 50 }], 2);
     expect(note).toContain('rest 0.00');
+  });
+
+  it('counts a process started since the first sample whole and leaves out one that exited', () => {
+    // pid 1 used 300 ms in the row; pid 2 (5,000 ms before) exited; pid 3 started and used 200 ms.
+    expect(usedSince(new Map([[1, 1_000], [2, 5_000]]), new Map([[1, 1_300], [3, 200]]))).toBe(500);
   });
 
   it('samples this machine (Linux)', () => {

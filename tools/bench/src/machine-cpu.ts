@@ -10,13 +10,16 @@ import { cpus } from 'node:os';
  *
  * Read from /proc (Linux): the busy time of all cores from /proc/stat, and utime + stime of each
  * process named `postgres` or `nats-server`. A process that exits during the row takes its CPU
- * with it (PostgreSQL's backends live as long as the pools that opened them, i.e. the run).
+ * with it (`usedSince`; PostgreSQL's backends mostly live as long as the pools that opened them);
+ * what it used lands in the rest.
  */
 export interface MachineCpuSample {
   /** All cores' busy time so far (user, nice, system, irq, softirq, steal), ms. */
   busyMs: number;
-  postgresMs: number;
-  natsMs: number;
+  /** CPU so far of each PostgreSQL process (server, backends, background workers), ms by pid. */
+  postgres: Map<number, number>;
+  /** The same for the NATS server. */
+  nats: Map<number, number>;
 }
 
 /** USER_HZ on Linux: /proc reports CPU time in ticks of 10 ms. */
@@ -41,7 +44,7 @@ export const processTicksOf = (stat: string): { comm: string; ticks: number } =>
 
 export const sampleMachineCpu = (): MachineCpuSample | undefined => {
   try {
-    const sample: MachineCpuSample = { busyMs: busyTicksOf(readFileSync('/proc/stat', 'utf8')) * MS_PER_TICK, postgresMs: 0, natsMs: 0 };
+    const sample: MachineCpuSample = { busyMs: busyTicksOf(readFileSync('/proc/stat', 'utf8')) * MS_PER_TICK, postgres: new Map(), nats: new Map() };
     for (const entry of readdirSync('/proc')) {
       if (!/^\d+$/.test(entry)) continue;
       let stat: string;
@@ -51,13 +54,24 @@ export const sampleMachineCpu = (): MachineCpuSample | undefined => {
         continue; // exited since the listing
       }
       const { comm, ticks } = processTicksOf(stat);
-      if (comm === 'postgres') sample.postgresMs += ticks * MS_PER_TICK;
-      else if (comm === 'nats-server') sample.natsMs += ticks * MS_PER_TICK;
+      if (comm === 'postgres') sample.postgres.set(Number(entry), ticks * MS_PER_TICK);
+      else if (comm === 'nats-server') sample.nats.set(Number(entry), ticks * MS_PER_TICK);
     }
     return sample;
   } catch {
     return undefined; // not Linux: the rows go without this note
   }
+};
+
+/**
+ * CPU used between two samples by the processes alive at the second: a process started since counts
+ * whole. One that exited in between (a pool's idle connection closed) is left out: its CPU since the
+ * first sample cannot be read any more, and subtracting its total would count negative time.
+ */
+export const usedSince = (before: ReadonlyMap<number, number>, after: ReadonlyMap<number, number>): number => {
+  let used = 0;
+  for (const [pid, ms] of after) used += ms - (before.get(pid) ?? 0);
+  return used;
 };
 
 /** The Node processes the bench knows the CPU of over the same span (ms): the services, the bench client, a floor's server. */
@@ -71,8 +85,8 @@ export type KnownProcesses = readonly { label: string; ms: number }[];
 export const machineCpuNote = (before: MachineCpuSample, after: MachineCpuSample, elapsedMs: number, calls: number, known: KnownProcesses, cores = cpus().length): string => {
   const n = Math.max(1, calls);
   const busy = after.busyMs - before.busyMs;
-  const postgres = after.postgresMs - before.postgresMs;
-  const nats = after.natsMs - before.natsMs;
+  const postgres = usedSince(before.postgres, after.postgres);
+  const nats = usedSince(before.nats, after.nats);
   const accounted = postgres + nats + known.reduce((sum, p) => sum + p.ms, 0);
   const perCall = (ms: number): string => (ms / n).toFixed(2);
   const split = [
