@@ -15,9 +15,9 @@ export {
 } from './tracing/trace-context';
 export { withConsumerSpan, withJobSpan, type ClaimedJob, type ConsumedMessage, type JobSpanOptions } from './tracing/event-spans';
 export { grpcMethodOf, grpcStatusOf, withContextGenerator, type GrpcMethodName, type GrpcType } from './grpc/grpc-call';
-export { annotateCaller, clientTracingMiddleware, serverTracingMiddleware, type ClientTracingOptions } from './grpc/grpc-tracing';
-export { clientMetricsMiddleware, serverMetricsMiddleware } from './grpc/grpc-metrics';
-export { serverObservationMiddleware, type ServerObservationOptions } from './grpc/grpc-server-observation';
+export { annotateCaller, clientTracingMiddleware, type ClientTracingOptions } from './grpc/grpc-tracing';
+export { clientMetricsMiddleware } from './grpc/grpc-metrics';
+export { serverMetricsMiddleware, serverObservationMiddleware, serverTracingMiddleware, type ServerObservationOptions } from './grpc/grpc-server-observation';
 export { METRICS, exposedSeriesNames, type MetricKey, type MetricSpec, type MetricType } from './metrics/catalogue';
 export {
   createServiceMetrics,

@@ -1,4 +1,4 @@
-import type { ClientMiddleware, MethodDescriptor, ServerMiddleware } from 'nice-grpc-common';
+import type { ClientMiddleware, MethodDescriptor } from 'nice-grpc-common';
 import type { RpcObservation, ServiceMetrics } from '../metrics/service-metrics';
 import { grpcMethodOf, settledCall, statusName } from './grpc-call';
 
@@ -10,16 +10,6 @@ const observed = <T, R>(method: MethodDescriptor, inner: AsyncGenerator<T, R | v
     record({ type, service, method: name, code: statusName(code) }, (performance.now() - started) / 1_000);
   });
 };
-
-/**
- * `grpc_server_handled_total` and `grpc_server_handling_seconds` by method and status code.
- * Place it outside the error mapper (next to the tracing middleware), so the code is the one
- * the client receives. A stream the client abandons counts as CANCELLED.
- */
-export const serverMetricsMiddleware = (metrics: Pick<ServiceMetrics, 'rpcServer'>): ServerMiddleware =>
-  async function* serverMetrics(call, context) {
-    return yield* observed(call.method, call.next(call.request, context), (observation, seconds) => metrics.rpcServer(observation, seconds));
-  };
 
 /** `grpc_client_handled_total` and `grpc_client_handling_seconds` of the calls a service makes. */
 export const clientMetricsMiddleware = (metrics: Pick<ServiceMetrics, 'rpcClient'>): ClientMiddleware =>

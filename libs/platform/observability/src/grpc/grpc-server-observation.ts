@@ -6,18 +6,20 @@ import { grpcMethodOf, grpcStatusOf, statusName } from './grpc-call';
 import { endServerSpan, startServerSpan } from './grpc-tracing';
 
 export interface ServerObservationOptions {
-  /** A SERVER span per call, current for the handler (as `serverTracingMiddleware`). */
+  /** A SERVER span per call, current for the handler; trace_id in its log lines. */
   telemetry?: Pick<Telemetry, 'tracer'> | undefined;
-  /** grpc_server_handled_total / grpc_server_handling_seconds (as `serverMetricsMiddleware`). */
+  /** grpc_server_handled_total / grpc_server_handling_seconds by method and status code. */
   metrics?: Pick<ServiceMetrics, 'rpcServer'> | undefined;
 }
 
 /**
- * `serverTracingMiddleware` followed by `serverMetricsMiddleware`, in one generator: the same
- * span (current for every step of the inner chain), the same metrics by method and the status
- * code the call ended with. Each generator a call passes through costs promises and a
- * resumption on the way in and again on the way out, and the two middlewares took five (each
- * its own, the span's context and two settling wrappers); this is one. Place it first.
+ * The server side of a call's observation: its SERVER span (child of the caller's span when the
+ * request carries `traceparent`, current for every step of the inner chain) and its metrics by
+ * method and the status code it ended with, in one generator. Each generator a call passes
+ * through costs promises and a resumption on the way in and again on the way out; the span and
+ * the metrics as separate middlewares took five (each its own, the span's context and two
+ * settling wrappers, `withContextGenerator` and `settledCall`, which the client side keeps);
+ * this is one. Place it first, so the call-log line and the mapped status are inside it.
  */
 export const serverObservationMiddleware = ({ telemetry, metrics }: ServerObservationOptions): ServerMiddleware =>
   async function* serverObservation(call, context) {
@@ -57,3 +59,17 @@ export const serverObservationMiddleware = ({ telemetry, metrics }: ServerObserv
       metrics?.rpcServer({ type: name.type, service: name.service, method: name.method, code: statusName(code) }, (performance.now() - started) / 1_000);
     }
   };
+
+/**
+ * A SERVER span per call alone: child of the caller's span when the request carries `traceparent`,
+ * made current for the handler (log lines, outgoing calls and outbox rows see it). Put it first
+ * in the chain, so the call-log line and the mapped status are inside it.
+ */
+export const serverTracingMiddleware = (telemetry: Pick<Telemetry, 'tracer'>): ServerMiddleware => serverObservationMiddleware({ telemetry });
+
+/**
+ * `grpc_server_handled_total` and `grpc_server_handling_seconds` alone, by method and status code.
+ * Place it outside the error mapper (next to the tracing middleware), so the code is the one the
+ * client receives. A stream the client abandons counts as CANCELLED.
+ */
+export const serverMetricsMiddleware = (metrics: Pick<ServiceMetrics, 'rpcServer'>): ServerMiddleware => serverObservationMiddleware({ metrics });

@@ -11,7 +11,7 @@ import {
   type TextMapSetter,
   type Tracer,
 } from '@opentelemetry/api';
-import { Metadata, Status, type CallContext, type ClientMiddleware, type ServerMiddleware } from 'nice-grpc-common';
+import { Metadata, Status, type CallContext, type ClientMiddleware } from 'nice-grpc-common';
 import { ATTR, RPC_SYSTEM_GRPC } from '../semconv';
 import type { Telemetry } from '../telemetry/telemetry';
 import { propagator } from '../tracing/trace-context';
@@ -76,18 +76,6 @@ export const startServerSpan = (tracer: Tracer, name: GrpcMethodName, context: C
 };
 
 export const endServerSpan = (span: Span, code: Status, error: unknown): void => endCall(span, code, error, SERVER_ERROR_CODES.has(code));
-
-/**
- * A SERVER span per call, child of the caller's span when the request carries `traceparent`,
- * made current for the handler (log lines, outgoing calls and outbox rows see it). Put it
- * first in the chain, so the call-log line and the mapped status are inside it.
- * (`serverObservationMiddleware` does this and the metrics in one step.)
- */
-export const serverTracingMiddleware = (telemetry: Pick<Telemetry, 'tracer'>): ServerMiddleware =>
-  async function* serverTracing(call, context: CallContext) {
-    const { span, parent } = startServerSpan(telemetry.tracer, grpcMethodOf(call.method), context);
-    return yield* settledCall(withContextGenerator(trace.setSpan(parent, span), call.next(call.request, context)), (code, failure) => endServerSpan(span, code, failure));
-  };
 
 export interface ClientTracingOptions {
   /** `host:port` the client talks to (`server.address`/`server.port` on its spans). */

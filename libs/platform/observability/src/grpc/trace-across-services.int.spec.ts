@@ -6,7 +6,8 @@ import { EdgeDefinition, LedgerDefinition, memoryLogger, type Note } from '../te
 import { startTelemetry, type Telemetry } from '../telemetry/telemetry';
 import { withConsumerSpan } from '../tracing/event-spans';
 import { cascadeStartedAt, natsHeadersFrom, traceContextForOutbox } from '../tracing/trace-context';
-import { clientTracingMiddleware, serverTracingMiddleware } from './grpc-tracing';
+import { serverTracingMiddleware } from './grpc-server-observation';
+import { clientTracingMiddleware } from './grpc-tracing';
 
 /**
  * One trace across the way a Govern cascade travels: a caller's client span → the edge

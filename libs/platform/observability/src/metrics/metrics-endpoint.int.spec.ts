@@ -1,8 +1,7 @@
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { createChannel, createClient, createServer, ServerError, Status, type Channel, type Server } from 'nice-grpc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serverMetricsMiddleware } from '../grpc/grpc-metrics';
-import { serverTracingMiddleware } from '../grpc/grpc-tracing';
+import { serverMetricsMiddleware, serverTracingMiddleware } from '../grpc/grpc-server-observation';
 import { startTelemetry } from '../telemetry/telemetry';
 import { LedgerDefinition, type Note } from '../testing/json-service.fixture';
 import { parseExposition, samplesOf, sampleValue } from './exposition-parser';

@@ -7,8 +7,8 @@
  */
 import { createChannel, createClientFactory, createServer } from 'nice-grpc';
 import { z } from 'zod';
-import { clientTracingMiddleware, serverTracingMiddleware } from '../grpc/grpc-tracing';
-import { serverMetricsMiddleware } from '../grpc/grpc-metrics';
+import { serverMetricsMiddleware, serverTracingMiddleware } from '../grpc/grpc-server-observation';
+import { clientTracingMiddleware } from '../grpc/grpc-tracing';
 import { parseExposition, sampleValue } from '../metrics/exposition-parser';
 import { startMetricsServer } from '../metrics/metrics-server';
 import { createServiceMetrics } from '../metrics/service-metrics';
