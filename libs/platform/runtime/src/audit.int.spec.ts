@@ -8,14 +8,9 @@ import { withCallScope } from '@govern/platform-grpc';
 import { createTestDatabase, type TestDatabase } from '@govern/platform-testing';
 import { ManualClock } from '@govern/policy-core';
 import { createUnitsOfWork } from './units';
+import { jsonCodec as json } from './testing/json-codec';
 
 const MIGRATIONS = join(import.meta.dirname, '..', '..', 'db', 'prisma', 'migrations');
-
-const json = <T>(toJSON?: (message: T) => unknown) => ({
-  encode: (message: T) => ({ finish: () => new TextEncoder().encode(JSON.stringify(message)) }),
-  decode: (bytes: Uint8Array) => JSON.parse(new TextDecoder().decode(bytes)) as T,
-  ...(toJSON ? { toJSON } : {}),
-});
 
 interface Remove {
   requestId: string;

@@ -10,6 +10,7 @@ import { createTestDatabase, type TestDatabase } from '@govern/platform-testing'
 import { HOUR, ManualClock } from '@govern/policy-core';
 import { actorOfJob, causeOfEvent } from './audit';
 import { createUnitsOfWork } from './units';
+import { jsonCodec as json } from './testing/json-codec';
 
 /**
  * The causing actor everywhere (issue 12): a unit's events name the caller of the call it runs
@@ -18,10 +19,6 @@ import { createUnitsOfWork } from './units';
  */
 const MIGRATIONS = join(import.meta.dirname, '..', '..', 'db', 'prisma', 'migrations');
 
-const json = <T>() => ({
-  encode: (message: T) => ({ finish: () => new TextEncoder().encode(JSON.stringify(message)) }),
-  decode: (bytes: Uint8Array) => JSON.parse(new TextDecoder().decode(bytes)) as T,
-});
 interface Happened {
   meta?: EventMeta | undefined;
   what: string;

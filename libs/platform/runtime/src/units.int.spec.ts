@@ -7,14 +7,9 @@ import { createTestDatabase, type TestDatabase } from '@govern/platform-testing'
 import { DomainError, HOUR, ManualClock, Violations, type IdGenerator } from '@govern/policy-core';
 import { createUnitsOfWork, type UnitsOfWork } from './units';
 import { UnitOfWork } from './unit-of-work';
+import { jsonCodec as json } from './testing/json-codec';
 
 const MIGRATIONS = join(import.meta.dirname, '..', '..', 'db', 'prisma', 'migrations');
-
-/** Test messages and events as JSON (the platform only needs encode/decode). */
-const json = <T>() => ({
-  encode: (message: T) => ({ finish: () => new TextEncoder().encode(JSON.stringify(message)) }),
-  decode: (bytes: Uint8Array) => JSON.parse(new TextDecoder().decode(bytes)) as T,
-});
 
 interface Pay {
   requestId: string;

@@ -8,6 +8,7 @@ import { withCallScope } from '@govern/platform-grpc';
 import { createTestDatabase, type TestDatabase } from '@govern/platform-testing';
 import { alreadyExists, HOUR, ManualClock } from '@govern/policy-core';
 import { createUnitsOfWork } from './units';
+import { jsonCodec as json } from './testing/json-codec';
 
 /**
  * Writes sent with the unit's effects (`UnitOfWork.sendWithEffects`, the mutation's audit record):
@@ -15,11 +16,6 @@ import { createUnitsOfWork } from './units';
  * same rows stored, a refusal still the unit's error, nothing of a refused unit left behind.
  */
 const MIGRATIONS = join(import.meta.dirname, '..', '..', 'db', 'prisma', 'migrations');
-
-const json = <T>() => ({
-  encode: (message: T) => ({ finish: () => new TextEncoder().encode(JSON.stringify(message)) }),
-  decode: (bytes: Uint8Array) => JSON.parse(new TextDecoder().decode(bytes)) as T,
-});
 
 interface Pay {
   requestId: string;
