@@ -72,15 +72,14 @@ interface AssessmentInput {
 }
 
 /**
- * Reads (and the fingerprint's claim) an assessment needs whatever the stored item holds, sent in the
- * same write as the item's lock: the server runs them behind the lock, in order, and the call waits
+ * Reads (and the fingerprint's claim) an assessment needs whatever the stored item holds, sent early:
+ * a submission sends them in the same write as the item's lock (a re-assessment, with the read of
+ * its stored links). The server runs them behind the lock, in order, and the call waits
  * for one round trip instead of three (issue 13: each round trip costs the service a socket read,
  * a write and their promise chains). Each promise has a handler from the start: when the lock's
  * checks refuse the call, nobody awaits them and the unit rolls back.
  */
 interface Prefetched {
-  /** The merchant of each linked product content knows of (from product-quality's events). */
-  knownProducts: Promise<{ product_id: string; merchant_id: string }[]>;
   facts: Promise<LinkFacts>;
   standing: Promise<{ standing: CreatorStanding; deductions: CreditDeductionRow[] }>;
   /** The fingerprint's owner, when the submission names a fingerprint (else claimed once the stored item's is known). */
@@ -171,12 +170,9 @@ const loadLinkFacts = async (work: Work, links: readonly LinkedProductRef[]): Pr
 const prefetch = (
   work: Work,
   item: { creatorId: string; contentId: string; links: readonly LinkedProductRef[]; mediaFingerprint: string | undefined },
-  options: { knownProducts: boolean },
 ): Prefetched => {
   const { creatorId, contentId, links, mediaFingerprint } = item;
   return {
-    knownProducts:
-      options.knownProducts && links.length > 0 ? handled(merchantsOfKnownProducts(work.sql, links.map((l) => l.productId))) : Promise.resolve([]),
     facts: handled(loadLinkFacts(work, links)),
     standing: handled(currentStanding(work.sql, work.policy, work.now, creatorId)),
     owner: mediaFingerprint ? handled(claimFingerprint(work.sql, { fingerprint: mediaFingerprint, creatorId, contentId, at: work.now })) : undefined,
@@ -376,7 +372,9 @@ const run = async (
  */
 export const assessSubmittedContent = async (work: Work, input: SubmittedContent): Promise<AssessmentOutcome> => {
   const locked = lockedItem(work, input.contentId);
-  const sent = prefetch(work, { ...input, mediaFingerprint: input.mediaFingerprint || undefined }, { knownProducts: true });
+  // The merchant of each linked product content knows of (from product-quality's events), for checkLinksKnown.
+  const knownProducts = input.links.length > 0 ? handled(merchantsOfKnownProducts(work.sql, input.links.map((l) => l.productId))) : Promise.resolve([]);
+  const sent = prefetch(work, { ...input, mediaFingerprint: input.mediaFingerprint || undefined });
   const existing = await locked;
   if (existing && existing.kind !== input.kind) {
     throw failedPrecondition('CONTENT.KIND_MISMATCH', `Content ${input.contentId} is a ${existing.kind.toLowerCase()}, not a ${input.kind.toLowerCase()}`, {
@@ -388,13 +386,8 @@ export const assessSubmittedContent = async (work: Work, input: SubmittedContent
     throw new DomainError('PERMISSION_DENIED', 'CONTENT.CREATOR_MISMATCH', `Content ${input.contentId} belongs to another creator`, { content_id: input.contentId });
   }
   const { links: storedLinks, keys } = await storedState(work, existing, input.contentId);
-  await checkLinksKnown(input.links, storedLinks, sent.knownProducts);
-  return run(
-    work,
-    existing,
-    storedLinks,
-    keys,
-    {
+  await checkLinksKnown(input.links, storedLinks, knownProducts);
+  const assessment: AssessmentInput = {
     contentId: input.contentId,
     kind: input.kind,
     creatorId: input.creatorId,
@@ -402,11 +395,10 @@ export const assessSubmittedContent = async (work: Work, input: SubmittedContent
     text: input.text,
     links: input.links,
     mediaFingerprint: input.mediaFingerprint || existing?.mediaFingerprint || undefined,
-      engagement: input.engagement ?? engagementOf(existing?.engagement ?? null),
-      trigger: input.trigger,
-    },
-    sent,
-  );
+    engagement: input.engagement ?? engagementOf(existing?.engagement ?? null),
+    trigger: input.trigger,
+  };
+  return run(work, existing, storedLinks, keys, assessment, sent);
 };
 
 /** Re-assesses a stored item as it is (after a complaint, new attribution figures, an appeal, an operator's request). */
@@ -418,8 +410,8 @@ export const reassessStoredContent = async (
   if (!existing) throw notFound('CONTENT.NOT_FOUND', `Content item ${input.contentId} is not known`, { content_id: input.contentId });
   const { links: storedLinks, keys } = await storedState(work, existing, input.contentId);
   const links = storedLinks.map((l) => ({ productId: l.productId, merchantId: l.merchantId }));
-  const sent = prefetch(work, { creatorId: existing.creatorId, contentId: existing.contentId, links, mediaFingerprint: undefined }, { knownProducts: false });
-  return run(work, existing, storedLinks, keys, {
+  const sent = prefetch(work, { creatorId: existing.creatorId, contentId: existing.contentId, links, mediaFingerprint: undefined });
+  const assessment: AssessmentInput = {
     contentId: existing.contentId,
     kind: existing.kind as ContentKindName,
     creatorId: existing.creatorId,
@@ -431,7 +423,8 @@ export const reassessStoredContent = async (
     trigger: input.trigger,
     complaintId: input.complaintId,
     note: input.note,
-  }, sent);
+  };
+  return run(work, existing, storedLinks, keys, assessment, sent);
 };
 
 /**
