@@ -33,8 +33,8 @@ const isOrderIdTaken = (error: unknown): boolean => isUniqueViolation(error) && 
 /**
  * Records a new paid order in one statement, sent without waiting: it leaves with the unit's
  * effects and COMMIT, so the call costs no round trip of its own (given the unit's
- * `sendWithEffects` as `db`, it is one of the effects statement's CTEs: not a statement of its own). A removed merchant's order gets
- * no order id (NULL, which the primary key refuses) and a taken order id violates the primary key
+ * `withEffectsSql` as `db`, it is a CTE of the effects statement, not a statement of its own).
+ * A removed merchant's order gets no order id (NULL, which the primary key refuses) and a taken order id violates the primary key
  * (a concurrent insert of the same id waits for the other to commit): either fails the statement,
  * and with it the unit, with what `refuse` makes of it. Returns the row as it will be stored (the
  * columns left to their defaults: not shipped, nothing refunded or compensated).
