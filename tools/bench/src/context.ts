@@ -144,7 +144,10 @@ export const measure = async (
   const elapsedMs = performance.now() - startedAt;
   const calls = Math.max(1, result.calls + result.errors);
   const usedBy = (s: ServiceName): number => (after[s] ?? Number.NaN) - (before[s] ?? Number.NaN);
-  const cpu = row.services.map((s) => `${s} ${(usedBy(s) / calls).toFixed(2)}`);
+  // The row's own services first, then every other service that worked for it (its events'
+  // consumers, their relays): a write's cost is not only the service called.
+  const others = (Object.keys(after) as ServiceName[]).filter((s) => !row.services.includes(s) && usedBy(s) / calls >= 0.01);
+  const cpu = [...row.services, ...others].map((s) => `${s} ${(usedBy(s) / calls).toFixed(2)}`);
   const clientMs = (clientCpu.user + clientCpu.system) / 1000;
   const allServicesMs = (Object.keys(after) as ServiceName[]).reduce((sum, s) => sum + (Number.isFinite(usedBy(s)) ? usedBy(s) : 0), 0);
   const measurement = fromRun(row.id, row.label, row.unit ?? 'calls/s', result, [
