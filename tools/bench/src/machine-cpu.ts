@@ -82,7 +82,16 @@ export type KnownProcesses = readonly { label: string; ms: number }[];
  * 0.11); 1.93 of 2 cores busy": the whole machine's cost of one call, and how close the row ran
  * to the machine's limit.
  */
-export const machineCpuNote = (before: MachineCpuSample, after: MachineCpuSample, elapsedMs: number, calls: number, known: KnownProcesses, cores = cpus().length): string => {
+export const machineCpuNote = (
+  before: MachineCpuSample,
+  after: MachineCpuSample,
+  elapsedMs: number,
+  calls: number,
+  known: KnownProcesses,
+  cores = cpus().length,
+  /** What `calls` counts: "call", or "event" for an events row. */
+  per = 'call',
+): string => {
   const n = Math.max(1, calls);
   const busy = after.busyMs - before.busyMs;
   const postgres = usedSince(before.postgres, after.postgres);
@@ -97,5 +106,5 @@ export const machineCpuNote = (before: MachineCpuSample, after: MachineCpuSample
     `rest ${perCall(Math.max(0, busy - accounted))}`,
   ];
   const coresBusy = elapsedMs > 0 ? busy / elapsedMs : Number.NaN;
-  return `machine CPU ms/call ${perCall(busy)} (${split.join(', ')}); ${coresBusy.toFixed(2)} of ${cores} cores busy`;
+  return `machine CPU ms/${per} ${perCall(busy)} (${split.join(', ')}); ${coresBusy.toFixed(2)} of ${cores} cores busy`;
 };

@@ -5,6 +5,7 @@ import { failedRow, listProduct, onboardMerchants, waitFor, waitProductsKnownToC
 import { fromRun } from '../floors/floors';
 import { offeredRate } from '../goals';
 import { openLoop } from '../load';
+import { machineCpuNote, sampleMachineCpu } from '../machine-cpu';
 import { listingRequest, productOf } from '../platform/marketplace';
 import { cloneRows } from '../platform/seed';
 import { summarize } from '../stats';
@@ -101,6 +102,9 @@ export const eventsBurstPath = async (ctx: BenchContext): Promise<void> => {
     ctx.progress(label);
     // The services' CPU from the removal to the last event handled: per event, steadier than the rate on a shared machine.
     const cpuBefore = ctx.platform.cpuMs();
+    // The whole machine's too (PostgreSQL, NATS, the bench's polling): what an event costs end to end.
+    const machineBefore = sampleMachineCpu();
+    const clientBefore = process.cpuUsage();
     const triggeredAt = wallNow();
     const removal = await ctx.platform.clients.merchantAccess.recordViolation({
       requestId: `bench-burst-removal-${merchantId}`,
@@ -124,10 +128,21 @@ export const eventsBurstPath = async (ctx: BenchContext): Promise<void> => {
     if (!done) throw new Error(`content did not handle ${ctx.scale.burstEvents} ProductBanned events within 10 minutes`);
     const spanMs = Number(done.last) - Number(done.first);
     const cpuAfter = ctx.platform.cpuMs();
-    const cpuPerEvent = (['product-quality', 'content'] as const).flatMap((service) => {
+    const machineAfter = sampleMachineCpu();
+    const client = process.cpuUsage(clientBefore);
+    const usedBy = (service: keyof typeof cpuAfter): number | undefined => {
       const [before, after] = [cpuBefore[service], cpuAfter[service]];
-      return before === undefined || after === undefined ? [] : [`${service} ${((after - before) / done.n).toFixed(2)}`];
+      return before === undefined || after === undefined ? undefined : after - before;
+    };
+    const cpuPerEvent = (['product-quality', 'content'] as const).flatMap((service) => {
+      const used = usedBy(service);
+      return used === undefined ? [] : [`${service} ${(used / done.n).toFixed(2)}`];
     });
+    const servicesMs = (Object.keys(cpuAfter) as (keyof typeof cpuAfter)[]).reduce((sum, service) => sum + (usedBy(service) ?? 0), 0);
+    const machine =
+      machineBefore && machineAfter
+        ? [machineCpuNote(machineBefore, machineAfter, wallNow() - triggeredAt, done.n, [{ label: 'services', ms: servicesMs }, { label: 'bench client', ms: (client.user + client.system) / 1000 }], undefined, 'event')]
+        : [];
     ctx.measurements.push({
       id,
       label,
@@ -137,6 +152,7 @@ export const eventsBurstPath = async (ctx: BenchContext): Promise<void> => {
       notes: [
         `content handled ${done.n} events in ${(spanMs / 1000).toFixed(1)} s (first to last); removal call → last handled ${((Number(done.last) - triggeredAt) / 1000).toFixed(1)} s`,
         ...(cpuPerEvent.length > 0 ? [`CPU ms/event (removal call → last handled): ${cpuPerEvent.join(', ')}`] : []),
+        ...machine,
       ],
     });
   } catch (error) {
