@@ -93,6 +93,12 @@ export const GOALS: Readonly<Record<string, GoalSpec>> = {
     offered: { perSecond: 1_000 },
     conditions: [{ kind: 'stat', stat: 'p99Ms', op: '<=', value: 250 }],
   },
+  // The same goal for the pipeline alone, its rows written straight into the producer's outbox.
+  'events.pipeline': {
+    floor: { id: 'floor.nats.publish', stat: 'rate' },
+    offered: { perSecond: 1_000 },
+    conditions: [{ kind: 'stat', stat: 'p99Ms', op: '<=', value: 250 }],
+  },
   'cascade.merchant-removal': { conditions: [{ kind: 'stat', stat: 'totalMs', op: '<=', value: 30_000 }], fullRunOnly: true },
   'upload.large-merchant': {
     floor: { id: 'writes.evaluate-listing.64', stat: 'rate' },

@@ -13,7 +13,7 @@ import { pgFloorId, pgFloorsNeeded, type Measurement } from './goals';
 import { machineInfo, snapshot } from './machine';
 import { cascadePath } from './paths/cascade';
 import { hotProductPath, uploadPath } from './paths/concurrency';
-import { eventsBurstPath, eventsPacedPath } from './paths/events';
+import { eventsBurstPath, eventsPacedPath, eventsPipelinePath } from './paths/events';
 import { lexiconPath, livestreamPath, simulatePath } from './paths/programs';
 import { readsPath } from './paths/reads';
 import { assessVideoPath, evaluateListingPath, recordOrderPath, requestAfterSalePath, submitApplicationPath } from './paths/writes';
@@ -100,6 +100,7 @@ const main = async (): Promise<void> => {
       }
       if (runs('events')) {
         await eventsPacedPath(ctx);
+        await eventsPipelinePath(ctx);
         await eventsBurstPath(ctx);
       }
       if (runs('concurrency')) {

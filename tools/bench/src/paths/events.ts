@@ -1,6 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { ViolationSource, ViolationType } from '@govern/contracts-merchant-access';
-import { ListingApprovedEvent, ListingDecision, ProductBannedEvent } from '@govern/contracts-product-quality';
+import { ListingApproved, ListingApprovedEvent, ListingDecision, ProductBannedEvent } from '@govern/contracts-product-quality';
 import { failedRow, listProduct, onboardMerchants, waitFor, waitProductsKnownToContent, type BenchContext } from '../context';
 import { fromRun } from '../floors/floors';
 import { offeredRate } from '../goals';
@@ -9,6 +10,7 @@ import { machineCpuNote, sampleMachineCpu } from '../machine-cpu';
 import { listingRequest, productOf } from '../platform/marketplace';
 import { cloneRows } from '../platform/seed';
 import { summarize } from '../stats';
+import pg from 'pg';
 
 /**
  * Events end to end: committed in product-quality (its outbox), relayed to JetStream, handled by
@@ -72,6 +74,99 @@ export const eventsPacedPath = async (ctx: BenchContext): Promise<void> => {
   } catch (error) {
     failedRow(ctx, id, label, error);
   }
+};
+
+/** The channel a service's outbox relay listens on for other replicas' backlog (platform-events' OUTBOX_CHANNEL). */
+const OUTBOX_CHANNEL = 'outbox_events';
+/** How often the bench wakes product-quality's relay while it writes rows the service did not write itself. */
+const RELAY_WAKE_MS = 5;
+
+/**
+ * The pipeline alone at the goal's rate: ListingApproved rows committed straight into
+ * product-quality's outbox at 1,000/s, one per transaction as a write would, then relayed by
+ * product-quality's relay and handled by content's consumer, both services running as they do for
+ * any write. The row above cannot show this: it goes through EvaluateListing, which cannot produce
+ * 1,000 approvals a second here. A service's relay is woken by its own commits; rows written from
+ * outside wake it through the channel on which other replicas announce a backlog, which the bench
+ * notifies every 5 ms while it writes (so up to 5 ms of each latency is that wait).
+ */
+export const eventsPipelinePath = async (ctx: BenchContext): Promise<void> => {
+  const id = 'events.pipeline';
+  const label = "ListingApproved written to product-quality's outbox → content handled, paced";
+  const rate = offeredRate(id, ctx.measurements);
+  if (rate === undefined) return failedRow(ctx, id, label, new Error('no offered rate'));
+  const writer = new pg.Pool({ ...ctx.platform.sql['product-quality'].options, max: 8 });
+  writer.on('error', () => undefined);
+  let waking: NodeJS.Timeout | undefined;
+  try {
+    const merchants = (await onboardMerchants(ctx, 16)).map((m) => m.merchantId);
+    const committedAt = new Map<string, number>();
+    const cpuBefore = ctx.platform.cpuMs();
+    ctx.progress(label);
+    waking = setInterval(() => void writer.query(`SELECT pg_notify('${OUTBOX_CHANNEL}', '')`).catch(() => undefined), RELAY_WAKE_MS);
+    const run = await openLoop({
+      perSecond: rate,
+      durationMs: ctx.scale.pacedMs,
+      maxInFlight: 64,
+      firstIndex: 0,
+      async call(i) {
+        const eventId = randomUUID();
+        const occurredAt = new Date();
+        const merchantId = merchants[i % merchants.length] as string;
+        const payload = ListingApprovedEvent.codec
+          .encode(
+            ListingApproved.fromPartial({
+              meta: { eventId, occurredAt, causationId: `bench-pipeline-${i}`, correlationId: `bench-pipeline-${i}` },
+              listingId: `pl-${i}-${eventId}`,
+              productId: `pp-${i}-${eventId}`,
+              merchantId,
+              skuId: `ps-${i}-${eventId}`,
+              categoryCode: 'bench',
+            }),
+          )
+          .finish();
+        await writer.query(`INSERT INTO outbox_events (event_id, subject, event_type, payload, occurred_at) VALUES ($1, $2, $3, $4, $5)`, [
+          eventId,
+          ListingApprovedEvent.subject,
+          ListingApprovedEvent.typeName,
+          Buffer.from(payload),
+          occurredAt,
+        ]);
+        committedAt.set(eventId, wallNow());
+      },
+    });
+    const handled = await waitFor(async () => {
+      const { rows } = await ctx.platform.sql.content.query<{ event_id: string; at: number }>(
+        `SELECT event_id, extract(epoch FROM processed_at) * 1000 AS at FROM inbox_events WHERE consumer = $1 AND event_id = ANY($2::text[])`,
+        [CATALOGUE_CONSUMER, [...committedAt.keys()]],
+      );
+      return rows.length >= committedAt.size ? rows : undefined;
+    }, 120_000, 250);
+    clearInterval(waking);
+    if (!handled) throw new Error(`content did not handle all ${committedAt.size} events within 120 s`);
+    const cpuAfter = ctx.platform.cpuMs();
+    const cpuPerEvent = (['product-quality', 'content'] as const).flatMap((service) => {
+      const [before, after] = [cpuBefore[service], cpuAfter[service]];
+      return before === undefined || after === undefined ? [] : [`${service} ${((after - before) / handled.length).toFixed(2)}`];
+    });
+    const latencies = handled.map((r) => Number(r.at) - (committedAt.get(r.event_id) as number));
+    const summary = summarize(latencies, Math.max(ctx.scale.pacedMs, run.elapsedMs));
+    ctx.measurements.push({
+      ...fromRun(id, label, 'events/s', { ...run, ...summary, calls: summary.calls }),
+      notes: [
+        `rows committed ${run.calls} (${run.rate.toFixed(0)}/s), insert p99 ${run.p99Ms.toFixed(1)} ms; events handled ${handled.length} of ${committedAt.size}; the relay woken every ${RELAY_WAKE_MS} ms`,
+        ...(cpuPerEvent.length > 0 ? [`CPU ms/event (first row → last handled): ${cpuPerEvent.join(', ')}`] : []),
+        ...(run.notStarted ? [`${run.notStarted} due rows never started (the bench's writer slower than the offered rate)`] : []),
+        ...(run.errors ? [`${run.errors} failed inserts`] : []),
+      ],
+    });
+  } catch (error) {
+    failedRow(ctx, id, label, error);
+  } finally {
+    clearInterval(waking);
+    await writer.end().catch(() => undefined);
+  }
+  await ctx.platform.quiesce(120_000);
 };
 
 /**
