@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import {
+  MerchantOnboardedEvent,
+  MerchantSanctionedEvent,
   type MerchantOnboarded,
   type MerchantReinstated,
   type MerchantRemoved,
@@ -14,7 +16,7 @@ import type { PrismaClient, ProductQualityTx } from '@govern/product-quality-dat
 import { type ServiceUnderTest, useForSuite } from '@govern/platform-service-testing';
 import pino from 'pino';
 import { createProductQualityDecisionLog } from './decisions/decision-log';
-import { inWork, meta, startProductQualityForTest, unique } from './testing/fixtures';
+import { consumed, inWork, meta, startProductQualityForTest, unique } from './testing/fixtures';
 import type { Work } from './use-cases/work';
 import { onMerchantOnboarded, onMerchantReinstated, onMerchantRemoved, onMerchantSanctioned } from './use-cases/merchant-standing';
 
@@ -140,5 +142,28 @@ describe('merchant standing from merchant-access events: one statement each, eve
     expect((await handle((work) => onMerchantRemoved(work, removed(merchantId, at(-5 * DAY)), unique('evt'), LIMITS))).result).toBe(0);
     await handle((work) => onMerchantReinstated(work, reinstated(merchantId, at(-DAY), MerchantStatus.MERCHANT_STATUS_LISTING_RESTRICTED), LIMITS));
     expect(await stored(merchantId)).toMatchObject({ standing: 'LISTING_RESTRICTED', sanction_id: null, removed_at: null, updated_at: at(-DAY) });
+  });
+
+  it('a burst of onboardings through the consumer (one statement for the batch) ends as each event alone would leave it', async () => {
+    const merchants = Array.from({ length: 6 }, () => unique('M-BURST'));
+    const overtaken = merchants[0] ?? '';
+    const endsAt = at(7 * DAY);
+    // The overtaken merchant's sanction first, then every onboarding, without waiting between them.
+    const published = [
+      sanctioned(overtaken, at(-DAY), SanctionKind.SANCTION_KIND_LISTING_RESTRICTED, 'S-BURST', endsAt),
+      ...merchants.map((merchantId, i) => onboarded(merchantId, at(-2 * DAY), ['food'], i)),
+      // A merchant onboarded twice in the burst: the later terms win.
+      onboarded(merchants[1] ?? '', at(-2 * DAY), ['cosmetics'], 99),
+    ];
+    for (const event of published) {
+      if ('kind' in event) await sut.publish(MerchantSanctionedEvent, event);
+      else await sut.publish(MerchantOnboardedEvent, event);
+    }
+    for (const event of published) await consumed(sut, event.meta?.eventId ?? '');
+    expect(await stored(overtaken)).toMatchObject({ standing: 'LISTING_RESTRICTED', sanction_id: 'S-BURST', sanction_ends_at: endsAt, approved_category_codes: ['food'], listing_quota: 0, updated_at: at(-DAY) });
+    expect(await stored(merchants[1] ?? '')).toMatchObject({ standing: 'ACTIVE', approved_category_codes: ['cosmetics'], listing_quota: 99, updated_at: at(-2 * DAY) });
+    for (const [i, merchantId] of merchants.entries()) {
+      if (i > 1) expect(await stored(merchantId)).toMatchObject({ standing: 'ACTIVE', approved_category_codes: ['food'], listing_quota: i, sanction_id: null, updated_at: at(-2 * DAY) });
+    }
   });
 });

@@ -11,18 +11,28 @@ import { sql, type Sql, type SqlStatement } from '@govern/platform-db';
 /** Every standing a stored merchant can have: a change is given as the standing after each of them. */
 const STANDINGS: readonly MerchantStanding[] = ['ACTIVE', 'LISTING_RESTRICTED', 'SUSPENDED', 'REMOVED'];
 
+export interface OnboardedMerchant {
+  merchantId: string;
+  approvedCategoryCodes: readonly string[];
+  listingQuota: number;
+  /** When merchant-access onboarded it: the time of a new merchant's standing. */
+  at: Date;
+}
+
 /**
- * An onboarded merchant's terms, which always apply; the standing is ACTIVE only for a merchant
- * not known yet (a sanction that overtook the onboarding event keeps its effect), and the row's
- * `updated_at` (the time of the last standing change) is left alone on an existing one.
+ * Onboarded merchants' terms, which always apply; the standing is ACTIVE only for a merchant not
+ * known yet (a sanction that overtook the onboarding event keeps its effect), and the row's
+ * `updated_at` (the time of the last standing change) is left alone on an existing one. One
+ * statement for a consumer batch's onboardings; each merchant at most once in it.
  */
-export const upsertOnboardedMerchant = (
-  db: Sql,
-  m: { merchantId: string; approvedCategoryCodes: readonly string[]; listingQuota: number; at: Date },
-): void => {
+export const upsertOnboardedMerchants = (db: Sql, merchants: readonly OnboardedMerchant[]): void => {
+  if (merchants.length === 0) return;
   db.send(sql`
     INSERT INTO merchants (merchant_id, standing, approved_category_codes, listing_quota, updated_at)
-    VALUES (${m.merchantId}, 'ACTIVE', ${JSON.stringify(m.approvedCategoryCodes)}::jsonb, ${m.listingQuota}::int, ${m.at}::timestamptz)
+    SELECT m.merchant_id, 'ACTIVE', m.approved_category_codes::jsonb, m.listing_quota, m.at
+      FROM unnest(${merchants.map((m) => m.merchantId)}::text[], ${merchants.map((m) => JSON.stringify(m.approvedCategoryCodes))}::text[],
+                  ${merchants.map((m) => m.listingQuota)}::int[], ${merchants.map((m) => m.at)}::timestamptz[])
+           AS m(merchant_id, approved_category_codes, listing_quota, at)
     ON CONFLICT (merchant_id) DO UPDATE SET approved_category_codes = EXCLUDED.approved_category_codes, listing_quota = EXCLUDED.listing_quota`);
 };
 

@@ -2,7 +2,7 @@ import type { MerchantOnboarded, MerchantReinstated, MerchantRemoved, MerchantSa
 import { MerchantStatus, SanctionKind } from '@govern/contracts-merchant-access';
 import { BAN_POLICY, type MerchantStanding, merchantRemovedBanReason, standingAfterSanction } from '@govern/product-quality-domain';
 import { eventTime } from '@govern/platform-events';
-import { applyStandingChange, sendStandingChange, upsertOnboardedMerchant, upsertStoreScore } from '../adapters/merchants.repository';
+import { applyStandingChange, type OnboardedMerchant, sendStandingChange, upsertOnboardedMerchants, upsertStoreScore } from '../adapters/merchants.repository';
 import { activeProductsOfMerchant, bansInForceOfMerchant, merchantHasActiveProducts } from '../adapters/prisma-ban.repository';
 import { JOB } from '../jobs/job-kinds';
 import { banProducts, liftBans } from './ban-products';
@@ -19,15 +19,18 @@ export interface CascadeLimits {
 /** When merchant-access says the change happened; never ahead of our clock (a time far ahead would freeze later changes as "older"). */
 const occurredAt = (meta: { occurredAt?: Date | undefined } | undefined, now: Date): Date => eventTime(meta?.occurredAt, now);
 
+/** An onboarding as the merchants table takes it. */
+export const onboardedMerchant = (event: MerchantOnboarded, now: Date): OnboardedMerchant => ({
+  merchantId: event.merchantId,
+  approvedCategoryCodes: event.restrictions?.approvedCategoryCodes ?? [],
+  listingQuota: event.restrictions?.listingQuota ?? 0,
+  at: occurredAt(event.meta, now),
+});
+
 export const onMerchantOnboarded = async (work: Work, event: MerchantOnboarded): Promise<void> => {
   // Terms always apply; the standing is ACTIVE for a new merchant and left alone otherwise
   // (a sanction that overtook the onboarding event keeps its effect).
-  upsertOnboardedMerchant(work.sql, {
-    merchantId: event.merchantId,
-    approvedCategoryCodes: event.restrictions?.approvedCategoryCodes ?? [],
-    listingQuota: event.restrictions?.listingQuota ?? 0,
-    at: occurredAt(event.meta, work.now),
-  });
+  upsertOnboardedMerchants(work.sql, [onboardedMerchant(event, work.now)]);
 };
 
 const SANCTION_STANDING: Partial<Record<SanctionKind, MerchantStanding>> = {
