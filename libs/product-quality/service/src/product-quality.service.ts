@@ -56,7 +56,7 @@ export const createProductQualityService = (options: ProductQualityServiceOption
       context.server.add(GovernanceOpsServiceDefinition, governanceOpsHandlers({ serviceName: 'product-quality', db: context.db, decisions, events: { bus: context.bus, descriptorSets: [commonDescriptorSet, productQualityDescriptorSet] } }), GOVERNANCE_OPS_POLICY);
       context.jobs(createJobHandlers(units, limits));
       const { bus, database, log } = context;
-      const standing = await startMerchantStandingConsumer({ bus, database, units, limits, log, transactionTimeoutMs: options.consumerTransactionTimeoutMs ?? 60_000 });
+      const standing = await startMerchantStandingConsumer({ bus, database, units, limits, clock: context.clock, log, transactionTimeoutMs: options.consumerTransactionTimeoutMs ?? 60_000 });
       context.onStop('merchant standing consumer', () => standing.stop());
       const stats = await startProductServiceStatsConsumer({ bus, database, units, log });
       context.onStop('product service stats consumer', () => stats.stop());

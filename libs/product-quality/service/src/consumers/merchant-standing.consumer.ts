@@ -6,10 +6,13 @@ import {
   StoreExperienceScoreChangedEvent,
 } from '@govern/contracts-merchant-access';
 import type { PrismaClient } from '@govern/product-quality-data-access';
-import { type ConsumerHandle, type EventBus, eventTime, isEvent, startConsumer, type ConsumerDatabase } from '@govern/platform-events';
+import { type BatchEvent, type ConsumerHandle, type EventBus, type EventOf, eventTime, isEvent, startConsumer, type ConsumerDatabase } from '@govern/platform-events';
+import type { Clock } from '@govern/policy-core';
 import type { Logger } from 'pino';
+import { upsertOnboardedMerchants } from '../adapters/merchants.repository';
 import {
   type CascadeLimits,
+  onboardedMerchant,
   onMerchantOnboarded,
   onMerchantReinstated,
   onMerchantRemoved,
@@ -27,12 +30,33 @@ import { causeOfEvent } from '@govern/platform-runtime';
  */
 export const MERCHANT_STANDING_CONSUMER = 'product_quality_merchant_standing';
 
-export const startMerchantStandingConsumer = ({ units, limits, ...wiring }: {
+const STANDING_EVENTS = [MerchantOnboardedEvent, MerchantSanctionedEvent, MerchantRemovedEvent, MerchantReinstatedEvent, StoreExperienceScoreChangedEvent] as const;
+type StandingEvent = EventOf<typeof STANDING_EVENTS>;
+type Onboarding = EventOf<[typeof MerchantOnboardedEvent]>;
+
+/**
+ * The batch's onboardings of a merchant no earlier event of the batch names: no handler before
+ * such an onboarding can change that merchant's row, so its upsert may go out for the whole batch,
+ * ahead of the handlers (the later events of the merchant then find it, as in stream order).
+ */
+const onboardingsFirstNamingTheirMerchant = (events: readonly BatchEvent<StandingEvent>[]): BatchEvent<Onboarding>[] => {
+  const named = new Set<string>();
+  const first: BatchEvent<Onboarding>[] = [];
+  for (const e of events) {
+    if (e.typeName === MerchantOnboardedEvent.typeName && !named.has(e.event.merchantId)) first.push(e as BatchEvent<Onboarding>);
+    named.add(e.event.merchantId);
+  }
+  return first;
+};
+
+export const startMerchantStandingConsumer = ({ units, limits, clock, ...wiring }: {
   bus: EventBus;
   /** In the platform's transaction: plain SQL pipelined, Prisma joined only when a use case calls it. */
   database: ConsumerDatabase<PrismaClient>;
   units: ProductQualityUnits;
   limits: CascadeLimits;
+  /** The service's clock: the batch's onboarding times are bounded by it, as each unit's are by its own. */
+  clock: Clock;
   log: Logger;
   /** Bound of one handler transaction (the removal cascade's share). */
   transactionTimeoutMs: number;
@@ -40,8 +64,17 @@ export const startMerchantStandingConsumer = ({ units, limits, ...wiring }: {
   startConsumer({
     ...wiring,
     consumer: MERCHANT_STANDING_CONSUMER,
-    eventTypes: [MerchantOnboardedEvent, MerchantSanctionedEvent, MerchantRemovedEvent, MerchantReinstatedEvent, StoreExperienceScoreChangedEvent] as const,
+    eventTypes: STANDING_EVENTS,
+    // Merchant-access onboards merchants a few at a time: their rows in one statement per batch.
+    batchWrites(events, sql) {
+      const onboardings = onboardingsFirstNamingTheirMerchant(events);
+      const now = clock.now();
+      upsertOnboardedMerchants(sql, onboardings.map((e) => onboardedMerchant(e.event, now)));
+      return new Set(onboardings.map((e) => e.eventId));
+    },
     async handler(event, ctx) {
+      // An onboarding the batch wrote has nothing left to do: no unit of work for it.
+      if (ctx.batchWritten) return;
       // The consumed event causes what this does: its events carry the event's id and correlation id.
       const cause = causeOfEvent(event, ctx.eventId);
       await units.within(ctx.transaction, cause, async (work) => {

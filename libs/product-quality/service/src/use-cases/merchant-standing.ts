@@ -1,8 +1,8 @@
 import type { MerchantOnboarded, MerchantReinstated, MerchantRemoved, MerchantSanctioned, StoreExperienceScoreChanged } from '@govern/contracts-merchant-access';
 import { MerchantStatus, SanctionKind } from '@govern/contracts-merchant-access';
-import type { ProductQualityTx } from '@govern/product-quality-data-access';
 import { BAN_POLICY, type MerchantStanding, merchantRemovedBanReason, standingAfterSanction } from '@govern/product-quality-domain';
 import { eventTime } from '@govern/platform-events';
+import { applyStandingChange, type OnboardedMerchant, sendStandingChange, upsertOnboardedMerchants, upsertStoreScore } from '../adapters/merchants.repository';
 import { activeProductsOfMerchant, bansInForceOfMerchant, merchantHasActiveProducts } from '../adapters/prisma-ban.repository';
 import { JOB } from '../jobs/job-kinds';
 import { banProducts, liftBans } from './ban-products';
@@ -19,43 +19,18 @@ export interface CascadeLimits {
 /** When merchant-access says the change happened; never ahead of our clock (a time far ahead would freeze later changes as "older"). */
 const occurredAt = (meta: { occurredAt?: Date | undefined } | undefined, now: Date): Date => eventTime(meta?.occurredAt, now);
 
-/**
- * Applies a standing change unless a later change was applied already (events can arrive out
- * of order after a redelivery): `updated_at` holds the time merchant-access changed the merchant.
- * Returns the standing before, or undefined when the change was stale.
- */
-const applyStanding = async (
-  tx: ProductQualityTx,
-  merchantId: string,
-  change: (current: MerchantStanding | undefined) => MerchantStanding,
-  at: Date,
-  extra: { sanctionId?: string | null; sanctionEndsAt?: Date | null; removedAt?: Date | null } = {},
-): Promise<{ before: MerchantStanding | undefined; after: MerchantStanding } | undefined> => {
-  const current = await tx.merchant.findUnique({ where: { merchantId } });
-  if (current && current.updatedAt.getTime() > at.getTime()) return undefined;
-  const before = current?.standing as MerchantStanding | undefined;
-  const after = change(before);
-  await tx.merchant.upsert({
-    where: { merchantId },
-    create: { merchantId, standing: after, updatedAt: at, ...extra },
-    update: { standing: after, updatedAt: at, ...extra },
-  });
-  return { before, after };
-};
+/** An onboarding as the merchants table takes it. */
+export const onboardedMerchant = (event: MerchantOnboarded, now: Date): OnboardedMerchant => ({
+  merchantId: event.merchantId,
+  approvedCategoryCodes: event.restrictions?.approvedCategoryCodes ?? [],
+  listingQuota: event.restrictions?.listingQuota ?? 0,
+  at: occurredAt(event.meta, now),
+});
 
 export const onMerchantOnboarded = async (work: Work, event: MerchantOnboarded): Promise<void> => {
-  const at = occurredAt(event.meta, work.now);
-  const terms = {
-    approvedCategoryCodes: [...(event.restrictions?.approvedCategoryCodes ?? [])],
-    listingQuota: event.restrictions?.listingQuota ?? 0,
-  };
   // Terms always apply; the standing is ACTIVE for a new merchant and left alone otherwise
   // (a sanction that overtook the onboarding event keeps its effect).
-  await work.tx.merchant.upsert({
-    where: { merchantId: event.merchantId },
-    create: { merchantId: event.merchantId, standing: 'ACTIVE', updatedAt: at, ...terms },
-    update: terms,
-  });
+  upsertOnboardedMerchants(work.sql, [onboardedMerchant(event, work.now)]);
 };
 
 const SANCTION_STANDING: Partial<Record<SanctionKind, MerchantStanding>> = {
@@ -68,7 +43,10 @@ const SANCTION_STANDING: Partial<Record<SanctionKind, MerchantStanding>> = {
 export const onMerchantSanctioned = async (work: Work, event: MerchantSanctioned): Promise<void> => {
   const sanction = SANCTION_STANDING[event.kind];
   if (!sanction) return;
-  await applyStanding(work.tx, event.merchantId, (current) => standingAfterSanction(current, sanction), occurredAt(event.meta, work.now), {
+  sendStandingChange(work.sql, {
+    merchantId: event.merchantId,
+    change: (current) => standingAfterSanction(current, sanction),
+    at: occurredAt(event.meta, work.now),
     sanctionId: event.sanctionId,
     sanctionEndsAt: event.endsAt ?? null,
   });
@@ -123,7 +101,7 @@ export interface RemovalJobPayload {
  */
 export const onMerchantRemoved = async (work: Work, event: MerchantRemoved, eventId: string, limits: CascadeLimits): Promise<number> => {
   const at = occurredAt(event.meta, work.now);
-  const applied = await applyStanding(work.tx, event.merchantId, () => 'REMOVED', at, { sanctionId: event.sanctionId, sanctionEndsAt: null, removedAt: at });
+  const applied = await applyStandingChange(work.sql, { merchantId: event.merchantId, change: () => 'REMOVED', at, sanctionId: event.sanctionId, sanctionEndsAt: null, removedAt: at });
   if (!applied) return 0;
   const removal = { merchantId: event.merchantId, sanctionId: event.sanctionId, zeroTolerance: event.zeroTolerance, reasonCodes: event.reasons.map((r) => r.code) };
   const correlationId = event.meta?.correlationId || eventId;
@@ -170,10 +148,14 @@ const STATUS_STANDING: Partial<Record<MerchantStatus, MerchantStanding>> = {
  */
 export const onMerchantReinstated = async (work: Work, event: MerchantReinstated, limits: CascadeLimits): Promise<number> => {
   const standing = STATUS_STANDING[event.status] ?? 'ACTIVE';
-  const applied = await applyStanding(work.tx, event.merchantId, () => standing, occurredAt(event.meta, work.now), {
+  const applied = await applyStandingChange(work.sql, {
+    merchantId: event.merchantId,
+    change: () => standing,
+    at: occurredAt(event.meta, work.now),
     sanctionId: null,
     sanctionEndsAt: null,
-    ...(standing !== 'REMOVED' ? { removedAt: null } : {}),
+    // A reinstatement that leaves the merchant removed keeps the time of the removal.
+    removedAt: standing !== 'REMOVED' ? null : undefined,
   });
   if (!applied || standing === 'REMOVED' || applied.before !== 'REMOVED') return 0;
   let lifted = 0;
@@ -187,16 +169,8 @@ export const onMerchantReinstated = async (work: Work, event: MerchantReinstated
 
 /** The store score is part of every product's prior: the merchant's active products are rescored. */
 export const onStoreExperienceScoreChanged = async (work: Work, event: StoreExperienceScoreChanged, limits: CascadeLimits): Promise<number> => {
-  const { tx } = work;
-  const storeScore = event.neutral ? null : event.score;
-  const at = occurredAt(event.meta, work.now);
-  const current = await tx.merchant.findUnique({ where: { merchantId: event.merchantId }, select: { storeScore: true } });
   // merchant-access scores only merchants it onboarded; one we have not heard of yet is taken as active.
-  await tx.merchant.upsert({
-    where: { merchantId: event.merchantId },
-    create: { merchantId: event.merchantId, standing: 'ACTIVE', storeScore, updatedAt: at },
-    update: { storeScore },
-  });
-  if (current && current.storeScore === storeScore) return 0;
+  const changed = await upsertStoreScore(work.sql, { merchantId: event.merchantId, storeScore: event.neutral ? null : event.score, at: occurredAt(event.meta, work.now) });
+  if (!changed) return 0;
   return rescoreMerchantProducts(work, event.merchantId, limits.batchSize);
 };
