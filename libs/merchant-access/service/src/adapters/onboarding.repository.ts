@@ -5,11 +5,16 @@ import { sql, type Sql } from '@govern/platform-db';
 /**
  * Onboarding's writes in plain SQL: SubmitApplication is a hot path, and through Prisma its five
  * model calls and the transaction Prisma joined for them were a quarter of the service's CPU (issue
- * 13). Each function is one statement (the identifiers and ring entries ride along as data-modifying
- * CTEs over arrays), sent without waiting: it leaves with the unit's other writes and COMMIT, and a
- * failure fails the unit. Each returns the row as it is stored (the model's field names and types,
- * the columns' defaults, JSON as read back), built here rather than read back with RETURNING,
- * which would cost the call a round trip.
+ * 13). Each function sends its statements without waiting: they leave with the unit's other writes
+ * and COMMIT, and a failure fails the unit. Given the unit's `withEffectsSql` as `db`, each
+ * statement is a data-modifying CTE of the unit's effects statement rather than a statement of its
+ * own (a statement costs the service a query's worth of work in node-postgres), which is why a row
+ * and its identifiers are two statements, not one WITH: a WITH that modifies data cannot be nested
+ * in another. The foreign keys between them (identifiers to the application, the merchant to its
+ * application, ring entries to the merchant) are checked at the end of the statement that holds
+ * them all, and in the order sent when they are statements of their own. Each returns the row as
+ * it is stored (the model's field names and types, the columns' defaults, JSON as read back),
+ * built here rather than read back with RETURNING, which would cost the call a round trip.
  */
 const json = (value: unknown): string => JSON.stringify(value);
 /** A JSON column's value as PostgreSQL gives it back: what the text sent parses to. */
@@ -43,25 +48,23 @@ export interface NewApplication {
 }
 
 /** The application and its hashed identifiers (an identifier given twice is stored once). */
-export const insertApplication = (db: Sql, a: NewApplication, identifiers: readonly GraphIdentifier[]): ApplicationRow => {
+export const insertApplication = (db: Pick<Sql, 'send'>, a: NewApplication, identifiers: readonly GraphIdentifier[]): ApplicationRow => {
   const categoryCodes = json(a.categoryCodes);
   const reasons = json(a.reasons);
   const ringLinks = json(a.ringLinks);
   const approvableCategoryCodes = json(a.approvableCategoryCodes);
   db.send(sql`
-    WITH application AS (
-      INSERT INTO applications (id, status, company_name, credit_code_masked, legal_rep_name_masked, phone_masked, bank_account_masked,
-                                region_code, category_codes, registered_capital_fen, risk_score, band, ring_link, reasons, ring_links,
-                                approvable_category_codes, policy_name, policy_version, submitted_at, decided_at, closed_at,
-                                review_case_id, merchant_id)
-      VALUES (${a.id}, ${a.status}, ${a.companyName}, ${a.creditCodeMasked}, ${a.legalRepNameMasked}, ${a.phoneMasked}, ${a.bankAccountMasked},
-              ${a.regionCode}, ${categoryCodes}::jsonb, ${a.registeredCapitalFen}::bigint, ${a.riskScore}::int, ${a.band}, ${a.ringLink}::boolean,
-              ${reasons}::jsonb, ${ringLinks}::jsonb, ${approvableCategoryCodes}::jsonb, ${a.policyName}, ${a.policyVersion},
-              ${a.submittedAt}::timestamptz, ${a.decidedAt}::timestamptz, ${a.closedAt}::timestamptz, ${a.reviewCaseId}::text, ${a.merchantId}::text)
-      RETURNING id)
+    INSERT INTO applications (id, status, company_name, credit_code_masked, legal_rep_name_masked, phone_masked, bank_account_masked,
+                              region_code, category_codes, registered_capital_fen, risk_score, band, ring_link, reasons, ring_links,
+                              approvable_category_codes, policy_name, policy_version, submitted_at, decided_at, closed_at,
+                              review_case_id, merchant_id)
+    VALUES (${a.id}, ${a.status}, ${a.companyName}, ${a.creditCodeMasked}, ${a.legalRepNameMasked}, ${a.phoneMasked}, ${a.bankAccountMasked},
+            ${a.regionCode}, ${categoryCodes}::jsonb, ${a.registeredCapitalFen}::bigint, ${a.riskScore}::int, ${a.band}, ${a.ringLink}::boolean,
+            ${reasons}::jsonb, ${ringLinks}::jsonb, ${approvableCategoryCodes}::jsonb, ${a.policyName}, ${a.policyVersion},
+            ${a.submittedAt}::timestamptz, ${a.decidedAt}::timestamptz, ${a.closedAt}::timestamptz, ${a.reviewCaseId}::text, ${a.merchantId}::text)`);
+  db.send(sql`
     INSERT INTO application_identifiers (application_id, kind, hash)
-    SELECT (SELECT id FROM application), i.kind, i.hash
-      FROM unnest(${identifiers.map((i) => i.kind)}::text[], ${identifiers.map((i) => i.key)}::text[]) AS i(kind, hash)
+    SELECT ${a.id}, i.kind, i.hash FROM unnest(${identifiers.map((i) => i.kind)}::text[], ${identifiers.map((i) => i.key)}::text[]) AS i(kind, hash)
     ON CONFLICT DO NOTHING`);
   return {
     ...a,
@@ -89,17 +92,16 @@ export interface NewMerchant {
  * The merchant and its identifiers in the ring graph log, in the order given (every replica's graph
  * reads them at its next check; an entry already there is kept).
  */
-export const insertMerchant = (db: Sql, m: NewMerchant, identifiers: readonly GraphIdentifier[]): MerchantRow => {
+export const insertMerchant = (db: Pick<Sql, 'send'>, m: NewMerchant, identifiers: readonly GraphIdentifier[]): MerchantRow => {
   const approvedCategoryCodes = json(m.approvedCategoryCodes);
   db.send(sql`
-    WITH merchant AS (
-      INSERT INTO merchants (id, application_id, company_name, credit_code_masked, onboarding_band, listing_quota, deposit_fen,
-                             approved_category_codes, affiliate_eligible, onboarded_at)
-      VALUES (${m.id}, ${m.applicationId}, ${m.companyName}, ${m.creditCodeMasked}, ${m.onboardingBand}, ${m.listingQuota}::int,
-              ${m.depositFen}::bigint, ${approvedCategoryCodes}::jsonb, ${m.affiliateEligible}::boolean, ${m.onboardedAt}::timestamptz)
-      RETURNING id)
+    INSERT INTO merchants (id, application_id, company_name, credit_code_masked, onboarding_band, listing_quota, deposit_fen,
+                           approved_category_codes, affiliate_eligible, onboarded_at)
+    VALUES (${m.id}, ${m.applicationId}, ${m.companyName}, ${m.creditCodeMasked}, ${m.onboardingBand}, ${m.listingQuota}::int,
+            ${m.depositFen}::bigint, ${approvedCategoryCodes}::jsonb, ${m.affiliateEligible}::boolean, ${m.onboardedAt}::timestamptz)`);
+  db.send(sql`
     INSERT INTO ring_graph_entries (merchant_id, identifier_kind, identifier_hash)
-    SELECT (SELECT id FROM merchant), e.kind, e.hash
+    SELECT ${m.id}, e.kind, e.hash
       FROM unnest(${identifiers.map((i) => i.kind)}::text[], ${identifiers.map((i) => i.key)}::text[]) WITH ORDINALITY AS e(kind, hash, n)
      ORDER BY e.n
     ON CONFLICT DO NOTHING`);
@@ -118,7 +120,7 @@ export interface NewApplicationReviewCase {
 }
 
 /** The review case an application in the manual-review band opens. */
-export const insertApplicationReviewCase = (db: Sql, c: NewApplicationReviewCase): ReviewCaseRow => {
+export const insertApplicationReviewCase = (db: Pick<Sql, 'send'>, c: NewApplicationReviewCase): ReviewCaseRow => {
   const reasons = json(c.reasons);
   db.send(sql`
     INSERT INTO review_cases (id, kind, status, application_id, risk_score, reasons, opened_at, sla_due_at)

@@ -17,10 +17,17 @@ export const createMerchantAccessDecisionLog = (options: { db: PrismaClient; clo
 
 /**
  * Records one decision in the unit's transaction, sent with its other writes, under the unit's
- * flow (its correlation id, else its cause) and actor.
+ * flow (its correlation id, else its cause) and actor. With `withEffects`, its row goes out inside
+ * the unit's effects statement (`sendWithEffects`): for a unit that never reads its record back.
  */
 export const recordWorkDecision = <I, O>(
   decisions: Pick<DecisionLog, 'recordDecision'>,
   work: Work,
   record: Omit<DecisionToRecord<I, O>, 'correlationId' | 'actor'>,
-): Promise<string> => decisions.recordDecision(pipelinedWrites(work.sql), { ...record, correlationId: work.cause.correlationId ?? work.cause.causationId, actor: work.actor });
+  options: { withEffects?: boolean } = {},
+): Promise<string> =>
+  decisions.recordDecision(pipelinedWrites(options.withEffects ? work.withEffectsSql : work.sql), {
+    ...record,
+    correlationId: work.cause.correlationId ?? work.cause.causationId,
+    actor: work.actor,
+  });

@@ -17,6 +17,7 @@ import {
   type RiskBand,
   type ValidatedApplication,
 } from '@govern/merchant-access-domain';
+import type { Sql } from '@govern/platform-db';
 import { notFound, type PolicyRef, type Reason } from '@govern/policy-core';
 import { otherApplicantsPerDevice } from '../adapters/applications.queries';
 import { insertApplication, insertApplicationReviewCase, insertMerchant } from '../adapters/onboarding.repository';
@@ -39,16 +40,19 @@ export interface OnboardMerchantInput {
   policy: PolicyRef;
 }
 
+/** Every new store's affiliate eligibility: all start active at the neutral score, so it is decided once. */
+const NEW_STORE_AFFILIATE = evaluateAffiliateEligibility({ storeExperienceScore: STORE_EXPERIENCE_POLICY.neutralScore, status: 'ACTIVE' });
+
 /**
  * Creates the merchant of an approved application: its row, its identifiers in the ring graph
  * log (every replica's graph reads them at its next check), and MerchantOnboarded. A new store
  * starts at the neutral score, so it is in the affiliate programme exactly when the programme
- * policy admits that score.
+ * policy admits that score. The rows are written through `db`: the unit's `withEffectsSql` when
+ * nothing later in the unit reads them (SubmitApplication), else its `sql`.
  */
-export const onboardMerchant = (work: Work, input: OnboardMerchantInput): MerchantRow => {
-  const affiliate = evaluateAffiliateEligibility({ storeExperienceScore: STORE_EXPERIENCE_POLICY.neutralScore, status: 'ACTIVE' });
+export const onboardMerchant = (work: Work, input: OnboardMerchantInput, db: Pick<Sql, 'send'> = work.sql): MerchantRow => {
   const row = insertMerchant(
-    work.sql,
+    db,
     {
       id: input.merchantId,
       applicationId: input.application.id,
@@ -58,7 +62,7 @@ export const onboardMerchant = (work: Work, input: OnboardMerchantInput): Mercha
       listingQuota: input.terms.listingQuota,
       depositFen: input.terms.depositFen,
       approvedCategoryCodes: input.terms.approvedCategoryCodes,
-      affiliateEligible: affiliate.eligible,
+      affiliateEligible: NEW_STORE_AFFILIATE.eligible,
       onboardedAt: work.now,
     },
     input.identifiers,
@@ -113,9 +117,10 @@ export const submitApplication = async (
   const approved = decision.band === 'APPROVE' || decision.band === 'APPROVE_WITH_RESTRICTIONS';
   const merchantId = approved ? work.newId() : undefined;
   const reviewCase = decision.band === 'MANUAL_REVIEW' ? openReviewCase(work.newId(), 'APPLICATION', applicationId, now) : undefined;
-  // Sent, not awaited (as every write below): they leave with the decision record, the effects and COMMIT.
+  // Every write below goes out inside the unit's effects statement (nothing in the unit reads them
+  // back; the foreign keys between them are checked at its end), not as statements of their own.
   const row = insertApplication(
-    work.sql,
+    work.withEffectsSql,
     {
       id: applicationId,
       status: statusOfBand(decision.band),
@@ -143,29 +148,38 @@ export const submitApplication = async (
     },
     identifiers,
   );
-  await recordWorkDecision(deps.decisions, work, {
-    evaluation,
-    decisionId: applicationId,
-    requestId,
-    subjects: [{ type: 'application', id: applicationId }, ...(merchantId ? [{ type: 'merchant', id: merchantId }] : [])],
-  });
+  await recordWorkDecision(
+    deps.decisions,
+    work,
+    {
+      evaluation,
+      decisionId: applicationId,
+      requestId,
+      subjects: [{ type: 'application', id: applicationId }, ...(merchantId ? [{ type: 'merchant', id: merchantId }] : [])],
+    },
+    { withEffects: true },
+  );
 
   if (merchantId && decision.terms && (decision.band === 'APPROVE' || decision.band === 'APPROVE_WITH_RESTRICTIONS')) {
     // The merchant needs only what the application was given.
-    const merchant = onboardMerchant(work, {
-      merchantId,
-      application: { id: applicationId, companyName: application.companyName, creditCodeMasked: maskCreditCode(application.creditCode) },
-      band: decision.band,
-      terms: decision.terms,
-      identifiers,
-      riskScore: decision.riskScore,
-      reasons: decision.reasons,
-      policy: decision.policy,
-    });
+    const merchant = onboardMerchant(
+      work,
+      {
+        merchantId,
+        application: { id: applicationId, companyName: application.companyName, creditCodeMasked: maskCreditCode(application.creditCode) },
+        band: decision.band,
+        terms: decision.terms,
+        identifiers,
+        riskScore: decision.riskScore,
+        reasons: decision.reasons,
+        policy: decision.policy,
+      },
+      work.withEffectsSql,
+    );
     return { application: row, terms: decision.terms, merchant: newMerchantView(merchant, now) };
   }
   if (reviewCase) {
-    const caseRow = insertApplicationReviewCase(work.sql, {
+    const caseRow = insertApplicationReviewCase(work.withEffectsSql, {
       id: reviewCase.id,
       status: reviewCase.status,
       applicationId,
