@@ -326,6 +326,8 @@ describe('consumer protection fund and cascades (gRPC + Postgres + NATS)', () =>
     await pay(await f.recordOrder({ merchantId: owing, categoryCode: 'food.snacks', amountFen: 10_000n }), CompensationCause.COMPENSATION_CAUSE_FRAUD);
     const funded = 'merchant-onboarded-funded';
     await f.client.depositMerchantFunds({ requestId: f.id('req'), merchantId: funded, amountFen: 30_000n, paymentRef: 'bank-onboarded-funded' });
+    const short = 'merchant-onboarded-short';
+    await f.client.depositMerchantFunds({ requestId: f.id('req'), merchantId: short, amountFen: 30_000n, paymentRef: 'bank-onboarded-short' });
     // Suspended an hour after its onboarding, the suspension delivered first.
     const late = 'merchant-onboarded-late';
     const onboardedAt = f.clock.now();
@@ -335,6 +337,7 @@ describe('consumer protection fund and cascades (gRPC + Postgres + NATS)', () =>
     await onboard('merchant-onboarded-new', 80_000n);
     await onboard(owing, 80_000n);
     await onboard(funded, 20_000n);
+    await onboard(short, 50_000n);
     await onboard(late, 10_000n, onboardedAt);
     await onboard('merchant-onboarded-no-deposit', 0n);
 
@@ -349,6 +352,7 @@ describe('consumer protection fund and cascades (gRPC + Postgres + NATS)', () =>
     });
     expect(await stored(owing)).toEqual({ status: 'ACTIVE', balance_fen: 0n, minimum_fen: 80_000n, owed_fen: 20_000n, top_up_requested: true, top_up_requested_fen: 100_000n });
     expect(await stored(funded)).toEqual({ status: 'ACTIVE', balance_fen: 30_000n, minimum_fen: 20_000n, owed_fen: 0n, top_up_requested: false, top_up_requested_fen: 0n });
+    expect(await stored(short)).toEqual({ status: 'ACTIVE', balance_fen: 30_000n, minimum_fen: 50_000n, owed_fen: 0n, top_up_requested: true, top_up_requested_fen: 20_000n });
     // The deposit minimum holds whatever the order (it is not news about the status); the suspension stays.
     expect(await stored(late)).toEqual({ status: 'SUSPENDED', balance_fen: 0n, minimum_fen: 10_000n, owed_fen: 0n, top_up_requested: true, top_up_requested_fen: 10_000n });
     // No deposit asked: none made.
