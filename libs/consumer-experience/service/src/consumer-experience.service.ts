@@ -62,7 +62,7 @@ export const createConsumerExperienceService = (options: ConsumerExperienceOptio
     jobs(createJobHandlers(units), { continuationKinds: [JOB.INSPECTION_COMPENSATION_CHUNK, JOB.MERCHANT_REMOVAL_CHUNK] });
     const inspections = await startInspectionFailuresConsumer({ bus, database, log, units });
     onStop('inspection failures consumer', () => inspections.stop());
-    const standing = await startMerchantStandingConsumer({ bus, database, log, units, clock });
+    const standing = await startMerchantStandingConsumer({ bus, database, log, units });
     onStop('merchant standing consumer', () => standing.stop());
   },
 });

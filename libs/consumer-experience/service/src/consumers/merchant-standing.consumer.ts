@@ -8,21 +8,10 @@ import {
   StoreExperienceScoreChangedEvent,
 } from '@govern/contracts-merchant-access';
 import type { ConsumerExperienceTx, PrismaClient } from '@govern/consumer-experience-data-access';
-import {
-  eventTime,
-  isEvent,
-  plausibleWindow,
-  startConsumer,
-  type BatchEvent,
-  type ConsumerDatabase,
-  type ConsumerHandle,
-  type EventBus,
-  type EventOf,
-} from '@govern/platform-events';
-import type { Clock } from '@govern/policy-core';
+import { eventTime, isEvent, plausibleWindow, startConsumer, type ConsumerDatabase, type ConsumerHandle, type EventBus } from '@govern/platform-events';
 import type { Logger } from 'pino';
 import { protectBuyersOfRemovedMerchant } from '../use-cases/cascades';
-import { applyMerchantStatus, applyOnboarding, applyOnboardings, applyStoreScore, onboardingOf, type StandingStatus } from '../use-cases/standing';
+import { applyMerchantStatus, applyOnboarding, applyStoreScore, type StandingStatus } from '../use-cases/standing';
 import type { UnitsOfWork } from '@govern/platform-runtime';
 import type { Work } from '../use-cases/work';
 import { causeOfEvent } from '@govern/platform-runtime';
@@ -41,20 +30,6 @@ const MERCHANT_EVENTS = [
   MerchantReinstatedEvent,
   StoreExperienceScoreChangedEvent,
 ] as const;
-type MerchantEvent = EventOf<typeof MERCHANT_EVENTS>;
-type Onboarded = EventOf<[typeof MerchantOnboardedEvent]>;
-
-/**
- * The batch's onboardings whose merchant no other event of the batch names: no handler before one
- * of them can change that merchant's standing or deposit (the others' facts concern other
- * merchants), so they are written for the whole batch, in one statement. A merchant named twice is
- * left to its handlers, one event at a time.
- */
-const onboardingsOfOwnMerchant = (events: readonly BatchEvent<MerchantEvent>[]): BatchEvent<Onboarded>[] => {
-  const namings = new Map<string, number>();
-  for (const { event } of events) namings.set(event.merchantId, (namings.get(event.merchantId) ?? 0) + 1);
-  return events.filter((e): e is BatchEvent<Onboarded> => e.typeName === MerchantOnboardedEvent.typeName && namings.get(e.event.merchantId) === 1);
-};
 
 const SANCTION_STATUS: Partial<Record<SanctionKind, StandingStatus>> = {
   [SanctionKind.SANCTION_KIND_LISTING_RESTRICTED]: 'RESTRICTED',
@@ -69,43 +44,23 @@ const MERCHANT_STATUS: Partial<Record<MerchantStatus, StandingStatus>> = {
   [MerchantStatus.MERCHANT_STATUS_REMOVED]: 'REMOVED',
 };
 
-export const startMerchantStandingConsumer = ({
-  units,
-  clock,
-  ...wiring
-}: {
+export const startMerchantStandingConsumer = ({ units, ...wiring }: {
   bus: EventBus;
   /** In the platform's transaction: plain SQL pipelined, Prisma joined only when a use case calls it. */
   database: ConsumerDatabase<PrismaClient>;
   log: Logger;
   units: UnitsOfWork<ConsumerExperienceTx, Work>;
-  /** The service's clock: the batch's onboardings are bounded by its time, as each unit's facts are by its own. */
-  clock: Clock;
 }): Promise<ConsumerHandle> =>
   startConsumer<ConsumerExperienceTx, typeof MERCHANT_EVENTS>({
     ...wiring,
     consumer: MERCHANT_STANDING_CONSUMER,
     eventTypes: MERCHANT_EVENTS,
-    // Merchants arrive a few at a time (each onboarding is its own call at merchant-access): one
-    // statement for the batch's onboardings rather than one per event.
-    batchWrites(events, sql) {
-      const onboarded = onboardingsOfOwnMerchant(events);
-      const now = clock.now();
-      applyOnboardings(
-        sql,
-        onboarded.map(({ event }) => onboardingOf(event.merchantId, eventTime(event.meta?.occurredAt, now), event.restrictions?.depositFen ?? 0n)),
-        now,
-      );
-      return new Set(onboarded.map((e) => e.eventId));
-    },
     async handler(event, ctx) {
-      // An onboarding the batch wrote leaves nothing to do: no unit of work for it.
-      if (ctx.batchWritten) return;
       await units.within(ctx.transaction, causeOfEvent(event, ctx.eventId), async (work) => {
         // Never ahead of our clock: a time far ahead would make every later change look older.
         const occurredAt = eventTime(event.meta?.occurredAt, work.now);
         if (isEvent(MerchantOnboardedEvent, event, ctx)) {
-          applyOnboarding(work, onboardingOf(event.merchantId, occurredAt, event.restrictions?.depositFen ?? 0n));
+          applyOnboarding(work, event.merchantId, occurredAt, event.restrictions?.depositFen ?? 0n);
         } else if (isEvent(MerchantSanctionedEvent, event, ctx)) {
           const status = SANCTION_STATUS[event.kind];
           if (status) applyMerchantStatus(work, event.merchantId, status, occurredAt);

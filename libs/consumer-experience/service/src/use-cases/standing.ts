@@ -1,6 +1,5 @@
 import { topUpFor, type MerchantStanding } from '@govern/consumer-experience-domain';
-import type { Sql } from '@govern/platform-db';
-import { upsertMerchantStatus, upsertOnboardings, upsertStoreScore, type Onboarding } from '../adapters/standing.repository';
+import { upsertMerchantStatus, upsertStatusAndDepositMinimum, upsertStoreScore } from '../adapters/standing.repository';
 import type { Work } from './work';
 
 /**
@@ -24,14 +23,12 @@ export const applyStoreScore = (work: Work, merchantId: string, storeScore: numb
  * merchant-access set, if any, with the top-up request that follows from it. No event: nothing was
  * paid (a top-up is announced when a payment leaves the deposit short).
  */
-export const onboardingOf = (merchantId: string, occurredAt: Date, minimumFen: bigint): Onboarding => ({
-  merchantId,
-  occurredAt,
-  minimumFen,
-  newDepositTopUp: topUpFor({ balanceFen: 0n, minimumFen, owedFen: 0n }),
-});
-
-export const applyOnboarding = (work: Work, onboarding: Onboarding): void => upsertOnboardings(work.sql, [onboarding], work.now);
-
-/** Onboardings of distinct merchants, for a consumer's whole batch: one statement. */
-export const applyOnboardings = (sql: Sql, onboardings: readonly Onboarding[], now: Date): void => upsertOnboardings(sql, onboardings, now);
+export const applyOnboarding = (work: Work, merchantId: string, occurredAt: Date, minimumFen: bigint): void =>
+  upsertStatusAndDepositMinimum(
+    work.sql,
+    merchantId,
+    'ACTIVE',
+    occurredAt,
+    minimumFen > 0n ? { minimumFen, newDepositTopUp: topUpFor({ balanceFen: 0n, minimumFen, owedFen: 0n }) } : undefined,
+    work.now,
+  );
