@@ -241,7 +241,7 @@ export const cpuTimes = (): { busy: number; total: number } => {
 
 export const startServiceProcess = async (
   root: string,
-  settings: { databaseUrl: string; natsUrl: string; poolSize: number; cpuProf: boolean },
+  settings: { databaseUrl: string; natsUrl: string; poolSize: number; cpuProf: boolean; /** A bench that publishes to the service names it; a fresh one by default. */ namespace?: string },
 ): Promise<{ child: ChildProcess; address: string; credentials: TestClientCredentials }> => {
   // TLS and tokens on, as deployed: the service's certificate from the test CA, dev tokens per RPC.
   const pki = await testPki();
@@ -259,7 +259,7 @@ export const startServiceProcess = async (
       ...process.env,
       DATABASE_URL: settings.databaseUrl,
       NATS_URL: settings.natsUrl,
-      EVENT_NAMESPACE: `bench${uniqueSuffix()}`,
+      EVENT_NAMESPACE: settings.namespace ?? `bench${uniqueSuffix()}`,
       PORT: '0',
       DB_POOL_SIZE: String(settings.poolSize),
       LOG_LEVEL: 'info',

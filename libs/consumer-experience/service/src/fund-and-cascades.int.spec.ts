@@ -14,6 +14,8 @@ import {
   TrackingScanType,
 } from '@govern/contracts-consumer-experience';
 import {
+  MerchantOnboarded,
+  MerchantOnboardedEvent,
   MerchantReinstated,
   MerchantReinstatedEvent,
   MerchantRemoved,
@@ -303,6 +305,59 @@ describe('consumer protection fund and cascades (gRPC + Postgres + NATS)', () =>
     await score(4.6, f.clock.now());
     await settle();
     expect((await decide()).outcome).toBe(FastRefundOutcome.FAST_REFUND_OUTCOME_DENIED);
+  });
+
+  it('an onboarding sets the deposit minimum merchant-access decided, its top-up following what the deposit holds and owes; older news leaves a later status alone', async () => {
+    const onboard = (merchantId: string, depositFen: bigint, occurredAt = f.clock.now()) =>
+      f.sut.publish(MerchantOnboardedEvent, MerchantOnboarded.fromPartial({ meta: { ...meta(), occurredAt }, merchantId, restrictions: { depositFen } }));
+    /** As stored: the top-up request recorded is what a later payment compares against to announce a new one. */
+    const stored = async (merchantId: string) => {
+      const [deposit] = await f.sut.db.$queryRawUnsafe<Record<string, unknown>[]>(
+        'SELECT balance_fen, minimum_fen, owed_fen, top_up_requested, top_up_requested_fen FROM merchant_deposits WHERE merchant_id = $1',
+        merchantId,
+      );
+      const [standing] = await f.sut.db.$queryRawUnsafe<{ status: string }[]>('SELECT status FROM merchant_standings WHERE merchant_id = $1', merchantId);
+      return { ...deposit, status: standing?.status };
+    };
+
+    // A merchant the fund already paid for (its onboarding arrives late): 30,000 in, a 50,000 award, 20,000 owed.
+    const owing = 'merchant-onboarded-owing';
+    await f.client.depositMerchantFunds({ requestId: f.id('req'), merchantId: owing, amountFen: 30_000n, paymentRef: 'bank-onboarded-owing' });
+    await pay(await f.recordOrder({ merchantId: owing, categoryCode: 'food.snacks', amountFen: 10_000n }), CompensationCause.COMPENSATION_CAUSE_FRAUD);
+    const funded = 'merchant-onboarded-funded';
+    await f.client.depositMerchantFunds({ requestId: f.id('req'), merchantId: funded, amountFen: 30_000n, paymentRef: 'bank-onboarded-funded' });
+    const short = 'merchant-onboarded-short';
+    await f.client.depositMerchantFunds({ requestId: f.id('req'), merchantId: short, amountFen: 30_000n, paymentRef: 'bank-onboarded-short' });
+    // Suspended an hour after its onboarding, the suspension delivered first.
+    const late = 'merchant-onboarded-late';
+    const onboardedAt = f.clock.now();
+    f.clock.advance(HOUR);
+    await f.sut.publish(MerchantSanctionedEvent, MerchantSanctioned.fromPartial({ meta: meta(), merchantId: late, kind: SanctionKind.SANCTION_KIND_SUSPENDED }));
+
+    await onboard('merchant-onboarded-new', 80_000n);
+    await onboard(owing, 80_000n);
+    await onboard(funded, 20_000n);
+    await onboard(short, 50_000n);
+    await onboard(late, 10_000n, onboardedAt);
+    await onboard('merchant-onboarded-no-deposit', 0n);
+
+    await eventually(async () => expect((await stored('merchant-onboarded-no-deposit')).status).toBe('ACTIVE'));
+    expect(await stored('merchant-onboarded-new')).toEqual({
+      status: 'ACTIVE',
+      balance_fen: 0n,
+      minimum_fen: 80_000n,
+      owed_fen: 0n,
+      top_up_requested: true,
+      top_up_requested_fen: 80_000n,
+    });
+    expect(await stored(owing)).toEqual({ status: 'ACTIVE', balance_fen: 0n, minimum_fen: 80_000n, owed_fen: 20_000n, top_up_requested: true, top_up_requested_fen: 100_000n });
+    expect(await stored(funded)).toEqual({ status: 'ACTIVE', balance_fen: 30_000n, minimum_fen: 20_000n, owed_fen: 0n, top_up_requested: false, top_up_requested_fen: 0n });
+    expect(await stored(short)).toEqual({ status: 'ACTIVE', balance_fen: 30_000n, minimum_fen: 50_000n, owed_fen: 0n, top_up_requested: true, top_up_requested_fen: 20_000n });
+    // The deposit minimum holds whatever the order (it is not news about the status); the suspension stays.
+    expect(await stored(late)).toEqual({ status: 'SUSPENDED', balance_fen: 0n, minimum_fen: 10_000n, owed_fen: 0n, top_up_requested: true, top_up_requested_fen: 10_000n });
+    // No deposit asked: none made.
+    expect(await stored('merchant-onboarded-no-deposit')).toEqual({ status: 'ACTIVE' });
+    expect((await f.client.getMerchantDeposit({ merchantId: owing })).deposit).toMatchObject({ minimumFen: 80_000n, topUpRequestedFen: 100_000n });
   });
 
   it('the fund ledger reports capital, deposits and receivables, balanced', async () => {

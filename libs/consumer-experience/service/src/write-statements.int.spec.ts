@@ -1,4 +1,7 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { FastRefundOutcome } from '@govern/contracts-consumer-experience';
+import { MerchantOnboarded, MerchantOnboardedEvent } from '@govern/contracts-merchant-access';
 import pg from 'pg';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startFixture, type Fixture, expectLedgerBalanced } from './testing/service-fixture';
@@ -63,5 +66,26 @@ describe('statements of the hot writes (gRPC + Postgres + NATS)', () => {
     expect(afterSale?.refunds.map((refund) => refund.amountFen)).toEqual([10_000n]);
     expect((await f.client.getOrder({ orderId })).order?.refundedFen).toBe(10_000n);
     await expectLedgerBalanced(f.client);
+  });
+
+  it('a merchant’s onboarding writes its status and deposit minimum in one statement', async () => {
+    const merchantId = 'merchant-onboarded-statements';
+    const eventId = randomUUID();
+    const texts = await statementsDuring(async () => {
+      await f.sut.publish(
+        MerchantOnboardedEvent,
+        MerchantOnboarded.fromPartial({ meta: { eventId, occurredAt: f.clock.now(), causationId: eventId, correlationId: eventId }, merchantId, restrictions: { depositFen: 50_000n } }),
+      );
+      // Handled once its inbox row is committed (the consumer acts asynchronously).
+      for (let tries = 0; (await f.sut.db.$queryRawUnsafe<unknown[]>('SELECT 1 FROM inbox_events WHERE event_id = $1', eventId)).length === 0; tries++) {
+        if (tries > 200) throw new Error('the onboarding was not handled within 10 s');
+        await sleep(50);
+      }
+    });
+    const writes = texts.filter((text) => /merchant_standings|merchant_deposits/.test(text));
+    expect(writes).toHaveLength(1);
+    expect(writes[0]).toMatch(/INSERT INTO merchant_standings/);
+    expect(writes[0]).toMatch(/INSERT INTO merchant_deposits/);
+    expect((await f.client.getMerchantDeposit({ merchantId })).deposit).toMatchObject({ minimumFen: 50_000n, topUpRequested: true, topUpRequestedFen: 50_000n });
   });
 });

@@ -11,7 +11,7 @@ import type { ConsumerExperienceTx, PrismaClient } from '@govern/consumer-experi
 import { eventTime, isEvent, plausibleWindow, startConsumer, type ConsumerDatabase, type ConsumerHandle, type EventBus } from '@govern/platform-events';
 import type { Logger } from 'pino';
 import { protectBuyersOfRemovedMerchant } from '../use-cases/cascades';
-import { applyDepositMinimum, applyMerchantStatus, applyStoreScore, type StandingStatus } from '../use-cases/standing';
+import { applyMerchantStatus, applyOnboarding, applyStoreScore, type StandingStatus } from '../use-cases/standing';
 import type { UnitsOfWork } from '@govern/platform-runtime';
 import type { Work } from '../use-cases/work';
 import { causeOfEvent } from '@govern/platform-runtime';
@@ -60,14 +60,12 @@ export const startMerchantStandingConsumer = ({ units, ...wiring }: {
         // Never ahead of our clock: a time far ahead would make every later change look older.
         const occurredAt = eventTime(event.meta?.occurredAt, work.now);
         if (isEvent(MerchantOnboardedEvent, event, ctx)) {
-          await applyMerchantStatus(work, event.merchantId, 'ACTIVE', occurredAt);
-          const minimum = event.restrictions?.depositFen ?? 0n;
-          if (minimum > 0n) await applyDepositMinimum(work, event.merchantId, minimum);
+          applyOnboarding(work, event.merchantId, occurredAt, event.restrictions?.depositFen ?? 0n);
         } else if (isEvent(MerchantSanctionedEvent, event, ctx)) {
           const status = SANCTION_STATUS[event.kind];
-          if (status) await applyMerchantStatus(work, event.merchantId, status, occurredAt);
+          if (status) applyMerchantStatus(work, event.merchantId, status, occurredAt);
         } else if (isEvent(MerchantReinstatedEvent, event, ctx)) {
-          await applyMerchantStatus(work, event.merchantId, MERCHANT_STATUS[event.status] ?? 'ACTIVE', occurredAt);
+          applyMerchantStatus(work, event.merchantId, MERCHANT_STATUS[event.status] ?? 'ACTIVE', occurredAt);
         } else if (isEvent(StoreExperienceScoreChangedEvent, event, ctx)) {
           // A score is as of the end of the window it covers, so the newest window wins whatever order
           // the events arrive in (an equal window re-applies the same score). A window ahead of our
@@ -75,9 +73,9 @@ export const startMerchantStandingConsumer = ({ units, ...wiring }: {
           // it (PoisonMessageError: dead-lettered with the reason). A score without a window (an older
           // producer) is as of when it was announced.
           const asOf = event.window ? plausibleWindow(event.window, work.now, `store score of ${event.merchantId.slice(0, 64)}`).end : occurredAt;
-          await applyStoreScore(work, event.merchantId, event.neutral ? null : event.score, asOf);
+          applyStoreScore(work, event.merchantId, event.neutral ? null : event.score, asOf);
         } else if (isEvent(MerchantRemovedEvent, event, ctx)) {
-          await applyMerchantStatus(work, event.merchantId, 'REMOVED', occurredAt);
+          applyMerchantStatus(work, event.merchantId, 'REMOVED', occurredAt);
           const summary = await protectBuyersOfRemovedMerchant(work, {
             merchantId: event.merchantId,
             removalId: event.sanctionId || ctx.eventId,

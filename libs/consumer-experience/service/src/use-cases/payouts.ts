@@ -268,15 +268,6 @@ export class Payouts {
     return { ...deposit.row };
   }
 
-  /** The deposit minimum merchant-access set for the merchant; the top-up request follows it (no event: nothing was paid). */
-  async setDepositMinimum(merchantId: string, minimumFen: bigint): Promise<void> {
-    const deposit = await this.deposit(merchantId);
-    const topUp = topUpFor({ balanceFen: deposit.row.balanceFen, minimumFen, owedFen: deposit.row.owedFen });
-    deposit.row = { ...deposit.row, minimumFen, topUpRequested: topUp.requested, topUpRequestedFen: topUp.amountFen, updatedAt: this.work.now };
-    deposit.requestedBefore = { requested: topUp.requested, amountFen: topUp.amountFen };
-    deposit.changed = true;
-  }
-
   /** Capital entering the fund (the platform's allocation). */
   contributeToFund(amountFen: bigint, transactionId: string): void {
     this.post(transactionId, fundContributionPosting(amountFen));
