@@ -95,15 +95,28 @@ export const eventsPipelinePath = async (ctx: BenchContext): Promise<void> => {
   const label = "ListingApproved written to product-quality's outbox → content handled, paced";
   const rate = offeredRate(id, ctx.measurements);
   if (rate === undefined) return failedRow(ctx, id, label, new Error('no offered rate'));
-  const writer = new pg.Pool({ ...ctx.platform.sql['product-quality'].options, max: 8 });
+  // Eight connections for the rows, one for the relay's wake-ups.
+  const writer = new pg.Pool({ ...ctx.platform.sql['product-quality'].options, max: 9 });
   writer.on('error', () => undefined);
   let waking: NodeJS.Timeout | undefined;
+  let waker: pg.PoolClient | undefined;
+  let notifying: Promise<void> | undefined;
   try {
     const merchants = (await onboardMerchants(ctx, 16)).map((m) => m.merchantId);
     const committedAt = new Map<string, number>();
     const cpuBefore = ctx.platform.cpuMs();
     ctx.progress(label);
-    waking = setInterval(() => void writer.query(`SELECT pg_notify('${OUTBOX_CHANNEL}', '')`).catch(() => undefined), RELAY_WAKE_MS);
+    // On a connection of its own, one NOTIFY at a time: queued behind the inserts (or piling up
+    // behind each other) they would slow the writer they are meant to follow.
+    waker = await writer.connect();
+    const wakerClient = waker;
+    waking = setInterval(() => {
+      if (notifying) return;
+      notifying = wakerClient
+        .query(`SELECT pg_notify('${OUTBOX_CHANNEL}', '')`)
+        .then(() => undefined, () => undefined)
+        .finally(() => (notifying = undefined));
+    }, RELAY_WAKE_MS);
     const run = await openLoop({
       perSecond: rate,
       durationMs: ctx.scale.pacedMs,
@@ -164,6 +177,8 @@ export const eventsPipelinePath = async (ctx: BenchContext): Promise<void> => {
     failedRow(ctx, id, label, error);
   } finally {
     clearInterval(waking);
+    await notifying;
+    waker?.release();
     await writer.end().catch(() => undefined);
   }
   await ctx.platform.quiesce(120_000);
