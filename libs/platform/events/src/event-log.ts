@@ -72,6 +72,7 @@ interface OutboxRow {
   payload: Buffer;
 }
 
+// ORDER BY names `outbox_events.id`: a bare `id` would be this text alias, in text order ('9' after '10').
 const COLUMNS = 'id::text AS id, event_id, event_type, subject, occurred_at, published_at, dead_at, attempts, last_error, payload';
 const SCAN_BATCH = 500;
 
@@ -166,7 +167,7 @@ export const createEventLog = (options: EventLogOptions): EventLog => {
         const keyset = before !== undefined ? [`id < ${bind(before.toString())}::bigint`] : [];
         const clause = [...where, ...keyset];
         const rows = await query<OutboxRow[]>(
-          `SELECT ${COLUMNS} FROM outbox_events ${clause.length ? `WHERE ${clause.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ${bind(batch)}`,
+          `SELECT ${COLUMNS} FROM outbox_events ${clause.length ? `WHERE ${clause.join(' AND ')}` : ''} ORDER BY outbox_events.id DESC LIMIT ${bind(batch)}`,
           ...values,
         );
         values.length -= keyset.length + 1;
@@ -194,7 +195,7 @@ export const createEventLog = (options: EventLogOptions): EventLog => {
 
     async dead(page) {
       const rows = await query<OutboxRow[]>(
-        `SELECT ${COLUMNS} FROM outbox_events WHERE dead_at IS NOT NULL AND id < $1::bigint ORDER BY id DESC LIMIT $2`,
+        `SELECT ${COLUMNS} FROM outbox_events WHERE dead_at IS NOT NULL AND id < $1::bigint ORDER BY outbox_events.id DESC LIMIT $2`,
         (page.before ?? 2n ** 63n - 1n).toString(),
         page.limit,
       );

@@ -42,6 +42,51 @@ describe('outbox relay bounds', () => {
     ]);
   });
 
+  it('claims in the outbox id order past a power of ten (not the text order in which 10 comes before 9), so batches publish in order and leave nothing behind', async () => {
+    const { fixture, bus } = await world();
+    await fixture.produce(events('order', 25));
+    const published: string[] = [];
+    const recording: EventBus = {
+      ...bus,
+      publish: async (messages) => {
+        published.push(...messages.map((m) => m.eventId));
+        return bus.publish(messages);
+      },
+    };
+    // One round of batches and no poll: a row left behind a batch's last id would stay unpublished.
+    const relay = track(createOutboxRelay({ pool: fixture.pool, bus: recording, log: silentLog, listen: false, batchSize: 10, idlePollMs: 60_000 }));
+    await relay.start();
+    await eventually('every row published', async () => (await relay.counts()).unpublished === 0, 5_000);
+    expect(published).toEqual(Array.from({ length: 25 }, (_, i) => `order-${i}`));
+  });
+
+  it('retries a failed batch when its back-off ends while the batch claimed behind it is still being sent', async () => {
+    const { fixture, bus } = await world();
+    // Two full batches: the second is claimed while the first is sent. One event of the first
+    // fails once; the second's publish outlasts the first's back-off (75-125 ms), so the retry's
+    // timer fires while the relay still waits for it.
+    await fixture.produce(events('overlap', 40));
+    let calls = 0;
+    const flaky: EventBus = {
+      ...bus,
+      publish: async (messages) => {
+        calls += 1;
+        if (calls === 1) {
+          const acks = await bus.publish(messages.filter((m) => m.eventId !== 'overlap-5'));
+          throw new PublishError('timed out', acks, [{ eventId: 'overlap-5', error: 'TimeoutError: timeout' }]);
+        }
+        if (calls === 2) await sleep(400);
+        return bus.publish(messages);
+      },
+    };
+    // No poll within the test's time: only the retry can publish the failed row.
+    const relay = track(createOutboxRelay({ pool: fixture.pool, bus: flaky, log: silentLog, listen: false, batchSize: 20, idlePollMs: 60_000 }));
+    await relay.start();
+    await eventually('every row published', async () => (await relay.counts()).unpublished === 0, 5_000);
+    const { rows } = await fixture.pool.query(`SELECT attempts FROM outbox_events WHERE event_id = 'overlap-5'`);
+    expect(rows).toEqual([{ attempts: 1 }]);
+  });
+
   it('counts no rejection while the bus is down (a ping fails), only attempts', async () => {
     const { fixture, bus } = await world();
     let down = true;

@@ -149,10 +149,13 @@ export const createOutboxRelay = (options: OutboxRelayOptions): OutboxRelay => {
       const [, { rows }] = await Promise.all([
         client.query('BEGIN'),
         client.query<OutboxRow>(
+        // The table's id, not the text alias of the same name (which ORDER BY would take first):
+        // in text order '10' sorts before '9', so a batch left rows behind its last id and went
+        // out of the outbox's order.
         `SELECT id::text AS id, event_id, subject, event_type, payload, rejections, occurred_at, trace_context
            FROM outbox_events
           WHERE published_at IS NULL AND dead_at IS NULL AND id > $2::bigint
-          ORDER BY id
+          ORDER BY outbox_events.id
           LIMIT $1
             FOR UPDATE SKIP LOCKED`,
           [batchSize, afterId ?? '0'],
@@ -322,7 +325,9 @@ export const createOutboxRelay = (options: OutboxRelayOptions): OutboxRelay => {
       if (previous) {
         if (!record(await previous.result)) {
           if (current) record(await current.result);
-          wanted = false;
+          // `wanted` is left as it is: the retry's timer may have fired while the overlapping batch
+          // settled, and its kick, refused while this pump ran, is then only in `wanted` (clearing it
+          // left the failed rows to the idle poll). While the timer is pending, nothing re-kicks.
           return;
         }
         previous = undefined;
