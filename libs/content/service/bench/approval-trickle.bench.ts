@@ -26,7 +26,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ListingAction, ListingApprovedEvent, type ListingApproved as Approval } from '@govern/contracts-product-quality';
 import { createJetStreamBus, toOutgoing } from '@govern/platform-events';
 import { testInfra } from '@govern/platform-testing';
-import pg from 'pg';
+import { statementsSent } from './statements-sent';
 import pino from 'pino';
 import { startContentForTest } from '../src/testing/content-test-kit';
 
@@ -35,13 +35,6 @@ const RATE = Number(process.argv[3] ?? 150);
 const ROUNDS = Number(process.argv[4] ?? 3);
 const PROFILE = process.argv[5];
 
-/** Statements sent by every pg client of this process (the service's pool included). */
-let statements = 0;
-const query = pg.Client.prototype.query;
-pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-  statements++;
-  return (query as (...a: unknown[]) => unknown).apply(this, args);
-} as typeof pg.Client.prototype.query;
 
 /** The publishing side (a child process): publishes each round's approvals at its rate, and says when all are acknowledged. */
 const publisher = async (natsUrl: string, namespace: string): Promise<void> => {
@@ -103,7 +96,7 @@ const main = async (): Promise<void> => {
         }
         await profiler.post('Profiler.start');
       }
-      const before = { cpu: process.cpuUsage(), statements, at: performance.now() };
+      const before = { cpu: process.cpuUsage(), statements: statementsSent(), at: performance.now() };
       await publishIn(child, { approvals, rate: RATE });
       const ids = approvals.map((a) => a.meta.eventId);
       const handled = `SELECT count(*)::int AS n FROM inbox_events WHERE consumer = 'content_product_catalogue' AND event_id = ANY($1::text[])`;
@@ -119,7 +112,7 @@ const main = async (): Promise<void> => {
       }
       const wall = performance.now() - before.at;
       const cpuMs = (cpu.user + cpu.system) / 1000;
-      const counted = statements - before.statements;
+      const counted = statementsSent() - before.statements;
       // An inbox row's processed_at is its transaction's start: one time per batch.
       const batches = await sut.db.$queryRawUnsafe<{ n: number }[]>(
         `SELECT count(*)::int AS n FROM inbox_events WHERE consumer = 'content_product_catalogue' AND event_id = ANY($1::text[]) GROUP BY processed_at`,

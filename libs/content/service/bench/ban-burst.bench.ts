@@ -25,20 +25,13 @@ import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BanCause, ProductBannedEvent } from '@govern/contracts-product-quality';
-import pg from 'pg';
+import { statementsSent } from './statements-sent';
 import { approveListings, startContentForTest } from '../src/testing/content-test-kit';
 
 const BANS = Number(process.argv[2] ?? 2_000);
 const ROUNDS = Number(process.argv[3] ?? 3);
 const PROFILE = process.argv[4];
 
-/** Statements sent by every pg client of this process (the service's pool included). */
-let statements = 0;
-const query = pg.Client.prototype.query;
-pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-  statements++;
-  return (query as (...a: unknown[]) => unknown).apply(this, args);
-} as typeof pg.Client.prototype.query;
 
 /** CPU ms PostgreSQL's backends serving this database have used so far (from /proc; the server runs on this machine). */
 const databaseCpuMs = async (db: { $queryRawUnsafe<T>(query: string): Promise<T> }): Promise<number> => {
@@ -73,7 +66,7 @@ const main = async (): Promise<void> => {
         await profiler.post('Profiler.start');
       }
       const databaseCpuBefore = await databaseCpuMs(sut.db);
-      const before = { cpu: process.cpuUsage(), databaseCpuMs: databaseCpuBefore, statements, at: performance.now() };
+      const before = { cpu: process.cpuUsage(), databaseCpuMs: databaseCpuBefore, statements: statementsSent(), at: performance.now() };
       const bans = products.map((p) => ({
         meta: { eventId: randomUUID(), occurredAt: sut.clock.now(), causationId: `removal-${round}`, correlationId: `removal-${round}` },
         productId: p.productId,
@@ -104,7 +97,7 @@ const main = async (): Promise<void> => {
       }
       const wall = performance.now() - before.at;
       const cpuMs = (cpu.user + cpu.system) / 1000;
-      const counted = statements - before.statements;
+      const counted = statementsSent() - before.statements;
       const databaseMs = (await databaseCpuMs(sut.db)) - before.databaseCpuMs;
       // An inbox row's processed_at is its transaction's start: one time per batch, so the batches'
       // sizes and the time from one batch's start to the next show whether the consumer waited for

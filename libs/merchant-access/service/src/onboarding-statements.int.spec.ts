@@ -2,55 +2,16 @@ import { ApplicationStatus, MerchantAccessServiceDefinition, RiskBand } from '@g
 import type { PrismaClient } from '@govern/merchant-access-data-access';
 import type { ServiceClient } from '@govern/platform-grpc';
 import { type ServiceUnderTest, useForSuite } from '@govern/platform-service-testing';
-import pg from 'pg';
+import { recordPgStatements } from '@govern/platform-testing';
 import { describe, expect, it } from 'vitest';
 import { applicationInput, reviewBandCategories, withBankAccount } from './testing/applications';
 import { startMerchantAccessForTest } from './testing/service';
 
-/**
- * Records, per pg connection, the statements the service sends and the writes they leave in: a
- * statement sent while no earlier one of the same turn of the event loop is waiting starts a new
- * write (the platform's transaction corks the socket until the turn ends), and a unit waits for one
- * round trip per write. The service runs in the test's process, so its connections are these.
- */
-const recordStatements = () => {
-  const original = pg.Client.prototype.query;
-  const byClient = new Map<pg.Client, { text: string; write: number }[]>();
-  const open = new Set<pg.Client>();
-  pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-    const first = args[0] as string | { text?: string } | undefined;
-    const text = (typeof first === 'string' ? first : first?.text) ?? '';
-    const log = byClient.get(this) ?? [];
-    byClient.set(this, log);
-    const write = (log.at(-1)?.write ?? 0) + (open.has(this) ? 0 : 1);
-    if (!open.has(this)) {
-      open.add(this);
-      setImmediate(() => open.delete(this));
-    }
-    log.push({ text, write });
-    return (original as (...a: unknown[]) => unknown).apply(this, args);
-  } as typeof pg.Client.prototype.query;
-  return {
-    /** The transactions that sent a statement matching `marker` (from BEGIN to COMMIT), in order: their statements and writes. */
-    units(marker: RegExp): { statements: string[]; writes: number }[] {
-      const units: { statements: string[]; writes: number }[] = [];
-      for (const log of byClient.values()) {
-        log.forEach((s, begin) => {
-          if (!s.text.startsWith('BEGIN')) return;
-          const commit = log.findIndex((c, i) => i > begin && c.text === 'COMMIT');
-          const unit = log.slice(begin, commit + 1);
-          if (commit > begin && unit.some((u) => marker.test(u.text))) {
-            units.push({ statements: unit.map((u) => u.text.trim()), writes: (unit.at(-1)?.write ?? 0) - (unit[0]?.write ?? 0) + 1 });
-          }
-        });
-      }
-      return units;
-    },
-    restore: () => {
-      pg.Client.prototype.query = original;
-    },
-  };
-};
+/** SubmitApplication's transactions as sent (statements trimmed): those that inserted an application. */
+const applicationUnits = (recorder: ReturnType<typeof recordPgStatements>): { statements: string[]; writes: number }[] =>
+  recorder
+    .transactions((s) => /INSERT INTO applications/.test(s.text))
+    .map((unit) => ({ statements: unit.statements.map((text) => text.trim()), writes: unit.writes }));
 
 /** What each statement of a SubmitApplication unit is, in the order sent. */
 const shapes = (statements: readonly string[]): string[] =>
@@ -87,12 +48,12 @@ describe('SubmitApplication statements and round trips', () => {
   };
 
   it('approves in six statements and two round trips, every row written with the effects, and reads back as answered', async () => {
-    const recorder = recordStatements();
+    const recorder = recordPgStatements();
     const { application, merchant } = await client
       .submitApplication({ requestId: 'statements-approved', application: applicationInput(601) })
       .finally(() => recorder.restore());
     expect(application?.status).toBe(ApplicationStatus.APPLICATION_STATUS_APPROVED);
-    const [unit, ...others] = recorder.units(/INSERT INTO applications/);
+    const [unit, ...others] = applicationUnits(recorder);
     expect(others).toEqual([]);
     if (!unit) throw new Error('no SubmitApplication unit recorded');
     expect(shapes(unit.statements)).toEqual(['BEGIN', 'claim', "devices' other applicants", 'ring graph catch-up', 'effects', 'COMMIT']);
@@ -122,7 +83,7 @@ describe('SubmitApplication statements and round trips', () => {
   });
 
   it('opens a review case and rejects with the same statements', async () => {
-    const recorder = recordStatements();
+    const recorder = recordPgStatements();
     const { review, rejected } = await (async () => ({
       review: await client.submitApplication({ requestId: 'statements-review', application: applicationInput(602, { categoryCodes: reviewBandCategories }) }),
       rejected: await client.submitApplication({
@@ -133,7 +94,7 @@ describe('SubmitApplication statements and round trips', () => {
     }))().finally(() => recorder.restore());
     expect(review.application?.decision?.band).toBe(RiskBand.RISK_BAND_MANUAL_REVIEW);
     expect(rejected.application?.decision?.band).toBe(RiskBand.RISK_BAND_REJECT);
-    const units = recorder.units(/INSERT INTO applications/);
+    const units = applicationUnits(recorder);
     expect(units.map((unit) => [shapes(unit.statements), unit.writes])).toEqual([
       [['BEGIN', 'claim', "devices' other applicants", 'ring graph catch-up', 'effects', 'COMMIT'], 2],
       [['BEGIN', 'claim', "devices' other applicants", 'ring graph catch-up', 'effects', 'COMMIT'], 2],

@@ -8,3 +8,4 @@ export * from './poll';
 export * from './service-process';
 export * from './nats-cluster';
 export * from './artifact-process';
+export * from './pg-statements';

@@ -9,14 +9,13 @@ import {
   type MerchantSanctioned,
   MerchantStatus,
   ReinstatementCause,
-  RiskBand,
   SanctionKind,
 } from '@govern/contracts-merchant-access';
 import type { PrismaClient, ProductQualityTx } from '@govern/product-quality-data-access';
 import { type ServiceUnderTest, useForSuite } from '@govern/platform-service-testing';
 import pino from 'pino';
 import { createProductQualityDecisionLog } from './decisions/decision-log';
-import { consumed, inWork, meta, startProductQualityForTest, unique } from './testing/fixtures';
+import { consumed, inWork, merchantOnboarded, meta, startProductQualityForTest, unique } from './testing/fixtures';
 import type { Work } from './use-cases/work';
 import { onMerchantOnboarded, onMerchantReinstated, onMerchantRemoved, onMerchantSanctioned } from './use-cases/merchant-standing';
 
@@ -58,16 +57,8 @@ describe('merchant standing from merchant-access events: one statement each, eve
     )[0];
 
   const at = (offsetMs: number): Date => new Date(sut.clock.now().getTime() + offsetMs);
-  const onboarded = (merchantId: string, occurredAt: Date, categories: string[], listingQuota: number): MerchantOnboarded => ({
-    meta: { ...meta(sut), occurredAt },
-    merchantId,
-    applicationId: `app-${merchantId}`,
-    band: RiskBand.RISK_BAND_APPROVE,
-    restrictions: { listingQuota, depositFen: 200_000n, approvedCategoryCodes: categories },
-    riskScore: 12,
-    reasons: [],
-    policy: { name: 'merchant-onboarding', version: '2026-11-01.1' },
-  });
+  const onboarded = (merchantId: string, occurredAt: Date, categories: string[], listingQuota: number): MerchantOnboarded =>
+    merchantOnboarded(sut, merchantId, { occurredAt, categories, listingQuota });
   const sanctioned = (merchantId: string, occurredAt: Date, kind: SanctionKind, sanctionId: string, endsAt?: Date): MerchantSanctioned => ({
     meta: { ...meta(sut), occurredAt },
     merchantId,

@@ -8,6 +8,7 @@ import { offeredRate } from '../goals';
 import { openLoop } from '../load';
 import { machineCpuNote, sampleMachineCpu } from '../machine-cpu';
 import { listingRequest, productOf } from '../platform/marketplace';
+import type { ServiceName } from '../platform/platform';
 import { cloneRows } from '../platform/seed';
 import { summarize } from '../stats';
 import pg from 'pg';
@@ -19,6 +20,21 @@ import pg from 'pg';
  */
 
 const CATALOGUE_CONSUMER = 'content_product_catalogue';
+type CpuSample = Partial<Record<ServiceName, number | undefined>>;
+
+/** A service's CPU (ms) between two samples; undefined when it was not running. */
+const cpuUsedBy = (before: CpuSample, after: CpuSample, service: ServiceName): number | undefined => {
+  const [from, to] = [before[service], after[service]];
+  return from === undefined || to === undefined ? undefined : to - from;
+};
+
+/** "product-quality 0.21, content 0.25": the producer's and the consumer's CPU per event. */
+const producerAndConsumerCpu = (before: CpuSample, after: CpuSample, events: number): string[] =>
+  (['product-quality', 'content'] as const).flatMap((service) => {
+    const used = cpuUsedBy(before, after, service);
+    return used === undefined ? [] : [`${service} ${(used / events).toFixed(2)}`];
+  });
+
 /** Wall-clock milliseconds with sub-millisecond resolution (comparable with PostgreSQL timestamps). */
 const wallNow = (): number => performance.timeOrigin + performance.now();
 
@@ -158,10 +174,7 @@ export const eventsPipelinePath = async (ctx: BenchContext): Promise<void> => {
     clearInterval(waking);
     if (!handled) throw new Error(`content did not handle all ${committedAt.size} events within 120 s`);
     const cpuAfter = ctx.platform.cpuMs();
-    const cpuPerEvent = (['product-quality', 'content'] as const).flatMap((service) => {
-      const [before, after] = [cpuBefore[service], cpuAfter[service]];
-      return before === undefined || after === undefined ? [] : [`${service} ${((after - before) / handled.length).toFixed(2)}`];
-    });
+    const cpuPerEvent = producerAndConsumerCpu(cpuBefore, cpuAfter, handled.length);
     const latencies = handled.map((r) => Number(r.at) - (committedAt.get(r.event_id) as number));
     const summary = summarize(latencies, Math.max(ctx.scale.pacedMs, run.elapsedMs));
     ctx.measurements.push({
@@ -240,15 +253,8 @@ export const eventsBurstPath = async (ctx: BenchContext): Promise<void> => {
     const cpuAfter = ctx.platform.cpuMs();
     const machineAfter = sampleMachineCpu();
     const client = process.cpuUsage(clientBefore);
-    const usedBy = (service: keyof typeof cpuAfter): number | undefined => {
-      const [before, after] = [cpuBefore[service], cpuAfter[service]];
-      return before === undefined || after === undefined ? undefined : after - before;
-    };
-    const cpuPerEvent = (['product-quality', 'content'] as const).flatMap((service) => {
-      const used = usedBy(service);
-      return used === undefined ? [] : [`${service} ${(used / done.n).toFixed(2)}`];
-    });
-    const servicesMs = (Object.keys(cpuAfter) as (keyof typeof cpuAfter)[]).reduce((sum, service) => sum + (usedBy(service) ?? 0), 0);
+    const cpuPerEvent = producerAndConsumerCpu(cpuBefore, cpuAfter, done.n);
+    const servicesMs = (Object.keys(cpuAfter) as ServiceName[]).reduce((sum, service) => sum + (cpuUsedBy(cpuBefore, cpuAfter, service) ?? 0), 0);
     const machine =
       machineBefore && machineAfter
         ? [machineCpuNote(machineBefore, machineAfter, wallNow() - triggeredAt, done.n, [{ label: 'services', ms: servicesMs }, { label: 'bench client', ms: (client.user + client.system) / 1000 }], undefined, 'event')]

@@ -1,6 +1,6 @@
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BanCause, ListingAction, ListingApprovedEvent, ProductBannedEvent } from '@govern/contracts-product-quality';
+import { recordPgStatements } from '@govern/platform-testing';
 import { countStatements, eventually, meta, startContentForTest, type ContentUnderTest } from '../testing/content-test-kit';
 
 /** An approval of `productId` by `merchantId`, as product-quality's listing gate announces it. */
@@ -34,49 +34,6 @@ const banOf = (cut: ContentUnderTest, productId: string, merchantId: string) => 
 const APPROVALS = 60;
 
 /**
- * Records, per pg connection, the statements the service sends (text and values) and the socket
- * write each leaves in: a statement sent while an earlier one of the same turn of the event loop is
- * waiting joins its write (the platform's transaction corks the socket until the turn ends). The
- * service runs in the test's process, so its connections are these.
- */
-const recordStatements = () => {
-  const original = pg.Client.prototype.query;
-  const byClient = new Map<pg.Client, { text: string; values: readonly unknown[]; write: number }[]>();
-  const open = new Set<pg.Client>();
-  pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-    const first = args[0] as string | { text?: string; values?: unknown[] } | undefined;
-    const text = (typeof first === 'string' ? first : first?.text) ?? '';
-    const values = (typeof first === 'string' ? (args[1] as unknown[] | undefined) : first?.values) ?? [];
-    const log = byClient.get(this) ?? [];
-    byClient.set(this, log);
-    const write = (log.at(-1)?.write ?? 0) + (open.has(this) ? 0 : 1);
-    if (!open.has(this)) {
-      open.add(this);
-      setImmediate(() => open.delete(this));
-    }
-    log.push({ text, values, write });
-    return (original as (...a: unknown[]) => unknown).apply(this, args);
-  } as typeof pg.Client.prototype.query;
-  return {
-    /** The statements of the transaction that sent one whose values name `value`, from BEGIN to COMMIT, and its writes. */
-    unitNaming(value: string): { statements: string[]; writes: number } {
-      for (const log of byClient.values()) {
-        const at = log.findIndex((s) => s.values.some((v) => v === value || (Array.isArray(v) && v.includes(value))));
-        if (at < 0) continue;
-        const begin = log.slice(0, at + 1).findLastIndex((s) => s.text.startsWith('BEGIN'));
-        const commit = log.findIndex((s, i) => i > at && s.text === 'COMMIT');
-        const unit = log.slice(begin, commit + 1);
-        return { statements: unit.map((s) => s.text), writes: (unit.at(-1)?.write ?? 0) - (unit[0]?.write ?? 0) + 1 };
-      }
-      throw new Error(`no statement named ${value}`);
-    },
-    restore: () => {
-      pg.Client.prototype.query = original;
-    },
-  };
-};
-
-/**
  * A stream of ListingApproved (a merchant uploading its catalogue, issue 13): content records the
  * known products of a batch with one statement, and leaves what one approval at a time would have.
  */
@@ -108,14 +65,16 @@ describe('the product catalogue consumer, approvals', () => {
     const { sut } = cut;
     // EvaluateListing's approvals reach content a few at a time: a batch of one is the common case.
     const approval = approvalOf(cut, 'p-lone', 'm-lone');
-    const statements = recordStatements();
+    const statements = recordPgStatements();
     try {
       await sut.publish(ListingApprovedEvent, approval);
       await eventually(async () => (await sut.db.knownProduct.count({ where: { productId: 'p-lone' } })) === 1, 'the approval recorded', 30_000);
     } finally {
       statements.restore();
     }
-    const unit = statements.unitNaming(approval.meta.eventId);
+    // The transaction that recorded this event in the inbox (its id among the statement's values).
+    const [unit] = statements.transactions((s) => s.values.some((v) => v === approval.meta.eventId || (Array.isArray(v) && v.includes(approval.meta.eventId))));
+    if (!unit) throw new Error('no transaction named the approval');
     const kinds = unit.statements.map((text) => /^(BEGIN|COMMIT)\b|^INSERT INTO \w+/.exec(text.trim())?.[0] ?? text.slice(0, 60));
     expect(kinds).toEqual(['BEGIN', 'INSERT INTO inbox_events', 'INSERT INTO known_products', 'COMMIT']);
     // BEGIN with the inbox row; the product's row with COMMIT once the inbox said the event is new.

@@ -1,54 +1,12 @@
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ContentTier, ProductLinkState } from '@govern/contracts-content';
+import { recordPgStatements } from '@govern/platform-testing';
 import { approveListings, startContentForTest, type ContentUnderTest } from '../testing/content-test-kit';
 
 const CLEAN = {
   title: 'Linen shirt after ten washes',
   captions: 'I washed this linen shirt ten times: here is how the fabric and seams held up.',
   transcript: 'Hello everyone, today we look at the seams, the collar and the buttons after ten washes. '.repeat(4),
-};
-
-/**
- * Records, per pg connection, the statements the service sends and the writes they leave in: a
- * statement sent while no earlier one of the same turn of the event loop is waiting starts a new
- * write (the platform's transaction corks the socket until the turn ends), and a unit waits for one
- * round trip per write. The service runs in the test's process, so its connections are these.
- */
-const recordWrites = () => {
-  const original = pg.Client.prototype.query;
-  const byClient = new Map<pg.Client, { text: string; write: number }[]>();
-  const open = new Set<pg.Client>();
-  pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-    const first = args[0] as string | { text?: string } | undefined;
-    const text = (typeof first === 'string' ? first : first?.text) ?? '';
-    const log = byClient.get(this) ?? [];
-    byClient.set(this, log);
-    const write = (log.at(-1)?.write ?? 0) + (open.has(this) ? 0 : 1);
-    if (!open.has(this)) {
-      open.add(this);
-      setImmediate(() => open.delete(this));
-    }
-    log.push({ text, write });
-    return (original as (...a: unknown[]) => unknown).apply(this, args);
-  } as typeof pg.Client.prototype.query;
-  return {
-    /** The writes of the transaction that sent a statement matching `marker`, from its BEGIN to its COMMIT. */
-    writesOfUnit(marker: RegExp): number {
-      for (const log of byClient.values()) {
-        const at = log.findIndex((s) => marker.test(s.text));
-        if (at < 0) continue;
-        const begin = log.slice(0, at + 1).findLastIndex((s) => s.text.startsWith('BEGIN'));
-        const commit = log.findIndex((s, i) => i > at && s.text === 'COMMIT');
-        const unit = log.slice(begin, commit + 1);
-        return (unit.at(-1)?.write ?? 0) - (unit[0]?.write ?? 0) + 1;
-      }
-      throw new Error(`no statement matched ${String(marker)}`);
-    },
-    restore: () => {
-      pg.Client.prototype.query = original;
-    },
-  };
 };
 
 describe('AssessVideo round trips', () => {
@@ -60,7 +18,7 @@ describe('AssessVideo round trips', () => {
   afterAll(async () => cut?.stop());
 
   it('waits for two round trips on a new video: the lock with every read, then the writes with COMMIT', async () => {
-    const writes = recordWrites();
+    const writes = recordPgStatements();
     try {
       const response = await cut.client.assessVideo({
         requestId: 'r-rt-clean',
@@ -76,7 +34,7 @@ describe('AssessVideo round trips', () => {
       expect(response.creatorCredit?.credit).toBe(12);
       // Seven before: the known products, the rules' facts, the writes (read back), the active
       // penalties and the answer's credit each waited for a round trip of their own.
-      expect(writes.writesOfUnit(/INSERT INTO content_assessments/)).toBe(2);
+      expect(writes.transactions((s) => /INSERT INTO content_assessments/.test(s.text)).map((unit) => unit.writes)).toEqual([2]);
     } finally {
       writes.restore();
     }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { streamOf, type EventMeta } from '@govern/contracts-common';
-import { MerchantOnboardedEvent, RiskBand } from '@govern/contracts-merchant-access';
+import { MerchantOnboardedEvent, RiskBand, type MerchantOnboarded } from '@govern/contracts-merchant-access';
 import { ListingApprovedEvent, ListingDecision, ProductQualityServiceDefinition, type Listing } from '@govern/contracts-product-quality';
 import type { PrismaClient, ProductQualityTx } from '@govern/product-quality-data-access';
 import { asDbTransaction } from '@govern/platform-runtime';
@@ -47,20 +47,30 @@ export const consumed = async (sut: ServiceUnderTest<PrismaClient>, eventId: str
   );
 };
 
-/** merchant-access onboards a merchant; resolves once product-quality has taken it in. */
-export const onboard = async (sut: ServiceUnderTest<PrismaClient>, merchantId: string, categories: string[] = [], listingQuota = 0): Promise<void> => {
+/** merchant-access's MerchantOnboarded for a merchant with these terms (now, unless `occurredAt` says when). */
+export const merchantOnboarded = (
+  sut: ServiceUnderTest<PrismaClient>,
+  merchantId: string,
+  terms: { categories?: string[]; listingQuota?: number; occurredAt?: Date } = {},
+): MerchantOnboarded => {
   const m = meta(sut);
-  await sut.publish(MerchantOnboardedEvent, {
-    meta: m,
+  return {
+    meta: terms.occurredAt ? { ...m, occurredAt: terms.occurredAt } : m,
     merchantId,
     applicationId: `app-${merchantId}`,
     band: RiskBand.RISK_BAND_APPROVE,
-    restrictions: { listingQuota, depositFen: 200_000n, approvedCategoryCodes: categories },
+    restrictions: { listingQuota: terms.listingQuota ?? 0, depositFen: 200_000n, approvedCategoryCodes: terms.categories ?? [] },
     riskScore: 12,
     reasons: [],
     policy: { name: 'merchant-onboarding', version: '2026-11-01.1' },
-  });
-  await consumed(sut, m.eventId);
+  };
+};
+
+/** merchant-access onboards a merchant; resolves once product-quality has taken it in. */
+export const onboard = async (sut: ServiceUnderTest<PrismaClient>, merchantId: string, categories: string[] = [], listingQuota = 0): Promise<void> => {
+  const event = merchantOnboarded(sut, merchantId, { categories, listingQuota });
+  await sut.publish(MerchantOnboardedEvent, event);
+  await consumed(sut, event.meta?.eventId ?? '');
 };
 
 let counter = 0;
