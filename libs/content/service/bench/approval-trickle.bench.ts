@@ -18,15 +18,13 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
-import { Session } from 'node:inspector/promises';
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ListingAction, ListingApprovedEvent, type ListingApproved as Approval } from '@govern/contracts-product-quality';
 import { createJetStreamBus, toOutgoing } from '@govern/platform-events';
 import { testInfra } from '@govern/platform-testing';
-import { statementsSent } from './statements-sent';
+import { roundProfiler, statementsSent } from './bench-kit';
 import pino from 'pino';
 import { startContentForTest } from '../src/testing/content-test-kit';
 
@@ -73,7 +71,7 @@ const main = async (): Promise<void> => {
     serialization: 'advanced',
   });
   await new Promise((resolve) => child.once('message', resolve));
-  const profiler = PROFILE ? new Session() : undefined;
+  const profiler = roundProfiler(PROFILE);
   try {
     for (let round = 0; round < ROUNDS; round++) {
       const merchantId = `m-trickle-${round}`;
@@ -89,13 +87,7 @@ const main = async (): Promise<void> => {
         evaluationId: `e-${round}-${i}`,
         action: ListingAction.LISTING_ACTION_PUBLISH,
       }));
-      if (profiler && round > 0) {
-        if (round === 1) {
-          profiler.connect();
-          await profiler.post('Profiler.enable');
-        }
-        await profiler.post('Profiler.start');
-      }
+      await profiler.start(round);
       const before = { cpu: process.cpuUsage(), statements: statementsSent(), at: performance.now() };
       await publishIn(child, { approvals, rate: RATE });
       const ids = approvals.map((a) => a.meta.eventId);
@@ -106,10 +98,7 @@ const main = async (): Promise<void> => {
         await sleep(20);
       }
       const cpu = process.cpuUsage(before.cpu);
-      if (profiler && round > 0) {
-        const { profile } = await profiler.post('Profiler.stop');
-        await writeFile(`${PROFILE}.round${round + 1}.cpuprofile`, JSON.stringify(profile));
-      }
+      await profiler.stop(round);
       const wall = performance.now() - before.at;
       const cpuMs = (cpu.user + cpu.system) / 1000;
       const counted = statementsSent() - before.statements;
@@ -126,7 +115,7 @@ const main = async (): Promise<void> => {
       );
     }
   } finally {
-    profiler?.disconnect();
+    profiler.close();
     child.kill();
     await cut.stop();
   }

@@ -19,13 +19,12 @@
  * measures any version of the consumer. Prints figures only; nothing here asserts timing.
  */
 import { randomUUID } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
-import { Session } from 'node:inspector/promises';
+import { readFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BanCause, ProductBannedEvent } from '@govern/contracts-product-quality';
-import { statementsSent } from './statements-sent';
+import { roundProfiler, statementsSent } from './bench-kit';
 import { approveListings, startContentForTest } from '../src/testing/content-test-kit';
 
 const BANS = Number(process.argv[2] ?? 2_000);
@@ -52,19 +51,13 @@ const CLOCK_TICKS_PER_SECOND = 100;
 const main = async (): Promise<void> => {
   const cut = await startContentForTest();
   const { sut } = cut;
-  const profiler = PROFILE ? new Session() : undefined;
+  const profiler = roundProfiler(PROFILE);
   try {
     for (let round = 0; round < ROUNDS; round++) {
       const merchantId = `m-burst-${round}`;
       const products = Array.from({ length: BANS }, (_, i) => ({ productId: `p-${round}-${i}`, merchantId }));
       await approveListings(cut, products);
-      if (profiler && round > 0) {
-        if (round === 1) {
-          profiler.connect();
-          await profiler.post('Profiler.enable');
-        }
-        await profiler.post('Profiler.start');
-      }
+      await profiler.start(round);
       const databaseCpuBefore = await databaseCpuMs(sut.db);
       const before = { cpu: process.cpuUsage(), databaseCpuMs: databaseCpuBefore, statements: statementsSent(), at: performance.now() };
       const bans = products.map((p) => ({
@@ -91,10 +84,7 @@ const main = async (): Promise<void> => {
         else await sleep(20);
       }
       const cpu = process.cpuUsage(before.cpu);
-      if (profiler && round > 0) {
-        const { profile } = await profiler.post('Profiler.stop');
-        await writeFile(`${PROFILE}.round${round + 1}.cpuprofile`, JSON.stringify(profile));
-      }
+      await profiler.stop(round);
       const wall = performance.now() - before.at;
       const cpuMs = (cpu.user + cpu.system) / 1000;
       const counted = statementsSent() - before.statements;
@@ -119,7 +109,7 @@ const main = async (): Promise<void> => {
       );
     }
   } finally {
-    profiler?.disconnect();
+    profiler.close();
     await cut.stop();
   }
 };
