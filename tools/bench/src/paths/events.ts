@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { ViolationSource, ViolationType } from '@govern/contracts-merchant-access';
 import { ListingApproved, ListingApprovedEvent, ListingDecision, ProductBannedEvent } from '@govern/contracts-product-quality';
+// The channel a service's outbox relay listens on for other replicas' backlog.
+import { OUTBOX_CHANNEL } from '@govern/platform-events';
 import { failedRow, listProduct, onboardMerchants, waitFor, waitProductsKnownToContent, type BenchContext } from '../context';
 import { fromRun } from '../floors/floors';
 import { offeredRate } from '../goals';
@@ -92,8 +94,6 @@ export const eventsPacedPath = async (ctx: BenchContext): Promise<void> => {
   }
 };
 
-/** The channel a service's outbox relay listens on for other replicas' backlog (platform-events' OUTBOX_CHANNEL). */
-const OUTBOX_CHANNEL = 'outbox_events';
 /** How often the bench wakes product-quality's relay while it writes rows the service did not write itself. */
 const RELAY_WAKE_MS = 5;
 
