@@ -1,6 +1,7 @@
 import { ComplaintCategory, ComplaintTargetType, ContactChannel, ContactTopic, type RecordBuyerContactRequest } from '@govern/contracts-consumer-experience';
 import { useForSuite } from '@govern/platform-service-testing';
 import { recordPgStatements } from '@govern/platform-testing';
+import { HOUR, MINUTE } from '@govern/policy-core';
 import { describe, expect, it } from 'vitest';
 import { contactToProto } from './mapping/care';
 import { complaintToProto } from './mapping/to-proto';
@@ -15,8 +16,13 @@ const shapes = (statements: readonly string[]): string[] =>
     if (/"public"\./.test(text)) return 'prisma';
     if (/^INSERT INTO idempotency_keys/.test(text)) return 'claim';
     if (/^WITH /.test(text) && /UPDATE idempotency_keys/.test(text)) return 'effects';
-    if (/^SELECT .* FROM orders WHERE order_id/s.test(text)) return 'order';
+    if (/^SELECT order_id, buyer_id, merchant_id, product_id, content_id, new_buyer FROM orders/.test(text)) return 'order';
     if (/^SELECT \* FROM buyer_contacts WHERE contact_id = \$1 FOR UPDATE/.test(text)) return 'contact lock';
+    if (/^SELECT id FROM scheduled_jobs WHERE id = \$1 .* FOR UPDATE SKIP LOCKED/.test(text)) return 'job claim';
+    if (/^UPDATE scheduled_jobs SET completed_at/.test(text)) return 'job done';
+    if (/^SELECT \* FROM orders WHERE order_id = \$1 FOR UPDATE/.test(text)) return 'order lock';
+    if (/^SELECT a\.\*.*care_watch_taken/s.test(text)) return 'care reads';
+    if (/^WITH outbox AS/.test(text)) return 'effects';
     return text.slice(0, 60);
   });
 
@@ -103,5 +109,55 @@ describe('buyer-care statements and round trips (gRPC + Postgres + NATS)', () =>
     const complaintId = filed.answer.complaint?.complaintId ?? '';
     expect(filed.answer.complaint).toEqual(complaintToProto(await f.sut.db.complaint.findUniqueOrThrow({ where: { complaintId } })));
     expect((await f.client.getComplaint({ complaintId })).complaint).toEqual(filed.answer.complaint);
+  });
+
+  /** The transactions of the jobs due now that sent a statement on `table` with `value` among its values, as sent. */
+  const jobUnits = async (table: RegExp, value: string): Promise<{ shapes: string[]; effects: string; writes: number }[]> => {
+    const recorder = recordPgStatements();
+    await f.sut.runDueJobs().finally(() => recorder.restore());
+    return recorder
+      .transactions((s) => table.test(s.text) && s.values.includes(value))
+      .map((unit) => ({ shapes: shapes(unit.statements), effects: unit.statements.find((s) => /^\s*WITH outbox AS/.test(s)) ?? '', writes: unit.writes }));
+  };
+
+  it('nudges a new buyer’s stuck order in one round trip after the job’s claim, the case and decision written with the effects; the step-in reads through no Prisma', async () => {
+    const merchantId = 'merchant-stmt-care';
+    await f.client.depositMerchantFunds({ requestId: f.id('req'), merchantId, amountFen: 100_000n, paymentRef: 'bank-stmt-care' });
+    const orderId = await f.recordOrder({ buyerId: f.id('new-buyer'), merchantId, amountFen: 10_000n });
+
+    f.clock.advance(35 * HOUR + MINUTE);
+    const [nudge, ...others] = await jobUnits(/INSERT INTO care_cases/, orderId);
+    expect(others).toEqual([]);
+    expect(nudge?.shapes).toEqual(['BEGIN', 'job claim', 'order lock', 'care reads', 'effects', 'job done', 'COMMIT']);
+    expect(nudge?.writes).toBe(3);
+    expect(nudge?.effects).toMatch(/INSERT INTO care_cases/);
+    expect(nudge?.effects).toMatch(/INSERT INTO decision_records/);
+    const [opened] = (await f.client.listCareCases({ orderId, buyerId: '', merchantId: '', pageSize: 50, pageToken: '' })).careCases;
+    expect(opened?.steps.map((step) => step.step)).toEqual(['NUDGED']);
+
+    f.clock.advance(37 * HOUR);
+    const [stepIn] = await jobUnits(/UPDATE care_cases/, opened?.caseId ?? '');
+    expect(stepIn).toBeDefined();
+    expect(stepIn?.shapes.filter((shape) => shape === 'prisma')).toEqual([]);
+    expect((await f.client.getCareCase({ caseId: opened?.caseId ?? '' })).careCase?.paidFen).toBe(10_000n);
+  });
+
+  it('finds an unanswered contact a breach at its due time through no Prisma, its change written with the effects', async () => {
+    const contactId = f.id('contact');
+    await f.client.recordBuyerContact({
+      requestId: f.id('req'),
+      contactId,
+      buyerId: 'buyer-stmt-late',
+      merchantId: 'merchant-stmt-late',
+      orderId: '',
+      channel: ContactChannel.CONTACT_CHANNEL_CHAT,
+      topic: ContactTopic.CONTACT_TOPIC_PRE_SALE,
+      contactTime: f.clock.now(),
+    });
+    f.clock.advance(HOUR);
+    const [deadline, ...others] = await jobUnits(/FROM buyer_contacts WHERE contact_id/, contactId);
+    expect(others).toEqual([]);
+    expect(deadline?.shapes.filter((shape) => shape === 'prisma')).toEqual([]);
+    expect(deadline?.effects).toMatch(/UPDATE buyer_contacts/);
   });
 });
