@@ -1,4 +1,4 @@
-import type { CareCaseRow, ConsumerExperienceTx } from '@govern/consumer-experience-data-access';
+import type { AfterSaleRow, CareCaseRow, ConsumerExperienceTx } from '@govern/consumer-experience-data-access';
 import type { Window } from '@govern/consumer-experience-domain';
 import { sql, type Sql, rowFromSql } from '@govern/platform-db';
 import { keysetPage, timeIdPageToken, type KeysetPage } from '@govern/platform-grpc';
@@ -6,7 +6,7 @@ import type { Page } from './lists.queries';
 
 /**
  * New-buyer care (issue 19): the buyer's history that decides whether an order is a new buyer's,
- * and the care cases (plain SQL for the timers' writes, Prisma for the reads of the RPCs).
+ * and the care cases (plain SQL for the timers, Prisma for the reads of the RPCs).
  */
 
 /** Open cases of new buyers' orders among `orderIds` not yet at their step-in bound (a recheck may resolve them), in lock order. */
@@ -46,17 +46,18 @@ export interface NewCareCase {
   policyVersion: string;
 }
 
-/** Opens a case for a watch; undefined when the watch already has one (a timer that fired twice). */
-export const insertCareCase = async (db: Sql, c: NewCareCase): Promise<CareCaseRow | undefined> => {
-  const [row] = await db.query(sql`
+/**
+ * Opens a case for a watch, sent without waiting (given the unit's `withEffectsSql`, inside its effects
+ * statement). The caller read that the watch has no case yet under the order's lock, which every
+ * opening holds; a case there anyway fails the unit on the unique watch key rather than nudging twice.
+ */
+export const insertCareCase = (db: Pick<Sql, 'send'>, c: NewCareCase): void => {
+  db.send(sql`
     INSERT INTO care_cases (case_id, watch_key, order_id, buyer_id, merchant_id, kind, after_sale_id, status, opened_at, step_in_due_at,
                             steps, policy_name, policy_version, created_at, updated_at)
     VALUES (${c.caseId}, ${c.watchKey}, ${c.orderId}, ${c.buyerId}, ${c.merchantId}, ${c.kind}, ${c.afterSaleId}::text, 'OPEN',
             ${c.openedAt}::timestamptz, ${c.stepInDueAt}::timestamptz, ${JSON.stringify(c.steps)}::jsonb, ${c.policyName}, ${c.policyVersion},
-            ${c.openedAt}::timestamptz, ${c.openedAt}::timestamptz)
-    ON CONFLICT (watch_key) DO NOTHING
-    RETURNING *`);
-  return row ? rowFromSql<CareCaseRow>(row) : undefined;
+            ${c.openedAt}::timestamptz, ${c.openedAt}::timestamptz)`);
 };
 
 /** Locks a case (after its order: orders before cases, one lock order everywhere). */
@@ -65,19 +66,68 @@ export const lockCareCase = async (db: Sql, caseId: string): Promise<CareCaseRow
   return row ? rowFromSql<CareCaseRow>(row) : undefined;
 };
 
-export const resolveCareCase = async (
-  db: Sql,
+/** A case as it stands, without a lock: what a timer checks before taking the order's lock. */
+export const readCareCase = async (db: Sql, caseId: string): Promise<CareCaseRow | undefined> => {
+  const [row] = await db.query(sql`SELECT * FROM care_cases WHERE case_id = ${caseId}`);
+  return row ? rowFromSql<CareCaseRow>(row) : undefined;
+};
+
+/** Writes a locked case's resolution, sent without waiting (pipelined: a later statement of the unit sees it). */
+export const resolveCareCase = (
+  db: Pick<Sql, 'send'>,
   caseId: string,
   c: { status: string; resolvedAt: Date; compensationId: string | null; paidFen: bigint; steps: unknown },
-): Promise<CareCaseRow> => {
-  const [row] = await db.query(sql`
+): void => {
+  db.send(sql`
     UPDATE care_cases
        SET status = ${c.status}, resolved_at = ${c.resolvedAt}::timestamptz, compensation_id = ${c.compensationId}::text,
            paid_fen = ${c.paidFen}::bigint, steps = ${JSON.stringify(c.steps)}::jsonb, updated_at = ${c.resolvedAt}::timestamptz
-     WHERE case_id = ${caseId}
-    RETURNING *`);
-  if (!row) throw new Error(`care case ${caseId} vanished under its lock`);
-  return rowFromSql<CareCaseRow>(row);
+     WHERE case_id = ${caseId}`);
+};
+
+/** What the care rules read of a watched order besides the order itself (see `careReads`). */
+export interface CareReads {
+  /** The watched after-sale (the watch's, else the case's); null without one. */
+  afterSale: AfterSaleRow | null;
+  /** When the after-sale's return parcel shipped: the anchor of an unsettled return fee. */
+  returnShippedAt: Date | undefined;
+  /** Whether the order's forward parcel had its first scan. */
+  forwardScanned: boolean;
+  /** Whether the watch (`watchKey`) already has a case. */
+  watchTaken: boolean;
+}
+
+const CARE_READ_COLUMNS = ['care_return_shipped_at', 'care_forward_first_scan_at', 'care_watch_taken'] as const;
+
+/**
+ * Everything a care step reads besides the order, in one statement: the after-sale (given, or the
+ * case's), its return parcel's shipping time, the forward parcel's first scan, whether the watch
+ * has a case. Sent right behind the order's (and case's) lock without waiting for it: the server
+ * runs it once the locks are held, on a snapshot taken then, so it sees what the lock holders before
+ * committed, as a read after the lock's answer would.
+ */
+export const careReads = async (
+  db: Sql,
+  subject: { orderId: string; afterSaleId?: string | null | undefined; caseId?: string | undefined; watchKey?: string | undefined },
+): Promise<CareReads> => {
+  const afterSaleId = subject.caseId
+    ? sql`(SELECT after_sale_id FROM care_cases WHERE case_id = ${subject.caseId})`
+    : sql`${subject.afterSaleId ?? null}::text`;
+  const [row] = await db.query(sql`
+    SELECT a.*,
+           (SELECT s.shipped_at FROM shipments s WHERE s.after_sale_id = a.after_sale_id AND s.kind = 'RETURN' LIMIT 1) AS care_return_shipped_at,
+           (SELECT s.first_scan_at FROM shipments s WHERE s.order_id = ${subject.orderId} AND s.kind = 'FORWARD' LIMIT 1) AS care_forward_first_scan_at,
+           EXISTS (SELECT 1 FROM care_cases WHERE watch_key = ${subject.watchKey ?? null}::text) AS care_watch_taken
+      FROM (SELECT 1) AS one LEFT JOIN after_sales a ON a.after_sale_id = ${afterSaleId}`);
+  if (!row) throw new Error('the care reads returned no row');
+  const afterSale: Record<string, unknown> = { ...row };
+  for (const column of CARE_READ_COLUMNS) delete afterSale[column];
+  return {
+    afterSale: row.after_sale_id === null ? null : rowFromSql<AfterSaleRow>(afterSale),
+    returnShippedAt: (row.care_return_shipped_at as Date | null) ?? undefined,
+    forwardScanned: row.care_forward_first_scan_at !== null,
+    watchTaken: row.care_watch_taken === true,
+  };
 };
 
 /** Care cases opened and resolved in a window, for the governance report. */

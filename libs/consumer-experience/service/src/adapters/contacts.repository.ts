@@ -1,6 +1,6 @@
-import type { BuyerContactRow } from '@govern/consumer-experience-data-access';
+import type { BuyerContactRow, ComplaintRow } from '@govern/consumer-experience-data-access';
 import { SERVICE_NORM_POLICY, serviceNormMetricsFromCounts, type ServiceNormMetrics, type ServiceNormPolicy, type Window } from '@govern/consumer-experience-domain';
-import { sql, type Sql, type SqlStatement, rowFromSql } from '@govern/platform-db';
+import { isUniqueViolation, sql, type Sql, type SqlStatement, rowFromSql } from '@govern/platform-db';
 
 /**
  * Buyer contacts in plain SQL (issue 19): every buyer message of the platform lands here, so the
@@ -24,17 +24,38 @@ export interface NewContact {
   now: Date;
 }
 
-/** Inserts a contact; undefined when its id is taken. */
-export const insertContact = async (db: Sql, c: NewContact): Promise<BuyerContactRow | undefined> => {
-  const [row] = await db.query(sql`
+const isContactIdTaken = (error: unknown): boolean => isUniqueViolation(error) && (error as { constraint?: string }).constraint === 'buyer_contacts_pkey';
+
+/**
+ * Inserts a contact, sent without waiting: given the unit's `withEffectsSql`, it goes out inside the
+ * unit's effects statement with COMMIT, so the call costs no round trip of its own. A taken contact
+ * id violates the primary key (a concurrent insert of the same id waits for the other to commit) and
+ * fails the unit with what `taken` makes of it. Returns the row as it will be stored.
+ */
+export const insertContact = (db: Pick<Sql, 'sendRefusing'>, c: NewContact, taken: () => Error): BuyerContactRow => {
+  const reasons = JSON.stringify(c.reasons);
+  db.sendRefusing(
+    sql`
     INSERT INTO buyer_contacts (contact_id, buyer_id, merchant_id, order_id, channel, topic, contacted_at, first_reply_due_at, new_buyer,
                                 reasons, policy_name, policy_version, created_at, updated_at)
     VALUES (${c.contactId}, ${c.buyerId}, ${c.merchantId}, ${c.orderId}::text, ${c.channel}, ${c.topic}, ${c.contactedAt}::timestamptz,
-            ${c.firstReplyDueAt}::timestamptz, ${c.newBuyer}, ${JSON.stringify(c.reasons)}::jsonb, ${c.policyName}, ${c.policyVersion},
-            ${c.now}::timestamptz, ${c.now}::timestamptz)
-    ON CONFLICT (contact_id) DO NOTHING
-    RETURNING *`);
-  return row ? rowFromSql<BuyerContactRow>(row) : undefined;
+            ${c.firstReplyDueAt}::timestamptz, ${c.newBuyer}, ${reasons}::jsonb, ${c.policyName}, ${c.policyVersion},
+            ${c.now}::timestamptz, ${c.now}::timestamptz)`,
+    (error) => (isContactIdTaken(error) ? taken() : undefined),
+  );
+  const { now, reasons: _, ...columns } = c;
+  return {
+    ...columns,
+    firstReplyAt: null,
+    breached: false,
+    resolvedMarkAt: null,
+    rating: null,
+    buyerResolved: null,
+    ratedAt: null,
+    reasons: JSON.parse(reasons) as BuyerContactRow['reasons'],
+    createdAt: now,
+    updatedAt: now,
+  };
 };
 
 /** Locks one contact for the rest of the transaction (replies, ratings and its timer serialise on it). */
@@ -53,16 +74,20 @@ export interface ContactChange {
   reasons: unknown;
 }
 
-export const updateContact = async (db: Sql, contactId: string, c: ContactChange, now: Date): Promise<BuyerContactRow> => {
-  const [row] = await db.query(sql`
+/**
+ * Writes a locked contact's change, sent without waiting (given the unit's `withEffectsSql`, inside its
+ * effects statement: nothing in the unit reads the contact after its change). Returns the row as it
+ * will be stored.
+ */
+export const updateContact = (db: Pick<Sql, 'send'>, contact: BuyerContactRow, c: ContactChange, now: Date): BuyerContactRow => {
+  const reasons = JSON.stringify(c.reasons);
+  db.send(sql`
     UPDATE buyer_contacts
        SET first_reply_at = ${c.firstReplyAt}::timestamptz, breached = ${c.breached}, resolved_mark_at = ${c.resolvedMarkAt}::timestamptz,
            rating = ${c.rating}::int, buyer_resolved = ${c.buyerResolved}::boolean, rated_at = ${c.ratedAt}::timestamptz,
-           reasons = ${JSON.stringify(c.reasons)}::jsonb, updated_at = ${now}::timestamptz
-     WHERE contact_id = ${contactId}
-    RETURNING *`);
-  if (!row) throw new Error(`contact ${contactId} vanished under its lock`);
-  return rowFromSql<BuyerContactRow>(row);
+           reasons = ${reasons}::jsonb, updated_at = ${now}::timestamptz
+     WHERE contact_id = ${contact.contactId}`);
+  return { ...contact, ...c, reasons: JSON.parse(reasons) as BuyerContactRow['reasons'], updatedAt: now };
 };
 
 /** A merchant's breaches whose first reply fell due in [since, until]: the violation-candidate count. */
@@ -148,4 +173,18 @@ export const merchantNormFigures = async (db: Sql, merchantId: string, window: W
 export const platformNormFigures = async (db: Sql, window: Window, now: Date, policy: ServiceNormPolicy = SERVICE_NORM_POLICY): Promise<PlatformNormFigures> => {
   const [row] = await db.query<NormRow>(normFigures(sql`TRUE`, window, now, policy));
   return figuresOf(row, window, policy);
+};
+
+/**
+ * Records a buyer's complaint, sent without waiting (given the unit's `withEffectsSql`, inside its
+ * effects statement: its id is new and nothing in the unit reads it back). Returns the row as it will be stored.
+ */
+export const insertComplaint = (db: Pick<Sql, 'send'>, c: Omit<ComplaintRow, 'evidenceRefs'> & { evidenceRefs: readonly string[] }): ComplaintRow => {
+  const evidenceRefs = JSON.stringify(c.evidenceRefs);
+  db.send(sql`
+    INSERT INTO complaints (complaint_id, buyer_id, target_type, target_id, merchant_id, order_id, product_id, content_id, category, text,
+                            evidence_refs, status, routed_to, created_at)
+    VALUES (${c.complaintId}, ${c.buyerId}, ${c.targetType}, ${c.targetId}, ${c.merchantId}::text, ${c.orderId}::text, ${c.productId}::text,
+            ${c.contentId}::text, ${c.category}, ${c.text}, ${evidenceRefs}::jsonb, ${c.status}, ${c.routedTo}, ${c.createdAt}::timestamptz)`);
+  return { ...c, evidenceRefs: JSON.parse(evidenceRefs) as ComplaintRow['evidenceRefs'] };
 };

@@ -31,3 +31,12 @@ export const afterSalesWhere = async (db: Sql, where: SqlStatement): Promise<Aft
   const rows = await db.query(sql`SELECT * FROM after_sales WHERE ${where} ORDER BY after_sale_id`);
   return rows.map((row) => rowFromSql<AfterSaleRow>(row));
 };
+
+/** Who an order is between and what it bought: what a buyer's contact or complaint is checked against. */
+export type OrderParties = Pick<OrderRow, 'orderId' | 'buyerId' | 'merchantId' | 'productId' | 'contentId' | 'newBuyer'>;
+
+/** Reads an order's parties in plain SQL (one pipelined statement, no lock: contacts and complaints do not change the order). */
+export const orderParties = async (db: Sql, orderId: string): Promise<OrderParties | undefined> => {
+  const [row] = await db.query(sql`SELECT order_id, buyer_id, merchant_id, product_id, content_id, new_buyer FROM orders WHERE order_id = ${orderId}`);
+  return row ? rowFromSql<OrderParties>(row) : undefined;
+};

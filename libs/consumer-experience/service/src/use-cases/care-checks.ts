@@ -1,8 +1,8 @@
 import { CareCaseBuyerToldEvent } from '@govern/contracts-consumer-experience';
-import type { AfterSaleRow, ConsumerExperienceTx, OrderRow } from '@govern/consumer-experience-data-access';
+import type { OrderRow } from '@govern/consumer-experience-data-access';
 import type { AfterSaleStatus, CareDecision, CareKind, CareState, CareStep } from '@govern/consumer-experience-domain';
 import type { Reason } from '@govern/policy-core';
-import { lockCareCase, openCareCasesBeforeStepIn, resolveCareCase } from '../adapters/care.repository';
+import { careReads, lockCareCase, openCareCasesBeforeStepIn, resolveCareCase, type CareReads } from '../adapters/care.repository';
 import { lockOrder } from '../adapters/sql-rows';
 import { careDecisions } from '../decisions/decision-kinds';
 import { careStepToJson, type StoredCareStep } from '../mapping/care';
@@ -19,13 +19,13 @@ import type { Work } from './work';
 /** Statuses in which a refund waits on the merchant (its answer, its receipt of the return, its payment). */
 const REFUND_WAITING_ON_MERCHANT: readonly AfterSaleStatus[] = ['AWAITING_MERCHANT', 'RETURN_IN_TRANSIT', 'AWAITING_MERCHANT_PAYMENT'];
 
-export const careState = async (tx: ConsumerExperienceTx, kind: CareKind, order: OrderRow, afterSale: AfterSaleRow | null): Promise<CareState> => {
-  const forward = kind === 'NO_LOGISTICS_SCAN' ? await tx.shipment.findFirst({ where: { orderId: order.orderId, kind: 'FORWARD' }, select: { firstScanAt: true } }) : null;
+/** The watched order's state as the care rules read it, from the order and what `careReads` read with it. */
+export const careState = (kind: CareKind, order: OrderRow, { afterSale, forwardScanned }: Pick<CareReads, 'afterSale' | 'forwardScanned'>): CareState => {
   return {
     kind,
     shipped: order.shippedAt !== null,
     refundedInFull: order.refundedFen >= order.amountFen,
-    scanned: forward?.firstScanAt !== null && forward?.firstScanAt !== undefined,
+    scanned: kind === 'NO_LOGISTICS_SCAN' && forwardScanned,
     afterSaleOpen: afterSale !== null && REFUND_WAITING_ON_MERCHANT.includes(afterSale.status as AfterSaleStatus),
     ...(kind === 'RETURN_FEE_UNSETTLED' ? { returnFeeOwed: afterSale !== null && afterSale.returnFeeOwedFen > 0n && afterSale.returnFeeSettledAt === null } : {}),
   };
@@ -69,15 +69,18 @@ export const tellBuyer = (work: Work, c: { caseId: string; orderId: string; buye
 export const resolveCareCasesMovedOn = async (work: Work, orderIds: readonly string[]): Promise<void> => {
   if (orderIds.length === 0) return;
   for (const { caseId, orderId } of await openCareCasesBeforeStepIn(work.sql, orderIds, work.now)) {
-    const order = await lockOrder(work.sql, orderId);
-    const c = await lockCareCase(work.sql, caseId);
+    // The locks and the reads behind them leave together: one round trip per case.
+    const lockedOrder = lockOrder(work.sql, orderId);
+    const lockedCase = lockCareCase(work.sql, caseId);
+    const read = careReads(work.sql, { orderId, caseId });
+    const order = await lockedOrder;
+    const c = await lockedCase;
     if (!c || c.status !== 'OPEN') continue;
-    const afterSale = c.afterSaleId ? await work.tx.afterSale.findUnique({ where: { afterSaleId: c.afterSaleId } }) : null;
-    const evaluation = await decideCareStep(work, caseId, 'RECHECK', order, await careState(work.tx, c.kind as CareKind, order, afterSale));
+    const evaluation = await decideCareStep(work, caseId, 'RECHECK', order, careState(c.kind as CareKind, order, await read));
     const decision = evaluation.outcome;
     if (decision.outcome !== 'NOT_STUCK') continue;
     const steps = Array.isArray(c.steps) ? c.steps : [];
-    await resolveCareCase(work.sql, caseId, {
+    resolveCareCase(work.sql, caseId, {
       status: 'RESOLVED_BY_MERCHANT',
       resolvedAt: work.now,
       compensationId: null,

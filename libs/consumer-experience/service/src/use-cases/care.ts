@@ -7,7 +7,7 @@ import {
   type CareKind,
 } from '@govern/consumer-experience-domain';
 import { DomainError, notFound, type Reason } from '@govern/policy-core';
-import { findCareCase, insertCareCase, lockCareCase, resolveCareCase } from '../adapters/care.repository';
+import { careReads, findCareCase, insertCareCase, lockCareCase, readCareCase, resolveCareCase, type CareReads } from '../adapters/care.repository';
 import { lockOrder } from '../adapters/sql-rows';
 import { JOB } from '../jobs/job-kinds';
 import { careStepToJson } from '../mapping/care';
@@ -55,15 +55,11 @@ export const watchPayloadOf = (payload: Record<string, unknown>): WatchPayload |
   return { kind: kind as CareKind, orderId, afterSaleId: typeof afterSaleId === 'string' ? afterSaleId : undefined };
 };
 
-const anchorOf = async (tx: ConsumerExperienceTx, kind: CareKind, order: OrderRow, afterSale: AfterSaleRow | null): Promise<Date | undefined> => {
+const anchorOf = (kind: CareKind, order: OrderRow, { afterSale, returnShippedAt }: CareReads): Date | undefined => {
   if (kind === 'DISPATCH_STUCK') return order.dispatchDueAt;
   if (kind === 'NO_LOGISTICS_SCAN') return order.shippedAt ?? undefined;
-  if (kind === 'RETURN_FEE_UNSETTLED') {
-    // The freight became owed when the return shipped.
-    if (!afterSale) return undefined;
-    const parcel = await tx.shipment.findFirst({ where: { afterSaleId: afterSale.afterSaleId, kind: 'RETURN' }, select: { shippedAt: true } });
-    return parcel?.shippedAt;
-  }
+  // The freight became owed when the return shipped.
+  if (kind === 'RETURN_FEE_UNSETTLED') return afterSale ? returnShippedAt : undefined;
   return afterSale?.createdAt;
 };
 
@@ -71,21 +67,27 @@ const anchorOf = async (tx: ConsumerExperienceTx, kind: CareKind, order: OrderRo
 export const onCareNudge = async (work: Work, payload: Record<string, unknown>): Promise<void> => {
   const watch = watchPayloadOf(payload);
   if (!watch) throw new Error(`CARE_NUDGE job without a valid watch: ${JSON.stringify(payload)}`);
-  const order = await lockOrder(work.sql, watch.orderId);
+  const key = watchKey(watch.kind, watch.afterSaleId ?? watch.orderId);
+  // The lock and the reads behind it leave together: the job's one round trip before its effects.
+  const locked = lockOrder(work.sql, watch.orderId);
+  const read = careReads(work.sql, { orderId: watch.orderId, afterSaleId: watch.afterSaleId, watchKey: key });
+  const order = await locked;
   if (!order.newBuyer) return;
-  const afterSale = watch.afterSaleId ? await work.tx.afterSale.findUnique({ where: { afterSaleId: watch.afterSaleId } }) : null;
-  const anchor = await anchorOf(work.tx, watch.kind, order, afterSale);
+  const reads = await read;
+  const anchor = anchorOf(watch.kind, order, reads);
   if (!anchor) return;
   const caseId = work.newId();
-  const evaluation = await decideCareStep(work, caseId, 'NUDGE', order, await careState(work.tx, watch.kind, order, afterSale));
+  const evaluation = await decideCareStep(work, caseId, 'NUDGE', order, careState(watch.kind, order, reads));
   const decision = evaluation.outcome;
   // Nothing stuck, nothing recorded: most new buyers' orders go well, and a case is what a decision is about.
   if (decision.outcome !== 'OPEN_AND_NUDGE') return;
+  // A timer that fired twice: the watch has its case (read under the order's lock, which every opening holds).
+  if (reads.watchTaken) return;
   const policy = NEW_BUYER_CARE_POLICIES.find(decision.policy.version) ?? NEW_BUYER_CARE_POLICIES.active;
   const stepInAt = careSchedule(watch.kind, anchor, policy).stepInAt;
-  const opened = await insertCareCase(work.sql, {
+  const opened = {
     caseId,
-    watchKey: watchKey(watch.kind, watch.afterSaleId ?? watch.orderId),
+    watchKey: key,
     orderId: order.orderId,
     buyerId: order.buyerId,
     merchantId: order.merchantId,
@@ -96,9 +98,10 @@ export const onCareNudge = async (work: Work, payload: Record<string, unknown>):
     steps: [careStepToJson(storedStep('NUDGED', work.now, decision))],
     policyName: decision.policy.name,
     policyVersion: decision.policy.version,
-  });
-  if (!opened) return;
-  await work.recordDecisions([{ evaluation, decisionId: work.newId() }]);
+  };
+  // Nothing in this unit reads the case or the decision back: both go out with the effects.
+  insertCareCase(work.withEffectsSql, opened);
+  await work.recordDecisions([{ evaluation, decisionId: work.newId() }], { withEffects: true });
   work.schedule({ kind: JOB.CARE_STEP_IN, key: caseId, dueAt: stepInAt, payload: { subjectId: caseId } });
   work.emit(CareCaseMerchantNudgedEvent, {
     caseId,
@@ -150,25 +153,30 @@ const platformPays = async (work: Work, c: CareCaseRow, order: OrderRow, afterSa
 
 /** A case reached its second bound: the platform steps in, or the case resolves as the merchant's. */
 export const onCareStepIn = async (work: Work, caseId: string): Promise<void> => {
-  const seen = await findCareCase(work.tx, caseId);
+  const seen = await readCareCase(work.sql, caseId);
   if (!seen || seen.status !== 'OPEN') return;
   // The broken promise is judged before the platform steps in, whichever timer runs first: a late
   // order is compensated as late (once: the deadline's own timer then finds it judged), and the
   // outcome does not hang on the order in which due timers are picked up.
   if (seen.kind === 'DISPATCH_STUCK') await onDispatchDeadline(work, seen.orderId);
-  // Orders before cases: the same lock order as the money desk everywhere (read after the judgement above).
-  const order = await lockOrder(work.sql, seen.orderId);
-  const c = await lockCareCase(work.sql, caseId);
+  // Orders before cases: the same lock order as the money desk everywhere (read after the judgement
+  // above). The locks and the reads behind them leave together.
+  const lockedOrder = lockOrder(work.sql, seen.orderId);
+  const lockedCase = lockCareCase(work.sql, caseId);
+  const read = careReads(work.sql, { orderId: seen.orderId, caseId });
+  const order = await lockedOrder;
+  const c = await lockedCase;
   if (!c || c.status !== 'OPEN') return;
-  const afterSale = c.afterSaleId ? await work.tx.afterSale.findUnique({ where: { afterSaleId: c.afterSaleId } }) : null;
+  const reads = await read;
+  const { afterSale } = reads;
   const kind = c.kind as CareKind;
-  const evaluation = await decideCareStep(work, caseId, 'STEP_IN', order, await careState(work.tx, kind, order, afterSale));
+  const evaluation = await decideCareStep(work, caseId, 'STEP_IN', order, careState(kind, order, reads));
   const decision = evaluation.outcome;
   const steps = Array.isArray(c.steps) ? c.steps : [];
   const paid = decision.outcome === 'PLATFORM_STEPS_IN' ? await platformPays(work, c, order, afterSale, decision.reasons) : undefined;
   const status: CareCaseStatus = paid ? 'RESOLVED_BY_PLATFORM' : 'RESOLVED_BY_MERCHANT';
   const paidFen = paid?.paidFen ?? 0n;
-  await resolveCareCase(work.sql, caseId, {
+  resolveCareCase(work.sql, caseId, {
     status,
     resolvedAt: work.now,
     compensationId: paid?.compensationId ?? null,

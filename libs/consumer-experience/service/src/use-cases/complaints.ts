@@ -2,7 +2,9 @@ import { ComplaintFiledEvent } from '@govern/contracts-consumer-experience';
 import type { ComplaintRow, ConsumerExperienceTx } from '@govern/consumer-experience-data-access';
 import { routeComplaint, type ComplaintTargetType } from '@govern/consumer-experience-domain';
 import { notFound, Violations } from '@govern/policy-core';
+import { insertComplaint } from '../adapters/contacts.repository';
 import { findComplaint } from '../adapters/lists.queries';
+import { orderParties } from '../adapters/sql-rows';
 import type { ComplaintCategory } from '../mapping/enums';
 import { complaintSubjectToProto } from '../mapping/to-proto';
 import type { Work } from './work';
@@ -25,9 +27,12 @@ export interface FileComplaintInput {
   evidenceRefs: string[];
 }
 
+/**
+ * At most one read (pipelined with BEGIN and the request's claim); the complaint goes out with the
+ * unit's effects and COMMIT.
+ */
 export const fileComplaint = async (work: Work, input: FileComplaintInput): Promise<ComplaintRow> => {
-  const { tx, now } = work;
-  const order = input.orderId ? await tx.order.findUnique({ where: { orderId: input.orderId } }) : null;
+  const order = input.orderId ? await orderParties(work.sql, input.orderId) : undefined;
   if (input.orderId && !order) throw notFound('ORDER.NOT_FOUND', `Unknown order ${input.orderId}`, { order_id: input.orderId });
   if (order) {
     const v = new Violations();
@@ -40,23 +45,21 @@ export const fileComplaint = async (work: Work, input: FileComplaintInput): Prom
   const merchantId = order?.merchantId ?? (input.targetType === 'MERCHANT' ? input.targetId : input.merchantId) ?? null;
   const productId = input.targetType === 'PRODUCT' ? input.targetId : (order?.productId ?? null);
   const contentId = input.targetType === 'CONTENT' ? input.targetId : (order?.contentId ?? null);
-  const complaint = await tx.complaint.create({
-    data: {
-      complaintId: work.newId(),
-      buyerId: input.buyerId,
-      targetType: input.targetType,
-      targetId: input.targetId,
-      merchantId: merchantId || null,
-      orderId: order?.orderId ?? null,
-      productId,
-      contentId,
-      category: input.category,
-      text: input.text,
-      evidenceRefs: input.evidenceRefs,
-      status: input.targetType === 'SERVICE' ? 'RESOLVED' : 'ROUTED',
-      routedTo: routeComplaint(input.targetType),
-      createdAt: now,
-    },
+  const complaint = insertComplaint(work.withEffectsSql, {
+    complaintId: work.newId(),
+    buyerId: input.buyerId,
+    targetType: input.targetType,
+    targetId: input.targetId,
+    merchantId: merchantId || null,
+    orderId: order?.orderId ?? null,
+    productId,
+    contentId,
+    category: input.category,
+    text: input.text,
+    evidenceRefs: input.evidenceRefs,
+    status: input.targetType === 'SERVICE' ? 'RESOLVED' : 'ROUTED',
+    routedTo: routeComplaint(input.targetType),
+    createdAt: work.now,
   });
   work.emit(ComplaintFiledEvent, {
     complaintId: complaint.complaintId,

@@ -1,5 +1,5 @@
 import { BuyerContactBreachedEvent } from '@govern/contracts-consumer-experience';
-import type { BuyerContactRow, OrderRow } from '@govern/consumer-experience-data-access';
+import type { BuyerContactRow } from '@govern/consumer-experience-data-access';
 import {
   judgeFirstReply,
   planContact,
@@ -14,6 +14,7 @@ import {
 import { alreadyExists, failedPrecondition, notFound, reason, ValidationError, type Reason } from '@govern/policy-core';
 import { latestOrderNewBuyer } from '../adapters/care.repository';
 import { breachesSince, insertContact, lockContact, updateContact } from '../adapters/contacts.repository';
+import { orderParties, type OrderParties } from '../adapters/sql-rows';
 import { JOB } from '../jobs/job-kinds';
 import { contactChannelCodec } from '../mapping/enums';
 import { policyToProto, reasonsFromJson, reasonsToJson, reasonsToProto } from '../mapping/to-proto';
@@ -42,13 +43,17 @@ export interface RecordContactInput {
  * system's history when it gave one), else the buyer's latest order's; a buyer without any order
  * asking before a first purchase is new.
  */
-const newBuyerAt = async (work: Work, buyerId: string, order: OrderRow | undefined): Promise<boolean> => {
+const newBuyerAt = async (work: Work, buyerId: string, order: OrderParties | undefined): Promise<boolean> => {
   if (order) return order.newBuyer;
   return (await latestOrderNewBuyer(work.sql, buyerId)) ?? true;
 };
 
+/**
+ * One read (pipelined with BEGIN and the request's claim), then the contact goes out with the unit's
+ * effects and COMMIT: a contact costs two round trips.
+ */
 export const recordBuyerContact = async (work: Work, input: RecordContactInput): Promise<BuyerContactRow> => {
-  const order = input.orderId ? await work.tx.order.findUnique({ where: { orderId: input.orderId } }) : null;
+  const order = input.orderId ? await orderParties(work.sql, input.orderId) : undefined;
   if (input.orderId && !order) throw notFound('ORDER.NOT_FOUND', `Unknown order ${input.orderId}`, { order_id: input.orderId });
   if (order) {
     const violations = [
@@ -59,22 +64,25 @@ export const recordBuyerContact = async (work: Work, input: RecordContactInput):
   }
   const policy = SERVICE_NORM_POLICY;
   const plan = planContact({ channel: input.channel, contactedAt: input.contactedAt }, policy);
-  const contact = await insertContact(work.sql, {
-    contactId: input.contactId,
-    buyerId: input.buyerId,
-    merchantId: input.merchantId,
-    orderId: order?.orderId ?? null,
-    channel: input.channel,
-    topic: input.topic,
-    contactedAt: input.contactedAt,
-    firstReplyDueAt: plan.firstReplyDueAt,
-    newBuyer: await newBuyerAt(work, input.buyerId, order ?? undefined),
-    reasons: reasonsToJson(plan.reasons),
-    policyName: plan.policy.name,
-    policyVersion: plan.policy.version,
-    now: work.now,
-  });
-  if (!contact) throw alreadyExists('CONTACT.ALREADY_RECORDED', `Contact ${input.contactId} is already recorded`, { contact_id: input.contactId });
+  const contact = insertContact(
+    work.withEffectsSql,
+    {
+      contactId: input.contactId,
+      buyerId: input.buyerId,
+      merchantId: input.merchantId,
+      orderId: order?.orderId ?? null,
+      channel: input.channel,
+      topic: input.topic,
+      contactedAt: input.contactedAt,
+      firstReplyDueAt: plan.firstReplyDueAt,
+      newBuyer: await newBuyerAt(work, input.buyerId, order),
+      reasons: reasonsToJson(plan.reasons),
+      policyName: plan.policy.name,
+      policyVersion: plan.policy.version,
+      now: work.now,
+    },
+    () => alreadyExists('CONTACT.ALREADY_RECORDED', `Contact ${input.contactId} is already recorded`, { contact_id: input.contactId }),
+  );
   work.schedule({ kind: JOB.CONTACT_REPLY_DEADLINE, key: contact.contactId, dueAt: new Date(plan.firstReplyDueAt.getTime() + policy.noReplyFoundAfterMs) });
   work.touch({ merchantId: contact.merchantId });
   return contact;
@@ -131,9 +139,9 @@ export const recordMerchantReply = async (work: Work, input: { contactId: string
   }
   const resolvedMarkAt = contact.resolvedMarkAt ?? (input.resolves ? input.repliedAt : null);
   if (input.resolves && contact.resolvedMarkAt === null) reasons = [...reasons, reason('SERVICE_NORM.MARKED_RESOLVED', 'The merchant marked the contact resolved', { at: input.repliedAt.toISOString() })];
-  const updated = await updateContact(
-    work.sql,
-    contact.contactId,
+  const updated = updateContact(
+    work.withEffectsSql,
+    contact,
     {
       firstReplyAt: contact.firstReplyAt ?? input.repliedAt,
       breached,
@@ -162,9 +170,9 @@ export const rateContact = async (work: Work, input: { contactId: string; buyerI
       rating_within_ms: String(policy.ratingWithinMs),
     });
   }
-  const updated = await updateContact(
-    work.sql,
-    contact.contactId,
+  const updated = updateContact(
+    work.withEffectsSql,
+    contact,
     {
       firstReplyAt: contact.firstReplyAt,
       breached: contact.breached,
@@ -188,9 +196,9 @@ export const onContactReplyDeadline = async (work: Work, contactId: string): Pro
   const policy = policyOf(contact);
   const breach = unansweredBreach({ channel: contact.channel as ContactChannel, firstReplyDueAt: contact.firstReplyDueAt }, policy);
   const reasons = await publishBreach(work, contact, breach.reasons, policy);
-  await updateContact(
-    work.sql,
-    contactId,
+  updateContact(
+    work.withEffectsSql,
+    contact,
     {
       firstReplyAt: null,
       breached: true,
