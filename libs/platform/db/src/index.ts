@@ -2,6 +2,7 @@ export * from '@govern/platform-migrate';
 export * from './transaction';
 export { afterCommit, sameTransaction } from './after-commit';
 export { pipelinedWrites } from './pipelined-writes';
+export { holdWritesUntilNextTick } from './hold-writes';
 export * from './pg-transaction';
 export * from './sql';
 export { oneRowFromSql, rowFromSql } from './sql-rows';

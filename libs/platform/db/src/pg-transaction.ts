@@ -4,6 +4,7 @@ import type pg from 'pg';
 import { DomainError } from '@govern/policy-core';
 import { deadlineExceeded, isAbortedTransaction, isRetryableTransactionError, isStalePreparedPlan, isStatementTimeout } from './pg-errors';
 import { trackTransaction } from './after-commit';
+import { holdWritesUntilNextTick } from './hold-writes';
 import { JoinablePool, joinConnection, type DatabaseConnection } from './prisma-client';
 import { SQL_RESULT_TYPES, statementOf, type Sql, type SqlInput, type SqlStatement } from './sql';
 import type { IsolationLevel, SqlTx, TransactionalClient, TransactionOptions } from './transaction';
@@ -120,7 +121,6 @@ class PgTransaction<Tx extends SqlTx> implements DbTransaction<Tx>, Sql {
   private refusedUnsent: { error: unknown } | undefined;
   private tail: Promise<unknown> = Promise.resolve();
   private ended = false;
-  private corked = false;
   private broken: Error | undefined;
   private prisma?: { tx: Promise<Tx>; done: Promise<unknown>; release: (commit: boolean) => void };
   private lazyTx?: Tx;
@@ -266,7 +266,7 @@ class PgTransaction<Tx extends SqlTx> implements DbTransaction<Tx>, Sql {
         }
       };
       if (this.pipelined) {
-        this.holdWrites();
+        holdWritesUntilNextTick(this.client);
         write(done);
       } else {
         // node-postgres queues a query sent while another runs, but warns that this goes away: chain.
@@ -283,24 +283,6 @@ class PgTransaction<Tx extends SqlTx> implements DbTransaction<Tx>, Sql {
     });
     this.last = result;
     return handled(result);
-  }
-
-  /**
-   * Statements sent in the same tick leave in one socket write: node-postgres writes each statement
-   * on its own (one writev per statement, the largest CPU cost left in a unit), so the socket is
-   * corked until the next tick. The profile of RecordOrder showed a fifth of the service's CPU in
-   * these writes before.
-   */
-  private holdWrites(): void {
-    if (this.corked) return;
-    const stream = (this.client as unknown as { connection?: { stream?: { cork?(): void; uncork?(): void } } }).connection?.stream;
-    if (!stream?.cork || !stream.uncork) return;
-    stream.cork();
-    this.corked = true;
-    process.nextTick(() => {
-      this.corked = false;
-      stream.uncork?.();
-    });
   }
 
   /** Starts a Prisma interactive transaction on this connection and keeps it open until commit/rollback. */

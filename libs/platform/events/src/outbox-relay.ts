@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { holdWritesUntilNextTick } from '@govern/platform-db';
 import type { Logger } from 'pino';
 import { natsHeadersFrom, type ServiceMetrics } from '@govern/platform-observability';
 import { PublishError, errorText, type EventBus, type OutgoingMessage } from './event-bus';
@@ -145,6 +146,8 @@ export const createOutboxRelay = (options: OutboxRelayOptions): OutboxRelay => {
     // four round trips to PostgreSQL besides its publish; under a paced load most batches are a
     // few events, so those round trips were most of the relay's time per event).
     (client as PipelineClient).pipeline = true;
+    // In one socket write, so a server that runs what has arrived as one exchange runs them together.
+    holdWritesUntilNextTick(client);
     try {
       const [, { rows }] = await Promise.all([
         client.query('BEGIN'),
@@ -203,6 +206,7 @@ export const createOutboxRelay = (options: OutboxRelayOptions): OutboxRelay => {
       }
       try {
         // Sent, then the failures' update (if any) and COMMIT right behind it; all awaited together.
+        holdWritesUntilNextTick(client);
         const stamped =
           acked.length > 0
             ? client.query(`UPDATE outbox_events SET published_at = now() WHERE id = ANY($1::bigint[])`, [acked.map((id) => rowOf.get(id)?.id)])
