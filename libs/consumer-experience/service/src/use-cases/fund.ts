@@ -2,6 +2,7 @@ import type { CompensationRow, ConsumerExperienceTx, MerchantDepositRow } from '
 import { requireCauseApplies, type CompensationCause } from '@govern/consumer-experience-domain';
 import { isUniqueViolation } from '@govern/platform-db';
 import { alreadyExists, failedPrecondition, notFound } from '@govern/policy-core';
+import { afterSaleById } from '../adapters/after-sales.repository';
 import { fundLedgerState, type FundLedgerState } from '../adapters/ledger.repository';
 import { lockOrder } from '../adapters/sql-rows';
 import { closeSettledAfterSales } from './after-sale-steps';
@@ -38,12 +39,12 @@ export const payAdvanceCompensation = async (
   const order = await lockOrder(work.sql, input.orderId);
   if (input.afterSaleId) {
     // The after-sale must be this order's: the payout is booked against it.
-    const afterSale = await work.tx.afterSale.findUnique({ where: { afterSaleId: input.afterSaleId }, select: { orderId: true } });
+    const afterSale = await afterSaleById(work.sql, input.afterSaleId);
     if (!afterSale || afterSale.orderId !== order.orderId) {
       throw notFound('AFTER_SALE.NOT_FOUND', `No after-sale ${input.afterSaleId} on order ${order.orderId}`, { after_sale_id: input.afterSaleId, order_id: order.orderId });
     }
   }
-  const standing = await merchantStanding(work.tx, order.merchantId);
+  const standing = await merchantStanding(work.sql, order.merchantId);
   requireCauseApplies(input.cause, { categoryCode: order.categoryCode, lateDispatch: order.lateDispatch, merchantRemoved: standing.status === 'REMOVED' });
   const desk = await Payouts.open(work, [order]);
   const paid = await desk.compensate({ order, cause: input.cause, afterSaleId: input.afterSaleId, ...claim });
