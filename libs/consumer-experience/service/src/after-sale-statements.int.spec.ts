@@ -223,4 +223,20 @@ describe('after-sale steps and reviews in plain SQL (gRPC + Postgres + NATS)', (
     expect([unknown.codeName, unknown.reason]).toEqual(['NOT_FOUND', 'AFTER_SALE.NOT_FOUND']);
     expect((await failureOf(f.client.getAfterSale({ afterSaleId: 'no-such-after-sale' }))).reason).toBe('AFTER_SALE.NOT_FOUND');
   });
+
+  it('DepositMerchantFunds checks its payment reference in the deposit lock’s write: once credited, the same payment is refused, even at once', async () => {
+    const merchantId = 'merchant-deposit-sql';
+    const requestId = f.id('req');
+    const { answer, transaction } = await transactionOf(requestId, () => f.client.depositMerchantFunds({ requestId, merchantId, amountFen: 20_000n, paymentRef: 'bank-sql-1' }));
+    expect(answer.deposit?.balanceFen).toBe(20_000n);
+    expectPlainSql(transaction, 3);
+    const again = await failureOf(f.client.depositMerchantFunds({ requestId: f.id('req'), merchantId, amountFen: 20_000n, paymentRef: 'bank-sql-1' }));
+    expect([again.codeName, again.reason]).toEqual(['ALREADY_EXISTS', 'LEDGER.PAYMENT_ALREADY_CREDITED']);
+    const racing = await Promise.allSettled(
+      Array.from({ length: 5 }, () => f.client.depositMerchantFunds({ requestId: f.id('req'), merchantId, amountFen: 5_000n, paymentRef: 'bank-sql-2' })),
+    );
+    expect(racing.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    for (const r of racing.filter((r) => r.status === 'rejected')) expect((await failureOf(Promise.reject(r.reason))).reason).toBe('LEDGER.PAYMENT_ALREADY_CREDITED');
+    expect((await f.client.getMerchantDeposit({ merchantId })).deposit?.balanceFen).toBe(25_000n);
+  });
 });
