@@ -1,11 +1,94 @@
-import type { AfterSaleRow, Prisma } from '@govern/consumer-experience-data-access';
+import type { AfterSaleChangeRow, AfterSaleRow, OrderRow, Prisma, RefundRow, ShipmentRow } from '@govern/consumer-experience-data-access';
 import { OPEN_AFTER_SALE_STATUSES } from '@govern/consumer-experience-domain';
-import { sql, type Sql } from '@govern/platform-db';
+import { rowFromSql, sql, sqlJoin, sqlRaw, type Sql } from '@govern/platform-db';
+import { notFound } from '@govern/policy-core';
+import { JSON_COLUMNS, rowFromJson } from './sql-rows';
 
 /**
- * After-sale rows in plain SQL: opening one (RequestAfterSale, the fast-refund hot path) and the
- * set-based status changes of cascades. Cold paths (a merchant's answer, a dispute) keep Prisma.
+ * After-sale rows in plain SQL: opening one (RequestAfterSale, the fast-refund hot path), each later
+ * step (a merchant's answer, a dispute, the return parcel, the deadlines: locked, changed and read
+ * back in few round trips) and the set-based status changes of cascades.
  */
+
+const afterSaleNotFound = (afterSaleId: string) => notFound('AFTER_SALE.NOT_FOUND', `Unknown after-sale ${afterSaleId}`, { after_sale_id: afterSaleId });
+
+/** An after-sale as the API shows it: the row, its audit trail, its refunds and its return parcel. */
+export interface AfterSaleWithHistory {
+  afterSale: AfterSaleRow;
+  changes: AfterSaleChangeRow[];
+  refunds: RefundRow[];
+  returnShipment: ShipmentRow | null;
+}
+
+/**
+ * The after-sale and what the API shows with it, in one statement (the children as JSON, see
+ * rowFromJson) where reading them one relation at a time took four round trips.
+ */
+export const afterSaleWithHistory = async (db: Sql, afterSaleId: string): Promise<AfterSaleWithHistory> => {
+  const [row] = await db.query(sql`
+    SELECT a.*,
+           (SELECT coalesce(jsonb_agg(to_jsonb(c) || jsonb_build_object('id', c.id::text) ORDER BY c.id), '[]'::jsonb)
+              FROM after_sale_changes c WHERE c.after_sale_id = a.after_sale_id) AS view_changes,
+           (SELECT coalesce(jsonb_agg(to_jsonb(r) || jsonb_build_object('amount_fen', r.amount_fen::text) ORDER BY r.issued_at), '[]'::jsonb)
+              FROM refunds r WHERE r.after_sale_id = a.after_sale_id) AS view_refunds,
+           (SELECT to_jsonb(s) || jsonb_build_object('shipping_fee_fen', s.shipping_fee_fen::text)
+              FROM shipments s WHERE s.after_sale_id = a.after_sale_id AND s.kind = 'RETURN' LIMIT 1) AS view_return_shipment
+      FROM after_sales a WHERE a.after_sale_id = ${afterSaleId}`);
+  if (!row) throw afterSaleNotFound(afterSaleId);
+  const { view_changes: changes, view_refunds: refunds, view_return_shipment: returnShipment, ...afterSale } = row as Record<string, unknown> & {
+    view_changes: Record<string, unknown>[];
+    view_refunds: Record<string, unknown>[];
+    view_return_shipment: Record<string, unknown> | null;
+  };
+  return {
+    afterSale: rowFromSql<AfterSaleRow>(afterSale),
+    changes: changes.map((c) => rowFromJson<AfterSaleChangeRow>(c, JSON_COLUMNS.afterSaleChanges)),
+    refunds: refunds.map((r) => rowFromJson<RefundRow>(r, JSON_COLUMNS.refunds)),
+    returnShipment: returnShipment ? rowFromJson<ShipmentRow>(returnShipment, JSON_COLUMNS.shipments) : null,
+  };
+};
+
+/**
+ * Locks the order of an after-sale (its payout record, as every order step does) and reads the
+ * after-sale as it stands under that lock: both statements leave in one write, and the after-sale's
+ * read runs once the lock is granted, in a snapshot of its own (in the locking statement it would
+ * see the after-sale as it was before the wait).
+ */
+export const lockAfterSale = async (db: Sql, afterSaleId: string): Promise<{ order: OrderRow; afterSale: AfterSaleRow }> => {
+  const locking = db.query(sql`SELECT * FROM orders WHERE order_id = (SELECT order_id FROM after_sales WHERE after_sale_id = ${afterSaleId}) FOR UPDATE`);
+  const reading = db.query(sql`SELECT * FROM after_sales WHERE after_sale_id = ${afterSaleId}`);
+  const [order] = await locking;
+  const [afterSale] = await reading;
+  if (!order || !afterSale) throw afterSaleNotFound(afterSaleId);
+  return { order: rowFromSql<OrderRow>(order), afterSale: rowFromSql<AfterSaleRow>(afterSale) };
+};
+
+/** One after-sale as it stands (no lock), or undefined. */
+export const afterSaleById = async (db: Sql, afterSaleId: string): Promise<AfterSaleRow | undefined> => {
+  const [row] = await db.query(sql`SELECT * FROM after_sales WHERE after_sale_id = ${afterSaleId}`);
+  return row ? rowFromSql<AfterSaleRow>(row) : undefined;
+};
+
+const JSON_FIELDS = new Set<string>(['evidenceRefs', 'reasons', 'fastRefundReasons', 'merchantEvidenceRefs', 'disputeEvidenceRefs', 'disputeReasons', 'insuranceReasons', 'returnFeeReasons']);
+type JsonField = 'evidenceRefs' | 'reasons' | 'fastRefundReasons' | 'merchantEvidenceRefs' | 'disputeEvidenceRefs' | 'disputeReasons' | 'insuranceReasons' | 'returnFeeReasons';
+
+/** Columns a step sets on an after-sale besides its status (JSON columns as they are written). */
+export type AfterSalePatch = {
+  [K in Exclude<keyof AfterSaleRow, 'afterSaleId' | 'orderId' | 'status' | 'updatedAt'>]?: K extends JsonField ? Prisma.InputJsonValue : AfterSaleRow[K];
+};
+
+const columnOf = (field: string): string => field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+/**
+ * Sets an after-sale's columns, sent without waiting (it leaves with the unit's next statement or
+ * COMMIT). The column list is the caller's fixed set of fields, so the statement texts are few.
+ */
+export const updateAfterSale = (db: Pick<Sql, 'send'>, afterSaleId: string, patch: AfterSalePatch & { status?: string }, at: Date): void => {
+  const sets = Object.entries(patch)
+    .filter(([, value]) => value !== undefined)
+    .map(([field, value]) => (JSON_FIELDS.has(field) ? sql`${sqlRaw(columnOf(field))} = ${JSON.stringify(value)}::jsonb` : sql`${sqlRaw(columnOf(field))} = ${value}`));
+  db.send(sql`UPDATE after_sales SET ${sqlJoin([...sets, sql`updated_at = ${at}::timestamptz`], ', ')} WHERE after_sale_id = ${afterSaleId}`);
+};
 
 /** What the fast-refund decision needs besides the order: read in one statement. */
 export interface AfterSaleFacts {

@@ -1,6 +1,7 @@
-import type { OrderRow, Prisma } from '@govern/consumer-experience-data-access';
+import type { OrderRow, Prisma, ReviewRow, ShipmentRow } from '@govern/consumer-experience-data-access';
 import type { OrderIdentity } from '@govern/consumer-experience-domain';
-import { isNotNullViolation, isUniqueViolation, sql, type Sql } from '@govern/platform-db';
+import { isNotNullViolation, isUniqueViolation, rowFromSql, sql, type Sql } from '@govern/platform-db';
+import { JSON_COLUMNS, rowFromJson } from './sql-rows';
 
 /**
  * Order intake in plain SQL: RecordOrder is a hot path (every order of the platform), and Prisma's
@@ -104,4 +105,56 @@ export const markOrderDelivered = (db: Sql, order: Pick<OrderRow, 'orderId' | 's
   const status = order.status === 'SHIPPED' ? 'DELIVERED' : order.status;
   db.send(sql`UPDATE orders SET delivered_at = ${deliveredAt}::timestamptz, status = ${status}, updated_at = ${now}::timestamptz WHERE order_id = ${order.orderId}`);
   return { status, deliveredAt, updatedAt: now };
+};
+
+/** An order and its forward parcel (the parcel as JSON, see rowFromJson) in one statement; undefined for an unknown order. */
+export const orderWithForwardShipment = async (db: Sql, orderId: string): Promise<{ order: OrderRow; forwardShipment: ShipmentRow | null } | undefined> => {
+  const [row] = await db.query(sql`
+    SELECT o.*,
+           (SELECT to_jsonb(s) || jsonb_build_object('shipping_fee_fen', s.shipping_fee_fen::text)
+              FROM shipments s WHERE s.order_id = o.order_id AND s.kind = 'FORWARD' LIMIT 1) AS view_forward_shipment
+      FROM orders o WHERE o.order_id = ${orderId}`);
+  if (!row) return undefined;
+  const { view_forward_shipment: shipment, ...order } = row as Record<string, unknown> & { view_forward_shipment: Record<string, unknown> | null };
+  return { order: rowFromSql<OrderRow>(order), forwardShipment: shipment ? rowFromJson<ShipmentRow>(shipment, JSON_COLUMNS.shipments) : null };
+};
+
+/** What recording a review found: the order's owner and whether it was delivered, and whether the review was added. */
+export interface ReviewAttempt {
+  order: Pick<OrderRow, 'orderId' | 'buyerId' | 'merchantId' | 'productId'> & { delivered: boolean };
+  added: boolean;
+}
+
+/**
+ * Reads the order and adds its review in one statement: the review is added only when the order is
+ * the buyer's and was delivered, and not when one exists (a concurrent one makes this wait for its
+ * commit, then find it). Undefined for an unknown order; otherwise what the caller needs to say why
+ * nothing was added.
+ */
+export const addReview = async (
+  db: Sql,
+  review: Pick<ReviewRow, 'orderId' | 'buyerId' | 'rating' | 'text' | 'createdAt'>,
+): Promise<ReviewAttempt | undefined> => {
+  const [row] = await db.query<{ buyer_id: string; merchant_id: string; product_id: string; delivered: boolean; added: boolean }>(sql`
+    WITH o AS (SELECT order_id, buyer_id, merchant_id, product_id, delivered_at FROM orders WHERE order_id = ${review.orderId}),
+         added AS (
+           INSERT INTO reviews (order_id, buyer_id, merchant_id, product_id, rating, text, created_at)
+           SELECT order_id, buyer_id, merchant_id, product_id, ${review.rating}::int, ${review.text}, ${review.createdAt}::timestamptz
+             FROM o WHERE buyer_id = ${review.buyerId} AND delivered_at IS NOT NULL
+           ON CONFLICT (order_id) DO NOTHING
+           RETURNING order_id)
+    SELECT buyer_id, merchant_id, product_id, delivered_at IS NOT NULL AS delivered, EXISTS (SELECT 1 FROM added) AS added FROM o`);
+  if (!row) return undefined;
+  return {
+    order: { orderId: review.orderId, buyerId: row.buyer_id, merchantId: row.merchant_id, productId: row.product_id, delivered: row.delivered },
+    added: row.added,
+  };
+};
+
+/** Marks a locked order's dispatch late, sent without waiting (it leaves with the unit's effects and COMMIT). */
+export const markOrderLate = (db: Sql, change: { orderId: string; promiseReasons: Prisma.InputJsonValue; now: Date }): void => {
+  db.send(sql`
+    UPDATE orders SET late_dispatch = true, late_dispatch_at = ${change.now}::timestamptz, promise_reasons = ${JSON.stringify(change.promiseReasons)}::jsonb,
+                      updated_at = ${change.now}::timestamptz
+     WHERE order_id = ${change.orderId}`);
 };

@@ -1,5 +1,5 @@
-import type { OrderRow, ShipmentRow } from '@govern/consumer-experience-data-access';
-import { rowFromSql, sql, type Sql } from '@govern/platform-db';
+import type { OrderRow, Prisma, ShipmentRow } from '@govern/consumer-experience-data-access';
+import { isUniqueViolation, rowFromSql, sql, type Sql } from '@govern/platform-db';
 
 /**
  * Parcels in plain SQL: a shipment is registered once per order (and per return or replacement), as
@@ -59,4 +59,39 @@ export const recordScan = (
     UPDATE shipments SET first_scan_at = ${milestones.firstScanAt}::timestamptz, pickup_at = ${milestones.pickupAt}::timestamptz,
                          delivered_at = ${milestones.deliveredAt}::timestamptz
      WHERE tracking_number = ${scan.trackingNumber}`);
+};
+
+/**
+ * Locks an order (its payout record) and reads its forward parcel as it stands under that lock: both
+ * statements leave in one write (see lockParcel). Undefined for an unknown order.
+ */
+export const lockOrderWithForwardShipment = async (db: Sql, orderId: string): Promise<{ order: OrderRow; shipment: ShipmentRow | undefined } | undefined> => {
+  const locking = db.query(sql`SELECT * FROM orders WHERE order_id = ${orderId} FOR UPDATE`);
+  const reading = db.query(sql`SELECT * FROM shipments WHERE order_id = ${orderId} AND kind = 'FORWARD' LIMIT 1`);
+  const [order] = await locking;
+  const [shipment] = await reading;
+  return order ? { order: rowFromSql<OrderRow>(order), shipment: shipment ? rowFromSql<ShipmentRow>(shipment) : undefined } : undefined;
+};
+
+/** A forward parcel found fake, and its order, sent without waiting (they leave with COMMIT). */
+export const markFakeShipment = (db: Sql, change: { trackingNumber: string; orderId: string; promiseReasons: Prisma.InputJsonValue; now: Date }): void => {
+  db.send(sql`UPDATE shipments SET fake_shipment = true WHERE tracking_number = ${change.trackingNumber}`);
+  db.send(sql`
+    UPDATE orders SET fake_shipment = true, promise_reasons = ${JSON.stringify(change.promiseReasons)}::jsonb, updated_at = ${change.now}::timestamptz
+     WHERE order_id = ${change.orderId}`);
+};
+
+/**
+ * Registers a parcel without waiting (it leaves with the unit's next statement or COMMIT): a
+ * tracking number already registered violates the primary key, which fails the unit with what
+ * `refuse` makes of it (a concurrent insert of the same number waits for that commit first).
+ */
+export const sendShipment = (db: Pick<Sql, 'sendRefusing'>, shipment: NewShipment, now: Date, refuse: () => Error): void => {
+  db.sendRefusing(
+    sql`
+    INSERT INTO shipments (tracking_number, carrier_code, kind, order_id, after_sale_id, shipped_at, first_scan_due_at, dispatched_on_time, shipping_fee_fen, created_at)
+    VALUES (${shipment.trackingNumber}, ${shipment.carrierCode}, ${shipment.kind}, ${shipment.orderId}, ${shipment.afterSaleId ?? null}::text, ${shipment.shippedAt}::timestamptz,
+            ${shipment.firstScanDueAt ?? null}::timestamptz, ${shipment.dispatchedOnTime ?? null}::boolean, ${shipment.shippingFeeFen ?? null}::bigint, ${now}::timestamptz)`,
+    (error) => (isUniqueViolation(error) && (error as { constraint?: string }).constraint === 'shipments_pkey' ? refuse() : undefined),
+  );
 };

@@ -40,3 +40,24 @@ export const orderParties = async (db: Sql, orderId: string): Promise<OrderParti
   const [row] = await db.query(sql`SELECT order_id, buyer_id, merchant_id, product_id, content_id, new_buyer FROM orders WHERE order_id = ${orderId}`);
   return row ? rowFromSql<OrderParties>(row) : undefined;
 };
+
+/**
+ * A row a statement returned as JSON (`to_jsonb(row)`, one element of a `jsonb_agg`: a child row
+ * read in its parent's statement) in the model's shape. JSON has neither bigint nor Date: the
+ * statement sends the bigint columns as text (exact, where a JSON number would round past 2^53),
+ * and the named timestamp columns come as ISO strings; both are turned back here. Every other column
+ * (text, boolean, integer, jsonb) is as node-postgres would give it.
+ */
+export const rowFromJson = <T>(json: Record<string, unknown>, types: { bigints: readonly string[]; dates: readonly string[] }): T => {
+  const row: Record<string, unknown> = { ...json };
+  for (const column of types.bigints) if (row[column] !== null && row[column] !== undefined) row[column] = BigInt(row[column] as string);
+  for (const column of types.dates) if (row[column] !== null && row[column] !== undefined) row[column] = new Date(row[column] as string);
+  return rowFromSql<T>(row);
+};
+
+/** The bigint and timestamp columns of the child rows read as JSON (see rowFromJson). */
+export const JSON_COLUMNS = {
+  afterSaleChanges: { bigints: ['id'], dates: ['changed_at'] },
+  refunds: { bigints: ['amount_fen'], dates: ['issued_at'] },
+  shipments: { bigints: ['shipping_fee_fen'], dates: ['shipped_at', 'first_scan_due_at', 'first_scan_at', 'pickup_at', 'delivered_at', 'created_at'] },
+} as const;

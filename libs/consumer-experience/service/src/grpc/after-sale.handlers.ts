@@ -183,7 +183,7 @@ export const afterSaleHandlers = (kit: HandlerKit) => ({
   async getAfterSale(request: GetAfterSaleRequest, call: Call): Promise<GetAfterSaleResponse> {
     const checks = new ConsumerExperienceChecks();
     const { afterSaleId } = checks.done({ afterSaleId: checks.id('after_sale_id', request.afterSaleId) }, 'AFTER_SALE.INVALID');
-    return { afterSale: afterSaleToProto(await read(kit, call, (tx) => loadAfterSaleView(tx, afterSaleId))) };
+    return { afterSale: afterSaleToProto(await read(kit, call, (_tx, db) => loadAfterSaleView(db, afterSaleId))) };
   },
 
   async listAfterSales(request: ListAfterSalesRequest, call: Call): Promise<ListAfterSalesResponse> {

@@ -83,7 +83,7 @@ export const orderHandlers = (kit: HandlerKit) => ({
   async getOrder(request: GetOrderRequest, call: Call): Promise<GetOrderResponse> {
     const checks = new ConsumerExperienceChecks();
     const { orderId } = checks.done({ orderId: checks.id('order_id', request.orderId) }, 'ORDER.INVALID');
-    const view = await read(kit, call, (tx) => loadOrderView(tx, orderId));
+    const view = await read(kit, call, (_tx, db) => loadOrderView(db, orderId));
     return { order: orderToProto(view.order, view.forwardShipment) };
   },
 

@@ -1,4 +1,4 @@
-import type { AfterSaleRow, OrderRow, Prisma, RefundRow } from '@govern/consumer-experience-data-access';
+import type { AfterSaleRow, OrderRow, RefundRow } from '@govern/consumer-experience-data-access';
 import {
   OPEN_AFTER_SALE_STATUSES,
   transitionAfterSale,
@@ -10,7 +10,7 @@ import {
   type FastRefundOutcome,
 } from '@govern/consumer-experience-domain';
 import type { PolicyRef, Reason } from '@govern/policy-core';
-import { recordStatusChanges as writeStatusChanges } from '../adapters/after-sales.repository';
+import { insertStatusChanges, updateAfterSale, recordStatusChanges as writeStatusChanges, type AfterSalePatch } from '../adapters/after-sales.repository';
 import { afterSalesOfOrders } from '../adapters/cascades.queries';
 import { reasonsToJson } from '../mapping/to-proto';
 import type { CompensationOutcome, Payouts } from './payouts';
@@ -73,7 +73,7 @@ export const applyAfterSaleStep = async (
   order: OrderRow,
   afterSale: AfterSaleRow,
   transition: AfterSaleTransition,
-  patch: Prisma.AfterSaleUpdateInput = {},
+  patch: AfterSalePatch = {},
   claim: FundClaimContext = {},
 ): Promise<StepOutcome> => {
   let refund: RefundRow | undefined;
@@ -115,22 +115,32 @@ export const applyAfterSaleStep = async (
     }
   }
   await desk.write();
-  const updated = await work.tx.afterSale.update({
-    where: { afterSaleId: afterSale.afterSaleId },
-    data: { ...patch, status: transition.status, updatedAt: work.now },
-  });
-  await work.tx.afterSaleChange.create({
-    data: {
-      afterSaleId: afterSale.afterSaleId,
-      status: transition.status,
-      reasons: reasonsToJson(transition.reasons),
-      policyName: transition.policy.name,
-      policyVersion: transition.policy.version,
-      changedAt: work.now,
-    },
-  });
+  // The new status and its audit row leave with the unit's next statement (the view read back, or
+  // COMMIT): nothing here waits for them.
+  updateAfterSale(work.sql, afterSale.afterSaleId, { ...patch, status: transition.status }, work.now);
+  insertStatusChanges(
+    work.sql,
+    [
+      {
+        afterSaleId: afterSale.afterSaleId,
+        status: transition.status,
+        reasons: reasonsToJson(transition.reasons),
+        policyName: transition.policy.name,
+        policyVersion: transition.policy.version,
+      },
+    ],
+    work.now,
+  );
   work.touch({ merchantId: afterSale.merchantId });
   if (order.newBuyer) await resolveCareCasesMovedOn(work, [order.orderId]);
+  // The row as these writes leave it (the desk adds a refund to the after-sale's totals).
+  const updated: AfterSaleRow = {
+    ...afterSale,
+    ...(patch as Partial<AfterSaleRow>),
+    status: transition.status,
+    ...(refund ? { refundedFen: afterSale.refundedFen + refund.amountFen, fastRefunded: afterSale.fastRefunded || refund.fast } : {}),
+    updatedAt: work.now,
+  };
   return { afterSale: updated, ...(refund ? { refund } : {}), ...(compensation ? { compensation } : {}) };
 };
 

@@ -1,5 +1,6 @@
 import { DisputeDecidedEvent } from '@govern/contracts-consumer-experience';
-import type { AfterSaleChangeRow, AfterSaleRow, ConsumerExperienceTx, OrderRow, RefundRow, ShipmentRow } from '@govern/consumer-experience-data-access';
+import type { AfterSaleChangeRow, RefundRow, ShipmentRow } from '@govern/consumer-experience-data-access';
+import { sql, type Sql } from '@govern/platform-db';
 import {
   assessAfterSaleRequest,
   FAST_REFUND_POLICY,
@@ -17,8 +18,8 @@ import {
 } from '@govern/consumer-experience-domain';
 import { DomainError, failedPrecondition, notFound, Violations, type Reason } from '@govern/policy-core';
 import { fastRefundDecisions } from '../decisions/decision-kinds';
-import { afterSaleFacts, insertAfterSale, insertStatusChanges } from '../adapters/after-sales.repository';
-import { insertShipment, type NewShipment } from '../adapters/shipments.repository';
+import { afterSaleFacts, afterSaleWithHistory, insertAfterSale, insertStatusChanges, lockAfterSale } from '../adapters/after-sales.repository';
+import { insertShipment, sendShipment, type NewShipment } from '../adapters/shipments.repository';
 import { lockOrder } from '../adapters/sql-rows';
 import { disputeOutcomeCodec, type MerchantAnswer } from '../mapping/enums';
 import { reasonsToJson, stringsFromJson, type AfterSaleView } from '../mapping/to-proto';
@@ -34,29 +35,13 @@ import type { Work } from './work';
  * nobody acts. Every step locks the order first: the order row is the payout record.
  */
 
-export const loadAfterSaleView = async (tx: ConsumerExperienceTx, afterSaleId: string): Promise<AfterSaleView> => {
-  const row = await tx.afterSale.findUnique({
-    where: { afterSaleId },
-    include: { changes: { orderBy: { id: 'asc' } }, refunds: { orderBy: { issuedAt: 'asc' } }, shipments: { where: { kind: 'RETURN' } } },
-  });
-  if (!row) throw notFound('AFTER_SALE.NOT_FOUND', `Unknown after-sale ${afterSaleId}`, { after_sale_id: afterSaleId });
-  const { changes, refunds, shipments, ...afterSale } = row;
-  return { afterSale, changes, refunds, returnShipment: shipments[0] ?? null };
-};
+/** The after-sale as the API shows it, read in one statement. */
+export const loadAfterSaleView = (db: Sql, afterSaleId: string): Promise<AfterSaleView> => afterSaleWithHistory(db, afterSaleId);
 
-/** Locks the order of an after-sale, then reads the after-sale as it stands under that lock. */
-const lockAfterSale = async ({ tx, sql }: Work, afterSaleId: string): Promise<{ order: OrderRow; afterSale: AfterSaleRow }> => {
-  const located = await tx.afterSale.findUnique({ where: { afterSaleId }, select: { orderId: true } });
-  if (!located) throw notFound('AFTER_SALE.NOT_FOUND', `Unknown after-sale ${afterSaleId}`, { after_sale_id: afterSaleId });
-  const order = await lockOrder(sql, located.orderId);
-  const afterSale = await tx.afterSale.findUniqueOrThrow({ where: { afterSaleId } });
-  return { order, afterSale };
-};
-
-export const merchantStanding = async (tx: ConsumerExperienceTx, merchantId: string): Promise<MerchantStanding> => {
-  const row = await tx.merchantStanding.findUnique({ where: { merchantId } });
+export const merchantStanding = async (db: Sql, merchantId: string): Promise<MerchantStanding> => {
+  const [row] = await db.query<{ status: string; store_score: number | null }>(sql`SELECT status, store_score FROM merchant_standings WHERE merchant_id = ${merchantId}`);
   if (!row) return { status: 'ACTIVE' };
-  return { status: row.status as MerchantStanding['status'], ...(row.storeScore === null ? {} : { storeScore: row.storeScore }) };
+  return { status: row.status as MerchantStanding['status'], ...(row.store_score === null ? {} : { storeScore: row.store_score }) };
 };
 
 export interface RequestAfterSaleInput {
@@ -193,7 +178,7 @@ export const requestAfterSale = async (work: Work, input: RequestAfterSaleInput)
     const step = await applyAfterSaleStep(work, desk, order, afterSale, transitionAfterSale(afterSaleState(afterSale), { kind: 'MERCHANT_REMOVED' }, now));
     afterSale = step.afterSale;
     refund = step.refund;
-    return { view: await loadAfterSaleView(work.tx, afterSale.afterSaleId), refund };
+    return { view: await loadAfterSaleView(work.sql, afterSale.afterSaleId), refund };
   }
   // Everything the response shows was written just now: no need to read it back.
   const changeRow: AfterSaleChangeRow = { id: 0n, ...change, changedAt: now };
@@ -204,7 +189,7 @@ export const respondAfterSale = async (
   work: Work,
   input: { afterSaleId: string; merchantId: string; answer: MerchantAnswer; note: string; evidenceRefs: string[] },
 ): Promise<AfterSaleResult> => {
-  const { order, afterSale } = await lockAfterSale(work, input.afterSaleId);
+  const { order, afterSale } = await lockAfterSale(work.sql, input.afterSaleId);
   if (afterSale.merchantId !== input.merchantId) {
     throw new DomainError('PERMISSION_DENIED', 'AFTER_SALE.NOT_MERCHANT', 'Only the order’s merchant may answer this after-sale', {
       after_sale_id: afterSale.afterSaleId,
@@ -224,14 +209,14 @@ export const respondAfterSale = async (
       ? { merchantAnswer: input.answer, merchantNote: input.note, merchantEvidenceRefs: input.evidenceRefs, merchantRespondedAt: work.now }
       : {},
   );
-  return { view: await loadAfterSaleView(work.tx, afterSale.afterSaleId), refund: step.refund };
+  return { view: await loadAfterSaleView(work.sql, afterSale.afterSaleId), refund: step.refund };
 };
 
 export const escalateDispute = async (
   work: Work,
   input: { afterSaleId: string; escalatedBy: DisputeParty; statement: string; evidenceRefs: string[] },
 ): Promise<AfterSaleView> => {
-  const { order, afterSale } = await lockAfterSale(work, input.afterSaleId);
+  const { order, afterSale } = await lockAfterSale(work.sql, input.afterSaleId);
   const transition = transitionAfterSale(afterSaleState(afterSale), { kind: 'ESCALATED', by: input.escalatedBy }, work.now);
   const desk = await Payouts.open(work, [order], [afterSale]);
   await applyAfterSaleStep(work, desk, order, afterSale, transition, {
@@ -240,14 +225,14 @@ export const escalateDispute = async (
     disputeEvidenceRefs: input.evidenceRefs,
     escalatedAt: work.now,
   });
-  return loadAfterSaleView(work.tx, afterSale.afterSaleId);
+  return loadAfterSaleView(work.sql, afterSale.afterSaleId);
 };
 
 export const decideDispute = async (
   work: Work,
   input: { afterSaleId: string; outcome: DisputeOutcome; awardFen: bigint; operatorId: string; reasons: Reason[] },
 ): Promise<AfterSaleView> => {
-  const { order, afterSale } = await lockAfterSale(work, input.afterSaleId);
+  const { order, afterSale } = await lockAfterSale(work.sql, input.afterSaleId);
   const transition = transitionAfterSale(
     afterSaleState(afterSale),
     { kind: 'DISPUTE_DECIDED', outcome: input.outcome, ...(input.outcome === 'PARTIAL' ? { awardFen: input.awardFen } : {}) },
@@ -273,20 +258,20 @@ export const decideDispute = async (
     awardFen: transition.awardFen ?? 0n,
     reasons: ruling.map((r) => ({ code: r.code, message: r.message, evidence: { ...r.evidence }, weight: Math.round(r.weight) })),
   });
-  return loadAfterSaleView(work.tx, afterSale.afterSaleId);
+  return loadAfterSaleView(work.sql, afterSale.afterSaleId);
 };
 
 export const recordReturnShipment = async (
   work: Work,
   input: { afterSaleId: string; trackingNumber: string; carrierCode: string; shippedAt: Date; shippingFeeFen: bigint },
 ): Promise<AfterSaleView> => {
-  const { order, afterSale } = await lockAfterSale(work, input.afterSaleId);
+  const { order, afterSale } = await lockAfterSale(work.sql, input.afterSaleId);
   const v = new Violations();
   v.check(input.shippedAt.getTime() >= afterSale.createdAt.getTime(), 'shipped_at', 'must not be before the after-sale was requested', 'BEFORE_REQUEST');
   v.throwIfAny('RETURN.INVALID');
   const transition = transitionAfterSale(afterSaleState(afterSale), { kind: 'RETURN_SHIPPED' }, work.now);
   const insurance = settleReturnInsurance({ type: afterSale.type as AfterSaleType, shippingFeeFen: input.shippingFeeFen, alreadySettled: afterSale.insuranceFen !== null });
-  await registerShipment(work, {
+  sendReturnOrReplacement(work, {
     trackingNumber: input.trackingNumber,
     carrierCode: input.carrierCode,
     kind: 'RETURN',
@@ -308,7 +293,7 @@ export const recordReturnShipment = async (
   });
   // A new buyer's freight the merchant owes is watched like the buyer's other stuck first-order problems.
   if (order.newBuyer && fee.owedFen > 0n) watchNewBuyerOrder(work, 'RETURN_FEE_UNSETTLED', { orderId: order.orderId, afterSaleId: afterSale.afterSaleId, anchor: input.shippedAt });
-  return loadAfterSaleView(work.tx, afterSale.afterSaleId);
+  return loadAfterSaleView(work.sql, afterSale.afterSaleId);
 };
 
 /** A parcel with a tracking number never seen before (a reused number is a fake-shipment trick); returns it as stored. */
@@ -318,6 +303,13 @@ export const registerShipment = async (work: Work, shipment: NewShipment): Promi
   return stored;
 };
 
+/**
+ * A return or replacement parcel, registered like registerShipment but without waiting: nothing in
+ * the step reads it back, and a reused tracking number fails the unit with the same refusal.
+ */
+export const sendReturnOrReplacement = (work: Work, shipment: NewShipment & { kind: 'RETURN' | 'REPLACEMENT' }): void =>
+  sendShipment(work.sql, shipment, work.now, () => trackingNumberInUse(shipment.trackingNumber));
+
 const trackingNumberInUse = (trackingNumber: string): DomainError =>
   failedPrecondition('SHIPMENT.TRACKING_NUMBER_IN_USE', 'This tracking number is already registered for another parcel', {
     tracking_number: trackingNumber,
@@ -325,7 +317,7 @@ const trackingNumberInUse = (trackingNumber: string): DomainError =>
 
 /** The merchant-answer timer fired: silence is decided by the platform (the policy accepts). */
 export const onMerchantResponseDeadline = async (work: Work, afterSaleId: string): Promise<StepOutcome | undefined> => {
-  const { order, afterSale } = await lockAfterSale(work, afterSaleId);
+  const { order, afterSale } = await lockAfterSale(work.sql, afterSaleId);
   const transition = transitionAfterSale(afterSaleState(afterSale), { kind: 'MERCHANT_RESPONSE_DEADLINE' }, work.now);
   if (transition.status === afterSale.status && transition.effects.length === 0) return undefined;
   const desk = await Payouts.open(work, [order], [afterSale]);
@@ -339,7 +331,7 @@ export const onDisputePaymentDeadline = async (
   operator?: FundClaimContext & { orderId: string },
 ): Promise<StepOutcome | undefined> => {
   const strict = operator !== undefined;
-  const { order, afterSale } = await lockAfterSale(work, afterSaleId);
+  const { order, afterSale } = await lockAfterSale(work.sql, afterSaleId);
   if (operator && afterSale.orderId !== operator.orderId) {
     throw notFound('AFTER_SALE.NOT_FOUND', `Order ${operator.orderId} has no after-sale ${afterSaleId}`, { after_sale_id: afterSaleId });
   }

@@ -1,7 +1,8 @@
 import type { CompensationRow, ConsumerExperienceTx, MerchantDepositRow } from '@govern/consumer-experience-data-access';
 import { requireCauseApplies, type CompensationCause } from '@govern/consumer-experience-domain';
-import { isUniqueViolation } from '@govern/platform-db';
+import { isUniqueViolation, sql, type Sql } from '@govern/platform-db';
 import { alreadyExists, failedPrecondition, notFound } from '@govern/policy-core';
+import { afterSaleById } from '../adapters/after-sales.repository';
 import { fundLedgerState, type FundLedgerState } from '../adapters/ledger.repository';
 import { lockOrder } from '../adapters/sql-rows';
 import { closeSettledAfterSales } from './after-sale-steps';
@@ -38,12 +39,12 @@ export const payAdvanceCompensation = async (
   const order = await lockOrder(work.sql, input.orderId);
   if (input.afterSaleId) {
     // The after-sale must be this order's: the payout is booked against it.
-    const afterSale = await work.tx.afterSale.findUnique({ where: { afterSaleId: input.afterSaleId }, select: { orderId: true } });
+    const afterSale = await afterSaleById(work.sql, input.afterSaleId);
     if (!afterSale || afterSale.orderId !== order.orderId) {
       throw notFound('AFTER_SALE.NOT_FOUND', `No after-sale ${input.afterSaleId} on order ${order.orderId}`, { after_sale_id: input.afterSaleId, order_id: order.orderId });
     }
   }
-  const standing = await merchantStanding(work.tx, order.merchantId);
+  const standing = await merchantStanding(work.sql, order.merchantId);
   requireCauseApplies(input.cause, { categoryCode: order.categoryCode, lateDispatch: order.lateDispatch, merchantRemoved: standing.status === 'REMOVED' });
   const desk = await Payouts.open(work, [order]);
   const paid = await desk.compensate({ order, cause: input.cause, afterSaleId: input.afterSaleId, ...claim });
@@ -55,11 +56,10 @@ export const payAdvanceCompensation = async (
 /** A transfer is credited once: its payment reference names the ledger transaction. */
 const transferTransactionId = (kind: 'DEPOSIT' | 'FUND', paymentRef: string): string => `${kind}.CREDIT:${paymentRef}`;
 
-const requireNewTransfer = async (tx: ConsumerExperienceTx, transactionId: string, paymentRef: string): Promise<void> => {
-  if (await tx.ledgerTransaction.findUnique({ where: { transactionId }, select: { transactionId: true } })) {
-    throw alreadyExists('LEDGER.PAYMENT_ALREADY_CREDITED', 'This payment reference was already credited', { payment_ref: paymentRef });
-  }
-};
+const alreadyCredited = (paymentRef: string) => alreadyExists('LEDGER.PAYMENT_ALREADY_CREDITED', 'This payment reference was already credited', { payment_ref: paymentRef });
+
+const transferCredited = async (db: Sql, transactionId: string): Promise<boolean> =>
+  (await db.query(sql`SELECT 1 FROM ledger_transactions WHERE transaction_id = ${transactionId}`)).length > 0;
 
 /** Two concurrent credits of one payment: the second loses on the ledger transaction's key. */
 const writeTransfer = async (work: Work, desk: Payouts, paymentRef: string): Promise<void> => {
@@ -67,7 +67,7 @@ const writeTransfer = async (work: Work, desk: Payouts, paymentRef: string): Pro
   try {
     await work.settle();
   } catch (error) {
-    if (isUniqueViolation(error)) throw alreadyExists('LEDGER.PAYMENT_ALREADY_CREDITED', 'This payment reference was already credited', { payment_ref: paymentRef });
+    if (isUniqueViolation(error)) throw alreadyCredited(paymentRef);
     throw error;
   }
 };
@@ -78,8 +78,10 @@ export const depositMerchantFunds = async (
 ): Promise<MerchantDepositRow> => {
   const transactionId = transferTransactionId('DEPOSIT', input.paymentRef);
   const desk = await Payouts.open(work, []);
-  await desk.lockDeposits([input.merchantId]);
-  await requireNewTransfer(work.tx, transactionId, input.paymentRef);
+  // The check leaves in the same write as the deposit's lock, behind it: it runs once the lock is
+  // granted, so it sees a credit of the same payment committed while this one waited.
+  const [, credited] = await Promise.all([desk.lockDeposits([input.merchantId]), transferCredited(work.sql, transactionId)]);
+  if (credited) throw alreadyCredited(input.paymentRef);
   const deposit = await desk.creditDeposit(input.merchantId, input.amountFen, transactionId);
   await writeTransfer(work, desk, input.paymentRef);
   return deposit;
@@ -87,7 +89,7 @@ export const depositMerchantFunds = async (
 
 export const contributeToFund = async (work: Work, input: { amountFen: bigint; paymentRef: string }): Promise<FundLedgerState> => {
   const transactionId = transferTransactionId('FUND', input.paymentRef);
-  await requireNewTransfer(work.tx, transactionId, input.paymentRef);
+  if (await transferCredited(work.sql, transactionId)) throw alreadyCredited(input.paymentRef);
   const desk = await Payouts.open(work, []);
   desk.contributeToFund(input.amountFen, transactionId);
   await writeTransfer(work, desk, input.paymentRef);

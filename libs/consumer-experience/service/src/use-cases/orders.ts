@@ -1,5 +1,5 @@
 import { FakeShipmentDetectedEvent, LateDispatchDetectedEvent, OrderRecordedEvent } from '@govern/contracts-consumer-experience';
-import type { AfterSaleRow, ConsumerExperienceTx, OrderRow, RefundRow, ReviewRow, ShipmentRow } from '@govern/consumer-experience-data-access';
+import type { AfterSaleRow, OrderRow, RefundRow, ReviewRow, ShipmentRow } from '@govern/consumer-experience-data-access';
 import {
   isNewBuyerOrder,
   NEW_BUYER_CARE_POLICIES,
@@ -14,17 +14,18 @@ import {
   type ReturnExemption,
 } from '@govern/consumer-experience-domain';
 import { alreadyExists, failedPrecondition, notFound, ValidationError, type Reason } from '@govern/policy-core';
-import { isUniqueViolation } from '@govern/platform-db';
+import type { Sql } from '@govern/platform-db';
 import { buyerFirstOrders } from '../adapters/care.repository';
-import { insertOrder, markOrderDelivered, markOrderShipped } from '../adapters/orders.repository';
-import { lockParcel, recordScan } from '../adapters/shipments.repository';
+import { addReview, insertOrder, markOrderDelivered, markOrderLate, markOrderShipped, orderWithForwardShipment } from '../adapters/orders.repository';
+import { afterSaleById } from '../adapters/after-sales.repository';
+import { lockOrderWithForwardShipment, lockParcel, markFakeShipment, recordScan } from '../adapters/shipments.repository';
 import { lockOrder } from '../adapters/sql-rows';
 import { fulfilmentCodec, type TrackingScanType } from '../mapping/enums';
 import { reasonsFromJson, reasonsToJson, type AfterSaleView } from '../mapping/to-proto';
 import { afterSaleState, applyAfterSaleStep } from './after-sale-steps';
 import { watchNewBuyerOrder } from './care';
 import { resolveCareCasesMovedOn } from './care-checks';
-import { loadAfterSaleView, registerShipment } from './after-sales';
+import { loadAfterSaleView, registerShipment, sendReturnOrReplacement } from './after-sales';
 import { Payouts } from './payouts';
 import type { Work } from './work';
 
@@ -39,11 +40,11 @@ export interface OrderView {
   forwardShipment: ShipmentRow | null;
 }
 
-export const loadOrderView = async (tx: ConsumerExperienceTx, orderId: string): Promise<OrderView> => {
-  const row = await tx.order.findUnique({ where: { orderId }, include: { shipments: { where: { kind: 'FORWARD' } } } });
-  if (!row) throw notFound('ORDER.NOT_FOUND', `Unknown order ${orderId}`, { order_id: orderId });
-  const { shipments, ...order } = row;
-  return { order, forwardShipment: shipments[0] ?? null };
+/** The order as the API shows it, with its forward parcel, read in one statement. */
+export const loadOrderView = async (db: Sql, orderId: string): Promise<OrderView> => {
+  const view = await orderWithForwardShipment(db, orderId);
+  if (!view) throw notFound('ORDER.NOT_FOUND', `Unknown order ${orderId}`, { order_id: orderId });
+  return view;
 };
 
 export interface RecordOrderInput extends OrderIdentity {
@@ -130,11 +131,11 @@ export interface RecordShipmentInput {
 }
 
 export const recordShipment = async (work: Work, input: RecordShipmentInput): Promise<OrderView> => {
-  const { tx, now } = work;
+  const { now } = work;
   const order = await lockOrder(work.sql, input.orderId);
   if (input.afterSaleId) {
     await recordReplacementShipment(work, order, { ...input, afterSaleId: input.afterSaleId });
-    return loadOrderView(tx, order.orderId);
+    return loadOrderView(work.sql, order.orderId);
   }
   if (order.shippedAt !== null) {
     throw failedPrecondition('ORDER.ALREADY_SHIPPED', 'The order already has a shipment', { order_id: order.orderId });
@@ -165,12 +166,12 @@ export const recordShipment = async (work: Work, input: RecordShipmentInput): Pr
 };
 
 const recordReplacementShipment = async (work: Work, order: OrderRow, input: RecordShipmentInput & { afterSaleId: string }): Promise<void> => {
-  const afterSale = await work.tx.afterSale.findUnique({ where: { afterSaleId: input.afterSaleId } });
+  const afterSale = await afterSaleById(work.sql, input.afterSaleId);
   if (!afterSale || afterSale.orderId !== order.orderId) {
     throw notFound('AFTER_SALE.NOT_FOUND', `Order ${order.orderId} has no after-sale ${input.afterSaleId}`, { after_sale_id: input.afterSaleId });
   }
   const transition = transitionAfterSale(afterSaleState(afterSale), { kind: 'REPLACEMENT_SHIPPED' }, work.now);
-  await registerShipment(work, {
+  sendReturnOrReplacement(work, {
     trackingNumber: input.trackingNumber,
     carrierCode: input.carrierCode,
     kind: 'REPLACEMENT',
@@ -198,7 +199,7 @@ export interface ScanResult {
 const earliest = (current: Date | null, candidate: Date): Date => (current && current.getTime() <= candidate.getTime() ? current : candidate);
 
 export const recordTrackingScan = async (work: Work, input: RecordScanInput): Promise<ScanResult> => {
-  const { tx, now } = work;
+  const { now } = work;
   const parcel = await lockParcel(work.sql, input.trackingNumber);
   if (!parcel) {
     throw notFound('SHIPMENT.UNKNOWN_TRACKING_NUMBER', `No parcel with tracking number ${input.trackingNumber}`, {
@@ -225,14 +226,17 @@ export const recordTrackingScan = async (work: Work, input: RecordScanInput): Pr
     // The order and parcel as these writes leave them: nothing to read back.
     return { order: { order: { ...order, ...delivered }, forwardShipment: { ...shipment, firstScanAt, pickupAt, deliveredAt } } };
   }
-  if (!shipment.afterSaleId) return { order: await loadOrderView(tx, order.orderId) };
-  const afterSale = await tx.afterSale.findUniqueOrThrow({ where: { afterSaleId: shipment.afterSaleId } });
+  if (!shipment.afterSaleId) return { order: await loadOrderView(work.sql, order.orderId) };
+  const afterSale = await afterSaleById(work.sql, shipment.afterSaleId);
+  if (!afterSale) throw new Error(`parcel ${shipment.trackingNumber} refers to no after-sale ${shipment.afterSaleId}`);
   let refund: RefundRow | undefined;
   if (shipment.kind === 'RETURN' && afterSale.status === 'RETURN_IN_TRANSIT') {
     const event = input.scanType === 'PICKUP' ? ({ kind: 'RETURN_PICKED_UP' } as const) : input.scanType === 'DELIVERED' ? ({ kind: 'RETURN_DELIVERED' } as const) : undefined;
     if (event) refund = await applyReturnScan(work, order, afterSale, event);
   }
-  return { order: await loadOrderView(tx, order.orderId), afterSale: await loadAfterSaleView(tx, afterSale.afterSaleId), refund };
+  // Both views in one round trip, behind the step's writes.
+  const [orderView, afterSaleView] = await Promise.all([loadOrderView(work.sql, order.orderId), loadAfterSaleView(work.sql, afterSale.afterSaleId)]);
+  return { order: orderView, afterSale: afterSaleView, refund };
 };
 
 const applyReturnScan = async (
@@ -258,10 +262,7 @@ export const onDispatchDeadline = async (work: Work, orderId: string): Promise<v
   const desk = await Payouts.open(work, [order], []);
   const paid = await desk.compensate({ order, cause: 'LATE_DISPATCH', triggeredBy: 'system', reasons: finding });
   await desk.write();
-  await work.tx.order.update({
-    where: { orderId },
-    data: { lateDispatch: true, lateDispatchAt: work.now, promiseReasons: appendReasons(order, outcome.reasons), updatedAt: work.now },
-  });
+  markOrderLate(work.sql, { orderId, promiseReasons: appendReasons(order, outcome.reasons), now: work.now });
   work.emit(LateDispatchDetectedEvent, {
     orderId,
     merchantId: order.merchantId,
@@ -275,19 +276,16 @@ export const onDispatchDeadline = async (work: Work, orderId: string): Promise<v
 
 /** The first-scan clock ran out without a carrier scan: a fake shipment. */
 export const onFirstScanDeadline = async (work: Work, orderId: string): Promise<void> => {
-  const order = await lockOrder(work.sql, orderId);
-  const shipment = await work.tx.shipment.findFirst({ where: { orderId, kind: 'FORWARD' } });
+  const locked = await lockOrderWithForwardShipment(work.sql, orderId);
+  if (!locked) throw notFound('ORDER.NOT_FOUND', `Unknown order ${orderId}`, { order_id: orderId });
+  const { order, shipment } = locked;
   if (!shipment?.firstScanDueAt || shipment.fakeShipment) return;
   const outcome = decideFirstScanDeadline(
     { trackingNumber: shipment.trackingNumber, firstScanDueAt: shipment.firstScanDueAt, firstScanAt: shipment.firstScanAt ?? undefined },
     work.now,
   );
   if (outcome.kind !== 'FAKE_SHIPMENT') return;
-  await work.tx.shipment.update({ where: { trackingNumber: shipment.trackingNumber }, data: { fakeShipment: true } });
-  await work.tx.order.update({
-    where: { orderId },
-    data: { fakeShipment: true, promiseReasons: appendReasons(order, outcome.reasons), updatedAt: work.now },
-  });
+  markFakeShipment(work.sql, { trackingNumber: shipment.trackingNumber, orderId, promiseReasons: appendReasons(order, outcome.reasons), now: work.now });
   work.emit(FakeShipmentDetectedEvent, {
     orderId,
     merchantId: order.merchantId,
@@ -300,32 +298,18 @@ export const onFirstScanDeadline = async (work: Work, orderId: string): Promise<
 };
 
 export const recordReview = async (work: Work, input: { orderId: string; buyerId: string; rating: number; text: string }): Promise<ReviewRow> => {
-  const { tx, now } = work;
-  const order = await tx.order.findUnique({ where: { orderId: input.orderId } });
-  if (!order) throw notFound('ORDER.NOT_FOUND', `Unknown order ${input.orderId}`, { order_id: input.orderId });
+  const review = { orderId: input.orderId, buyerId: input.buyerId, rating: input.rating, text: input.text, createdAt: work.now };
+  // The checks below explain why the statement added nothing; it adds the review only when they all pass.
+  const attempt = await addReview(work.sql, review);
+  if (!attempt) throw notFound('ORDER.NOT_FOUND', `Unknown order ${input.orderId}`, { order_id: input.orderId });
+  const { order } = attempt;
   if (order.buyerId !== input.buyerId) {
     throw new ValidationError([{ field: 'buyer_id', description: 'does not own the order', reason: 'NOT_ORDER_OWNER' }], 'REVIEW.INVALID');
   }
-  if (order.deliveredAt === null) throw failedPrecondition('REVIEW.NOT_DELIVERED', 'Only delivered orders can be reviewed', { order_id: order.orderId });
-  if (await tx.review.findUnique({ where: { orderId: order.orderId }, select: { orderId: true } })) throw reviewExists(order.orderId);
-  try {
-    const review = await tx.review.create({
-      data: {
-        orderId: order.orderId,
-        buyerId: order.buyerId,
-        merchantId: order.merchantId,
-        productId: order.productId,
-        rating: input.rating,
-        text: input.text,
-        createdAt: now,
-      },
-    });
-    work.touch({ merchantId: order.merchantId, productId: order.productId });
-    return review;
-  } catch (error) {
-    if (isUniqueViolation(error)) throw reviewExists(order.orderId);
-    throw error;
-  }
+  if (!order.delivered) throw failedPrecondition('REVIEW.NOT_DELIVERED', 'Only delivered orders can be reviewed', { order_id: order.orderId });
+  if (!attempt.added) throw reviewExists(order.orderId);
+  work.touch({ merchantId: order.merchantId, productId: order.productId });
+  return { ...review, merchantId: order.merchantId, productId: order.productId };
 };
 
 const reviewExists = (orderId: string) => alreadyExists('REVIEW.ALREADY_RECORDED', 'The order has already been reviewed', { order_id: orderId });

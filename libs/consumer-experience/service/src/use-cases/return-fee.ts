@@ -1,7 +1,7 @@
-import type { AfterSaleRow, OrderRow, Prisma } from '@govern/consumer-experience-data-access';
+import type { AfterSaleRow, OrderRow } from '@govern/consumer-experience-data-access';
 import { returnFeeOwed, type AfterSaleReason } from '@govern/consumer-experience-domain';
-import { DomainError, failedPrecondition, notFound } from '@govern/policy-core';
-import { lockOrder } from '../adapters/sql-rows';
+import { DomainError, failedPrecondition } from '@govern/policy-core';
+import { lockAfterSale, updateAfterSale, type AfterSalePatch } from '../adapters/after-sales.repository';
 import { reasonsToJson, type AfterSaleView } from '../mapping/to-proto';
 import { loadAfterSaleView } from './after-sales';
 import { resolveCareCasesMovedOn } from './care-checks';
@@ -16,7 +16,7 @@ import type { Work } from './work';
  */
 
 /** The columns a return shipment sets on its after-sale for the freight owed. */
-export const returnFeePatch = (afterSale: AfterSaleRow, declaredFeeFen: bigint, insuredFen: bigint): { owedFen: bigint; patch: Prisma.AfterSaleUpdateInput } => {
+export const returnFeePatch = (afterSale: AfterSaleRow, declaredFeeFen: bigint, insuredFen: bigint): { owedFen: bigint; patch: AfterSalePatch } => {
   const owed = returnFeeOwed({ reason: afterSale.reason as AfterSaleReason, declaredFeeFen, insuredFen });
   return {
     owedFen: owed.owedFen,
@@ -38,20 +38,14 @@ export const payReturnFee = async (work: Work, desk: Payouts, order: OrderRow, a
   if (!returnFeeUnpaid(afterSale)) return undefined;
   const paid = await desk.payReturnFee(order, afterSale.returnFeeOwedFen, by);
   await desk.write();
-  await work.tx.afterSale.update({
-    where: { afterSaleId: afterSale.afterSaleId },
-    data: { returnFeeSettledAt: work.now, returnFeeSettledBy: by, returnFeeTransactionId: paid.transactionId, updatedAt: work.now },
-  });
+  updateAfterSale(work.sql, afterSale.afterSaleId, { returnFeeSettledAt: work.now, returnFeeSettledBy: by, returnFeeTransactionId: paid.transactionId }, work.now);
   work.touch({ merchantId: order.merchantId });
   return { ...paid, amountFen: afterSale.returnFeeOwedFen };
 };
 
 /** The merchant pays the freight it owes; a new buyer's care case waiting on it resolves at once. */
 export const settleReturnShippingFee = async (work: Work, input: { afterSaleId: string; merchantId: string }): Promise<AfterSaleView> => {
-  const located = await work.tx.afterSale.findUnique({ where: { afterSaleId: input.afterSaleId }, select: { orderId: true } });
-  if (!located) throw notFound('AFTER_SALE.NOT_FOUND', `Unknown after-sale ${input.afterSaleId}`, { after_sale_id: input.afterSaleId });
-  const order = await lockOrder(work.sql, located.orderId);
-  const afterSale = await work.tx.afterSale.findUniqueOrThrow({ where: { afterSaleId: input.afterSaleId } });
+  const { order, afterSale } = await lockAfterSale(work.sql, input.afterSaleId);
   if (afterSale.merchantId !== input.merchantId) {
     throw new DomainError('PERMISSION_DENIED', 'RETURN_FEE.NOT_THE_MERCHANT', 'Only the order’s merchant pays its return shipping', { after_sale_id: afterSale.afterSaleId });
   }
@@ -66,5 +60,5 @@ export const settleReturnShippingFee = async (work: Work, input: { afterSaleId: 
   }
   await payReturnFee(work, await Payouts.open(work, [order], [afterSale]), order, afterSale, 'MERCHANT');
   if (order.newBuyer) await resolveCareCasesMovedOn(work, [order.orderId]);
-  return loadAfterSaleView(work.tx, afterSale.afterSaleId);
+  return loadAfterSaleView(work.sql, afterSale.afterSaleId);
 };
