@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { FastRefundOutcome } from '@govern/contracts-consumer-experience';
+import { FastRefundOutcome, TrackingScanType } from '@govern/contracts-consumer-experience';
 import { MerchantOnboarded, MerchantOnboardedEvent } from '@govern/contracts-merchant-access';
 import pg from 'pg';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startFixture, type Fixture, expectLedgerBalanced } from './testing/service-fixture';
 import { useForSuite } from '@govern/platform-service-testing';
+import { recordPgStatements } from '@govern/platform-testing';
 
 /**
  * The hot writes' statements (the service runs in this process, so every statement passes through
@@ -43,6 +44,30 @@ describe('statements of the hot writes (gRPC + Postgres + NATS)', () => {
     expect(texts.filter((text) => /^\s*INSERT INTO audit_records/.test(text))).toEqual([]);
     // Stored as before: the order reads back.
     expect((await f.client.getOrder({ orderId: request.orderId })).order?.orderId).toBe(request.orderId);
+  });
+
+  it('a new buyer’s parcel is registered and picked up in two round trips each: the open care cases it may resolve are read in the lock’s write', async () => {
+    const buyerId = f.id('new-buyer');
+    const orderId = await f.recordOrder({ buyerId });
+    expect((await f.sut.db.order.findUniqueOrThrow({ where: { orderId } })).newBuyer).toBe(true);
+    const trackingNumber = f.id('SF');
+    const [shipping, scanning] = [f.id('req'), f.id('req')];
+    const recorder = recordPgStatements();
+    try {
+      await f.client.recordShipment({ requestId: shipping, orderId, trackingNumber, carrierCode: 'SF', shippedAt: f.clock.now(), afterSaleId: '' });
+      const scan = { requestId: scanning, trackingNumber, carrierCode: 'SF', scanType: TrackingScanType.TRACKING_SCAN_TYPE_PICKUP, scannedAt: f.clock.now(), location: 'Hangzhou' };
+      await f.client.recordTrackingScan(scan);
+      for (const requestId of [shipping, scanning]) {
+        const found = recorder.transactions((s) => s.values.includes(requestId));
+        expect(found).toHaveLength(1);
+        expect(found[0]?.statements.filter((text) => /FROM care_cases/.test(text))).toHaveLength(1);
+        expect(found[0]?.writes).toBe(2);
+      }
+    } finally {
+      recorder.restore();
+    }
+    const { order } = await f.client.getOrder({ orderId });
+    expect(order?.shipment).toMatchObject({ trackingNumber, carrierCode: 'SF', pickupAt: f.clock.now() });
   });
 
   it('a fast refund writes its status change, decision, refund and order totals with the unit’s effects, and reads back whole', async () => {

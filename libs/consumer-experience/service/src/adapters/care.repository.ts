@@ -10,13 +10,43 @@ import type { Page } from './lists.queries';
  */
 
 /** Open cases of new buyers' orders among `orderIds` not yet at their step-in bound (a recheck may resolve them), in lock order. */
-export const openCareCasesBeforeStepIn = async (db: Sql, orderIds: readonly string[], now: Date): Promise<{ caseId: string; orderId: string }[]> => {
-  const rows = await db.query<{ case_id: string; order_id: string }>(sql`
-    SELECT c.case_id, c.order_id FROM care_cases c JOIN orders o ON o.order_id = c.order_id
-     WHERE c.order_id = ANY(${[...new Set(orderIds)]}::text[]) AND c.status = 'OPEN' AND o.new_buyer
-       AND c.step_in_due_at > ${now}::timestamptz
-     ORDER BY c.order_id, c.case_id`);
-  return rows.map((r) => ({ caseId: r.case_id, orderId: r.order_id }));
+export const openCareCasesBeforeStepIn = (db: Sql, orderIds: readonly string[], now: Date): Promise<CareCaseRef[]> =>
+  careCaseRefs(
+    db.query<{ case_id: string; order_id: string }>(sql`
+      SELECT c.case_id, c.order_id FROM care_cases c JOIN orders o ON o.order_id = c.order_id
+       WHERE c.order_id = ANY(${[...new Set(orderIds)]}::text[]) AND c.status = 'OPEN' AND o.new_buyer
+         AND c.step_in_due_at > ${now}::timestamptz
+       ORDER BY c.order_id, c.case_id`),
+  );
+
+/**
+ * The same for the order a parcel belongs to: sent right behind lockParcel, in its write, so a scan
+ * of a new buyer's parcel learns the cases to recheck without a round trip of its own (and reads
+ * them under the order's lock, which the statement before it took).
+ */
+export const openCareCasesOfParcel = (db: Sql, trackingNumber: string, now: Date): Promise<CareCaseRef[]> =>
+  careCaseRefs(
+    db.query<{ case_id: string; order_id: string }>(sql`
+      SELECT c.case_id, c.order_id FROM care_cases c JOIN orders o ON o.order_id = c.order_id
+       WHERE c.order_id = (SELECT order_id FROM shipments WHERE tracking_number = ${trackingNumber}) AND c.status = 'OPEN' AND o.new_buyer
+         AND c.step_in_due_at > ${now}::timestamptz
+       ORDER BY c.case_id`),
+  );
+
+/** An open care case of a new buyer's order, before its step-in bound: one a merchant's move may resolve. */
+export interface CareCaseRef {
+  caseId: string;
+  orderId: string;
+}
+
+/**
+ * Sent ahead of need, the read may go unawaited (the order was not a new buyer's, or the unit
+ * refused): its failure then belongs to the unit's commit, never to an unhandled rejection.
+ */
+const careCaseRefs = (rows: Promise<{ case_id: string; order_id: string }[]>): Promise<CareCaseRef[]> => {
+  const refs = rows.then((found) => found.map((r) => ({ caseId: r.case_id, orderId: r.order_id })));
+  refs.catch(() => undefined);
+  return refs;
 };
 
 /** The buyer's first `limit` orders by payment: how many came before (up to the limit) and when the first was paid. */

@@ -19,21 +19,6 @@ export interface NewShipment {
 }
 
 /**
- * Registers a parcel and returns it as stored, or undefined when its tracking number is already
- * registered: one statement instead of a read and an insert. A parcel registered concurrently with
- * the same number makes this one wait for that commit, then find the number taken.
- */
-export const insertShipment = async (db: Sql, shipment: NewShipment, now: Date): Promise<ShipmentRow | undefined> => {
-  const [row] = await db.query(sql`
-    INSERT INTO shipments (tracking_number, carrier_code, kind, order_id, after_sale_id, shipped_at, first_scan_due_at, dispatched_on_time, shipping_fee_fen, created_at)
-    VALUES (${shipment.trackingNumber}, ${shipment.carrierCode}, ${shipment.kind}, ${shipment.orderId}, ${shipment.afterSaleId ?? null}::text, ${shipment.shippedAt}::timestamptz,
-            ${shipment.firstScanDueAt ?? null}::timestamptz, ${shipment.dispatchedOnTime ?? null}::boolean, ${shipment.shippingFeeFen ?? null}::bigint, ${now}::timestamptz)
-    ON CONFLICT (tracking_number) DO NOTHING
-    RETURNING *`);
-  return row ? rowFromSql<ShipmentRow>(row) : undefined;
-};
-
-/**
  * Locks the order a parcel belongs to (its payout record, as every order step does) and reads the
  * parcel as it stands under that lock: both statements leave in one write, and the parcel's read
  * runs once the lock is granted. Undefined for a tracking number never registered.
@@ -95,3 +80,21 @@ export const sendShipment = (db: Pick<Sql, 'sendRefusing'>, shipment: NewShipmen
     (error) => (isUniqueViolation(error) && (error as { constraint?: string }).constraint === 'shipments_pkey' ? refuse() : undefined),
   );
 };
+
+/** The parcel as sendShipment stores it, the columns left to their defaults included: the answer without a read back. */
+export const shipmentAsStored = (shipment: NewShipment, now: Date): ShipmentRow => ({
+  trackingNumber: shipment.trackingNumber,
+  carrierCode: shipment.carrierCode,
+  kind: shipment.kind,
+  orderId: shipment.orderId,
+  afterSaleId: shipment.afterSaleId ?? null,
+  shippedAt: shipment.shippedAt,
+  firstScanDueAt: shipment.firstScanDueAt ?? null,
+  firstScanAt: null,
+  pickupAt: null,
+  deliveredAt: null,
+  fakeShipment: false,
+  dispatchedOnTime: shipment.dispatchedOnTime ?? null,
+  shippingFeeFen: shipment.shippingFeeFen ?? null,
+  createdAt: now,
+});

@@ -19,7 +19,7 @@ import {
 import { DomainError, failedPrecondition, notFound, Violations, type Reason } from '@govern/policy-core';
 import { fastRefundDecisions } from '../decisions/decision-kinds';
 import { afterSaleFacts, afterSaleWithHistory, insertAfterSale, insertStatusChanges, lockAfterSale } from '../adapters/after-sales.repository';
-import { insertShipment, sendShipment, type NewShipment } from '../adapters/shipments.repository';
+import { sendShipment, shipmentAsStored, type NewShipment } from '../adapters/shipments.repository';
 import { lockOrder } from '../adapters/sql-rows';
 import { disputeOutcomeCodec, type MerchantAnswer } from '../mapping/enums';
 import { reasonsToJson, stringsFromJson, type AfterSaleView } from '../mapping/to-proto';
@@ -271,7 +271,7 @@ export const recordReturnShipment = async (
   v.throwIfAny('RETURN.INVALID');
   const transition = transitionAfterSale(afterSaleState(afterSale), { kind: 'RETURN_SHIPPED' }, work.now);
   const insurance = settleReturnInsurance({ type: afterSale.type as AfterSaleType, shippingFeeFen: input.shippingFeeFen, alreadySettled: afterSale.insuranceFen !== null });
-  sendReturnOrReplacement(work, {
+  sendNewShipment(work, {
     trackingNumber: input.trackingNumber,
     carrierCode: input.carrierCode,
     kind: 'RETURN',
@@ -297,18 +297,15 @@ export const recordReturnShipment = async (
 };
 
 /** A parcel with a tracking number never seen before (a reused number is a fake-shipment trick); returns it as stored. */
-export const registerShipment = async (work: Work, shipment: NewShipment): Promise<ShipmentRow> => {
-  const stored = await insertShipment(work.sql, shipment, work.now);
-  if (!stored) throw trackingNumberInUse(shipment.trackingNumber);
-  return stored;
-};
-
 /**
- * A return or replacement parcel, registered like registerShipment but without waiting: nothing in
- * the step reads it back, and a reused tracking number fails the unit with the same refusal.
+ * Registers a parcel without waiting: nothing in the unit reads it back (the answer is the row as
+ * it will be stored), and a reused tracking number fails the unit, at its next statement or its
+ * commit, with SHIPMENT.TRACKING_NUMBER_IN_USE.
  */
-export const sendReturnOrReplacement = (work: Work, shipment: NewShipment & { kind: 'RETURN' | 'REPLACEMENT' }): void =>
+export const sendNewShipment = (work: Work, shipment: NewShipment): ShipmentRow => {
   sendShipment(work.sql, shipment, work.now, () => trackingNumberInUse(shipment.trackingNumber));
+  return shipmentAsStored(shipment, work.now);
+};
 
 const trackingNumberInUse = (trackingNumber: string): DomainError =>
   failedPrecondition('SHIPMENT.TRACKING_NUMBER_IN_USE', 'This tracking number is already registered for another parcel', {

@@ -2,7 +2,7 @@ import { CareCaseBuyerToldEvent } from '@govern/contracts-consumer-experience';
 import type { OrderRow } from '@govern/consumer-experience-data-access';
 import type { AfterSaleStatus, CareDecision, CareKind, CareState, CareStep } from '@govern/consumer-experience-domain';
 import type { Reason } from '@govern/policy-core';
-import { careReads, lockCareCase, openCareCasesBeforeStepIn, resolveCareCase, type CareReads } from '../adapters/care.repository';
+import { careReads, lockCareCase, openCareCasesBeforeStepIn, resolveCareCase, type CareCaseRef, type CareReads } from '../adapters/care.repository';
 import { lockOrder } from '../adapters/sql-rows';
 import { careDecisions } from '../decisions/decision-kinds';
 import { careStepToJson, type StoredCareStep } from '../mapping/care';
@@ -66,9 +66,11 @@ export const tellBuyer = (work: Work, c: { caseId: string; orderId: string; buye
  * step-in bound are left to the step-in timer, which is due and decides them (the platform's own
  * payment is such a move, made from that timer). Callers hold the order's lock (orders before cases).
  */
-export const resolveCareCasesMovedOn = async (work: Work, orderIds: readonly string[]): Promise<void> => {
-  if (orderIds.length === 0) return;
-  for (const { caseId, orderId } of await openCareCasesBeforeStepIn(work.sql, orderIds, work.now)) {
+export const resolveCareCasesMovedOn = async (work: Work, moved: readonly string[] | Promise<CareCaseRef[]>): Promise<void> => {
+  if (Array.isArray(moved) && moved.length === 0) return;
+  // The cases: read here, or already sent by the caller behind its lock (openCareCasesOfParcel).
+  const cases = Array.isArray(moved) ? openCareCasesBeforeStepIn(work.sql, moved, work.now) : (moved as Promise<CareCaseRef[]>);
+  for (const { caseId, orderId } of await cases) {
     // The locks and the reads behind them leave together: one round trip per case.
     const lockedOrder = lockOrder(work.sql, orderId);
     const lockedCase = lockCareCase(work.sql, caseId);

@@ -15,7 +15,7 @@ import {
 } from '@govern/consumer-experience-domain';
 import { alreadyExists, failedPrecondition, notFound, ValidationError, type Reason } from '@govern/policy-core';
 import type { Sql } from '@govern/platform-db';
-import { buyerFirstOrders } from '../adapters/care.repository';
+import { buyerFirstOrders, openCareCasesBeforeStepIn, openCareCasesOfParcel } from '../adapters/care.repository';
 import { addReview, insertOrder, markOrderDelivered, markOrderLate, markOrderShipped, orderWithForwardShipment } from '../adapters/orders.repository';
 import { afterSaleById } from '../adapters/after-sales.repository';
 import { lockOrderWithForwardShipment, lockParcel, markFakeShipment, recordScan } from '../adapters/shipments.repository';
@@ -25,7 +25,7 @@ import { reasonsFromJson, reasonsToJson, type AfterSaleView } from '../mapping/t
 import { afterSaleState, applyAfterSaleStep } from './after-sale-steps';
 import { watchNewBuyerOrder } from './care';
 import { resolveCareCasesMovedOn } from './care-checks';
-import { loadAfterSaleView, registerShipment, sendReturnOrReplacement } from './after-sales';
+import { loadAfterSaleView, sendNewShipment } from './after-sales';
 import { Payouts } from './payouts';
 import type { Work } from './work';
 
@@ -132,7 +132,12 @@ export interface RecordShipmentInput {
 
 export const recordShipment = async (work: Work, input: RecordShipmentInput): Promise<OrderView> => {
   const { now } = work;
-  const order = await lockOrder(work.sql, input.orderId);
+  const locked = lockOrder(work.sql, input.orderId);
+  // In the lock's write and read under it: a new buyer's open care cases, which a dispatch may
+  // resolve (none for other buyers' orders), without a round trip of their own. Both answers are
+  // awaited here, so the writes below leave together with the unit's effects and COMMIT.
+  const careCases = openCareCasesBeforeStepIn(work.sql, [input.orderId], now);
+  const [order] = await Promise.all([locked, careCases]);
   if (input.afterSaleId) {
     await recordReplacementShipment(work, order, { ...input, afterSaleId: input.afterSaleId });
     return loadOrderView(work.sql, order.orderId);
@@ -144,7 +149,7 @@ export const recordShipment = async (work: Work, input: RecordShipmentInput): Pr
     throw failedPrecondition('ORDER.REFUNDED', 'The order was refunded in full before dispatch; nothing is to be shipped', { order_id: order.orderId });
   }
   const plan = planShipment({ orderId: order.orderId, paidAt: order.paidAt, dispatchDueAt: order.dispatchDueAt, shippedAt: input.shippedAt });
-  const forwardShipment = await registerShipment(work, {
+  const forwardShipment = sendNewShipment(work, {
     trackingNumber: input.trackingNumber,
     carrierCode: input.carrierCode,
     kind: 'FORWARD',
@@ -158,7 +163,7 @@ export const recordShipment = async (work: Work, input: RecordShipmentInput): Pr
   for (const kind of plan.cancel) work.cancel(kind, order.orderId);
   if (order.newBuyer) {
     watchNewBuyerOrder(work, 'NO_LOGISTICS_SCAN', { orderId: order.orderId, anchor: input.shippedAt });
-    await resolveCareCasesMovedOn(work, [order.orderId]);
+    await resolveCareCasesMovedOn(work, careCases);
   }
   work.touch({ merchantId: order.merchantId });
   // The order as the update leaves it and the parcel as stored: nothing to read back.
@@ -171,7 +176,7 @@ const recordReplacementShipment = async (work: Work, order: OrderRow, input: Rec
     throw notFound('AFTER_SALE.NOT_FOUND', `Order ${order.orderId} has no after-sale ${input.afterSaleId}`, { after_sale_id: input.afterSaleId });
   }
   const transition = transitionAfterSale(afterSaleState(afterSale), { kind: 'REPLACEMENT_SHIPPED' }, work.now);
-  sendReturnOrReplacement(work, {
+  sendNewShipment(work, {
     trackingNumber: input.trackingNumber,
     carrierCode: input.carrierCode,
     kind: 'REPLACEMENT',
@@ -200,7 +205,10 @@ const earliest = (current: Date | null, candidate: Date): Date => (current && cu
 
 export const recordTrackingScan = async (work: Work, input: RecordScanInput): Promise<ScanResult> => {
   const { now } = work;
-  const parcel = await lockParcel(work.sql, input.trackingNumber);
+  const locked = lockParcel(work.sql, input.trackingNumber);
+  // In the lock's write (see recordShipment).
+  const careCases = openCareCasesOfParcel(work.sql, input.trackingNumber, now);
+  const [parcel] = await Promise.all([locked, careCases]);
   if (!parcel) {
     throw notFound('SHIPMENT.UNKNOWN_TRACKING_NUMBER', `No parcel with tracking number ${input.trackingNumber}`, {
       tracking_number: input.trackingNumber,
@@ -222,7 +230,7 @@ export const recordTrackingScan = async (work: Work, input: RecordScanInput): Pr
     // A first scan by the deadline stops the fake-shipment clock; one after it changes nothing (already judged).
     if (shipment.firstScanDueAt && firstScanAt.getTime() <= shipment.firstScanDueAt.getTime()) work.cancel('FIRST_SCAN_DEADLINE', order.orderId);
     const delivered = input.scanType === 'DELIVERED' && order.deliveredAt === null && deliveredAt ? markOrderDelivered(work.sql, order, deliveredAt, now) : {};
-    if (order.newBuyer) await resolveCareCasesMovedOn(work, [order.orderId]);
+    if (order.newBuyer) await resolveCareCasesMovedOn(work, careCases);
     // The order and parcel as these writes leave them: nothing to read back.
     return { order: { order: { ...order, ...delivered }, forwardShipment: { ...shipment, firstScanAt, pickupAt, deliveredAt } } };
   }
