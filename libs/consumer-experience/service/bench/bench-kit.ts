@@ -7,6 +7,7 @@ import { AfterSaleReason, AfterSaleType, consumerExperiencePolicy, type RequestA
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
@@ -45,6 +46,31 @@ export const preDispatchRefundRequest = (requestId: string, orderId: string, buy
 });
 
 export const percentile = (sorted: readonly number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? 0;
+
+/**
+ * One phase of an in-process bench (the service runs in the bench's process, as the test fixture
+ * starts it): `call` for each of the first `warmUp` items one by one, unmeasured, then for the rest
+ * `inFlight` at a time; prints the process's CPU per measured call (service and client together)
+ * and the rate.
+ */
+export const printInProcessPhase = async <T>(name: string, items: readonly T[], call: (item: T) => Promise<unknown>, options: { warmUp: number; inFlight: number }): Promise<void> => {
+  for (const item of items.slice(0, options.warmUp)) await call(item);
+  const measured = items.slice(options.warmUp);
+  let next = 0;
+  const cpuBefore = process.cpuUsage();
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: options.inFlight }, async () => {
+      while (next < measured.length) await call(measured[next++] as T);
+    }),
+  );
+  const elapsedMs = performance.now() - started;
+  const cpu = process.cpuUsage(cpuBefore);
+  console.log(
+    `${name} x${measured.length}, ${options.inFlight} in flight: ${((cpu.user + cpu.system) / 1000 / measured.length).toFixed(3)} ms CPU/call (service + client, one process), ` +
+      `${(measured.length / (elapsedMs / 1000)).toFixed(0)} calls/s; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`,
+  );
+};
 
 /** Closed loop: `inFlight` workers call back to back for `seconds` (or until `next` runs dry). */
 export const closedLoop = async (seconds: number, inFlight: number, call: (i: number) => Promise<void> | undefined): Promise<Run> => {

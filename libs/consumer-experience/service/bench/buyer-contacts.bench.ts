@@ -10,10 +10,9 @@
  *
  * Prints figures only; nothing here asserts timing.
  */
-import { loadavg } from 'node:os';
-import { performance } from 'node:perf_hooks';
 import { ContactChannel, ContactTopic } from '@govern/contracts-consumer-experience';
 import { startFixture } from '../src/testing/service-fixture';
+import { printInProcessPhase } from './bench-kit';
 
 const CONTACTS = Number(process.argv[2] ?? 300);
 const WARM_UP = 50;
@@ -45,22 +44,7 @@ const main = async (): Promise<void> => {
       ['RecordMerchantReply', reply],
       ['RateContact', rate],
     ] as const) {
-      for (const o of orders.slice(0, WARM_UP)) await call(o);
-      const measured = orders.slice(WARM_UP);
-      let next = 0;
-      const cpuBefore = process.cpuUsage();
-      const started = performance.now();
-      await Promise.all(
-        Array.from({ length: IN_FLIGHT }, async () => {
-          while (next < measured.length) await call(measured[next++] as (typeof orders)[number]);
-        }),
-      );
-      const elapsedMs = performance.now() - started;
-      const cpu = process.cpuUsage(cpuBefore);
-      console.log(
-        `${name} x${CONTACTS}, ${IN_FLIGHT} in flight: ${((cpu.user + cpu.system) / 1000 / CONTACTS).toFixed(3)} ms CPU/call (service + client, one process), ` +
-          `${(CONTACTS / (elapsedMs / 1000)).toFixed(0)} calls/s; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`,
-      );
+      await printInProcessPhase(name, orders, call, { warmUp: WARM_UP, inFlight: IN_FLIGHT });
     }
   } finally {
     await f.stop();

@@ -10,10 +10,9 @@
  *
  * Prints figures only; nothing here asserts timing.
  */
-import { loadavg } from 'node:os';
-import { performance } from 'node:perf_hooks';
 import { TrackingScanType } from '@govern/contracts-consumer-experience';
 import { startFixture } from '../src/testing/service-fixture';
+import { printInProcessPhase } from './bench-kit';
 
 const ORDERS = Number(process.argv[2] ?? 300);
 const WARM_UP = 50;
@@ -43,22 +42,7 @@ const main = async (): Promise<void> => {
       ['RecordShipment', ship],
       ['RecordTrackingScan (pickup)', pickUp],
     ] as const) {
-      for (const orderId of orders.slice(0, WARM_UP)) await call(orderId);
-      const measured = orders.slice(WARM_UP);
-      let next = 0;
-      const cpuBefore = process.cpuUsage();
-      const started = performance.now();
-      await Promise.all(
-        Array.from({ length: IN_FLIGHT }, async () => {
-          while (next < measured.length) await call(measured[next++] as string);
-        }),
-      );
-      const elapsedMs = performance.now() - started;
-      const cpu = process.cpuUsage(cpuBefore);
-      console.log(
-        `${name} x${ORDERS}, ${IN_FLIGHT} in flight: ${((cpu.user + cpu.system) / 1000 / ORDERS).toFixed(3)} ms CPU/call (service + client, one process), ` +
-          `${(ORDERS / (elapsedMs / 1000)).toFixed(0)} calls/s; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`,
-      );
+      await printInProcessPhase(name, orders, call, { warmUp: WARM_UP, inFlight: IN_FLIGHT });
     }
   } finally {
     await f.stop();
