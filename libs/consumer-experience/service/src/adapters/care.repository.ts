@@ -3,6 +3,7 @@ import type { Window } from '@govern/consumer-experience-domain';
 import { sql, type Sql, rowFromSql } from '@govern/platform-db';
 import { keysetPage, timeIdPageToken, type KeysetPage } from '@govern/platform-grpc';
 import type { Page } from './lists.queries';
+import { sentAhead } from './sql-rows';
 
 /**
  * New-buyer care (issue 19): the buyer's history that decides whether an order is a new buyer's,
@@ -39,15 +40,9 @@ export interface CareCaseRef {
   orderId: string;
 }
 
-/**
- * Sent ahead of need, the read may go unawaited (the order was not a new buyer's, or the unit
- * refused): its failure then belongs to the unit's commit, never to an unhandled rejection.
- */
-const careCaseRefs = (rows: Promise<{ case_id: string; order_id: string }[]>): Promise<CareCaseRef[]> => {
-  const refs = rows.then((found) => found.map((r) => ({ caseId: r.case_id, orderId: r.order_id })));
-  refs.catch(() => undefined);
-  return refs;
-};
+/** Sent ahead of need: the order may turn out not to be a new buyer's, or the unit may refuse first. */
+const careCaseRefs = (rows: Promise<{ case_id: string; order_id: string }[]>): Promise<CareCaseRef[]> =>
+  sentAhead(rows.then((found) => found.map((r) => ({ caseId: r.case_id, orderId: r.order_id }))));
 
 /** The buyer's first `limit` orders by payment: how many came before (up to the limit) and when the first was paid. */
 export const buyerFirstOrders = async (db: Sql, buyerId: string, limit: number): Promise<{ count: number; firstPaidAt: Date | undefined }> => {
@@ -91,10 +86,9 @@ export const insertCareCase = (db: Pick<Sql, 'send'>, c: NewCareCase): void => {
 };
 
 /** Locks a case (after its order: orders before cases, one lock order everywhere). */
-export const lockCareCase = async (db: Sql, caseId: string): Promise<CareCaseRow | undefined> => {
-  const [row] = await db.query(sql`SELECT * FROM care_cases WHERE case_id = ${caseId} FOR UPDATE`);
-  return row ? rowFromSql<CareCaseRow>(row) : undefined;
-};
+export const lockCareCase = (db: Sql, caseId: string): Promise<CareCaseRow | undefined> =>
+  // Sent ahead of need (behind the order's lock, awaited after it).
+  sentAhead(db.query(sql`SELECT * FROM care_cases WHERE case_id = ${caseId} FOR UPDATE`).then(([row]) => (row ? rowFromSql<CareCaseRow>(row) : undefined)));
 
 /** A case as it stands, without a lock: what a timer checks before taking the order's lock. */
 export const readCareCase = async (db: Sql, caseId: string): Promise<CareCaseRow | undefined> => {
@@ -129,14 +123,8 @@ export interface CareReads {
 
 const CARE_READ_COLUMNS = ['care_return_shipped_at', 'care_forward_first_scan_at', 'care_watch_taken'] as const;
 
-/**
- * Everything a care step reads besides the order, in one statement: the after-sale (given, or the
- * case's), its return parcel's shipping time, the forward parcel's first scan, whether the watch
- * has a case. Sent right behind the order's (and case's) lock without waiting for it: the server
- * runs it once the locks are held, on a snapshot taken then, so it sees what the lock holders before
- * committed, as a read after the lock's answer would.
- */
-export const careReads = async (
+/** The statement of careReads. */
+const readCare = async (
   db: Sql,
   subject: { orderId: string; afterSaleId?: string | null | undefined; caseId?: string | undefined; watchKey?: string | undefined },
 ): Promise<CareReads> => {
@@ -159,6 +147,18 @@ export const careReads = async (
     watchTaken: row.care_watch_taken === true,
   };
 };
+
+/**
+ * Everything a care step reads besides the order, in one statement: the after-sale (given, or the
+ * case's), its return parcel's shipping time, the forward parcel's first scan, whether the watch
+ * has a case. Sent right behind the order's (and case's) lock without waiting for it: the server
+ * runs it once the locks are held, on a snapshot taken then, so it sees what the lock holders before
+ * committed, as a read after the lock's answer would. Sent ahead of need (see sentAhead).
+ */
+export const careReads = (
+  db: Sql,
+  subject: { orderId: string; afterSaleId?: string | null | undefined; caseId?: string | undefined; watchKey?: string | undefined },
+): Promise<CareReads> => sentAhead(readCare(db, subject));
 
 /** Care cases opened and resolved in a window, for the governance report. */
 export const careFigures = async (db: Sql, window: Window): Promise<{ opened: number; resolved: number; resolvedByPlatform: number }> => {

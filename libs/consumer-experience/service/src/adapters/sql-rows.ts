@@ -8,6 +8,17 @@ import { notFound } from '@govern/policy-core';
  */
 
 /**
+ * A read sent ahead of need (pipelined behind a lock, awaited later) may never be awaited: the unit
+ * returned early, or an earlier statement failed and the unit is unwinding. Its failure then belongs
+ * to the unit (the transaction fails and rolls back), never to an unhandled rejection, which would
+ * stop the process. Returns the same promise.
+ */
+export const sentAhead = <T>(read: Promise<T>): Promise<T> => {
+  read.catch(() => undefined);
+  return read;
+};
+
+/**
  * Locks one order (its payout record) for the rest of the transaction. Every mutation that
  * reads an order's totals to decide a payment takes this lock first, so concurrent requests on
  * one order run one after the other and each sees what the previous one paid.

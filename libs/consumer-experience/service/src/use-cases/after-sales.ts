@@ -65,10 +65,9 @@ export const requestAfterSale = async (work: Work, input: RequestAfterSaleInput)
   const { now } = work;
   const since = new Date(now.getTime() - FAST_REFUND_POLICY.abuse.windowMs);
   // Sent together: the facts run once the lock is granted, in a snapshot of their own (see afterSaleFacts).
-  const locked = lockOrder(work.sql, input.orderId);
-  const read = afterSaleFacts(work.sql, input.orderId, since);
-  const order = await locked;
-  const facts = await read;
+  // Awaited together: a lock that fails (an unknown order, a statement timeout) must not leave the
+  // facts' read rejected with nobody waiting for it (an unhandled rejection stops the process).
+  const [order, facts] = await Promise.all([lockOrder(work.sql, input.orderId), afterSaleFacts(work.sql, input.orderId, since)]);
   const afterSaleId = work.newId();
   const assessment = assessAfterSaleRequest(
     {
