@@ -23,12 +23,9 @@ import { expectLedgerBalanced, failureOf, startFixture, type Fixture } from './t
 describe('after-sale steps and reviews in plain SQL (gRPC + Postgres + NATS)', () => {
   let f: Fixture;
   useForSuite(
-    async () => {
-      const fixture = await startFixture();
-      return { f: fixture, stop: () => fixture.stop() };
-    },
-    (suite) => ({ f } = suite),
-    { afterEach: ({ f: fixture }) => expectLedgerBalanced(fixture.client) },
+    () => startFixture(),
+    (fixture) => (f = fixture),
+    { afterEach: (fixture) => expectLedgerBalanced(fixture.client) },
   );
 
   /** Prisma's model statements name their tables schema-qualified and quoted; the plain-SQL paths never do. */

@@ -34,13 +34,7 @@ const shapes = (statements: readonly string[]): string[] =>
  */
 describe('buyer-care statements and round trips (gRPC + Postgres + NATS)', () => {
   let f: Fixture;
-  useForSuite(
-    async () => {
-      const fixture = await startFixture();
-      return { f: fixture, stop: () => fixture.stop() };
-    },
-    (suite) => ({ f } = suite),
-  );
+  useForSuite(() => startFixture(), (fixture) => (f = fixture));
 
   const unitOf = async <T>(table: RegExp, call: () => Promise<T>): Promise<{ answer: T; shapes: string[]; effects: string; writes: number }> => {
     const recorder = recordPgStatements();

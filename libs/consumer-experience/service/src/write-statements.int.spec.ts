@@ -15,13 +15,7 @@ import { recordPgStatements } from '@govern/platform-testing';
  */
 describe('statements of the hot writes (gRPC + Postgres + NATS)', () => {
   let f: Fixture;
-  useForSuite(
-    async () => {
-      const fixture = await startFixture();
-      return { f: fixture, stop: () => fixture.stop() };
-    },
-    (suite) => ({ f } = suite),
-  );
+  useForSuite(() => startFixture(), (fixture) => (f = fixture));
   afterEach(() => vi.restoreAllMocks());
 
   const statementsDuring = async (call: () => Promise<unknown>): Promise<string[]> => {
