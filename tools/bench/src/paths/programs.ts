@@ -104,6 +104,9 @@ interface LexiconFigures {
   segmentP99Us: number;
 }
 
+/** `npm run govern`: the CLI's launcher, which runs its bundle (tools/build/src/cli/cli-bundle.ts). */
+const GOVERN_LAUNCHER = 'tools/cli/bin/govern.mjs';
+
 /** The claims lexicon end to end (normalise + match + resolve) against one regex per term, on the same corpus. */
 export const lexiconPath = async (scale: Scale, measurements: Measurement[], progress: (m: string) => void): Promise<void> => {
   const label = 'claims lexicon, end to end (automaton)';
@@ -152,6 +155,14 @@ const threadSplit = (pid: number | undefined, before: Map<number, number>, after
  */
 export const simulatePath = async (scale: Scale, measurements: Measurement[], progress: (m: string) => void, profileDir?: string): Promise<void> => {
   const label = `govern ${scale.simulateArgs.join(' ')}, embedded platform`;
+  // `npm run govern` runs the CLI's bundle, building it first when its sources changed: built here,
+  // before the platform starts and untimed, as a user's first run after a change builds it once.
+  progress(`${label}: building the CLI`);
+  const build = startNodeProgram(GOVERN_LAUNCHER, ['--help'], process.env);
+  if ((await runToEnd(build, 300_000, 'govern --help')) !== 0) {
+    measurements.push({ id: 'simulate.embedded', label, unit: '', failed: `the govern CLI did not build: ${build.log.text().slice(-300)}` });
+    return;
+  }
   const dataDir = mkdtempSync(join(ROOT, 'tmp', 'bench', 'embedded-'));
   // Metrics on free ports, as `npm start` serves them on its own: the simulation settles by them.
   const env: NodeJS.ProcessEnv = { ...process.env, BASE_PORT: '0', METRICS_BASE_PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
@@ -181,7 +192,7 @@ export const simulatePath = async (scale: Scale, measurements: Measurement[], pr
     }
     const platformCpuBefore = cpuMsOf(platform.child.pid);
     const threadsBefore = threadCpuMsOf(platform.child.pid);
-    const cli = startNodeProgram('tools/cli/src/main.ts', [
+    const cli = startNodeProgram(GOVERN_LAUNCHER, [
       ...scale.simulateArgs,
       '--content',
       address('content'),

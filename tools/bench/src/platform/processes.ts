@@ -72,10 +72,12 @@ export interface Child {
 
 /**
  * Starts `node --import tsx <entry>` from the workspace root (as tools/e2e does: signals then
- * reach the program itself, not the tsx CLI's relay).
+ * reach the program itself, not the tsx CLI's relay); a `.mjs` entry (the `govern` launcher) runs
+ * without tsx, as `npm run govern` runs it.
  */
 export const startNodeProgram = (entry: string, args: string[], env: NodeJS.ProcessEnv, nodeFlags: string[] = []): Child => {
-  const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', entry, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const loader = entry.endsWith('.mjs') ? [] : ['--import', 'tsx'];
+  const child = spawn(process.execPath, [...nodeFlags, ...loader, entry, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const log = new TailLog();
   const listeners = new Set<(line: string) => void>();
   child.stdout?.on('data', (chunk: Buffer) => {

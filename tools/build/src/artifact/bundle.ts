@@ -24,7 +24,7 @@ export const RUNTIME_EXTERNALS: readonly string[] = ['pino'];
  * `pg` requires `pg-native` only when `pg.native` is read, which Govern never does; the
  * import stays in the bundle, unresolved, and the package is not installed.
  */
-const ABSENT_OPTIONAL = new Set(['pg-native']);
+export const ABSENT_OPTIONAL: ReadonlySet<string> = new Set(['pg-native']);
 
 /**
  * Embedded PostgreSQL (PGlite) serves `npm start` and tests; it is reachable through
@@ -33,6 +33,9 @@ const ABSENT_OPTIONAL = new Set(['pg-native']);
  * would stay and `checkExternals` fails the build.
  */
 const DEV_ONLY = /^@electric-sql\//;
+
+/** CommonJS packages inside an ESM bundle call `require` for Node built-ins; ESM has none. */
+export const ESM_REQUIRE_BANNER = "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
 
 export interface BundleResult {
   outputs: string[];
@@ -47,7 +50,7 @@ const packageName = (specifier: string): string => {
   return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : (parts[0] ?? specifier);
 };
 
-const devOnlyPlugin: esbuild.Plugin = {
+export const devOnlyPlugin: esbuild.Plugin = {
   name: 'govern-dev-only',
   setup(build) {
     build.onResolve({ filter: DEV_ONLY }, (args) => ({ path: args.path, external: true, sideEffects: false }));
@@ -67,8 +70,7 @@ export const bundleService = async (options: { workspaceRoot: string; main: stri
     tsconfig: join(options.workspaceRoot, 'tsconfig.base.json'),
     external: [...RUNTIME_EXTERNALS, ...ABSENT_OPTIONAL],
     plugins: [devOnlyPlugin],
-    // CommonJS packages inside an ESM bundle call `require` for Node built-ins; ESM has none.
-    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+    banner: { js: ESM_REQUIRE_BANNER },
     // Stack traces map back to the TypeScript sources (node --enable-source-maps) without
     // shipping the sources themselves.
     sourcemap: 'linked',
