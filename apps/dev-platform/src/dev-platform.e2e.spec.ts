@@ -29,7 +29,8 @@ const startAsReadmeSays = async (): Promise<{ child: ChildProcess; addresses: Ma
   const addresses = new Map<string, string>();
   const metrics = new Map<string, string>();
   let caFile = '';
-  const lines = createInterface({ input: child.stdout! });
+  // stdio 'pipe' above: the child has a stdout.
+  const lines = createInterface({ input: child.stdout as NonNullable<typeof child.stdout> });
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => {
       // Not left running behind a failed test.
@@ -39,10 +40,11 @@ const startAsReadmeSays = async (): Promise<{ child: ChildProcess; addresses: Ma
     child.once('exit', (code) => reject(new Error(`platform exited early with ${code}`)));
     lines.on('line', (line) => {
       const match = /^\s+([a-z-]+)\s+(127\.0\.0\.1:\d+)(?:\s+metrics (http:\/\/127\.0\.0\.1:\d+\/metrics))?$/.exec(line);
-      if (match) addresses.set(match[1]!, match[2]!);
-      if (match?.[3]) metrics.set(match[1]!, match[3]);
+      const [, name = '', address = '', metricsUrl] = match ?? [];
+      if (match) addresses.set(name, address);
+      if (metricsUrl) metrics.set(name, metricsUrl);
       const ca = /^\s+development CA\s+(\S+)/.exec(line);
-      if (ca) caFile = ca[1]!;
+      if (ca?.[1]) caFile = ca[1];
       if (line.startsWith('Govern is running')) expect(line).toContain('embedded PGlite');
       if (line.startsWith('Press Ctrl+C')) {
         clearTimeout(timer);
@@ -93,7 +95,8 @@ describe('embedded mode (npm start with no servers configured)', () => {
     const platform = await startPlatform({ log: pino({ level: 'silent' }), host: '127.0.0.1', basePort: 0 });
     try {
       expect(platform.mode).toEqual({ database: 'embedded', bus: 'in-process' });
-      const [producer, consumer] = [platform.services[0]!, platform.services[2]!];
+      const [producer, consumer] = [platform.services[0], platform.services[2]];
+      if (!producer || !consumer) throw new Error('the platform runs four services');
       // A platform-level probe shaped like every Govern event (`EventMeta meta = 1`): consumers key on meta.event_id.
       const ProbeCodec = {
         encode(message: { meta?: EventMeta | undefined }, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
