@@ -1,4 +1,4 @@
-import { type AhoCorasick, ROW_SHIFT } from './aho-corasick';
+import { type AhoCorasick, ROW_SHIFT as AUTOMATON_ROW_SHIFT } from './aho-corasick';
 import {
   bmpKindOf,
   codePointAt,
@@ -14,6 +14,14 @@ import {
   type NormalisedColumns,
   unitOf,
 } from './normalise';
+
+/**
+ * The automaton's ROW_SHIFT, as a constant of this module. Why: an imported binding is a live
+ * cell that V8's optimised code loads and checks (not yet initialised? a small integer?) at
+ * every use, and the scan loops shift by it at every step; a module's own constant is folded
+ * into an immediate.
+ */
+const ROW_SHIFT = AUTOMATON_ROW_SHIFT;
 
 // Buffer#write stores UTF-16 little-endian; on a big-endian machine the units are swapped
 // back so the Uint16Array view reads them right.
