@@ -145,6 +145,15 @@ describe('claim scanner: overlaps', () => {
     expect(terms('100%有效')).toEqual(['100%有效', '100%']);
   });
 
+  it('resolves a text with hundreds of occurrences, and a short text after it, the same as one at a time', () => {
+    // Each repetition holds occurrences of 第一 and of its allow phrase 第一次, and a hit.
+    const piece = '第一次，第一名。';
+    const many = scanner.scan(piece.repeat(300));
+    expect(many).toHaveLength(300);
+    expect(many.map((hit) => [hit.term, hit.start])).toEqual(Array.from({ length: 300 }, (_, r) => ['第一', r * piece.length + 4]));
+    expect(scanner.scan(piece)).toEqual(many.slice(0, 1));
+  });
+
   it('collapseNestedHits keeps one hit per claim within a category', () => {
     const hits = scanner.scan('全网第一，最好用，100%有效');
     expect(collapseNestedHits(hits).map((hit) => hit.term)).toEqual(['全网第一', '最好', '100%有效', '100%']);

@@ -137,11 +137,13 @@ const stands = (pattern: CompiledPattern, text: NormalisedColumns, s: number, e:
 };
 
 // Scratch of resolveHits, reused across calls (it is synchronous and does not re-enter):
-// flat (s, e) pairs of standing allow phrases and (termIndex, s, e) triples of standing terms.
-// Most texts with occurrences end with no hit ("第一次" is an occurrence of 第一 and of an
-// allow phrase), so that case allocates nothing but the empty answer.
-const allowedScratch: number[] = [];
-const foundScratch: number[] = [];
+// flat (s, e) pairs of standing allow phrases and (termIndex, start, end, s, e) of standing
+// terms, each with its count. Typed and counted rather than arrays emptied by setting their
+// length, which is a call into the runtime (and drops the backing store, so the next pushes
+// allocate again): most texts have occurrences, and most of those end with no hit ("第一次" is
+// an occurrence of 第一 and of an allow phrase), which then allocates nothing but the answer.
+let allowedScratch = new Int32Array(64);
+let foundScratch = new Int32Array(160);
 
 /**
  * Turns raw occurrences — pairs (pattern index, normalised end) from any matcher — into hits:
@@ -150,27 +152,39 @@ const foundScratch: number[] = [];
 export const resolveHits = (compiled: CompiledLexicon, text: NormalisedColumns, occurrences: readonly number[]): ClaimHit[] => {
   const { patterns, lexicon } = compiled;
   const { patternLength } = compiled.automaton; // the patterns' lengths, without a load of each pattern's units
+  // Room for every occurrence to stand, as an allow phrase or as a term.
+  if (occurrences.length * 5 > foundScratch.length) {
+    allowedScratch = new Int32Array(occurrences.length * 2);
+    foundScratch = new Int32Array(occurrences.length * 5);
+  }
   const allowed = allowedScratch;
   const found = foundScratch;
-  // Emptied only when used: setting an array's length is a call into the runtime.
-  if (allowed.length !== 0) allowed.length = 0;
-  if (found.length !== 0) found.length = 0;
+  let allowedLength = 0;
+  let foundLength = 0;
   for (let i = 0; i < occurrences.length; i += 2) {
     const pattern = patterns[occurrences[i] as number] as CompiledPattern;
     const e = occurrences[i + 1] as number;
     const s = e - (patternLength[occurrences[i] as number] as number);
     if (!stands(pattern, text, s, e)) continue;
-    if (pattern.isAllow) allowed.push(s, e);
-    else found.push(pattern.termIndex, text.start[s] as number, text.end[e - 1] as number, s, e);
+    if (pattern.isAllow) {
+      allowed[allowedLength++] = s;
+      allowed[allowedLength++] = e;
+    } else {
+      found[foundLength++] = pattern.termIndex;
+      found[foundLength++] = text.start[s] as number;
+      found[foundLength++] = text.end[e - 1] as number;
+      found[foundLength++] = s;
+      found[foundLength++] = e;
+    }
   }
   // Kept in place: the terms no allow phrase covers move to the front, as (termIndex, start, end)
   // in original offsets, so the hits are built from numbers with no object in between.
   let kept = 0;
-  for (let f = 0; f < found.length; f += 5) {
+  for (let f = 0; f < foundLength; f += 5) {
     const s = found[f + 3] as number;
     const e = found[f + 4] as number;
     let inside = false;
-    for (let a = 0; a < allowed.length && !inside; a += 2) inside = (allowed[a] as number) <= s && (allowed[a + 1] as number) >= e;
+    for (let a = 0; a < allowedLength && !inside; a += 2) inside = (allowed[a] as number) <= s && (allowed[a + 1] as number) >= e;
     if (inside) continue;
     found[3 * kept] = found[f] as number;
     found[3 * kept + 1] = found[f + 1] as number;
@@ -221,12 +235,13 @@ export const compileClaimScanner = (lexicon: ClaimLexicon = CLAIMS_LEXICON): Cla
   const compiled = compileLexicon(lexicon);
   const byId = new Map(lexicon.terms.map((term) => [term.id, term]));
   const onePass = new MatchingNormaliser(compiled.automaton, lexicon.normalisation.maxFillerRun);
-  // The normalised text and the occurrences never leave `scan`, so one buffer and one array
-  // serve every call (scans are synchronous; nothing re-enters).
+  // The normalised text never leaves `scan`, so one buffer serves every call (scans are
+  // synchronous; nothing re-enters). The occurrences go to a new array each call: a small
+  // array costs less to allocate than an old one to empty (setting its length is a call into
+  // the runtime, and drops its backing store all the same).
   const scratch = new MatchBuffer(1024);
-  const occurrences: number[] = [];
   const scanNormalised = (text: NormalisedText): ClaimHit[] => {
-    if (occurrences.length !== 0) occurrences.length = 0;
+    const occurrences: number[] = [];
     compiled.automaton.scan(text.units, text.length, occurrences);
     return occurrences.length === 0 ? [] : resolveHits(compiled, text, occurrences);
   };
@@ -236,7 +251,7 @@ export const compileClaimScanner = (lexicon: ClaimLexicon = CLAIMS_LEXICON): Cla
     // One pass normalises and matches (see MatchingNormaliser); the same as
     // scanNormalised(normaliseForClaims(text, maxFillerRun)).
     scan: (text) => {
-      if (occurrences.length !== 0) occurrences.length = 0;
+      const occurrences: number[] = [];
       const normalised = onePass.run(scratch, text, occurrences);
       return occurrences.length === 0 ? [] : resolveHits(compiled, normalised, occurrences);
     },

@@ -1,4 +1,4 @@
-import { type AhoCorasick, ROW_SHIFT } from './aho-corasick';
+import { type AhoCorasick, ROW_SHIFT as AUTOMATON_ROW_SHIFT } from './aho-corasick';
 import {
   bmpKindOf,
   codePointAt,
@@ -14,6 +14,14 @@ import {
   type NormalisedColumns,
   unitOf,
 } from './normalise';
+
+/**
+ * The automaton's ROW_SHIFT, as a constant of this module. Why: an imported binding is a live
+ * cell that V8's optimised code loads and checks (not yet initialised? a small integer?) at
+ * every use, and the scan loops shift by it at every step; a module's own constant is folded
+ * into an immediate.
+ */
+const ROW_SHIFT = AUTOMATON_ROW_SHIFT;
 
 // Buffer#write stores UTF-16 little-endian; on a big-endian machine the units are swapped
 // back so the Uint16Array view reads them right.
@@ -54,6 +62,12 @@ const PACKED_KIND_MASK = 7;
 const PACKED_GAP_SHIFT = 3;
 const PACKED_END_WRITTEN = 0x20;
 const PACKED_WRITTEN = 0x40;
+// The gaps in their place in the packed byte, and the hard break's byte, as this module's
+// constants (see ROW_SHIFT: the outer loop sets a gap at every character).
+const NO_GAP = GAP_NONE << PACKED_GAP_SHIFT;
+const INVISIBLE_GAP = GAP_INVISIBLE << PACKED_GAP_SHIFT;
+const VISIBLE_GAP = GAP_VISIBLE << PACKED_GAP_SHIFT;
+const HARD_BREAK_PACKED = PACKED_WRITTEN | PACKED_END_WRITTEN | VISIBLE_GAP | KIND_SYMBOL;
 
 /**
  * The columns of a one-pass scan. Per unit the hot loop writes `start`, and where the unit is
@@ -236,7 +250,7 @@ export class MatchingNormaliser {
     let k = 0;
     let row = ROWS_AT; // the root's row in the table
     // The gap before the next unit, already shifted into its place in the packed byte.
-    let pendingGap = GAP_NONE << PACKED_GAP_SHIFT;
+    let pendingGap = NO_GAP;
     let visibleRun = 0;
     let runStart = 0;
     let i = 0;
@@ -253,7 +267,7 @@ export class MatchingNormaliser {
         if (code === CODE_VISIBLE) {
           if (visibleRun === 0) runStart = i;
           visibleRun++;
-          pendingGap = GAP_VISIBLE << PACKED_GAP_SHIFT;
+          pendingGap = VISIBLE_GAP;
           i++;
           continue;
         }
@@ -269,8 +283,8 @@ export class MatchingNormaliser {
           if (unit === FILLER_VISIBLE) {
             if (visibleRun === 0) runStart = i;
             visibleRun++;
-            pendingGap = GAP_VISIBLE << PACKED_GAP_SHIFT;
-          } else if (unit === FILLER_MARK && pendingGap === GAP_NONE << PACKED_GAP_SHIFT && k > 0) {
+            pendingGap = VISIBLE_GAP;
+          } else if (unit === FILLER_MARK && pendingGap === NO_GAP && k > 0) {
             // A mark right after a kept character stays with it: "b̶e̶s̶t̶" matches to its last stroke.
             const written = packed[k - 1] as number;
             const last =
@@ -280,10 +294,10 @@ export class MatchingNormaliser {
               end[k - 1] = i + width;
               packed[k - 1] = last | PACKED_END_WRITTEN;
             } else {
-              pendingGap = GAP_INVISIBLE << PACKED_GAP_SHIFT;
+              pendingGap = INVISIBLE_GAP;
             }
-          } else if (pendingGap === GAP_NONE << PACKED_GAP_SHIFT) {
-            pendingGap = GAP_INVISIBLE << PACKED_GAP_SHIFT;
+          } else if (pendingGap === NO_GAP) {
+            pendingGap = INVISIBLE_GAP;
           }
           i += width;
           continue;
@@ -307,7 +321,7 @@ export class MatchingNormaliser {
         }
         start[k] = runStart;
         end[k] = i;
-        packed[k] = PACKED_WRITTEN | PACKED_END_WRITTEN | (GAP_VISIBLE << PACKED_GAP_SHIFT) | KIND_SYMBOL;
+        packed[k] = HARD_BREAK_PACKED;
         k++;
         const t = table[row + breakClass] as number;
         if (t >= 0) row = t << ROW_SHIFT;
@@ -339,7 +353,7 @@ export class MatchingNormaliser {
           const after = table[chars[i + 1] as number] as number;
           if (after < 0) break;
           start[k] = i + 1;
-          packed[k] = PACKED_WRITTEN | (GAP_VISIBLE << PACKED_GAP_SHIFT) | (after & PACKED_KIND_MASK);
+          packed[k] = PACKED_WRITTEN | VISIBLE_GAP | (after & PACKED_KIND_MASK);
           k++;
           i += 2;
           t = table[row + (after >> CODE_CLASS_SHIFT)] as number;
@@ -352,7 +366,7 @@ export class MatchingNormaliser {
           const unitKind = mapping === undefined ? bmpKindOf(cp) : (mapping.kinds[j] as number);
           start[k] = i;
           end[k] = i + width;
-          packed[k] = PACKED_WRITTEN | PACKED_END_WRITTEN | (j === 0 ? pendingGap : GAP_NONE << PACKED_GAP_SHIFT) | unitKind;
+          packed[k] = PACKED_WRITTEN | PACKED_END_WRITTEN | (j === 0 ? pendingGap : NO_GAP) | unitKind;
           k++;
           const t = table[row + (classOf[u] as number)] as number;
           if (t >= 0) row = t << ROW_SHIFT;
@@ -360,7 +374,7 @@ export class MatchingNormaliser {
         }
         i += width;
       }
-      pendingGap = GAP_NONE << PACKED_GAP_SHIFT;
+      pendingGap = NO_GAP;
       visibleRun = 0;
     }
     out.written(k);
