@@ -24,7 +24,7 @@ export const RUNTIME_EXTERNALS: readonly string[] = ['pino'];
  * `pg` requires `pg-native` only when `pg.native` is read, which Govern never does; the
  * import stays in the bundle, unresolved, and the package is not installed.
  */
-export const ABSENT_OPTIONAL: ReadonlySet<string> = new Set(['pg-native']);
+const ABSENT_OPTIONAL = new Set(['pg-native']);
 
 /**
  * Embedded PostgreSQL (PGlite) serves `npm start` and tests; it is reachable through
@@ -33,9 +33,6 @@ export const ABSENT_OPTIONAL: ReadonlySet<string> = new Set(['pg-native']);
  * would stay and `checkExternals` fails the build.
  */
 const DEV_ONLY = /^@electric-sql\//;
-
-/** CommonJS packages inside an ESM bundle call `require` for Node built-ins; ESM has none. */
-export const ESM_REQUIRE_BANNER = "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
 
 export interface BundleResult {
   outputs: string[];
@@ -50,34 +47,45 @@ const packageName = (specifier: string): string => {
   return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : (parts[0] ?? specifier);
 };
 
-export const devOnlyPlugin: esbuild.Plugin = {
+const devOnlyPlugin: esbuild.Plugin = {
   name: 'govern-dev-only',
   setup(build) {
     build.onResolve({ filter: DEV_ONLY }, (args) => ({ path: args.path, external: true, sideEffects: false }));
   },
 };
 
-export const bundleService = async (options: { workspaceRoot: string; main: string; outDir: string; probe: string }): Promise<BundleResult> => {
-  const result = await esbuild.build({
-    absWorkingDir: options.workspaceRoot,
-    entryPoints: { main: options.main, 'health-probe': options.probe },
-    outdir: options.outDir,
+/**
+ * How workspace code is bundled for Node, for the services' artifacts and the `govern` CLI
+ * (tools/build/src/cli/cli-bundle.ts): one ESM file per entry, the externals above.
+ */
+export const workspaceBundleOptions = (workspaceRoot: string) =>
+  ({
+    absWorkingDir: workspaceRoot,
     bundle: true,
     platform: 'node',
     format: 'esm',
     // The root package.json's engines (>=20.19); the images run Node 20 LTS or later.
     target: 'node20.19',
-    tsconfig: join(options.workspaceRoot, 'tsconfig.base.json'),
+    tsconfig: join(workspaceRoot, 'tsconfig.base.json'),
     external: [...RUNTIME_EXTERNALS, ...ABSENT_OPTIONAL],
     plugins: [devOnlyPlugin],
-    banner: { js: ESM_REQUIRE_BANNER },
+    // CommonJS packages inside an ESM bundle call `require` for Node built-ins; ESM has none.
+    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+    // Functions and classes keep the names the code gives them (stack traces, errors), as under tsx.
+    keepNames: true,
+    metafile: true,
+    logLevel: 'warning',
+  }) satisfies esbuild.BuildOptions;
+
+export const bundleService = async (options: { workspaceRoot: string; main: string; outDir: string; probe: string }): Promise<BundleResult> => {
+  const result = await esbuild.build({
+    ...workspaceBundleOptions(options.workspaceRoot),
+    entryPoints: { main: options.main, 'health-probe': options.probe },
+    outdir: options.outDir,
     // Stack traces map back to the TypeScript sources (node --enable-source-maps) without
     // shipping the sources themselves.
     sourcemap: 'linked',
     sourcesContent: false,
-    keepNames: true,
-    metafile: true,
-    logLevel: 'warning',
   });
   const externalPackages = new Set<string>();
   for (const output of Object.values(result.metafile.outputs)) {

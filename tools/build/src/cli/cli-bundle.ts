@@ -1,7 +1,7 @@
 import { mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
-import { ABSENT_OPTIONAL, devOnlyPlugin, ESM_REQUIRE_BANNER, RUNTIME_EXTERNALS } from '../artifact/bundle';
+import { workspaceBundleOptions } from '../artifact/bundle';
 
 /**
  * The `govern` CLI as one ESM file, which `tools/cli/bin/govern.mjs` (`npm run govern`) runs.
@@ -14,8 +14,8 @@ import { ABSENT_OPTIONAL, devOnlyPlugin, ESM_REQUIRE_BANNER, RUNTIME_EXTERNALS }
  * The bundle is a cache of the sources, never a second truth: next to it, `inputs.json` lists
  * every file esbuild read (workspace sources, tsconfig, node_modules) with its modification time
  * and size, plus this builder's own files; the launcher rebuilds when any of them differs or is
- * gone. Bundled as the services' artifacts are (tools/build/src/artifact/bundle.ts): the same
- * externals and dev-only exclusions.
+ * gone. Bundled as the services' artifacts are (`workspaceBundleOptions`): the same externals
+ * and dev-only exclusions.
  */
 
 export const CLI_ENTRY = 'tools/cli/src/main.ts';
@@ -50,23 +50,7 @@ export const buildCliBundle = async (options: { workspaceRoot: string; outDir: s
   mkdirSync(options.outDir, { recursive: true });
   const started = Date.now();
   const temporary = join(options.outDir, `${CLI_BUNDLE_FILE}.${process.pid}.tmp`);
-  const result = await esbuild.build({
-    absWorkingDir: options.workspaceRoot,
-    entryPoints: [CLI_ENTRY],
-    outfile: temporary,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20.19',
-    tsconfig: join(options.workspaceRoot, 'tsconfig.base.json'),
-    external: [...RUNTIME_EXTERNALS, ...ABSENT_OPTIONAL],
-    plugins: [devOnlyPlugin],
-    banner: { js: ESM_REQUIRE_BANNER },
-    // As tsx runs the sources: functions and classes keep the names the code gives them (stack traces, errors).
-    keepNames: true,
-    metafile: true,
-    logLevel: 'warning',
-  });
+  const result = await esbuild.build({ ...workspaceBundleOptions(options.workspaceRoot), entryPoints: [CLI_ENTRY], outfile: temporary });
   // esbuild names its inputs relative to absWorkingDir, the workspace root.
   const inputs = [...BUILDER_FILES, ...Object.keys(result.metafile.inputs)];
   const manifest: CliBundleManifest = { inputs: inputs.map((path) => inputOf(options.workspaceRoot, path, started)) };
