@@ -16,10 +16,8 @@ const root = import.meta.dirname;
 const tsconfig = JSON.parse(readFileSync(join(root, 'tsconfig.base.json'), 'utf8')) as {
   compilerOptions: { paths: Record<string, string[]> };
 };
-// Exact matches: a string alias would also catch `name/…`, sending a secondary entry point
-// (`@govern/platform-testing/identities`) to `…/index.ts/identities`.
 const alias = Object.entries(tsconfig.compilerOptions.paths).map(([name, [target]]) => ({
-  find: new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}$`),
+  find: name,
   replacement: join(root, target as string),
 }));
 

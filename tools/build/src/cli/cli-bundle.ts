@@ -50,7 +50,16 @@ export const buildCliBundle = async (options: { workspaceRoot: string; outDir: s
   mkdirSync(options.outDir, { recursive: true });
   const started = Date.now();
   const temporary = join(options.outDir, `${CLI_BUNDLE_FILE}.${process.pid}.tmp`);
-  const result = await esbuild.build({ ...workspaceBundleOptions(options.workspaceRoot), entryPoints: [CLI_ENTRY], outfile: temporary });
+  const shared = workspaceBundleOptions(options.workspaceRoot);
+  const result = await esbuild.build({
+    ...shared,
+    entryPoints: [CLI_ENTRY],
+    outfile: temporary,
+    // The simulation's identity generators come from @govern/platform-testing, whose test
+    // infrastructure imports testcontainers only dynamically, when a test asks for Docker: the
+    // CLI never does, so testcontainers (Docker's SSH client, native addons) stays out of the bundle.
+    external: [...shared.external, '@testcontainers/*'],
+  });
   // esbuild names its inputs relative to absWorkingDir, the workspace root.
   const inputs = [...BUILDER_FILES, ...Object.keys(result.metafile.inputs)];
   const manifest: CliBundleManifest = { inputs: inputs.map((path) => inputOf(options.workspaceRoot, path, started)) };

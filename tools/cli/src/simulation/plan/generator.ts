@@ -1,4 +1,4 @@
-import { bankCardFor, creditCodeFor, mobileFor, residentIdFor } from '@govern/platform-testing/identities';
+import { bankCardFor, creditCodeFor, mobileFor, residentIdFor } from '@govern/platform-testing';
 import { Dice, hash32 } from '../random';
 import {
   BANKS,
