@@ -5,7 +5,7 @@ import { ListingDecision } from '@govern/contracts-product-quality';
 import { fromRun } from './floors/floors';
 import type { Measurement } from './goals';
 import { forEachConcurrently, type LoadRun } from './load';
-import { machineCpuNote, sampleMachineCpu } from './machine-cpu';
+import { formatMachineCpu, machineCpuSplit, sampleMachineCpu } from './machine-cpu';
 import { applicationInput, listingRequest, productOf, type ProductRef } from './platform/marketplace';
 import type { Platform, ServiceError, ServiceName } from './platform/platform';
 import type { Scale } from './scale';
@@ -150,12 +150,14 @@ export const measure = async (
   const cpu = [...row.services, ...others].map((s) => `${s} ${(usedBy(s) / calls).toFixed(2)}`);
   const clientMs = (clientCpu.user + clientCpu.system) / 1000;
   const allServicesMs = (Object.keys(after) as ServiceName[]).reduce((sum, s) => sum + (Number.isFinite(usedBy(s)) ? usedBy(s) : 0), 0);
+  const split = machine && machineAfter ? machineCpuSplit(machine, machineAfter, elapsedMs, calls, [{ label: 'services', ms: allServicesMs, services: true }, { label: 'bench client', ms: clientMs }]) : undefined;
   const measurement = fromRun(row.id, row.label, row.unit ?? 'calls/s', result, [
     ...(row.notes ?? []),
     `CPU ms/call: ${cpu.join(', ')}, bench client ${(clientMs / calls).toFixed(2)}`,
-    ...(machine && machineAfter ? [machineCpuNote(machine, machineAfter, elapsedMs, calls, [{ label: 'services', ms: allServicesMs }, { label: 'bench client', ms: clientMs }])] : []),
+    ...(split ? [formatMachineCpu(split)] : []),
     ...summarizeErrors(ctx.platform.errorsSince(errorMark)),
   ]);
+  if (split) measurement.machine = split;
   ctx.measurements.push(measurement);
   return measurement;
 };

@@ -5,6 +5,7 @@
  * are compared as ratios to floors measured in the same run, since absolute figures on a shared
  * 2-core machine move with its load.
  */
+import type { MachineCpuSplit } from './machine-cpu';
 
 /** One measured path (or floor) of a run. */
 export interface Measurement {
@@ -24,6 +25,14 @@ export interface Measurement {
   /** Named pass/fail facts the path established (e.g. the listing quota held exactly). */
   checks?: Record<string, boolean>;
   notes?: string[];
+  /** The whole machine's CPU per call during the row, by process (Linux): what the report's service budget is computed from. */
+  machine?: MachineCpuSplit;
+  /**
+   * A floor's own CPU per call in the stack a service would share with it: the echo server's per
+   * call, the node-postgres client's per transaction. The least a service doing the same work
+   * can cost (see the report's `budgetNote`).
+   */
+  floorCostMs?: number;
   /** Set when the path could not be measured: why. */
   failed?: string;
 }

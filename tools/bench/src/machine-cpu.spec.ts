@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { busyTicksOf, machineCpuNote, processTicksOf, sampleMachineCpu, usedSince } from './machine-cpu';
+import { busyTicksOf, machineCpuNote, machineCpuSplit, processTicksOf, sampleMachineCpu, serviceBudget, usedSince } from './machine-cpu';
 
 describe('the machine CPU note', () => {
   it('counts busy ticks without idle and iowait', () => {
@@ -18,6 +18,19 @@ describe('the machine CPU note', () => {
     const after = { busyMs: 14_000, postgres: new Map([[10, 1_100], [11, 900]]), nats: new Map([[20, 200]]) };
     const note = machineCpuNote(before, after, 2_000, 1_000, [{ label: 'services', ms: 2_000 }, { label: 'bench client', ms: 600 }], 2);
     expect(note).toBe('machine CPU ms/call 4.00 (PostgreSQL 1.00, NATS 0.10, services 2.00, bench client 0.60, rest 0.30); 2.00 of 2 cores busy');
+  });
+
+  it("leaves the services what a rate goal allows once PostgreSQL, NATS and the client are paid for (not the rest: others' work)", () => {
+    const before = { busyMs: 10_000, postgres: new Map([[10, 600]]), nats: new Map([[20, 100]]) };
+    const after = { busyMs: 14_000, postgres: new Map([[10, 1_600]]), nats: new Map([[20, 200]]) };
+    // Per call: PostgreSQL 1.00, NATS 0.10, services 2.00, client 0.60, rest 0.30.
+    const split = machineCpuSplit(before, after, 2_000, 1_000, [{ label: 'services', ms: 2_000, services: true }, { label: 'bench client', ms: 600 }], 2);
+    // 2 cores at 1,000 calls/s: 2 ms a call; 1.70 of it is not the services'.
+    expect(serviceBudget(split, 1_000)).toEqual({ allowedMs: 2, othersMs: expect.closeTo(1.7, 9), budgetMs: expect.closeTo(0.3, 9), servicesMs: 2 });
+    // At 2,000 calls/s (1 ms a call) the others alone are over: out of reach.
+    expect(serviceBudget(split, 2_000)?.budgetMs).toBeLessThan(0);
+    // A floor's split has no services to budget.
+    expect(serviceBudget(machineCpuSplit(before, after, 2_000, 1_000, [{ label: 'echo server', ms: 2_000 }], 2), 1_000)).toBeUndefined();
   });
 
   it('shows a rest below zero (tick rounding) as 0', () => {

@@ -74,14 +74,52 @@ export const usedSince = (before: ReadonlyMap<number, number>, after: ReadonlyMa
   return used;
 };
 
-/** The Node processes the bench knows the CPU of over the same span (ms): the services, the bench client, a floor's server. */
-export type KnownProcesses = readonly { label: string; ms: number }[];
+/**
+ * The Node processes the bench knows the CPU of over the same span (ms): the services, the bench
+ * client, a floor's server. `services` marks the entry that is Govern's own cost (what a row's
+ * service budget is about, see `serviceBudget`).
+ */
+export type KnownProcesses = readonly { label: string; ms: number; services?: boolean }[];
+
+/** The machine's CPU per call of a row, split as the note prints it (ms per call), kept with the row for the report. */
+export interface MachineCpuSplit {
+  perCallMs: number;
+  postgresMs: number;
+  natsMs: number;
+  known: { label: string; ms: number; services?: boolean }[];
+  restMs: number;
+  coresBusy: number;
+  cores: number;
+}
+
+export const machineCpuSplit = (before: MachineCpuSample, after: MachineCpuSample, elapsedMs: number, calls: number, known: KnownProcesses, cores = cpus().length): MachineCpuSplit => {
+  const n = Math.max(1, calls);
+  const busy = after.busyMs - before.busyMs;
+  const postgres = usedSince(before.postgres, after.postgres);
+  const nats = usedSince(before.nats, after.nats);
+  const accounted = postgres + nats + known.reduce((sum, p) => sum + p.ms, 0);
+  return {
+    perCallMs: busy / n,
+    postgresMs: postgres / n,
+    natsMs: nats / n,
+    known: known.map((p) => ({ ...p, ms: p.ms / n })),
+    // 10 ms ticks make a short row's rest slightly negative at times: noise, counted as 0.
+    restMs: Math.max(0, busy - accounted) / n,
+    coresBusy: elapsedMs > 0 ? busy / elapsedMs : Number.NaN,
+    cores,
+  };
+};
 
 /**
  * "machine CPU ms/call 5.31 (PostgreSQL 1.20, NATS 0.10, services 3.40, bench client 0.50, rest
  * 0.11); 1.93 of 2 cores busy": the whole machine's cost of one call, and how close the row ran
  * to the machine's limit.
  */
+export const formatMachineCpu = (split: MachineCpuSplit, per = 'call'): string => {
+  const parts = [`PostgreSQL ${split.postgresMs.toFixed(2)}`, `NATS ${split.natsMs.toFixed(2)}`, ...split.known.map((p) => `${p.label} ${p.ms.toFixed(2)}`), `rest ${split.restMs.toFixed(2)}`];
+  return `machine CPU ms/${per} ${split.perCallMs.toFixed(2)} (${parts.join(', ')}); ${split.coresBusy.toFixed(2)} of ${split.cores} cores busy`;
+};
+
 export const machineCpuNote = (
   before: MachineCpuSample,
   after: MachineCpuSample,
@@ -91,20 +129,33 @@ export const machineCpuNote = (
   cores = cpus().length,
   /** What `calls` counts: "call", or "event" for an events row. */
   per = 'call',
-): string => {
-  const n = Math.max(1, calls);
-  const busy = after.busyMs - before.busyMs;
-  const postgres = usedSince(before.postgres, after.postgres);
-  const nats = usedSince(before.nats, after.nats);
-  const accounted = postgres + nats + known.reduce((sum, p) => sum + p.ms, 0);
-  const perCall = (ms: number): string => (ms / n).toFixed(2);
-  const split = [
-    `PostgreSQL ${perCall(postgres)}`,
-    `NATS ${perCall(nats)}`,
-    ...known.map((p) => `${p.label} ${perCall(p.ms)}`),
-    // 10 ms ticks make a short row's rest slightly negative at times: noise, shown as 0.
-    `rest ${perCall(Math.max(0, busy - accounted))}`,
-  ];
-  const coresBusy = elapsedMs > 0 ? busy / elapsedMs : Number.NaN;
-  return `machine CPU ms/${per} ${perCall(busy)} (${split.join(', ')}); ${coresBusy.toFixed(2)} of ${cores} cores busy`;
+): string => formatMachineCpu(machineCpuSplit(before, after, elapsedMs, calls, known, cores), per);
+
+/**
+ * What a rate goal leaves the services, from a row's own machine split: at `goalRate` with every
+ * core busy the machine may spend `cores ÷ goalRate` per call; what PostgreSQL, NATS and the bench
+ * client spent per call in the row is taken off (the rest, other work on the machine, is not), and the remainder is the most the
+ * services (all four: the called one, the relays, the consumers) may cost per call. At or below 0
+ * the goal is out of this machine's reach whatever the services do; above it, the services' own
+ * figure in the same row says how far they are from it. Generous on purpose (every core busy,
+ * nothing else on the machine), so "out of reach" holds for any code of the services.
+ */
+export interface ServiceBudget {
+  /** Machine CPU per call the goal allows (ms). */
+  allowedMs: number;
+  /** Per call spent in the row by PostgreSQL, NATS and the bench client (ms). */
+  othersMs: number;
+  /** allowed − others: the services' budget per call (ms); ≤ 0 is out of reach. */
+  budgetMs: number;
+  /** The services' cost per call in the row (ms). */
+  servicesMs: number;
+}
+
+export const serviceBudget = (split: MachineCpuSplit, goalRate: number): ServiceBudget | undefined => {
+  const services = split.known.filter((p) => p.services === true);
+  if (services.length === 0 || !(goalRate > 0)) return undefined;
+  const servicesMs = services.reduce((sum, p) => sum + p.ms, 0);
+  const othersMs = split.postgresMs + split.natsMs + split.known.filter((p) => p.services !== true).reduce((sum, p) => sum + p.ms, 0);
+  const allowedMs = (split.cores * 1000) / goalRate;
+  return { allowedMs, othersMs, budgetMs: allowedMs - othersMs, servicesMs };
 };

@@ -55,6 +55,41 @@ describe('judging a row', () => {
     expect(rowOf(rows, 'upload.large-merchant')).toMatchObject({ ratio: '90%', verdict: 'NOT met' });
   });
 
+  it('says why a missed rate goal was missed: the services\' budget per call, or out of reach whatever they cost', () => {
+    const machine = (postgresMs: number, servicesMs: number) => ({
+      perCallMs: postgresMs + servicesMs + 0.6,
+      postgresMs,
+      natsMs: 0.1,
+      known: [
+        { label: 'services', ms: servicesMs, services: true },
+        { label: 'bench client', ms: 0.5 },
+      ],
+      restMs: 0,
+      coresBusy: 1.9,
+      cores: 2,
+    });
+    // The least a service costs: the echo server's 0.10 ms a call + node-postgres' 0.20 ms a transaction.
+    const floors = [m('floor.echo.64', { rate: 5_000, floorCostMs: 0.1 }), m('floor.pg.tx5.64', { rate: 2_000, unit: 'tx/s', floorCostMs: 0.2 })];
+    const row = (postgresMs: number, servicesMs: number) =>
+      rowOf(buildRows([...floors, m('writes.record-order.64', { rate: 400, machine: machine(postgresMs, servicesMs) })], { quick: false }), 'writes.record-order.64');
+    // Goal: 1,000 calls/s, i.e. 2 ms of machine CPU a call on 2 cores.
+    const reachable = row(0.4, 3);
+    expect(reachable.verdict).toBe('NOT met');
+    expect(reachable.notes.at(-1)).toBe(
+      "the goal leaves the services 1.00 ms per call (2 cores at the goal's 1,000 calls/s allow 2.00 ms of machine CPU per call; PostgreSQL, NATS and the bench client spent 1.00 ms per call in this row); the services spent 3.00",
+    );
+    // 0.20 ms left: less than the 0.30 ms a bare server and driver cost.
+    expect(row(1.2, 3).notes.at(-1)).toMatch(/^out of this machine's reach for any service: the goal leaves the services 0\.20 ms per call .* \(0\.30 ms\); the services spent 3\.00$/);
+    expect(row(1.6, 3).notes.at(-1)).toMatch(/^out of this machine's reach whatever the services cost: .* spent 2\.20 ms per call in this row \(the services 3\.00\)$/);
+    // A paced row is held to the rate it was offered: 500/s leaves 4 ms a call on 2 cores.
+    const paced = rowOf(buildRows([...floors, m('writes.record-order.paced', { rate: 300, offered: 500, p99Ms: 900, machine: machine(0.4, 3) })], { quick: false }), 'writes.record-order.paced');
+    expect(paced.notes.at(-1)).toMatch(/^the goal leaves the services 3\.00 ms per call \(2 cores at the goal's 500 calls\/s allow 4\.00 ms/);
+    // A met goal, and a row without the machine's split, get no such note.
+    const met = rowOf(buildRows([...floors, m('writes.record-order.64', { rate: 1_200, machine: machine(0.4, 1) })], { quick: false }), 'writes.record-order.64');
+    expect(met.notes.join(' ')).not.toMatch(/reach|leaves the services/);
+    expect(rowOf(buildRows([...floors, m('writes.record-order.64', { rate: 400 })], { quick: false }), 'writes.record-order.64').notes).toEqual([]);
+  });
+
   it('judges named checks (the listing quota held exactly)', () => {
     expect(rowOf(buildRows([m('upload.quota', { checks: { quotaExact: true } })], { quick: false }), 'upload.quota').verdict).toBe('met');
     expect(rowOf(buildRows([m('upload.quota', { checks: { quotaExact: false } })], { quick: false }), 'upload.quota').verdict).toBe('NOT met');

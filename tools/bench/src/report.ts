@@ -1,4 +1,5 @@
 import { GOALS, OFFERED_REACHED, type Condition, type GoalSpec, type Measurement, type Stat } from './goals';
+import { serviceBudget } from './machine-cpu';
 
 /**
  * Turns a run's measurements into the one table the bench prints (and writes as JSON): each row
@@ -120,6 +121,40 @@ export const judge = (m: Measurement, spec: GoalSpec, ratio: number | undefined)
   return results.some((r) => r === undefined) ? undefined : true;
 };
 
+/**
+ * Why a rate goal was missed, from the row's own machine split (see `serviceBudget`): the services'
+ * CPU per call the goal leaves once PostgreSQL, NATS and the bench client are paid for, against
+ * the least a service doing the call can cost (the floors' own gRPC server and node-postgres client
+ * in the same run, `floorCostMs`). For a missed goal that is a share of a rate floor, or a rate
+ * offered (paced rows), measured with the machine's split. Out of reach is said only when the
+ * budget is below that least cost.
+ */
+export const budgetNote = (m: Measurement, spec: GoalSpec, measurements: readonly Measurement[]): string | undefined => {
+  const rateGoal = spec.conditions.find((c): c is Extract<Condition, { kind: 'ratio' }> => c.kind === 'ratio' && c.op === '>=');
+  const floor = spec.floor && measurements.find((f) => f.id === spec.floor?.id);
+  if (!m.machine || !floor) return undefined;
+  // A share of a rate floor, or the rate an open-loop row was offered and had to keep up with.
+  const goalRate = rateGoal && spec.floor?.stat === 'rate' ? (floor.rate ?? 0) * rateGoal.value : spec.offered ? m.offered : undefined;
+  if (goalRate === undefined || !(goalRate > 0)) return undefined;
+  const budget = serviceBudget(m.machine, goalRate);
+  if (!budget) return undefined;
+  const per = m.unit === 'events/s' ? 'event' : 'call';
+  const unit = m.unit.split('/')[0] ?? m.unit;
+  const allowed = `${m.machine.cores} cores at the goal's ${group(goalRate)} ${unit}/s allow ${budget.allowedMs.toFixed(2)} ms of machine CPU per ${per}`;
+  const others = `PostgreSQL, NATS and the bench client spent ${budget.othersMs.toFixed(2)} ms per ${per} in this row`;
+  if (budget.budgetMs <= 0) return `out of this machine's reach whatever the services cost: ${allowed}, and ${others} (the services ${budget.servicesMs.toFixed(2)})`;
+  // The least a service answering this call costs: a bare gRPC server's call, plus a node-postgres
+  // transaction of the row's shape when the floor is one.
+  const echo = measurements.find((f) => f.id === 'floor.echo.64')?.floorCostMs;
+  const pgClient = floor.id.startsWith('floor.pg.') ? floor.floorCostMs : 0;
+  const least = echo !== undefined && pgClient !== undefined ? echo + pgClient : undefined;
+  const leaves = `the goal leaves the services ${budget.budgetMs.toFixed(2)} ms per ${per} (${allowed}; ${others})`;
+  if (least !== undefined && budget.budgetMs < least) {
+    return `out of this machine's reach for any service: ${leaves}, less than a bare gRPC server${pgClient ? ' and a node-postgres client' : ''} cost for the same ${per} in this run's floors (${least.toFixed(2)} ms); the services spent ${budget.servicesMs.toFixed(2)}`;
+  }
+  return `${leaves}; the services spent ${budget.servicesMs.toFixed(2)}`;
+};
+
 export const buildRows = (measurements: readonly Measurement[], options: { quick: boolean }): Row[] =>
   measurements.map((m) => {
     const spec = GOALS[m.id];
@@ -139,6 +174,8 @@ export const buildRows = (measurements: readonly Measurement[], options: { quick
       else {
         const met = judge(m, spec, ratio);
         verdict = met === undefined ? 'not judged' : met ? 'met' : 'NOT met';
+        const why = verdict === 'NOT met' ? budgetNote(m, spec, measurements) : undefined;
+        if (why) notes.push(why);
       }
     }
     const floorText =

@@ -69,7 +69,7 @@ export const measureEchoFloors = async (scale: Scale): Promise<Measurement[]> =>
     // About the size of a GetMerchantStanding answer.
     const payload = randomBytes(160);
     try {
-      const run = async (inFlight: number): Promise<{ run: LoadRun; cpu: string[] }> => {
+      const run = async (inFlight: number): Promise<{ run: LoadRun; cpu: string[]; serverMsPerCall: number }> => {
         let before = cpuMsOf(server.child.pid);
         let span = new MeasuredSpan();
         const result = await closedLoop({
@@ -85,13 +85,17 @@ export const measureEchoFloors = async (scale: Scale): Promise<Measurement[]> =>
         });
         const serverMs = (cpuMsOf(server.child.pid) ?? Number.NaN) - (before ?? Number.NaN);
         const clientMs = span.clientMs();
-        return { run: result, cpu: [cpuNote('echo server', serverMs, clientMs, result), ...span.machineNote(result, [{ label: 'echo server', ms: serverMs }, { label: 'bench client', ms: clientMs }])] };
+        return {
+          run: result,
+          cpu: [cpuNote('echo server', serverMs, clientMs, result), ...span.machineNote(result, [{ label: 'echo server', ms: serverMs }, { label: 'bench client', ms: clientMs }])],
+          serverMsPerCall: serverMs / Math.max(1, result.calls + result.errors),
+        };
       };
       const one = await run(1);
       const many = await run(64);
       return [
-        fromRun('floor.echo.1', 'bare grpc-js echo, 1 in flight', 'calls/s', one.run, one.cpu),
-        fromRun('floor.echo.64', 'bare grpc-js echo, 64 in flight', 'calls/s', many.run, many.cpu),
+        { ...fromRun('floor.echo.1', 'bare grpc-js echo, 1 in flight', 'calls/s', one.run, one.cpu), floorCostMs: one.serverMsPerCall },
+        { ...fromRun('floor.echo.64', 'bare grpc-js echo, 64 in flight', 'calls/s', many.run, many.cpu), floorCostMs: many.serverMsPerCall },
       ];
     } finally {
       closeServiceClient(client);
@@ -144,9 +148,13 @@ export const measurePgFloors = async (scale: Scale, shapes: readonly { inserts: 
       // The bench process is this floor's whole client (pool and driver): its CPU per transaction is
       // what node-postgres alone costs a service for a write of this shape.
       const clientMs = span.clientMs();
-      const cpuNoteText = `CPU ms/tx: node-postgres client ${(clientMs / Math.max(1, result.calls + result.errors)).toFixed(2)}`;
+      const clientMsPerTx = clientMs / Math.max(1, result.calls + result.errors);
+      const cpuNoteText = `CPU ms/tx: node-postgres client ${clientMsPerTx.toFixed(2)}`;
       const machineNote = span.machineNote(result, [{ label: 'node-postgres client', ms: clientMs }]);
-      out.push(fromRun(pgFloorId(shape.inserts, shape.inFlight), `node-postgres ${shape.inserts}-insert tx, 8 conns, ${shape.inFlight} in flight`, 'tx/s', result, [cpuNoteText, ...machineNote]));
+      out.push({
+        ...fromRun(pgFloorId(shape.inserts, shape.inFlight), `node-postgres ${shape.inserts}-insert tx, 8 conns, ${shape.inFlight} in flight`, 'tx/s', result, [cpuNoteText, ...machineNote]),
+        floorCostMs: clientMsPerTx,
+      });
     }
     return out;
   } finally {

@@ -8,7 +8,7 @@ import { failedRow, listProduct, onboardMerchants, waitFor, waitProductsKnownToC
 import { fromRun } from '../floors/floors';
 import { offeredRate } from '../goals';
 import { openLoop } from '../load';
-import { machineCpuNote, sampleMachineCpu } from '../machine-cpu';
+import { formatMachineCpu, machineCpuSplit, sampleMachineCpu } from '../machine-cpu';
 import { listingRequest, productOf } from '../platform/marketplace';
 import type { ServiceName } from '../platform/platform';
 import { cloneRows } from '../platform/seed';
@@ -255,10 +255,13 @@ export const eventsBurstPath = async (ctx: BenchContext): Promise<void> => {
     const client = process.cpuUsage(clientBefore);
     const cpuPerEvent = producerAndConsumerCpu(cpuBefore, cpuAfter, done.n);
     const servicesMs = (Object.keys(cpuAfter) as ServiceName[]).reduce((sum, service) => sum + (cpuUsedBy(cpuBefore, cpuAfter, service) ?? 0), 0);
-    const machine =
+    const split =
       machineBefore && machineAfter
-        ? [machineCpuNote(machineBefore, machineAfter, wallNow() - triggeredAt, done.n, [{ label: 'services', ms: servicesMs }, { label: 'bench client', ms: (client.user + client.system) / 1000 }], undefined, 'event')]
-        : [];
+        ? machineCpuSplit(machineBefore, machineAfter, wallNow() - triggeredAt, done.n, [
+            { label: 'services', ms: servicesMs, services: true },
+            { label: 'bench client', ms: (client.user + client.system) / 1000 },
+          ])
+        : undefined;
     ctx.measurements.push({
       id,
       label,
@@ -268,8 +271,9 @@ export const eventsBurstPath = async (ctx: BenchContext): Promise<void> => {
       notes: [
         `content handled ${done.n} events in ${(spanMs / 1000).toFixed(1)} s (first to last); removal call → last handled ${((Number(done.last) - triggeredAt) / 1000).toFixed(1)} s`,
         ...(cpuPerEvent.length > 0 ? [`CPU ms/event (removal call → last handled): ${cpuPerEvent.join(', ')}`] : []),
-        ...machine,
+        ...(split ? [formatMachineCpu(split, 'event')] : []),
       ],
+      ...(split ? { machine: split } : {}),
     });
   } catch (error) {
     failedRow(ctx, id, label, error);
