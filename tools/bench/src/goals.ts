@@ -29,8 +29,8 @@ export interface Measurement {
   machine?: MachineCpuSplit;
   /**
    * A floor's own CPU per call in the stack a service would share with it: the echo server's per
-   * call, the node-postgres client's per transaction. The least a service doing the same work
-   * can cost (see the report's `budgetNote`).
+   * call, the node-postgres client's per transaction, nats.js' per event (publish + consume and
+   * ack). The least a service doing the same work can cost (see the report's `budgetNote`).
    */
   floorCostMs?: number;
   /** Set when the path could not be measured: why. */

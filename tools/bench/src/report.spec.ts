@@ -84,6 +84,13 @@ describe('judging a row', () => {
     // A paced row is held to the rate it was offered: 500/s leaves 4 ms a call on 2 cores.
     const paced = rowOf(buildRows([...floors, m('writes.record-order.paced', { rate: 300, offered: 500, p99Ms: 900, machine: machine(0.4, 3) })], { quick: false }), 'writes.record-order.paced');
     expect(paced.notes.at(-1)).toMatch(/^the goal leaves the services 3\.00 ms per call \(2 cores at the goal's 500 calls\/s allow 4\.00 ms/);
+    // An event is held to a bare nats.js client's cost (publish, consume and ack): 0.05 ms here.
+    const burst = rowOf(
+      buildRows([m('floor.nats.publish', { rate: 20_000, unit: 'msgs/s', floorCostMs: 0.05 }), m('events.burst', { rate: 2_000, unit: 'events/s', machine: { ...machine(0.2, 0.5), known: [{ label: 'services', ms: 0.5, services: true }, { label: 'bench client', ms: 0.06 }] } })], { quick: false }),
+      'events.burst',
+    );
+    // 25% of 20,000 = 5,000 events/s: 0.40 ms an event, 0.36 of it PostgreSQL, NATS and the client.
+    expect(burst.notes.at(-1)).toMatch(/^out of this machine's reach for any service: the goal leaves the services 0\.04 ms per event .*less than a bare nats\.js client cost for the same event in this run's floors \(0\.05 ms\); the services spent 0\.50$/);
     // A met goal, and a row without the machine's split, get no such note.
     const met = rowOf(buildRows([...floors, m('writes.record-order.64', { rate: 1_200, machine: machine(0.4, 1) })], { quick: false }), 'writes.record-order.64');
     expect(met.notes.join(' ')).not.toMatch(/reach|leaves the services/);

@@ -122,6 +122,19 @@ export const judge = (m: Measurement, spec: GoalSpec, ratio: number | undefined)
 };
 
 /**
+ * The least a service doing a row's work costs, from the floors of the same run: an event is a
+ * nats.js publish, consume and ack (`floor.nats.*`); a call is a bare gRPC server's call, plus a
+ * node-postgres transaction of the row's shape when its floor is one.
+ */
+const leastServiceCost = (floor: Measurement, measurements: readonly Measurement[]): { ms: number; what: string } | undefined => {
+  if (floor.id.startsWith('floor.nats.')) return floor.floorCostMs === undefined ? undefined : { ms: floor.floorCostMs, what: 'a bare nats.js client' };
+  const echo = measurements.find((f) => f.id === 'floor.echo.64')?.floorCostMs;
+  if (echo === undefined) return undefined;
+  if (!floor.id.startsWith('floor.pg.')) return { ms: echo, what: 'a bare gRPC server' };
+  return floor.floorCostMs === undefined ? undefined : { ms: echo + floor.floorCostMs, what: 'a bare gRPC server and node-postgres client' };
+};
+
+/**
  * Why a rate goal was missed, from the row's own machine split (see `serviceBudget`): the services'
  * CPU per call the goal leaves once PostgreSQL, NATS and the bench client are paid for, against
  * the least a service doing the call can cost (the floors' own gRPC server and node-postgres client
@@ -143,14 +156,10 @@ export const budgetNote = (m: Measurement, spec: GoalSpec, measurements: readonl
   const allowed = `${m.machine.cores} cores at the goal's ${group(goalRate)} ${unit}/s allow ${budget.allowedMs.toFixed(2)} ms of machine CPU per ${per}`;
   const others = `PostgreSQL, NATS and the bench client spent ${budget.othersMs.toFixed(2)} ms per ${per} in this row`;
   if (budget.budgetMs <= 0) return `out of this machine's reach whatever the services cost: ${allowed}, and ${others} (the services ${budget.servicesMs.toFixed(2)})`;
-  // The least a service answering this call costs: a bare gRPC server's call, plus a node-postgres
-  // transaction of the row's shape when the floor is one.
-  const echo = measurements.find((f) => f.id === 'floor.echo.64')?.floorCostMs;
-  const pgClient = floor.id.startsWith('floor.pg.') ? floor.floorCostMs : 0;
-  const least = echo !== undefined && pgClient !== undefined ? echo + pgClient : undefined;
+  const least = leastServiceCost(floor, measurements);
   const leaves = `the goal leaves the services ${budget.budgetMs.toFixed(2)} ms per ${per} (${allowed}; ${others})`;
-  if (least !== undefined && budget.budgetMs < least) {
-    return `out of this machine's reach for any service: ${leaves}, less than a bare gRPC server${pgClient ? ' and a node-postgres client' : ''} cost for the same ${per} in this run's floors (${least.toFixed(2)} ms); the services spent ${budget.servicesMs.toFixed(2)}`;
+  if (least && budget.budgetMs < least.ms) {
+    return `out of this machine's reach for any service: ${leaves}, less than ${least.what} cost for the same ${per} in this run's floors (${least.ms.toFixed(2)} ms); the services spent ${budget.servicesMs.toFixed(2)}`;
   }
   return `${leaves}; the services spent ${budget.servicesMs.toFixed(2)}`;
 };

@@ -192,12 +192,14 @@ export const measureNatsFloors = async (scale: Scale, natsUrl: string): Promise<
         return js.publish(subject, payload, { msgID: `floor-${i}`, headers });
       },
     });
-    const publishMachine = span.machineNote(publish, [{ label: 'nats.js client', ms: span.clientMs() }]);
+    const publishClientMs = span.clientMs();
+    const publishMachine = span.machineNote(publish, [{ label: 'nats.js client', ms: publishClientMs }]);
     const stored = (await jsm.streams.info(name)).state.messages;
     await jsm.consumers.add(name, { durable_name: 'bench_floor', ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All, max_ack_pending: 10_000 });
     const consumer = await js.consumers.get(name, 'bench_floor');
     const messages = await consumer.consume({ max_messages: 1_000 });
     const started = performance.now();
+    const consumeCpu = process.cpuUsage();
     let read = 0;
     for await (const message of messages) {
       message.ack();
@@ -205,10 +207,13 @@ export const measureNatsFloors = async (scale: Scale, natsUrl: string): Promise<
       if (read >= stored) break;
     }
     const elapsed = performance.now() - started;
+    const consumeUsed = process.cpuUsage(consumeCpu);
     await messages.close();
+    const consumeClientMs = (consumeUsed.user + consumeUsed.system) / 1000 / Math.max(1, read);
     return [
-      fromRun('floor.nats.publish', 'nats.js acked publish, 256 awaiting acks', 'msgs/s', publish, publishMachine),
-      { id: 'floor.nats.consume', label: 'nats.js pull consume + ack', unit: 'msgs/s', rate: (read * 1000) / elapsed, calls: read, notes: [] },
+      // The least an event costs a service in the client: its publish here and its consume + ack below.
+      { ...fromRun('floor.nats.publish', 'nats.js acked publish, 256 awaiting acks', 'msgs/s', publish, publishMachine), floorCostMs: publishClientMs / Math.max(1, publish.calls + publish.errors) + consumeClientMs },
+      { id: 'floor.nats.consume', label: 'nats.js pull consume + ack', unit: 'msgs/s', rate: (read * 1000) / elapsed, calls: read, notes: [`CPU ms/msg: nats.js client ${consumeClientMs.toFixed(3)}`], floorCostMs: consumeClientMs },
     ];
   } finally {
     await jsm.streams.delete(name).catch(() => undefined);
