@@ -44,6 +44,8 @@ export interface GateContextRows {
   /** Listings on sale besides this one; only counted for a publish by a merchant with a quota. */
   activeListingCount: number | undefined;
   inspections: InspectionRecord[];
+  /** Whether the merchant's gate lock is held exclusively (it had a quota when the lock was taken). */
+  merchantLockExclusive: boolean;
 }
 
 export interface GateLookup {
@@ -85,20 +87,40 @@ interface ContextRow {
 }
 
 /**
- * One merchant's listings are gated one at a time (a transaction-scoped advisory lock on the
- * merchant), so concurrent publishes cannot all see the same active-listing count and overrun
- * the listing quota together. The lock and the read leave in one write; the read is a statement
- * of its own behind the lock, so its snapshot is taken once the lock is held.
+ * Listings are gated under two transaction-scoped advisory locks, taken in this order by every
+ * evaluation (so they cannot deadlock each other):
+ *
+ * - **the merchant's**: exclusive when the merchant has a listing quota, so its publishes count
+ *   its active listings one at a time and cannot overrun the quota together; shared otherwise, so
+ *   a merchant without a quota (almost all, and the large catalogues) uploads in parallel. A
+ *   quota'd evaluation waits for the shared holders, so its count sees every approval that was
+ *   under way when the quota came. If the quota came between the lock and the read (the read sees
+ *   one, the lock was shared: `merchantLockExclusive` false), the use case refuses the evaluation
+ *   with ABORTED, to be retried, then under the exclusive lock.
+ * - **the product's**, exclusive: listings of one product (its SKUs published at once) are gated one
+ *   after the other, so the second sees the product the first created instead of losing the race
+ *   to create it.
+ *
+ * The locks and the read leave in one write; the read is a statement of its own behind them, so its
+ * snapshot is taken once they are held.
  */
 export const lockAndLoadGateContext = async (db: Sql, q: GateLookup): Promise<GateContextRows> => {
-  const [, context] = await Promise.all([
-    db.execute(sql`SELECT pg_advisory_xact_lock(hashtext('product_quality.listing_gate'), hashtext(${q.listing.merchantId}::text))`),
+  const { merchantId, productId } = q.listing;
+  const [[merchantLock], , context] = await Promise.all([
+    db.query<{ exclusive: boolean }>(
+      sql`WITH quota AS (SELECT EXISTS (SELECT 1 FROM merchants WHERE merchant_id = ${merchantId} AND listing_quota > 0) AS exclusive)
+          SELECT exclusive,
+                 CASE WHEN exclusive THEN pg_advisory_xact_lock(hashtext('product_quality.listing_gate'), hashtext(${merchantId}::text))::text
+                      ELSE pg_advisory_xact_lock_shared(hashtext('product_quality.listing_gate'), hashtext(${merchantId}::text))::text END AS locked
+            FROM quota`,
+    ),
+    db.execute(sql`SELECT pg_advisory_xact_lock(hashtext('product_quality.listing_gate.product'), hashtext(${productId}::text))`),
     loadGateContext(db, q),
   ]);
-  return context;
+  return { ...context, merchantLockExclusive: merchantLock?.exclusive === true };
 };
 
-const loadGateContext = async (db: Sql, q: GateLookup): Promise<GateContextRows> => {
+const loadGateContext = async (db: Sql, q: GateLookup): Promise<Omit<GateContextRows, 'merchantLockExclusive'>> => {
   const { listing } = q;
   const merchantId = listing.merchantId;
   const productId = listing.productId;

@@ -81,11 +81,15 @@ const merchantNotYetKnown = (merchantId: string): DomainError =>
     1_000,
   );
 
+/** The merchant's quota came between the gate's lock and its read (see lockAndLoadGateContext). */
+const quotaCameMeanwhile = (merchantId: string): DomainError =>
+  new DomainError('ABORTED', 'LISTING.MERCHANT_CHANGED_CONCURRENTLY', "The merchant's listing quota changed while the listing was evaluated; retry", { merchant_id: merchantId });
+
 const concurrentChange = (productId: string): DomainError =>
   new DomainError('ABORTED', 'PRODUCT.CHANGED_CONCURRENTLY', 'The product changed while the listing was evaluated; retry', { product_id: productId });
 
 /**
- * The listing gate on publish and edit, in the unit's plain SQL: the merchant's gate lock and one
+ * The listing gate on publish and edit, in the unit's plain SQL: the merchant's and the product's gate locks and one
  * statement that reads everything the rules need leave in one write, the
  * rules run (all of them, so every reason is listed), one statement records the decision and,
  * on approval, creates or updates the product and listing with the product's new score. The
@@ -113,6 +117,7 @@ export const evaluateListingUseCase = async (work: Work, command: EvaluateListin
   });
   const { merchant, product } = context;
   if (!merchant) throw merchantNotYetKnown(listing.merchantId);
+  if (merchant.listingQuota > 0 && !context.merchantLockExclusive) throw quotaCameMeanwhile(listing.merchantId);
   checkConsistency(command, context);
 
   const facts: ListingGateFacts = {
