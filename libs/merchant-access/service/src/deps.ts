@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import type { IdentityHasher } from './adapters/identity-hasher';
 import type { StandingReads } from './adapters/prisma-standing.repository';
 import type { RingGraphIndex } from './adapters/ring-graph.index';
+import type { StandingLookup } from './adapters/standing-lookup';
 
 /**
  * merchant-access's unit of work is the platform's as it is: one transaction, the events and
@@ -19,6 +20,8 @@ export interface MerchantAccessDeps {
   db: PrismaClient;
   /** Plain SQL reads on the pool, outside a transaction: the standing reads (the hot path of every caller). */
   reads: StandingReads;
+  /** GetMerchantStanding's lookups, coalesced into one standing read per burst (`coalescedStandingLookup` over `reads`). */
+  standings: StandingLookup;
   /** Every write: mutations (`units.mutation`), timers and consumed events (`units.within`). */
   units: UnitsOfWork<MerchantAccessTx, Work>;
   clock: Clock;

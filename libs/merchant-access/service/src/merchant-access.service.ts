@@ -6,6 +6,7 @@ import { connectMerchantAccessDatabase, MerchantAccessMigrations, type MerchantA
 import { createUnitsOfWork, type ServiceDefinition } from '@govern/platform-runtime';
 import { createIdentityHasher } from './adapters/identity-hasher';
 import { poolReads } from './adapters/prisma-standing.repository';
+import { coalescedStandingLookup } from './adapters/standing-lookup';
 import { RingGraphIndex } from './adapters/ring-graph.index';
 import { startQualityViolationsConsumer } from './consumers/quality-violations.consumer';
 import { startServiceMetricsConsumer } from './consumers/service-metrics.consumer';
@@ -41,7 +42,8 @@ export const createMerchantAccessService = (settings: MerchantAccessSettings): S
       await decisions.seedShadowPolicies(settings.shadowPolicies ?? {}, serviceActor('merchant-access'));
       // In memory before the first decision: a decision must not read them inside its own transaction (see loadShadowSettings).
       await decisions.loadShadowSettings();
-      const deps: MerchantAccessDeps = { db, reads: poolReads(database.pool), units, clock, ids, hasher, ring, decisions, log };
+      const reads = poolReads(database.pool);
+      const deps: MerchantAccessDeps = { db, reads, standings: coalescedStandingLookup(reads, clock), units, clock, ids, hasher, ring, decisions, log };
 
       context.server.add(MerchantAccessServiceDefinition, createMerchantAccessHandlers(deps), merchantAccessPolicy);
       context.server.add(GovernanceOpsServiceDefinition, governanceOpsHandlers({ serviceName: 'merchant-access', db, decisions, events: { bus, descriptorSets: [commonDescriptorSet, merchantAccessDescriptorSet] } }), GOVERNANCE_OPS_POLICY);

@@ -61,7 +61,7 @@ export const merchantHandlers = (
   },
 
   async getMerchantStanding(request) {
-    return { standing: standingViewToProto(await getMerchantStanding(deps.reads, merchantIdOf(request), deps.clock.now())) };
+    return { standing: standingViewToProto(await getMerchantStanding(deps.standings, merchantIdOf(request))) };
   },
 
   async batchGetMerchantStandings(request) {

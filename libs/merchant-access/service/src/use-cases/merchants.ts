@@ -3,6 +3,7 @@ import { evaluateAffiliateEligibility, isSanctionedStatus, type AffiliateEligibi
 import { keysetPage, timeIdPageToken, type KeysetPage } from '@govern/platform-grpc';
 import { notFound } from '@govern/policy-core';
 import { loadStandings, readStandings, standingViewOf, type StandingReads, type StandingView } from '../adapters/prisma-standing.repository';
+import type { StandingLookup } from '../adapters/standing-lookup';
 import type { Db } from '../adapters/records';
 import { storedScoreOf } from '../mapping/resources';
 
@@ -75,9 +76,9 @@ export const listMerchants = async (db: Db, query: ListMerchantsQuery): Promise<
   return { items: await merchantViews(db, page.items, query.at), nextPageToken: page.nextPageToken };
 };
 
-/** Standing now; one round trip (the standing query only returns merchants that exist). */
-export const getMerchantStanding = async (reads: StandingReads, merchantId: string, at: Date): Promise<StandingView> => {
-  const view = (await readStandings(reads, [merchantId], at)).get(merchantId);
+/** Standing now; one round trip, shared with the lookups that arrive with it (see coalescedStandingLookup). */
+export const getMerchantStanding = async (standings: StandingLookup, merchantId: string): Promise<StandingView> => {
+  const view = await standings.get(merchantId);
   if (!view) throw merchantNotFound(merchantId);
   return view;
 };
