@@ -1,12 +1,12 @@
 import { MerchantServiceMetricsReported, MerchantServiceMetricsReportedEvent } from '@govern/contracts-consumer-experience';
-import { MerchantAccessServiceDefinition, StoreExperienceScoreChangedEvent, ViolationSource, ViolationType } from '@govern/contracts-merchant-access';
+import { MerchantAccessServiceDefinition, StoreExperienceScoreChangedEvent } from '@govern/contracts-merchant-access';
 import { violationExpiresAt } from '@govern/merchant-access-domain';
 import type { PrismaClient } from '@govern/merchant-access-data-access';
 import { readErrorDetails, type ServiceClient } from '@govern/platform-grpc';
 import { type EventCollector, type ServiceUnderTest, useForSuite } from '@govern/platform-service-testing';
 import { DAY } from '@govern/policy-core';
 import { describe, expect, it } from 'vitest';
-import { onboardMerchant, startMerchantAccessForTest, serviceMetricsReport } from './testing/service';
+import { onboardMerchant, recordLateDispatch, startMerchantAccessForTest, serviceMetricsReport } from './testing/service';
 
 describe('merchant-access: what restores a store experience score, over gRPC', () => {
   let sut: ServiceUnderTest<PrismaClient>;
@@ -54,16 +54,7 @@ describe('merchant-access: what restores a store experience score, over gRPC', (
 
     // A violation's points: how many count, and when they expire.
     const recordedAt = sut.clock.now();
-    const { standing } = await client.recordViolation({
-      requestId: 'recovery-late',
-      merchantId,
-      type: ViolationType.VIOLATION_TYPE_LATE_DISPATCH,
-      source: ViolationSource.VIOLATION_SOURCE_OPERATOR,
-      sourceRef: '',
-      productId: '',
-      description: '',
-      evidence: {},
-    });
+    const { standing } = await recordLateDispatch(client, merchantId, 'recovery-late');
     const withPoints = await client.getStoreScoreRecovery({ merchantId, targetScore: 0 });
     expect(withPoints.activePoints).toBe(standing?.activePoints);
     expect(withPoints.activePoints).toBeGreaterThan(0);

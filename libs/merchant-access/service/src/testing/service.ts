@@ -1,6 +1,6 @@
 import { streamOf } from '@govern/contracts-common';
 import { MerchantServiceMetricsReported } from '@govern/contracts-consumer-experience';
-import { MerchantAccessServiceDefinition } from '@govern/contracts-merchant-access';
+import { MerchantAccessServiceDefinition, ViolationSource, ViolationType } from '@govern/contracts-merchant-access';
 import { DAY } from '@govern/policy-core';
 import type { PrismaClient } from '@govern/merchant-access-data-access';
 import { closeServiceClient, type ServiceClient } from '@govern/platform-grpc';
@@ -42,6 +42,19 @@ export const onboardMerchant = async (client: MerchantAccessUnderTest['client'],
   if (!merchant) throw new Error('expected an approved merchant');
   return merchant.merchantId;
 };
+
+/** An operator records a late dispatch against the merchant (a few points, no sanction on its own); RecordViolation's answer. */
+export const recordLateDispatch = (client: MerchantAccessUnderTest['client'], merchantId: string, requestId: string) =>
+  client.recordViolation({
+    requestId,
+    merchantId,
+    type: ViolationType.VIOLATION_TYPE_LATE_DISPATCH,
+    source: ViolationSource.VIOLATION_SOURCE_OPERATOR,
+    sourceRef: '',
+    productId: '',
+    description: '',
+    evidence: {},
+  });
 
 /** consumer-experience's 90-day rolling metrics report of a merchant, ending at `end`: perfect service unless overridden. */
 export const serviceMetricsReport = (end: Date, eventId: string, merchantId: string, overrides: Partial<MerchantServiceMetricsReported> = {}): MerchantServiceMetricsReported =>
