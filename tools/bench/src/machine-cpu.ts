@@ -86,7 +86,8 @@ export interface MachineCpuSplit {
   perCallMs: number;
   postgresMs: number;
   natsMs: number;
-  known: { label: string; ms: number; services?: boolean }[];
+  /** The known processes' CPU per call. */
+  known: KnownProcesses[number][];
   restMs: number;
   coresBusy: number;
   cores: number;

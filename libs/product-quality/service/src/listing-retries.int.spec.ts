@@ -116,11 +116,12 @@ describe('product-quality: retries of the listing gate and of time-checked mutat
       [merchantId],
     ];
     const productLock = (productId: string): [string, string[]] => [`SELECT pg_advisory_xact_lock(hashtext('product_quality.listing_gate.product'), hashtext($1::text))`, [productId]];
-    /** Resolves once one of the service's transactions waits on an advisory lock. */
+    /** Resolves once an evaluation waits on one of the gate's advisory locks (not any other advisory lock of the service). */
     const aGateWaits = () =>
       pollUntil('an evaluation waiting on a gate lock', async () => {
         const [row] = await sut.db.$queryRawUnsafe<{ n: number }[]>(
-          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND wait_event = 'advisory'`,
+          `SELECT count(*)::int AS n FROM pg_stat_activity
+            WHERE datname = current_database() AND wait_event_type = 'Lock' AND wait_event = 'advisory' AND query LIKE '%product_quality.listing_gate%'`,
         );
         return (row?.n ?? 0) > 0 ? true : undefined;
       }, { timeoutMs: 10_000 });

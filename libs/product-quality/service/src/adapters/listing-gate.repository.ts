@@ -108,6 +108,7 @@ export const lockAndLoadGateContext = async (db: Sql, q: GateLookup): Promise<Ga
   const { merchantId, productId } = q.listing;
   const [[merchantLock], , context] = await Promise.all([
     db.query<{ exclusive: boolean }>(
+      // `locked` is void cast to text: selecting it is what takes the lock.
       sql`WITH quota AS (SELECT EXISTS (SELECT 1 FROM merchants WHERE merchant_id = ${merchantId} AND listing_quota > 0) AS exclusive)
           SELECT exclusive,
                  CASE WHEN exclusive THEN pg_advisory_xact_lock(hashtext('product_quality.listing_gate'), hashtext(${merchantId}::text))::text

@@ -3,7 +3,7 @@ import { ListingAction, ListingDecision } from '@govern/contracts-product-qualit
 import { ReviewDecision, RiskBand, ViolationSource, ViolationType } from '@govern/contracts-merchant-access';
 import { readErrorDetails } from '@govern/platform-grpc';
 import type { MerchantPlan, ProductPlan, Scenario } from '../scenario';
-import { DAY, FATAL_CODES, MERCHANT_NOT_YET_KNOWN, SimulationAborted, type RunContext } from './run-context';
+import { DAY, FATAL_CODES, LISTING_SENT_AGAIN, SimulationAborted, type RunContext } from './run-context';
 import { waitUntilDrained } from './settle';
 
 const VIOLATION_TYPES = {
@@ -147,7 +147,7 @@ export const list = async (ctx: RunContext, m: MerchantPlan, products: readonly 
         },
       }),
       // product-quality refuses (records nothing, retryable) a listing until the merchant's onboarding reached it.
-      MERCHANT_NOT_YET_KNOWN,
+      LISTING_SENT_AGAIN,
     );
     if (!answer.ok) continue;
     const r = answer.value;

@@ -53,11 +53,11 @@ export const groupBy = <T>(items: readonly T[], key: (item: T) => string): Map<s
 /** content learns approved products from product-quality's events: until then it answers this. */
 export const PRODUCT_NOT_YET_KNOWN = ['CONTENT.UNKNOWN_PRODUCT'];
 /**
- * product-quality learns merchants from merchant-access's events: until then it refuses their
- * listings, recording nothing; an onboarding (with a listing quota) that arrives while a listing is
+ * The refusals after which a listing is sent again. product-quality learns merchants from
+ * merchant-access's events: until then it refuses their listings, recording nothing; an onboarding (with a listing quota) that arrives while a listing is
  * being gated refuses it the same way, as ABORTED.
  */
-export const MERCHANT_NOT_YET_KNOWN = ['LISTING.MERCHANT_NOT_YET_KNOWN', 'LISTING.MERCHANT_CHANGED_CONCURRENTLY'];
+export const LISTING_SENT_AGAIN = ['LISTING.MERCHANT_NOT_YET_KNOWN', 'LISTING.MERCHANT_CHANGED_CONCURRENTLY'];
 
 export class RunContext {
   readonly clients: PlatformClients;
