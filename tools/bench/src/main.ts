@@ -9,7 +9,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { newFixtures, type BenchContext } from './context';
 import { measureEchoFloors, measureNatsFloors, measurePgFloors } from './floors/floors';
-import { pgFloorId, pgFloorsNeeded, type Measurement } from './goals';
+import { PG_READ_FLOOR_ID, pgFloorId, pgFloorsNeeded, type Measurement } from './goals';
 import { machineInfo, snapshot } from './machine';
 import { cascadePath } from './paths/cascade';
 import { hotProductPath, uploadPath } from './paths/concurrency';
@@ -77,7 +77,7 @@ const main = async (): Promise<void> => {
     };
     const pgShapes = pgFloorsNeeded();
     await floor('bare grpc-js echo', ['floor.echo.1', 'floor.echo.64'], () => measureEchoFloors(scale));
-    await floor('raw node-postgres transactions', pgShapes.map((s) => pgFloorId(s.inserts, s.inFlight)), () => measurePgFloors(scale, pgShapes));
+    await floor('raw node-postgres transactions and read', [...pgShapes.map((s) => pgFloorId(s.inserts, s.inFlight)), PG_READ_FLOOR_ID], () => measurePgFloors(scale, pgShapes));
     await floor('nats.js acked publish and consume', ['floor.nats.publish', 'floor.nats.consume'], () => measureNatsFloors(scale, natsUrl));
   }
 

@@ -41,6 +41,30 @@ describe('judging a row', () => {
     expect(rowOf(rows, 'reads.standing.1')).toMatchObject({ ratio: '6.3×', goal: '≤ 2× floor p50', verdict: 'NOT met' });
   });
 
+  it('says why a missed 1-in-flight latency was missed: what the echo and a bare read leave the service, or that they alone exceed the goal', () => {
+    const rows = (echoMs: number, readMs: number, ownMs: number) =>
+      rowOf(
+        buildRows(
+          [
+            m('floor.echo.1', { label: 'echo', p50Ms: echoMs }),
+            m('floor.pg.read.1', { label: 'pg read', unit: 'reads/s', p50Ms: readMs }),
+            m('reads.standing.1', { p50Ms: ownMs }),
+          ],
+          { quick: false },
+        ),
+        'reads.standing.1',
+      );
+    // Goal 2 × 0.40 = 0.80 ms; echo and read take 0.60 one after the other, leaving 0.20.
+    const missed = rows(0.4, 0.2, 1.1);
+    expect(missed.verdict).toBe('NOT met');
+    expect(missed.notes.at(-1)).toBe("the goal's p50 of 800 µs leaves the service 200 µs of its own beyond echo (p50 400 µs) and pg read (p50 200 µs), one after the other 600 µs; it took 500 µs");
+    // The read alone as slow as the echo: 2× is out of reach whatever the service does.
+    expect(rows(0.4, 0.45, 1.1).notes.at(-1)).toBe("out of this machine's reach for any service: echo (p50 400 µs) and pg read (p50 450 µs), one after the other 850 µs, 2.1× the floor's p50 against the goal's 2×");
+    // Met, or a run without the read floor: no such note.
+    expect(rows(0.4, 0.2, 0.7).notes).toEqual([]);
+    expect(rowOf(buildRows([m('floor.echo.1', { p50Ms: 0.4 }), m('reads.standing.1', { p50Ms: 1.1 })], { quick: false }), 'reads.standing.1').notes).toEqual([]);
+  });
+
   it('a paced row counts only when it reached 95% of the rate offered', () => {
     const spec = GOALS['writes.record-order.paced'];
     if (!spec) throw new Error('no goal');

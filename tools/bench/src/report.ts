@@ -169,6 +169,27 @@ export const budgetNote = (m: Measurement, spec: GoalSpec, measurements: readonl
   return `${leaves}; the services spent ${budget.servicesMs.toFixed(2)}`;
 };
 
+/**
+ * Why a missed latency goal (a multiple of a floor's p50) was missed: what is left of it beyond
+ * the floors that any implementation of the path must pass one after the other (`leastLatency`),
+ * measured in the same run, or that they alone exceed it.
+ */
+export const latencyNote = (m: Measurement, spec: GoalSpec, measurements: readonly Measurement[]): string | undefined => {
+  const bound = spec.conditions.find((c): c is Extract<Condition, { kind: 'ratio' }> => c.kind === 'ratio' && c.op === '<=');
+  const floor = spec.floor?.stat === 'p50Ms' ? measurements.find((f) => f.id === spec.floor?.id) : undefined;
+  const parts = (spec.leastLatency ?? []).map((id) => measurements.find((f) => f.id === id));
+  if (!bound || floor?.p50Ms === undefined || m.p50Ms === undefined || parts.length === 0) return undefined;
+  const known = parts.filter((p): p is Measurement & { p50Ms: number } => p?.p50Ms !== undefined);
+  if (known.length < parts.length) return undefined;
+  const goalMs = floor.p50Ms * bound.value;
+  const leastMs = known.reduce((sum, p) => sum + p.p50Ms, 0);
+  const least = `${known.map((p) => `${p.label} (p50 ${formatMs(p.p50Ms)})`).join(' and ')}, one after the other ${formatMs(leastMs)}`;
+  if (leastMs >= goalMs) {
+    return `out of this machine's reach for any service: ${least}, ${(leastMs / floor.p50Ms).toFixed(1)}× the floor's p50 against the goal's ${bound.value}×`;
+  }
+  return `the goal's p50 of ${formatMs(goalMs)} leaves the service ${formatMs(goalMs - leastMs)} of its own beyond ${least}; it took ${formatMs(m.p50Ms - leastMs)}`;
+};
+
 export const buildRows = (measurements: readonly Measurement[], options: { quick: boolean }): Row[] =>
   measurements.map((m) => {
     const spec = GOALS[m.id];
@@ -188,7 +209,7 @@ export const buildRows = (measurements: readonly Measurement[], options: { quick
       else {
         const met = judge(m, spec, ratio);
         verdict = met === undefined ? 'not judged' : met ? 'met' : 'NOT met';
-        const why = verdict === 'NOT met' ? budgetNote(m, spec, measurements) : undefined;
+        const why = verdict === 'NOT met' ? (budgetNote(m, spec, measurements) ?? latencyNote(m, spec, measurements)) : undefined;
         if (why) notes.push(why);
       }
     }

@@ -5,7 +5,7 @@ import { connect, headers as natsHeaders, nanos } from '@nats-io/transport-node'
 import pg from 'pg';
 import { createServiceClient, closeServiceClient } from '@govern/platform-grpc';
 import { createTestDatabase, uniqueSuffix } from '@govern/platform-testing';
-import { pgFloorId, type Measurement } from '../goals';
+import { PG_READ_FLOOR_ID, pgFloorId, type Measurement } from '../goals';
 import { closedLoop, type LoadRun } from '../load';
 import { machineCpuNote, sampleMachineCpu, type KnownProcesses } from '../machine-cpu';
 import { cpuMsOf, startNodeProgram, waitForLine } from '../platform/processes';
@@ -156,11 +156,46 @@ export const measurePgFloors = async (scale: Scale, shapes: readonly { inserts: 
         floorCostMs: clientMsPerTx,
       });
     }
+    out.push(await measurePgRead(scale, pool, doc));
     return out;
   } finally {
     await pool.end();
     await database.drop();
   }
+};
+
+/** Rows the read floor reads from, one after another in a shuffled order. */
+const READ_FLOOR_ROWS = 1_000;
+
+/**
+ * One caller reading one row by its primary key (a prepared statement, a ~400-byte JSON document
+ * in the row) over the same pool: the least a read in PostgreSQL adds to a call that must make
+ * one, whatever the statement. The 1-in-flight read's latency goal is judged against it.
+ */
+const measurePgRead = async (scale: Scale, pool: pg.Pool, doc: string): Promise<Measurement> => {
+  const prefix = `read-${uniqueSuffix()}`;
+  await pool.query(`INSERT INTO floor_rows (id, k, doc) SELECT $1 || g, 'm-' || (g % 500), $2::jsonb FROM generate_series(0, $3 - 1) g`, [prefix, doc, READ_FLOOR_ROWS]);
+  await pool.query('ANALYZE floor_rows');
+  let span = new MeasuredSpan();
+  const result = await closedLoop({
+    inFlight: 1,
+    calls: scale.rowCalls,
+    maxMs: scale.rowMs,
+    warmup: scale.warmup,
+    onMeasureStart: () => {
+      span = new MeasuredSpan();
+    },
+    call: (i) => pool.query({ name: 'floor_read', text: 'SELECT id, k, doc FROM floor_rows WHERE id = $1', values: [`${prefix}${(i * 7919) % READ_FLOOR_ROWS}`] }),
+  });
+  const clientMs = span.clientMs();
+  const clientMsPerRead = clientMs / Math.max(1, result.calls + result.errors);
+  return {
+    ...fromRun(PG_READ_FLOOR_ID, 'node-postgres read of one row by primary key, 1 in flight', 'reads/s', result, [
+      `CPU ms/read: node-postgres client ${clientMsPerRead.toFixed(2)}`,
+      ...span.machineNote(result, [{ label: 'node-postgres client', ms: clientMs }]),
+    ]),
+    floorCostMs: clientMsPerRead,
+  };
 };
 
 /**
