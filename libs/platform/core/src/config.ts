@@ -69,6 +69,12 @@ export const serviceSettings = (defaultPort: number) =>
     SHUTDOWN_GRACE_MS: settings.milliseconds(10_000),
     /** Published outbox rows are deleted after this age (0 keeps them); default 7 days. */
     OUTBOX_RETENTION_MS: z.coerce.number().int().min(0).default(7 * 24 * 3_600_000),
+    /**
+     * A consumer's inbox rows are deleted after this age (0 keeps them); default 8 days. At least
+     * EVENT_STREAM_MAX_AGE_MS plus an hour (checked at start): until then a stream may deliver an
+     * event again, and its inbox row is what recognises it.
+     */
+    INBOX_RETENTION_MS: z.coerce.number().int().min(0).default(8 * 24 * 3_600_000),
     /** Refusals of one outbox row by a working bus before it is set dead (outbox_events.dead_at); default 10. */
     OUTBOX_MAX_REJECTIONS: z.coerce.number().int().min(1).max(1_000).default(10),
     /**

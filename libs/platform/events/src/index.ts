@@ -29,6 +29,14 @@ export {
   type OutboxRelay,
   type OutboxRelayOptions,
 } from './outbox-relay';
+export {
+  DEFAULT_INBOX_RETENTION_MS,
+  INBOX_RETENTION_MARGIN_MS,
+  createInboxRetention,
+  inboxRetentionProblem,
+  type InboxRetention,
+  type InboxRetentionOptions,
+} from './inbox-retention';
 export { DEFAULT_CONSUMER_DOWN_BOUND_MS, watchConsumerHealth, type ConsumerHealthWatch } from './consumer-health';
 export { DEFAULT_MAX_CLOCK_SKEW_MS, eventTime, plausibleWindow, type EventWindow } from './plausibility';
 export { DEFAULT_MAX_BATCH } from './delivery';

@@ -13,7 +13,7 @@ import {
 } from '@govern/platform-auth';
 import { ConfigError, createLogger, parseConfig, serviceSettings, type ServiceSettings } from '@govern/platform-core';
 import type { SqlTx, TransactionalClient } from '@govern/platform-db';
-import { createJetStreamBus } from '@govern/platform-events';
+import { createJetStreamBus, inboxRetentionProblem } from '@govern/platform-events';
 import { runUntilSignal } from '@govern/platform-grpc';
 import { createServiceMetrics, startTelemetry, telemetrySettings } from '@govern/platform-observability';
 import { systemClock } from '@govern/policy-core';
@@ -57,9 +57,13 @@ const parseSettings = <Schema extends z.ZodType>(schema: Schema, env: Record<str
     }
   };
   const config = attempt(() => parseConfig(schema, env));
+  const settings = config as ServiceProcessSettings | undefined;
+  // A rule across two settings, which the schema (extended by each app) cannot hold.
+  const retention = settings && inboxRetentionProblem(settings.INBOX_RETENTION_MS, settings.EVENT_STREAM_MAX_AGE_MS);
+  if (retention) problems.push(retention);
   const observe = attempt(() => parseConfig(telemetrySchema, env));
   const connection = attempt(() => natsConnectionAuth(parseConfig(z.object(natsCredentialSettings), env), subjectToken));
-  if (config === undefined || observe === undefined || connection === undefined) throw new ConfigError(problems);
+  if (config === undefined || observe === undefined || connection === undefined || retention) throw new ConfigError(problems);
   return { config: config as z.infer<Schema>, observe, connection };
 };
 
@@ -116,6 +120,7 @@ export const runServiceProcess = <Schema extends z.ZodType<ServiceProcessSetting
       ...(observe.METRICS_PORT !== undefined ? { metricsPort: observe.METRICS_PORT, metricsHost: observe.METRICS_HOST } : {}),
       events: {
         outboxRetentionMs: config.OUTBOX_RETENTION_MS,
+        inboxRetentionMs: config.INBOX_RETENTION_MS,
         outboxMaxRejections: config.OUTBOX_MAX_REJECTIONS,
         consumerDownBoundMs: config.CONSUMER_DOWN_BOUND_MS,
       },

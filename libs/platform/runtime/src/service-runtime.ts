@@ -1,7 +1,7 @@
 import type { StreamSpec } from '@govern/contracts-common';
 import { commonDescriptorSet } from '@govern/contracts-common';
 import { applyMigrations, createJobRunner, isDatabaseUnavailable, type DatabaseConnection, type JobHandler, type JobRunner, type SqlTx, type TransactionalClient } from '@govern/platform-db';
-import { createOutboxRelay, observeConsumersOn, watchConsumerHealth, type EventBus, type OutboxRelay } from '@govern/platform-events';
+import { createInboxRetention, createOutboxRelay, observeConsumersOn, watchConsumerHealth, type EventBus, type OutboxRelay } from '@govern/platform-events';
 import { createGrpcServer, type GrpcServer } from '@govern/platform-grpc';
 import {
   createServiceMetrics,
@@ -49,8 +49,8 @@ export interface ServiceDependencies {
   backgroundJobs?: boolean;
   /** Close the bus on shutdown (a standalone service owns its connection; the dev platform shares one). */
   ownsBus?: boolean;
-  /** Outbox retention and dead-row bound, and how long a consumer may be down before health says NOT_SERVING (platform-events defaults). */
-  events?: { outboxRetentionMs?: number; outboxMaxRejections?: number; consumerDownBoundMs?: number };
+  /** Outbox and inbox retention, dead-row bound, and how long a consumer may be down before health says NOT_SERVING (platform-events defaults). */
+  events?: { outboxRetentionMs?: number; outboxMaxRejections?: number; consumerDownBoundMs?: number; inboxRetentionMs?: number };
   /**
    * The service's tracing (`startTelemetry`): spans of its calls, consumed events and jobs. Left
    * out (tests), spans still get ids, so log lines carry trace_id, and nothing is exported.
@@ -139,7 +139,15 @@ export const startService = async <Client extends TransactionalClient<SqlTx> & {
     ...(deps.events?.outboxRetentionMs !== undefined ? { retentionMs: deps.events.outboxRetentionMs } : {}),
     ...(deps.events?.outboxMaxRejections !== undefined ? { maxRejections: deps.events.outboxMaxRejections } : {}),
   });
-  const stoppers: { name: string; stop: () => Promise<unknown> | unknown }[] = [];
+  // A background job like the job runners: tests that turn those off call prune() themselves.
+  const inboxRetention = createInboxRetention({
+    pool: database.pool,
+    log,
+    ...(deps.events?.inboxRetentionMs !== undefined ? { retentionMs: deps.events.inboxRetentionMs } : {}),
+  });
+  const stoppers: { name: string; stop: () => Promise<unknown> | unknown }[] = [
+    { name: 'inbox retention', stop: () => inboxRetention.stop() },
+  ];
   const server = createGrpcServer({
     serviceName: definition.name,
     logger: log,
@@ -240,7 +248,10 @@ export const startService = async <Client extends TransactionalClient<SqlTx> & {
         stoppers.push({ name: 'job runner', stop: () => runner.stop() });
       },
     });
-    if (backgroundJobs) for (const runner of runners) runner.start();
+    if (backgroundJobs) {
+      for (const runner of runners) runner.start();
+      inboxRetention.start();
+    }
     await relay.start();
     // Before gRPC listens, so a taken metrics port stops the start while nothing is served yet.
     if (deps.metricsPort !== undefined) {
