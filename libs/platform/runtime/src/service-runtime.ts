@@ -139,7 +139,7 @@ export const startService = async <Client extends TransactionalClient<SqlTx> & {
     ...(deps.events?.outboxRetentionMs !== undefined ? { retentionMs: deps.events.outboxRetentionMs } : {}),
     ...(deps.events?.outboxMaxRejections !== undefined ? { maxRejections: deps.events.outboxMaxRejections } : {}),
   });
-  // A background job like the job runners: tests that turn those off call prune() themselves.
+  // A background loop like the job runners: it runs where they run (not in tests that turn them off).
   const inboxRetention = createInboxRetention({
     pool: database.pool,
     log,
