@@ -48,7 +48,7 @@ describe('app configuration', () => {
     expect(result.stderr).toContain('TLS_CERT, TLS_KEY, TLS_CA: required (set ALLOW_INSECURE_PLAINTEXT=true');
   }, 60_000);
 
-  it('refuses an inbox retention shorter than the streams keep events (exit 2), and takes 0 or a longer one', () => {
+  it('refuses an inbox retention shorter than the streams keep events (exit 2), and takes 0, a longer one, or none (a day longer than the streams)', () => {
     const base = {
       DATABASE_URL: 'postgresql://postgres@127.0.0.1:1/none',
       NATS_URL: 'nats://127.0.0.1:1',
@@ -57,9 +57,9 @@ describe('app configuration', () => {
     const short = runApp('content', { ...base, INBOX_RETENTION_MS: String(24 * 3_600_000) });
     expect(short.status).toBe(2);
     expect(short.stderr).toMatch(/INBOX_RETENTION_MS: 86400000 ms forgets events the streams still hold; give 0 \(keep\) or at least EVENT_STREAM_MAX_AGE_MS \(86400000\) plus an hour/);
-    // Accepted: the start goes on to the next check (TLS material, not given here).
-    for (const kept of ['0', String(25 * 3_600_000)]) {
-      const result = runApp('content', { ...base, INBOX_RETENTION_MS: kept });
+    // Accepted, and unset (a day longer than the streams' age): the start goes on to the next check (TLS material, not given here).
+    for (const kept of ['0', String(25 * 3_600_000), undefined]) {
+      const result = runApp('content', { ...base, ...(kept === undefined ? {} : { INBOX_RETENTION_MS: kept }) });
       expect(result.status).toBe(2);
       expect(result.stderr).not.toContain('INBOX_RETENTION_MS');
       expect(result.stderr).toContain('TLS_CERT, TLS_KEY, TLS_CA: required');

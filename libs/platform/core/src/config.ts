@@ -70,11 +70,12 @@ export const serviceSettings = (defaultPort: number) =>
     /** Published outbox rows are deleted after this age (0 keeps them); default 7 days. */
     OUTBOX_RETENTION_MS: z.coerce.number().int().min(0).default(7 * 24 * 3_600_000),
     /**
-     * A consumer's inbox rows are deleted after this age (0 keeps them); default 8 days. At least
-     * EVENT_STREAM_MAX_AGE_MS plus an hour (checked at start): until then a stream may deliver an
-     * event again, and its inbox row is what recognises it.
+     * A consumer's inbox rows are deleted after this age (0 keeps them); unset, a day longer than
+     * EVENT_STREAM_MAX_AGE_MS (platform-events' `inboxRetentionFor`). At least EVENT_STREAM_MAX_AGE_MS
+     * plus an hour (checked at start): until then a stream may deliver an event again, and its inbox
+     * row is what recognises it.
      */
-    INBOX_RETENTION_MS: z.coerce.number().int().min(0).default(8 * 24 * 3_600_000),
+    INBOX_RETENTION_MS: z.coerce.number().int().min(0).optional(),
     /** Refusals of one outbox row by a working bus before it is set dead (outbox_events.dead_at); default 10. */
     OUTBOX_MAX_REJECTIONS: z.coerce.number().int().min(1).max(1_000).default(10),
     /**

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_STREAM_LIMITS } from './event-bus';
-import { DEFAULT_INBOX_RETENTION_MS, createInboxRetention, inboxRetentionProblem } from './inbox-retention';
+import { DEFAULT_INBOX_RETENTION_MS, createInboxRetention, inboxRetentionFor, inboxRetentionProblem } from './inbox-retention';
 import { createFlowFixture, silentLog, type FlowFixture } from './testing/flow-fixture';
 import { eventually } from './testing/wait';
 
@@ -100,6 +100,10 @@ describe('inbox retention', () => {
   it('refuses a retention that would forget events a stream may still deliver', () => {
     const streamAge = DEFAULT_STREAM_LIMITS.maxAgeMs;
     expect(inboxRetentionProblem(DEFAULT_INBOX_RETENTION_MS, streamAge)).toBeUndefined();
+    // Unset, the retention follows the streams' age: a day longer, whatever that age is.
+    expect(DEFAULT_INBOX_RETENTION_MS).toBe(8 * DAY);
+    expect(inboxRetentionFor(30 * DAY)).toBe(31 * DAY);
+    expect(inboxRetentionProblem(inboxRetentionFor(30 * DAY), 30 * DAY)).toBeUndefined();
     expect(inboxRetentionProblem(0, streamAge)).toBeUndefined();
     expect(inboxRetentionProblem(streamAge + HOUR, streamAge)).toBeUndefined();
     expect(inboxRetentionProblem(streamAge + HOUR - 1, streamAge)).toMatch(/^INBOX_RETENTION_MS: .* forgets events the streams still hold/);

@@ -3,20 +3,23 @@ import type { Logger } from 'pino';
 import { DEFAULT_STREAM_LIMITS } from './event-bus';
 
 /**
- * How long a consumer's inbox row is kept: a day longer than the streams keep an event by default
- * (`EVENT_STREAM_MAX_AGE_MS`, 7 days). Every copy of an event that can reach a consumer comes from
+ * How long a consumer's inbox row is kept unless told: a day longer than the streams keep an event
+ * (`EVENT_STREAM_MAX_AGE_MS`). Every copy of an event that can reach a consumer comes from
  * a stream: the producer's (a redelivery, a re-published copy) or the dead-letter stream (a
  * re-drive), and both discard an event at that age. Once no copy can come, the row that would have
  * recognised it keeps nothing from happening twice, and the inbox otherwise grows by every event
  * every consumer handles (86 million rows a day at 1,000 events a second).
  */
-export const DEFAULT_INBOX_RETENTION_MS = DEFAULT_STREAM_LIMITS.maxAgeMs + 24 * 3_600_000;
+export const inboxRetentionFor = (streamMaxAgeMs: number): number => streamMaxAgeMs + 24 * 3_600_000;
+
+/** `inboxRetentionFor` the streams' default age (7 days): 8 days. */
+export const DEFAULT_INBOX_RETENTION_MS = inboxRetentionFor(DEFAULT_STREAM_LIMITS.maxAgeMs);
 
 /**
  * The least an inbox must outlive the streams by: the row's age is read on PostgreSQL's clock and
  * the event's on the NATS server's, and the two may disagree.
  */
-export const INBOX_RETENTION_MARGIN_MS = 3_600_000;
+const INBOX_RETENTION_MARGIN_MS = 3_600_000;
 
 /** Rows per DELETE: one run never holds many row locks or one long transaction. */
 const PRUNE_CHUNK = 5_000;

@@ -31,8 +31,8 @@ export {
 } from './outbox-relay';
 export {
   DEFAULT_INBOX_RETENTION_MS,
-  INBOX_RETENTION_MARGIN_MS,
   createInboxRetention,
+  inboxRetentionFor,
   inboxRetentionProblem,
   type InboxRetention,
   type InboxRetentionOptions,

@@ -13,7 +13,7 @@ import {
 } from '@govern/platform-auth';
 import { ConfigError, createLogger, parseConfig, serviceSettings, type ServiceSettings } from '@govern/platform-core';
 import type { SqlTx, TransactionalClient } from '@govern/platform-db';
-import { createJetStreamBus, inboxRetentionProblem } from '@govern/platform-events';
+import { createJetStreamBus, inboxRetentionFor, inboxRetentionProblem } from '@govern/platform-events';
 import { runUntilSignal } from '@govern/platform-grpc';
 import { createServiceMetrics, startTelemetry, telemetrySettings } from '@govern/platform-observability';
 import { systemClock } from '@govern/policy-core';
@@ -45,7 +45,7 @@ const telemetrySchema = z.object(telemetrySettings);
  * credentials are read here for every service (not in each app's schema): the user the service
  * signs in as, and its inbox (deploy/nats/govern.conf); `subjectToken` is e.g. `merchant_access`.
  */
-const parseSettings = <Schema extends z.ZodType>(schema: Schema, env: Record<string, string | undefined>, subjectToken: string) => {
+const parseSettings = <Schema extends z.ZodType<ServiceProcessSettings>>(schema: Schema, env: Record<string, string | undefined>, subjectToken: string) => {
   const problems: string[] = [];
   const attempt = <T>(parse: () => T): T | undefined => {
     try {
@@ -57,15 +57,17 @@ const parseSettings = <Schema extends z.ZodType>(schema: Schema, env: Record<str
     }
   };
   const config = attempt(() => parseConfig(schema, env));
-  const settings = config as ServiceProcessSettings | undefined;
   // A rule across two settings, which the schema (extended by each app) cannot hold.
-  const retention = settings && inboxRetentionProblem(settings.INBOX_RETENTION_MS, settings.EVENT_STREAM_MAX_AGE_MS);
+  const retention = config && inboxRetentionProblem(inboxRetentionOf(config), config.EVENT_STREAM_MAX_AGE_MS);
   if (retention) problems.push(retention);
   const observe = attempt(() => parseConfig(telemetrySchema, env));
   const connection = attempt(() => natsConnectionAuth(parseConfig(z.object(natsCredentialSettings), env), subjectToken));
   if (config === undefined || observe === undefined || connection === undefined || retention) throw new ConfigError(problems);
   return { config: config as z.infer<Schema>, observe, connection };
 };
+
+/** INBOX_RETENTION_MS, or unset a day longer than the streams keep events. */
+const inboxRetentionOf = (config: ServiceProcessSettings): number => config.INBOX_RETENTION_MS ?? inboxRetentionFor(config.EVENT_STREAM_MAX_AGE_MS);
 
 export const runServiceProcess = <Schema extends z.ZodType<ServiceProcessSettings>, Client extends TransactionalClient<SqlTx> & { $disconnect(): Promise<void> }>(options: {
   name: string;
@@ -120,7 +122,7 @@ export const runServiceProcess = <Schema extends z.ZodType<ServiceProcessSetting
       ...(observe.METRICS_PORT !== undefined ? { metricsPort: observe.METRICS_PORT, metricsHost: observe.METRICS_HOST } : {}),
       events: {
         outboxRetentionMs: config.OUTBOX_RETENTION_MS,
-        inboxRetentionMs: config.INBOX_RETENTION_MS,
+        inboxRetentionMs: inboxRetentionOf(config),
         outboxMaxRejections: config.OUTBOX_MAX_REJECTIONS,
         consumerDownBoundMs: config.CONSUMER_DOWN_BOUND_MS,
       },

@@ -45,7 +45,7 @@ export interface ServiceDependencies {
   shutdownGraceMs: number;
   /** LISTEN/NOTIFY wakes the relay (a PostgreSQL server); false on embedded PGlite. */
   relayListens: boolean;
-  /** Background loops (job runners) start by themselves; tests turn them off and drive them. */
+  /** Background loops (job runners, inbox retention) start by themselves; tests turn them off and drive them. */
   backgroundJobs?: boolean;
   /** Close the bus on shutdown (a standalone service owns its connection; the dev platform shares one). */
   ownsBus?: boolean;

@@ -54,8 +54,9 @@ export const groupBy = <T>(items: readonly T[], key: (item: T) => string): Map<s
 export const PRODUCT_NOT_YET_KNOWN = ['CONTENT.UNKNOWN_PRODUCT'];
 /**
  * The refusals after which a listing is sent again. product-quality learns merchants from
- * merchant-access's events: until then it refuses their listings, recording nothing; an onboarding (with a listing quota) that arrives while a listing is
- * being gated refuses it the same way, as ABORTED.
+ * merchant-access's events: until then it refuses their listings, recording nothing; an onboarding
+ * (with a listing quota) that arrives while a listing is being gated refuses it the same way, as
+ * ABORTED.
  */
 export const LISTING_SENT_AGAIN = ['LISTING.MERCHANT_NOT_YET_KNOWN', 'LISTING.MERCHANT_CHANGED_CONCURRENTLY'];
 
