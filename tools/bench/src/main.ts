@@ -109,6 +109,12 @@ const main = async (): Promise<void> => {
       }
       if (runs('livestream')) await livestreamPath(ctx);
       if (runs('cascade')) await cascadePath(ctx);
+    } catch (error) {
+      // A call the bench needed failed (a fixture, a path's set-up): what the services logged as
+      // errors is why, and it lives only in their processes' output, which stopping them drops.
+      const logged = platform.errorsSince(0).slice(-12);
+      if (logged.length > 0) console.error(`the services' last error lines before the bench stopped:\n${logged.map((e) => `  ${e.service}: ${e.text}`).join('\n')}`);
+      throw error;
     } finally {
       progress('stopping the services');
       process.removeListener('SIGINT', stopOnSignal);
