@@ -50,6 +50,29 @@ export const isNotNullViolation = (error: unknown, table?: string, column?: stri
   return (table === undefined || detail.table === table) && (column === undefined || detail.column === column);
 };
 
+/** How long a caller is told to wait before sending a call whose transaction kept conflicting (RetryInfo). */
+const CONFLICT_RETRY_AFTER_MS = 50;
+
+/**
+ * A transaction that conflicted with concurrent ones on every attempt (serialization failure or
+ * deadlock each time, see `isRetryableTransactionError`): rolled back, nothing of it kept. It is
+ * ABORTED, gRPC's code for a concurrency conflict the caller may retry (a mutation's request_id
+ * makes the retry safe), with RetryInfo; not INTERNAL, which says the service has a bug. Consumers
+ * and jobs retry it like any other failure. PostgreSQL's own error stays as the `cause`.
+ */
+export const transactionConflict = (cause: unknown): DomainError =>
+  Object.defineProperty(
+    new DomainError(
+      'ABORTED',
+      'TRANSACTION.CONFLICT',
+      'the call conflicted with concurrent calls on the same data and was rolled back; retry',
+      {},
+      CONFLICT_RETRY_AFTER_MS,
+    ),
+    'cause',
+    { value: cause, enumerable: false, configurable: true, writable: true },
+  );
+
 export const deadlineExceeded = (): DomainError =>
   new DomainError('DEADLINE_EXCEEDED', 'REQUEST.DEADLINE_EXCEEDED', 'the deadline passed before the work could be committed');
 

@@ -168,6 +168,21 @@ describe('runTransaction: plain SQL and Prisma in one platform-owned transaction
     expect(rows.map((r) => r.fingerprint)).toEqual(['0++', '0++']);
   });
 
+  it('a transaction that conflicts on every attempt is ABORTED TRANSACTION.CONFLICT (retry after 50 ms), with nothing of it kept', async () => {
+    let attempts = 0;
+    const error = await runTransaction(conn, async (t) => {
+      attempts++;
+      t.sql.send(sql`INSERT INTO inbox_events (consumer, event_id, subject) VALUES ('conflicted', ${`try-${attempts}`}, 's')`);
+      // What PostgreSQL answers a transaction that lost a serialization conflict.
+      await t.sql.execute(sql`DO $$ BEGIN RAISE EXCEPTION 'could not serialize access' USING ERRCODE = 'serialization_failure'; END $$`);
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DomainError);
+    expect(error).toMatchObject({ kind: 'ABORTED', code: 'TRANSACTION.CONFLICT', retryAfterMs: 50 });
+    expect((error as Error).cause).toMatchObject({ code: '40001' });
+    expect(attempts).toBe(3);
+    expect(await inboxCount(conn, 'conflicted')).toBe(0);
+  });
+
   it('a table altered under its prepared statements (a newer replica migrated) is read again, not refused', async () => {
     await conn.pool.query(`CREATE TABLE evolving (id text PRIMARY KEY)`);
     await conn.pool.query(`INSERT INTO evolving VALUES ('a')`);

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
 import { DomainError } from '@govern/policy-core';
-import { deadlineExceeded, isAbortedTransaction, isRetryableTransactionError, isStalePreparedPlan, isStatementTimeout } from './pg-errors';
+import { deadlineExceeded, isAbortedTransaction, isRetryableTransactionError, isStalePreparedPlan, isStatementTimeout, transactionConflict } from './pg-errors';
 import { trackTransaction } from './after-commit';
 import { holdWritesUntilNextTick } from './hold-writes';
 import { JoinablePool, joinConnection, type DatabaseConnection } from './prisma-client';
@@ -24,8 +24,9 @@ import type { IsolationLevel, SqlTx, TransactionalClient, TransactionOptions } f
  *  - Prisma joins on first use: `tx` is the service's Prisma client inside this very transaction,
  *    for the use cases where a model call costs little next to the work (cold paths).
  * The caller's deadline bounds every statement (statement_timeout of the time left) and no statement
- * starts after it; serialization failures and deadlocks retry the whole work; a domain error thrown
- * by the work rolls back and passes unchanged.
+ * starts after it; serialization failures and deadlocks retry the whole work (ABORTED
+ * `TRANSACTION.CONFLICT` when every attempt conflicts); a domain error thrown by the work rolls back
+ * and passes unchanged.
  */
 export interface DbTransaction<Tx> {
   /** Plain SQL in this transaction (pipelined). */
@@ -422,7 +423,8 @@ export const runTransaction = async <Tx extends SqlTx, R>(
       // Only a caller's deadline becomes DEADLINE_EXCEEDED; the internal bound (consumers, jobs)
       // timing out is a server-side failure and surfaces as such.
       if (options.deadline && (isStatementTimeout(error) || options.deadline.getTime() <= Date.now())) throw deadlineExceeded();
-      if (attempt >= maxAttempts || !(isRetryableTransactionError(error) || isStalePreparedPlan(error))) throw error;
+      if (!(isRetryableTransactionError(error) || isStalePreparedPlan(error))) throw error;
+      if (attempt >= maxAttempts) throw isRetryableTransactionError(error) ? transactionConflict(error) : error;
       await sleep(5 * attempt + Math.random() * 20);
     }
   }

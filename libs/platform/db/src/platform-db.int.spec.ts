@@ -52,6 +52,20 @@ describe('platform tables through a Prisma client', () => {
     }
   });
 
+  it('a Prisma-owned transaction that deadlocks on every attempt is ABORTED TRANSACTION.CONFLICT, with nothing of it kept', async () => {
+    let attempts = 0;
+    const error = await runInTransaction(conn.client, async (tx) => {
+      attempts++;
+      await tx.inboxEvent.create({ data: { consumer: 'deadlocked', eventId: `try-${attempts}`, subject: 's' } });
+      // What PostgreSQL answers the transaction it picks to break a deadlock.
+      await tx.$executeRawUnsafe(`DO $$ BEGIN RAISE EXCEPTION 'deadlock detected' USING ERRCODE = 'deadlock_detected'; END $$`);
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DomainError);
+    expect(error).toMatchObject({ kind: 'ABORTED', code: 'TRANSACTION.CONFLICT' });
+    expect(attempts).toBe(3);
+    expect(await conn.client.inboxEvent.count({ where: { consumer: 'deadlocked' } })).toBe(0);
+  });
+
   it('concurrent duplicates of one request_id run the work once and all get the same answer', async () => {
     let executions = 0;
     const request = new TextEncoder().encode('refund order 1');

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DomainError } from '@govern/policy-core';
 import { trackTransaction } from './after-commit';
-import { deadlineExceeded, isRetryableTransactionError, isStatementTimeout } from './pg-errors';
+import { deadlineExceeded, isRetryableTransactionError, isStatementTimeout, transactionConflict } from './pg-errors';
 
 /** The part of a Prisma transaction client that platform code needs (raw SQL). */
 export interface SqlTx {
@@ -29,7 +29,8 @@ export interface TransactionOptions {
 /**
  * Runs `work` in one database transaction that honours the caller's deadline: no
  * statement outlives it, and a deadline that passes mid-way rolls everything back
- * (no half-done work). Serialization failures and deadlocks are retried with jitter.
+ * (no half-done work). Serialization failures and deadlocks are retried with jitter; a transaction
+ * that conflicts on every attempt is ABORTED `TRANSACTION.CONFLICT` (`transactionConflict`).
  */
 export const runInTransaction = async <Tx extends SqlTx, R>(
   client: TransactionalClient<Tx>,
@@ -61,7 +62,8 @@ export const runInTransaction = async <Tx extends SqlTx, R>(
       // Only a caller's deadline becomes DEADLINE_EXCEEDED; the internal bound (consumers,
       // jobs) timing out is a server-side failure and surfaces as such.
       if (options.deadline && (isStatementTimeout(error) || options.deadline.getTime() <= Date.now())) throw deadlineExceeded();
-      if (attempt >= maxAttempts || !isRetryableTransactionError(error)) throw error;
+      if (!isRetryableTransactionError(error)) throw error;
+      if (attempt >= maxAttempts) throw transactionConflict(error);
       await sleep(5 * attempt + Math.random() * 20);
     }
   }
