@@ -25,7 +25,7 @@ import { ConsumerExperienceServiceDefinition, FastRefundOutcome, FulfilmentType 
 import { HealthDefinition } from '@govern/contracts-common';
 import { ConsumerExperienceMigrations } from '@govern/consumer-experience-data-access';
 import { closeServiceClient, createServiceClient, type ServiceClient } from '@govern/platform-grpc';
-import { createTestDatabase, testInfra } from '@govern/platform-testing';
+import { createTestDatabase, deleteNamespaceStreams, testInfra, uniqueSuffix } from '@govern/platform-testing';
 import {
   backendPids,
   closedLoop,
@@ -111,7 +111,9 @@ const main = async (): Promise<void> => {
     await admin.query('DROP TRIGGER IF EXISTS outbox_events_notify ON outbox_events');
     await admin.end();
   }
-  const { child, address, credentials } = await startServiceProcess(ROOT, { databaseUrl: database.url, natsUrl: infra.natsUrl, poolSize: FLOOR_CONNECTIONS, cpuProf: flag('--cpu-prof') });
+  // The service's streams live under a namespace of this run, deleted when it ends (as the database is).
+  const namespace = `bench${uniqueSuffix()}`;
+  const { child, address, credentials } = await startServiceProcess(ROOT, { databaseUrl: database.url, natsUrl: infra.natsUrl, poolSize: FLOOR_CONNECTIONS, cpuProf: flag('--cpu-prof'), namespace });
   const client: Client = createServiceClient(ConsumerExperienceServiceDefinition, address, { defaultDeadlineMs: 10_000, ...credentials });
   const rows: Row[] = [];
   const sessions: Record<string, Record<string, number>> = {};
@@ -263,6 +265,7 @@ const main = async (): Promise<void> => {
   } finally {
     closeServiceClient(client);
     await stopServiceProcess(child);
+    await deleteNamespaceStreams(infra.natsUrl, namespace);
     await database.drop();
   }
 };

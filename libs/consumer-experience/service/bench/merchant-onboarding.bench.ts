@@ -22,7 +22,7 @@ import pino from 'pino';
 import { ConsumerExperienceMigrations } from '@govern/consumer-experience-data-access';
 import { MerchantOnboarded, MerchantOnboardedEvent } from '@govern/contracts-merchant-access';
 import { createJetStreamBus, toOutgoing } from '@govern/platform-events';
-import { createTestDatabase, testInfra, uniqueSuffix } from '@govern/platform-testing';
+import { createTestDatabase, deleteNamespaceStreams, testInfra, uniqueSuffix } from '@govern/platform-testing';
 import { backendPids, processCpuMs, startServiceProcess, stopServiceProcess } from './bench-kit';
 
 const args = process.argv.slice(2);
@@ -100,6 +100,8 @@ const main = async (): Promise<void> => {
     await db.end();
     await bus.close();
     await stopServiceProcess(child);
+    // The run's streams go with it, as its database does.
+    await deleteNamespaceStreams(infra.natsUrl, namespace);
     await database.drop();
   }
 };
