@@ -100,8 +100,8 @@ const main = async (): Promise<void> => {
     await db.end();
     await bus.close();
     await stopServiceProcess(child);
-    // The run's streams go with it, as its database does.
-    await deleteNamespaceStreams(infra.natsUrl, namespace);
+    // The run's streams go with it, as its database does (a NATS that went away must not keep it from being dropped).
+    await deleteNamespaceStreams(infra.natsUrl, namespace).catch(() => undefined);
     await database.drop();
   }
 };

@@ -60,18 +60,11 @@ const CONFLICT_RETRY_AFTER_MS = 50;
  * makes the retry safe), with RetryInfo; not INTERNAL, which says the service has a bug. Consumers
  * and jobs retry it like any other failure. PostgreSQL's own error stays as the `cause`.
  */
-export const transactionConflict = (cause: unknown): DomainError =>
-  Object.defineProperty(
-    new DomainError(
-      'ABORTED',
-      'TRANSACTION.CONFLICT',
-      'the call conflicted with concurrent calls on the same data and was rolled back; retry',
-      {},
-      CONFLICT_RETRY_AFTER_MS,
-    ),
-    'cause',
-    { value: cause, enumerable: false, configurable: true, writable: true },
-  );
+export const transactionConflict = (cause: unknown): DomainError => {
+  const conflict = new DomainError('ABORTED', 'TRANSACTION.CONFLICT', 'the call conflicted with concurrent calls on the same data and was rolled back; retry', {}, CONFLICT_RETRY_AFTER_MS);
+  conflict.cause = cause;
+  return conflict;
+};
 
 export const deadlineExceeded = (): DomainError =>
   new DomainError('DEADLINE_EXCEEDED', 'REQUEST.DEADLINE_EXCEEDED', 'the deadline passed before the work could be committed');
