@@ -23,12 +23,25 @@ describe('deploy/nats/nats-server.conf', () => {
     const natsUrl = live.map((node) => node.url).join(',');
     const log = pino({ level: 'silent' });
     const spec = { name: 'GOVERN_REPLICA_CHECK', subjects: ['govern.replica_check.>'] };
-    const single = await createJetStreamBus({ natsUrl, log, replicas: 1 });
-    await single.ensureStreams([spec]);
-    await single.close();
-    const replicated = await createJetStreamBus({ natsUrl, log, replicas: 3 });
-    await replicated.ensureStreams([spec]);
-    await replicated.close();
+    // A fresh cluster's first stream assignments can take longer than one JetStream API request
+    // waits (5 s) on a loaded machine (CI, 2 cores); ensureStreams is idempotent, so a timed-out
+    // request is sent again rather than failing the check. Any other error fails it at once.
+    const ensureAt = async (replicas: number): Promise<void> => {
+      const deadline = Date.now() + 25_000;
+      for (;;) {
+        const bus = await createJetStreamBus({ natsUrl, log, replicas });
+        try {
+          await bus.ensureStreams([spec]);
+          return;
+        } catch (error) {
+          if (!/timeout/i.test(String((error as Error).message)) || Date.now() > deadline) throw error;
+        } finally {
+          await bus.close();
+        }
+      }
+    };
+    await ensureAt(1);
+    await ensureAt(3);
     const nc = await connect({ servers: live.map((node) => node.url) });
     try {
       const info = await (await jetstreamManager(nc)).streams.info('GOVERN_REPLICA_CHECK');
