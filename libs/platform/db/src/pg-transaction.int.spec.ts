@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DomainError } from '@govern/policy-core';
 import { createTestDatabase, type TestDatabase } from '@govern/platform-testing';
@@ -192,6 +193,38 @@ describe('runTransaction: plain SQL and Prisma in one platform-owned transaction
     await conn.pool.query(`ALTER TABLE evolving ADD COLUMN added text NOT NULL DEFAULT 'new'`);
     const rows = await Promise.all(Array.from({ length: 8 }, readAll));
     expect(rows.flat()).toEqual(Array.from({ length: 8 }, () => ({ id: 'a', added: 'new' })));
+  });
+
+  it('genericPlans: a statement joining a table to a parameter array is planned once per connection, not at every execution', async () => {
+    await conn.pool.query(`CREATE TABLE plan_probe (k text PRIMARY KEY, v int NOT NULL)`);
+    await conn.pool.query(`INSERT INTO plan_probe SELECT 'k' || g, 0 FROM generate_series(1, 2000) g`);
+    // One connection: every execution below is on the session whose plan cache is read after.
+    const single = new pg.Pool({ connectionString: db.url, max: 1 });
+    try {
+      for (let i = 1; i <= 8; i++) {
+        const key = [`k${i}`];
+        await runTransaction({ pool: single }, (t) => t.sql.execute(sql`UPDATE plan_probe SET v = v + 1 FROM unnest(${key}::text[]) AS generic(k) WHERE plan_probe.k = generic.k`), {
+          genericPlans: true,
+        });
+        await runTransaction({ pool: single }, (t) => t.sql.execute(sql`UPDATE plan_probe SET v = v + 1 FROM unnest(${key}::text[]) AS chosen(k) WHERE plan_probe.k = chosen.k`));
+      }
+      const plansOf = async (alias: string) =>
+        (
+          await single.query<{ generic_plans: string; custom_plans: string }>(
+            `SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE statement LIKE '%unnest($1::text[]) AS ' || $1 || '(k)%'`,
+            [alias],
+          )
+        ).rows.map((row) => ({ generic: Number(row.generic_plans), custom: Number(row.custom_plans) }));
+      // PostgreSQL's own choice: planned for the values at every execution (a custom plan sees one
+      // key, the generic plan assumes ten, so the generic one always looks costlier).
+      expect(await plansOf('chosen')).toEqual([{ generic: 0, custom: 8 }]);
+      expect(await plansOf('generic')).toEqual([{ generic: 8, custom: 0 }]);
+      // Set LOCAL: the pooled connection is back on PostgreSQL's choice for whatever runs on it next.
+      expect((await single.query<{ plan_cache_mode: string }>('SHOW plan_cache_mode')).rows[0]?.plan_cache_mode).toBe('auto');
+      expect(Number((await single.query<{ n: string }>(`SELECT sum(v) AS n FROM plan_probe`)).rows[0]?.n)).toBe(16);
+    } finally {
+      await single.end();
+    }
   });
 
   it('every connection goes back to the pool, also after failures', async () => {

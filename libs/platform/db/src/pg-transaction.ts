@@ -132,15 +132,16 @@ class PgTransaction<Tx extends SqlTx> implements DbTransaction<Tx>, Sql {
     private readonly pipelined: boolean,
     private readonly budgetMs: number,
     private readonly callerDeadline: boolean,
-    isolation: IsolationLevel,
+    begin: { isolation: IsolationLevel; genericPlans: boolean },
     deadline: Date,
   ) {
     // The bound was set before the connection was acquired: the wait for it counts.
     this.deadline = deadline;
     this.client.on('error', this.onConnectionError);
-    // One message: the transaction and its statement timeout (SET LOCAL ends with the transaction).
+    // One message: the transaction and its settings (SET LOCAL ends with the transaction).
     const left = Math.max(1, Math.ceil(deadline.getTime() - Date.now()));
-    this.submit({ text: `BEGIN ISOLATION LEVEL ${ISOLATION[isolation]}; SET LOCAL statement_timeout = ${left}` }, { internal: true });
+    const plans = begin.genericPlans ? '; SET LOCAL plan_cache_mode = force_generic_plan' : '';
+    this.submit({ text: `BEGIN ISOLATION LEVEL ${ISOLATION[begin.isolation]}; SET LOCAL statement_timeout = ${left}${plans}` }, { internal: true });
   }
 
   private readonly onConnectionError = (error: Error): void => {
@@ -380,6 +381,22 @@ const lazyPrisma = <Tx>(join: () => Promise<Tx>): Tx => {
 export interface RunTransactionOptions extends TransactionOptions {
   /** Write statements without waiting for each answer (default true; PGlite's socket server handles it too). */
   pipelined?: boolean;
+  /**
+   * Run every prepared statement of the transaction on its generic plan, planned once per
+   * connection (`plan_cache_mode = force_generic_plan`, set LOCAL in the BEGIN message: no extra
+   * statement). For transactions whose statements find rows by key, as a mutation's do (default false).
+   *
+   * Why: PostgreSQL plans a prepared statement for its values five times, then keeps a generic plan
+   * only if it does not look costlier than those. A statement that joins a table to a parameter array
+   * (`FROM unnest($1::text[])`, `= ANY($1)`) looks ten times costlier generic: a custom plan sees
+   * the array's one element, the generic plan assumes ten. So it was planned afresh at every
+   * execution, for the same plan (a nested loop over the key index): consumer-experience's fast
+   * refund effects statement 0.5 ms of PostgreSQL's CPU a call, every unit's cancelled-jobs CTE
+   * 0.1-0.4 ms (bind times of `log_min_duration_sample`, tools/bench/README.md, 2026-12-07, twelfth round).
+   * Not for transactions that page or scan ranges (`LIMIT $n`, `due_at <= $now`): a generic plan
+   * cannot see how many rows those take, and cascades and jobs keep PostgreSQL's own choice.
+   */
+  genericPlans?: boolean;
 }
 
 /**
@@ -402,7 +419,7 @@ export const runTransaction = async <Tx extends SqlTx, R>(
     const deadline = new Date(Date.now() + budget);
     const client = (await acquire(database.pool, budget, Boolean(options.deadline))) as PipelineClient;
     if (pipelined) client.pipeline = true;
-    const t = new PgTransaction<Tx>(client, prisma, pipelined, budget, Boolean(options.deadline), options.isolationLevel ?? 'ReadCommitted', deadline);
+    const t = new PgTransaction<Tx>(client, prisma, pipelined, budget, Boolean(options.deadline), { isolation: options.isolationLevel ?? 'ReadCommitted', genericPlans: options.genericPlans ?? false }, deadline);
     // Work may name this transaction by `t` or by its Prisma view `t.tx` (created lazily, joined on first use).
     const tracked = trackTransaction([t, t.tx as object]);
     try {

@@ -74,6 +74,17 @@ describe('units of work', () => {
     );
   const count = async (table: string, where = 'true'): Promise<number> => Number((await pool.query(`SELECT count(*) AS n FROM ${table} WHERE ${where}`)).rows[0].n);
 
+  it("a mutation's statements run on their generic plans; consumers' and jobs' units keep PostgreSQL's choice", async () => {
+    const planMode = async (t: { sql: { query: <Row>(statement: ReturnType<typeof sql>) => Promise<Row[]> } }) =>
+      (await t.sql.query<{ plan_cache_mode: string }>(sql`SHOW plan_cache_mode`))[0]?.plan_cache_mode;
+    const inMutation = await units.mutation(
+      { scope: 'test.PlanMode', request: { requestId: 'r-plan-mode' }, requestCodec: json<{ requestId: string }>(), responseCodec: json<{ mode: string }>(), deadline: undefined },
+      async (unit) => ({ mode: (await planMode(unit)) ?? '' }),
+    );
+    expect(inMutation.mode).toBe('force_generic_plan');
+    expect(await units.run({ causationId: 'plan-mode' }, (unit) => planMode(unit))).toBe('auto');
+  });
+
   it('a retry gets the stored answer and changes nothing', async () => {
     const request = { requestId: 'r-retry', orderId: 'o-retry', amount: 5 };
     const first = await pay(request);

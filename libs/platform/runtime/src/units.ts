@@ -127,7 +127,8 @@ export const createUnitsOfWork = <Tx extends SqlTx, W extends UnitOfWork<Tx> = U
             unit.flush({ scope: call.scope, requestId: call.requestId, response });
             return { response: result, events: unit.eventCount };
           },
-          { deadline: mutation.deadline, ...(mutation.isolationLevel ? { isolationLevel: mutation.isolationLevel } : {}) },
+          // A mutation finds its rows by key: its statements keep their generic plans (see `genericPlans`).
+          { deadline: mutation.deadline, genericPlans: true, ...(mutation.isolationLevel ? { isolationLevel: mutation.isolationLevel } : {}) },
         );
         committed(events);
         // What was stored is this answer's encoding: a retry decodes the same message.
