@@ -391,8 +391,9 @@ export interface RunTransactionOptions extends TransactionOptions {
    * (`FROM unnest($1::text[])`, `= ANY($1)`) looks ten times costlier generic: a custom plan sees
    * the array's one element, the generic plan assumes ten. So it was planned afresh at every
    * execution, for the same plan (a nested loop over the key index): consumer-experience's fast
-   * refund effects statement 0.5 ms of PostgreSQL's CPU a call, every unit's cancelled-jobs CTE
-   * 0.1-0.4 ms (bind times of `log_min_duration_sample`, tools/bench/README.md, 2026-12-07, twelfth round).
+   * refund effects statement 0.5 ms of PostgreSQL's CPU a call, the effects of its mutations that
+   * cancel a clock 0.17-0.40 ms (bind times logged by `log_min_duration_sample`; tools/bench/README.md,
+   * 2026-12-07, twelfth round).
    * Not for transactions that page or scan ranges (`LIMIT $n`, `due_at <= $now`): a generic plan
    * cannot see how many rows those take, and cascades and jobs keep PostgreSQL's own choice.
    */
