@@ -394,8 +394,9 @@ export interface RunTransactionOptions extends TransactionOptions {
    * refund effects statement 0.5 ms of PostgreSQL's CPU a call, the effects of its mutations that
    * cancel a clock 0.17-0.40 ms (bind times logged by `log_min_duration_sample`; tools/bench/README.md,
    * 2026-12-07, twelfth round).
-   * Not for transactions that page or scan ranges (`LIMIT $n`, `due_at <= $now`): a generic plan
-   * cannot see how many rows those take, and cascades and jobs keep PostgreSQL's own choice.
+   * Not for transactions that scan ranges or page by anything but a key (`due_at <= $now`, `LIMIT $n`
+   * over a filter): a generic plan cannot see how many rows those take, so consumers' batches,
+   * cascades and jobs keep PostgreSQL's own choice.
    */
   genericPlans?: boolean;
 }

@@ -75,8 +75,7 @@ describe('units of work', () => {
   const count = async (table: string, where = 'true'): Promise<number> => Number((await pool.query(`SELECT count(*) AS n FROM ${table} WHERE ${where}`)).rows[0].n);
 
   it("a mutation's statements run on their generic plans; consumers' and jobs' units keep PostgreSQL's choice", async () => {
-    const planMode = async (t: { sql: { query: <Row>(statement: ReturnType<typeof sql>) => Promise<Row[]> } }) =>
-      (await t.sql.query<{ plan_cache_mode: string }>(sql`SHOW plan_cache_mode`))[0]?.plan_cache_mode;
+    const planMode = async (unit: UnitOfWork<SqlTx>) => (await unit.sql.query<{ plan_cache_mode: string }>(sql`SHOW plan_cache_mode`))[0]?.plan_cache_mode;
     const inMutation = await units.mutation(
       { scope: 'test.PlanMode', request: { requestId: 'r-plan-mode' }, requestCodec: json<{ requestId: string }>(), responseCodec: json<{ mode: string }>(), deadline: undefined },
       async (unit) => ({ mode: (await planMode(unit)) ?? '' }),

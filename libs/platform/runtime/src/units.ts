@@ -127,7 +127,7 @@ export const createUnitsOfWork = <Tx extends SqlTx, W extends UnitOfWork<Tx> = U
             unit.flush({ scope: call.scope, requestId: call.requestId, response });
             return { response: result, events: unit.eventCount };
           },
-          // A mutation finds its rows by key: its statements keep their generic plans (see `genericPlans`).
+          // A mutation finds its rows by key (a sweep pages by key): its statements keep their generic plans (see `genericPlans`).
           { deadline: mutation.deadline, genericPlans: true, ...(mutation.isolationLevel ? { isolationLevel: mutation.isolationLevel } : {}) },
         );
         committed(events);
