@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, natsServerBinary } from './nats';
+import { freePorts, natsServerBinary } from './nats';
 
 /**
  * A NATS JetStream cluster of local nats-server processes, each started from Govern's node
@@ -75,7 +75,9 @@ const waitForMetaLeader = async (nodes: readonly NatsNode[], size: number, timeo
 export const startNatsCluster = async (options: NatsClusterOptions = {}): Promise<NatsCluster> => {
   const size = options.size ?? 3;
   const dir = mkdtempSync(join(tmpdir(), 'govern-nats-'));
-  const ports = await Promise.all(Array.from({ length: size }, async () => ({ client: await freePort(), cluster: await freePort(), monitor: await freePort() })));
+  // Picked together, so no two nodes (or two listeners of one node) get the same port.
+  const picked = await freePorts(size * 3);
+  const ports = Array.from({ length: size }, (_, i) => ({ client: picked[3 * i] as number, cluster: picked[3 * i + 1] as number, monitor: picked[3 * i + 2] as number }));
   const routes = Object.fromEntries(ports.map((port, index) => [`NATS_ROUTE_${index + 1}`, `nats-route://127.0.0.1:${port.cluster}`]));
   const nodes = ports.map((port, index): NatsNode => {
     const name = `nats-${index + 1}`;

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { createServer, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jetstreamManager } from '@nats-io/jetstream';
@@ -29,16 +29,31 @@ const NATS_SERVER_CANDIDATES = ['/usr/sbin/nats-server', '/usr/local/bin/nats-se
 
 export const natsServerBinary = (): string | undefined => NATS_SERVER_CANDIDATES.find((path) => existsSync(path));
 
+/**
+ * `count` TCP ports nothing listens on right now (the OS picks them), all distinct: every port is
+ * held until all are known. Why: a port closed a moment ago may be the next one the OS hands out,
+ * so ports picked one after the other can repeat (a 3-node cluster's third node once got the
+ * first node's route port and could not start).
+ */
+export const freePorts = async (count: number): Promise<number[]> => {
+  const servers: Server[] = [];
+  try {
+    for (let i = 0; i < count; i++) {
+      const server = createServer();
+      servers.push(server);
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(0, '127.0.0.1', () => resolve());
+      });
+    }
+    return servers.map((server) => (server.address() as AddressInfo).port);
+  } finally {
+    await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+  }
+};
+
 /** A TCP port nothing listens on right now (the OS picks it). */
-export const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
+export const freePort = async (): Promise<number> => (await freePorts(1))[0] as number;
 
 /** A nats-server child process, with JetStream on a file store that survives restarts unless told otherwise. */
 export interface NatsServerProcess {
