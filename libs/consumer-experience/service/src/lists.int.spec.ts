@@ -1,12 +1,21 @@
 import type { OrderStatus } from '@govern/contracts-consumer-experience';
-import { HOUR } from '@govern/policy-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { timeIdPageToken } from '@govern/platform-grpc';
+import { HOUR, MINUTE } from '@govern/policy-core';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { failureOf, startFixture, type Fixture } from './testing/service-fixture';
 
 /**
  * The List RPCs page with the platform's keyset tokens: every item once, in order, across pages,
  * ties on the sort time broken by id; a token not issued here is bad input, never a first page.
  */
+interface PlanNode {
+  'Index Cond'?: string;
+  'Rows Removed by Filter'?: number;
+  Plans?: PlanNode[];
+}
+const nodesOf = (node: PlanNode): PlanNode[] => [node, ...(node.Plans ?? []).flatMap(nodesOf)];
+
 describe('list pages (gRPC + Postgres)', () => {
   let f: Fixture;
 
@@ -57,6 +66,50 @@ describe('list pages (gRPC + Postgres)', () => {
     expect(pages.flat()).toEqual(all.entries.map((e) => e.entryId));
     expect(new Set(pages.flat()).size).toBe(all.entries.length);
     expect(all.entries.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('a page deep in a merchant\'s orders reads its own rows from the index, not the earlier pages\' again', async () => {
+    const merchantId = f.id('merchant-deep');
+    const template = await f.recordOrder({ merchantId, paidAt: new Date(f.clock.now().getTime() - HOUR) });
+    // 3,000 more orders of the merchant, a minute apart, copied from the recorded one in SQL.
+    const db = new pg.Client({ connectionString: f.sut.database.url });
+    await db.connect();
+    try {
+      const { rows: columns } = await db.query<{ name: string }>(
+        `SELECT column_name AS name FROM information_schema.columns WHERE table_name = 'orders' AND table_schema = current_schema() ORDER BY ordinal_position`,
+      );
+      const names = columns.map((c) => c.name);
+      const select = names.map((name) => (name === 'order_id' ? `o.order_id || '-' || g` : name === 'paid_at' ? `o.paid_at - g * interval '1 minute'` : `o.${name}`));
+      await db.query(`INSERT INTO orders (${names.join(', ')}) SELECT ${select.join(', ')} FROM orders o, generate_series(1, 3000) AS g WHERE o.order_id = $1`, [template]);
+      await db.query('ANALYZE orders');
+
+      // The page after the 2,500th newest order, as a client holding that page's token asks for it.
+      const cursor = { paidAt: new Date(f.clock.now().getTime() - HOUR - 2_499 * MINUTE), orderId: `${template}-2499` };
+      const queries = vi.spyOn(pg.Client.prototype, 'query');
+      let answer;
+      let calls: unknown[][];
+      try {
+        answer = await f.client.listOrders({ buyerId: '', merchantId, productId: '', status: 0, pageSize: 50, pageToken: timeIdPageToken.encode([cursor.paidAt, cursor.orderId]) });
+      } finally {
+        calls = [...queries.mock.calls];
+        queries.mockRestore();
+      }
+      expect(answer.orders.map((o) => o.orderId)).toEqual(Array.from({ length: 50 }, (_, i) => `${template}-${2_500 + i}`));
+
+      // The statement Prisma sent for the page, planned and run again on its values.
+      const sent = calls
+        .map(([statement]) => statement as unknown as { text?: string; values?: unknown[] })
+        .find((statement) => /FROM "\w+"\."orders"/.test(statement.text ?? '') && (statement.values ?? []).includes(merchantId));
+      expect(sent?.text).toBeDefined();
+      const { rows } = await db.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(`EXPLAIN (ANALYZE, FORMAT JSON) ${sent?.text}`, sent?.values);
+      const nodes = nodesOf((rows[0] as { 'QUERY PLAN': [{ Plan: PlanNode }] })['QUERY PLAN'][0].Plan);
+      const removed = nodes.reduce((sum, node) => sum + (node['Rows Removed by Filter'] ?? 0), 0);
+      // Without a bound on paid_at the scan starts at the newest order and drops the 2,500 before the cursor.
+      expect(removed).toBeLessThan(10);
+      expect(nodes.some((node) => /\bpaid_at <= /.test(node['Index Cond'] ?? ''))).toBe(true);
+    } finally {
+      await db.end();
+    }
   });
 
   it('refuses a token it did not issue, a token of another list, a negative page size and a list without a filter, with the shared reasons', async () => {

@@ -12,3 +12,4 @@ export * from './embedded-postgres';
 export * from './prisma-client';
 export * from './schema-check';
 export * from './jobs';
+export * from './keyset';

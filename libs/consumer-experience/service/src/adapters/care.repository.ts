@@ -1,6 +1,6 @@
 import type { AfterSaleRow, CareCaseRow, ConsumerExperienceTx } from '@govern/consumer-experience-data-access';
 import type { Window } from '@govern/consumer-experience-domain';
-import { sql, type Sql, rowFromSql } from '@govern/platform-db';
+import { keysetAfter, sql, type Sql, rowFromSql } from '@govern/platform-db';
 import { keysetPage, timeIdPageToken, type KeysetPage } from '@govern/platform-grpc';
 import type { Page } from './lists.queries';
 import { sentAhead } from './sql-rows';
@@ -187,7 +187,7 @@ export const listCareCases = async (tx: ConsumerExperienceTx, filter: CareCaseFi
       ...(filter.orderId ? { orderId: filter.orderId } : {}),
       ...(filter.buyerId ? { buyerId: filter.buyerId } : {}),
       ...(filter.merchantId ? { merchantId: filter.merchantId } : {}),
-      ...(page.after ? { OR: [{ openedAt: { lt: page.after[0] } }, { openedAt: page.after[0], caseId: { lt: page.after[1] } }] } : {}),
+      ...keysetAfter({ time: 'openedAt', id: 'caseId', direction: 'newestFirst' }, page.after),
     },
     orderBy: [{ openedAt: 'desc' }, { caseId: 'desc' }],
     take: page.size + 1,

@@ -1,5 +1,6 @@
 import type { CompensationRow, ComplaintRow, ConsumerExperienceTx, LedgerEntryRow } from '@govern/consumer-experience-data-access';
 import type { AfterSaleStatus, CompensationCause, ComplaintTargetType } from '@govern/consumer-experience-domain';
+import { keysetAfter } from '@govern/platform-db';
 import { keysetPage, sequencePageToken, timeIdPageToken, type KeysetPage, type PageKey } from '@govern/platform-grpc';
 import type { OrderStatus } from '../mapping/enums';
 import type { AfterSaleView } from '../mapping/to-proto';
@@ -9,7 +10,7 @@ import { listLedgerEntries } from './ledger.repository';
 /**
  * The List RPCs' queries: newest first, keyset pages over (time, id) with the platform's page
  * tokens (`timeIdPageToken`; the ledger's by entry id, `sequencePageToken`): the rows after the last
- * one returned are `time < t OR (time = t AND id < id)`. Each fetches one row more than the page:
+ * one returned, as `keysetAfter` writes them for the index. Each fetches one row more than the page:
  * that row only says a next page exists. Filters are exact matches the
  * indexes serve; an empty filter field means "any".
  */
@@ -36,7 +37,7 @@ export const listOrders = async (tx: ConsumerExperienceTx, filter: OrderFilter, 
       ...(filter.merchantId ? { merchantId: filter.merchantId } : {}),
       ...(filter.productId ? { productId: filter.productId } : {}),
       ...(filter.status ? { status: filter.status } : {}),
-      ...(page.after ? { OR: [{ paidAt: { lt: page.after[0] } }, { paidAt: page.after[0], orderId: { lt: page.after[1] } }] } : {}),
+      ...keysetAfter({ time: 'paidAt', id: 'orderId', direction: 'newestFirst' }, page.after),
     },
     include: { shipments: { where: { kind: 'FORWARD' } } },
     orderBy: [{ paidAt: 'desc' }, { orderId: 'desc' }],
@@ -60,7 +61,7 @@ export const listAfterSales = async (tx: ConsumerExperienceTx, filter: AfterSale
       ...(filter.buyerId ? { buyerId: filter.buyerId } : {}),
       ...(filter.merchantId ? { merchantId: filter.merchantId } : {}),
       ...(filter.status ? { status: filter.status } : {}),
-      ...(page.after ? { OR: [{ createdAt: { lt: page.after[0] } }, { createdAt: page.after[0], afterSaleId: { lt: page.after[1] } }] } : {}),
+      ...keysetAfter({ time: 'createdAt', id: 'afterSaleId', direction: 'newestFirst' }, page.after),
     },
     include: { changes: { orderBy: { id: 'asc' } }, refunds: { orderBy: { issuedAt: 'asc' } }, shipments: { where: { kind: 'RETURN' } } },
     orderBy: [{ createdAt: 'desc' }, { afterSaleId: 'desc' }],
@@ -84,7 +85,7 @@ export const listComplaints = async (tx: ConsumerExperienceTx, filter: Complaint
       ...(filter.targetId ? { targetId: filter.targetId } : {}),
       ...(filter.merchantId ? { merchantId: filter.merchantId } : {}),
       ...(filter.buyerId ? { buyerId: filter.buyerId } : {}),
-      ...(page.after ? { OR: [{ createdAt: { lt: page.after[0] } }, { createdAt: page.after[0], complaintId: { lt: page.after[1] } }] } : {}),
+      ...keysetAfter({ time: 'createdAt', id: 'complaintId', direction: 'newestFirst' }, page.after),
     },
     orderBy: [{ createdAt: 'desc' }, { complaintId: 'desc' }],
     take: page.size + 1,
@@ -106,7 +107,7 @@ export const listCompensations = async (tx: ConsumerExperienceTx, filter: Compen
       ...(filter.buyerId ? { buyerId: filter.buyerId } : {}),
       ...(filter.merchantId ? { merchantId: filter.merchantId } : {}),
       ...(filter.cause ? { cause: filter.cause } : {}),
-      ...(page.after ? { OR: [{ paidAt: { lt: page.after[0] } }, { paidAt: page.after[0], compensationId: { lt: page.after[1] } }] } : {}),
+      ...keysetAfter({ time: 'paidAt', id: 'compensationId', direction: 'newestFirst' }, page.after),
     },
     orderBy: [{ paidAt: 'desc' }, { compensationId: 'desc' }],
     take: page.size + 1,

@@ -1,5 +1,6 @@
 import type { ContentProductLinkRow, ContentTx, LivestreamRow } from '@govern/content-data-access';
 import { policyRef, type LinkedProductRef, type Violation } from '@govern/content-domain';
+import { keysetAfter } from '@govern/platform-db';
 import { keysetPage, timeIdPageToken, type KeysetPage } from '@govern/platform-grpc';
 import { alreadyExists, failedPrecondition, notFound } from '@govern/policy-core';
 import { lockLivestream, writeLiveStates } from '../adapters/livestreams.repository';
@@ -83,11 +84,10 @@ export const listLivestreams = async (
   tx: ContentTx,
   filter: { pageSize: number; after: [Date, string] | undefined; state: LivestreamStateName },
 ): Promise<KeysetPage<LivestreamWithLinks>> => {
-  const [afterAt, afterId] = filter.after ?? [];
   const rows = await tx.livestream.findMany({
     where: {
       state: filter.state,
-      ...(afterAt ? { OR: [{ startedAt: { lt: afterAt } }, { startedAt: afterAt, livestreamId: { lt: afterId } }] } : {}),
+      ...keysetAfter({ time: 'startedAt', id: 'livestreamId', direction: 'newestFirst' }, filter.after),
     },
     orderBy: [{ startedAt: 'desc' }, { livestreamId: 'desc' }],
     take: filter.pageSize + 1,

@@ -1,5 +1,6 @@
 import type { AppealRow, ContentTx, PenaltyRow, Prisma } from '@govern/content-data-access';
 import type { Tier } from '@govern/content-domain';
+import { keysetAfter } from '@govern/platform-db';
 import { keysetPage, timeIdPageToken, type KeysetPage } from '@govern/platform-grpc';
 import { notFound } from '@govern/policy-core';
 import type { AppealStateName, PenaltyStateName } from '../mapping/enums';
@@ -17,12 +18,11 @@ export const listContentItems = async (
   filter: PageRequest & { creatorId: string | undefined; productId: string | undefined; tier: Tier | undefined },
 ): Promise<KeysetPage<ContentItemView>> => {
   const size = filter.pageSize;
-  const cursor = filter.after ? { at: filter.after[0], id: filter.after[1] } : undefined;
   const where: Prisma.ContentItemWhereInput = {
     ...(filter.creatorId ? { creatorId: filter.creatorId } : {}),
     ...(filter.tier ? { tier: filter.tier } : {}),
     ...(filter.productId ? { productLinks: { some: { productId: filter.productId } } } : {}),
-    ...(cursor ? { OR: [{ createdAt: { lt: cursor.at } }, { createdAt: cursor.at, contentId: { lt: cursor.id } }] } : {}),
+    ...keysetAfter({ time: 'createdAt', id: 'contentId', direction: 'newestFirst' }, filter.after),
   };
   const items = await tx.contentItem.findMany({ where, orderBy: [{ createdAt: 'desc' }, { contentId: 'desc' }], take: size + 1 });
   const page = keysetPage(items, size, timeIdPageToken, (last) => [last.createdAt, last.contentId]);
@@ -51,13 +51,12 @@ export const listPenalties = async (
   filter: PageRequest & { creatorId: string | undefined; contentId: string | undefined; state: PenaltyStateName | undefined },
 ): Promise<KeysetPage<PenaltyRow>> => {
   const size = filter.pageSize;
-  const cursor = filter.after ? { at: filter.after[0], id: filter.after[1] } : undefined;
   const rows = await tx.penalty.findMany({
     where: {
       ...(filter.creatorId ? { creatorId: filter.creatorId } : {}),
       ...(filter.contentId ? { contentId: filter.contentId } : {}),
       ...(filter.state ? { state: filter.state } : {}),
-      ...(cursor ? { OR: [{ imposedAt: { lt: cursor.at } }, { imposedAt: cursor.at, id: { lt: cursor.id } }] } : {}),
+      ...keysetAfter({ time: 'imposedAt', id: 'id', direction: 'newestFirst' }, filter.after),
     },
     orderBy: [{ imposedAt: 'desc' }, { id: 'desc' }],
     take: size + 1,
@@ -77,12 +76,11 @@ export const listAppeals = async (
   filter: PageRequest & { creatorId: string | undefined; state: AppealStateName | undefined },
 ): Promise<KeysetPage<AppealRow>> => {
   const size = filter.pageSize;
-  const cursor = filter.after ? { at: filter.after[0], id: filter.after[1] } : undefined;
   const rows = await tx.appeal.findMany({
     where: {
       ...(filter.creatorId ? { creatorId: filter.creatorId } : {}),
       ...(filter.state ? { state: filter.state } : {}),
-      ...(cursor ? { OR: [{ filedAt: { gt: cursor.at } }, { filedAt: cursor.at, id: { gt: cursor.id } }] } : {}),
+      ...keysetAfter({ time: 'filedAt', id: 'id', direction: 'oldestFirst' }, filter.after),
     },
     orderBy: [{ filedAt: 'asc' }, { id: 'asc' }],
     take: size + 1,

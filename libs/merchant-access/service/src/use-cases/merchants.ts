@@ -1,5 +1,6 @@
 import type { MerchantRow, StoreExperienceScoreRow } from '@govern/merchant-access-data-access';
 import { evaluateAffiliateEligibility, isSanctionedStatus, type AffiliateEligibility, type MerchantStatus } from '@govern/merchant-access-domain';
+import { keysetAfter } from '@govern/platform-db';
 import { keysetPage, timeIdPageToken, type KeysetPage } from '@govern/platform-grpc';
 import { notFound } from '@govern/policy-core';
 import { loadStandings, readStandings, standingViewOf, type StandingReads, type StandingView } from '../adapters/prisma-standing.repository';
@@ -62,12 +63,11 @@ export interface ListMerchantsQuery {
 
 /** Merchants oldest first, keyset-paged by (onboarded_at, id). */
 export const listMerchants = async (db: Db, query: ListMerchantsQuery): Promise<KeysetPage<MerchantView>> => {
-  const [afterTime, afterId] = query.after ?? [];
   const rows = await db.merchant.findMany({
     where: {
       ...(query.status ? { status: query.status } : {}),
       ...(query.affiliateEligible === undefined ? {} : { affiliateEligible: query.affiliateEligible }),
-      ...(afterTime ? { OR: [{ onboardedAt: { gt: afterTime } }, { onboardedAt: afterTime, id: { gt: afterId } }] } : {}),
+      ...keysetAfter({ time: 'onboardedAt', id: 'id', direction: 'oldestFirst' }, query.after),
     },
     orderBy: [{ onboardedAt: 'asc' }, { id: 'asc' }],
     take: query.pageSize + 1,

@@ -10,6 +10,7 @@ import {
   type ReviewCaseKind,
   type ReviewCaseStatus,
 } from '@govern/merchant-access-domain';
+import { keysetAfter } from '@govern/platform-db';
 import { keysetPage, timeIdPageToken, type KeysetPage } from '@govern/platform-grpc';
 import { failedPrecondition, notFound, reason } from '@govern/policy-core';
 import { lockReviewCase, reviewCaseStateOf, type Db } from '../adapters/records';
@@ -47,13 +48,12 @@ export interface ListReviewCasesQuery {
 
 /** The reviewers' queue: the nearest SLA first. */
 export const listReviewCases = async (db: Db, query: ListReviewCasesQuery): Promise<KeysetPage<ReviewCaseRow>> => {
-  const [afterTime, afterId] = query.after ?? [];
   const where: Prisma.ReviewCaseWhereInput = {
     ...(query.status ? { status: query.status } : {}),
     ...(query.kind ? { kind: query.kind } : {}),
     ...(query.assigneeId ? { assigneeId: query.assigneeId } : {}),
     ...(query.overdueOnly ? { status: query.status ?? { not: 'DECIDED' }, slaDueAt: { lte: query.at } } : {}),
-    ...(afterTime ? { AND: [{ OR: [{ slaDueAt: { gt: afterTime } }, { slaDueAt: afterTime, id: { gt: afterId } }] }] } : {}),
+    ...keysetAfter({ time: 'slaDueAt', id: 'id', direction: 'oldestFirst' }, query.after),
   };
   const rows = await db.reviewCase.findMany({ where, orderBy: [{ slaDueAt: 'asc' }, { id: 'asc' }], take: query.pageSize + 1 });
   return keysetPage(rows, query.pageSize, timeIdPageToken, (last) => [last.slaDueAt, last.id]);

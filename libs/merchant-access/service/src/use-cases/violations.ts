@@ -1,6 +1,7 @@
 import { MerchantRemovedEvent, MerchantSanctionedEvent, MerchantViolationRecordedEvent } from '@govern/contracts-merchant-access';
 import type { Prisma, SanctionRow, ViolationRow } from '@govern/merchant-access-data-access';
 import { appealDeadline, violationExpiresAt, VIOLATION_POLICIES, type MerchantStatus, type ViolationType } from '@govern/merchant-access-domain';
+import { keysetAfter } from '@govern/platform-db';
 import { keysetPage, timeIdPageToken, type KeysetPage } from '@govern/platform-grpc';
 import type { PolicyRef, Reason } from '@govern/policy-core';
 import { loadStandings, type StandingView } from '../adapters/prisma-standing.repository';
@@ -186,12 +187,11 @@ export const listViolations = async (db: Db, query: ListViolationsQuery): Promis
         : status === 'ACTIVE'
           ? { expiresAt: { gt: at }, OR: [{ overturnedAt: null }, { overturnedAt: { gt: at } }] }
           : {};
-  const [beforeTime, beforeId] = query.before ?? [];
   const rows = await db.violation.findMany({
     where: {
       merchantId: query.merchantId,
       ...byStatus,
-      ...(beforeTime ? { AND: [{ OR: [{ occurredAt: { lt: beforeTime } }, { occurredAt: beforeTime, id: { lt: beforeId } }] }] } : {}),
+      ...keysetAfter({ time: 'occurredAt', id: 'id', direction: 'newestFirst' }, query.before),
     },
     orderBy: [{ occurredAt: 'desc' }, { id: 'desc' }],
     take: query.pageSize + 1,

@@ -1,4 +1,5 @@
 import type { BanAppealRow, IpComplaintRow, LabResultRow, ProductQualityTx } from '@govern/product-quality-data-access';
+import { keysetAfter } from '@govern/platform-db';
 import { keysetPage, timeIdPageToken, type KeysetPage as Page } from '@govern/platform-grpc';
 
 /**
@@ -18,7 +19,7 @@ export const listBanAppeals = async (
     where: {
       ...(query.status ? { status: query.status } : {}),
       ...(query.merchantId ? { merchantId: query.merchantId } : {}),
-      ...(query.after ? { OR: [{ filedAt: { gt: query.after[0] } }, { filedAt: query.after[0], appealId: { gt: query.after[1] } }] } : {}),
+      ...keysetAfter({ time: 'filedAt', id: 'appealId', direction: 'oldestFirst' }, query.after),
     },
     orderBy: [{ filedAt: 'asc' }, { appealId: 'asc' }],
     take: query.pageSize + 1,
@@ -35,7 +36,7 @@ export const listIpComplaints = async (
       ...(query.status ? { status: query.status } : {}),
       ...(query.merchantId ? { merchantId: query.merchantId } : {}),
       ...(query.brandId ? { brandId: query.brandId } : {}),
-      ...(query.after ? { OR: [{ filedAt: { gt: query.after[0] } }, { filedAt: query.after[0], complaintId: { gt: query.after[1] } }] } : {}),
+      ...keysetAfter({ time: 'filedAt', id: 'complaintId', direction: 'oldestFirst' }, query.after),
     },
     orderBy: [{ filedAt: 'asc' }, { complaintId: 'asc' }],
     take: query.pageSize + 1,
@@ -44,11 +45,10 @@ export const listIpComplaints = async (
 };
 
 export const listLabResults = async (tx: ProductQualityTx, query: { productId: string; pageSize: number; before: After }): Promise<Page<LabResultRow>> => {
-  const before = query.before;
   const rows = await tx.labResult.findMany({
     where: {
       productId: query.productId,
-      ...(before ? { OR: [{ testedAt: { lt: before[0] } }, { testedAt: before[0], resultId: { lt: before[1] } }] } : {}),
+      ...keysetAfter({ time: 'testedAt', id: 'resultId', direction: 'newestFirst' }, query.before),
     },
     orderBy: [{ testedAt: 'desc' }, { resultId: 'desc' }],
     take: query.pageSize + 1,

@@ -1,5 +1,6 @@
 import type { BanAppealRow, BanRow, ListingEvaluationRow, ProductQualityTx, ProductRow, QualityScoreRow } from '@govern/product-quality-data-access';
 import { notFound } from '@govern/policy-core';
+import { keysetAfter } from '@govern/platform-db';
 import { keysetPage, type KeysetPage as Page, pageTokenCodec, sequencePageToken, timeIdPageToken } from '@govern/platform-grpc';
 
 /**
@@ -56,14 +57,13 @@ export const listBans = async (
   tx: ProductQualityTx,
   query: { pageSize: number; before: [Date, string] | undefined; merchantId: string | undefined; productId: string | undefined; status: string | undefined; cause: string | undefined },
 ): Promise<Page<BanRow>> => {
-  const keyset = query.before ? { OR: [{ bannedAt: { lt: query.before[0] } }, { bannedAt: query.before[0], banId: { lt: query.before[1] } }] } : {};
   const rows = await tx.ban.findMany({
     where: {
       ...(query.merchantId ? { merchantId: query.merchantId } : {}),
       ...(query.productId ? { productId: query.productId } : {}),
       ...(query.status ? { status: query.status } : {}),
       ...(query.cause ? { cause: query.cause } : {}),
-      ...keyset,
+      ...keysetAfter({ time: 'bannedAt', id: 'banId', direction: 'newestFirst' }, query.before),
     },
     orderBy: [{ bannedAt: 'desc' }, { banId: 'desc' }],
     take: query.pageSize + 1,
@@ -87,14 +87,13 @@ export const listListingEvaluations = async (
   tx: ProductQualityTx,
   query: { pageSize: number; before: [Date, string] | undefined; listingId: string | undefined; productId: string | undefined; merchantId: string | undefined; decision: string | undefined },
 ): Promise<Page<ListingEvaluationRow>> => {
-  const keyset = query.before ? { OR: [{ decidedAt: { lt: query.before[0] } }, { decidedAt: query.before[0], evaluationId: { lt: query.before[1] } }] } : {};
   const rows = await tx.listingEvaluation.findMany({
     where: {
       ...(query.listingId ? { listingId: query.listingId } : {}),
       ...(query.productId ? { productId: query.productId } : {}),
       ...(query.merchantId ? { merchantId: query.merchantId } : {}),
       ...(query.decision ? { decision: query.decision } : {}),
-      ...keyset,
+      ...keysetAfter({ time: 'decidedAt', id: 'evaluationId', direction: 'newestFirst' }, query.before),
     },
     orderBy: [{ decidedAt: 'desc' }, { evaluationId: 'desc' }],
     take: query.pageSize + 1,
