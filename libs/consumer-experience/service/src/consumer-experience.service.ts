@@ -12,6 +12,7 @@ import { consumerExperienceHandlers } from './grpc/consumer-experience.handlers'
 import type { ConsumerExperienceDeps } from './deps';
 import { createJobHandlers } from './jobs/consumer-experience.jobs';
 import { JOB } from './jobs/job-kinds';
+import { startLedgerTotalsFolding } from './jobs/ledger-totals-folding';
 import { createWork } from './use-cases/work';
 
 /**
@@ -33,6 +34,8 @@ export interface ConsumerExperienceOptions {
    * (`{ 'fast-refund': '2026-12-01.1' }`): the SHADOW_POLICIES setting (`shadowPoliciesSetting` of platform-decisions).
    */
   shadowPolicies?: Readonly<Record<string, string>>;
+  /** How often the ledger's change rows are folded into its running totals (5 s; see startLedgerTotalsFolding). */
+  ledgerFoldIntervalMs?: number;
 }
 
 export const createConsumerExperienceService = (options: ConsumerExperienceOptions = {}): ServiceDefinition<PrismaClient> => ({
@@ -64,6 +67,8 @@ export const createConsumerExperienceService = (options: ConsumerExperienceOptio
     onStop('inspection failures consumer', () => inspections.stop());
     const standing = await startMerchantStandingConsumer({ bus, database, log, units });
     onStop('merchant standing consumer', () => standing.stop());
+    const ledgerTotals = startLedgerTotalsFolding({ pool: database.pool, log, intervalMs: options.ledgerFoldIntervalMs ?? 5_000 });
+    onStop('ledger totals folding', () => ledgerTotals.stop());
   },
 });
 

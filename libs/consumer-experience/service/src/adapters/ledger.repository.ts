@@ -1,5 +1,6 @@
 import type { ConsumerExperienceTx, LedgerEntryRow } from '@govern/consumer-experience-data-access';
 import { parseAccount, type Posting } from '@govern/consumer-experience-domain';
+import type pg from 'pg';
 import { sql, type Sql } from '@govern/platform-db';
 
 /**
@@ -79,7 +80,12 @@ export interface FundLedgerState {
   transactionCount: bigint;
 }
 
-/** Balances are credits minus debits; a receivable is negative while the merchant owes the fund. */
+/**
+ * Balances are credits minus debits; a receivable is negative while the merchant owes the fund.
+ * Read from the ledger's running totals and the changes not yet folded into them (migration
+ * 20261207300000_ledger_totals), in one statement: one snapshot, so a fold committing meanwhile is
+ * seen whole or not at all. Inside a posting's transaction it includes that posting.
+ */
 export const fundLedgerState = async (tx: ConsumerExperienceTx): Promise<FundLedgerState> => {
   const [row] = await tx.$queryRawUnsafe<
     {
@@ -92,22 +98,16 @@ export const fundLedgerState = async (tx: ConsumerExperienceTx): Promise<FundLed
       transactions: bigint;
     }[]
   >(
-    `WITH per_account AS (
-       SELECT account,
-              sum(CASE WHEN side = 'CREDIT' THEN amount_fen ELSE -amount_fen END) AS balance,
-              sum(amount_fen) FILTER (WHERE side = 'DEBIT') AS debits,
-              sum(amount_fen) FILTER (WHERE side = 'CREDIT') AS credits
-         FROM ledger_entries GROUP BY account)
-     SELECT coalesce(sum(balance) FILTER (WHERE account = 'FUND'), 0)::bigint AS fund,
-            coalesce(-sum(balance) FILTER (WHERE starts_with(account, 'MERCHANT_RECEIVABLE:')), 0)::bigint AS receivables,
-            coalesce(sum(balance) FILTER (WHERE starts_with(account, 'MERCHANT_DEPOSIT:')), 0)::bigint AS deposits,
-            coalesce(sum(debits), 0)::bigint AS debits,
-            coalesce(sum(credits), 0)::bigint AS credits,
-            (SELECT count(*) FROM (
-               SELECT transaction_id FROM ledger_entries GROUP BY transaction_id
-               HAVING sum(CASE WHEN side = 'DEBIT' THEN amount_fen ELSE -amount_fen END) <> 0) AS u) AS unbalanced,
-            (SELECT count(*) FROM ledger_transactions) AS transactions
-       FROM per_account`,
+    `SELECT coalesce(sum(credits_fen - debits_fen) FILTER (WHERE scope = 'FUND'), 0)::bigint AS fund,
+            coalesce(-sum(credits_fen - debits_fen) FILTER (WHERE scope = 'MERCHANT_RECEIVABLE'), 0)::bigint AS receivables,
+            coalesce(sum(credits_fen - debits_fen) FILTER (WHERE scope = 'MERCHANT_DEPOSIT'), 0)::bigint AS deposits,
+            coalesce(sum(debits_fen), 0)::bigint AS debits,
+            coalesce(sum(credits_fen), 0)::bigint AS credits,
+            coalesce(sum(unbalanced_transactions), 0)::bigint AS unbalanced,
+            coalesce(sum(transactions), 0)::bigint AS transactions
+       FROM (SELECT scope, debits_fen, credits_fen, transactions, unbalanced_transactions FROM ledger_totals
+             UNION ALL
+             SELECT scope, debits_fen, credits_fen, transactions, unbalanced_transactions FROM ledger_total_changes) AS t`,
   );
   return {
     fundBalanceFen: row?.fund ?? 0n,
@@ -118,6 +118,26 @@ export const fundLedgerState = async (tx: ConsumerExperienceTx): Promise<FundLed
     unbalancedTransactions: row?.unbalanced ?? 0n,
     transactionCount: row?.transactions ?? 0n,
   };
+};
+
+/**
+ * Folds the committed change rows into the running totals, in one statement: the rows it deletes
+ * are the ones it adds, so a reader counts each change once, before or after. Two folds at once
+ * (replicas) do not count a row twice: the second's DELETE waits for the first's and then skips the
+ * rows it removed. Returns how many change rows were folded.
+ */
+export const foldLedgerTotals = async (pool: Pick<pg.Pool, 'query'>): Promise<number> => {
+  const { rows } = await pool.query<{ folded: string }>(
+    `WITH folded AS (DELETE FROM ledger_total_changes RETURNING scope, debits_fen, credits_fen, transactions, unbalanced_transactions),
+          added AS (
+            INSERT INTO ledger_totals AS t (scope, debits_fen, credits_fen, transactions, unbalanced_transactions)
+            SELECT scope, sum(debits_fen), sum(credits_fen), sum(transactions), sum(unbalanced_transactions) FROM folded GROUP BY scope
+            ON CONFLICT (scope) DO UPDATE SET debits_fen = t.debits_fen + EXCLUDED.debits_fen, credits_fen = t.credits_fen + EXCLUDED.credits_fen,
+                                              transactions = t.transactions + EXCLUDED.transactions,
+                                              unbalanced_transactions = t.unbalanced_transactions + EXCLUDED.unbalanced_transactions)
+     SELECT count(*)::text AS folded FROM folded`,
+  );
+  return Number(rows[0]?.folded ?? 0);
 };
 
 /** Entries in posting order (by id), optionally of one account or one order, after a cursor. */
