@@ -1,14 +1,14 @@
 -- The ledger's running totals. GetFundLedger and ContributeToFund (inside its transaction) answered
 -- the fund's balance, the receivables, the deposits, total debits and credits, the transactions and
--- the unbalanced ones by aggregating every entry and transaction ever posted: 2.1 s at 1.2 million
--- entries, and the ledger only grows.
+-- the unbalanced ones by aggregating every entry and transaction ever posted: 1.3-2.1 s at 1.2
+-- million entries, and the ledger only grows.
 --
 -- Each statement that posts adds one change row per scope it touched (a statement-level trigger over
 -- the rows it inserted), and a background step folds the committed change rows into ledger_totals
 -- (DELETE ... RETURNING, then one upsert per scope, in one statement: a change row is counted either
 -- in the totals or among the changes, never both, whatever a reader's snapshot). No posting updates a
 -- shared row, so concurrent postings never wait on each other; a reader sums ledger_totals and the
--- change rows not yet folded, a few hundred at most.
+-- change rows not yet folded: two or three per posting statement since the last fold.
 --
 -- Scopes are the old query's classes of account: FUND, MERCHANT_RECEIVABLE:*, MERCHANT_DEPOSIT:*,
 -- any other account (OTHER); '*' carries the counts of transactions and of unbalanced ones.
