@@ -8,6 +8,9 @@
  * (a page deep into 2 million orders: 1.7 million rows, 350 ms). The redundant `time <= t` beside
  * the OR is a bound the index scan starts from, so a page reads its own rows and the few that
  * share the cursor's time.
+ *
+ * Written here rather than with Prisma's `cursor` option: that one starts from a row found by its
+ * unique key, which must still exist, while the page tokens carry the sort key itself.
  */
 export type KeysetDirection = 'newestFirst' | 'oldestFirst';
 
