@@ -1,5 +1,6 @@
 import type { OrderStatus } from '@govern/contracts-consumer-experience';
 import { timeIdPageToken } from '@govern/platform-grpc';
+import { explainNodes } from '@govern/platform-testing';
 import { HOUR, MINUTE } from '@govern/policy-core';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -9,13 +10,6 @@ import { failureOf, startFixture, type Fixture } from './testing/service-fixture
  * The List RPCs page with the platform's keyset tokens: every item once, in order, across pages,
  * ties on the sort time broken by id; a token not issued here is bad input, never a first page.
  */
-interface PlanNode {
-  'Index Cond'?: string;
-  'Rows Removed by Filter'?: number;
-  Plans?: PlanNode[];
-}
-const nodesOf = (node: PlanNode): PlanNode[] => [node, ...(node.Plans ?? []).flatMap(nodesOf)];
-
 describe('list pages (gRPC + Postgres)', () => {
   let f: Fixture;
 
@@ -101,8 +95,7 @@ describe('list pages (gRPC + Postgres)', () => {
         .map(([statement]) => statement as unknown as { text?: string; values?: unknown[] })
         .find((statement) => /FROM "\w+"\."orders"/.test(statement.text ?? '') && (statement.values ?? []).includes(merchantId));
       expect(sent?.text).toBeDefined();
-      const { rows } = await db.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(`EXPLAIN (ANALYZE, FORMAT JSON) ${sent?.text}`, sent?.values);
-      const nodes = nodesOf((rows[0] as { 'QUERY PLAN': [{ Plan: PlanNode }] })['QUERY PLAN'][0].Plan);
+      const nodes = await explainNodes(db, sent?.text ?? '', sent?.values);
       const removed = nodes.reduce((sum, node) => sum + (node['Rows Removed by Filter'] ?? 0), 0);
       // Without a bound on paid_at the scan starts at the newest order and drops the 2,500 before the cursor.
       expect(removed).toBeLessThan(10);

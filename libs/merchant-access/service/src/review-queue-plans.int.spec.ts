@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { connectMerchantAccessDatabase, MerchantAccessMigrations, type MerchantAccessDatabase } from '@govern/merchant-access-data-access';
-import { createTestDatabase, type TestDatabase } from '@govern/platform-testing';
+import { createTestDatabase, explainNodes, type PlanNode, type TestDatabase } from '@govern/platform-testing';
 import { countGovernanceFigures } from './adapters/governance-stats.queries';
 import { listReviewCases, type ListReviewCasesQuery } from './use-cases/review-cases';
 
@@ -10,13 +10,6 @@ import { listReviewCases, type ListReviewCasesQuery } from './use-cases/review-c
  * holds (migration 20261207200000_list_and_stats_indexes): the statements Prisma and the adapters
  * send, captured from pg and planned again on a table of 20,000 cases, mostly decided long ago.
  */
-interface PlanNode {
-  'Node Type': string;
-  'Relation Name'?: string;
-  Plans?: PlanNode[];
-}
-const nodesOf = (node: PlanNode): PlanNode[] => [node, ...(node.Plans ?? []).flatMap(nodesOf)];
-
 const NOW = new Date('2026-12-07T00:00:00Z');
 const CASES = 20_000;
 
@@ -65,8 +58,7 @@ describe('review queue and governance counts over a large table (Postgres)', () 
     expect(sent.length).toBeGreaterThan(0);
     const plans: PlanNode[][] = [];
     for (const statement of sent) {
-      const { rows } = await raw.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(`EXPLAIN (ANALYZE, FORMAT JSON) ${statement.text}`, statement.values);
-      plans.push(nodesOf((rows[0] as { 'QUERY PLAN': [{ Plan: PlanNode }] })['QUERY PLAN'][0].Plan));
+      plans.push(await explainNodes(raw, statement.text ?? '', statement.values));
     }
     return plans;
   };

@@ -1,17 +1,9 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SqlTx, TransactionalClient } from '@govern/platform-db';
-import { createTestDatabase, type TestDatabase } from '@govern/platform-testing';
+import { createTestDatabase, explainNodes, type PlanNode, type TestDatabase } from '@govern/platform-testing';
 import { createEventLog } from './event-log';
 import { PLATFORM_MIGRATIONS } from './testing/flow-fixture';
-
-interface PlanNode {
-  'Node Type': string;
-  'Index Name'?: string;
-  'Rows Removed by Filter'?: number;
-  Plans?: PlanNode[];
-}
-const nodesOf = (node: PlanNode): PlanNode[] => [node, ...(node.Plans ?? []).flatMap(nodesOf)];
 
 const EVENTS = 20_000;
 
@@ -33,8 +25,7 @@ describe('event log pages by type over a large outbox (Postgres)', () => {
     pool = new pg.Pool({ connectionString: db.url, max: 2 });
     const tx: SqlTx = {
       $queryRawUnsafe: async <T>(query: string, ...values: unknown[]) => {
-        const { rows } = await pool.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(`EXPLAIN (ANALYZE, FORMAT JSON) ${query}`, values);
-        plans.push(nodesOf((rows[0] as { 'QUERY PLAN': [{ Plan: PlanNode }] })['QUERY PLAN'][0].Plan));
+        plans.push(await explainNodes(pool, query, values));
         return [] as T;
       },
       $executeRawUnsafe: async () => 0,

@@ -9,3 +9,4 @@ export * from './service-process';
 export * from './nats-cluster';
 export * from './artifact-process';
 export * from './pg-statements';
+export * from './pg-plans';

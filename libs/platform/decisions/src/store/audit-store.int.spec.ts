@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SqlTx } from '@govern/platform-db';
-import { createTestDatabase, type TestDatabase } from '@govern/platform-testing';
+import { createTestDatabase, explainNodes, type PlanNode, type TestDatabase } from '@govern/platform-testing';
 import { PLATFORM_MIGRATIONS } from '../testing/ops-caller.fixture';
 import { selectAuditRecordPage, type AuditFilter, type StoredAuditRecord } from './audit-store';
 
@@ -11,13 +11,6 @@ const VIOLATION = 'govern.merchant_access.v1.MerchantAccessService/RecordViolati
 const ORDER = 'govern.consumer_experience.v1.ConsumerExperienceService/RecordOrder';
 const START = Date.parse('2026-12-01T00:00:00Z');
 
-interface PlanNode {
-  'Node Type': string;
-  'Index Name'?: string;
-  Plans?: PlanNode[];
-}
-const nodesOf = (node: PlanNode): PlanNode[] => [node, ...(node.Plans ?? []).flatMap(nodesOf)];
-
 describe('audit records newest first (the audit store over PostgreSQL)', () => {
   let db: TestDatabase;
   let pool: pg.Pool;
@@ -25,7 +18,7 @@ describe('audit records newest first (the audit store over PostgreSQL)', () => {
   let tx: SqlTx;
   /** Runs the store's statements as EXPLAIN, keeping the last plan (and answering no rows). */
   let explain: SqlTx;
-  let lastPlan: PlanNode | undefined;
+  let lastPlan: PlanNode[] | undefined;
 
   beforeAll(async () => {
     db = await createTestDatabase({ migrationsDir: PLATFORM_MIGRATIONS, prefix: 'platform_audit_store' });
@@ -36,8 +29,7 @@ describe('audit records newest first (the audit store over PostgreSQL)', () => {
     };
     explain = {
       $queryRawUnsafe: async <T>(query: string, ...values: unknown[]) => {
-        const { rows } = await pool.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(`EXPLAIN (FORMAT JSON) ${query}`, values);
-        lastPlan = rows[0]?.['QUERY PLAN'][0].Plan;
+        lastPlan = await explainNodes(pool, query, values);
         return [] as T;
       },
       $executeRawUnsafe: () => Promise.reject(new Error('not used')),
@@ -100,7 +92,7 @@ describe('audit records newest first (the audit store over PostgreSQL)', () => {
     ] as const) {
       lastPlan = undefined;
       await selectAuditRecordPage(explain, filter, { limit: PAGE, before });
-      const shape = (lastPlan ? nodesOf(lastPlan) : []).map((node) => [node['Node Type'], node['Index Name']].filter(Boolean).join(' '));
+      const shape = (lastPlan ?? []).map((node) => [node['Node Type'], node['Index Name']].filter(Boolean).join(' '));
       expect(shape, JSON.stringify(filter)).toEqual(['Limit', `Index Scan ${index}`]);
     }
   });
