@@ -37,7 +37,7 @@ describe('content database', () => {
         attributionOrders: 9_007_199_254_740_993n,
         createdAt: at,
         updatedAt: at,
-        productLinks: { create: [{ productId: 'p-1', merchantId: 'm-1', position: 0, state: 'ACTIVE', updatedAt: at }] },
+        productLinks: { create: [{ productId: 'p-1', merchantId: 'm-1', position: 0, state: 'ACTIVE', updatedAt: at, itemCreatedAt: at }] },
         assessments: {
           create: [
             {

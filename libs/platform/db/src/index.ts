@@ -13,3 +13,4 @@ export * from './prisma-client';
 export * from './schema-check';
 export * from './jobs';
 export * from './keyset';
+export * from './periodic-task';

@@ -54,6 +54,15 @@ describe('sampling inspection and lot acceptance over gRPC', () => {
     expect(res.bans.every((b) => b.cause === BanCause.BAN_CAUSE_LAB_CRITICAL && b.sourceRef === res.result?.resultId && b.skuId === tested.skuId)).toBe(true);
     expect(res.reasons[0]?.evidence).toMatchObject({ report_ref: 'CNAS-L0001-2026-118', defect_codes: 'PHTHALATES_OVER_LIMIT' });
     expect(res.qualityScore).toMatchObject({ score: 0, tier: QualityTier.QUALITY_TIER_POOR, trigger: 'LAB_RESULT' });
+    // The report's tier counts follow: the product is POOR from its lab result on, not before its listing.
+    const tiers = await sut.db.$queryRawUnsafe<{ excellent: bigint; poor: bigint }[]>(
+      `SELECT count(*) FILTER (WHERE quality_tier = 'EXCELLENT') AS excellent, count(*) FILTER (WHERE quality_tier = 'POOR') AS poor FROM products`,
+    );
+    const now = await client.getGovernanceStats({ window: { startTime: new Date(0), endTime: new Date('2100-01-01') } });
+    expect({ excellent: now.excellentProducts, poor: now.poorProducts }).toEqual(tiers[0]);
+    expect(now.poorProducts).toBeGreaterThanOrEqual(1n);
+    const before = await client.getGovernanceStats({ window: { startTime: new Date(0), endTime: new Date(sut.clock.now().getTime() - 86_400_000) } });
+    expect({ excellent: before.excellentProducts, poor: before.poorProducts }).toEqual({ excellent: 0n, poor: 0n });
 
     // The same request again: the same answer, no second result, ban or event.
     expect(await client.recordLabResult(request)).toEqual(res);

@@ -10,6 +10,7 @@ import { productQualityHandlers } from './grpc/product-quality.handlers';
 import { createProductQualityDecisionLog } from './decisions/decision-log';
 import type { ProductQualityDeps } from './deps';
 import { createJobHandlers } from './jobs/product-quality.jobs';
+import { startQualityTierCheckpoints } from './jobs/quality-tier-checkpoints';
 import type { CascadeLimits } from './use-cases/merchant-standing';
 import { createWork } from './use-cases/work';
 
@@ -27,6 +28,8 @@ export interface ProductQualityServiceOptions {
    * later change through SetShadowPolicy is not undone by a restart.
    */
   shadowPolicies?: Readonly<Record<string, string>>;
+  /** How often the daily checkpoints of the tier counts are written when due (10 min; see startQualityTierCheckpoints). */
+  tierCheckpointIntervalMs?: number;
 }
 
 const DEFAULT_CASCADE: CascadeLimits = { batchSize: 1_000, perTransaction: 10_000 };
@@ -60,6 +63,8 @@ export const createProductQualityService = (options: ProductQualityServiceOption
       context.onStop('merchant standing consumer', () => standing.stop());
       const stats = await startProductServiceStatsConsumer({ bus, database, units, log });
       context.onStop('product service stats consumer', () => stats.stop());
+      const tierCheckpoints = startQualityTierCheckpoints({ pool: database.pool, clock: context.clock, log, intervalMs: options.tierCheckpointIntervalMs ?? 600_000 });
+      context.onStop('quality tier checkpoints', () => tierCheckpoints.stop());
     },
   };
 };

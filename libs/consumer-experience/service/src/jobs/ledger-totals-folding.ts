@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { Logger } from 'pino';
+import { startPeriodicTask, type PeriodicTask } from '@govern/platform-db';
 import { foldLedgerTotals } from '../adapters/ledger.repository';
 
 /**
@@ -9,31 +10,9 @@ import { foldLedgerTotals } from '../adapters/ledger.repository';
  * that folds at the same time waits for the other's rows and skips them (foldLedgerTotals).
  * A timer rather than a durable job: nothing is owed if a fold is missed, the next one takes it.
  */
-export interface LedgerTotalsFolding {
-  stop(): Promise<void>;
-}
-
-export const startLedgerTotalsFolding = (options: { pool: Pick<pg.Pool, 'query'>; log: Logger; intervalMs: number }): LedgerTotalsFolding => {
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<unknown> | undefined;
-  let stopped = false;
-  const schedule = (): void => {
-    timer = setTimeout(() => {
-      running = foldLedgerTotals(options.pool)
-        .catch((error: unknown) => options.log.warn({ err: error }, 'folding the ledger totals failed; the next fold takes its rows'))
-        .finally(() => {
-          running = undefined;
-          if (!stopped) schedule();
-        });
-    }, options.intervalMs);
-    timer.unref();
-  };
-  schedule();
-  return {
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
-    },
-  };
-};
+export const startLedgerTotalsFolding = (options: { pool: Pick<pg.Pool, 'query'>; log: Logger; intervalMs: number }): PeriodicTask =>
+  startPeriodicTask({
+    intervalMs: options.intervalMs,
+    run: () => foldLedgerTotals(options.pool),
+    onError: (error) => options.log.warn({ err: error }, 'folding the ledger totals failed; the next fold takes its rows'),
+  });

@@ -206,11 +206,13 @@ export const writeAssessment = (
             ${i.trafficWeight}::float8, ${reasons}::jsonb, ${a.policyName}, ${a.policyVersion}, ${a.complaintId}::text,
             ${a.note}::text, ${i.now}::timestamptz)`);
   // The links not given are deleted and the given ones upserted: disjoint rows, so one statement.
+  // A link carries its item's creation time, the order ListContentItems pages a product's items in.
+  const itemCreatedAt = existing ? existing.createdAt : i.now;
   db.send(sql`
     WITH removed AS (
       DELETE FROM content_product_links WHERE content_id = ${i.contentId} AND NOT (product_id = ANY(${links.map((l) => l.productId)}::text[])))
-    INSERT INTO content_product_links (content_id, product_id, merchant_id, position, state, unlinked_reason_code, updated_at)
-    SELECT ${i.contentId}::text, u.product_id, u.merchant_id, u.position, u.state, u.code, ${i.now}::timestamptz
+    INSERT INTO content_product_links (content_id, product_id, merchant_id, position, state, unlinked_reason_code, updated_at, item_created_at)
+    SELECT ${i.contentId}::text, u.product_id, u.merchant_id, u.position, u.state, u.code, ${i.now}::timestamptz, ${itemCreatedAt}::timestamptz
       FROM unnest(${links.map((l) => l.productId)}::text[], ${links.map((l) => l.merchantId)}::text[], ${links.map((l) => l.position)}::int[],
                   ${links.map((l) => l.state)}::text[], ${links.map((l) => l.code)}::text[]) AS u(product_id, merchant_id, position, state, code)
     ON CONFLICT (content_id, product_id) DO UPDATE SET merchant_id = EXCLUDED.merchant_id, position = EXCLUDED.position,
@@ -267,6 +269,7 @@ export const writeAssessment = (
       state: l.state,
       unlinkedReasonCode: l.code,
       updatedAt: i.now,
+      itemCreatedAt,
     })),
   };
 };

@@ -18,13 +18,32 @@ export const listContentItems = async (
   filter: PageRequest & { creatorId: string | undefined; productId: string | undefined; tier: Tier | undefined },
 ): Promise<KeysetPage<ContentItemView>> => {
   const size = filter.pageSize;
-  const where: Prisma.ContentItemWhereInput = {
+  const itemFilter: Prisma.ContentItemWhereInput = {
     ...(filter.creatorId ? { creatorId: filter.creatorId } : {}),
     ...(filter.tier ? { tier: filter.tier } : {}),
-    ...(filter.productId ? { productLinks: { some: { productId: filter.productId } } } : {}),
-    ...keysetAfter({ time: 'createdAt', id: 'contentId', direction: 'newestFirst' }, filter.after),
   };
-  const items = await tx.contentItem.findMany({ where, orderBy: [{ createdAt: 'desc' }, { contentId: 'desc' }], take: size + 1 });
+  // By product, the page is read from the product's links, which carry their item's creation time
+  // (index (product_id, item_created_at, content_id)): filtering the items by "has a link to it"
+  // walked every item newest first and probed its links (1.9 s for a product linked 3,000 times
+  // among 2 million items).
+  const items = filter.productId
+    ? (
+        await tx.contentProductLink.findMany({
+          where: {
+            productId: filter.productId,
+            ...(Object.keys(itemFilter).length > 0 ? { contentItem: itemFilter } : {}),
+            ...keysetAfter({ time: 'itemCreatedAt', id: 'contentId', direction: 'newestFirst' }, filter.after),
+          },
+          orderBy: [{ itemCreatedAt: 'desc' }, { contentId: 'desc' }],
+          take: size + 1,
+          select: { contentItem: true },
+        })
+      ).map((link) => link.contentItem)
+    : await tx.contentItem.findMany({
+        where: { ...itemFilter, ...keysetAfter({ time: 'createdAt', id: 'contentId', direction: 'newestFirst' }, filter.after) },
+        orderBy: [{ createdAt: 'desc' }, { contentId: 'desc' }],
+        take: size + 1,
+      });
   const page = keysetPage(items, size, timeIdPageToken, (last) => [last.createdAt, last.contentId]);
   const ids = page.items.map((i) => i.contentId);
   const links = await tx.contentProductLink.findMany({ where: { contentId: { in: ids } } });

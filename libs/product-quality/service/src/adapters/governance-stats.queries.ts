@@ -1,4 +1,5 @@
 import type { ProductQualityTx } from '@govern/product-quality-data-access';
+import { qualityTiersAt } from './quality-tier-counts.queries';
 
 export interface KeyCount {
   key: string;
@@ -78,12 +79,8 @@ export const governanceStats = async (tx: ProductQualityTx, window: { start: Dat
     start,
     end,
   );
-  // Tiers at the end of the window: each product's latest score computed before it.
-  const [tiers] = await tx.$queryRawUnsafe<{ excellent: bigint; poor: bigint }[]>(
-    `SELECT count(*) FILTER (WHERE tier = 'EXCELLENT') AS excellent, count(*) FILTER (WHERE tier = 'POOR') AS poor
-       FROM (SELECT DISTINCT ON (product_id) tier FROM quality_scores WHERE computed_at < $1 ORDER BY product_id, seq DESC) latest`,
-    end,
-  );
+  // Tiers at the end of the window: what the products' scores had moved them to by then.
+  const tiers = await qualityTiersAt(tx, end);
   const f = (key: string): bigint => BigInt(figures?.[key] ?? 0n);
   return {
     window: { start, end },
@@ -107,7 +104,7 @@ export const governanceStats = async (tx: ProductQualityTx, window: { start: Dat
     ipComplaints: f('ip_complaints'),
     ipTakedowns: f('ip_takedowns'),
     ipRestored: f('ip_restored'),
-    excellentProducts: BigInt(tiers?.excellent ?? 0n),
-    poorProducts: BigInt(tiers?.poor ?? 0n),
+    excellentProducts: tiers.excellent,
+    poorProducts: tiers.poor,
   };
 };
