@@ -1,9 +1,9 @@
 import type { OrderStatus } from '@govern/contracts-consumer-experience';
 import { timeIdPageToken } from '@govern/platform-grpc';
-import { explainNodes } from '@govern/platform-testing';
+import { explainNodes, statementsSentBy } from '@govern/platform-testing';
 import { HOUR, MINUTE } from '@govern/policy-core';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { failureOf, startFixture, type Fixture } from './testing/service-fixture';
 
 /**
@@ -79,21 +79,14 @@ describe('list pages (gRPC + Postgres)', () => {
 
       // The page after the 2,500th newest order, as a client holding that page's token asks for it.
       const cursor = { paidAt: new Date(f.clock.now().getTime() - HOUR - 2_499 * MINUTE), orderId: `${template}-2499` };
-      const queries = vi.spyOn(pg.Client.prototype, 'query');
-      let answer;
-      let calls: unknown[][];
-      try {
+      let answer: Awaited<ReturnType<typeof f.client.listOrders>> | undefined;
+      const statements = await statementsSentBy(async () => {
         answer = await f.client.listOrders({ buyerId: '', merchantId, productId: '', status: 0, pageSize: 50, pageToken: timeIdPageToken.encode([cursor.paidAt, cursor.orderId]) });
-      } finally {
-        calls = [...queries.mock.calls];
-        queries.mockRestore();
-      }
-      expect(answer.orders.map((o) => o.orderId)).toEqual(Array.from({ length: 50 }, (_, i) => `${template}-${2_500 + i}`));
+      });
+      expect(answer?.orders.map((o) => o.orderId)).toEqual(Array.from({ length: 50 }, (_, i) => `${template}-${2_500 + i}`));
 
       // The statement Prisma sent for the page, planned and run again on its values.
-      const sent = calls
-        .map(([statement]) => statement as unknown as { text?: string; values?: unknown[] })
-        .find((statement) => /FROM "\w+"\."orders"/.test(statement.text ?? '') && (statement.values ?? []).includes(merchantId));
+      const sent = statements.find((statement) => /FROM "\w+"\."orders"/.test(statement.text) && statement.values.includes(merchantId));
       expect(sent?.text).toBeDefined();
       const nodes = await explainNodes(db, sent?.text ?? '', sent?.values);
       const removed = nodes.reduce((sum, node) => sum + (node['Rows Removed by Filter'] ?? 0), 0);

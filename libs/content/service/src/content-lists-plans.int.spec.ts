@@ -1,7 +1,7 @@
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectContentDatabase, ContentMigrations, type ContentDatabase } from '@govern/content-data-access';
-import { createTestDatabase, explainNodes, type PlanNode, type TestDatabase } from '@govern/platform-testing';
+import { createTestDatabase, plansOfStatements, type TestDatabase } from '@govern/platform-testing';
 import { listContentItems } from './use-cases/queries';
 
 /**
@@ -49,23 +49,6 @@ describe('content items by product over a large table (Postgres)', () => {
     await connection?.close();
     await db?.drop();
   });
-
-  /** Runs `read`, then plans again (EXPLAIN ANALYZE) every statement it sent. */
-  const plansOf = async (read: () => Promise<unknown>): Promise<PlanNode[][]> => {
-    const queries = vi.spyOn(pg.Client.prototype, 'query');
-    let calls: unknown[][];
-    try {
-      await read();
-    } finally {
-      calls = [...queries.mock.calls];
-      queries.mockRestore();
-    }
-    const sent = calls.map(([statement]) => statement as { text?: string; values?: unknown[] }).filter((statement) => /^\s*SELECT/i.test(statement.text ?? ''));
-    expect(sent.length).toBeGreaterThan(0);
-    const plans: PlanNode[][] = [];
-    for (const statement of sent) plans.push(await explainNodes(raw, statement.text ?? '', statement.values));
-    return plans;
-  };
 
   /** The rare product's items newest first, as the list must return them: by (created_at, content_id) descending. */
   const expectedRare = async (creatorId?: string): Promise<string[]> => {
@@ -118,9 +101,14 @@ describe('content items by product over a large table (Postgres)', () => {
     const { rows } = await raw.query<{ created_at: Date }>('SELECT created_at FROM content_items WHERE content_id = $1', [middle]);
     const after: [Date, string] = [rows[0]?.created_at ?? NOW, middle];
     let page: Awaited<ReturnType<typeof listContentItems>> | undefined;
-    const plans = await plansOf(async () => {
-      page = await listContentItems(connection.client, { pageSize: 20, after, creatorId: undefined, productId: 'product-rare', tier: undefined });
-    });
+    const plans = await plansOfStatements(
+      raw,
+      async () => {
+        page = await listContentItems(connection.client, { pageSize: 20, after, creatorId: undefined, productId: 'product-rare', tier: undefined });
+      },
+      (statement) => /^\s*SELECT/i.test(statement.text),
+    );
+    expect(plans.length).toBeGreaterThan(0);
     expect(page?.items.map((view) => view.item.contentId)).toEqual(rare.slice(rare.indexOf(middle) + 1, rare.indexOf(middle) + 21));
     const nodes = plans.flat();
     expect(nodes.some((node) => node['Index Name'] === 'content_product_links_product_id_item_created_at_content_id_idx')).toBe(true);

@@ -1,7 +1,7 @@
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectMerchantAccessDatabase, MerchantAccessMigrations, type MerchantAccessDatabase } from '@govern/merchant-access-data-access';
-import { createTestDatabase, explainNodes, type PlanNode, type TestDatabase } from '@govern/platform-testing';
+import { createTestDatabase, plansOfStatements, type PlanNode, type TestDatabase } from '@govern/platform-testing';
 import { countGovernanceFigures } from './adapters/governance-stats.queries';
 import { listReviewCases, type ListReviewCasesQuery } from './use-cases/review-cases';
 
@@ -44,22 +44,8 @@ describe('review queue and governance counts over a large table (Postgres)', () 
 
   /** Runs `read`, then plans again (EXPLAIN ANALYZE) the statements it sent that read `table`. */
   const plansOf = async (table: string, read: () => Promise<unknown>): Promise<PlanNode[][]> => {
-    const queries = vi.spyOn(pg.Client.prototype, 'query');
-    let calls: unknown[][];
-    try {
-      await read();
-    } finally {
-      calls = [...queries.mock.calls];
-      queries.mockRestore();
-    }
-    const sent = calls
-      .map(([statement]) => statement as { text?: string; values?: unknown[] })
-      .filter((statement) => new RegExp(`FROM "?(\\w+"?\\.)?"?${table}"?\\b`).test(statement.text ?? ''));
-    expect(sent.length).toBeGreaterThan(0);
-    const plans: PlanNode[][] = [];
-    for (const statement of sent) {
-      plans.push(await explainNodes(raw, statement.text ?? '', statement.values));
-    }
+    const plans = await plansOfStatements(raw, read, (statement) => new RegExp(`FROM "?(\\w+"?\\.)?"?${table}"?\\b`).test(statement.text));
+    expect(plans.length).toBeGreaterThan(0);
     return plans;
   };
 
