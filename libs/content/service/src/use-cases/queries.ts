@@ -12,7 +12,7 @@ export interface PageRequest {
   after: [Date, string] | undefined;
 }
 
-/** Content items newest first, filtered by creator, linked product and tier; one query each for items, links, assessments, penalties. */
+/** Content items newest first, filtered by creator, linked product and tier; a query each for the items (two by product: its links, then their items), links, assessments, penalties. */
 export const listContentItems = async (
   tx: ContentTx,
   filter: PageRequest & { creatorId: string | undefined; productId: string | undefined; tier: Tier | undefined },
