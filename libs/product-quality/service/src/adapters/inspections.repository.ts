@@ -15,14 +15,17 @@ export interface CandidateRow {
   orders: bigint | null;
 }
 
-/** Every active product in a campaign's scope (category codes, their subcategories, or '*'; none = all). */
+/**
+ * Every active product in a campaign's scope (category codes, their subcategories, or '*'; none = all).
+ * `starts_with`, not LIKE: a scope's code is text, and `_` or `%` in it must not match other categories.
+ */
 export const samplingCandidates = (tx: ProductQualityTx, scope: readonly string[]): Promise<CandidateRow[]> =>
   tx.$queryRawUnsafe<CandidateRow[]>(
     `SELECT product_id, sku_id, merchant_id, category_code, quality_score, orders FROM products
       WHERE status = 'ACTIVE'
         AND (cardinality($1::text[]) = 0 OR EXISTS (
               SELECT 1 FROM unnest($1::text[]) AS s(pattern)
-               WHERE s.pattern = '*' OR category_code = s.pattern OR category_code LIKE s.pattern || '.%'))`,
+               WHERE s.pattern = '*' OR category_code = s.pattern OR starts_with(category_code, s.pattern || '.')))`,
     scope,
   );
 

@@ -13,6 +13,13 @@ export const productPageToken = pageTokenCodec('string');
 
 export type ProductWithListings = ProductRow & { listings: { listingId: string; skuId: string }[] };
 
+/**
+ * `text` as a literal inside a LIKE pattern: Prisma's `startsWith` sends `LIKE value || '%'` without
+ * escaping, so a category filter of `%` or `c_9` matched other categories. Escaped (backslash, LIKE's
+ * default escape), the prefix stays a prefix the index range is taken from.
+ */
+const likeLiteral = (text: string): string => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+
 export const getProduct = async (tx: ProductQualityTx, productId: string): Promise<ProductWithListings> => {
   const product = await tx.product.findUnique({ where: { productId }, include: { listings: { select: { listingId: true, skuId: true }, orderBy: { listingId: 'asc' } } } });
   if (!product) throw notFound('PRODUCT.NOT_FOUND', 'No such product', { product_id: productId });
@@ -26,7 +33,7 @@ export const listProducts = async (
   const rows = await tx.product.findMany({
     where: {
       ...(query.merchantId ? { merchantId: query.merchantId } : {}),
-      ...(query.categoryCode ? { OR: [{ categoryCode: query.categoryCode }, { categoryCode: { startsWith: `${query.categoryCode}.` } }] } : {}),
+      ...(query.categoryCode ? { OR: [{ categoryCode: query.categoryCode }, { categoryCode: { startsWith: `${likeLiteral(query.categoryCode)}.` } }] } : {}),
       ...(query.status ? { status: query.status } : {}),
       ...(query.tier ? { qualityTier: query.tier } : {}),
       ...(query.after ? { productId: { gt: query.after[0] } } : {}),
