@@ -24,7 +24,7 @@ describe('products by category (gRPC, Postgres)', () => {
   useForSuite(
     async () => {
       const pq = await startProductQualityForTest();
-      // Every 250th product is in toys.rare (every 1,000th of those four in toys.rare.bath); a few in look-alike codes; the rest in home.kitchen.
+      // Every 250th product is in toys.rare, every 1,000th in its subcategory toys.rare.bath; a few in look-alike codes; the rest in home.kitchen.
       await pq.sut.db.$executeRawUnsafe(
         `INSERT INTO products (product_id, merchant_id, sku_id, category_code, title, description, brand, manufacturer, batch_number, certificate_code,
                                status, quality_score, quality_tier, created_at, updated_at)
