@@ -56,4 +56,22 @@ describe('startPeriodicTask', () => {
     await vi.advanceTimersByTimeAsync(1_000);
     expect({ runs, overlapped }).toEqual({ runs: 3, overlapped: false });
   });
+
+  it('reports a run that throws before returning its promise, and runs again', async () => {
+    vi.useFakeTimers();
+    const errors: unknown[] = [];
+    let runs = 0;
+    const task = startPeriodicTask({
+      intervalMs: 50,
+      run: () => {
+        runs += 1;
+        throw new Error('thrown at once');
+      },
+      onError: (error) => errors.push(error),
+    });
+    await vi.advanceTimersByTimeAsync(120);
+    await task.stop();
+    expect(runs).toBe(2);
+    expect(errors.map((e) => (e as Error).message)).toEqual(['thrown at once', 'thrown at once']);
+  });
 });

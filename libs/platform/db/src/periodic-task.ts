@@ -15,8 +15,9 @@ export const startPeriodicTask = (options: { intervalMs: number; run: () => Prom
   let stopped = false;
   const schedule = (): void => {
     timer = setTimeout(() => {
-      running = options
-        .run()
+      // Through a promise, so that a run that throws before its first await is reported like any other failure.
+      running = Promise.resolve()
+        .then(options.run)
         .catch(options.onError)
         .finally(() => {
           running = undefined;

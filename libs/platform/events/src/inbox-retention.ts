@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { Logger } from 'pino';
+import { startPeriodicTask, type PeriodicTask } from '@govern/platform-db';
 import { DEFAULT_STREAM_LIMITS } from './event-bus';
 
 /**
@@ -55,8 +56,7 @@ export const createInboxRetention = (options: InboxRetentionOptions): InboxReten
   const retentionMs = options.retentionMs ?? DEFAULT_INBOX_RETENTION_MS;
   const intervalMs = options.intervalMs ?? 300_000;
   const chunkSize = options.chunkSize ?? PRUNE_CHUNK;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<unknown> | undefined;
+  let task: PeriodicTask | undefined;
   let stopped = false;
 
   const prune = async (): Promise<number> => {
@@ -76,30 +76,22 @@ export const createInboxRetention = (options: InboxRetentionOptions): InboxReten
     }
   };
 
-  const schedule = (): void => {
-    timer = setTimeout(() => {
-      running = prune()
-        .then((deleted) => {
-          if (deleted > 0) log.info({ deleted, retention_ms: retentionMs }, 'inbox rows past retention deleted');
-        })
-        .catch((error: unknown) => log.warn({ err: error }, 'inbox retention failed; will retry'))
-        .finally(() => {
-          running = undefined;
-          if (!stopped) schedule();
-        });
-    }, intervalMs);
-    timer.unref();
-  };
-
   return {
     prune,
     start() {
-      if (retentionMs > 0 && !stopped && !timer) schedule();
+      if (retentionMs <= 0 || stopped || task) return;
+      task = startPeriodicTask({
+        intervalMs,
+        run: async () => {
+          const deleted = await prune();
+          if (deleted > 0) log.info({ deleted, retention_ms: retentionMs }, 'inbox rows past retention deleted');
+        },
+        onError: (error) => log.warn({ err: error }, 'inbox retention failed; will retry'),
+      });
     },
     async stop() {
       stopped = true;
-      clearTimeout(timer);
-      await running;
+      await task?.stop();
     },
   };
 };
