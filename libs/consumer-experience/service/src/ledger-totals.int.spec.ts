@@ -1,9 +1,6 @@
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { ConsumerExperienceMigrations } from '@govern/consumer-experience-data-access';
 import { applyMigrations } from '@govern/platform-db';
-import { createTestDatabase } from '@govern/platform-testing';
+import { createTestDatabase, migrationsBefore } from '@govern/platform-testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { foldLedgerTotals } from './adapters/ledger.repository';
@@ -118,13 +115,11 @@ describe('the fund ledger from running totals (gRPC + Postgres)', () => {
 
 describe('the ledger totals migration on an existing ledger (Postgres)', () => {
   it('starts the totals from the entries and transactions already posted', async () => {
-    const earlier = mkdtempSync(join(tmpdir(), 'ce-migrations-'));
-    cpSync(ConsumerExperienceMigrations, earlier, { recursive: true });
-    rmSync(join(earlier, '20261207300000_ledger_totals'), { recursive: true });
+    const earlier = migrationsBefore(ConsumerExperienceMigrations, '20261207300000_ledger_totals');
     const database = await createTestDatabase({ prefix: 'ce_ledger_totals' });
     const db = new pg.Pool({ connectionString: database.url, max: 2 });
     try {
-      await applyMigrations({ connectionString: database.url, migrationsDir: earlier });
+      await applyMigrations({ connectionString: database.url, migrationsDir: earlier.dir });
       // A ledger as it stood: a balanced contribution, a balanced recovery, one unbalanced transaction.
       await db.query(`INSERT INTO ledger_accounts (account, account_type, owner_id, created_at) VALUES
         ('FUND', 'FUND', NULL, now()), ('CAPITAL', 'CAPITAL', NULL, now()),
@@ -150,7 +145,7 @@ describe('the ledger totals migration on an existing ledger (Postgres)', () => {
     } finally {
       await db.end();
       await database.drop();
-      rmSync(earlier, { recursive: true, force: true });
+      earlier.remove();
     }
   });
 });

@@ -10,3 +10,4 @@ export * from './nats-cluster';
 export * from './artifact-process';
 export * from './pg-statements';
 export * from './pg-plans';
+export * from './migrations';

@@ -1,11 +1,8 @@
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyMigrations } from '@govern/platform-db';
 import { useForSuite, type ServiceUnderTest } from '@govern/platform-service-testing';
-import { createTestDatabase, pollUntil, type TestDatabase } from '@govern/platform-testing';
+import { createTestDatabase, migrationsBefore, pollUntil, type TestDatabase } from '@govern/platform-testing';
 import { connectProductQualityDatabase, ProductQualityMigrations, type PrismaClient, type ProductQualityDatabase } from '@govern/product-quality-data-access';
 import type { QualityTier } from '@govern/product-quality-domain';
 import { writeScores } from './adapters/quality-scores.queries';
@@ -153,14 +150,12 @@ describe('quality tier counts at a time (Postgres)', () => {
 
 describe('the quality tier moves migration on an existing history (Postgres)', () => {
   it('starts the moves from the scores already computed, and from a product whose tier no score gave', async () => {
-    const earlier = mkdtempSync(join(tmpdir(), 'pq-migrations-'));
-    cpSync(ProductQualityMigrations, earlier, { recursive: true });
-    rmSync(join(earlier, '20261207400000_quality_tier_moves'), { recursive: true });
+    const earlier = migrationsBefore(ProductQualityMigrations, '20261207400000_quality_tier_moves');
     const database = await createTestDatabase({ prefix: 'pq_tier_moves_migration' });
     const pool = new pg.Pool({ connectionString: database.url, max: 2 });
     const connection = connectProductQualityDatabase({ connectionString: database.url, poolSize: 1 });
     try {
-      await applyMigrations({ connectionString: database.url, migrationsDir: earlier });
+      await applyMigrations({ connectionString: database.url, migrationsDir: earlier.dir });
       const at = (hours: number) => new Date(START.getTime() + hours * HOUR);
       await createProduct(pool, 'p-1', 'EXCELLENT', at(1));
       await createProduct(pool, 'p-2', 'POOR', at(2));
@@ -203,7 +198,7 @@ describe('the quality tier moves migration on an existing history (Postgres)', (
       await connection.close();
       await pool.end();
       await database.drop();
-      rmSync(earlier, { recursive: true, force: true });
+      earlier.remove();
     }
   });
 });
