@@ -20,7 +20,7 @@ describe('applyMigrations (offline, Prisma-compatible)', () => {
 
   it('migrates a fresh database once, records it as Prisma does, and is a no-op the second time', async () => {
     const first = await applyMigrations({ connectionString: db.url, migrationsDir: PLATFORM_MIGRATIONS });
-    const platformMigrations = ['20261128000000_platform', '20261205000000_platform_event_delivery', '20261205100000_decision_records', '20261205200000_audit_records', '20261205200000_trace_context', '20261205300000_job_cause', '20261207000000_inbox_retention', '20261207100000_audit_records_by_time', '20261207100001_outbox_events_by_type'];
+    const platformMigrations = ['20261128000000_platform', '20261205000000_platform_event_delivery', '20261205100000_decision_records', '20261205200000_audit_records', '20261205200000_trace_context', '20261205300000_job_cause', '20261207000000_inbox_retention', '20261207100000_audit_records_by_time', '20261207100001_outbox_events_by_type', '20261207500000_outbox_events_by_time'];
     expect(first.applied).toEqual(platformMigrations);
     const second = await applyMigrations({ connectionString: db.url, migrationsDir: PLATFORM_MIGRATIONS });
     expect(second.applied).toEqual([]);

@@ -243,5 +243,26 @@ describe.each(buses)('events and dead letters through GovernanceOpsService on %s
 
     const bad = await failure(ops.listEvents({ pageSize: -1, window: { startTime: new Date(base + 60_000), endTime: new Date(base) } }));
     expect(bad.fieldViolations.map((v) => v.field).sort()).toEqual(['page_size', 'window.end_time']);
+
+    // A window's pages are newest occurrence first, then newest in the outbox: two events that
+    // occurred in the same millisecond, committed after the others, fall between ship-2 and ship-1,
+    // and a page boundary between them loses neither.
+    const sameMoment = new Date(base + 90_000);
+    await runInTransaction(conn.client, (tx) =>
+      appendToOutbox(tx, [toOutgoing(ThingShippedEvent, thing('late-a', 'thing-a', 'flow-late', sameMoment)), toOutgoing(ThingShippedEvent, thing('late-b', 'thing-b', 'flow-late', sameMoment))]),
+    );
+    const window = { startTime: new Date(base + 60_000), endTime: new Date(base + 5 * 60_000) };
+    const pages: string[][] = [];
+    let pageToken = '';
+    do {
+      const page = await ops.listEvents({ window, pageSize: 2, pageToken });
+      pages.push(page.events.map((e) => e.eventId));
+      pageToken = page.nextPageToken;
+    } while (pageToken !== '' && pages.length < 10);
+    expect(pages).toEqual([['ship-4', 'ship-3'], ['ship-2', 'late-b'], ['late-a', 'ship-1']]);
+    // A window's token continues only a window's list, and a plain list's token only a plain list.
+    const windowToken = (await ops.listEvents({ window, pageSize: 2 })).nextPageToken;
+    expect((await failure(ops.listEvents({ pageSize: 2, pageToken: windowToken }))).fieldViolations.map((v) => v.field)).toEqual(['page_token']);
+    expect((await failure(ops.listEvents({ window, pageSize: 2, pageToken: first.nextPageToken }))).fieldViolations.map((v) => v.field)).toEqual(['page_token']);
   });
 });

@@ -8,12 +8,12 @@ import { PLATFORM_MIGRATIONS } from './testing/flow-fixture';
 const EVENTS = 20_000;
 
 /**
- * The event log's pages by event type read that type's rows from an index (platform migration
- * 20261207100001_outbox_events_by_type), however many events of other types are newer: its
- * statements planned and run (EXPLAIN ANALYZE) on an outbox of 20,000 events, one in a thousand
- * of the rare type.
+ * The event log's pages by event type, and in a time window, read their rows from an index
+ * (platform migrations 20261207100001_outbox_events_by_type and 20261207500000_outbox_events_by_time),
+ * however many other or newer events there are: its statements planned and run (EXPLAIN ANALYZE)
+ * on an outbox of 20,000 events a second apart, one in a thousand of the rare type.
  */
-describe('event log pages by type over a large outbox (Postgres)', () => {
+describe('event log pages by type and by time window over a large outbox (Postgres)', () => {
   let db: TestDatabase;
   let pool: pg.Pool;
   let plans: PlanNode[][];
@@ -55,6 +55,21 @@ describe('event log pages by type over a large outbox (Postgres)', () => {
       const nodes = plans[0] as PlanNode[];
       expect(nodes.some((node) => node['Index Name'] === 'outbox_events_event_type_id_idx'), eventType).toBe(true);
       expect(nodes.reduce((sum, node) => sum + (node['Rows Removed by Filter'] ?? 0), 0), eventType).toBe(0);
+    }
+  });
+
+  it('reads a window of old events from the (occurred_at, id) index, first page and next, not by walking back from the newest', async () => {
+    const log = createEventLog({ db: explaining });
+    // Ten minutes near the outbox's start: 19,000 newer events a walk by id would meet first.
+    const window = { start: new Date('2026-12-01T00:10:00Z'), end: new Date('2026-12-01T00:20:00Z') };
+    for (const before of [undefined, { occurredAt: new Date('2026-12-01T00:15:00Z'), id: 900n }]) {
+      plans = [];
+      await log.list({ window }, { limit: 50, ...(before ? { before } : {}) });
+      expect(plans).toHaveLength(1);
+      const nodes = plans[0] as PlanNode[];
+      expect(nodes.some((node) => node['Index Name'] === 'outbox_events_occurred_at_id_idx')).toBe(true);
+      expect(nodes.some((node) => node['Node Type'] === 'Sort')).toBe(false);
+      expect(nodes.reduce((sum, node) => sum + (node['Rows Removed by Filter'] ?? 0), 0)).toBe(0);
     }
   });
 });

@@ -9,6 +9,12 @@ import { runInTransaction, type SqlTx, type TransactionalClient } from '@govern/
  * `events.outboxRetentionMs`), so what is readable is every event not yet published, every
  * event the bus refused (dead), and the published events of the retention period.
  *
+ * Pages are newest first: by outbox id (commit order) in general, and by occurrence time, then
+ * id, when a time window is asked, so that a window's page is read from the (occurred_at, id)
+ * index however many newer events there are (platform migration 20261207500000; walking back by id,
+ * a window a week old read every newer event first). The two orders agree but for events
+ * committed out of their occurrence order, and each has its own page key (`EventPageKey`).
+ *
  * Type, time window and state filter in SQL. Correlation id and resource live inside the
  * payload (`EventMeta meta = 1` and the event's own fields), which the table does not index:
  * SQL keeps only rows whose payload contains the searched bytes, and the rows left are
@@ -53,10 +59,19 @@ export interface EventLogOptions {
   maxScan?: number;
 }
 
+/**
+ * Where a page continues (exclusive): below this outbox id, or, in a time window's pages, below
+ * this (occurredAt, id). A window's list needs `occurredAt`; any other list reads `id` only.
+ */
+export interface EventPageKey {
+  id: bigint;
+  occurredAt?: Date;
+}
+
 export interface EventPage {
   events: ProducedEvent[];
-  /** Outbox id to continue below (exclusive); undefined on the last page. */
-  continueBefore?: bigint;
+  /** The key to continue below; undefined on the last page. */
+  continueBefore?: EventPageKey;
 }
 
 interface OutboxRow {
@@ -72,7 +87,7 @@ interface OutboxRow {
   payload: Buffer;
 }
 
-// ORDER BY names `outbox_events.id`: a bare `id` would be this text alias, in text order ('9' after '10').
+// Statements name `outbox_events.id` in ORDER BY and keysets: a bare `id` would be this text alias.
 const COLUMNS = 'id::text AS id, event_id, event_type, subject, occurred_at, published_at, dead_at, attempts, last_error, payload';
 const SCAN_BATCH = 500;
 
@@ -120,8 +135,11 @@ const STATE_SQL: Record<OutboxEventState, string> = {
 };
 
 export interface EventLog {
-  /** Newest first (outbox id descending), `limit` at most, below `before` when given. */
-  list(filter: ProducedEventFilter, page: { limit: number; before?: bigint }): Promise<EventPage>;
+  /**
+   * Newest first, `limit` at most, below `before` when given: outbox id descending, or, with a
+   * time window, occurrence time then id descending (`before` then needs its `occurredAt`).
+   */
+  list(filter: ProducedEventFilter, page: { limit: number; before?: EventPageKey }): Promise<EventPage>;
   /** One event by its id; undefined when it is not (or no longer) in the outbox. */
   get(eventId: string): Promise<ProducedEvent | undefined>;
   /** Events the bus refused too often (dead letters of origin PUBLISH), newest first. */
@@ -159,27 +177,40 @@ export const createEventLog = (options: EventLogOptions): EventLog => {
       if (filter.correlationId !== undefined) where.push(`position(convert_to(${bind(filter.correlationId)}, 'UTF8') in payload) > 0`);
       if (filter.resource) where.push(`position(convert_to(${bind(filter.resource.id)}, 'UTF8') in payload) > 0`);
       const exact = filter.correlationId !== undefined || filter.resource !== undefined;
+      const byTime = filter.window !== undefined;
+      if (byTime && page.before !== undefined && page.before.occurredAt === undefined) throw new Error('a time window\'s page continues below an (occurredAt, id) key');
+      // ORDER BY names `outbox_events.id`: a bare `id` would be the text alias, in text order ('9' after '10').
+      const order = byTime ? 'occurred_at DESC, outbox_events.id DESC' : 'outbox_events.id DESC';
       const found: ProducedEvent[] = [];
       let before = page.before;
       let scanned = 0;
+      const keyOf = (event: ProducedEvent): EventPageKey => (byTime ? { id: event.id, occurredAt: event.occurredAt } : { id: event.id });
       for (;;) {
         const batch = exact ? Math.min(SCAN_BATCH, maxScan - scanned) : page.limit + 1 - found.length;
-        const keyset = before !== undefined ? [`id < ${bind(before.toString())}::bigint`] : [];
+        // The filters' values stay bound; the key's and the batch's are bound afresh each round.
+        const filterValues = values.length;
+        const keyset =
+          before === undefined
+            ? []
+            : byTime
+              ? [`(occurred_at, outbox_events.id) < (${bind(before.occurredAt)}::timestamptz, ${bind(before.id.toString())}::bigint)`]
+              : [`outbox_events.id < ${bind(before.id.toString())}::bigint`];
         const clause = [...where, ...keyset];
         const rows = await query<OutboxRow[]>(
-          `SELECT ${COLUMNS} FROM outbox_events ${clause.length ? `WHERE ${clause.join(' AND ')}` : ''} ORDER BY outbox_events.id DESC LIMIT ${bind(batch)}`,
+          `SELECT ${COLUMNS} FROM outbox_events ${clause.length ? `WHERE ${clause.join(' AND ')}` : ''} ORDER BY ${order} LIMIT ${bind(batch)}`,
           ...values,
         );
-        values.length -= keyset.length + 1;
+        values.length = filterValues;
         for (const row of rows) {
           scanned++;
           const event = eventOf(row);
-          before = event.id;
+          before = keyOf(event);
           if (!matches(event, filter)) continue;
           found.push(event);
           if (found.length > page.limit) {
             found.pop();
-            return { events: found, continueBefore: found.at(-1)?.id };
+            const last = found.at(-1);
+            return { events: found, ...(last ? { continueBefore: keyOf(last) } : {}) };
           }
         }
         if (rows.length < batch) return { events: found };

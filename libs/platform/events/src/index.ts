@@ -52,5 +52,5 @@ export {
   type StartConsumerOptions,
 } from './consumer';
 export * from './dead-letters';
-export { createEventLog, eventMetaOf, type EventLog, type EventLogOptions, type EventPage, type OutboxEventState, type ProducedEvent, type ProducedEventFilter } from './event-log';
+export { createEventLog, eventMetaOf, type EventLog, type EventLogOptions, type EventPage, type EventPageKey, type OutboxEventState, type ProducedEvent, type ProducedEventFilter } from './event-log';
 export { RedriveRefusedError, createEventOps, type DeadLetterFilter, type DeadLetterView, type EventOps, type EventOpsOptions, type RedriveRefusal } from './event-ops';

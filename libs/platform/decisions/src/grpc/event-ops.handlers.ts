@@ -14,6 +14,7 @@ import { createEventOps, RedriveRefusedError, type DeadLetterView, type EventBus
 import type { SqlTx, TransactionalClient } from '@govern/platform-db';
 import {
   mergeDescriptorSets,
+  pageTokenCodec,
   protoEnum,
   RequestChecks,
   sequencePageToken,
@@ -47,6 +48,12 @@ const eventStates = protoEnum(EventDeliveryState, 'EVENT_DELIVERY_STATE_');
 const deadLetterStates = protoEnum(DeadLetterState, 'DEAD_LETTER_STATE_');
 const origins = protoEnum(DeadLetterOrigin, 'DEAD_LETTER_ORIGIN_');
 const PAGE = { default: 50, max: 500 };
+/**
+ * ListEvents' page tokens: the outbox id of the last event, or, for a time window's pages (newest
+ * occurrence first, see platform-events' event log), its occurrence time and id. A token of one
+ * kind given to the other list is INVALID_ARGUMENT, like any token not issued for the request.
+ */
+const eventTimeToken = pageTokenCodec('time', 'int64');
 
 /** Messages by full name, from the service's descriptor sets; undefined when none were given or they do not resolve. */
 const registryOf = (sets: readonly Uint8Array[] | undefined): FileRegistry | undefined => {
@@ -165,7 +172,7 @@ export const eventOpsHandlers = (options: EventOpsHandlerOptions): EventHandlers
       const checks = new RequestChecks();
       const valid = checks.done({
         pageSize: checks.pageSize(request.pageSize, PAGE),
-        before: checks.pageToken(sequencePageToken, request.pageToken),
+        before: request.window ? checks.pageToken(eventTimeToken, request.pageToken) : checks.pageToken(sequencePageToken, request.pageToken),
         eventType: checks.string('event_type', request.eventType, { required: false, maxChars: 200 }),
         window: request.window ? checks.window('window', request.window) : undefined,
         correlationId: checks.string('correlation_id', request.correlationId, { required: false, maxChars: 128 }),
@@ -181,12 +188,14 @@ export const eventOpsHandlers = (options: EventOpsHandlerOptions): EventHandlers
           ...(valid.resourceType !== undefined && valid.resourceId !== undefined ? { resource: { type: valid.resourceType, id: valid.resourceId } } : {}),
           ...(valid.state ? { state: valid.state } : {}),
         },
-        { limit: valid.pageSize, ...(valid.before ? { before: valid.before[0] } : {}) },
+        { limit: valid.pageSize, ...(valid.before ? { before: valid.before.length === 2 ? { occurredAt: valid.before[0], id: valid.before[1] } : { id: valid.before[0] } } : {}) },
       );
+      const next = page.continueBefore;
       const full = request.view === PayloadView.PAYLOAD_VIEW_FULL;
       return {
         events: page.events.map((event) => eventRecordOf(event, full)),
-        nextPageToken: page.continueBefore !== undefined ? sequencePageToken.encode([page.continueBefore]) : '',
+        nextPageToken:
+          next === undefined ? '' : next.occurredAt !== undefined ? eventTimeToken.encode([next.occurredAt, next.id]) : sequencePageToken.encode([next.id]),
       };
     },
 
