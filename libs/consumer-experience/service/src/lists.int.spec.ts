@@ -1,4 +1,4 @@
-import type { OrderStatus } from '@govern/contracts-consumer-experience';
+import { AfterSaleReason, AfterSaleStatus, AfterSaleType, type OrderStatus } from '@govern/contracts-consumer-experience';
 import { timeIdPageToken } from '@govern/platform-grpc';
 import { explainNodes, statementsSentBy } from '@govern/platform-testing';
 import { HOUR, MINUTE } from '@govern/policy-core';
@@ -93,6 +93,67 @@ describe('list pages (gRPC + Postgres)', () => {
       // Without a bound on paid_at the scan starts at the newest order and drops the 2,500 before the cursor.
       expect(removed).toBeLessThan(10);
       expect(nodes.some((node) => /\bpaid_at <= /.test(node['Index Cond'] ?? ''))).toBe(true);
+    } finally {
+      await db.end();
+    }
+  });
+
+  it('a merchant\'s after-sales in a status it rarely has are read from their own index, not by walking all of the merchant\'s', async () => {
+    const merchantId = f.id('merchant-disputes');
+    const buyerId = f.id('buyer');
+    const orderId = await f.recordOrder({ merchantId, buyerId, paidAt: new Date(f.clock.now().getTime() - HOUR) });
+    const requested = await f.client.requestAfterSale({
+      requestId: f.id('req'),
+      orderId,
+      buyerId,
+      type: AfterSaleType.AFTER_SALE_TYPE_REFUND_ONLY,
+      reason: AfterSaleReason.AFTER_SALE_REASON_NOT_WANTED_BEFORE_DISPATCH,
+      amountFen: 1_000n,
+      description: 'changed my mind',
+      evidenceRefs: [],
+      goodsUnsealed: false,
+    });
+    const template = requested.afterSale?.afterSaleId ?? '';
+    expect(requested.afterSale?.status).toBe(AfterSaleStatus.AFTER_SALE_STATUS_REFUNDED);
+    // 3,000 more after-sales of the merchant, a minute apart, copied in SQL; three of the oldest in dispute.
+    const disputed = [2_990, 2_995, 3_000];
+    const db = new pg.Client({ connectionString: f.sut.database.url });
+    await db.connect();
+    try {
+      const { rows: columns } = await db.query<{ name: string }>(
+        `SELECT column_name AS name FROM information_schema.columns WHERE table_name = 'after_sales' AND table_schema = current_schema() ORDER BY ordinal_position`,
+      );
+      const names = columns.map((c) => c.name);
+      const select = names.map((name) =>
+        name === 'after_sale_id'
+          ? `a.after_sale_id || '-' || g`
+          : name === 'created_at'
+            ? `a.created_at - g * interval '1 minute'`
+            : name === 'status'
+              ? `CASE WHEN g = ANY($2::int[]) THEN 'IN_DISPUTE' ELSE a.status END`
+              : `a.${name}`,
+      );
+      await db.query(`INSERT INTO after_sales (${names.join(', ')}) SELECT ${select.join(', ')} FROM after_sales a, generate_series(1, 3000) AS g WHERE a.after_sale_id = $1`, [template, disputed]);
+      await db.query('ANALYZE after_sales');
+
+      const pages: string[][] = [];
+      let pageToken = '';
+      const statements = await statementsSentBy(async () => {
+        do {
+          const answer = await f.client.listAfterSales({ orderId: '', buyerId: '', merchantId, status: AfterSaleStatus.AFTER_SALE_STATUS_IN_DISPUTE, pageSize: 2, pageToken });
+          pages.push(answer.afterSales.map((a) => a.afterSaleId));
+          pageToken = answer.nextPageToken;
+        } while (pageToken !== '' && pages.length < 5);
+      });
+      expect(pages).toEqual([[`${template}-2990`, `${template}-2995`], [`${template}-3000`]]);
+
+      // The first page's statement as Prisma sent it, planned and run again on its values.
+      const sent = statements.find((statement) => /FROM "\w+"\."after_sales"/.test(statement.text) && statement.values.includes(merchantId));
+      expect(sent?.text).toBeDefined();
+      const nodes = await explainNodes(db, sent?.text ?? '', sent?.values);
+      expect(nodes.some((node) => node['Index Name'] === 'after_sales_merchant_id_status_created_at_after_sale_id_idx')).toBe(true);
+      // Walking the merchant's after-sales back by time drops the 2,990 newer ones not in dispute.
+      expect(nodes.reduce((sum, node) => sum + (node['Rows Removed by Filter'] ?? 0), 0)).toBeLessThan(10);
     } finally {
       await db.end();
     }
