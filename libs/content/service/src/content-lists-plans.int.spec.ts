@@ -6,8 +6,10 @@ import { listContentItems } from './use-cases/queries';
 
 /**
  * ListContentItems by product reads the product's links in their items' order (migration
- * 20261207400000_links_by_item_time), whatever the number of items: the statements Prisma sends,
- * captured from pg and planned again over 30,000 items, a rare product linked to every 100th.
+ * 20261207400000_links_by_item_time), and by creator and tier the creator's items of that tier
+ * (migration 20261207500001_content_items_by_creator_tier), whatever the number of items: the
+ * statements Prisma sends, captured from pg and planned again over 30,000 items, a rare product
+ * linked to every 100th.
  */
 const NOW = new Date('2026-12-07T00:00:00Z');
 const ITEMS = 30_000;
@@ -117,5 +119,40 @@ describe('content items by product over a large table (Postgres)', () => {
     expect(itemReads.length).toBeGreaterThan(0);
     for (const node of itemReads) expect(node['Index Name'], JSON.stringify(node)).toBe('content_items_pkey');
     expect(Math.max(...nodes.map((node) => node['Rows Removed by Filter'] ?? 0))).toBeLessThan(50);
+  });
+
+  it("reads a creator's items of a tier it rarely has from their own index, not by walking the creator's or the tier's", async () => {
+    // LIMITED is common (every item of creator-1 and creator-2) but rare for creator-3: four of its
+    // 6,000 items, all among its oldest. Neither the creator's index nor the tier's serves the pair.
+    const limited = ['item-000003', 'item-000008', 'item-000013', 'item-000103'];
+    await raw.query(`UPDATE content_items SET tier = 'LIMITED' WHERE content_id = ANY($1::text[]) OR creator_id IN ('creator-1', 'creator-2')`, [limited]);
+    await raw.query('ANALYZE content_items');
+    try {
+      const ids: string[] = [];
+      let after: [Date, string] | undefined;
+      const plans = await plansOfStatements(
+        raw,
+        async () => {
+          for (let pages = 0; pages < 10; pages += 1) {
+            const page = await listContentItems(connection.client, { pageSize: 3, after, creatorId: 'creator-3', productId: undefined, tier: 'LIMITED' });
+            ids.push(...page.items.map((view) => view.item.contentId));
+            const last = page.items.at(-1)?.item;
+            if (!page.nextPageToken || !last) break;
+            after = [last.createdAt, last.contentId];
+          }
+        },
+        (statement) => /FROM "\w+"\."content_items"/.test(statement.text) && statement.values.includes('creator-3'),
+      );
+      expect(ids).toEqual([...limited].reverse());
+      expect(plans).toHaveLength(2);
+      for (const nodes of plans) {
+        expect(nodes.some((node) => node['Index Name'] === 'content_items_creator_id_tier_created_at_content_id_idx')).toBe(true);
+        // Walking the creator's items, or the tier's, back by time drops thousands of others first.
+        expect(nodes.reduce((sum, node) => sum + (node['Rows Removed by Filter'] ?? 0), 0)).toBeLessThan(10);
+      }
+    } finally {
+      await raw.query(`UPDATE content_items SET tier = 'STANDARD' WHERE tier = 'LIMITED'`);
+      await raw.query('ANALYZE content_items');
+    }
   });
 });
