@@ -2,9 +2,8 @@
 -- awaiting its answer, its disputes): the (merchant_id, created_at) and (status, created_at) indexes
 -- could each serve only half of the filter, so a large merchant's page of a status it rarely has
 -- walked back through every after-sale of the merchant (1 million after-sales, 100,000 of one
--- merchant, six of them in dispute: 2.3-52 ms planned for the values, 131-1,322 ms on the generic plan
--- a prepared statement settles on; 0.03-1.3 ms with this index, which serves the filter and the order
--- for any merchant and status). One more index entry per after-sale written and per status change
+-- merchant, six of them in dispute: 2.3-52 ms, the most when the merchant's rows are not cached;
+-- 0.03-1.3 ms with this index, which serves the filter and the order for any merchant and status). One more index entry per after-sale written and per status change
 -- (pgbench, an after-sale inserted and moved through two statuses, 8 clients, three alternating
 -- pairs: 3,918-4,139 transactions/s without it, 3,820-3,870 with it, about 25 µs of machine time per
 -- after-sale).

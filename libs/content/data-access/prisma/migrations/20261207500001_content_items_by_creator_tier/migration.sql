@@ -1,9 +1,9 @@
 -- ListContentItems of a creator in one tier, newest first (a creator's limited or blocked videos):
 -- the (creator_id, created_at) and (tier, created_at) indexes could each serve only half of the
 -- filter, so a prolific creator's page of a tier it rarely has walked back through every item of the
--- creator (1 million items, 100,000 of one creator, six of them BLOCKED: 3.9-43 ms planned for the
--- values, 164-175 ms on the generic plan a prepared statement settles on; 0.03-0.6 ms with this
--- index, which serves the filter and the order for any creator and tier). One more index entry per
+-- creator (1 million items, 100,000 of one creator, six of them BLOCKED: 3.9-43 ms, the most when
+-- the creator's rows are not cached; 0.03-0.6 ms with this index, which serves the filter and the
+-- order for any creator and tier). One more index entry per
 -- item written and per tier change (pgbench, an item inserted and its tier changed once, 8 clients,
 -- three alternating pairs: 6,546-6,910 transactions/s without it, 6,181-6,747 with it, about 14 µs
 -- of machine time per item).
