@@ -18,6 +18,28 @@ describe('list pages (gRPC + Postgres)', () => {
   });
   afterAll(async () => f?.stop());
 
+  /**
+   * `copies` more rows of `table`, copied in SQL from the row whose `key` is `id` and numbered g = 1, 2, …:
+   * the key becomes `<id>-<g>`, and `overrides` give columns as SQL over the source row `s` and `g`
+   * (`values` bind $2, $3, … for them). Then the table is analysed, as a table of that size would be.
+   */
+  const copyRow = async (
+    db: pg.Client,
+    copy: { table: string; key: string; id: string; copies: number; overrides: Record<string, string>; values?: unknown[] },
+  ): Promise<void> => {
+    const { rows: columns } = await db.query<{ name: string }>(
+      `SELECT column_name AS name FROM information_schema.columns WHERE table_name = $1 AND table_schema = current_schema() ORDER BY ordinal_position`,
+      [copy.table],
+    );
+    const names = columns.map((c) => c.name);
+    const select = names.map((name) => (name === copy.key ? `s.${name} || '-' || g` : (copy.overrides[name] ?? `s.${name}`)));
+    await db.query(
+      `INSERT INTO ${copy.table} (${names.join(', ')}) SELECT ${select.join(', ')} FROM ${copy.table} s, generate_series(1, ${copy.copies}) AS g WHERE s.${copy.key} = $1`,
+      [copy.id, ...(copy.values ?? [])],
+    );
+    await db.query(`ANALYZE ${copy.table}`);
+  };
+
   /** Follows next_page_token to the end, collecting every item. */
   const walk = async <T>(page: (token: string) => Promise<{ items: T[]; nextPageToken: string }>): Promise<T[][]> => {
     const pages: T[][] = [];
@@ -69,13 +91,7 @@ describe('list pages (gRPC + Postgres)', () => {
     const db = new pg.Client({ connectionString: f.sut.database.url });
     await db.connect();
     try {
-      const { rows: columns } = await db.query<{ name: string }>(
-        `SELECT column_name AS name FROM information_schema.columns WHERE table_name = 'orders' AND table_schema = current_schema() ORDER BY ordinal_position`,
-      );
-      const names = columns.map((c) => c.name);
-      const select = names.map((name) => (name === 'order_id' ? `o.order_id || '-' || g` : name === 'paid_at' ? `o.paid_at - g * interval '1 minute'` : `o.${name}`));
-      await db.query(`INSERT INTO orders (${names.join(', ')}) SELECT ${select.join(', ')} FROM orders o, generate_series(1, 3000) AS g WHERE o.order_id = $1`, [template]);
-      await db.query('ANALYZE orders');
+      await copyRow(db, { table: 'orders', key: 'order_id', id: template, copies: 3_000, overrides: { paid_at: `s.paid_at - g * interval '1 minute'` } });
 
       // The page after the 2,500th newest order, as a client holding that page's token asks for it.
       const cursor = { paidAt: new Date(f.clock.now().getTime() - HOUR - 2_499 * MINUTE), orderId: `${template}-2499` };
@@ -120,21 +136,14 @@ describe('list pages (gRPC + Postgres)', () => {
     const db = new pg.Client({ connectionString: f.sut.database.url });
     await db.connect();
     try {
-      const { rows: columns } = await db.query<{ name: string }>(
-        `SELECT column_name AS name FROM information_schema.columns WHERE table_name = 'after_sales' AND table_schema = current_schema() ORDER BY ordinal_position`,
-      );
-      const names = columns.map((c) => c.name);
-      const select = names.map((name) =>
-        name === 'after_sale_id'
-          ? `a.after_sale_id || '-' || g`
-          : name === 'created_at'
-            ? `a.created_at - g * interval '1 minute'`
-            : name === 'status'
-              ? `CASE WHEN g = ANY($2::int[]) THEN 'IN_DISPUTE' ELSE a.status END`
-              : `a.${name}`,
-      );
-      await db.query(`INSERT INTO after_sales (${names.join(', ')}) SELECT ${select.join(', ')} FROM after_sales a, generate_series(1, 3000) AS g WHERE a.after_sale_id = $1`, [template, disputed]);
-      await db.query('ANALYZE after_sales');
+      await copyRow(db, {
+        table: 'after_sales',
+        key: 'after_sale_id',
+        id: template,
+        copies: 3_000,
+        overrides: { created_at: `s.created_at - g * interval '1 minute'`, status: `CASE WHEN g = ANY($2::int[]) THEN 'IN_DISPUTE' ELSE s.status END` },
+        values: [disputed],
+      });
 
       const pages: string[][] = [];
       let pageToken = '';
