@@ -87,7 +87,8 @@ interface OutboxRow {
   payload: Buffer;
 }
 
-// Statements name `outbox_events.id` in ORDER BY and keysets: a bare `id` would be this text alias.
+// Statements name `outbox_events.id` in ORDER BY and keysets: a bare `id` in ORDER BY would be this
+// text alias, in text order ('9' after '10').
 const COLUMNS = 'id::text AS id, event_id, event_type, subject, occurred_at, published_at, dead_at, attempts, last_error, payload';
 const SCAN_BATCH = 500;
 
@@ -179,7 +180,6 @@ export const createEventLog = (options: EventLogOptions): EventLog => {
       const exact = filter.correlationId !== undefined || filter.resource !== undefined;
       const byTime = filter.window !== undefined;
       if (byTime && page.before !== undefined && page.before.occurredAt === undefined) throw new Error('a time window\'s page continues below an (occurredAt, id) key');
-      // ORDER BY names `outbox_events.id`: a bare `id` would be the text alias, in text order ('9' after '10').
       const order = byTime ? 'occurred_at DESC, outbox_events.id DESC' : 'outbox_events.id DESC';
       const found: ProducedEvent[] = [];
       let before = page.before;
