@@ -74,4 +74,34 @@ describe('startPeriodicTask', () => {
     expect(runs).toBe(2);
     expect(errors.map((e) => (e as Error).message)).toEqual(['thrown at once', 'thrown at once']);
   });
+
+  it('goes on when reporting a failure fails too, and stop still resolves', async () => {
+    vi.useFakeTimers();
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown): void => {
+      unhandled.push(reason);
+    };
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      let runs = 0;
+      const task = startPeriodicTask({
+        intervalMs: 50,
+        run: () => {
+          runs += 1;
+          return Promise.reject(new Error('run failed'));
+        },
+        onError: () => {
+          throw new Error('the logger failed');
+        },
+      });
+      await vi.advanceTimersByTimeAsync(120);
+      await task.stop();
+      vi.useRealTimers();
+      // Unhandled rejections are reported on a later turn of the event loop.
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect({ runs, unhandled }).toEqual({ runs: 2, unhandled: [] });
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
 });

@@ -18,7 +18,14 @@ export const startPeriodicTask = (options: { intervalMs: number; run: () => Prom
       // Through a promise, so that a run that throws before its first await is reported like any other failure.
       running = Promise.resolve()
         .then(options.run)
-        .catch(options.onError)
+        .catch((error: unknown) => {
+          try {
+            options.onError(error);
+          } catch {
+            // The reporter itself failed (a logger whose stream broke): nowhere is left to report it,
+            // and a rejection here would be unhandled and end the process over a missed upkeep run.
+          }
+        })
         .finally(() => {
           running = undefined;
           if (!stopped) schedule();
