@@ -17,6 +17,7 @@ import { connect, headers as natsHeaders, nanos, type Authenticator } from '@nat
 import type { StreamSpec } from '@govern/contracts-common';
 import type { Logger } from 'pino';
 import { consumerRegistry } from './consumer-registry';
+import { createAckedPublisher } from './jetstream-acks';
 import type { DeadLetterQueue, StoredDeadLetterMessage } from './dead-letters';
 import { DEFAULT_ACK_WAIT_MS, checkConsumeOptions } from './delivery';
 import {
@@ -94,18 +95,24 @@ export const createJetStreamBus = async (options: JetStreamBusOptions): Promise<
     maxReconnectAttempts: -1,
     reconnectTimeWait: 250,
     // nats.js otherwise builds two errors with stack traces (a RequestError and a TimeoutError, kept
-    // in case the request fails) for every request: every acked publish of the relay and every pull
-    // of a consumer, 5-6 % of the CPU of event-pipeline.bench.ts. A failed request still rejects
-    // with the same error types and messages, only without the stack of the call that made it.
+    // in case the request fails) for every request: every pull of a consumer and every JetStream API
+    // call (the relay's publishes were requests too, 5-6 % of the CPU of event-pipeline.bench.ts; they
+    // now go through jetstream-acks.ts). A failed request still rejects with the same error types and
+    // messages, only without the stack of the call that made it.
     noAsyncTraces: true,
     ...(options.connection?.authenticator ? { authenticator: options.connection.authenticator } : {}),
     ...(options.connection?.inboxPrefix ? { inboxPrefix: options.connection.inboxPrefix } : {}),
   });
+  const acks = createAckedPublisher(nc, { timeoutMs: options.publishTimeoutMs ?? 5_000, inboxPrefix: options.connection?.inboxPrefix });
   // Consumers count as down while the connection is (their loops wait for it without failing).
   let disconnectedSince: number | undefined;
   void (async () => {
     for await (const status of nc.status()) {
-      if (status.type === 'disconnect') disconnectedSince ??= Date.now();
+      if (status.type === 'disconnect') {
+        disconnectedSince ??= Date.now();
+        // Their acks went with the connection: the relay sends them again (the stream drops repeats by event id).
+        acks.failPending('the NATS connection dropped before JetStream acknowledged the message');
+      }
       if (status.type === 'reconnect') disconnectedSince = undefined;
       if (status.type === 'disconnect' || status.type === 'reconnect') log.warn({ status: status.type }, 'nats connection');
     }
@@ -173,9 +180,11 @@ export const createJetStreamBus = async (options: JetStreamBusOptions): Promise<
     const results = await Promise.allSettled(
       messages.map(async (message) => {
         const headers = natsHeaders();
+        // JetStream drops a repeat of this id within the stream's duplicate window (js.publish's msgID).
+        headers.set('Nats-Msg-Id', message.eventId);
         if (message.eventType) headers.set(EVENT_TYPE_HEADER, message.eventType);
         for (const [key, value] of Object.entries(message.headers ?? {})) headers.set(key, value);
-        const ack = await js.publish(ns.subject(message.subject), message.payload, { msgID: message.eventId, headers });
+        const ack = await acks.publish(ns.subject(message.subject), message.payload, headers);
         return { eventId: message.eventId, stream: ns.unstream(ack.stream), seq: ack.seq, duplicate: ack.duplicate };
       }),
     );
@@ -363,6 +372,7 @@ export const createJetStreamBus = async (options: JetStreamBusOptions): Promise<
     },
     async close() {
       await Promise.all([...handles].map((handle) => handle.stop()));
+      acks.close();
       await nc.close();
     },
     consumerStats,
