@@ -95,10 +95,11 @@ export const createAckedPublisher = (nc: NatsConnection, options: { timeoutMs: n
     },
   });
 
-  // Deadlines are set in the order publishes start, with one timeout: the map's order is theirs.
+  // Deadlines are set in the order publishes start, with one timeout, on a monotonic clock: the
+  // map's order is theirs, so a sweep stops at the first one not yet due.
   const sweep = setInterval(
     () => {
-      const now = Date.now();
+      const now = performance.now();
       for (const [key, waiting] of pending) {
         if (waiting.deadline > now) break;
         settle(key, new AckError(`no JetStream ack for a message on ${waiting.subject} within ${options.timeoutMs} ms`));
@@ -113,7 +114,7 @@ export const createAckedPublisher = (nc: NatsConnection, options: { timeoutMs: n
       if (closed) return Promise.reject(new AckError('the event bus is closed'));
       const key = (next++).toString(36);
       return new Promise<StoredAck>((resolve, reject) => {
-        pending.set(key, { subject, deadline: Date.now() + options.timeoutMs, resolve, reject });
+        pending.set(key, { subject, deadline: performance.now() + options.timeoutMs, resolve, reject });
         try {
           nc.publish(subject, payload, { headers, reply: `${inbox}.${key}` });
         } catch (error) {
