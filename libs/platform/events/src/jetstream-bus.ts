@@ -17,7 +17,6 @@ import { connect, headers as natsHeaders, nanos, type Authenticator } from '@nat
 import type { StreamSpec } from '@govern/contracts-common';
 import type { Logger } from 'pino';
 import { consumerRegistry } from './consumer-registry';
-import { createAckedPublisher } from './jetstream-acks';
 import type { DeadLetterQueue, StoredDeadLetterMessage } from './dead-letters';
 import { DEFAULT_ACK_WAIT_MS, checkConsumeOptions } from './delivery';
 import {
@@ -35,6 +34,7 @@ import {
   type OutgoingMessage,
   type StreamLimits,
 } from './event-bus';
+import { createAckedPublisher } from './jetstream-acks';
 import { startSupervisedConsumer } from './jetstream-consumer';
 import { namespacing } from './subjects';
 
@@ -180,10 +180,10 @@ export const createJetStreamBus = async (options: JetStreamBusOptions): Promise<
     const results = await Promise.allSettled(
       messages.map(async (message) => {
         const headers = natsHeaders();
-        // JetStream drops a repeat of this id within the stream's duplicate window (js.publish's msgID).
-        headers.set('Nats-Msg-Id', message.eventId);
         if (message.eventType) headers.set(EVENT_TYPE_HEADER, message.eventType);
         for (const [key, value] of Object.entries(message.headers ?? {})) headers.set(key, value);
+        // Last, as js.publish's msgID: JetStream drops a repeat of this id within the stream's duplicate window.
+        headers.set('Nats-Msg-Id', message.eventId);
         const ack = await acks.publish(ns.subject(message.subject), message.payload, headers);
         return { eventId: message.eventId, stream: ns.unstream(ack.stream), seq: ack.seq, duplicate: ack.duplicate };
       }),
