@@ -61,7 +61,7 @@ export const readAck = (subject: string, reply: Pick<Msg, 'data' | 'headers'>): 
  *
  * Why not nats.js's `js.publish`, which every other JetStream call here uses: it makes each publish
  * a request of its own (a random reply token, a mux entry, a timer, a deferred), and on every
- * successful ack its request's `cancel()` builds and discards an `Error("cancelled")` with a stack
+ * successful ack its request's `cancel()` builds and discards a `RequestError("cancelled")` with a stack
  * trace (nats-core 3.4 `request.js`; `noAsyncTraces` does not reach it). Measured against the local
  * NATS, 256 in flight, 300-byte messages: 50-77 µs of CPU a message with `js.publish`, 19-25 µs this
  * way; content spent 11-15 % of its CPU in that path while publishing a merchant removal's events.
