@@ -37,13 +37,15 @@ interface PubAckBody {
   error?: { code?: number; err_code?: number; description?: string };
 }
 
+const decoder = new TextDecoder();
+
 /** What a reply says about the publish it answers (exported for its test). */
 export const readAck = (subject: string, reply: Pick<Msg, 'data' | 'headers'>): StoredAck | AckError => {
   // The server's "no responders" status: no stream takes the subject.
   if (reply.data.length === 0 && reply.headers?.code === 503) return new AckError(`no stream takes subject ${subject} (no responders)`);
   let body: PubAckBody;
   try {
-    body = JSON.parse(new TextDecoder().decode(reply.data)) as PubAckBody;
+    body = JSON.parse(decoder.decode(reply.data)) as PubAckBody;
   } catch {
     return new AckError(`unreadable JetStream ack for ${subject}`);
   }
